@@ -1,0 +1,21 @@
+/* cli.h -- what every ocop-host command shares: exit codes, messages. */
+#ifndef OCOP_HOST_CLI_H
+#define OCOP_HOST_CLI_H
+
+/* Exit codes, as in docs/cli.md: 1 is reserved for "checked, and the
+ * answer is no", so scripts can tell a forged label from a broken run. */
+enum {
+    EXIT_OK = 0,
+    EXIT_REJECTED = 1, /* verification ran and failed */
+    EXIT_USAGE = 2,    /* bad command line */
+    EXIT_FAILURE_ = 3, /* I/O, bad input data, anything else */
+};
+
+/* Print "ocop-host: <message>" and a newline to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int cmd_keygen(int argc, char **argv);
+int cmd_label(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+#endif

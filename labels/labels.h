@@ -1,0 +1,280 @@
+/*
+ * labels.h -- the signed OCOP label: format, keys, signatures, QR codes.
+ *
+ * One library, one prefix (labels_), one header. Every function returns a
+ * labels_err (LABELS_OK == 0) unless it says otherwise; labels_strerror()
+ * turns a code into one plain sentence. The library never prints, never
+ * exits, and never keeps secret material longer than a call needs it.
+ *
+ * Call labels_init() once before anything else (it initialises libsodium).
+ * The format itself is specified in docs/label-format.md.
+ */
+#ifndef LABELS_H
+#define LABELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Sizes and limits -------------------------------------------------- */
+
+#define LABELS_FORMAT_VERSION 1
+#define LABELS_KEY_ID_BYTES 8
+#define LABELS_PUBKEY_BYTES 32
+#define LABELS_SECKEY_BYTES 64
+#define LABELS_SIG_BYTES 64
+#define LABELS_CODE_MAX 12      /* product code and lot, characters */
+#define LABELS_FIELDS_BYTES 32  /* signed part of a v1 payload */
+#define LABELS_PAYLOAD_BYTES 96 /* fields + signature */
+#define LABELS_PAYLOAD_CHARS 154 /* base32 of 96 bytes, no padding */
+#define LABELS_HOST_MAX 253
+#define LABELS_TEXT_MAX 512 /* longest QR text labels_format() writes */
+#define LABELS_DEMO_HOST "OCOP.EXAMPLE"
+#define LABELS_QUIET_MODULES 4
+/* Longest text labels_parse() looks at; longer input is LABELS_ERR_NOT_LABEL
+ * (or LABELS_ERR_LENGTH when it has our URL shape). */
+#define LABELS_PARSE_MAX 4096
+
+/* ---- Errors ------------------------------------------------------------ */
+
+typedef enum labels_err {
+    LABELS_OK = 0,
+    LABELS_ERR_ARG,       /* a bad argument (NULL, out of range) */
+    LABELS_ERR_NOMEM,     /* out of memory */
+    LABELS_ERR_NOT_LABEL, /* text is not an OCOP label at all */
+    LABELS_ERR_BASE32,    /* payload is not canonical uppercase base32 */
+    LABELS_ERR_LENGTH,    /* payload is too short or too long */
+    LABELS_ERR_VERSION,   /* payload format version this build does not know */
+    LABELS_ERR_FIELD,     /* a field is outside its documented range */
+    LABELS_ERR_KEY_ID,    /* signed by a different key than the one given */
+    LABELS_ERR_SIGNATURE, /* the signature does not verify */
+    LABELS_ERR_IO,        /* reading or writing a file failed (see errno) */
+    LABELS_ERR_EXISTS,    /* refusing to overwrite an existing file */
+    LABELS_ERR_KEY_FILE,  /* a key file is malformed or corrupt */
+    LABELS_ERR_KEY_MODE,  /* a secret key file is not a private regular file */
+    LABELS_ERR_QR,        /* the text cannot be encoded as a QR code */
+    LABELS_ERR_IMAGE,     /* an image is malformed, unsupported or too large */
+    LABELS_ERR_CRYPTO,    /* libsodium failed to initialise */
+    LABELS_ERR_DECODER,   /* the QR decoder (ZBar) failed */
+    LABELS_ERR_COUNT_
+} labels_err;
+
+/* One plain English sentence for an error code; never NULL. */
+const char *labels_strerror(int err);
+
+/* Initialise the library (libsodium). Safe to call more than once. */
+int labels_init(void);
+
+/* ---- Dates: days since 2020-01-01, as carried in a label --------------- */
+
+/* Days since 2020-01-01 for a calendar date from 2020-01-01 to 2199-06-06
+ * (the range of a uint16). LABELS_ERR_FIELD for impossible dates. */
+int labels_date_from_ymd(int year, int month, int day, uint16_t *days);
+void labels_date_to_ymd(uint16_t days, int *year, int *month, int *day);
+/* Parse exactly "YYYY-MM-DD"; anything else is LABELS_ERR_FIELD. */
+int labels_date_parse(const char *iso, uint16_t *days);
+/* Write "YYYY-MM-DD" and a NUL into out. */
+void labels_date_format(uint16_t days, char out[11]);
+/* Today's date (UTC) in label days, or LABELS_ERR_FIELD if the clock is
+ * outside the representable range. */
+int labels_date_today(uint16_t *days);
+
+/* ---- Keys -------------------------------------------------------------- */
+
+/* A public key and its key ID (the first 8 bytes of BLAKE2b-256 over
+ * "OCOP-KEYID-V1\0" and the public key). */
+typedef struct labels_pubkey {
+    uint8_t id[LABELS_KEY_ID_BYTES];
+    uint8_t pk[LABELS_PUBKEY_BYTES];
+} labels_pubkey;
+
+/* A secret key (libsodium's 64-byte form, which embeds the public key).
+ * Wipe it with labels_seckey_wipe() when done. */
+typedef struct labels_seckey {
+    uint8_t id[LABELS_KEY_ID_BYTES];
+    uint8_t sk[LABELS_SECKEY_BYTES];
+} labels_seckey;
+
+/* Make a fresh key pair from the system's CSPRNG. */
+int labels_keygen(labels_pubkey *pub, labels_seckey *sec);
+/* Key ID of a raw Ed25519 public key. */
+void labels_key_id(const uint8_t pk[LABELS_PUBKEY_BYTES],
+                   uint8_t id[LABELS_KEY_ID_BYTES]);
+/* The public half of a secret key. */
+void labels_seckey_public(const labels_seckey *sec, labels_pubkey *pub);
+/* Zero a secret key in a way the compiler cannot optimise away. */
+void labels_seckey_wipe(labels_seckey *sec);
+/* Key ID as 16 uppercase hex digits and a NUL. */
+void labels_key_id_hex(const uint8_t id[LABELS_KEY_ID_BYTES], char out[17]);
+/* Parse 16 hex digits (either case) into a key ID. */
+int labels_key_id_parse(const char *hex, uint8_t id[LABELS_KEY_ID_BYTES]);
+
+/* Public key as one base64 line ("RWQ..."-like, 56 chars) and a NUL: the
+ * second line of a public key file, also used in config files and
+ * databases. out must hold LABELS_PUBKEY_B64_MAX bytes. */
+#define LABELS_PUBKEY_B64_MAX 64
+int labels_pubkey_to_base64(const labels_pubkey *pub, char *out, size_t outsz);
+/* Parse a public key from a whole key file's text or from its base64 line
+ * alone (len bytes, need not be NUL-terminated). Checks the embedded key
+ * ID against the key. */
+int labels_pubkey_parse(const char *text, size_t len, labels_pubkey *pub);
+
+/* Key files (format in docs/label-format.md). The writers refuse to
+ * replace an existing file (LABELS_ERR_EXISTS) and write atomically; the
+ * secret key file is created with mode 0600. comment goes on the first,
+ * unsigned line; NULL gives a default. The secret key reader opens with
+ * O_NOFOLLOW and refuses files readable by group or others. */
+int labels_pubkey_write(const char *path, const labels_pubkey *pub,
+                        const char *comment);
+int labels_pubkey_read(const char *path, labels_pubkey *pub);
+int labels_seckey_write(const char *path, const labels_seckey *sec,
+                        const char *comment);
+int labels_seckey_read(const char *path, labels_seckey *sec);
+
+/* ---- Domain-separated signatures --------------------------------------- */
+
+/* Every Ed25519 signature in the system signs "<TAG>\0" followed by the
+ * message, with a distinct tag per purpose, so a signature made for one
+ * purpose never verifies for another. */
+typedef enum labels_domain {
+    LABELS_DOMAIN_LABEL = 1, /* "OCOP-LABEL-V1" product labels */
+    LABELS_DOMAIN_FEED,      /* "OCOP-FEED-V1" mirror feed manifests */
+    LABELS_DOMAIN_FEED_KEY,  /* "OCOP-FEEDKEY-V1" feed key rotation */
+    LABELS_DOMAIN_SCANS,     /* "OCOP-SCANS-V1" kiosk scan batches */
+    LABELS_DOMAIN_BADGE,     /* "OCOP-BADGE-V1" inspector badges */
+    LABELS_DOMAIN_COUNT_
+} labels_domain;
+
+int labels_sign_detached(labels_domain domain, const labels_seckey *sec,
+                         const void *msg, size_t len,
+                         uint8_t sig[LABELS_SIG_BYTES]);
+/* LABELS_OK, or LABELS_ERR_SIGNATURE. */
+int labels_verify_detached(labels_domain domain, const labels_pubkey *pub,
+                           const void *msg, size_t len,
+                           const uint8_t sig[LABELS_SIG_BYTES]);
+
+/* ---- The label --------------------------------------------------------- */
+
+/* The fields of a label. product and lot: 1 to 12 characters from
+ * "0-9 A-Z - . /" (NUL-terminated). stars: 1 to 5. serial: 1 to
+ * 4294967295. issued: label days (see above). */
+typedef struct labels_label {
+    uint8_t version;
+    uint8_t key_id[LABELS_KEY_ID_BYTES];
+    char product[LABELS_CODE_MAX + 1];
+    char lot[LABELS_CODE_MAX + 1];
+    uint8_t stars;
+    uint32_t serial;
+    uint16_t issued;
+    uint8_t sig[LABELS_SIG_BYTES];
+} labels_label;
+
+/* Check product, lot, stars and serial against their ranges. */
+int labels_check_fields(const labels_label *lab);
+/* Set version and key ID from sec and sign the fields. */
+int labels_sign(labels_label *lab, const labels_seckey *sec);
+/* The 96 payload bytes of a signed label (fields, then signature). */
+int labels_payload(const labels_label *lab,
+                   uint8_t out[LABELS_PAYLOAD_BYTES]);
+/* The QR text "HTTPS://<host>/V/<PAYLOAD>", NUL-terminated. host must be
+ * a non-empty uppercase host name (A-Z 0-9 . - and an optional :port);
+ * NULL means LABELS_DEMO_HOST. *len (may be NULL) gets the text length. */
+int labels_format(const labels_label *lab, const char *host, char *out,
+                  size_t outsz, size_t *len);
+/* Parse QR text (len bytes, any bytes allowed) into fields. Accepts
+ * "HTTPS://<any host>/V/<PAYLOAD>" (scheme and host in any case) or a bare
+ * PAYLOAD. Returns LABELS_ERR_NOT_LABEL for text that is not ours at all,
+ * and BASE32, LENGTH, VERSION or FIELD for text of our shape that cannot
+ * be a label. Parsing does not check the signature. */
+int labels_parse(const char *text, size_t len, labels_label *out);
+/* Check lab's signature with pub: LABELS_ERR_KEY_ID if the label names a
+ * different key (checked before any signature math), else OK or
+ * LABELS_ERR_SIGNATURE. */
+int labels_verify(const labels_label *lab, const labels_pubkey *pub);
+
+/* ---- Base32 (RFC 4648, uppercase, no padding) --------------------------- */
+
+/* Characters needed for n bytes, without NUL. */
+#define LABELS_BASE32_LEN(n) (((n) * 8 + 4) / 5)
+int labels_base32_encode(const uint8_t *in, size_t len, char *out,
+                         size_t outsz);
+/* Strict: uppercase alphabet only, no padding, unused trailing bits zero.
+ * *outlen gets the number of bytes written. */
+int labels_base32_decode(const char *in, size_t len, uint8_t *out,
+                         size_t outsz, size_t *outlen);
+
+/* ---- QR codes ---------------------------------------------------------- */
+
+/* An encoded QR symbol: width x width modules, modules[y * width + x] is 1
+ * for a dark module, 0 for light. No quiet zone. */
+typedef struct labels_qr {
+    int version;
+    int width;
+    uint8_t *modules;
+} labels_qr;
+
+/* Encode text (alphanumeric mode where the text allows) at error
+ * correction level M in the smallest version that fits. */
+int labels_qr_encode(const char *text, size_t len, labels_qr *qr);
+void labels_qr_free(labels_qr *qr);
+
+/* An 8-bit greyscale image: 0 black, 255 white; row y starts at
+ * pixels + y * stride. */
+typedef struct labels_image {
+    int width;
+    int height;
+    int stride;
+    uint8_t *pixels;
+} labels_image;
+
+/* Allocate a white image (stride == width). */
+int labels_image_alloc(labels_image *img, int width, int height);
+void labels_image_free(labels_image *img);
+
+/* Draw qr at module_px pixels per module (1..64) with the 4-module quiet
+ * zone into a newly allocated image. */
+int labels_qr_render(const labels_qr *qr, int module_px, labels_image *img);
+
+/* Write an image as an 8-bit greyscale PNG, atomically. */
+int labels_png_write(const char *path, const labels_image *img);
+/* An SVG document for qr: one path, module_mm millimetres per module,
+ * with the quiet zone. Caller frees *out. */
+int labels_qr_svg(const labels_qr *qr, double module_mm, char **out,
+                  size_t *len);
+
+/* Read a PNG, JPEG or binary PGM (P5) file into 8-bit grey. Images with
+ * more than max_pixels pixels (0: 40 million) are refused with
+ * LABELS_ERR_IMAGE before any pixel memory is allocated. */
+int labels_image_read(const char *path, size_t max_pixels, labels_image *img);
+
+/* A reusable QR decoder (ZBar, QR only). Not thread-safe; one per thread. */
+typedef struct labels_decoder labels_decoder;
+
+labels_decoder *labels_decoder_new(void);
+void labels_decoder_free(labels_decoder *dec);
+
+/* Called once per code found, with its raw bytes (not NUL-terminated in
+ * general; binary-safe). Return non-zero to stop the scan. */
+typedef int (*labels_code_fn)(void *ctx, const char *data, size_t len);
+
+/* Decode every QR code in img with one plain ZBar pass. *found (may be
+ * NULL) gets the number of codes reported. */
+int labels_decode(labels_decoder *dec, const labels_image *img,
+                  labels_code_fn fn, void *ctx, int *found);
+
+/* ---- Files ------------------------------------------------------------- */
+
+/* Write len bytes to path atomically: a temporary file in the same
+ * folder, fsync, rename, fsync of the folder. mode is the new file's
+ * permission bits. With exclusive set, an existing path is
+ * LABELS_ERR_EXISTS. */
+int labels_file_write_atomic(const char *path, const void *data, size_t len,
+                             unsigned mode, int exclusive);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

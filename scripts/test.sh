@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Build everything twice (gcc with -Werror; clang with ASan+UBSan and the
+# libFuzzer targets) and run every test under the sanitizers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+jobs=$(nproc)
+
+cmake -S . -B build/release -DOCOP_WERROR=ON >/dev/null
+cmake --build build/release -j"$jobs"
+
+cmake -S . -B build/asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+      -DOCOP_SANITIZE=ON -DOCOP_FUZZ=ON -DOCOP_WERROR=ON -DOCOP_BENCH=OFF >/dev/null
+cmake --build build/asan -j"$jobs"
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir build/asan --output-on-failure -j"$jobs"
