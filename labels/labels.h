@@ -59,6 +59,8 @@ typedef enum labels_err {
     LABELS_ERR_IMAGE,     /* an image is malformed, unsupported or too large */
     LABELS_ERR_CRYPTO,    /* libsodium failed to initialise */
     LABELS_ERR_DECODER,   /* the QR decoder (ZBar) failed */
+    LABELS_ERR_MIRROR,    /* the mirror database is missing, corrupt or too new */
+    LABELS_ERR_NOT_FOUND, /* no such record */
     LABELS_ERR_COUNT_
 } labels_err;
 
@@ -264,6 +266,88 @@ typedef int (*labels_code_fn)(void *ctx, const char *data, size_t len);
  * NULL) gets the number of codes reported. */
 int labels_decode(labels_decoder *dec, const labels_image *img,
                   labels_code_fn fn, void *ctx, int *found);
+
+/* ---- The mirror and the verdict engine --------------------------------- */
+
+/* A mirror is a read-only SQLite file with what a verifier needs and
+ * nothing private (schema in docs/mirror.md, LABELS_MIRROR_SCHEMA below).
+ * Both ocop-host and ocop-kiosk answer "is this label genuine?" with
+ * labels_check() against one. */
+#define LABELS_MIRROR_SCHEMA_VERSION 1
+
+/* The verdict words of docs/verdicts.md, in this order. */
+typedef enum labels_verdict {
+    LABELS_V_GENUINE = 0,
+    LABELS_V_RATING_CHANGED,
+    LABELS_V_EXPIRED,
+    LABELS_V_SUSPENDED,
+    LABELS_V_REVOKED,
+    LABELS_V_UNKNOWN_PRODUCT,
+    LABELS_V_UNKNOWN_SIGNER,
+    LABELS_V_SIGNER_REVOKED,
+    LABELS_V_SIGNER_NOT_ENROLLED,
+    LABELS_V_FORGED,
+    LABELS_V_CLONE_REPORTED,
+    LABELS_V_MALFORMED,
+    LABELS_V_NOT_OCOP,
+    LABELS_V_COUNT_
+} labels_verdict;
+
+/* "genuine", "rating_changed", ...; "unknown" for an invalid value. */
+const char *labels_verdict_word(labels_verdict v);
+/* The verdict for a word, or -1. */
+int labels_verdict_from_word(const char *word);
+
+/* A product as the mirror publishes it. Strings are NUL-terminated UTF-8
+ * (Vietnamese names), truncated to fit. Dates are "YYYY-MM-DD" or "". */
+typedef struct labels_product {
+    char code[LABELS_CODE_MAX + 1];
+    char name[256];
+    char group[64];        /* one of the six OCOP groups, docs/mirror.md */
+    char producer_code[32];
+    char producer_name[256];
+    char producer_kind[16]; /* cooperative, enterprise, household */
+    char province[64];
+    int stars;              /* current rating, 3..5 */
+    int proposed5;          /* 1: rated 4, proposed for 5 */
+    char status[16];        /* rated, suspended, revoked, expired */
+    char status_reason[256];
+    char status_date[11];
+    char certificate[64];
+    char certified[11];
+    char expires[11];
+} labels_product;
+
+/* The answer for one QR text: the verdict and the facts a screen shows.
+ * have_label: the text parsed (label holds its fields). have_product:
+ * product holds the mirror's record for label.product. */
+typedef struct labels_facts {
+    labels_verdict verdict;
+    int parse_error; /* labels_err of the parse, for malformed/not_ocop */
+    int have_label;
+    labels_label label;
+    int have_product;
+    labels_product product;
+    char key_status[16]; /* "", active, superseded, compromised */
+} labels_facts;
+
+typedef struct labels_mirror labels_mirror;
+
+/* Open a mirror read-only and prepare every statement once, so each
+ * check costs microseconds. LABELS_ERR_MIRROR if it is missing, corrupt
+ * or of another schema version. */
+int labels_mirror_open(const char *path, labels_mirror **out);
+void labels_mirror_close(labels_mirror *m);
+/* The mirror's feed version and publish time (ISO 8601 UTC). */
+int labels_mirror_info(labels_mirror *m, int64_t *version, char published[32]);
+/* One product by code: LABELS_OK, or LABELS_ERR_NOT_FOUND. */
+int labels_mirror_product(labels_mirror *m, const char *code,
+                          labels_product *out);
+/* Decide the verdict for QR text (len bytes, any bytes) as of label day
+ * today. Fills facts; returns LABELS_OK whenever a verdict was reached
+ * (forged and not_ocop included), an error only if the mirror failed. */
+int labels_check(labels_mirror *m, const char *text, size_t len,
+                 uint16_t today, labels_facts *facts);
 
 /* ---- Files ------------------------------------------------------------- */
 
