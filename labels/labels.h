@@ -275,6 +275,11 @@ int labels_decode(labels_decoder *dec, const labels_image *img,
  * labels_check() against one. */
 #define LABELS_MIRROR_SCHEMA_VERSION 1
 
+/* The CREATE TABLE statements of a mirror (docs/mirror.md), for writers
+ * of mirrors: the registry export and tests. The meta rows are the
+ * writer's job. */
+const char *labels_mirror_schema(void);
+
 /* The verdict words of docs/verdicts.md, in this order. */
 typedef enum labels_verdict {
     LABELS_V_GENUINE = 0,

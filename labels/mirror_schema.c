@@ -1,0 +1,55 @@
+/* mirror_schema.c -- the mirror's SQL schema, one copy for every writer. */
+#include "labels.h"
+
+/* Must match docs/mirror.md word for word. */
+static const char schema[] =
+    "CREATE TABLE meta (\n"
+    "  key   TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE producers (\n"
+    "  code     TEXT PRIMARY KEY,\n"
+    "  name     TEXT NOT NULL,\n"
+    "  kind     TEXT NOT NULL CHECK (kind IN "
+    "('cooperative','enterprise','household')),\n"
+    "  province TEXT NOT NULL\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE products (\n"
+    "  code          TEXT PRIMARY KEY,\n"
+    "  name          TEXT NOT NULL,\n"
+    "  grp           TEXT NOT NULL CHECK (grp IN ('food','beverages','herbal',"
+    "'textiles','souvenirs','tourism')),\n"
+    "  producer      TEXT NOT NULL REFERENCES producers(code),\n"
+    "  province      TEXT NOT NULL,\n"
+    "  stars         INTEGER NOT NULL CHECK (stars BETWEEN 3 AND 5),\n"
+    "  proposed5     INTEGER NOT NULL DEFAULT 0 CHECK (proposed5 IN (0,1)),\n"
+    "  status        TEXT NOT NULL CHECK (status IN "
+    "('rated','suspended','revoked','expired')),\n"
+    "  status_reason TEXT NOT NULL DEFAULT '',\n"
+    "  status_date   TEXT NOT NULL DEFAULT '',\n"
+    "  certificate   TEXT NOT NULL,\n"
+    "  certified     TEXT NOT NULL,\n"
+    "  expires       TEXT NOT NULL\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE keys (\n"
+    "  key_id        TEXT PRIMARY KEY,\n"
+    "  producer      TEXT NOT NULL REFERENCES producers(code),\n"
+    "  public_key    BLOB NOT NULL,\n"
+    "  enrolled      TEXT NOT NULL,\n"
+    "  revoked       TEXT NOT NULL DEFAULT '',\n"
+    "  revoke_reason TEXT NOT NULL DEFAULT '' CHECK (revoke_reason IN "
+    "('','superseded','compromised'))\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE clones (\n"
+    "  key_id   TEXT NOT NULL,\n"
+    "  product  TEXT NOT NULL,\n"
+    "  lot      TEXT NOT NULL,\n"
+    "  serial   INTEGER NOT NULL,\n"
+    "  reported TEXT NOT NULL,\n"
+    "  PRIMARY KEY (key_id, product, lot, serial)\n"
+    ") WITHOUT ROWID;\n";
+
+const char *labels_mirror_schema(void)
+{
+    return schema;
+}
