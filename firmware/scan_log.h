@@ -1,0 +1,63 @@
+/* scan_log.h -- the kiosk's local log of scans, waiting for upload.
+ *
+ * One SQLite file in WAL mode. Every scan is committed with a full fsync
+ * before scan_log_append() returns, so a verdict shown after it returns
+ * survives kill -9 and power loss. The log is bounded: when it grows past
+ * its row limit, the oldest uploaded scans go first, and only then the
+ * oldest not yet uploaded (counted as dropped). No personal data: the
+ * product, signer, lot and serial printed on the label, a hash of the QR
+ * text, the verdict and the time.
+ */
+#ifndef OCOP_SCAN_LOG_H
+#define OCOP_SCAN_LOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct scan_log scan_log;
+
+typedef struct scan_record {
+    int64_t id;          /* set by scan_log_append */
+    int64_t time;        /* Unix seconds, UTC */
+    char verdict[24];    /* labels_verdict_word() */
+    char product[16];    /* "" when the text did not parse */
+    char key_id[17];     /* 16 hex, or "" */
+    char lot[16];
+    uint32_t serial;     /* 0 when unknown */
+    char text_hash[33];  /* BLAKE2b-128 of the QR text, hex */
+    int stale;           /* the mirror was past its expiry */
+} scan_record;
+
+/* Fill text_hash from the raw QR text. */
+void scan_log_hash_text(const char *text, size_t len, char out[33]);
+
+/* Open or create the log at path, keeping at most max_rows scans
+ * (0: 100000). Returns 0 or -1 with a message in err (errsz bytes). */
+int scan_log_open(const char *path, int64_t max_rows, scan_log **out,
+                  char *err, size_t errsz);
+void scan_log_close(scan_log *log);
+
+/* Append one scan durably; rec->id gets its ID. 0, or -1 (disk full,
+ * I/O error: the message is in scan_log_error()). */
+int scan_log_append(scan_log *log, scan_record *rec);
+
+/* Call fn for up to limit scans not yet uploaded, oldest first. fn
+ * returns non-zero to stop. Returns the number visited, or -1. */
+int scan_log_pending(scan_log *log, int limit,
+                     int (*fn)(void *ctx, const scan_record *rec), void *ctx);
+
+/* Mark scans with IDs first..last (inclusive) uploaded. */
+int scan_log_mark_uploaded(scan_log *log, int64_t first, int64_t last);
+
+typedef struct scan_log_stats {
+    int64_t rows;     /* scans in the log */
+    int64_t pending;  /* not yet uploaded */
+    int64_t dropped;  /* pruned before they were uploaded, ever */
+} scan_log_stats;
+
+int scan_log_get_stats(scan_log *log, scan_log_stats *st);
+
+/* The last error message. */
+const char *scan_log_error(scan_log *log);
+
+#endif

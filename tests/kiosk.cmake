@@ -1,0 +1,3 @@
+# The kiosk's own modules.
+ocop_test(test_scan_log)
+target_link_libraries(test_scan_log PRIVATE kiosk)
