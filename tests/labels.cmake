@@ -28,5 +28,10 @@ if(OCOP_FUZZ)
   add_test(NAME fuzz_parse
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_run.sh
             $<TARGET_FILE:fuzz_parse> ${CMAKE_CURRENT_SOURCE_DIR}/vectors
-            ${CMAKE_CURRENT_BINARY_DIR}/fuzz_parse_corpus 25)
+            ${CMAKE_CURRENT_BINARY_DIR}/fuzz_parse_corpus 20)
 endif()
+
+# The same vectors through the real ocop-host binary.
+add_test(NAME labels_cli_vectors
+  COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/vectors/check_cli.py
+          $<TARGET_FILE:ocop-host> ${CMAKE_CURRENT_SOURCE_DIR}/vectors)

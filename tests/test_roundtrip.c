@@ -166,6 +166,21 @@ static void test_size_budget(void **state)
         assert_int_equal(qr.width, 17 + 4 * qr.version);
         assert_true(qr.width <= 45);
         labels_qr_free(&qr);
+        /* The text is 165 characters plus the host, and version 7-M holds
+         * 178 alphanumeric characters: hosts of up to 13 characters fit. */
+        static const struct {
+            const char *host;
+            int version;
+        } hosts[] = {{"OCOP.EXAMPLE1", 7}, {"OCOP.EXAMPLE12", 8}};
+        for (size_t h = 0; h < 2; h++) {
+            assert_int_equal(labels_format(&lab, hosts[h].host, text,
+                                           sizeof text, &len),
+                             LABELS_OK);
+            assert_int_equal(len, 165 + strlen(hosts[h].host));
+            assert_int_equal(labels_qr_encode(text, len, &qr), LABELS_OK);
+            assert_int_equal(qr.version, hosts[h].version);
+            labels_qr_free(&qr);
+        }
     }
 }
 
