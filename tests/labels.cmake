@@ -28,7 +28,16 @@ if(OCOP_FUZZ)
   add_test(NAME fuzz_parse
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_run.sh
             $<TARGET_FILE:fuzz_parse> ${CMAKE_CURRENT_SOURCE_DIR}/vectors
-            ${CMAKE_CURRENT_BINARY_DIR}/fuzz_parse_corpus 20)
+            ${CMAKE_CURRENT_BINARY_DIR}/fuzz_parse_corpus 20 text)
+
+  add_executable(fuzz_image fuzz_image.c ${PROJECT_SOURCE_DIR}/labels/image_read.c)
+  target_compile_options(fuzz_image PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_options(fuzz_image PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_libraries(fuzz_image PRIVATE labels PkgConfig::PNG PkgConfig::JPEG)
+  add_test(NAME fuzz_image
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_run.sh
+            $<TARGET_FILE:fuzz_image> ${CMAKE_CURRENT_SOURCE_DIR}/vectors
+            ${CMAKE_CURRENT_BINARY_DIR}/fuzz_image_corpus 10 image)
 endif()
 
 # The same vectors through the real ocop-host binary.
