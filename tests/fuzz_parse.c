@@ -34,7 +34,8 @@ static void parse_label(const uint8_t *data, size_t size)
     if (rc != LABELS_OK)
         return;
     rc = labels_verify(&lab, &key);
-    if (rc != LABELS_OK && rc != LABELS_ERR_KEY_ID && rc != LABELS_ERR_SIGNATURE)
+    if (rc != LABELS_OK && rc != LABELS_ERR_KEY_ID &&
+        rc != LABELS_ERR_SIGNATURE)
         abort();
     /* Whatever parses formats, and the canonical text parses back alike. */
     char text[LABELS_TEXT_MAX];
@@ -62,9 +63,8 @@ static void base32(const uint8_t *data, size_t size)
         free(back);
     }
     /* Too small a buffer is refused, never overrun. */
-    if (outsz > 0 &&
-        labels_base32_decode((const char *)data, size, out, outsz - 1, &n) ==
-            LABELS_OK)
+    if (outsz > 0 && labels_base32_decode((const char *)data, size, out,
+                                          outsz - 1, &n) == LABELS_OK)
         abort();
     free(out);
 }

@@ -221,7 +221,8 @@ static void test_every_char_corrupt(void **state)
                 rc = labels_pubkey_read(tmp, &p);
             }
             if (rc != LABELS_ERR_KEY_FILE)
-                fail_msg("%s cut at %zu: %s", which[w], cut, labels_strerror(rc));
+                fail_msg("%s cut at %zu: %s", which[w], cut,
+                         labels_strerror(rc));
         }
     }
     unlink(tmp);
@@ -231,8 +232,8 @@ static void b64_file(const char *path, const uint8_t *blob, size_t n)
 {
     char b64[256], text[400];
     sodium_bin2base64(b64, sizeof b64, blob, n, sodium_base64_VARIANT_ORIGINAL);
-    int len = snprintf(text, sizeof text, "untrusted comment: crafted\n%s\n",
-                       b64);
+    int len =
+        snprintf(text, sizeof text, "untrusted comment: crafted\n%s\n", b64);
     put(path, text, (size_t)len, 0600);
 }
 
@@ -333,7 +334,8 @@ static void test_garbage(void **state)
     memcpy(text, got, len);
     memcpy(text + len, "extra\n", 6);
     labels_pubkey p;
-    assert_int_equal(labels_pubkey_parse(text, len + 6, &p), LABELS_ERR_KEY_FILE);
+    assert_int_equal(labels_pubkey_parse(text, len + 6, &p),
+                     LABELS_ERR_KEY_FILE);
     memcpy(text + len, "\r\n\n", 3);
     assert_int_equal(labels_pubkey_parse(text, len + 3, &p), LABELS_OK);
     memset(text, 'A', sizeof text);
@@ -341,7 +343,8 @@ static void test_garbage(void **state)
     assert_int_equal(labels_pubkey_read(tmp, &p), LABELS_ERR_KEY_FILE);
     labels_seckey s;
     assert_int_equal(labels_seckey_read(tmp, &s), LABELS_ERR_KEY_FILE);
-    assert_int_equal(labels_pubkey_parse(text, sizeof text, &p), LABELS_ERR_ARG);
+    assert_int_equal(labels_pubkey_parse(text, sizeof text, &p),
+                     LABELS_ERR_ARG);
     unlink(tmp);
 }
 

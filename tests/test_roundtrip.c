@@ -63,10 +63,22 @@ static void rotate(const labels_image *in, int quarters, labels_image *out)
         for (int x = 0; x < w; x++) {
             int nx, ny;
             switch (quarters) {
-            case 1: nx = h - 1 - y; ny = x; break;
-            case 2: nx = w - 1 - x; ny = h - 1 - y; break;
-            case 3: nx = y; ny = w - 1 - x; break;
-            default: nx = x; ny = y; break;
+            case 1:
+                nx = h - 1 - y;
+                ny = x;
+                break;
+            case 2:
+                nx = w - 1 - x;
+                ny = h - 1 - y;
+                break;
+            case 3:
+                nx = y;
+                ny = w - 1 - x;
+                break;
+            default:
+                nx = x;
+                ny = y;
+                break;
             }
             out->pixels[(size_t)ny * out->stride + nx] =
                 in->pixels[(size_t)y * in->stride + x];
@@ -124,8 +136,8 @@ static void test_random_labels(void **state)
                          LABELS_OK);
         labels_image_free(&turned);
         if (found != 1 || s.len != len || memcmp(s.data, text, len) != 0)
-            fail_msg("label %d (%d px, %d quarter turns): %d codes read", i,
-                     px, quarters, found);
+            fail_msg("label %d (%d px, %d quarter turns): %d codes read", i, px,
+                     quarters, found);
         assert_int_equal(labels_parse(s.data, s.len, &back), LABELS_OK);
         assert_int_equal(labels_verify(&back, &pub), LABELS_OK);
         assert_string_equal(back.product, lab.product);
@@ -155,9 +167,9 @@ static void test_size_budget(void **state)
         assert_int_equal(labels_sign(&lab, &sec), LABELS_OK);
         char text[LABELS_TEXT_MAX];
         size_t len;
-        assert_int_equal(labels_format(&lab, LABELS_DEMO_HOST, text,
-                                       sizeof text, &len),
-                         LABELS_OK);
+        assert_int_equal(
+            labels_format(&lab, LABELS_DEMO_HOST, text, sizeof text, &len),
+            LABELS_OK);
         /* Fixed length whatever the fields: 23 + 154 characters. */
         assert_int_equal(len, 23 + LABELS_PAYLOAD_CHARS);
         labels_qr qr;
@@ -173,9 +185,9 @@ static void test_size_budget(void **state)
             int version;
         } hosts[] = {{"OCOP.EXAMPLE1", 7}, {"OCOP.EXAMPLE12", 8}};
         for (size_t h = 0; h < 2; h++) {
-            assert_int_equal(labels_format(&lab, hosts[h].host, text,
-                                           sizeof text, &len),
-                             LABELS_OK);
+            assert_int_equal(
+                labels_format(&lab, hosts[h].host, text, sizeof text, &len),
+                LABELS_OK);
             assert_int_equal(len, 165 + strlen(hosts[h].host));
             assert_int_equal(labels_qr_encode(text, len, &qr), LABELS_OK);
             assert_int_equal(qr.version, hosts[h].version);
@@ -188,14 +200,12 @@ static void test_size_budget(void **state)
  * right half R codes, guard bars, 2 px per module, 10 modules of quiet. */
 static void draw_ean13(const char digits[13], labels_image *img)
 {
-    static const char *const L[10] = {"0001101", "0011001", "0010011",
-                                      "0111101", "0100011", "0110001",
-                                      "0101111", "0111011", "0110111",
-                                      "0001011"};
-    static const char *const parity[10] = {"LLLLLL", "LLGLGG", "LLGGLG",
-                                           "LLGGGL", "LGLLGG", "LGGLLG",
-                                           "LGGGLL", "LGLGLG", "LGLGGL",
-                                           "LGGLGL"};
+    static const char *const L[10] = {
+        "0001101", "0011001", "0010011", "0111101", "0100011",
+        "0110001", "0101111", "0111011", "0110111", "0001011"};
+    static const char *const parity[10] = {
+        "LLLLLL", "LLGLGG", "LLGGLG", "LLGGGL", "LGLLGG",
+        "LGGLLG", "LGGGLL", "LGLGLG", "LGLGGL", "LGGLGL"};
     char bits[96];
     size_t nb = 0;
 #define PUT(str) (memcpy(bits + nb, (str), strlen(str)), nb += strlen(str))

@@ -211,7 +211,8 @@ static void test_valid(void **state)
         /* Every character is in the QR alphanumeric set. */
         for (size_t i = 0; i < len; i++)
             assert_non_null(strchr("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                   " $%*+-./:", text[i]));
+                                   " $%*+-./:",
+                                   text[i]));
 
         /* Re-signing the fields reproduces the text byte for byte. */
         labels_label re;
@@ -291,9 +292,9 @@ static void test_every_byte_value(void **state)
                 continue;
             memcpy(p, base, sizeof p);
             p[pos] = (uint8_t)v;
-            assert_int_equal(labels_base32_encode(p, sizeof p, text,
-                                                  sizeof text),
-                             LABELS_OK);
+            assert_int_equal(
+                labels_base32_encode(p, sizeof p, text, sizeof text),
+                LABELS_OK);
             labels_label lab;
             int rc = labels_parse(text, LABELS_PAYLOAD_CHARS, &lab);
             if (rc == LABELS_OK)

@@ -104,8 +104,9 @@ static void negative(const char *name, const void *text, size_t len,
     }
     if ((want_parse && strcmp(want_parse, p) != 0) ||
         (want_signer && strcmp(want_signer, v0) != 0)) {
-        fprintf(stderr, "vectors_gen: %s: library says %s/%s, rules say %s/%s\n",
-                name, p, v0, want_parse, want_signer ? want_signer : "-");
+        fprintf(stderr,
+                "vectors_gen: %s: library says %s/%s, rules say %s/%s\n", name,
+                p, v0, want_parse, want_signer ? want_signer : "-");
         exit(1);
     }
     if (rc == LABELS_OK && strcmp(v0, "OK") == 0) {
@@ -142,8 +143,8 @@ static const struct fields valid_set[] = {
     {"code-len-2", 0, "OCOP.EXAMPLE", "AB", "12", 2, 65536, "2030-12-31"},
     {"code-len-4", 0, "OCOP.EXAMPLE", "ABCD", "1234", 3, 16777216,
      "2021-06-01"},
-    {"code-len-11", 0, "OCOP.EXAMPLE", "ABCDEFGHIJK", "-./-./-./-.", 4,
-     1000000, "2100-01-01"},
+    {"code-len-11", 0, "OCOP.EXAMPLE", "ABCDEFGHIJK", "-./-./-./-.", 4, 1000000,
+     "2100-01-01"},
     {"other-host", 0, "VERIFY.OCOP.GOV.VN", "HN-0001-2020", "L2026/11.A", 4,
      123457, "2026-11-29"},
     {"host-port", 0, "OCOP.EXAMPLE:8443", "HN-0001-2020", "L2026/11.A", 4,
@@ -249,8 +250,8 @@ static void byte_changes(const uint8_t base[LABELS_PAYLOAD_BYTES])
         uint8_t vals[4] = {(uint8_t)(base[pos] ^ 0x01),
                            (uint8_t)(base[pos] ^ 0x80), 0x00, 0xFF};
         for (int v = 0; v < 4; v++) {
-            if (vals[v] == base[pos] || (v >= 2 && (vals[v] == vals[0] ||
-                                                    vals[v] == vals[1])))
+            if (vals[v] == base[pos] ||
+                (v >= 2 && (vals[v] == vals[0] || vals[v] == vals[1])))
                 continue;
             uint8_t p[LABELS_PAYLOAD_BYTES];
             char text[LABELS_TEXT_MAX], name[64];
@@ -492,10 +493,11 @@ int main(int argc, char **argv)
                        "# OCOP label v1 known-answer vectors; format in "
                        "README.md\n# name\tkey\thost\tproduct\tlot\tstars\t"
                        "serial\tissued\tpayload_hex\ttext\n");
-    texts_f = open_out("texts.tsv",
-                         "# OCOP label v1 QR texts and what a decoder must answer; format in "
-                         "README.md\n# name\tparse\tverify_signer\t"
-                         "verify_other\ttext_hex\n");
+    texts_f = open_out(
+        "texts.tsv",
+        "# OCOP label v1 QR texts and what a decoder must answer; format in "
+        "README.md\n# name\tparse\tverify_signer\t"
+        "verify_other\ttext_hex\n");
     positives();
 
     labels_label lab;
