@@ -44,3 +44,9 @@ endif()
 add_test(NAME labels_cli_vectors
   COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/vectors/check_cli.py
           $<TARGET_FILE:ocop-host> ${CMAKE_CURRENT_SOURCE_DIR}/vectors)
+
+# A second parser, written in Python from docs/label-format.md alone, must
+# agree with every vector: the document and the code cannot drift apart.
+add_test(NAME labels_reference_parse
+  COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/vectors/reference_parse.py
+          ${CMAKE_CURRENT_SOURCE_DIR}/vectors)
