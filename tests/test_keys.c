@@ -132,6 +132,34 @@ static void test_no_overwrite(void **state)
     assert_int_equal(access(other, F_OK), -1);
 }
 
+/* Modes are exact whatever the umask: never wider for the secret, and
+ * readable by all for the public file. */
+static void test_umask(void **state)
+{
+    (void)state;
+    static const mode_t masks[] = {0, 022, 077};
+    for (size_t i = 0; i < sizeof masks / sizeof *masks; i++) {
+        char s[256], p[256], name[32];
+        struct stat st;
+        snprintf(name, sizeof name, "u%zu.sec", i);
+        path_in(s, sizeof s, name);
+        snprintf(name, sizeof name, "u%zu.pub", i);
+        path_in(p, sizeof p, name);
+        mode_t old = umask(masks[i]);
+        int rs = labels_seckey_write(s, &sec, NULL);
+        int rp = labels_pubkey_write(p, &pub, NULL);
+        umask(old);
+        assert_int_equal(rs, LABELS_OK);
+        assert_int_equal(rp, LABELS_OK);
+        assert_int_equal(stat(s, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0644);
+        assert_int_equal(unlink(s), 0);
+        assert_int_equal(unlink(p), 0);
+    }
+}
+
 static void test_secret_mode(void **state)
 {
     (void)state;
@@ -353,6 +381,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_and_modes),
         cmocka_unit_test(test_no_overwrite),
+        cmocka_unit_test(test_umask),
         cmocka_unit_test(test_secret_mode),
         cmocka_unit_test(test_public_symlink),
         cmocka_unit_test(test_every_char_corrupt),

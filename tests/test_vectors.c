@@ -311,6 +311,59 @@ static void test_every_byte_value(void **state)
     }
 }
 
+/* The API's other doors: bad arguments and hand-made label structs get a
+ * specific error, never a crash. */
+static void test_api_edges(void **state)
+{
+    (void)state;
+    labels_label lab;
+    char text[LABELS_TEXT_MAX];
+    uint8_t buf[16];
+    size_t n;
+    assert_int_equal(labels_parse(NULL, 5, &lab), LABELS_ERR_ARG);
+    assert_int_equal(labels_parse("x", 1, NULL), LABELS_ERR_ARG);
+    assert_int_equal(labels_parse(NULL, 0, &lab), LABELS_ERR_NOT_LABEL);
+    assert_int_equal(labels_verify(NULL, &keys[0]), LABELS_ERR_ARG);
+    assert_int_equal(labels_base32_decode("AAAAAAAA", 8, buf, 4, &n),
+                     LABELS_ERR_LENGTH);
+    assert_int_equal(labels_base32_decode("AAA", 3, buf, sizeof buf, &n),
+                     LABELS_ERR_BASE32);
+    assert_int_equal(labels_base32_decode("", 0, buf, sizeof buf, &n),
+                     LABELS_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(labels_base32_encode(buf, 5, text, 8), LABELS_ERR_ARG);
+
+    /* A struct that never came from the parser. */
+    char *data = slurp("valid.tsv", NULL), *cur = data;
+    char *line = next_line(&cur), *c[10];
+    assert_int_equal(split(line, c, 10), 10);
+    assert_int_equal(labels_parse(c[9], strlen(c[9]), &lab), LABELS_OK);
+    free(data);
+    labels_label bad = lab;
+    bad.version = 2;
+    assert_int_equal(labels_verify(&bad, &keys[0]), LABELS_ERR_VERSION);
+    assert_int_equal(labels_format(&bad, NULL, text, sizeof text, NULL),
+                     LABELS_ERR_VERSION);
+    bad = lab;
+    memset(bad.product, 'A', sizeof bad.product); /* no terminating NUL */
+    assert_int_equal(labels_verify(&bad, &keys[0]), LABELS_ERR_FIELD);
+    bad = lab;
+    memcpy(bad.lot, "a", 2);
+    assert_int_equal(labels_verify(&bad, &keys[0]), LABELS_ERR_FIELD);
+    bad = lab;
+    bad.stars = 0;
+    assert_int_equal(labels_verify(&bad, &keys[0]), LABELS_ERR_FIELD);
+    assert_int_equal(
+        labels_format(&lab, "ocop.example", text, sizeof text, NULL),
+        LABELS_ERR_ARG);
+    assert_int_equal(labels_format(&lab, "", text, sizeof text, NULL),
+                     LABELS_ERR_ARG);
+    assert_int_equal(labels_format(&lab, NULL, text, 177, NULL),
+                     LABELS_ERR_ARG);
+    assert_int_equal(labels_format(&lab, NULL, text, 178, &n), LABELS_OK);
+    assert_int_equal(n, 177);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_valid),
         cmocka_unit_test(test_texts),
         cmocka_unit_test(test_every_byte_value),
+        cmocka_unit_test(test_api_edges),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
