@@ -188,9 +188,9 @@ int labels_pubkey_write(const char *path, const labels_pubkey *pub,
 static int read_small(const char *path, int secret, char *buf, size_t bufsz,
                       size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | (secret ? O_NOFOLLOW : 0));
     if (fd < 0)
-        return errno == ELOOP ? LABELS_ERR_KEY_MODE : LABELS_ERR_IO;
+        return secret && errno == ELOOP ? LABELS_ERR_KEY_MODE : LABELS_ERR_IO;
     struct stat st;
     int rc = LABELS_OK;
     if (fstat(fd, &st) != 0)
