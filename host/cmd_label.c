@@ -129,8 +129,8 @@ int cmd_label(int argc, char **argv)
                   LABELS_CODE_MAX);
         return EXIT_USAGE;
     }
-    strcpy(lab.product, product); /* length checked above */
-    strcpy(lab.lot, lot);
+    memcpy(lab.product, product, strlen(product) + 1); /* length checked */
+    memcpy(lab.lot, lot, strlen(lot) + 1);
     lab.stars = (uint8_t)stars;
     lab.serial = (uint32_t)serial;
     int rc = issued ? labels_date_parse(issued, &lab.issued)
