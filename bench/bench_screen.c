@@ -87,7 +87,7 @@ static int measure(ctx *c, job j, int iters, stats *out)
     double *t = malloc(sizeof *t * (size_t)iters);
     if (!t)
         return 1;
-    for (int i = 0; i < 3; i++) /* warm caches: fonts, glyphs */
+    for (int i = 0; i < 10; i++) /* warm caches: fonts, glyphs */
         if (run(c, j)) {
             free(t);
             return 1;

@@ -618,7 +618,7 @@ static void details(frame *f, const labels_facts *fa, screen_tone tone,
         y += detail(f,
                     field_markup(screen_text(SCREEN_MSG_CERTIFICATE, L),
                                  p->certificate),
-                    1, x, y, w);
+                    2, x, y, w);
         screen_format_date(p->certified, L, d1, sizeof d1);
         screen_format_date(p->expires, L, d2, sizeof d2);
         char valid[80];

@@ -76,7 +76,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
     },
     [LABELS_V_UNKNOWN_SIGNER] = {
         SCREEN_TONE_BAD,
-        {"Tem do nơi không rõ ký",
+        {"Chữ ký trên tem không rõ nguồn gốc",
          "Label signed by an unknown party"},
         {"Không nhà sản xuất OCOP nào đăng ký chữ ký này. Có thể là tem "
          "giả — đừng tin nhãn này và báo cho nhân viên cửa hàng.",
@@ -94,7 +94,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
     },
     [LABELS_V_SIGNER_NOT_ENROLLED] = {
         SCREEN_TONE_BAD,
-        {"Tem không do nhà sản xuất của sản phẩm ký",
+        {"Chữ ký không phải của nhà sản xuất này",
          "Not signed by this product's producer"},
         {"Chữ ký trên tem thuộc về một nhà sản xuất khác. Có thể là tem "
          "giả — đừng tin nhãn này và báo cho nhân viên cửa hàng.",
