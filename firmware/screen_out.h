@@ -88,4 +88,26 @@ int screen_drm_show(screen_drm *d, cairo_surface_t *surface, char *msg,
 /* Restore the previous mode where possible and free everything. */
 void screen_drm_close(screen_drm *d);
 
+/* ---- One of the above, chosen by configuration --------------------------- */
+
+typedef struct screen_display screen_display;
+
+/* Open the display a config value names:
+ *   "drm" or "drm:/dev/dri/cardN"   a DRM device
+ *   "fb" or "fb:/dev/fbN"           a framebuffer
+ *   "png:/path/screen.png"          each frame replaces a PNG file
+ *   "auto" (or NULL)                drm, then fb; NOT_FOUND if neither
+ * png_width x png_height is the size of PNG frames (devices decide their
+ * own). A malformed spec is LABELS_ERR_ARG. */
+int screen_display_open(const char *spec, int png_width, int png_height,
+                        screen_display **out, char *msg, size_t msgsz);
+/* The size to render at. */
+void screen_display_size(const screen_display *d, int *width, int *height);
+/* "drm", "fb" or "png": what was opened, for the log. */
+const char *screen_display_kind(const screen_display *d);
+/* Put a rendered ARGB32 image surface on the display. */
+int screen_display_show(screen_display *d, cairo_surface_t *surface,
+                        char *msg, size_t msgsz);
+void screen_display_close(screen_display *d);
+
 #endif

@@ -284,6 +284,7 @@ static void text_show(frame *f, const text_style *ts, double x, double y)
         f->info->texts++;
         if (pango_layout_is_ellipsized(l))
             f->info->ellipsized++;
+        f->info->unknown_glyphs += pango_layout_get_unknown_glyphs_count(l);
     }
     set_rgb(f->cr, ts->rgb);
     cairo_move_to(f->cr, x, y);

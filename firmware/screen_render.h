@@ -46,6 +46,7 @@ typedef struct screen_info {
     screen_rect ink;   /* union of every text's ink extents */
     int texts;         /* number of text blocks drawn */
     int ellipsized;    /* how many of them pango had to shorten */
+    int unknown_glyphs; /* characters no installed font could draw */
 } screen_info;
 
 /* Holds what is worth keeping between frames: the pango context and font

@@ -79,6 +79,8 @@ static void assert_ink_inside(const screen_info *info, int w, int h)
 {
     double m = screen_margin(h);
     assert_true(info->texts > 0);
+    /* Every character, diacritics included, had a glyph in the font. */
+    assert_int_equal(info->unknown_glyphs, 0);
     assert_true(info->ink.x >= m - 1);
     assert_true(info->ink.x + info->ink.w <= w - m + 1);
     assert_true(info->ink.y >= 0);
@@ -218,6 +220,21 @@ static void test_long_names(void **state)
         assert_int_equal(info.ellipsized, 0);
         cairo_surface_destroy(s);
     }
+}
+
+/* The glyph check above can fail: a character no font has is counted. */
+static void test_unknown_glyph_counted(void **state)
+{
+    (void)state;
+    labels_facts f;
+    screen_sample_facts(LABELS_V_GENUINE, &f);
+    /* U+10FFFD, a private-use code point no Debian font draws. */
+    snprintf(f.product.name, sizeof f.product.name, "Chè \xF4\x8F\xBF\xBD");
+    screen_state st = {SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0};
+    screen_info info;
+    cairo_surface_t *s = render(800, 480, &st, &info);
+    assert_true(info.unknown_glyphs >= 1);
+    cairo_surface_destroy(s);
 }
 
 static void test_bad_state(void **state)
@@ -392,6 +409,14 @@ static void test_fb_convert(void **state)
     static const uint8_t want24[12] = {0xFF, 0, 0, 0, 0xFF, 0,
                                        0, 0, 0xFF, 0x80, 0x80, 0x80};
     assert_memory_equal(d24, want24, sizeof want24);
+    /* XBGR8888: red in the low byte of a 32-bit pixel. */
+    screen_fb_format xbgr = {32, 0, 8, 8, 8, 16, 8};
+    assert_int_equal(screen_fb_convert((const uint8_t *)src, 16, 4, 1, d32,
+                                       16, &xbgr),
+                     LABELS_OK);
+    static const uint8_t want32[16] = {0xFF, 0, 0, 0, 0, 0xFF, 0, 0,
+                                       0, 0, 0xFF, 0, 0x80, 0x80, 0x80, 0};
+    assert_memory_equal(d32, want32, sizeof want32);
     /* 8 bpp and 9-bit channels are refused. */
     screen_fb_format bad = {8, 5, 3, 2, 3, 0, 2};
     assert_int_equal(screen_fb_convert((const uint8_t *)src, 16, 4, 1, d16, 8,
@@ -479,6 +504,51 @@ static void test_missing_devices(void **state)
     assert_null(d);
 }
 
+/* A display chosen by configuration: PNG frames land in the file, and
+ * missing or malformed choices are told apart. */
+static void test_display_spec(void **state)
+{
+    (void)state;
+    char spec[300], path[256], msg[256];
+    snprintf(path, sizeof path, "%s/live.png", dir);
+    snprintf(spec, sizeof spec, "png:%s", path);
+    screen_display *d = NULL;
+    assert_int_equal(screen_display_open(spec, 800, 480, &d, msg, sizeof msg),
+                     LABELS_OK);
+    assert_string_equal(screen_display_kind(d), "png");
+    int w, h;
+    screen_display_size(d, &w, &h);
+    assert_int_equal(w, 800);
+    assert_int_equal(h, 480);
+    screen_state st = {SCREEN_MODE_IDLE, SCREEN_LANG_VI, NULL, 0, "", 0};
+    cairo_surface_t *s = render(w, h, &st, NULL);
+    assert_int_equal(screen_display_show(d, s, msg, sizeof msg), LABELS_OK);
+    cairo_surface_destroy(s);
+    screen_display_close(d);
+    labels_image img;
+    assert_int_equal(labels_image_read(path, 0, &img), LABELS_OK);
+    assert_int_equal(img.width, 800);
+    labels_image_free(&img);
+
+    d = NULL;
+    assert_int_equal(screen_display_open("fb:/nonexistent/fb9", 0, 0, &d,
+                                         msg, sizeof msg),
+                     LABELS_ERR_NOT_FOUND);
+    assert_null(d);
+    assert_int_equal(screen_display_open("drm:/nonexistent/card9", 0, 0, &d,
+                                         msg, sizeof msg),
+                     LABELS_ERR_NOT_FOUND);
+    assert_int_equal(screen_display_open("vga", 0, 0, &d, msg, sizeof msg),
+                     LABELS_ERR_ARG);
+    assert_non_null(strstr(msg, "vga"));
+    assert_int_equal(screen_display_open("png:", 800, 480, &d, msg,
+                                         sizeof msg),
+                     LABELS_ERR_ARG);
+    assert_int_equal(screen_display_open(spec, 10, 10, &d, msg, sizeof msg),
+                     LABELS_ERR_ARG);
+    assert_null(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -487,11 +557,13 @@ int main(void)
         cmocka_unit_test(test_every_verdict),
         cmocka_unit_test(test_other_screens),
         cmocka_unit_test(test_long_names),
+        cmocka_unit_test(test_unknown_glyph_counted),
         cmocka_unit_test(test_bad_state),
         cmocka_unit_test(test_png),
         cmocka_unit_test(test_fb_convert),
         cmocka_unit_test(test_fb_file),
         cmocka_unit_test(test_missing_devices),
+        cmocka_unit_test(test_display_spec),
     };
     if (labels_init() != LABELS_OK)
         return 1;
