@@ -76,7 +76,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
     },
     [LABELS_V_UNKNOWN_SIGNER] = {
         SCREEN_TONE_BAD,
-        {"Chữ ký trên tem không rõ nguồn gốc",
+        {"Chữ ký không rõ nguồn gốc",
          "Label signed by an unknown party"},
         {"Không nhà sản xuất OCOP nào đăng ký chữ ký này. Có thể là tem "
          "giả — đừng tin nhãn này và báo cho nhân viên cửa hàng.",
@@ -85,17 +85,17 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
     },
     [LABELS_V_SIGNER_REVOKED] = {
         SCREEN_TONE_BAD,
-        {"Khoá ký của nhà sản xuất đã bị thu hồi",
+        {"Khóa ký của tem đã bị thu hồi",
          "Producer's signing key revoked"},
-        {"Tem được ký bằng khoá đã bị thu hồi, có thể đã bị lấy cắp. "
+        {"Tem được ký bằng khóa đã bị thu hồi, có thể đã bị lấy cắp. "
          "Đừng tin nhãn này; hãy báo cho nhân viên cửa hàng.",
          "The label was signed with a key that has been revoked and may "
          "have been stolen. Do not trust it; please tell a member of staff."},
     },
     [LABELS_V_SIGNER_NOT_ENROLLED] = {
         SCREEN_TONE_BAD,
-        {"Chữ ký không phải của nhà sản xuất này",
-         "Not signed by this product's producer"},
+        {"Tem do nhà sản xuất khác ký",
+         "Signed by another producer"},
         {"Chữ ký trên tem thuộc về một nhà sản xuất khác. Có thể là tem "
          "giả — đừng tin nhãn này và báo cho nhân viên cửa hàng.",
          "The signature belongs to a different producer. The label may be "
