@@ -91,6 +91,7 @@ typedef struct frame {
     const screen_state *st;
     screen_lang lang;
     screen_info *info;
+    double limit; /* the details column's bottom: lines past it are left out */
 } frame;
 
 uint32_t screen_tone_rgb(screen_tone tone)
@@ -528,8 +529,15 @@ static double detail(frame *f, char *markup, int max_lines, double x,
     if (!markup)
         return 0;
     text_style ts = {F_BODY, RGB_TEXT, max_lines, PANGO_ALIGN_LEFT, 1};
-    double h = text(f, markup, &ts, x, y, w);
+    double h = text_prepare(f, markup, &ts, w);
     g_free(markup);
+    if (y + h > f->limit) {
+        /* No room left: leave the line out rather than cut it in half. */
+        if (f->info)
+            f->info->ellipsized++;
+        return 0;
+    }
+    text_show(f, &ts, x, y);
     return h + 5 * f->u;
 }
 
@@ -540,6 +548,8 @@ static double star_row(frame *f, const char *label, int n, uint32_t fill,
 {
     double rowh = 34 * f->u;
     double sx = x;
+    if (y + rowh > f->limit)
+        return 0;
     if (label) {
         text_style ts = {F_BODY, RGB_MUTED, 1, PANGO_ALIGN_LEFT, 0};
         double lw = fmin(w * 0.42, 150 * f->u);
@@ -666,9 +676,37 @@ static void details(frame *f, const labels_facts *fa, screen_tone tone,
 
 /* ---- Screens ---------------------------------------------------------------- */
 
+/* Replace each byte that breaks UTF-8 with '?': the mirror promises UTF-8,
+ * but a corrupt one must not make pango drop the rest of a name. */
+static void fix_utf8(char *s, size_t size)
+{
+    s[size - 1] = '\0';
+    const gchar *end;
+    while (!g_utf8_validate(s, -1, &end)) {
+        *(char *)end = '?';
+        s = (char *)end + 1;
+    }
+}
+
+#define FIX(field) fix_utf8((field), sizeof(field))
+
 static void draw_verdict(frame *f)
 {
-    const labels_facts *fa = f->st->facts;
+    /* A private copy whose strings are safe to lay out. */
+    labels_facts safe = *f->st->facts;
+    const labels_facts *fa = &safe;
+    FIX(safe.label.product);
+    FIX(safe.label.lot);
+    FIX(safe.product.name);
+    FIX(safe.product.group);
+    FIX(safe.product.producer_name);
+    FIX(safe.product.producer_kind);
+    FIX(safe.product.province);
+    FIX(safe.product.status_reason);
+    FIX(safe.product.status_date);
+    FIX(safe.product.certificate);
+    FIX(safe.product.certified);
+    FIX(safe.product.expires);
     labels_verdict v = fa->verdict;
     screen_tone tone = screen_verdict_tone(v);
 
@@ -701,7 +739,9 @@ static void draw_verdict(frame *f)
     cairo_save(f->cr);
     cairo_rectangle(f->cr, x, y - 4 * f->u, dw, bottom - y + 4 * f->u);
     cairo_clip(f->cr);
+    f->limit = bottom;
     details(f, fa, tone, x, y, dw, bottom);
+    f->limit = f->h;
     cairo_restore(f->cr);
     advice_box(f, tone, screen_verdict_advice(v, f->lang), F_ADVICE, 0,
                x + dw + gap, y, aw, bottom - y);
@@ -815,7 +855,7 @@ int screen_render(screen_renderer *r, cairo_surface_t *surface, int width,
     pango_layout_context_changed(r->layout);
 
     frame f = {r, cr, width, height, height / 480.0, screen_margin(height),
-               st, st->lang, info};
+               st, st->lang, info, height};
     cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
     set_rgb(cr, RGB_BG);
     cairo_paint(cr);

@@ -237,6 +237,33 @@ static void test_unknown_glyph_counted(void **state)
     cairo_surface_destroy(s);
 }
 
+/* Broken UTF-8 and markup characters from a corrupt mirror draw as text,
+ * inside the screen, without losing the rest of the name. */
+static void test_hostile_strings(void **state)
+{
+    (void)state;
+    labels_facts f;
+    screen_sample_facts(LABELS_V_REVOKED, &f);
+    snprintf(f.product.name, sizeof f.product.name,
+             "Mật ong \xFF\xC3 <b>rừng</b> & \xE1\xBA");
+    snprintf(f.product.producer_name, sizeof f.product.producer_name,
+             "%s", "\xC0\x80<span foreground='red'>HTX</span>");
+    memset(f.product.province, 'A', sizeof f.product.province); /* no NUL */
+    snprintf(f.product.certified, sizeof f.product.certified, "2024-13-45");
+    f.product.stars = 99;
+    f.label.stars = 0;
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        screen_state st = {SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0};
+        screen_info info;
+        cairo_surface_t *s = render(sizes[z][0], sizes[z][1], &st, &info);
+        assert_ink_inside(&info, sizes[z][0], sizes[z][1]);
+        cairo_surface_destroy(s);
+    }
+    /* The caller's facts are left as they were. */
+    assert_int_equal((unsigned char)f.product.name[sizeof "Mật ong " - 1],
+                     0xFF);
+}
+
 static void test_bad_state(void **state)
 {
     (void)state;
@@ -558,6 +585,7 @@ int main(void)
         cmocka_unit_test(test_other_screens),
         cmocka_unit_test(test_long_names),
         cmocka_unit_test(test_unknown_glyph_counted),
+        cmocka_unit_test(test_hostile_strings),
         cmocka_unit_test(test_bad_state),
         cmocka_unit_test(test_png),
         cmocka_unit_test(test_fb_convert),
