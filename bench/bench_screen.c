@@ -55,8 +55,7 @@ typedef struct ctx {
 static int run(ctx *c, job j)
 {
     switch (j) {
-    case J_SCREEN:
-        return screen_render(c->r, c->s, c->w, c->h, c->st, NULL);
+    case J_SCREEN: return screen_render(c->r, c->s, c->w, c->h, c->st, NULL);
     case J_FILL_LINE: {
         cairo_t *cr = cairo_create(c->s);
         cairo_set_source_rgb(cr, 0.12, 0.48, 0.2);
@@ -127,14 +126,14 @@ int main(int argc, char **argv)
         const char *name;
         screen_state st;
     } screens[] = {
-        {"verdict genuine vi", {SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &genuine,
-                                0, "", 0}},
-        {"verdict forged en", {SCREEN_MODE_VERDICT, SCREEN_LANG_EN, &forged,
-                               0, "", 0}},
-        {"verdict rating_changed vi", {SCREEN_MODE_VERDICT, SCREEN_LANG_VI,
-                                       &rating, 0, "", 0}},
-        {"verdict long names+stale vi", {SCREEN_MODE_VERDICT, SCREEN_LANG_VI,
-                                         &longnames, 1, "2026-11-27", 1}},
+        {"verdict genuine vi",
+         {SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &genuine, 0, "", 0}},
+        {"verdict forged en",
+         {SCREEN_MODE_VERDICT, SCREEN_LANG_EN, &forged, 0, "", 0}},
+        {"verdict rating_changed vi",
+         {SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &rating, 0, "", 0}},
+        {"verdict long names+stale vi",
+         {SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &longnames, 1, "2026-11-27", 1}},
         {"idle vi", {SCREEN_MODE_IDLE, SCREEN_LANG_VI, NULL, 0, "", 0}},
     };
     int rc = 0;
@@ -142,16 +141,18 @@ int main(int argc, char **argv)
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0] && !rc; z++) {
         int w = sizes[z][0], h = sizes[z][1];
         int n = z == 0 ? iters : (iters / 4 > 4 ? iters / 4 : 4);
-        ctx c = {r, cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h), w,
-                 h, NULL, NULL, NULL};
+        ctx c = {r,    cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h),
+                 w,    h,
+                 NULL, NULL,
+                 NULL};
         c.copy = malloc((size_t)cairo_image_surface_get_stride(c.s) * h);
         cairo_t *cr = cairo_create(c.s);
         c.line = pango_cairo_create_layout(cr);
         cairo_destroy(cr);
         PangoFontDescription *fd =
             pango_font_description_from_string("Noto Sans Bold");
-        pango_font_description_set_absolute_size(fd, 36.0 * h / 480 *
-                                                         PANGO_SCALE);
+        pango_font_description_set_absolute_size(fd,
+                                                 36.0 * h / 480 * PANGO_SCALE);
         pango_layout_set_font_description(c.line, fd);
         pango_font_description_free(fd);
         pango_layout_set_text(c.line, "Sản phẩm OCOP chính hãng", -1);
@@ -167,8 +168,7 @@ int main(int argc, char **argv)
                base.p95);
         printf("  %-30s %7.3f / %7.3f\n", "baseline memcpy frame", mem.median,
                mem.p95);
-        for (size_t i = 0; i < sizeof screens / sizeof screens[0] && !rc;
-             i++) {
+        for (size_t i = 0; i < sizeof screens / sizeof screens[0] && !rc; i++) {
             stats s;
             c.st = &screens[i].st;
             rc |= measure(&c, J_SCREEN, n, &s);

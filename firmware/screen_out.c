@@ -47,7 +47,8 @@ static const uint8_t *argb_pixels(cairo_surface_t *s, int *w, int *h,
     return cairo_image_surface_get_data(s);
 }
 
-/* ---- PNG ------------------------------------------------------------------ */
+/* ---- PNG ------------------------------------------------------------------
+ */
 
 typedef struct membuf {
     unsigned char *data;
@@ -105,12 +106,12 @@ int screen_out_png(cairo_surface_t *surface, const char *path, char *msg,
     return err;
 }
 
-/* ---- Framebuffer ------------------------------------------------------------ */
+/* ---- Framebuffer ------------------------------------------------------------
+ */
 
 static int channel_ok(int offset, int length, int bpp)
 {
-    return length >= 1 && length <= 8 && offset >= 0 &&
-           offset + length <= bpp;
+    return length >= 1 && length <= 8 && offset >= 0 && offset + length <= bpp;
 }
 
 static int format_ok(const screen_fb_format *f)
@@ -121,9 +122,8 @@ static int format_ok(const screen_fb_format *f)
            channel_ok(f->blue_offset, f->blue_length, f->bpp);
 }
 
-int screen_fb_convert(const uint8_t *src, int src_stride, int width,
-                      int height, uint8_t *dst, int dst_stride,
-                      const screen_fb_format *f)
+int screen_fb_convert(const uint8_t *src, int src_stride, int width, int height,
+                      uint8_t *dst, int dst_stride, const screen_fb_format *f)
 {
     if (!src || !dst || width < 0 || height < 0 || !format_ok(f))
         return LABELS_ERR_IMAGE;
@@ -146,9 +146,9 @@ int screen_fb_convert(const uint8_t *src, int src_stride, int width,
             uint8_t *d = dst + (size_t)y * dst_stride;
             for (int x = 0; x < width; x++) {
                 uint32_t p = s[x];
-                uint16_t v = (uint16_t)(((p >> 8) & 0xF800u) |
-                                        ((p >> 5) & 0x07E0u) |
-                                        ((p >> 3) & 0x001Fu));
+                uint16_t v =
+                    (uint16_t)(((p >> 8) & 0xF800u) | ((p >> 5) & 0x07E0u) |
+                               ((p >> 3) & 0x001Fu));
                 memcpy(d + 2 * x, &v, 2);
             }
         }
@@ -205,8 +205,8 @@ int screen_fb_convert(const uint8_t *src, int src_stride, int width,
 }
 
 int screen_fb_attach(int fd, int width, int height, int line_length,
-                     size_t offset, const screen_fb_format *fmt,
-                     screen_fb *fb, char *msg, size_t msgsz)
+                     size_t offset, const screen_fb_format *fmt, screen_fb *fb,
+                     char *msg, size_t msgsz)
 {
     if (!fb || fd < 0) {
         say(msg, msgsz, "framebuffer: bad arguments");
@@ -221,8 +221,10 @@ int screen_fb_attach(int fd, int width, int height, int line_length,
     }
     if (width < 1 || height < 1 || width > 16384 || height > 16384 ||
         line_length < width * (fmt->bpp / 8)) {
-        say(msg, msgsz, "framebuffer: impossible geometry %dx%d, %d bytes "
-                        "per line", width, height, line_length);
+        say(msg, msgsz,
+            "framebuffer: impossible geometry %dx%d, %d bytes "
+            "per line",
+            width, height, line_length);
         return LABELS_ERR_IMAGE;
     }
     size_t need = offset + (size_t)line_length * (size_t)height;
@@ -283,10 +285,10 @@ int screen_fb_open(const char *path, screen_fb *fb, char *msg, size_t msgsz)
         close(fd);
         return LABELS_ERR_IMAGE;
     }
-    screen_fb_format fmt = {
-        (int)var.bits_per_pixel, (int)var.red.offset,   (int)var.red.length,
-        (int)var.green.offset,   (int)var.green.length, (int)var.blue.offset,
-        (int)var.blue.length};
+    screen_fb_format fmt = {(int)var.bits_per_pixel, (int)var.red.offset,
+                            (int)var.red.length,     (int)var.green.offset,
+                            (int)var.green.length,   (int)var.blue.offset,
+                            (int)var.blue.length};
     size_t offset = (size_t)var.yoffset * fix.line_length +
                     (size_t)var.xoffset * (var.bits_per_pixel / 8);
     if (offset + (size_t)fix.line_length * var.yres > fix.smem_len) {
@@ -294,9 +296,9 @@ int screen_fb_open(const char *path, screen_fb *fb, char *msg, size_t msgsz)
         close(fd);
         return LABELS_ERR_IMAGE;
     }
-    int err = screen_fb_attach(fd, (int)var.xres, (int)var.yres,
-                               (int)fix.line_length, offset, &fmt, fb, msg,
-                               msgsz);
+    int err =
+        screen_fb_attach(fd, (int)var.xres, (int)var.yres, (int)fix.line_length,
+                         offset, &fmt, fb, msg, msgsz);
     if (err) {
         /* say() already described it; name the device too. */
         if (msg && msgsz > 0) {
@@ -327,8 +329,7 @@ int screen_fb_show(screen_fb *fb, cairo_surface_t *surface, char *msg,
     int err = screen_fb_convert(px, stride, w, h, fb->map + fb->offset,
                                 fb->line_length, &fb->fmt);
     if (err)
-        say(msg, msgsz, "framebuffer: cannot convert to %d bpp",
-            fb->fmt.bpp);
+        say(msg, msgsz, "framebuffer: cannot convert to %d bpp", fb->fmt.bpp);
     return err;
 }
 
@@ -385,8 +386,7 @@ static uint32_t pick_crtc(int fd, const drmModeRes *res,
 }
 
 /* Find a connected connector, its preferred mode and a CRTC. */
-static int pick_output(screen_drm *d, const char *path, char *msg,
-                       size_t msgsz)
+static int pick_output(screen_drm *d, const char *path, char *msg, size_t msgsz)
 {
     drmModeRes *res = drmModeGetResources(d->fd);
     if (!res) {
@@ -421,8 +421,7 @@ static int pick_output(screen_drm *d, const char *path, char *msg,
     return err;
 }
 
-int screen_drm_open(const char *path, screen_drm **out, char *msg,
-                    size_t msgsz)
+int screen_drm_open(const char *path, screen_drm **out, char *msg, size_t msgsz)
 {
     if (!out)
         return LABELS_ERR_ARG;
@@ -470,8 +469,8 @@ int screen_drm_open(const char *path, screen_drm **out, char *msg,
             strerror(errno));
         goto fail;
     }
-    void *map = mmap(NULL, d->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-                     d->fd, (off_t)mreq.offset);
+    void *map = mmap(NULL, d->size, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd,
+                     (off_t)mreq.offset);
     if (map == MAP_FAILED) {
         say(msg, msgsz, "%s: mmap: %s", path, strerror(errno));
         goto fail;
@@ -481,8 +480,10 @@ int screen_drm_open(const char *path, screen_drm **out, char *msg,
     d->saved = drmModeGetCrtc(d->fd, d->crtc);
     if (drmModeSetCrtc(d->fd, d->crtc, d->fb_id, 0, 0, &d->connector, 1,
                        &d->mode) != 0) {
-        say(msg, msgsz, "%s: cannot set the mode (%s; is another display "
-                        "server running?)", path, strerror(errno));
+        say(msg, msgsz,
+            "%s: cannot set the mode (%s; is another display "
+            "server running?)",
+            path, strerror(errno));
         goto fail;
     }
     *out = d;
@@ -564,8 +565,7 @@ static int open_drm(const char *path, screen_display *d, char *msg,
     return LABELS_OK;
 }
 
-static int open_fb(const char *path, screen_display *d, char *msg,
-                   size_t msgsz)
+static int open_fb(const char *path, screen_display *d, char *msg, size_t msgsz)
 {
     int err = screen_fb_open(path, &d->fb, msg, msgsz);
     if (err)
@@ -619,8 +619,10 @@ int screen_display_open(const char *spec, int png_width, int png_height,
             err = LABELS_OK;
         }
     } else {
-        say(msg, msgsz, "display: '%s' is not auto, drm[:PATH], fb[:PATH] "
-                        "or png:PATH", spec);
+        say(msg, msgsz,
+            "display: '%s' is not auto, drm[:PATH], fb[:PATH] "
+            "or png:PATH",
+            spec);
         err = LABELS_ERR_ARG;
     }
     if (err) {
@@ -646,8 +648,8 @@ const char *screen_display_kind(const screen_display *d)
     return d->kind == D_DRM ? "drm" : d->kind == D_FB ? "fb" : "png";
 }
 
-int screen_display_show(screen_display *d, cairo_surface_t *surface,
-                        char *msg, size_t msgsz)
+int screen_display_show(screen_display *d, cairo_surface_t *surface, char *msg,
+                        size_t msgsz)
 {
     if (!d)
         return LABELS_ERR_ARG;

@@ -41,16 +41,16 @@ extern const screen_fb_format screen_fb_xrgb8888;
 /* Convert width x height ARGB32 pixels (src_stride bytes per row) into
  * fmt at dst (dst_stride bytes per row). Opaque pixels are assumed (the
  * screens are). LABELS_ERR_IMAGE for a layout we cannot write. */
-int screen_fb_convert(const uint8_t *src, int src_stride, int width,
-                      int height, uint8_t *dst, int dst_stride,
+int screen_fb_convert(const uint8_t *src, int src_stride, int width, int height,
+                      uint8_t *dst, int dst_stride,
                       const screen_fb_format *fmt);
 
 /* An open framebuffer: its visible size and layout. */
 typedef struct screen_fb {
     int fd;
-    int width, height;   /* visible resolution */
-    int line_length;     /* bytes per row */
-    size_t offset;       /* of the visible area within the mapping */
+    int width, height; /* visible resolution */
+    int line_length;   /* bytes per row */
+    size_t offset;     /* of the visible area within the mapping */
     screen_fb_format fmt;
     uint8_t *map;
     size_t map_len;
@@ -63,8 +63,8 @@ int screen_fb_open(const char *path, screen_fb *fb, char *msg, size_t msgsz);
  * caller knows: how screen_fb_open finishes, and how tests drive a
  * regular file standing in for a framebuffer. */
 int screen_fb_attach(int fd, int width, int height, int line_length,
-                     size_t offset, const screen_fb_format *fmt,
-                     screen_fb *fb, char *msg, size_t msgsz);
+                     size_t offset, const screen_fb_format *fmt, screen_fb *fb,
+                     char *msg, size_t msgsz);
 /* Copy an ARGB32 image surface to the framebuffer's top-left corner,
  * clipped to the smaller of the two. */
 int screen_fb_show(screen_fb *fb, cairo_surface_t *surface, char *msg,
@@ -106,8 +106,8 @@ void screen_display_size(const screen_display *d, int *width, int *height);
 /* "drm", "fb" or "png": what was opened, for the log. */
 const char *screen_display_kind(const screen_display *d);
 /* Put a rendered ARGB32 image surface on the display. */
-int screen_display_show(screen_display *d, cairo_surface_t *surface,
-                        char *msg, size_t msgsz);
+int screen_display_show(screen_display *d, cairo_surface_t *surface, char *msg,
+                        size_t msgsz);
 void screen_display_close(screen_display *d);
 
 #endif

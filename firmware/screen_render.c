@@ -6,8 +6,8 @@
 #include "screen_render.h"
 
 #include <fontconfig/fontconfig.h>
-#include <pango/pangocairo.h>
 #include <math.h>
+#include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,7 @@
 #define RGB_TEXT 0x1D2327u
 #define RGB_MUTED 0x5F6B73u
 #define RGB_WHITE 0xFFFFFFu
-#define RGB_TITLE 0x1F5FA8u  /* idle screen band */
+#define RGB_TITLE 0x1F5FA8u /* idle screen band */
 #define RGB_NOTREADY 0x455A64u
 #define RGB_OFFLINE 0x37474Fu
 #define RGB_STAR 0xF2B705u
@@ -65,10 +65,10 @@ static const struct {
     double size;
     int bold;
 } font_spec[F_COUNT_] = {
-    [F_HEADLINE] = {36, 1},  [F_TITLE] = {34, 1},  [F_NAME] = {25, 1},
-    [F_BODY] = {18, 0},      [F_BODY_BOLD] = {20, 1}, [F_ADVICE] = {20, 0},
-    [F_STEP] = {23, 0},      [F_STEP_NUM] = {24, 1},
-    [F_SMALL] = {15, 0},     [F_BANNER] = {17, 1}, [F_ICON] = {56, 1},
+    [F_HEADLINE] = {36, 1}, [F_TITLE] = {34, 1},     [F_NAME] = {25, 1},
+    [F_BODY] = {18, 0},     [F_BODY_BOLD] = {20, 1}, [F_ADVICE] = {20, 0},
+    [F_STEP] = {23, 0},     [F_STEP_NUM] = {24, 1},  [F_SMALL] = {15, 0},
+    [F_BANNER] = {17, 1},   [F_ICON] = {56, 1},
 };
 
 /* Noto Sans covers Vietnamese; DejaVu Sans is the fallback Debian always
@@ -101,15 +101,9 @@ uint32_t screen_tone_rgb(screen_tone tone)
     return tone_rgb[tone];
 }
 
-uint32_t screen_background_rgb(void)
-{
-    return RGB_BG;
-}
+uint32_t screen_background_rgb(void) { return RGB_BG; }
 
-double screen_margin(int height)
-{
-    return floor(24.0 * height / 480.0);
-}
+double screen_margin(int height) { return floor(24.0 * height / 480.0); }
 
 int screen_renderer_new(screen_renderer **out)
 {
@@ -120,8 +114,7 @@ int screen_renderer_new(screen_renderer **out)
     if (!r)
         return LABELS_ERR_NOMEM;
     r->fontmap = pango_cairo_font_map_get_default();
-    r->context = r->fontmap ? pango_font_map_create_context(r->fontmap)
-                            : NULL;
+    r->context = r->fontmap ? pango_font_map_create_context(r->fontmap) : NULL;
     r->layout = r->context ? pango_layout_new(r->context) : NULL;
     if (!r->layout) {
         screen_renderer_free(r);
@@ -181,8 +174,8 @@ static int ensure_fonts(screen_renderer *r, int height)
             drop_fonts(r);
             return LABELS_ERR_NOMEM;
         }
-        pango_font_description_set_absolute_size(
-            fd, font_spec[i].size * u * PANGO_SCALE);
+        pango_font_description_set_absolute_size(fd, font_spec[i].size * u *
+                                                         PANGO_SCALE);
         pango_font_description_set_weight(
             fd, font_spec[i].bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
         r->fonts[i] = fd;
@@ -402,7 +395,8 @@ static void tone_icon(frame *f, screen_tone tone, double cx, double cy,
     }
 }
 
-/* ---- Regions --------------------------------------------------------------- */
+/* ---- Regions ---------------------------------------------------------------
+ */
 
 /* The stale/offline banner across the top; returns its height. */
 static double banner(frame *f)
@@ -422,8 +416,8 @@ static double banner(frame *f)
         text_style tr = ts;
         tr.align = PANGO_ALIGN_RIGHT;
         double tw = f->w * 0.3;
-        double th = text_prepare(f, screen_text(SCREEN_MSG_OFFLINE, f->lang),
-                                 &tr, tw);
+        double th =
+            text_prepare(f, screen_text(SCREEN_MSG_OFFLINE, f->lang), &tr, tw);
         text_show(f, &tr, right - tw, (h - th) / 2);
         PangoRectangle lg;
         pango_layout_get_pixel_extents(f->r->layout, NULL, &lg);
@@ -482,20 +476,19 @@ static double footer(frame *f)
     double h = 30 * f->u;
     double y = f->h - h;
     text_style ts = {F_SMALL, RGB_MUTED, 1, PANGO_ALIGN_RIGHT, 0};
-    double th = text_prepare(f, screen_text(SCREEN_MSG_LANG_HINT, f->lang),
-                             &ts, f->w - 2 * f->m);
+    double th = text_prepare(f, screen_text(SCREEN_MSG_LANG_HINT, f->lang), &ts,
+                             f->w - 2 * f->m);
     text_show(f, &ts, f->m, y + (h - th) / 2 - 2 * f->u);
     return y;
 }
 
 /* The "what to do" box: tinted, outlined in the verdict's colour. */
 static double advice_box(frame *f, screen_tone tone, const char *advice,
-                         font_role font, int fit, double x, double y,
-                         double w, double h)
+                         font_role font, int fit, double x, double y, double w,
+                         double h)
 {
     double pad = 14 * f->u;
-    text_style th = {F_BODY_BOLD, tone_heading[tone], 1, PANGO_ALIGN_LEFT,
-                     0};
+    text_style th = {F_BODY_BOLD, tone_heading[tone], 1, PANGO_ALIGN_LEFT, 0};
     double hh = text_prepare(f, screen_text(SCREEN_MSG_WHAT_TO_DO, f->lang),
                              &th, w - 2 * pad);
     /* As many advice lines as the box holds. */
@@ -515,16 +508,16 @@ static double advice_box(frame *f, screen_tone tone, const char *advice,
     cairo_stroke(f->cr);
 
     double cy = y + pad;
-    cy += text(f, screen_text(SCREEN_MSG_WHAT_TO_DO, f->lang), &th, x + pad,
-               cy, w - 2 * pad);
+    cy += text(f, screen_text(SCREEN_MSG_WHAT_TO_DO, f->lang), &th, x + pad, cy,
+               w - 2 * pad);
     cy += 6 * f->u;
     text(f, advice, &tb, x + pad, cy, w - 2 * pad);
     return h;
 }
 
 /* One markup line of the details column; returns the height used. */
-static double detail(frame *f, char *markup, int max_lines, double x,
-                     double y, double w)
+static double detail(frame *f, char *markup, int max_lines, double x, double y,
+                     double w)
 {
     if (!markup)
         return 0;
@@ -579,7 +572,7 @@ static double star_row(frame *f, const char *label, int n, uint32_t fill,
 
 /* The facts column: product, stars, producer, certificate, lot/serial. */
 static void details(frame *f, const labels_facts *fa, screen_tone tone,
-                    double x, double y, double w, double bottom)
+                    double x, double y, double w)
 {
     screen_lang L = f->lang;
     const labels_product *p = &fa->product;
@@ -622,44 +615,45 @@ static void details(frame *f, const labels_facts *fa, screen_tone tone,
                     2, x, y, w);
         y += detail(f,
                     field2_markup(screen_text(SCREEN_MSG_PROVINCE, L),
-                                  p->province,
-                                  screen_text(SCREEN_MSG_GROUP, L),
+                                  p->province, screen_text(SCREEN_MSG_GROUP, L),
                                   screen_group_name(p->group, L)),
                     1, x, y, w);
-        y += detail(f,
-                    field_markup(screen_text(SCREEN_MSG_CERTIFICATE, L),
-                                 p->certificate),
-                    2, x, y, w);
-        screen_format_date(p->certified, L, d1, sizeof d1);
-        screen_format_date(p->expires, L, d2, sizeof d2);
-        char valid[80];
-        snprintf(valid, sizeof valid, "%s – %s", d1, d2);
-        y += detail(f, field_markup(screen_text(SCREEN_MSG_VALID, L), valid),
-                    1, x, y, w);
+        if (p->certificate[0])
+            y += detail(f,
+                        field_markup(screen_text(SCREEN_MSG_CERTIFICATE, L),
+                                     p->certificate),
+                        2, x, y, w);
+        if (p->certified[0] || p->expires[0]) {
+            screen_format_date(p->certified, L, d1, sizeof d1);
+            screen_format_date(p->expires, L, d2, sizeof d2);
+            char valid[80];
+            snprintf(valid, sizeof valid, "%s – %s", d1, d2);
+            y +=
+                detail(f, field_markup(screen_text(SCREEN_MSG_VALID, L), valid),
+                       1, x, y, w);
+        }
     } else if (fa->have_label) {
-        y += detail(f,
-                    field_markup(screen_text(SCREEN_MSG_PRODUCT_CODE, L),
-                                 lab->product),
-                    1, x, y, w);
+        y += detail(
+            f,
+            field_markup(screen_text(SCREEN_MSG_PRODUCT_CODE, L), lab->product),
+            1, x, y, w);
         y += star_row(f, screen_text(SCREEN_MSG_STARS_PRINTED, L), lab->stars,
                       RGB_STAR_OLD, RGB_MUTED, NULL, x, y, w);
         if (fa->verdict == LABELS_V_UNKNOWN_PRODUCT) {
             text_style tw = {F_BODY_BOLD, tone_heading[tone], 2,
                              PANGO_ALIGN_LEFT, 0};
-            y += text(f, screen_text(SCREEN_MSG_NO_PRODUCT, L), &tw, x, y,
-                      w) +
+            y += text(f, screen_text(SCREEN_MSG_NO_PRODUCT, L), &tw, x, y, w) +
                  5 * f->u;
         }
     }
-    if (fa->have_label && y < bottom) {
+    if (fa->have_label) {
         snprintf(num, sizeof num, "%lu", (unsigned long)lab->serial);
         y += detail(f,
                     field2_markup(screen_text(SCREEN_MSG_LOT, L), lab->lot,
                                   screen_text(SCREEN_MSG_SERIAL, L), num),
                     1, x, y, w);
     }
-    if (fa->have_product && p->status_reason[0] && tone != SCREEN_TONE_GOOD &&
-        y < bottom) {
+    if (fa->have_product && p->status_reason[0] && tone != SCREEN_TONE_GOOD) {
         char reason[300];
         if (p->status_date[0]) {
             screen_format_date(p->status_date, L, d1, sizeof d1);
@@ -667,14 +661,14 @@ static void details(frame *f, const labels_facts *fa, screen_tone tone,
         } else {
             snprintf(reason, sizeof reason, "%s", p->status_reason);
         }
-        y += detail(f,
-                    field_markup(screen_text(SCREEN_MSG_REASON, L), reason),
+        y += detail(f, field_markup(screen_text(SCREEN_MSG_REASON, L), reason),
                     2, x, y, w);
     }
     (void)y;
 }
 
-/* ---- Screens ---------------------------------------------------------------- */
+/* ---- Screens ----------------------------------------------------------------
+ */
 
 /* Replace each byte that breaks UTF-8 with '?': the mirror promises UTF-8,
  * but a corrupt one must not make pango drop the rest of a name. */
@@ -726,8 +720,7 @@ static void draw_verdict(frame *f)
         y += bh2 + 20 * f->u;
         text_style ts = {F_STEP, RGB_MUTED, 2, PANGO_ALIGN_LEFT, 0};
         if (y < bottom - 30 * f->u)
-            text(f, screen_text(SCREEN_MSG_IDLE_STEP2, f->lang), &ts, x, y,
-                 w);
+            text(f, screen_text(SCREEN_MSG_IDLE_STEP2, f->lang), &ts, x, y, w);
         return;
     }
     /* Facts on the left, advice on the right. */
@@ -740,7 +733,7 @@ static void draw_verdict(frame *f)
     cairo_rectangle(f->cr, x, y - 4 * f->u, dw, bottom - y + 4 * f->u);
     cairo_clip(f->cr);
     f->limit = bottom;
-    details(f, fa, tone, x, y, dw, bottom);
+    details(f, fa, tone, x, y, dw);
     f->limit = f->h;
     cairo_restore(f->cr);
     advice_box(f, tone, screen_verdict_advice(v, f->lang), F_ADVICE, 0,
@@ -752,15 +745,13 @@ static void draw_verdict(frame *f)
 static void qr_picture(frame *f, double x, double y, double s)
 {
     static const uint32_t rows[21] = {
-        0x1FC07F, 0x104A41, 0x175A5D, 0x17455D, 0x17565D, 0x104C41,
-        0x1FD57F, 0x003500, 0x1B6E9A, 0x0C93A5, 0x15D4CB, 0x0A3B12,
-        0x1D96AD, 0x00AD44, 0x1FC6B3, 0x10598C, 0x1752F5, 0x174E2A,
-        0x1759D3, 0x10458C, 0x1FCAB5,
+        0x1FC07F, 0x104A41, 0x175A5D, 0x17455D, 0x17565D, 0x104C41, 0x1FD57F,
+        0x003500, 0x1B6E9A, 0x0C93A5, 0x15D4CB, 0x0A3B12, 0x1D96AD, 0x00AD44,
+        0x1FC6B3, 0x10598C, 0x1752F5, 0x174E2A, 0x1759D3, 0x10458C, 0x1FCAB5,
     };
     double mod = s / 21;
     set_rgb(f->cr, RGB_WHITE);
-    cairo_rectangle(f->cr, x - 2 * mod, y - 2 * mod, s + 4 * mod,
-                    s + 4 * mod);
+    cairo_rectangle(f->cr, x - 2 * mod, y - 2 * mod, s + 4 * mod, s + 4 * mod);
     cairo_fill(f->cr);
     set_rgb(f->cr, RGB_TEXT);
     for (int r = 0; r < 21; r++)
@@ -795,8 +786,8 @@ static void draw_idle(frame *f)
         snprintf(n, sizeof n, "%d", i + 1);
         text_style ts = {F_STEP, RGB_TEXT, 2, PANGO_ALIGN_LEFT, 0};
         double tx = x + 2 * r + 16 * f->u;
-        double th = text_prepare(f, screen_text(steps[i], f->lang), &ts,
-                                 tw - (tx - x));
+        double th =
+            text_prepare(f, screen_text(steps[i], f->lang), &ts, tw - (tx - x));
         double rowh = fmax(th, 2 * r);
         set_rgb(f->cr, RGB_TITLE);
         cairo_arc(f->cr, x + r, y + r, r, 0, 2 * M_PI);
@@ -829,10 +820,9 @@ static void draw_not_ready(frame *f, screen_msg title, screen_msg body)
 int screen_render(screen_renderer *r, cairo_surface_t *surface, int width,
                   int height, const screen_state *st, screen_info *info)
 {
-    if (!r || !surface || !st || width < 160 || height < 120 ||
-        width > 16384 || height > 16384 || (int)st->mode < 0 ||
-        st->mode >= SCREEN_MODE_COUNT_ || (int)st->lang < 0 ||
-        st->lang >= SCREEN_LANG_COUNT_)
+    if (!r || !surface || !st || width < 160 || height < 120 || width > 16384 ||
+        height > 16384 || (int)st->mode < 0 || st->mode >= SCREEN_MODE_COUNT_ ||
+        (int)st->lang < 0 || st->lang >= SCREEN_LANG_COUNT_)
         return LABELS_ERR_ARG;
     if (st->mode == SCREEN_MODE_VERDICT &&
         (!st->facts || (int)st->facts->verdict < 0 ||
@@ -854,8 +844,9 @@ int screen_render(screen_renderer *r, cairo_surface_t *surface, int width,
     pango_cairo_update_context(cr, r->context);
     pango_layout_context_changed(r->layout);
 
-    frame f = {r, cr, width, height, height / 480.0, screen_margin(height),
-               st, st->lang, info, height};
+    frame f = {
+        r,  cr,       width, height, height / 480.0, screen_margin(height),
+        st, st->lang, info,  height};
     cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
     set_rgb(cr, RGB_BG);
     cairo_paint(cr);

@@ -42,10 +42,10 @@ typedef struct screen_rect {
 } screen_rect;
 
 typedef struct screen_info {
-    screen_rect band;  /* the colour-coded verdict/title band */
-    screen_rect ink;   /* union of every text's ink extents */
-    int texts;         /* number of text blocks drawn */
-    int ellipsized;    /* how many of them pango had to shorten */
+    screen_rect band;   /* the colour-coded verdict/title band */
+    screen_rect ink;    /* union of every text's ink extents */
+    int texts;          /* number of text blocks drawn */
+    int ellipsized;     /* how many of them pango had to shorten */
     int unknown_glyphs; /* characters no installed font could draw */
 } screen_info;
 

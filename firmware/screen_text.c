@@ -19,6 +19,8 @@ typedef struct verdict_text {
  * whose certificate no longer says what the label says; red is for
  * anything that must not be trusted; grey is for codes that are not OCOP
  * labels at all. */
+/* One verdict per block, as translators read it. */
+/* clang-format off */
 static const verdict_text verdicts[LABELS_V_COUNT_] = {
     [LABELS_V_GENUINE] = {
         SCREEN_TONE_GOOD,
@@ -212,6 +214,8 @@ static const struct {
     {"enterprise", {"Doanh nghiệp", "Enterprise"}},
     {"household", {"Hộ sản xuất", "Household business"}},
 };
+
+/* clang-format on */
 
 static int lang_ok(screen_lang lang)
 {

@@ -46,12 +46,12 @@ typedef enum screen_msg {
     SCREEN_MSG_IDLE_STEP2,
     SCREEN_MSG_IDLE_STEP3,
     SCREEN_MSG_IDLE_NOTE,
-    SCREEN_MSG_LANG_HINT,  /* how to switch language, in the OTHER language */
+    SCREEN_MSG_LANG_HINT, /* how to switch language, in the OTHER language */
     SCREEN_MSG_NO_MIRROR_TITLE,
     SCREEN_MSG_NO_MIRROR_TEXT,
     SCREEN_MSG_NO_CAMERA_TITLE,
     SCREEN_MSG_NO_CAMERA_TEXT,
-    SCREEN_MSG_STALE_FMT,  /* one %s: the data date, already formatted */
+    SCREEN_MSG_STALE_FMT, /* one %s: the data date, already formatted */
     SCREEN_MSG_STALE_UNKNOWN,
     SCREEN_MSG_OFFLINE,
     SCREEN_MSG_PRODUCER,

@@ -24,8 +24,7 @@ static int write_one(screen_renderer *r, const char *dir, const char *name,
     }
     int err = screen_render(r, s, w, h, st, NULL);
     if (err) {
-        fprintf(stderr, "render_screens: %s: %s\n", name,
-                labels_strerror(err));
+        fprintf(stderr, "render_screens: %s: %s\n", name, labels_strerror(err));
         cairo_surface_destroy(s);
         return 1;
     }
@@ -53,8 +52,8 @@ static int render_size(screen_renderer *r, const char *dir, int w, int h)
         st.facts = &f;
         for (int v = 0; v < LABELS_V_COUNT_; v++) {
             screen_sample_facts((labels_verdict)v, &f);
-            bad |= write_one(r, dir, screen_sample_word((labels_verdict)v),
-                             w, h, &st);
+            bad |= write_one(r, dir, screen_sample_word((labels_verdict)v), w,
+                             h, &st);
         }
         /* A genuine label on a kiosk whose data is old and offline. */
         screen_sample_facts(LABELS_V_GENUINE, &f);

@@ -1,11 +1,13 @@
 /* test_screen.c -- the kiosk screen: every verdict draws in both languages
  * at both panel sizes, in the right colour, with text kept inside the
  * margins; the strings exist; PNG and framebuffer outputs are right. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "screen_out.h"
 #include "screen_render.h"
@@ -70,8 +72,7 @@ static void assert_margins_clear(cairo_surface_t *s, int w, int h,
     for (int y = y0; y < h; y++)
         for (int x = 0; x < m; x++) {
             assert_int_equal(pixel(s, x, y), screen_background_rgb());
-            assert_int_equal(pixel(s, w - 1 - x, y),
-                             screen_background_rgb());
+            assert_int_equal(pixel(s, w - 1 - x, y), screen_background_rgb());
         }
 }
 
@@ -98,8 +99,8 @@ static void test_every_verdict(void **state)
         for (int lang = 0; lang < SCREEN_LANG_COUNT_; lang++) {
             for (int v = 0; v < LABELS_V_COUNT_; v++) {
                 screen_sample_facts((labels_verdict)v, &f);
-                screen_state st = {SCREEN_MODE_VERDICT, (screen_lang)lang,
-                                   &f, 0, "", 0};
+                screen_state st = {
+                    SCREEN_MODE_VERDICT, (screen_lang)lang, &f, 0, "", 0};
                 screen_info info;
                 cairo_surface_t *s = render(w, h, &st, &info);
                 uint32_t want =
@@ -126,10 +127,10 @@ static void test_tones(void **state)
                      SCREEN_TONE_WARN);
     assert_int_equal(screen_verdict_tone(LABELS_V_EXPIRED), SCREEN_TONE_WARN);
     static const labels_verdict red[] = {
-        LABELS_V_SUSPENDED,      LABELS_V_REVOKED,
+        LABELS_V_SUSPENDED,       LABELS_V_REVOKED,
         LABELS_V_UNKNOWN_PRODUCT, LABELS_V_UNKNOWN_SIGNER,
-        LABELS_V_SIGNER_REVOKED, LABELS_V_SIGNER_NOT_ENROLLED,
-        LABELS_V_FORGED,         LABELS_V_CLONE_REPORTED};
+        LABELS_V_SIGNER_REVOKED,  LABELS_V_SIGNER_NOT_ENROLLED,
+        LABELS_V_FORGED,          LABELS_V_CLONE_REPORTED};
     for (size_t i = 0; i < sizeof red / sizeof red[0]; i++)
         assert_int_equal(screen_verdict_tone(red[i]), SCREEN_TONE_BAD);
     assert_int_equal(screen_verdict_tone(LABELS_V_MALFORMED),
@@ -142,7 +143,7 @@ static void test_tones(void **state)
     uint32_t g = screen_tone_rgb(SCREEN_TONE_GOOD);
     uint32_t a = screen_tone_rgb(SCREEN_TONE_WARN);
     uint32_t r = screen_tone_rgb(SCREEN_TONE_BAD);
-    assert_true(((g >> 8) & 0xFF) > ((g >> 16) & 0xFF) + 60); /* green */
+    assert_true(((g >> 8) & 0xFF) > ((g >> 16) & 0xFF) + 60);  /* green */
     assert_true(((r >> 16) & 0xFF) > ((r >> 8) & 0xFF) + 100); /* red */
     assert_true(((a >> 16) & 0xFF) > 200 && ((a >> 8) & 0xFF) > 120 &&
                 (a & 0xFF) < 80); /* amber */
@@ -158,8 +159,8 @@ static void test_other_screens(void **state)
             for (int mode = 0; mode < SCREEN_MODE_COUNT_; mode++) {
                 if (mode == SCREEN_MODE_VERDICT)
                     continue;
-                screen_state st = {(screen_mode)mode, (screen_lang)lang, NULL,
-                                   0, "", 0};
+                screen_state st = {
+                    (screen_mode)mode, (screen_lang)lang, NULL, 0, "", 0};
                 screen_info info;
                 cairo_surface_t *s = render(w, h, &st, &info);
                 assert_int_equal(info.band.y, 0);
@@ -201,8 +202,8 @@ static void test_long_names(void **state)
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         int w = sizes[z][0], h = sizes[z][1];
         for (int lang = 0; lang < SCREEN_LANG_COUNT_; lang++) {
-            screen_state st = {SCREEN_MODE_VERDICT, (screen_lang)lang, &f, 1,
-                               "2026-11-27", 1};
+            screen_state st = {
+                SCREEN_MODE_VERDICT, (screen_lang)lang, &f, 1, "2026-11-27", 1};
             screen_info info;
             cairo_surface_t *s = render(w, h, &st, &info);
             assert_true(info.ellipsized >= 2);
@@ -246,8 +247,8 @@ static void test_hostile_strings(void **state)
     screen_sample_facts(LABELS_V_REVOKED, &f);
     snprintf(f.product.name, sizeof f.product.name,
              "Mật ong \xFF\xC3 <b>rừng</b> & \xE1\xBA");
-    snprintf(f.product.producer_name, sizeof f.product.producer_name,
-             "%s", "\xC0\x80<span foreground='red'>HTX</span>");
+    snprintf(f.product.producer_name, sizeof f.product.producer_name, "%s",
+             "\xC0\x80<span foreground='red'>HTX</span>");
     memset(f.product.province, 'A', sizeof f.product.province); /* no NUL */
     snprintf(f.product.certified, sizeof f.product.certified, "2024-13-45");
     f.product.stars = 99;
@@ -283,8 +284,7 @@ static void test_bad_state(void **state)
     assert_int_equal(screen_render(rend, s, 800, 480, &st, NULL),
                      LABELS_ERR_ARG);
     st.lang = SCREEN_LANG_EN;
-    assert_int_equal(screen_render(rend, s, 10, 10, &st, NULL),
-                     LABELS_ERR_ARG);
+    assert_int_equal(screen_render(rend, s, 10, 10, &st, NULL), LABELS_ERR_ARG);
     assert_int_equal(screen_render(NULL, s, 800, 480, &st, NULL),
                      LABELS_ERR_ARG);
     cairo_surface_destroy(s);
@@ -292,12 +292,11 @@ static void test_bad_state(void **state)
     /* A caller's buffer: wrong stride refused, right one drawn. */
     uint32_t *buf = calloc(800 * 480, 4);
     assert_non_null(buf);
-    assert_int_equal(screen_render_argb(rend, buf, 800, 480, 799 * 4, &st,
-                                        NULL),
-                     LABELS_ERR_ARG);
-    assert_int_equal(screen_render_argb(rend, buf, 800, 480, 800 * 4, &st,
-                                        NULL),
-                     LABELS_OK);
+    assert_int_equal(
+        screen_render_argb(rend, buf, 800, 480, 799 * 4, &st, NULL),
+        LABELS_ERR_ARG);
+    assert_int_equal(
+        screen_render_argb(rend, buf, 800, 480, 800 * 4, &st, NULL), LABELS_OK);
     assert_int_equal(buf[479 * 800 + 1], 0xFF000000u | screen_background_rgb());
     free(buf);
 }
@@ -324,15 +323,15 @@ static void test_strings(void **state)
     (void)state;
     for (int v = 0; v < LABELS_V_COUNT_; v++) {
         for (int l = 0; l < SCREEN_LANG_COUNT_; l++) {
-            assert_text(screen_verdict_headline((labels_verdict)v,
-                                                (screen_lang)l));
-            assert_text(screen_verdict_advice((labels_verdict)v,
-                                              (screen_lang)l));
+            assert_text(
+                screen_verdict_headline((labels_verdict)v, (screen_lang)l));
+            assert_text(
+                screen_verdict_advice((labels_verdict)v, (screen_lang)l));
         }
-        const char *vi = screen_verdict_headline((labels_verdict)v,
-                                                 SCREEN_LANG_VI);
-        const char *en = screen_verdict_headline((labels_verdict)v,
-                                                 SCREEN_LANG_EN);
+        const char *vi =
+            screen_verdict_headline((labels_verdict)v, SCREEN_LANG_VI);
+        const char *en =
+            screen_verdict_headline((labels_verdict)v, SCREEN_LANG_EN);
         assert_string_not_equal(vi, en);
         assert_true(has_non_ascii(vi));
         assert_true(has_non_ascii(
@@ -340,15 +339,14 @@ static void test_strings(void **state)
         /* Headlines differ between verdicts. */
         for (int o = 0; o < v; o++)
             assert_string_not_equal(
-                vi, screen_verdict_headline((labels_verdict)o,
-                                            SCREEN_LANG_VI));
+                vi, screen_verdict_headline((labels_verdict)o, SCREEN_LANG_VI));
     }
     for (int m = 0; m < SCREEN_MSG_COUNT_; m++)
         for (int l = 0; l < SCREEN_LANG_COUNT_; l++)
             assert_text(screen_text((screen_msg)m, (screen_lang)l));
-    assert_string_equal(screen_verdict_headline(LABELS_V_GENUINE,
-                                                SCREEN_LANG_VI),
-                        "Sản phẩm OCOP chính hãng");
+    assert_string_equal(
+        screen_verdict_headline(LABELS_V_GENUINE, SCREEN_LANG_VI),
+        "Sản phẩm OCOP chính hãng");
     /* The stale message takes exactly one %s. */
     for (int l = 0; l < SCREEN_LANG_COUNT_; l++) {
         const char *fmt = screen_text(SCREEN_MSG_STALE_FMT, (screen_lang)l);
@@ -421,8 +419,8 @@ static void test_fb_convert(void **state)
     for (int i = 0; i < 4; i++)
         assert_int_equal(d16[2 * i] | d16[2 * i + 1] << 8, want16[i]);
 
-    assert_int_equal(screen_fb_convert((const uint8_t *)src, 16, 4, 1, d32,
-                                       16, &screen_fb_xrgb8888),
+    assert_int_equal(screen_fb_convert((const uint8_t *)src, 16, 4, 1, d32, 16,
+                                       &screen_fb_xrgb8888),
                      LABELS_OK);
     for (int i = 0; i < 4; i++) {
         uint32_t v = d32[4 * i] | d32[4 * i + 1] << 8 | d32[4 * i + 2] << 16;
@@ -430,29 +428,29 @@ static void test_fb_convert(void **state)
     }
     /* Red in the low byte, blue in the high byte of a 24-bit pixel. */
     screen_fb_format bgr = {24, 0, 8, 8, 8, 16, 8};
-    assert_int_equal(screen_fb_convert((const uint8_t *)src, 16, 4, 1, d24,
-                                       12, &bgr),
-                     LABELS_OK);
-    static const uint8_t want24[12] = {0xFF, 0, 0, 0, 0xFF, 0,
-                                       0, 0, 0xFF, 0x80, 0x80, 0x80};
+    assert_int_equal(
+        screen_fb_convert((const uint8_t *)src, 16, 4, 1, d24, 12, &bgr),
+        LABELS_OK);
+    static const uint8_t want24[12] = {0xFF, 0, 0,    0,    0xFF, 0,
+                                       0,    0, 0xFF, 0x80, 0x80, 0x80};
     assert_memory_equal(d24, want24, sizeof want24);
     /* XBGR8888: red in the low byte of a 32-bit pixel. */
     screen_fb_format xbgr = {32, 0, 8, 8, 8, 16, 8};
-    assert_int_equal(screen_fb_convert((const uint8_t *)src, 16, 4, 1, d32,
-                                       16, &xbgr),
-                     LABELS_OK);
-    static const uint8_t want32[16] = {0xFF, 0, 0, 0, 0, 0xFF, 0, 0,
-                                       0, 0, 0xFF, 0, 0x80, 0x80, 0x80, 0};
+    assert_int_equal(
+        screen_fb_convert((const uint8_t *)src, 16, 4, 1, d32, 16, &xbgr),
+        LABELS_OK);
+    static const uint8_t want32[16] = {0xFF, 0, 0,    0, 0,    0xFF, 0,    0,
+                                       0,    0, 0xFF, 0, 0x80, 0x80, 0x80, 0};
     assert_memory_equal(d32, want32, sizeof want32);
     /* 8 bpp and 9-bit channels are refused. */
     screen_fb_format bad = {8, 5, 3, 2, 3, 0, 2};
-    assert_int_equal(screen_fb_convert((const uint8_t *)src, 16, 4, 1, d16, 8,
-                                       &bad),
-                     LABELS_ERR_IMAGE);
+    assert_int_equal(
+        screen_fb_convert((const uint8_t *)src, 16, 4, 1, d16, 8, &bad),
+        LABELS_ERR_IMAGE);
     screen_fb_format wide = {32, 16, 9, 8, 8, 0, 8};
-    assert_int_equal(screen_fb_convert((const uint8_t *)src, 16, 4, 1, d32,
-                                       16, &wide),
-                     LABELS_ERR_IMAGE);
+    assert_int_equal(
+        screen_fb_convert((const uint8_t *)src, 16, 4, 1, d32, 16, &wide),
+        LABELS_ERR_IMAGE);
 }
 
 /* The framebuffer path end to end, with a regular file standing in for
@@ -473,8 +471,8 @@ static void test_fb_file(void **state)
     assert_int_equal(screen_fb_attach(fd, w, h + 1, line, offset,
                                       &screen_fb_rgb565, &fb, msg, sizeof msg),
                      LABELS_ERR_IMAGE);
-    assert_int_equal(screen_fb_attach(fd, w, h, line, offset,
-                                      &screen_fb_rgb565, &fb, msg, sizeof msg),
+    assert_int_equal(screen_fb_attach(fd, w, h, line, offset, &screen_fb_rgb565,
+                                      &fb, msg, sizeof msg),
                      LABELS_OK);
     labels_facts f;
     screen_sample_facts(LABELS_V_FORGED, &f);
@@ -490,9 +488,8 @@ static void test_fb_file(void **state)
     uint32_t red = screen_tone_rgb(SCREEN_TONE_BAD);
     uint16_t want = (uint16_t)(((red >> 19) & 0x1F) << 11 |
                                ((red >> 10) & 0x3F) << 5 | ((red >> 3) & 0x1F));
-    assert_int_equal(fseek(fp, (long)(offset + (size_t)3 * line + 2 * 790),
-                           SEEK_SET),
-                     0);
+    assert_int_equal(
+        fseek(fp, (long)(offset + (size_t)3 * line + 2 * 790), SEEK_SET), 0);
     assert_int_equal(fread(px, 1, 2, fp), 2);
     assert_int_equal(px[0] | px[1] << 8, want);
     /* Line padding is untouched. */
@@ -504,8 +501,7 @@ static void test_fb_file(void **state)
 
     /* A regular file is not a framebuffer device. */
     msg[0] = '\0';
-    assert_int_equal(screen_fb_open(path, &fb, msg, sizeof msg),
-                     LABELS_ERR_IO);
+    assert_int_equal(screen_fb_open(path, &fb, msg, sizeof msg), LABELS_ERR_IO);
     assert_non_null(strstr(msg, "not a framebuffer"));
 }
 
@@ -515,13 +511,11 @@ static void test_missing_devices(void **state)
     (void)state;
     char msg[256];
     screen_fb fb;
-    assert_int_equal(
-        screen_fb_open("/nonexistent/fb0", &fb, msg, sizeof msg),
-        LABELS_ERR_NOT_FOUND);
+    assert_int_equal(screen_fb_open("/nonexistent/fb0", &fb, msg, sizeof msg),
+                     LABELS_ERR_NOT_FOUND);
     assert_non_null(strstr(msg, "/nonexistent/fb0"));
     screen_drm *d = NULL;
-    assert_int_equal(screen_drm_open("/nonexistent/card0", &d, msg,
-                                     sizeof msg),
+    assert_int_equal(screen_drm_open("/nonexistent/card0", &d, msg, sizeof msg),
                      LABELS_ERR_NOT_FOUND);
     assert_null(d);
     assert_non_null(strstr(msg, "/nonexistent/card0"));
@@ -558,9 +552,9 @@ static void test_display_spec(void **state)
     labels_image_free(&img);
 
     d = NULL;
-    assert_int_equal(screen_display_open("fb:/nonexistent/fb9", 0, 0, &d,
-                                         msg, sizeof msg),
-                     LABELS_ERR_NOT_FOUND);
+    assert_int_equal(
+        screen_display_open("fb:/nonexistent/fb9", 0, 0, &d, msg, sizeof msg),
+        LABELS_ERR_NOT_FOUND);
     assert_null(d);
     assert_int_equal(screen_display_open("drm:/nonexistent/card9", 0, 0, &d,
                                          msg, sizeof msg),
@@ -568,8 +562,7 @@ static void test_display_spec(void **state)
     assert_int_equal(screen_display_open("vga", 0, 0, &d, msg, sizeof msg),
                      LABELS_ERR_ARG);
     assert_non_null(strstr(msg, "vga"));
-    assert_int_equal(screen_display_open("png:", 800, 480, &d, msg,
-                                         sizeof msg),
+    assert_int_equal(screen_display_open("png:", 800, 480, &d, msg, sizeof msg),
                      LABELS_ERR_ARG);
     assert_int_equal(screen_display_open(spec, 10, 10, &d, msg, sizeof msg),
                      LABELS_ERR_ARG);

@@ -60,8 +60,7 @@ void screen_sample_facts(labels_verdict v, labels_facts *f)
         break;
     case LABELS_V_EXPIRED:
         snprintf(f->product.status, sizeof f->product.status, "expired");
-        snprintf(f->product.expires, sizeof f->product.expires,
-                 "2026-03-15");
+        snprintf(f->product.expires, sizeof f->product.expires, "2026-03-15");
         break;
     case LABELS_V_SUSPENDED:
         snprintf(f->product.status, sizeof f->product.status, "suspended");
@@ -119,10 +118,10 @@ void screen_sample_long(labels_facts *f)
 const char *screen_sample_word(labels_verdict v)
 {
     static const char *const words[LABELS_V_COUNT_] = {
-        "genuine",        "rating_changed",      "expired",
-        "suspended",      "revoked",             "unknown_product",
-        "unknown_signer", "signer_revoked",      "signer_not_enrolled",
-        "forged",         "clone_reported",      "malformed",
+        "genuine",        "rating_changed", "expired",
+        "suspended",      "revoked",        "unknown_product",
+        "unknown_signer", "signer_revoked", "signer_not_enrolled",
+        "forged",         "clone_reported", "malformed",
         "not_ocop",
     };
     return (int)v >= 0 && v < LABELS_V_COUNT_ ? words[v] : "unknown";
