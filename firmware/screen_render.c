@@ -231,6 +231,7 @@ typedef struct text_style {
     int max_lines;
     PangoAlignment align;
     int markup;
+    int middle; /* ellipsize in the middle: identifiers keep both ends */
 } text_style;
 
 /* Lay s out and return its height in pixels without drawing it. */
@@ -241,7 +242,8 @@ static double text_prepare(frame *f, const char *s, const text_style *ts,
     pango_layout_set_font_description(l, f->r->fonts[ts->font]);
     pango_layout_set_width(l, (int)(w * PANGO_SCALE));
     pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+    pango_layout_set_ellipsize(l, ts->middle ? PANGO_ELLIPSIZE_MIDDLE
+                                             : PANGO_ELLIPSIZE_END);
     pango_layout_set_height(l, -(ts->max_lines > 0 ? ts->max_lines : 1));
     pango_layout_set_alignment(l, ts->align);
     pango_layout_set_attributes(l, NULL);
@@ -409,7 +411,7 @@ static double banner(frame *f)
     uint32_t ink = st->stale ? RGB_TEXT : RGB_WHITE;
     fill_rect(f, 0, 0, f->w, h, bg);
 
-    text_style ts = {F_BANNER, ink, 1, PANGO_ALIGN_LEFT, 0};
+    text_style ts = {F_BANNER, ink, 1, PANGO_ALIGN_LEFT, 0, 0};
     double right = f->w - f->m;
     if (st->offline) {
         /* A hollow dot then "Offline", flush right. */
@@ -465,7 +467,7 @@ static void band(frame *f, double y, double h, uint32_t bg, uint32_t ink,
         tone_icon(f, (screen_tone)icon_tone, f->m + r, y + h / 2, r);
         x = f->m + 2 * r + 20 * f->u;
     }
-    text_style ts = {font, ink, 2, PANGO_ALIGN_LEFT, 0};
+    text_style ts = {font, ink, 2, PANGO_ALIGN_LEFT, 0, 0};
     double th = text_prepare(f, headline, &ts, f->w - f->m - x);
     text_show(f, &ts, x, y + (h - th) / 2);
 }
@@ -475,7 +477,7 @@ static double footer(frame *f)
 {
     double h = 30 * f->u;
     double y = f->h - h;
-    text_style ts = {F_SMALL, RGB_MUTED, 1, PANGO_ALIGN_RIGHT, 0};
+    text_style ts = {F_SMALL, RGB_MUTED, 1, PANGO_ALIGN_RIGHT, 0, 0};
     double th = text_prepare(f, screen_text(SCREEN_MSG_LANG_HINT, f->lang), &ts,
                              f->w - 2 * f->m);
     text_show(f, &ts, f->m, y + (h - th) / 2 - 2 * f->u);
@@ -488,14 +490,15 @@ static double advice_box(frame *f, screen_tone tone, const char *advice,
                          double h)
 {
     double pad = 14 * f->u;
-    text_style th = {F_BODY_BOLD, tone_heading[tone], 1, PANGO_ALIGN_LEFT, 0};
+    text_style th = {
+        F_BODY_BOLD, tone_heading[tone], 1, PANGO_ALIGN_LEFT, 0, 0};
     double hh = text_prepare(f, screen_text(SCREEN_MSG_WHAT_TO_DO, f->lang),
                              &th, w - 2 * pad);
     /* As many advice lines as the box holds. */
     double line = font_spec[font].size * f->u * 1.36;
     int lines = (int)((h - 2 * pad - hh - 6 * f->u) / line);
     text_style tb = {font, RGB_TEXT, lines > 0 ? lines : 1, PANGO_ALIGN_LEFT,
-                     0};
+                     0,    0};
     if (fit) {
         double bh = text_prepare(f, advice, &tb, w - 2 * pad);
         h = fmin(h, 2 * pad + hh + 6 * f->u + bh + 4 * f->u);
@@ -521,7 +524,9 @@ static double detail(frame *f, char *markup, int max_lines, double x, double y,
 {
     if (!markup)
         return 0;
-    text_style ts = {F_BODY, RGB_TEXT, max_lines, PANGO_ALIGN_LEFT, 1};
+    /* max_lines 0: one line shortened in the middle (identifiers). */
+    text_style ts = {F_BODY,           RGB_TEXT, max_lines > 0 ? max_lines : 1,
+                     PANGO_ALIGN_LEFT, 1,        max_lines <= 0};
     double h = text_prepare(f, markup, &ts, w);
     g_free(markup);
     if (y + h > f->limit) {
@@ -544,7 +549,7 @@ static double star_row(frame *f, const char *label, int n, uint32_t fill,
     if (y + rowh > f->limit)
         return 0;
     if (label) {
-        text_style ts = {F_BODY, RGB_MUTED, 1, PANGO_ALIGN_LEFT, 0};
+        text_style ts = {F_BODY, RGB_MUTED, 1, PANGO_ALIGN_LEFT, 0, 0};
         double lw = fmin(w * 0.42, 150 * f->u);
         double th = text_prepare(f, label, &ts, lw);
         text_show(f, &ts, x, y + (rowh - th) / 2);
@@ -554,7 +559,7 @@ static double star_row(frame *f, const char *label, int n, uint32_t fill,
     double extra = 0;
     if (note) {
         /* Beside the stars when it fits, else on a line of its own. */
-        text_style tn = {F_SMALL, RGB_MUTED, 1, PANGO_ALIGN_LEFT, 0};
+        text_style tn = {F_SMALL, RGB_MUTED, 1, PANGO_ALIGN_LEFT, 0, 0};
         double nx = sx + used + 12 * f->u;
         double th = text_prepare(f, note, &tn, 10000);
         PangoRectangle lg;
@@ -584,12 +589,12 @@ static void details(frame *f, const labels_facts *fa, screen_tone tone,
             fa->verdict != LABELS_V_REVOKED) {
             /* The label is not trusted: what follows is the register's
              * record for the code it carries, for comparison. */
-            text_style tr = {F_SMALL, RGB_MUTED, 1, PANGO_ALIGN_LEFT, 0};
+            text_style tr = {F_SMALL, RGB_MUTED, 1, PANGO_ALIGN_LEFT, 0, 0};
             y += text(f, screen_text(SCREEN_MSG_REGISTERED_AS, L), &tr, x, y,
                       w) +
                  2 * f->u;
         }
-        text_style tn = {F_NAME, RGB_TEXT, 2, PANGO_ALIGN_LEFT, 0};
+        text_style tn = {F_NAME, RGB_TEXT, 2, PANGO_ALIGN_LEFT, 0, 0};
         y += text(f, p->name, &tn, x, y, w) + 4 * f->u;
 
         const char *note =
@@ -622,7 +627,7 @@ static void details(frame *f, const labels_facts *fa, screen_tone tone,
             y += detail(f,
                         field_markup(screen_text(SCREEN_MSG_CERTIFICATE, L),
                                      p->certificate),
-                        2, x, y, w);
+                        0, x, y, w);
         if (p->certified[0] || p->expires[0]) {
             screen_format_date(p->certified, L, d1, sizeof d1);
             screen_format_date(p->expires, L, d2, sizeof d2);
@@ -640,8 +645,8 @@ static void details(frame *f, const labels_facts *fa, screen_tone tone,
         y += star_row(f, screen_text(SCREEN_MSG_STARS_PRINTED, L), lab->stars,
                       RGB_STAR_OLD, RGB_MUTED, NULL, x, y, w);
         if (fa->verdict == LABELS_V_UNKNOWN_PRODUCT) {
-            text_style tw = {F_BODY_BOLD, tone_heading[tone], 2,
-                             PANGO_ALIGN_LEFT, 0};
+            text_style tw = {
+                F_BODY_BOLD, tone_heading[tone], 2, PANGO_ALIGN_LEFT, 0, 0};
             y += text(f, screen_text(SCREEN_MSG_NO_PRODUCT, L), &tw, x, y, w) +
                  5 * f->u;
         }
@@ -718,7 +723,7 @@ static void draw_verdict(frame *f)
         double bh2 = advice_box(f, tone, screen_verdict_advice(v, f->lang),
                                 F_STEP, 1, x, y, w, bottom - y);
         y += bh2 + 20 * f->u;
-        text_style ts = {F_STEP, RGB_MUTED, 2, PANGO_ALIGN_LEFT, 0};
+        text_style ts = {F_STEP, RGB_MUTED, 2, PANGO_ALIGN_LEFT, 0, 0};
         if (y < bottom - 30 * f->u)
             text(f, screen_text(SCREEN_MSG_IDLE_STEP2, f->lang), &ts, x, y, w);
         return;
@@ -784,7 +789,7 @@ static void draw_idle(frame *f)
     for (int i = 0; i < 3; i++) {
         char n[4];
         snprintf(n, sizeof n, "%d", i + 1);
-        text_style ts = {F_STEP, RGB_TEXT, 2, PANGO_ALIGN_LEFT, 0};
+        text_style ts = {F_STEP, RGB_TEXT, 2, PANGO_ALIGN_LEFT, 0, 0};
         double tx = x + 2 * r + 16 * f->u;
         double th =
             text_prepare(f, screen_text(steps[i], f->lang), &ts, tw - (tx - x));
@@ -794,13 +799,13 @@ static void draw_idle(frame *f)
         cairo_fill(f->cr);
         /* One line sits centred on the number; more start level with it. */
         text_show(f, &ts, tx, th <= 2 * r ? y + r - th / 2 : y);
-        text_style tnum = {F_STEP_NUM, RGB_WHITE, 1, PANGO_ALIGN_CENTER, 0};
+        text_style tnum = {F_STEP_NUM, RGB_WHITE, 1, PANGO_ALIGN_CENTER, 0, 0};
         double nh = text_prepare(f, n, &tnum, 2 * r);
         text_show(f, &tnum, x, y + r - nh / 2);
         y += rowh + 22 * f->u;
     }
     y += 8 * f->u;
-    text_style tn = {F_BODY, RGB_MUTED, 2, PANGO_ALIGN_LEFT, 0};
+    text_style tn = {F_BODY, RGB_MUTED, 2, PANGO_ALIGN_LEFT, 0, 0};
     if (y < bottom)
         text(f, screen_text(SCREEN_MSG_IDLE_NOTE, f->lang), &tn, x, y, tw);
 }
