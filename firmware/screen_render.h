@@ -1,0 +1,85 @@
+/*
+ * screen_render.h -- draw the kiosk's screens (idle, verdict, not ready)
+ * with cairo and pango.
+ *
+ * Pure drawing: no files, no devices, no clock. The caller owns the
+ * surface (an ARGB32/RGB24 image, or any cairo surface) and hands it to
+ * screen_out.h to reach a PNG, /dev/fb0 or a DRM buffer.
+ *
+ * Layout scales with the screen height (480 px is the design size), and
+ * every text is wrapped and ellipsized to its box, so long Vietnamese
+ * names never run off the screen at 800x480 or 1920x1080.
+ */
+#ifndef SCREEN_RENDER_H
+#define SCREEN_RENDER_H
+
+#include <cairo.h>
+#include <stdint.h>
+
+#include "labels.h"
+#include "screen_text.h"
+
+typedef enum screen_mode {
+    SCREEN_MODE_IDLE = 0,  /* waiting for a label: tell the shopper how */
+    SCREEN_MODE_VERDICT,   /* facts must be set */
+    SCREEN_MODE_NO_MIRROR, /* no usable mirror: cannot check */
+    SCREEN_MODE_NO_CAMERA, /* no camera: cannot scan */
+    SCREEN_MODE_COUNT_
+} screen_mode;
+
+typedef struct screen_state {
+    screen_mode mode;
+    screen_lang lang;
+    const labels_facts *facts; /* SCREEN_MODE_VERDICT only */
+    int stale;                 /* the mirror is older than policy allows */
+    char data_date[11];        /* "YYYY-MM-DD" of the mirror, or "" */
+    int offline;               /* the kiosk cannot reach the feed */
+} screen_state;
+
+/* Where things landed, for tests and for checking a translation fits. */
+typedef struct screen_rect {
+    double x, y, w, h;
+} screen_rect;
+
+typedef struct screen_info {
+    screen_rect band;   /* the colour-coded verdict/title band */
+    screen_rect ink;    /* union of every text's ink extents */
+    int texts;          /* number of text blocks drawn */
+    int ellipsized;     /* how many of them pango had to shorten */
+    int unknown_glyphs; /* characters no installed font could draw */
+} screen_info;
+
+/* Holds what is worth keeping between frames: the pango context and font
+ * descriptions for the current screen height. Not thread-safe. */
+typedef struct screen_renderer screen_renderer;
+
+int screen_renderer_new(screen_renderer **out);
+void screen_renderer_free(screen_renderer *r);
+
+/* Release the font machinery pango, cairo and fontconfig keep for the
+ * whole process (call once at exit, after freeing every renderer), so
+ * leak checkers see a clean exit. */
+void screen_render_shutdown(void);
+
+/* Draw state onto surface, whose drawable size is width x height.
+ * info (may be NULL) gets the layout. LABELS_ERR_ARG for a bad state
+ * (verdict mode without facts, unknown mode or language, tiny size),
+ * LABELS_ERR_NOMEM if cairo fails. */
+int screen_render(screen_renderer *r, cairo_surface_t *surface, int width,
+                  int height, const screen_state *state, screen_info *info);
+
+/* The same into a caller's buffer of premultiplied ARGB32 pixels (native
+ * endian 0xAARRGGBB, which is also DRM's XRGB8888); stride in bytes. */
+int screen_render_argb(screen_renderer *r, uint32_t *pixels, int width,
+                       int height, int stride, const screen_state *state,
+                       screen_info *info);
+
+/* The colours the screen uses, as 0xRRGGBB: a verdict tone's band, and
+ * the page background, for tests and documentation. */
+uint32_t screen_tone_rgb(screen_tone tone);
+uint32_t screen_background_rgb(void);
+/* The outer margin in pixels at a given screen height: nothing is drawn
+ * between it and the edge except full-width bands. */
+double screen_margin(int height);
+
+#endif
