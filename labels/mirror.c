@@ -2,6 +2,7 @@
  * lookups with statements prepared once (docs/mirror.md). */
 #include "mirror_private.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,9 +180,12 @@ int labels_mirror_info(labels_mirror *m, int64_t *version, char published[32])
     if (meta_get(m, "feed_version", v, sizeof v) != LABELS_OK ||
         meta_get(m, "published", published, 32) != LABELS_OK)
         return LABELS_ERR_MIRROR;
+    if (v[0] < '0' || v[0] > '9')
+        return LABELS_ERR_MIRROR;
     char *end;
+    errno = 0;
     long long n = strtoll(v, &end, 10);
-    if (end == v || *end != '\0' || n < 0)
+    if (errno || *end != '\0')
         return LABELS_ERR_MIRROR;
     *version = (int64_t)n;
     return LABELS_OK;
