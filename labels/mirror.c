@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,9 +152,12 @@ int labels_mirror_open(const char *path, labels_mirror **out)
         if (sqlite3_prepare_v3(m->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT,
                                &m->st[i], NULL) != SQLITE_OK)
             goto fail;
-    char version[16];
+    /* Exactly our version: an older reader must not guess at a newer
+     * mirror's meaning. */
+    char version[16], want[16];
+    snprintf(want, sizeof want, "%d", LABELS_MIRROR_SCHEMA_VERSION);
     if (meta_get(m, "schema_version", version, sizeof version) != LABELS_OK ||
-        strcmp(version, "1") != 0)
+        strcmp(version, want) != 0)
         goto fail;
     *out = m;
     return LABELS_OK;

@@ -19,7 +19,17 @@
 
 /* Producer HN-P0001 holds active, superseded, compromised and late keys;
  * HN-P0002 holds other; nobody enrolled stranger. */
-enum { K_ACTIVE, K_SUPER, K_COMP, K_LATE, K_OTHER, K_STRANGER, K_COUNT };
+enum {
+    K_ACTIVE,
+    K_SUPER,
+    K_COMP,
+    K_LATE,
+    K_OTHER,
+    K_STRANGER,
+    K_NODATE,   /* superseded, no date */
+    K_NOREASON, /* revoked on a date, no reason */
+    K_COUNT
+};
 static labels_pubkey pubs[K_COUNT];
 static labels_seckey secs[K_COUNT];
 static char dir[64];
@@ -120,6 +130,8 @@ static void build_mirror(void)
     add_key(db, K_COMP, "HN-P0001", "2024-01-10", "2026-06-01", "compromised");
     add_key(db, K_LATE, "HN-P0001", "2026-10-01", "", "");
     add_key(db, K_OTHER, "HN-P0002", "2025-01-10", "", "");
+    add_key(db, K_NODATE, "HN-P0001", "2024-01-10", "", "superseded");
+    add_key(db, K_NOREASON, "HN-P0001", "2024-01-10", "2026-06-01", "");
     char hex[17], sql[256];
     labels_key_id_hex(pubs[K_ACTIVE].id, hex);
     snprintf(sql, sizeof sql,
@@ -315,6 +327,20 @@ static void test_superseded_key(void **state)
                         "signer_revoked");
 }
 
+/* Incomplete revocations fail closed. */
+static void test_odd_revocations(void **state)
+{
+    (void)state;
+    labels_label lab;
+    labels_facts f;
+    make(&lab, K_NODATE, "HN-0001", "L1", 4, 1, "2024-02-01");
+    assert_string_equal(check_label(&lab, &f), "signer_revoked");
+    assert_string_equal(f.key_status, "superseded");
+    make(&lab, K_NOREASON, "HN-0001", "L1", 4, 1, "2025-02-01");
+    assert_string_equal(check_label(&lab, &f), "signer_revoked");
+    assert_string_equal(f.key_status, "compromised");
+}
+
 static void test_signer_not_enrolled(void **state)
 {
     (void)state;
@@ -507,6 +533,19 @@ static void test_product_lookup(void **state)
                      LABELS_OK);
     assert_int_equal(version, 42);
     assert_string_equal(published, "2026-11-29T13:00:00Z");
+
+    char path[128];
+    labels_mirror *m;
+    path_in_dir(path, sizeof path, "badinfo.db");
+    sqlite3 *db = new_db(path);
+    exec(db, labels_mirror_schema());
+    exec(db, base_rows);
+    exec(db, "UPDATE meta SET value = '4x2' WHERE key = 'feed_version'");
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    assert_int_equal(labels_mirror_open(path, &m), LABELS_OK);
+    assert_int_equal(labels_mirror_info(m, &version, published),
+                     LABELS_ERR_MIRROR);
+    labels_mirror_close(m);
 }
 
 /* A name longer than the struct holds is cut between characters. */
@@ -613,6 +652,19 @@ static void test_refused_mirrors(void **state)
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
     expect_refused(path);
 
+    /* A folder, not a file. */
+    expect_refused(dir);
+
+    /* Written in WAL mode: a read-only reader cannot open it without its
+     * -shm file, so writers must publish in rollback-journal mode. */
+    path_in_dir(path, sizeof path, "wal.db");
+    db = new_db(path);
+    exec(db, "PRAGMA journal_mode = WAL");
+    exec(db, labels_mirror_schema());
+    exec(db, base_rows);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    expect_refused(path);
+
     /* A good mirror with its first page overwritten. */
     path_in_dir(path, sizeof path, "smashed.db");
     db = new_db(path);
@@ -667,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_unknown),
         cmocka_unit_test(test_compromised_key),
         cmocka_unit_test(test_superseded_key),
+        cmocka_unit_test(test_odd_revocations),
         cmocka_unit_test(test_signer_not_enrolled),
         cmocka_unit_test(test_clone),
         cmocka_unit_test(test_forged),
