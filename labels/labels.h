@@ -340,7 +340,10 @@ typedef struct labels_mirror labels_mirror;
 
 /* Open a mirror read-only and prepare every statement once, so each
  * check costs microseconds. LABELS_ERR_MIRROR if it is missing, corrupt
- * or of another schema version. */
+ * or of another schema version. A handle belongs to one thread. It keeps
+ * a shared lock and maps the file while open: replace a mirror by
+ * writing a new file and renaming it over the old one, then close and
+ * reopen; a writer changing the file in place gets SQLITE_BUSY. */
 int labels_mirror_open(const char *path, labels_mirror **out);
 void labels_mirror_close(labels_mirror *m);
 /* The mirror's feed version and publish time (ISO 8601 UTC). */
@@ -349,8 +352,10 @@ int labels_mirror_info(labels_mirror *m, int64_t *version, char published[32]);
 int labels_mirror_product(labels_mirror *m, const char *code,
                           labels_product *out);
 /* Decide the verdict for QR text (len bytes, any bytes) as of label day
- * today. Fills facts; returns LABELS_OK whenever a verdict was reached
- * (forged and not_ocop included), an error only if the mirror failed. */
+ * today, in the order of docs/verdicts.md. Fills facts; returns LABELS_OK
+ * whenever a verdict was reached (forged and not_ocop included), an error
+ * only if the mirror failed (facts->verdict is then LABELS_V_COUNT_,
+ * whose word is "unknown"). */
 int labels_check(labels_mirror *m, const char *text, size_t len,
                  uint16_t today, labels_facts *facts);
 

@@ -1,0 +1,314 @@
+/* mirror.c -- open a mirror read-only and answer the verdict engine's
+ * lookups with statements prepared once (docs/mirror.md). */
+#include "mirror_private.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { Q_META, Q_KEY, Q_PRODUCT, Q_CLONE, Q_COUNT };
+
+/* Naming every column also checks, at open, that the mirror has them:
+ * a statement that does not prepare means a mirror we cannot read. */
+static const char *const queries[Q_COUNT] = {
+    [Q_META] = "SELECT value FROM meta WHERE key = ?1",
+    [Q_KEY] = "SELECT producer, public_key, enrolled, revoked, revoke_reason"
+              " FROM keys WHERE key_id = ?1",
+    [Q_PRODUCT] =
+        "SELECT p.code, p.name, p.grp, p.producer, r.name, r.kind,"
+        " p.province, p.stars, p.proposed5, p.status, p.status_reason,"
+        " p.status_date, p.certificate, p.certified, p.expires"
+        " FROM products p LEFT JOIN producers r ON r.code = p.producer"
+        " WHERE p.code = ?1",
+    [Q_CLONE] = "SELECT 1 FROM clones WHERE key_id = ?1 AND product = ?2"
+                " AND lot = ?3 AND serial = ?4",
+};
+
+#define MIRROR_TABLES 5 /* meta, producers, products, keys, clones */
+
+struct labels_mirror {
+    sqlite3 *db;
+    sqlite3_stmt *st[Q_COUNT];
+};
+
+int labels_mirror_iso_date_ok(const char *s)
+{
+    if (!s || strlen(s) != 10)
+        return 0;
+    for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (s[i] != '-')
+                return 0;
+        } else if (s[i] < '0' || s[i] > '9') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Copy a column into out, truncated at a UTF-8 character boundary so a
+ * long Vietnamese name never ends in half a character. NULL gives "". */
+static void copy_text(sqlite3_stmt *st, int col, char *out, size_t outsz)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    size_t n = s ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    if (n >= outsz) {
+        n = outsz - 1;
+        while (n > 0 && (s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n)
+        memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+/* 1 if the column's text and its NUL fit in outsz bytes. */
+static int text_fits(sqlite3_stmt *st, int col, size_t outsz)
+{
+    return (size_t)sqlite3_column_bytes(st, col) < outsz;
+}
+
+static int meta_get(labels_mirror *m, const char *key, char *out,
+                    size_t outsz)
+{
+    sqlite3_stmt *st = m->st[Q_META];
+    int rc = LABELS_ERR_MIRROR;
+    if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK)
+        goto done;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_DONE) {
+        rc = LABELS_ERR_NOT_FOUND;
+    } else if (step == SQLITE_ROW && text_fits(st, 0, outsz)) {
+        copy_text(st, 0, out, outsz);
+        rc = LABELS_OK;
+    }
+done:
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+/* The five tables must be real tables: a view or a missing table is not
+ * a mirror, whatever the statements would make of it. */
+static int tables_ok(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM sqlite_schema"
+                           " WHERE type = 'table' AND name IN"
+                           " ('meta','producers','products','keys','clones')",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    int ok = sqlite3_step(st) == SQLITE_ROW &&
+             sqlite3_column_int(st, 0) == MIRROR_TABLES;
+    sqlite3_finalize(st);
+    return ok;
+}
+
+int labels_mirror_open(const char *path, labels_mirror **out)
+{
+    if (!path || !out)
+        return LABELS_ERR_ARG;
+    *out = NULL;
+    labels_mirror *m = calloc(1, sizeof *m);
+    if (!m)
+        return LABELS_ERR_NOMEM;
+    int rc = LABELS_ERR_MIRROR;
+    /* Read-only and without a mutex: a mirror handle belongs to one
+     * thread. A missing file fails here (no SQLITE_OPEN_CREATE). */
+    int open_rc = sqlite3_open_v2(path, &m->db,
+                                  SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                                  NULL);
+    if (open_rc != SQLITE_OK) {
+        rc = open_rc == SQLITE_NOMEM ? LABELS_ERR_NOMEM : LABELS_ERR_MIRROR;
+        goto fail;
+    }
+    /* A mirror comes from the network: never run SQL functions named in
+     * its schema (triggers, views, defaults) with our privileges. */
+    if (sqlite3_db_config(m->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL) !=
+            SQLITE_OK ||
+        sqlite3_db_config(m->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL) !=
+            SQLITE_OK)
+        goto fail;
+    /* Map the file instead of copying pages through read(): a random
+     * product lookup then costs a B-tree walk, not system calls. Safe
+     * because a mirror is replaced by rename, never rewritten in place. */
+    if (sqlite3_exec(m->db, "PRAGMA mmap_size = 1073741824", NULL, NULL,
+                     NULL) != SQLITE_OK)
+        goto fail;
+    /* Hold the shared lock from the first read on: without it every
+     * lookup locks, unlocks and re-validates the page cache, which costs
+     * more than the lookup. Nobody writes a mirror in place. */
+    if (sqlite3_exec(m->db, "PRAGMA locking_mode = EXCLUSIVE", NULL, NULL,
+                     NULL) != SQLITE_OK)
+        goto fail;
+    /* Reading the schema is the first access to the file: "file is not
+     * a database" and a damaged schema page show up here. */
+    if (!tables_ok(m->db))
+        goto fail;
+    for (int i = 0; i < Q_COUNT; i++)
+        if (sqlite3_prepare_v3(m->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT,
+                               &m->st[i], NULL) != SQLITE_OK)
+            goto fail;
+    /* Exactly our version: an older reader must not guess at a newer
+     * mirror's meaning. */
+    char version[16], want[16];
+    snprintf(want, sizeof want, "%d", LABELS_MIRROR_SCHEMA_VERSION);
+    if (meta_get(m, "schema_version", version, sizeof version) != LABELS_OK ||
+        strcmp(version, want) != 0)
+        goto fail;
+    *out = m;
+    return LABELS_OK;
+fail:
+    labels_mirror_close(m);
+    return rc;
+}
+
+void labels_mirror_close(labels_mirror *m)
+{
+    if (!m)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(m->st[i]);
+    sqlite3_close(m->db);
+    free(m);
+}
+
+int labels_mirror_info(labels_mirror *m, int64_t *version, char published[32])
+{
+    if (!m || !version || !published)
+        return LABELS_ERR_ARG;
+    char v[24];
+    if (meta_get(m, "feed_version", v, sizeof v) != LABELS_OK ||
+        meta_get(m, "published", published, 32) != LABELS_OK)
+        return LABELS_ERR_MIRROR;
+    if (v[0] < '0' || v[0] > '9')
+        return LABELS_ERR_MIRROR;
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || *end != '\0')
+        return LABELS_ERR_MIRROR;
+    *version = (int64_t)n;
+    return LABELS_OK;
+}
+
+int labels_mirror_product(labels_mirror *m, const char *code,
+                          labels_product *out)
+{
+    if (!m || !code || !out)
+        return LABELS_ERR_ARG;
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = m->st[Q_PRODUCT];
+    int rc = LABELS_ERR_MIRROR;
+    if (sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC) != SQLITE_OK)
+        goto done;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_DONE) {
+        rc = LABELS_ERR_NOT_FOUND;
+        goto done;
+    }
+    if (step != SQLITE_ROW)
+        goto done;
+    copy_text(st, 0, out->code, sizeof out->code);
+    copy_text(st, 1, out->name, sizeof out->name);
+    copy_text(st, 2, out->group, sizeof out->group);
+    copy_text(st, 3, out->producer_code, sizeof out->producer_code);
+    copy_text(st, 4, out->producer_name, sizeof out->producer_name);
+    copy_text(st, 5, out->producer_kind, sizeof out->producer_kind);
+    copy_text(st, 6, out->province, sizeof out->province);
+    out->stars = sqlite3_column_int(st, 7);
+    out->proposed5 = sqlite3_column_int(st, 8);
+    copy_text(st, 9, out->status, sizeof out->status);
+    copy_text(st, 10, out->status_reason, sizeof out->status_reason);
+    copy_text(st, 11, out->status_date, sizeof out->status_date);
+    copy_text(st, 12, out->certificate, sizeof out->certificate);
+    copy_text(st, 13, out->certified, sizeof out->certified);
+    copy_text(st, 14, out->expires, sizeof out->expires);
+    /* The verdict compares these; a value that would be truncated or is
+     * not a date is a broken mirror, not a verdict. */
+    if (!text_fits(st, 3, sizeof out->producer_code) ||
+        !text_fits(st, 9, sizeof out->status) ||
+        !labels_mirror_iso_date_ok(out->expires))
+        goto done;
+    rc = LABELS_OK;
+done:
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+int labels_mirror_key_get(labels_mirror *m,
+                          const uint8_t id[LABELS_KEY_ID_BYTES],
+                          labels_mirror_key *out)
+{
+    if (!m || !id || !out)
+        return LABELS_ERR_ARG;
+    memset(out, 0, sizeof *out);
+    char hex[17];
+    labels_key_id_hex(id, hex);
+    sqlite3_stmt *st = m->st[Q_KEY];
+    int rc = LABELS_ERR_MIRROR;
+    if (sqlite3_bind_text(st, 1, hex, 16, SQLITE_STATIC) != SQLITE_OK)
+        goto done;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_DONE) {
+        rc = LABELS_ERR_NOT_FOUND;
+        goto done;
+    }
+    if (step != SQLITE_ROW)
+        goto done;
+    const void *pk = sqlite3_column_blob(st, 1);
+    if (!pk || sqlite3_column_bytes(st, 1) != LABELS_PUBKEY_BYTES ||
+        !text_fits(st, 0, sizeof out->producer) ||
+        !text_fits(st, 2, sizeof out->enrolled) ||
+        !text_fits(st, 3, sizeof out->revoked) ||
+        !text_fits(st, 4, sizeof out->reason))
+        goto done;
+    memcpy(out->pub.pk, pk, LABELS_PUBKEY_BYTES);
+    labels_key_id(out->pub.pk, out->pub.id);
+    copy_text(st, 0, out->producer, sizeof out->producer);
+    copy_text(st, 2, out->enrolled, sizeof out->enrolled);
+    copy_text(st, 3, out->revoked, sizeof out->revoked);
+    copy_text(st, 4, out->reason, sizeof out->reason);
+    /* A row whose key does not hash to its ID would let one producer's
+     * key answer for another's labels. */
+    if (memcmp(out->pub.id, id, LABELS_KEY_ID_BYTES) != 0 ||
+        !labels_mirror_iso_date_ok(out->enrolled) ||
+        (out->revoked[0] && !labels_mirror_iso_date_ok(out->revoked)))
+        goto done;
+    rc = LABELS_OK;
+done:
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+int labels_mirror_clone_get(labels_mirror *m, const labels_label *lab,
+                            int *reported)
+{
+    if (!m || !lab || !reported)
+        return LABELS_ERR_ARG;
+    *reported = 0;
+    char hex[17];
+    labels_key_id_hex(lab->key_id, hex);
+    sqlite3_stmt *st = m->st[Q_CLONE];
+    int rc = LABELS_ERR_MIRROR;
+    if (sqlite3_bind_text(st, 1, hex, 16, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, lab->product, -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 3, lab->lot, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)lab->serial) != SQLITE_OK)
+        goto done;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW || step == SQLITE_DONE) {
+        *reported = step == SQLITE_ROW;
+        rc = LABELS_OK;
+    }
+done:
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}

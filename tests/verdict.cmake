@@ -1,0 +1,1 @@
+ocop_test(test_verdict)
