@@ -183,11 +183,13 @@ static int import_row(sqlite3 *db, sqlite3_stmt *seen, struct csv *cv,
     }
     if (reg_producer_ensure(db, &pr, err, errsz) ||
         reg_product_insert(db, &p, err, errsz)) {
-        int code = sqlite3_errcode(db);
-        /* Disk full, I/O errors: the whole import stops. */
+        int code = sqlite3_errcode(db) & 0xff;
+        /* Disk full, I/O errors, or SQLite having rolled the transaction
+         * back by itself: the whole import stops. */
         if (code == SQLITE_FULL || code == SQLITE_IOERR ||
             code == SQLITE_CORRUPT || code == SQLITE_NOMEM ||
-            code == SQLITE_READONLY || code == SQLITE_BUSY)
+            code == SQLITE_READONLY || code == SQLITE_BUSY ||
+            sqlite3_get_autocommit(db))
             return -2;
         return -1;
     }

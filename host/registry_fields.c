@@ -281,18 +281,30 @@ int registry_stars_parse(const char *s, int *stars, int *proposed5, char *err,
 
 /* ---- Whole records -------------------------------------------------- */
 
+/* Line breaks inside a spreadsheet cell (Alt+Enter) become one space:
+ * names and reasons are single lines everywhere they are shown. */
 static int set_text(char *dst, size_t dstsz, const char *field,
                     const char *value, int required, char *err, size_t errsz)
 {
-    if (!registry_utf8_valid(value))
-        return fail(err, errsz, "%s is not valid UTF-8 text", field);
-    size_t n = strlen(value);
+    size_t n = 0;
+    for (const char *p = value; *p; p++) {
+        int brk = *p == '\r' || *p == '\n' || *p == '\t';
+        if (brk && (n == 0 || dst[n - 1] == ' '))
+            continue;
+        if (n + 1 >= dstsz)
+            return fail(err, errsz, "%s is longer than %zu bytes", field,
+                        dstsz - 1);
+        dst[n++] = brk ? ' ' : *p;
+    }
+    while (n > 0 && dst[n - 1] == ' ')
+        n--;
+    dst[n] = '\0';
+    if (!registry_utf8_valid(dst))
+        return fail(err, errsz,
+                    "%s is not valid UTF-8 text (or has control characters)",
+                    field);
     if (required && n == 0)
         return fail(err, errsz, "%s is empty", field);
-    if (n >= dstsz)
-        return fail(err, errsz, "%s is longer than %zu bytes", field,
-                    dstsz - 1);
-    memcpy(dst, value, n + 1);
     return 0;
 }
 
