@@ -145,7 +145,7 @@ int cmd_stats(int argc, char **argv)
     if (rc != EXIT_OK)
         return rc;
 
-    struct row rows[64], total;
+    struct row rows[128], total;
     size_t n = 0;
     memset(&total, 0, sizeof total);
     snprintf(total.province, sizeof total.province, "%s",
@@ -160,7 +160,7 @@ int cmd_stats(int argc, char **argv)
         sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, days);
         sqlite3_bind_text(st, 3, only ? only->name : "", -1, SQLITE_STATIC);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 128) {
             struct row *r = &rows[n++];
             snprintf(r->province, sizeof r->province, "%s",
                      sqlite3_column_text(st, 0));
