@@ -20,6 +20,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_product(int argc, char **argv);
+int cmd_producer(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_clone(int argc, char **argv);
 int cmd_history(int argc, char **argv);

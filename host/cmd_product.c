@@ -37,6 +37,7 @@ static const struct option opts[] = {
 struct args {
     const char *v[O_HELP - O_DB];
     int help;
+    char done[128]; /* printed only once the change is committed */
 };
 #define ARG(a, o) ((a)->v[(o) - O_DB])
 
@@ -105,6 +106,7 @@ static int in_transaction(const char *dbpath,
         return EXIT_FAILURE_;
     }
     registry_close(db);
+    puts(a->done);
     return EXIT_OK;
 }
 
@@ -128,7 +130,8 @@ static int do_add(sqlite3 *db, struct args *a, char *err, size_t errsz)
         reg_producer_ensure(db, &pr, err, errsz) ||
         reg_product_insert(db, &p, err, errsz))
         return -1;
-    printf("added %s, expires %s\n", p.code, p.expires);
+    snprintf(a->done, sizeof a->done, "added %s, expires %s", p.code,
+             p.expires);
     return 0;
 }
 
@@ -167,7 +170,7 @@ static int do_edit(sqlite3 *db, struct args *a, char *err, size_t errsz)
     }
     if (reg_product_update(db, &p, err, errsz))
         return -1;
-    printf("updated %s\n", p.code);
+    snprintf(a->done, sizeof a->done, "updated %s", p.code);
     return 0;
 }
 
@@ -191,7 +194,7 @@ static int do_set_status(sqlite3 *db, struct args *a, char *err,
     if (reg_product_finish(&p, err, errsz) ||
         reg_product_update(db, &p, err, errsz))
         return -1;
-    printf("%s is now %s\n", p.code, p.status);
+    snprintf(a->done, sizeof a->done, "%s is now %s", p.code, p.status);
     return 0;
 }
 

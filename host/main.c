@@ -27,6 +27,7 @@ static const struct {
     {"registry", cmd_registry, "create the authority's registry (and key)"},
     {"import", cmd_import, "import products from CSV: all rows or none"},
     {"product", cmd_product, "add, edit, set-status, show, list products"},
+    {"producer", cmd_producer, "add, edit, show, list producers"},
     {"key", cmd_key, "enroll, revoke, list producer keys"},
     {"clone", cmd_clone, "record a label serial confirmed as cloned"},
     {"history", cmd_history, "the registry's audit history"},

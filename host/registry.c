@@ -471,6 +471,23 @@ int reg_producer_insert(sqlite3 *db, const struct reg_producer *p, char *err,
     return step_once(db, st, "cannot add producer", err, errsz);
 }
 
+int reg_producer_update(sqlite3 *db, const struct reg_producer *p, char *err,
+                        size_t errsz)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "UPDATE producers SET name=?2,kind=?3,province=?4,"
+                           "contact=?5 WHERE code=?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return registry_db_error(db, "cannot update producer", err, errsz);
+    sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, p->province, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, p->contact, -1, SQLITE_STATIC);
+    return step_once(db, st, "cannot update producer", err, errsz);
+}
+
 int reg_producer_ensure(sqlite3 *db, const struct reg_producer *p, char *err,
                         size_t errsz)
 {

@@ -132,6 +132,8 @@ int reg_product_update(sqlite3 *db, const struct reg_product *p, char *err,
                        size_t errsz);
 int reg_producer_insert(sqlite3 *db, const struct reg_producer *p, char *err,
                         size_t errsz);
+int reg_producer_update(sqlite3 *db, const struct reg_producer *p, char *err,
+                        size_t errsz);
 /* Make sure producer exists: insert it when missing; when present, the
  * given name and kind must match (empty ones are not compared). */
 int reg_producer_ensure(sqlite3 *db, const struct reg_producer *p, char *err,

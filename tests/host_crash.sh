@@ -59,4 +59,15 @@ if [ "$(q "$db" 'SELECT count(*) FROM products')" = 1 ]; then
     expect 0 "$H" import --db "$db" "$T/big.csv"
 fi
 [ "$(q "$db" 'SELECT count(*) FROM products')" = $((rows + 1)) ] || fail "full import"
+
+# An export that fills the disk: no mirror, no temporary, no new version.
+before=$(dump "$db")
+( trap '' XFSZ; ulimit -f 128; exec "$H" export --db "$db" --out "$T/mirror.db" ) >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" = 3 ] || fail "export on a full disk: exit $rc, wanted 3"
+err_has "File too large"
+[ -z "$(ls "$T" | grep mirror)" ] || fail "export on a full disk left $(ls "$T" | grep mirror)"
+[ "$(dump "$db")" = "$before" ] || fail "export on a full disk changed the registry"
+expect 0 "$H" export --db "$db" --out "$T/mirror.db"
+out_has "feed_version 1"
 finish

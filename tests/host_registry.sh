@@ -143,6 +143,25 @@ grep -qP '\tproduct NA-0001\t\(added\)\t\tCam Vinh \| food' "$T/out" ||
 expect 0 "$H" product list --db "$db" --province QN
 [ "$(wc -l <"$T/out")" = 3 ] || fail "product list --province QN: 2 products + header"
 
+# Producers: add, edit, refuse doubles and unknowns.
+expect 0 "$H" producer add --db "$db" --code HY-P1 --name "Hộ kinh doanh Nhãn lồng" \
+    --kind household --province "Hưng Yên" --contact "0987 654 321"
+before=$(dump "$db")
+expect 3 "$H" producer add --db "$db" --code HY-P1 --name X --kind household --province HY
+err_has "already in the registry"
+expect 3 "$H" producer add --db "$db" --code HY-P2 --name X --kind household
+err_has "needs --name, --kind and --province"
+expect 3 "$H" producer edit --db "$db" --code HY-P9 --name X
+err_has "no producer HY-P9"
+expect 3 "$H" producer edit --db "$db" --code HY-P1 --kind guild
+err_has "is not cooperative, enterprise or household"
+[ "$(dump "$db")" = "$before" ] || fail "registry changed by a rejected producer command"
+expect 0 "$H" producer edit --db "$db" --code HY-P1 --kind cooperative --name "Hợp tác xã Nhãn lồng Phố Hiến"
+expect 0 "$H" history --db "$db" --producer HY-P1
+grep -qP '\tproducer HY-P1\tkind\thousehold\tcooperative$' "$T/out" || fail "history lacks the kind change"
+expect 0 "$H" producer list --db "$db" --province HY
+out_has "HY-P1	cooperative	Hưng Yên	0	Hợp tác xã Nhãn lồng Phố Hiến"
+
 # Keys: enroll, refuse doubles and strangers, revoke once.
 "$H" keygen --secret "$T/p.sec" --public "$T/p.pub" >"$T/keygen.out" || fail keygen
 kid=$(awk '{print $2}' "$T/keygen.out")
@@ -193,7 +212,7 @@ grep -qE '^Cả nước \(nationwide\) +6 +5 +2 +2 +1 +1 ' "$T/out" || fail "sta
 expect 2 "$H" stats --db "$db" --province Narnia
 expect 2 "$H" stats --db "$db" --expiring-days -3
 
-for c in registry import product key clone history stats export demo; do
+for c in registry import product producer key clone history stats export demo; do
     expect 0 "$H" $c --help
     out_has "usage: ocop-host $c"
 done
