@@ -10,8 +10,17 @@
 #include <string.h>
 
 enum {
-    K_DB = 256, K_PRODUCER, K_PUBLIC, K_DATE, K_KEY_ID, K_REASON, K_PRODUCT,
-    K_LOT, K_SERIAL, K_LIMIT, K_HELP
+    K_DB = 256,
+    K_PRODUCER,
+    K_PUBLIC,
+    K_DATE,
+    K_KEY_ID,
+    K_REASON,
+    K_PRODUCT,
+    K_LOT,
+    K_SERIAL,
+    K_LIMIT,
+    K_HELP
 };
 
 static const struct option opts[] = {
@@ -33,7 +42,7 @@ struct kargs {
     const char *v[K_HELP - K_DB];
     int help;
 };
-#define KARG(a, o) ((a)->v[(o) - K_DB])
+#define KARG(a, o) ((a)->v[(o)-K_DB])
 
 static int parse(int argc, char **argv, struct kargs *a)
 {
@@ -144,8 +153,9 @@ static int key_revoke(struct kargs *a)
     int failed = registry_begin(db, err, sizeof err);
     sqlite3_stmt *st = NULL;
     if (!failed &&
-        sqlite3_prepare_v2(db, "SELECT revoked, enrolled FROM keys WHERE "
-                               "key_id=?1",
+        sqlite3_prepare_v2(db,
+                           "SELECT revoked, enrolled FROM keys WHERE "
+                           "key_id=?1",
                            -1, &st, NULL) != SQLITE_OK)
         failed = registry_db_error(db, "cannot read keys", err, sizeof err);
     if (!failed) {
@@ -160,8 +170,7 @@ static int key_revoke(struct kargs *a)
             snprintf(err, sizeof err, "key %s was already revoked on %s", hex,
                      sqlite3_column_text(st, 0));
             failed = 1;
-        } else if (strcmp(date, (const char *)sqlite3_column_text(st, 1)) <
-                   0) {
+        } else if (strcmp(date, (const char *)sqlite3_column_text(st, 1)) < 0) {
             snprintf(err, sizeof err,
                      "revocation date %s is before the key's enrolment %s",
                      date, sqlite3_column_text(st, 1));
@@ -171,8 +180,9 @@ static int key_revoke(struct kargs *a)
     sqlite3_finalize(st);
     st = NULL;
     if (!failed &&
-        sqlite3_prepare_v2(db, "UPDATE keys SET revoked=?2, revoke_reason=?3 "
-                               "WHERE key_id=?1",
+        sqlite3_prepare_v2(db,
+                           "UPDATE keys SET revoked=?2, revoke_reason=?3 "
+                           "WHERE key_id=?1",
                            -1, &st, NULL) != SQLITE_OK)
         failed = registry_db_error(db, "cannot revoke", err, sizeof err);
     if (!failed) {
@@ -295,6 +305,30 @@ int cmd_clone(int argc, char **argv)
     char err[REG_ERR_MAX] = "";
     sqlite3_stmt *st = NULL;
     int failed = registry_begin(db, err, sizeof err);
+    /* A typo here would silently protect nothing: the key and product
+     * must be ones the registry knows (kiosks check those first). */
+    if (!failed &&
+        sqlite3_prepare_v2(db,
+                           "SELECT (SELECT count(*) FROM keys WHERE key_id=?1),"
+                           "(SELECT count(*) FROM products WHERE code=?2)",
+                           -1, &st, NULL) != SQLITE_OK)
+        failed = registry_db_error(db, "cannot record clone", err, sizeof err);
+    if (!failed) {
+        sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, product, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            failed =
+                registry_db_error(db, "cannot record clone", err, sizeof err);
+        } else if (!sqlite3_column_int(st, 0)) {
+            snprintf(err, sizeof err, "key %s is not enrolled", hex);
+            failed = 1;
+        } else if (!sqlite3_column_int(st, 1)) {
+            snprintf(err, sizeof err, "no product %s in the registry", product);
+            failed = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
     if (!failed && sqlite3_prepare_v2(db,
                                       "INSERT INTO clones VALUES(?1,?2,?3,?4,"
                                       "?5)",
@@ -307,8 +341,8 @@ int cmd_clone(int argc, char **argv)
         sqlite3_bind_int64(st, 4, (sqlite3_int64)n);
         sqlite3_bind_text(st, 5, date, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
-            failed = registry_db_error(db, "cannot record clone", err,
-                                       sizeof err);
+            failed =
+                registry_db_error(db, "cannot record clone", err, sizeof err);
     }
     sqlite3_finalize(st);
     if (!failed)

@@ -56,8 +56,7 @@ int cmd_producer(int argc, char **argv)
     int is_add = !strcmp(sub, "add"), is_edit = !strcmp(sub, "edit");
     int is_show = !strcmp(sub, "show"), is_list = !strcmp(sub, "list");
     if (!is_add && !is_edit && !is_show && !is_list) {
-        cli_error("unknown producer command '%s' (add, edit, show, list)",
-                  sub);
+        cli_error("unknown producer command '%s' (add, edit, show, list)", sub);
         return EXIT_USAGE;
     }
     if (!is_list && !code) {
@@ -142,8 +141,8 @@ int cmd_producer(int argc, char **argv)
     for (size_t i = 0; i < sizeof fields / sizeof fields[0] && !failed; i++) {
         const char *val = v[fields[i].opt - P_DB];
         if (val)
-            failed = reg_producer_set(&p, fields[i].field, val, err,
-                                      sizeof err);
+            failed =
+                reg_producer_set(&p, fields[i].field, val, err, sizeof err);
     }
     if (!failed && is_add && (!p.name[0] || !p.kind[0] || !p.province[0])) {
         snprintf(err, sizeof err,

@@ -7,9 +7,23 @@
 #include <string.h>
 
 enum {
-    O_DB = 256, O_CODE, O_NAME, O_GROUP, O_STARS, O_PROVINCE, O_PRODUCER,
-    O_PRODUCER_NAME, O_PRODUCER_KIND, O_PRODUCER_CONTACT, O_CERTIFICATE,
-    O_CERTIFIED, O_EXPIRES, O_STATUS, O_REASON, O_DATE, O_HELP
+    O_DB = 256,
+    O_CODE,
+    O_NAME,
+    O_GROUP,
+    O_STARS,
+    O_PROVINCE,
+    O_PRODUCER,
+    O_PRODUCER_NAME,
+    O_PRODUCER_KIND,
+    O_PRODUCER_CONTACT,
+    O_CERTIFICATE,
+    O_CERTIFIED,
+    O_EXPIRES,
+    O_STATUS,
+    O_REASON,
+    O_DATE,
+    O_HELP
 };
 
 static const struct option opts[] = {
@@ -39,7 +53,7 @@ struct args {
     int help;
     char done[128]; /* printed only once the change is committed */
 };
-#define ARG(a, o) ((a)->v[(o) - O_DB])
+#define ARG(a, o) ((a)->v[(o)-O_DB])
 
 static int parse(int argc, char **argv, struct args *a)
 {
@@ -69,10 +83,14 @@ static const struct {
     int opt;
     const char *field;
 } product_fields[] = {
-    {O_CODE, "code"},         {O_NAME, "name"},
-    {O_GROUP, "group"},       {O_STARS, "stars"},
-    {O_PROVINCE, "province"}, {O_PRODUCER, "producer"},
-    {O_CERTIFICATE, "certificate"}, {O_CERTIFIED, "certified"},
+    {O_CODE, "code"},
+    {O_NAME, "name"},
+    {O_GROUP, "group"},
+    {O_STARS, "stars"},
+    {O_PROVINCE, "province"},
+    {O_PRODUCER, "producer"},
+    {O_CERTIFICATE, "certificate"},
+    {O_CERTIFIED, "certified"},
     {O_EXPIRES, "expires"},
 };
 
@@ -174,8 +192,7 @@ static int do_edit(sqlite3 *db, struct args *a, char *err, size_t errsz)
     return 0;
 }
 
-static int do_set_status(sqlite3 *db, struct args *a, char *err,
-                         size_t errsz)
+static int do_set_status(sqlite3 *db, struct args *a, char *err, size_t errsz)
 {
     struct reg_product p;
     if (load_existing(db, a, &p, err, errsz))
@@ -225,8 +242,7 @@ static int product_show(struct args *a)
             const char *revoked = (const char *)sqlite3_column_text(st, 2);
             printf("key:           %s enrolled %s%s%s%s%s\n",
                    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-                   *revoked ? ", revoked " : "", revoked,
-                   *revoked ? " " : "",
+                   *revoked ? ", revoked " : "", revoked, *revoked ? " " : "",
                    *revoked ? (const char *)sqlite3_column_text(st, 3) : "");
         }
     }
@@ -241,7 +257,8 @@ static int product_list(struct args *a)
     struct reg_product f;
     memset(&f, 0, sizeof f);
     if ((ARG(a, O_PROVINCE) &&
-         reg_product_set(&f, "province", ARG(a, O_PROVINCE), err, sizeof err)) ||
+         reg_product_set(&f, "province", ARG(a, O_PROVINCE), err,
+                         sizeof err)) ||
         (ARG(a, O_GROUP) &&
          reg_product_set(&f, "group", ARG(a, O_GROUP), err, sizeof err)) ||
         (ARG(a, O_STATUS) &&
@@ -276,9 +293,9 @@ static int product_list(struct args *a)
     int n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", sqlite3_column_text(st, 0),
-               sqlite3_column_int(st, 2) ? "P5"
-                                         : (const char *)sqlite3_column_text(
-                                               st, 1),
+               sqlite3_column_int(st, 2)
+                   ? "P5"
+                   : (const char *)sqlite3_column_text(st, 1),
                sqlite3_column_text(st, 3), sqlite3_column_text(st, 4),
                sqlite3_column_text(st, 5), sqlite3_column_text(st, 6),
                sqlite3_column_text(st, 7), sqlite3_column_text(st, 8));

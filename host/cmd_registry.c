@@ -107,9 +107,23 @@ int cmd_registry(int argc, char **argv)
 /* ---- import ----------------------------------------------------------- */
 
 enum col {
-    C_CODE, C_NAME, C_GROUP, C_STARS, C_PROVINCE, C_PRODUCER, C_PRODUCER_NAME,
-    C_PRODUCER_KIND, C_PRODUCER_PROVINCE, C_PRODUCER_CONTACT, C_CERTIFICATE,
-    C_CERTIFIED, C_EXPIRES, C_STATUS, C_STATUS_REASON, C_STATUS_DATE, C_COUNT
+    C_CODE,
+    C_NAME,
+    C_GROUP,
+    C_STARS,
+    C_PROVINCE,
+    C_PRODUCER,
+    C_PRODUCER_NAME,
+    C_PRODUCER_KIND,
+    C_PRODUCER_PROVINCE,
+    C_PRODUCER_CONTACT,
+    C_CERTIFICATE,
+    C_CERTIFIED,
+    C_EXPIRES,
+    C_STATUS,
+    C_STATUS_REASON,
+    C_STATUS_DATE,
+    C_COUNT
 };
 
 static const struct {
@@ -173,9 +187,20 @@ static int import_row(sqlite3 *db, sqlite3_stmt *seen, struct csv *cv,
     sqlite3_bind_int(seen, 2, cv->record_line);
     if (sqlite3_step(seen) != SQLITE_DONE) {
         if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
-            snprintf(err, errsz, "duplicate product code %s (already on an "
-                                 "earlier line of this file)",
-                     p.code);
+            sqlite3_stmt *st;
+            int line = 0;
+            if (sqlite3_prepare_v2(db,
+                                   "SELECT line FROM import_seen WHERE code=?1",
+                                   -1, &st, NULL) == SQLITE_OK) {
+                sqlite3_bind_text(st, 1, p.code, -1, SQLITE_STATIC);
+                if (sqlite3_step(st) == SQLITE_ROW)
+                    line = sqlite3_column_int(st, 0);
+                sqlite3_finalize(st);
+            }
+            snprintf(err, errsz,
+                     "duplicate product code %s (also on line %d of this "
+                     "file)",
+                     p.code, line);
             return -1;
         }
         registry_db_error(db, "import failed", err, errsz);
@@ -255,12 +280,11 @@ int cmd_import(int argc, char **argv)
             if (!strcmp(name, columns[i].name))
                 found = i;
         if (found < 0) {
-            cli_error("%s:%d: unknown column '%s'", file, cv.record_line,
-                      name);
+            cli_error("%s:%d: unknown column '%s'", file, cv.record_line, name);
             header_bad = 1;
         } else if (pos[found] >= 0) {
-            cli_error("%s:%d: column '%s' appears twice", file,
-                      cv.record_line, name);
+            cli_error("%s:%d: column '%s' appears twice", file, cv.record_line,
+                      name);
             header_bad = 1;
         } else {
             pos[found] = (int)f;

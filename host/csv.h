@@ -8,8 +8,8 @@
 
 struct csv {
     const char *p, *end;
-    int line;       /* line of the next unread byte */
-    char *buf;      /* unescaped fields of the current record */
+    int line;  /* line of the next unread byte */
+    char *buf; /* unescaped fields of the current record */
     size_t bufsz;
     char *fields[CSV_MAX_FIELDS];
     size_t nfields;

@@ -83,12 +83,14 @@ static int write_csv(const struct demo_world *w, const char *path)
         const struct reg_producer *q = &w->producers[w->products[i].producer].r;
         char stars[16];
         snprintf(stars, sizeof stars, "%s",
-                 p->proposed5 ? "proposed 5" : p->stars == 4 ? "4" : "3");
-        const char *cols[] = {p->code,        p->name,       p->grp,
-                              stars,          p->province,   p->producer,
-                              q->name,        q->kind,       p->certificate,
-                              p->certified,   p->expires,    p->status,
-                              p->status_reason, p->status_date};
+                 p->proposed5    ? "proposed 5"
+                 : p->stars == 4 ? "4"
+                                 : "3");
+        const char *cols[] = {
+            p->code,          p->name,       p->grp,     stars,
+            p->province,      p->producer,   q->name,    q->kind,
+            p->certificate,   p->certified,  p->expires, p->status,
+            p->status_reason, p->status_date};
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
             csv_add(&b, cols[c], c == sizeof cols / sizeof cols[0] - 1);
     }
@@ -176,8 +178,7 @@ static int sign_sample(struct demo_sample *s, const char *file,
     }
     if (labels_sign(l, sec) != LABELS_OK)
         return -1;
-    return labels_format(l, NULL, s->text, sizeof s->text, &s->len) ==
-                   LABELS_OK
+    return labels_format(l, NULL, s->text, sizeof s->text, &s->len) == LABELS_OK
                ? 0
                : -1;
 }
@@ -236,8 +237,8 @@ static int make_samples(struct demo_ctx *c, unsigned char *used)
         for (int j = 0; j < DEMO_PRODUCTS && sib < 0; j++) {
             const struct reg_product *q = &w->products[j].r;
             if (j != i && w->products[j].producer == w->products[i].producer &&
-                !strcmp(q->status, "rated") && q->stars == 3 &&
-                !q->proposed5 && strcmp(q->expires, far) > 0) {
+                !strcmp(q->status, "rated") && q->stars == 3 && !q->proposed5 &&
+                strcmp(q->expires, far) > 0) {
                 g3 = i;
                 sib = j;
             }
@@ -251,7 +252,8 @@ static int make_samples(struct demo_ctx *c, unsigned char *used)
     int ex = find_product(w, "expired", 0, -1, NULL, used);
     int su = find_product(w, "suspended", 0, -1, NULL, used);
     int rv = find_product(w, "revoked", 0, -1, NULL, used);
-    if (g3 < 0 || sib < 0 || g4 < 0 || p5 < 0 || rc3 < 0 || ex < 0 || su < 0 || rv < 0)
+    if (g3 < 0 || sib < 0 || g4 < 0 || p5 < 0 || rc3 < 0 || ex < 0 || su < 0 ||
+        rv < 0)
         return -1;
     const labels_seckey *k3 = &c->keys[w->products[g3].producer];
     const labels_seckey *k4 = &c->keys[w->products[g4].producer];
@@ -269,15 +271,15 @@ static int make_samples(struct demo_ctx *c, unsigned char *used)
              (int)strcspn(g3code, "-"), g3code);
 
     int bad = 0;
-    bad |= sign_sample(&s[0], "01-genuine-3-stars.png", "genuine", w, g3,
-                       NULL, 3, "L2611-01", 1, recent, k3);
-    bad |= sign_sample(&s[1], "02-genuine-4-stars.png", "genuine", w, g4,
-                       NULL, 4, "L2611-02", 17, recent, k4);
+    bad |= sign_sample(&s[0], "01-genuine-3-stars.png", "genuine", w, g3, NULL,
+                       3, "L2611-01", 1, recent, k3);
+    bad |= sign_sample(&s[1], "02-genuine-4-stars.png", "genuine", w, g4, NULL,
+                       4, "L2611-02", 17, recent, k4);
     bad |= sign_sample(&s[2], "03-genuine-proposed-5.png", "genuine", w, p5,
-                       NULL, 4, "L2611-03", 5,
-                       recent, &c->keys[w->products[p5].producer]);
-    bad |= sign_sample(&s[3], "04-rating-changed.png", "rating_changed", w,
-                       rc3, NULL, 4, "L2501-01", 3, recent,
+                       NULL, 4, "L2611-03", 5, recent,
+                       &c->keys[w->products[p5].producer]);
+    bad |= sign_sample(&s[3], "04-rating-changed.png", "rating_changed", w, rc3,
+                       NULL, 4, "L2501-01", 3, recent,
                        &c->keys[w->products[rc3].producer]);
     regdate_add_days(w->products[ex].r.expires, -30, issued);
     bad |= sign_sample(&s[4], "05-expired.png", "expired", w, ex, NULL,
@@ -298,13 +300,13 @@ static int make_samples(struct demo_ctx *c, unsigned char *used)
     bad |= sign_sample(&s[9], "10-signer-revoked.png", "signer_revoked", w, x,
                        NULL, w->products[x].r.stars, "L2611-01", 3, recent,
                        &c->old_key);
-    bad |= sign_sample(&s[10], "11-other-producers-key.png",
-                       "signer_not_enrolled", w, g3, NULL, 3, "L2611-01", 4,
-                       recent, k4);
+    bad |=
+        sign_sample(&s[10], "11-other-producers-key.png", "signer_not_enrolled",
+                    w, g3, NULL, 3, "L2611-01", 4, recent, k4);
     /* Three forgeries of the first genuine label: a star added, another
      * product's code, and its signature pasted onto other fields. */
-    bad |= sign_sample(&s[11], "12-forged-stars.png", "forged", w, g3, NULL,
-                       3, "L2611-01", 1, recent, k3);
+    bad |= sign_sample(&s[11], "12-forged-stars.png", "forged", w, g3, NULL, 3,
+                       "L2611-01", 1, recent, k3);
     s[11].label.stars = 5;
     bad |= reformat(&s[11]);
     bad |= sign_sample(&s[12], "13-forged-product.png", "forged", w, sib, NULL,
@@ -316,8 +318,8 @@ static int make_samples(struct demo_ctx *c, unsigned char *used)
                        g3, NULL, 3, "L2611-01", 999, recent, k3);
     memcpy(s[13].label.sig, s[0].label.sig, LABELS_SIG_BYTES);
     bad |= reformat(&s[13]);
-    bad |= sign_sample(&s[14], "15-clone-reported.png", "clone_reported", w,
-                       g4, NULL, 4, "L2611-02", 18, recent, k4);
+    bad |= sign_sample(&s[14], "15-clone-reported.png", "clone_reported", w, g4,
+                       NULL, 4, "L2611-02", 18, recent, k4);
     s[15] = s[0];
     snprintf(s[15].file, sizeof s[15].file, "16-malformed.png");
     s[15].verdict = "malformed";
@@ -403,10 +405,10 @@ static int record_clone(const char *dbpath, const struct demo_sample *s,
         return -1;
     labels_key_id_hex(s->label.key_id, hex);
     sqlite3_stmt *st = NULL;
-    int failed = registry_begin(db, err, sizeof err) ||
-                 sqlite3_prepare_v2(db,
-                                    "INSERT INTO clones VALUES(?1,?2,?3,?4,?5)",
-                                    -1, &st, NULL) != SQLITE_OK;
+    int failed =
+        registry_begin(db, err, sizeof err) ||
+        sqlite3_prepare_v2(db, "INSERT INTO clones VALUES(?1,?2,?3,?4,?5)", -1,
+                           &st, NULL) != SQLITE_OK;
     if (!failed) {
         sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, s->label.product, -1, SQLITE_STATIC);

@@ -16,10 +16,7 @@ static uint64_t rng_next(void)
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
 }
-static unsigned rng_below(unsigned n)
-{
-    return (unsigned)(rng_next() % n);
-}
+static unsigned rng_below(unsigned n) { return (unsigned)(rng_next() % n); }
 #define PICK(a) ((a)[rng_below(N(a))])
 
 /* The 24 provinces, a weight for their share of products, and places
@@ -29,12 +26,15 @@ static const struct {
     int weight;
     const char *places[6];
 } provinces[DEMO_PROVINCES] = {
-    {"QN", 10, {"Hạ Long", "Vân Đồn", "Tiên Yên", "Đông Triều", "Bình Liêu",
-                "Cô Tô"}},
-    {"HN", 9, {"Ba Vì", "Chương Mỹ", "Bát Tràng", "Vạn Phúc", "Sóc Sơn",
-               "Mỹ Đức"}},
-    {"NA", 6, {"Quỳnh Lưu", "Con Cuông", "Nghĩa Đàn", "Thanh Chương",
-               "Diễn Châu"}},
+    {"QN",
+     10,
+     {"Hạ Long", "Vân Đồn", "Tiên Yên", "Đông Triều", "Bình Liêu", "Cô Tô"}},
+    {"HN",
+     9,
+     {"Ba Vì", "Chương Mỹ", "Bát Tràng", "Vạn Phúc", "Sóc Sơn", "Mỹ Đức"}},
+    {"NA",
+     6,
+     {"Quỳnh Lưu", "Con Cuông", "Nghĩa Đàn", "Thanh Chương", "Diễn Châu"}},
     {"TH", 6, {"Sầm Sơn", "Như Thanh", "Thọ Xuân", "Bá Thước", "Nga Sơn"}},
     {"TNG", 6, {"Tân Cương", "Đại Từ", "Phú Lương", "Định Hóa"}},
     {"LCA", 4, {"Sa Pa", "Bắc Hà", "Bát Xát", "Mường Khương"}},
@@ -60,28 +60,58 @@ static const struct {
 
 /* Product types per group, in registry_group_keys order, and the group's
  * share of products in percent. */
-static const char *const food[] = {
-    "Mật ong rừng", "Nước mắm", "Chả mực", "Gạo thơm", "Gạo nếp cái hoa vàng",
-    "Miến dong", "Bánh đa", "Mắm tôm", "Tôm khô", "Khô mực", "Lạp xưởng",
-    "Bánh tráng", "Kẹo dừa", "Mứt gừng", "Hạt điều rang muối", "Nấm hương",
-    "Măng khô", "Thịt trâu gác bếp", "Long nhãn", "Vải thiều sấy",
-    "Bưởi da xanh", "Cam", "Nhãn lồng", "Xoài cát", "Chuối sấy", "Sá sùng khô",
-    "Ruốc hàu", "Giò chả", "Bánh pía", "Mật ong hoa nhãn"};
+static const char *const food[] = {"Mật ong rừng",
+                                   "Nước mắm",
+                                   "Chả mực",
+                                   "Gạo thơm",
+                                   "Gạo nếp cái hoa vàng",
+                                   "Miến dong",
+                                   "Bánh đa",
+                                   "Mắm tôm",
+                                   "Tôm khô",
+                                   "Khô mực",
+                                   "Lạp xưởng",
+                                   "Bánh tráng",
+                                   "Kẹo dừa",
+                                   "Mứt gừng",
+                                   "Hạt điều rang muối",
+                                   "Nấm hương",
+                                   "Măng khô",
+                                   "Thịt trâu gác bếp",
+                                   "Long nhãn",
+                                   "Vải thiều sấy",
+                                   "Bưởi da xanh",
+                                   "Cam",
+                                   "Nhãn lồng",
+                                   "Xoài cát",
+                                   "Chuối sấy",
+                                   "Sá sùng khô",
+                                   "Ruốc hàu",
+                                   "Giò chả",
+                                   "Bánh pía",
+                                   "Mật ong hoa nhãn"};
 static const char *const beverages[] = {
-    "Chè", "Trà Shan Tuyết", "Rượu nếp", "Cà phê rang xay", "Trà hoa vàng",
-    "Rượu cần", "Rượu ba kích", "Trà sen", "Rượu mơ", "Nước cốt chanh dây",
-    "Trà xanh", "Rượu sim"};
-static const char *const herbal[] = {
-    "Tinh dầu quế", "Cao dược liệu", "Trà giảo cổ lam", "Tinh bột nghệ",
-    "Sâm", "Ba kích tím", "Cao actiso", "Trà túi lọc dược liệu",
-    "Tinh dầu tràm", "Dầu gấc", "Đông trùng hạ thảo"};
-static const char *const textiles[] = {"Thổ cẩm", "Lụa tơ tằm", "Khăn lụa",
-                                       "Vải lanh", "Áo dài lụa",
-                                       "Túi thổ cẩm"};
-static const char *const souvenirs[] = {
-    "Mây tre đan", "Gốm", "Chiếu cói", "Nón lá", "Đồ gỗ mỹ nghệ",
-    "Tranh thêu", "Sơn mài", "Đá mỹ nghệ", "Sản phẩm lục bình",
-    "Nhạc cụ dân tộc"};
+    "Chè",          "Trà Shan Tuyết",     "Rượu nếp",     "Cà phê rang xay",
+    "Trà hoa vàng", "Rượu cần",           "Rượu ba kích", "Trà sen",
+    "Rượu mơ",      "Nước cốt chanh dây", "Trà xanh",     "Rượu sim"};
+static const char *const herbal[] = {"Tinh dầu quế",
+                                     "Cao dược liệu",
+                                     "Trà giảo cổ lam",
+                                     "Tinh bột nghệ",
+                                     "Sâm",
+                                     "Ba kích tím",
+                                     "Cao actiso",
+                                     "Trà túi lọc dược liệu",
+                                     "Tinh dầu tràm",
+                                     "Dầu gấc",
+                                     "Đông trùng hạ thảo"};
+static const char *const textiles[] = {"Thổ cẩm",  "Lụa tơ tằm", "Khăn lụa",
+                                       "Vải lanh", "Áo dài lụa", "Túi thổ cẩm"};
+static const char *const souvenirs[] = {"Mây tre đan",       "Gốm",
+                                        "Chiếu cói",         "Nón lá",
+                                        "Đồ gỗ mỹ nghệ",     "Tranh thêu",
+                                        "Sơn mài",           "Đá mỹ nghệ",
+                                        "Sản phẩm lục bình", "Nhạc cụ dân tộc"};
 static const char *const tourism[] = {"Du lịch cộng đồng",
                                       "Điểm du lịch sinh thái", "Homestay",
                                       "Du lịch làng nghề", "Vườn trái cây"};
@@ -90,30 +120,36 @@ static const struct {
     size_t n;
     int percent;
 } groups[REG_GROUPS] = {
-    {food, N(food), 46},         {beverages, N(beverages), 20},
-    {herbal, N(herbal), 14},     {textiles, N(textiles), 5},
+    {food, N(food), 46},           {beverages, N(beverages), 20},
+    {herbal, N(herbal), 14},       {textiles, N(textiles), 5},
     {souvenirs, N(souvenirs), 12}, {tourism, N(tourism), 3},
 };
-static const char *const variants[] = {"", "", "", "", " hữu cơ",
-                                       " đặc sản", " truyền thống",
-                                       " thượng hạng"};
+static const char *const variants[] = {
+    "", "", "", "", " hữu cơ", " đặc sản", " truyền thống", " thượng hạng"};
 
-static const char *const coop_stems[] = {
-    "Nông nghiệp", "Dịch vụ nông nghiệp", "Chè", "Mật ong",
-    "Sản xuất và thương mại", "Nông sản sạch", "Dược liệu", "Thủy sản",
-    "Làng nghề", "Rau quả"};
+static const char *const coop_stems[] = {"Nông nghiệp",
+                                         "Dịch vụ nông nghiệp",
+                                         "Chè",
+                                         "Mật ong",
+                                         "Sản xuất và thương mại",
+                                         "Nông sản sạch",
+                                         "Dược liệu",
+                                         "Thủy sản",
+                                         "Làng nghề",
+                                         "Rau quả"};
 static const char *const firm_forms[] = {"Công ty TNHH", "Công ty Cổ phần"};
 static const char *const firm_stems[] = {
-    "Thực phẩm", "Nông sản", "Thương mại và dịch vụ", "Đặc sản",
-    "Xuất nhập khẩu", "Dược liệu", "Sản xuất"};
-static const char *const family[] = {"Nguyễn", "Trần", "Lê", "Phạm",
-                                     "Hoàng", "Vũ", "Đặng", "Bùi",
-                                     "Đỗ", "Hồ", "Ngô", "Dương"};
-static const char *const middle[] = {"Văn", "Thị", "Đức", "Minh",
+    "Thực phẩm", "Nông sản",       "Thương mại và dịch vụ",
+    "Đặc sản",   "Xuất nhập khẩu", "Dược liệu",
+    "Sản xuất"};
+static const char *const family[] = {"Nguyễn", "Trần", "Lê",   "Phạm",
+                                     "Hoàng",  "Vũ",   "Đặng", "Bùi",
+                                     "Đỗ",     "Hồ",   "Ngô",  "Dương"};
+static const char *const middle[] = {"Văn",   "Thị", "Đức",  "Minh",
                                      "Thanh", "Hữu", "Ngọc", "Quang"};
 static const char *const given[] = {
-    "An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hoa", "Hùng", "Lan",
-    "Long", "Mai", "Nam", "Phương", "Sơn", "Tâm", "Thảo", "Tuấn", "Yến"};
+    "An",   "Bình", "Cường", "Dũng",   "Hà",  "Hải", "Hoa",  "Hùng", "Lan",
+    "Long", "Mai",  "Nam",   "Phương", "Sơn", "Tâm", "Thảo", "Tuấn", "Yến"};
 
 /* Split total over the provinces by weight (largest remainder). */
 static void apportion(int total, int out[DEMO_PROVINCES])
@@ -165,8 +201,8 @@ static void make_producer(struct demo_producer *p, int prov, int seq)
     }
 }
 
-static void make_product(struct demo_world *w, struct demo_product *p,
-                         int prov, int seq, int producer)
+static void make_product(struct demo_world *w, struct demo_product *p, int prov,
+                         int seq, int producer)
 {
     const char *place = NULL;
     while (!place)
@@ -178,11 +214,10 @@ static void make_product(struct demo_world *w, struct demo_product *p,
         ;
     memset(p, 0, sizeof *p);
     p->producer = producer;
-    snprintf(p->r.code, sizeof p->r.code, "%s-%04d", provinces[prov].code,
-             seq);
+    snprintf(p->r.code, sizeof p->r.code, "%s-%04d", provinces[prov].code, seq);
     snprintf(p->r.name, sizeof p->r.name, "%s%s %s",
-             groups[g].types[rng_below((unsigned)groups[g].n)],
-             PICK(variants), place);
+             groups[g].types[rng_below((unsigned)groups[g].n)], PICK(variants),
+             place);
     snprintf(p->r.grp, sizeof p->r.grp, "%s", registry_group_keys[g]);
     snprintf(p->r.producer, sizeof p->r.producer, "%s",
              w->producers[producer].r.code);
@@ -251,14 +286,12 @@ void demo_world_generate(struct demo_world *w, const char *today)
     };
     for (size_t c = 0; c < N(changes); c++) {
         for (int done = 0; done < changes[c].count;) {
-            struct reg_product *r =
-                &w->products[rng_below(DEMO_PRODUCTS)].r;
+            struct reg_product *r = &w->products[rng_below(DEMO_PRODUCTS)].r;
             if (strcmp(r->status, "rated") != 0 || r->proposed5)
                 continue;
             if (changes[c].days_ago == 0) {
                 regdate_add_days(w->today, -1200, r->certified);
-                regdate_add_months(r->certified, REG_EXPIRY_MONTHS,
-                                   r->expires);
+                regdate_add_months(r->certified, REG_EXPIRY_MONTHS, r->expires);
                 memcpy(r->status_date, r->expires, 11);
             } else {
                 regdate_add_days(w->today, -changes[c].days_ago,

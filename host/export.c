@@ -46,8 +46,7 @@ static int build_mirror(const char *dbpath, long long version,
     snprintf(ver, sizeof ver, "%lld", version);
     if (sqlite3_open(":memory:", &m) != SQLITE_OK ||
         registry_exec(m, labels_mirror_schema(), err, errsz) ||
-        sqlite3_prepare_v2(m, "ATTACH ?1 AS reg", -1, &st, NULL) !=
-            SQLITE_OK)
+        sqlite3_prepare_v2(m, "ATTACH ?1 AS reg", -1, &st, NULL) != SQLITE_OK)
         goto out;
     sqlite3_bind_text(st, 1, dbpath, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
@@ -92,8 +91,8 @@ out:
 static int write_tmp(const char *tmp, const unsigned char *p, size_t len,
                      char *err, size_t errsz)
 {
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                  0644);
+    int fd =
+        open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0)
         return fail(err, errsz, tmp, strerror(errno));
     while (len > 0) {

@@ -73,10 +73,7 @@ static const struct province provinces[] = {
     {"Yên Bái", "YB", "Yen Bai"},
 };
 
-size_t province_count(void)
-{
-    return sizeof provinces / sizeof provinces[0];
-}
+size_t province_count(void) { return sizeof provinces / sizeof provinces[0]; }
 
 const struct province *province_at(size_t i)
 {

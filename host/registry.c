@@ -83,9 +83,9 @@ struct audited {
 };
 
 static const char *const product_cols[] = {
-    "name",          "grp",         "producer",    "province",
-    "stars",         "proposed5",   "status",      "status_reason",
-    "status_date",   "certificate", "certified",   "expires",
+    "name",        "grp",         "producer",  "province",
+    "stars",       "proposed5",   "status",    "status_reason",
+    "status_date", "certificate", "certified", "expires",
     NULL};
 static const char *const producer_cols[] = {"name", "kind", "province",
                                             "contact", NULL};
@@ -103,8 +103,9 @@ static const struct audited audited[] = {
      product_cols},
     {"producers", "producer", "code",
      "new.name||' | '||new.kind||' | '||new.province", producer_cols},
-    {"keys", "key", "key_id", "'producer '||new.producer||' enrolled '||"
-                              "new.enrolled",
+    {"keys", "key", "key_id",
+     "'producer '||new.producer||' enrolled '||"
+     "new.enrolled",
      key_cols},
     {"clones", "clone", "key_id",
      "new.product||' lot '||new.lot||' serial '||new.serial||' reported '||"
@@ -120,26 +121,27 @@ static int add_triggers(sqlite3 *db, char *err, size_t errsz)
         const struct audited *a = &audited[t];
         snprintf(sql, sizeof sql,
                  "CREATE TRIGGER %s_ai AFTER INSERT ON %s BEGIN "
-                 "INSERT INTO audit(at,entity,ref,field,old,new) VALUES("
-                 NOW ",'%s',new.%s,'(added)',NULL,%s); END;",
+                 "INSERT INTO audit(at,entity,ref,field,old,new) VALUES(" NOW
+                 ",'%s',new.%s,'(added)',NULL,%s); END;",
                  a->table, a->table, a->entity, a->key, a->summary);
         if (registry_exec(db, sql, err, errsz))
             return -1;
         snprintf(sql, sizeof sql,
                  "CREATE TRIGGER %s_ad AFTER DELETE ON %s BEGIN "
-                 "INSERT INTO audit(at,entity,ref,field,old,new) VALUES("
-                 NOW ",'%s',old.%s,'(deleted)',NULL,NULL); END;",
+                 "INSERT INTO audit(at,entity,ref,field,old,new) VALUES(" NOW
+                 ",'%s',old.%s,'(deleted)',NULL,NULL); END;",
                  a->table, a->table, a->entity, a->key);
         if (registry_exec(db, sql, err, errsz))
             return -1;
         for (const char *const *c = a->columns; *c; c++) {
-            snprintf(sql, sizeof sql,
-                     "CREATE TRIGGER %s_au_%s AFTER UPDATE OF %s ON %s "
-                     "WHEN old.%s IS NOT new.%s BEGIN "
-                     "INSERT INTO audit(at,entity,ref,field,old,new) VALUES("
-                     NOW ",'%s',new.%s,'%s',old.%s,new.%s); END;",
-                     a->table, *c, *c, a->table, *c, *c, a->entity, a->key,
-                     *c, *c, *c);
+            snprintf(
+                sql, sizeof sql,
+                "CREATE TRIGGER %s_au_%s AFTER UPDATE OF %s ON %s "
+                "WHEN old.%s IS NOT new.%s BEGIN "
+                "INSERT INTO audit(at,entity,ref,field,old,new) VALUES(" NOW
+                ",'%s',new.%s,'%s',old.%s,new.%s); END;",
+                a->table, *c, *c, a->table, *c, *c, a->entity, a->key, *c, *c,
+                *c);
             if (registry_exec(db, sql, err, errsz))
                 return -1;
         }
@@ -176,9 +178,8 @@ static int configure(sqlite3 *db, int readonly, char *err, size_t errsz)
         return -1;
     if (readonly)
         return 0;
-    return registry_exec(db,
-                         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
-                         err, errsz);
+    return registry_exec(
+        db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err, errsz);
 }
 
 int registry_create(const char *path, sqlite3 **db, char *err, size_t errsz)
@@ -198,10 +199,11 @@ int registry_create(const char *path, sqlite3 **db, char *err, size_t errsz)
         goto fail;
     char now[21], sql[256];
     regtime_now(now);
-    snprintf(sql, sizeof sql,
-             "INSERT INTO meta VALUES ('registry_schema','" REGISTRY_SCHEMA_VERSION
-             "'), ('feed_version','0'), ('created','%s');",
-             now);
+    snprintf(
+        sql, sizeof sql,
+        "INSERT INTO meta VALUES ('registry_schema','" REGISTRY_SCHEMA_VERSION
+        "'), ('feed_version','0'), ('created','%s');",
+        now);
     if (registry_exec(*db, schema, err, errsz) ||
         add_triggers(*db, err, errsz) || registry_exec(*db, sql, err, errsz) ||
         registry_commit(*db, err, errsz))
@@ -244,8 +246,9 @@ int registry_open(const char *path, int readonly, sqlite3 **db, char *err,
         registry_meta_get(*db, "registry_schema", v, sizeof v) != 0 ||
         strcmp(v, REGISTRY_SCHEMA_VERSION) != 0) {
         if (!err[0])
-            snprintf(err, errsz, "%s is not an OCOP registry (or of a newer "
-                                 "version)",
+            snprintf(err, errsz,
+                     "%s is not an OCOP registry (or of a newer "
+                     "version)",
                      path);
         sqlite3_close(*db);
         *db = NULL;
@@ -254,10 +257,7 @@ int registry_open(const char *path, int readonly, sqlite3 **db, char *err,
     return 0;
 }
 
-void registry_close(sqlite3 *db)
-{
-    sqlite3_close(db);
-}
+void registry_close(sqlite3 *db) { sqlite3_close(db); }
 
 int registry_begin(sqlite3 *db, char *err, size_t errsz)
 {
@@ -402,8 +402,8 @@ static void bind_product(sqlite3_stmt *st, const struct reg_product *p)
     sqlite3_bind_text(st, 13, p->expires, -1, SQLITE_STATIC);
 }
 
-static int step_once(sqlite3 *db, sqlite3_stmt *st, const char *what,
-                     char *err, size_t errsz)
+static int step_once(sqlite3 *db, sqlite3_stmt *st, const char *what, char *err,
+                     size_t errsz)
 {
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE) {
@@ -419,8 +419,8 @@ int reg_product_insert(sqlite3 *db, const struct reg_product *p, char *err,
                        size_t errsz)
 {
     sqlite3_stmt *st;
-    int have = reg_product_load(db, p->code, &(struct reg_product){0}, err,
-                                errsz);
+    int have =
+        reg_product_load(db, p->code, &(struct reg_product){0}, err, errsz);
     if (have < 0)
         return -1;
     if (have) {
@@ -506,9 +506,8 @@ int reg_producer_ensure(sqlite3 *db, const struct reg_producer *p, char *err,
         return reg_producer_insert(db, p, err, errsz);
     }
     if (p->name[0] && strcmp(p->name, have.name) != 0) {
-        snprintf(err, errsz,
-                 "producer %s is registered as '%s', not '%s'", p->code,
-                 have.name, p->name);
+        snprintf(err, errsz, "producer %s is registered as '%s', not '%s'",
+                 p->code, have.name, p->name);
         return -1;
     }
     if (p->kind[0] && strcmp(p->kind, have.kind) != 0) {

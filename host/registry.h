@@ -93,8 +93,8 @@ struct reg_producer {
  * field is a CSV column / option name: code, name, group, producer,
  * province, stars, status, status_reason, status_date, certificate,
  * certified, expires. */
-int reg_product_set(struct reg_product *p, const char *field,
-                    const char *value, char *err, size_t errsz);
+int reg_product_set(struct reg_product *p, const char *field, const char *value,
+                    char *err, size_t errsz);
 /* Check a product as a whole (required fields, date order, status
  * reason); an empty expiry becomes certified + 36 months. */
 int reg_product_finish(struct reg_product *p, char *err, size_t errsz);

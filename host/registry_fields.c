@@ -3,8 +3,8 @@
 #include "registry.h"
 
 #include <ctype.h>
-#include <stddef.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +38,11 @@ const char *registry_group_key(const char *input)
         const char *word;
         int group;
     } extra[] = {
-        {"beverage", 1},  {"drinks", 1},       {"textile", 3},
-        {"garments", 3},  {"souvenir", 4},     {"furniture", 4},
-        {"decoration", 4}, {"rural tourism", 5}, {"services", 5},
-        {"lưu niệm - nội thất - trang trí", 4},
+        {"beverage", 1},   {"drinks", 1},
+        {"textile", 3},    {"garments", 3},
+        {"souvenir", 4},   {"furniture", 4},
+        {"decoration", 4}, {"rural tourism", 5},
+        {"services", 5},   {"lưu niệm - nội thất - trang trí", 4},
     };
     if (!input)
         return NULL;
@@ -255,8 +256,8 @@ int registry_producer_code_valid(const char *code)
 int registry_stars_parse(const char *s, int *stars, int *proposed5, char *err,
                          size_t errsz)
 {
-    static const char *const proposed[] = {"proposed 5", "proposed5", "5p",
-                                           "4+", "proposed-5", "p5"};
+    static const char *const proposed[] = {"proposed 5", "proposed5",  "5p",
+                                           "4+",         "proposed-5", "p5"};
     for (size_t i = 0; i < sizeof proposed / sizeof proposed[0]; i++)
         if (!strcasecmp(s, proposed[i])) {
             *stars = 4;
@@ -337,8 +338,8 @@ static int set_province(char *dst, size_t dstsz, const char *value, char *err,
     return 0;
 }
 
-int reg_product_set(struct reg_product *p, const char *field,
-                    const char *value, char *err, size_t errsz)
+int reg_product_set(struct reg_product *p, const char *field, const char *value,
+                    char *err, size_t errsz)
 {
     if (!strcmp(field, "code")) {
         if (!registry_code_valid(value))
@@ -371,8 +372,7 @@ int reg_product_set(struct reg_product *p, const char *field,
         return 0;
     }
     if (!strcmp(field, "province"))
-        return set_province(p->province, sizeof p->province, value, err,
-                            errsz);
+        return set_province(p->province, sizeof p->province, value, err, errsz);
     if (!strcmp(field, "stars"))
         return registry_stars_parse(value, &p->stars, &p->proposed5, err,
                                     errsz);
@@ -458,8 +458,8 @@ int reg_producer_set(struct reg_producer *p, const char *field,
         return 0;
     }
     if (!strcmp(field, "name"))
-        return set_text(p->name, sizeof p->name, "producer name", value, 1,
-                        err, errsz);
+        return set_text(p->name, sizeof p->name, "producer name", value, 1, err,
+                        errsz);
     if (!strcmp(field, "kind")) {
         const char *k = registry_kind_key(value);
         if (!k)
@@ -471,8 +471,7 @@ int reg_producer_set(struct reg_producer *p, const char *field,
         return 0;
     }
     if (!strcmp(field, "province"))
-        return set_province(p->province, sizeof p->province, value, err,
-                            errsz);
+        return set_province(p->province, sizeof p->province, value, err, errsz);
     if (!strcmp(field, "contact"))
         return set_text(p->contact, sizeof p->contact, "producer contact",
                         value, 0, err, errsz);

@@ -10,19 +10,30 @@
 #include <strings.h>
 
 enum {
-    S_PRODUCTS, S_PRODUCERS, S_STAR3, S_STAR4, S_STAR5, S_P5,
-    S_FOOD, S_BEVERAGES, S_HERBAL, S_TEXTILES, S_SOUVENIRS, S_TOURISM,
-    S_EXPIRING, S_COUNT
+    S_PRODUCTS,
+    S_PRODUCERS,
+    S_STAR3,
+    S_STAR4,
+    S_STAR5,
+    S_P5,
+    S_FOOD,
+    S_BEVERAGES,
+    S_HERBAL,
+    S_TEXTILES,
+    S_SOUVENIRS,
+    S_TOURISM,
+    S_EXPIRING,
+    S_COUNT
 };
 
 static const char *const heads[S_COUNT] = {
-    "products", "producers", "3 stars", "4 stars", "5 stars", "proposed 5",
-    "food", "beverages", "herbal", "textiles", "souvenirs", "tourism",
-    "expiring"};
+    "products",   "producers", "3 stars",   "4 stars", "5 stars",
+    "proposed 5", "food",      "beverages", "herbal",  "textiles",
+    "souvenirs",  "tourism",   "expiring"};
 static const char *const csv_heads[S_COUNT] = {
-    "products", "producers", "stars3", "stars4", "stars5", "proposed5",
-    "food", "beverages", "herbal", "textiles", "souvenirs", "tourism",
-    "expiring"};
+    "products",  "producers", "stars3",    "stars4", "stars5",
+    "proposed5", "food",      "beverages", "herbal", "textiles",
+    "souvenirs", "tourism",   "expiring"};
 
 struct row {
     char province[64];
@@ -149,7 +160,9 @@ int cmd_stats(int argc, char **argv)
     size_t n = 0;
     memset(&total, 0, sizeof total);
     snprintf(total.province, sizeof total.province, "%s",
-             only ? only->name : csv ? "nationwide" : "Cả nước (nationwide)");
+             only  ? only->name
+             : csv ? "nationwide"
+                   : "Cả nước (nationwide)");
     sqlite3_stmt *st = NULL;
     int ok = sqlite3_prepare_v2(db,
                                 "SELECT province, " STATS_COLUMNS

@@ -10,8 +10,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const fields[] = {
-        "code",   "name",        "group",         "producer",
-        "province", "stars",     "status",        "status_reason",
+        "code",        "name",        "group",     "producer",
+        "province",    "stars",       "status",    "status_reason",
         "status_date", "certificate", "certified", "expires"};
     static const char *const pfields[] = {"code", "name", "kind", "province",
                                           "contact"};
@@ -28,8 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memset(&q, 0, sizeof q);
         for (size_t i = 0; i < c.nfields; i++) {
             reg_product_set(&p, fields[i % 12], c.fields[i], err, sizeof err);
-            reg_producer_set(&q, pfields[i % 5], c.fields[i], err,
-                             sizeof err);
+            reg_producer_set(&q, pfields[i % 5], c.fields[i], err, sizeof err);
         }
         if (reg_product_finish(&p, err, sizeof err) == 0 &&
             regdate_check(p.expires) != 0)

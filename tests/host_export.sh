@@ -16,6 +16,13 @@ EOF
 expect 0 "$H" import --db "$db" "$T/p.csv"
 "$H" keygen --secret "$T/k.sec" --public "$T/k.pub" >/dev/null || fail keygen
 expect 0 "$H" key enroll --db "$db" --producer QN-P1 --public "$T/k.pub" --date 2024-01-02
+before=$(dump "$db")
+expect 3 "$H" clone --db "$db" --key-id 0123456789ABCDEF --product QN-0001 --lot L1 --serial 42
+err_has "is not enrolled"
+expect 3 "$H" clone --db "$db" --key-id "$(q "$db" 'SELECT key_id FROM keys')" --product QN-0009 --lot L1 --serial 42
+err_has "no product QN-0009"
+expect 2 "$H" clone --db "$db" --key-id "$(q "$db" 'SELECT key_id FROM keys')" --product QN-0001 --lot L1 --serial 0
+[ "$(dump "$db")" = "$before" ] || fail "rejected clone changed the registry"
 expect 0 "$H" clone --db "$db" --key-id "$(q "$db" 'SELECT key_id FROM keys')" \
     --product QN-0001 --lot L1 --serial 42 --date 2025-02-02
 

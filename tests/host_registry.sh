@@ -62,7 +62,7 @@ bad_import() { # NAME ROW EXPECTED-MESSAGE
 }
 bad_import province "TB-0002,Bánh,food,3,Atlantis,TB-P1,,,2/QĐ,2020-05-05" "unknown province 'Atlantis'"
 bad_import group "TB-0002,Bánh,cars,3,TB,TB-P1,,,2/QĐ,2020-05-05" "unknown product group 'cars'"
-bad_import dup_file "TB-0001,Bánh,food,3,TB,TB-P1,,,2/QĐ,2020-05-05" "duplicate product code TB-0001"
+bad_import dup_file "TB-0001,Bánh,food,3,TB,TB-P1,,,2/QĐ,2020-05-05" "duplicate product code TB-0001 (also on line 2 of this file)"
 bad_import dup_registry "QN-0001,Bánh,food,3,TB,TB-P1,,,2/QĐ,2020-05-05" "product code QN-0001 is already in the registry"
 bad_import date "TB-0002,Bánh,food,3,TB,TB-P1,,,2/QĐ,2019-02-30" "certification date '2019-02-30' is not a real date"
 bad_import date_shape "TB-0002,Bánh,food,3,TB,TB-P1,,,2/QĐ,5/5/2020" "certification date '5/5/2020' is not a real date"

@@ -42,8 +42,9 @@ static void demo_samples_get_their_verdicts(void **state)
     char cmd[1024], path[1024];
     snprintf(dir, sizeof dir, "%s", "/tmp/ocop-demo-verdicts.XXXXXX");
     assert_non_null(mkdtemp(dir));
-    snprintf(cmd, sizeof cmd, "'%s/host/ocop-host' demo '%s/w' --date %s >/dev/null",
-             build, dir, DEMO_DATE);
+    snprintf(cmd, sizeof cmd,
+             "'%s/host/ocop-host' demo '%s/w' --date %s >/dev/null", build, dir,
+             DEMO_DATE);
     assert_int_equal(system(cmd), 0);
 
     labels_mirror *m;
@@ -78,8 +79,8 @@ static void demo_samples_get_their_verdicts(void **state)
                          LABELS_OK);
         const char *got = labels_verdict_word(facts.verdict);
         if (strcmp(got, want) != 0) {
-            fprintf(stderr, "%s: engine says %s, expected.tsv says %s\n",
-                    line, got, want);
+            fprintf(stderr, "%s: engine says %s, expected.tsv says %s\n", line,
+                    got, want);
             wrong++;
         }
         n++;

@@ -59,9 +59,10 @@ static void dates(void **state)
     assert_int_equal(regdate_check("2020-02-29"), 0);
     assert_int_equal(regdate_check("1990-01-01"), 0);
     assert_int_equal(regdate_check("2199-12-31"), 0);
-    const char *bad[] = {"2019-02-29", "2100-02-29", "2019-13-01", "2019-00-10",
-                         "2019-04-31", "2019-1-01",  "1989-12-31", "2200-01-01",
-                         "2019-01-01 ", "",          "20190101",   "2019/01/01"};
+    const char *bad[] = {"2019-02-29", "2100-02-29", "2019-13-01",
+                         "2019-00-10", "2019-04-31", "2019-1-01",
+                         "1989-12-31", "2200-01-01", "2019-01-01 ",
+                         "",           "20190101",   "2019/01/01"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(regdate_check(bad[i]), -1);
     char out[11];
@@ -106,12 +107,12 @@ static void utf8(void **state)
     (void)state;
     assert_true(registry_utf8_valid("Mật ong rừng U Minh"));
     assert_true(registry_utf8_valid("lưu niệm – nội thất – trang trí"));
-    assert_false(registry_utf8_valid("M\xe1t ong"));      /* Latin-1 */
-    assert_false(registry_utf8_valid("\xc0\xaf"));        /* overlong */
-    assert_false(registry_utf8_valid("\xed\xa0\x80"));    /* surrogate */
+    assert_false(registry_utf8_valid("M\xe1t ong"));       /* Latin-1 */
+    assert_false(registry_utf8_valid("\xc0\xaf"));         /* overlong */
+    assert_false(registry_utf8_valid("\xed\xa0\x80"));     /* surrogate */
     assert_false(registry_utf8_valid("\xf4\x90\x80\x80")); /* > U+10FFFF */
-    assert_false(registry_utf8_valid("a\xe1\xba"));       /* cut short */
-    assert_false(registry_utf8_valid("a\x01"));           /* control */
+    assert_false(registry_utf8_valid("a\xe1\xba"));        /* cut short */
+    assert_false(registry_utf8_valid("a\x01"));            /* control */
 }
 
 static void product_rows(void **state)
@@ -122,32 +123,27 @@ static void product_rows(void **state)
     memset(&p, 0, sizeof p);
     assert_int_equal(reg_product_set(&p, "code", "QN-0001", err, sizeof err),
                      0);
-    assert_int_equal(reg_product_set(&p, "name", "Chả mực\r\nHạ Long ", err,
-                                     sizeof err),
-                     0);
+    assert_int_equal(
+        reg_product_set(&p, "name", "Chả mực\r\nHạ Long ", err, sizeof err), 0);
     assert_string_equal(p.name, "Chả mực Hạ Long");
     assert_int_equal(reg_product_set(&p, "group", "đồ uống", err, sizeof err),
                      0);
     assert_string_equal(p.grp, "beverages");
     assert_int_equal(reg_product_set(&p, "producer", "QN-P1", err, sizeof err),
                      0);
-    assert_int_equal(reg_product_set(&p, "province", "QN", err, sizeof err),
-                     0);
+    assert_int_equal(reg_product_set(&p, "province", "QN", err, sizeof err), 0);
     assert_int_equal(reg_product_set(&p, "stars", "4", err, sizeof err), 0);
     assert_int_equal(reg_product_finish(&p, err, sizeof err), -1);
     assert_non_null(strstr(err, "certificate number is missing"));
-    assert_int_equal(reg_product_set(&p, "certificate", "1/QĐ", err,
-                                     sizeof err),
-                     0);
-    assert_int_equal(reg_product_set(&p, "certified", "2020-02-29", err,
-                                     sizeof err),
-                     0);
+    assert_int_equal(
+        reg_product_set(&p, "certificate", "1/QĐ", err, sizeof err), 0);
+    assert_int_equal(
+        reg_product_set(&p, "certified", "2020-02-29", err, sizeof err), 0);
     assert_int_equal(reg_product_finish(&p, err, sizeof err), 0);
     assert_string_equal(p.expires, "2023-02-28");
     assert_string_equal(p.status, "rated");
-    assert_int_equal(reg_product_set(&p, "status", "Suspended", err,
-                                     sizeof err),
-                     0);
+    assert_int_equal(
+        reg_product_set(&p, "status", "Suspended", err, sizeof err), 0);
     assert_int_equal(reg_product_finish(&p, err, sizeof err), -1);
     assert_non_null(strstr(err, "needs a reason"));
 
@@ -157,19 +153,15 @@ static void product_rows(void **state)
     assert_int_equal(reg_product_set(&p, "name", longname, err, sizeof err),
                      -1);
     longname[REG_NAME_MAX] = '\0';
-    assert_int_equal(reg_product_set(&p, "name", longname, err, sizeof err),
-                     0);
-    const char *bad_codes[] = {"", "qn-0001", "QN 0001", "QN-0001-2020-X",
-                               "QN_0001", "ĐN-1"};
+    assert_int_equal(reg_product_set(&p, "name", longname, err, sizeof err), 0);
+    const char *bad_codes[] = {
+        "", "qn-0001", "QN 0001", "QN-0001-2020-X", "QN_0001", "ĐN-1"};
     for (size_t i = 0; i < sizeof bad_codes / sizeof bad_codes[0]; i++)
-        assert_int_equal(reg_product_set(&p, "code", bad_codes[i], err,
-                                         sizeof err),
-                         -1);
-    assert_int_equal(reg_product_set(&p, "code", "HN-0001-2020", err,
-                                     sizeof err),
-                     0);
-    assert_int_equal(reg_product_set(&p, "colour", "red", err, sizeof err),
-                     -1);
+        assert_int_equal(
+            reg_product_set(&p, "code", bad_codes[i], err, sizeof err), -1);
+    assert_int_equal(
+        reg_product_set(&p, "code", "HN-0001-2020", err, sizeof err), 0);
+    assert_int_equal(reg_product_set(&p, "colour", "red", err, sizeof err), -1);
 }
 
 static int next(struct csv *c, char *err)
@@ -180,15 +172,14 @@ static int next(struct csv *c, char *err)
 static void csv_records(void **state)
 {
     (void)state;
-    static const char data[] =
-        "\xef\xbb\xbf"
-        "a,b,c\r\n"
-        "\r\n"
-        "\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n"
-        "bad\"quote,1\n"
-        ",,\n"
-        "\"unclosed,2\n"
-        "3";
+    static const char data[] = "\xef\xbb\xbf"
+                               "a,b,c\r\n"
+                               "\r\n"
+                               "\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n"
+                               "bad\"quote,1\n"
+                               ",,\n"
+                               "\"unclosed,2\n"
+                               "3";
     struct csv c;
     char err[REG_ERR_MAX];
     csv_init(&c, data, sizeof data - 1);
