@@ -149,6 +149,62 @@ static int add_triggers(sqlite3 *db, char *err, size_t errsz)
     return 0;
 }
 
+/* ---- Statement cache ------------------------------------------------ */
+
+/* Statements on tables with audit triggers are costly to compile (each
+ * compiles its triggers too), and an import runs a few per row: keep
+ * them prepared, keyed by their SQL text's address. Statements are never
+ * held across calls, so evicting one is always safe. */
+#define CACHE_SLOTS 16
+static struct {
+    sqlite3 *db;
+    const char *sql;
+    sqlite3_stmt *st;
+} cache[CACHE_SLOTS];
+static unsigned cache_next;
+
+static int reg_prepare(sqlite3 *db, const char *sql, int n, sqlite3_stmt **st,
+                       const char **tail)
+{
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (cache[i].db == db && cache[i].sql == sql) {
+            *st = cache[i].st;
+            return SQLITE_OK;
+        }
+    int rc =
+        sqlite3_prepare_v3(db, sql, n, SQLITE_PREPARE_PERSISTENT, st, tail);
+    if (rc != SQLITE_OK)
+        return rc;
+    unsigned slot = cache_next++ % CACHE_SLOTS;
+    if (cache[slot].st)
+        sqlite3_finalize(cache[slot].st);
+    cache[slot].db = db;
+    cache[slot].sql = sql;
+    cache[slot].st = *st;
+    return SQLITE_OK;
+}
+
+/* Done with a statement from reg_prepare: ready it for the next use and
+ * drop bindings that point at the caller's memory. */
+static void reg_release(sqlite3_stmt *st)
+{
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
+}
+
+static void cache_drop(sqlite3 *db)
+{
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (cache[i].db == db) {
+            sqlite3_finalize(cache[i].st);
+            cache[i].db = NULL;
+            cache[i].sql = NULL;
+            cache[i].st = NULL;
+        }
+}
+
 int registry_db_error(sqlite3 *db, const char *what, char *err, size_t errsz)
 {
     snprintf(err, errsz, "%s: %s", what,
@@ -212,7 +268,7 @@ int registry_create(const char *path, sqlite3 **db, char *err, size_t errsz)
 fail:
     if (!err[0])
         registry_db_error(*db, "cannot create registry", err, errsz);
-    sqlite3_close(*db);
+    registry_close(*db);
     *db = NULL;
     unlink(path);
     char side[4096];
@@ -237,7 +293,7 @@ int registry_open(const char *path, int readonly, sqlite3 **db, char *err,
     int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
         registry_db_error(*db, "cannot open registry", err, errsz);
-        sqlite3_close(*db);
+        registry_close(*db);
         *db = NULL;
         return -1;
     }
@@ -250,14 +306,18 @@ int registry_open(const char *path, int readonly, sqlite3 **db, char *err,
                      "%s is not an OCOP registry (or of a newer "
                      "version)",
                      path);
-        sqlite3_close(*db);
+        registry_close(*db);
         *db = NULL;
         return -1;
     }
     return 0;
 }
 
-void registry_close(sqlite3 *db) { sqlite3_close(db); }
+void registry_close(sqlite3 *db)
+{
+    cache_drop(db);
+    sqlite3_close(db);
+}
 
 int registry_begin(sqlite3 *db, char *err, size_t errsz)
 {
@@ -283,15 +343,15 @@ int registry_meta_get(sqlite3 *db, const char *key, char *out, size_t outsz)
 {
     sqlite3_stmt *st;
     int rc = -1;
-    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key=?1", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (reg_prepare(db, "SELECT value FROM meta WHERE key=?1", -1, &st, NULL) !=
+        SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
         snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(st, 0));
         rc = 0;
     }
-    sqlite3_finalize(st);
+    reg_release(st);
     return rc;
 }
 
@@ -299,15 +359,15 @@ int registry_meta_set(sqlite3 *db, const char *key, const char *value,
                       char *err, size_t errsz)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO meta(key,value) VALUES(?1,?2) ON "
-                           "CONFLICT(key) DO UPDATE SET value=excluded.value",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (reg_prepare(db,
+                    "INSERT INTO meta(key,value) VALUES(?1,?2) ON "
+                    "CONFLICT(key) DO UPDATE SET value=excluded.value",
+                    -1, &st, NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot write meta", err, errsz);
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    reg_release(st);
     if (rc != SQLITE_DONE)
         return registry_db_error(db, "cannot write meta", err, errsz);
     return 0;
@@ -330,7 +390,7 @@ int reg_product_load(sqlite3 *db, const char *code, struct reg_product *p,
                      char *err, size_t errsz)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, product_select, -1, &st, NULL) != SQLITE_OK)
+    if (reg_prepare(db, product_select, -1, &st, NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot read product", err, errsz);
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
@@ -349,10 +409,10 @@ int reg_product_load(sqlite3 *db, const char *code, struct reg_product *p,
         col_copy(st, 10, p->certificate, sizeof p->certificate);
         col_copy(st, 11, p->certified, sizeof p->certified);
         col_copy(st, 12, p->expires, sizeof p->expires);
-        sqlite3_finalize(st);
+        reg_release(st);
         return 1;
     }
-    sqlite3_finalize(st);
+    reg_release(st);
     if (rc == SQLITE_DONE)
         return 0;
     return registry_db_error(db, "cannot read product", err, errsz);
@@ -362,10 +422,10 @@ int reg_producer_load(sqlite3 *db, const char *code, struct reg_producer *p,
                       char *err, size_t errsz)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT code,name,kind,province,contact FROM "
-                           "producers WHERE code=?1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (reg_prepare(db,
+                    "SELECT code,name,kind,province,contact FROM "
+                    "producers WHERE code=?1",
+                    -1, &st, NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot read producer", err, errsz);
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
@@ -376,10 +436,10 @@ int reg_producer_load(sqlite3 *db, const char *code, struct reg_producer *p,
         col_copy(st, 2, p->kind, sizeof p->kind);
         col_copy(st, 3, p->province, sizeof p->province);
         col_copy(st, 4, p->contact, sizeof p->contact);
-        sqlite3_finalize(st);
+        reg_release(st);
         return 1;
     }
-    sqlite3_finalize(st);
+    reg_release(st);
     if (rc == SQLITE_DONE)
         return 0;
     return registry_db_error(db, "cannot read producer", err, errsz);
@@ -408,10 +468,10 @@ static int step_once(sqlite3 *db, sqlite3_stmt *st, const char *what, char *err,
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE) {
         registry_db_error(db, what, err, errsz);
-        sqlite3_finalize(st);
+        reg_release(st);
         return -1;
     }
-    sqlite3_finalize(st);
+    reg_release(st);
     return 0;
 }
 
@@ -428,12 +488,12 @@ int reg_product_insert(sqlite3 *db, const struct reg_product *p, char *err,
                  p->code);
         return -1;
     }
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO products(code,name,grp,producer,"
-                           "province,stars,proposed5,status,status_reason,"
-                           "status_date,certificate,certified,expires) "
-                           "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (reg_prepare(db,
+                    "INSERT INTO products(code,name,grp,producer,"
+                    "province,stars,proposed5,status,status_reason,"
+                    "status_date,certificate,certified,expires) "
+                    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+                    -1, &st, NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot add product", err, errsz);
     bind_product(st, p);
     return step_once(db, st, "cannot add product", err, errsz);
@@ -443,12 +503,12 @@ int reg_product_update(sqlite3 *db, const struct reg_product *p, char *err,
                        size_t errsz)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "UPDATE products SET name=?2,grp=?3,producer=?4,"
-                           "province=?5,stars=?6,proposed5=?7,status=?8,"
-                           "status_reason=?9,status_date=?10,certificate=?11,"
-                           "certified=?12,expires=?13 WHERE code=?1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (reg_prepare(db,
+                    "UPDATE products SET name=?2,grp=?3,producer=?4,"
+                    "province=?5,stars=?6,proposed5=?7,status=?8,"
+                    "status_reason=?9,status_date=?10,certificate=?11,"
+                    "certified=?12,expires=?13 WHERE code=?1",
+                    -1, &st, NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot update product", err, errsz);
     bind_product(st, p);
     return step_once(db, st, "cannot update product", err, errsz);
@@ -458,10 +518,10 @@ int reg_producer_insert(sqlite3 *db, const struct reg_producer *p, char *err,
                         size_t errsz)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO producers(code,name,kind,province,"
-                           "contact) VALUES(?1,?2,?3,?4,?5)",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (reg_prepare(db,
+                    "INSERT INTO producers(code,name,kind,province,"
+                    "contact) VALUES(?1,?2,?3,?4,?5)",
+                    -1, &st, NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot add producer", err, errsz);
     sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
@@ -475,10 +535,10 @@ int reg_producer_update(sqlite3 *db, const struct reg_producer *p, char *err,
                         size_t errsz)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "UPDATE producers SET name=?2,kind=?3,province=?4,"
-                           "contact=?5 WHERE code=?1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (reg_prepare(db,
+                    "UPDATE producers SET name=?2,kind=?3,province=?4,"
+                    "contact=?5 WHERE code=?1",
+                    -1, &st, NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot update producer", err, errsz);
     sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
@@ -524,24 +584,24 @@ int reg_key_insert(sqlite3 *db, const labels_pubkey *pub, const char *producer,
     char hex[17];
     labels_key_id_hex(pub->id, hex);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT producer FROM keys WHERE key_id=?1", -1,
-                           &st, NULL) != SQLITE_OK)
+    if (reg_prepare(db, "SELECT producer FROM keys WHERE key_id=?1", -1, &st,
+                    NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot read keys", err, errsz);
     sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         snprintf(err, errsz, "key %s is already enrolled for producer %s", hex,
                  (const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
+        reg_release(st);
         return -1;
     }
-    sqlite3_finalize(st);
+    reg_release(st);
     if (rc != SQLITE_DONE)
         return registry_db_error(db, "cannot read keys", err, errsz);
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO keys(key_id,producer,public_key,"
-                           "enrolled) VALUES(?1,?2,?3,?4)",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (reg_prepare(db,
+                    "INSERT INTO keys(key_id,producer,public_key,"
+                    "enrolled) VALUES(?1,?2,?3,?4)",
+                    -1, &st, NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot enroll key", err, errsz);
     sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, producer, -1, SQLITE_STATIC);
