@@ -80,48 +80,103 @@ const struct province *province_at(size_t i)
     return i < province_count() ? &provinces[i] : NULL;
 }
 
-/* "Bà Rịa - Vũng Tàu" is often typed with a hyphen instead of the en
- * dash, and "TP. Hồ Chí Minh" / "Thành phố Hồ Chí Minh" with a prefix. */
-static int same_name(const char *a, const char *b)
+/* Vietnamese letters by their base letter: folding a name to its bare
+ * lowercase letters makes "Hà Nội", "HÀ NỘI", "Ha Noi", "Hanoi" and the
+ * decomposed (NFD) form some spreadsheets write all the same key. */
+static const char *const letters[] = {
+    "aàáảãạăằắẳẵặâầấẩẫậÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ",
+    "dđĐ",
+    "eèéẻẽẹêềếểễệÈÉẺẼẸÊỀẾỂỄỆ",
+    "iìíỉĩịÌÍỈĨỊ",
+    "oòóỏõọôồốổỗộơờớởỡợÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ",
+    "uùúủũụưừứửữựÙÚỦŨỤƯỪỨỬỮỰ",
+    "yỳýỷỹỵỲÝỶỸỴ",
+};
+
+/* Next code point of s (advancing *s); 0xFFFD for a bad byte. */
+static unsigned next_cp(const char **s)
 {
-    static const char endash[] = "\xe2\x80\x93";
-    while (*a && *b) {
-        if (!strncmp(a, endash, 3) && *b == '-') {
-            a += 3, b++;
-        } else if (*a == '-' && !strncmp(b, endash, 3)) {
-            a++, b += 3;
-        } else {
-            unsigned char ca = (unsigned char)*a, cb = (unsigned char)*b;
-            if (ca < 0x80 && cb < 0x80) {
-                if (tolower(ca) != tolower(cb))
-                    return 0;
-            } else if (ca != cb) {
-                return 0;
-            }
-            a++, b++;
-        }
+    const unsigned char *p = (const unsigned char *)*s;
+    unsigned c = *p, cp, n;
+    if (c < 0x80) {
+        *s += 1;
+        return c;
     }
-    return !*a && !*b;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 1, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 2, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 3, cp = c & 0x07;
+    else {
+        *s += 1;
+        return 0xFFFD;
+    }
+    for (unsigned i = 1; i <= n; i++) {
+        if ((p[i] & 0xC0) != 0x80) {
+            *s += i;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    *s += n + 1;
+    return cp;
+}
+
+static char base_letter(unsigned cp)
+{
+    for (size_t g = 0; g < sizeof letters / sizeof letters[0]; g++) {
+        const char *p = letters[g] + 1;
+        while (*p)
+            if (next_cp(&p) == cp)
+                return letters[g][0];
+    }
+    return 0;
+}
+
+/* Lowercase ASCII letters and digits only; 0 if the text has a character
+ * no province name has (or is too long). */
+static int fold(const char *in, char *out, size_t outsz)
+{
+    size_t n = 0;
+    while (*in) {
+        unsigned cp = next_cp(&in);
+        char c = 0;
+        if (cp < 0x80 && isalnum((int)cp))
+            c = (char)tolower((int)cp);
+        else if (cp == ' ' || cp == '-' || cp == '.' || cp == 0x2013 ||
+                 cp == 0x2014 || (cp >= 0x300 && cp <= 0x36F))
+            continue; /* spacing, dashes, combining accents */
+        else if (!(c = cp >= 0x80 ? base_letter(cp) : 0))
+            return 0;
+        if (n + 1 >= outsz)
+            return 0;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return n > 0;
 }
 
 const struct province *province_find(const char *input)
 {
+    char key[128], name[128];
     if (!input)
         return NULL;
-    static const char *const prefixes[] = {"Thành phố ", "TP. ", "TP ",
-                                           "Tỉnh "};
+    for (size_t i = 0; i < province_count(); i++)
+        if (!strcasecmp(input, provinces[i].code))
+            return &provinces[i];
+    if (!fold(input, key, sizeof key))
+        return NULL;
+    /* "Thành phố Hà Nội", "TP. Hồ Chí Minh", "Tỉnh Quảng Ninh". */
+    static const char *const prefixes[] = {"", "thanhpho", "tp", "tinh"};
     for (size_t p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++) {
         size_t n = strlen(prefixes[p]);
-        if (!strncmp(input, prefixes[p], n)) {
-            input += n;
-            break;
-        }
-    }
-    for (size_t i = 0; i < province_count(); i++) {
-        const struct province *pr = &provinces[i];
-        if (same_name(input, pr->name) || same_name(input, pr->ascii) ||
-            !strcasecmp(input, pr->code))
-            return pr;
+        if (strncmp(key, prefixes[p], n) != 0)
+            continue;
+        for (size_t i = 0; i < province_count(); i++)
+            if (fold(provinces[i].ascii, name, sizeof name) &&
+                !strcmp(key + n, name))
+                return &provinces[i];
     }
     return NULL;
 }

@@ -101,7 +101,7 @@ err_has "cannot open registry"
 
 # Products from the command line, with their audit trail.
 expect 0 "$H" product add --db "$db" --code NA-0001 --name "Cam Vinh" --group food \
-    --stars 3 --province "Nghệ An" --producer NA-P1 --producer-name "Hợp tác xã Cam Xã Đoài" \
+    --stars 3 --province "$(printf 'Nghe\xcc\x82\xcc\xa3 An')" --producer NA-P1 --producer-name "Hợp tác xã Cam Xã Đoài" \
     --producer-kind cooperative --certificate 77/QĐ --certified 2021-04-01
 out_has "expires 2024-04-01"
 before=$(dump "$db")
