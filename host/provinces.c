@@ -136,7 +136,7 @@ static char base_letter(unsigned cp)
 
 /* Lowercase ASCII letters and digits only; 0 if the text has a character
  * no province name has (or is too long). */
-static int fold(const char *in, char *out, size_t outsz)
+int registry_fold(const char *in, char *out, size_t outsz)
 {
     size_t n = 0;
     while (*in) {
@@ -165,7 +165,7 @@ const struct province *province_find(const char *input)
     for (size_t i = 0; i < province_count(); i++)
         if (!strcasecmp(input, provinces[i].code))
             return &provinces[i];
-    if (!fold(input, key, sizeof key))
+    if (!registry_fold(input, key, sizeof key))
         return NULL;
     /* "Thành phố Hà Nội", "TP. Hồ Chí Minh", "Tỉnh Quảng Ninh". */
     static const char *const prefixes[] = {"", "thanhpho", "tp", "tinh"};
@@ -174,7 +174,7 @@ const struct province *province_find(const char *input)
         if (strncmp(key, prefixes[p], n) != 0)
             continue;
         for (size_t i = 0; i < province_count(); i++)
-            if (fold(provinces[i].ascii, name, sizeof name) &&
+            if (registry_fold(provinces[i].ascii, name, sizeof name) &&
                 !strcmp(key + n, name))
                 return &provinces[i];
     }

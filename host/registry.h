@@ -28,6 +28,11 @@ const struct province *province_at(size_t i);
  * short code; NULL if it is not one of the 63. */
 const struct province *province_find(const char *input);
 
+/* Fold text to bare lowercase ASCII letters and digits: Vietnamese
+ * letters lose their marks (NFC or NFD), spaces, dots and dashes go.
+ * 0 if the text is empty, too long or has other characters. */
+int registry_fold(const char *in, char *out, size_t outsz);
+
 /* The six OCOP product groups: mirror key ("food") and Vietnamese name. */
 #define REG_GROUPS 6
 extern const char *const registry_group_keys[REG_GROUPS];

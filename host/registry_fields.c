@@ -32,26 +32,32 @@ static int fail(char *err, size_t errsz, const char *fmt, ...)
     return -1;
 }
 
+/* Same text once folded (case, diacritics, spacing aside). */
+static int same_word(const char *a, const char *b)
+{
+    char fa[128], fb[128];
+    return registry_fold(a, fa, sizeof fa) && registry_fold(b, fb, sizeof fb) &&
+           !strcmp(fa, fb);
+}
+
 const char *registry_group_key(const char *input)
 {
     static const struct {
         const char *word;
         int group;
     } extra[] = {
-        {"beverage", 1},   {"drinks", 1},
-        {"textile", 3},    {"garments", 3},
-        {"souvenir", 4},   {"furniture", 4},
-        {"decoration", 4}, {"rural tourism", 5},
-        {"services", 5},   {"lưu niệm - nội thất - trang trí", 4},
+        {"beverage", 1},   {"drinks", 1},        {"textile", 3},
+        {"garments", 3},   {"souvenir", 4},      {"furniture", 4},
+        {"decoration", 4}, {"rural tourism", 5}, {"services", 5},
     };
     if (!input)
         return NULL;
     for (int i = 0; i < REG_GROUPS; i++)
-        if (!strcasecmp(input, registry_group_keys[i]) ||
-            !strcmp(input, registry_group_names_vi[i]))
+        if (same_word(input, registry_group_keys[i]) ||
+            same_word(input, registry_group_names_vi[i]))
             return registry_group_keys[i];
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
-        if (!strcasecmp(input, extra[i].word))
+        if (same_word(input, extra[i].word))
             return registry_group_keys[extra[i].group];
     return NULL;
 }
@@ -71,7 +77,7 @@ const char *registry_kind_key(const char *input)
     if (!input)
         return NULL;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (!strcasecmp(input, kinds[i].word))
+        if (same_word(input, kinds[i].word))
             return kinds[i].key;
     return NULL;
 }

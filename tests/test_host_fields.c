@@ -60,6 +60,23 @@ static void provinces_as_people_write_them(void **state)
     assert_string_equal(province_find("Quang Ninh")->name, "Quảng Ninh");
 }
 
+static void groups_and_kinds(void **state)
+{
+    (void)state;
+    assert_string_equal(registry_group_key("food"), "food");
+    assert_string_equal(registry_group_key("Thực phẩm"), "food");
+    assert_string_equal(registry_group_key("THỰC PHẨM"), "food");
+    assert_string_equal(registry_group_key("Lưu niệm - nội thất - trang trí"),
+                        "souvenirs");
+    assert_string_equal(registry_group_key("Dịch vụ du lịch nông thôn"),
+                        "tourism");
+    assert_null(registry_group_key("cars"));
+    assert_null(registry_group_key(""));
+    assert_string_equal(registry_kind_key("HỢP TÁC XÃ"), "cooperative");
+    assert_string_equal(registry_kind_key("Hộ kinh doanh"), "household");
+    assert_null(registry_kind_key("guild"));
+}
+
 static void dates(void **state)
 {
     (void)state;
@@ -225,6 +242,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(provinces_are_the_63_of_2020),
         cmocka_unit_test(provinces_as_people_write_them),
+        cmocka_unit_test(groups_and_kinds),
         cmocka_unit_test(dates),
         cmocka_unit_test(stars),
         cmocka_unit_test(utf8),
