@@ -17,5 +17,15 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_keygen(int argc, char **argv);
 int cmd_label(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_registry(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_product(int argc, char **argv);
+int cmd_producer(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_clone(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 #endif

@@ -24,6 +24,16 @@ static const struct {
     {"keygen", cmd_keygen, "make a key pair (secret file 0600, public file)"},
     {"label", cmd_label, "sign one label: print its QR text, write PNG/SVG"},
     {"verify", cmd_verify, "check a QR text or label image against a key"},
+    {"registry", cmd_registry, "create the authority's registry (and key)"},
+    {"import", cmd_import, "import products from CSV: all rows or none"},
+    {"product", cmd_product, "add, edit, set-status, show, list products"},
+    {"producer", cmd_producer, "add, edit, show, list producers"},
+    {"key", cmd_key, "enroll, revoke, list producer keys"},
+    {"clone", cmd_clone, "record a label serial confirmed as cloned"},
+    {"history", cmd_history, "the registry's audit history"},
+    {"stats", cmd_stats, "products by province, stars, group; expiring"},
+    {"export", cmd_export, "write the mirror (docs/mirror.md) atomically"},
+    {"demo", cmd_demo, "build a complete demo world in a folder"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,34 @@
+# ocop-host registry, import, stats, export and demo: end-to-end tests that
+# run the built binary in temporary folders (tests/host_*.sh).
+foreach(t host_registry host_export host_crash host_demo)
+  add_test(NAME ${t} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/${t}.sh
+           $<TARGET_FILE:ocop-host>)
+  set_tests_properties(${t} PROPERTIES TIMEOUT 300 ENVIRONMENT
+    "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
+endforeach()
+
+# The demo's expected verdicts against the verdict engine, once the engine
+# (labels/verdict.c) is part of the library.
+if(EXISTS ${PROJECT_SOURCE_DIR}/labels/verdict.c)
+  ocop_test(test_host_demo_verdicts)
+  add_dependencies(test_host_demo_verdicts ocop-host)
+  set_tests_properties(test_host_demo_verdicts PROPERTIES TIMEOUT 300)
+endif()
+
+# The registry's input checks, linked straight from host/.
+set(OCOP_HOST_FIELDS ${PROJECT_SOURCE_DIR}/host/csv.c
+  ${PROJECT_SOURCE_DIR}/host/provinces.c
+  ${PROJECT_SOURCE_DIR}/host/registry_fields.c)
+ocop_test(test_host_fields ${OCOP_HOST_FIELDS})
+target_include_directories(test_host_fields PRIVATE ${PROJECT_SOURCE_DIR}/host)
+
+if(OCOP_FUZZ)
+  add_executable(fuzz_host_csv fuzz_host_csv.c ${OCOP_HOST_FIELDS})
+  target_include_directories(fuzz_host_csv PRIVATE ${PROJECT_SOURCE_DIR}/host)
+  target_compile_options(fuzz_host_csv PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_options(fuzz_host_csv PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_libraries(fuzz_host_csv PRIVATE labels)
+  # A short run from nothing; a crash or sanitizer report fails the test.
+  add_test(NAME fuzz_host_csv
+    COMMAND $<TARGET_FILE:fuzz_host_csv> -seed=1 -runs=50000 -max_len=512)
+endif()
