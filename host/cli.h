@@ -17,6 +17,7 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_keygen(int argc, char **argv);
 int cmd_label(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_product(int argc, char **argv);

@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
-# The main job on built-in demo data: make a key, sign a label, print it as
-# a PNG, read the PNG back with ZBar and verify the signature.
+# The main job on the built-in demo data: build the demo world (the
+# January 2020 OCOP figures), show its statistics, then read every sample
+# label back from its image with ZBar and judge it against the published
+# mirror, next to the verdict the world expects.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh demo
 cmake -S . -B build/release >/dev/null
 cmake --build build/release -j"$(nproc)" >/dev/null
-host=build/release/host/ocop-host
+host=$PWD/build/release/host/ocop-host
 out=${1:-demo-out}
 rm -rf "$out"
-mkdir -p "$out"
 
-echo "== producer key"
-$host keygen --secret "$out/producer.sec" --public "$out/producer.pub"
-echo "== signed label (QR text), written to $out/label.png and label.svg"
-$host label --key "$out/producer.sec" --product HN-0001-2020 --lot L2026-11 \
-      --serial 1 --stars 4 --png "$out/label.png" --svg "$out/label.svg"
-echo "== read back from the PNG with ZBar and verified"
-$host verify --public "$out/producer.pub" --image "$out/label.png"
+echo "== ocop-host demo $out: registry, keys, mirror, sample labels"
+$host demo "$out"
+echo
+echo "== nationwide and per-province statistics"
+$host stats --db "$out/registry.db" | head -40
+echo
+echo "== every sample label: image -> ZBar -> signature -> mirror -> verdict"
+cd "$out/labels"
+mapfile -t files < <(cut -f1 expected.tsv)
+got=$($host check --mirror ../mirror.db --image --tsv "${files[@]}") || true
+printf '%-34s %-20s %-20s\n' "label image" "expected" "verdict"
+bad=0
+while IFS=$'\t' read -r file want; do
+    have=$(awk -F'\t' -v f="$file" '$1==f{print $2}' <<<"$got")
+    mark=ok
+    [ "$have" = "$want" ] || { mark=MISMATCH; bad=1; }
+    printf '%-34s %-20s %-20s %s\n' "$file" "$want" "$have" "$mark"
+done < expected.tsv
+echo
+echo "== one genuine label in full"
+$host check --mirror ../mirror.db --image "${files[0]}" || true
+exit $bad
