@@ -1,0 +1,120 @@
+/* print_raster.c -- one label per file: PNG (cairo image surface) and SVG
+ * (cairo SVG surface). */
+#include "print_file.h"
+#include "print_render.h"
+
+#include <cairo-svg.h>
+#include <errno.h>
+
+#define PT_PER_MM (72.0 / 25.4)
+
+int print_layout_ensure(print_layout **L, const print_item *it, double w_mm,
+                        double h_mm)
+{
+    if (!it || !it->product || !it->label || !it->qr_text)
+        return LABELS_ERR_ARG;
+    int stars = it->label->stars;
+    if (*L && print_layout_fits(*L, it->product, stars, w_mm, h_mm))
+        return LABELS_OK;
+    print_layout_free(*L);
+    *L = NULL;
+    return print_layout_new(it->product, stars, w_mm, h_mm, L);
+}
+
+static cairo_status_t to_file(void *closure, const unsigned char *data,
+                              unsigned int len)
+{
+    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS
+                                                : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static int cairo_err(cairo_status_t st)
+{
+    if (st == CAIRO_STATUS_SUCCESS)
+        return LABELS_OK;
+    if (st == CAIRO_STATUS_WRITE_ERROR) {
+        if (!errno)
+            errno = EIO;
+        return LABELS_ERR_IO;
+    }
+    return st == CAIRO_STATUS_NO_MEMORY ? LABELS_ERR_NOMEM : LABELS_ERR_IMAGE;
+}
+
+int print_png_stream(FILE *f, print_layout **L, const print_item *it,
+                     const print_geom *g)
+{
+    if (!g || g->dpi < 72 || g->dpi > 2400)
+        return LABELS_ERR_ARG;
+    int rc = print_layout_ensure(L, it, g->w_mm, g->h_mm);
+    if (rc != LABELS_OK)
+        return rc;
+    double dev_per_pt = g->dpi / 72.0;
+    int w = (int)(g->w_mm * PT_PER_MM * dev_per_pt + 0.5);
+    int h = (int)(g->h_mm * PT_PER_MM * dev_per_pt + 0.5);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, dev_per_pt, dev_per_pt);
+    rc = print_layout_draw(*L, cr, it->label, it->qr_text, it->qr_len,
+                           dev_per_pt);
+    cairo_destroy(cr);
+    if (rc == LABELS_OK) {
+        errno = 0;
+        rc = cairo_err(cairo_surface_write_to_png_stream(s, to_file, f));
+    }
+    cairo_surface_destroy(s);
+    return rc;
+}
+
+int print_svg_stream(FILE *f, print_layout **L, const print_item *it,
+                     const print_geom *g)
+{
+    if (!g)
+        return LABELS_ERR_ARG;
+    int rc = print_layout_ensure(L, it, g->w_mm, g->h_mm);
+    if (rc != LABELS_OK)
+        return rc;
+    errno = 0;
+    cairo_surface_t *s = cairo_svg_surface_create_for_stream(
+        to_file, f, g->w_mm * PT_PER_MM, g->h_mm * PT_PER_MM);
+    cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_MM);
+    cairo_t *cr = cairo_create(s);
+    rc = print_layout_draw(*L, cr, it->label, it->qr_text, it->qr_len, 0);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    if (rc == LABELS_OK)
+        rc = cairo_err(cairo_surface_status(s));
+    cairo_surface_destroy(s);
+    return rc;
+}
+
+typedef int (*stream_fn)(FILE *, print_layout **, const print_item *,
+                         const print_geom *);
+
+static int one_file(const char *path, const print_item *it,
+                    const print_geom *g, stream_fn fn)
+{
+    print_tmpfile t;
+    int rc = print_tmpfile_open(&t, path);
+    if (rc != LABELS_OK)
+        return rc;
+    print_layout *L = NULL;
+    rc = fn(t.f, &L, it, g);
+    print_layout_free(L);
+    if (rc != LABELS_OK) {
+        print_tmpfile_abort(&t);
+        return rc;
+    }
+    return print_tmpfile_commit(&t);
+}
+
+int print_label_png(const char *path, const print_item *it,
+                    const print_geom *g)
+{
+    return one_file(path, it, g, print_png_stream);
+}
+
+int print_label_svg(const char *path, const print_item *it,
+                    const print_geom *g)
+{
+    return one_file(path, it, g, print_svg_stream);
+}
