@@ -285,9 +285,10 @@ int cmd_print(int argc, char **argv)
             io_error("labels to", job.out, rc);
         return EXIT_FAILURE_;
     }
-    printf("wrote %lu labels (%s %s, lot %s, serials %lu-%lu, %d stars) to "
+    unsigned long count = (unsigned long)(job.last - job.first) + 1;
+    printf("wrote %lu label%s (%s %s, lot %s, serials %lu-%lu, %d stars) to "
            "%s\n",
-           (unsigned long)(job.last - job.first + 1), prod.code, prod.name,
+           count, count == 1 ? "" : "s", prod.code, prod.name,
            lot, (unsigned long)job.first, (unsigned long)job.last, prod.stars,
            job.out);
     return EXIT_OK;

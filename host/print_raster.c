@@ -52,6 +52,10 @@ int print_png_stream(FILE *f, print_layout **L, const print_item *it,
     int w = (int)(g->w_mm * PT_PER_MM * dev_per_pt + 0.5);
     int h = (int)(g->h_mm * PT_PER_MM * dev_per_pt + 0.5);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s); /* too large for cairo at this dpi */
+        return LABELS_ERR_IMAGE;
+    }
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, dev_per_pt, dev_per_pt);
     rc = print_layout_draw(*L, cr, it->label, it->qr_text, it->qr_len,
