@@ -256,47 +256,13 @@ static void qr_modules(cairo_t *cr, const labels_qr *qr, double x0, double y0,
     cairo_fill(cr);
 }
 
-/* For vector output the modules go in as a one-bit stencil mask, one
- * pixel per module, scaled up without interpolation: every module is
- * still an exact square in the PDF, but a label costs a few hundred bytes
- * instead of hundreds of path rectangles, which makes sheets of 100,000
- * labels three times faster to write and ten times smaller. */
-static void qr_stencil(cairo_t *cr, const labels_qr *qr, double x0, double y0,
-                       double m)
+static print_qr_place qr_place(const print_layout *L, const labels_qr *qr)
 {
-    cairo_surface_t *img =
-        cairo_image_surface_create(CAIRO_FORMAT_A1, qr->width, qr->width);
-    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(img);
-        qr_modules(cr, qr, x0, y0, m); /* still correct, only bigger */
-        return;
-    }
-    cairo_surface_flush(img);
-    unsigned char *px = cairo_image_surface_get_data(img);
-    int stride = cairo_image_surface_get_stride(img);
-    memset(px, 0, (size_t)stride * (size_t)qr->width);
-    for (int y = 0; y < qr->width; y++) {
-        uint32_t *row = (uint32_t *)(void *)(px + (size_t)y * (size_t)stride);
-        for (int x = 0; x < qr->width; x++)
-            if (qr->modules[y * qr->width + x])
-                /* A1 pixels are bits of native-endian 32-bit words. */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-                row[x >> 5] |= (uint32_t)1 << (x & 31);
-#else
-                row[x >> 5] |= (uint32_t)1 << (31 - (x & 31));
-#endif
-    }
-    cairo_surface_mark_dirty(img);
-    cairo_pattern_t *pat = cairo_pattern_create_for_surface(img);
-    cairo_matrix_t mx;
-    cairo_matrix_init_scale(&mx, 1 / m, 1 / m);
-    cairo_matrix_translate(&mx, -x0, -y0);
-    cairo_pattern_set_matrix(pat, &mx);
-    cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_mask(cr, pat);
-    cairo_pattern_destroy(pat);
-    cairo_surface_destroy(img);
+    print_qr_place pl;
+    pl.m = L->qr_side / (qr->width + 2 * LABELS_QUIET_MODULES);
+    pl.x0 = pl.m * LABELS_QUIET_MODULES;
+    pl.y0 = (L->h - L->qr_side) / 2 + pl.x0;
+    return pl;
 }
 
 static void draw_qr(print_layout *L, cairo_t *cr, const labels_qr *qr,
@@ -319,23 +285,16 @@ static void draw_qr(print_layout *L, cairo_t *cr, const labels_qr *qr,
         qr_modules(cr, qr, (double)(int)(ox + 0.5) + inset,
                    (double)(int)(oy + 0.5) + inset, m);
     } else {
-        double m = L->qr_side / total;
-        qr_stencil(cr, qr, m * LABELS_QUIET_MODULES,
-                   y_top + m * LABELS_QUIET_MODULES, m);
+        print_qr_place pl = qr_place(L, qr);
+        qr_modules(cr, qr, pl.x0, pl.y0, pl.m);
     }
     cairo_restore(cr);
 }
 
-int print_layout_draw(print_layout *L, cairo_t *cr, const labels_label *lab,
-                      const char *qr_text, size_t qr_len, double dev_per_pt)
+/* Everything but the QR: background, the recorded fixed part, lot and
+ * serial. */
+static int draw_base(print_layout *L, cairo_t *cr, const labels_label *lab)
 {
-    if (!L || !cr || !lab || !qr_text)
-        return LABELS_ERR_ARG;
-    labels_qr qr;
-    int rc = labels_qr_encode(qr_text, qr_len, &qr);
-    if (rc != LABELS_OK)
-        return rc;
-
     cairo_save(cr);
     cairo_rectangle(cr, 0, 0, L->w, L->h);
     cairo_set_source_rgb(cr, 1, 1, 1);
@@ -349,9 +308,6 @@ int print_layout_draw(print_layout *L, cairo_t *cr, const labels_label *lab,
         cairo_paint(cr);
     }
     cairo_restore(cr);
-
-    draw_qr(L, cr, &qr, dev_per_pt);
-    labels_qr_free(&qr);
 
     if (!L->var) {
         L->var = pango_cairo_create_layout(cr);
@@ -373,4 +329,41 @@ int print_layout_draw(print_layout *L, cairo_t *cr, const labels_label *lab,
     cairo_restore(cr);
     return cairo_status(cr) == CAIRO_STATUS_SUCCESS ? LABELS_OK
                                                     : LABELS_ERR_IO;
+}
+
+int print_layout_draw(print_layout *L, cairo_t *cr, const labels_label *lab,
+                      const char *qr_text, size_t qr_len, double dev_per_pt)
+{
+    if (!L || !cr || !lab || !qr_text)
+        return LABELS_ERR_ARG;
+    labels_qr qr;
+    int rc = labels_qr_encode(qr_text, qr_len, &qr);
+    if (rc != LABELS_OK)
+        return rc;
+    rc = draw_base(L, cr, lab);
+    if (rc == LABELS_OK)
+        draw_qr(L, cr, &qr, dev_per_pt);
+    labels_qr_free(&qr);
+    if (rc == LABELS_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        rc = LABELS_ERR_IO;
+    return rc;
+}
+
+int print_layout_draw_deferred(print_layout *L, cairo_t *cr,
+                               const labels_label *lab, const char *qr_text,
+                               size_t qr_len, labels_qr *qr,
+                               print_qr_place *place)
+{
+    if (!L || !cr || !lab || !qr_text || !qr || !place)
+        return LABELS_ERR_ARG;
+    int rc = labels_qr_encode(qr_text, qr_len, qr);
+    if (rc != LABELS_OK)
+        return rc;
+    rc = draw_base(L, cr, lab);
+    if (rc != LABELS_OK) {
+        labels_qr_free(qr);
+        return rc;
+    }
+    *place = qr_place(L, qr);
+    return LABELS_OK;
 }

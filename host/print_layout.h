@@ -24,4 +24,18 @@ void print_layout_free(print_layout *L);
 int print_layout_draw(print_layout *L, cairo_t *cr, const labels_label *lab,
                       const char *qr_text, size_t qr_len, double dev_per_pt);
 
+/* Where a QR goes on the label: the top-left corner of its first module
+ * and the module size, in points from the label's corner. */
+typedef struct print_qr_place {
+    double x0, y0, m;
+} print_qr_place;
+
+/* Like print_layout_draw, but the QR is left out: it is encoded into *qr
+ * (free with labels_qr_free) and *place says where it belongs, for
+ * callers that draw many QRs together (PDF sheets, print_pdf.c). */
+int print_layout_draw_deferred(print_layout *L, cairo_t *cr,
+                               const labels_label *lab, const char *qr_text,
+                               size_t qr_len, labels_qr *qr,
+                               print_qr_place *place);
+
 #endif

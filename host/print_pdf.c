@@ -6,11 +6,20 @@
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define PT_PER_MM (72.0 / 25.4)
 
+/* A label on the current page whose QR is still to be drawn. */
+struct pending {
+    labels_qr qr;
+    double tx, ty; /* label corner on the page */
+    print_qr_place place;
+};
+
 struct print_sheet {
     print_sheet_opts o;
+    struct pending *pend; /* rows * cols */
     print_tmpfile out;
     cairo_surface_t *surface;
     cairo_t *cr;
@@ -75,9 +84,15 @@ int print_sheet_open(const char *path, const print_sheet_opts *o,
         return LABELS_ERR_NOMEM;
     s->o = *o;
     int rc = print_sheet_resolve(&s->o);
+    if (rc == LABELS_OK) {
+        s->pend = calloc((size_t)s->o.rows * (size_t)s->o.cols, sizeof *s->pend);
+        if (!s->pend)
+            rc = LABELS_ERR_NOMEM;
+    }
     if (rc == LABELS_OK)
         rc = print_tmpfile_open(&s->out, path);
     if (rc != LABELS_OK) {
+        free(s->pend);
         free(s);
         return rc;
     }
@@ -144,6 +159,96 @@ static int status_rc(print_sheet *s)
     return st == CAIRO_STATUS_NO_MEMORY ? LABELS_ERR_NOMEM : LABELS_ERR_IMAGE;
 }
 
+/* The page's QRs as one 1-bit image, a tile per label in grid order,
+ * each label showing its own tile through a clip, scaled without
+ * interpolation. One image per page rather than one per label matters:
+ * cairo keeps a record of every image a PDF uses until the end, and a
+ * path of rectangles per label is five times slower to write. Modules
+ * stay exact squares at any printer resolution. */
+static void flush_qrs(print_sheet *s)
+{
+    int cols = s->o.cols, n = s->slot;
+    int tile = 0;
+    for (int i = 0; i < n; i++)
+        if (s->pend[i].qr.width > tile)
+            tile = s->pend[i].qr.width;
+    int rows = (n + cols - 1) / cols;
+    if (tile == 0)
+        return;
+    cairo_surface_t *img =
+        cairo_image_surface_create(CAIRO_FORMAT_A1, tile * cols, tile * rows);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        cairo_set_source_rgb(s->cr, 0, 0, 0); /* make the error sticky */
+        cairo_pattern_t *bad = cairo_pattern_create_for_surface(img);
+        cairo_set_source(s->cr, bad);
+        cairo_pattern_destroy(bad);
+        return;
+    }
+    cairo_surface_flush(img);
+    unsigned char *px = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    memset(px, 0, (size_t)stride * (size_t)(tile * rows));
+    for (int i = 0; i < n; i++) {
+        const labels_qr *qr = &s->pend[i].qr;
+        int ox = (i % cols) * tile, oy = (i / cols) * tile;
+        for (int y = 0; y < qr->width; y++) {
+            uint32_t *row = (uint32_t *)(void *)(px + (size_t)(oy + y) *
+                                                          (size_t)stride);
+            for (int x = 0; x < qr->width; x++) {
+                if (!qr->modules[y * qr->width + x])
+                    continue;
+                int b = ox + x;
+                /* A1 pixels are bits of native-endian 32-bit words. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                row[b >> 5] |= (uint32_t)1 << (b & 31);
+#else
+                row[b >> 5] |= (uint32_t)1 << (31 - (b & 31));
+#endif
+            }
+        }
+    }
+    cairo_surface_mark_dirty(img);
+    cairo_pattern_t *pat = cairo_pattern_create_for_surface(img);
+    cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
+    cairo_t *cr = s->cr;
+    for (int i = 0; i < n; i++) {
+        const struct pending *p = &s->pend[i];
+        double m = p->place.m, side = p->qr.width * m;
+        double x0 = p->tx + p->place.x0, y0 = p->ty + p->place.y0;
+        cairo_matrix_t mx;
+        cairo_matrix_init_translate(&mx, (i % cols) * tile, (i / cols) * tile);
+        cairo_matrix_scale(&mx, 1 / m, 1 / m);
+        cairo_matrix_translate(&mx, -x0, -y0);
+        cairo_pattern_set_matrix(pat, &mx);
+        cairo_save(cr);
+        cairo_rectangle(cr, x0, y0, side, side);
+        cairo_clip(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_mask(cr, pat);
+        cairo_restore(cr);
+    }
+    cairo_pattern_destroy(pat);
+    cairo_surface_destroy(img);
+}
+
+static void drop_pending(print_sheet *s)
+{
+    int cells = s->o.rows * s->o.cols;
+    for (int i = 0; i < cells; i++)
+        labels_qr_free(&s->pend[i].qr);
+}
+
+/* Finish the current page: its QRs, then cairo writes it out and keeps
+ * nothing of it. */
+static void end_page(print_sheet *s)
+{
+    flush_qrs(s);
+    drop_pending(s);
+    cairo_show_page(s->cr);
+    s->slot = 0;
+}
+
 int print_sheet_add(print_sheet *s, const print_item *it)
 {
     if (!s || !it)
@@ -155,19 +260,18 @@ int print_sheet_add(print_sheet *s, const print_item *it)
     if (s->slot == 0 && o->crop_marks)
         crop_marks(s);
     int r = s->slot / o->cols, c = s->slot % o->cols;
+    struct pending *p = &s->pend[s->slot];
+    p->tx = (o->margin_mm + c * o->label_w_mm) * PT_PER_MM;
+    p->ty = (o->margin_mm + r * o->label_h_mm) * PT_PER_MM;
     cairo_save(s->cr);
-    cairo_translate(s->cr, (o->margin_mm + c * o->label_w_mm) * PT_PER_MM,
-                    (o->margin_mm + r * o->label_h_mm) * PT_PER_MM);
-    rc = print_layout_draw(s->layout, s->cr, it->label, it->qr_text,
-                           it->qr_len, 0);
+    cairo_translate(s->cr, p->tx, p->ty);
+    rc = print_layout_draw_deferred(s->layout, s->cr, it->label, it->qr_text,
+                                    it->qr_len, &p->qr, &p->place);
     cairo_restore(s->cr);
     if (rc != LABELS_OK)
         return rc;
-    if (++s->slot == o->rows * o->cols) {
-        /* cairo writes the finished page out now; nothing of it stays. */
-        cairo_show_page(s->cr);
-        s->slot = 0;
-    }
+    if (++s->slot == o->rows * o->cols)
+        end_page(s);
     return status_rc(s);
 }
 
@@ -176,13 +280,14 @@ int print_sheet_commit(print_sheet *s)
     if (!s)
         return LABELS_ERR_ARG;
     if (s->slot > 0)
-        cairo_show_page(s->cr);
+        end_page(s);
     int rc = status_rc(s);
     cairo_destroy(s->cr);
     s->cr = NULL;
     cairo_surface_finish(s->surface);
-    if (rc == LABELS_OK && (cairo_surface_status(s->surface) != CAIRO_STATUS_SUCCESS ||
-                            s->write_failed)) {
+    if (rc == LABELS_OK &&
+        (cairo_surface_status(s->surface) != CAIRO_STATUS_SUCCESS ||
+         s->write_failed)) {
         errno = s->write_failed ? s->saved_errno : EIO;
         rc = LABELS_ERR_IO;
     }
@@ -193,6 +298,7 @@ int print_sheet_commit(print_sheet *s)
     else
         print_tmpfile_abort(&s->out);
     print_layout_free(s->layout);
+    free(s->pend);
     free(s);
     return rc;
 }
@@ -209,5 +315,9 @@ void print_sheet_abort(print_sheet *s)
     }
     print_tmpfile_abort(&s->out);
     print_layout_free(s->layout);
+    if (s->pend) {
+        drop_pending(s);
+        free(s->pend);
+    }
     free(s);
 }
