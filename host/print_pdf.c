@@ -27,6 +27,7 @@ struct print_sheet {
     int slot; /* next free cell on the current page */
     int write_failed;
     int saved_errno;
+    int nomem; /* a page's QR image could not be made */
 };
 
 void print_sheet_defaults(print_sheet_opts *o)
@@ -150,6 +151,8 @@ static int status_rc(print_sheet *s)
     cairo_status_t st = cairo_status(s->cr);
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(s->surface);
+    if (s->nomem)
+        return LABELS_ERR_NOMEM;
     if (st == CAIRO_STATUS_SUCCESS && !s->write_failed)
         return LABELS_OK;
     if (s->write_failed) {
@@ -179,10 +182,7 @@ static void flush_qrs(print_sheet *s)
         cairo_image_surface_create(CAIRO_FORMAT_A1, tile * cols, tile * rows);
     if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(img);
-        cairo_set_source_rgb(s->cr, 0, 0, 0); /* make the error sticky */
-        cairo_pattern_t *bad = cairo_pattern_create_for_surface(img);
-        cairo_set_source(s->cr, bad);
-        cairo_pattern_destroy(bad);
+        s->nomem = 1;
         return;
     }
     cairo_surface_flush(img);

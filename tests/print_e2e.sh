@@ -26,6 +26,12 @@ run "${honey[@]}" --serials 1-30 --format pdf --out "$t/a4.pdf" --crop-marks \
     >/dev/null
 [ "$(pdfinfo "$t/a4.pdf" | awk '/^Pages:/ {print $2}')" = 2 ] ||
     fail "30 labels should fill 2 A4 pages"
+# The text is the mirror's, with its Vietnamese marks intact.
+pdftotext -f 1 -l 1 "$t/a4.pdf" "$t/a4.txt"
+for want in "Mật ong rừng U" "Hợp tác xã Nông nghiệp" "Đồng Tháp" \
+    "Lô: L2026/11" "Số: 21"; do
+    grep -qF "$want" "$t/a4.txt" || fail "PDF text '$want'"
+done
 pdftoppm -r 300 -gray "$t/a4.pdf" "$t/a4"
 "$check" "$t/dt.pub" HONEY-01 L2026/11 4 1-30 image "$t"/a4-*.pgm |
     grep -qx "30 labels checked" || fail "A4 sheet QR codes"
