@@ -106,8 +106,9 @@ int print_zpl_label(FILE *f, const print_item *it, const print_geom *g)
     int y = pad;
     fprintf(f, "^XA\n^PW%d\n^LL%d\n^LH0,0\n", w, h);
     /* Field data "MM,A<text>": error level M, manual input, alphanumeric
-     * mode, so the symbol holds exactly the label URL. */
-    fprintf(f, "^FO%d,%d^BQN,2,%d^FDMM,A%.*s^FS\n", qoff, qoff, mag,
+     * mode, so the symbol holds exactly the label URL. Level M is also
+     * given as ^BQ's fourth parameter, which some firmware reads instead. */
+    fprintf(f, "^FO%d,%d^BQN,2,%d,M^FDMM,A%.*s^FS\n", qoff, qoff, mag,
             (int)it->qr_len, it->qr_text);
     int mark_w = big * 3;
     fprintf(f, "^FO%d,%d^GB%d,%d,%d^FS\n", tx, y, mark_w, big + pad,

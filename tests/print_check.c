@@ -83,12 +83,18 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-/* ZPL: "^BQN,2,m^FDMM,A<text>^FS"; the text runs to ^FS. */
+/* ZPL: "^BQN,2,<mag>,M^FDMM,A<text>^FS"; the text runs to ^FS. */
 static int check_zpl(struct want *w, const char *doc)
 {
     const char *p = doc;
     while ((p = strstr(p, "^BQ")) != NULL) {
         const char *fd = strstr(p, "^FD"), *fs = fd ? strstr(fd, "^FS") : NULL;
+        int mag = 0, used = 0;
+        if (sscanf(p, "^BQN,2,%d,M^FD%n", &mag, &used) != 1 || used == 0 ||
+            p + used != fd + 3 || mag < 1 || mag > 10) {
+            fprintf(stderr, "print_check: ^BQ is not ^BQN,2,<1-10>,M\n");
+            return -1;
+        }
         if (!fs || strncmp(fd + 3, "MM,A", 4)) {
             fprintf(stderr, "print_check: ^BQ without ^FDMM,A...^FS\n");
             return -1;
