@@ -222,6 +222,16 @@ int cmd_print(int argc, char **argv)
         cli_error("product code and lot take 1-12 characters of 0-9 A-Z - . /");
         return EXIT_USAGE;
     }
+    /* Only the host can make formatting fail for valid fields: try it
+     * now, before the key and the mirror are read. */
+    char probe_text[LABELS_TEXT_MAX];
+    probe.version = LABELS_FORMAT_VERSION;
+    if (labels_format(&probe, job.host, probe_text, sizeof probe_text, NULL) !=
+        LABELS_OK) {
+        cli_error("--host must be an uppercase host name (A-Z 0-9 . - and an "
+                  "optional :port)");
+        return EXIT_USAGE;
+    }
     int rc = issued ? labels_date_parse(issued, &job.issued)
                     : labels_date_today(&job.issued);
     uint16_t today;
@@ -279,8 +289,10 @@ int cmd_print(int argc, char **argv)
         if (rc == LABELS_ERR_EXISTS)
             cli_error("%s already exists; png and svg write a new folder",
                       job.out);
-        else if (rc == LABELS_ERR_ARG && job.host)
-            cli_error("cannot make labels: host must be uppercase A-Z 0-9 . - :");
+        else if (rc == LABELS_ERR_IMAGE)
+            cli_error("cannot render %.0f x %.0f mm labels at %d dpi: the "
+                      "image would be too large",
+                      job.geom.w_mm, job.geom.h_mm, job.geom.dpi);
         else
             io_error("labels to", job.out, rc);
         return EXIT_FAILURE_;

@@ -108,6 +108,10 @@ for f in png zpl; do
     refuse 1 "not rated" --mirror "$t/m.db" --key "$t/dt.sec" \
         --product LOTUS-02 --lot L1 --serials 1-5 --format $f --out "$t/out/y"
 done
+refuse 2 "host must be" "${m[@]}" --key "$t/dt.sec" --product HONEY-01 \
+    --host ocop.example
+refuse 2 "serials takes" --mirror "$t/m.db" --key "$t/dt.sec" \
+    --product HONEY-01 --lot L1 --serials 9-3 --format zpl --out "$t/out/z"
 cp "$t/dt.sec" "$t/loose.sec"
 chmod 0644 "$t/loose.sec"
 refuse 3 "loose.sec" "${m[@]}" --key "$t/loose.sec" --product HONEY-01
