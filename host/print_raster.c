@@ -5,6 +5,9 @@
 
 #include <cairo-svg.h>
 #include <errno.h>
+#include <png.h>
+#include <setjmp.h>
+#include <stdlib.h>
 
 #define PT_PER_MM (72.0 / 25.4)
 
@@ -40,6 +43,61 @@ static int cairo_err(cairo_status_t st)
     return st == CAIRO_STATUS_NO_MEMORY ? LABELS_ERR_NOMEM : LABELS_ERR_IMAGE;
 }
 
+/* RGB PNG of an RGB24 image surface, with its resolution recorded. Our
+ * own writer rather than cairo's: a low zlib level and the "Sub" filter
+ * write a label about twice as fast for ~35% more bytes, which matters
+ * when a batch is ten thousand files. Write errors surface when the
+ * caller flushes and closes f. */
+static int png_out(FILE *f, cairo_surface_t *s, int dpi)
+{
+    cairo_surface_flush(s);
+    int w = cairo_image_surface_get_width(s);
+    int h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *data = cairo_image_surface_get_data(s);
+    png_bytep row = malloc((size_t)w * 3);
+    if (!row)
+        return LABELS_ERR_NOMEM;
+    png_structp png =
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!png || !info) {
+        png_destroy_write_struct(&png, &info);
+        free(row);
+        return LABELS_ERR_NOMEM;
+    }
+    /* libpng reports errors by longjmp; nothing below is changed between
+     * here and a jump, so no variable needs to be volatile. */
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        free(row);
+        return LABELS_ERR_IMAGE;
+    }
+    png_init_io(png, f);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
+                 PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_uint_32 ppm = (png_uint_32)(dpi / 0.0254 + 0.5);
+    png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
+    png_set_compression_level(png, 2);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+    png_write_info(png, info);
+    for (int y = 0; y < h; y++) {
+        const uint32_t *px =
+            (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w; x++) {
+            row[3 * x] = (png_byte)(px[x] >> 16);
+            row[3 * x + 1] = (png_byte)(px[x] >> 8);
+            row[3 * x + 2] = (png_byte)px[x];
+        }
+        png_write_row(png, row);
+    }
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    free(row);
+    return ferror(f) ? LABELS_ERR_IO : LABELS_OK;
+}
+
 int print_png_stream(FILE *f, print_layout **L, const print_item *it,
                      const print_geom *g)
 {
@@ -61,10 +119,8 @@ int print_png_stream(FILE *f, print_layout **L, const print_item *it,
     rc = print_layout_draw(*L, cr, it->label, it->qr_text, it->qr_len,
                            dev_per_pt);
     cairo_destroy(cr);
-    if (rc == LABELS_OK) {
-        errno = 0;
-        rc = cairo_err(cairo_surface_write_to_png_stream(s, to_file, f));
-    }
+    if (rc == LABELS_OK)
+        rc = png_out(f, s, g->dpi);
     cairo_surface_destroy(s);
     return rc;
 }
