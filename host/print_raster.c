@@ -136,7 +136,10 @@ int print_svg_stream(FILE *f, print_layout **L, const print_item *it,
     errno = 0;
     cairo_surface_t *s = cairo_svg_surface_create_for_stream(
         to_file, f, g->w_mm * PT_PER_MM, g->h_mm * PT_PER_MM);
-    cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_MM);
+    /* Points, not millimetres: cairo 1.16 writes the size in points
+     * whatever unit it is told, so "pt" is the only unit that is right
+     * with every cairo version. */
+    cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
     cairo_t *cr = cairo_create(s);
     rc = print_layout_draw(*L, cr, it->label, it->qr_text, it->qr_len, 0);
     cairo_destroy(cr);

@@ -63,7 +63,16 @@ run --key "$t/cm.sec" --product WAX-04 --lot A-7 --serials 41-45 \
 # SVG, one file per label.
 run "${honey[@]}" --serials 7-8 --format svg --out "$t/svg" >/dev/null
 [ "$(ls "$t/svg" | wc -l)" = 2 ] || fail "2 SVG files"
-grep -q "<svg" "$t/svg/label-0000000007.svg" || fail "SVG content"
+# Well-formed, and 60 x 40 mm (written in points) as asked.
+python3 - "$t/svg/label-0000000007.svg" <<'PY' || fail "SVG size"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "{http://www.w3.org/2000/svg}svg", root.tag
+w, h = root.get("width"), root.get("height")
+assert w.endswith("pt") and h.endswith("pt"), (w, h)
+mm = [float(v[:-2]) * 25.4 / 72 for v in (w, h)]
+assert abs(mm[0] - 60) < 0.01 and abs(mm[1] - 40) < 0.01, mm
+PY
 
 # Thermal printers: the QR commands carry exactly the signed label URL.
 run "${honey[@]}" --serials 500-519 --format zpl --out "$t/l.zpl" >/dev/null
