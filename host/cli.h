@@ -28,5 +28,6 @@ int cmd_history(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_print(int argc, char **argv);
 
 #endif

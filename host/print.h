@@ -1,0 +1,121 @@
+/*
+ * print.h -- signed OCOP labels as printable files: PNG, SVG, PDF sticker
+ * sheets, ZPL (Zebra) and TSPL (TSC/Xprinter).
+ *
+ * Two levels. One label at a time (print_label_png/svg, print_sheet_*) for
+ * callers that already hold signed labels, such as the demo generator; and
+ * print_batch(), which signs and writes a whole serial range the way
+ * `ocop-host print` does. Every file is written under a temporary name and
+ * renamed into place only when complete, so a failed run leaves nothing.
+ * Functions return a labels_err code (LABELS_ERR_IO leaves errno set).
+ * Formats and layout choices are described in docs/printing.md.
+ */
+#ifndef OCOP_HOST_PRINT_H
+#define OCOP_HOST_PRINT_H
+
+#include <labels.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum print_format {
+    PRINT_PNG, /* a folder with one PNG per label */
+    PRINT_SVG, /* a folder with one SVG per label */
+    PRINT_PDF, /* one PDF of sticker sheets */
+    PRINT_ZPL, /* one ZPL file, one ^XA..^XZ format per label */
+    PRINT_TSPL /* one TSPL file, one CLS..PRINT per label */
+} print_format;
+
+/* "png", "svg", ... to a format; -1 if unknown. */
+int print_format_parse(const char *word);
+
+/* Size of one label and, for raster and thermal output, the resolution. */
+typedef struct print_geom {
+    double w_mm, h_mm;
+    int dpi;
+} print_geom;
+
+#define PRINT_LABEL_W_MM 60.0
+#define PRINT_LABEL_H_MM 40.0
+#define PRINT_PNG_DPI 300
+#define PRINT_THERMAL_DPI 203
+
+/* A sticker sheet: paper size, grid and margins, all in millimetres.
+ * rows or cols 0: as many as fit. */
+typedef struct print_sheet_opts {
+    double paper_w_mm, paper_h_mm;
+    int rows, cols;
+    double label_w_mm, label_h_mm;
+    double margin_mm;
+    int crop_marks;
+} print_sheet_opts;
+
+/* A4 portrait, 60 x 40 mm labels, 8 mm margins, grid to fit. */
+void print_sheet_defaults(print_sheet_opts *o);
+/* Resolve rows/cols 0 and check that the grid fits the paper:
+ * LABELS_ERR_ARG if it does not. */
+int print_sheet_resolve(print_sheet_opts *o);
+
+/* One signed label as the printer sees it: its fields, its QR text, and
+ * the product record whose name and producer it shows. */
+typedef struct print_item {
+    const labels_product *product;
+    const labels_label *label;
+    const char *qr_text;
+    size_t qr_len;
+} print_item;
+
+/* One label to a PNG file (atomically). */
+int print_label_png(const char *path, const print_item *it,
+                    const print_geom *g);
+/* One label to an SVG file (atomically). */
+int print_label_svg(const char *path, const print_item *it,
+                    const print_geom *g);
+
+/* A PDF of sticker sheets, written page by page to a temporary file:
+ * memory does not grow with the number of labels. commit renames it to
+ * path; abort (also safe after a failed add) deletes it. Both free s. */
+typedef struct print_sheet print_sheet;
+int print_sheet_open(const char *path, const print_sheet_opts *o,
+                     print_sheet **out);
+int print_sheet_add(print_sheet *s, const print_item *it);
+int print_sheet_commit(print_sheet *s);
+void print_sheet_abort(print_sheet *s);
+
+/* Thermal printer formats: one label's commands appended to f. Text is
+ * folded to ASCII (docs/printing.md says why). Returns LABELS_ERR_IO if
+ * the stream failed. */
+int print_zpl_label(FILE *f, const print_item *it, const print_geom *g);
+int print_tspl_header(FILE *f, const print_geom *g);
+int print_tspl_label(FILE *f, const print_item *it, const print_geom *g);
+
+/* ASCII for a thermal printer's built-in font: Vietnamese letters lose
+ * their marks (đ -> d), anything else unprintable becomes '?', and the
+ * characters in reject (command prefixes, quotes) become ' '. */
+void print_ascii_fold(const char *utf8, const char *reject, char *out,
+                      size_t outsz);
+
+/* A whole batch: sign serials first..last of (product, lot, stars,
+ * issued) with sec and write them in format to out (a folder for PNG and
+ * SVG, which must not exist yet; a file otherwise, replaced atomically).
+ * The product record is NOT checked here: that is sign_policy's job. */
+typedef struct print_job {
+    const labels_product *product;
+    const char *lot;
+    int stars;
+    uint16_t issued;
+    uint32_t first, last;
+    const char *host; /* NULL: LABELS_DEMO_HOST */
+    print_format format;
+    const char *out;
+    print_geom geom;        /* PNG/SVG/ZPL/TSPL label size and dpi */
+    print_sheet_opts sheet; /* PDF */
+} print_job;
+
+int print_batch(const print_job *job, const labels_seckey *sec);
+
+/* Release the font caches cairo and pango keep for the process (call once
+ * at exit, after the last print_* call), so leak checkers see only what
+ * fontconfig itself never frees (tests/print_lsan.supp). */
+void print_cleanup(void);
+
+#endif
