@@ -178,8 +178,9 @@ struct first_code {
 static int take_first(void *ctx, const char *data, size_t len)
 {
     struct first_code *fc = ctx;
-    if (len > LABELS_PARSE_MAX)
-        len = LABELS_PARSE_MAX + 1 > len ? len : LABELS_PARSE_MAX;
+    /* One byte past the parser's limit is enough for it to refuse. */
+    if (len > LABELS_PARSE_MAX + 1)
+        len = LABELS_PARSE_MAX + 1;
     memcpy(fc->text, data, len);
     fc->len = len;
     fc->have = 1;
@@ -240,8 +241,8 @@ int cmd_verify(int argc, char **argv)
         }
     } else {
         fc.len = strlen(argv[optind]);
-        if (fc.len > LABELS_PARSE_MAX)
-            fc.len = LABELS_PARSE_MAX + 1 > fc.len ? fc.len : LABELS_PARSE_MAX;
+        if (fc.len > LABELS_PARSE_MAX + 1)
+            fc.len = LABELS_PARSE_MAX + 1;
         memcpy(fc.text, argv[optind], fc.len);
     }
     labels_label lab;

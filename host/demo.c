@@ -4,6 +4,7 @@
  * get (DIR/labels/expected.tsv). */
 #include "cli.h"
 #include "demo_labels.h"
+#include "print.h"
 #include "demo_world.h"
 #include "export.h"
 #include "registry_cli.h"
@@ -508,12 +509,14 @@ static int build(struct demo_ctx *c, const char *dbpath)
         return -1;
     }
 
+    char mirror[4096];
+    snprintf(mirror, sizeof mirror, "%s", path);
     snprintf(path, sizeof path, "%s/labels", c->dir);
     if (mkdir(path, 0755) != 0) {
         cli_error("cannot create %s: %s", path, strerror(errno));
         return -1;
     }
-    if (demo_labels_write(path, c->samples, SAMPLES, err, sizeof err)) {
+    if (demo_labels_write(path, mirror, c->samples, SAMPLES, err, sizeof err)) {
         cli_error("demo: %s", err);
         return -1;
     }
@@ -596,6 +599,7 @@ int cmd_demo(int argc, char **argv)
     labels_seckey_wipe(&ctx.stranger);
     free(ctx.keys);
     free(ctx.w);
+    print_cleanup();
     if (rc) {
         cli_error("demo: %s is incomplete; remove it and try again", ctx.dir);
         return EXIT_FAILURE_;

@@ -20,10 +20,11 @@ struct demo_sample {
     char producer_name[REG_NAME_MAX + 1];
 };
 
-/* Write every sample's image into dir. For now an image is the plain QR
- * code; this is the one place to change for printed labels. 0 or -1 with
- * err set. */
-int demo_labels_write(const char *dir, const struct demo_sample *s, size_t n,
-                      char *err, size_t errsz);
+/* Write every sample's image into dir in the printed label layout (names
+ * from the mirror at mirror_path), plus dir/sheet.pdf holding every
+ * printable sample on A4 sticker sheets. 0 or -1 with err set. */
+int demo_labels_write(const char *dir, const char *mirror_path,
+                      const struct demo_sample *s, size_t n, char *err,
+                      size_t errsz);
 
 #endif

@@ -115,7 +115,7 @@ int print_batch(const print_job *job, const labels_seckey *sec);
 
 /* Release the font caches cairo and pango keep for the process (call once
  * at exit, after the last print_* call), so leak checkers see only what
- * fontconfig itself never frees (tests/print_lsan.supp). */
+ * fontconfig itself never frees (tests/lsan.supp). */
 void print_cleanup(void);
 
 #endif

@@ -15,4 +15,6 @@ cmake --build build/asan -j"$jobs"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# fontconfig keeps a few hundred bytes for the life of the process.
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
 ctest --test-dir build/asan --output-on-failure -j"$jobs"

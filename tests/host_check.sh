@@ -18,6 +18,19 @@ for v in genuine rating_changed expired suspended revoked unknown_product \
     grep -q "	$v\$" expected.tsv || fail "no sample for $v"
 done
 
+# The PDF sticker sheet holds every printable sample: rasterised and read
+# back, its codes get the same verdicts as the PNGs.
+[ -s sheet.pdf ] || fail "demo wrote no sheet.pdf"
+pdftoppm -r 300 -gray -png sheet.pdf "$T/page" || fail "pdftoppm failed"
+zbarimg -q --raw -Sdisable -Sqrcode.enable "$T"/page*.png 2>/dev/null |
+    sort > "$T/sheet-texts" || true
+mapfile -t texts < "$T/sheet-texts"
+expect 1 "$H" check --mirror ../mirror.db --today 2026-11-29 --tsv "${texts[@]}"
+cut -f2 "$T/out" | sort > "$T/sheet-verdicts"
+awk -F'\t' '$2!="not_ocop"{print $2}' expected.tsv |
+    sort > "$T/png-verdicts"
+diff -u "$T/png-verdicts" "$T/sheet-verdicts" || fail "sheet verdicts differ"
+
 # One genuine image alone answers 0 and shows the product's facts.
 g=$(awk -F'\t' '$2=="genuine"{print $1; exit}' expected.tsv)
 expect 0 "$H" check --mirror ../mirror.db --today 2026-11-29 --image "$g"
