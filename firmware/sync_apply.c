@@ -210,7 +210,9 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         goto rollback;
     }
     if (a != SQLITE_OK) {
-        snprintf(err, errsz, "cannot apply delta: %s", sqlite3_errmsg(db));
+        /* On a full disk SQLite may already have rolled back, and then
+         * reports a missing savepoint: name the first cause. */
+        snprintf(err, errsz, "cannot apply delta: %s", sqlite3_errstr(a));
         goto rollback;
     }
     if (read_version(db) != target) {
@@ -219,7 +221,8 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         goto rollback;
     }
     if (exec(db, "COMMIT") != SQLITE_OK) {
-        snprintf(err, errsz, "cannot commit delta: %s", sqlite3_errmsg(db));
+        snprintf(err, errsz, "cannot commit delta: %s",
+                 sqlite3_errstr(sqlite3_extended_errcode(db)));
         goto rollback;
     }
     rc = 0;

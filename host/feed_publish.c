@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#define ZSTD_LEVEL 19
+#define ZSTD_LEVEL 12 /* 19 saves ~3% more at 20x the time */
 #define MAX_LINE 512
 
 struct blob {
@@ -352,9 +352,13 @@ done:
     return rc;
 }
 
-static int sign_and_write_manifest(const char *path, const char *body,
+static int sign_and_write_manifest(const char *feed_dir, const char *body,
                                    const labels_seckey *key)
 {
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", feed_dir, FEED_MANIFEST_NAME) >=
+        (int)sizeof path)
+        return LABELS_ERR_ARG;
     uint8_t sig[LABELS_SIG_BYTES];
     size_t len = strlen(body);
     int rc = labels_sign_detached(LABELS_DOMAIN_FEED, key, body, len, sig);
@@ -367,9 +371,41 @@ static int sign_and_write_manifest(const char *path, const char *body,
     if (!text)
         return LABELS_ERR_NOMEM;
     snprintf(text, total, "%ssig=%s\n", body, hex);
-    rc = labels_file_write_atomic(path, text, strlen(text), 0644, 0);
+    /* Static servers derive the ETag from mtime and size (nginx:
+     * "mtime-size" in seconds), so two manifests of one size published in
+     * the same second would share an ETag and kiosks would be told "not
+     * modified". The new manifest's mtime is therefore set, before it
+     * becomes visible, to a second later than the old one's. */
+    struct stat old;
+    int have_old = stat(path, &old) == 0;
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.new", path);
+    rc = labels_file_write_atomic(tmp, text, strlen(text), 0644, 0);
     free(text);
-    return rc;
+    if (rc != LABELS_OK)
+        return rc;
+    struct stat cur;
+    if (have_old && stat(tmp, &cur) == 0 &&
+        cur.st_mtim.tv_sec <= old.st_mtim.tv_sec) {
+        struct timespec ts[2] = {{0, UTIME_OMIT},
+                                 {old.st_mtim.tv_sec + 1, 0}};
+        if (utimensat(AT_FDCWD, tmp, ts, 0) != 0) {
+            unlink(tmp);
+            return LABELS_ERR_IO;
+        }
+    }
+    if (rename(tmp, path) != 0) {
+        unlink(tmp);
+        return LABELS_ERR_IO;
+    }
+    /* labels_file_write_atomic synced the folder for tmp; once more for
+     * the rename. */
+    int dfd = open(feed_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return LABELS_ERR_IO;
+    int bad = fsync(dfd);
+    close(dfd);
+    return bad ? LABELS_ERR_IO : LABELS_OK;
 }
 
 /* The announcement of a new feed key, signed by the previous one. */
@@ -591,8 +627,7 @@ int feed_publish(const struct feed_publish_opts *o,
                                 "delta=%" PRId64 " %s %zu %s %zu\n",
                                 deltas[i].base, deltas[i].name, deltas[i].size,
                                 deltas[i].sha, deltas[i].usize);
-    snprintf(path, sizeof path, "%s/%s", o->feed_dir, FEED_MANIFEST_NAME);
-    rc = sign_and_write_manifest(path, body, o->key);
+    rc = sign_and_write_manifest(o->feed_dir, body, o->key);
     if (rc != LABELS_OK) {
         seterr(err, errsz, "cannot write the manifest: %s",
                labels_strerror(rc));

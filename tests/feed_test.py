@@ -1,0 +1,655 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the signed mirror feed: the built ocop-host publishes
+into a folder served by nginx or by a misbehaving server
+(feed_badserver.py), the built ocop-kiosk syncs from it. One scenario per
+run: feed_test.py SCENARIO. Each checks what a kiosk owner relies on: the
+mirror afterwards (version, rows, PRAGMA integrity_check), the exit code and
+the log line saying what was refused and why."""
+import os
+import random
+import resource
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from feed_badserver import BadServer  # noqa: E402
+
+BUILD = os.environ.get("OCOP_BUILD_DIR", "build/release")
+HOST = os.path.join(BUILD, "host", "ocop-host")
+KIOSK = os.path.join(BUILD, "firmware", "ocop-kiosk")
+MKMIRROR = os.path.join(BUILD, "tests", "feed_mkmirror")
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Fail(what)
+
+
+def run(*args, ok=True, env=None, **kw):
+    p = subprocess.run([str(a) for a in args], capture_output=True,
+                       text=True, env=env, **kw)
+    if ok and p.returncode != 0:
+        raise Fail("%s failed (%d): %s%s" % (args[:2], p.returncode,
+                                            p.stdout, p.stderr))
+    return p
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class World:
+    """Keys, mirrors, a feed folder and a kiosk, in a temp folder."""
+
+    def __init__(self, tmp):
+        self.tmp = tmp
+        self.feed = os.path.join(tmp, "www", "feed")
+        os.makedirs(self.feed)
+        self.kdir = os.path.join(tmp, "kiosk")
+        os.makedirs(self.kdir)
+        self.mirror = os.path.join(self.kdir, "mirror.db")
+        self.state = os.path.join(self.kdir, "sync.state")
+        self.conf = os.path.join(self.kdir, "kiosk.conf")
+        self.key = self.keygen("auth")
+        self.procs = []
+        self.n = 0
+
+    def keygen(self, name):
+        sec = os.path.join(self.tmp, name + ".sec")
+        pub = os.path.join(self.tmp, name + ".pub")
+        run(HOST, "keygen", "--secret", sec, "--public", pub)
+        return sec, pub
+
+    def publine(self, key):
+        with open(key[1]) as f:
+            return f.read().splitlines()[1]
+
+    def mkmirror(self, products=300, change=0, seed=1, extra=False):
+        self.n += 1
+        path = os.path.join(self.tmp, "m%d.db" % self.n)
+        args = [MKMIRROR, path, products, change, seed]
+        if extra:
+            args.append("--extra-table")
+        run(*args)
+        return path
+
+    def publish(self, mirror, feed=None, key=None, *extra):
+        key = key or self.key
+        return run(HOST, "publish", "--mirror", mirror, "--key", key[0],
+                   "--feed", feed or self.feed, *extra)
+
+    def write_conf(self, url, **feed_opts):
+        opts = {"retries": 0, "backoff_ms": 50, "max_backoff": 5,
+                "connect_timeout": 2, "timeout": 20, "low_speed_limit": 100,
+                "low_speed_time": 2}
+        opts.update(feed_opts)
+        with open(self.conf, "w") as f:
+            f.write("[feed]\nurl = %s\nauthority_key = %s\n" %
+                    (url, self.publine(self.key)))
+            for k, v in opts.items():
+                f.write("%s = %s\n" % (k, v))
+            f.write("[data]\nmirror = %s\nstate = %s\n" %
+                    (self.mirror, self.state))
+            f.write("[screen]\nlater = features\n")
+
+    def sync(self, *extra, ok=True, **kw):
+        p = run(KIOSK, "sync", "--config", self.conf, *extra, ok=False, **kw)
+        if ok is not None:
+            check((p.returncode == 0) == ok,
+                  "sync exit %d, expected %s:\n%s" %
+                  (p.returncode, "success" if ok else "failure", p.stderr))
+        return p
+
+    def mirror_facts(self):
+        """(feed_version, revoked products) after PRAGMA integrity_check."""
+        if not os.path.exists(self.mirror):
+            return None
+        db = sqlite3.connect(self.mirror)
+        try:
+            ic = db.execute("PRAGMA integrity_check").fetchone()[0]
+            check(ic == "ok", "mirror integrity_check: %s" % ic)
+            v = int(db.execute("SELECT value FROM meta WHERE "
+                               "key='feed_version'").fetchone()[0])
+            r = db.execute("SELECT count(*) FROM products WHERE "
+                           "status='revoked'").fetchone()[0]
+            return v, r
+        finally:
+            db.close()
+
+    def version(self):
+        f = self.mirror_facts()
+        return f[0] if f else 0
+
+    def nginx(self):
+        port = free_port()
+        d = os.path.join(self.tmp, "nginx")
+        os.makedirs(d, exist_ok=True)
+        conf = os.path.join(d, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write("""worker_processes 1;
+error_log %(d)s/error.log;
+events { worker_connections 64; }
+http {
+  access_log %(d)s/access.log;
+  client_body_temp_path %(d)s; proxy_temp_path %(d)s;
+  fastcgi_temp_path %(d)s; uwsgi_temp_path %(d)s; scgi_temp_path %(d)s;
+  server { listen 127.0.0.1:%(port)d; root %(root)s; }
+}
+""" % {"d": d, "port": port, "root": os.path.join(self.tmp, "www")})
+        p = subprocess.Popen(["nginx", "-p", d, "-c", conf, "-g",
+                              "daemon off; pid %s/nginx.pid;" % d],
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        self.procs.append(p)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise Fail("nginx did not start")
+        return "http://127.0.0.1:%d/feed/" % port
+
+    def badserver(self):
+        s = BadServer(os.path.join(self.tmp, "www"))
+        self.procs.append(s)
+        return s, "http://127.0.0.1:%d/feed/" % s.port
+
+    def close(self):
+        for p in self.procs:
+            if isinstance(p, BadServer):
+                p.stop()
+            else:
+                p.terminate()
+                p.wait()
+
+
+def manifest_files(w, kind):
+    with open(os.path.join(w.feed, "manifest")) as f:
+        for line in f:
+            if line.startswith(kind + "="):
+                yield line.split("=", 1)[1].split()
+
+
+def log_has(p, *words):
+    for w in words:
+        check(w in p.stderr, "log lacks %r:\n%s" % (w, p.stderr))
+
+
+# ---- scenarios -------------------------------------------------------------
+
+def s_nginx(w):
+    """Snapshot, unchanged poll, delta, and the feed served by nginx."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+    p = w.sync()
+    check("path=snapshot" in p.stdout, p.stdout)
+    check(w.mirror_facts() == (1, 0), "after v1: %s" % (w.mirror_facts(),))
+    p = w.sync()
+    check("path=unchanged" in p.stdout, p.stdout)
+    wire = int(p.stdout.split("wire_bytes=")[1].split()[0])
+    check(0 < wire <= 1024, "unchanged poll cost %d bytes" % wire)
+    w.publish(w.mkmirror(change=50))
+    p = w.sync()
+    check("path=delta" in p.stdout, p.stdout)
+    v, revoked = w.mirror_facts()
+    check(v == 2 and revoked > 0, "after v2: %s" % ((v, revoked),))
+    # Skipping a version: the delta from 1 is gone with --keep-deltas 0,
+    # so a kiosk two versions behind takes the snapshot.
+    w.publish(w.mkmirror(change=100, seed=5), None, None, "--keep-deltas",
+              "0")
+    check(not list(manifest_files(w, "delta")), "deltas kept")
+    p = w.sync()
+    check("path=snapshot" in p.stdout, p.stdout)
+    check(w.version() == 3, "not at v3")
+    p = run(KIOSK, "status", "--config", w.conf)
+    check("stale=no" in p.stdout and "mirror_version=3" in p.stdout,
+          p.stdout)
+
+
+def s_other_key(w):
+    """A manifest signed by another key is refused, whatever it claims."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+    w.sync()
+    intruder = w.keygen("intruder")
+    w.publish(w.mkmirror(change=100), None, intruder)
+    p = w.sync(ok=False)
+    log_has(p, "refused manifest", "did not announce")
+    check(w.version() == 1, "mirror changed")
+    # The intruder's manifest claiming the authority's key ID.
+    mpath = os.path.join(w.feed, "manifest")
+    with open(mpath) as f:
+        text = f.read()
+    from_id = open(intruder[1]).read().splitlines()[0].split()[-1]
+    auth_id = open(w.key[1]).read().splitlines()[0].split()[-1]
+    check(from_id in text, "intruder key id not in manifest")
+    with open(mpath, "w") as f:
+        f.write(text.replace(from_id, auth_id))
+    p = w.sync(ok=False)
+    log_has(p, "refused manifest", "signature does not verify")
+    check(w.version() == 1, "mirror changed")
+
+
+def s_rollback(w):
+    """An older, genuinely signed manifest replayed is refused."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+    old = os.path.join(w.tmp, "feed-v1")
+    shutil.copytree(w.feed, old)
+    w.publish(w.mkmirror(change=100))
+    w.sync()
+    check(w.version() == 2, "not at v2")
+    shutil.rmtree(w.feed)
+    shutil.copytree(old, w.feed)
+    p = w.sync(ok=False)
+    log_has(p, "refused manifest version 1", "rollback")
+    check(w.mirror_facts()[0] == 2, "mirror rolled back")
+
+
+def s_same_version(w):
+    """The same version with different content (a second signed history)
+    is refused."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+    w.publish(w.mkmirror(change=10))
+    w.sync()
+    other = os.path.join(w.tmp, "www", "other")
+    w.publish(w.mkmirror(seed=3), other)
+    w.publish(w.mkmirror(change=200, seed=3), other)
+    p = w.sync("--feed", url.replace("/feed/", "/other/"), ok=False)
+    log_has(p, "refused manifest version 2", "different content")
+    check(w.version() == 2, "mirror changed")
+
+
+def s_expired(w):
+    """An expired manifest is refused; a held one that expires makes the
+    kiosk stale, and it keeps its mirror."""
+    url = w.nginx()
+    w.write_conf(url)
+    now = int(time.time())
+    w.publish(w.mkmirror(), None, None, "--now", now - 3 * 86400,
+              "--expires-days", "1")
+    p = w.sync(ok=False)
+    log_has(p, "refused manifest version 1", "expired at")
+    check(w.version() == 0, "took an expired feed")
+    w.publish(w.mkmirror(), None, None, "--now", now - 86400 + 3,
+              "--expires-days", "1")
+    w.sync()
+    p = run(KIOSK, "status", "--config", w.conf)
+    check("stale=no" in p.stdout, p.stdout)
+    time.sleep(4.5)
+    p = run(KIOSK, "status", "--config", w.conf, ok=False)
+    check(p.returncode == 1 and "stale=yes" in p.stdout and
+          "data not updated since" in p.stdout, p.stdout)
+    check(w.version() == 2, "mirror lost")
+
+
+def s_flipped(w):
+    """One flipped byte in the snapshot or a delta: refused before it is
+    parsed; a bad delta falls back to the snapshot."""
+    s, url = w.badserver()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+    s.rule(r"^feed/snapshot-", flip=1000)
+    p = w.sync(ok=False)
+    log_has(p, "refused snapshot", "SHA-256")
+    check(w.version() == 0, "took a bad snapshot")
+    s.clear()
+    w.sync()
+    w.publish(w.mkmirror(change=100))
+    s.rule(r"^feed/delta-", flip=7)
+    p = w.sync()
+    log_has(p, "refused delta", "SHA-256", "falling back to the snapshot")
+    check(w.mirror_facts()[0] == 2, "not at v2")
+    w.publish(w.mkmirror(change=150))
+    s.clear()
+    s.rule(r"^feed/delta-", flip=3)
+    s.rule(r"^feed/snapshot-", flip=3)
+    p = w.sync(ok=False)
+    log_has(p, "refused delta", "refused snapshot")
+    check(w.mirror_facts()[0] == 2, "mirror changed")
+
+
+def s_wrong_base(w):
+    """A delta whose base is not the kiosk's data (same version number from
+    another history) conflicts and is refused; the snapshot is taken."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+    w.publish(w.mkmirror(change=100))
+    other = os.path.join(w.tmp, "www", "other")
+    w.publish(w.mkmirror(change=30, seed=9), other)
+    w.sync("--feed", url.replace("/feed/", "/other/"))
+    check(w.version() == 1, "not at other v1")
+    # The kiosk now holds a version 1 the main feed's delta 1->2 was not
+    # made from; it must notice.
+    os.unlink(w.state)  # a kiosk re-provisioned: no memory of manifests
+    p = w.sync()
+    log_has(p, "refused delta", "conflicts", "falling back to the snapshot")
+    check(w.mirror_facts()[0] == 2, "not at v2")
+
+
+def s_oversize(w):
+    """Bodies longer than the manifest states, or endless, are cut off at
+    the stated size."""
+    s, url = w.badserver()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+    s.rule(r"^feed/snapshot-", extra=5000)
+    p = w.sync(ok=False)
+    log_has(p, "larger than")
+    s.clear()
+    s.rule(r"^feed/snapshot-", endless=True)
+    t = time.time()
+    p = w.sync(ok=False)
+    log_has(p, "larger than")
+    check(time.time() - t < 10, "endless body not cut off")
+    s.clear()
+    s.rule(r"^feed/manifest$", endless=True)
+    p = w.sync(ok=False)
+    log_has(p, "cannot fetch the manifest", "larger than")
+    check(w.version() == 0, "mirror appeared")
+    s.clear()
+    w.sync()
+    check(w.version() == 1, "no v1 after the server behaves")
+
+
+def s_resume(w):
+    """A truncated download is kept and resumed with a Range request."""
+    s, url = w.badserver()
+    w.write_conf(url)
+    w.publish(w.mkmirror(products=3000))
+    s.rule(r"^feed/snapshot-", truncate=5000, times=1)
+    p = w.sync(ok=False)
+    log_has(p, "cannot fetch snapshot")
+    check(w.version() == 0, "took a truncated snapshot")
+    p = w.sync()
+    log_has(p, "resuming")
+    ranges = [r["range"] for r in s.requests if "snapshot" in r["path"]]
+    check(ranges[-1] == "bytes=5000-", "no Range request: %s" % ranges)
+    check(w.version() == 1, "not at v1")
+    # Within one round, retries resume too.
+    w.write_conf(url, retries=2)
+    w.publish(w.mkmirror(products=3000, change=500), None, None,
+              "--keep-deltas", "0")
+    s.clear()
+    s.rule(r"^feed/snapshot-", truncate=3000, times=1)
+    p = w.sync()
+    check(w.version() == 2, "not at v2")
+
+
+def s_trickle(w):
+    """A server trickling one byte a second trips the low-speed limit."""
+    s, url = w.badserver()
+    w.write_conf(url, low_speed_limit=100, low_speed_time=2)
+    w.publish(w.mkmirror())
+    s.rule(r"^feed/manifest$", trickle=1.0)
+    t = time.time()
+    p = w.sync(ok=False)
+    check(time.time() - t < 8, "trickle not cut off")
+    log_has(p, "cannot fetch the manifest")
+    check("too slow" in p.stderr or "timeout" in p.stderr.lower(),
+          p.stderr)
+    s.clear()
+    s.rule(r"^feed/snapshot-", trickle=1.0)
+    p = w.sync(ok=False)
+    log_has(p, "cannot fetch snapshot")
+    check(w.version() == 0, "mirror appeared")
+
+
+def s_http_errors(w):
+    """404 is final; 500 is retried; 503 with Retry-After waits as told."""
+    s, url = w.badserver()
+    w.write_conf(url, retries=2, backoff_ms=50)
+    w.publish(w.mkmirror())
+    s.rule(r"^feed/manifest$", status=404)
+    p = w.sync(ok=False)
+    log_has(p, "HTTP 404")
+    check(len(s.requests) == 1, "404 retried")
+    s.clear()
+    s.rule(r"^feed/manifest$", status=500)
+    p = w.sync(ok=False)
+    log_has(p, "HTTP 500", "retry 2 of 2")
+    check(len(s.requests) == 3, "500 not retried twice")
+    s.clear()
+    s.rule(r"^feed/manifest$", status=503, retry_after="2", times=1)
+    t = time.time()
+    p = w.sync()
+    check(time.time() - t >= 2, "Retry-After not honoured")
+    log_has(p, "HTTP 503")
+    check(w.version() == 1, "not at v1")
+    s.clear()
+    s.rule(r"^feed/manifest$", status=302,
+           location="http://localhost:%d/feed/manifest" % s.port)
+    p = w.sync(ok=False)
+    log_has(p, "refused redirect to another host")
+
+
+def s_server_down(w):
+    """Nothing listening: the kiosk retries with backoff, then keeps its
+    mirror."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+    w.sync()
+    w.close()
+    w.procs = []
+    w.write_conf(url, retries=2, backoff_ms=100)
+    w.publish(w.mkmirror(change=100))
+    t = time.time()
+    p = w.sync(ok=False)
+    log_has(p, "cannot fetch the manifest", "retry 1 of 2")
+    check(time.time() - t >= 0.15, "no backoff")
+    check(w.mirror_facts()[0] == 1, "mirror changed")
+
+
+def kill_rounds(w, rounds, span):
+    """Run the sync and SIGKILL it at spread-out moments within span
+    seconds; after each kill the kiosk (status) opens the mirror, which is
+    the old version or the new one and passes PRAGMA integrity_check."""
+    rng = random.Random(4)
+    seen = []
+    for i in range(rounds):
+        before = w.version()
+        p = subprocess.Popen([KIOSK, "sync", "--config", w.conf],
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        time.sleep(span * (i + rng.random()) / rounds)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        st = run(KIOSK, "status", "--config", w.conf, ok=False)
+        check("mirror_version=" in st.stdout, "status failed: %s" % st.stderr)
+        facts = w.mirror_facts()
+        after = facts[0] if facts else 0
+        check(after in (before, before + 1),
+              "mirror at %d after kill from %d" % (after, before))
+        check("mirror_version=%d" % after in st.stdout, st.stdout)
+        seen.append(after - before)
+    return seen
+
+
+def s_kill9(w):
+    """kill -9 at many points during a sync: the mirror is always old or
+    new, intact, and answers queries."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror(products=6000))
+    w.sync()
+    # A delta changing 90% of products, so applying it takes a while.
+    w.publish(w.mkmirror(products=6000, change=900, seed=2))
+    t = time.time()
+    w.sync()
+    span = time.time() - t
+    seen = []
+    for v in (3, 4):
+        w.publish(w.mkmirror(products=6000, change=900, seed=v))
+        seen += kill_rounds(w, 6, span)
+        w.sync()
+        check(w.version() == v, "not at v%d" % v)
+    # Snapshot installs, killed throughout.
+    w.publish(w.mkmirror(products=6000, change=300), None, None,
+              "--keep-deltas", "0")
+    t = time.time()
+    w.sync()
+    span = time.time() - t
+    w.publish(w.mkmirror(products=6000, change=400), None, None,
+              "--keep-deltas", "0")
+    seen += kill_rounds(w, 6, span)
+    p = w.sync()
+    check(w.version() == 6, "not at v6: %s" % p.stderr)
+    print("kills leaving the old mirror: %d, the new: %d" %
+          (seen.count(0), seen.count(1)))
+
+
+def s_disk_full(w):
+    """The disk filling up during apply: the old mirror stays intact."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror(products=5000))
+    w.sync()
+    size = os.path.getsize(w.mirror)
+
+    def limit(n):
+        def pre():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (n, n))
+        return pre
+
+    # A delta changing many pages needs a journal larger than the limit.
+    w.publish(w.mkmirror(products=5000, change=900))
+    p = w.sync(ok=False, preexec_fn=limit(16384))
+    log_has(p, "refused")
+    check(w.mirror_facts()[0] == 1, "mirror changed")
+    # A snapshot that cannot be written out.
+    os.unlink(w.mirror)
+    w.publish(w.mkmirror(products=5000, change=950), None, None,
+              "--keep-deltas", "0")
+    shutil.copy(os.path.join(w.tmp, "m1.db"), w.mirror)  # any old mirror
+    p = w.sync(ok=False, preexec_fn=limit(size // 2))
+    log_has(p, "refused snapshot")
+    check(w.mirror_facts()[0] == 0, "old mirror damaged")
+    w.sync()
+    check(w.version() == 3, "not at v3")
+
+
+def s_unknown_table(w):
+    """A changeset touching a table the mirror lacks is refused, never
+    silently skipped."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+    w.sync()
+    # Another history of the same authority in which both versions carry
+    # a table this kiosk's mirror does not have.
+    other = os.path.join(w.tmp, "www", "other")
+    w.publish(w.mkmirror(extra=True), other)
+    db = sqlite3.connect(os.path.join(w.tmp, "m%d.db" % w.n))
+    db.execute("UPDATE extra SET v='changed'")
+    db.commit()
+    db.close()
+    w.publish(os.path.join(w.tmp, "m%d.db" % w.n), other)
+    # Point the kiosk there; it is at version 1 and the delta is 1 -> 2.
+    os.unlink(w.state)
+    os.rename(os.path.join(other, "versions", "2.db"),
+              os.path.join(w.tmp, "keep.db"))
+    for f in os.listdir(other):
+        if f.startswith("snapshot-"):
+            os.unlink(os.path.join(other, f))  # leave only the delta
+    p = w.sync("--feed", url.replace("/feed/", "/other/"), ok=False)
+    log_has(p, "refused delta", "table 'extra'", "does not have")
+    check(w.mirror_facts()[0] == 1, "mirror changed")
+
+
+def s_rotation(w):
+    """The feed key is rotated: the new key is announced signed by the old
+    one; afterwards the old key alone is no longer enough."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+    w.sync()
+    new = w.keygen("feed2")
+    w.publish(w.mkmirror(change=10), None, new, "--announce-from", w.key[0])
+    p = w.sync()
+    log_has(p, "hands over to key")
+    check(w.version() == 2, "not at v2")
+    w.publish(w.mkmirror(change=20), None, new)
+    w.sync()
+    check(w.version() == 3, "not at v3")
+    # A fresh kiosk knowing only the original key follows the chain too.
+    os.unlink(w.mirror)
+    os.unlink(w.state)
+    w.sync()
+    check(w.version() == 3, "fresh kiosk not at v3")
+    # The old key signing on its own is refused now.
+    w.publish(w.mkmirror(change=30))
+    p = w.sync(ok=False)
+    log_has(p, "refused manifest")
+    check(w.version() == 3, "old key accepted after rotation")
+
+
+def s_config(w):
+    """Bad configuration: one line naming file, line and key."""
+    w.write_conf("http://127.0.0.1:9/feed/")
+    with open(w.conf) as f:
+        good = f.read()
+    cases = [
+        ("retries = 0", "retries = many", ":4: [feed] retries must be"),
+        ("[data]", "[data]\ncolour = red", "unknown key 'colour' in [data]"),
+        ("url = http", "url = ftp", "url must be an http"),
+    ]
+    for old, new, msg in cases:
+        with open(w.conf, "w") as f:
+            f.write(good.replace(old, new, 1))
+        p = run(KIOSK, "sync", "--config", w.conf, ok=False)
+        check(p.returncode == 3 and msg in p.stderr,
+              "%r: %d %s" % (new, p.returncode, p.stderr))
+    p = run(KIOSK, "sync", "--config", os.path.join(w.tmp, "nope.conf"),
+            ok=False)
+    check(p.returncode == 3 and "cannot open" in p.stderr, p.stderr)
+
+
+SCENARIOS = {k[2:]: v for k, v in globals().items() if k.startswith("s_")}
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in SCENARIOS:
+        print("usage: feed_test.py %s" % "|".join(SCENARIOS),
+              file=sys.stderr)
+        return 2
+    tmp = tempfile.mkdtemp(prefix="feedtest-")
+    os.chmod(tmp, 0o755)  # nginx workers run as another user
+    w = World(tmp)
+    try:
+        SCENARIOS[sys.argv[1]](w)
+    except Fail as e:
+        print("FAIL %s: %s" % (sys.argv[1], e), file=sys.stderr)
+        return 1
+    finally:
+        w.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+    print("ok %s" % sys.argv[1])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
