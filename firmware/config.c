@@ -86,6 +86,13 @@ static int feed_key(struct parse_ctx *c, const char *name, const char *value)
         }
         return 1;
     }
+    if (!strcmp(name, "ca_file")) {
+        if (set_str(value, cfg->ca_file, sizeof cfg->ca_file)) {
+            snprintf(c->msg, sizeof c->msg, "[feed] ca_file must be a path");
+            return 0;
+        }
+        return 1;
+    }
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
         if (strcmp(name, numbers[i].name))
             continue;

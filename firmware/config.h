@@ -15,6 +15,7 @@ struct kiosk_config {
     labels_pubkey authority;      /* trusted feed key (or rotation root) */
     int have_authority;
     char pin[256];          /* CURLOPT_PINNEDPUBLICKEY, "" for none */
+    char ca_file[KIOSK_PATH_MAX]; /* CA bundle, "" for the system CAs */
     long interval;          /* seconds between sync rounds */
     long connect_timeout;   /* seconds */
     long timeout;           /* seconds, whole transfer */

@@ -162,6 +162,8 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
             curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, cfg->low_speed_limit);
             curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, cfg->low_speed_time);
         }
+        if (cfg->ca_file[0])
+            curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
         if (cfg->pin[0])
             curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, cfg->pin);
         if (hdrs)

@@ -101,12 +101,10 @@ static int cmd_status(int argc, char **argv)
     }
     char err[512];
     int64_t v = mirror_version(cfg.mirror, err, sizeof err);
-    char last[32] = "never", exp[32] = "none";
-    if (st.last_sync)
-        iso_time_format(st.last_sync, last);
+    char last[32], exp[32] = "none";
+    int stale = sync_stale_since(cfg.state, time(NULL), last);
     if (st.expires)
         iso_time_format(st.expires, exp);
-    int stale = sync_state_stale(&st, time(NULL));
     printf("mirror_version=%lld\nlast_sync=%s\nexpires=%s\nstale=%s\n",
            (long long)v, last, exp, stale ? "yes" : "no");
     if (stale)

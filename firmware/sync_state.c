@@ -114,3 +114,14 @@ int sync_state_stale(const struct sync_state *st, time_t now)
 {
     return st->expires == 0 || now > st->expires;
 }
+
+int sync_stale_since(const char *state_path, time_t now, char since[32])
+{
+    struct sync_state st;
+    snprintf(since, 32, "never");
+    if (sync_state_read(state_path, &st) != 0)
+        return 1;
+    if (st.last_sync)
+        iso_time_format(st.last_sync, since);
+    return sync_state_stale(&st, now);
+}

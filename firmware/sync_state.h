@@ -30,6 +30,11 @@ int sync_state_write(const char *path, const struct sync_state *st);
  * yet, or the held manifest's expiry has passed. */
 int sync_state_stale(const struct sync_state *st, time_t now);
 
+/* For every verdict: non-zero if it must carry the stale flag, with
+ * since (32 bytes) set to the last sync ("never" if none) for the screen's
+ * "data not updated since ...". An unreadable state file counts as stale. */
+int sync_stale_since(const char *state_path, time_t now, char since[32]);
+
 /* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" to and from time_t. */
 int iso_time_parse(const char *s, time_t *out);
 void iso_time_format(time_t t, char out[32]);

@@ -134,7 +134,7 @@ class World:
         f = self.mirror_facts()
         return f[0] if f else 0
 
-    def nginx(self):
+    def nginx(self, tls=None):
         port = free_port()
         d = os.path.join(self.tmp, "nginx")
         os.makedirs(d, exist_ok=True)
@@ -147,9 +147,12 @@ http {
   access_log %(d)s/access.log;
   client_body_temp_path %(d)s; proxy_temp_path %(d)s;
   fastcgi_temp_path %(d)s; uwsgi_temp_path %(d)s; scgi_temp_path %(d)s;
-  server { listen 127.0.0.1:%(port)d; root %(root)s; }
+  server { listen 127.0.0.1:%(port)d %(ssl)s; root %(root)s; %(certs)s }
 }
-""" % {"d": d, "port": port, "root": os.path.join(self.tmp, "www")})
+""" % {"d": d, "port": port, "root": os.path.join(self.tmp, "www"),
+       "ssl": "ssl" if tls else "",
+       "certs": "ssl_certificate %s; ssl_certificate_key %s;" % tls
+       if tls else ""})
         p = subprocess.Popen(["nginx", "-p", d, "-c", conf, "-g",
                               "daemon off; pid %s/nginx.pid;" % d],
                              stdout=subprocess.DEVNULL,
@@ -163,7 +166,7 @@ http {
                 time.sleep(0.05)
         else:
             raise Fail("nginx did not start")
-        return "http://127.0.0.1:%d/feed/" % port
+        return "%s://127.0.0.1:%d/feed/" % ("https" if tls else "http", port)
 
     def badserver(self):
         s = BadServer(os.path.join(self.tmp, "www"))
@@ -605,6 +608,33 @@ def s_rotation(w):
     p = w.sync(ok=False)
     log_has(p, "refused manifest")
     check(w.version() == 3, "old key accepted after rotation")
+
+
+def s_https(w):
+    """HTTPS: the system CAs (or a configured CA file) and optional
+    public-key pinning."""
+    d = w.tmp
+    crt, key = os.path.join(d, "tls.crt"), os.path.join(d, "tls.key")
+    run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+        "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=127.0.0.1",
+        "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2", "-keyout",
+        key, "-out", crt)
+    der = subprocess.run("openssl x509 -in %s -pubkey -noout | openssl pkey "
+                         "-pubin -outform der | openssl dgst -sha256 -binary "
+                         "| base64" % crt, shell=True, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    url = w.nginx(tls=(crt, key))
+    w.publish(w.mkmirror())
+    w.write_conf(url)
+    p = w.sync(ok=False)
+    log_has(p, "cannot fetch the manifest", "certificate")
+    w.write_conf(url, ca_file=crt, pin="sha256//" + "A" * 43 + "=")
+    p = w.sync(ok=False)
+    log_has(p, "cannot fetch the manifest", "pinned public key")
+    check(w.version() == 0, "mirror appeared")
+    w.write_conf(url, ca_file=crt, pin="sha256//" + der)
+    w.sync()
+    check(w.version() == 1, "not at v1 over HTTPS")
 
 
 def s_config(w):
