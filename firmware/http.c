@@ -33,6 +33,7 @@ struct xfer {
     /* file mode */
     FILE *f;
     uint64_t have, size;
+    uint64_t discarded; /* bytes of error pages read and dropped */
     int too_big;
     int write_failed;
     char etag[256];
@@ -51,9 +52,8 @@ static size_t on_body(char *p, size_t sz, size_t n, void *ud)
     size_t len = sz * n;
     if (!is_2xx(x->curl)) {
         /* An error page: read and drop it, but not forever. */
-        if (x->max && len > x->max)
-            return 0;
-        return len;
+        x->discarded += len;
+        return x->discarded > 65536 ? 0 : len;
     }
     if (x->f) {
         if (x->have + len > x->size) {
@@ -144,6 +144,7 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
         }
         x->curl = c;
         x->too_big = x->write_failed = 0;
+        x->discarded = 0;
         x->etag[0] = 0;
         struct curl_slist *hdrs = NULL;
         char inm[300];
@@ -151,8 +152,21 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
             snprintf(inm, sizeof inm, "If-None-Match: %s", etag_in);
             hdrs = curl_slist_append(hdrs, inm);
         }
-        curl_easy_setopt(c, CURLOPT_URL, cur);
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+        /* The settings that make the transfer safe must take, or the
+         * request is not made at all. */
+        if (curl_easy_setopt(c, CURLOPT_URL, cur) != CURLE_OK ||
+            curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") !=
+                CURLE_OK ||
+            (cfg->ca_file[0] &&
+             curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file) != CURLE_OK) ||
+            (cfg->pin[0] && curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY,
+                                             cfg->pin) != CURLE_OK)) {
+            snprintf(err, errsz, "%s: libcurl refused the URL, protocol, CA "
+                     "or pin settings", cur);
+            curl_slist_free_all(hdrs);
+            curl_easy_cleanup(c);
+            return FAIL;
+        }
         curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
         curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(c, CURLOPT_USERAGENT, "ocop-kiosk/1");
@@ -162,10 +176,6 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
             curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, cfg->low_speed_limit);
             curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, cfg->low_speed_time);
         }
-        if (cfg->ca_file[0])
-            curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
-        if (cfg->pin[0])
-            curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, cfg->pin);
         if (hdrs)
             curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
         curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -232,8 +242,13 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
                        ? FAIL
                        : RETRY;
         }
-        if (code == 304)
-            return etag_in && *etag_in ? NOT_MODIFIED : FAIL;
+        if (code == 304) {
+            if (etag_in && *etag_in)
+                return NOT_MODIFIED;
+            snprintf(err, errsz, "%s: HTTP 304 to an unconditional request",
+                     cur);
+            return FAIL;
+        }
         if (code >= 200 && code < 300)
             return DONE;
         if (next[0]) {

@@ -10,6 +10,7 @@
 #include "sync_apply.h"
 #include "sync_state.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -163,8 +165,80 @@ static int fetch_file(const struct kiosk_config *cfg, const char *base,
     return 0;
 }
 
+/* Remove part files of downloads the current manifest no longer names,
+ * and a snapshot left half-written by a killed install. */
+static void clean_parts(const char *mirror, const struct manifest *m)
+{
+    char *d = strdup(mirror), *b = strdup(mirror);
+    if (!d || !b) {
+        free(d);
+        free(b);
+        return;
+    }
+    const char *dir = dirname(d), *base = basename(b);
+    size_t bl = strlen(base);
+    DIR *dh = opendir(dir);
+    struct dirent *e;
+    while (dh && (e = readdir(dh))) {
+        const char *n = e->d_name;
+        size_t nl = strlen(n);
+        int ours = nl > bl + 1 && !strncmp(n, base, bl) && n[bl] == '.';
+        if (!ours)
+            continue;
+        const char *rest = n + bl + 1;
+        int stale = !strcmp(rest, "new");
+        if (nl > bl + 6 && !strcmp(n + nl - 5, ".part")) {
+            stale = 1;
+            size_t rl = strlen(rest) - 5;
+            if (rl == strlen(m->snapshot.name) &&
+                !strncmp(rest, m->snapshot.name, rl))
+                stale = 0;
+            for (size_t i = 0; i < m->ndeltas; i++)
+                if (rl == strlen(m->deltas[i].name) &&
+                    !strncmp(rest, m->deltas[i].name, rl))
+                    stale = 0;
+        }
+        if (stale) {
+            char path[KIOSK_PATH_MAX + 300];
+            if (snprintf(path, sizeof path, "%s/%s", dir, n) <
+                (int)sizeof path)
+                unlink(path);
+        }
+    }
+    if (dh)
+        closedir(dh);
+    free(d);
+    free(b);
+}
+
+static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
+                      struct sync_report *rep);
+
 int kiosk_sync(const struct kiosk_config *cfg, const char *feed_url,
                struct sync_report *rep)
+{
+    memset(rep, 0, sizeof *rep);
+    /* One round at a time: the service's timer and a manual sync would
+     * otherwise both write <mirror>.new and the state file. */
+    char lock[KIOSK_PATH_MAX + 8];
+    snprintf(lock, sizeof lock, "%s.lock", cfg->state);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        kiosk_log("sync: cannot open %s: %s", lock, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        kiosk_log("sync: another sync is running (%s is locked)", lock);
+        close(fd);
+        return -1;
+    }
+    int rc = sync_round(cfg, feed_url, rep);
+    close(fd);
+    return rc;
+}
+
+static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
+                      struct sync_report *rep)
 {
     memset(rep, 0, sizeof *rep);
     const char *base = feed_url ? feed_url : cfg->feed_url;
@@ -324,6 +398,7 @@ int kiosk_sync(const struct kiosk_config *cfg, const char *feed_url,
         goto done;
     }
     rep->version = m.version;
+    clean_parts(cfg->mirror, &m);
     rc = 0;
     kiosk_log("sync: mirror at version %lld (%s)", (long long)m.version,
               rep->path == SYNC_DELTA      ? "delta"

@@ -215,7 +215,9 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
     if (a != SQLITE_OK) {
         /* On a full disk SQLite may already have rolled back, and then
          * reports a missing savepoint: name the first cause. */
-        snprintf(err, errsz, "cannot apply delta: %s", sqlite3_errstr(a));
+        int en = sqlite3_system_errno(db);
+        snprintf(err, errsz, "cannot apply delta: %s%s%s", sqlite3_errstr(a),
+                 en ? ": " : "", en ? strerror(en) : "");
         goto rollback;
     }
     if (read_version(db) != target) {
@@ -224,8 +226,10 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         goto rollback;
     }
     if (exec(db, "COMMIT") != SQLITE_OK) {
-        snprintf(err, errsz, "cannot commit delta: %s",
-                 sqlite3_errstr(sqlite3_extended_errcode(db)));
+        int en = sqlite3_system_errno(db);
+        snprintf(err, errsz, "cannot commit delta: %s%s%s",
+                 sqlite3_errstr(sqlite3_extended_errcode(db)), en ? ": " : "",
+                 en ? strerror(en) : "");
         goto rollback;
     }
     rc = 0;

@@ -541,7 +541,7 @@ def s_disk_full(w):
     # A delta changing many pages needs a journal larger than the limit.
     w.publish(w.mkmirror(products=5000, change=900))
     p = w.sync(ok=False, preexec_fn=limit(16384))
-    log_has(p, "refused")
+    log_has(p, "refused delta", "cannot apply delta", "File too large")
     check(w.mirror_facts()[0] == 1, "mirror changed")
     # A snapshot that cannot be written out.
     os.unlink(w.mirror)
