@@ -127,7 +127,7 @@ static void pause_ms(long ms)
         ;
 }
 
-enum outcome { DONE, RETRY, FAIL, NOT_MODIFIED };
+enum outcome { DONE, RETRY, FAIL, NOT_MODIFIED, TOO_BIG };
 
 /* One request, following same-host redirects. */
 static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
@@ -218,7 +218,7 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
                      "%s: response larger than the %llu bytes expected",
                      cur,
                      (unsigned long long)(x->f ? x->size : x->max));
-            return FAIL;
+            return TOO_BIG;
         }
         if (x->write_failed) {
             snprintf(err, errsz, "%s: cannot write the download: %s", cur,
@@ -281,6 +281,8 @@ static int run(const struct kiosk_config *cfg, const char *url,
             return HTTP_OK;
         if (o == NOT_MODIFIED)
             return HTTP_NOT_MODIFIED;
+        if (o == TOO_BIG)
+            return HTTP_TOO_BIG;
         if (o == FAIL || i >= cfg->retries)
             return HTTP_FAILED;
         /* Exponential backoff with jitter in [base/2, base], so kiosks

@@ -13,6 +13,7 @@ enum http_status {
     HTTP_OK = 0,
     HTTP_NOT_MODIFIED, /* 304: the ETag still matches */
     HTTP_FAILED,       /* err says why; retries were spent */
+    HTTP_TOO_BIG,      /* the body was longer than allowed: refused */
 };
 
 struct http_buf {

@@ -81,7 +81,7 @@ static int cmd_sync(int argc, char **argv)
            : rep.path == SYNC_SNAPSHOT ? "snapshot"
                                        : "unchanged",
            (unsigned long long)rep.wire_bytes, rep.apply_ms);
-    return rc == 0 ? K_OK : K_FAILURE;
+    return rc == 0 ? K_OK : rc == SYNC_REFUSED ? K_REJECTED : K_FAILURE;
 }
 
 static int cmd_status(int argc, char **argv)

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,23 @@
 #include <unistd.h>
 
 #define MAX_ROTATIONS 8
+
+/* Whether this round refused something the feed offered (an attack or a
+ * broken publisher), as opposed to failing to reach it: exit code 1
+ * rather than 3. One round runs at a time (kiosk_sync's lock). */
+static int round_refused;
+
+static void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void refuse(const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    round_refused = 1;
+    kiosk_log("%s", msg);
+}
 #define ANNOUNCEMENT_MAX 4096
 
 static double now_ms(void)
@@ -83,7 +101,7 @@ static int follow_rotation(const struct kiosk_config *cfg, const char *base,
         struct http_buf b;
         if (http_get(cfg, url, NULL, ANNOUNCEMENT_MAX, &b, NULL, err,
                      sizeof err) != HTTP_OK) {
-            kiosk_log("sync: refused manifest: signed by a key that key %s "
+            refuse("sync: refused manifest: signed by a key that key %s "
                       "did not announce (%s)",
                       tid, err);
             return -1;
@@ -118,7 +136,7 @@ static int follow_rotation(const struct kiosk_config *cfg, const char *base,
         }
         free(b.data);
         if (!ok) {
-            kiosk_log("sync: refused key announcement %s: not a valid "
+            refuse("sync: refused key announcement %s: not a valid "
                       "announcement signed by key %s",
                       name, tid);
             return -1;
@@ -128,7 +146,7 @@ static int follow_rotation(const struct kiosk_config *cfg, const char *base,
     }
     if (!memcmp(trusted->id, want, LABELS_KEY_ID_BYTES))
         return 0;
-    kiosk_log("sync: refused manifest: more than %d key rotations",
+    refuse("sync: refused manifest: more than %d key rotations",
               MAX_ROTATIONS);
     return -1;
 }
@@ -147,7 +165,13 @@ static int fetch_file(const struct kiosk_config *cfg, const char *base,
     char url[KIOSK_URL_MAX + 128], err[1024], sha[65];
     make_url(base, f->name, url, sizeof url);
     part_path(cfg->mirror, f->name, part, partsz);
-    if (http_download(cfg, url, part, f->size, err, sizeof err) != HTTP_OK) {
+    int h = http_download(cfg, url, part, f->size, err, sizeof err);
+    if (h == HTTP_TOO_BIG) {
+        refuse("sync: refused %s %s: %s", what, f->name, err);
+        unlink(part);
+        return -1;
+    }
+    if (h != HTTP_OK) {
         kiosk_log("sync: cannot fetch %s %s: %s", what, f->name, err);
         return -1;
     }
@@ -156,7 +180,7 @@ static int fetch_file(const struct kiosk_config *cfg, const char *base,
         return -1;
     }
     if (strcmp(sha, f->sha256)) {
-        kiosk_log("sync: refused %s %s: its SHA-256 %s differs from the "
+        refuse("sync: refused %s %s: its SHA-256 %s differs from the "
                   "manifest's",
                   what, f->name, sha);
         unlink(part);
@@ -232,9 +256,10 @@ int kiosk_sync(const struct kiosk_config *cfg, const char *feed_url,
         close(fd);
         return -1;
     }
+    round_refused = 0;
     int rc = sync_round(cfg, feed_url, rep);
     close(fd);
-    return rc;
+    return rc == 0 ? 0 : round_refused ? SYNC_REFUSED : SYNC_FAILED;
 }
 
 static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
@@ -284,6 +309,10 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
                   (long long)st.version);
         return 0;
     }
+    if (h == HTTP_TOO_BIG) {
+        refuse("sync: refused manifest: %s", err);
+        return -1;
+    }
     if (h != HTTP_OK) {
         kiosk_log("sync: cannot fetch the manifest: %s", err);
         return -1;
@@ -295,7 +324,7 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
     struct manifest m;
     if (manifest_envelope(mb.data, mb.len, &body_len, sig, kid, err,
                           sizeof err) != 0) {
-        kiosk_log("sync: refused manifest: %s", err);
+        refuse("sync: refused manifest: %s", err);
         goto done;
     }
     labels_pubkey trusted = cfg->authority;
@@ -309,27 +338,27 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
     labels_key_id_hex(trusted.id, thex);
     if (labels_verify_detached(LABELS_DOMAIN_FEED, &trusted, mb.data,
                                body_len, sig) != LABELS_OK) {
-        kiosk_log("sync: refused manifest: its signature does not verify "
+        refuse("sync: refused manifest: its signature does not verify "
                   "with feed key %s",
                   thex);
         goto done;
     }
     if (manifest_parse(mb.data, body_len, &m, err, sizeof err) != 0) {
-        kiosk_log("sync: refused manifest: %s", err);
+        refuse("sync: refused manifest: %s", err);
         goto done;
     }
     char msha[65];
     sha256_hex(mb.data, mb.len, msha);
     int64_t highest = st.version > have ? st.version : have;
     if (m.version < highest) {
-        kiosk_log("sync: refused manifest version %lld: older than version "
+        refuse("sync: refused manifest version %lld: older than version "
                   "%lld already held (rollback)",
                   (long long)m.version, (long long)highest);
         goto done;
     }
     if (m.version == st.version && st.manifest_sha256[0] &&
         strcmp(msha, st.manifest_sha256)) {
-        kiosk_log("sync: refused manifest version %lld: same version as "
+        refuse("sync: refused manifest version %lld: same version as "
                   "the one held, different content",
                   (long long)m.version);
         goto done;
@@ -338,7 +367,7 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
     if (now > m.expires) {
         char e[32];
         iso_time_format(m.expires, e);
-        kiosk_log("sync: refused manifest version %lld: expired at %s",
+        refuse("sync: refused manifest version %lld: expired at %s",
                   (long long)m.version, e);
         goto done;
     }
@@ -354,13 +383,16 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
         int done_ok = 0;
         if (d && fetch_file(cfg, base, d, "delta", part, sizeof part) == 0) {
             double t0 = now_ms();
-            if (apply_delta(cfg->mirror, part, d->usize, d->base, m.version,
-                            err, sizeof err) == 0) {
+            int a = apply_delta(cfg->mirror, part, d->usize, d->base,
+                                m.version, err, sizeof err);
+            if (a == 0) {
                 rep->apply_ms = now_ms() - t0;
                 rep->path = SYNC_DELTA;
                 done_ok = 1;
+            } else if (a == APPLY_REFUSED) {
+                refuse("sync: refused delta %s: %s", d->name, err);
             } else {
-                kiosk_log("sync: refused delta %s: %s", d->name, err);
+                kiosk_log("sync: cannot apply delta %s: %s", d->name, err);
             }
             unlink(part);
         }
@@ -371,11 +403,17 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
                            sizeof part) != 0)
                 goto done;
             double t0 = now_ms();
-            if (install_snapshot(cfg->mirror, part, m.snapshot.usize,
-                                 m.version, err, sizeof err) != 0) {
-                kiosk_log("sync: refused snapshot %s: %s", m.snapshot.name,
-                          err);
-                unlink(part);
+            int a = install_snapshot(cfg->mirror, part, m.snapshot.usize,
+                                     m.version, err, sizeof err);
+            if (a != 0) {
+                if (a == APPLY_REFUSED) {
+                    refuse("sync: refused snapshot %s: %s", m.snapshot.name,
+                           err);
+                    unlink(part);
+                } else {
+                    kiosk_log("sync: cannot install snapshot %s: %s",
+                              m.snapshot.name, err);
+                }
                 goto done;
             }
             rep->apply_ms = now_ms() - t0;

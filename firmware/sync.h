@@ -17,9 +17,14 @@ struct sync_report {
     double apply_ms;      /* time to apply the delta or install the snapshot */
 };
 
-/* One round: 0 when the mirror is the feed's current version, non-zero
- * otherwise (every refusal and failure is logged, one line each, and the
- * old mirror stays in use). feed_url NULL: the configured one. */
+enum { SYNC_REFUSED = 1, SYNC_FAILED = 2 };
+
+/* One round: 0 when the mirror is the feed's current version;
+ * SYNC_REFUSED if the feed offered something that failed a check
+ * (signature, rollback, expiry, hash, size, delta); SYNC_FAILED if it
+ * could not be reached or the kiosk could not write. Every refusal and
+ * failure is logged, one line each, and the old mirror stays in use.
+ * feed_url NULL: the configured one. */
 int kiosk_sync(const struct kiosk_config *cfg, const char *feed_url,
                struct sync_report *rep);
 

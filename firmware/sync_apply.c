@@ -162,15 +162,15 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
     if (usize > MAX_DELTA_BYTES) {
         snprintf(err, errsz, "delta of %llu bytes is too large",
                  (unsigned long long)usize);
-        return -1;
+        return APPLY_REFUSED;
     }
     uint8_t *comp = NULL, *cs = NULL;
     size_t clen = 0;
     if (read_all(file, &comp, &clen) != 0) {
         snprintf(err, errsz, "cannot read %s", file);
-        return -1;
+        return APPLY_FAILED;
     }
-    int rc = -1;
+    int rc = APPLY_FAILED;
     sqlite3 *db = NULL;
     cs = malloc((size_t)usize);
     if (!cs)
@@ -179,6 +179,7 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
     if (ZSTD_isError(n) || n != usize) {
         snprintf(err, errsz, "delta does not decompress to the %llu bytes "
                  "the manifest states", (unsigned long long)usize);
+        rc = APPLY_REFUSED;
         goto done;
     }
     if (sqlite3_open_v2(mirror, &db, SQLITE_OPEN_READWRITE, NULL) !=
@@ -199,10 +200,13 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         snprintf(err, errsz,
                  "delta applies to version %lld, the mirror is version %lld",
                  (long long)base, (long long)have);
+        rc = APPLY_REFUSED;
         goto rollback;
     }
-    if (check_tables(db, cs, (int)usize, err, errsz) != 0)
+    if (check_tables(db, cs, (int)usize, err, errsz) != 0) {
+        rc = APPLY_REFUSED;
         goto rollback;
+    }
     struct conflict c = {0};
     int a = sqlite3changeset_apply(db, (int)usize, cs, NULL, on_conflict, &c);
     if (c.hit) {
@@ -210,6 +214,7 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
                  "delta conflicts with the mirror (table %s, conflict %d): "
                  "its base is not our data",
                  c.table, c.type);
+        rc = APPLY_REFUSED;
         goto rollback;
     }
     if (a != SQLITE_OK) {
@@ -218,11 +223,20 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         int en = sqlite3_system_errno(db);
         snprintf(err, errsz, "cannot apply delta: %s%s%s", sqlite3_errstr(a),
                  en ? ": " : "", en ? strerror(en) : "");
+        /* A changeset SQLite cannot read is the feed's fault; a disk or
+         * lock error is ours. */
+        switch (a & 0xff) {
+        case SQLITE_IOERR: case SQLITE_FULL: case SQLITE_NOMEM:
+        case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_CANTOPEN:
+        case SQLITE_READONLY: break;
+        default: rc = APPLY_REFUSED;
+        }
         goto rollback;
     }
     if (read_version(db) != target) {
         snprintf(err, errsz, "delta did not bring the mirror to version %lld",
                  (long long)target);
+        rc = APPLY_REFUSED;
         goto rollback;
     }
     if (exec(db, "COMMIT") != SQLITE_OK) {
@@ -239,7 +253,7 @@ rollback:
 done:
     if (db && sqlite3_close(db) != SQLITE_OK && rc == 0) {
         snprintf(err, errsz, "cannot close mirror");
-        rc = -1;
+        rc = APPLY_FAILED;
     }
     free(comp);
     free(cs);
@@ -255,7 +269,7 @@ static int decompress_to(const char *src, const char *dst, uint64_t usize,
     size_t ibsz = ZSTD_DStreamInSize(), obsz = ZSTD_DStreamOutSize();
     uint8_t *ib = malloc(ibsz), *ob = malloc(obsz);
     uint64_t total = 0;
-    int rc = -1;
+    int rc = APPLY_FAILED;
     if (!in || fd < 0 || !z || !ib || !ob) {
         snprintf(err, errsz, "cannot write %s: %s", dst, strerror(errno));
         goto done;
@@ -270,6 +284,7 @@ static int decompress_to(const char *src, const char *dst, uint64_t usize,
             if (ZSTD_isError(last)) {
                 snprintf(err, errsz, "snapshot is not valid zstd: %s",
                          ZSTD_getErrorName(last));
+                rc = APPLY_REFUSED;
                 goto done;
             }
             total += zo.pos;
@@ -277,6 +292,7 @@ static int decompress_to(const char *src, const char *dst, uint64_t usize,
                 snprintf(err, errsz, "snapshot decompresses to more than "
                          "the %llu bytes the manifest states",
                          (unsigned long long)usize);
+                rc = APPLY_REFUSED;
                 goto done;
             }
             for (size_t off = 0; off < zo.pos;) {
@@ -292,9 +308,14 @@ static int decompress_to(const char *src, const char *dst, uint64_t usize,
             }
         }
     }
-    if (ferror(in) || last != 0 || total != usize) {
+    if (ferror(in)) {
+        snprintf(err, errsz, "cannot read %s", src);
+        goto done;
+    }
+    if (last != 0 || total != usize) {
         snprintf(err, errsz, "snapshot does not decompress to the %llu "
                  "bytes the manifest states", (unsigned long long)usize);
+        rc = APPLY_REFUSED;
         goto done;
     }
     if (fsync(fd) != 0) {
@@ -305,7 +326,7 @@ static int decompress_to(const char *src, const char *dst, uint64_t usize,
 done:
     if (fd >= 0 && close(fd) != 0 && rc == 0) {
         snprintf(err, errsz, "cannot write %s: %s", dst, strerror(errno));
-        rc = -1;
+        rc = APPLY_FAILED;
     }
     if (in)
         fclose(in);
@@ -320,7 +341,7 @@ static int check_snapshot(const char *path, int64_t target, char *err,
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    int rc = -1;
+    int rc = APPLY_REFUSED;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         goto bad;
     if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) !=
@@ -376,12 +397,14 @@ int install_snapshot(const char *mirror, const char *file, uint64_t usize,
     char tmp[4200];
     if (snprintf(tmp, sizeof tmp, "%s.new", mirror) >= (int)sizeof tmp) {
         snprintf(err, errsz, "mirror path too long");
-        return -1;
+        return APPLY_FAILED;
     }
-    if (decompress_to(file, tmp, usize, err, errsz) != 0 ||
-        check_snapshot(tmp, target, err, errsz) != 0) {
+    int rc = decompress_to(file, tmp, usize, err, errsz);
+    if (rc == 0)
+        rc = check_snapshot(tmp, target, err, errsz);
+    if (rc != 0) {
         unlink(tmp);
-        return -1;
+        return rc;
     }
     /* A rollback journal left next to the old mirror would be played
      * into the new file; mirror_version() has already rolled any back,
@@ -393,12 +416,12 @@ int install_snapshot(const char *mirror, const char *file, uint64_t usize,
         snprintf(err, errsz, "cannot replace %s: %s", mirror,
                  strerror(errno));
         unlink(tmp);
-        return -1;
+        return APPLY_FAILED;
     }
     if (sync_dir_of(mirror) != 0) {
         snprintf(err, errsz, "cannot sync the folder of %s: %s", mirror,
                  strerror(errno));
-        return -1;
+        return APPLY_FAILED;
     }
     return 0;
 }

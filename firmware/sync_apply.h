@@ -7,6 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* apply_delta() and install_snapshot() return 0, APPLY_REFUSED when the
+ * data fails a check (so the feed is at fault), or APPLY_FAILED when the
+ * kiosk could not read or write (disk full, I/O, locked). */
+enum { APPLY_REFUSED = -2, APPLY_FAILED = -1 };
+
 /* The mirror's feed_version (0 if the file is missing). Opens it
  * read-write first, so a hot journal left by a killed apply is rolled
  * back now. -1 with err set if it is unreadable. */

@@ -6,7 +6,7 @@ target_link_libraries(feed_mkmirror PRIVATE labels)
 # One ctest per attack or fault (tests/feed_test.py lists them).
 set(FEED_SCENARIOS nginx other_key rollback same_version expired flipped
     wrong_base oversize resume trickle http_errors server_down kill9
-    disk_full unknown_table rotation https config)
+    disk_full unknown_table rotation https publish_errors config)
 foreach(s ${FEED_SCENARIOS})
   add_test(NAME feed_${s}
     COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/feed_test.py ${s})

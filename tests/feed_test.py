@@ -107,11 +107,13 @@ class World:
             f.write("[screen]\nlater = features\n")
 
     def sync(self, *extra, ok=True, **kw):
+        """ok: True (exit 0), "refused" (exit 1: the feed offered something
+        that failed a check) or "failed" (exit 3: unreachable, local
+        error)."""
         p = run(KIOSK, "sync", "--config", self.conf, *extra, ok=False, **kw)
-        if ok is not None:
-            check((p.returncode == 0) == ok,
-                  "sync exit %d, expected %s:\n%s" %
-                  (p.returncode, "success" if ok else "failure", p.stderr))
+        want = {True: 0, "refused": 1, "failed": 3}[ok]
+        check(p.returncode == want, "sync exit %d, expected %d:\n%s" %
+              (p.returncode, want, p.stderr))
         return p
 
     def mirror_facts(self):
@@ -234,7 +236,7 @@ def s_other_key(w):
     w.sync()
     intruder = w.keygen("intruder")
     w.publish(w.mkmirror(change=100), None, intruder)
-    p = w.sync(ok=False)
+    p = w.sync(ok="refused")
     log_has(p, "refused manifest", "did not announce")
     check(w.version() == 1, "mirror changed")
     # The intruder's manifest claiming the authority's key ID.
@@ -246,7 +248,7 @@ def s_other_key(w):
     check(from_id in text, "intruder key id not in manifest")
     with open(mpath, "w") as f:
         f.write(text.replace(from_id, auth_id))
-    p = w.sync(ok=False)
+    p = w.sync(ok="refused")
     log_has(p, "refused manifest", "signature does not verify")
     check(w.version() == 1, "mirror changed")
 
@@ -263,7 +265,7 @@ def s_rollback(w):
     check(w.version() == 2, "not at v2")
     shutil.rmtree(w.feed)
     shutil.copytree(old, w.feed)
-    p = w.sync(ok=False)
+    p = w.sync(ok="refused")
     log_has(p, "refused manifest version 1", "rollback")
     check(w.mirror_facts()[0] == 2, "mirror rolled back")
 
@@ -279,7 +281,8 @@ def s_same_version(w):
     other = os.path.join(w.tmp, "www", "other")
     w.publish(w.mkmirror(seed=3), other)
     w.publish(w.mkmirror(change=200, seed=3), other)
-    p = w.sync("--feed", url.replace("/feed/", "/other/"), ok=False)
+    p = w.sync("--feed", url.replace("/feed/", "/other/"),
+               ok="refused")
     log_has(p, "refused manifest version 2", "different content")
     check(w.version() == 2, "mirror changed")
 
@@ -292,7 +295,7 @@ def s_expired(w):
     now = int(time.time())
     w.publish(w.mkmirror(), None, None, "--now", now - 3 * 86400,
               "--expires-days", "1")
-    p = w.sync(ok=False)
+    p = w.sync(ok="refused")
     log_has(p, "refused manifest version 1", "expired at")
     check(w.version() == 0, "took an expired feed")
     w.publish(w.mkmirror(), None, None, "--now", now - 86400 + 3,
@@ -314,7 +317,7 @@ def s_flipped(w):
     w.write_conf(url)
     w.publish(w.mkmirror())
     s.rule(r"^feed/snapshot-", flip=1000)
-    p = w.sync(ok=False)
+    p = w.sync(ok="refused")
     log_has(p, "refused snapshot", "SHA-256")
     check(w.version() == 0, "took a bad snapshot")
     s.clear()
@@ -328,7 +331,7 @@ def s_flipped(w):
     s.clear()
     s.rule(r"^feed/delta-", flip=3)
     s.rule(r"^feed/snapshot-", flip=3)
-    p = w.sync(ok=False)
+    p = w.sync(ok="refused")
     log_has(p, "refused delta", "refused snapshot")
     check(w.mirror_facts()[0] == 2, "mirror changed")
 
@@ -359,18 +362,18 @@ def s_oversize(w):
     w.write_conf(url)
     w.publish(w.mkmirror())
     s.rule(r"^feed/snapshot-", extra=5000)
-    p = w.sync(ok=False)
+    p = w.sync(ok="refused")
     log_has(p, "larger than")
     s.clear()
     s.rule(r"^feed/snapshot-", endless=True)
     t = time.time()
-    p = w.sync(ok=False)
+    p = w.sync(ok="refused")
     log_has(p, "larger than")
     check(time.time() - t < 10, "endless body not cut off")
     s.clear()
     s.rule(r"^feed/manifest$", endless=True)
-    p = w.sync(ok=False)
-    log_has(p, "cannot fetch the manifest", "larger than")
+    p = w.sync(ok="refused")
+    log_has(p, "refused manifest", "larger than")
     check(w.version() == 0, "mirror appeared")
     s.clear()
     w.sync()
@@ -383,7 +386,7 @@ def s_resume(w):
     w.write_conf(url)
     w.publish(w.mkmirror(products=3000))
     s.rule(r"^feed/snapshot-", truncate=5000, times=1)
-    p = w.sync(ok=False)
+    p = w.sync(ok="failed")
     log_has(p, "cannot fetch snapshot")
     check(w.version() == 0, "took a truncated snapshot")
     p = w.sync()
@@ -408,14 +411,14 @@ def s_trickle(w):
     w.publish(w.mkmirror())
     s.rule(r"^feed/manifest$", trickle=1.0)
     t = time.time()
-    p = w.sync(ok=False)
+    p = w.sync(ok="failed")
     check(time.time() - t < 8, "trickle not cut off")
     log_has(p, "cannot fetch the manifest")
     check("too slow" in p.stderr or "timeout" in p.stderr.lower(),
           p.stderr)
     s.clear()
     s.rule(r"^feed/snapshot-", trickle=1.0)
-    p = w.sync(ok=False)
+    p = w.sync(ok="failed")
     log_has(p, "cannot fetch snapshot")
     check(w.version() == 0, "mirror appeared")
 
@@ -426,12 +429,12 @@ def s_http_errors(w):
     w.write_conf(url, retries=2, backoff_ms=50)
     w.publish(w.mkmirror())
     s.rule(r"^feed/manifest$", status=404)
-    p = w.sync(ok=False)
+    p = w.sync(ok="failed")
     log_has(p, "HTTP 404")
     check(len(s.requests) == 1, "404 retried")
     s.clear()
     s.rule(r"^feed/manifest$", status=500)
-    p = w.sync(ok=False)
+    p = w.sync(ok="failed")
     log_has(p, "HTTP 500", "retry 2 of 2")
     check(len(s.requests) == 3, "500 not retried twice")
     s.clear()
@@ -444,7 +447,7 @@ def s_http_errors(w):
     s.clear()
     s.rule(r"^feed/manifest$", status=302,
            location="http://localhost:%d/feed/manifest" % s.port)
-    p = w.sync(ok=False)
+    p = w.sync(ok="failed")
     log_has(p, "refused redirect to another host")
 
 
@@ -460,7 +463,7 @@ def s_server_down(w):
     w.write_conf(url, retries=2, backoff_ms=100)
     w.publish(w.mkmirror(change=100))
     t = time.time()
-    p = w.sync(ok=False)
+    p = w.sync(ok="failed")
     log_has(p, "cannot fetch the manifest", "retry 1 of 2")
     check(time.time() - t >= 0.15, "no backoff")
     check(w.mirror_facts()[0] == 1, "mirror changed")
@@ -540,16 +543,16 @@ def s_disk_full(w):
 
     # A delta changing many pages needs a journal larger than the limit.
     w.publish(w.mkmirror(products=5000, change=900))
-    p = w.sync(ok=False, preexec_fn=limit(16384))
-    log_has(p, "refused delta", "cannot apply delta", "File too large")
+    p = w.sync(ok="failed", preexec_fn=limit(16384))
+    log_has(p, "cannot apply delta", "File too large")
     check(w.mirror_facts()[0] == 1, "mirror changed")
     # A snapshot that cannot be written out.
     os.unlink(w.mirror)
     w.publish(w.mkmirror(products=5000, change=950), None, None,
               "--keep-deltas", "0")
     shutil.copy(os.path.join(w.tmp, "m1.db"), w.mirror)  # any old mirror
-    p = w.sync(ok=False, preexec_fn=limit(size // 2))
-    log_has(p, "refused snapshot")
+    p = w.sync(ok="failed", preexec_fn=limit(size // 2))
+    log_has(p, "cannot install snapshot", "File too large")
     check(w.mirror_facts()[0] == 0, "old mirror damaged")
     w.sync()
     check(w.version() == 3, "not at v3")
@@ -578,7 +581,8 @@ def s_unknown_table(w):
     for f in os.listdir(other):
         if f.startswith("snapshot-"):
             os.unlink(os.path.join(other, f))  # leave only the delta
-    p = w.sync("--feed", url.replace("/feed/", "/other/"), ok=False)
+    p = w.sync("--feed", url.replace("/feed/", "/other/"),
+               ok="refused")
     log_has(p, "refused delta", "table 'extra'", "does not have")
     check(w.mirror_facts()[0] == 1, "mirror changed")
 
@@ -605,7 +609,7 @@ def s_rotation(w):
     check(w.version() == 3, "fresh kiosk not at v3")
     # The old key signing on its own is refused now.
     w.publish(w.mkmirror(change=30))
-    p = w.sync(ok=False)
+    p = w.sync(ok="refused")
     log_has(p, "refused manifest")
     check(w.version() == 3, "old key accepted after rotation")
 
@@ -626,15 +630,46 @@ def s_https(w):
     url = w.nginx(tls=(crt, key))
     w.publish(w.mkmirror())
     w.write_conf(url)
-    p = w.sync(ok=False)
+    p = w.sync(ok="failed")
     log_has(p, "cannot fetch the manifest", "certificate")
     w.write_conf(url, ca_file=crt, pin="sha256//" + "A" * 43 + "=")
-    p = w.sync(ok=False)
+    p = w.sync(ok="failed")
     log_has(p, "cannot fetch the manifest", "pinned public key")
     check(w.version() == 0, "mirror appeared")
     w.write_conf(url, ca_file=crt, pin="sha256//" + der)
     w.sync()
     check(w.version() == 1, "not at v1 over HTTPS")
+
+
+def s_publish_errors(w):
+    """The publisher refuses bad input with one line and leaves the feed
+    as it was."""
+    w.publish(w.mkmirror())
+    with open(os.path.join(w.feed, "manifest"), "rb") as f:
+        before = f.read()
+    p = run(HOST, "publish", "--mirror", os.path.join(w.tmp, "nope.db"),
+            "--key", w.key[0], "--feed", w.feed, ok=False)
+    check(p.returncode == 3 and "cannot open mirror" in p.stderr, p.stderr)
+    bad = w.mkmirror()
+    db = sqlite3.connect(bad)
+    db.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
+    db.commit()
+    db.close()
+    p = run(HOST, "publish", "--mirror", bad, "--key", w.key[0], "--feed",
+            w.feed, ok=False)
+    check(p.returncode == 3 and "not a mirror of schema version 1" in
+          p.stderr, p.stderr)
+    p = run(HOST, "publish", "--mirror", bad, "--key", w.key[1], "--feed",
+            w.feed, ok=False)
+    check(p.returncode == 3 and "cannot read secret key" in p.stderr,
+          p.stderr)
+    p = run(HOST, "publish", "--mirror", bad, "--key", w.key[0], "--feed",
+            w.feed, "--expires-days", "0", ok=False)
+    check(p.returncode == 2 and "--expires-days" in p.stderr, p.stderr)
+    with open(os.path.join(w.feed, "manifest"), "rb") as f:
+        check(f.read() == before, "manifest changed by a failed publish")
+    p = w.publish(w.mkmirror())
+    check("published version 2" in p.stdout, p.stdout)
 
 
 def s_config(w):
