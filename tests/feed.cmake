@@ -13,3 +13,27 @@ foreach(s ${FEED_SCENARIOS})
   set_tests_properties(feed_${s} PROPERTIES TIMEOUT 180
     ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
 endforeach()
+
+# The kiosk's manifest and state parsers, unit-tested.
+ocop_test(test_feed_manifest ${PROJECT_SOURCE_DIR}/firmware/manifest.c
+  ${PROJECT_SOURCE_DIR}/firmware/sync_state.c)
+target_include_directories(test_feed_manifest PRIVATE
+  ${PROJECT_SOURCE_DIR}/firmware)
+
+if(OCOP_FUZZ)
+  add_executable(fuzz_feed_manifest fuzz_feed_manifest.c
+    ${PROJECT_SOURCE_DIR}/firmware/manifest.c
+    ${PROJECT_SOURCE_DIR}/firmware/sync_state.c)
+  target_include_directories(fuzz_feed_manifest PRIVATE
+    ${PROJECT_SOURCE_DIR}/firmware)
+  target_compile_options(fuzz_feed_manifest PRIVATE -fsanitize=fuzzer)
+  target_link_options(fuzz_feed_manifest PRIVATE -fsanitize=fuzzer)
+  target_link_libraries(fuzz_feed_manifest PRIVATE labels)
+  # A short bounded run in ctest, seeded with a real manifest's shape.
+  # libFuzzer adds what it finds to the first folder: a build folder,
+  # never the source tree.
+  file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/feed_corpus)
+  add_test(NAME fuzz_feed_manifest COMMAND fuzz_feed_manifest -runs=30000
+    -max_len=2048 -seed=1 ${CMAKE_CURRENT_BINARY_DIR}/feed_corpus
+    ${CMAKE_CURRENT_SOURCE_DIR}/feed_corpus)
+endif()
