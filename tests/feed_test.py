@@ -191,6 +191,26 @@ def manifest_files(w, kind):
                 yield line.split("=", 1)[1].split()
 
 
+def check_same_as_published(w, version):
+    """The kiosk's mirror holds exactly the rows the publisher published
+    as that version."""
+    db = sqlite3.connect(w.mirror)
+    db.execute("ATTACH ? AS pub",
+               (os.path.join(w.feed, "versions", "%d.db" % version),))
+    for (t,) in db.execute("SELECT name FROM main.sqlite_schema WHERE "
+                           "type='table'").fetchall():
+        diff = sum(db.execute("SELECT count(*) FROM (SELECT * FROM %s.%s "
+                              "EXCEPT SELECT * FROM %s.%s)" %
+                              (a, t, b, t)).fetchone()[0]
+                   for a, b in (("main", "pub"), ("pub", "main")))
+        n = db.execute("SELECT count(*) FROM main.%s" % t).fetchone()[0]
+        m = db.execute("SELECT count(*) FROM pub.%s" % t).fetchone()[0]
+        check(diff == 0 and n == m, "table %s differs from published v%d" %
+              (t, version))
+    db.close()
+    check(w.version() == version, "not at v%d" % version)
+
+
 def log_has(p, *words):
     for w in words:
         check(w in p.stderr, "log lacks %r:\n%s" % (w, p.stderr))
@@ -215,6 +235,13 @@ def s_nginx(w):
     check("path=delta" in p.stdout, p.stdout)
     v, revoked = w.mirror_facts()
     check(v == 2 and revoked > 0, "after v2: %s" % ((v, revoked),))
+    check_same_as_published(w, 2)
+    # Deltas that delete and insert rows, not only update them.
+    for v, n in ((3, 250), (4, 320)):
+        w.publish(w.mkmirror(products=n, change=50))
+        p = w.sync()
+        check("path=delta" in p.stdout, p.stdout)
+        check_same_as_published(w, v)
     # Skipping a version: the delta from 1 is gone with --keep-deltas 0,
     # so a kiosk two versions behind takes the snapshot.
     w.publish(w.mkmirror(change=100, seed=5), None, None, "--keep-deltas",
@@ -222,9 +249,9 @@ def s_nginx(w):
     check(not list(manifest_files(w, "delta")), "deltas kept")
     p = w.sync()
     check("path=snapshot" in p.stdout, p.stdout)
-    check(w.version() == 3, "not at v3")
+    check_same_as_published(w, 5)
     p = run(KIOSK, "status", "--config", w.conf)
-    check("stale=no" in p.stdout and "mirror_version=3" in p.stdout,
+    check("stale=no" in p.stdout and "mirror_version=5" in p.stdout,
           p.stdout)
 
 
