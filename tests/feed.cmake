@@ -2,6 +2,11 @@
 # against nginx and a misbehaving server (tests/feed_test.py).
 add_executable(feed_mkmirror feed_mkmirror.c)
 target_link_libraries(feed_mkmirror PRIVATE labels)
+# LD_PRELOAD fault injector for feed_kill9 (not sanitized itself: it is
+# preloaded ahead of the sanitizer runtime).
+add_library(feed_crash_shim SHARED feed_crash_shim.c)
+target_compile_options(feed_crash_shim PRIVATE -fno-sanitize=all)
+target_link_libraries(feed_crash_shim PRIVATE ${CMAKE_DL_LIBS})
 
 # One ctest per attack or fault (tests/feed_test.py lists them).
 set(FEED_SCENARIOS nginx other_key rollback same_version expired flipped

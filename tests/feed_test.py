@@ -496,62 +496,83 @@ def s_server_down(w):
     check(w.mirror_facts()[0] == 1, "mirror changed")
 
 
-def kill_rounds(w, rounds, span):
-    """Run the sync and SIGKILL it at spread-out moments within span
-    seconds; after each kill the kiosk (status) opens the mirror, which is
-    the old version or the new one and passes PRAGMA integrity_check."""
-    rng = random.Random(4)
-    seen = []
-    for i in range(rounds):
-        before = w.version()
-        p = subprocess.Popen([KIOSK, "sync", "--config", w.conf],
-                             stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-        time.sleep(span * (i + rng.random()) / rounds)
-        p.send_signal(signal.SIGKILL)
-        p.wait()
+SHIM = os.path.join(BUILD, "tests", "libfeed_crash_shim.so")
+
+
+def shim_env(**extra):
+    env = dict(os.environ, LD_PRELOAD=SHIM, **extra)
+    # The shim is preloaded ahead of the sanitizer runtime.
+    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
+                           ":verify_asan_link_order=0").lstrip(":")
+    return env
+
+
+def kill_at_every_step(w, points):
+    """Stop a sync with SIGKILL at `points` moments spread over all the
+    file-changing calls it makes (write, pwrite, fsync, ftruncate, rename,
+    unlink: tests/feed_crash_shim.c), each time from the same old mirror.
+    After each kill the kiosk (status) opens the mirror, which is the old
+    version or the new one, passes PRAGMA integrity_check and answers
+    queries. Returns (kills, of which inside a transaction, of which left
+    the new version)."""
+    keep = os.path.join(w.tmp, "keep")
+    os.makedirs(keep, exist_ok=True)
+    shutil.copy(w.mirror, os.path.join(keep, "mirror"))
+    shutil.copy(w.state, os.path.join(keep, "state"))
+    old = w.version()
+
+    def restore():
+        for f in os.listdir(w.kdir):
+            if f.startswith("mirror.db"):
+                os.unlink(os.path.join(w.kdir, f))
+        shutil.copy(os.path.join(keep, "mirror"), w.mirror)
+        shutil.copy(os.path.join(keep, "state"), w.state)
+
+    count = os.path.join(w.tmp, "count")
+    w.sync(env=shim_env(OCOP_CRASH_COUNT=count))
+    with open(count) as f:
+        total = int(f.read())
+    check(total >= 5, "only %d calls to stop at" % total)
+    points = min(points, total)
+    hot = new = 0
+    for i in range(points):
+        at = 1 + (total - 1) * i // (points - 1) if i < points - 1 else total
+        restore()
+        p = run(KIOSK, "sync", "--config", w.conf, ok=False,
+                env=shim_env(OCOP_CRASH_AT=str(at)))
+        check(p.returncode == -signal.SIGKILL,
+              "not killed at call %d of %d: %d" % (at, total, p.returncode))
+        hot += os.path.exists(w.mirror + "-journal")
         st = run(KIOSK, "status", "--config", w.conf, ok=False)
-        check("mirror_version=" in st.stdout, "status failed: %s" % st.stderr)
         facts = w.mirror_facts()
-        after = facts[0] if facts else 0
-        check(after in (before, before + 1),
-              "mirror at %d after kill from %d" % (after, before))
-        check("mirror_version=%d" % after in st.stdout, st.stdout)
-        seen.append(after - before)
-    return seen
+        check(facts and facts[0] in (old, old + 1),
+              "mirror at %s after a kill at call %d" % (facts, at))
+        check("mirror_version=%d" % facts[0] in st.stdout, st.stdout)
+        new += facts[0] == old + 1
+    restore()
+    return points, hot, new
 
 
 def s_kill9(w):
-    """kill -9 at many points during a sync: the mirror is always old or
-    new, intact, and answers queries."""
+    """kill -9 at every step of a sync: during download, delta apply and
+    commit, snapshot decompression, check and rename, state write."""
     url = w.nginx()
     w.write_conf(url)
-    w.publish(w.mkmirror(products=6000))
+    w.publish(w.mkmirror(products=4000))
     w.sync()
-    # A delta changing 90% of products, so applying it takes a while.
-    w.publish(w.mkmirror(products=6000, change=900, seed=2))
-    t = time.time()
-    w.sync()
-    span = time.time() - t
-    seen = []
-    for v in (3, 4):
-        w.publish(w.mkmirror(products=6000, change=900, seed=v))
-        seen += kill_rounds(w, 6, span)
-        w.sync()
-        check(w.version() == v, "not at v%d" % v)
-    # Snapshot installs, killed throughout.
-    w.publish(w.mkmirror(products=6000, change=300), None, None,
-              "--keep-deltas", "0")
-    t = time.time()
-    w.sync()
-    span = time.time() - t
-    w.publish(w.mkmirror(products=6000, change=400), None, None,
-              "--keep-deltas", "0")
-    seen += kill_rounds(w, 6, span)
+    w.publish(w.mkmirror(products=4000, change=500, seed=2))
+    d = kill_at_every_step(w, 24)
     p = w.sync()
-    check(w.version() == 6, "not at v6: %s" % p.stderr)
-    print("kills leaving the old mirror: %d, the new: %d" %
-          (seen.count(0), seen.count(1)))
+    check("path=delta" in p.stdout and w.version() == 2, p.stdout)
+    w.publish(w.mkmirror(products=4000, change=300), None, None,
+              "--keep-deltas", "0")
+    s = kill_at_every_step(w, 24)
+    p = w.sync()
+    check("path=snapshot" in p.stdout and w.version() == 3, p.stdout)
+    check(d[1] > 0, "no kill landed inside the delta's transaction")
+    print("delta: %d kills, %d inside the transaction, %d left the new "
+          "version; snapshot: %d kills, %d left the new version" %
+          (d[0], d[1], d[2], s[0], s[2]))
 
 
 def s_disk_full(w):
