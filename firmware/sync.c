@@ -242,6 +242,15 @@ int kiosk_sync(const struct kiosk_config *cfg, const char *feed_url,
                struct sync_report *rep)
 {
     memset(rep, 0, sizeof *rep);
+    /* A fresh kiosk: its data folders may not exist yet (one level). */
+    const char *paths[] = {cfg->state, cfg->mirror};
+    for (int i = 0; i < 2; i++) {
+        char *copy = strdup(paths[i]);
+        if (copy && mkdir(dirname(copy), 0755) != 0 && errno != EEXIST)
+            kiosk_log("sync: cannot create the folder of %s: %s", paths[i],
+                      strerror(errno));
+        free(copy);
+    }
     /* One round at a time: the service's timer and a manual sync would
      * otherwise both write <mirror>.new and the state file. */
     char lock[KIOSK_PATH_MAX + 8];
@@ -274,15 +283,6 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
         kiosk_log("sync: cannot read state %s: %s", cfg->state,
                   strerror(errno));
         return -1;
-    }
-    {
-        char *copy = strdup(cfg->mirror);
-        if (copy) {
-            if (mkdir(dirname(copy), 0755) != 0 && errno != EEXIST)
-                kiosk_log("sync: cannot create the folder of %s: %s",
-                          cfg->mirror, strerror(errno));
-            free(copy);
-        }
     }
     int64_t have = mirror_version(cfg->mirror, err, sizeof err);
     if (have < 0) {

@@ -43,20 +43,27 @@ int cmd_publish(int argc, char **argv)
         {"keep-deltas", required_argument, NULL, 'd'},
         {"announce-from", required_argument, NULL, 'a'},
         {"now", required_argument, NULL, 'n'},
+        {"kiosk-conf", required_argument, NULL, 'C'},
+        {"url", required_argument, NULL, 'u'},
+        {"kiosk-data", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *mirror = NULL, *keypath = NULL, *feed = NULL, *old = NULL;
+    const char *conf = NULL, *url = NULL, *kdata = "/var/lib/ocop-kiosk";
     int expires = FEED_DEFAULT_EXPIRES_DAYS, keep = FEED_DEFAULT_KEEP_DELTAS;
     long long now = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:k:f:e:d:a:n:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:k:f:e:d:a:n:C:u:D:h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': mirror = optarg; break;
         case 'k': keypath = optarg; break;
         case 'f': feed = optarg; break;
         case 'a': old = optarg; break;
+        case 'C': conf = optarg; break;
+        case 'u': url = optarg; break;
+        case 'D': kdata = optarg; break;
         case 'n': {
             /* Seconds since the epoch: for staging a feed, and tests. */
             char *end;
@@ -88,7 +95,9 @@ int cmd_publish(int argc, char **argv)
                  "--feed DIR\n"
                  "         [--expires-days N] [--keep-deltas N] "
                  "[--announce-from OLD.sec]\n"
-                 "         [--now UNIX_SECONDS]");
+                 "         [--now UNIX_SECONDS]\n"
+                 "         [--kiosk-conf FILE --url FEED_URL "
+                 "[--kiosk-data DIR]]");
             return EXIT_OK;
         default: return EXIT_USAGE;
         }
@@ -97,9 +106,18 @@ int cmd_publish(int argc, char **argv)
         cli_error("publish needs --mirror FILE, --key FILE and --feed DIR");
         return EXIT_USAGE;
     }
+    if (!conf != !url || (url && strncmp(url, "http://", 7) &&
+                          strncmp(url, "https://", 8))) {
+        cli_error("--kiosk-conf FILE goes with --url http(s)://... (where "
+                  "kiosks will find this feed)");
+        return EXIT_USAGE;
+    }
     labels_seckey sec, oldsec;
     if (read_key(keypath, &sec) != LABELS_OK)
         return EXIT_FAILURE_;
+    /* The public half of the signing key, for kiosk configurations. */
+    labels_pubkey pub;
+    labels_seckey_public(&sec, &pub);
     if (old && read_key(old, &oldsec) != LABELS_OK) {
         labels_seckey_wipe(&sec);
         return EXIT_FAILURE_;
@@ -125,5 +143,13 @@ int cmd_publish(int argc, char **argv)
     }
     printf("published version %lld: snapshot %zu bytes, %zu deltas\n",
            (long long)res.version, res.snapshot_bytes, res.ndeltas);
+    if (conf) {
+        rc = feed_kiosk_conf_write(conf, url, &pub, kdata);
+        if (rc != LABELS_OK) {
+            cli_error("cannot write %s: %s", conf, labels_strerror(rc));
+            return EXIT_FAILURE_;
+        }
+        printf("kiosk configuration written to %s\n", conf);
+    }
     return EXIT_OK;
 }

@@ -757,6 +757,23 @@ def s_publish_errors(w):
     check("published version 2" in p.stdout, p.stdout)
 
 
+def s_kiosk_conf(w):
+    """publish --kiosk-conf writes a configuration a kiosk syncs with as
+    it is."""
+    url = w.nginx()
+    kdata = os.path.join(w.tmp, "kiosk2")
+    conf = os.path.join(w.tmp, "kiosk2.conf")
+    p = w.publish(w.mkmirror(), None, None, "--kiosk-conf", conf, "--url",
+                  url, "--kiosk-data", kdata)
+    check("kiosk configuration written" in p.stdout, p.stdout)
+    p = run(KIOSK, "sync", "--config", conf)
+    check("version=1 path=snapshot" in p.stdout, p.stdout)
+    check(os.path.exists(os.path.join(kdata, "mirror.db")), "no mirror")
+    p = run(HOST, "publish", "--mirror", w.mkmirror(), "--key", w.key[0],
+            "--feed", w.feed, "--kiosk-conf", conf, ok=False)
+    check(p.returncode == 2 and "--url" in p.stderr, p.stderr)
+
+
 def s_config(w):
     """Bad configuration: one line naming file, line and key."""
     w.write_conf("http://127.0.0.1:9/feed/")
