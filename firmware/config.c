@@ -42,13 +42,11 @@ static const struct {
     long lo, hi;
 } numbers[] = {
     {"interval", offsetof(struct kiosk_config, interval), 10, 7 * 86400},
-    {"connect_timeout", offsetof(struct kiosk_config, connect_timeout), 1,
-     600},
+    {"connect_timeout", offsetof(struct kiosk_config, connect_timeout), 1, 600},
     {"timeout", offsetof(struct kiosk_config, timeout), 1, 86400},
     {"low_speed_limit", offsetof(struct kiosk_config, low_speed_limit), 0,
      100000000},
-    {"low_speed_time", offsetof(struct kiosk_config, low_speed_time), 1,
-     3600},
+    {"low_speed_time", offsetof(struct kiosk_config, low_speed_time), 1, 3600},
     {"retries", offsetof(struct kiosk_config, retries), 0, 20},
     {"backoff_ms", offsetof(struct kiosk_config, backoff_ms), 0, 600000},
     {"max_backoff", offsetof(struct kiosk_config, max_backoff), 0, 3600},
@@ -99,8 +97,8 @@ static int feed_key(struct parse_ctx *c, const char *name, const char *value)
         long *dst = (long *)((char *)cfg + numbers[i].off);
         if (set_long(value, numbers[i].lo, numbers[i].hi, dst)) {
             snprintf(c->msg, sizeof c->msg,
-                     "[feed] %s must be a whole number from %ld to %ld",
-                     name, numbers[i].lo, numbers[i].hi);
+                     "[feed] %s must be a whole number from %ld to %ld", name,
+                     numbers[i].lo, numbers[i].hi);
             return 0;
         }
         return 1;
@@ -122,8 +120,7 @@ static int handler(void *user, const char *section, const char *name,
         else if (!strcmp(name, "state"))
             dst = c->cfg->state;
         if (!dst) {
-            snprintf(c->msg, sizeof c->msg, "unknown key '%s' in [data]",
-                     name);
+            snprintf(c->msg, sizeof c->msg, "unknown key '%s' in [data]", name);
             return 0;
         }
         if (set_str(value, dst, KIOSK_PATH_MAX)) {

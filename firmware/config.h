@@ -14,16 +14,16 @@ struct kiosk_config {
     char feed_url[KIOSK_URL_MAX]; /* folder URL holding the manifest */
     labels_pubkey authority;      /* trusted feed key (or rotation root) */
     int have_authority;
-    char pin[256];          /* CURLOPT_PINNEDPUBLICKEY, "" for none */
+    char pin[256];                /* CURLOPT_PINNEDPUBLICKEY, "" for none */
     char ca_file[KIOSK_PATH_MAX]; /* CA bundle, "" for the system CAs */
-    long interval;          /* seconds between sync rounds */
-    long connect_timeout;   /* seconds */
-    long timeout;           /* seconds, whole transfer */
-    long low_speed_limit;   /* bytes per second ... */
-    long low_speed_time;    /* ... sustained this many seconds aborts */
-    long retries;           /* extra attempts after a failed request */
-    long backoff_ms;        /* first retry delay; doubles each time */
-    long max_backoff;       /* seconds, cap on any wait (Retry-After too) */
+    long interval;                /* seconds between sync rounds */
+    long connect_timeout;         /* seconds */
+    long timeout;                 /* seconds, whole transfer */
+    long low_speed_limit;         /* bytes per second ... */
+    long low_speed_time;          /* ... sustained this many seconds aborts */
+    long retries;                 /* extra attempts after a failed request */
+    long backoff_ms;              /* first retry delay; doubles each time */
+    long max_backoff; /* seconds, cap on any wait (Retry-After too) */
     /* [data] */
     char mirror[KIOSK_PATH_MAX];
     char state[KIOSK_PATH_MAX];

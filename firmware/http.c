@@ -20,10 +20,7 @@
 
 static uint64_t wire_bytes;
 
-uint64_t http_wire_bytes(void)
-{
-    return wire_bytes;
-}
+uint64_t http_wire_bytes(void) { return wire_bytes; }
 
 struct xfer {
     CURL *curl;
@@ -90,8 +87,8 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
         while (i < len && (p[i] == ' ' || p[i] == '\t'))
             i++;
         size_t j = len;
-        while (j > i && (p[j - 1] == '\r' || p[j - 1] == '\n' ||
-                         p[j - 1] == ' '))
+        while (j > i &&
+               (p[j - 1] == '\r' || p[j - 1] == '\n' || p[j - 1] == ' '))
             j--;
         if (j - i < sizeof x->etag) {
             memcpy(x->etag, p + i, j - i);
@@ -161,8 +158,10 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
              curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file) != CURLE_OK) ||
             (cfg->pin[0] && curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY,
                                              cfg->pin) != CURLE_OK)) {
-            snprintf(err, errsz, "%s: libcurl refused the URL, protocol, CA "
-                     "or pin settings", cur);
+            snprintf(err, errsz,
+                     "%s: libcurl refused the URL, protocol, CA "
+                     "or pin settings",
+                     cur);
             curl_slist_free_all(hdrs);
             curl_easy_cleanup(c);
             return FAIL;
@@ -189,8 +188,7 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
                 curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE,
                                  (curl_off_t)x->have);
         } else {
-            curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-                             (curl_off_t)x->max);
+            curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max);
         }
         CURLcode cc = curl_easy_perform(c);
         long code = 0;
@@ -215,8 +213,7 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
 
         if (x->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
             snprintf(err, errsz,
-                     "%s: response larger than the %llu bytes expected",
-                     cur,
+                     "%s: response larger than the %llu bytes expected", cur,
                      (unsigned long long)(x->f ? x->size : x->max));
             return TOO_BIG;
         }
@@ -270,13 +267,13 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
     return FAIL;
 }
 
-static int run(const struct kiosk_config *cfg, const char *url,
-               struct xfer *x, const char *etag_in, char *err, size_t errsz)
+static int run(const struct kiosk_config *cfg, const char *url, struct xfer *x,
+               const char *etag_in, char *err, size_t errsz)
 {
     for (long i = 0;; i++) {
         long retry_after = 0;
-        enum outcome o = attempt(cfg, url, x, etag_in, &retry_after, err,
-                                 errsz);
+        enum outcome o =
+            attempt(cfg, url, x, etag_in, &retry_after, err, errsz);
         if (o == DONE)
             return HTTP_OK;
         if (o == NOT_MODIFIED)
@@ -291,8 +288,8 @@ static int run(const struct kiosk_config *cfg, const char *url,
         long cap = cfg->max_backoff * 1000;
         if (base > cap)
             base = cap;
-        long wait = base / 2 + (long)randombytes_uniform(
-                                   (uint32_t)(base / 2 + 1));
+        long wait =
+            base / 2 + (long)randombytes_uniform((uint32_t)(base / 2 + 1));
         if (retry_after * 1000 > wait)
             wait = retry_after * 1000 > cap ? cap : retry_after * 1000;
         kiosk_log("sync: %s; retry %ld of %ld in %ld ms", err, i + 1,
@@ -320,13 +317,11 @@ int http_get(const struct kiosk_config *cfg, const char *url,
 }
 
 int http_download(const struct kiosk_config *cfg, const char *url,
-                  const char *part_path, uint64_t size, char *err,
-                  size_t errsz)
+                  const char *part_path, uint64_t size, char *err, size_t errsz)
 {
     FILE *f = fopen(part_path, "ab");
     if (!f) {
-        snprintf(err, errsz, "cannot write %s: %s", part_path,
-                 strerror(errno));
+        snprintf(err, errsz, "cannot write %s: %s", part_path, strerror(errno));
         return HTTP_FAILED;
     }
     struct stat st;
@@ -362,8 +357,7 @@ int http_download(const struct kiosk_config *cfg, const char *url,
         rc = HTTP_FAILED;
     }
     if (fclose(f) != 0 && rc == HTTP_OK) {
-        snprintf(err, errsz, "cannot write %s: %s", part_path,
-                 strerror(errno));
+        snprintf(err, errsz, "cannot write %s: %s", part_path, strerror(errno));
         rc = HTTP_FAILED;
     }
     return rc;

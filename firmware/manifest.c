@@ -19,8 +19,7 @@ static int hexval(const char *s, size_t n, uint8_t *out)
         if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
               (s[i] >= 'A' && s[i] <= 'F')))
             return -1;
-    if (sodium_hex2bin(out, n / 2, s, n, NULL, &got, NULL) != 0 ||
-        got != n / 2)
+    if (sodium_hex2bin(out, n / 2, s, n, NULL, &got, NULL) != 0 || got != n / 2)
         return -1;
     return 0;
 }
@@ -32,8 +31,8 @@ int manifest_envelope(const char *text, size_t len, size_t *body_len,
 {
     /* The last line is "sig=" + 128 hex digits + "\n". */
     const size_t siglen = 4 + 2 * LABELS_SIG_BYTES + 1;
-    if (len < siglen + 12 || memchr(text, 0, len) ||
-        text[len - 1] != '\n' || memcmp(text + len - siglen, "sig=", 4) ||
+    if (len < siglen + 12 || memchr(text, 0, len) || text[len - 1] != '\n' ||
+        memcmp(text + len - siglen, "sig=", 4) ||
         text[len - siglen - 1] != '\n') {
         snprintf(err, errsz, "not a signed feed manifest");
         return -1;
@@ -90,8 +89,8 @@ static int parse_file(char *v, int with_base, struct feed_file *f)
         return -1;
     char **fl = fields + (with_base ? 1 : 0);
     uint64_t base = 0;
-    if (with_base && (parse_u64(fields[0], &base) || base < 1 ||
-                      base > INT64_MAX))
+    if (with_base &&
+        (parse_u64(fields[0], &base) || base < 1 || base > INT64_MAX))
         return -1;
     f->base = (int64_t)base;
     size_t nl = strlen(fl[0]);
@@ -109,15 +108,15 @@ static int parse_file(char *v, int with_base, struct feed_file *f)
         hexval(fl[2], 64, h) || parse_u64(fl[3], &f->usize) || !f->usize)
         return -1;
     for (int i = 0; i < 64; i++)
-        f->sha256[i] = (char)(fl[2][i] >= 'A' && fl[2][i] <= 'F'
-                                  ? fl[2][i] - 'A' + 'a'
-                                  : fl[2][i]);
+        f->sha256[i] =
+            (char)(fl[2][i] >= 'A' && fl[2][i] <= 'F' ? fl[2][i] - 'A' + 'a'
+                                                      : fl[2][i]);
     f->sha256[64] = 0;
     return 0;
 }
 
-int manifest_parse(const char *body, size_t len, struct manifest *m,
-                   char *err, size_t errsz)
+int manifest_parse(const char *body, size_t len, struct manifest *m, char *err,
+                   size_t errsz)
 {
     memset(m, 0, sizeof *m);
     char *copy = malloc(len + 1);
@@ -137,8 +136,10 @@ int manifest_parse(const char *body, size_t len, struct manifest *m,
         line++;
         if (line == 1) {
             if (strcmp(p, "ocop-feed 1")) {
-                snprintf(err, errsz, "manifest format '%.40s' is not "
-                                     "'ocop-feed 1'", p);
+                snprintf(err, errsz,
+                         "manifest format '%.40s' is not "
+                         "'ocop-feed 1'",
+                         p);
                 goto done;
             }
             continue;
@@ -150,8 +151,7 @@ int manifest_parse(const char *body, size_t len, struct manifest *m,
         char *v = eq + 1;
         uint64_t u;
         if (!strcmp(p, "key") && !seen_key++) {
-            if (strlen(v) != 16 ||
-                hexval(v, 16, m->key_id))
+            if (strlen(v) != 16 || hexval(v, 16, m->key_id))
                 goto bad;
         } else if (!strcmp(p, "version") && !seen_ver++) {
             if (parse_u64(v, &u) || u < 1 || u > INT64_MAX)
@@ -175,13 +175,16 @@ int manifest_parse(const char *body, size_t len, struct manifest *m,
         }
         continue;
     bad:
-        snprintf(err, errsz, "manifest line %d ('%.20s') is malformed, "
-                             "repeated or unknown", line, p);
+        snprintf(err, errsz,
+                 "manifest line %d ('%.20s') is malformed, "
+                 "repeated or unknown",
+                 line, p);
         goto done;
     }
     if (!seen_key || !seen_ver || !seen_pub || !seen_exp || !seen_snap) {
-        snprintf(err, errsz, "manifest lacks key, version, published, "
-                             "expires or snapshot");
+        snprintf(err, errsz,
+                 "manifest lacks key, version, published, "
+                 "expires or snapshot");
         goto done;
     }
     rc = 0;

@@ -14,7 +14,7 @@
 struct feed_file {
     int64_t base; /* deltas: the version it applies to */
     char name[FEED_FILE_NAME_MAX];
-    uint64_t size;  /* bytes on the wire (compressed) */
+    uint64_t size; /* bytes on the wire (compressed) */
     char sha256[65];
     uint64_t usize; /* bytes once decompressed */
 };
@@ -35,7 +35,7 @@ int manifest_envelope(const char *text, size_t len, size_t *body_len,
                       uint8_t key_id[LABELS_KEY_ID_BYTES], char *err,
                       size_t errsz);
 /* Parse a body whose signature has been verified. */
-int manifest_parse(const char *body, size_t len, struct manifest *m,
-                   char *err, size_t errsz);
+int manifest_parse(const char *body, size_t len, struct manifest *m, char *err,
+                   size_t errsz);
 
 #endif

@@ -102,8 +102,8 @@ static int follow_rotation(const struct kiosk_config *cfg, const char *base,
         if (http_get(cfg, url, NULL, ANNOUNCEMENT_MAX, &b, NULL, err,
                      sizeof err) != HTTP_OK) {
             refuse("sync: refused manifest: signed by a key that key %s "
-                      "did not announce (%s)",
-                      tid, err);
+                   "did not announce (%s)",
+                   tid, err);
             return -1;
         }
         /* "ocop-feed-key 1\nold=ID\nnew=ID\npublic=B64\nsig=HEX\n" */
@@ -117,11 +117,10 @@ static int follow_rotation(const struct kiosk_config *cfg, const char *base,
                  !strncmp(b.data, "ocop-feed-key 1\n", 16) &&
                  strlen(sig) == 5 + 2 * LABELS_SIG_BYTES + 1 &&
                  sodium_hex2bin(sigb, sizeof sigb, sig + 5,
-                                2 * LABELS_SIG_BYTES, NULL, &got,
-                                NULL) == 0 &&
+                                2 * LABELS_SIG_BYTES, NULL, &got, NULL) == 0 &&
                  got == LABELS_SIG_BYTES &&
-                 labels_verify_detached(LABELS_DOMAIN_FEED_KEY, trusted,
-                                        b.data, (size_t)(sig - b.data) + 1,
+                 labels_verify_detached(LABELS_DOMAIN_FEED_KEY, trusted, b.data,
+                                        (size_t)(sig - b.data) + 1,
                                         sigb) == LABELS_OK;
         if (ok) {
             const char *pe = strchr(pub + 8, '\n');
@@ -137,8 +136,8 @@ static int follow_rotation(const struct kiosk_config *cfg, const char *base,
         free(b.data);
         if (!ok) {
             refuse("sync: refused key announcement %s: not a valid "
-                      "announcement signed by key %s",
-                      name, tid);
+                   "announcement signed by key %s",
+                   name, tid);
             return -1;
         }
         kiosk_log("sync: feed key %s hands over to key %s", tid, nid);
@@ -146,8 +145,7 @@ static int follow_rotation(const struct kiosk_config *cfg, const char *base,
     }
     if (!memcmp(trusted->id, want, LABELS_KEY_ID_BYTES))
         return 0;
-    refuse("sync: refused manifest: more than %d key rotations",
-              MAX_ROTATIONS);
+    refuse("sync: refused manifest: more than %d key rotations", MAX_ROTATIONS);
     return -1;
 }
 
@@ -159,8 +157,8 @@ static void part_path(const char *mirror, const char *name, char *out,
 
 /* Fetch one feed file into its part file and check size and hash. */
 static int fetch_file(const struct kiosk_config *cfg, const char *base,
-                      const struct feed_file *f, const char *what,
-                      char *part, size_t partsz)
+                      const struct feed_file *f, const char *what, char *part,
+                      size_t partsz)
 {
     char url[KIOSK_URL_MAX + 128], err[1024], sha[65];
     make_url(base, f->name, url, sizeof url);
@@ -181,8 +179,8 @@ static int fetch_file(const struct kiosk_config *cfg, const char *base,
     }
     if (strcmp(sha, f->sha256)) {
         refuse("sync: refused %s %s: its SHA-256 %s differs from the "
-                  "manifest's",
-                  what, f->name, sha);
+               "manifest's",
+               what, f->name, sha);
         unlink(part);
         return -1;
     }
@@ -224,8 +222,7 @@ static void clean_parts(const char *mirror, const struct manifest *m)
         }
         if (stale) {
             char path[KIOSK_PATH_MAX + 300];
-            if (snprintf(path, sizeof path, "%s/%s", dir, n) <
-                (int)sizeof path)
+            if (snprintf(path, sizeof path, "%s/%s", dir, n) < (int)sizeof path)
                 unlink(path);
         }
     }
@@ -297,16 +294,15 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
     const char *inm = have > 0 && have == st.version ? st.etag : NULL;
     struct http_buf mb;
     char etag[256] = "";
-    int h = http_get(cfg, url, inm, MANIFEST_MAX_BYTES, &mb, etag, err,
-                     sizeof err);
+    int h =
+        http_get(cfg, url, inm, MANIFEST_MAX_BYTES, &mb, etag, err, sizeof err);
     if (h == HTTP_NOT_MODIFIED) {
         st.last_sync = time(NULL);
         if (sync_state_write(cfg->state, &st) != 0)
             kiosk_log("sync: cannot write state %s", cfg->state);
         rep->path = SYNC_UNCHANGED;
         rep->wire_bytes = http_wire_bytes() - wire0;
-        kiosk_log("sync: feed unchanged, version %lld",
-                  (long long)st.version);
+        kiosk_log("sync: feed unchanged, version %lld", (long long)st.version);
         return 0;
     }
     if (h == HTTP_TOO_BIG) {
@@ -336,11 +332,11 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
         goto done;
     labels_key_id_hex(kid, khex);
     labels_key_id_hex(trusted.id, thex);
-    if (labels_verify_detached(LABELS_DOMAIN_FEED, &trusted, mb.data,
-                               body_len, sig) != LABELS_OK) {
-        refuse("sync: refused manifest: its signature does not verify "
-                  "with feed key %s",
-                  thex);
+    if (labels_verify_detached(LABELS_DOMAIN_FEED, &trusted, mb.data, body_len,
+                               sig) != LABELS_OK) {
+        refuse("sync: refused manifest: it names key %s, and its signature "
+               "does not verify with feed key %s",
+               khex, thex);
         goto done;
     }
     if (manifest_parse(mb.data, body_len, &m, err, sizeof err) != 0) {
@@ -352,15 +348,15 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
     int64_t highest = st.version > have ? st.version : have;
     if (m.version < highest) {
         refuse("sync: refused manifest version %lld: older than version "
-                  "%lld already held (rollback)",
-                  (long long)m.version, (long long)highest);
+               "%lld already held (rollback)",
+               (long long)m.version, (long long)highest);
         goto done;
     }
     if (m.version == st.version && st.manifest_sha256[0] &&
         strcmp(msha, st.manifest_sha256)) {
         refuse("sync: refused manifest version %lld: same version as "
-                  "the one held, different content",
-                  (long long)m.version);
+               "the one held, different content",
+               (long long)m.version);
         goto done;
     }
     time_t now = time(NULL);
@@ -368,7 +364,7 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
         char e[32];
         iso_time_format(m.expires, e);
         refuse("sync: refused manifest version %lld: expired at %s",
-                  (long long)m.version, e);
+               (long long)m.version, e);
         goto done;
     }
 
@@ -377,14 +373,13 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
         char part[KIOSK_PATH_MAX + 128];
         const struct feed_file *d = NULL;
         for (size_t i = 0; i < m.ndeltas && have > 0; i++)
-            if (m.deltas[i].base == have &&
-                m.deltas[i].size < m.snapshot.size)
+            if (m.deltas[i].base == have && m.deltas[i].size < m.snapshot.size)
                 d = &m.deltas[i];
         int done_ok = 0;
         if (d && fetch_file(cfg, base, d, "delta", part, sizeof part) == 0) {
             double t0 = now_ms();
-            int a = apply_delta(cfg->mirror, part, d->usize, d->base,
-                                m.version, err, sizeof err);
+            int a = apply_delta(cfg->mirror, part, d->usize, d->base, m.version,
+                                err, sizeof err);
             if (a == 0) {
                 rep->apply_ms = now_ms() - t0;
                 rep->path = SYNC_DELTA;

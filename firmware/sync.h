@@ -11,10 +11,10 @@
 enum sync_path { SYNC_UNCHANGED, SYNC_DELTA, SYNC_SNAPSHOT };
 
 struct sync_report {
-    int64_t version;      /* the mirror's version afterwards */
-    enum sync_path path;  /* how it got there */
-    uint64_t wire_bytes;  /* HTTP bytes sent and received */
-    double apply_ms;      /* time to apply the delta or install the snapshot */
+    int64_t version;     /* the mirror's version afterwards */
+    enum sync_path path; /* how it got there */
+    uint64_t wire_bytes; /* HTTP bytes sent and received */
+    double apply_ms;     /* time to apply the delta or install the snapshot */
 };
 
 enum { SYNC_REFUSED = 1, SYNC_FAILED = 2 };

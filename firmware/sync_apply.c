@@ -86,8 +86,8 @@ static int check_tables(sqlite3 *db, void *cs, int n, char *err, size_t errsz)
     sqlite3_stmt *st = NULL;
     int rc = 0;
     char last[64] = "";
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info(?)",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info(?)", -1,
+                           &st, NULL) != SQLITE_OK) {
         sqlite3changeset_finalize(it);
         snprintf(err, errsz, "SQLite: %s", sqlite3_errmsg(db));
         return -1;
@@ -106,8 +106,8 @@ static int check_tables(sqlite3 *db, void *cs, int n, char *err, size_t errsz)
         snprintf(last, sizeof last, "%s", tab);
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, tab, -1, SQLITE_TRANSIENT);
-        int have = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0)
-                                                  : 0;
+        int have =
+            sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
         if (have == 0 || !strncmp(tab, "sqlite_", 7)) {
             snprintf(err, errsz,
                      "delta changes table '%.60s', which the mirror does "
@@ -177,8 +177,10 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         goto done;
     size_t n = ZSTD_decompress(cs, (size_t)usize, comp, clen);
     if (ZSTD_isError(n) || n != usize) {
-        snprintf(err, errsz, "delta does not decompress to the %llu bytes "
-                 "the manifest states", (unsigned long long)usize);
+        snprintf(err, errsz,
+                 "delta does not decompress to the %llu bytes "
+                 "the manifest states",
+                 (unsigned long long)usize);
         rc = APPLY_REFUSED;
         goto done;
     }
@@ -226,8 +228,12 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         /* A changeset SQLite cannot read is the feed's fault; a disk or
          * lock error is ours. */
         switch (a & 0xff) {
-        case SQLITE_IOERR: case SQLITE_FULL: case SQLITE_NOMEM:
-        case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_CANTOPEN:
+        case SQLITE_IOERR:
+        case SQLITE_FULL:
+        case SQLITE_NOMEM:
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+        case SQLITE_CANTOPEN:
         case SQLITE_READONLY: break;
         default: rc = APPLY_REFUSED;
         }
@@ -289,7 +295,8 @@ static int decompress_to(const char *src, const char *dst, uint64_t usize,
             }
             total += zo.pos;
             if (total > usize) {
-                snprintf(err, errsz, "snapshot decompresses to more than "
+                snprintf(err, errsz,
+                         "snapshot decompresses to more than "
                          "the %llu bytes the manifest states",
                          (unsigned long long)usize);
                 rc = APPLY_REFUSED;
@@ -313,8 +320,10 @@ static int decompress_to(const char *src, const char *dst, uint64_t usize,
         goto done;
     }
     if (last != 0 || total != usize) {
-        snprintf(err, errsz, "snapshot does not decompress to the %llu "
-                 "bytes the manifest states", (unsigned long long)usize);
+        snprintf(err, errsz,
+                 "snapshot does not decompress to the %llu "
+                 "bytes the manifest states",
+                 (unsigned long long)usize);
         rc = APPLY_REFUSED;
         goto done;
     }
@@ -363,8 +372,10 @@ static int check_snapshot(const char *path, int64_t target, char *err,
     }
     int64_t v = read_version(db);
     if (v != target) {
-        snprintf(err, errsz, "snapshot holds version %lld, the manifest "
-                 "says %lld", (long long)v, (long long)target);
+        snprintf(err, errsz,
+                 "snapshot holds version %lld, the manifest "
+                 "says %lld",
+                 (long long)v, (long long)target);
         goto done;
     }
     rc = 0;
@@ -413,8 +424,7 @@ int install_snapshot(const char *mirror, const char *file, uint64_t usize,
     snprintf(journal, sizeof journal, "%s-journal", mirror);
     unlink(journal);
     if (rename(tmp, mirror) != 0) {
-        snprintf(err, errsz, "cannot replace %s: %s", mirror,
-                 strerror(errno));
+        snprintf(err, errsz, "cannot replace %s: %s", mirror, strerror(errno));
         unlink(tmp);
         return APPLY_FAILED;
     }

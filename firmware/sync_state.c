@@ -15,8 +15,7 @@ int iso_time_parse(const char *s, time_t *out)
     int n = 0;
     if (strlen(s) != 20 ||
         sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon,
-               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z,
-               &n) != 7 ||
+               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &n) != 7 ||
         n != 20 || z != 'Z' || tm.tm_mon < 1 || tm.tm_mon > 12 ||
         tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
         tm.tm_min > 59 || tm.tm_sec > 60 || tm.tm_year < 2020)
@@ -100,12 +99,11 @@ int sync_state_write(const char *path, const struct sync_state *st)
                      "version=%" PRId64 "\nmanifest_sha256=%s\netag=%s\n"
                      "last_sync=%s\npublished=%s\nexpires=%s\n"
                      "feed_key=%s\nroot_key=%s\n",
-                     st->version, st->manifest_sha256, st->etag, last, pub,
-                     exp, key, st->root_key_id);
+                     st->version, st->manifest_sha256, st->etag, last, pub, exp,
+                     key, st->root_key_id);
     if (n < 0 || (size_t)n >= sizeof text)
         return -1;
-    return labels_file_write_atomic(path, text, (size_t)n, 0644, 0) ==
-                   LABELS_OK
+    return labels_file_write_atomic(path, text, (size_t)n, 0644, 0) == LABELS_OK
                ? 0
                : -1;
 }

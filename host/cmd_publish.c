@@ -55,7 +55,8 @@ int cmd_publish(int argc, char **argv)
     long long now = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:k:f:e:d:a:n:C:u:D:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:k:f:e:d:a:n:C:u:D:h", opts, NULL)) !=
+           -1) {
         switch (c) {
         case 'm': mirror = optarg; break;
         case 'k': keypath = optarg; break;
@@ -70,8 +71,7 @@ int cmd_publish(int argc, char **argv)
             errno = 0;
             long long v = strtoll(optarg, &end, 10);
             if (errno || *end || v <= 0) {
-                cli_error("--now must be seconds since 1970, not '%s'",
-                          optarg);
+                cli_error("--now must be seconds since 1970, not '%s'", optarg);
                 return EXIT_USAGE;
             }
             now = v;
@@ -106,8 +106,8 @@ int cmd_publish(int argc, char **argv)
         cli_error("publish needs --mirror FILE, --key FILE and --feed DIR");
         return EXIT_USAGE;
     }
-    if (!conf != !url || (url && strncmp(url, "http://", 7) &&
-                          strncmp(url, "https://", 8))) {
+    if (!conf != !url ||
+        (url && strncmp(url, "http://", 7) && strncmp(url, "https://", 8))) {
         cli_error("--kiosk-conf FILE goes with --url http(s)://... (where "
                   "kiosks will find this feed)");
         return EXIT_USAGE;

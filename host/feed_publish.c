@@ -387,8 +387,7 @@ static int sign_and_write_manifest(const char *feed_dir, const char *body,
     struct stat cur;
     if (have_old && stat(tmp, &cur) == 0 &&
         cur.st_mtim.tv_sec <= old.st_mtim.tv_sec) {
-        struct timespec ts[2] = {{0, UTIME_OMIT},
-                                 {old.st_mtim.tv_sec + 1, 0}};
+        struct timespec ts[2] = {{0, UTIME_OMIT}, {old.st_mtim.tv_sec + 1, 0}};
         if (utimensat(AT_FDCWD, tmp, ts, 0) != 0) {
             unlink(tmp);
             return LABELS_ERR_IO;
@@ -421,8 +420,8 @@ static int write_announcement(const char *feed_dir, const labels_seckey *old,
     if (rc != LABELS_OK)
         return rc;
     char body[512];
-    snprintf(body, sizeof body,
-             "ocop-feed-key 1\nold=%s\nnew=%s\npublic=%s\n", oid, nid, b64);
+    snprintf(body, sizeof body, "ocop-feed-key 1\nold=%s\nnew=%s\npublic=%s\n",
+             oid, nid, b64);
     uint8_t sig[LABELS_SIG_BYTES];
     rc = labels_sign_detached(LABELS_DOMAIN_FEED_KEY, old, body, strlen(body),
                               sig);
@@ -547,8 +546,8 @@ int feed_publish(const struct feed_publish_opts *o,
     }
     char snap_name[96], snap_sha[65];
     size_t snap_usize = raw.len;
-    rc = write_addressed(o->feed_dir, "snapshot-", ".db.zst", &comp,
-                         snap_name, snap_sha);
+    rc = write_addressed(o->feed_dir, "snapshot-", ".db.zst", &comp, snap_name,
+                         snap_sha);
     if (rc != LABELS_OK) {
         seterr(err, errsz, "cannot write the snapshot: %s",
                labels_strerror(rc));
@@ -593,8 +592,7 @@ int feed_publish(const struct feed_publish_opts *o,
         free(comp.p);
         comp.p = NULL;
         if (w != LABELS_OK) {
-            seterr(err, errsz, "cannot write a delta: %s",
-                   labels_strerror(w));
+            seterr(err, errsz, "cannot write a delta: %s", labels_strerror(w));
             goto done;
         }
         nd++;
@@ -616,12 +614,12 @@ int feed_publish(const struct feed_publish_opts *o,
         goto done;
     char kid[17];
     labels_key_id_hex(o->key->id, kid);
-    size_t off = (size_t)snprintf(
-        body, cap,
-        "ocop-feed 1\nkey=%s\nversion=%" PRId64 "\npublished=%s\n"
-        "expires=%s\nsnapshot=%s %zu %s %zu\n",
-        kid, version, published, expires, snap_name, snap_size, snap_sha,
-        snap_usize);
+    size_t off = (size_t)snprintf(body, cap,
+                                  "ocop-feed 1\nkey=%s\nversion=%" PRId64
+                                  "\npublished=%s\n"
+                                  "expires=%s\nsnapshot=%s %zu %s %zu\n",
+                                  kid, version, published, expires, snap_name,
+                                  snap_size, snap_sha, snap_usize);
     for (size_t i = 0; i < nd && off < cap; i++)
         off += (size_t)snprintf(body + off, cap - off,
                                 "delta=%" PRId64 " %s %zu %s %zu\n",

@@ -32,10 +32,10 @@ static int tick(void)
     return full_at > 0 && calls >= full_at;
 }
 
-#define FULL()                                                               \
-    do {                                                                     \
-        errno = ENOSPC;                                                      \
-        return -1;                                                           \
+#define FULL()                                                                 \
+    do {                                                                       \
+        errno = ENOSPC;                                                        \
+        return -1;                                                             \
     } while (0)
 
 __attribute__((destructor)) static void report(void)
@@ -57,9 +57,9 @@ typedef int (*trunc_fn)(int, off_t);
 typedef int (*rename_fn)(const char *, const char *);
 typedef int (*path_fn)(const char *);
 
-#define REAL(name, type)                                                     \
-    static type real;                                                        \
-    if (!real)                                                               \
+#define REAL(name, type)                                                       \
+    static type real;                                                          \
+    if (!real)                                                                 \
         real = (type)dlsym(RTLD_NEXT, name);
 
 ssize_t write(int fd, const void *buf, size_t n)

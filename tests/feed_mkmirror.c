@@ -13,19 +13,19 @@ static const char *groups[] = {"food",     "beverages", "herbal",
 /* Words and places to make names about as varied (and as compressible)
  * as a real registry's. */
 static const char *words[] = {
-    "Trà",   "Shan",  "Tuyết", "Mật",   "ong",    "rừng",  "Nước",  "mắm",
-    "Phú",   "Quốc",  "Gạo",   "tám",   "thơm",   "Nếp",   "cái",   "hoa",
-    "vàng",  "Bánh",  "đậu",   "xanh",  "Hải",    "Dương", "Cà",    "phê",
-    "Buôn",  "Ma",    "Thuột", "Miến",  "dong",   "Rượu",  "nếp",   "cẩm",
-    "Chè",   "Thái",  "Nguyên","Tỏi",   "Lý",     "Sơn",   "Nón",   "lá",
-    "Lụa",   "Vạn",   "Phúc",  "Gốm",   "Bát",    "Tràng", "Hương", "sen",
-    "Tây",   "Hồ",    "Mứt",   "gừng",  "Sâm",    "Ngọc",  "Linh",  "khô",
-    "Măng",  "Bưởi",  "Diễn",  "Vải",   "thiều",  "Thanh", "Hà",    "sấy"};
+    "Trà",  "Shan", "Tuyết",  "Mật",  "ong",   "rừng",  "Nước",  "mắm",
+    "Phú",  "Quốc", "Gạo",    "tám",  "thơm",  "Nếp",   "cái",   "hoa",
+    "vàng", "Bánh", "đậu",    "xanh", "Hải",   "Dương", "Cà",    "phê",
+    "Buôn", "Ma",   "Thuột",  "Miến", "dong",  "Rượu",  "nếp",   "cẩm",
+    "Chè",  "Thái", "Nguyên", "Tỏi",  "Lý",    "Sơn",   "Nón",   "lá",
+    "Lụa",  "Vạn",  "Phúc",   "Gốm",  "Bát",   "Tràng", "Hương", "sen",
+    "Tây",  "Hồ",   "Mứt",    "gừng", "Sâm",   "Ngọc",  "Linh",  "khô",
+    "Măng", "Bưởi", "Diễn",   "Vải",  "thiều", "Thanh", "Hà",    "sấy"};
 static const char *provinces[] = {
-    "Hà Nội",    "Hải Phòng", "Quảng Ninh", "Lào Cai",  "Thái Nguyên",
-    "Nghệ An",   "Huế",       "Đà Nẵng",    "Quảng Nam", "Khánh Hòa",
-    "Lâm Đồng",  "Đắk Lắk",   "TP Hồ Chí Minh", "Cần Thơ", "An Giang",
-    "Bến Tre",   "Sóc Trăng", "Cà Mau",     "Hà Giang", "Sơn La"};
+    "Hà Nội",   "Hải Phòng", "Quảng Ninh",     "Lào Cai",   "Thái Nguyên",
+    "Nghệ An",  "Huế",       "Đà Nẵng",        "Quảng Nam", "Khánh Hòa",
+    "Lâm Đồng", "Đắk Lắk",   "TP Hồ Chí Minh", "Cần Thơ",   "An Giang",
+    "Bến Tre",  "Sóc Trăng", "Cà Mau",         "Hà Giang",  "Sơn La"};
 #define NWORDS (sizeof words / sizeof words[0])
 #define NPROV (sizeof provinces / sizeof provinces[0])
 
@@ -86,8 +86,8 @@ int main(int argc, char **argv)
                          "WITHOUT ROWID; INSERT INTO extra VALUES('a','b')"))
         return 3;
     sqlite3_stmt *pp, *pr;
-    if (sqlite3_prepare_v2(db, "INSERT INTO producers VALUES(?,?,?,?)", -1,
-                           &pp, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(db, "INSERT INTO producers VALUES(?,?,?,?)", -1, &pp,
+                           NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "INSERT INTO products VALUES(?,?,?,?,?,?,?,?,?,?,"
                            "?,?,?)",
