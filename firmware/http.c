@@ -140,6 +140,8 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
             return FAIL;
         }
         x->curl = c;
+        if (x->buf)
+            x->buf->len = 0; /* a retry starts the body over */
         x->too_big = x->write_failed = 0;
         x->discarded = 0;
         x->etag[0] = 0;
@@ -283,18 +285,22 @@ static int run(const struct kiosk_config *cfg, const char *url, struct xfer *x,
         if (o == FAIL || i >= cfg->retries)
             return HTTP_FAILED;
         /* Exponential backoff with jitter in [base/2, base], so kiosks
-         * that lost the network together do not return together. */
-        long base = cfg->backoff_ms << (i < 20 ? i : 20);
-        long cap = cfg->max_backoff * 1000;
+         * that lost the network together do not return together. In
+         * long long: long is 32 bits on some kiosk boards. */
+        long long cap = (long long)cfg->max_backoff * 1000;
+        long long base = cfg->backoff_ms;
+        for (long k = 0; k < i && base < cap; k++)
+            base *= 2;
         if (base > cap)
             base = cap;
-        long wait =
-            base / 2 + (long)randombytes_uniform((uint32_t)(base / 2 + 1));
-        if (retry_after * 1000 > wait)
-            wait = retry_after * 1000 > cap ? cap : retry_after * 1000;
-        kiosk_log("sync: %s; retry %ld of %ld in %ld ms", err, i + 1,
+        long long wait =
+            base / 2 + randombytes_uniform((uint32_t)(base / 2 + 1));
+        long long ra = retry_after > 0 ? (long long)retry_after * 1000 : 0;
+        if (ra > wait)
+            wait = ra > cap ? cap : ra;
+        kiosk_log("sync: %s; retry %ld of %ld in %lld ms", err, i + 1,
                   cfg->retries, wait);
-        pause_ms(wait);
+        pause_ms((long)wait);
     }
 }
 

@@ -472,6 +472,12 @@ def s_http_errors(w):
     check(time.time() - t >= 2, "Retry-After not honoured")
     log_has(p, "HTTP 503")
     check(w.version() == 1, "not at v1")
+    # A manifest cut off mid-body is fetched again whole, not appended to.
+    w.publish(w.mkmirror(change=10))
+    s.clear()
+    s.rule(r"^feed/manifest$", truncate=100, times=1)
+    p = w.sync()
+    check(w.version() == 2, "not at v2 after a truncated manifest")
     s.clear()
     s.rule(r"^feed/manifest$", status=302,
            location="http://localhost:%d/feed/manifest" % s.port)
