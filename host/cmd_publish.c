@@ -43,6 +43,7 @@ int cmd_publish(int argc, char **argv)
         {"keep-deltas", required_argument, NULL, 'd'},
         {"announce-from", required_argument, NULL, 'a'},
         {"now", required_argument, NULL, 'n'},
+        {"version", required_argument, NULL, 'V'},
         {"kiosk-conf", required_argument, NULL, 'C'},
         {"url", required_argument, NULL, 'u'},
         {"kiosk-data", required_argument, NULL, 'D'},
@@ -52,11 +53,11 @@ int cmd_publish(int argc, char **argv)
     const char *mirror = NULL, *keypath = NULL, *feed = NULL, *old = NULL;
     const char *conf = NULL, *url = NULL, *kdata = "/var/lib/ocop-kiosk";
     int expires = FEED_DEFAULT_EXPIRES_DAYS, keep = FEED_DEFAULT_KEEP_DELTAS;
-    long long now = 0;
+    long long now = 0, version = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:k:f:e:d:a:n:C:u:D:h", opts, NULL)) !=
-           -1) {
+    while ((c = getopt_long(argc, argv, "m:k:f:e:d:a:n:C:u:D:V:h", opts,
+                            NULL)) != -1) {
         switch (c) {
         case 'm': mirror = optarg; break;
         case 'k': keypath = optarg; break;
@@ -65,6 +66,18 @@ int cmd_publish(int argc, char **argv)
         case 'C': conf = optarg; break;
         case 'u': url = optarg; break;
         case 'D': kdata = optarg; break;
+        case 'V': {
+            char *end;
+            errno = 0;
+            long long v = strtoll(optarg, &end, 10);
+            if (errno || *end || v <= 0) {
+                cli_error("--version must be a positive number, not '%s'",
+                          optarg);
+                return EXIT_USAGE;
+            }
+            version = v;
+            break;
+        }
         case 'n': {
             /* Seconds since the epoch: for staging a feed, and tests. */
             char *end;
@@ -95,7 +108,7 @@ int cmd_publish(int argc, char **argv)
                  "--feed DIR\n"
                  "         [--expires-days N] [--keep-deltas N] "
                  "[--announce-from OLD.sec]\n"
-                 "         [--now UNIX_SECONDS]\n"
+                 "         [--now UNIX_SECONDS] [--version N]\n"
                  "         [--kiosk-conf FILE --url FEED_URL "
                  "[--kiosk-data DIR]]");
             return EXIT_OK;
@@ -130,6 +143,7 @@ int cmd_publish(int argc, char **argv)
         .expires_days = expires,
         .keep_deltas = keep,
         .now = now,
+        .version = version,
     };
     struct feed_publish_result res;
     char err[512] = "";

@@ -23,6 +23,10 @@ struct feed_publish_opts {
     /* The publish time; 0 for now. Set only to re-create a past or
      * staged feed (and by tests: an already expired manifest). */
     int64_t now;
+    /* The version to publish; 0 for the next one. Must be above every
+     * version published before (recovering a lost feed folder: above any
+     * version a kiosk may hold). */
+    int64_t version;
 };
 
 struct feed_publish_result {

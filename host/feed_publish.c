@@ -482,6 +482,22 @@ static void prune(const char *feed_dir, const struct prev_manifest *pm,
     closedir(dir);
 }
 
+static int64_t highest_version_db(const char *vdir)
+{
+    int64_t top = 0;
+    DIR *dir = opendir(vdir);
+    struct dirent *e;
+    while (dir && (e = readdir(dir))) {
+        char *end;
+        long long v = strtoll(e->d_name, &end, 10);
+        if (end != e->d_name && !strcmp(end, ".db") && v > top)
+            top = v;
+    }
+    if (dir)
+        closedir(dir);
+    return top;
+}
+
 int feed_publish(const struct feed_publish_opts *o,
                  struct feed_publish_result *res, char *err, size_t errsz)
 {
@@ -524,7 +540,22 @@ int feed_publish(const struct feed_publish_opts *o,
                o->feed_dir);
         goto done;
     }
+    /* Above both the served manifest and any version database, so a lost
+     * manifest never makes the feed go back (kiosks would refuse it). */
     int64_t version = pm.version + 1;
+    int64_t top = highest_version_db(vdir);
+    if (top >= version)
+        version = top + 1;
+    if (o->version) {
+        if (o->version < version) {
+            seterr(err, errsz,
+                   "--version %lld is not above the feed's version %lld",
+                   (long long)o->version, (long long)version - 1);
+            rc = LABELS_ERR_ARG;
+            goto done;
+        }
+        version = o->version;
+    }
     time_t now = o->now ? (time_t)o->now : time(NULL);
     char published[32], expires[32];
     iso_time(now, published);

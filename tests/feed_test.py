@@ -296,6 +296,17 @@ def s_rollback(w):
     p = w.sync(ok="refused")
     log_has(p, "refused manifest version 1", "rollback")
     check(w.mirror_facts()[0] == 2, "mirror rolled back")
+    # The feed folder lost and published afresh: it restarts at 1 and is
+    # refused until --version puts it above what kiosks hold.
+    shutil.rmtree(w.feed)
+    w.publish(w.mkmirror(change=20))
+    w.sync(ok="refused")
+    w.publish(w.mkmirror(change=20), None, None, "--version", "9")
+    p = w.sync()
+    check("path=snapshot" in p.stdout and w.version() == 9, p.stdout)
+    w.publish(w.mkmirror(change=30))
+    p = w.sync()
+    check("path=delta" in p.stdout and w.version() == 10, p.stdout)
 
 
 def s_same_version(w):
@@ -754,6 +765,9 @@ def s_publish_errors(w):
             w.feed, ok=False)
     check(p.returncode == 3 and "cannot read secret key" in p.stderr,
           p.stderr)
+    p = run(HOST, "publish", "--mirror", w.mkmirror(), "--key", w.key[0],
+            "--feed", w.feed, "--version", "1", ok=False)
+    check(p.returncode == 3 and "is not above" in p.stderr, p.stderr)
     p = run(HOST, "publish", "--mirror", bad, "--key", w.key[0], "--feed",
             w.feed, "--expires-days", "0", ok=False)
     check(p.returncode == 2 and "--expires-days" in p.stderr, p.stderr)
