@@ -190,7 +190,10 @@ static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errsz)
 }
 
 /* Copy the registry's mirror into versions/<N>.db with this version's
- * meta rows, compacted; returns 0 or -1 with err set. */
+ * meta rows, compacted; returns 0 or -1 with err set. The page size is
+ * 1 KiB: a delta's updates land on scattered pages, each of which the
+ * kiosk writes twice (journal, database), so small pages make a 1% delta
+ * apply about a quarter faster; lookups cost one more B-tree level. */
 static int make_version_db(const char *src, const char *dst, int64_t version,
                            const char *published, const labels_seckey *key,
                            char *err, size_t errsz)
@@ -241,7 +244,7 @@ static int make_version_db(const char *src, const char *dst, int64_t version,
         "BEGIN;"
         "INSERT OR REPLACE INTO meta(key,value) VALUES"
         " ('feed_version','%lld'),('published',%Q),('authority',%Q);"
-        "COMMIT; VACUUM;",
+        "COMMIT; PRAGMA page_size=1024; VACUUM;",
         (long long)version, published, kid);
     if (!sql) {
         seterr(err, errsz, "out of memory");
