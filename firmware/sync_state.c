@@ -110,7 +110,11 @@ int sync_state_write(const char *path, const struct sync_state *st)
 
 int sync_state_stale(const struct sync_state *st, time_t now)
 {
-    return st->expires == 0 || now > st->expires;
+    /* A clock more than a day behind the publish time of data we hold is
+     * wrong (a board without a battery-backed clock boots in 1970): then
+     * the expiry cannot be judged, and the honest answer is "stale". */
+    return st->expires == 0 || now > st->expires ||
+           (st->published && now < st->published - 86400);
 }
 
 int sync_stale_since(const char *state_path, time_t now, char since[32])

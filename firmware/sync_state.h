@@ -27,7 +27,8 @@ int sync_state_read(const char *path, struct sync_state *st);
 /* Write it atomically. */
 int sync_state_write(const char *path, const struct sync_state *st);
 /* Non-zero when verdicts must carry the stale flag: no valid manifest
- * yet, or the held manifest's expiry has passed. */
+ * yet, the held manifest's expiry has passed, or the clock is more than a
+ * day before its publish time (so the expiry cannot be judged). */
 int sync_state_stale(const struct sync_state *st, time_t now);
 
 /* For every verdict: non-zero if it must carry the stale flag, with

@@ -210,6 +210,14 @@ static void state_round_trip_and_staleness(void **state)
     assert_int_equal(back.last_sync, 1795000000);
     assert_false(sync_state_stale(&back, 1795599999));
     assert_true(sync_state_stale(&back, 1795600001));
+    /* A clock far behind the data's publish time cannot judge expiry. */
+    st.published = 1794990000;
+    assert_int_equal(sync_state_write(path, &st), 0);
+    assert_int_equal(sync_state_read(path, &back), 0);
+    assert_int_equal(back.published, 1794990000);
+    assert_false(sync_state_stale(&back, 1794990000 - 3600));
+    assert_true(sync_state_stale(&back, 1794990000 - 2 * 86400));
+    assert_true(sync_state_stale(&back, 0));
     assert_false(sync_stale_since(path, 1795000001, since));
     char want[32];
     iso_time_format(1795000000, want);
