@@ -229,8 +229,12 @@ def s_nginx(w):
     check(w.mirror_facts() == (1, 0), "after v1: %s" % (w.mirror_facts(),))
     p = w.sync()
     check("path=unchanged" in p.stdout, p.stdout)
+    log_has(p, "feed unchanged")  # a 304: the manifest was not sent
     wire = int(p.stdout.split("wire_bytes=")[1].split()[0])
     check(0 < wire <= 1024, "unchanged poll cost %d bytes" % wire)
+    with open(os.path.join(w.tmp, "nginx", "access.log")) as f:
+        check('"GET /feed/manifest HTTP/1.1" 304' in f.read().splitlines()[-1],
+              "nginx did not answer 304")
     w.publish(w.mkmirror(change=50))
     p = w.sync()
     check("path=delta" in p.stdout, p.stdout)
