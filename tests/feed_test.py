@@ -341,12 +341,14 @@ def s_expired(w):
     p = w.sync(ok="refused")
     log_has(p, "refused manifest version 1", "expired at")
     check(w.version() == 0, "took an expired feed")
-    w.publish(w.mkmirror(), None, None, "--now", now - 86400 + 3,
+    # Expiring 6 s from now: time enough to sync even on a loaded machine.
+    expires = now + 6
+    w.publish(w.mkmirror(), None, None, "--now", expires - 86400,
               "--expires-days", "1")
     w.sync()
     p = run(KIOSK, "status", "--config", w.conf)
     check("stale=no" in p.stdout, p.stdout)
-    time.sleep(4.5)
+    time.sleep(max(0.0, expires + 1.2 - time.time()))
     p = run(KIOSK, "status", "--config", w.conf, ok=False)
     check(p.returncode == 1 and "stale=yes" in p.stdout and
           "data not updated since" in p.stdout, p.stdout)
