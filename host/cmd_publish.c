@@ -155,6 +155,10 @@ int cmd_publish(int argc, char **argv)
         cli_error("publish: %s", err[0] ? err : labels_strerror(rc));
         return EXIT_FAILURE_;
     }
+    if (res.skipped)
+        cli_error("warning: no delta from %zu old version(s) (%s); kiosks "
+                  "on them will take the snapshot",
+                  res.skipped, res.skipped_why);
     printf("published version %lld: snapshot %zu bytes, %zu deltas\n",
            (long long)res.version, res.snapshot_bytes, res.ndeltas);
     if (conf) {

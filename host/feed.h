@@ -33,6 +33,10 @@ struct feed_publish_result {
     int64_t version;
     size_t snapshot_bytes;
     size_t ndeltas;
+    /* Old versions no delta could be made from (damaged files), and why
+     * the last one failed; their kiosks take the snapshot. */
+    size_t skipped;
+    char skipped_why[256];
 };
 
 /* Publish opts->mirror as the next feed version into opts->feed_dir.

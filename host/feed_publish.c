@@ -285,8 +285,8 @@ static char *schema_text(sqlite3 *db, const char *schema)
 
 /* The changeset that turns version base_db into new_db. Returns 1 if the
  * schemas differ (no delta possible: clients take the snapshot). */
-static int make_changeset(const char *new_db, const char *base_db,
-                          struct blob *cs, char *err, size_t errsz)
+static int make_changeset(const char *new_db, const char *base_db, char *err,
+                          size_t errsz, struct blob *cs)
 {
     sqlite3 *db = NULL;
     sqlite3_session *s = NULL;
@@ -605,9 +605,14 @@ int feed_publish(const struct feed_publish_opts *o,
             access(bpath, R_OK) != 0)
             continue;
         struct blob cs;
-        int m = make_changeset(vpath, bpath, &cs, err, errsz);
-        if (m < 0)
-            goto done;
+        int m = make_changeset(vpath, bpath, res->skipped_why,
+                               sizeof res->skipped_why, &cs);
+        if (m < 0) {
+            /* A damaged old version must not hold back this publish (it
+             * may carry a revocation): kiosks on it take the snapshot. */
+            res->skipped++;
+            continue;
+        }
         if (m > 0)
             continue; /* the schema changed: only the snapshot gets there */
         int c = compress_blob(cs.p, cs.len, &comp);

@@ -24,7 +24,7 @@ static const struct {
     {"keygen", cmd_keygen, "make a key pair (secret file 0600, public file)"},
     {"label", cmd_label, "sign one label: print its QR text, write PNG/SVG"},
     {"verify", cmd_verify, "check a QR text or label image against a key"},
-    {"publish", cmd_publish, "publish a mirror as the next signed feed version"},
+    {"publish", cmd_publish, "sign and publish the next mirror feed version"},
 };
 
 static void usage(FILE *f)

@@ -781,6 +781,13 @@ def s_publish_errors(w):
         check(f.read() == before, "manifest changed by a failed publish")
     p = w.publish(w.mkmirror())
     check("published version 2" in p.stdout, p.stdout)
+    # A damaged old version costs its delta, not the publish.
+    with open(os.path.join(w.feed, "versions", "1.db"), "r+b") as f:
+        f.write(b"garbage" * 20)
+    p = w.publish(w.mkmirror())
+    check("published version 3" in p.stdout and "1 deltas" in p.stdout and
+          "warning: no delta from 1 old version" in p.stderr,
+          p.stdout + p.stderr)
 
 
 def s_kiosk_conf(w):
