@@ -129,7 +129,6 @@ static void iso_time(time_t t, char out[32])
  * names, which stay on the server while clients may still fetch them. */
 struct prev_manifest {
     int64_t version;
-    char key[17];
     char (*files)[96];
     size_t nfiles;
 };
@@ -154,8 +153,6 @@ static int read_prev(const char *feed_dir, struct prev_manifest *pm)
             *next++ = 0;
         if (!strncmp(line, "version=", 8)) {
             pm->version = strtoll(line + 8, NULL, 10);
-        } else if (!strncmp(line, "key=", 4)) {
-            snprintf(pm->key, sizeof pm->key, "%s", line + 4);
         } else if (!strncmp(line, "snapshot=", 9) ||
                    !strncmp(line, "delta=", 6)) {
             /* The file name is the field that starts with our prefixes. */
@@ -307,12 +304,15 @@ static int make_changeset(const char *new_db, const char *base_db, char *err,
         goto done;
     char *a = schema_text(db, "main"), *b = schema_text(db, "base");
     int same = a && b && !strcmp(a, b);
+    if (!a || !b)
+        seterr(err, errsz, "cannot read the schema of %s: %s",
+               a ? base_db : new_db, sqlite3_errmsg(db));
+    else if (!same)
+        rc = 1;
     free(a);
     free(b);
-    if (!same) {
-        rc = 1;
+    if (!same)
         goto done;
-    }
     if (sqlite3session_create(db, "main", &s) != SQLITE_OK) {
         seterr(err, errsz, "cannot start a session");
         goto done;
