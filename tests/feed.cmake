@@ -2,6 +2,8 @@
 # against nginx and a misbehaving server (tests/feed_test.py).
 add_executable(feed_mkmirror feed_mkmirror.c)
 target_link_libraries(feed_mkmirror PRIVATE labels)
+add_executable(feed_sign feed_sign.c)
+target_link_libraries(feed_sign PRIVATE labels)
 # LD_PRELOAD fault injector for feed_kill9 (not sanitized itself: it is
 # preloaded ahead of the sanitizer runtime).
 add_library(feed_crash_shim SHARED feed_crash_shim.c)
@@ -10,7 +12,7 @@ target_link_libraries(feed_crash_shim PRIVATE ${CMAKE_DL_LIBS})
 
 # One ctest per attack or fault (tests/feed_test.py lists them).
 set(FEED_SCENARIOS nginx other_key rollback same_version expired flipped
-    wrong_base oversize resume trickle http_errors server_down kill9
+    wrong_base wrong_base_label lying_sizes oversize resume trickle http_errors server_down kill9
     disk_full unknown_table rotation https publish_errors kiosk_conf config)
 foreach(s ${FEED_SCENARIOS})
   add_test(NAME feed_${s}

@@ -24,6 +24,7 @@ BUILD = os.environ.get("OCOP_BUILD_DIR", "build/release")
 HOST = os.path.join(BUILD, "host", "ocop-host")
 KIOSK = os.path.join(BUILD, "firmware", "ocop-kiosk")
 MKMIRROR = os.path.join(BUILD, "tests", "feed_mkmirror")
+SIGN = os.path.join(BUILD, "tests", "feed_sign")
 
 
 class Fail(Exception):
@@ -212,6 +213,19 @@ def check_same_as_published(w, version):
     check(w.version() == version, "not at v%d" % version)
 
 
+def resign(w, edit, key=None):
+    """Rewrite the served manifest's body with edit(text) and sign it with
+    the authority's key (or key): what a buggy publisher or a thief of
+    the key could serve."""
+    path = os.path.join(w.feed, "manifest")
+    with open(path) as f:
+        body = f.read().split("sig=")[0]
+    p = subprocess.run([SIGN, (key or w.key)[0]], input=edit(body),
+                       capture_output=True, text=True, check=True)
+    with open(path, "w") as f:
+        f.write(p.stdout)
+
+
 def log_has(p, *words):
     for w in words:
         check(w in p.stderr, "log lacks %r:\n%s" % (w, p.stderr))
@@ -398,6 +412,56 @@ def s_wrong_base(w):
     p = w.sync()
     log_has(p, "refused delta", "conflicts", "falling back to the snapshot")
     check(w.mirror_facts()[0] == 2, "not at v2")
+
+
+def s_wrong_base_label(w):
+    """A genuinely signed manifest that labels the delta 2 -> 3 as
+    applying to version 1: the kiosk at version 1 takes it, the changeset
+    conflicts with its data, it is rolled back and refused; the snapshot
+    is taken."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+    w.sync()
+    w.publish(w.mkmirror(change=100))
+    w.publish(w.mkmirror(change=200), None, None, "--keep-deltas", "1")
+    resign(w, lambda b: b.replace("delta=2 ", "delta=1 "))
+    p = w.sync()
+    log_has(p, "refused delta", "conflicts with the mirror",
+            "falling back to the snapshot")
+    check_same_as_published(w, 3)
+
+
+def s_lying_sizes(w):
+    """A signed manifest understating the decompressed size of the
+    snapshot or a delta (a decompression bomb's way in): refused."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+
+    def shrink(kind):
+        def edit(body):
+            out = []
+            for line in body.splitlines(True):
+                if line.startswith(kind + "="):
+                    f = line.split()
+                    f[-1] = str(int(f[-1]) - 1)
+                    line = " ".join(f) + "\n"
+                out.append(line)
+            return "".join(out)
+        return edit
+
+    resign(w, shrink("snapshot"))
+    p = w.sync(ok="refused")
+    log_has(p, "refused snapshot", "decompresses to more than")
+    check(w.version() == 0, "mirror appeared")
+    w.publish(w.mkmirror())
+    w.sync()
+    w.publish(w.mkmirror(change=100))
+    resign(w, shrink("delta"))
+    p = w.sync()
+    log_has(p, "refused delta", "does not decompress to")
+    check(w.version() == 3, "not at v3 by the snapshot")
 
 
 def s_oversize(w):
