@@ -29,5 +29,6 @@ int cmd_stats(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_print(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
 
 #endif

@@ -36,6 +36,7 @@ static const struct {
     {"stats", cmd_stats, "products by province, stars, group; expiring"},
     {"export", cmd_export, "write the mirror (docs/mirror.md) atomically"},
     {"demo", cmd_demo, "build a complete demo world in a folder"},
+    {"publish", cmd_publish, "sign and publish the next mirror feed version"},
 };
 
 static void usage(FILE *f)

@@ -6,10 +6,10 @@ set -euo pipefail
 build=(cmake make gcc pkg-config libqrencode-dev libzbar-dev libsodium-dev
        libpng-dev libjpeg-dev libcmocka-dev libsqlite3-dev libcurl4-openssl-dev
        libcairo2-dev libpango1.0-dev libsystemd-dev libmicrohttpd-dev
-       libinih-dev libdrm-dev fonts-noto-core fonts-dejavu-core)
+       libinih-dev libdrm-dev libzstd-dev fonts-noto-core fonts-dejavu-core)
 # Tests also need clang (libFuzzer), real peers and the reference tools.
 test_only=(clang libclang-rt-14-dev qrencode zbar-tools poppler-utils
-           nginx-light libzxing-dev curl python3 sqlite3)
+           nginx-light libzxing-dev curl python3 sqlite3 openssl)
 
 case "${1:-}" in
 demo) want=("${build[@]}") ;;

@@ -1,0 +1,174 @@
+/* config.c -- parse the kiosk's INI file with inih. Sections this build
+ * does not know are left for later features; unknown keys in a known
+ * section are errors, since a typo there silently changes behaviour. */
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct parse_ctx {
+    struct kiosk_config *cfg;
+    char msg[256];
+};
+
+static int set_long(const char *value, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    if (*value < '0' || *value > '9')
+        return -1;
+    long v = strtol(value, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int set_str(const char *value, char *out, size_t outsz)
+{
+    size_t n = strlen(value);
+    if (n == 0 || n >= outsz)
+        return -1;
+    memcpy(out, value, n + 1);
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    size_t off;
+    long lo, hi;
+} numbers[] = {
+    {"interval", offsetof(struct kiosk_config, interval), 10, 7 * 86400},
+    {"connect_timeout", offsetof(struct kiosk_config, connect_timeout), 1, 600},
+    {"timeout", offsetof(struct kiosk_config, timeout), 1, 86400},
+    {"low_speed_limit", offsetof(struct kiosk_config, low_speed_limit), 0,
+     100000000},
+    {"low_speed_time", offsetof(struct kiosk_config, low_speed_time), 1, 3600},
+    {"retries", offsetof(struct kiosk_config, retries), 0, 20},
+    {"backoff_ms", offsetof(struct kiosk_config, backoff_ms), 0, 600000},
+    {"max_backoff", offsetof(struct kiosk_config, max_backoff), 0, 3600},
+};
+
+static int feed_key(struct parse_ctx *c, const char *name, const char *value)
+{
+    struct kiosk_config *cfg = c->cfg;
+    if (!strcmp(name, "url")) {
+        if (set_str(value, cfg->feed_url, sizeof cfg->feed_url) ||
+            (strncmp(value, "https://", 8) && strncmp(value, "http://", 7))) {
+            snprintf(c->msg, sizeof c->msg,
+                     "[feed] url must be an http:// or https:// URL");
+            return 0;
+        }
+        return 1;
+    }
+    if (!strcmp(name, "authority_key")) {
+        if (labels_pubkey_parse(value, strlen(value), &cfg->authority) !=
+            LABELS_OK) {
+            snprintf(c->msg, sizeof c->msg,
+                     "[feed] authority_key is not a public key");
+            return 0;
+        }
+        cfg->have_authority = 1;
+        return 1;
+    }
+    if (!strcmp(name, "pin")) {
+        if (set_str(value, cfg->pin, sizeof cfg->pin) ||
+            strncmp(value, "sha256//", 8)) {
+            snprintf(c->msg, sizeof c->msg,
+                     "[feed] pin must be sha256//BASE64 (as curl's "
+                     "--pinnedpubkey)");
+            return 0;
+        }
+        return 1;
+    }
+    if (!strcmp(name, "ca_file")) {
+        if (set_str(value, cfg->ca_file, sizeof cfg->ca_file)) {
+            snprintf(c->msg, sizeof c->msg, "[feed] ca_file must be a path");
+            return 0;
+        }
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        if (strcmp(name, numbers[i].name))
+            continue;
+        long *dst = (long *)((char *)cfg + numbers[i].off);
+        if (set_long(value, numbers[i].lo, numbers[i].hi, dst)) {
+            snprintf(c->msg, sizeof c->msg,
+                     "[feed] %s must be a whole number from %ld to %ld", name,
+                     numbers[i].lo, numbers[i].hi);
+            return 0;
+        }
+        return 1;
+    }
+    snprintf(c->msg, sizeof c->msg, "unknown key '%s' in [feed]", name);
+    return 0;
+}
+
+static int handler(void *user, const char *section, const char *name,
+                   const char *value)
+{
+    struct parse_ctx *c = user;
+    if (!strcmp(section, "feed"))
+        return feed_key(c, name, value);
+    if (!strcmp(section, "data")) {
+        char *dst = NULL;
+        if (!strcmp(name, "mirror"))
+            dst = c->cfg->mirror;
+        else if (!strcmp(name, "state"))
+            dst = c->cfg->state;
+        if (!dst) {
+            snprintf(c->msg, sizeof c->msg, "unknown key '%s' in [data]", name);
+            return 0;
+        }
+        if (set_str(value, dst, KIOSK_PATH_MAX)) {
+            snprintf(c->msg, sizeof c->msg, "[data] %s must be a path", name);
+            return 0;
+        }
+        return 1;
+    }
+    if (!*section) {
+        snprintf(c->msg, sizeof c->msg, "key '%s' outside any section", name);
+        return 0;
+    }
+    return 1;
+}
+
+int kiosk_config_load(const char *path, struct kiosk_config *cfg, char *err,
+                      size_t errsz)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->interval = 3600;
+    cfg->connect_timeout = 15;
+    cfg->timeout = 600;
+    cfg->low_speed_limit = 100;
+    cfg->low_speed_time = 60;
+    cfg->retries = 3;
+    cfg->backoff_ms = 1000;
+    cfg->max_backoff = 300;
+    snprintf(cfg->mirror, sizeof cfg->mirror, "/var/lib/ocop-kiosk/mirror.db");
+    snprintf(cfg->state, sizeof cfg->state, "/var/lib/ocop-kiosk/sync.state");
+
+    struct parse_ctx c = {.cfg = cfg};
+    int line = ini_parse(path, handler, &c);
+    if (line == -1) {
+        snprintf(err, errsz, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (line == -2) {
+        snprintf(err, errsz, "%s: out of memory", path);
+        return -1;
+    }
+    if (line > 0) {
+        snprintf(err, errsz, "%s:%d: %s", path, line,
+                 c.msg[0] ? c.msg : "syntax error");
+        return -1;
+    }
+    if (!cfg->feed_url[0] || !cfg->have_authority) {
+        snprintf(err, errsz, "%s: [feed] needs url and authority_key", path);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,30 @@
+/* sync_apply.h -- changing the kiosk's mirror: a delta inside one
+ * transaction, or a snapshot swapped in by rename. Either way a reader
+ * sees the old mirror or the new one, never a mix. */
+#ifndef OCOP_KIOSK_SYNC_APPLY_H
+#define OCOP_KIOSK_SYNC_APPLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* apply_delta() and install_snapshot() return 0, APPLY_REFUSED when the
+ * data fails a check (so the feed is at fault), or APPLY_FAILED when the
+ * kiosk could not read or write (disk full, I/O, locked). */
+enum { APPLY_REFUSED = -2, APPLY_FAILED = -1 };
+
+/* The mirror's feed_version (0 if the file is missing). Opens it
+ * read-write first, so a hot journal left by a killed apply is rolled
+ * back now. -1 with err set if it is unreadable. */
+int64_t mirror_version(const char *path, char *err, size_t errsz);
+
+/* Apply a zstd-compressed changeset file (usize bytes decompressed) that
+ * turns version base into version target. */
+int apply_delta(const char *mirror, const char *file, uint64_t usize,
+                int64_t base, int64_t target, char *err, size_t errsz);
+
+/* Decompress a snapshot next to the mirror, check it (integrity, schema,
+ * version target) and rename it over the mirror. */
+int install_snapshot(const char *mirror, const char *file, uint64_t usize,
+                     int64_t target, char *err, size_t errsz);
+
+#endif
