@@ -57,9 +57,10 @@ static int feed_key(struct parse_ctx *c, const char *name, const char *value)
     struct kiosk_config *cfg = c->cfg;
     if (!strcmp(name, "url")) {
         if (set_str(value, cfg->feed_url, sizeof cfg->feed_url) ||
-            (strncmp(value, "https://", 8) && strncmp(value, "http://", 7))) {
+            (strncmp(value, "https://", 8) && strncmp(value, "http://", 7) &&
+             strncmp(value, "file://", 7))) {
             snprintf(c->msg, sizeof c->msg,
-                     "[feed] url must be an http:// or https:// URL");
+                     "[feed] url must be an http://, https:// or file:// URL");
             return 0;
         }
         return 1;

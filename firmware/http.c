@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,11 +37,17 @@ struct xfer {
     char etag[256];
 };
 
+/* A body worth keeping: an HTTP 2xx, or a file:// read (no status). */
 static int is_2xx(CURL *c)
 {
     long code = 0;
+    char *scheme = NULL;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-    return code >= 200 && code < 300;
+    if (code >= 200 && code < 300)
+        return 1;
+    return code == 0 &&
+           curl_easy_getinfo(c, CURLINFO_SCHEME, &scheme) == CURLE_OK &&
+           scheme && strcasecmp(scheme, "file") == 0;
 }
 
 static size_t on_body(char *p, size_t sz, size_t n, void *ud)
@@ -133,6 +140,9 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
 {
     char cur[KIOSK_URL_MAX];
     snprintf(cur, sizeof cur, "%s", url);
+    /* A file:// feed (a local folder: the demo, a USB stick) is allowed
+     * only when configured as such; nothing can redirect to one. */
+    int is_file = strncmp(url, "file://", 7) == 0;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
         CURL *c = curl_easy_init();
         if (!c) {
@@ -154,8 +164,8 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
         /* The settings that make the transfer safe must take, or the
          * request is not made at all. */
         if (curl_easy_setopt(c, CURLOPT_URL, cur) != CURLE_OK ||
-            curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") !=
-                CURLE_OK ||
+            curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
+                             is_file ? "file" : "http,https") != CURLE_OK ||
             (cfg->ca_file[0] &&
              curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file) != CURLE_OK) ||
             (cfg->pin[0] && curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY,
@@ -248,7 +258,7 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
                      cur);
             return FAIL;
         }
-        if (code >= 200 && code < 300)
+        if ((code >= 200 && code < 300) || is_file)
             return DONE;
         if (next[0]) {
             char h1[300], h2[300];

@@ -66,8 +66,9 @@ static int cmd_sync(int argc, char **argv)
                          &config, &feed);
     if (rc)
         return rc < 0 ? K_OK : rc;
-    if (feed && strncmp(feed, "https://", 8) && strncmp(feed, "http://", 7)) {
-        kiosk_log("--feed must be an http:// or https:// URL");
+    if (feed && strncmp(feed, "https://", 8) && strncmp(feed, "http://", 7) &&
+        strncmp(feed, "file://", 7)) {
+        kiosk_log("--feed must be an http://, https:// or file:// URL");
         return K_USAGE;
     }
     struct kiosk_config cfg;

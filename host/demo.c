@@ -7,10 +7,12 @@
 #include "print.h"
 #include "demo_world.h"
 #include "export.h"
+#include "feed.h"
 #include "registry_cli.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -454,6 +456,8 @@ static int write_keys(struct demo_ctx *c, const unsigned char *used)
     return 0;
 }
 
+static int publish_feed(const char *dir, const char *mirror);
+
 static int build(struct demo_ctx *c, const char *dbpath)
 {
     struct demo_world *w = c->w;
@@ -529,6 +533,66 @@ static int build(struct demo_ctx *c, const char *dbpath)
     free(b.p);
     if (rc != LABELS_OK) {
         cli_error("cannot write %s: %s", path, labels_strerror(rc));
+        return -1;
+    }
+    return publish_feed(c->dir, mirror);
+}
+
+/* Publish the mirror as the world's feed (DIR/feed), signed with the
+ * authority key as its owner would, and write DIR/kiosk.conf for a kiosk
+ * that syncs it straight from the folder (a file:// URL: no server). */
+/* dir + "/" + name into out, or -1 if it does not fit. */
+static int in_dir(char *out, size_t outsz, const char *dir, const char *name)
+{
+    int n = snprintf(out, outsz, "%s/%s", dir, name);
+    return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+static int publish_feed(const char *dir, const char *mirror)
+{
+    char abs[PATH_MAX], path[PATH_LEN], feed_dir[PATH_LEN], url[PATH_LEN];
+    char data[PATH_LEN], err[512];
+    if (!realpath(dir, abs)) {
+        cli_error("demo: %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (in_dir(path, sizeof path, abs, "authority.sec") ||
+        in_dir(feed_dir, sizeof feed_dir, abs, "feed") ||
+        in_dir(url, sizeof url, "file:/", feed_dir) ||
+        in_dir(data, sizeof data, abs, "kiosk")) {
+        cli_error("demo: folder name too long: %s", abs);
+        return -1;
+    }
+    labels_seckey sec;
+    labels_pubkey pub;
+    int rc = labels_seckey_read(path, &sec);
+    if (rc != LABELS_OK) {
+        cli_error("demo: %s: %s", path, labels_strerror(rc));
+        return -1;
+    }
+    labels_seckey_public(&sec, &pub);
+    struct feed_publish_opts o = {.mirror = mirror, .feed_dir = feed_dir,
+                                  .key = &sec,
+                                  .expires_days = FEED_DEFAULT_EXPIRES_DAYS,
+                                  .keep_deltas = FEED_DEFAULT_KEEP_DELTAS};
+    struct feed_publish_result res;
+    rc = feed_publish(&o, &res, err, sizeof err);
+    labels_seckey_wipe(&sec);
+    if (rc != LABELS_OK) {
+        cli_error("demo: publishing the feed: %s", err);
+        return -1;
+    }
+    /* The URL names the folder: a trailing slash, files are relative. */
+    size_t n = strlen(url);
+    if (n + 1 >= sizeof url || in_dir(path, sizeof path, abs, "kiosk.conf")) {
+        cli_error("demo: folder name too long: %s", abs);
+        return -1;
+    }
+    url[n] = '/';
+    url[n + 1] = '\0';
+    rc = feed_kiosk_conf_write(path, url, &pub, data);
+    if (rc != LABELS_OK) {
+        cli_error("demo: cannot write %s: %s", path, labels_strerror(rc));
         return -1;
     }
     return 0;

@@ -32,3 +32,9 @@ if(OCOP_FUZZ)
   add_test(NAME fuzz_host_csv
     COMMAND $<TARGET_FILE:fuzz_host_csv> -seed=1 -runs=50000 -max_len=512)
 endif()
+
+# The demo world through the feed to a kiosk's mirror.
+add_test(NAME demo_e2e COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/demo_e2e.sh
+         $<TARGET_FILE:ocop-host> $<TARGET_FILE:ocop-kiosk>)
+set_tests_properties(demo_e2e PROPERTIES TIMEOUT 300 ENVIRONMENT
+  "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")
