@@ -17,5 +17,7 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_keygen(int argc, char **argv);
 int cmd_label(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_kiosk(int argc, char **argv);
 
 #endif

@@ -24,6 +24,8 @@ static const struct {
     {"keygen", cmd_keygen, "make a key pair (secret file 0600, public file)"},
     {"label", cmd_label, "sign one label: print its QR text, write PNG/SVG"},
     {"verify", cmd_verify, "check a QR text or label image against a key"},
+    {"serve", cmd_serve, "HTTP: receive kiosk scan batches, serve the feed"},
+    {"kiosk", cmd_kiosk, "enroll, revoke or list kiosk device keys"},
 };
 
 static void usage(FILE *f)

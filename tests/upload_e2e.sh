@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# The kiosk uploader against the real ocop-host serve: delivery exactly
+# once through outages, 500s and kill -9, and the collector's refusals.
+set -euo pipefail
+. "$(dirname "$0")/upload_common.sh"
+
+K=$T/kiosk; mkdir -p "$K"
+LOG=$K/scans.db
+DB=$T/collector.db
+
+# --- the device key: made once, 0600, then loaded --------------------------
+first=$("$DRV" keygen "$K")
+[[ $first == created* ]] || fail "first start did not create a key: $first"
+[ "$(stat -c %a "$K/device.key")" = 600 ] || fail "device.key is not 0600"
+again=$("$DRV" keygen "$K")
+[ "$again" = "loaded ${first#created }" ] || fail "key changed: $first / $again"
+"$DRV" pubkey "$K" >"$T/printed.pub"
+cmp -s "$T/printed.pub" "$K/device.pub" || fail "printed public key differs"
+grep -q "$(cat "$K/device.key" | tail -n1)" "$T/printed.pub" && fail "secret key printed"
+ok "device key made once (0600), loaded after, public key printed"
+
+# --- enrollment ---------------------------------------------------------------
+"$HOST" kiosk enroll --collector-db "$DB" --public "$T/printed.pub" \
+    --province "Hà Nội" --shop "Siêu thị Số 1" >/dev/null
+"$HOST" kiosk list --collector-db "$DB" | grep -q "${first#created }	active	Hà Nội	Siêu thị Số 1" ||
+    fail "kiosk list does not show the enrolled kiosk"
+set +e; "$HOST" kiosk enroll --collector-db "$DB" --public "$T/printed.pub" --province "" --shop x 2>/dev/null; rc=$?; set -e
+[ $rc = 2 ] || fail "empty province accepted ($rc)"
+ok "kiosk enrolled with province and shop"
+
+start_serve s1 --collector-db "$DB" --body-timeout 3
+URL=http://127.0.0.1:$PORT/v1/scans
+
+# --- normal upload: 250 scans in batches of 100, each stored once ------------
+"$DRV" scan "$LOG" 250
+"$DRV" upload "$K" "$LOG" "$URL" 100 >"$T/up1"
+[ "$(grep -c '^sent' "$T/up1")" = 3 ] || fail "250 scans not sent in 3 batches: $(cat "$T/up1")"
+[ "$(q "$DB" 'select count(*) from scans')" = 250 ] || fail "collector does not hold 250 scans"
+"$DRV" stats "$LOG" | grep -q 'pending 0 ' || fail "scans not marked uploaded"
+"$DRV" upload "$K" "$LOG" "$URL" 100 | grep -q '^idle after 0' || fail "second upload sent something"
+[ "$(q "$DB" 'select count(*) from scans')" = 250 ] || fail "scan count changed"
+ok "250 scans uploaded once, nothing resent"
+
+# --- collector down: scans kept, then delivered once ---------------------------
+stop_serve "$SERVE_PID"
+grep -q 'serve stopped (SIGTERM)' "$T/s1.err" || fail "no clean stop message"
+"$DRV" scan "$LOG" 30
+set +e; "$DRV" upload "$K" "$LOG" "$URL" 100 >"$T/up2"; rc=$?; set -e
+[ $rc = 1 ] || fail "upload to a stopped collector did not fail ($rc)"
+grep -q 'unreachable' "$T/up2" || fail "no transport error reported: $(cat "$T/up2")"
+"$DRV" stats "$LOG" | grep -q 'pending 30 ' || fail "scans lost while offline"
+[ -f "$K/upload.pending" ] || fail "no pending batch kept"
+start_serve s2 --collector-db "$DB" --body-timeout 3
+URL=http://127.0.0.1:$PORT/v1/scans
+"$DRV" upload "$K" "$LOG" "$URL" 100 | grep -q '^sent 30 scans (resent)' || fail "pending batch not resent"
+[ "$(q "$DB" 'select count(*) from scans')" = 280 ] || fail "not 280 scans after the outage"
+[ ! -f "$K/upload.pending" ] || fail "pending batch not removed"
+ok "collector down: 30 scans kept, delivered once when back"
+
+# --- collector answering 500 with Retry-After: kept -----------------------------
+cat >"$T/bad500.py" <<'PY'
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get('Content-Length', 0)))
+        self.send_response(500); self.send_header('Retry-After', '7')
+        self.end_headers(); self.wfile.write(b'database on fire\n')
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(('127.0.0.1', 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PY
+python3 "$T/bad500.py" >"$T/bad500.port" & PIDS+=($!)
+for _ in $(seq 50); do [ -s "$T/bad500.port" ] && break; sleep 0.1; done
+BADURL=http://127.0.0.1:$(cat "$T/bad500.port")/v1/scans
+"$DRV" scan "$LOG" 10
+for i in 1 2; do
+    set +e; "$DRV" upload "$K" "$LOG" "$BADURL" >"$T/up3"; rc=$?; set -e
+    [ $rc = 1 ] || fail "a 500 was taken as success"
+done
+grep -q 'HTTP 500: database on fire (retry-after 7' "$T/up3" || fail "500 or Retry-After not reported: $(cat "$T/up3")"
+"$DRV" stats "$LOG" | grep -q 'pending 10 ' || fail "scans lost on 500"
+"$DRV" upload "$K" "$LOG" "$URL" | grep -q '^sent 10 scans (resent)' || fail "not delivered after the 500s"
+[ "$(q "$DB" 'select count(*) from scans')" = 290 ] || fail "not 290 scans"
+ok "collector answering 500: scans kept, Retry-After read, delivered later"
+
+# --- kill -9 between the collector's 200 and the mark ---------------------------
+"$DRV" scan "$LOG" 20
+set +e; "$DRV" upload "$K" "$LOG" "$URL" 100 die-after-post >/dev/null 2>&1; rc=$?; set -e
+[ $rc = 137 ] || fail "uploader was not killed ($rc)"
+[ "$(q "$DB" 'select count(*) from scans')" = 310 ] || fail "batch not stored before the kill"
+"$DRV" stats "$LOG" | grep -q 'pending 20 ' || fail "scans marked despite the kill"
+"$DRV" upload "$K" "$LOG" "$URL" 100 >"$T/up4"
+grep -q '^sent 20 scans (resent): HTTP 200: already stored' "$T/up4" || fail "retry not absorbed: $(cat "$T/up4")"
+[ "$(q "$DB" 'select count(*) from scans')" = 310 ] || fail "scans double-counted after kill -9"
+"$DRV" stats "$LOG" | grep -q 'pending 0 ' || fail "scans not marked after the retry"
+ok "kill -9 after POST: the retry is absorbed, no double count"
+
+# --- refusals --------------------------------------------------------------------
+"$DRV" batch "$K" "$T/good" 5 100000
+[ "$(post "$URL" "$T/good")" = 200 ] || fail "good batch refused"
+grep -q 'stored 5 scans (5 new)' "$T/answer" || fail "wrong answer: $(cat "$T/answer")"
+[ "$(post "$URL" "$T/good")" = 200 ] || fail "replayed batch refused"
+grep -q 'already stored' "$T/answer" || fail "replay not recognised"
+[ "$(q "$DB" "select count(*) from scans where scan_id >= 100000")" = 5 ] || fail "replay stored twice"
+ok "replayed batch: 200 already stored, stored once"
+
+id=$(sed -n 's/^batch //p' "$T/good")
+"$DRV" batch "$K" "$T/other" 5 200000 "$id"
+[ "$(post "$URL" "$T/other")" = 409 ] || fail "batch ID reuse not 409"
+ok "same batch ID, different content: 409"
+
+sed '6s/ 0$/ 1/' "$T/good" >"$T/forged"; cmp -s "$T/good" "$T/forged" && fail "forgery did not change the batch"
+[ "$(post "$URL" "$T/forged")" = 401 ] || fail "altered batch not 401"
+grep -q 'signature' "$T/answer" || fail "401 without a reason"
+sed 's/^sig \(..\)/sig 00/' "$T/good" >"$T/badsig"; cmp -s "$T/good" "$T/badsig" && sed -i 's/^sig 00/sig 11/' "$T/badsig"
+[ "$(post "$URL" "$T/badsig")" = 401 ] || fail "wrong signature not 401"
+head -n -1 "$T/good" >"$T/unsigned"
+[ "$(post "$URL" "$T/unsigned")" = 400 ] || fail "unsigned batch not 400"
+ok "altered, wrongly signed and unsigned batches refused (401, 401, 400)"
+
+mkdir -p "$T/stranger"; "$DRV" keygen "$T/stranger" >/dev/null
+"$DRV" batch "$T/stranger" "$T/strange" 3 1
+[ "$(post "$URL" "$T/strange")" = 403 ] || fail "unenrolled kiosk not 403"
+grep -q 'not enrolled' "$T/answer" || fail "403 without a reason"
+ok "unenrolled kiosk: 403"
+
+printf 'hello\n' >"$T/hello"
+[ "$(post "$URL" "$T/hello")" = 400 ] || fail "garbage not 400"
+: >"$T/empty"
+[ "$(post "$URL" "$T/empty")" = 400 ] || fail "empty body not 400"
+head -c 2000000 /dev/zero >"$T/huge"
+[ "$(post "$URL" "$T/huge")" = 413 ] || fail "2 MB body not 413"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$URL")
+[ "$code" = 405 ] || fail "GET on the upload URL not 405 ($code)"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/nothing")
+[ "$code" = 404 ] || fail "unknown path not 404 ($code)"
+ok "malformed 400, empty 400, oversized 413, wrong method 405, unknown path 404"
+
+# --- a slow client (1 byte a second) does not hold up a normal upload ------------
+cat >"$T/slow.py" <<'PY'
+import socket, sys, time
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+s.sendall(b'POST /v1/scans HTTP/1.1\r\nHost: x\r\nContent-Length: 600\r\n\r\n')
+start = time.time()
+try:
+    while time.time() - start < 25:
+        s.sendall(b'A'); time.sleep(1)
+        s.settimeout(0.01)
+        try:
+            if s.recv(100) == b'': break
+        except socket.timeout: pass
+except OSError: pass
+print('%.0f' % (time.time() - start), flush=True)
+PY
+for i in 1 2 3; do python3 "$T/slow.py" "$PORT" >"$T/slow$i.out" & PIDS+=($!); done
+sleep 1.5
+"$DRV" batch "$K" "$T/during" 50 300000
+t0=$(date +%s.%N)
+[ "$(post "$URL" "$T/during")" = 200 ] || fail "upload refused while slow clients were connected"
+t1=$(date +%s.%N)
+python3 -c "import sys; d=$t1-$t0; print('normal upload beside slow clients: %.3f s' % d); sys.exit(d > 2)" ||
+    fail "normal upload slowed down by slow clients"
+wait "${PIDS[-1]}" || true
+secs=$(cat "$T/slow3.out")
+[ "$secs" -lt 15 ] || fail "slow client kept its connection for $secs s"
+ok "three 1-byte/s clients: normal upload unaffected, slow ones cut after ${secs}s"
+
+# --- per-kiosk rate limit ---------------------------------------------------------
+start_serve s3 --collector-db "$DB" --rate 0.2 --burst 2
+RURL=http://127.0.0.1:$PORT/v1/scans
+codes=""
+for i in 1 2 3; do
+    "$DRV" batch "$K" "$T/r$i" 2 $((400000 + i * 10))
+    codes="$codes $(post "$RURL" "$T/r$i")"
+done
+[ "$codes" = " 200 200 429" ] || fail "rate limit: got$codes"
+curl -s -D - -o /dev/null -H 'Expect:' --data-binary "@$T/r3" "$RURL" | grep -qi '^retry-after: [0-9]' ||
+    fail "429 without Retry-After"
+ok "rate limit: third batch in a burst of 2 is 429 with Retry-After"
+
+# --- revocation --------------------------------------------------------------------
+kid=${first#created }
+"$HOST" kiosk revoke --collector-db "$DB" "$kid" >/dev/null
+"$DRV" batch "$K" "$T/after" 2 500000
+[ "$(post "$URL" "$T/after")" = 403 ] || fail "revoked kiosk not 403"
+set +e; "$HOST" kiosk enroll --collector-db "$DB" --public "$K/device.pub" --province P --shop S 2>/dev/null; rc=$?; set -e
+[ $rc = 3 ] || fail "revoked key enrolled again"
+ok "revoked kiosk: 403, cannot be re-enrolled"
+
+# --- feed directory as static files ------------------------------------------------
+mkdir -p "$T/world/feed/v1" "$T/world/feed/.secret"
+echo manifest >"$T/world/feed/manifest.txt"
+echo mirror >"$T/world/feed/v1/mirror.db"
+echo secret >"$T/secret"; ln -s "$T/secret" "$T/world/feed/link.txt"
+echo hidden >"$T/world/feed/.secret/x"
+cp "$DB" "$T/world/collector.db"
+start_serve s4 --world "$T/world"
+F=http://127.0.0.1:$PORT/feed
+[ "$(curl -s "$F/manifest.txt")" = manifest ] || fail "feed file not served"
+[ "$(curl -s "$F/v1/mirror.db")" = mirror ] || fail "feed subdir file not served"
+curl -s -I "$F/v1/mirror.db" | grep -qi 'content-type: application/vnd.sqlite3' || fail "mirror content type"
+for bad in link.txt .secret/x ../collector.db %2e%2e/collector.db v1/../manifest.txt v1 nothing; do
+    code=$(curl -s --path-as-is -o /dev/null -w '%{http_code}' "$F/$bad")
+    [ "$code" = 404 ] || fail "feed served $bad ($code)"
+done
+ok "feed directory: files served, symlinks, dot files, .. and directories refused"
+
+echo "all upload end-to-end tests passed"
