@@ -1,5 +1,12 @@
 /* collector.c -- the collector's SQLite store: kiosks, batches, scans.
- * Schema and guarantees in docs/upload.md. */
+ * Schema and guarantees in docs/upload.md.
+ *
+ * Every batch must be on disk before its 200, and one fsync costs
+ * milliseconds, so batches are stored by one writer thread in group
+ * commits: each batch in its own savepoint, all batches waiting at that
+ * moment in one transaction, one sync, then every waiter is answered.
+ * Kiosk lookups use a second, read-only connection (WAL lets it read
+ * while the writer writes). */
 #include "collector.h"
 
 #include <pthread.h>
@@ -10,11 +17,29 @@
 #include <string.h>
 #include <time.h>
 
+/* One verified batch waiting for the writer. */
+typedef struct job {
+    const collector_batch *b;
+    const uint8_t *hash;
+    collector_outcome *o;
+    int done;
+    struct job *next;
+} job;
+
+#define GROUP_MAX 256 /* batches per commit */
+
 struct collector {
-    sqlite3 *db;
-    pthread_mutex_t mu;
+    sqlite3 *db;  /* writes (writer thread) and admin commands */
+    sqlite3 *rdb; /* kiosk lookups */
+    pthread_mutex_t mu, rmu;
     sqlite3_stmt *kiosk, *batch_get, *batch_put, *scan_put;
     collector_rate *rate;
+    /* The writer's queue. */
+    pthread_mutex_t qmu;
+    pthread_cond_t qcond, qdone;
+    job *head, *tail;
+    int stopping, writer_running;
+    pthread_t writer;
 };
 
 static const char schema[] =
@@ -51,7 +76,9 @@ int collector_open(const char *path, collector **out, char *err, size_t errsz)
         snprintf(err, errsz, "out of memory");
         return -1;
     }
-    if (pthread_mutex_init(&c->mu, NULL)) {
+    if (pthread_mutex_init(&c->mu, NULL) || pthread_mutex_init(&c->rmu, NULL) ||
+        pthread_mutex_init(&c->qmu, NULL) || pthread_cond_init(&c->qcond, NULL) ||
+        pthread_cond_init(&c->qdone, NULL)) {
         free(c);
         snprintf(err, errsz, "cannot create a mutex");
         return -1;
@@ -69,6 +96,11 @@ int collector_open(const char *path, collector **out, char *err, size_t errsz)
                           NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(c->db, schema, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_open_v2(path, &c->rdb,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(c->rdb, "PRAGMA busy_timeout=5000;", NULL, NULL, NULL);
     struct {
         sqlite3_stmt **st;
         const char *sql;
@@ -83,11 +115,13 @@ int collector_open(const char *path, collector **out, char *err, size_t errsz)
     };
     for (size_t i = 0; rc == SQLITE_OK && i < sizeof stmts / sizeof stmts[0];
          i++)
-        rc = sqlite3_prepare_v3(c->db, stmts[i].sql, -1,
+        rc = sqlite3_prepare_v3(i == 0 ? c->rdb : c->db, stmts[i].sql, -1,
                                 SQLITE_PREPARE_PERSISTENT, stmts[i].st, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errsz, "collector database %s: %s", path,
-                 c->db ? sqlite3_errmsg(c->db) : "cannot open");
+                 c->rdb && sqlite3_errcode(c->rdb) != SQLITE_OK
+                     ? sqlite3_errmsg(c->rdb)
+                     : c->db ? sqlite3_errmsg(c->db) : "cannot open");
         collector_close(c);
         return -1;
     }
@@ -99,13 +133,25 @@ void collector_close(collector *c)
 {
     if (!c)
         return;
+    if (c->writer_running) {
+        pthread_mutex_lock(&c->qmu);
+        c->stopping = 1;
+        pthread_cond_broadcast(&c->qcond);
+        pthread_mutex_unlock(&c->qmu);
+        pthread_join(c->writer, NULL);
+    }
     sqlite3_finalize(c->kiosk);
     sqlite3_finalize(c->batch_get);
     sqlite3_finalize(c->batch_put);
     sqlite3_finalize(c->scan_put);
     sqlite3_close(c->db);
+    sqlite3_close(c->rdb);
     collector_rate_free(c->rate);
     pthread_mutex_destroy(&c->mu);
+    pthread_mutex_destroy(&c->rmu);
+    pthread_mutex_destroy(&c->qmu);
+    pthread_cond_destroy(&c->qcond);
+    pthread_cond_destroy(&c->qdone);
     free(c);
 }
 
@@ -257,7 +303,7 @@ static void set(collector_outcome *o, collector_status s, const char *msg)
 }
 
 /* The kiosk's public key if it is enrolled and active. 1 found, 0 not
- * enrolled or revoked, -1 on error. Called with the mutex held. */
+ * enrolled or revoked, -1 on error. Called with rmu held. */
 static int find_kiosk(collector *c, const char *hex, labels_pubkey *pub)
 {
     sqlite3_stmt *st = c->kiosk;
@@ -281,12 +327,13 @@ static double monotonic_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Store a verified batch in one transaction. Mutex held. */
+/* Store one verified batch inside the writer's open transaction, in its
+ * own savepoint so a failure takes back only this batch. */
 static void store(collector *c, const collector_batch *b,
                   const uint8_t hash[32], collector_outcome *o)
 {
-    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        set(o, COLLECTOR_FAILED, "storage busy or failing; retry later");
+    if (sqlite3_exec(c->db, "SAVEPOINT batch", NULL, NULL, NULL) != SQLITE_OK) {
+        set(o, COLLECTOR_FAILED, "storage failed; retry later");
         return;
     }
     sqlite3_stmt *st = c->batch_get;
@@ -303,7 +350,7 @@ static void store(collector *c, const collector_batch *b,
             set(o, COLLECTOR_CONFLICT,
                 "batch ID already used for different content");
         sqlite3_reset(st);
-        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_exec(c->db, "RELEASE batch", NULL, NULL, NULL);
         return;
     }
     sqlite3_reset(st);
@@ -342,9 +389,8 @@ static void store(collector *c, const collector_batch *b,
     sqlite3_bind_int(st, 7, added);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        goto fail;
-    if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    if (rc != SQLITE_DONE ||
+        sqlite3_exec(c->db, "RELEASE batch", NULL, NULL, NULL) != SQLITE_OK)
         goto fail;
     o->new_scans = added;
     snprintf(o->message, sizeof o->message, "stored %d scans (%d new)",
@@ -352,8 +398,84 @@ static void store(collector *c, const collector_batch *b,
     o->status = COLLECTOR_STORED;
     return;
 fail:
-    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(c->db, "ROLLBACK TO batch; RELEASE batch", NULL, NULL, NULL);
     set(o, COLLECTOR_FAILED, "storage failed; retry later");
+}
+
+/* Store a group of jobs in one transaction; on a failed commit every
+ * job in it fails (nothing of it is on disk). */
+static void store_group(collector *c, job *group)
+{
+    pthread_mutex_lock(&c->mu);
+    int ok = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+    for (job *j = group; j; j = j->next) {
+        if (ok)
+            store(c, j->b, j->hash, j->o);
+        else
+            set(j->o, COLLECTOR_FAILED, "storage busy or failing; retry later");
+    }
+    if (ok && sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        for (job *j = group; j; j = j->next)
+            if (j->o->status == COLLECTOR_STORED)
+                set(j->o, COLLECTOR_FAILED, "storage failed; retry later");
+    }
+    pthread_mutex_unlock(&c->mu);
+}
+
+static void *writer_main(void *arg)
+{
+    collector *c = arg;
+    pthread_mutex_lock(&c->qmu);
+    for (;;) {
+        while (!c->head && !c->stopping)
+            pthread_cond_wait(&c->qcond, &c->qmu);
+        if (!c->head)
+            break; /* stopping, and nothing left to store */
+        /* Take up to GROUP_MAX jobs off the queue. */
+        job *group = c->head, *last = group;
+        for (int n = 1; n < GROUP_MAX && last->next; n++)
+            last = last->next;
+        c->head = last->next;
+        if (!c->head)
+            c->tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&c->qmu);
+        store_group(c, group);
+        pthread_mutex_lock(&c->qmu);
+        for (job *j = group, *next; j; j = next) {
+            next = j->next;
+            j->done = 1; /* j lives on its submitter's stack: touch it no more */
+        }
+        pthread_cond_broadcast(&c->qdone);
+    }
+    pthread_mutex_unlock(&c->qmu);
+    return NULL;
+}
+
+/* Queue a verified batch for the writer and wait for its outcome. */
+static void store_queued(collector *c, const collector_batch *b,
+                         const uint8_t hash[32], collector_outcome *o)
+{
+    job j = {b, hash, o, 0, NULL};
+    pthread_mutex_lock(&c->qmu);
+    if (!c->writer_running) {
+        if (pthread_create(&c->writer, NULL, writer_main, c) != 0) {
+            pthread_mutex_unlock(&c->qmu);
+            set(o, COLLECTOR_FAILED, "storage failed; retry later");
+            return;
+        }
+        c->writer_running = 1;
+    }
+    if (c->tail)
+        c->tail->next = &j;
+    else
+        c->head = &j;
+    c->tail = &j;
+    pthread_cond_signal(&c->qcond);
+    while (!j.done)
+        pthread_cond_wait(&c->qdone, &c->qmu);
+    pthread_mutex_unlock(&c->qmu);
 }
 
 void collector_submit(collector *c, const char *body, size_t len,
@@ -369,9 +491,9 @@ void collector_submit(collector *c, const char *body, size_t len,
     }
     o->scans = b.count;
     labels_pubkey pub;
-    pthread_mutex_lock(&c->mu);
+    pthread_mutex_lock(&c->rmu);
     int found = find_kiosk(c, b.kiosk_hex, &pub);
-    pthread_mutex_unlock(&c->mu);
+    pthread_mutex_unlock(&c->rmu);
     if (found < 0) {
         set(o, COLLECTOR_FAILED, "storage failed; retry later");
     } else if (found == 0) {
@@ -390,9 +512,7 @@ void collector_submit(collector *c, const char *body, size_t len,
         uint8_t hash[32];
         crypto_generichash(hash, sizeof hash, (const uint8_t *)body, len, NULL,
                            0);
-        pthread_mutex_lock(&c->mu);
-        store(c, &b, hash, o);
-        pthread_mutex_unlock(&c->mu);
+        store_queued(c, &b, hash, o);
     }
     collector_batch_free(&b);
 }

@@ -311,7 +311,7 @@ int serve_start(const serve_config *cfg, serve **out, unsigned *port,
     if (!s->cfg.idle_timeout_s)
         s->cfg.idle_timeout_s = 15;
     if (!s->cfg.threads)
-        s->cfg.threads = 4;
+        s->cfg.threads = 16;
     if (!s->cfg.max_connections)
         s->cfg.max_connections = 1000;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |

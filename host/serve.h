@@ -17,7 +17,7 @@ typedef struct serve_config {
     size_t max_body;           /* bytes; 0: 1 MiB */
     unsigned body_timeout_s;   /* whole body within this; 0: 30 */
     unsigned idle_timeout_s;   /* silent connection closed; 0: 15 */
-    unsigned threads;          /* 0: 4 */
+    unsigned threads;          /* 0: 16 */
     unsigned max_connections;  /* 0: 1000 */
 } serve_config;
 
