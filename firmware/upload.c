@@ -201,6 +201,17 @@ unusable:
     return 0;
 }
 
+/* Whether the pending batch names this device key. */
+static int signed_by(const pending *p, const labels_seckey *sec)
+{
+    static const char head[] = "OCOP-SCANS/1\nkiosk ";
+    char kid[17];
+    labels_key_id_hex(sec->id, kid);
+    size_t hl = strlen(head);
+    return p->len > hl + 16 && !memcmp(p->batch, head, hl) &&
+           !memcmp(p->batch + hl, kid, 16) && p->batch[hl + 16] == '\n';
+}
+
 typedef struct collect {
     scan_record *recs;
     int n;
@@ -283,6 +294,13 @@ int upload_round(const upload_config *cfg, scan_log *log,
     int have = pending_load(path, &p, res);
     if (have < 0)
         return -1;
+    if (have && !signed_by(&p, sec)) {
+        /* Made under a device key since replaced: it could never be
+         * accepted. Its scans are still pending in the log. */
+        free(p.file);
+        unlink(path);
+        have = 0;
+    }
     if (have)
         res->resent = 1;
     else if ((have = pending_make(cfg, path, log, sec, &p, res)) <= 0)
@@ -293,6 +311,10 @@ int upload_round(const upload_config *cfg, scan_log *log,
         cfg->after_post(cfg->hook_ctx, res->http_status);
     if (!ok) {
         free(p.file);
+        /* 409: the collector holds other bytes under this batch ID; a
+         * fresh ID next round resolves it (scans are stored once). */
+        if (res->http_status == 409)
+            unlink(path);
         res->outcome = UPLOAD_FAILED;
         return 0;
     }

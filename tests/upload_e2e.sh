@@ -96,6 +96,35 @@ grep -q '^sent 20 scans (resent): HTTP 200: already stored' "$T/up4" || fail "re
 "$DRV" stats "$LOG" | grep -q 'pending 0 ' || fail "scans not marked after the retry"
 ok "kill -9 after POST: the retry is absorbed, no double count"
 
+# --- offline past the log's bound: oldest pending scans dropped, counted ------
+B=$T/bounded; mkdir -p "$B"; "$DRV" keygen "$B" >/dev/null
+"$HOST" kiosk enroll --collector-db "$DB" --public "$B/device.pub" --province P --shop bounded >/dev/null
+bid=$("$DRV" keygen "$B" | cut -d' ' -f2)
+export UPLOAD_LOG_MAX_ROWS=50
+"$DRV" scan "$B/scans.db" 30
+set +e; "$DRV" upload "$B" "$B/scans.db" http://127.0.0.1:1/v1/scans >/dev/null; rc=$?; set -e
+[ $rc = 1 ] || fail "upload to a closed port did not fail"
+"$DRV" scan "$B/scans.db" 40
+"$DRV" stats "$B/scans.db" | grep -q 'rows 50 pending 50 dropped 20' || fail "bound not applied: $("$DRV" stats "$B/scans.db")"
+"$DRV" upload "$B" "$B/scans.db" "$URL" >/dev/null
+unset UPLOAD_LOG_MAX_ROWS
+[ "$(q "$DB" "select count(*) from scans where kiosk = '$bid'")" = 70 ] ||
+    fail "expected the 30 scans of the pending batch and the 40 newer ones"
+"$DRV" stats "$B/scans.db" | grep -q 'pending 0 dropped 20' || fail "drop count lost"
+ok "offline past the bound: 20 oldest dropped and counted, the pending batch still delivered"
+
+# --- device key replaced while a batch was pending: rebuilt under the new key --
+R=$T/rekey; mkdir -p "$R"; "$DRV" keygen "$R" >/dev/null
+"$DRV" scan "$R/scans.db" 5
+set +e; "$DRV" upload "$R" "$R/scans.db" http://127.0.0.1:1/v1/scans >/dev/null; set -e
+[ -f "$R/upload.pending" ] || fail "no pending batch"
+rm "$R/device.key" "$R/device.pub"
+rid=$("$DRV" keygen "$R" | cut -d' ' -f2)
+"$HOST" kiosk enroll --collector-db "$DB" --public "$R/device.pub" --province P --shop rekey >/dev/null
+"$DRV" upload "$R" "$R/scans.db" "$URL" | grep -q '^sent 5 scans: HTTP 200' || fail "not rebuilt under the new key"
+[ "$(q "$DB" "select count(*) from scans where kiosk = '$rid'")" = 5 ] || fail "scans not under the new key"
+ok "device key replaced: the stale pending batch is rebuilt and delivered"
+
 # --- refusals --------------------------------------------------------------------
 "$DRV" batch "$K" "$T/good" 5 100000
 [ "$(post "$URL" "$T/good")" = 200 ] || fail "good batch refused"
