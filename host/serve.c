@@ -37,6 +37,7 @@ struct request {
     char *body;
     size_t len, cap;
     double start;
+    char peer[64]; /* client address, for the refusal log */
 };
 
 static double now_s(void)
@@ -74,6 +75,11 @@ static void route_scans(serve *s, const char *url, const request *req,
     collector_submit(s->cfg.collector, req->body ? req->body : "", req->len,
                      &o);
     reply_text(r, http[o.status], o.message);
+    /* One line per refused batch, so an operator sees a kiosk that is
+     * not enrolled or a client sending garbage. */
+    if (http[o.status] != MHD_HTTP_OK)
+        fprintf(stderr, "ocop-host serve: %u %s (from %s)\n", http[o.status],
+                o.message, req->peer);
     if (o.status == COLLECTOR_RATE_LIMITED)
         r->retry_after = (unsigned)o.retry_after + 1;
     else if (o.status == COLLECTOR_FAILED)
@@ -174,6 +180,23 @@ static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned status,
     return send_reply(conn, &r);
 }
 
+static void peer_name(struct MHD_Connection *conn, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "?");
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                  out, (socklen_t)outsz);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6,
+                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)outsz);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version, const char *data,
@@ -209,6 +232,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
             return MHD_NO;
         req->route = rt;
         req->start = now_s();
+        peer_name(conn, req->peer, sizeof req->peer);
         *con_cls = req;
         return MHD_YES;
     }

@@ -152,7 +152,9 @@ mkdir -p "$T/stranger"; "$DRV" keygen "$T/stranger" >/dev/null
 "$DRV" batch "$T/stranger" "$T/strange" 3 1
 [ "$(post "$URL" "$T/strange")" = 403 ] || fail "unenrolled kiosk not 403"
 grep -q 'not enrolled' "$T/answer" || fail "403 without a reason"
-ok "unenrolled kiosk: 403"
+grep -q '^ocop-host serve: 403 kiosk [0-9A-F]\{16\} is not enrolled or was revoked (from 127\.0\.0\.1)$' "$T/s2.err" ||
+    fail "refusal not logged: $(cat "$T/s2.err")"
+ok "unenrolled kiosk: 403, logged with the client address"
 
 printf 'hello\n' >"$T/hello"
 [ "$(post "$URL" "$T/hello")" = 400 ] || fail "garbage not 400"
