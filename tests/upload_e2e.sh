@@ -96,6 +96,28 @@ grep -q '^sent 20 scans (resent): HTTP 200: already stored' "$T/up4" || fail "re
 "$DRV" stats "$LOG" | grep -q 'pending 0 ' || fail "scans not marked after the retry"
 ok "kill -9 after POST: the retry is absorbed, no double count"
 
+# --- kill -9 at random moments: every scan stored exactly once --------------
+X=$T/killer; mkdir -p "$X"; "$DRV" keygen "$X" >/dev/null
+xid=$("$DRV" keygen "$X" | cut -d' ' -f2)
+"$HOST" kiosk enroll --collector-db "$DB" --public "$X/device.pub" --province P --shop killer >/dev/null
+"$DRV" scan "$X/scans.db" 300
+for i in $(seq 12); do
+    "$DRV" upload "$X" "$X/scans.db" "$URL" 10 >/dev/null 2>&1 &
+    sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
+    kill -9 $! 2>/dev/null || true
+    wait $! 2>/dev/null || true
+done
+# 30 batches in a row exceed the kiosk's burst: wait out the 429s.
+for attempt in $(seq 30); do
+    "$DRV" upload "$X" "$X/scans.db" "$URL" 10 >"$T/killer.out" && break
+    grep -q 'HTTP 429' "$T/killer.out" || fail "upload after random kills: $(cat "$T/killer.out")"
+    sleep 1
+done
+[ "$(q "$DB" "select count(*) from scans where kiosk = '$xid'")" = 300 ] || fail "scans lost or doubled after random kills"
+[ "$(q "$DB" "select sum(new_scans) from batches where kiosk = '$xid'")" = 300 ] || fail "batches double-counted scans"
+"$DRV" stats "$X/scans.db" | grep -q 'pending 0 ' || fail "scans left pending after random kills"
+ok "kill -9 at 12 random moments: 300 scans stored exactly once"
+
 # --- offline past the log's bound: oldest pending scans dropped, counted ------
 B=$T/bounded; mkdir -p "$B"; "$DRV" keygen "$B" >/dev/null
 "$HOST" kiosk enroll --collector-db "$DB" --public "$B/device.pub" --province P --shop bounded >/dev/null
@@ -162,21 +184,29 @@ printf 'hello\n' >"$T/hello"
 [ "$(post "$URL" "$T/empty")" = 400 ] || fail "empty body not 400"
 head -c 2000000 /dev/zero >"$T/huge"
 [ "$(post "$URL" "$T/huge")" = 413 ] || fail "2 MB body not 413"
+set +e
+code=$(head -c 2000000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' \
+    -H 'Expect:' --data-binary @- "$URL")
+set -e
+[ "$code" = 000 ] || [ "$code" = 413 ] || fail "oversized chunked body not cut ($code)"
+[ "$(curl -s "http://127.0.0.1:$PORT/healthz")" = ok ] || fail "server unhealthy after an oversized body"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$URL")
 [ "$code" = 405 ] || fail "GET on the upload URL not 405 ($code)"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/nothing")
 [ "$code" = 404 ] || fail "unknown path not 404 ($code)"
-ok "malformed 400, empty 400, oversized 413, wrong method 405, unknown path 404"
+ok "malformed 400, empty 400, oversized 413 (chunked: cut), wrong method 405, unknown path 404"
 
 # --- a slow client (1 byte a second) does not hold up a normal upload ------------
 cat >"$T/slow.py" <<'PY'
 import socket, sys, time
 s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
-s.sendall(b'POST /v1/scans HTTP/1.1\r\nHost: x\r\nContent-Length: 600\r\n\r\n')
+head = b'POST /v1/scans HTTP/1.1\r\nHost: x\r\nContent-Length: 600\r\n\r\n'
+if sys.argv[2] == 'body':
+    s.sendall(head)
 start = time.time()
 try:
     while time.time() - start < 25:
-        s.sendall(b'A'); time.sleep(1)
+        s.sendall(b'A' if sys.argv[2] == 'body' else b'X-Slow: 1\r\n'[:1]); time.sleep(1)
         s.settimeout(0.01)
         try:
             if s.recv(100) == b'': break
@@ -184,7 +214,8 @@ try:
 except OSError: pass
 print('%.0f' % (time.time() - start), flush=True)
 PY
-for i in 1 2 3; do python3 "$T/slow.py" "$PORT" >"$T/slow$i.out" & PIDS+=($!); done
+python3 "$T/slow.py" "$PORT" headers >"$T/slowh.out" & PIDS+=($!); slowh=$!
+for i in 1 2 3; do python3 "$T/slow.py" "$PORT" body >"$T/slow$i.out" & PIDS+=($!); done
 sleep 1.5
 "$DRV" batch "$K" "$T/during" 50 300000
 t0=$(date +%s.%N)
@@ -195,7 +226,8 @@ python3 -c "import sys; d=$t1-$t0; print('normal upload beside slow clients: %.3
 wait "${PIDS[-1]}" || true
 secs=$(cat "$T/slow3.out")
 [ "$secs" -lt 15 ] || fail "slow client kept its connection for $secs s"
-ok "three 1-byte/s clients: normal upload unaffected, slow ones cut after ${secs}s"
+kill "$slowh" 2>/dev/null || true
+ok "1-byte/s clients (3 in the body, 1 in the headers): normal upload unaffected, slow bodies cut after ${secs}s"
 
 # --- per-kiosk rate limit ---------------------------------------------------------
 start_serve s3 --collector-db "$DB" --rate 0.2 --burst 2
