@@ -23,3 +23,6 @@ if(OCOP_FUZZ)
   add_test(NAME test_collector_fuzz COMMAND bash -c
     "d=$(mktemp -d) && mkdir $d/k $d/c && $<TARGET_FILE:upload_driver> keygen $d/k >/dev/null && $<TARGET_FILE:upload_driver> batch $d/k $d/c/seed 3 1 && $<TARGET_FILE:test_collector_fuzz> -runs=30000 -max_len=4096 $d/c 2>$d/log; rc=$?; [ $rc = 0 ] || tail -40 $d/log; rm -rf $d; exit $rc")
 endif()
+
+ocop_test(upload_backoff)
+target_link_libraries(upload_backoff PRIVATE kiosk)

@@ -85,6 +85,7 @@ static int cmd_upload(int argc, char **argv)
         return 3;
     upload_config cfg = {.url = argv[4], .state_dir = argv[2],
                          .connect_timeout_s = 3, .timeout_s = 10};
+    cfg.ca_file = getenv("UPLOAD_CA_FILE"); /* the HTTPS test's own CA */
     if (argc > 5)
         cfg.batch_max = atoi(argv[5]);
     if (argc > 6 && !strcmp(argv[6], "die-after-post"))

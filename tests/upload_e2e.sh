@@ -84,15 +84,50 @@ grep -q 'HTTP 500: database on fire (retry-after 7' "$T/up3" || fail "500 or Ret
 [ "$(q "$DB" 'select count(*) from scans')" = 290 ] || fail "not 290 scans"
 ok "collector answering 500: scans kept, Retry-After read, delivered later"
 
+# --- HTTPS: the server is verified; a TLS proxy in front of the collector --------
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$T/tls.key" -out "$T/tls.crt" 2>/dev/null
+cat >"$T/tlsproxy.py" <<'PY'
+import http.server, ssl, sys, urllib.request, urllib.error
+upstream = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get('Content-Length', 0)))
+        try:
+            r = urllib.request.urlopen(urllib.request.Request(upstream, data=body), timeout=10)
+            code, text = r.status, r.read()
+        except urllib.error.HTTPError as e:
+            code, text = e.code, e.read()
+        self.send_response(code); self.end_headers(); self.wfile.write(text)
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(('127.0.0.1', 0), H)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+s.socket = ctx.wrap_socket(s.socket, server_side=True)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PY
+python3 "$T/tlsproxy.py" "$URL" "$T/tls.crt" "$T/tls.key" >"$T/tls.port" 2>/dev/null & PIDS+=($!)
+for _ in $(seq 50); do [ -s "$T/tls.port" ] && break; sleep 0.1; done
+TLSURL=https://127.0.0.1:$(cat "$T/tls.port")/v1/scans
+"$DRV" scan "$LOG" 7
+set +e; "$DRV" upload "$K" "$LOG" "$TLSURL" >"$T/up5"; rc=$?; set -e
+[ $rc = 1 ] && grep -qi 'certificate' "$T/up5" || fail "an unknown certificate was accepted: $(cat "$T/up5")"
+"$DRV" stats "$LOG" | grep -q 'pending 7 ' || fail "scans lost on a TLS failure"
+UPLOAD_CA_FILE=$T/tls.crt "$DRV" upload "$K" "$LOG" "$TLSURL" | grep -q '^sent 7 scans (resent): HTTP 200: stored 7' ||
+    fail "HTTPS upload with the right CA failed"
+[ "$(q "$DB" 'select count(*) from scans')" = 297 ] || fail "not 297 scans after HTTPS"
+ok "HTTPS: unknown certificate refused (scans kept), delivered with the CA"
+
 # --- kill -9 between the collector's 200 and the mark ---------------------------
 "$DRV" scan "$LOG" 20
 set +e; "$DRV" upload "$K" "$LOG" "$URL" 100 die-after-post >/dev/null 2>&1; rc=$?; set -e
 [ $rc = 137 ] || fail "uploader was not killed ($rc)"
-[ "$(q "$DB" 'select count(*) from scans')" = 310 ] || fail "batch not stored before the kill"
+[ "$(q "$DB" 'select count(*) from scans')" = 317 ] || fail "batch not stored before the kill"
 "$DRV" stats "$LOG" | grep -q 'pending 20 ' || fail "scans marked despite the kill"
 "$DRV" upload "$K" "$LOG" "$URL" 100 >"$T/up4"
 grep -q '^sent 20 scans (resent): HTTP 200: already stored' "$T/up4" || fail "retry not absorbed: $(cat "$T/up4")"
-[ "$(q "$DB" 'select count(*) from scans')" = 310 ] || fail "scans double-counted after kill -9"
+[ "$(q "$DB" 'select count(*) from scans')" = 317 ] || fail "scans double-counted after kill -9"
 "$DRV" stats "$LOG" | grep -q 'pending 0 ' || fail "scans not marked after the retry"
 ok "kill -9 after POST: the retry is absorbed, no double count"
 
