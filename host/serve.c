@@ -21,8 +21,10 @@ struct serve {
 };
 
 typedef struct request request;
-typedef void (*route_fn)(serve *s, const char *url, const request *req,
-                         int head, serve_reply *r);
+/* A handler: req is NULL for routes without a body; conn gives access to
+ * request headers. */
+typedef void (*route_fn)(serve *s, struct MHD_Connection *conn,
+                         const char *url, const request *req, serve_reply *r);
 
 struct route {
     const char *method;
@@ -56,11 +58,11 @@ static void reply_text(serve_reply *r, unsigned status, const char *text)
 
 /* ---- Routes ------------------------------------------------------------ */
 
-static void route_scans(serve *s, const char *url, const request *req,
-                        int head, serve_reply *r)
+static void route_scans(serve *s, struct MHD_Connection *conn,
+                        const char *url, const request *req, serve_reply *r)
 {
+    (void)conn;
     (void)url;
-    (void)head;
     static const unsigned http[] = {
         [COLLECTOR_STORED] = MHD_HTTP_OK,
         [COLLECTOR_DUPLICATE] = MHD_HTTP_OK,
@@ -86,20 +88,25 @@ static void route_scans(serve *s, const char *url, const request *req,
         r->retry_after = 30;
 }
 
-static void route_feed(serve *s, const char *url, const request *req,
-                       int head, serve_reply *r)
+static void route_feed(serve *s, struct MHD_Connection *conn,
+                       const char *url, const request *req, serve_reply *r)
 {
     (void)req;
-    serve_feed_file(s->cfg.feed_dir, url + strlen("/feed/"), head, r);
+    serve_feed_file(s->cfg.feed_dir, url + strlen("/feed/"),
+                    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_IF_NONE_MATCH),
+                    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
+                    r);
 }
 
-static void route_health(serve *s, const char *url, const request *req,
-                         int head, serve_reply *r)
+static void route_health(serve *s, struct MHD_Connection *conn,
+                         const char *url, const request *req, serve_reply *r)
 {
     (void)s;
+    (void)conn;
     (void)url;
     (void)req;
-    (void)head;
     reply_text(r, MHD_HTTP_OK, "ok");
 }
 
@@ -150,7 +157,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, serve_reply *r)
             close(r->fd);
     } else {
         size_t n = strlen(r->text);
-        if (n + 1 < sizeof r->text) {
+        if (n && n + 1 < sizeof r->text) {
             r->text[n++] = '\n';
             r->text[n] = '\0';
         }
@@ -162,6 +169,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, serve_reply *r)
     if (r->content_type)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 r->content_type);
+    if (r->etag[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
+    if (r->last_modified[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED,
+                                r->last_modified);
     if (r->retry_after) {
         char v[16];
         snprintf(v, sizeof v, "%u", r->retry_after);
@@ -214,7 +226,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                          : send_text(conn, MHD_HTTP_NOT_FOUND, "not found");
         if (!rt->has_body) {
             serve_reply r = {.fd = -1};
-            rt->fn(s, url, NULL, !strcmp(method, "HEAD"), &r);
+            rt->fn(s, conn, url, NULL, &r);
             return send_reply(conn, &r);
         }
         /* Refuse an announced oversize body before reading a byte of it. */
@@ -262,7 +274,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         return MHD_YES;
     }
     serve_reply r = {.fd = -1};
-    req->route->fn(s, url, req, 0, &r);
+    req->route->fn(s, conn, url, req, &r);
     return send_reply(conn, &r);
 }
 

@@ -30,6 +30,8 @@ typedef struct serve_reply {
     int fd;               /* a file to send (closed by the server), or -1 */
     uint64_t fd_size;
     unsigned retry_after; /* seconds; 0: none */
+    char etag[48];        /* "" or a quoted validator */
+    char last_modified[40];
 } serve_reply;
 
 typedef struct serve serve;
@@ -41,8 +43,11 @@ int serve_start(const serve_config *cfg, serve **out, unsigned *port,
 void serve_stop(serve *s);
 
 /* The feed-directory handler (serve_feed.c): path is the part of the URL
- * after "/feed/". */
-void serve_feed_file(const char *feed_dir, const char *path, int head,
+ * after "/feed/". if_none_match and if_modified_since are the request's
+ * headers (or NULL): a file whose validator equals either is 304, so a
+ * kiosk polling the feed re-downloads only what changed. */
+void serve_feed_file(const char *feed_dir, const char *path,
+                     const char *if_none_match, const char *if_modified_since,
                      serve_reply *r);
 
 #endif

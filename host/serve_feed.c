@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FEED_PATH_MAX 255
@@ -46,10 +47,27 @@ static void text(serve_reply *r, unsigned status, const char *msg)
     snprintf(r->text, sizeof r->text, "%s", msg);
 }
 
-void serve_feed_file(const char *feed_dir, const char *path, int head,
+/* Validators from size and modification time. Conditional requests are
+ * matched by exact string: clients echo back what they were given, and
+ * a feed file is replaced (renamed over), never edited in place. */
+static void validators(const struct stat *st, serve_reply *r)
+{
+    snprintf(r->etag, sizeof r->etag, "\"%llx-%llx.%lx\"",
+             (unsigned long long)st->st_size,
+             (unsigned long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
+    struct tm tm;
+    time_t t = st->st_mtim.tv_sec;
+    if (!gmtime_r(&t, &tm) ||
+        !strftime(r->last_modified, sizeof r->last_modified,
+                  "%a, %d %b %Y %H:%M:%S GMT", &tm))
+        r->last_modified[0] = '\0';
+}
+
+void serve_feed_file(const char *feed_dir, const char *path,
+                     const char *if_none_match, const char *if_modified_since,
                      serve_reply *r)
 {
-    (void)head; /* libmicrohttpd leaves the body out of HEAD answers */
+    /* libmicrohttpd leaves the body out of HEAD answers itself. */
     r->fd = -1;
     size_t len = strlen(path);
     if (len == 0 || len > FEED_PATH_MAX) {
@@ -96,6 +114,15 @@ void serve_feed_file(const char *feed_dir, const char *path, int head,
             text(r, MHD_HTTP_NOT_FOUND, "not found");
         else
             text(r, MHD_HTTP_FORBIDDEN, "not readable");
+        return;
+    }
+    validators(&st, r);
+    if ((if_none_match && !strcmp(if_none_match, r->etag)) ||
+        (!if_none_match && if_modified_since && r->last_modified[0] &&
+         !strcmp(if_modified_since, r->last_modified))) {
+        close(fd);
+        r->status = MHD_HTTP_NOT_MODIFIED;
+        r->text[0] = '\0';
         return;
     }
     r->status = MHD_HTTP_OK;

@@ -302,6 +302,12 @@ for bad in link.txt .secret/x ../collector.db %2e%2e/collector.db v1/../manifest
     code=$(curl -s --path-as-is -o /dev/null -w '%{http_code}' "$F/$bad")
     [ "$code" = 404 ] || fail "feed served $bad ($code)"
 done
-ok "feed directory: files served, symlinks, dot files, .. and directories refused"
+etag=$(curl -s -D - -o /dev/null "$F/manifest.txt" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')
+[ -n "$etag" ] || fail "no ETag on feed files"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$F/manifest.txt")" = 304 ] ||
+    fail "unchanged feed file not 304"
+sleep 1.1; echo manifest2 >"$T/world/feed/m.tmp"; mv "$T/world/feed/m.tmp" "$T/world/feed/manifest.txt"
+[ "$(curl -s -H "If-None-Match: $etag" "$F/manifest.txt")" = manifest2 ] || fail "changed feed file not sent"
+ok "feed directory: files served (304 when unchanged), symlinks, dot files, .. and directories refused"
 
 echo "all upload end-to-end tests passed"
