@@ -21,7 +21,7 @@ typedef struct job {
     int n;
     char **bodies; /* NULL for GET */
     size_t *lens;
-    double *lat;   /* seconds per request */
+    double *lat; /* seconds per request */
     int errors;
 } job;
 
@@ -90,8 +90,12 @@ static int measure(const char *what, const char *url, int threads, int n,
     if (!jobs || !th || !all)
         return 3;
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (job){url, n, bodies ? bodies[t] : NULL,
-                        lens ? lens[t] : NULL, all + (size_t)t * (size_t)n, 0};
+        jobs[t] = (job){url,
+                        n,
+                        bodies ? bodies[t] : NULL,
+                        lens ? lens[t] : NULL,
+                        all + (size_t)t * (size_t)n,
+                        0};
     }
     double t0 = now_s();
     for (int t = 0; t < threads; t++)
@@ -138,8 +142,8 @@ int main(int argc, char **argv)
             labels_seckey sec;
             labels_pubkey pub;
             snprintf(dir, sizeof dir, "%s/k%03d", argv[2], i);
-            if (mkdir(dir, 0700) ||
-                device_key_load_or_create(dir, &sec, &pub, NULL, err, sizeof err))
+            if (mkdir(dir, 0700) || device_key_load_or_create(
+                                        dir, &sec, &pub, NULL, err, sizeof err))
                 return 3;
             labels_seckey_wipe(&sec);
             printf("%s/%s\n", dir, DEVICE_KEY_PUBLIC);
@@ -160,7 +164,8 @@ int main(int argc, char **argv)
             labels_seckey sec;
             labels_pubkey pub;
             snprintf(dir, sizeof dir, "%s/k%03d", argv[3], t);
-            if (device_key_load_or_create(dir, &sec, &pub, NULL, err, sizeof err))
+            if (device_key_load_or_create(dir, &sec, &pub, NULL, err,
+                                          sizeof err))
                 return 3;
             bodies[t] = calloc((size_t)n, sizeof **bodies);
             lens[t] = calloc((size_t)n, sizeof **lens);
@@ -172,7 +177,8 @@ int main(int argc, char **argv)
                 for (int s = 0; s < scans; s++)
                     fake(&recs[s], (long)i * scans + s + 1);
                 if (upload_batch_build(&sec, id, 1790000000, recs,
-                                       (size_t)scans, &bodies[t][i], &lens[t][i]))
+                                       (size_t)scans, &bodies[t][i],
+                                       &lens[t][i]))
                     return 3;
             }
             labels_seckey_wipe(&sec);

@@ -38,9 +38,10 @@ int device_key_load_or_create(const char *dir, labels_seckey *sec,
         /* A public file without its secret would be enrolled for a key
          * nobody holds: refuse rather than silently make another. */
         if (stat(pubpath, &st) == 0) {
-            snprintf(err, errsz, "device key: %s exists without %s; remove "
-                                 "it to make a new device key", pubpath,
-                     secpath);
+            snprintf(err, errsz,
+                     "device key: %s exists without %s; remove "
+                     "it to make a new device key",
+                     pubpath, secpath);
             return -1;
         }
         rc = labels_keygen(pub, sec);
@@ -69,8 +70,7 @@ int device_key_load_or_create(const char *dir, labels_seckey *sec,
     return 0;
 }
 
-int device_key_print_public(const char *dir, FILE *out, char *err,
-                            size_t errsz)
+int device_key_print_public(const char *dir, FILE *out, char *err, size_t errsz)
 {
     labels_seckey sec;
     labels_pubkey pub;

@@ -107,7 +107,8 @@ int upload_post(const upload_config *cfg, const char *body, size_t len,
     SET(CURLOPT_POSTFIELDS, body);
     SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     SET(CURLOPT_HTTPHEADER, hdr);
-    SET(CURLOPT_CONNECTTIMEOUT, cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 10L);
+    SET(CURLOPT_CONNECTTIMEOUT,
+        cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 10L);
     SET(CURLOPT_TIMEOUT, cfg->timeout_s > 0 ? cfg->timeout_s : 60L);
     /* A link that crawls below 100 bytes/s for 30 s is as good as down. */
     SET(CURLOPT_LOW_SPEED_LIMIT, 100L);
@@ -161,10 +162,12 @@ static int pending_load(const char *path, pending *p, upload_result *res)
     memset(p, 0, sizeof *p);
     FILE *f = fopen(path, "rb");
     if (!f)
-        return errno == ENOENT ? 0 : fail(res, "cannot open %s: %s", path,
-                                          strerror(errno));
+        return errno == ENOENT
+                   ? 0
+                   : fail(res, "cannot open %s: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || st.st_size <= 0 || st.st_size > STATE_MAX) {
+    if (fstat(fileno(f), &st) != 0 || st.st_size <= 0 ||
+        st.st_size > STATE_MAX) {
         fclose(f);
         goto unusable;
     }
@@ -254,9 +257,9 @@ static int pending_make(const upload_config *cfg, const char *path,
         return fail(res, "cannot build a scan batch");
     }
     char head[96];
-    int hl = snprintf(head, sizeof head, STATE_MAGIC " %lld %lld %d\n",
-                      (long long)c.recs[0].id, (long long)c.recs[c.n - 1].id,
-                      c.n);
+    int hl =
+        snprintf(head, sizeof head, STATE_MAGIC " %lld %lld %d\n",
+                 (long long)c.recs[0].id, (long long)c.recs[c.n - 1].id, c.n);
     p->first = c.recs[0].id;
     p->last = c.recs[c.n - 1].id;
     p->scans = c.n;
@@ -271,12 +274,14 @@ static int pending_make(const upload_config *cfg, const char *path,
     free(batch);
     p->batch = p->file + hl;
     p->len = blen;
-    int rc = labels_file_write_atomic(path, p->file, (size_t)hl + blen, 0600, 0);
+    int rc =
+        labels_file_write_atomic(path, p->file, (size_t)hl + blen, 0600, 0);
     if (rc != LABELS_OK) {
         free(p->file);
         p->file = NULL;
         return fail(res, "cannot write %s: %s", path,
-                    rc == LABELS_ERR_IO ? strerror(errno) : labels_strerror(rc));
+                    rc == LABELS_ERR_IO ? strerror(errno)
+                                        : labels_strerror(rc));
     }
     return 1;
 }

@@ -39,7 +39,8 @@ static int hex_ok(const char *s, size_t want, int upper)
         return 0;
     for (size_t i = 0; i < want; i++)
         if (!((s[i] >= '0' && s[i] <= '9') ||
-              (upper ? (s[i] >= 'A' && s[i] <= 'F') : (s[i] >= 'a' && s[i] <= 'f'))))
+              (upper ? (s[i] >= 'A' && s[i] <= 'F')
+                     : (s[i] >= 'a' && s[i] <= 'f'))))
             return 0;
     return 1;
 }
@@ -55,30 +56,32 @@ int upload_batch_build(const labels_seckey *sec,
     for (size_t i = 0; i < n; i++)
         if (recs[i].id <= 0 || (i > 0 && recs[i].id <= recs[i - 1].id))
             return -1;
-    size_t cap = HEADER_MAX_BYTES + n * LINE_MAX_BYTES + 4 + 2 * LABELS_SIG_BYTES + 2;
+    size_t cap =
+        HEADER_MAX_BYTES + n * LINE_MAX_BYTES + 4 + 2 * LABELS_SIG_BYTES + 2;
     char *buf = malloc(cap);
     if (!buf)
         return -1;
     char kid[17], bid[2 * UPLOAD_BATCH_ID_BYTES + 1];
     labels_key_id_hex(sec->id, kid);
     sodium_bin2hex(bid, sizeof bid, batch_id, UPLOAD_BATCH_ID_BYTES);
-    size_t pos = (size_t)snprintf(buf, cap,
-                                  "OCOP-SCANS/1\nkiosk %s\nbatch %s\n"
-                                  "created %lld\ncount %zu\n",
-                                  kid, bid, (long long)(created < 0 ? 0 : created), n);
+    size_t pos =
+        (size_t)snprintf(buf, cap,
+                         "OCOP-SCANS/1\nkiosk %s\nbatch %s\n"
+                         "created %lld\ncount %zu\n",
+                         kid, bid, (long long)(created < 0 ? 0 : created), n);
     for (size_t i = 0; i < n; i++) {
         const scan_record *r = &recs[i];
         static const char zero_hash[] = "00000000000000000000000000000000";
-        int w = snprintf(buf + pos, cap - pos,
-                         "scan %lld %lld %s %s %s %s %lu %s %d\n",
-                         (long long)r->id, (long long)(r->time < 0 ? 0 : r->time),
-                         word_ok(r->verdict) ? r->verdict : "unknown",
-                         code_ok(r->product, LABELS_CODE_MAX) ? r->product : "_",
-                         hex_ok(r->key_id, 16, 1) ? r->key_id : "_",
-                         code_ok(r->lot, LABELS_CODE_MAX) ? r->lot : "_",
-                         (unsigned long)r->serial,
-                         hex_ok(r->text_hash, 32, 0) ? r->text_hash : zero_hash,
-                         r->stale ? 1 : 0);
+        int w = snprintf(
+            buf + pos, cap - pos, "scan %lld %lld %s %s %s %s %lu %s %d\n",
+            (long long)r->id, (long long)(r->time < 0 ? 0 : r->time),
+            word_ok(r->verdict) ? r->verdict : "unknown",
+            code_ok(r->product, LABELS_CODE_MAX) ? r->product : "_",
+            hex_ok(r->key_id, 16, 1) ? r->key_id : "_",
+            code_ok(r->lot, LABELS_CODE_MAX) ? r->lot : "_",
+            (unsigned long)r->serial,
+            hex_ok(r->text_hash, 32, 0) ? r->text_hash : zero_hash,
+            r->stale ? 1 : 0);
         if (w < 0 || (size_t)w >= cap - pos) {
             free(buf);
             return -1;

@@ -33,8 +33,9 @@ static int place_ok(const char *s)
 static int print_kiosk(void *ctx, const collector_kiosk *k)
 {
     (void)ctx;
-    printf("%s\t%s\t%s\t%s\t%s\n", k->key_id, k->revoked[0] ? "revoked" : "active",
-           k->province, k->shop, k->enrolled);
+    printf("%s\t%s\t%s\t%s\t%s\n", k->key_id,
+           k->revoked[0] ? "revoked" : "active", k->province, k->shop,
+           k->enrolled);
     return 0;
 }
 
@@ -83,7 +84,10 @@ int cmd_kiosk(int argc, char **argv)
             }
             pubs[npub++] = optarg;
             break;
-        case 'h': fputs(kiosk_usage, stdout); rc = EXIT_OK; goto out;
+        case 'h':
+            fputs(kiosk_usage, stdout);
+            rc = EXIT_OK;
+            goto out;
         default: fputs(kiosk_usage, stderr); goto out;
         }
     }
@@ -107,7 +111,8 @@ int cmd_kiosk(int argc, char **argv)
     }
     if (enroll && (!place_ok(province) || !place_ok(shop))) {
         cli_error("province and shop must be 1 to %d bytes of text without "
-                  "control characters", COLLECTOR_PLACE_MAX - 1);
+                  "control characters",
+                  COLLECTOR_PLACE_MAX - 1);
         goto out;
     }
     if (revoke && optind + 1 != argc) {
@@ -151,7 +156,8 @@ int cmd_kiosk(int argc, char **argv)
         goto out;
     }
     if (enroll) {
-        if (collector_enroll(col, keys, npub, province, shop, err, sizeof err)) {
+        if (collector_enroll(col, keys, npub, province, shop, err,
+                             sizeof err)) {
             cli_error("%s", err);
         } else {
             for (size_t i = 0; i < npub; i++) {

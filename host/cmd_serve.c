@@ -31,8 +31,8 @@ static const char serve_usage[] =
     "                       [--listen IP:PORT] [--rate N] [--burst N]\n"
     "                       [--max-body BYTES] [--body-timeout S] "
     "[--idle-timeout S] [--threads N]\n"
-    "  --world DIR          use DIR/" WORLD_COLLECTOR_DB " and DIR/" WORLD_FEED_DIR
-    " (if present)\n"
+    "  --world DIR          use DIR/" WORLD_COLLECTOR_DB
+    " and DIR/" WORLD_FEED_DIR " (if present)\n"
     "  --listen IP:PORT     default 127.0.0.1:8080; port 0 picks a free port\n"
     "  --rate N, --burst N  per-kiosk batches per second (default 2) and "
     "burst (default 20)\n";
@@ -49,7 +49,8 @@ static int world_paths(const char *world, const char **db, const char **feed,
         return -1;
     }
     if (!*db) {
-        if ((size_t)snprintf(dbbuf, sz, "%s/%s", world, WORLD_COLLECTOR_DB) >= sz)
+        if ((size_t)snprintf(dbbuf, sz, "%s/%s", world, WORLD_COLLECTOR_DB) >=
+            sz)
             return -1;
         *db = dbbuf;
     }
@@ -101,7 +102,8 @@ int cmd_serve(int argc, char **argv)
         case 'T':
         case 'I':
         case 't':
-            if (parse_num(optarg, 1, c == 'm' ? 64.0 * 1024 * 1024 : 3600, &v)) {
+            if (parse_num(optarg, 1, c == 'm' ? 64.0 * 1024 * 1024 : 3600,
+                          &v)) {
                 cli_error("bad value '%s' for %s", optarg, argv[optind - 1]);
                 return EXIT_USAGE;
             }

@@ -77,7 +77,8 @@ int collector_open(const char *path, collector **out, char *err, size_t errsz)
         return -1;
     }
     if (pthread_mutex_init(&c->mu, NULL) || pthread_mutex_init(&c->rmu, NULL) ||
-        pthread_mutex_init(&c->qmu, NULL) || pthread_cond_init(&c->qcond, NULL) ||
+        pthread_mutex_init(&c->qmu, NULL) ||
+        pthread_cond_init(&c->qcond, NULL) ||
         pthread_cond_init(&c->qdone, NULL)) {
         free(c);
         snprintf(err, errsz, "cannot create a mutex");
@@ -97,10 +98,11 @@ int collector_open(const char *path, collector **out, char *err, size_t errsz)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(c->db, schema, NULL, NULL, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_open_v2(path, &c->rdb,
-                             SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
+        rc = sqlite3_open_v2(
+            path, &c->rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(c->rdb, "PRAGMA busy_timeout=5000;", NULL, NULL, NULL);
+        rc =
+            sqlite3_exec(c->rdb, "PRAGMA busy_timeout=5000;", NULL, NULL, NULL);
     struct {
         sqlite3_stmt **st;
         const char *sql;
@@ -121,7 +123,8 @@ int collector_open(const char *path, collector **out, char *err, size_t errsz)
         snprintf(err, errsz, "collector database %s: %s", path,
                  c->rdb && sqlite3_errcode(c->rdb) != SQLITE_OK
                      ? sqlite3_errmsg(c->rdb)
-                     : c->db ? sqlite3_errmsg(c->db) : "cannot open");
+                 : c->db ? sqlite3_errmsg(c->db)
+                         : "cannot open");
         collector_close(c);
         return -1;
     }
@@ -212,8 +215,10 @@ int collector_enroll(collector *c, const labels_pubkey *pubs, size_t n,
             goto rollback;
         }
         if (sqlite3_changes(c->db) == 0) {
-            snprintf(err, errsz, "kiosk %s was revoked; a revoked key "
-                                 "cannot be enrolled again", hex);
+            snprintf(err, errsz,
+                     "kiosk %s was revoked; a revoked key "
+                     "cannot be enrolled again",
+                     hex);
             goto rollback;
         }
     }
@@ -238,10 +243,11 @@ int collector_revoke(collector *c, const char *key_id_hex, char *err,
     char when[32];
     now_iso(when);
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(c->db,
-                                "UPDATE kiosks SET revoked = coalesce(revoked, ?) "
-                                "WHERE key_id = upper(?)",
-                                -1, &st, NULL);
+    int rc =
+        sqlite3_prepare_v2(c->db,
+                           "UPDATE kiosks SET revoked = coalesce(revoked, ?) "
+                           "WHERE key_id = upper(?)",
+                           -1, &st, NULL);
     int changed = 0;
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, when, -1, SQLITE_STATIC);
@@ -263,9 +269,8 @@ static void col_text(sqlite3_stmt *st, int i, char *out, size_t outsz)
     snprintf(out, outsz, "%s", t ? (const char *)t : "");
 }
 
-int collector_list(collector *c,
-                   int (*fn)(void *ctx, const collector_kiosk *k), void *ctx,
-                   char *err, size_t errsz)
+int collector_list(collector *c, int (*fn)(void *ctx, const collector_kiosk *k),
+                   void *ctx, char *err, size_t errsz)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(c->db,
@@ -342,7 +347,8 @@ static void store(collector *c, const collector_batch *b,
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         const void *h = sqlite3_column_blob(st, 0);
-        int same = h && sqlite3_column_bytes(st, 0) == 32 && !memcmp(h, hash, 32);
+        int same =
+            h && sqlite3_column_bytes(st, 0) == 32 && !memcmp(h, hash, 32);
         o->new_scans = 0;
         if (same)
             set(o, COLLECTOR_DUPLICATE, "already stored");
@@ -407,7 +413,8 @@ fail:
 static void store_group(collector *c, job *group)
 {
     pthread_mutex_lock(&c->mu);
-    int ok = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+    int ok =
+        sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
     for (job *j = group; j; j = j->next) {
         if (ok)
             store(c, j->b, j->hash, j->o);
@@ -445,7 +452,8 @@ static void *writer_main(void *arg)
         pthread_mutex_lock(&c->qmu);
         for (job *j = group, *next; j; j = next) {
             next = j->next;
-            j->done = 1; /* j lives on its submitter's stack: touch it no more */
+            j->done =
+                1; /* j lives on its submitter's stack: touch it no more */
         }
         pthread_cond_broadcast(&c->qdone);
     }
@@ -506,8 +514,9 @@ void collector_submit(collector *c, const char *body, size_t len,
             "batch signature does not verify with the kiosk's enrolled key");
     } else if (c->rate && collector_rate_take(c->rate, b.kiosk, monotonic_now(),
                                               &o->retry_after) != 0) {
-        set(o, COLLECTOR_RATE_LIMITED, "too many batches from this kiosk; "
-                                       "retry later");
+        set(o, COLLECTOR_RATE_LIMITED,
+            "too many batches from this kiosk; "
+            "retry later");
     } else {
         uint8_t hash[32];
         crypto_generichash(hash, sizeof hash, (const uint8_t *)body, len, NULL,

@@ -41,22 +41,21 @@ int collector_enroll(collector *c, const labels_pubkey *pubs, size_t n,
 int collector_revoke(collector *c, const char *key_id_hex, char *err,
                      size_t errsz);
 /* Call fn for every kiosk, in key ID order. */
-int collector_list(collector *c,
-                   int (*fn)(void *ctx, const collector_kiosk *k), void *ctx,
-                   char *err, size_t errsz);
+int collector_list(collector *c, int (*fn)(void *ctx, const collector_kiosk *k),
+                   void *ctx, char *err, size_t errsz);
 
 /* ---- Batches ----------------------------------------------------------- */
 
 /* Upload outcomes, each mapped to one HTTP status by the server. */
 typedef enum collector_status {
-    COLLECTOR_STORED = 0,     /* 200: new batch stored */
-    COLLECTOR_DUPLICATE,      /* 200: same batch ID, same bytes: already stored */
-    COLLECTOR_MALFORMED,      /* 400 */
-    COLLECTOR_BAD_SIGNATURE,  /* 401 */
-    COLLECTOR_UNKNOWN_KIOSK,  /* 403: not enrolled, or revoked */
-    COLLECTOR_CONFLICT,       /* 409: batch ID reused for other content */
-    COLLECTOR_RATE_LIMITED,   /* 429 */
-    COLLECTOR_FAILED,         /* 500: storage error */
+    COLLECTOR_STORED = 0, /* 200: new batch stored */
+    COLLECTOR_DUPLICATE,  /* 200: same batch ID, same bytes: already stored */
+    COLLECTOR_MALFORMED,  /* 400 */
+    COLLECTOR_BAD_SIGNATURE, /* 401 */
+    COLLECTOR_UNKNOWN_KIOSK, /* 403: not enrolled, or revoked */
+    COLLECTOR_CONFLICT,      /* 409: batch ID reused for other content */
+    COLLECTOR_RATE_LIMITED,  /* 429 */
+    COLLECTOR_FAILED,        /* 500: storage error */
 } collector_status;
 
 typedef struct collector_outcome {

@@ -114,10 +114,7 @@ static int parse_code(const char *f, size_t fl, char *out, size_t max)
     return 0;
 }
 
-static int hexval(char ch)
-{
-    return ch <= '9' ? ch - '0' : ch - 'a' + 10;
-}
+static int hexval(char ch) { return ch <= '9' ? ch - '0' : ch - 'a' + 10; }
 
 static int parse_scan(const char *line, size_t len, collector_scan *s)
 {
@@ -192,8 +189,9 @@ int collector_batch_parse(const char *body, size_t len, collector_batch *b,
     size_t vl, ll;
     uint64_t n;
     if (len < strlen(MAGIC) || memcmp(body, MAGIC, strlen(MAGIC)))
-        return bad(err, errsz, "not a scan batch (first line must be "
-                               "OCOP-SCANS/1)");
+        return bad(err, errsz,
+                   "not a scan batch (first line must be "
+                   "OCOP-SCANS/1)");
     c.p += strlen(MAGIC);
     if (header(&c, "kiosk", &v, &vl) || !is_hex(v, vl, 16, 1))
         return bad(err, errsz, "bad kiosk line (16 uppercase hex digits)");
@@ -228,8 +226,9 @@ int collector_batch_parse(const char *body, size_t len, collector_batch *b,
     if (header(&c, "sig", &v, &vl) || !is_hex(v, vl, 2 * LABELS_SIG_BYTES, 0) ||
         c.p != c.end) {
         collector_batch_free(b);
-        return bad(err, errsz, "bad sig line (128 lowercase hex digits, "
-                               "then the end of the body)");
+        return bad(err, errsz,
+                   "bad sig line (128 lowercase hex digits, "
+                   "then the end of the body)");
     }
     for (size_t i = 0; i < LABELS_SIG_BYTES; i++)
         b->sig[i] = (uint8_t)(hexval(v[2 * i]) << 4 | hexval(v[2 * i + 1]));

@@ -23,8 +23,8 @@ struct serve {
 typedef struct request request;
 /* A handler: req is NULL for routes without a body; conn gives access to
  * request headers. */
-typedef void (*route_fn)(serve *s, struct MHD_Connection *conn,
-                         const char *url, const request *req, serve_reply *r);
+typedef void (*route_fn)(serve *s, struct MHD_Connection *conn, const char *url,
+                         const request *req, serve_reply *r);
 
 struct route {
     const char *method;
@@ -58,8 +58,8 @@ static void reply_text(serve_reply *r, unsigned status, const char *text)
 
 /* ---- Routes ------------------------------------------------------------ */
 
-static void route_scans(serve *s, struct MHD_Connection *conn,
-                        const char *url, const request *req, serve_reply *r)
+static void route_scans(serve *s, struct MHD_Connection *conn, const char *url,
+                        const request *req, serve_reply *r)
 {
     (void)conn;
     (void)url;
@@ -88,20 +88,21 @@ static void route_scans(serve *s, struct MHD_Connection *conn,
         r->retry_after = 30;
 }
 
-static void route_feed(serve *s, struct MHD_Connection *conn,
-                       const char *url, const request *req, serve_reply *r)
+static void route_feed(serve *s, struct MHD_Connection *conn, const char *url,
+                       const request *req, serve_reply *r)
 {
     (void)req;
-    serve_feed_file(s->cfg.feed_dir, url + strlen("/feed/"),
-                    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                MHD_HTTP_HEADER_IF_NONE_MATCH),
-                    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
-                    r);
+    serve_feed_file(
+        s->cfg.feed_dir, url + strlen("/feed/"),
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                    MHD_HTTP_HEADER_IF_NONE_MATCH),
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                    MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
+        r);
 }
 
-static void route_health(serve *s, struct MHD_Connection *conn,
-                         const char *url, const request *req, serve_reply *r)
+static void route_health(serve *s, struct MHD_Connection *conn, const char *url,
+                         const request *req, serve_reply *r)
 {
     (void)s;
     (void)conn;
@@ -135,8 +136,8 @@ static const struct route *find_route(const serve *s, const char *url,
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         const struct route *rt = &routes[i];
         size_t pl = strlen(rt->path);
-        int match = rt->prefix ? !strncmp(url, rt->path, pl)
-                               : !strcmp(url, rt->path);
+        int match =
+            rt->prefix ? !strncmp(url, rt->path, pl) : !strcmp(url, rt->path);
         if (!match || !route_enabled(s, rt))
             continue;
         *path_known = 1;
@@ -161,8 +162,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, serve_reply *r)
             r->text[n++] = '\n';
             r->text[n] = '\0';
         }
-        resp = MHD_create_response_from_buffer(n, r->text,
-                                               MHD_RESPMEM_MUST_COPY);
+        resp =
+            MHD_create_response_from_buffer(n, r->text, MHD_RESPMEM_MUST_COPY);
     }
     if (!resp)
         return MHD_NO;
@@ -201,12 +202,13 @@ static void peer_name(struct MHD_Connection *conn, char *out, size_t outsz)
         return;
     const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+        inet_ntop(AF_INET,
+                  &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
                   out, (socklen_t)outsz);
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6,
-                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-                  (socklen_t)outsz);
+                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                  out, (socklen_t)outsz);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -278,8 +280,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     return send_reply(conn, &r);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn,
-                         void **con_cls, enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
     (void)conn;
@@ -293,8 +295,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 }
 
 /* "A.B.C.D:PORT" or "[V6]:PORT". */
-static int parse_listen(const char *spec, struct sockaddr_storage *ss,
-                        int *v6)
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, int *v6)
 {
     char host[64];
     const char *colon = strrchr(spec, ':');
@@ -323,8 +324,8 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss,
     return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 0 : -1;
 }
 
-int serve_start(const serve_config *cfg, serve **out, unsigned *port,
-                char *err, size_t errsz)
+int serve_start(const serve_config *cfg, serve **out, unsigned *port, char *err,
+                size_t errsz)
 {
     *out = NULL;
     struct sockaddr_storage ss;
@@ -353,18 +354,18 @@ int serve_start(const serve_config *cfg, serve **out, unsigned *port,
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                      (v6 ? MHD_USE_IPv6 : 0);
     s->mhd = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_END);
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)s->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)s->cfg.idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)s->cfg.max_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)32 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->mhd) {
-        snprintf(err, errsz, "cannot listen on %s (in use, or not a local "
-                             "address?)", cfg->listen);
+        snprintf(err, errsz,
+                 "cannot listen on %s (in use, or not a local "
+                 "address?)",
+                 cfg->listen);
         free(s);
         return -1;
     }

@@ -11,14 +11,14 @@
 typedef struct collector collector;
 
 typedef struct serve_config {
-    const char *listen;        /* "127.0.0.1:8080"; port 0 picks a free one */
-    collector *collector;      /* NULL: no upload route */
-    const char *feed_dir;      /* NULL: no feed route */
-    size_t max_body;           /* bytes; 0: 1 MiB */
-    unsigned body_timeout_s;   /* whole body within this; 0: 30 */
-    unsigned idle_timeout_s;   /* silent connection closed; 0: 15 */
-    unsigned threads;          /* 0: 16 */
-    unsigned max_connections;  /* 0: 1000 */
+    const char *listen;       /* "127.0.0.1:8080"; port 0 picks a free one */
+    collector *collector;     /* NULL: no upload route */
+    const char *feed_dir;     /* NULL: no feed route */
+    size_t max_body;          /* bytes; 0: 1 MiB */
+    unsigned body_timeout_s;  /* whole body within this; 0: 30 */
+    unsigned idle_timeout_s;  /* silent connection closed; 0: 15 */
+    unsigned threads;         /* 0: 16 */
+    unsigned max_connections; /* 0: 1000 */
 } serve_config;
 
 /* What a handler answers: status, a body it owns or a static one, and an
@@ -26,8 +26,8 @@ typedef struct serve_config {
 typedef struct serve_reply {
     unsigned status;
     const char *content_type;
-    char text[256];       /* a one-line text body, used when fd < 0 */
-    int fd;               /* a file to send (closed by the server), or -1 */
+    char text[256]; /* a one-line text body, used when fd < 0 */
+    int fd;         /* a file to send (closed by the server), or -1 */
     uint64_t fd_size;
     unsigned retry_after; /* seconds; 0: none */
     char etag[48];        /* "" or a quoted validator */
@@ -38,8 +38,8 @@ typedef struct serve serve;
 
 /* Start listening and serving on background threads. 0, or -1 with a
  * message. *port gets the bound port. */
-int serve_start(const serve_config *cfg, serve **out, unsigned *port,
-                char *err, size_t errsz);
+int serve_start(const serve_config *cfg, serve **out, unsigned *port, char *err,
+                size_t errsz);
 void serve_stop(serve *s);
 
 /* The feed-directory handler (serve_feed.c): path is the part of the URL

@@ -77,8 +77,9 @@ void serve_feed_file(const char *feed_dir, const char *path,
     /* Each component: [A-Za-z0-9._-]+, not starting with '.'. */
     for (size_t i = 0; i < len; i++) {
         int start = i == 0 || path[i - 1] == '/';
-        if (path[i] == '/' ? start || i + 1 == len
-                           : !name_char_ok(path[i]) || (start && path[i] == '.')) {
+        if (path[i] == '/'
+                ? start || i + 1 == len
+                : !name_char_ok(path[i]) || (start && path[i] == '.')) {
             text(r, MHD_HTTP_NOT_FOUND, "not found");
             return;
         }
@@ -97,7 +98,8 @@ void serve_feed_file(const char *feed_dir, const char *path,
         memcpy(comp, p, cl);
         comp[cl] = '\0';
         fd = openat(dir, comp,
-                    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (slash ? O_DIRECTORY : 0));
+                    O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+                        (slash ? O_DIRECTORY : 0));
         close(dir);
         if (fd < 0 || !slash)
             break;

@@ -1,11 +1,14 @@
 /* test_collector_batch.c -- the kiosk's batch writer and the collector's
  * parser agree, the signature covers exactly the signed bytes, and the
  * parser refuses every variation of the format (docs/upload.md). */
+/* cmocka.h needs these first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "collector.h"
 #include "upload_batch.h"
@@ -39,9 +42,8 @@ static char *build(int n, size_t *len)
     uint8_t id[UPLOAD_BATCH_ID_BYTES] = {0xab, 1, 2, 3};
     records(r, n);
     char *out;
-    assert_int_equal(upload_batch_build(&sec, id, 1790000000, r, (size_t)n,
-                                        &out, len),
-                     0);
+    assert_int_equal(
+        upload_batch_build(&sec, id, 1790000000, r, (size_t)n, &out, len), 0);
     return out;
 }
 

@@ -11,7 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     collector_batch b;
     char err[160];
-    if (collector_batch_parse((const char *)data, size, &b, err, sizeof err) == 0) {
+    if (collector_batch_parse((const char *)data, size, &b, err, sizeof err) ==
+        0) {
         if (b.signed_len >= size || b.count < 1 ||
             b.count > COLLECTOR_BATCH_MAX_SCANS)
             abort();

@@ -1,10 +1,13 @@
 /* upload_backoff.c -- the kiosk's wait between failed uploads grows,
  * stays within its bounds, is spread out, and honours Retry-After. */
+/* cmocka.h needs these first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "upload.h"
 

@@ -19,14 +19,15 @@
 
 static int usage(void)
 {
-    fputs("usage: upload_driver keygen DIR | pubkey DIR\n"
-          "       upload_driver scan LOG N\n"
-          "       upload_driver stats LOG\n"
-          "       upload_driver upload DIR LOG URL [BATCH_MAX] [die-after-post]\n"
-          "       upload_driver batch DIR OUT N FIRST_ID [BATCH_ID_HEX]\n"
-          "       upload_driver loadkeys DIR KIOSKS\n"
-          "       upload_driver load URL DIR KIOSKS BATCHES SCANS\n",
-          stderr);
+    fputs(
+        "usage: upload_driver keygen DIR | pubkey DIR\n"
+        "       upload_driver scan LOG N\n"
+        "       upload_driver stats LOG\n"
+        "       upload_driver upload DIR LOG URL [BATCH_MAX] [die-after-post]\n"
+        "       upload_driver batch DIR OUT N FIRST_ID [BATCH_ID_HEX]\n"
+        "       upload_driver loadkeys DIR KIOSKS\n"
+        "       upload_driver load URL DIR KIOSKS BATCHES SCANS\n",
+        stderr);
     return 2;
 }
 
@@ -83,8 +84,10 @@ static int cmd_upload(int argc, char **argv)
     scan_log *log;
     if (load_key(argv[2], &sec) || open_log(argv[3], &log))
         return 3;
-    upload_config cfg = {.url = argv[4], .state_dir = argv[2],
-                         .connect_timeout_s = 3, .timeout_s = 10};
+    upload_config cfg = {.url = argv[4],
+                         .state_dir = argv[2],
+                         .connect_timeout_s = 3,
+                         .timeout_s = 10};
     cfg.ca_file = getenv("UPLOAD_CA_FILE"); /* the HTTPS test's own CA */
     if (argc > 5)
         cfg.batch_max = atoi(argv[5]);
@@ -104,14 +107,15 @@ static int cmd_upload(int argc, char **argv)
         }
         rounds++;
         if (res.outcome == UPLOAD_FAILED) {
-            printf("failed: %d scans kept: %s (retry-after %ld, backoff %ld s)\n",
-                   res.scans, res.message, res.retry_after_s,
-                   upload_backoff(1, res.retry_after_s, 0));
+            printf(
+                "failed: %d scans kept: %s (retry-after %ld, backoff %ld s)\n",
+                res.scans, res.message, res.retry_after_s,
+                upload_backoff(1, res.retry_after_s, 0));
             rc = 1;
             break;
         }
-        printf("sent %d scans%s: %s\n", res.scans, res.resent ? " (resent)" : "",
-               res.message);
+        printf("sent %d scans%s: %s\n", res.scans,
+               res.resent ? " (resent)" : "", res.message);
     }
     labels_seckey_wipe(&sec);
     scan_log_close(log);
@@ -151,8 +155,8 @@ static int cmd_batch(int argc, char **argv)
     }
     char *body;
     size_t len;
-    int rc = upload_batch_build(&sec, id, 1790000000, recs, (size_t)n, &body,
-                                &len);
+    int rc =
+        upload_batch_build(&sec, id, 1790000000, recs, (size_t)n, &body, &len);
     labels_seckey_wipe(&sec);
     free(recs);
     if (rc)
@@ -173,7 +177,8 @@ typedef struct kiosk_job {
 
 static int post_retrying(kiosk_job *j, const char *body, size_t len)
 {
-    upload_config cfg = {.url = j->url, .connect_timeout_s = 10, .timeout_s = 30};
+    upload_config cfg = {
+        .url = j->url, .connect_timeout_s = 10, .timeout_s = 30};
     for (int attempt = 0; attempt < 20; attempt++) {
         upload_result res;
         if (upload_post(&cfg, body, len, &res) == 0) {
