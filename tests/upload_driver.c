@@ -88,6 +88,9 @@ static int cmd_upload(int argc, char **argv)
                          .state_dir = argv[2],
                          .connect_timeout_s = 3,
                          .timeout_s = 10};
+    /* The slow-collector test gives up sooner. */
+    if (getenv("UPLOAD_TIMEOUT_S"))
+        cfg.timeout_s = atol(getenv("UPLOAD_TIMEOUT_S"));
     cfg.ca_file = getenv("UPLOAD_CA_FILE"); /* the HTTPS test's own CA */
     if (argc > 5)
         cfg.batch_max = atoi(argv[5]);

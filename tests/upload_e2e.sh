@@ -84,6 +84,31 @@ grep -q 'HTTP 500: database on fire (retry-after 7' "$T/up3" || fail "500 or Ret
 [ "$(q "$DB" 'select count(*) from scans')" = 290 ] || fail "not 290 scans"
 ok "collector answering 500: scans kept, Retry-After read, delivered later"
 
+# --- a slow collector: stores the batch but answers after the kiosk gave up --
+cat >"$T/slowproxy.py" <<'PY'
+import http.server, sys, time, urllib.request, urllib.error
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get('Content-Length', 0)))
+        urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=body), timeout=10).read()
+        time.sleep(4)
+        self.send_response(200); self.end_headers(); self.wfile.write(b'stored late\n')
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(('127.0.0.1', 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PY
+python3 "$T/slowproxy.py" "$URL" >"$T/slowproxy.port" 2>/dev/null & PIDS+=($!)
+for _ in $(seq 50); do [ -s "$T/slowproxy.port" ] && break; sleep 0.1; done
+"$DRV" scan "$LOG" 4
+set +e; UPLOAD_TIMEOUT_S=2 "$DRV" upload "$K" "$LOG" "http://127.0.0.1:$(cat "$T/slowproxy.port")/v1/scans" >"$T/up6"; rc=$?; set -e
+[ $rc = 1 ] && grep -q 'unreachable: Operation timed out' "$T/up6" || fail "slow answer not a timeout: $(cat "$T/up6")"
+[ "$(q "$DB" 'select count(*) from scans')" = 294 ] || fail "the slow collector did not store the batch"
+"$DRV" stats "$LOG" | grep -q 'pending 4 ' || fail "scans marked without an answer"
+"$DRV" upload "$K" "$LOG" "$URL" | grep -q '^sent 4 scans (resent): HTTP 200: already stored' || fail "late answer not absorbed"
+[ "$(q "$DB" 'select count(*) from scans')" = 294 ] || fail "double count after a slow answer"
+ok "slow collector: kiosk times out, keeps the scans, the retry is absorbed"
+
 # --- HTTPS: the server is verified; a TLS proxy in front of the collector --------
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
     -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
@@ -116,18 +141,18 @@ set +e; "$DRV" upload "$K" "$LOG" "$TLSURL" >"$T/up5"; rc=$?; set -e
 "$DRV" stats "$LOG" | grep -q 'pending 7 ' || fail "scans lost on a TLS failure"
 UPLOAD_CA_FILE=$T/tls.crt "$DRV" upload "$K" "$LOG" "$TLSURL" | grep -q '^sent 7 scans (resent): HTTP 200: stored 7' ||
     fail "HTTPS upload with the right CA failed"
-[ "$(q "$DB" 'select count(*) from scans')" = 297 ] || fail "not 297 scans after HTTPS"
+[ "$(q "$DB" 'select count(*) from scans')" = 301 ] || fail "not 301 scans after HTTPS"
 ok "HTTPS: unknown certificate refused (scans kept), delivered with the CA"
 
 # --- kill -9 between the collector's 200 and the mark ---------------------------
 "$DRV" scan "$LOG" 20
 set +e; "$DRV" upload "$K" "$LOG" "$URL" 100 die-after-post >/dev/null 2>&1; rc=$?; set -e
 [ $rc = 137 ] || fail "uploader was not killed ($rc)"
-[ "$(q "$DB" 'select count(*) from scans')" = 317 ] || fail "batch not stored before the kill"
+[ "$(q "$DB" 'select count(*) from scans')" = 321 ] || fail "batch not stored before the kill"
 "$DRV" stats "$LOG" | grep -q 'pending 20 ' || fail "scans marked despite the kill"
 "$DRV" upload "$K" "$LOG" "$URL" 100 >"$T/up4"
 grep -q '^sent 20 scans (resent): HTTP 200: already stored' "$T/up4" || fail "retry not absorbed: $(cat "$T/up4")"
-[ "$(q "$DB" 'select count(*) from scans')" = 317 ] || fail "scans double-counted after kill -9"
+[ "$(q "$DB" 'select count(*) from scans')" = 321 ] || fail "scans double-counted after kill -9"
 "$DRV" stats "$LOG" | grep -q 'pending 0 ' || fail "scans not marked after the retry"
 ok "kill -9 after POST: the retry is absorbed, no double count"
 
