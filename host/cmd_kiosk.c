@@ -3,10 +3,12 @@
 #include "cli.h"
 #include "collector.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_KEYS 4096
 
@@ -139,8 +141,10 @@ int cmd_kiosk(int argc, char **argv)
         for (size_t i = 0; i < npub; i++) {
             int lrc = labels_pubkey_read(pubs[i], &keys[i]);
             if (lrc != LABELS_OK) {
-                cli_error("cannot read public key %s: %s", pubs[i],
-                          labels_strerror(lrc));
+                cli_error("cannot read public key %s: %s%s%s", pubs[i],
+                          labels_strerror(lrc),
+                          lrc == LABELS_ERR_IO ? ": " : "",
+                          lrc == LABELS_ERR_IO ? strerror(errno) : "");
                 free(keys);
                 rc = EXIT_FAILURE_;
                 goto out;
@@ -150,6 +154,13 @@ int cmd_kiosk(int argc, char **argv)
     char err[256];
     collector *col;
     rc = EXIT_FAILURE_;
+    struct stat st;
+    if (!enroll && stat(db, &st) != 0) {
+        /* Only enrolling creates a collector database. */
+        cli_error("no collector database at %s: %s", db, strerror(errno));
+        free(keys);
+        goto out;
+    }
     if (collector_open(db, &col, err, sizeof err) != 0) {
         cli_error("%s", err);
         free(keys);

@@ -34,8 +34,8 @@ static const char serve_usage[] =
     "  --world DIR          use DIR/" WORLD_COLLECTOR_DB
     " and DIR/" WORLD_FEED_DIR " (if present)\n"
     "  --listen IP:PORT     default 127.0.0.1:8080; port 0 picks a free port\n"
-    "  --rate N, --burst N  per-kiosk batches per second (default 2) and "
-    "burst (default 20)\n";
+    "  --rate N, --burst N  per-kiosk batches per second (default 2, 0: no "
+    "limit) and burst (default 20)\n";
 
 /* Resolve --world into explicit paths; explicit options win. */
 static int world_paths(const char *world, const char **db, const char **feed,
@@ -129,6 +129,11 @@ int cmd_serve(int argc, char **argv)
         return EXIT_FAILURE_;
     if (!db) {
         cli_error("serve needs --world DIR or --collector-db FILE");
+        return EXIT_USAGE;
+    }
+    if (!serve_listen_ok(cfg.listen)) {
+        cli_error("bad listen address '%s' (want IP:PORT or [IPv6]:PORT)",
+                  cfg.listen);
         return EXIT_USAGE;
     }
 

@@ -324,6 +324,13 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, int *v6)
     return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 0 : -1;
 }
 
+int serve_listen_ok(const char *spec)
+{
+    struct sockaddr_storage ss;
+    int v6;
+    return spec && parse_listen(spec, &ss, &v6) == 0;
+}
+
 int serve_start(const serve_config *cfg, serve **out, unsigned *port, char *err,
                 size_t errsz)
 {

@@ -36,6 +36,9 @@ typedef struct serve_reply {
 
 typedef struct serve serve;
 
+/* Whether spec is a listen address serve_start() accepts. */
+int serve_listen_ok(const char *spec);
+
 /* Start listening and serving on background threads. 0, or -1 with a
  * message. *port gets the bound port. */
 int serve_start(const serve_config *cfg, serve **out, unsigned *port, char *err,
