@@ -30,5 +30,7 @@ int cmd_export(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_print(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_kiosk(int argc, char **argv);
 
 #endif

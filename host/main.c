@@ -37,6 +37,8 @@ static const struct {
     {"export", cmd_export, "write the mirror (docs/mirror.md) atomically"},
     {"demo", cmd_demo, "build a complete demo world in a folder"},
     {"publish", cmd_publish, "sign and publish the next mirror feed version"},
+    {"serve", cmd_serve, "HTTP: receive kiosk scan batches, serve the feed"},
+    {"kiosk", cmd_kiosk, "enroll, revoke or list kiosk device keys"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,24 @@
+/* upload_batch.h -- a signed batch of scans in the wire format of
+ * docs/upload.md, as the kiosk sends it to the collector. */
+#ifndef OCOP_UPLOAD_BATCH_H
+#define OCOP_UPLOAD_BATCH_H
+
+#include "scan_log.h"
+
+#include <labels.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define UPLOAD_BATCH_ID_BYTES 16
+#define UPLOAD_BATCH_MAX_SCANS 1000 /* the collector's limit */
+
+/* Build and sign (LABELS_DOMAIN_SCANS) a batch of n (1..1000) records,
+ * whose IDs must increase. Fields that could not travel in the format
+ * (not from the label alphabet) are sent as unknown rather than making a
+ * batch the collector would refuse for ever. *out is malloc'd. 0, or -1. */
+int upload_batch_build(const labels_seckey *sec,
+                       const uint8_t batch_id[UPLOAD_BATCH_ID_BYTES],
+                       int64_t created, const scan_record *recs, size_t n,
+                       char **out, size_t *len);
+
+#endif

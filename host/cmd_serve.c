@@ -1,0 +1,181 @@
+/* cmd_serve.c -- ocop-host serve: the collector and the feed over HTTP
+ * until SIGTERM or SIGINT. */
+#include "cli.h"
+#include "collector.h"
+#include "serve.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The files of a world directory (docs/upload.md). */
+#define WORLD_COLLECTOR_DB "collector.db"
+#define WORLD_FEED_DIR "feed"
+
+static int parse_num(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || !(v >= lo && v <= hi))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static const char serve_usage[] =
+    "usage: ocop-host serve (--world DIR | --collector-db FILE "
+    "[--feed-dir DIR])\n"
+    "                       [--listen IP:PORT] [--rate N] [--burst N]\n"
+    "                       [--max-body BYTES] [--body-timeout S] "
+    "[--idle-timeout S] [--threads N]\n"
+    "  --world DIR          use DIR/" WORLD_COLLECTOR_DB
+    " and DIR/" WORLD_FEED_DIR " (if present)\n"
+    "  --listen IP:PORT     default 127.0.0.1:8080; port 0 picks a free port\n"
+    "  --rate N, --burst N  per-kiosk batches per second (default 2, 0: no "
+    "limit) and burst (default 20)\n";
+
+/* Resolve --world into explicit paths; explicit options win. */
+static int world_paths(const char *world, const char **db, const char **feed,
+                       char *dbbuf, char *feedbuf, size_t sz)
+{
+    if (!world)
+        return 0;
+    struct stat st;
+    if (stat(world, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cli_error("world directory %s does not exist", world);
+        return -1;
+    }
+    if (!*db) {
+        if ((size_t)snprintf(dbbuf, sz, "%s/%s", world, WORLD_COLLECTOR_DB) >=
+            sz)
+            return -1;
+        *db = dbbuf;
+    }
+    if (!*feed) {
+        if ((size_t)snprintf(feedbuf, sz, "%s/%s", world, WORLD_FEED_DIR) >= sz)
+            return -1;
+        if (stat(feedbuf, &st) == 0 && S_ISDIR(st.st_mode))
+            *feed = feedbuf;
+    }
+    return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"world", required_argument, NULL, 'w'},
+        {"listen", required_argument, NULL, 'l'},
+        {"collector-db", required_argument, NULL, 'c'},
+        {"feed-dir", required_argument, NULL, 'f'},
+        {"rate", required_argument, NULL, 'r'},
+        {"burst", required_argument, NULL, 'b'},
+        {"max-body", required_argument, NULL, 'm'},
+        {"body-timeout", required_argument, NULL, 'T'},
+        {"idle-timeout", required_argument, NULL, 'I'},
+        {"threads", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *world = NULL, *db = NULL, *feed = NULL;
+    serve_config cfg = {.listen = "127.0.0.1:8080"};
+    double rate = 2, burst = 20, v;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'w': world = optarg; break;
+        case 'l': cfg.listen = optarg; break;
+        case 'c': db = optarg; break;
+        case 'f': feed = optarg; break;
+        case 'r':
+        case 'b':
+            if (parse_num(optarg, 0, 1e6, c == 'r' ? &rate : &burst)) {
+                cli_error("--%s wants a number from 0 to 1000000",
+                          c == 'r' ? "rate" : "burst");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'm':
+        case 'T':
+        case 'I':
+        case 't':
+            if (parse_num(optarg, 1, c == 'm' ? 64.0 * 1024 * 1024 : 3600,
+                          &v)) {
+                cli_error("bad value '%s' for %s", optarg, argv[optind - 1]);
+                return EXIT_USAGE;
+            }
+            if (c == 'm')
+                cfg.max_body = (size_t)v;
+            else if (c == 'T')
+                cfg.body_timeout_s = (unsigned)v;
+            else if (c == 'I')
+                cfg.idle_timeout_s = (unsigned)v;
+            else
+                cfg.threads = (unsigned)v;
+            break;
+        case 'h': fputs(serve_usage, stdout); return EXIT_OK;
+        default: fputs(serve_usage, stderr); return EXIT_USAGE;
+        }
+    }
+    char dbbuf[4096], feedbuf[4096];
+    if (optind != argc) {
+        cli_error("serve: unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (world_paths(world, &db, &feed, dbbuf, feedbuf, sizeof dbbuf) != 0)
+        return EXIT_FAILURE_;
+    if (!db) {
+        cli_error("serve needs --world DIR or --collector-db FILE");
+        return EXIT_USAGE;
+    }
+    if (!serve_listen_ok(cfg.listen)) {
+        cli_error("bad listen address '%s' (want IP:PORT or [IPv6]:PORT)",
+                  cfg.listen);
+        return EXIT_USAGE;
+    }
+
+    /* Block the stop signals before any thread starts, so every thread
+     * inherits the mask and only sigwait() below sees them. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    if (pthread_sigmask(SIG_BLOCK, &stop, NULL) != 0) {
+        cli_error("cannot block signals");
+        return EXIT_FAILURE_;
+    }
+    signal(SIGPIPE, SIG_IGN);
+
+    char err[256];
+    collector *col;
+    if (collector_open(db, &col, err, sizeof err) != 0) {
+        cli_error("%s", err);
+        return EXIT_FAILURE_;
+    }
+    collector_set_rate(col, rate, burst);
+    cfg.collector = col;
+    cfg.feed_dir = feed;
+    serve *srv;
+    unsigned port;
+    if (serve_start(&cfg, &srv, &port, err, sizeof err) != 0) {
+        cli_error("%s", err);
+        collector_close(col);
+        return EXIT_FAILURE_;
+    }
+    const char *colon = strrchr(cfg.listen, ':');
+    printf("listening on http://%.*s:%u (collector %s, feed %s)\n",
+           (int)(colon - cfg.listen), cfg.listen, port, db,
+           feed ? feed : "not served");
+    fflush(stdout);
+    int sig = 0;
+    if (sigwait(&stop, &sig) != 0)
+        sig = 0;
+    serve_stop(srv);
+    collector_close(col);
+    fprintf(stderr, "ocop-host: serve stopped (%s)\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    return EXIT_OK;
+}

@@ -1,0 +1,120 @@
+/* collector.h -- the authority's store of kiosk scan batches.
+ *
+ * One SQLite file in WAL mode (schema in docs/upload.md): the enrolled
+ * kiosks, every batch received (for idempotency) and every scan, stored
+ * once per (kiosk, scan ID). All functions are safe to call from several
+ * threads: one connection, one mutex, short transactions.
+ */
+#ifndef OCOP_HOST_COLLECTOR_H
+#define OCOP_HOST_COLLECTOR_H
+
+#include <labels.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct collector collector;
+
+/* Open or create the collector database. 0, or -1 with a message. */
+int collector_open(const char *path, collector **out, char *err, size_t errsz);
+void collector_close(collector *c);
+
+/* ---- Kiosk enrollment -------------------------------------------------- */
+
+#define COLLECTOR_PLACE_MAX 128 /* bytes of a province or shop name */
+
+typedef struct collector_kiosk {
+    char key_id[17];
+    char public_key[LABELS_PUBKEY_B64_MAX];
+    char province[COLLECTOR_PLACE_MAX];
+    char shop[COLLECTOR_PLACE_MAX];
+    char enrolled[32]; /* ISO 8601 UTC */
+    char revoked[32];  /* "" while active */
+} collector_kiosk;
+
+/* Enroll n kiosk device keys at one location, in one transaction (all or
+ * none). Re-enrolling an active key moves it; a revoked key stays revoked
+ * (-1 with a message). */
+int collector_enroll(collector *c, const labels_pubkey *pubs, size_t n,
+                     const char *province, const char *shop, char *err,
+                     size_t errsz);
+/* Revoke by key ID (16 hex). 0, 1 if no such kiosk, -1 on error. */
+int collector_revoke(collector *c, const char *key_id_hex, char *err,
+                     size_t errsz);
+/* Call fn for every kiosk, in key ID order. */
+int collector_list(collector *c, int (*fn)(void *ctx, const collector_kiosk *k),
+                   void *ctx, char *err, size_t errsz);
+
+/* ---- Batches ----------------------------------------------------------- */
+
+/* Upload outcomes, each mapped to one HTTP status by the server. */
+typedef enum collector_status {
+    COLLECTOR_STORED = 0, /* 200: new batch stored */
+    COLLECTOR_DUPLICATE,  /* 200: same batch ID, same bytes: already stored */
+    COLLECTOR_MALFORMED,  /* 400 */
+    COLLECTOR_BAD_SIGNATURE, /* 401 */
+    COLLECTOR_UNKNOWN_KIOSK, /* 403: not enrolled, or revoked */
+    COLLECTOR_CONFLICT,      /* 409: batch ID reused for other content */
+    COLLECTOR_RATE_LIMITED,  /* 429 */
+    COLLECTOR_FAILED,        /* 500: storage error */
+} collector_status;
+
+typedef struct collector_outcome {
+    collector_status status;
+    int scans;          /* scans in the batch */
+    int new_scans;      /* scans stored by this request */
+    double retry_after; /* seconds, for COLLECTOR_RATE_LIMITED */
+    char message[200];  /* one line for the HTTP answer */
+} collector_outcome;
+
+/* Per-kiosk token bucket: rate batches per second, burst at most. */
+void collector_set_rate(collector *c, double rate, double burst);
+
+/* Check and store one batch body (len bytes, the exact request body). */
+void collector_submit(collector *c, const char *body, size_t len,
+                      collector_outcome *out);
+
+/* ---- The batch format (collector_batch.c), docs/upload.md -------------- */
+
+#define COLLECTOR_BATCH_MAX_SCANS 1000
+
+typedef struct collector_scan {
+    int64_t id;
+    int64_t time;
+    char verdict[24];
+    char product[16];
+    char signer[17];
+    char lot[16];
+    uint32_t serial;
+    char text_hash[33];
+    int stale;
+} collector_scan;
+
+typedef struct collector_batch {
+    uint8_t kiosk[LABELS_KEY_ID_BYTES];
+    char kiosk_hex[17];
+    char batch_id[33];
+    int64_t created;
+    int count;
+    collector_scan *scans; /* count entries; free with collector_batch_free */
+    size_t signed_len;     /* bytes covered by the signature */
+    uint8_t sig[LABELS_SIG_BYTES];
+} collector_batch;
+
+/* Parse a batch strictly. 0, or -1 with the reason in err. Does not check
+ * the signature (the kiosk's key is looked up by the caller). */
+int collector_batch_parse(const char *body, size_t len, collector_batch *b,
+                          char *err, size_t errsz);
+void collector_batch_free(collector_batch *b);
+
+/* ---- Per-kiosk rate limit (collector_rate.c) --------------------------- */
+
+typedef struct collector_rate collector_rate;
+
+collector_rate *collector_rate_new(double rate, double burst);
+void collector_rate_free(collector_rate *r);
+/* Take one token for key at time now (seconds, monotonic): 0 allowed, or
+ * -1 with *wait set to the seconds until a token is free. Thread-safe. */
+int collector_rate_take(collector_rate *r, const uint8_t key[8], double now,
+                        double *wait);
+
+#endif

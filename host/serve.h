@@ -1,0 +1,56 @@
+/* serve.h -- the authority's HTTP server (libmicrohttpd): a small routing
+ * table of handlers over one listening socket. The collector (POST
+ * /v1/scans) and the feed directory (GET /feed/...) are routes; the phone
+ * verification page (GET /V/...) will be another. */
+#ifndef OCOP_HOST_SERVE_H
+#define OCOP_HOST_SERVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct collector collector;
+
+typedef struct serve_config {
+    const char *listen;       /* "127.0.0.1:8080"; port 0 picks a free one */
+    collector *collector;     /* NULL: no upload route */
+    const char *feed_dir;     /* NULL: no feed route */
+    size_t max_body;          /* bytes; 0: 1 MiB */
+    unsigned body_timeout_s;  /* whole body within this; 0: 30 */
+    unsigned idle_timeout_s;  /* silent connection closed; 0: 15 */
+    unsigned threads;         /* 0: 16 */
+    unsigned max_connections; /* 0: 1000 */
+} serve_config;
+
+/* What a handler answers: status, a body it owns or a static one, and an
+ * optional Retry-After. */
+typedef struct serve_reply {
+    unsigned status;
+    const char *content_type;
+    char text[256]; /* a one-line text body, used when fd < 0 */
+    int fd;         /* a file to send (closed by the server), or -1 */
+    uint64_t fd_size;
+    unsigned retry_after; /* seconds; 0: none */
+    char etag[48];        /* "" or a quoted validator */
+    char last_modified[40];
+} serve_reply;
+
+typedef struct serve serve;
+
+/* Whether spec is a listen address serve_start() accepts. */
+int serve_listen_ok(const char *spec);
+
+/* Start listening and serving on background threads. 0, or -1 with a
+ * message. *port gets the bound port. */
+int serve_start(const serve_config *cfg, serve **out, unsigned *port, char *err,
+                size_t errsz);
+void serve_stop(serve *s);
+
+/* The feed-directory handler (serve_feed.c): path is the part of the URL
+ * after "/feed/". if_none_match and if_modified_since are the request's
+ * headers (or NULL): a file whose validator equals either is 304, so a
+ * kiosk polling the feed re-downloads only what changed. */
+void serve_feed_file(const char *feed_dir, const char *path,
+                     const char *if_none_match, const char *if_modified_since,
+                     serve_reply *r);
+
+#endif
