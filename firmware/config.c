@@ -116,10 +116,21 @@ static int handler(void *user, const char *section, const char *name,
         return feed_key(c, name, value);
     if (!strcmp(section, "data")) {
         char *dst = NULL;
+        if (!strcmp(name, "scans_max")) {
+            if (set_long(value, 100, 100000000, &c->cfg->scans_max)) {
+                snprintf(c->msg, sizeof c->msg,
+                         "[data] scans_max must be a whole number from 100 "
+                         "to 100000000");
+                return 0;
+            }
+            return 1;
+        }
         if (!strcmp(name, "mirror"))
             dst = c->cfg->mirror;
         else if (!strcmp(name, "state"))
             dst = c->cfg->state;
+        else if (!strcmp(name, "scans"))
+            dst = c->cfg->scans;
         if (!dst) {
             snprintf(c->msg, sizeof c->msg, "unknown key '%s' in [data]", name);
             return 0;
@@ -151,6 +162,8 @@ int kiosk_config_load(const char *path, struct kiosk_config *cfg, char *err,
     cfg->max_backoff = 300;
     snprintf(cfg->mirror, sizeof cfg->mirror, "/var/lib/ocop-kiosk/mirror.db");
     snprintf(cfg->state, sizeof cfg->state, "/var/lib/ocop-kiosk/sync.state");
+    cfg->scans[0] = '\0'; /* default: scans.db beside the mirror */
+    cfg->scans_max = 100000;
 
     struct parse_ctx c = {.cfg = cfg};
     int line = ini_parse(path, handler, &c);
@@ -166,6 +179,17 @@ int kiosk_config_load(const char *path, struct kiosk_config *cfg, char *err,
         snprintf(err, errsz, "%s:%d: %s", path, line,
                  c.msg[0] ? c.msg : "syntax error");
         return -1;
+    }
+    if (!cfg->scans[0]) {
+        /* Beside the mirror, unless configured elsewhere. */
+        const char *slash = strrchr(cfg->mirror, '/');
+        int dirlen = slash ? (int)(slash - cfg->mirror) : 1;
+        int n = snprintf(cfg->scans, sizeof cfg->scans, "%.*s/scans.db", dirlen,
+                         slash ? cfg->mirror : ".");
+        if (n < 0 || (size_t)n >= sizeof cfg->scans) {
+            snprintf(err, errsz, "%s: [data] mirror path too long", path);
+            return -1;
+        }
     }
     if (!cfg->feed_url[0] || !cfg->have_authority) {
         snprintf(err, errsz, "%s: [feed] needs url and authority_key", path);

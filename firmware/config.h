@@ -27,6 +27,8 @@ struct kiosk_config {
     /* [data] */
     char mirror[KIOSK_PATH_MAX];
     char state[KIOSK_PATH_MAX];
+    char scans[KIOSK_PATH_MAX]; /* the scan log (firmware/scan_log.h) */
+    long scans_max;             /* scans kept in it at most */
 };
 
 /* Read path into cfg (defaults first). On failure returns non-zero and

@@ -1,5 +1,6 @@
 /* main.c -- ocop-kiosk: pick a command and run it. Exit codes as
  * ocop-host's: 0 ok, 1 refused/stale, 2 usage, 3 other failure. */
+#include "commands.h"
 #include "config.h"
 #include "log.h"
 #include "sync.h"
@@ -13,7 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-enum { K_OK = 0, K_REJECTED = 1, K_USAGE = 2, K_FAILURE = 3 };
 
 /* --config FILE and --feed URL, shared by the commands. */
 static int common_args(int argc, char **argv, const char *usage,
@@ -120,6 +120,8 @@ static const struct {
 } commands[] = {
     {"sync", cmd_sync, "one sync round of the mirror against the feed"},
     {"status", cmd_status, "the mirror's version, last sync, staleness"},
+    {"scan", cmd_scan, "verdicts for the QR codes in image files"},
+    {"check", cmd_check, "verdicts for QR texts, or scanner lines on stdin"},
 };
 
 static void usage(FILE *f)
