@@ -7,6 +7,7 @@
  * as a held camera does, and counts a read if any of them yields it. */
 #include "frames_gen.h"
 #include "labels.h"
+#include "reader_int.h" /* rd_last_hit(): which attempt read a frame */
 #include "reader_zxing.h"
 
 #include <stdio.h>
@@ -87,6 +88,10 @@ int main(int argc, char **argv)
     }
     stat st[FG_CATEGORY_COUNT][M_COUNT];
     memset(st, 0, sizeof st);
+    /* which attempt made the one-shot reads, per category */
+    const char *hit_name[32] = {0};
+    int hits[FG_CATEGORY_COUNT][32];
+    memset(hits, 0, sizeof hits);
     int lvl_ok[FG_CATEGORY_COUNT][FG_LEVELS][M_COUNT];
     memset(lvl_ok, 0, sizeof lvl_ok);
     for (int cat = 0; cat < FG_CATEGORY_COUNT; cat++) {
@@ -127,6 +132,13 @@ int main(int argc, char **argv)
                     } else if (m == M_FULL) {
                         rc = labels_read(rd, &img, LABELS_EFFORT_FULL, on_code,
                                          &r, NULL);
+                        const char *h = rd_last_hit(rd);
+                        for (int k = 0; h && k < 32; k++)
+                            if (!hit_name[k] || !strcmp(hit_name[k], h)) {
+                                hit_name[k] = h;
+                                hits[cat][k]++;
+                                break;
+                            }
                     } else if (m == M_LIVE) {
                         labels_reader_reset(rd);
                         calls = 0;
@@ -198,6 +210,15 @@ int main(int argc, char **argv)
         printf(" %5.1f%% %6s", 100.0 * tot[m].ok / tot[m].frames, "");
     printf("\nwrong texts reported (frames): zbar %d, full %d, live %d, zxing %d\n",
            tot[0].wrong, tot[1].wrong, tot[2].wrong, tot[3].wrong);
+
+    printf("\none-shot reads by attempt:\n");
+    for (int cat = 0; cat < FG_CATEGORY_COUNT; cat++) {
+        printf("  %-13s", fg_category_name(cat));
+        for (int k = 0; k < 32 && hit_name[k]; k++)
+            if (hits[cat][k])
+                printf(" %s:%d", hit_name[k], hits[cat][k]);
+        printf("\n");
+    }
 
     /* Time per call, live vs plain: empty frames and frames with a code. */
     double pe = st[FG_EMPTY][M_PLAIN].secs / st[FG_EMPTY][M_PLAIN].calls;

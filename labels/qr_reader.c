@@ -1,11 +1,165 @@
-/* qr_reader.c -- placeholder: the plain pass. */
-#include "labels.h"
+/* qr_reader.c -- QR codes out of real camera frames: ZBar's plain pass
+ * first, then retries on processed copies of the regions where a code is
+ * likely (reader_regions.c, image_ops.c). ZBar decodes every text; the
+ * retries only change the pixels it sees.
+ *
+ * Live mode keeps each call near one plain pass: a frame where the plain
+ * pass found nothing but a region looks like a code makes the NEXT call
+ * spend its pass on retries instead (one plain pass worth of pixels),
+ * taking the attempt list up where the last retry call left it. Frames
+ * with no likely region pay only for the region search. */
+#include "reader_int.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#define MAX_PIXELS 40000000u /* as labels_image_read's default cap */
+#define MAX_CODES 16         /* distinct codes remembered per call */
+#define MAX_SIDE 2048        /* longest side of a retry image */
+
+/* One processed copy of a region: what to do to it and how much to
+ * enlarge it first (percent). */
+typedef struct attempt {
+    const char *name;
+    int scale;
+    int (*prep)(labels_image *img);
+} attempt;
+
+/* Window radius for local operations: a few modules of a code that fills
+ * the image (the region is the code plus a margin). */
+static int local_r(const labels_image *img)
+{
+    int s = img->width < img->height ? img->width : img->height;
+    int r = s / 14;
+    return r < 4 ? 4 : r > 40 ? 40 : r;
+}
+
+static int prep_stretch(labels_image *img)
+{
+    rdops_stretch(img);
+    return LABELS_OK;
+}
+
+static int prep_normalise(labels_image *img)
+{
+    return rdops_normalise(img, local_r(img), 4);
+}
+
+static int prep_binarise(labels_image *img)
+{
+    int rc = rdops_box_blur(img, 1);
+    return rc != LABELS_OK ? rc : rdops_binarise(img, local_r(img), 6);
+}
+
+static int prep_sharpen(labels_image *img)
+{
+    int rc = rdops_sharpen(img, 2, 150);
+    if (rc == LABELS_OK)
+        rdops_stretch(img);
+    return rc;
+}
+
+static int prep_sharp_binarise(labels_image *img)
+{
+    int rc = rdops_sharpen(img, 3, 200);
+    return rc != LABELS_OK ? rc : rdops_binarise(img, local_r(img), 6);
+}
+
+static int prep_smooth(labels_image *img)
+{
+    int rc = rdops_box_blur(img, 1);
+    if (rc == LABELS_OK)
+        rc = rdops_box_blur(img, 1);
+    if (rc == LABELS_OK)
+        rdops_stretch(img);
+    return rc;
+}
+
+static int deblur_then_binarise(labels_image *img, int dx, int dy, int len)
+{
+    int rc = rdops_deblur(img, dx, dy, len, 6);
+    if (rc == LABELS_OK)
+        rc = rdops_box_blur(img, 1);
+    return rc != LABELS_OK ? rc : rdops_binarise(img, local_r(img), 8);
+}
+
+static int prep_deblur(labels_image *img)
+{
+    return deblur_then_binarise(img, 0, 0, 3);
+}
+
+static int motion(labels_image *img, int len)
+{
+    int dx, dy;
+    if (rdops_blur_dir(img, &dx, &dy) != 0)
+        return LABELS_ERR_IMAGE; /* no motion: nothing to try */
+    return deblur_then_binarise(img, dx, dy, len);
+}
+
+static int prep_motion6(labels_image *img)
+{
+    return motion(img, 6);
+}
+
+static int prep_motion10(labels_image *img)
+{
+    return motion(img, 10);
+}
+
+static const attempt attempts[] = {
+    {"stretch", 100, prep_stretch},
+    {"bin", 100, prep_binarise},
+    {"norm", 100, prep_normalise},
+    {"up2-sharp", 200, prep_sharpen},
+    {"up2-bin", 200, prep_binarise},
+    {"smooth", 100, prep_smooth},
+    {"sharp-bin", 100, prep_sharp_binarise},
+    {"down2", 50, prep_stretch},
+    {"up3-sharp", 300, prep_sharpen},
+    {"deblur", 100, prep_deblur},
+    {"motion6", 100, prep_motion6},
+    {"motion10", 100, prep_motion10},
+};
+#define N_ATTEMPTS ((int)(sizeof attempts / sizeof attempts[0]))
 
 struct labels_reader {
     labels_decoder *dec;
+    /* live mode: what the next call does */
+    int retry_pending; /* the last plain pass missed a likely region */
+    int next_attempt;  /* where retries take the attempt list up */
+    int sticky;        /* attempt that last read something, or -1 */
+    const char *last_hit;
 };
+
+/* One labels_read() call: its callback, and the codes already reported. */
+typedef struct call {
+    labels_code_fn fn;
+    void *ctx;
+    int found, stop;
+    int n;
+    char *text[MAX_CODES];
+    size_t len[MAX_CODES];
+} call;
+
+static int on_code(void *vctx, const char *data, size_t len)
+{
+    call *c = vctx;
+    for (int i = 0; i < c->n; i++)
+        if (c->len[i] == len && memcmp(c->text[i], data, len) == 0)
+            return 0;
+    if (c->n < MAX_CODES) {
+        char *copy = malloc(len ? len : 1);
+        if (copy) {
+            memcpy(copy, data, len);
+            c->text[c->n] = copy;
+            c->len[c->n++] = len;
+        }
+    }
+    c->found++;
+    if (c->fn && c->fn(c->ctx, data, len))
+        c->stop = 1;
+    return c->stop;
+}
 
 labels_reader *labels_reader_new(void)
 {
@@ -17,6 +171,7 @@ labels_reader *labels_reader_new(void)
         free(rd);
         return NULL;
     }
+    rd->sticky = -1;
     return rd;
 }
 
@@ -30,14 +185,172 @@ void labels_reader_free(labels_reader *rd)
 
 void labels_reader_reset(labels_reader *rd)
 {
-    (void)rd;
+    if (!rd)
+        return;
+    rd->retry_pending = 0;
+    rd->next_attempt = 0;
+    rd->sticky = -1;
+    rd->last_hit = NULL;
+}
+
+const char *rd_last_hit(const labels_reader *rd)
+{
+    return rd ? rd->last_hit : NULL;
+}
+
+/* Pixels ZBar will scan for attempt a on region r. */
+static size_t attempt_cost(const attempt *a, const rd_region *r)
+{
+    size_t w = (size_t)r->w * a->scale / 100, h = (size_t)r->h * a->scale / 100;
+    return w * h;
+}
+
+/* Run attempt a on region r of img. */
+static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
+                       const rd_region *r, int a)
+{
+    labels_image crop = {0}, big = {0};
+    int rc = rdops_crop(img, r->x, r->y, r->w, r->h, &crop);
+    if (rc != LABELS_OK)
+        return rc;
+    labels_image *work = &crop;
+    long ow = (long)crop.width * attempts[a].scale / 100;
+    long oh = (long)crop.height * attempts[a].scale / 100;
+    while (ow > MAX_SIDE || oh > MAX_SIDE) {
+        ow = ow * 3 / 4;
+        oh = oh * 3 / 4;
+    }
+    if (ow < 1)
+        ow = 1;
+    if (oh < 1)
+        oh = 1;
+    if (ow != crop.width || oh != crop.height) {
+        rc = rdops_resize(&crop, (int)ow, (int)oh, &big);
+        labels_image_free(&crop);
+        if (rc != LABELS_OK)
+            return rc;
+        work = &big;
+    }
+    rc = attempts[a].prep(work);
+    if (rc == LABELS_ERR_IMAGE) {
+        rc = LABELS_OK; /* the attempt does not apply to this image */
+    } else if (rc == LABELS_OK) {
+        int before = c->found;
+        rc = labels_decode(rd->dec, work, on_code, c, NULL);
+        if (rc == LABELS_OK && c->found > before) {
+            if (!rd->last_hit)
+                rd->last_hit = attempts[a].name;
+            rd->sticky = a;
+        }
+    }
+    labels_image_free(&crop);
+    labels_image_free(&big);
+    return rc;
+}
+
+static int plain(labels_reader *rd, call *c, const labels_image *img)
+{
+    int before = c->found;
+    int rc = labels_decode(rd->dec, img, on_code, c, NULL);
+    if (rc == LABELS_OK && c->found > before && !rd->last_hit)
+        rd->last_hit = "plain";
+    return rc;
+}
+
+/* One-shot: every attempt on every region (the whole image when nothing
+ * stands out), stopping after the first attempt that reads something. */
+static int read_full(labels_reader *rd, call *c, const labels_image *img)
+{
+    int rc = plain(rd, c, img);
+    if (rc != LABELS_OK || c->found || c->stop)
+        return rc;
+    rd_region reg[RD_MAX_REGIONS];
+    int n = rd_find_regions(img, reg, RD_MAX_REGIONS);
+    if (n < 0)
+        return n;
+    if (n == 0) {
+        reg[0].x = reg[0].y = 0;
+        reg[0].w = img->width;
+        reg[0].h = img->height;
+        reg[0].score = 0;
+        n = 1;
+    }
+    for (int a = 0; a < N_ATTEMPTS && !c->found && !c->stop; a++)
+        for (int i = 0; i < n && !c->stop; i++) {
+            rc = try_attempt(rd, c, img, &reg[i], a);
+            if (rc != LABELS_OK)
+                return rc;
+        }
+    return LABELS_OK;
+}
+
+/* Live: one plain pass, or one plain pass worth of retries. */
+static int read_frame(labels_reader *rd, call *c, const labels_image *img)
+{
+    rd_region reg[RD_MAX_REGIONS];
+    int n = rd_find_regions(img, reg, RD_MAX_REGIONS);
+    if (n < 0)
+        return n;
+    if (!rd->retry_pending || n == 0) {
+        int rc = plain(rd, c, img);
+        if (rc != LABELS_OK)
+            return rc;
+        rd->retry_pending = !c->found && n > 0;
+        if (c->found)
+            rd->next_attempt = 0;
+        return LABELS_OK;
+    }
+    rd->retry_pending = 0;
+    size_t budget = (size_t)img->width * img->height, spent = 0;
+    /* The attempt that worked last is likely to work on this scene again. */
+    if (rd->sticky >= 0) {
+        for (int i = 0; i < n && !c->stop; i++) {
+            int rc = try_attempt(rd, c, img, &reg[i], rd->sticky);
+            if (rc != LABELS_OK)
+                return rc;
+            spent += attempt_cost(&attempts[rd->sticky], &reg[i]);
+        }
+        if (c->found)
+            return LABELS_OK;
+        rd->sticky = -1;
+    }
+    for (int tries = 0; tries < N_ATTEMPTS && spent < budget && !c->found;
+         tries++) {
+        int a = rd->next_attempt;
+        rd->next_attempt = (a + 1) % N_ATTEMPTS;
+        for (int i = 0; i < n && !c->stop; i++) {
+            int rc = try_attempt(rd, c, img, &reg[i], a);
+            if (rc != LABELS_OK)
+                return rc;
+            spent += attempt_cost(&attempts[a], &reg[i]);
+        }
+    }
+    /* Still nothing: keep retrying on the next frame only after another
+     * plain pass. */
+    return LABELS_OK;
 }
 
 int labels_read(labels_reader *rd, const labels_image *img, int effort,
                 labels_code_fn fn, void *ctx, int *found)
 {
-    (void)effort;
-    if (!rd)
+    if (found)
+        *found = 0;
+    if (!rd || !img || !img->pixels || img->width <= 0 || img->height <= 0 ||
+        img->stride < img->width ||
+        (effort != LABELS_EFFORT_FRAME && effort != LABELS_EFFORT_FULL))
         return LABELS_ERR_ARG;
-    return labels_decode(rd->dec, img, fn, ctx, found);
+    if ((size_t)img->width * (size_t)img->height > MAX_PIXELS)
+        return LABELS_ERR_IMAGE;
+    call c;
+    memset(&c, 0, sizeof c);
+    c.fn = fn;
+    c.ctx = ctx;
+    rd->last_hit = NULL;
+    int rc = effort == LABELS_EFFORT_FULL ? read_full(rd, &c, img)
+                                          : read_frame(rd, &c, img);
+    for (int i = 0; i < c.n; i++)
+        free(c.text[i]);
+    if (found)
+        *found = c.found;
+    return rc;
 }

@@ -1,0 +1,184 @@
+/* reader_regions.c -- where in a frame a QR code is likely: blocks whose
+ * grey level changes densely in both directions, grown into rectangles.
+ * One read of every pixel into a map of 4x4-pixel cell means, then all
+ * work on the map, so the search costs a few percent of a ZBar pass and
+ * can run on every frame. Cell means also average the sensor noise down,
+ * and a minimum of the horizontal and vertical activity ignores the
+ * straight edges of boxes and shelves. */
+#include "reader_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define WIN 2 /* activity window radius, cells */
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+int rd_find_regions(const labels_image *img, rd_region *out, int max)
+{
+    if (!img || !img->pixels || !out || max < 1 || img->width <= 0 ||
+        img->height <= 0 || img->stride < img->width)
+        return LABELS_ERR_ARG;
+    int cell = 4;
+    while (img->width / cell > 640 || img->height / cell > 640)
+        cell *= 2;
+    int gw = img->width / cell, gh = img->height / cell;
+    if (gw < 8 || gh < 8)
+        return 0;
+    size_t g = (size_t)gw * gh;
+    int *mean = malloc(g * sizeof *mean);
+    int *ax = calloc(g, sizeof *ax);
+    int *ay = calloc(g, sizeof *ay);
+    int *score = calloc(g, sizeof *score);
+    int *tmp = malloc(g * sizeof *tmp);
+    int *queue = malloc(g * sizeof *queue);
+    uint8_t *mask = calloc(g, 1);
+    int count = LABELS_ERR_NOMEM;
+    if (!mean || !ax || !ay || !score || !tmp || !queue || !mask)
+        goto done;
+
+    /* Cell means, scaled by 16 to keep precision without division. */
+    int shift = 0;
+    while ((1 << shift) < cell * cell)
+        shift++;
+    for (int cy = 0; cy < gh; cy++) {
+        int *row = mean + (size_t)cy * gw;
+        memset(row, 0, (size_t)gw * sizeof *row);
+        for (int j = 0; j < cell; j++) {
+            const uint8_t *p = img->pixels + (size_t)(cy * cell + j) * img->stride;
+            for (int cx = 0; cx < gw; cx++) {
+                int s = 0;
+                for (int i = 0; i < cell; i++)
+                    s += p[cx * cell + i];
+                row[cx] += s;
+            }
+        }
+        for (int cx = 0; cx < gw; cx++)
+            row[cx] = (row[cx] << 4) >> shift;
+    }
+    for (int y = 0; y < gh; y++)
+        for (int x = 0; x < gw; x++) {
+            size_t i = (size_t)y * gw + x;
+            if (x + 1 < gw)
+                ax[i] = abs(mean[i + 1] - mean[i]);
+            if (y + 1 < gh)
+                ay[i] = abs(mean[i + gw] - mean[i]);
+        }
+    /* Window sums of each direction (separable), then the smaller one. */
+    int *dirs[2] = {ax, ay};
+    for (int d = 0; d < 2; d++) {
+        int *a = dirs[d];
+        for (int y = 0; y < gh; y++)
+            for (int x = 0; x < gw; x++) {
+                int s = 0;
+                for (int k = -WIN; k <= WIN; k++)
+                    if (x + k >= 0 && x + k < gw)
+                        s += a[(size_t)y * gw + x + k];
+                tmp[(size_t)y * gw + x] = s;
+            }
+        for (int y = 0; y < gh; y++)
+            for (int x = 0; x < gw; x++) {
+                int s = 0;
+                for (int k = -WIN; k <= WIN; k++)
+                    if (y + k >= 0 && y + k < gh)
+                        s += tmp[(size_t)(y + k) * gw + x];
+                a[(size_t)y * gw + x] = s;
+            }
+    }
+    for (size_t i = 0; i < g; i++)
+        score[i] = ax[i] < ay[i] ? ax[i] : ay[i];
+
+    /* Threshold against the frame's own typical activity (noise and
+     * texture), with a floor for clean flat frames. */
+    memcpy(tmp, score, g * sizeof *tmp);
+    qsort(tmp, g, sizeof *tmp, cmp_int);
+    int median = tmp[g / 2];
+    int thr = 3 * median + 16 * (2 * WIN + 1) * (2 * WIN + 1);
+    for (size_t i = 0; i < g; i++)
+        mask[i] = score[i] > thr;
+
+    /* Connected components (8-neighbours), each a candidate rectangle. */
+    int n = 0;
+    for (size_t start = 0; start < g; start++) {
+        if (mask[start] != 1)
+            continue;
+        int qh = 0, qt = 0;
+        queue[qt++] = (int)start;
+        mask[start] = 2;
+        int x0 = gw, y0 = gh, x1 = -1, y1 = -1, cells = 0;
+        long sum = 0;
+        while (qh < qt) {
+            int i = queue[qh++];
+            int x = i % gw, y = i / gw;
+            cells++;
+            sum += score[i];
+            if (x < x0)
+                x0 = x;
+            if (x > x1)
+                x1 = x;
+            if (y < y0)
+                y0 = y;
+            if (y > y1)
+                y1 = y;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int nx = x + dx, ny = y + dy;
+                    if (nx < 0 || ny < 0 || nx >= gw || ny >= gh)
+                        continue;
+                    size_t j = (size_t)ny * gw + nx;
+                    if (mask[j] == 1) {
+                        mask[j] = 2;
+                        queue[qt++] = (int)j;
+                    }
+                }
+        }
+        int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+        /* A code is a compact, roughly square blob of some size. */
+        if (cells < 12 || bw > 4 * bh || bh > 4 * bw || cells * 4 < bw * bh)
+            continue;
+        rd_region r;
+        int mx = bw * cell / 5 + 2 * cell, my = bh * cell / 5 + 2 * cell;
+        r.x = x0 * cell - mx;
+        r.y = y0 * cell - my;
+        r.w = bw * cell + 2 * mx;
+        r.h = bh * cell + 2 * my;
+        if (r.x < 0) {
+            r.w += r.x;
+            r.x = 0;
+        }
+        if (r.y < 0) {
+            r.h += r.y;
+            r.y = 0;
+        }
+        if (r.w > img->width - r.x)
+            r.w = img->width - r.x;
+        if (r.h > img->height - r.y)
+            r.h = img->height - r.y;
+        r.score = sum;
+        /* Keep the best max, sorted by score. */
+        int pos = n < max ? n : max;
+        while (pos > 0 && out[pos - 1].score < r.score)
+            pos--;
+        if (pos >= max)
+            continue;
+        int last = n < max ? n : max - 1;
+        memmove(out + pos + 1, out + pos, (size_t)(last - pos) * sizeof *out);
+        out[pos] = r;
+        if (n < max)
+            n++;
+    }
+    count = n;
+done:
+    free(mean);
+    free(ax);
+    free(ay);
+    free(score);
+    free(tmp);
+    free(queue);
+    free(mask);
+    return count;
+}
