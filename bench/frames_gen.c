@@ -443,8 +443,8 @@ int fg_pgm_write(const char *path, const labels_image *img)
 /* ---- Frames ------------------------------------------------------------ */
 
 /* Strength ladders, mildest first. */
-static const double blur_sigma[FG_LEVELS] = {1.3, 1.7, 2.1, 2.5};
-static const double motion_len[FG_LEVELS] = {6, 9, 12, 15};
+static const double blur_sigma[FG_LEVELS] = {1.2, 1.5, 1.8, 2.1};
+static const double motion_len[FG_LEVELS] = {4, 5, 6, 7.5};
 static const double noise_sigma[FG_LEVELS] = {18, 28, 38, 50};
 static const double rot_deg[FG_LEVELS] = {20, 45, 110, 160};
 static const double tilt_deg[FG_LEVELS] = {30, 40, 50, 58};
@@ -454,7 +454,7 @@ static const double contrast_dn[FG_LEVELS] = {40, 26, 18, 12};
 static const double glare_amp[FG_LEVELS] = {90, 140, 180, 210};
 static const double shadow_k[FG_LEVELS] = {0.5, 0.35, 0.22, 0.13};
 static const int jpeg_q[FG_LEVELS] = {25, 15, 10, 6};
-static const double small_mpx[FG_LEVELS] = {2.4, 2.0, 1.7, 1.45};
+static const double small_mpx[FG_LEVELS] = {2.2, 1.9, 1.7, 1.55};
 
 int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
             size_t len, labels_image *out, uint8_t **jpeg, size_t *jpeg_len)

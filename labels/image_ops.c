@@ -446,3 +446,140 @@ int rdops_deblur(labels_image *img, int dx, int dy, int len, int iters)
     free(b);
     return LABELS_OK;
 }
+
+/* Angle in degrees (0..179) of the vector (y, x) without libm: a
+ * table-free octant approximation, good to about a degree. */
+static int angle_deg(double x, double y)
+{
+    /* atan(t) for 0 <= t <= 1: t * (45 + 15.6 (1 - t)) degrees */
+    double ax = x < 0 ? -x : x, ay = y < 0 ? -y : y;
+    if (ax == 0 && ay == 0)
+        return 0;
+    double a;
+    if (ay <= ax) {
+        double t = ay / ax;
+        a = t * (45 + 15.6 * (1 - t));
+    } else {
+        double t = ax / ay;
+        a = 90 - t * (45 + 15.6 * (1 - t));
+    }
+    if (x < 0)
+        a = 180 - a;
+    if (y < 0)
+        a = -a;
+    int d = (int)(a + (a < 0 ? -0.5 : 0.5));
+    d %= 180;
+    return d < 0 ? d + 180 : d;
+}
+
+/* cos and sin of whole degrees, by a rotation recurrence (no libm). */
+static void cos_sin(int deg, double *c, double *s)
+{
+    const double c1 = 0.99984769515639124, s1 = 0.01745240643728351;
+    double cc = 1, ss = 0;
+    deg %= 360;
+    if (deg < 0)
+        deg += 360;
+    for (int i = 0; i < deg; i++) {
+        double t = cc * c1 - ss * s1;
+        ss = ss * c1 + cc * s1;
+        cc = t;
+    }
+    *c = cc;
+    *s = ss;
+}
+
+int rdops_unshear(const labels_image *src, labels_image *out)
+{
+    if (!src || !src->pixels || !out || src->width < 8 || src->height < 8)
+        return LABELS_ERR_ARG;
+    /* Histogram of gradient directions, weighted by strength: a code's
+     * module edges make two peaks, 90 degrees apart unless the code is
+     * seen at a slant. */
+    double hist[180] = {0};
+    for (int y = 1; y + 1 < src->height; y++) {
+        const uint8_t *p = src->pixels + (size_t)y * src->stride;
+        for (int x = 1; x + 1 < src->width; x++) {
+            int gx = p[x + 1] - p[x - 1], gy = p[x + src->stride] - p[x - src->stride];
+            int m = gx * gx + gy * gy;
+            if (m < 400)
+                continue;
+            hist[angle_deg(gx, gy)] += m;
+        }
+    }
+    double sm[180];
+    for (int i = 0; i < 180; i++) {
+        sm[i] = 0;
+        for (int k = -3; k <= 3; k++)
+            sm[i] += hist[(i + k + 180) % 180] * (4 - (k < 0 ? -k : k));
+    }
+    int p1 = 0;
+    for (int i = 1; i < 180; i++)
+        if (sm[i] > sm[p1])
+            p1 = i;
+    int p2 = -1;
+    for (int i = 0; i < 180; i++) {
+        int d = i > p1 ? i - p1 : p1 - i;
+        if (d > 90)
+            d = 180 - d;
+        if (d >= 25 && (p2 < 0 || sm[i] > sm[p2]))
+            p2 = i;
+    }
+    if (p2 < 0 || sm[p2] < sm[p1] * 0.25)
+        return LABELS_ERR_IMAGE;
+    int sep = p1 > p2 ? p1 - p2 : p2 - p1;
+    if (sep > 90)
+        sep = 180 - sep;
+    if (sep > 80)
+        return LABELS_ERR_IMAGE; /* square already: nothing to undo */
+    /* New coordinates are the projections on the two edge normals. */
+    double n1x, n1y, n2x, n2y;
+    cos_sin(p1, &n1x, &n1y);
+    cos_sin(p2, &n2x, &n2y);
+    double det = n1x * n2y - n1y * n2x;
+    if (det < 0) {
+        n2x = -n2x;
+        n2y = -n2y;
+        det = -det;
+    }
+    if (det < 0.2)
+        return LABELS_ERR_IMAGE;
+    /* Scale so the slanted axis gets its pixels back. */
+    double s = 1.0 / det;
+    if (s > 2.5)
+        s = 2.5;
+    double cx[4] = {0, src->width, 0, src->width}, cy[4] = {0, 0, src->height, src->height};
+    double minu = 1e18, maxu = -1e18, minv = 1e18, maxv = -1e18;
+    for (int i = 0; i < 4; i++) {
+        double u = s * (n1x * cx[i] + n1y * cy[i]), v = s * (n2x * cx[i] + n2y * cy[i]);
+        minu = u < minu ? u : minu;
+        maxu = u > maxu ? u : maxu;
+        minv = v < minv ? v : minv;
+        maxv = v > maxv ? v : maxv;
+    }
+    int ow = (int)(maxu - minu) + 1, oh = (int)(maxv - minv) + 1;
+    if (ow < 8 || oh < 8 || (size_t)ow * (size_t)oh > RDOPS_MAX_PIXELS)
+        return LABELS_ERR_IMAGE;
+    int rc = labels_image_alloc(out, ow, oh);
+    if (rc != LABELS_OK)
+        return rc;
+    /* Inverse: [u v]/s = [n1; n2] p, so p = [n1; n2]^-1 [u v] / s. */
+    double i00 = n2y / det, i01 = -n1y / det, i10 = -n2x / det, i11 = n1x / det;
+    for (int y = 0; y < oh; y++)
+        for (int x = 0; x < ow; x++) {
+            double u = (x + minu) / s, v = (y + minv) / s;
+            double px = i00 * u + i01 * v, py = i10 * u + i11 * v;
+            uint8_t val = 255;
+            if (px >= 0 && py >= 0 && px < src->width - 1 && py < src->height - 1) {
+                int ix = (int)px, iy = (int)py;
+                double tx = px - ix, ty = py - iy;
+                const uint8_t *r0 = src->pixels + (size_t)iy * src->stride + ix;
+                const uint8_t *r1 = r0 + src->stride;
+                double v0 = r0[0] * (1 - tx) + r0[1] * tx;
+                double v1 = r1[0] * (1 - tx) + r1[1] * tx;
+                val = (uint8_t)(v0 * (1 - ty) + v1 * ty + 0.5);
+            }
+            out->pixels[(size_t)y * ow + x] = val;
+        }
+    return LABELS_OK;
+}

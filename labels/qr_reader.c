@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_PIXELS 40000000u /* as labels_image_read's default cap */
 #define MAX_CODES 16         /* distinct codes remembered per call */
@@ -23,6 +24,7 @@ typedef struct attempt {
     const char *name;
     int scale;
     int (*prep)(labels_image *img);
+    int prep_cost; /* 1: a few passes over the pixels; more: deconvolution */
 } attempt;
 
 /* Window radius for local operations: a few modules of a code that fills
@@ -107,18 +109,18 @@ static int prep_motion10(labels_image *img)
 }
 
 static const attempt attempts[] = {
-    {"stretch", 100, prep_stretch},
-    {"bin", 100, prep_binarise},
-    {"norm", 100, prep_normalise},
-    {"up2-sharp", 200, prep_sharpen},
-    {"up2-bin", 200, prep_binarise},
-    {"smooth", 100, prep_smooth},
-    {"sharp-bin", 100, prep_sharp_binarise},
-    {"down2", 50, prep_stretch},
-    {"up3-sharp", 300, prep_sharpen},
-    {"deblur", 100, prep_deblur},
-    {"motion6", 100, prep_motion6},
-    {"motion10", 100, prep_motion10},
+    {"stretch", 100, prep_stretch, 1},
+    {"bin", 100, prep_binarise, 1},
+    {"norm", 100, prep_normalise, 1},
+    {"up2-sharp", 200, prep_sharpen, 1},
+    {"up2-bin", 200, prep_binarise, 1},
+    {"smooth", 100, prep_smooth, 1},
+    {"sharp-bin", 100, prep_sharp_binarise, 1},
+    {"down2", 50, prep_stretch, 1},
+    {"up3-sharp", 300, prep_sharpen, 1},
+    {"deblur", 100, prep_deblur, 10},
+    {"motion6", 100, prep_motion6, 10},
+    {"motion10", 100, prep_motion10, 10},
 };
 #define N_ATTEMPTS ((int)(sizeof attempts / sizeof attempts[0]))
 
@@ -129,7 +131,25 @@ struct labels_reader {
     int next_attempt;  /* where retries take the attempt list up */
     int sticky;        /* attempt that last read something, or -1 */
     const char *last_hit;
+    /* what things cost on this machine, learnt as it goes (nanoseconds,
+     * moving averages): a plain pass per pixel, and each attempt per
+     * pixel of region */
+    double plain_ns_px;
+    double attempt_ns_px[32];
 };
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void learn(double *avg, double sample)
+{
+    *avg = *avg <= 0 ? sample : 0.8 * *avg + 0.2 * sample;
+}
 
 /* One labels_read() call: its callback, and the codes already reported. */
 typedef struct call {
@@ -172,6 +192,10 @@ labels_reader *labels_reader_new(void)
         return NULL;
     }
     rd->sticky = -1;
+    /* first guesses; measured costs replace them after one use */
+    rd->plain_ns_px = 40;
+    for (int a = 0; a < N_ATTEMPTS; a++)
+        rd->attempt_ns_px[a] = 50.0 * attempts[a].scale * attempts[a].scale / 10000;
     return rd;
 }
 
@@ -193,22 +217,20 @@ void labels_reader_reset(labels_reader *rd)
     rd->last_hit = NULL;
 }
 
+_Static_assert(sizeof((labels_reader *)0)->attempt_ns_px / sizeof(double) >=
+                   sizeof attempts / sizeof attempts[0],
+               "one cost per attempt");
+
 const char *rd_last_hit(const labels_reader *rd)
 {
     return rd ? rd->last_hit : NULL;
-}
-
-/* Pixels ZBar will scan for attempt a on region r. */
-static size_t attempt_cost(const attempt *a, const rd_region *r)
-{
-    size_t w = (size_t)r->w * a->scale / 100, h = (size_t)r->h * a->scale / 100;
-    return w * h;
 }
 
 /* Run attempt a on region r of img. */
 static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
                        const rd_region *r, int a)
 {
+    double t0 = now_ns();
     labels_image crop = {0}, big = {0};
     int rc = rdops_crop(img, r->x, r->y, r->w, r->h, &crop);
     if (rc != LABELS_OK)
@@ -245,13 +267,18 @@ static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
     }
     labels_image_free(&crop);
     labels_image_free(&big);
+    if (r->w > 0 && r->h > 0)
+        learn(&rd->attempt_ns_px[a], (now_ns() - t0) / ((double)r->w * r->h));
     return rc;
 }
 
 static int plain(labels_reader *rd, call *c, const labels_image *img)
 {
     int before = c->found;
+    double t0 = now_ns();
     int rc = labels_decode(rd->dec, img, on_code, c, NULL);
+    learn(&rd->plain_ns_px,
+          (now_ns() - t0) / ((double)img->width * (double)img->height));
     if (rc == LABELS_OK && c->found > before && !rd->last_hit)
         rd->last_hit = "plain";
     return rc;
@@ -268,7 +295,8 @@ static int read_full(labels_reader *rd, call *c, const labels_image *img)
     int n = rd_find_regions(img, reg, RD_MAX_REGIONS);
     if (n < 0)
         return n;
-    if (n == 0) {
+    int whole = n == 0;
+    if (whole) {
         reg[0].x = reg[0].y = 0;
         reg[0].w = img->width;
         reg[0].h = img->height;
@@ -277,6 +305,10 @@ static int read_full(labels_reader *rd, call *c, const labels_image *img)
     }
     for (int a = 0; a < N_ATTEMPTS && !c->found && !c->stop; a++)
         for (int i = 0; i < n && !c->stop; i++) {
+            /* Nothing stood out: a faint code may still be there, but
+             * deconvolving a whole frame costs seconds for little hope. */
+            if (whole && (attempts[a].prep_cost > 1 || attempts[a].scale > 100))
+                continue;
             rc = try_attempt(rd, c, img, &reg[i], a);
             if (rc != LABELS_OK)
                 return rc;
@@ -284,9 +316,10 @@ static int read_full(labels_reader *rd, call *c, const labels_image *img)
     return LABELS_OK;
 }
 
-/* Live: one plain pass, or one plain pass worth of retries. */
+/* Live: one plain pass, or about one plain pass worth of retries. */
 static int read_frame(labels_reader *rd, call *c, const labels_image *img)
 {
+    double t0 = now_ns();
     rd_region reg[RD_MAX_REGIONS];
     int n = rd_find_regions(img, reg, RD_MAX_REGIONS);
     if (n < 0)
@@ -301,32 +334,40 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
         return LABELS_OK;
     }
     rd->retry_pending = 0;
-    size_t budget = (size_t)img->width * img->height, spent = 0;
+    /* The budget is what a plain pass would have cost, less what the
+     * region search already took. */
+    double budget = rd->plain_ns_px * img->width * (double)img->height;
     /* The attempt that worked last is likely to work on this scene again. */
     if (rd->sticky >= 0) {
+        int a = rd->sticky;
         for (int i = 0; i < n && !c->stop; i++) {
-            int rc = try_attempt(rd, c, img, &reg[i], rd->sticky);
+            int rc = try_attempt(rd, c, img, &reg[i], a);
             if (rc != LABELS_OK)
                 return rc;
-            spent += attempt_cost(&attempts[rd->sticky], &reg[i]);
         }
         if (c->found)
             return LABELS_OK;
         rd->sticky = -1;
     }
-    for (int tries = 0; tries < N_ATTEMPTS && spent < budget && !c->found;
-         tries++) {
+    for (int tries = 0; tries < N_ATTEMPTS && !c->found && !c->stop; tries++) {
         int a = rd->next_attempt;
-        rd->next_attempt = (a + 1) % N_ATTEMPTS;
-        for (int i = 0; i < n && !c->stop; i++) {
+        for (int i = 0; i < n && !c->found && !c->stop; i++) {
+            double left = budget - (now_ns() - t0);
+            double cost = rd->attempt_ns_px[a] * reg[i].w * (double)reg[i].h;
+            if (cost > left) {
+                /* An attempt that can never fit a frame's budget is for
+                 * the one-shot mode; one that does not fit what is left
+                 * waits for the next frame. */
+                if (i == 0 && cost <= budget)
+                    return LABELS_OK;
+                break;
+            }
             int rc = try_attempt(rd, c, img, &reg[i], a);
             if (rc != LABELS_OK)
                 return rc;
-            spent += attempt_cost(&attempts[a], &reg[i]);
         }
+        rd->next_attempt = (a + 1) % N_ATTEMPTS;
     }
-    /* Still nothing: keep retrying on the next frame only after another
-     * plain pass. */
     return LABELS_OK;
 }
 

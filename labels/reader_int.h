@@ -41,6 +41,12 @@ int rdops_blur_dir(const labels_image *img, int *dx, int *dy);
  * of Van Cittert deconvolution. In place. */
 int rdops_deblur(labels_image *img, int dx, int dy, int len, int iters);
 
+/* A code seen at a slant has its module edges at two directions that are
+ * not square: find them and map them back to square into a new image.
+ * LABELS_ERR_IMAGE when the edges are square already or no two
+ * directions stand out. */
+int rdops_unshear(const labels_image *src, labels_image *out);
+
 /* A rectangle of a frame where a code is likely. */
 typedef struct rd_region {
     int x, y, w, h;

@@ -11,12 +11,12 @@
 #include <string.h>
 
 #define WIN 2 /* activity window radius, cells */
+/* The smallest code worth a retry: 21 modules of 1.5 pixels is 32x32
+ * pixels, 64 cells; boxes, glyphs and shelf edges make smaller blobs. */
+#define MIN_CELLS 48
 
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
+#define HIST_BINS 4096
+#define HIST_SHIFT 3 /* scores per bin: 8 */
 
 int rd_find_regions(const labels_image *img, rd_region *out, int max)
 {
@@ -34,7 +34,7 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
     int *ax = calloc(g, sizeof *ax);
     int *ay = calloc(g, sizeof *ay);
     int *score = calloc(g, sizeof *score);
-    int *tmp = malloc(g * sizeof *tmp);
+    int *tmp = malloc((g > HIST_BINS ? g : HIST_BINS) * sizeof *tmp);
     int *queue = malloc(g * sizeof *queue);
     uint8_t *mask = calloc(g, 1);
     int count = LABELS_ERR_NOMEM;
@@ -94,10 +94,18 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
 
     /* Threshold against the frame's own typical activity (noise and
      * texture), with a floor for clean flat frames. */
-    memcpy(tmp, score, g * sizeof *tmp);
-    qsort(tmp, g, sizeof *tmp, cmp_int);
-    int median = tmp[g / 2];
-    int thr = 3 * median + 16 * (2 * WIN + 1) * (2 * WIN + 1);
+    memset(tmp, 0, HIST_BINS * sizeof *tmp);
+    for (size_t i = 0; i < g; i++) {
+        int b = score[i] >> HIST_SHIFT;
+        tmp[b < HIST_BINS ? b : HIST_BINS - 1]++;
+    }
+    size_t acc = 0;
+    int median;
+    for (median = 0; median < HIST_BINS - 1; median++)
+        if ((acc += (size_t)tmp[median]) > g / 2)
+            break;
+    median <<= HIST_SHIFT;
+    int thr = 2 * median + 8 * (2 * WIN + 1) * (2 * WIN + 1);
     for (size_t i = 0; i < g; i++)
         mask[i] = score[i] > thr;
 
@@ -137,8 +145,10 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
                 }
         }
         int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
-        /* A code is a compact, roughly square blob of some size. */
-        if (cells < 12 || bw > 4 * bh || bh > 4 * bw || cells * 4 < bw * bh)
+        /* A code is a compact blob, square or foreshortened up to about
+         * 2:1 by a tilt; lines of print are longer. */
+        if (cells < MIN_CELLS || 5 * bw > 11 * bh || 5 * bh > 11 * bw ||
+            cells * 3 < bw * bh)
             continue;
         rd_region r;
         int mx = bw * cell / 5 + 2 * cell, my = bh * cell / 5 + 2 * cell;
