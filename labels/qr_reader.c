@@ -4,10 +4,10 @@
  * retries only change the pixels it sees.
  *
  * Live mode keeps each call near one plain pass: a frame where the plain
- * pass found nothing but a region looks like a code makes the NEXT call
- * spend its pass on retries instead (one plain pass worth of pixels),
- * taking the attempt list up where the last retry call left it. Frames
- * with no likely region pay only for the region search. */
+ * pass found nothing but a region looks like a code makes the next calls
+ * spend their pass on retries instead (what a plain pass costs, timed on
+ * this machine), taking the attempt list up where the last retry call
+ * left it. Frames with no likely region pay only for the region search. */
 #include "reader_int.h"
 
 #include <stdlib.h>
@@ -17,6 +17,10 @@
 #define MAX_PIXELS 40000000u /* as labels_image_read's default cap */
 #define MAX_CODES 16         /* distinct codes remembered per call */
 #define MAX_SIDE 2048        /* longest side of a retry image */
+/* Live mode: retry calls after each plain pass that missed a likely
+ * region. A plain pass on the same scene rarely succeeds where the last
+ * one failed; it is there for scenes that change. */
+#define RETRIES_PER_PLAIN 2
 
 /* One processed copy of a region: what to do to it and how much to
  * enlarge it first (percent). */
@@ -25,6 +29,7 @@ typedef struct attempt {
     int scale;
     int (*prep)(labels_image *img);
     int prep_cost; /* 1: a few passes over the pixels; more: deconvolution */
+    int rectify;   /* warp the region's outline quadrilateral to a square */
 } attempt;
 
 /* Window radius for local operations: a few modules of a code that fills
@@ -108,26 +113,31 @@ static int prep_motion10(labels_image *img)
     return motion(img, 10);
 }
 
+/* In the order live mode tries them: most reads per millisecond first
+ * (measured on bench_reader's frames, docs/performance.md). */
 static const attempt attempts[] = {
-    {"stretch", 100, prep_stretch, 1},
-    {"bin", 100, prep_binarise, 1},
-    {"norm", 100, prep_normalise, 1},
-    {"up2-sharp", 200, prep_sharpen, 1},
-    {"up2-bin", 200, prep_binarise, 1},
-    {"smooth", 100, prep_smooth, 1},
-    {"sharp-bin", 100, prep_sharp_binarise, 1},
-    {"down2", 50, prep_stretch, 1},
-    {"up3-sharp", 300, prep_sharpen, 1},
-    {"deblur", 100, prep_deblur, 10},
-    {"motion6", 100, prep_motion6, 10},
-    {"motion10", 100, prep_motion10, 10},
+    {"bin", 100, prep_binarise, 1, 0},
+    {"up2-sharp", 200, prep_sharpen, 1, 0},
+    {"rect", 100, prep_stretch, 1, 1},
+    {"sharp-bin", 100, prep_sharp_binarise, 1, 0},
+    {"stretch", 100, prep_stretch, 1, 0},
+    {"motion10", 100, prep_motion10, 10, 0},
+    {"up3-sharp", 300, prep_sharpen, 1, 0},
+    {"norm", 100, prep_normalise, 1, 0},
+    {"rect-up2", 200, prep_sharpen, 1, 1},
+    {"up2-bin", 200, prep_binarise, 1, 0},
+    {"smooth", 100, prep_smooth, 1, 0},
+    {"rect-bin", 100, prep_binarise, 1, 1},
+    {"down2", 50, prep_stretch, 1, 0},
+    {"deblur", 100, prep_deblur, 10, 0},
+    {"motion6", 100, prep_motion6, 10, 0},
 };
 #define N_ATTEMPTS ((int)(sizeof attempts / sizeof attempts[0]))
 
 struct labels_reader {
     labels_decoder *dec;
     /* live mode: what the next call does */
-    int retry_pending; /* the last plain pass missed a likely region */
+    int retry_pending; /* retry calls due before the next plain pass */
     int next_attempt;  /* where retries take the attempt list up */
     int sticky;        /* attempt that last read something, or -1 */
     const char *last_hit;
@@ -232,12 +242,39 @@ static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
 {
     double t0 = now_ns();
     labels_image crop = {0}, big = {0};
-    int rc = rdops_crop(img, r->x, r->y, r->w, r->h, &crop);
-    if (rc != LABELS_OK)
-        return rc;
+    int rc;
+    if (attempts[a].rectify) {
+        if (!r->has_quad)
+            return LABELS_OK;
+        /* The square gets the quad's longest side, scaled, plus room for
+         * the quiet zone. */
+        double side = 0;
+        for (int k = 0; k < 4; k++) {
+            double dx = r->qx[(k + 1) % 4] - r->qx[k], dy = r->qy[(k + 1) % 4] - r->qy[k];
+            double d2 = dx * dx + dy * dy;
+            if (d2 > side)
+                side = d2;
+        }
+        double len = side > 1 ? side / 2 : 1;
+        for (int it = 0; it < 40; it++)
+            len = 0.5 * (len + side / len);
+        len = len * attempts[a].scale / 100;
+        if (len < 40)
+            len = 40;
+        if (len > MAX_SIDE * 0.8)
+            len = MAX_SIDE * 0.8;
+        rc = rdops_warp_quad(img, r->qx, r->qy, (int)len, (int)len / 10, &crop);
+        if (rc != LABELS_OK)
+            return rc == LABELS_ERR_IMAGE ? LABELS_OK : rc;
+    } else {
+        rc = rdops_crop(img, r->x, r->y, r->w, r->h, &crop);
+        if (rc != LABELS_OK)
+            return rc;
+    }
     labels_image *work = &crop;
-    long ow = (long)crop.width * attempts[a].scale / 100;
-    long oh = (long)crop.height * attempts[a].scale / 100;
+    int scale = attempts[a].rectify ? 100 : attempts[a].scale;
+    long ow = (long)crop.width * scale / 100;
+    long oh = (long)crop.height * scale / 100;
     while (ow > MAX_SIDE || oh > MAX_SIDE) {
         ow = ow * 3 / 4;
         oh = oh * 3 / 4;
@@ -301,6 +338,7 @@ static int read_full(labels_reader *rd, call *c, const labels_image *img)
         reg[0].w = img->width;
         reg[0].h = img->height;
         reg[0].score = 0;
+        reg[0].has_quad = 0;
         n = 1;
     }
     for (int a = 0; a < N_ATTEMPTS && !c->found && !c->stop; a++)
@@ -328,12 +366,12 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
         int rc = plain(rd, c, img);
         if (rc != LABELS_OK)
             return rc;
-        rd->retry_pending = !c->found && n > 0;
+        rd->retry_pending = !c->found && n > 0 ? RETRIES_PER_PLAIN : 0;
         if (c->found)
             rd->next_attempt = 0;
         return LABELS_OK;
     }
-    rd->retry_pending = 0;
+    rd->retry_pending--;
     /* The budget is what a plain pass would have cost, less what the
      * region search already took. */
     double budget = rd->plain_ns_px * img->width * (double)img->height;

@@ -47,10 +47,22 @@ int rdops_deblur(labels_image *img, int dx, int dy, int len, int iters);
  * directions stand out. */
 int rdops_unshear(const labels_image *src, labels_image *out);
 
+/* Warp the quadrilateral (qx, qy) of src (corners in order round it) to
+ * a side x side square with a white margin of margin pixels round it:
+ * undoes perspective and shear when the quadrilateral is a code's
+ * outline. */
+int rdops_warp_quad(const labels_image *src, const double qx[4],
+                    const double qy[4], int side, int margin,
+                    labels_image *out);
+
 /* A rectangle of a frame where a code is likely. */
 typedef struct rd_region {
     int x, y, w, h;
     long score;
+    /* Corners of the largest quadrilateral in the blob, in order round
+     * it (pixels): the code's outline as perspective drew it. */
+    int has_quad;
+    double qx[4], qy[4];
 } rd_region;
 
 #define RD_MAX_REGIONS 4

@@ -18,6 +18,93 @@
 #define HIST_BINS 4096
 #define HIST_SHIFT 3 /* scores per bin: 8 */
 
+#define HULL_MAX 32
+
+static double cross(const double *o, const double *a, const double *b)
+{
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+}
+
+static int cmp_pt(const void *pa, const void *pb)
+{
+    const double *a = pa, *b = pb;
+    if (a[0] != b[0])
+        return a[0] < b[0] ? -1 : 1;
+    return (a[1] > b[1]) - (a[1] < b[1]);
+}
+
+/* The largest quadrilateral with corners on the convex hull of pts (n
+ * points, modified), as perspective drew the code's outline. */
+static int best_quad(double (*pts)[2], int n, double qx[4], double qy[4])
+{
+    if (n < 4)
+        return 0;
+    qsort(pts, (size_t)n, sizeof pts[0], cmp_pt);
+    double hull[2 * 4 * 640 + 2][2];
+    int k = 0;
+    for (int i = 0; i < n; i++) { /* lower hull */
+        while (k >= 2 && cross(hull[k - 2], hull[k - 1], pts[i]) <= 0)
+            k--;
+        hull[k][0] = pts[i][0];
+        hull[k++][1] = pts[i][1];
+    }
+    for (int i = n - 2, t = k + 1; i >= 0; i--) { /* upper hull */
+        while (k >= t && cross(hull[k - 2], hull[k - 1], pts[i]) <= 0)
+            k--;
+        hull[k][0] = pts[i][0];
+        hull[k++][1] = pts[i][1];
+    }
+    int h = k - 1;
+    if (h < 4)
+        return 0;
+    /* Thin long hulls to HULL_MAX evenly spaced vertices. */
+    double v[HULL_MAX][2];
+    int m = h < HULL_MAX ? h : HULL_MAX;
+    for (int i = 0; i < m; i++) {
+        v[i][0] = hull[(long)i * h / m][0];
+        v[i][1] = hull[(long)i * h / m][1];
+    }
+    double best = -1;
+    int bi[4] = {0, 0, 0, 0};
+    for (int i = 0; i < m; i++)
+        for (int j = i + 2; j < m; j++) {
+            /* diagonal i-j: the farthest vertex on each side */
+            double a1 = -1, a2 = -1;
+            int p1 = -1, p2 = -1;
+            for (int t = i + 1; t < j; t++) {
+                double a = cross(v[i], v[t], v[j]);
+                a = a < 0 ? -a : a;
+                if (a > a1) {
+                    a1 = a;
+                    p1 = t;
+                }
+            }
+            for (int t = j + 1; t < m + i; t++) {
+                int tt = t % m;
+                double a = cross(v[i], v[tt], v[j]);
+                a = a < 0 ? -a : a;
+                if (a > a2) {
+                    a2 = a;
+                    p2 = tt;
+                }
+            }
+            if (p1 >= 0 && p2 >= 0 && a1 + a2 > best) {
+                best = a1 + a2;
+                bi[0] = i;
+                bi[1] = p1;
+                bi[2] = j;
+                bi[3] = p2;
+            }
+        }
+    if (best <= 0)
+        return 0;
+    for (int c = 0; c < 4; c++) {
+        qx[c] = v[bi[c]][0];
+        qy[c] = v[bi[c]][1];
+    }
+    return 1;
+}
+
 int rd_find_regions(const labels_image *img, rd_region *out, int max)
 {
     if (!img || !img->pixels || !out || max < 1 || img->width <= 0 ||
@@ -37,8 +124,9 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
     int *tmp = malloc((g > HIST_BINS ? g : HIST_BINS) * sizeof *tmp);
     int *queue = malloc(g * sizeof *queue);
     uint8_t *mask = calloc(g, 1);
+    double(*pts)[2] = malloc(sizeof *pts * 4 * (size_t)gh);
     int count = LABELS_ERR_NOMEM;
-    if (!mean || !ax || !ay || !score || !tmp || !queue || !mask)
+    if (!mean || !ax || !ay || !score || !tmp || !queue || !mask || !pts)
         goto done;
 
     /* Cell means, scaled by 16 to keep precision without division. */
@@ -151,6 +239,56 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
             cells * 3 < bw * bh)
             continue;
         rd_region r;
+        /* The blob's outline: each cell row's two ends, then the best
+         * quadrilateral on its hull, pulled in by the activity window's
+         * reach past the code's edge. */
+        r.has_quad = 0;
+        {
+            int np = 0;
+            int *rlo = tmp, *rhi = tmp + gh; /* tmp is free by now */
+            for (int y = y0; y <= y1; y++) {
+                rlo[y] = gw;
+                rhi[y] = -1;
+            }
+            for (int q = 0; q < qt; q++) {
+                int x = queue[q] % gw, y = queue[q] / gw;
+                rlo[y] = x < rlo[y] ? x : rlo[y];
+                rhi[y] = x > rhi[y] ? x : rhi[y];
+            }
+            for (int y = y0; y <= y1; y++) {
+                int lo = rlo[y], hi = rhi[y];
+                if (hi < 0)
+                    continue;
+                double ys[2] = {(double)y * cell, (double)(y + 1) * cell};
+                for (int e = 0; e < 2; e++) {
+                    pts[np][0] = (double)lo * cell;
+                    pts[np++][1] = ys[e];
+                    pts[np][0] = (double)(hi + 1) * cell;
+                    pts[np++][1] = ys[e];
+                }
+            }
+            if (best_quad(pts, np, r.qx, r.qy)) {
+                double mxc = 0, myc = 0;
+                for (int c = 0; c < 4; c++) {
+                    mxc += r.qx[c] / 4;
+                    myc += r.qy[c] / 4;
+                }
+                for (int c = 0; c < 4; c++) {
+                    double dx = mxc - r.qx[c], dy = myc - r.qy[c];
+                    double d2 = dx * dx + dy * dy, pull = 1.4 * WIN * cell;
+                    if (d2 > 4 * pull * pull) {
+                        /* pull / |d| without libm: one Newton step from a
+                         * good guess is plenty here */
+                        double len = d2 > 1 ? d2 / 2 : 1;
+                        for (int it = 0; it < 30; it++)
+                            len = 0.5 * (len + d2 / len);
+                        r.qx[c] += dx * pull / len;
+                        r.qy[c] += dy * pull / len;
+                    }
+                }
+                r.has_quad = 1;
+            }
+        }
         int mx = bw * cell / 5 + 2 * cell, my = bh * cell / 5 + 2 * cell;
         r.x = x0 * cell - mx;
         r.y = y0 * cell - my;
@@ -190,5 +328,6 @@ done:
     free(tmp);
     free(queue);
     free(mask);
+    free(pts);
     return count;
 }
