@@ -661,3 +661,59 @@ int rdops_warp_quad(const labels_image *src, const double qx[4],
         }
     return LABELS_OK;
 }
+
+/* sin(x) for |x| <= 2 by its Taylor series (no libm). */
+static double sine(double x)
+{
+    double x2 = x * x;
+    return x * (1 - x2 / 6 * (1 - x2 / 20 * (1 - x2 / 42 * (1 - x2 / 72 * (1 - x2 / 110)))));
+}
+
+int rdops_uncurve(labels_image *img, int margin, int vertical, int theta_deg)
+{
+    if (!in_place_ok(img) || margin < 0 || theta_deg < 5 || theta_deg > 85)
+        return LABELS_ERR_ARG;
+    int len = vertical ? img->height : img->width;
+    double half = (len - 2.0 * margin) / 2, c = len / 2.0;
+    if (half < 4)
+        return LABELS_ERR_ARG;
+    double th = theta_deg * 3.14159265358979323846 / 180, s = sine(th);
+    /* For each output position along the curve, where it was seen. */
+    double *src = malloc(sizeof *src * (size_t)len);
+    uint8_t *line = malloc((size_t)len);
+    if (!src || !line) {
+        free(src);
+        free(line);
+        return LABELS_ERR_NOMEM;
+    }
+    for (int i = 0; i < len; i++) {
+        double t = (i + 0.5 - c) / half;
+        if (t > 1)
+            t = 1;
+        if (t < -1)
+            t = -1;
+        double o = (i + 0.5 - c) - t * half; /* beyond the code: unchanged */
+        src[i] = c + half * sine(t * th) / s + o - 0.5;
+    }
+    int lines = vertical ? img->width : img->height;
+    size_t step = vertical ? (size_t)img->width : 1;
+    for (int l = 0; l < lines; l++) {
+        uint8_t *p = vertical ? img->pixels + l : img->pixels + (size_t)l * img->width;
+        for (int i = 0; i < len; i++)
+            line[i] = p[(size_t)i * step];
+        for (int i = 0; i < len; i++) {
+            double x = src[i];
+            if (x < 0)
+                x = 0;
+            if (x > len - 1)
+                x = len - 1;
+            int xi = (int)x;
+            int x1 = xi + 1 < len ? xi + 1 : xi;
+            double t = x - xi;
+            p[(size_t)i * step] = (uint8_t)(line[xi] * (1 - t) + line[x1] * t + 0.5);
+        }
+    }
+    free(src);
+    free(line);
+    return LABELS_OK;
+}

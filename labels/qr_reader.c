@@ -21,6 +21,9 @@
  * region. A plain pass on the same scene rarely succeeds where the last
  * one failed; it is there for scenes that change. */
 #define RETRIES_PER_PLAIN 2
+/* A retry call's budget, as a share of a plain pass: under one, as an
+ * attempt's cost is only an estimate and may overrun. */
+#define BUDGET 0.85
 
 /* One processed copy of a region: what to do to it and how much to
  * enlarge it first (percent). */
@@ -113,12 +116,43 @@ static int prep_motion10(labels_image *img)
     return motion(img, 10);
 }
 
+/* The rectified square (rdops_warp_quad) has a margin of a tenth of the
+ * code's side round it: a twelfth of the image. */
+static int uncurve(labels_image *img, int vertical, int deg)
+{
+    int rc = rdops_uncurve(img, img->width / 12, vertical, deg);
+    if (rc == LABELS_OK)
+        rdops_stretch(img);
+    return rc;
+}
+
+static int prep_cyl_h40(labels_image *img)
+{
+    return uncurve(img, 0, 40);
+}
+
+static int prep_cyl_v40(labels_image *img)
+{
+    return uncurve(img, 1, 40);
+}
+
+static int prep_cyl_h55(labels_image *img)
+{
+    return uncurve(img, 0, 55);
+}
+
+static int prep_cyl_v55(labels_image *img)
+{
+    return uncurve(img, 1, 55);
+}
+
 /* In the order live mode tries them: most reads per millisecond first
  * (measured on bench_reader's frames, docs/performance.md). */
 static const attempt attempts[] = {
     {"bin", 100, prep_binarise, 1, 0},
     {"up2-sharp", 200, prep_sharpen, 1, 0},
     {"rect", 100, prep_stretch, 1, 1},
+    {"cyl-h40", 150, prep_cyl_h40, 1, 1},
     {"sharp-bin", 100, prep_sharp_binarise, 1, 0},
     {"stretch", 100, prep_stretch, 1, 0},
     {"motion10", 100, prep_motion10, 10, 0},
@@ -131,6 +165,9 @@ static const attempt attempts[] = {
     {"down2", 50, prep_stretch, 1, 0},
     {"deblur", 100, prep_deblur, 10, 0},
     {"motion6", 100, prep_motion6, 10, 0},
+    {"cyl-v40", 150, prep_cyl_v40, 1, 1},
+    {"cyl-h55", 150, prep_cyl_h55, 1, 1},
+    {"cyl-v55", 150, prep_cyl_v55, 1, 1},
 };
 #define N_ATTEMPTS ((int)(sizeof attempts / sizeof attempts[0]))
 
@@ -374,7 +411,7 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
     rd->retry_pending--;
     /* The budget is what a plain pass would have cost, less what the
      * region search already took. */
-    double budget = rd->plain_ns_px * img->width * (double)img->height;
+    double budget = BUDGET * rd->plain_ns_px * img->width * (double)img->height;
     /* The attempt that worked last is likely to work on this scene again. */
     if (rd->sticky >= 0) {
         int a = rd->sticky;

@@ -55,6 +55,12 @@ int rdops_warp_quad(const labels_image *src, const double qx[4],
                     const double qy[4], int side, int margin,
                     labels_image *out);
 
+/* Flatten a code wrapped round a cylinder: in the square between margin
+ * and the opposite margin, positions along one axis (vertical: along y)
+ * are moved from where a cylinder of half-angle theta_deg showed them to
+ * where the flat label had them. In place. */
+int rdops_uncurve(labels_image *img, int margin, int vertical, int theta_deg);
+
 /* A rectangle of a frame where a code is likely. */
 typedef struct rd_region {
     int x, y, w, h;
