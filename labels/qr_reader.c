@@ -424,15 +424,19 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
             return LABELS_OK;
         rd->sticky = -1;
     }
+    int ran = 0;
     for (int tries = 0; tries < N_ATTEMPTS && !c->found && !c->stop; tries++) {
         int a = rd->next_attempt;
         for (int i = 0; i < n && !c->found && !c->stop; i++) {
             double left = budget - (now_ns() - t0);
             double cost = rd->attempt_ns_px[a] * reg[i].w * (double)reg[i].h;
-            if (cost > left) {
-                /* An attempt that can never fit a frame's budget is for
-                 * the one-shot mode; one that does not fit what is left
-                 * waits for the next frame. */
+            /* Each retry call makes progress: its first attempt runs even
+             * if it overruns (a slow machine, a sanitiser build), unless
+             * it is a deconvolution that would cost several frames. */
+            int first_ok = !ran && (attempts[a].prep_cost == 1 || cost <= budget);
+            if (cost > left && !first_ok) {
+                /* One that does not fit what is left waits for the next
+                 * frame; one that never fits is for the one-shot mode. */
                 if (i == 0 && cost <= budget)
                     return LABELS_OK;
                 break;
@@ -440,6 +444,7 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
             int rc = try_attempt(rd, c, img, &reg[i], a);
             if (rc != LABELS_OK)
                 return rc;
+            ran = 1;
         }
         rd->next_attempt = (a + 1) % N_ATTEMPTS;
     }
