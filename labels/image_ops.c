@@ -391,34 +391,58 @@ static void psf_apply(const float *src, float *dst, int w, int h, int dxm,
     }
     double dx = dxm / 1000.0, dy = dym / 1000.0;
     int taps = len < 2 ? 2 : len;
+    if (taps > 64)
+        taps = 64;
+    /* Every pixel samples the same sub-pixel offsets: split each tap into
+     * its whole-pixel offset and bilinear weights once. */
+    int ox[64], oy[64], reach = 1;
+    float w00[64], w01[64], w10[64], w11[64];
+    for (int t = 0; t < taps; t++) {
+        double o = -(len - 1) / 2.0 + (double)(len - 1) * t / (taps - 1);
+        double fx = o * dx, fy = o * dy;
+        int ix = (int)(fx + 1000) - 1000, iy = (int)(fy + 1000) - 1000; /* floor */
+        float tx = (float)(fx - ix), ty = (float)(fy - iy);
+        ox[t] = ix;
+        oy[t] = iy;
+        w00[t] = (1 - tx) * (1 - ty) / taps;
+        w01[t] = tx * (1 - ty) / taps;
+        w10[t] = (1 - tx) * ty / taps;
+        w11[t] = tx * ty / taps;
+        int r = (ix < 0 ? -ix : ix + 1) > (iy < 0 ? -iy : iy + 1)
+                    ? (ix < 0 ? -ix : ix + 1)
+                    : (iy < 0 ? -iy : iy + 1);
+        reach = r > reach ? r : reach;
+    }
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
             float s = 0;
-            for (int t = 0; t < taps; t++) {
-                double o = -(len - 1) / 2.0 + (double)(len - 1) * t / (taps - 1);
-                double fx = x + o * dx, fy = y + o * dy;
-                if (fx < 0)
-                    fx = 0;
-                if (fy < 0)
-                    fy = 0;
-                if (fx > w - 1)
-                    fx = w - 1;
-                if (fy > h - 1)
-                    fy = h - 1;
-                int ix = (int)fx, iy = (int)fy;
-                int ix1 = ix + 1 < w ? ix + 1 : ix, iy1 = iy + 1 < h ? iy + 1 : iy;
-                float tx = (float)(fx - ix), ty = (float)(fy - iy);
-                const float *r0 = src + (size_t)iy * w, *r1 = src + (size_t)iy1 * w;
-                s += (r0[ix] * (1 - tx) + r0[ix1] * tx) * (1 - ty) +
-                     (r1[ix] * (1 - tx) + r1[ix1] * tx) * ty;
+            if (x >= reach && y >= reach && x < w - reach && y < h - reach) {
+                const float *c = src + (size_t)y * w + x;
+                for (int t = 0; t < taps; t++) {
+                    const float *p = c + (ptrdiff_t)oy[t] * w + ox[t];
+                    s += w00[t] * p[0] + w01[t] * p[1] + w10[t] * p[w] + w11[t] * p[w + 1];
+                }
+            } else {
+                for (int t = 0; t < taps; t++) {
+                    int x0 = x + ox[t], y0 = y + oy[t];
+                    int xs[2] = {x0, x0 + 1}, ys[2] = {y0, y0 + 1};
+                    for (int k = 0; k < 2; k++) {
+                        xs[k] = xs[k] < 0 ? 0 : xs[k] >= w ? w - 1 : xs[k];
+                        ys[k] = ys[k] < 0 ? 0 : ys[k] >= h ? h - 1 : ys[k];
+                    }
+                    s += w00[t] * src[(size_t)ys[0] * w + xs[0]] +
+                         w01[t] * src[(size_t)ys[0] * w + xs[1]] +
+                         w10[t] * src[(size_t)ys[1] * w + xs[0]] +
+                         w11[t] * src[(size_t)ys[1] * w + xs[1]];
+                }
             }
-            dst[(size_t)y * w + x] = s / taps;
+            dst[(size_t)y * w + x] = s;
         }
 }
 
 int rdops_deblur(labels_image *img, int dx, int dy, int len, int iters)
 {
-    if (!in_place_ok(img) || len < 2 || iters < 1 || iters > 20)
+    if (!in_place_ok(img) || len < 2 || len > 64 || iters < 1 || iters > 20)
         return LABELS_ERR_ARG;
     size_t n = (size_t)img->width * img->height;
     float *g = malloc(n * sizeof *g), *f = malloc(n * sizeof *f),

@@ -98,22 +98,30 @@ static int prep_deblur(labels_image *img)
     return deblur_then_binarise(img, 0, 0, 3);
 }
 
-static int motion(labels_image *img, int len)
+/* Deconvolve along the estimated motion. Longer lines and fewer rounds
+ * than the true blur read best: a short PSF under-corrects, many rounds
+ * amplify the noise. */
+static int motion(labels_image *img, int len, int iters)
 {
     int dx, dy;
     if (rdops_blur_dir(img, &dx, &dy) != 0)
         return LABELS_ERR_IMAGE; /* no motion: nothing to try */
-    return deblur_then_binarise(img, dx, dy, len);
+    return rdops_deblur(img, dx, dy, len, iters);
 }
 
-static int prep_motion6(labels_image *img)
+static int prep_motion11(labels_image *img)
 {
-    return motion(img, 6);
+    return motion(img, 11, 3);
 }
 
-static int prep_motion10(labels_image *img)
+static int prep_motion9(labels_image *img)
 {
-    return motion(img, 10);
+    return motion(img, 9, 3);
+}
+
+static int prep_motion11_6(labels_image *img)
+{
+    return motion(img, 11, 6);
 }
 
 /* The rectified square (rdops_warp_quad) has a margin of a tenth of the
@@ -155,7 +163,7 @@ static const attempt attempts[] = {
     {"cyl-h40", 150, prep_cyl_h40, 1, 1},
     {"sharp-bin", 100, prep_sharp_binarise, 1, 0},
     {"stretch", 100, prep_stretch, 1, 0},
-    {"motion10", 100, prep_motion10, 10, 0},
+    {"motion11", 100, prep_motion11, 10, 0},
     {"up3-sharp", 300, prep_sharpen, 1, 0},
     {"norm", 100, prep_normalise, 1, 0},
     {"rect-up2", 200, prep_sharpen, 1, 1},
@@ -164,7 +172,8 @@ static const attempt attempts[] = {
     {"rect-bin", 100, prep_binarise, 1, 1},
     {"down2", 50, prep_stretch, 1, 0},
     {"deblur", 100, prep_deblur, 10, 0},
-    {"motion6", 100, prep_motion6, 10, 0},
+    {"motion9", 100, prep_motion9, 10, 0},
+    {"motion11-6", 100, prep_motion11_6, 10, 0},
     {"cyl-v40", 150, prep_cyl_v40, 1, 1},
     {"cyl-h55", 150, prep_cyl_h55, 1, 1},
     {"cyl-v55", 150, prep_cyl_v55, 1, 1},
