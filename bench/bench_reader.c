@@ -2,6 +2,7 @@
  * ZBar's plain pass, the labels reader (one-shot and live), zxing-cpp.
  *
  *   bench_reader [--per-level N] [--seed S] [--live-frames K] [--dir DIR]
+ *                [--only CATEGORY]
  *
  * Live mode (LABELS_EFFORT_FRAME) sees each scene for K successive frames,
  * as a held camera does, and counts a read if any of them yields it. */
@@ -55,7 +56,7 @@ static void on_zx(void *ctx, const char *data, size_t len)
 static void usage(void)
 {
     fprintf(stderr, "usage: bench_reader [--per-level N] [--seed S] "
-                    "[--live-frames K] [--dir DIR]\n");
+                    "[--live-frames K] [--dir DIR] [--only CATEGORY]\n");
     exit(2);
 }
 
@@ -63,7 +64,7 @@ int main(int argc, char **argv)
 {
     int per_level = 4, live_frames = 6;
     unsigned long long seed = 1;
-    const char *dir = NULL;
+    const char *dir = NULL, *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (i + 1 < argc && !strcmp(argv[i], "--per-level"))
             per_level = atoi(argv[++i]);
@@ -73,10 +74,17 @@ int main(int argc, char **argv)
             live_frames = atoi(argv[++i]);
         else if (i + 1 < argc && !strcmp(argv[i], "--dir"))
             dir = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--only"))
+            only = argv[++i];
         else
             usage();
     }
     if (per_level < 1 || per_level > 1000 || live_frames < 1 || live_frames > 100)
+        usage();
+    int known = !only;
+    for (int cat = 0; cat < FG_EMPTY && !known; cat++)
+        known = !strcmp(only, fg_category_name(cat));
+    if (!known)
         usage();
     labels_pubkey pub;
     labels_seckey sec;
@@ -95,6 +103,10 @@ int main(int argc, char **argv)
     int lvl_ok[FG_CATEGORY_COUNT][FG_LEVELS][M_COUNT];
     memset(lvl_ok, 0, sizeof lvl_ok);
     for (int cat = 0; cat < FG_CATEGORY_COUNT; cat++) {
+        /* --only CATEGORY measures one category, and the empty frames the
+         * time ratios need */
+        if (only && strcmp(only, fg_category_name(cat)) && cat != FG_EMPTY)
+            continue;
         for (int level = 0; level < FG_LEVELS; level++) {
             for (int idx = 0; idx < per_level; idx++) {
                 char text[LABELS_TEXT_MAX + 1];
@@ -187,7 +199,9 @@ int main(int argc, char **argv)
         printf("%-13s", fg_category_name(cat));
         for (int m = 0; m < M_COUNT; m++) {
             stat *s = &st[cat][m];
-            if (cat == FG_EMPTY)
+            if (s->frames == 0)
+                printf(" %13s", "-");
+            else if (cat == FG_EMPTY)
                 printf(" %4d false %5.1fms", s->wrong,
                        1e3 * s->secs / (double)s->calls);
             else
@@ -207,7 +221,7 @@ int main(int argc, char **argv)
     }
     printf("%-13s", "ALL (codes)");
     for (int m = 0; m < M_COUNT; m++)
-        printf(" %5.1f%% %6s", 100.0 * tot[m].ok / tot[m].frames, "");
+        printf(" %5.1f%% %6s", tot[m].frames ? 100.0 * tot[m].ok / tot[m].frames : 0.0, "");
     printf("\nwrong texts reported (frames): zbar %d, full %d, live %d, zxing %d\n",
            tot[0].wrong, tot[1].wrong, tot[2].wrong, tot[3].wrong);
 

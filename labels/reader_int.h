@@ -1,6 +1,7 @@
 /* reader_int.h -- internals of the camera QR reader (qr_reader.c), shared
- * with its helpers: image operations (image_ops.c) and the search for
- * regions where a code is likely (reader_regions.c). Not public API. */
+ * with its helpers: grey-level operations (image_ops.c), deconvolution
+ * (reader_deblur.c), geometry (reader_warp.c) and the search for regions
+ * where a code is likely (reader_regions.c). Not public API. */
 #ifndef READER_INT_H
 #define READER_INT_H
 
@@ -10,6 +11,9 @@
  * labels_image_free(). They return a labels_err. In-place operations take
  * images with stride == width of at most RDOPS_MAX_PIXELS pixels. */
 #define RDOPS_MAX_PIXELS (16 * 1024 * 1024)
+
+/* Non-zero if img suits an in-place operation (see above). */
+int rdops_in_place_ok(const labels_image *img);
 
 /* Copy the w x h rectangle at (x, y) of src (clipped to src). */
 int rdops_crop(const labels_image *src, int x, int y, int w, int h,
@@ -40,12 +44,6 @@ int rdops_blur_dir(const labels_image *img, int *dx, int *dy);
  * (dx, dy) / 1000, or a len-wide box when dx == dy == 0) with iters rounds
  * of Van Cittert deconvolution. In place. */
 int rdops_deblur(labels_image *img, int dx, int dy, int len, int iters);
-
-/* A code seen at a slant has its module edges at two directions that are
- * not square: find them and map them back to square into a new image.
- * LABELS_ERR_IMAGE when the edges are square already or no two
- * directions stand out. */
-int rdops_unshear(const labels_image *src, labels_image *out);
 
 /* Warp the quadrilateral (qx, qy) of src (corners in order round it) to
  * a side x side square with a white margin of margin pixels round it:
