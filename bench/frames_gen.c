@@ -428,16 +428,23 @@ static int jpeg_roundtrip(labels_image *img, int quality, uint8_t **buf,
 
 int fg_pgm_write(const char *path, const labels_image *img)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f)
+    if (!path || !img || !img->pixels || img->width <= 0 || img->height <= 0)
         return -1;
-    int ok = fprintf(f, "P5\n%d %d\n255\n", img->width, img->height) > 0;
-    for (int y = 0; ok && y < img->height; y++)
-        ok = fwrite(img->pixels + (size_t)y * img->stride, 1,
-                    (size_t)img->width, f) == (size_t)img->width;
-    if (fclose(f) != 0)
-        ok = 0;
-    return ok ? 0 : -1;
+    char head[64];
+    int hn = snprintf(head, sizeof head, "P5\n%d %d\n255\n", img->width, img->height);
+    if (hn <= 0 || (size_t)hn >= sizeof head)
+        return -1;
+    size_t n = (size_t)hn + (size_t)img->width * img->height;
+    uint8_t *buf = malloc(n);
+    if (!buf)
+        return -1;
+    memcpy(buf, head, (size_t)hn);
+    for (int y = 0; y < img->height; y++)
+        memcpy(buf + hn + (size_t)y * img->width,
+               img->pixels + (size_t)y * img->stride, (size_t)img->width);
+    int rc = labels_file_write_atomic(path, buf, n, 0644, 0);
+    free(buf);
+    return rc == LABELS_OK ? 0 : -1;
 }
 
 /* ---- Frames ------------------------------------------------------------ */

@@ -39,6 +39,8 @@ int main(int argc, char **argv)
     labels_pubkey pub;
     labels_seckey sec;
     char path[4096];
+    char *mtext = NULL;
+    size_t mlen = 0;
     if (fg_keys(seed, &pub, &sec) != LABELS_OK) {
         fprintf(stderr, "frames_gen: key setup failed\n");
         return 3;
@@ -49,10 +51,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "frames_gen: %s: %s\n", path, labels_strerror(rc));
         return 3;
     }
-    snprintf(path, sizeof path, "%s/manifest.tsv", dir);
-    FILE *man = fopen(path, "w");
+    /* The manifest is written last, in one piece: a folder with a
+     * manifest is complete. */
+    FILE *man = open_memstream(&mtext, &mlen);
     if (!man) {
-        fprintf(stderr, "frames_gen: cannot write %s\n", path);
+        fprintf(stderr, "frames_gen: out of memory\n");
         return 3;
     }
     int status = 0;
@@ -97,10 +100,15 @@ int main(int argc, char **argv)
                         level, text);
             }
     labels_seckey_wipe(&sec);
-    if (fclose(man) != 0 && !status) {
-        fprintf(stderr, "frames_gen: cannot write the manifest\n");
+    if (fclose(man) != 0 && !status)
+        status = 3;
+    snprintf(path, sizeof path, "%s/manifest.tsv", dir);
+    if (!status &&
+        labels_file_write_atomic(path, mtext, mlen, 0644, 0) != LABELS_OK) {
+        fprintf(stderr, "frames_gen: cannot write %s\n", path);
         status = 3;
     }
+    free(mtext);
     if (status == 3)
         fprintf(stderr, "frames_gen: failed\n");
     return status;
