@@ -161,9 +161,9 @@ static const attempt attempts[] = {
     {"up2-sharp", 200, prep_sharpen, 1, 0},
     {"rect", 100, prep_stretch, 1, 1},
     {"cyl-h40", 150, prep_cyl_h40, 1, 1},
+    {"motion11", 100, prep_motion11, 10, 0},
     {"sharp-bin", 100, prep_sharp_binarise, 1, 0},
     {"stretch", 100, prep_stretch, 1, 0},
-    {"motion11", 100, prep_motion11, 10, 0},
     {"up3-sharp", 300, prep_sharpen, 1, 0},
     {"norm", 100, prep_normalise, 1, 0},
     {"rect-up2", 200, prep_sharpen, 1, 1},
@@ -442,11 +442,11 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
             /* Each retry call makes progress: its first attempt runs even
              * if it overruns (a slow machine, a sanitiser build), unless
              * it is a deconvolution that would cost several frames. */
-            int first_ok = !ran && (attempts[a].prep_cost == 1 || cost <= budget);
+            int first_ok = !ran && (attempts[a].prep_cost == 1 || cost <= 1.5 * budget);
             if (cost > left && !first_ok) {
                 /* One that does not fit what is left waits for the next
                  * frame; one that never fits is for the one-shot mode. */
-                if (i == 0 && cost <= budget)
+                if (i == 0 && cost <= 1.5 * budget)
                     return LABELS_OK;
                 break;
             }
