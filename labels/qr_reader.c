@@ -17,6 +17,7 @@
 #define MAX_PIXELS 40000000u /* as labels_image_read's default cap */
 #define MAX_CODES 16         /* distinct codes remembered per call */
 #define MAX_SIDE 2048        /* longest side of a retry image */
+#define UP_SIDE 800          /* longest side an enlarging attempt makes */
 /* Live mode: retry calls after each plain pass that missed a likely
  * region. A plain pass on the same scene rarely succeeds where the last
  * one failed; it is there for scenes that change. */
@@ -321,6 +322,16 @@ static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
     int scale = attempts[a].rectify ? 100 : attempts[a].scale;
     long ow = (long)crop.width * scale / 100;
     long oh = (long)crop.height * scale / 100;
+    /* Enlarging is for small codes: a region already big enough is only
+     * enlarged up to UP_SIDE, which keeps the attempt near one plain
+     * pass's cost for live mode. */
+    if (scale > 100 && (ow > UP_SIDE || oh > UP_SIDE)) {
+        long big_side = ow > oh ? ow : oh;
+        long lim = crop.width > crop.height ? crop.width : crop.height;
+        lim = lim > UP_SIDE ? lim : UP_SIDE;
+        ow = ow * lim / big_side;
+        oh = oh * lim / big_side;
+    }
     while (ow > MAX_SIDE || oh > MAX_SIDE) {
         ow = ow * 3 / 4;
         oh = oh * 3 / 4;
