@@ -65,8 +65,7 @@ static void distorted_frames_read_better(void **state)
     int plain_total = 0, full_total = 0;
     for (int cat = 0; cat < FG_EMPTY; cat++) {
         int plain = 0, full = 0;
-        {
-            int level = 2;
+        for (int level = 1; level <= 2; level++) {
             char text[LABELS_TEXT_MAX + 1];
             size_t len;
             assert_int_equal(fg_label_text(&sec, cat, level, 0, text,
