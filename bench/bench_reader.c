@@ -92,7 +92,8 @@ int main(int argc, char **argv)
         else
             usage();
     }
-    if (per_level < 1 || per_level > 1000 || live_frames < 1 || live_frames > 100)
+    if (per_level < 1 || per_level > 1000 || live_frames < 1 ||
+        live_frames > 100)
         usage();
     int known = !only;
     for (int cat = 0; cat < FG_EMPTY && !known; cat++)
@@ -145,7 +146,8 @@ int main(int argc, char **argv)
                     snprintf(path, sizeof path, "%s/%s_%d_%d.pgm", dir,
                              fg_category_name(cat), level, idx);
                     if (fg_pgm_write(path, &img) != 0)
-                        fprintf(stderr, "bench_reader: cannot write %s\n", path);
+                        fprintf(stderr, "bench_reader: cannot write %s\n",
+                                path);
                 }
                 for (int m = 0; m < M_COUNT; m++) {
                     want r = w;
@@ -240,8 +242,10 @@ int main(int argc, char **argv)
     }
     printf("%-13s", "ALL (codes)");
     for (int m = 0; m < M_COUNT; m++)
-        printf(" %5.1f%% %6s", tot[m].frames ? 100.0 * tot[m].ok / tot[m].frames : 0.0, "");
-    printf("\nwrong texts reported (frames): zbar %d, full %d, live %d, zxing %d\n",
+        printf(" %5.1f%% %6s",
+               tot[m].frames ? 100.0 * tot[m].ok / tot[m].frames : 0.0, "");
+    printf("\nwrong texts reported (frames): zbar %d, full %d, live %d, zxing "
+           "%d\n",
            tot[0].wrong, tot[1].wrong, tot[2].wrong, tot[3].wrong);
 
     printf("\none-shot reads by attempt:\n");
@@ -266,12 +270,15 @@ int main(int argc, char **argv)
         fs += st[cat][M_FULL].secs;
         fc += st[cat][M_FULL].calls;
     }
-    printf("\ntime per 640x480 frame   zbar plain   live (ratio)        full (ratio)\n");
-    printf("empty frames            %7.2f ms  %7.2f ms (%.3fx)  %7.2f ms (%.2fx)\n",
+    printf("\ntime per 640x480 frame   zbar plain   live (ratio)        full "
+           "(ratio)\n");
+    printf("empty frames            %7.2f ms  %7.2f ms (%.3fx)  %7.2f ms "
+           "(%.2fx)\n",
            pe * 1e3, le * 1e3, le / pe,
            1e3 * st[FG_EMPTY][M_FULL].secs / st[FG_EMPTY][M_FULL].calls,
            st[FG_EMPTY][M_FULL].secs / st[FG_EMPTY][M_FULL].calls / pe);
-    printf("frames with a code      %7.2f ms  %7.2f ms (%.3fx)  %7.2f ms (%.2fx)\n",
+    printf("frames with a code      %7.2f ms  %7.2f ms (%.3fx)  %7.2f ms "
+           "(%.2fx)\n",
            ps / pc * 1e3, ls / lc * 1e3, (ls / lc) / (ps / pc), fs / fc * 1e3,
            (fs / fc) / (ps / pc));
     /* Does each live frame stay within a plain pass? The share of calls

@@ -245,7 +245,8 @@ static void make_background(scene *s, rng *r, int clutter)
     s->nrect = 0;
     int boxes = clutter ? 6 : 3;
     for (int i = 0; i < boxes && s->nrect < MAX_RECTS; i++) {
-        float x0 = (float)runi(r, -100, FG_WIDTH), y0 = (float)runi(r, -100, FG_HEIGHT);
+        float x0 = (float)runi(r, -100, FG_WIDTH),
+              y0 = (float)runi(r, -100, FG_HEIGHT);
         float *q = s->rect[s->nrect++];
         q[0] = x0;
         q[1] = y0;
@@ -409,7 +410,8 @@ static int jpeg_roundtrip(labels_image *img, int quality, uint8_t **buf,
     jpeg_read_header(&d, TRUE);
     d.out_color_space = JCS_GRAYSCALE;
     jpeg_start_decompress(&d);
-    if ((int)d.output_width != img->width || (int)d.output_height != img->height)
+    if ((int)d.output_width != img->width ||
+        (int)d.output_height != img->height)
         longjmp(err.jump, 1);
     while (d.output_scanline < d.output_height) {
         JSAMPROW row = img->pixels + (size_t)d.output_scanline * img->stride;
@@ -431,7 +433,8 @@ int fg_pgm_write(const char *path, const labels_image *img)
     if (!path || !img || !img->pixels || img->width <= 0 || img->height <= 0)
         return -1;
     char head[64];
-    int hn = snprintf(head, sizeof head, "P5\n%d %d\n255\n", img->width, img->height);
+    int hn = snprintf(head, sizeof head, "P5\n%d %d\n255\n", img->width,
+                      img->height);
     if (hn <= 0 || (size_t)hn >= sizeof head)
         return -1;
     size_t n = (size_t)hn + (size_t)img->width * img->height;
@@ -515,14 +518,12 @@ int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
             ax = ay = 0;
             mpx *= 1.1;
             break;
-        case FG_SMALL:
-            mpx = small_mpx[level] * runi(&r, 0.95, 1.05);
-            break;
-        default:
-            break;
+        case FG_SMALL: mpx = small_mpx[level] * runi(&r, 0.95, 1.05); break;
+        default: break;
         }
         double side = s->paper_half * 2 * mpx * 0.75;
-        double cx = runi(&r, side, FG_WIDTH - side), cy = runi(&r, side, FG_HEIGHT - side);
+        double cx = runi(&r, side, FG_WIDTH - side),
+               cy = runi(&r, side, FG_HEIGHT - side);
         if (side * 2 > FG_HEIGHT) {
             cx = FG_WIDTH / 2.0;
             cy = FG_HEIGHT / 2.0;
@@ -546,22 +547,14 @@ int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
         gcy = h[5] / h[8] + runi(&r, -25, 25);
     }
     switch (cat) {
-    case FG_BLUR:
-        blur = blur_sigma[level];
-        break;
-    case FG_NOISE:
-        noise = noise_sigma[level];
-        break;
+    case FG_BLUR: blur = blur_sigma[level]; break;
+    case FG_NOISE: noise = noise_sigma[level]; break;
     case FG_LOW_LIGHT:
         gain = light_gain[level];
         noise = 1.2;
         break;
-    case FG_LOW_CONTRAST:
-        contrast = contrast_dn[level];
-        break;
-    case FG_GLARE:
-        glare_a = glare_amp[level];
-        break;
+    case FG_LOW_CONTRAST: contrast = contrast_dn[level]; break;
+    case FG_GLARE: glare_a = glare_amp[level]; break;
     case FG_SHADOW: {
         double a = runi(&r, 0, 2 * M_PI);
         sh_nx = cos(a);
@@ -570,8 +563,7 @@ int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
         sh_k = shadow_k[level];
         break;
     }
-    default:
-        break;
+    default: break;
     }
 
     /* Render: 3x3 supersampling of the scene, times the light. */
@@ -581,12 +573,13 @@ int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
             for (int sy = 0; sy < 3; sy++)
                 for (int sx = 0; sx < 3; sx++) {
                     float shade;
-                    acc += reflect(s, x + (sx + 0.5) / 3.0, y + (sy + 0.5) / 3.0,
-                                   &shade) *
+                    acc += reflect(s, x + (sx + 0.5) / 3.0,
+                                   y + (sy + 0.5) / 3.0, &shade) *
                            shade;
                 }
             double v = acc / 9.0;
-            double dx = (x - FG_WIDTH / 2.0) / FG_WIDTH, dy = (y - FG_HEIGHT / 2.0) / FG_WIDTH;
+            double dx = (x - FG_WIDTH / 2.0) / FG_WIDTH,
+                   dy = (y - FG_HEIGHT / 2.0) / FG_WIDTH;
             double light = 1.0 - vignette * 4 * (dx * dx + dy * dy);
             if (sh_k < 1) {
                 double t = (sh_nx * x + sh_ny * y - sh_d) / sh_soft;
@@ -600,7 +593,8 @@ int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
                 dn = 265 * v * light * gain;
             if (glare_a > 0) {
                 double gx = x - gcx, gy = y - gcy;
-                dn += glare_a * exp(-(gx * gx + gy * gy) / (2 * glare_r * glare_r));
+                dn += glare_a *
+                      exp(-(gx * gx + gy * gy) / (2 * glare_r * glare_r));
             }
             f[y * FG_WIDTH + x] = (float)dn;
         }
@@ -617,7 +611,8 @@ int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
         goto done;
     for (int i = 0; i < FG_WIDTH * FG_HEIGHT; i++) {
         /* Read noise plus shot noise that grows with the signal. */
-        double sd = noise + 0.08 * sqrt(f[i] > 0 ? f[i] : 0) * (gain < 1 ? 2 : 1);
+        double sd =
+            noise + 0.08 * sqrt(f[i] > 0 ? f[i] : 0) * (gain < 1 ? 2 : 1);
         double v = f[i] + sd * rgauss(&r);
         out->pixels[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : lrint(v));
     }

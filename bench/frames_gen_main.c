@@ -33,7 +33,8 @@ int main(int argc, char **argv)
         return 2;
     }
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "frames_gen: cannot create %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, "frames_gen: cannot create %s: %s\n", dir,
+                strerror(errno));
         return 3;
     }
     labels_pubkey pub;
@@ -80,7 +81,8 @@ int main(int argc, char **argv)
                 }
                 char name[256];
                 snprintf(name, sizeof name, "%s_%d_%02d.%s",
-                         fg_category_name(cat), level, idx, jpg ? "jpg" : "pgm");
+                         fg_category_name(cat), level, idx,
+                         jpg ? "jpg" : "pgm");
                 snprintf(path, sizeof path, "%s/%s", dir, name);
                 int ok;
                 if (jpg) {

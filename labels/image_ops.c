@@ -100,8 +100,10 @@ int rdops_resize(const labels_image *src, int ow, int oh, labels_image *out)
                 tx = 0;
             }
             int sx1 = sx + 1 < sw ? sx + 1 : sx;
-            long long a = (long long)r0[sx] * (65536 - tx) + (long long)r0[sx1] * tx;
-            long long b = (long long)r1[sx] * (65536 - tx) + (long long)r1[sx1] * tx;
+            long long a =
+                (long long)r0[sx] * (65536 - tx) + (long long)r0[sx1] * tx;
+            long long b =
+                (long long)r1[sx] * (65536 - tx) + (long long)r1[sx1] * tx;
             long long v = (a * (65536 - ty) + b * ty + (1LL << 31)) >> 32;
             out->pixels[(size_t)y * ow + x] = (uint8_t)(v > 255 ? 255 : v);
         }
@@ -307,7 +309,8 @@ int rdops_normalise(labels_image *img, int r, int min_sd)
             if (sd < min_sd)
                 sd = min_sd;
             uint8_t *p = img->pixels + (size_t)y * img->width + x;
-            long o = 128 + ((long)*p * (long)n - (long)s) * 60 / ((long)sd * (long)n);
+            long o = 128 +
+                     ((long)*p * (long)n - (long)s) * 60 / ((long)sd * (long)n);
             *p = (uint8_t)(o < 0 ? 0 : o > 255 ? 255 : o);
         }
     integral_free(&it);

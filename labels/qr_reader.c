@@ -110,20 +110,11 @@ static int motion(labels_image *img, int len, int iters)
     return rdops_deblur(img, dx, dy, len, iters);
 }
 
-static int prep_motion11(labels_image *img)
-{
-    return motion(img, 11, 3);
-}
+static int prep_motion11(labels_image *img) { return motion(img, 11, 3); }
 
-static int prep_motion9(labels_image *img)
-{
-    return motion(img, 9, 3);
-}
+static int prep_motion9(labels_image *img) { return motion(img, 9, 3); }
 
-static int prep_motion11_6(labels_image *img)
-{
-    return motion(img, 11, 6);
-}
+static int prep_motion11_6(labels_image *img) { return motion(img, 11, 6); }
 
 /* The rectified square (rdops_warp_quad) has a margin of a tenth of the
  * code's side round it: a twelfth of the image. */
@@ -135,25 +126,13 @@ static int uncurve(labels_image *img, int vertical, int deg)
     return rc;
 }
 
-static int prep_cyl_h40(labels_image *img)
-{
-    return uncurve(img, 0, 40);
-}
+static int prep_cyl_h40(labels_image *img) { return uncurve(img, 0, 40); }
 
-static int prep_cyl_v40(labels_image *img)
-{
-    return uncurve(img, 1, 40);
-}
+static int prep_cyl_v40(labels_image *img) { return uncurve(img, 1, 40); }
 
-static int prep_cyl_h55(labels_image *img)
-{
-    return uncurve(img, 0, 55);
-}
+static int prep_cyl_h55(labels_image *img) { return uncurve(img, 0, 55); }
 
-static int prep_cyl_v55(labels_image *img)
-{
-    return uncurve(img, 1, 55);
-}
+static int prep_cyl_v55(labels_image *img) { return uncurve(img, 1, 55); }
 
 /* In the order live mode tries them: most reads per millisecond first
  * (measured on bench_reader's frames, docs/performance.md). */
@@ -252,7 +231,8 @@ labels_reader *labels_reader_new(void)
     /* first guesses; measured costs replace them after one use */
     rd->plain_ns_px = 40;
     for (int a = 0; a < N_ATTEMPTS; a++)
-        rd->attempt_ns_px[a] = 50.0 * attempts[a].scale * attempts[a].scale / 10000;
+        rd->attempt_ns_px[a] =
+            50.0 * attempts[a].scale * attempts[a].scale / 10000;
     return rd;
 }
 
@@ -297,7 +277,8 @@ static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
          * the quiet zone. */
         double side = 0;
         for (int k = 0; k < 4; k++) {
-            double dx = r->qx[(k + 1) % 4] - r->qx[k], dy = r->qy[(k + 1) % 4] - r->qy[k];
+            double dx = r->qx[(k + 1) % 4] - r->qx[k],
+                   dy = r->qy[(k + 1) % 4] - r->qy[k];
             double d2 = dx * dx + dy * dy;
             if (d2 > side)
                 side = d2;
@@ -453,7 +434,8 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
             /* Each retry call makes progress: its first attempt runs even
              * if it overruns (a slow machine, a sanitiser build), unless
              * it is a deconvolution that would cost several frames. */
-            int first_ok = !ran && (attempts[a].prep_cost == 1 || cost <= 1.5 * budget);
+            int first_ok =
+                !ran && (attempts[a].prep_cost == 1 || cost <= 1.5 * budget);
             if (cost > left && !first_ok) {
                 /* One that does not fit what is left waits for the next
                  * frame; one that never fits is for the one-shot mode. */

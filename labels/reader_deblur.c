@@ -93,7 +93,8 @@ static void psf_apply(const float *src, float *dst, int w, int h, int dxm,
     for (int t = 0; t < taps; t++) {
         double o = -(len - 1) / 2.0 + (double)(len - 1) * t / (taps - 1);
         double fx = o * dx, fy = o * dy;
-        int ix = (int)(fx + 1000) - 1000, iy = (int)(fy + 1000) - 1000; /* floor */
+        int ix = (int)(fx + 1000) - 1000,
+            iy = (int)(fy + 1000) - 1000; /* floor */
         float tx = (float)(fx - ix), ty = (float)(fy - iy);
         ox[t] = ix;
         oy[t] = iy;
@@ -113,7 +114,8 @@ static void psf_apply(const float *src, float *dst, int w, int h, int dxm,
                 const float *c = src + (size_t)y * w + x;
                 for (int t = 0; t < taps; t++) {
                     const float *p = c + (ptrdiff_t)oy[t] * w + ox[t];
-                    s += w00[t] * p[0] + w01[t] * p[1] + w10[t] * p[w] + w11[t] * p[w + 1];
+                    s += w00[t] * p[0] + w01[t] * p[1] + w10[t] * p[w] +
+                         w11[t] * p[w + 1];
                 }
             } else {
                 for (int t = 0; t < taps; t++) {
@@ -135,7 +137,8 @@ static void psf_apply(const float *src, float *dst, int w, int h, int dxm,
 
 int rdops_deblur(labels_image *img, int dx, int dy, int len, int iters)
 {
-    if (!rdops_in_place_ok(img) || len < 2 || len > 64 || iters < 1 || iters > 20)
+    if (!rdops_in_place_ok(img) || len < 2 || len > 64 || iters < 1 ||
+        iters > 20)
         return LABELS_ERR_ARG;
     size_t n = (size_t)img->width * img->height;
     float *g = malloc(n * sizeof *g), *f = malloc(n * sizeof *f),

@@ -137,7 +137,8 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
         int *row = mean + (size_t)cy * gw;
         memset(row, 0, (size_t)gw * sizeof *row);
         for (int j = 0; j < cell; j++) {
-            const uint8_t *p = img->pixels + (size_t)(cy * cell + j) * img->stride;
+            const uint8_t *p =
+                img->pixels + (size_t)(cy * cell + j) * img->stride;
             for (int cx = 0; cx < gw; cx++) {
                 int s = 0;
                 for (int i = 0; i < cell; i++)

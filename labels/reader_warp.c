@@ -37,11 +37,11 @@ static int solve8(double a[8][9])
 }
 
 int rdops_warp_quad(const labels_image *src, const double qx[4],
-                    const double qy[4], int side, int margin,
-                    labels_image *out)
+                    const double qy[4], int side, int margin, labels_image *out)
 {
     if (!src || !src->pixels || !qx || !qy || !out || side < 8 || margin < 0 ||
-        (size_t)(side + 2 * margin) * (size_t)(side + 2 * margin) > RDOPS_MAX_PIXELS)
+        (size_t)(side + 2 * margin) * (size_t)(side + 2 * margin) >
+            RDOPS_MAX_PIXELS)
         return LABELS_ERR_ARG;
     /* Homography from the square's corners (u, v) to the quad's (x, y):
      * x = (h0 u + h1 v + h2) / (h6 u + h7 v + 1), y likewise with h3..h5. */
@@ -71,7 +71,8 @@ int rdops_warp_quad(const labels_image *src, const double qx[4],
                 continue;
             double px = (h[0] * u + h[1] * v + h[2]) / w - 0.5;
             double py = (h[3] * u + h[4] * v + h[5]) / w - 0.5;
-            if (!(px >= 0 && py >= 0 && px < src->width - 1 && py < src->height - 1))
+            if (!(px >= 0 && py >= 0 && px < src->width - 1 &&
+                  py < src->height - 1))
                 continue; /* outside: left white */
             int ix = (int)px, iy = (int)py;
             double tx = px - ix, ty = py - iy;
@@ -79,7 +80,8 @@ int rdops_warp_quad(const labels_image *src, const double qx[4],
             const uint8_t *r1 = r0 + src->stride;
             double v0 = r0[0] * (1 - tx) + r0[1] * tx;
             double v1 = r1[0] * (1 - tx) + r1[1] * tx;
-            out->pixels[(size_t)y * n + x] = (uint8_t)(v0 * (1 - ty) + v1 * ty + 0.5);
+            out->pixels[(size_t)y * n + x] =
+                (uint8_t)(v0 * (1 - ty) + v1 * ty + 0.5);
         }
     return LABELS_OK;
 }
@@ -88,12 +90,16 @@ int rdops_warp_quad(const labels_image *src, const double qx[4],
 static double sine(double x)
 {
     double x2 = x * x;
-    return x * (1 - x2 / 6 * (1 - x2 / 20 * (1 - x2 / 42 * (1 - x2 / 72 * (1 - x2 / 110)))));
+    return x *
+           (1 -
+            x2 / 6 *
+                (1 - x2 / 20 * (1 - x2 / 42 * (1 - x2 / 72 * (1 - x2 / 110)))));
 }
 
 int rdops_uncurve(labels_image *img, int margin, int vertical, int theta_deg)
 {
-    if (!rdops_in_place_ok(img) || margin < 0 || theta_deg < 5 || theta_deg > 85)
+    if (!rdops_in_place_ok(img) || margin < 0 || theta_deg < 5 ||
+        theta_deg > 85)
         return LABELS_ERR_ARG;
     int len = vertical ? img->height : img->width;
     double half = (len - 2.0 * margin) / 2, c = len / 2.0;
@@ -120,7 +126,8 @@ int rdops_uncurve(labels_image *img, int margin, int vertical, int theta_deg)
     int lines = vertical ? img->width : img->height;
     size_t step = vertical ? (size_t)img->width : 1;
     for (int l = 0; l < lines; l++) {
-        uint8_t *p = vertical ? img->pixels + l : img->pixels + (size_t)l * img->width;
+        uint8_t *p =
+            vertical ? img->pixels + l : img->pixels + (size_t)l * img->width;
         for (int i = 0; i < len; i++)
             line[i] = p[(size_t)i * step];
         for (int i = 0; i < len; i++) {
@@ -132,7 +139,8 @@ int rdops_uncurve(labels_image *img, int margin, int vertical, int theta_deg)
             int xi = (int)x;
             int x1 = xi + 1 < len ? xi + 1 : xi;
             double t = x - xi;
-            p[(size_t)i * step] = (uint8_t)(line[xi] * (1 - t) + line[x1] * t + 0.5);
+            p[(size_t)i * step] =
+                (uint8_t)(line[xi] * (1 - t) + line[x1] * t + 0.5);
         }
     }
     free(src);

@@ -68,22 +68,22 @@ static void distorted_frames_read_better(void **state)
         for (int level = 1; level <= 2; level++) {
             char text[LABELS_TEXT_MAX + 1];
             size_t len;
-            assert_int_equal(fg_label_text(&sec, cat, level, 0, text,
-                                           sizeof text, &len),
-                             LABELS_OK);
+            assert_int_equal(
+                fg_label_text(&sec, cat, level, 0, text, sizeof text, &len),
+                LABELS_OK);
             labels_image img;
-            assert_int_equal(fg_make(cat, level, 0, SEED, text, len, &img,
-                                     NULL, NULL),
-                             LABELS_OK);
+            assert_int_equal(
+                fg_make(cat, level, 0, SEED, text, len, &img, NULL, NULL),
+                LABELS_OK);
             got g = {0};
             assert_int_equal(labels_decode(dec, &img, collect, &g, NULL),
                              LABELS_OK);
             plain += read_ok(&g, text, len, &pub);
             memset(&g, 0, sizeof g);
             int found = -1;
-            assert_int_equal(labels_read(rd, &img, LABELS_EFFORT_FULL, collect,
-                                         &g, &found),
-                             LABELS_OK);
+            assert_int_equal(
+                labels_read(rd, &img, LABELS_EFFORT_FULL, collect, &g, &found),
+                LABELS_OK);
             assert_int_equal(found, g.n);
             full += read_ok(&g, text, len, &pub);
             labels_image_free(&img);
@@ -115,8 +115,9 @@ static void live_mode_reads_within_a_few_frames(void **state)
     /* noise level 2: plain ZBar misses, a smoothed binarised region reads */
     char text[LABELS_TEXT_MAX + 1];
     size_t len;
-    assert_int_equal(fg_label_text(&sec, FG_NOISE, 2, 1, text, sizeof text, &len),
-                     LABELS_OK);
+    assert_int_equal(
+        fg_label_text(&sec, FG_NOISE, 2, 1, text, sizeof text, &len),
+        LABELS_OK);
     labels_image img;
     assert_int_equal(fg_make(FG_NOISE, 2, 1, SEED, text, len, &img, NULL, NULL),
                      LABELS_OK);
@@ -126,9 +127,9 @@ static void live_mode_reads_within_a_few_frames(void **state)
     int frames = 0;
     memset(&g, 0, sizeof g);
     while (g.n == 0 && frames < 8) {
-        assert_int_equal(labels_read(rd, &img, LABELS_EFFORT_FRAME, collect,
-                                     &g, NULL),
-                         LABELS_OK);
+        assert_int_equal(
+            labels_read(rd, &img, LABELS_EFFORT_FRAME, collect, &g, NULL),
+            LABELS_OK);
         frames++;
     }
     assert_true(read_ok(&g, text, len, &pub));
@@ -146,17 +147,17 @@ static void empty_frames_yield_nothing(void **state)
     assert_non_null(rd);
     for (int level = 0; level < 2; level++) {
         labels_image img;
-        assert_int_equal(fg_make(FG_EMPTY, level, 0, SEED, NULL, 0, &img, NULL,
-                                 NULL),
-                         LABELS_OK);
+        assert_int_equal(
+            fg_make(FG_EMPTY, level, 0, SEED, NULL, 0, &img, NULL, NULL),
+            LABELS_OK);
         got g = {0};
-        assert_int_equal(labels_read(rd, &img, LABELS_EFFORT_FULL, collect, &g,
-                                     NULL),
-                         LABELS_OK);
+        assert_int_equal(
+            labels_read(rd, &img, LABELS_EFFORT_FULL, collect, &g, NULL),
+            LABELS_OK);
         for (int k = 0; k < 4; k++)
-            assert_int_equal(labels_read(rd, &img, LABELS_EFFORT_FRAME,
-                                         collect, &g, NULL),
-                             LABELS_OK);
+            assert_int_equal(
+                labels_read(rd, &img, LABELS_EFFORT_FRAME, collect, &g, NULL),
+                LABELS_OK);
         assert_int_equal(g.n, 0);
         labels_image_free(&img);
     }
@@ -169,8 +170,9 @@ static void empty_frames_yield_nothing(void **state)
         img.pixels[i] = (uint8_t)(x >> 24);
     }
     got g = {0};
-    assert_int_equal(labels_read(rd, &img, LABELS_EFFORT_FULL, collect, &g, NULL),
-                     LABELS_OK);
+    assert_int_equal(
+        labels_read(rd, &img, LABELS_EFFORT_FULL, collect, &g, NULL),
+        LABELS_OK);
     assert_int_equal(g.n, 0);
     labels_image_free(&img);
     labels_reader_free(rd);
@@ -205,18 +207,23 @@ static void odd_sizes_are_safe(void **state)
     }
     uint8_t px[4] = {0};
     labels_image bad = {2, 2, 1, px};
-    assert_int_equal(labels_read(rd, &bad, LABELS_EFFORT_FULL, NULL, NULL, NULL),
-                     LABELS_ERR_ARG);
+    assert_int_equal(
+        labels_read(rd, &bad, LABELS_EFFORT_FULL, NULL, NULL, NULL),
+        LABELS_ERR_ARG);
     labels_image zero = {0, 2, 2, px};
-    assert_int_equal(labels_read(rd, &zero, LABELS_EFFORT_FULL, NULL, NULL, NULL),
-                     LABELS_ERR_ARG);
+    assert_int_equal(
+        labels_read(rd, &zero, LABELS_EFFORT_FULL, NULL, NULL, NULL),
+        LABELS_ERR_ARG);
     labels_image ok = {2, 2, 2, px};
-    assert_int_equal(labels_read(rd, &ok, 99, NULL, NULL, NULL), LABELS_ERR_ARG);
-    assert_int_equal(labels_read(NULL, &ok, 0, NULL, NULL, NULL), LABELS_ERR_ARG);
+    assert_int_equal(labels_read(rd, &ok, 99, NULL, NULL, NULL),
+                     LABELS_ERR_ARG);
+    assert_int_equal(labels_read(NULL, &ok, 0, NULL, NULL, NULL),
+                     LABELS_ERR_ARG);
     /* too many pixels: refused before any pixel is touched */
     labels_image huge = {65535, 65535, 65535, px};
-    assert_int_equal(labels_read(rd, &huge, LABELS_EFFORT_FULL, NULL, NULL, NULL),
-                     LABELS_ERR_IMAGE);
+    assert_int_equal(
+        labels_read(rd, &huge, LABELS_EFFORT_FULL, NULL, NULL, NULL),
+        LABELS_ERR_IMAGE);
     labels_reader_free(rd);
 }
 
