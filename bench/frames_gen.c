@@ -136,17 +136,18 @@ static float background(const scene *s, double x, double y)
     return v < 0.02f ? 0.02f : v > 0.95f ? 0.95f : v;
 }
 
-/* Reflectance at screen point (x, y): the label where it is, else the
- * scene behind it. */
+/* Reflectance at screen point (x, y): the label where it is, else -1 for
+ * the scene behind it (which the caller samples once per pixel: it is
+ * smooth, and the label's edges are what need the supersampling). */
 static float reflect(const scene *s, double x, double y, float *shade)
 {
     *shade = 1.0f;
     if (!s->have_code)
-        return background(s, x, y);
+        return -1.0f;
     const double *m = s->minv;
     double w = m[6] * x + m[7] * y + m[8];
     if (w <= 1e-9)
-        return background(s, x, y);
+        return -1.0f;
     double u = (m[0] * x + m[1] * y + m[2]) / w;
     double v = (m[3] * x + m[4] * y + m[5]) / w;
     if (s->cyl_r > 0) {
@@ -154,13 +155,13 @@ static float reflect(const scene *s, double x, double y, float *shade)
          * offset, the arc length behind it is r asin(u / r). */
         double q = u / s->cyl_r;
         if (q <= -1.0 || q >= 1.0)
-            return background(s, x, y);
+            return -1.0f;
         double a = asin(q);
         u = s->cyl_r * a;
         *shade = (float)(0.55 + 0.45 * cos(a));
     }
     if (fabs(u) > s->paper_half || fabs(v) > s->paper_half)
-        return background(s, x, y);
+        return -1.0f;
     double half = s->n / 2.0;
     int i = (int)floor(u + half), j = (int)floor(v + half);
     if (i >= 0 && j >= 0 && i < s->n && j < s->n && s->modules[j * s->n + i])
@@ -569,13 +570,18 @@ int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
     /* Render: 3x3 supersampling of the scene, times the light. */
     for (int y = 0; y < FG_HEIGHT; y++)
         for (int x = 0; x < FG_WIDTH; x++) {
-            float acc = 0;
+            float acc = 0, bg = -1;
             for (int sy = 0; sy < 3; sy++)
                 for (int sx = 0; sx < 3; sx++) {
                     float shade;
-                    acc += reflect(s, x + (sx + 0.5) / 3.0,
-                                   y + (sy + 0.5) / 3.0, &shade) *
-                           shade;
+                    float v = reflect(s, x + (sx + 0.5) / 3.0,
+                                      y + (sy + 0.5) / 3.0, &shade);
+                    if (v < 0) {
+                        if (bg < 0)
+                            bg = background(s, x + 0.5, y + 0.5);
+                        v = bg;
+                    }
+                    acc += v * shade;
                 }
             double v = acc / 9.0;
             double dx = (x - FG_WIDTH / 2.0) / FG_WIDTH,
