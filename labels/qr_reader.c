@@ -166,6 +166,9 @@ struct labels_reader {
     int retry_pending; /* retry calls due before the next plain pass */
     int next_attempt;  /* where retries take the attempt list up */
     int sticky;        /* attempt that last read something, or -1 */
+    int search_skip;   /* the last search found nothing: skip one */
+    rd_region reg[RD_MAX_REGIONS]; /* the last search's regions */
+    int nreg, reg_w, reg_h;        /* how many, and in what frame size */
     const char *last_hit;
     /* what things cost on this machine, learnt as it goes (nanoseconds,
      * moving averages): a plain pass per pixel, and each attempt per
@@ -252,6 +255,8 @@ void labels_reader_reset(labels_reader *rd)
     rd->next_attempt = 0;
     rd->sticky = -1;
     rd->last_hit = NULL;
+    rd->search_skip = 0;
+    rd->nreg = 0;
 }
 
 _Static_assert(sizeof((labels_reader *)0)->attempt_ns_px / sizeof(double) >=
@@ -392,26 +397,46 @@ static int read_full(labels_reader *rd, call *c, const labels_image *img)
     return LABELS_OK;
 }
 
-/* Live: one plain pass, or about one plain pass worth of retries. */
+/* Live: one plain pass, or about one plain pass worth of retries. The
+ * region search runs only after a plain pass that found nothing, and at
+ * most every other such frame while it keeps finding no likely code; the
+ * retry calls reuse its regions (the scene moves little in two frames). */
 static int read_frame(labels_reader *rd, call *c, const labels_image *img)
 {
     double t0 = now_ns();
-    rd_region reg[RD_MAX_REGIONS];
-    int n = rd_find_regions(img, reg, RD_MAX_REGIONS);
-    if (n < 0)
-        return n;
-    if (!rd->retry_pending || n == 0) {
+    if (rd->nreg > 0 &&
+        (rd->reg_w != img->width || rd->reg_h != img->height)) {
+        rd->nreg = 0; /* another camera or size: the regions mean nothing */
+        rd->retry_pending = 0;
+    }
+    if (!rd->retry_pending || rd->nreg == 0) {
         int rc = plain(rd, c, img);
         if (rc != LABELS_OK)
             return rc;
-        rd->retry_pending = !c->found && n > 0 ? RETRIES_PER_PLAIN : 0;
-        if (c->found)
+        rd->retry_pending = 0;
+        if (c->found) {
             rd->next_attempt = 0;
+            rd->search_skip = 0;
+            return LABELS_OK;
+        }
+        if (rd->search_skip) {
+            rd->search_skip = 0;
+            return LABELS_OK;
+        }
+        int n = rd_find_regions(img, rd->reg, RD_MAX_REGIONS);
+        if (n < 0)
+            return n;
+        rd->nreg = n;
+        rd->reg_w = img->width;
+        rd->reg_h = img->height;
+        rd->retry_pending = n > 0 ? RETRIES_PER_PLAIN : 0;
+        rd->search_skip = n == 0;
         return LABELS_OK;
     }
+    const rd_region *reg = rd->reg;
+    int n = rd->nreg;
     rd->retry_pending--;
-    /* The budget is what a plain pass would have cost, less what the
-     * region search already took. */
+    /* The budget: a share of what a plain pass costs. */
     double budget = BUDGET * rd->plain_ns_px * img->width * (double)img->height;
     /* The attempt that worked last is likely to work on this scene again. */
     if (rd->sticky >= 0) {
