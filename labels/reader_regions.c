@@ -40,7 +40,10 @@ static int best_quad(double (*pts)[2], int n, double qx[4], double qy[4])
     if (n < 4)
         return 0;
     qsort(pts, (size_t)n, sizeof pts[0], cmp_pt);
-    double hull[2 * 4 * 640 + 2][2];
+    /* on the heap: a reader may run on a thread with a small stack */
+    double(*hull)[2] = malloc(sizeof *hull * (2 * (size_t)n + 2));
+    if (!hull)
+        return 0;
     int k = 0;
     for (int i = 0; i < n; i++) { /* lower hull */
         while (k >= 2 && cross(hull[k - 2], hull[k - 1], pts[i]) <= 0)
@@ -55,8 +58,10 @@ static int best_quad(double (*pts)[2], int n, double qx[4], double qy[4])
         hull[k++][1] = pts[i][1];
     }
     int h = k - 1;
-    if (h < 4)
+    if (h < 4) {
+        free(hull);
         return 0;
+    }
     /* Thin long hulls to HULL_MAX evenly spaced vertices. */
     double v[HULL_MAX][2];
     int m = h < HULL_MAX ? h : HULL_MAX;
@@ -64,6 +69,7 @@ static int best_quad(double (*pts)[2], int n, double qx[4], double qy[4])
         v[i][0] = hull[(long)i * h / m][0];
         v[i][1] = hull[(long)i * h / m][1];
     }
+    free(hull);
     double best = -1;
     int bi[4] = {0, 0, 0, 0};
     for (int i = 0; i < m; i++)
