@@ -368,6 +368,36 @@ int labels_check(labels_mirror *m, const char *text, size_t len,
 int labels_file_write_atomic(const char *path, const void *data, size_t len,
                              unsigned mode, int exclusive);
 
+/* ---- Camera QR reader (issue 5) ---------------------------------------
+ *
+ * Reading labels from real camera frames (blurred, dim, glary, tilted,
+ * curved): a pipeline around ZBar that retries on normalised, rescaled,
+ * sharpened or locally binarised copies of the regions where a code is
+ * likely. ZBar stays the decoder: every text reported is one ZBar decoded.
+ * Design and figures: docs/reader.md, docs/performance.md ("QR reader"). */
+
+/* Live camera: each call costs about one plain ZBar pass; retries on a
+ * frame where the plain pass found nothing are spread over the following
+ * calls (the reader keeps a little state between calls). */
+#define LABELS_EFFORT_FRAME 0
+/* One still image: try everything on it now. */
+#define LABELS_EFFORT_FULL 1
+
+typedef struct labels_reader labels_reader;
+
+/* NULL when out of memory. Not thread-safe; one per thread (or camera). */
+labels_reader *labels_reader_new(void);
+void labels_reader_free(labels_reader *rd);
+/* Forget the state carried between frames (a new scene, a new camera). */
+void labels_reader_reset(labels_reader *rd);
+
+/* Read the QR codes in img. fn gets each distinct code once per call
+ * (return non-zero to stop). *found (may be NULL) gets how many were
+ * reported. Any width, height and stride >= width are safe; images over
+ * 40 million pixels are LABELS_ERR_IMAGE. */
+int labels_read(labels_reader *rd, const labels_image *img, int effort,
+                labels_code_fn fn, void *ctx, int *found);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,7 +8,7 @@ build=(cmake make gcc pkg-config libqrencode-dev libzbar-dev libsodium-dev
        libcairo2-dev libpango1.0-dev libsystemd-dev libmicrohttpd-dev
        libinih-dev libdrm-dev libzstd-dev fonts-noto-core fonts-dejavu-core)
 # Tests also need clang (libFuzzer), real peers and the reference tools.
-test_only=(clang libclang-rt-14-dev qrencode zbar-tools poppler-utils
+test_only=(clang libclang-rt-14-dev qrencode zbar-tools poppler-utils g++
            nginx-light libzxing-dev curl python3 sqlite3 openssl)
 
 case "${1:-}" in

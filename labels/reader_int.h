@@ -1,0 +1,83 @@
+/* reader_int.h -- internals of the camera QR reader (qr_reader.c), shared
+ * with its helpers: grey-level operations (image_ops.c), deconvolution
+ * (reader_deblur.c), geometry (reader_warp.c) and the search for regions
+ * where a code is likely (reader_regions.c). Not public API. */
+#ifndef READER_INT_H
+#define READER_INT_H
+
+#include "labels.h"
+
+/* Every image these functions make has stride == width and is freed with
+ * labels_image_free(). They return a labels_err. In-place operations take
+ * images with stride == width of at most RDOPS_MAX_PIXELS pixels. */
+#define RDOPS_MAX_PIXELS (16 * 1024 * 1024)
+
+/* Non-zero if img suits an in-place operation (see above). */
+int rdops_in_place_ok(const labels_image *img);
+
+/* Copy the w x h rectangle at (x, y) of src (clipped to src). */
+int rdops_crop(const labels_image *src, int x, int y, int w, int h,
+               labels_image *out);
+/* Resample src to ow x oh: bilinear when enlarging, box average when
+ * shrinking (so shrinking also averages the noise away). */
+int rdops_resize(const labels_image *src, int ow, int oh, labels_image *out);
+/* Stretch grey levels so the 1st..99th percentile spans 0..255. */
+void rdops_stretch(labels_image *img);
+/* Box blur of radius r (one pass), in place. */
+int rdops_box_blur(labels_image *img, int r);
+/* Unsharp mask: img + amount/100 * (img - box_blur(img, r)), in place. */
+int rdops_sharpen(labels_image *img, int r, int amount);
+/* Local threshold: black where a pixel is darker than the mean of its
+ * (2r+1)^2 window, white elsewhere and where the window is flat (range
+ * below min_range), in place. */
+int rdops_binarise(labels_image *img, int r, int min_range);
+/* Local contrast normalisation: each pixel as its distance from the mean
+ * of its (2r+1)^2 window in units of the window's standard deviation (at
+ * least min_sd), around mid grey. Undoes shadows, glare, dim light and low
+ * contrast while keeping grey edges for ZBar's own thresholding. */
+int rdops_normalise(labels_image *img, int r, int min_sd);
+
+/* Direction of motion blur in img as a unit vector times 1000 in *dx,
+ * *dy: 0, or -1 when its gradients look the same in every direction. */
+int rdops_blur_dir(const labels_image *img, int *dx, int *dy);
+/* Undo blur by a known point spread function (a line of len pixels along
+ * (dx, dy) / 1000, or a len-wide box when dx == dy == 0) with iters rounds
+ * of Van Cittert deconvolution. In place. */
+int rdops_deblur(labels_image *img, int dx, int dy, int len, int iters);
+
+/* Warp the quadrilateral (qx, qy) of src (corners in order round it) to
+ * a side x side square with a white margin of margin pixels round it:
+ * undoes perspective and shear when the quadrilateral is a code's
+ * outline. */
+int rdops_warp_quad(const labels_image *src, const double qx[4],
+                    const double qy[4], int side, int margin,
+                    labels_image *out);
+
+/* Flatten a code wrapped round a cylinder: in the square between margin
+ * and the opposite margin, positions along one axis (vertical: along y)
+ * are moved from where a cylinder of half-angle theta_deg showed them to
+ * where the flat label had them. In place. */
+int rdops_uncurve(labels_image *img, int margin, int vertical, int theta_deg);
+
+/* A rectangle of a frame where a code is likely. */
+typedef struct rd_region {
+    int x, y, w, h;
+    long score;
+    /* Corners of the largest quadrilateral in the blob, in order round
+     * it (pixels): the code's outline as perspective drew it. */
+    int has_quad;
+    double qx[4], qy[4];
+} rd_region;
+
+#define RD_MAX_REGIONS 4
+
+/* Regions of img with dense two-dimensional edges, best first. Returns how
+ * many (0..max), or a negative labels_err. Costs a fraction of a ZBar
+ * pass: one read of every pixel, then work on a 1/16 size map. */
+int rd_find_regions(const labels_image *img, rd_region *out, int max);
+
+/* Name of the attempt ("plain", "bin", ...) that made the first read of
+ * rd's last labels_read() call, or NULL: for the benchmark's notes. */
+const char *rd_last_hit(const labels_reader *rd);
+
+#endif

@@ -1,0 +1,287 @@
+/* test_reader.c -- the camera QR reader (labels_read) on generated
+ * camera-like frames: it reads more than ZBar's plain pass, reads only
+ * what was drawn, invents nothing on empty frames, and survives any image
+ * shape. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "frames_gen.h"
+#include "labels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SEED 7
+
+typedef struct got {
+    int n;
+    char text[8][LABELS_TEXT_MAX + 1];
+    size_t len[8];
+} got;
+
+static int collect(void *ctx, const char *data, size_t len)
+{
+    got *g = ctx;
+    if (g->n < 8 && len <= LABELS_TEXT_MAX) {
+        memcpy(g->text[g->n], data, len);
+        g->text[g->n][len] = '\0';
+        g->len[g->n] = len;
+    }
+    g->n++;
+    return 0;
+}
+
+/* A read counts only if it is exactly the drawn label and its signature
+ * verifies. Anything else read is a test failure. */
+static int read_ok(const got *g, const char *want, size_t wlen,
+                   const labels_pubkey *pub)
+{
+    int ok = 0;
+    for (int i = 0; i < g->n && i < 8; i++) {
+        assert_int_equal(g->len[i], wlen);
+        assert_memory_equal(g->text[i], want, wlen);
+        labels_label lab;
+        assert_int_equal(labels_parse(g->text[i], g->len[i], &lab), LABELS_OK);
+        assert_int_equal(labels_verify(&lab, pub), LABELS_OK);
+        ok = 1;
+    }
+    return ok;
+}
+
+static void distorted_frames_read_better(void **state)
+{
+    (void)state;
+    labels_pubkey pub;
+    labels_seckey sec;
+    assert_int_equal(fg_keys(SEED, &pub, &sec), LABELS_OK);
+    labels_decoder *dec = labels_decoder_new();
+    labels_reader *rd = labels_reader_new();
+    assert_non_null(dec);
+    assert_non_null(rd);
+    int plain_total = 0, full_total = 0;
+    for (int cat = 0; cat < FG_EMPTY; cat++) {
+        int plain = 0, full = 0;
+        for (int level = 1; level <= 2; level++) {
+            char text[LABELS_TEXT_MAX + 1];
+            size_t len;
+            assert_int_equal(
+                fg_label_text(&sec, cat, level, 0, text, sizeof text, &len),
+                LABELS_OK);
+            labels_image img;
+            assert_int_equal(
+                fg_make(cat, level, 0, SEED, text, len, &img, NULL, NULL),
+                LABELS_OK);
+            got g = {0};
+            assert_int_equal(labels_decode(dec, &img, collect, &g, NULL),
+                             LABELS_OK);
+            plain += read_ok(&g, text, len, &pub);
+            memset(&g, 0, sizeof g);
+            int found = -1;
+            assert_int_equal(
+                labels_read(rd, &img, LABELS_EFFORT_FULL, collect, &g, &found),
+                LABELS_OK);
+            assert_int_equal(found, g.n);
+            full += read_ok(&g, text, len, &pub);
+            labels_image_free(&img);
+        }
+        print_message("%-13s plain %d  reader %d\n", fg_category_name(cat),
+                      plain, full);
+        assert_true(full >= plain);
+        plain_total += plain;
+        full_total += full;
+    }
+    assert_true(full_total > plain_total);
+    labels_reader_free(rd);
+    labels_decoder_free(dec);
+    labels_seckey_wipe(&sec);
+}
+
+/* Live mode on a frame the plain pass cannot read: the retries spread
+ * over the next frames find it. */
+static void live_mode_reads_within_a_few_frames(void **state)
+{
+    (void)state;
+    labels_pubkey pub;
+    labels_seckey sec;
+    assert_int_equal(fg_keys(SEED, &pub, &sec), LABELS_OK);
+    labels_decoder *dec = labels_decoder_new();
+    labels_reader *rd = labels_reader_new();
+    assert_non_null(dec);
+    assert_non_null(rd);
+    /* noise level 2: plain ZBar misses, a smoothed binarised region reads */
+    char text[LABELS_TEXT_MAX + 1];
+    size_t len;
+    assert_int_equal(
+        fg_label_text(&sec, FG_NOISE, 2, 1, text, sizeof text, &len),
+        LABELS_OK);
+    labels_image img;
+    assert_int_equal(fg_make(FG_NOISE, 2, 1, SEED, text, len, &img, NULL, NULL),
+                     LABELS_OK);
+    got g = {0};
+    assert_int_equal(labels_decode(dec, &img, collect, &g, NULL), LABELS_OK);
+    assert_int_equal(g.n, 0);
+    int frames = 0;
+    memset(&g, 0, sizeof g);
+    while (g.n == 0 && frames < 8) {
+        assert_int_equal(
+            labels_read(rd, &img, LABELS_EFFORT_FRAME, collect, &g, NULL),
+            LABELS_OK);
+        frames++;
+    }
+    assert_true(read_ok(&g, text, len, &pub));
+    print_message("live read after %d frames\n", frames);
+    labels_image_free(&img);
+    labels_reader_free(rd);
+    labels_decoder_free(dec);
+    labels_seckey_wipe(&sec);
+}
+
+static void empty_frames_yield_nothing(void **state)
+{
+    (void)state;
+    labels_reader *rd = labels_reader_new();
+    assert_non_null(rd);
+    for (int level = 0; level < 2; level++) {
+        labels_image img;
+        assert_int_equal(
+            fg_make(FG_EMPTY, level, 0, SEED, NULL, 0, &img, NULL, NULL),
+            LABELS_OK);
+        got g = {0};
+        assert_int_equal(
+            labels_read(rd, &img, LABELS_EFFORT_FULL, collect, &g, NULL),
+            LABELS_OK);
+        for (int k = 0; k < 4; k++)
+            assert_int_equal(
+                labels_read(rd, &img, LABELS_EFFORT_FRAME, collect, &g, NULL),
+                LABELS_OK);
+        assert_int_equal(g.n, 0);
+        labels_image_free(&img);
+    }
+    /* pure noise */
+    labels_image img;
+    assert_int_equal(labels_image_alloc(&img, 320, 240), LABELS_OK);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < 320 * 240; i++) {
+        x = x * 1103515245u + 12345u;
+        img.pixels[i] = (uint8_t)(x >> 24);
+    }
+    got g = {0};
+    assert_int_equal(
+        labels_read(rd, &img, LABELS_EFFORT_FULL, collect, &g, NULL),
+        LABELS_OK);
+    assert_int_equal(g.n, 0);
+    labels_image_free(&img);
+    labels_reader_free(rd);
+}
+
+/* Every image shape is safe (ASan watches the reads). */
+static void odd_sizes_are_safe(void **state)
+{
+    (void)state;
+    labels_reader *rd = labels_reader_new();
+    assert_non_null(rd);
+    static const int dims[][3] = {
+        {1, 1, 1},    {1, 700, 1},  {700, 1, 700}, {5000, 3, 5000},
+        {3, 5000, 3}, {17, 17, 40}, {33, 9, 64},   {640, 480, 643},
+    };
+    for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
+        int w = dims[d][0], h = dims[d][1], stride = dims[d][2];
+        /* exactly the bytes the shape needs: the last row is only w wide */
+        size_t n = (size_t)stride * (h - 1) + w;
+        uint8_t *px = malloc(n);
+        assert_non_null(px);
+        for (size_t i = 0; i < n; i++)
+            px[i] = (uint8_t)((i * 37) ^ (i >> 3));
+        labels_image img = {w, h, stride, px};
+        for (int effort = 0; effort <= 1; effort++) {
+            int found = -1;
+            assert_int_equal(labels_read(rd, &img, effort, NULL, NULL, &found),
+                             LABELS_OK);
+            assert_int_equal(found, 0);
+        }
+        free(px);
+    }
+    uint8_t px[4] = {0};
+    labels_image bad = {2, 2, 1, px};
+    assert_int_equal(
+        labels_read(rd, &bad, LABELS_EFFORT_FULL, NULL, NULL, NULL),
+        LABELS_ERR_ARG);
+    labels_image zero = {0, 2, 2, px};
+    assert_int_equal(
+        labels_read(rd, &zero, LABELS_EFFORT_FULL, NULL, NULL, NULL),
+        LABELS_ERR_ARG);
+    labels_image ok = {2, 2, 2, px};
+    assert_int_equal(labels_read(rd, &ok, 99, NULL, NULL, NULL),
+                     LABELS_ERR_ARG);
+    assert_int_equal(labels_read(NULL, &ok, 0, NULL, NULL, NULL),
+                     LABELS_ERR_ARG);
+    /* too many pixels: refused before any pixel is touched */
+    labels_image huge = {65535, 65535, 65535, px};
+    assert_int_equal(
+        labels_read(rd, &huge, LABELS_EFFORT_FULL, NULL, NULL, NULL),
+        LABELS_ERR_IMAGE);
+    labels_reader_free(rd);
+}
+
+/* A code in a padded buffer is read, and two copies of one code in a
+ * frame are reported once. */
+static void stride_and_duplicates(void **state)
+{
+    (void)state;
+    labels_pubkey pub;
+    labels_seckey sec;
+    assert_int_equal(fg_keys(SEED, &pub, &sec), LABELS_OK);
+    char text[LABELS_TEXT_MAX + 1];
+    size_t len;
+    assert_int_equal(fg_label_text(&sec, 0, 0, 9, text, sizeof text, &len),
+                     LABELS_OK);
+    labels_qr qr;
+    labels_image code;
+    assert_int_equal(labels_qr_encode(text, len, &qr), LABELS_OK);
+    assert_int_equal(labels_qr_render(&qr, 3, &code), LABELS_OK);
+    int w = code.width * 2 + 10, h = code.height, stride = w + 13;
+    uint8_t *px = malloc((size_t)stride * h);
+    assert_non_null(px);
+    memset(px, 0, (size_t)stride * h); /* black padding must not matter */
+    for (int y = 0; y < h; y++) {
+        memset(px + (size_t)y * stride, 255, (size_t)w);
+        memcpy(px + (size_t)y * stride, code.pixels + (size_t)y * code.stride,
+               (size_t)code.width);
+        memcpy(px + (size_t)y * stride + code.width + 10,
+               code.pixels + (size_t)y * code.stride, (size_t)code.width);
+    }
+    labels_image img = {w, h, stride, px};
+    labels_reader *rd = labels_reader_new();
+    assert_non_null(rd);
+    for (int effort = 0; effort <= 1; effort++) {
+        got g = {0};
+        int found = -1;
+        assert_int_equal(labels_read(rd, &img, effort, collect, &g, &found),
+                         LABELS_OK);
+        assert_int_equal(found, 1);
+        assert_true(read_ok(&g, text, len, &pub));
+    }
+    labels_reader_free(rd);
+    free(px);
+    labels_image_free(&code);
+    labels_qr_free(&qr);
+    labels_seckey_wipe(&sec);
+}
+
+int main(void)
+{
+    if (labels_init() != LABELS_OK)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(odd_sizes_are_safe),
+        cmocka_unit_test(stride_and_duplicates),
+        cmocka_unit_test(empty_frames_yield_nothing),
+        cmocka_unit_test(live_mode_reads_within_a_few_frames),
+        cmocka_unit_test(distorted_frames_read_better),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
