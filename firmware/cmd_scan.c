@@ -197,7 +197,8 @@ int cmd_scan(int argc, char **argv)
     }
     if (open_run(&r, &cfg) != 0)
         return K_FAILURE;
-    labels_decoder *dec = labels_decoder_new();
+    /* A still image may take every retry the reader has. */
+    labels_reader *dec = labels_reader_new();
     int bad_image = !dec;
     for (int i = optind; i < argc && dec && !r.not_ready; i++) {
         labels_image img;
@@ -205,7 +206,7 @@ int cmd_scan(int argc, char **argv)
         r.codes = 0;
         int lrc = labels_image_read(argv[i], 0, &img);
         if (lrc == LABELS_OK) {
-            lrc = labels_decode(dec, &img, answer, &r, NULL);
+            lrc = labels_read(dec, &img, LABELS_EFFORT_FULL, answer, &r, NULL);
             labels_image_free(&img);
         }
         if (lrc != LABELS_OK) {
@@ -232,7 +233,7 @@ int cmd_scan(int argc, char **argv)
             json_end(&j);
         }
     }
-    labels_decoder_free(dec);
+    labels_reader_free(dec);
     rc = finish(&r);
     return bad_image && rc != K_FAILURE ? K_FAILURE : rc;
 }

@@ -70,7 +70,7 @@ static int check_text(void *vctx, const char *text, size_t len)
     return 0;
 }
 
-static int check_image(struct check_ctx *c, labels_decoder *dec,
+static int check_image(struct check_ctx *c, labels_reader *dec,
                        const char *path)
 {
     labels_image img;
@@ -81,7 +81,7 @@ static int check_image(struct check_ctx *c, labels_decoder *dec,
     }
     c->source = path;
     c->codes = 0;
-    rc = labels_decode(dec, &img, check_text, c, NULL);
+    rc = labels_read(dec, &img, LABELS_EFFORT_FULL, check_text, c, NULL);
     labels_image_free(&img);
     if (rc != LABELS_OK) {
         cli_error("cannot decode %s: %s", path, labels_strerror(rc));
@@ -143,7 +143,7 @@ int cmd_check(int argc, char **argv)
         cli_error("cannot open mirror %s: %s", mirror, labels_strerror(rc));
         return EXIT_FAILURE_;
     }
-    labels_decoder *dec = images ? labels_decoder_new() : NULL;
+    labels_reader *dec = images ? labels_reader_new() : NULL;
     int bad_input = images && !dec;
     for (int i = optind; i < argc && !ctx.failed && !bad_input; i++) {
         if (images) {
@@ -154,7 +154,7 @@ int cmd_check(int argc, char **argv)
             check_text(&ctx, argv[i], strlen(argv[i]));
         }
     }
-    labels_decoder_free(dec);
+    labels_reader_free(dec);
     labels_mirror_close(ctx.mirror);
     if (fflush(stdout) != 0) {
         cli_error("cannot write the results");

@@ -226,10 +226,11 @@ int cmd_verify(int argc, char **argv)
             cli_error("cannot read image %s: %s", image, labels_strerror(rc));
             return EXIT_FAILURE_;
         }
-        labels_decoder *dec = labels_decoder_new();
-        rc = dec ? labels_decode(dec, &img, take_first, &fc, NULL)
+        labels_reader *dec = labels_reader_new();
+        rc = dec ? labels_read(dec, &img, LABELS_EFFORT_FULL, take_first, &fc,
+                               NULL)
                  : LABELS_ERR_NOMEM;
-        labels_decoder_free(dec);
+        labels_reader_free(dec);
         labels_image_free(&img);
         if (rc != LABELS_OK) {
             cli_error("cannot decode %s: %s", image, labels_strerror(rc));
