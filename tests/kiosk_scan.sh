@@ -42,6 +42,23 @@ head -c 3000 /dev/urandom > "$T/junk.png"
 expect 3 "$K" scan --config "$w/kiosk.conf" --json "$T/junk.png"
 grep -q '"status":"unreadable"' "$T/out" || fail "junk image: $(cat "$T/out")"
 
+# A 20000x20000 PNG (a valid header, deflated rows of white) is refused
+# before any pixel memory is taken: a clear error, no crash.
+python3 - "$T/huge.png" <<'PY'
+import struct, sys, zlib
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+row = b"\0" + b"\xff" * 20000
+z = zlib.compressobj(9)
+data = b"".join(z.compress(row) for _ in range(200)) + z.flush()
+png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0))
+       + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+open(sys.argv[1], "wb").write(png)
+PY
+expect 3 "$K" scan --config "$w/kiosk.conf" --json "$T/huge.png"
+grep -q '"status":"unreadable"' "$T/out" || fail "huge image: $(cat "$T/out")"
+grep -q 'too large' "$T/err" || fail "huge image message: $(cat "$T/err")"
+
 # Keyboard-wedge lines: CRLF, garbage, a 5000-byte line, non-UTF-8 bytes,
 # a partial last line. Each line is one valid JSON object; none genuine.
 genuine_text=$(zbarimg -q --raw "${files[0]}" 2>/dev/null)
