@@ -683,24 +683,25 @@ static int suspect_detail(ctx *c, sqlite3_stmt *st, struct suspect *s)
         if (w > 0 && (size_t)w < sizeof s->where - used)
             used += (size_t)w;
     }
-    /* Sliding window: distinct kiosks among scans within the window. */
-    int64_t win = (int64_t)c->o->clone_window_h * 3600;
-    size_t lo = 0;
-    for (size_t hi = 0; hi < n; hi++) {
-        while (h[hi].time - h[lo].time > win)
-            lo++;
-        long d = 0;
-        for (size_t i = lo; i <= hi; i++) {
-            size_t j = lo;
-            while (j < i && h[j].k != h[i].k)
-                j++;
-            d += j == i;
-        }
-        if (d > s->burst)
-            s->burst = d;
-        if (hi - lo > 2000) /* bound the quadratic walk on huge groups */
-            lo = hi - 2000;
+    /* Sliding window over the time-ordered scans, with a count per
+     * kiosk: the most distinct kiosks within any window, in O(n). */
+    long *cnt = calloc(c->nk, sizeof *cnt);
+    if (!cnt) {
+        free(h);
+        return fail_mem(c);
     }
+    int64_t win = (int64_t)c->o->clone_window_h * 3600;
+    long distinct = 0;
+    for (size_t hi = 0, lo = 0; hi < n; hi++) {
+        if (cnt[h[hi].k - c->k]++ == 0)
+            distinct++;
+        for (; h[hi].time - h[lo].time > win; lo++)
+            if (--cnt[h[lo].k - c->k] == 0)
+                distinct--;
+        if (distinct > s->burst)
+            s->burst = distinct;
+    }
+    free(cnt);
     if (n) {
         fmt_time(h[0].time, s->first);
         fmt_time(h[n - 1].time, s->last);

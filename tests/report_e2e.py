@@ -230,8 +230,19 @@ def main():
         sus2 = csv_tables(run("report", "clones", *W, "--format", "csv",
                               "--clone-scans", "1000", "--clone-kiosks",
                               "2", "--clone-hours", "1").stdout)[0]
-        check(len(sus2) == 1 and "provinces" in sus2[0]["rules"],
-              "clone rules listed")
+        check(len(sus2) == 1 and "provinces" in sus2[0]["rules"] and
+              sus2[0]["burst"] == "1" and "burst" not in sus2[0]["rules"],
+              f"scans six hours apart are no burst within 1 h: {sus2}")
+        check(planted and int(planted[0]["burst"]) >= 4 and
+              "burst" in planted[0]["rules"] and
+              "count" in planted[0]["rules"],
+              "the planted clone is a burst within 24 h and over 20 scans")
+        # A wide window sees all six kiosks of the planted clone.
+        sus3 = csv_tables(run("report", "clones", *W, "--format", "csv",
+                              "--clone-kiosks", "6", "--clone-hours",
+                              "200").stdout)[0]
+        check(sus3 and sus3[0]["burst"] == "6",
+              f"all six kiosks within 200 h: {sus3[:1]}")
         s = planted[0] if planted else {"key_id": "0" * 16,
                                         "product": "X", "lot": "L"}
         producer, stars = sql(reg, "SELECT producer, stars FROM products "
