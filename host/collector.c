@@ -60,7 +60,22 @@ static const char schema[] =
     " text_hash TEXT NOT NULL, stale INTEGER NOT NULL,"
     " batch_id TEXT NOT NULL, received INTEGER NOT NULL,"
     " PRIMARY KEY (kiosk, scan_id)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS scans_product ON scans(product, time);";
+    "CREATE INDEX IF NOT EXISTS scans_product ON scans(product, time);"
+    /* For ocop-host report (docs/reports.md): each report reads one
+     * covering index in its GROUP BY order instead of the table. */
+    "CREATE INDEX IF NOT EXISTS scans_verdict ON scans(verdict, kiosk, time);"
+    "CREATE INDEX IF NOT EXISTS scans_time ON scans(time, verdict);"
+    "CREATE INDEX IF NOT EXISTS scans_label ON scans(signer, product, lot,"
+    " serial, kiosk, time, verdict);"
+    /* Inspector findings: the future batch record type `finding`
+     * (docs/upload.md), keyed like scans by (kiosk, record ID). */
+    "CREATE TABLE IF NOT EXISTS findings ("
+    " kiosk TEXT NOT NULL, finding_id INTEGER NOT NULL,"
+    " time INTEGER NOT NULL, inspector TEXT NOT NULL, product TEXT NOT NULL,"
+    " lot TEXT NOT NULL, serial INTEGER NOT NULL, finding TEXT NOT NULL,"
+    " note TEXT NOT NULL, batch_id TEXT NOT NULL, received INTEGER NOT NULL,"
+    " PRIMARY KEY (kiosk, finding_id)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS findings_product ON findings(product, time);";
 
 static void db_err(collector *c, const char *what, char *err, size_t errsz)
 {

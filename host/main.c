@@ -39,6 +39,8 @@ static const struct {
     {"publish", cmd_publish, "sign and publish the next mirror feed version"},
     {"serve", cmd_serve, "HTTP: receive kiosk scan batches, serve the feed"},
     {"kiosk", cmd_kiosk, "enroll, revoke or list kiosk device keys"},
+    {"report", cmd_report, "scan reports: table, CSV or one HTML file"},
+    {"demo-scans", cmd_demo_scans, "fill a demo world's collector with scans"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,206 @@
+/* report_render.c -- report tables: building them, and writing them as a
+ * terminal table or CSV. */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+report_table *report_table_new(const char *title, int ncols,
+                               const char *const *cols, unsigned numeric)
+{
+    if (ncols < 1 || ncols > REPORT_MAX_COLS)
+        return NULL;
+    report_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    snprintf(t->title, sizeof t->title, "%s", title);
+    t->ncols = ncols;
+    for (int i = 0; i < ncols; i++)
+        t->cols[i] = cols[i];
+    t->numeric = numeric;
+    t->chart_label = -1;
+    return t;
+}
+
+int report_table_add(report_table *t, const char *const *cells)
+{
+    if (t->nrows == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        char **c = realloc(t->cells, cap * (size_t)t->ncols * sizeof *c);
+        if (!c)
+            return -1;
+        t->cells = c;
+        t->cap = cap;
+    }
+    char **row = t->cells + t->nrows * (size_t)t->ncols;
+    for (int i = 0; i < t->ncols; i++) {
+        row[i] = strdup(cells[i] ? cells[i] : "");
+        if (!row[i]) {
+            while (i-- > 0)
+                free(row[i]);
+            return -1;
+        }
+    }
+    t->nrows++;
+    return 0;
+}
+
+const char *report_cell(const report_table *t, size_t row, int col)
+{
+    return t->cells[row * (size_t)t->ncols + (size_t)col];
+}
+
+static void table_free(report_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    free(t);
+}
+
+void report_set_free(report_set *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        table_free(s->t[i]);
+    free(s->t);
+    s->t = NULL;
+    s->n = 0;
+}
+
+/* Terminal columns of UTF-8 text: Vietnamese letters are one column
+ * each, precomposed or with combining marks. */
+static int width_utf8(const char *s)
+{
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p & 0xC0) == 0x80)
+            continue;
+        /* U+0300..U+036F combining marks take no column. */
+        if (p[0] == 0xCC || (p[0] == 0xCD && p[1] < 0xB0))
+            continue;
+        n++;
+    }
+    return n;
+}
+
+int report_write_text(FILE *f, const report_set *s)
+{
+    for (size_t k = 0; k < s->n; k++) {
+        const report_table *t = s->t[k];
+        int w[REPORT_MAX_COLS];
+        for (int c = 0; c < t->ncols; c++) {
+            w[c] = width_utf8(t->cols[c]);
+            for (size_t r = 0; r < t->nrows; r++) {
+                int x = width_utf8(report_cell(t, r, c));
+                if (x > w[c])
+                    w[c] = x;
+            }
+        }
+        fprintf(f, "%s%s\n", k ? "\n" : "", t->title);
+        if (t->note[0])
+            fprintf(f, "%s\n", t->note);
+        for (int c = 0; c < t->ncols; c++) {
+            int pad = w[c] - width_utf8(t->cols[c]);
+            int right = (t->numeric >> c) & 1;
+            fprintf(f, "%s%*s%s%*s", c ? "  " : "", right ? pad : 0, "",
+                    t->cols[c], right || c == t->ncols - 1 ? 0 : pad, "");
+        }
+        fputc('\n', f);
+        for (size_t r = 0; r < t->nrows; r++) {
+            for (int c = 0; c < t->ncols; c++) {
+                const char *v = report_cell(t, r, c);
+                int pad = w[c] - width_utf8(v);
+                int right = (t->numeric >> c) & 1;
+                fprintf(f, "%s%*s%s%*s", c ? "  " : "", right ? pad : 0, "", v,
+                        right || c == t->ncols - 1 ? 0 : pad, "");
+            }
+            fputc('\n', f);
+        }
+        if (!t->nrows)
+            fputs("(none)\n", f);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    /* A cell starting with = + or @ would run as a formula when the office
+     * opens the file in a spreadsheet: quote it behind a tab. (Not -, so
+     * negative numbers stay numbers.) */
+    int formula = strchr("=+@", s[0]) && s[0];
+    if (!formula && !strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    if (formula)
+        fputc('\t', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+int report_write_csv(FILE *f, const report_set *s)
+{
+    for (size_t k = 0; k < s->n; k++) {
+        const report_table *t = s->t[k];
+        if (k)
+            fputc('\n', f);
+        for (int c = 0; c < t->ncols; c++) {
+            if (c)
+                fputc(',', f);
+            csv_field(f, t->cols[c]);
+        }
+        fputc('\n', f);
+        for (size_t r = 0; r < t->nrows; r++) {
+            for (int c = 0; c < t->ncols; c++) {
+                if (c)
+                    fputc(',', f);
+                csv_field(f, report_cell(t, r, c));
+            }
+            fputc('\n', f);
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * civil calendar arithmetic). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void report_day(int64_t t, char out[11])
+{
+    int64_t z = t + REPORT_TZ_OFFSET;
+    z = (z >= 0 ? z : z - 86399) / 86400 + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    y += m <= 2;
+    if (y < 0 || y > 9999)
+        y = 0;
+    snprintf(out, 11, "%04d-%02d-%02d", (int)y, m, d);
+}
+
+int64_t report_day_start(const char *day)
+{
+    int y = atoi(day), m = atoi(day + 5), d = atoi(day + 8);
+    return days_from_civil(y, m, d) * 86400 - REPORT_TZ_OFFSET;
+}
