@@ -3,12 +3,15 @@
 # ocop-host serve on loopback against a demo world (every sample label's
 # URL in turn, so every verdict's page is in the mix), beside nginx
 # serving a static file of the same size in the same run (the baseline),
-# as a ratio.
-# usage: bench/phone.sh BUILD_DIR [CLIENTS] [REQUESTS_PER_CLIENT]
+# as a ratio; and the same server's /healthz (libmicrohttpd doing no
+# work) to show what the check and the page add. They alternate for ROUNDS rounds, so load from other
+# processes falls on both alike; each round's ratio is printed.
+# usage: bench/phone.sh BUILD_DIR [CLIENTS] [REQUESTS_PER_CLIENT] [ROUNDS]
 set -euo pipefail
 B=${1:?build dir}
 THREADS=${2:-16}
-PER=${3:-2000}
+PER=${3:-1000}
+ROUNDS=${4:-3}
 BENCH=$B/bench/bench_phone
 HOST=$B/host/ocop-host
 T=$(mktemp -d)
@@ -34,8 +37,6 @@ done <"$T/w/labels/expected.tsv"
 size=$(for u in "${urls[@]}"; do curl -s "$u" | wc -c; done |
        awk '{s += $1} END {printf "%d", s / NR}')
 
-"$BENCH" "$THREADS" "$PER" "${urls[@]}" | tee "$T/p.out"
-
 NPORT=$(freeport)
 mkdir -p "$T/www" "$T/ngx"
 head -c "$size" /dev/urandom >"$T/www/page.html"
@@ -56,17 +57,21 @@ NGX
 /usr/sbin/nginx -c "$T/nginx.conf" -p "$T" &
 pids+=($!)
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$NPORT/page.html" && break; sleep 0.1; done
-"$BENCH" "$THREADS" "$PER" "http://127.0.0.1:$NPORT/page.html" | tee "$T/n.out"
-
-python3 - "$T/p.out" "$T/n.out" "$size" "${#urls[@]}" <<'PY'
+echo "pages: ${#urls[@]} sample URLs, average $size bytes; $THREADS clients x $PER requests"
+for r in $(seq "$ROUNDS"); do
+    "$BENCH" "$THREADS" "$PER" "${urls[@]}" >"$T/p.out"
+    "$BENCH" "$THREADS" "$PER" "http://127.0.0.1:$NPORT/page.html" >"$T/n.out"
+    "$BENCH" "$THREADS" "$PER" "http://127.0.0.1:$PPORT/healthz" >"$T/h.out"
+    python3 - "$T/p.out" "$T/n.out" "$r" "$T/h.out" <<'PY'
 import sys
 def fig(path):
     w = open(path).read().split()
     return dict(zip(w[1::2], w[2::2]))
-p, n = fig(sys.argv[1]), fig(sys.argv[2])
-print("pages: %s sample URLs, average %s bytes" % (sys.argv[4], sys.argv[3]))
-print("phone page GET:   %6s req/s  p50 %6s ms  p99 %6s ms" % (p['per_s'], p['p50_ms'], p['p99_ms']))
-print("nginx static GET: %6s req/s  p50 %6s ms  p99 %6s ms" % (n['per_s'], n['p50_ms'], n['p99_ms']))
-print("ratio phone/nginx: throughput %.2f, p99 latency %.1fx" % (
-    float(p['per_s']) / float(n['per_s']), float(p['p99_ms']) / float(n['p99_ms'])))
+p, n, h = fig(sys.argv[1]), fig(sys.argv[2]), fig(sys.argv[4])
+print("round %s: phone %6s req/s (p50 %5s ms, p99 %6s ms)  nginx %6s req/s "
+      "(p50 %5s ms, p99 %6s ms)  ratio %.2f;  same server's /healthz %6s req/s"
+      % (sys.argv[3], p['per_s'], p['p50_ms'], p['p99_ms'], n['per_s'],
+         n['p50_ms'], n['p99_ms'], float(p['per_s']) / float(n['per_s']),
+         h['per_s']))
 PY
+done
