@@ -12,136 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum tone { TONE_GOOD, TONE_WARN, TONE_BAD, TONE_NEUTRAL } tone;
-
-typedef struct verdict_text {
-    tone tone;
-    const char *headline[PHONE_LANG_COUNT_];
-    const char *advice[PHONE_LANG_COUNT_];
-} verdict_text;
-
-/* Indexed by labels_verdict; same tones and words as the kiosk. */
-/* clang-format off */
-static const verdict_text verdicts[LABELS_V_COUNT_] = {
-    [LABELS_V_GENUINE] = {
-        TONE_GOOD,
-        {"Sản phẩm OCOP chính hãng",
-         "Genuine OCOP product"},
-        {"Tem do chính nhà sản xuất ký và khớp với dữ liệu OCOP. "
-         "Hãy xem tên sản phẩm dưới đây có đúng với hàng bạn cầm.",
-         "The label was signed by its producer and matches the OCOP "
-         "register. Check that the product shown is the one in your hand."},
-    },
-    [LABELS_V_RATING_CHANGED] = {
-        TONE_WARN,
-        {"Hạng sao đã thay đổi",
-         "Star rating has changed"},
-        {"Tem thật, nhưng số sao in trên tem khác với hạng hiện nay. "
-         "Hãy tin số sao hiện nay hiển thị ở đây.",
-         "The label is genuine, but the stars printed on it differ from "
-         "the current rating. Go by the current stars shown here."},
-    },
-    [LABELS_V_EXPIRED] = {
-        TONE_WARN,
-        {"Chứng nhận OCOP đã hết hạn",
-         "OCOP certificate has expired"},
-        {"Tem thật, nhưng chứng nhận OCOP của sản phẩm đã hết hiệu lực. "
-         "Hỏi người bán xem sản phẩm đã được đánh giá lại chưa.",
-         "The label is genuine, but the product's OCOP certificate is no "
-         "longer valid. Ask the seller whether it has been re-rated."},
-    },
-    [LABELS_V_SUSPENDED] = {
-        TONE_BAD,
-        {"Chứng nhận OCOP đang bị đình chỉ",
-         "OCOP certificate suspended"},
-        {"Sản phẩm hiện không được dùng nhãn OCOP. Đừng mua vì nhãn "
-         "này; hỏi người bán hoặc chọn sản phẩm khác.",
-         "This product may not use the OCOP label at present. Do not buy "
-         "it for the label; ask the seller or choose another product."},
-    },
-    [LABELS_V_REVOKED] = {
-        TONE_BAD,
-        {"Chứng nhận OCOP đã bị thu hồi",
-         "OCOP certificate revoked"},
-        {"Sản phẩm này không còn là sản phẩm OCOP. Đừng tin nhãn này; "
-         "hãy báo cho nhân viên cửa hàng.",
-         "This product is no longer OCOP certified. Do not trust the "
-         "label; please tell a member of staff."},
-    },
-    [LABELS_V_UNKNOWN_PRODUCT] = {
-        TONE_BAD,
-        {"Không có sản phẩm này trong danh sách OCOP",
-         "Product not in the OCOP register"},
-        {"Mã sản phẩm trên tem không có trong dữ liệu OCOP. Đừng tin "
-         "nhãn này; hãy báo cho nhân viên cửa hàng.",
-         "The product code on this label is not in the OCOP register. Do "
-         "not trust the label; please tell a member of staff."},
-    },
-    [LABELS_V_UNKNOWN_SIGNER] = {
-        TONE_BAD,
-        {"Chữ ký không rõ nguồn gốc",
-         "Label signed by an unknown party"},
-        {"Không nhà sản xuất OCOP nào đăng ký chữ ký này. Có thể là tem "
-         "giả — đừng tin nhãn này và báo cho nhân viên cửa hàng.",
-         "No OCOP producer has enrolled this signature key. The label may "
-         "be fake: do not trust it, and please tell a member of staff."},
-    },
-    [LABELS_V_SIGNER_REVOKED] = {
-        TONE_BAD,
-        {"Khóa ký của tem đã bị thu hồi",
-         "Producer's signing key revoked"},
-        {"Tem được ký bằng khóa đã bị thu hồi, có thể đã bị lấy cắp. "
-         "Đừng tin nhãn này; hãy báo cho nhân viên cửa hàng.",
-         "The label was signed with a key that has been revoked and may "
-         "have been stolen. Do not trust it; please tell a member of staff."},
-    },
-    [LABELS_V_SIGNER_NOT_ENROLLED] = {
-        TONE_BAD,
-        {"Tem do nhà sản xuất khác ký",
-         "Signed by another producer"},
-        {"Chữ ký trên tem thuộc về một nhà sản xuất khác. Có thể là tem "
-         "giả — đừng tin nhãn này và báo cho nhân viên cửa hàng.",
-         "The signature belongs to a different producer. The label may be "
-         "fake: do not trust it, and please tell a member of staff."},
-    },
-    [LABELS_V_FORGED] = {
-        TONE_BAD,
-        {"Tem giả — chữ ký không hợp lệ",
-         "Forged label: signature invalid"},
-        {"Tem này không do nhà sản xuất ký. Đừng mua sản phẩm vì nhãn "
-         "OCOP; hãy báo cho nhân viên cửa hàng hoặc quản lý thị trường.",
-         "This label was not signed by the producer. Do not buy the "
-         "product for its OCOP label; tell staff or market inspectors."},
-    },
-    [LABELS_V_CLONE_REPORTED] = {
-        TONE_BAD,
-        {"Tem bị sao chép",
-         "Copied label reported"},
-        {"Số sê-ri của tem này đã được báo là bị sao chép sang hàng khác. "
-         "Sản phẩm có thể là hàng giả; hãy báo cho nhân viên cửa hàng.",
-         "This label's serial number has been reported as copied onto "
-         "other goods. The product may be fake; please tell staff."},
-    },
-    [LABELS_V_MALFORMED] = {
-        TONE_NEUTRAL,
-        {"Không phải tem OCOP hợp lệ",
-         "Not a valid OCOP label"},
-        {"Mã QR trông giống tem OCOP nhưng bị hỏng hoặc sai định dạng. "
-         "Hãy quét lại; nếu vẫn báo lỗi, đừng tin nhãn này.",
-         "The QR code looks like an OCOP label but is damaged or wrongly "
-         "formed. Scan it again; if it still fails, do not trust the label."},
-    },
-    [LABELS_V_NOT_OCOP] = {
-        TONE_NEUTRAL,
-        {"Đây không phải tem OCOP hợp lệ",
-         "This is not a valid OCOP label"},
-        {"Địa chỉ này không phải của một tem OCOP. Hãy quét mã QR trên "
-         "tem OCOP có in hình ngôi sao trên bao bì.",
-         "This address is not one of an OCOP label. Scan the QR code on "
-         "the OCOP label with stars on the pack."},
-    },
+/* The verdicts' headlines and advice are the shared kiosk wording
+ * (labels_verdict_headline/advice). Only not_ocop is worded for a web
+ * page: here it means an address after /V/ that is no label at all. */
+static const char *const not_ocop_text[2][PHONE_LANG_COUNT_] = {
+    {"Đây không phải tem OCOP hợp lệ", "This is not a valid OCOP label"},
+    {"Địa chỉ này không phải của một tem OCOP. Hãy quét mã QR trên tem "
+     "OCOP có in hình ngôi sao trên bao bì.",
+     "This address is not one of an OCOP label. Scan the QR code on the "
+     "OCOP label with stars on the pack."},
 };
 
+/* clang-format off */
 typedef enum msg {
     M_TITLE, M_UNAVAILABLE_TITLE, M_UNAVAILABLE_TEXT, M_PRODUCER, M_PROVINCE,
     M_GROUP, M_CERTIFICATE, M_VALID, M_LOT, M_SERIAL, M_PRODUCT_CODE,
@@ -199,8 +81,11 @@ static const struct {
     {"household", {"Hộ sản xuất", "Household business"}},
 };
 
-/* Background, headline colour per tone. */
-static const char *const tone_class[] = {"g", "w", "b", "n"};
+/* The header's class per labels_tone. */
+static const char *const tone_class[] = {
+    [LABELS_TONE_GOOD] = "g", [LABELS_TONE_WARN] = "w",
+    [LABELS_TONE_BAD] = "b", [LABELS_TONE_NEUTRAL] = "n",
+};
 
 static const char css[] =
     "body{margin:0;font:17px/1.45 system-ui,sans-serif;color:#1b1b1b;"
@@ -380,7 +265,7 @@ static void stars(buf *b, msg label, phone_lang L, int n, int old,
     puts_(b, "</dd>");
 }
 
-static void facts_section(buf *b, const labels_facts *fa, tone tn,
+static void facts_section(buf *b, const labels_facts *fa, labels_tone tn,
                           phone_lang L)
 {
     const labels_product *p = &fa->product;
@@ -393,7 +278,7 @@ static void facts_section(buf *b, const labels_facts *fa, tone tn,
     if (fa->have_product) {
         /* An untrusted label: what follows is the register's record for
          * the code it carries, for comparison (as on the kiosk). */
-        if (tn == TONE_BAD && fa->verdict != LABELS_V_SUSPENDED &&
+        if (tn == LABELS_TONE_BAD && fa->verdict != LABELS_V_SUSPENDED &&
             fa->verdict != LABELS_V_REVOKED)
             printf_(b, "<p class=\"m\">%s</p>", T(M_REGISTERED_AS, L));
         puts_(b, "<h2>");
@@ -441,12 +326,14 @@ static void facts_section(buf *b, const labels_facts *fa, tone tn,
         date_text(iso, L, d1);
         field(b, M_ISSUED, L, d1);
     }
-    if (fa->have_product && p->status_reason[0] && tn != TONE_GOOD) {
+    if (fa->have_product && p->status_reason[0] && tn != LABELS_TONE_GOOD) {
         printf_(b, "<dt>%s</dt><dd>", T(M_REASON, L));
         esc(b, p->status_reason);
         if (p->status_date[0]) {
             date_text(p->status_date, L, d1);
-            printf_(b, " (%s)", d1);
+            puts_(b, " (");
+            esc(b, d1);
+            puts_(b, ")");
         }
         puts_(b, "</dd>");
     }
@@ -468,11 +355,18 @@ char *phone_page_render(const labels_facts *facts, phone_lang lang,
                                      facts->verdict < LABELS_V_COUNT_
                                  ? facts
                                  : NULL;
-    tone tn = fa ? verdicts[fa->verdict].tone : TONE_NEUTRAL;
-    const char *headline =
-        fa ? verdicts[fa->verdict].headline[L] : T(M_UNAVAILABLE_TITLE, L);
-    const char *advice =
-        fa ? verdicts[fa->verdict].advice[L] : T(M_UNAVAILABLE_TEXT, L);
+    labels_tone tn = fa ? labels_verdict_tone(fa->verdict) : LABELS_TONE_NEUTRAL;
+    const char *headline, *advice;
+    if (!fa) {
+        headline = T(M_UNAVAILABLE_TITLE, L);
+        advice = T(M_UNAVAILABLE_TEXT, L);
+    } else if (fa->verdict == LABELS_V_NOT_OCOP) {
+        headline = not_ocop_text[0][L];
+        advice = not_ocop_text[1][L];
+    } else {
+        headline = labels_verdict_headline(fa->verdict, (labels_lang)L);
+        advice = labels_verdict_advice(fa->verdict, (labels_lang)L);
+    }
     buf b = {0};
 
     printf_(&b,

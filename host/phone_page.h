@@ -7,7 +7,11 @@
 
 #include <stddef.h>
 
-typedef enum phone_lang { PHONE_VI = 0, PHONE_EN, PHONE_LANG_COUNT_ } phone_lang;
+typedef enum phone_lang {
+    PHONE_VI = LABELS_LANG_VI,
+    PHONE_EN = LABELS_LANG_EN,
+    PHONE_LANG_COUNT_ = LABELS_LANG_COUNT_
+} phone_lang;
 
 /* The page for facts (a verdict from labels_check) in lang. published is
  * the mirror's publish time ("" if unknown). facts NULL renders the

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -202,7 +203,7 @@ static int payload_shaped(const char *s, size_t len)
 void serve_phone_page(phone *p, const char *payload, const char *lang,
                       serve_reply *r)
 {
-    phone_lang L = lang && !strcmp(lang, "en") ? PHONE_EN : PHONE_VI;
+    phone_lang L = lang && !strcasecmp(lang, "en") ? PHONE_EN : PHONE_VI;
     labels_facts facts;
     const labels_facts *shown = &facts;
     char published[32] = "";
