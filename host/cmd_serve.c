@@ -2,8 +2,8 @@
  * page over HTTP until SIGTERM or SIGINT. */
 #include "cli.h"
 #include "collector.h"
-#include "serve.h"
 #include "labels.h"
+#include "serve.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -34,8 +34,8 @@ static const char serve_usage[] =
     "                       [--listen IP:PORT] [--rate N] [--burst N]\n"
     "                       [--max-body BYTES] [--body-timeout S] "
     "[--idle-timeout S] [--threads N]\n"
-    "  --world DIR          use DIR/" WORLD_COLLECTOR_DB
-    ", DIR/" WORLD_FEED_DIR " and DIR/" WORLD_MIRROR " (if present)\n"
+    "  --world DIR          use DIR/" WORLD_COLLECTOR_DB ", DIR/" WORLD_FEED_DIR
+    " and DIR/" WORLD_MIRROR " (if present)\n"
     "  --mirror FILE        answer GET /V/<payload> (the phone page) from "
     "this mirror,\n"
     "                       reopened when a new export replaces it\n"
@@ -70,8 +70,7 @@ static int world_paths(const char *world, const char **db, const char **feed,
             *feed = feedbuf;
     }
     if (!*mirror) {
-        if ((size_t)snprintf(mirrorbuf, sz, "%s/%s", world, WORLD_MIRROR) >=
-            sz)
+        if ((size_t)snprintf(mirrorbuf, sz, "%s/%s", world, WORLD_MIRROR) >= sz)
             return -1;
         if (stat(mirrorbuf, &st) == 0 && S_ISREG(st.st_mode))
             *mirror = mirrorbuf;

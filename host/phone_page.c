@@ -135,10 +135,7 @@ static void put(buf *b, const char *s, size_t n)
     b->p[b->len] = '\0';
 }
 
-static void puts_(buf *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
+static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
 
 static void printf_(buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -201,10 +198,7 @@ static void esc(buf *b, const char *s)
     }
 }
 
-static const char *T(msg m, phone_lang L)
-{
-    return messages[m][L];
-}
+static const char *T(msg m, phone_lang L) { return messages[m][L]; }
 
 static const char *name_of(const char *code, phone_lang L)
 {
@@ -351,11 +345,12 @@ char *phone_page_render(const labels_facts *facts, phone_lang lang,
                         const char *published, size_t *len)
 {
     phone_lang L = (int)lang >= 0 && lang < PHONE_LANG_COUNT_ ? lang : PHONE_VI;
-    const labels_facts *fa = facts && (int)facts->verdict >= 0 &&
-                                     facts->verdict < LABELS_V_COUNT_
-                                 ? facts
-                                 : NULL;
-    labels_tone tn = fa ? labels_verdict_tone(fa->verdict) : LABELS_TONE_NEUTRAL;
+    const labels_facts *fa =
+        facts && (int)facts->verdict >= 0 && facts->verdict < LABELS_V_COUNT_
+            ? facts
+            : NULL;
+    labels_tone tn =
+        fa ? labels_verdict_tone(fa->verdict) : LABELS_TONE_NEUTRAL;
     const char *headline, *advice;
     if (!fa) {
         headline = T(M_UNAVAILABLE_TITLE, L);

@@ -40,6 +40,7 @@ struct phone {
 
 /* Every answer varies with the registry, so none may be cached; the page
  * needs nothing but its own inline style. */
+/* clang-format off */
 static const char *const page_headers[] = {
     "Cache-Control", "no-store",
     "Content-Security-Policy",
@@ -50,6 +51,7 @@ static const char *const page_headers[] = {
     "X-Frame-Options", "DENY",
     NULL,
 };
+/* clang-format on */
 
 static double mono_s(void)
 {
@@ -61,8 +63,7 @@ static double mono_s(void)
 static int same_file(const struct stat *a, const struct stat *b)
 {
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
-           a->st_size == b->st_size &&
-           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
            a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
@@ -102,8 +103,10 @@ int phone_open(const char *mirror_path, const char *today_iso, phone **out,
         p->fixed_today = 1;
     }
     if (stat(mirror_path, &p->seen) != 0 || slot_open(p, sl, 0) != 0) {
-        snprintf(err, errsz, "cannot open the mirror %s (missing or not a "
-                 "mirror)", mirror_path);
+        snprintf(err, errsz,
+                 "cannot open the mirror %s (missing or not a "
+                 "mirror)",
+                 mirror_path);
         goto fail;
     }
     if (pthread_mutex_init(&p->lock, NULL) != 0) {
@@ -170,8 +173,10 @@ static slot *borrow(phone *p)
             return NULL;
         }
     } else if (sl->gen != gen && slot_open(p, sl, gen) != 0) {
-        fprintf(stderr, "ocop-host serve: cannot reopen the mirror %s; "
-                "answering from the previous one\n", p->path);
+        fprintf(stderr,
+                "ocop-host serve: cannot reopen the mirror %s; "
+                "answering from the previous one\n",
+                p->path);
     }
     return sl;
 }

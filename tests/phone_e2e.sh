@@ -173,6 +173,36 @@ grep -q '&lt;script' "$T/page" && { sleep 1.2; get "$GENUINE"; }
 grep -q '&lt;script' "$T/page" && fail "the exported mirror was not picked up"
 ok "240 requests during 6 exports all answered genuine"
 
+# Language by ?lang= in any case; anything else is Vietnamese.
+CASE=lang
+get "$GENUINE?lang=EN"
+grep -q '<html lang="en">' "$T/page" || fail "?lang=EN is not English"
+get "$GENUINE?lang=fr"
+grep -q '<html lang="vi">' "$T/page" || fail "?lang=fr is not Vietnamese"
+ok "language choice"
+
 stop_serve "$SERVE_PID"
+grep -qi 'sanitizer\|runtime error' "$T/phone.err" && fail "sanitizer: $(cat "$T/phone.err")"
+
+# Startup: a named mirror that cannot be opened is an error, a bad
+# --today a usage error; a world without a mirror serves no phone page.
+rc=0; "$HOST" serve --world "$W" --listen 127.0.0.1:0 --mirror "$T/none.db" \
+    >/dev/null 2>"$T/err" || rc=$?
+[ "$rc" = 3 ] && grep -q "cannot open the mirror" "$T/err" || fail "missing mirror: exit $rc"
+rc=0; "$HOST" serve --world "$W" --listen 127.0.0.1:0 --today 2026-02-30 \
+    >/dev/null 2>"$T/err" || rc=$?
+[ "$rc" = 2 ] && grep -q "bad --today" "$T/err" || fail "bad --today: exit $rc"
+head -c 4096 /dev/urandom >"$T/junk.db"
+rc=0; "$HOST" serve --world "$W" --listen 127.0.0.1:0 --mirror "$T/junk.db" \
+    >/dev/null 2>"$T/err" || rc=$?
+[ "$rc" = 3 ] || fail "junk mirror: exit $rc"
+mkdir "$T/bare"
+start_serve bare --world "$T/bare"
+BASE=http://127.0.0.1:$PORT
+grep -q "phone page not served" "$T/bare.out" || fail "bare world announces a phone page"
+get "$GENUINE"
+[ "$STATUS" = 404 ] || fail "phone page served without a mirror: $STATUS"
+stop_serve "$SERVE_PID"
+ok "startup checks"
 grep -qi 'sanitizer\|runtime error' "$T/phone.err" && fail "sanitizer: $(cat "$T/phone.err")"
 ok "phone page"

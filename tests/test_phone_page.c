@@ -68,8 +68,7 @@ static void fill(char *dst, size_t size, const char *pattern)
 static void hostile(labels_facts *f, labels_verdict v)
 {
     static const char *const evil[] = {
-        "<script>alert(1)</script>",
-        "\"'><img src=x onerror=alert(1)>&amp;",
+        "<script>alert(1)</script>", "\"'><img src=x onerror=alert(1)>&amp;",
         "\xff\xfe\xc0\xaf\xed\xa0\x80\x01\x1b[31m\x7f",
         "Hợp tác xã \xe1\xba", /* a Vietnamese letter cut in half */
     };
@@ -107,9 +106,9 @@ static void hostile(labels_facts *f, labels_verdict v)
 static void only_our_tags(const char *page)
 {
     static const char *const tags[] = {
-        "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "main",
-        "header", "p", "h1", "h2", "section", "dl", "dt", "dd", "span",
-        "footer", "a",
+        "!DOCTYPE", "html",   "head", "meta",   "title", "style",   "body",
+        "main",     "header", "p",    "h1",     "h2",    "section", "dl",
+        "dt",       "dd",     "span", "footer", "a",
     };
     for (const char *lt = strchr(page, '<'); lt; lt = strchr(lt + 1, '<')) {
         const char *t = lt[1] == '/' ? lt + 2 : lt + 1;

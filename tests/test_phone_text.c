@@ -39,12 +39,12 @@ static void shared_texts_equal_the_kiosk_screens(void **state)
 static void vietnamese_is_the_default(void **state)
 {
     (void)state;
-    assert_string_equal(labels_verdict_headline(LABELS_V_GENUINE,
-                                                (labels_lang)9),
-                        "Sản phẩm OCOP chính hãng");
-    assert_string_equal(labels_verdict_headline(LABELS_V_FORGED,
-                                                LABELS_LANG_EN),
-                        "Forged label: signature invalid");
+    assert_string_equal(
+        labels_verdict_headline(LABELS_V_GENUINE, (labels_lang)9),
+        "Sản phẩm OCOP chính hãng");
+    assert_string_equal(
+        labels_verdict_headline(LABELS_V_FORGED, LABELS_LANG_EN),
+        "Forged label: signature invalid");
     assert_int_equal(labels_verdict_tone(LABELS_V_EXPIRED), LABELS_TONE_WARN);
     assert_int_equal(labels_verdict_tone((labels_verdict)-1), LABELS_TONE_BAD);
 }
