@@ -1,7 +1,8 @@
-/* cmd_serve.c -- ocop-host serve: the collector and the feed over HTTP
- * until SIGTERM or SIGINT. */
+/* cmd_serve.c -- ocop-host serve: the collector, the feed and the phone
+ * page over HTTP until SIGTERM or SIGINT. */
 #include "cli.h"
 #include "collector.h"
+#include "labels.h"
 #include "serve.h"
 
 #include <getopt.h>
@@ -14,6 +15,7 @@
 /* The files of a world directory (docs/upload.md). */
 #define WORLD_COLLECTOR_DB "collector.db"
 #define WORLD_FEED_DIR "feed"
+#define WORLD_MIRROR "mirror.db"
 
 static int parse_num(const char *s, double lo, double hi, double *out)
 {
@@ -28,18 +30,25 @@ static int parse_num(const char *s, double lo, double hi, double *out)
 static const char serve_usage[] =
     "usage: ocop-host serve (--world DIR | --collector-db FILE "
     "[--feed-dir DIR])\n"
+    "                       [--mirror FILE] [--today YYYY-MM-DD]\n"
     "                       [--listen IP:PORT] [--rate N] [--burst N]\n"
     "                       [--max-body BYTES] [--body-timeout S] "
     "[--idle-timeout S] [--threads N]\n"
-    "  --world DIR          use DIR/" WORLD_COLLECTOR_DB
-    " and DIR/" WORLD_FEED_DIR " (if present)\n"
+    "  --world DIR          use DIR/" WORLD_COLLECTOR_DB ", DIR/" WORLD_FEED_DIR
+    " and DIR/" WORLD_MIRROR " (if present)\n"
+    "  --mirror FILE        answer GET /V/<payload> (the phone page) from "
+    "this mirror,\n"
+    "                       reopened when a new export replaces it\n"
+    "  --today YYYY-MM-DD   check labels as of this date (default: the "
+    "clock's, UTC)\n"
     "  --listen IP:PORT     default 127.0.0.1:8080; port 0 picks a free port\n"
     "  --rate N, --burst N  per-kiosk batches per second (default 2, 0: no "
     "limit) and burst (default 20)\n";
 
 /* Resolve --world into explicit paths; explicit options win. */
 static int world_paths(const char *world, const char **db, const char **feed,
-                       char *dbbuf, char *feedbuf, size_t sz)
+                       const char **mirror, char *dbbuf, char *feedbuf,
+                       char *mirrorbuf, size_t sz)
 {
     if (!world)
         return 0;
@@ -60,6 +69,12 @@ static int world_paths(const char *world, const char **db, const char **feed,
         if (stat(feedbuf, &st) == 0 && S_ISDIR(st.st_mode))
             *feed = feedbuf;
     }
+    if (!*mirror) {
+        if ((size_t)snprintf(mirrorbuf, sz, "%s/%s", world, WORLD_MIRROR) >= sz)
+            return -1;
+        if (stat(mirrorbuf, &st) == 0 && S_ISREG(st.st_mode))
+            *mirror = mirrorbuf;
+    }
     return 0;
 }
 
@@ -76,10 +91,13 @@ int cmd_serve(int argc, char **argv)
         {"body-timeout", required_argument, NULL, 'T'},
         {"idle-timeout", required_argument, NULL, 'I'},
         {"threads", required_argument, NULL, 't'},
+        {"mirror", required_argument, NULL, 'M'},
+        {"today", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *world = NULL, *db = NULL, *feed = NULL;
+    const char *world = NULL, *db = NULL, *feed = NULL, *mirror = NULL;
+    const char *today = NULL;
     serve_config cfg = {.listen = "127.0.0.1:8080"};
     double rate = 2, burst = 20, v;
     int c;
@@ -90,6 +108,8 @@ int cmd_serve(int argc, char **argv)
         case 'l': cfg.listen = optarg; break;
         case 'c': db = optarg; break;
         case 'f': feed = optarg; break;
+        case 'M': mirror = optarg; break;
+        case 'D': today = optarg; break;
         case 'r':
         case 'b':
             if (parse_num(optarg, 0, 1e6, c == 'r' ? &rate : &burst)) {
@@ -120,13 +140,19 @@ int cmd_serve(int argc, char **argv)
         default: fputs(serve_usage, stderr); return EXIT_USAGE;
         }
     }
-    char dbbuf[4096], feedbuf[4096];
+    char dbbuf[4096], feedbuf[4096], mirrorbuf[4096];
     if (optind != argc) {
         cli_error("serve: unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    if (world_paths(world, &db, &feed, dbbuf, feedbuf, sizeof dbbuf) != 0)
+    if (world_paths(world, &db, &feed, &mirror, dbbuf, feedbuf, mirrorbuf,
+                    sizeof dbbuf) != 0)
         return EXIT_FAILURE_;
+    uint16_t today_days;
+    if (today && labels_date_parse(today, &today_days) != LABELS_OK) {
+        cli_error("bad --today '%s' (want YYYY-MM-DD)", today);
+        return EXIT_USAGE;
+    }
     if (!db) {
         cli_error("serve needs --world DIR or --collector-db FILE");
         return EXIT_USAGE;
@@ -150,31 +176,41 @@ int cmd_serve(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     char err[256];
+    phone *ph = NULL;
+    if (mirror && phone_open(mirror, today, &ph, err, sizeof err) != 0) {
+        cli_error("%s", err);
+        return EXIT_FAILURE_;
+    }
     collector *col;
     if (collector_open(db, &col, err, sizeof err) != 0) {
         cli_error("%s", err);
+        phone_close(ph);
         return EXIT_FAILURE_;
     }
     collector_set_rate(col, rate, burst);
     cfg.collector = col;
     cfg.feed_dir = feed;
+    cfg.phone = ph;
     serve *srv;
     unsigned port;
     if (serve_start(&cfg, &srv, &port, err, sizeof err) != 0) {
         cli_error("%s", err);
         collector_close(col);
+        phone_close(ph);
         return EXIT_FAILURE_;
     }
     const char *colon = strrchr(cfg.listen, ':');
-    printf("listening on http://%.*s:%u (collector %s, feed %s)\n",
+    printf("listening on http://%.*s:%u (collector %s, feed %s, phone page "
+           "%s)\n",
            (int)(colon - cfg.listen), cfg.listen, port, db,
-           feed ? feed : "not served");
+           feed ? feed : "not served", mirror ? mirror : "not served");
     fflush(stdout);
     int sig = 0;
     if (sigwait(&stop, &sig) != 0)
         sig = 0;
     serve_stop(srv);
     collector_close(col);
+    phone_close(ph);
     fprintf(stderr, "ocop-host: serve stopped (%s)\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     return EXIT_OK;

@@ -111,11 +111,22 @@ static void route_health(serve *s, struct MHD_Connection *conn, const char *url,
     reply_text(r, MHD_HTTP_OK, "ok");
 }
 
+static void route_phone(serve *s, struct MHD_Connection *conn, const char *url,
+                        const request *req, serve_reply *r)
+{
+    (void)req;
+    serve_phone_page(
+        s->cfg.phone, url + strlen("/V/"),
+        MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "lang"), r);
+}
+
 static const struct route routes[] = {
     {"POST", "/v1/scans", 0, 1, route_scans},
     {"GET", "/feed/", 1, 0, route_feed},
     {"HEAD", "/feed/", 1, 0, route_feed},
     {"GET", "/healthz", 0, 0, route_health},
+    {"GET", "/V/", 1, 0, route_phone},
+    {"HEAD", "/V/", 1, 0, route_phone},
 };
 
 static int route_enabled(const serve *s, const struct route *rt)
@@ -124,6 +135,8 @@ static int route_enabled(const serve *s, const struct route *rt)
         return s->cfg.collector != NULL;
     if (rt->fn == route_feed)
         return s->cfg.feed_dir != NULL;
+    if (rt->fn == route_phone)
+        return s->cfg.phone != NULL;
     return 1;
 }
 
@@ -156,6 +169,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, serve_reply *r)
         resp = MHD_create_response_from_fd64(r->fd_size, r->fd);
         if (!resp)
             close(r->fd);
+    } else if (r->body) {
+        resp = MHD_create_response_from_buffer(r->body_len, r->body,
+                                               MHD_RESPMEM_MUST_FREE);
+        if (!resp)
+            free(r->body);
     } else {
         size_t n = strlen(r->text);
         if (n && n + 1 < sizeof r->text) {
@@ -175,6 +193,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, serve_reply *r)
     if (r->last_modified[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED,
                                 r->last_modified);
+    for (const char *const *h = r->headers; h && h[0] && h[1]; h += 2)
+        MHD_add_response_header(resp, h[0], h[1]);
     if (r->retry_after) {
         char v[16];
         snprintf(v, sizeof v, "%u", r->retry_after);

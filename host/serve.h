@@ -1,7 +1,7 @@
 /* serve.h -- the authority's HTTP server (libmicrohttpd): a small routing
  * table of handlers over one listening socket. The collector (POST
- * /v1/scans) and the feed directory (GET /feed/...) are routes; the phone
- * verification page (GET /V/...) will be another. */
+ * /v1/scans), the feed directory (GET /feed/...) and the phone
+ * verification page (GET /V/...) are routes. */
 #ifndef OCOP_HOST_SERVE_H
 #define OCOP_HOST_SERVE_H
 
@@ -9,11 +9,13 @@
 #include <stdint.h>
 
 typedef struct collector collector;
+typedef struct phone phone;
 
 typedef struct serve_config {
     const char *listen;       /* "127.0.0.1:8080"; port 0 picks a free one */
     collector *collector;     /* NULL: no upload route */
     const char *feed_dir;     /* NULL: no feed route */
+    phone *phone;             /* NULL: no phone page route */
     size_t max_body;          /* bytes; 0: 1 MiB */
     unsigned body_timeout_s;  /* whole body within this; 0: 30 */
     unsigned idle_timeout_s;  /* silent connection closed; 0: 15 */
@@ -26,7 +28,10 @@ typedef struct serve_config {
 typedef struct serve_reply {
     unsigned status;
     const char *content_type;
-    char text[256]; /* a one-line text body, used when fd < 0 */
+    char text[256]; /* a one-line text body, used when fd < 0 && !body */
+    char *body;     /* a malloc'd body (freed by the server), or NULL */
+    size_t body_len;
+    const char *const *headers; /* NULL, or static name, value, ..., NULL */
     int fd;         /* a file to send (closed by the server), or -1 */
     uint64_t fd_size;
     unsigned retry_after; /* seconds; 0: none */
@@ -52,5 +57,16 @@ void serve_stop(serve *s);
 void serve_feed_file(const char *feed_dir, const char *path,
                      const char *if_none_match, const char *if_modified_since,
                      serve_reply *r);
+
+/* The phone verification page (serve_phone.c): answers GET /V/<payload>
+ * from a mirror file, reopened when it is replaced. today_iso NULL: the
+ * clock's date at each request. 0, or -1 with a message. */
+int phone_open(const char *mirror_path, const char *today_iso, phone **out,
+               char *err, size_t errsz);
+void phone_close(phone *p);
+/* payload: the URL path after "/V/" (any bytes); lang: the ?lang= value
+ * or NULL. */
+void serve_phone_page(phone *p, const char *payload, const char *lang,
+                      serve_reply *r);
 
 #endif

@@ -359,6 +359,32 @@ int labels_mirror_product(labels_mirror *m, const char *code,
 int labels_check(labels_mirror *m, const char *text, size_t len,
                  uint16_t today, labels_facts *facts);
 
+/* ---- Verdict texts for shoppers (labels/verdict_text.c) --------------- */
+
+/* The reviewed wording of each verdict (docs/verdicts.md) as the kiosk
+ * screen shows it, for every screen or page that shows a verdict. Strings
+ * are UTF-8, static, never NULL. An out-of-range verdict gets the
+ * malformed texts (and the bad tone), an out-of-range language
+ * Vietnamese. */
+typedef enum labels_lang {
+    LABELS_LANG_VI = 0, /* the default */
+    LABELS_LANG_EN,
+    LABELS_LANG_COUNT_
+} labels_lang;
+
+typedef enum labels_tone {
+    LABELS_TONE_GOOD = 0, /* green: genuine */
+    LABELS_TONE_WARN,     /* amber: genuine label, but look twice */
+    LABELS_TONE_BAD,      /* red: do not trust this label */
+    LABELS_TONE_NEUTRAL   /* grey: not an OCOP label at all */
+} labels_tone;
+
+labels_tone labels_verdict_tone(labels_verdict v);
+/* A short headline ("Sản phẩm OCOP chính hãng") and one or two sentences
+ * of what to do. */
+const char *labels_verdict_headline(labels_verdict v, labels_lang lang);
+const char *labels_verdict_advice(labels_verdict v, labels_lang lang);
+
 /* ---- Files ------------------------------------------------------------- */
 
 /* Write len bytes to path atomically: a temporary file in the same
