@@ -2,6 +2,8 @@
  * terminal table or CSV. */
 #include "report.h"
 
+#include <labels.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,38 +171,18 @@ int report_write_csv(FILE *f, const report_set *s)
     return ferror(f) ? -1 : 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * civil calendar arithmetic). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 void report_day(int64_t t, char out[11])
 {
     int64_t z = t + REPORT_TZ_OFFSET;
-    z = (z >= 0 ? z : z - 86399) / 86400 + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    y += m <= 2;
+    int y, m, d;
+    labels_civil_from_days((z >= 0 ? z : z - 86399) / 86400, &y, &m, &d);
     if (y < 0 || y > 9999)
         y = 0;
-    snprintf(out, 11, "%04d-%02d-%02d", (int)y, m, d);
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
 int64_t report_day_start(const char *day)
 {
     int y = atoi(day), m = atoi(day + 5), d = atoi(day + 8);
-    return days_from_civil(y, m, d) * 86400 - REPORT_TZ_OFFSET;
+    return labels_days_from_civil(y, m, d) * 86400 - REPORT_TZ_OFFSET;
 }

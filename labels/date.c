@@ -4,32 +4,30 @@
 #include <stdio.h>
 #include <time.h>
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
- * (Howard Hinnant's days_from_civil). */
-static long days_from_civil(long y, unsigned m, unsigned d)
+/* Howard Hinnant's days_from_civil and civil_from_days: exact for every
+ * proleptic Gregorian date, no tables, no libm. */
+int64_t labels_days_from_civil(int year, int month, int day)
 {
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long)doe - 719468;
+    int64_t y = year - (month <= 2);
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(long z, int *y, int *m, int *d)
+void labels_civil_from_days(int64_t z, int *year, int *month, int *day)
 {
     z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long yy = (long)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned dd = doy - (153 * mp + 2) / 5 + 1;
-    unsigned mm = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int)(yy + (mm <= 2));
-    *m = (int)mm;
-    *d = (int)dd;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *year = (int)(yoe + era * 400 + (m <= 2));
+    *month = m;
+    *day = (int)(doy - (153 * mp + 2) / 5 + 1);
 }
 
 #define EPOCH_2020 18262L /* days_from_civil(2020, 1, 1) */
@@ -49,7 +47,7 @@ int labels_date_from_ymd(int year, int month, int day, uint16_t *days)
     if (year < 2020 || year > 2199 || month < 1 || month > 12 || day < 1 ||
         day > days_in_month(year, month))
         return LABELS_ERR_FIELD;
-    long n = days_from_civil(year, (unsigned)month, (unsigned)day) - EPOCH_2020;
+    int64_t n = labels_days_from_civil(year, month, day) - EPOCH_2020;
     if (n < 0 || n > UINT16_MAX)
         return LABELS_ERR_FIELD;
     *days = (uint16_t)n;
@@ -58,7 +56,7 @@ int labels_date_from_ymd(int year, int month, int day, uint16_t *days)
 
 void labels_date_to_ymd(uint16_t days, int *year, int *month, int *day)
 {
-    civil_from_days(EPOCH_2020 + days, year, month, day);
+    labels_civil_from_days(EPOCH_2020 + days, year, month, day);
 }
 
 int labels_date_parse(const char *iso, uint16_t *days)

@@ -72,6 +72,11 @@ int labels_init(void);
 
 /* ---- Dates: days since 2020-01-01, as carried in a label --------------- */
 
+/* Days since 1970-01-01 of any proleptic Gregorian date, and back: the
+ * one calendar arithmetic every date in the system goes through. */
+int64_t labels_days_from_civil(int year, int month, int day);
+void labels_civil_from_days(int64_t days, int *year, int *month, int *day);
+
 /* Days since 2020-01-01 for a calendar date from 2020-01-01 to 2199-06-06
  * (the range of a uint16). LABELS_ERR_FIELD for impossible dates. */
 int labels_date_from_ymd(int year, int month, int day, uint16_t *days);
