@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <labels.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,20 +387,6 @@ done:
     return rc;
 }
 
-static int sync_dir_of(const char *path)
-{
-    char *copy = strdup(path);
-    if (!copy)
-        return -1;
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(copy);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
 int install_snapshot(const char *mirror, const char *file, uint64_t usize,
                      int64_t target, char *err, size_t errsz)
 {
@@ -428,7 +413,7 @@ int install_snapshot(const char *mirror, const char *file, uint64_t usize,
         unlink(tmp);
         return APPLY_FAILED;
     }
-    if (sync_dir_of(mirror) != 0) {
+    if (labels_fsync_parent(mirror) != LABELS_OK) {
         snprintf(err, errsz, "cannot sync the folder of %s: %s", mirror,
                  strerror(errno));
         return APPLY_FAILED;

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,19 +121,6 @@ static int write_tmp(const char *tmp, const unsigned char *p, size_t len,
     return 0;
 }
 
-static void sync_dir_of(const char *path)
-{
-    char *copy = strdup(path);
-    if (!copy)
-        return;
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(copy);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
 int registry_export(const char *dbpath, const char *out,
                     const labels_pubkey *authority, long long *version,
                     char *err, size_t errsz)
@@ -206,7 +192,7 @@ int registry_export(const char *dbpath, const char *out,
         unlink(tmp);
         goto out;
     }
-    sync_dir_of(out);
+    labels_fsync_parent(out); /* best effort: the mirror is in place */
     rc = 0;
 out:
     if (rc)

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <labels.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,20 +19,6 @@ static char *tmp_name(const char *path)
     if (tmp)
         snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
     return tmp;
-}
-
-static int sync_parent(const char *path)
-{
-    char *copy = strdup(path);
-    if (!copy)
-        return -1;
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(copy);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
 }
 
 int print_tmpfile_open(print_tmpfile *t, const char *path)
@@ -82,7 +67,7 @@ int print_tmpfile_commit(print_tmpfile *t)
         errno = saved;
         return LABELS_ERR_IO;
     }
-    int rc = sync_parent(t->path) == 0 ? LABELS_OK : LABELS_ERR_IO;
+    int rc = labels_fsync_parent(t->path);
     free(t->tmp);
     t->tmp = NULL;
     print_tmpfile_abort(t);
@@ -153,7 +138,7 @@ int print_tmpdir_commit(print_tmpdir *d)
         errno = saved;
         return LABELS_ERR_IO;
     }
-    int rc = sync_parent(d->path) == 0 ? LABELS_OK : LABELS_ERR_IO;
+    int rc = labels_fsync_parent(d->path);
     free(d->tmp);
     d->tmp = NULL;
     print_tmpdir_abort(d);

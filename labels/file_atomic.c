@@ -25,19 +25,22 @@ static int write_all(int fd, const uint8_t *p, size_t len)
     return 0;
 }
 
-/* fsync the folder holding path so the rename itself is durable. */
-static int sync_parent(const char *path)
+int labels_fsync_parent(const char *path)
 {
+    if (!path)
+        return LABELS_ERR_ARG;
     char *copy = strdup(path);
     if (!copy)
-        return -1;
+        return LABELS_ERR_NOMEM;
     int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     free(copy);
     if (fd < 0)
-        return -1;
+        return LABELS_ERR_IO;
     int rc = fsync(fd);
+    int saved = errno;
     close(fd);
-    return rc;
+    errno = saved;
+    return rc == 0 ? LABELS_OK : LABELS_ERR_IO;
 }
 
 int labels_file_write_atomic(const char *path, const void *data, size_t len,
@@ -81,9 +84,7 @@ int labels_file_write_atomic(const char *path, const void *data, size_t len,
         goto fail;
     }
     free(tmp);
-    if (sync_parent(path) != 0)
-        return LABELS_ERR_IO;
-    return LABELS_OK;
+    return labels_fsync_parent(path);
 
 fail: {
     int saved = errno;

@@ -398,6 +398,9 @@ const char *labels_verdict_advice(labels_verdict v, labels_lang lang);
  * LABELS_ERR_EXISTS. */
 int labels_file_write_atomic(const char *path, const void *data, size_t len,
                              unsigned mode, int exclusive);
+/* fsync the folder holding path, so that a rename or create in it is
+ * durable. LABELS_OK or LABELS_ERR_IO (errno set). */
+int labels_fsync_parent(const char *path);
 
 /* ---- Camera QR reader (issue 5) ---------------------------------------
  *
