@@ -28,7 +28,10 @@ ctest --test-dir build/release -R '^package_deb$' --output-on-failure
 # network after), the cross build, its tests under qemu-user and the arm64
 # package: build/arm/packages/.
 scripts/arm-sysroot.sh
-cmake -S . -B build/arm -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake \
-      -DOCOP_WERROR=ON -DOCOP_BENCH=OFF >/dev/null
+# (The toolchain file is read at the first configure only.)
+toolchain=()
+[ -f build/arm/CMakeCache.txt ] ||
+    toolchain=(-DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake)
+cmake -S . -B build/arm "${toolchain[@]}" -DOCOP_WERROR=ON -DOCOP_BENCH=OFF >/dev/null
 cmake --build build/arm -j"$jobs"
 ctest --test-dir build/arm --output-on-failure -j"$jobs"
