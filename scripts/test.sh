@@ -32,6 +32,8 @@ scripts/arm-sysroot.sh
 toolchain=()
 [ -f build/arm/CMakeCache.txt ] ||
     toolchain=(-DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake)
-cmake -S . -B build/arm "${toolchain[@]}" -DOCOP_WERROR=ON -DOCOP_BENCH=OFF >/dev/null
+# The release build's ocop-host plays the authority in arm_demo_e2e.
+cmake -S . -B build/arm "${toolchain[@]}" -DOCOP_WERROR=ON -DOCOP_BENCH=OFF \
+      -DOCOP_NATIVE_BUILD_DIR="$PWD/build/release" >/dev/null
 cmake --build build/arm -j"$jobs"
 ctest --test-dir build/arm --output-on-failure -j"$jobs"

@@ -1,6 +1,5 @@
 # The .deb packages (cmake/package.cmake): build them with cpack and check
 # what they hold. Not in sanitizer builds (their binaries are not shipped).
-# In a cross build, also choose which tests run under qemu-user.
 if(NOT OCOP_SANITIZE)
   if(CMAKE_CROSSCOMPILING)
     set(OCOP_DEB_ARCH arm64)
@@ -13,7 +12,4 @@ if(NOT OCOP_SANITIZE)
             ${PROJECT_BINARY_DIR} ${OCOP_DEB_ARCH} ${CMAKE_CROSSCOMPILING_EMULATOR})
   set_tests_properties(package_deb PROPERTIES TIMEOUT 300 LABELS build-machine
     ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
-endif()
-if(CMAKE_CROSSCOMPILING)
-  include(${PROJECT_SOURCE_DIR}/cmake/cross-tests.cmake)
 endif()
