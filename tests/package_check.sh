@@ -101,6 +101,34 @@ set -e
 [ "$rc" = 1 ] && grep -qx 'last_sync=never' "$tmp/out" ||
     { cat "$tmp/out" "$tmp/err" >&2; fail "packaged kiosk.conf with the feed filled in: exit $rc"; }
 
+# dpkg installs it into an empty root (maintainer scripts run outside a
+# chroot, with DPKG_ROOT): the conffile is registered, a local edit
+# survives removal, and purge deletes the configuration and the state.
+inst=$tmp/inst
+mkdir -p "$inst/var/lib/dpkg/info" "$inst/var/lib/dpkg/updates"
+: > "$inst/var/lib/dpkg/status"
+idpkg() {
+    dpkg --root="$inst" --log=/dev/null --force-script-chrootless \
+        --force-depends --force-architecture "$@" >> "$tmp/dpkg.log" 2>&1 ||
+        { cat "$tmp/dpkg.log" >&2; fail "dpkg $*"; }
+}
+idpkg -i "$deb"
+for f in usr/bin/ocop-kiosk lib/systemd/system/ocop-kiosk.service etc/ocop-kiosk/kiosk.conf; do
+    [ -f "$inst/$f" ] || fail "dpkg -i did not install /$f"
+done
+dpkg --root="$inst" -s ocop-kiosk | grep -q '^ /etc/ocop-kiosk/kiosk.conf [0-9a-f]\{32\}$' ||
+    fail "dpkg did not register kiosk.conf as a conffile"
+echo "# a local edit" >> "$inst/etc/ocop-kiosk/kiosk.conf"
+mkdir -p "$inst/var/lib/private/ocop-kiosk"
+echo state > "$inst/var/lib/private/ocop-kiosk/mirror.db"
+idpkg -r ocop-kiosk
+[ ! -e "$inst/usr/bin/ocop-kiosk" ] || fail "dpkg -r left the binary"
+grep -q '^# a local edit$' "$inst/etc/ocop-kiosk/kiosk.conf" || fail "dpkg -r lost the edited kiosk.conf"
+[ -f "$inst/var/lib/private/ocop-kiosk/mirror.db" ] || fail "dpkg -r deleted the kiosk's state"
+idpkg -P ocop-kiosk
+[ ! -e "$inst/etc/ocop-kiosk" ] || fail "dpkg -P left /etc/ocop-kiosk"
+[ ! -e "$inst/var/lib/private/ocop-kiosk" ] || fail "dpkg -P left the kiosk's state"
+
 if [ "$arch" = "$(dpkg --print-architecture)" ] && [ ${#emu[@]} -eq 0 ]; then
     hdeb=$out/ocop-host_${version}_${arch}.deb
     [ -f "$hdeb" ] || fail "cpack wrote no $hdeb"
