@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build an arm64 (aarch64) sysroot for the cross build in build/arm-sysroot
-# from Debian 12's arm64 packages, unpacked with dpkg -x, never installed.
+# from Debian 12's arm64 packages, unpacked with dpkg-deb, never installed.
 #
 # Why not `apt-get install libzbar-dev:arm64`: on Debian 12 the arm64 -dev
 # packages cannot sit beside the amd64 ones (libzbar-dev pulls in
@@ -12,9 +12,11 @@
 #
 # usage: scripts/arm-sysroot.sh [SYSROOT]   (default build/arm-sysroot)
 # A stamp in the sysroot records what it was built from; a complete
-# sysroot is reused without touching the network.
+# sysroot is reused without touching the network (remove it to take in
+# newer Debian updates).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+self=$(realpath "$0")
+cd "$(dirname "$self")/.."
 root=$(realpath -m "${1:-build/arm-sysroot}")
 apt_dir=$(realpath -m build/arm-apt)
 
@@ -31,7 +33,7 @@ wanted=(libc6-dev libqrencode-dev libzbar-dev libsodium-dev libpng-dev
 follow='^(lib|zlib1g|linux-libc-dev|nettle-dev|x11proto-|xtrans-dev|uuid-dev|xorg-sgml-doctools|fontconfig-config$)'
 skip='^(libicu-dev$|libmagick|libgraphicsmagick|graphicsmagick)|-(bin|tools|doc|utils)$|^lib.*-perl$|^libc-dev-bin$|^libc-bin$|^gir1\.2-'
 
-stamp_want=$( { printf '%s\n' "${wanted[@]}"; cat "$0"; } | sha256sum | cut -d' ' -f1)
+stamp_want=$( { printf '%s\n' "${wanted[@]}"; cat "$self"; } | sha256sum | cut -d' ' -f1)
 if [ -f "$root/.ocop-sysroot" ] && [ "$(cat "$root/.ocop-sysroot")" = "$stamp_want" ]; then
     exit 0
 fi
@@ -111,14 +113,15 @@ done
 mapfile -t pkgs < <(printf '%s\n' "${pkgs[@]}" | sort)
 echo "arm-sysroot: ${#pkgs[@]} packages (lists and dependencies: ${SECONDS}s)"
 
-# Download (apt keeps .debs it already has in the cache folder).
+# Download (apt-get download skips the .debs already in the folder).
 (cd "$apt_dir/debs" && apt-get download -qq "${pkgs[@]}" >"$apt_dir/download.log" 2>&1) ||
     { tail -5 "$apt_dir/download.log" >&2; fail_fetch packages; }
 echo "arm-sysroot: downloaded ($(du -sh "$apt_dir/debs" | cut -f1) of .debs, ${SECONDS}s)"
 
 # Unpack, and record each package in a dpkg database of the sysroot's own
 # (var/lib/dpkg, files listed by their path here): dpkg-shlibdeps reads
-# it (--admindir) to turn the arm64 binary's libraries into Depends.
+# it (DPKG_ADMINDIR, cmake/cpack-cross.cmake) to turn the arm64 binary's
+# libraries into Depends.
 rm -rf "$root"
 db=$root/var/lib/dpkg
 mkdir -p "$db/info" "$db/updates"
