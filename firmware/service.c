@@ -259,7 +259,10 @@ static void judge(struct svc *s, const char *source, const char *text,
     s->verdict_stale = kv.stale;
     s->verdict_until = mono_ms() + s->cfg.verdict_seconds * 1000;
     s->shown[0] = '\0';
-    s->next_stats = 0;
+    /* Recount the scans waiting for upload soon, not at every scan. */
+    int64_t soon = mono_ms() + 2000;
+    if (s->next_stats > soon)
+        s->next_stats = soon;
 }
 
 /* The language card (a printed code, [screen] language_code) switches

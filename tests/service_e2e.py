@@ -364,7 +364,7 @@ def camera_flow(tmp, world, genuine, forged):
     os.mkdir(stage)
     blank = b"P5 200 200 255\n" + bytes([255]) * 40000
     for i, text in enumerate([genuine] * 6 + [None] * 8 + [genuine] * 4 +
-                             [forged] * 4):
+                             [forged] * 4 + [None] * 30):
         path = os.path.join(stage, "f%03d" % i)
         if text is None:
             open(path + ".pgm", "wb").write(blank)
@@ -375,14 +375,17 @@ def camera_flow(tmp, world, genuine, forged):
     png = os.path.join(tmp, "camera.png")
     write_conf(conf, os.path.join(world, "kiosk.conf"),
                camera={"device": "frames:" + frames, "absent_ms": 300},
-               scanner={"device": "none"},
-               screen={"output": "png:" + png})
+               scanner={"device": "/dev/input/event-missing"},
+               screen={"output": "png:" + png, "verdict_seconds": 1})
     k = Kiosk(conf, tmp, "camera")
     check(k.note("READY=1") is not None, "READY=1 without a camera")
     check(k.log("screen: no_camera") is not None, "no-camera screen")
     check(k.note("STATUS=ready, mirror v1, no camera") is not None,
           "STATUS says no camera")
-    check(k.log("retrying every") is not None, "camera retried")
+    check(k.log("camera frames:%s: " % frames) is not None,
+          "camera failure logged")
+    check(k.log("scanner /dev/input/event-missing: No such file") is not None,
+          "missing scanner device logged")
     t = time.monotonic()
     os.rename(stage, frames)  # plugged in
     check(k.log("camera frames:%s: open" % frames, t) is not None,
@@ -395,6 +398,18 @@ def camera_flow(tmp, world, genuine, forged):
                     for _, s in k.lines if "verdict " in s and ": camera" in s]
     check(verdicts == ["genuine", "genuine", "forged"],
           "camera scans %r (held = one scan)" % verdicts)
+    # Unplugged while streaming (its frames vanish), then plugged back.
+    t = time.monotonic()
+    os.rename(frames, stage)
+    check(k.log("screen: no_camera", t) is not None,
+          "no-camera screen after unplug: " + k.dump())
+    check(k.note("STATUS=ready, mirror v1, no camera", t) is not None,
+          "STATUS says no camera after unplug")
+    t = time.monotonic()
+    os.rename(stage, frames)
+    check(k.log("camera frames:%s: open" % frames, t) is not None and
+          k.log("verdict genuine: camera", t) is not None,
+          "camera back after replug, scanning: " + k.dump())
     rc, _ = k.stop()
     check(rc == 0, "camera run exit %r" % rc)
 
@@ -422,6 +437,36 @@ def faults_flow(tmp, world, genuine):
           "verdict without screen, camera or scan log")
     rc, _ = k.stop()
     check(rc == 0, "faults run exit %r" % rc)
+
+
+def kill_flow(tmp, world, genuine):
+    """SIGKILL right after a verdict: the scan is in the log, the screen
+    file is whole, and the next start is ready."""
+    conf = os.path.join(tmp, "kill.conf")
+    png = os.path.join(tmp, "kill.png")
+    write_conf(conf, os.path.join(world, "kiosk.conf"),
+               camera={"device": "none"}, scanner={"device": "-"},
+               screen={"output": "png:" + png})
+    db = os.path.join(world, "kiosk", "scans.db")
+    before = sqlite3.connect(db).execute(
+        "SELECT max(id) FROM scans").fetchone()[0]
+    k = Kiosk(conf, tmp, "kill")
+    check(k.note("READY=1") is not None, "READY=1 before kill")
+    t = k.scan(genuine)
+    check(k.log("verdict genuine", t) is not None, "verdict before kill")
+    k.p.kill()
+    k.p.wait(timeout=WAIT)
+    k.done = True
+    k.sock.close()
+    after = sqlite3.connect(db).execute(
+        "SELECT max(id), verdict FROM scans").fetchone()
+    check(after[0] == (before or 0) + 1 and after[1] == "genuine",
+          "the shown verdict survived SIGKILL: %r" % (after,))
+    check(band_has(png, GREEN) or band_has(png, IDLE), "screen file whole")
+    k = Kiosk(conf, tmp, "kill2")
+    check(k.note("STATUS=ready") is not None, "ready after SIGKILL")
+    rc, _ = k.stop()
+    check(rc == 0, "run after SIGKILL exit %r" % rc)
 
 
 def config_errors(tmp, world):
@@ -470,6 +515,7 @@ def main():
         stuck_sync_flow(tmp, world, genuine)
         camera_flow(tmp, world, genuine, forged)
         faults_flow(tmp, world, genuine)
+        kill_flow(tmp, world, genuine)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if failures:
