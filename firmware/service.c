@@ -73,6 +73,8 @@ struct svc {
 
     int64_t next_mirror_try;
     int64_t last_watchdog, next_stats;
+    int64_t next_stale_check;
+    int stale;
     int64_t pending;
     char status[512];
     int log_warned, not_ready_warned;
@@ -154,7 +156,14 @@ static void screen_update(struct svc *s, int64_t now)
     memset(&st, 0, sizeof st);
     st.lang = s->lang;
     char since[32];
-    st.stale = sync_stale_since(s->cfg.state, time(NULL), since);
+
+    /* The state file changes once a sync round at most: reading it
+     * once a second, not once a camera frame, is enough. */
+    if (now >= s->next_stale_check) {
+        s->stale = sync_stale_since(s->cfg.state, time(NULL), since);
+        s->next_stale_check = now + 1000;
+    }
+    st.stale = s->stale;
     memcpy(st.data_date, s->data_date, sizeof st.data_date);
     pthread_mutex_lock(&s->w.mu);
     st.offline = s->w.offline;
@@ -205,6 +214,7 @@ static void screen_update(struct svc *s, int64_t now)
 static void mirror_opened(struct svc *s)
 {
     s->data_date[0] = '\0';
+    s->next_stale_check = 0;
     int64_t version;
     char published[32];
     if (s->v.mirror &&
@@ -350,6 +360,8 @@ static void camera_ready(struct svc *s, short revents)
         return;
     s->frame_ms = mono_ms();
     /* One plain ZBar pass per frame: the next frame is the retry. */
+    /* The one place frames are decoded: labels_reader's per-frame
+     * effort mode replaces this call when it is merged. */
     rc = labels_decode(s->dec, &img, camera_code, s, NULL);
     if (rc != LABELS_OK)
         kiosk_logl(KLOG_WARNING, "camera: %s", labels_strerror(rc));
@@ -439,6 +451,8 @@ static void notify_status(struct svc *s, int64_t now)
                      (long long)version);
     if (n > 0 && (size_t)n < sizeof status && s->cfg.camera[0] && !s->cam)
         n += snprintf(status + n, sizeof status - (size_t)n, ", no camera");
+    if (n > 0 && (size_t)n < sizeof status && s->v.mirror && s->stale)
+        n += snprintf(status + n, sizeof status - (size_t)n, ", stale data");
     if (n > 0 && (size_t)n < sizeof status && s->v.log_problem[0])
         n += snprintf(status + n, sizeof status - (size_t)n,
                       ", scan log failing");
@@ -503,6 +517,7 @@ static void reload(struct svc *s)
         screen_open(s);
     s->shown[0] = '\0';
     s->next_stats = 0;
+    s->next_stale_check = 0;
     workers_reload(&s->w, &s->cfg);
 }
 
