@@ -86,9 +86,8 @@ static void *sync_main(void *arg)
 
 /* One upload round with the configuration copied in cfg. Returns the
  * seconds to wait before the next. */
-static long upload_once(struct workers *w, const struct kiosk_config *cfg,
-                        scan_log **log, labels_seckey *sec, int *have_key,
-                        int *failures)
+static long upload_once(const struct kiosk_config *cfg, scan_log **log,
+                        labels_seckey *sec, int *have_key, int *failures)
 {
     char err[KIOSK_PATH_MAX + 256], dir[KIOSK_PATH_MAX];
     kiosk_data_dir(cfg, dir, sizeof dir);
@@ -133,12 +132,6 @@ static long upload_once(struct workers *w, const struct kiosk_config *cfg,
                    "next in %ld s; scans stay in the log",
                    res.http_status, res.message, *failures, wait);
     }
-    scan_log_stats st;
-    if (scan_log_get_stats(*log, &st) == 0) {
-        pthread_mutex_lock(&w->mu);
-        w->pending = st.pending;
-        pthread_mutex_unlock(&w->mu);
-    }
     return wait;
 }
 
@@ -161,7 +154,7 @@ static void *upload_main(void *arg)
             memcpy(last_url, cfg->upload_url, sizeof last_url);
         }
         if (cfg->upload_url[0])
-            wait = upload_once(w, cfg, &log, &sec, &have_key, &failures);
+            wait = upload_once(cfg, &log, &sec, &have_key, &failures);
         pthread_mutex_lock(&w->mu);
         if (wait > 0)
             wait_until(w, mono_s() + wait, &w->upload_now);
@@ -179,7 +172,6 @@ static void *upload_main(void *arg)
 int workers_start(struct workers *w, const struct kiosk_config *cfg)
 {
     memset(w, 0, sizeof *w);
-    w->pending = -1;
     w->version = -1;
     w->cfg = *cfg;
     pthread_condattr_t ca;

@@ -21,7 +21,6 @@ struct workers {
     /* Reported by the threads, read by the loop. */
     int offline;     /* the last sync round could not reach the feed */
     int64_t version; /* the mirror's version after the last good round */
-    int64_t pending; /* scans not yet uploaded, -1 unknown */
     int mirror_fd;   /* eventfd: written when a sync round succeeded */
     pthread_t sync_thread, upload_thread;
     int started; /* bit 0 sync, bit 1 upload */
