@@ -8,5 +8,7 @@ enum { K_OK = 0, K_REJECTED = 1, K_USAGE = 2, K_FAILURE = 3 };
 
 int cmd_scan(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_device_key(int argc, char **argv);
 
 #endif

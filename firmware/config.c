@@ -2,6 +2,7 @@
  * does not know are left for later features; unknown keys in a known
  * section are errors, since a typo there silently changes behaviour. */
 #include "config.h"
+#include "screen_text.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -108,10 +109,136 @@ static int feed_key(struct parse_ctx *c, const char *name, const char *value)
     return 0;
 }
 
+/* A device path, or "none" for none (stored as ""). */
+static int set_device(const char *value, char *out)
+{
+    if (!strcmp(value, "none")) {
+        out[0] = '\0';
+        return 0;
+    }
+    return set_str(value, out, KIOSK_PATH_MAX);
+}
+
+static int bad(struct parse_ctx *c, const char *section, const char *name,
+               const char *what)
+{
+    snprintf(c->msg, sizeof c->msg, "[%s] %s must be %s", section, name, what);
+    return 0;
+}
+
+static int number(struct parse_ctx *c, const char *section, const char *name,
+                  const char *value, long lo, long hi, long *out)
+{
+    if (set_long(value, lo, hi, out) == 0)
+        return 1;
+    snprintf(c->msg, sizeof c->msg,
+             "[%s] %s must be a whole number from %ld to %ld", section, name,
+             lo, hi);
+    return 0;
+}
+
+static int unknown(struct parse_ctx *c, const char *section, const char *name)
+{
+    snprintf(c->msg, sizeof c->msg, "unknown key '%s' in [%s]", name, section);
+    return 0;
+}
+
+/* [camera], [scanner], [screen], [upload]: the service's inputs and
+ * outputs (docs/kiosk-config.md). */
+static int service_key(struct parse_ctx *c, const char *section,
+                       const char *name, const char *value)
+{
+    struct kiosk_config *cfg = c->cfg;
+    if (!strcmp(section, "camera")) {
+        if (!strcmp(name, "device"))
+            return set_device(value, cfg->camera)
+                       ? bad(c, section, name, "a device path or none")
+                       : 1;
+        if (!strcmp(name, "width"))
+            return number(c, section, name, value, 0, 8192,
+                          &cfg->camera_width);
+        if (!strcmp(name, "height"))
+            return number(c, section, name, value, 0, 8192,
+                          &cfg->camera_height);
+        if (!strcmp(name, "absent_ms"))
+            return number(c, section, name, value, 0, 600000, &cfg->absent_ms);
+        return unknown(c, section, name);
+    }
+    if (!strcmp(section, "scanner")) {
+        if (!strcmp(name, "device"))
+            return set_device(value, cfg->scanner)
+                       ? bad(c, section, name, "a device path, - or none")
+                       : 1;
+        return unknown(c, section, name);
+    }
+    if (!strcmp(section, "screen")) {
+        if (!strcmp(name, "output")) {
+            if (set_str(value, cfg->screen_output, sizeof cfg->screen_output) ||
+                (strcmp(value, "auto") && strcmp(value, "none") &&
+                 strcmp(value, "drm") && strcmp(value, "fb") &&
+                 strncmp(value, "drm:/", 5) && strncmp(value, "fb:/", 4) &&
+                 strncmp(value, "png:", 4)))
+                return bad(c, section, name,
+                           "auto, drm[:DEVICE], fb[:DEVICE], png:FILE or none");
+            return 1;
+        }
+        if (!strcmp(name, "language")) {
+            int lang = screen_lang_parse(value);
+            if (lang < 0)
+                return bad(c, section, name, "vi or en");
+            cfg->language = lang;
+            return 1;
+        }
+        if (!strcmp(name, "verdict_seconds"))
+            return number(c, section, name, value, 1, 600,
+                          &cfg->verdict_seconds);
+        if (!strcmp(name, "size")) {
+            char *end;
+            errno = 0;
+            long w = strtol(value, &end, 10), h = 0;
+            if (*value >= '0' && *value <= '9' && *end == 'x' && !errno &&
+                end[1] >= '0' && end[1] <= '9')
+                h = strtol(end + 1, &end, 10);
+            if (errno || *end || w < 320 || w > 8192 || h < 240 || h > 8192)
+                return bad(c, section, name,
+                           "WIDTHxHEIGHT from 320x240 to 8192x8192");
+            cfg->screen_width = w;
+            cfg->screen_height = h;
+            return 1;
+        }
+        if (!strcmp(name, "language_code"))
+            return set_str(value, cfg->language_code,
+                           sizeof cfg->language_code)
+                       ? bad(c, section, name, "1 to 31 characters")
+                       : 1;
+        return unknown(c, section, name);
+    }
+    /* [upload] */
+    if (!strcmp(name, "url")) {
+        if (set_str(value, cfg->upload_url, sizeof cfg->upload_url) ||
+            (strncmp(value, "https://", 8) && strncmp(value, "http://", 7)))
+            return bad(c, section, name, "an http:// or https:// URL");
+        return 1;
+    }
+    if (!strcmp(name, "ca_file"))
+        return set_str(value, cfg->upload_ca_file, sizeof cfg->upload_ca_file)
+                   ? bad(c, section, name, "a path")
+                   : 1;
+    if (!strcmp(name, "batch"))
+        return number(c, section, name, value, 1, 1000, &cfg->upload_batch);
+    if (!strcmp(name, "interval"))
+        return number(c, section, name, value, 1, 86400,
+                      &cfg->upload_interval);
+    return unknown(c, section, name);
+}
+
 static int handler(void *user, const char *section, const char *name,
                    const char *value)
 {
     struct parse_ctx *c = user;
+    if (!strcmp(section, "camera") || !strcmp(section, "scanner") ||
+        !strcmp(section, "screen") || !strcmp(section, "upload"))
+        return service_key(c, section, name, value);
     if (!strcmp(section, "feed"))
         return feed_key(c, name, value);
     if (!strcmp(section, "data")) {
@@ -164,6 +291,16 @@ int kiosk_config_load(const char *path, struct kiosk_config *cfg, char *err,
     snprintf(cfg->state, sizeof cfg->state, "/var/lib/ocop-kiosk/sync.state");
     cfg->scans[0] = '\0'; /* default: scans.db beside the mirror */
     cfg->scans_max = 100000;
+    snprintf(cfg->camera, sizeof cfg->camera, "/dev/video0");
+    cfg->absent_ms = 1500;
+    snprintf(cfg->screen_output, sizeof cfg->screen_output, "auto");
+    cfg->language = SCREEN_LANG_VI;
+    cfg->verdict_seconds = 8;
+    cfg->screen_width = 800;
+    cfg->screen_height = 480;
+    snprintf(cfg->language_code, sizeof cfg->language_code, "OCOP:LANG");
+    cfg->upload_batch = 200;
+    cfg->upload_interval = 300;
 
     struct parse_ctx c = {.cfg = cfg};
     int line = ini_parse(path, handler, &c);
@@ -196,4 +333,15 @@ int kiosk_config_load(const char *path, struct kiosk_config *cfg, char *err,
         return -1;
     }
     return 0;
+}
+
+void kiosk_data_dir(const struct kiosk_config *cfg, char *out, size_t outsz)
+{
+    const char *slash = strrchr(cfg->state, '/');
+    if (!slash)
+        snprintf(out, outsz, ".");
+    else if (slash == cfg->state)
+        snprintf(out, outsz, "/");
+    else
+        snprintf(out, outsz, "%.*s", (int)(slash - cfg->state), cfg->state);
 }

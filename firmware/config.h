@@ -29,7 +29,28 @@ struct kiosk_config {
     char state[KIOSK_PATH_MAX];
     char scans[KIOSK_PATH_MAX]; /* the scan log (firmware/scan_log.h) */
     long scans_max;             /* scans kept in it at most */
+    /* [camera] */
+    char camera[KIOSK_PATH_MAX]; /* V4L2 device or "frames:DIR"; "" none */
+    long camera_width, camera_height; /* 0: the driver's choice */
+    long absent_ms; /* out of view this long: showing it again is a scan */
+    /* [scanner] */
+    char scanner[KIOSK_PATH_MAX]; /* evdev device, "-" stdin, "" none */
+    /* [screen] */
+    char screen_output[KIOSK_PATH_MAX]; /* screen_display_open()'s spec */
+    int language;                       /* screen_lang */
+    long verdict_seconds;               /* a verdict stays this long */
+    long screen_width, screen_height;   /* of png: output */
+    char language_code[32];             /* scanner line toggling language */
+    /* [upload] */
+    char upload_url[KIOSK_URL_MAX]; /* "" disables uploading */
+    char upload_ca_file[KIOSK_PATH_MAX];
+    long upload_batch;
+    long upload_interval; /* seconds between checks when nothing waits */
 };
+
+/* The folder of the sync state: the kiosk's data directory (device key,
+ * pending upload batch). */
+void kiosk_data_dir(const struct kiosk_config *cfg, char *out, size_t outsz);
 
 /* Read path into cfg (defaults first). On failure returns non-zero and
  * writes one sentence naming the file, line and key into err. */

@@ -122,6 +122,8 @@ static const struct {
     {"status", cmd_status, "the mirror's version, last sync, staleness"},
     {"scan", cmd_scan, "verdicts for the QR codes in image files"},
     {"check", cmd_check, "verdicts for QR texts, or scanner lines on stdin"},
+    {"run", cmd_run, "the kiosk service: camera and scanner, sync, upload"},
+    {"device-key", cmd_device_key, "print the public key to enroll"},
 };
 
 static void usage(FILE *f)

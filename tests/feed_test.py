@@ -105,7 +105,7 @@ class World:
                 f.write("%s = %s\n" % (k, v))
             f.write("[data]\nmirror = %s\nstate = %s\n" %
                     (self.mirror, self.state))
-            f.write("[screen]\nlater = features\n")
+            f.write("[later]\nsome = feature\n")
 
     def sync(self, *extra, ok=True, **kw):
         """ok: True (exit 0), "refused" (exit 1: the feed offered something
