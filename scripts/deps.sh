@@ -13,7 +13,7 @@ build=(cmake make gcc pkg-config libqrencode-dev libzbar-dev libsodium-dev
 # archive keys, and systemd-analyze to check the packaged unit.
 test_only=(clang libclang-rt-14-dev qrencode zbar-tools poppler-utils g++
            nginx-light libzxing-dev curl python3 sqlite3 openssl chromium
-           clang-format gcc-aarch64-linux-gnu qemu-user dpkg-dev
+           clang-format faketime gcc-aarch64-linux-gnu qemu-user dpkg-dev
            debian-archive-keyring systemd)
 
 case "${1:-}" in
