@@ -83,13 +83,14 @@ static int make_mirror(const char *path, const labels_pubkey *pub)
     labels_key_id_hex(pub->id, hex);
     if (sqlite3_open(path, &db) != SQLITE_OK ||
         sqlite3_exec(db, labels_mirror_schema(), NULL, NULL, NULL) ||
-        sqlite3_exec(db,
-                     "BEGIN; INSERT INTO meta VALUES ('schema_version','1'),"
-                     "('feed_version','1'),('published','2020-01-01T00:00:00Z'),"
-                     "('authority','0000000000000000');"
-                     "INSERT INTO producers VALUES ('B-P1','Bench','cooperative',"
-                     "'Hà Nội');",
-                     NULL, NULL, NULL))
+        sqlite3_exec(
+            db,
+            "BEGIN; INSERT INTO meta VALUES ('schema_version','1'),"
+            "('feed_version','1'),('published','2020-01-01T00:00:00Z'),"
+            "('authority','0000000000000000');"
+            "INSERT INTO producers VALUES ('B-P1','Bench','cooperative',"
+            "'Hà Nội');",
+            NULL, NULL, NULL))
         return -1;
     for (int c = 0; c < FG_CATEGORY_COUNT; c++)
         for (int l = 0; l < FG_LEVELS; l++) {

@@ -56,8 +56,7 @@ static void make_product(void)
     product.stars = 4;
 }
 
-static void job_for(print_job *job, print_format f, uint32_t n,
-                    const char *out)
+static void job_for(print_job *job, print_format f, uint32_t n, const char *out)
 {
     memset(job, 0, sizeof *job);
     job->product = &product;
@@ -70,8 +69,8 @@ static void job_for(print_job *job, print_format f, uint32_t n,
     job->out = out;
     job->geom.w_mm = PRINT_LABEL_W_MM;
     job->geom.h_mm = PRINT_LABEL_H_MM;
-    job->geom.dpi = f == PRINT_ZPL || f == PRINT_TSPL ? PRINT_THERMAL_DPI
-                                                      : PRINT_PNG_DPI;
+    job->geom.dpi =
+        f == PRINT_ZPL || f == PRINT_TSPL ? PRINT_THERMAL_DPI : PRINT_PNG_DPI;
     print_sheet_defaults(&job->sheet);
     job->sheet.crop_marks = 1;
 }
@@ -100,7 +99,8 @@ static double bare_encode(char **texts, uint32_t n)
 {
     double t0 = now();
     for (uint32_t i = 0; i < n; i++) {
-        QRcode *c = QRcode_encodeString(texts[i], 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+        QRcode *c =
+            QRcode_encodeString(texts[i], 0, QR_ECLEVEL_M, QR_MODE_8, 1);
         if (!c)
             exit(1);
         QRcode_free(c);
@@ -112,8 +112,8 @@ static double child_cpu(void)
 {
     struct rusage ru;
     getrusage(RUSAGE_CHILDREN, &ru);
-    return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-           ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+    return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+           ru.ru_stime.tv_usec / 1e6;
 }
 
 /* CPU time of the forks and the qrencode processes, plus our own. */
@@ -220,8 +220,8 @@ int main(int argc, char **argv)
         print_format f;
         const char *name, *goal;
     } fmts[] = {
-        {PRINT_ZPL, "zpl", ">= 0.8x"},  {PRINT_TSPL, "tspl", ">= 0.8x"},
-        {PRINT_PDF, "pdf", ">= 0.3x"},  {PRINT_PNG, "png", ""},
+        {PRINT_ZPL, "zpl", ">= 0.8x"}, {PRINT_TSPL, "tspl", ">= 0.8x"},
+        {PRINT_PDF, "pdf", ">= 0.3x"}, {PRINT_PNG, "png", ""},
         {PRINT_SVG, "svg", ""},
     };
     for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {

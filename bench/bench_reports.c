@@ -108,8 +108,8 @@ int main(int argc, char **argv)
     char *mk[] = {"/bin/mkdir", "-p", argv[2], NULL};
     char *rm[] = {"/bin/rm", "-rf", world, NULL};
     char *demo[] = {host, "demo", world, "--date", DATE, NULL};
-    char *scans[] = {host,    "demo-scans", "--world", world, "--date",
-                     DATE,    "--count",    count,     NULL};
+    char *scans[] = {host, "demo-scans", "--world", world, "--date",
+                     DATE, "--count",    count,     NULL};
     if (run(mk) < 0 || run(rm) < 0 || run(demo) < 0) {
         fprintf(stderr, "cannot make the demo world in %s\n", world);
         return 1;
@@ -122,8 +122,8 @@ int main(int argc, char **argv)
     /* The first report open builds nothing more (demo-scans opened the
      * collector, so the indexes exist); run one to warm the page cache. */
     snprintf(out, sizeof out, "%s/warm.csv", world);
-    char *warm[] = {host, "report", "stats", "--world", world, "--today",
-                    DATE, "--format", "csv", "--out", out, NULL};
+    char *warm[] = {host, "report",   "stats", "--world", world, "--today",
+                    DATE, "--format", "csv",   "--out",   out,   NULL};
     run(warm);
 
     sqlite3 *db;
@@ -162,19 +162,18 @@ int main(int argc, char **argv)
          "ORDER BY product");
     sqlite3_close(db);
 
-    static const char *const kinds[] = {"verdicts", "hotspots", "clones",
+    static const char *const kinds[] = {"verdicts", "hotspots",  "clones",
                                         "findings", "reinspect", "expiring",
                                         "stats",    "all",       NULL};
-    printf("%-22s %9s %9s %11s\n", "report (whole process)", "CPU s",
-           "wall s", "CPU ratio");
+    printf("%-22s %9s %9s %11s\n", "report (whole process)", "CPU s", "wall s",
+           "CPU ratio");
     for (int i = 0; kinds[i]; i++) {
         int all = !strcmp(kinds[i], "all");
         snprintf(out, sizeof out, "%s/report-%s.%s", world, kinds[i],
                  all ? "html" : "csv");
-        char *argvr[] = {host,    "report", (char *)kinds[i],
-                         "--world", world,  "--today",
-                         DATE,    "--format", all ? "html" : "csv",
-                         "--out", out,      NULL};
+        char *argvr[] = {
+            host, "report",   (char *)kinds[i],     "--world", world, "--today",
+            DATE, "--format", all ? "html" : "csv", "--out",   out,   NULL};
         double best = 1e9, bestw = 1e9;
         for (int r = 0; r < 3; r++) {
             double t = run(argvr);

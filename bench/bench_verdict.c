@@ -160,7 +160,7 @@ int main(int argc, char **argv)
 
     labels_pubkey *pubs = calloc(PRODUCERS, sizeof *pubs);
     labels_seckey *secs = calloc(PRODUCERS, sizeof *secs);
-    char (*texts)[LABELS_TEXT_MAX] = calloc((size_t)n, sizeof *texts);
+    char(*texts)[LABELS_TEXT_MAX] = calloc((size_t)n, sizeof *texts);
     size_t *lens = calloc((size_t)n, sizeof *lens);
     if (!pubs || !secs || !texts || !lens)
         return die("memory", "out of memory");
@@ -244,8 +244,7 @@ int main(int argc, char **argv)
                 if (rc != LABELS_OK)
                     return die("check", labels_strerror(rc));
                 if (f.verdict != LABELS_V_GENUINE)
-                    return die("not genuine",
-                               labels_verdict_word(f.verdict));
+                    return die("not genuine", labels_verdict_word(f.verdict));
             }
             double t2 = now_s();
             /* The product lookup alone, for the "microseconds" claim. */
@@ -298,8 +297,8 @@ int main(int argc, char **argv)
            check_best / base_best);
     printf("labels_mirror_product alone:           %8.2f us/lookup\n",
            look_best / (double)n * 1e6);
-    printf("(%ld labels; each chunk of %d: fastest of %d rounds)\n", n,
-           CHUNK, ROUNDS);
+    printf("(%ld labels; each chunk of %d: fastest of %d rounds)\n", n, CHUNK,
+           ROUNDS);
     free(pubs);
     free(secs);
     free(texts);

@@ -17,10 +17,10 @@
 struct run {
     struct kiosk_verdicts v;
     int json;
-    const char *file;  /* image being scanned, or NULL */
-    int codes;         /* codes found in the current image */
-    int not_genuine;   /* any answer other than genuine */
-    int not_ready;     /* no verdict could be given */
+    const char *file; /* image being scanned, or NULL */
+    int codes;        /* codes found in the current image */
+    int not_genuine;  /* any answer other than genuine */
+    int not_ready;    /* no verdict could be given */
     int log_warned;
 };
 

@@ -155,8 +155,7 @@ static int service_key(struct parse_ctx *c, const char *section,
                        ? bad(c, section, name, "a device path or none")
                        : 1;
         if (!strcmp(name, "width"))
-            return number(c, section, name, value, 0, 8192,
-                          &cfg->camera_width);
+            return number(c, section, name, value, 0, 8192, &cfg->camera_width);
         if (!strcmp(name, "height"))
             return number(c, section, name, value, 0, 8192,
                           &cfg->camera_height);
@@ -207,8 +206,7 @@ static int service_key(struct parse_ctx *c, const char *section,
             return 1;
         }
         if (!strcmp(name, "language_code"))
-            return set_str(value, cfg->language_code,
-                           sizeof cfg->language_code)
+            return set_str(value, cfg->language_code, sizeof cfg->language_code)
                        ? bad(c, section, name, "1 to 31 characters")
                        : 1;
         return unknown(c, section, name);
@@ -227,8 +225,7 @@ static int service_key(struct parse_ctx *c, const char *section,
     if (!strcmp(name, "batch"))
         return number(c, section, name, value, 1, 1000, &cfg->upload_batch);
     if (!strcmp(name, "interval"))
-        return number(c, section, name, value, 1, 86400,
-                      &cfg->upload_interval);
+        return number(c, section, name, value, 1, 86400, &cfg->upload_interval);
     return unknown(c, section, name);
 }
 

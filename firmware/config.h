@@ -30,7 +30,7 @@ struct kiosk_config {
     char scans[KIOSK_PATH_MAX]; /* the scan log (firmware/scan_log.h) */
     long scans_max;             /* scans kept in it at most */
     /* [camera] */
-    char camera[KIOSK_PATH_MAX]; /* V4L2 device or "frames:DIR"; "" none */
+    char camera[KIOSK_PATH_MAX];      /* V4L2 device or "frames:DIR"; "" none */
     long camera_width, camera_height; /* 0: the driver's choice */
     long absent_ms; /* out of view this long: showing it again is a scan */
     /* [scanner] */

@@ -23,22 +23,22 @@
 
 struct kiosk_verdicts {
     const struct kiosk_config *cfg;
-    labels_mirror *mirror;  /* NULL: not ready */
+    labels_mirror *mirror;                /* NULL: not ready */
     char not_ready[KIOSK_PATH_MAX + 512]; /* why, while mirror is NULL */
-    uint16_t floor_day;     /* the mirror's publish day: "today" is never
-                               earlier, whatever the clock says */
-    scan_log *log;          /* NULL when the log cannot be used */
+    uint16_t floor_day; /* the mirror's publish day: "today" is never
+                           earlier, whatever the clock says */
+    scan_log *log;      /* NULL when the log cannot be used */
     char log_problem[KIOSK_PATH_MAX + 512]; /* last scan log error, or "" */
     struct sync_state state;
-    time_t state_mtime;     /* the state file as last read */
+    time_t state_mtime; /* the state file as last read */
     ino_t state_ino;
 };
 
 struct kiosk_verdict {
     labels_facts facts;
-    int stale;         /* data past its expiry (or never synced) */
-    char since[32];    /* last sync, ISO 8601, or "never" */
-    int64_t scan_id;   /* its row in the scan log; 0 if not logged */
+    int stale;       /* data past its expiry (or never synced) */
+    char since[32];  /* last sync, ISO 8601, or "never" */
+    int64_t scan_id; /* its row in the scan log; 0 if not logged */
 };
 
 /* Open everything; never fails outright: see mirror / log for state. */

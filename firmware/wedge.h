@@ -23,11 +23,11 @@ typedef int (*wedge_line_fn)(void *ctx, const char *text, size_t len,
                              int overflow);
 
 typedef struct wedge {
-    int shift;          /* shift keys held */
+    int shift; /* shift keys held */
     size_t len;
     int overflow;
-    int64_t last_ms;    /* time of the last key or byte */
-    int64_t idle_ms;    /* drop a partial line after this gap; 0: never */
+    int64_t last_ms; /* time of the last key or byte */
+    int64_t idle_ms; /* drop a partial line after this gap; 0: never */
     char buf[WEDGE_LINE_MAX];
 } wedge;
 

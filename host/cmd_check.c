@@ -115,7 +115,8 @@ int cmd_check(int argc, char **argv)
         case 't': today = optarg; break;
         case 'T': tsv = 1; break;
         case 'h':
-            puts("usage: ocop-host check --mirror MIRROR.db [--today YYYY-MM-DD] "
+            puts("usage: ocop-host check --mirror MIRROR.db [--today "
+                 "YYYY-MM-DD] "
                  "[--tsv] TEXT...\n"
                  "       ocop-host check --mirror MIRROR.db --image [--tsv] "
                  "FILE...\n"

@@ -51,7 +51,8 @@ int cmd_keygen(int argc, char **argv)
         return EXIT_FAILURE_;
     rc = labels_pubkey_write(pubpath, &pub, comment);
     if (rc != LABELS_OK) {
-        cli_error("cannot write public key %s: %s", pubpath, labels_strerror(rc));
+        cli_error("cannot write public key %s: %s", pubpath,
+                  labels_strerror(rc));
         /* A secret key without its public half is useless: remove it so a
          * retry starts clean. */
         unlink(secpath);

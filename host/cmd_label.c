@@ -136,7 +136,8 @@ int cmd_label(int argc, char **argv)
     int rc = issued ? labels_date_parse(issued, &lab.issued)
                     : labels_date_today(&lab.issued);
     if (rc != LABELS_OK) {
-        cli_error("issue date must be YYYY-MM-DD from 2020-01-01 to 2199-06-06");
+        cli_error(
+            "issue date must be YYYY-MM-DD from 2020-01-01 to 2199-06-06");
         return EXIT_USAGE;
     }
     if (labels_check_fields(&lab) != LABELS_OK) {
@@ -159,8 +160,9 @@ int cmd_label(int argc, char **argv)
         rc = labels_format(&lab, host, text, sizeof text, &len);
     if (rc != LABELS_OK) {
         cli_error("cannot make label: %s%s", labels_strerror(rc),
-                  rc == LABELS_ERR_ARG ? " (host must be uppercase A-Z 0-9 . - :)"
-                                       : "");
+                  rc == LABELS_ERR_ARG
+                      ? " (host must be uppercase A-Z 0-9 . - :)"
+                      : "");
         return EXIT_FAILURE_;
     }
     rc = write_outputs(text, len, png, svg, (int)module_px);
@@ -215,7 +217,8 @@ int cmd_verify(int argc, char **argv)
     labels_pubkey pub;
     int rc = labels_pubkey_read(pubpath, &pub);
     if (rc != LABELS_OK) {
-        cli_error("cannot read public key %s: %s", pubpath, labels_strerror(rc));
+        cli_error("cannot read public key %s: %s", pubpath,
+                  labels_strerror(rc));
         return EXIT_FAILURE_;
     }
     static struct first_code fc;
@@ -257,8 +260,9 @@ int cmd_verify(int argc, char **argv)
     char hex[17], date[11];
     labels_key_id_hex(lab.key_id, hex);
     labels_date_format(lab.issued, date);
-    printf("VALID signature by key %s\nproduct %s, %u stars, lot %s, serial %u, "
-           "issued %s\n",
-           hex, lab.product, lab.stars, lab.lot, (unsigned)lab.serial, date);
+    printf(
+        "VALID signature by key %s\nproduct %s, %u stars, lot %s, serial %u, "
+        "issued %s\n",
+        hex, lab.product, lab.stars, lab.lot, (unsigned)lab.serial, date);
     return EXIT_OK;
 }

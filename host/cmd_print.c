@@ -236,10 +236,12 @@ int cmd_print(int argc, char **argv)
                     : labels_date_today(&job.issued);
     uint16_t today;
     if (rc != LABELS_OK || labels_date_today(&today) != LABELS_OK) {
-        cli_error("issue date must be YYYY-MM-DD from 2020-01-01 to 2199-06-06");
+        cli_error(
+            "issue date must be YYYY-MM-DD from 2020-01-01 to 2199-06-06");
         return EXIT_USAGE;
     }
-    if (job.format == PRINT_PDF && print_sheet_resolve(&job.sheet) != LABELS_OK) {
+    if (job.format == PRINT_PDF &&
+        print_sheet_resolve(&job.sheet) != LABELS_OK) {
         cli_error("%d x %d labels of %.1f x %.1f mm with %.1f mm margins do "
                   "not fit the paper",
                   job.sheet.rows, job.sheet.cols, job.sheet.label_w_mm,
@@ -247,9 +249,9 @@ int cmd_print(int argc, char **argv)
         return EXIT_USAGE;
     }
     job.geom.dpi = dpi ? (int)dpi
-                       : (job.format == PRINT_ZPL || job.format == PRINT_TSPL)
-                             ? PRINT_THERMAL_DPI
-                             : PRINT_PNG_DPI;
+                   : (job.format == PRINT_ZPL || job.format == PRINT_TSPL)
+                       ? PRINT_THERMAL_DPI
+                       : PRINT_PNG_DPI;
     if ((job.format == PRINT_ZPL || job.format == PRINT_TSPL) &&
         job.geom.dpi > 600) {
         cli_error("--dpi for thermal printers must be 100 to 600");
@@ -300,8 +302,8 @@ int cmd_print(int argc, char **argv)
     unsigned long count = (unsigned long)(job.last - job.first) + 1;
     printf("wrote %lu label%s (%s %s, lot %s, serials %lu-%lu, %d stars) to "
            "%s\n",
-           count, count == 1 ? "" : "s", prod.code, prod.name,
-           lot, (unsigned long)job.first, (unsigned long)job.last, prod.stars,
+           count, count == 1 ? "" : "s", prod.code, prod.name, lot,
+           (unsigned long)job.first, (unsigned long)job.last, prod.stars,
            job.out);
     return EXIT_OK;
 }

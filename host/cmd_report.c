@@ -77,10 +77,10 @@ static int open_dbs(const char *coll, const char *reg, sqlite3 **db)
         return EXIT_FAILURE_;
     }
     sqlite3_stmt *st = NULL;
-    int ok = sqlite3_exec(*db, "PRAGMA busy_timeout=5000", NULL, NULL, NULL) ==
-                 SQLITE_OK &&
-             sqlite3_prepare_v2(*db, "ATTACH ?1 AS reg", -1, &st, NULL) ==
-                 SQLITE_OK;
+    int ok =
+        sqlite3_exec(*db, "PRAGMA busy_timeout=5000", NULL, NULL, NULL) ==
+            SQLITE_OK &&
+        sqlite3_prepare_v2(*db, "ATTACH ?1 AS reg", -1, &st, NULL) == SQLITE_OK;
     if (ok) {
         sqlite3_bind_text(st, 1, reg, -1, SQLITE_STATIC);
         ok = sqlite3_step(st) == SQLITE_DONE;
@@ -142,14 +142,16 @@ int cmd_report(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'b': by = optarg; break;
         case 'T': today = optarg; break;
-        case 'l': rc = parse_long("--limit", optarg, 1, 100000, &o.limit); break;
+        case 'l':
+            rc = parse_long("--limit", optarg, 1, 100000, &o.limit);
+            break;
         case 'e':
             rc = parse_long("--expiring-days", optarg, 0, 36500,
                             &o.expiring_days);
             break;
         case 'S':
-            rc = parse_long("--clone-scans", optarg, 1, 1000000,
-                            &o.clone_scans);
+            rc =
+                parse_long("--clone-scans", optarg, 1, 1000000, &o.clone_scans);
             break;
         case 'K':
             rc = parse_long("--clone-kiosks", optarg, 2, 100000,
@@ -181,10 +183,10 @@ int cmd_report(int argc, char **argv)
                   kind);
         return EXIT_USAGE;
     }
-    int fmt = !strcmp(format, "table") ? 0
-              : !strcmp(format, "csv") ? 1
+    int fmt = !strcmp(format, "table")  ? 0
+              : !strcmp(format, "csv")  ? 1
               : !strcmp(format, "html") ? 2
-                                       : -1;
+                                        : -1;
     if (fmt < 0) {
         cli_error("--format must be table, csv or html");
         return EXIT_USAGE;

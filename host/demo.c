@@ -571,7 +571,8 @@ static int publish_feed(const char *dir, const char *mirror)
         return -1;
     }
     labels_seckey_public(&sec, &pub);
-    struct feed_publish_opts o = {.mirror = mirror, .feed_dir = feed_dir,
+    struct feed_publish_opts o = {.mirror = mirror,
+                                  .feed_dir = feed_dir,
                                   .key = &sec,
                                   .expires_days = FEED_DEFAULT_EXPIRES_DAYS,
                                   .keep_deltas = FEED_DEFAULT_KEEP_DELTAS};

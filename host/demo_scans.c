@@ -26,15 +26,9 @@ static uint64_t rnd(void)
     return z ^ (z >> 31);
 }
 
-static double rnd01(void)
-{
-    return (double)(rnd() >> 11) / 9007199254740992.0;
-}
+static double rnd01(void) { return (double)(rnd() >> 11) / 9007199254740992.0; }
 
-static size_t rnd_below(size_t n)
-{
-    return n ? (size_t)(rnd() % n) : 0;
-}
+static size_t rnd_below(size_t n) { return n ? (size_t)(rnd() % n) : 0; }
 
 struct prod {
     char code[16];
@@ -195,8 +189,8 @@ static int enroll_kiosks(collector *c, struct world *w, uint64_t seed)
             sodium_memzero(sk, sizeof sk);
             labels_key_id(pub.pk, pub.id);
             char shop[COLLECTOR_PLACE_MAX], err[256];
-            snprintf(shop, sizeof shop, "%s %s %zu", shops[j],
-                     w->provinces[i], j + 1);
+            snprintf(shop, sizeof shop, "%s %s %zu", shops[j], w->provinces[i],
+                     j + 1);
             if (collector_enroll(c, &pub, 1, w->provinces[i], shop, err,
                                  sizeof err)) {
                 cli_error("%s", err);
@@ -301,16 +295,16 @@ static int generate(struct out *o, struct world *w, long count, int64_t start,
             rc = put_scan(o, k, t, "forged", p->code, p->key, lot,
                           (uint32_t)(1 + rnd_below(999999)));
         } else if (hotk && r < 0.18) {
-            rc = put_scan(o, k, t, "unknown_signer", p->code,
-                          "5EED5EED5EED5EED", lot,
-                          (uint32_t)(1 + rnd_below(999999)));
+            rc =
+                put_scan(o, k, t, "unknown_signer", p->code, "5EED5EED5EED5EED",
+                         lot, (uint32_t)(1 + rnd_below(999999)));
         } else if ((r = rnd01()) < 0.002) {
             rc = put_scan(o, k, t, "forged", p->code, p->key, lot,
                           (uint32_t)(1 + rnd_below(999999)));
         } else if (r < 0.004) {
-            rc = put_scan(o, k, t, "unknown_signer", p->code,
-                          "0BADC0DE0BADC0DE", lot,
-                          (uint32_t)(1 + rnd_below(999999)));
+            rc =
+                put_scan(o, k, t, "unknown_signer", p->code, "0BADC0DE0BADC0DE",
+                         lot, (uint32_t)(1 + rnd_below(999999)));
         } else if (r < 0.024) {
             p = mis[rnd_below(MISLABELLED)];
             rc = put_scan(o, k, t, "rating_changed", p->code, p->key, lot,
@@ -344,8 +338,8 @@ static int generate(struct out *o, struct world *w, long count, int64_t start,
             uint32_t serial = pack++;
             rc = put_scan(o, k, t, "genuine", p->code, p->key, lot, serial);
             if (!rc && rnd01() < 0.15 && i + 1 < count) {
-                rc = put_scan(o, k, t + 30 + (int64_t)rnd_below(600),
-                              "genuine", p->code, p->key, lot, serial);
+                rc = put_scan(o, k, t + 30 + (int64_t)rnd_below(600), "genuine",
+                              p->code, p->key, lot, serial);
                 i++;
             }
         }
@@ -358,8 +352,8 @@ static int generate(struct out *o, struct world *w, long count, int64_t start,
 
 /* The planted clone: one real label copied and sold in six provinces;
  * and a pack a shopper scanned three times at one kiosk (not a clone). */
-static int plant(struct out *o, struct world *w, int64_t end,
-                 const char *world, const struct prod **clone)
+static int plant(struct out *o, struct world *w, int64_t end, const char *world,
+                 const struct prod **clone)
 {
     /* In a demo world, a product whose producer's key pair is in
      * DIR/producers, so the cloned label can be printed and checked. */
@@ -379,8 +373,8 @@ static int plant(struct out *o, struct world *w, int64_t end,
         struct dk *k = w->k;
         while (k->province != prov)
             k++;
-        int64_t t = end - 10 * 86400 + (int64_t)i * 6 * 3600 +
-                    (int64_t)rnd_below(3600);
+        int64_t t =
+            end - 10 * 86400 + (int64_t)i * 6 * 3600 + (int64_t)rnd_below(3600);
         if (put_scan(o, k, t, "genuine", p->code, p->key, "L2406", 4242))
             return -1;
     }
@@ -392,8 +386,7 @@ static int plant(struct out *o, struct world *w, int64_t end,
     return 0;
 }
 
-static int findings(struct out *o, struct world *w, int64_t start,
-                    int64_t span)
+static int findings(struct out *o, struct world *w, int64_t start, int64_t span)
 {
     static const char *const inspectors[] = {"TTR-01", "TTR-02", "QLTT-07"};
     int bad = 0;
@@ -560,9 +553,8 @@ int cmd_demo_scans(int argc, char **argv)
         printf("%ld demo scans at %zu kiosks in %zu provinces, %s to %s; "
                "forgery hotspots in %s and %s; cloned label: key %s product "
                "%s lot L2406 serial 4242\n",
-               o.rows, w.nk, w.np, first,
-               date, w.provinces[3 % w.np], w.provinces[14 % w.np],
-               clone->key, clone->code);
+               o.rows, w.nk, w.np, first, date, w.provinces[3 % w.np],
+               w.provinces[14 % w.np], clone->key, clone->code);
     free_world(&w);
     return bad ? EXIT_FAILURE_ : EXIT_OK;
 }

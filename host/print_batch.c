@@ -53,8 +53,9 @@ static int per_label_files(const print_job *job, const labels_seckey *sec,
             break;
         }
         print_item it = {job->product, &lab, text, len};
-        rc = job->format == PRINT_PNG ? print_png_stream(f, &L, &it, &job->geom)
-                                      : print_svg_stream(f, &L, &it, &job->geom);
+        rc = job->format == PRINT_PNG
+                 ? print_png_stream(f, &L, &it, &job->geom)
+                 : print_svg_stream(f, &L, &it, &job->geom);
         int saved = errno;
         if (fclose(f) != 0 && rc == LABELS_OK) {
             saved = errno;
@@ -136,7 +137,4 @@ int print_batch(const print_job *job, const labels_seckey *sec)
     return LABELS_ERR_ARG;
 }
 
-void print_cleanup(void)
-{
-    pango_cairo_font_map_set_default(NULL);
-}
+void print_cleanup(void) { pango_cairo_font_map_set_default(NULL); }

@@ -27,7 +27,8 @@ struct print_layout {
 
 static PangoFontDescription *font(double size_pt, PangoWeight weight)
 {
-    PangoFontDescription *fd = pango_font_description_from_string(FONT_FAMILIES);
+    PangoFontDescription *fd =
+        pango_font_description_from_string(FONT_FAMILIES);
     pango_font_description_set_absolute_size(fd, size_pt * PANGO_SCALE);
     pango_font_description_set_weight(fd, weight);
     return fd;
@@ -51,9 +52,15 @@ static void star_path(cairo_t *cr, double cx, double cy, double r)
 {
     /* cos and sin of -90 + 36 * i degrees: the host links no libm. */
     static const double dir[10][2] = {
-        {0, -1},           {0.587785, -0.809017}, {0.951057, -0.309017},
-        {0.951057, 0.309017}, {0.587785, 0.809017}, {0, 1},
-        {-0.587785, 0.809017}, {-0.951057, 0.309017}, {-0.951057, -0.309017},
+        {0, -1},
+        {0.587785, -0.809017},
+        {0.951057, -0.309017},
+        {0.951057, 0.309017},
+        {0.587785, 0.809017},
+        {0, 1},
+        {-0.587785, 0.809017},
+        {-0.951057, 0.309017},
+        {-0.951057, -0.309017},
         {-0.587785, -0.809017},
     };
     double inner = r * 0.382;
@@ -211,11 +218,11 @@ int print_layout_new(const labels_product *p, int stars, double w_mm,
     return LABELS_OK;
 }
 
-int print_layout_fits(const print_layout *L, const labels_product *p,
-                      int stars, double w_mm, double h_mm)
+int print_layout_fits(const print_layout *L, const labels_product *p, int stars,
+                      double w_mm, double h_mm)
 {
-    return L && p && L->stars == stars && L->w_mm == w_mm &&
-           L->h_mm == h_mm && !strcmp(L->code, p->code);
+    return L && p && L->stars == stars && L->w_mm == w_mm && L->h_mm == h_mm &&
+           !strcmp(L->code, p->code);
 }
 
 void print_layout_free(print_layout *L)
@@ -301,7 +308,8 @@ static int draw_base(print_layout *L, cairo_t *cr, const labels_label *lab)
     cairo_fill(cr);
     /* cairo 1.16's SVG surface leaks recording-surface sources, and an
      * SVG holds one label anyway: draw the fixed part directly there. */
-    if (cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_SVG) {
+    if (cairo_surface_get_type(cairo_get_target(cr)) ==
+        CAIRO_SURFACE_TYPE_SVG) {
         draw_fixed(L, cr);
     } else {
         cairo_set_source_surface(cr, L->fixed, 0, 0);
@@ -327,8 +335,7 @@ static int draw_base(print_layout *L, cairo_t *cr, const labels_label *lab)
     cairo_move_to(cr, L->text_x, L->var_y);
     pango_cairo_show_layout(cr, L->var);
     cairo_restore(cr);
-    return cairo_status(cr) == CAIRO_STATUS_SUCCESS ? LABELS_OK
-                                                    : LABELS_ERR_IO;
+    return cairo_status(cr) == CAIRO_STATUS_SUCCESS ? LABELS_OK : LABELS_ERR_IO;
 }
 
 int print_layout_draw(print_layout *L, cairo_t *cr, const labels_label *lab,

@@ -14,8 +14,8 @@ typedef struct print_layout print_layout;
 int print_layout_new(const labels_product *p, int stars, double w_mm,
                      double h_mm, print_layout **out);
 /* Non-zero if L was made for exactly this product, stars and size. */
-int print_layout_fits(const print_layout *L, const labels_product *p,
-                      int stars, double w_mm, double h_mm);
+int print_layout_fits(const print_layout *L, const labels_product *p, int stars,
+                      double w_mm, double h_mm);
 void print_layout_free(print_layout *L);
 
 /* Draw one label with its top-left corner at cr's user-space origin, one

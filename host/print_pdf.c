@@ -86,7 +86,8 @@ int print_sheet_open(const char *path, const print_sheet_opts *o,
     s->o = *o;
     int rc = print_sheet_resolve(&s->o);
     if (rc == LABELS_OK) {
-        s->pend = calloc((size_t)s->o.rows * (size_t)s->o.cols, sizeof *s->pend);
+        s->pend =
+            calloc((size_t)s->o.rows * (size_t)s->o.cols, sizeof *s->pend);
         if (!s->pend)
             rc = LABELS_ERR_NOMEM;
     }
@@ -193,8 +194,8 @@ static void flush_qrs(print_sheet *s)
         const labels_qr *qr = &s->pend[i].qr;
         int ox = (i % cols) * tile, oy = (i / cols) * tile;
         for (int y = 0; y < qr->width; y++) {
-            uint32_t *row = (uint32_t *)(void *)(px + (size_t)(oy + y) *
-                                                          (size_t)stride);
+            uint32_t *row =
+                (uint32_t *)(void *)(px + (size_t)(oy + y) * (size_t)stride);
             for (int x = 0; x < qr->width; x++) {
                 if (!qr->modules[y * qr->width + x])
                     continue;

@@ -153,8 +153,8 @@ int print_svg_stream(FILE *f, print_layout **L, const print_item *it,
 typedef int (*stream_fn)(FILE *, print_layout **, const print_item *,
                          const print_geom *);
 
-static int one_file(const char *path, const print_item *it,
-                    const print_geom *g, stream_fn fn)
+static int one_file(const char *path, const print_item *it, const print_geom *g,
+                    stream_fn fn)
 {
     print_tmpfile t;
     int rc = print_tmpfile_open(&t, path);
@@ -170,14 +170,12 @@ static int one_file(const char *path, const print_item *it,
     return print_tmpfile_commit(&t);
 }
 
-int print_label_png(const char *path, const print_item *it,
-                    const print_geom *g)
+int print_label_png(const char *path, const print_item *it, const print_geom *g)
 {
     return one_file(path, it, g, print_png_stream);
 }
 
-int print_label_svg(const char *path, const print_item *it,
-                    const print_geom *g)
+int print_label_svg(const char *path, const print_item *it, const print_geom *g)
 {
     return one_file(path, it, g, print_svg_stream);
 }

@@ -33,9 +33,8 @@ void print_ascii_fold(const char *utf8, const char *reject, char *out,
         }
     }
     pre[j] = '\0';
-    char *ascii = g_utf8_validate(pre, (gssize)j, NULL)
-                      ? g_str_to_ascii(pre, "C")
-                      : NULL;
+    char *ascii =
+        g_utf8_validate(pre, (gssize)j, NULL) ? g_str_to_ascii(pre, "C") : NULL;
     g_free(pre);
     const char *src = ascii ? ascii : "?";
     size_t k = 0;
@@ -50,10 +49,7 @@ void print_ascii_fold(const char *utf8, const char *reject, char *out,
     g_free(ascii);
 }
 
-static int dots(double mm, int dpi)
-{
-    return (int)(mm * dpi / 25.4 + 0.5);
-}
+static int dots(double mm, int dpi) { return (int)(mm * dpi / 25.4 + 0.5); }
 
 /* Modules across the QR symbol a printer will make for text: the
  * smallest version at level M whose capacity holds it as one
@@ -91,7 +87,8 @@ int print_zpl_label(FILE *f, const print_item *it, const print_geom *g)
     int w = dots(g->w_mm, g->dpi), h = dots(g->h_mm, g->dpi);
     int pad = h / 20;
     int side = h < w / 2 ? h : w / 2;
-    int total = qr_modules_for(it->qr_text, it->qr_len) + 2 * LABELS_QUIET_MODULES;
+    int total =
+        qr_modules_for(it->qr_text, it->qr_len) + 2 * LABELS_QUIET_MODULES;
     int mag = side / total;
     mag = mag < 1 ? 1 : mag > 10 ? 10 : mag;
     int qoff = (side - mag * total) / 2 + mag * LABELS_QUIET_MODULES;
@@ -111,22 +108,21 @@ int print_zpl_label(FILE *f, const print_item *it, const print_geom *g)
     fprintf(f, "^FO%d,%d^BQN,2,%d,M^FDMM,A%.*s^FS\n", qoff, qoff, mag,
             (int)it->qr_len, it->qr_text);
     int mark_w = big * 3;
-    fprintf(f, "^FO%d,%d^GB%d,%d,%d^FS\n", tx, y, mark_w, big + pad,
-            big + pad);
-    fprintf(f, "^FO%d,%d^A0N,%d,%d^FR^FDOCOP^FS\n", tx + pad, y + pad / 2,
-            big, big);
-    fprintf(f, "^FO%d,%d^A0N,%d,%d^FD%s^FS\n", tx + mark_w + pad,
-            y + pad / 2, small, small, st);
+    fprintf(f, "^FO%d,%d^GB%d,%d,%d^FS\n", tx, y, mark_w, big + pad, big + pad);
+    fprintf(f, "^FO%d,%d^A0N,%d,%d^FR^FDOCOP^FS\n", tx + pad, y + pad / 2, big,
+            big);
+    fprintf(f, "^FO%d,%d^A0N,%d,%d^FD%s^FS\n", tx + mark_w + pad, y + pad / 2,
+            small, small, st);
     y += big + 2 * pad;
-    fprintf(f, "^FO%d,%d^A0N,%d,%d^FB%d,2,0,L^FD%s^FS\n", tx, y, small,
-            small, tw, name);
+    fprintf(f, "^FO%d,%d^A0N,%d,%d^FB%d,2,0,L^FD%s^FS\n", tx, y, small, small,
+            tw, name);
     y += 2 * small + pad;
-    fprintf(f, "^FO%d,%d^A0N,%d,%d^FB%d,2,0,L^FD%s^FS\n", tx, y, small,
-            small, tw, producer);
+    fprintf(f, "^FO%d,%d^A0N,%d,%d^FB%d,2,0,L^FD%s^FS\n", tx, y, small, small,
+            tw, producer);
     fprintf(f, "^FO%d,%d^A0N,%d,%d^FDLo: %s^FS\n", tx, h - pad - 2 * small,
             small, small, lab->lot);
-    fprintf(f, "^FO%d,%d^A0N,%d,%d^FDSo: %lu^FS\n", tx, h - pad - small,
-            small, small, (unsigned long)lab->serial);
+    fprintf(f, "^FO%d,%d^A0N,%d,%d^FDSo: %lu^FS\n", tx, h - pad - small, small,
+            small, (unsigned long)lab->serial);
     fputs("^PQ1\n^XZ\n", f);
     return ferror(f) ? LABELS_ERR_IO : LABELS_OK;
 }
@@ -174,7 +170,8 @@ int print_tspl_label(FILE *f, const print_item *it, const print_geom *g)
     int w = dots(g->w_mm, g->dpi), h = dots(g->h_mm, g->dpi);
     int pad = h / 20;
     int side = h < w / 2 ? h : w / 2;
-    int total = qr_modules_for(it->qr_text, it->qr_len) + 2 * LABELS_QUIET_MODULES;
+    int total =
+        qr_modules_for(it->qr_text, it->qr_len) + 2 * LABELS_QUIET_MODULES;
     int cell = side / total;
     cell = cell < 1 ? 1 : cell > 10 ? 10 : cell;
     int qoff = (side - cell * total) / 2 + cell * LABELS_QUIET_MODULES;
@@ -191,8 +188,8 @@ int print_tspl_label(FILE *f, const print_item *it, const print_geom *g)
     fprintf(f, "QRCODE %d,%d,M,%d,A,0,\"%.*s\"\r\n", qoff, qoff, cell,
             (int)it->qr_len, it->qr_text);
     fprintf(f, "TEXT %d,%d,\"3\",0,1,1,\"OCOP\"\r\n", tx + pad, y + pad / 2);
-    fprintf(f, "REVERSE %d,%d,%d,%d\r\n", tx, y, 16 * 4 * g->dpi / 203 + 2 * pad,
-            24 * g->dpi / 203 + pad);
+    fprintf(f, "REVERSE %d,%d,%d,%d\r\n", tx, y,
+            16 * 4 * g->dpi / 203 + 2 * pad, 24 * g->dpi / 203 + pad);
     fprintf(f, "TEXT %d,%d,\"2\",0,1,1,\"%s\"\r\n",
             tx + 16 * 4 * g->dpi / 203 + 3 * pad, y + pad / 2, st);
     y += 24 * g->dpi / 203 + 2 * pad;

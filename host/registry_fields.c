@@ -145,8 +145,7 @@ void regdate_add_days(const char *date, long days, char out[11])
         out[0] = '\0';
         return;
     }
-    labels_civil_from_days(labels_days_from_civil(y, m, d) + days, &y, &m,
-                    &d);
+    labels_civil_from_days(labels_days_from_civil(y, m, d) + days, &y, &m, &d);
     fmt_date(out, y, m, d);
 }
 

@@ -31,17 +31,17 @@ typedef struct report_table {
 } report_table;
 
 typedef struct report_opts {
-    int64_t from, to;       /* Unix seconds, [from, to) */
-    char from_day[11];      /* "" when open */
-    char to_day[11];        /* "" when open */
-    char province[128];     /* "" for all */
-    char today[11];         /* for certificate expiry */
-    long limit;             /* rows of ranked lists */
-    long expiring_days;     /* certificates expiring within */
-    long clone_scans;       /* suspect when scanned more than this */
-    long clone_kiosks;      /* ... or at this many kiosks ... */
-    long clone_window_h;    /* ... within this many hours */
-    long reinspect_scans;   /* rating_changed or expired scans to flag */
+    int64_t from, to;     /* Unix seconds, [from, to) */
+    char from_day[11];    /* "" when open */
+    char to_day[11];      /* "" when open */
+    char province[128];   /* "" for all */
+    char today[11];       /* for certificate expiry */
+    long limit;           /* rows of ranked lists */
+    long expiring_days;   /* certificates expiring within */
+    long clone_scans;     /* suspect when scanned more than this */
+    long clone_kiosks;    /* ... or at this many kiosks ... */
+    long clone_window_h;  /* ... within this many hours */
+    long reinspect_scans; /* rating_changed or expired scans to flag */
 } report_opts;
 
 /* Vietnam has no daylight saving: days are UTC+7 days. */

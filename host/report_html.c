@@ -61,10 +61,7 @@ static const char css[] =
     "svg{page-break-inside:avoid}}";
 
 /* Numbers in cells are plain decimals written by the builders. */
-static double num(const char *s)
-{
-    return strtod(s, NULL);
-}
+static double num(const char *s) { return strtod(s, NULL); }
 
 #define CHART_ROWS 40
 
@@ -95,8 +92,8 @@ static void bar_chart(FILE *f, const report_table *t)
         int y = top + (int)r * row_h;
         double v = num(report_cell(t, r, t->chart_value));
         int w = max > 0 ? (int)(v / max * bar_w + 0.5) : 0;
-        fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
-                label_w - 6, y + 12);
+        fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", label_w - 6,
+                y + 12);
         esc_cut(f, report_cell(t, r, t->chart_label), 34);
         fprintf(f,
                 "</text><rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\" "
@@ -120,8 +117,9 @@ static void bar_chart(FILE *f, const report_table *t)
     }
     fputs("</svg>\n", f);
     if (t->nrows - (size_t)t->chart_skip_last > CHART_ROWS)
-        fprintf(f, "<p class=\"note\">Biểu đồ: %d dòng đầu — chart: first "
-                   "%d rows</p>\n",
+        fprintf(f,
+                "<p class=\"note\">Biểu đồ: %d dòng đầu — chart: first "
+                "%d rows</p>\n",
                 CHART_ROWS, CHART_ROWS);
 }
 

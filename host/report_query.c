@@ -26,10 +26,11 @@ int report_kind_valid(const char *kind)
 /* ---- Verdict vocabulary ------------------------------------------------ */
 
 static const char *const verdicts[] = {
-    "genuine",        "rating_changed",      "expired",   "suspended",
-    "revoked",        "unknown_product",     "unknown_signer",
-    "signer_revoked", "signer_not_enrolled", "forged",    "clone_reported",
-    "malformed",      "not_ocop",            "other"};
+    "genuine",        "rating_changed", "expired",
+    "suspended",      "revoked",        "unknown_product",
+    "unknown_signer", "signer_revoked", "signer_not_enrolled",
+    "forged",         "clone_reported", "malformed",
+    "not_ocop",       "other"};
 #define NV 14 /* with "other" */
 #define V_OTHER 13
 
@@ -55,7 +56,7 @@ struct kiosk {
     char province[128];
     char shop[128];
     long v[NV];
-    int in; /* passes the province filter */
+    int in;       /* passes the province filter */
     unsigned gen; /* marks a kiosk already counted for one label */
 };
 
@@ -310,8 +311,8 @@ static int verdicts_by_province(ctx *c)
         return fail_mem(c);
     static const char *const lead[] = {"province"};
     report_table *t = verdict_table(
-        "Lượt quét theo kết quả, theo tỉnh — Scans by verdict, per province",
-        1, lead);
+        "Lượt quét theo kết quả, theo tỉnh — Scans by verdict, per province", 1,
+        lead);
     long total[NV] = {0};
     int bad = !t;
     for (size_t i = 0; !bad && i < n; i++) {
@@ -484,10 +485,7 @@ static int hot_row(report_table *t, const char *const *lead, int nlead,
     return report_table_add(t, cells);
 }
 
-static long hot(const long *v)
-{
-    return v[V_FORGED] + v[V_UNKNOWN_SIGNER];
-}
+static long hot(const long *v) { return v[V_FORGED] + v[V_UNKNOWN_SIGNER]; }
 
 static int cmp_hot_place(const void *a, const void *b)
 {
@@ -514,8 +512,8 @@ static int hotspots(ctx *c)
     if (!p)
         return fail_mem(c);
     qsort(p, n, sizeof *p, cmp_hot_place);
-    static const char *const pcols[] = {
-        "province", "forged", "unknown_signer", "hot", "total", "hot_pct"};
+    static const char *const pcols[] = {"province", "forged", "unknown_signer",
+                                        "hot",      "total",  "hot_pct"};
     report_table *t = report_table_new(
         "Điểm nóng hàng giả theo tỉnh — Forgery and unknown-signer hotspots, "
         "per province",
@@ -541,10 +539,9 @@ static int hotspots(ctx *c)
     if (add_table(c, t))
         return -1;
 
-    static const char *const kcols[] = {"province",       "shop",
-                                        "kiosk",          "forged",
-                                        "unknown_signer", "hot",
-                                        "total",          "hot_pct"};
+    static const char *const kcols[] = {"province", "shop",           "kiosk",
+                                        "forged",   "unknown_signer", "hot",
+                                        "total",    "hot_pct"};
     t = report_table_new("Điểm nóng theo máy — Hotspots, per kiosk", 8, kcols,
                          0xF8);
     size_t *idx = malloc(c->nk * sizeof *idx), m = 0;
@@ -573,7 +570,8 @@ static int hotspots(ctx *c)
     return add_table(c, t);
 }
 
-/* ---- Time text ------------------------------------------------------------ */
+/* ---- Time text ------------------------------------------------------------
+ */
 
 static void fmt_time(int64_t t, char out[17])
 {
@@ -582,8 +580,7 @@ static void fmt_time(int64_t t, char out[17])
     int64_t s = (t + REPORT_TZ_OFFSET) % 86400;
     if (s < 0)
         s += 86400;
-    snprintf(out, 17, "%s %02d:%02d", day, (int)(s / 3600),
-             (int)(s / 60 % 60));
+    snprintf(out, 17, "%s %02d:%02d", day, (int)(s / 3600), (int)(s / 60 % 60));
 }
 
 /* ---- Clone suspects ------------------------------------------------------ */
@@ -601,7 +598,8 @@ struct hit {
 
 static int cmp_hit(const void *a, const void *b)
 {
-    int64_t x = ((const struct hit *)a)->time, y = ((const struct hit *)b)->time;
+    int64_t x = ((const struct hit *)a)->time,
+            y = ((const struct hit *)b)->time;
     return x < y ? -1 : x > y;
 }
 
@@ -715,25 +713,27 @@ static int clones(ctx *c)
     if (load_kiosks(c))
         return -1;
     sqlite3_stmt *grp = NULL, *det = NULL, *conf = NULL;
-    int bad = prep(c,
-                   "SELECT signer, product, lot, serial, count(*) "
-                   "FROM scans INDEXED BY scans_label "
-                   "WHERE serial > 0 AND signer <> '_' AND verdict IN "
-                   SIGNED_VERDICTS " AND time >= ?1 AND time < ?2 "
-                   "GROUP BY signer, product, lot, serial "
-                   /* min <> max: two kiosks, without a DISTINCT sort
-                    * per label. */
-                   "HAVING min(kiosk) <> max(kiosk) OR count(*) > ?3",
-                   &grp) ||
-              prep(c,
-                   "SELECT kiosk, time FROM scans WHERE signer = ?1 AND "
-                   "product = ?2 AND lot = ?3 AND serial = ?4 AND verdict IN "
-                   SIGNED_VERDICTS " AND time >= ?5 AND time < ?6",
-                   &det) ||
-              prep(c,
-                   "SELECT count(*) FROM reg.clones WHERE key_id = ?1 AND "
-                   "product = ?2 AND lot = ?3 AND serial = ?4",
-                   &conf);
+    int bad =
+        prep(
+            c,
+            "SELECT signer, product, lot, serial, count(*) "
+            "FROM scans INDEXED BY scans_label "
+            "WHERE serial > 0 AND signer <> '_' AND verdict IN " SIGNED_VERDICTS
+            " AND time >= ?1 AND time < ?2 "
+            "GROUP BY signer, product, lot, serial "
+            /* min <> max: two kiosks, without a DISTINCT sort
+             * per label. */
+            "HAVING min(kiosk) <> max(kiosk) OR count(*) > ?3",
+            &grp) ||
+        prep(c,
+             "SELECT kiosk, time FROM scans WHERE signer = ?1 AND "
+             "product = ?2 AND lot = ?3 AND serial = ?4 AND verdict "
+             "IN " SIGNED_VERDICTS " AND time >= ?5 AND time < ?6",
+             &det) ||
+        prep(c,
+             "SELECT count(*) FROM reg.clones WHERE key_id = ?1 AND "
+             "product = ?2 AND lot = ?3 AND serial = ?4",
+             &conf);
     struct suspect *s = NULL;
     size_t n = 0, cap = 0;
     if (!bad) {
@@ -767,9 +767,9 @@ static int clones(ctx *c)
             r3 = x->burst >= c->o->clone_kiosks;
         if (!(r1 || r2 || r3) || !x->seen_here)
             continue;
-        snprintf(x->rules, sizeof x->rules, "%s%s%s%s%s",
-                 r1 ? "provinces" : "", r1 && (r2 || r3) ? "," : "",
-                 r2 ? "count" : "", r2 && r3 ? "," : "", r3 ? "burst" : "");
+        snprintf(x->rules, sizeof x->rules, "%s%s%s%s%s", r1 ? "provinces" : "",
+                 r1 && (r2 || r3) ? "," : "", r2 ? "count" : "",
+                 r2 && r3 ? "," : "", r3 ? "burst" : "");
         sqlite3_reset(conf);
         sqlite3_bind_text(conf, 1, x->signer, -1, SQLITE_STATIC);
         sqlite3_bind_text(conf, 2, x->product, -1, SQLITE_STATIC);
@@ -794,15 +794,14 @@ static int clones(ctx *c)
     if (n)
         qsort(s, n, sizeof *s, cmp_suspect);
     static const char *const cols[] = {
-        "key_id",    "product", "lot",   "serial", "scans", "kiosks",
-        "provinces", "burst",   "where", "first",  "last",  "rules",
-        "confirmed", "label"};
-    report_table *t = report_table_new(
-        "Nghi nhân bản tem — Clone suspects", 14, cols, 0xF8);
+        "key_id", "product",   "lot",       "serial", "scans",
+        "kiosks", "provinces", "burst",     "where",  "first",
+        "last",   "rules",     "confirmed", "label"};
+    report_table *t =
+        report_table_new("Nghi nhân bản tem — Clone suspects", 14, cols, 0xF8);
     bad = !t;
     for (size_t i = 0; !bad && i < n && (long)i < c->o->limit; i++) {
-        char serial[24], scans[24], kiosks[24], prov[24], burst[24],
-            label[64];
+        char serial[24], scans[24], kiosks[24], prov[24], burst[24], label[64];
         fmt_long(serial, sizeof serial, s[i].serial);
         fmt_long(scans, sizeof scans, s[i].scans);
         fmt_long(kiosks, sizeof kiosks, s[i].kiosks);
@@ -810,10 +809,19 @@ static int clones(ctx *c)
         fmt_long(burst, sizeof burst, s[i].burst);
         snprintf(label, sizeof label, "%s %s #%ld", s[i].product, s[i].lot,
                  s[i].serial);
-        const char *cells[] = {s[i].signer, s[i].product, s[i].lot, serial,
-                               scans,       kiosks,       prov,     burst,
-                               s[i].where,  s[i].first,   s[i].last,
-                               s[i].rules,  s[i].confirmed ? "yes" : "no",
+        const char *cells[] = {s[i].signer,
+                               s[i].product,
+                               s[i].lot,
+                               serial,
+                               scans,
+                               kiosks,
+                               prov,
+                               burst,
+                               s[i].where,
+                               s[i].first,
+                               s[i].last,
+                               s[i].rules,
+                               s[i].confirmed ? "yes" : "no",
                                label};
         bad = report_table_add(t, cells);
     }
@@ -836,8 +844,8 @@ static int clones(ctx *c)
 /* ---- Inspection findings ----------------------------------------------- */
 
 static const char *const finding_kinds[] = {
-    "compliant",          "label_misuse",          "expired_on_sale",
-    "quality_complaint",  "suspected_counterfeit", "other"};
+    "compliant",         "label_misuse",          "expired_on_sale",
+    "quality_complaint", "suspected_counterfeit", "other"};
 #define NF 6
 
 static int finding_index(const char *f)
@@ -933,31 +941,38 @@ static int findings(ctx *c)
     size_t n = 0, cap = 0, np = 0, pcap = 0;
     sqlite3_stmt *pinfo = NULL, *rinfo = NULL, *recent = NULL;
     report_table *t1 = NULL, *t2 = NULL, *t3 = NULL;
-    int bad = findings_agg(c, &a, &n, &cap) ||
-              prep(c, "SELECT name, producer FROM reg.products WHERE code=?1",
-                   &pinfo) ||
-              prep(c, "SELECT name, '' FROM reg.producers WHERE code=?1",
-                   &rinfo) ||
-              prep(c,
-                   "SELECT time, kiosk, inspector, product, lot, serial, "
-                   "finding, note FROM findings WHERE time >= ?1 AND "
-                   "time < ?2 ORDER BY time DESC",
-                   &recent);
-    static const char *const pcols[] = {
-        "product",         "name",
-        "producer",        "compliant",
-        "label_misuse",    "expired_on_sale",
-        "quality_complaint", "suspected_counterfeit",
-        "other",           "total"};
-    static const char *const rcols[] = {
-        "producer",        "name",
-        "compliant",       "label_misuse",
-        "expired_on_sale", "quality_complaint",
-        "suspected_counterfeit", "other",
-        "total"};
-    static const char *const lcols[] = {"time",  "province", "shop",
-                                        "inspector", "product", "lot",
-                                        "serial", "finding", "note"};
+    int bad =
+        findings_agg(c, &a, &n, &cap) ||
+        prep(c, "SELECT name, producer FROM reg.products WHERE code=?1",
+             &pinfo) ||
+        prep(c, "SELECT name, '' FROM reg.producers WHERE code=?1", &rinfo) ||
+        prep(c,
+             "SELECT time, kiosk, inspector, product, lot, serial, "
+             "finding, note FROM findings WHERE time >= ?1 AND "
+             "time < ?2 ORDER BY time DESC",
+             &recent);
+    static const char *const pcols[] = {"product",
+                                        "name",
+                                        "producer",
+                                        "compliant",
+                                        "label_misuse",
+                                        "expired_on_sale",
+                                        "quality_complaint",
+                                        "suspected_counterfeit",
+                                        "other",
+                                        "total"};
+    static const char *const rcols[] = {"producer",
+                                        "name",
+                                        "compliant",
+                                        "label_misuse",
+                                        "expired_on_sale",
+                                        "quality_complaint",
+                                        "suspected_counterfeit",
+                                        "other",
+                                        "total"};
+    static const char *const lcols[] = {"time",      "province", "shop",
+                                        "inspector", "product",  "lot",
+                                        "serial",    "finding",  "note"};
     if (!bad) {
         t1 = report_table_new("Kết quả kiểm tra theo sản phẩm — Inspection "
                               "findings, per product",
@@ -983,9 +998,9 @@ static int findings(ctx *c)
         fmt_long(num[NF], sizeof num[NF], a[i].f[0] + noncompliant(a[i].f));
         cells[9] = num[NF];
         bad = report_table_add(t1, cells) ? fail_mem(c) : 0;
-        struct pagg *p = bad ? NULL
-                             : pagg_get(&pr, &np, &pcap,
-                                        producer[0] ? producer : "?");
+        struct pagg *p =
+            bad ? NULL
+                : pagg_get(&pr, &np, &pcap, producer[0] ? producer : "?");
         if (!bad && !p)
             bad = fail_mem(c);
         for (int f = 0; !bad && f < NF; f++)
@@ -1114,9 +1129,8 @@ static int reinspect(ctx *c)
     if (!bad && rc != SQLITE_DONE)
         bad = fail_db(c, "cannot count scans per product");
     static const char *const cols[] = {
-        "product",  "name",     "producer",       "province",
-        "status",   "expires",  "findings",       "rating_changed",
-        "expired_scans", "reasons"};
+        "product", "name",     "producer",       "province",      "status",
+        "expires", "findings", "rating_changed", "expired_scans", "reasons"};
     report_table *t =
         bad ? NULL
             : report_table_new("Sản phẩm cần kiểm tra lại — Products to "
@@ -1194,8 +1208,8 @@ static int expiring(ctx *c)
     sqlite3_bind_int64(st, 3, c->o->from);
     sqlite3_bind_int64(st, 4, c->o->to);
     sqlite3_bind_text(st, 5, c->o->province, -1, SQLITE_STATIC);
-    static const char *const cols[] = {"product",  "name",    "producer",
-                                       "province", "stars",   "expires",
+    static const char *const cols[] = {"product",   "name",  "producer",
+                                       "province",  "stars", "expires",
                                        "days_left", "scans"};
     report_table *t = report_table_new(
         "Chứng nhận sắp hết hạn — Certificates expiring soon", 8, cols, 0xC0);
@@ -1324,7 +1338,7 @@ static int stats(ctx *c)
     }
     free(p);
     static const char *const cols[] = {
-        "province", "products",  "producers", "stars3",   "stars4",
+        "province", "products",  "producers", "stars3",    "stars4",
         "stars5",   "proposed5", "food",      "beverages", "herbal",
         "textiles", "souvenirs", "tourism",   "expiring",  "scans",
         "genuine",  "suspicious"};
@@ -1364,11 +1378,11 @@ static int stats(ctx *c)
     return add_table(c, t);
 }
 
-/* ---- Entry ----------------------------------------------------------------- */
+/* ---- Entry -----------------------------------------------------------------
+ */
 
 int report_build(sqlite3 *db, const char *kind, const char *by,
-                 const report_opts *o, report_set *out, char *err,
-                 size_t errsz)
+                 const report_opts *o, report_set *out, char *err, size_t errsz)
 {
     ctx c = {db, o, out, err, errsz, NULL, 0, 0, 0};
     out->t = NULL;

@@ -32,7 +32,7 @@ typedef struct serve_reply {
     char *body;     /* a malloc'd body (freed by the server), or NULL */
     size_t body_len;
     const char *const *headers; /* NULL, or static name, value, ..., NULL */
-    int fd;         /* a file to send (closed by the server), or -1 */
+    int fd; /* a file to send (closed by the server), or -1 */
     uint64_t fd_size;
     unsigned retry_after; /* seconds; 0: none */
     char etag[48];        /* "" or a quoted validator */

@@ -79,10 +79,11 @@ static int check_key(sqlite3 *db, const labels_product *p,
     char hex[17];
     labels_key_id_hex(pub->id, hex);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT producer, public_key, revoked, revoke_reason "
-                           "FROM keys WHERE key_id = ?1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT producer, public_key, revoked, revoke_reason "
+            "FROM keys WHERE key_id = ?1",
+            -1, &st, NULL) != SQLITE_OK)
         return say(why, whysz, SIGN_POLICY_ERROR, "cannot query the mirror: %s",
                    sqlite3_errmsg(db));
     sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
@@ -162,12 +163,12 @@ int sign_policy_check(const char *mirror_path, const char *product_code,
     } else if (strcmp(p->expires, today_iso) < 0) {
         /* ISO dates compare as strings. */
         rc = say(why, whysz, SIGN_POLICY_REFUSED,
-                 "the rating of product %s expired on %s", p->code,
-                 p->expires);
+                 "the rating of product %s expired on %s", p->code, p->expires);
     } else if (stars && stars != p->stars) {
         rc = say(why, whysz, SIGN_POLICY_REFUSED,
                  "product %s is rated %d stars, not %d%s", p->code, p->stars,
-                 stars, p->proposed5 ? " (proposed for 5, not yet decided)" : "");
+                 stars,
+                 p->proposed5 ? " (proposed for 5, not yet decided)" : "");
     } else {
         rc = check_key(db, p, pub, why, whysz);
     }

@@ -3,8 +3,7 @@
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-int labels_base32_encode(const uint8_t *in, size_t len, char *out,
-                         size_t outsz)
+int labels_base32_encode(const uint8_t *in, size_t len, char *out, size_t outsz)
 {
     if ((!in && len) || !out || len > (SIZE_MAX - 4) / 8)
         return LABELS_ERR_ARG;
@@ -37,8 +36,8 @@ static int value_of(unsigned char c)
     return -1;
 }
 
-int labels_base32_decode(const char *in, size_t len, uint8_t *out,
-                         size_t outsz, size_t *outlen)
+int labels_base32_decode(const char *in, size_t len, uint8_t *out, size_t outsz,
+                         size_t *outlen)
 {
     if ((!in && len) || !out || !outlen)
         return LABELS_ERR_ARG;

@@ -86,7 +86,7 @@ int labels_file_write_atomic(const char *path, const void *data, size_t len,
     free(tmp);
     return labels_fsync_parent(path);
 
-fail: {
+fail : {
     int saved = errno;
     if (fd >= 0)
         close(fd);

@@ -90,7 +90,8 @@ static int read_jpeg(FILE *f, size_t max, labels_image *img)
         return LABELS_ERR_NOMEM;
     }
     while (cinfo.output_scanline < cinfo.output_height) {
-        JSAMPROW row = out->pixels + (size_t)cinfo.output_scanline * out->stride;
+        JSAMPROW row =
+            out->pixels + (size_t)cinfo.output_scanline * out->stride;
         jpeg_read_scanlines(&cinfo, &row, 1);
     }
     jpeg_finish_decompress(&cinfo);

@@ -12,7 +12,8 @@
 /* Blob layouts behind the base64 line of each file. */
 #define PUB_BLOB (2 + LABELS_KEY_ID_BYTES + LABELS_PUBKEY_BYTES)
 #define CHECKSUM_BYTES 32
-#define SEC_BLOB (2 + LABELS_KEY_ID_BYTES + LABELS_SECKEY_BYTES + CHECKSUM_BYTES)
+#define SEC_BLOB                                                               \
+    (2 + LABELS_KEY_ID_BYTES + LABELS_SECKEY_BYTES + CHECKSUM_BYTES)
 #define KEY_FILE_MAX 4096
 #define COMMENT_PREFIX "untrusted comment: "
 
@@ -96,8 +97,8 @@ int labels_pubkey_to_base64(const labels_pubkey *pub, char *out, size_t outsz)
     uint8_t blob[PUB_BLOB] = {'E', 'd'};
     memcpy(blob + 2, pub->id, LABELS_KEY_ID_BYTES);
     memcpy(blob + 2 + LABELS_KEY_ID_BYTES, pub->pk, LABELS_PUBKEY_BYTES);
-    if (outsz < sodium_base64_ENCODED_LEN(PUB_BLOB,
-                                          sodium_base64_VARIANT_ORIGINAL))
+    if (outsz <
+        sodium_base64_ENCODED_LEN(PUB_BLOB, sodium_base64_VARIANT_ORIGINAL))
         return LABELS_ERR_ARG;
     sodium_bin2base64(out, outsz, blob, sizeof blob,
                       sodium_base64_VARIANT_ORIGINAL);
@@ -252,9 +253,9 @@ int labels_seckey_write(const char *path, const labels_seckey *sec,
     sodium_bin2base64(b64, sizeof b64, blob, sizeof blob,
                       sodium_base64_VARIANT_ORIGINAL);
     labels_key_id_hex(sec->id, hex);
-    int n = snprintf(text, sizeof text, COMMENT_PREFIX "%s %s\n%s\n",
-                     comment ? comment : "OCOP secret key, keep private", hex,
-                     b64);
+    int n =
+        snprintf(text, sizeof text, COMMENT_PREFIX "%s %s\n%s\n",
+                 comment ? comment : "OCOP secret key, keep private", hex, b64);
     int rc = LABELS_ERR_ARG;
     if (n > 0 && (size_t)n < sizeof text)
         rc = labels_file_write_atomic(path, text, (size_t)n, 0600, 1);

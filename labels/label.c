@@ -120,8 +120,8 @@ int labels_sign(labels_label *lab, const labels_seckey *sec)
     lab->version = LABELS_FORMAT_VERSION;
     memcpy(lab->key_id, sec->id, LABELS_KEY_ID_BYTES);
     pack_fields(lab, fields);
-    return labels_sign_detached(LABELS_DOMAIN_LABEL, sec, fields,
-                                sizeof fields, lab->sig);
+    return labels_sign_detached(LABELS_DOMAIN_LABEL, sec, fields, sizeof fields,
+                                lab->sig);
 }
 
 int labels_payload(const labels_label *lab, uint8_t out[LABELS_PAYLOAD_BYTES])
@@ -213,8 +213,8 @@ static int find_payload(const char *text, size_t len, const char **p,
                 return LABELS_ERR_NOT_LABEL;
             i++;
         }
-        if (i == 8 || i > 8 + LABELS_HOST_MAX || !ieq_prefix(text + i, len - i,
-                                                             "/V/"))
+        if (i == 8 || i > 8 + LABELS_HOST_MAX ||
+            !ieq_prefix(text + i, len - i, "/V/"))
             return LABELS_ERR_NOT_LABEL;
         *p = text + i + 3;
         *plen = len - i - 3;

@@ -18,7 +18,8 @@ typedef struct labels_mirror_key {
 
 /* LABELS_OK, LABELS_ERR_NOT_FOUND, or LABELS_ERR_MIRROR for a row that
  * breaks docs/mirror.md or a failed query. */
-int labels_mirror_key_get(labels_mirror *m, const uint8_t id[LABELS_KEY_ID_BYTES],
+int labels_mirror_key_get(labels_mirror *m,
+                          const uint8_t id[LABELS_KEY_ID_BYTES],
                           labels_mirror_key *out);
 /* *reported = 1 if the clones table lists this label's serial. */
 int labels_mirror_clone_get(labels_mirror *m, const labels_label *lab,

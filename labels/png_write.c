@@ -24,8 +24,8 @@ int labels_png_write(const char *path, const labels_image *img)
     if (!buf)
         return LABELS_ERR_NOMEM;
     int rc = LABELS_ERR_IMAGE;
-    if (png_image_write_to_memory(&pi, buf, &size, 0, img->pixels,
-                                  img->stride, NULL))
+    if (png_image_write_to_memory(&pi, buf, &size, 0, img->pixels, img->stride,
+                                  NULL))
         rc = labels_file_write_atomic(path, buf, size, 0644, 0);
     png_image_free(&pi);
     free(buf);

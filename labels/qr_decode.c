@@ -24,8 +24,10 @@ labels_decoder *labels_decoder_new(void)
      * and the other decoders only cost time and false reads. BINARY keeps
      * the bytes as they are instead of guessing a character set. */
     zbar_image_scanner_set_config(dec->scanner, 0, ZBAR_CFG_ENABLE, 0);
-    zbar_image_scanner_set_config(dec->scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-    zbar_image_scanner_set_config(dec->scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+    zbar_image_scanner_set_config(dec->scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE,
+                                  1);
+    zbar_image_scanner_set_config(dec->scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY,
+                                  1);
     zbar_image_set_format(dec->image, zbar_fourcc('Y', '8', '0', '0'));
     return dec;
 }
@@ -63,7 +65,8 @@ int labels_decode(labels_decoder *dec, const labels_image *img,
                     img->pixels[(size_t)y * img->stride + x];
         data = packed;
     }
-    zbar_image_set_size(dec->image, (unsigned)img->width, (unsigned)img->height);
+    zbar_image_set_size(dec->image, (unsigned)img->width,
+                        (unsigned)img->height);
     zbar_image_set_data(dec->image, data, n, NULL);
     int rc = zbar_scan_image(dec->scanner, dec->image);
     int count = 0;

@@ -79,7 +79,8 @@ int labels_qr_render(const labels_qr *qr, int module_px, labels_image *img)
         return rc;
     int off = LABELS_QUIET_MODULES * module_px;
     for (int y = 0; y < qr->width; y++) {
-        uint8_t *row = img->pixels + (size_t)(off + y * module_px) * img->stride;
+        uint8_t *row =
+            img->pixels + (size_t)(off + y * module_px) * img->stride;
         for (int x = 0; x < qr->width; x++)
             if (qr->modules[y * qr->width + x])
                 memset(row + off + x * module_px, 0, (size_t)module_px);

@@ -404,8 +404,7 @@ static int read_full(labels_reader *rd, call *c, const labels_image *img)
 static int read_frame(labels_reader *rd, call *c, const labels_image *img)
 {
     double t0 = now_ns();
-    if (rd->nreg > 0 &&
-        (rd->reg_w != img->width || rd->reg_h != img->height)) {
+    if (rd->nreg > 0 && (rd->reg_w != img->width || rd->reg_h != img->height)) {
         rd->nreg = 0; /* another camera or size: the regions mean nothing */
         rd->retry_pending = 0;
     }

@@ -54,7 +54,8 @@ int labels_qr_svg(const labels_qr *qr, double module_mm, char **out,
     put(&s,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.3fmm\" "
-        "height=\"%.3fmm\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">\n"
+        "height=\"%.3fmm\" viewBox=\"0 0 %d %d\" "
+        "shape-rendering=\"crispEdges\">\n"
         "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n<path d=\"",
         side * module_mm, side * module_mm, side, side, side, side);
     for (int y = 0; y < qr->width; y++) {

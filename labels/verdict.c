@@ -146,8 +146,8 @@ static int decide(labels_mirror *m, uint16_t today, labels_facts *f)
     return found(f, LABELS_V_GENUINE);
 }
 
-int labels_check(labels_mirror *m, const char *text, size_t len,
-                 uint16_t today, labels_facts *facts)
+int labels_check(labels_mirror *m, const char *text, size_t len, uint16_t today,
+                 labels_facts *facts)
 {
     if (!m || !facts || (!text && len))
         return LABELS_ERR_ARG;
@@ -157,8 +157,8 @@ int labels_check(labels_mirror *m, const char *text, size_t len,
         /* A half-parsed label is no fact to show. */
         memset(&facts->label, 0, sizeof facts->label);
         facts->parse_error = rc;
-        facts->verdict = rc == LABELS_ERR_NOT_LABEL ? LABELS_V_NOT_OCOP
-                                                    : LABELS_V_MALFORMED;
+        facts->verdict =
+            rc == LABELS_ERR_NOT_LABEL ? LABELS_V_NOT_OCOP : LABELS_V_MALFORMED;
         return LABELS_OK;
     }
     facts->have_label = 1;

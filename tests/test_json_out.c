@@ -51,7 +51,10 @@ static void test_invalid_utf8(void **state)
 {
     (void)state;
     /* Lone continuation, overlong '/', surrogate, truncated sequence. */
-    const char in[] = "\x80" "\xC0\xAF" "\xED\xA0\x80" "\xE1\x80";
+    const char in[] = "\x80"
+                      "\xC0\xAF"
+                      "\xED\xA0\x80"
+                      "\xE1\x80";
     char *s = render(in, sizeof in - 1);
     assert_non_null(strstr(s, "\\ufffd"));
     for (const char *p = s; *p; p++)

@@ -72,16 +72,16 @@ static void test_domains(void **state)
     (void)state;
     uint8_t sig[LABELS_SIG_BYTES];
     const char msg[] = "same bytes";
-    assert_int_equal(labels_sign_detached(LABELS_DOMAIN_FEED, &sec, msg,
-                                          sizeof msg, sig),
-                     LABELS_OK);
-    assert_int_equal(labels_verify_detached(LABELS_DOMAIN_FEED, &pub, msg,
-                                            sizeof msg, sig),
-                     LABELS_OK);
+    assert_int_equal(
+        labels_sign_detached(LABELS_DOMAIN_FEED, &sec, msg, sizeof msg, sig),
+        LABELS_OK);
+    assert_int_equal(
+        labels_verify_detached(LABELS_DOMAIN_FEED, &pub, msg, sizeof msg, sig),
+        LABELS_OK);
     for (int d = 1; d < LABELS_DOMAIN_COUNT_; d++)
         if (d != LABELS_DOMAIN_FEED)
-            assert_int_equal(labels_verify_detached((labels_domain)d, &pub,
-                                                    msg, sizeof msg, sig),
+            assert_int_equal(labels_verify_detached((labels_domain)d, &pub, msg,
+                                                    sizeof msg, sig),
                              LABELS_ERR_SIGNATURE);
 }
 

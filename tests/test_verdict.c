@@ -60,11 +60,10 @@ static void add_key(sqlite3 *db, int k, const char *producer,
     sqlite3_stmt *st;
     char hex[17];
     labels_key_id_hex(pubs[k].id, hex);
-    assert_int_equal(
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO keys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                           -1, &st, NULL),
-        SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(
+                         db, "INSERT INTO keys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                         -1, &st, NULL),
+                     SQLITE_OK);
     assert_int_equal(sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC),
                      SQLITE_OK);
     assert_int_equal(sqlite3_bind_text(st, 2, producer, -1, SQLITE_STATIC),
@@ -173,9 +172,8 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-static void make(labels_label *lab, int k, const char *product,
-                 const char *lot, int stars, uint32_t serial,
-                 const char *issued)
+static void make(labels_label *lab, int k, const char *product, const char *lot,
+                 int stars, uint32_t serial, const char *issued)
 {
     memset(lab, 0, sizeof *lab);
     assert_true(strlen(product) <= LABELS_CODE_MAX);
@@ -188,11 +186,9 @@ static void make(labels_label *lab, int k, const char *product,
     assert_int_equal(labels_sign(lab, &secs[k]), LABELS_OK);
 }
 
-static const char *check_text(const char *text, size_t len,
-                              labels_facts *facts)
+static const char *check_text(const char *text, size_t len, labels_facts *facts)
 {
-    assert_int_equal(labels_check(mirror, text, len, today, facts),
-                     LABELS_OK);
+    assert_int_equal(labels_check(mirror, text, len, today, facts), LABELS_OK);
     return labels_verdict_word(facts->verdict);
 }
 

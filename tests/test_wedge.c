@@ -43,15 +43,19 @@ static void key(wedge *w, unsigned code, int value, int64_t t, struct lines *l)
 /* Type s as a US-layout scanner would: shift around capitals and ':'. */
 static void type(wedge *w, const char *s, int64_t t, struct lines *l)
 {
-    static const char *lower = "1234567890-=qwertyuiop[]asdfghjkl;'`\\zxcvbnm,./";
+    static const char *lower =
+        "1234567890-=qwertyuiop[]asdfghjkl;'`\\zxcvbnm,./";
     static const unsigned codes[] = {
-        KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9,
-        KEY_0, KEY_MINUS, KEY_EQUAL, KEY_Q, KEY_W, KEY_E, KEY_R, KEY_T,
-        KEY_Y, KEY_U, KEY_I, KEY_O, KEY_P, KEY_LEFTBRACE, KEY_RIGHTBRACE,
-        KEY_A, KEY_S, KEY_D, KEY_F, KEY_G, KEY_H, KEY_J, KEY_K, KEY_L,
-        KEY_SEMICOLON, KEY_APOSTROPHE, KEY_GRAVE, KEY_BACKSLASH, KEY_Z,
-        KEY_X, KEY_C, KEY_V, KEY_B, KEY_N, KEY_M, KEY_COMMA, KEY_DOT,
-        KEY_SLASH};
+        KEY_1,     KEY_2,         KEY_3,         KEY_4,          KEY_5,
+        KEY_6,     KEY_7,         KEY_8,         KEY_9,          KEY_0,
+        KEY_MINUS, KEY_EQUAL,     KEY_Q,         KEY_W,          KEY_E,
+        KEY_R,     KEY_T,         KEY_Y,         KEY_U,          KEY_I,
+        KEY_O,     KEY_P,         KEY_LEFTBRACE, KEY_RIGHTBRACE, KEY_A,
+        KEY_S,     KEY_D,         KEY_F,         KEY_G,          KEY_H,
+        KEY_J,     KEY_K,         KEY_L,         KEY_SEMICOLON,  KEY_APOSTROPHE,
+        KEY_GRAVE, KEY_BACKSLASH, KEY_Z,         KEY_X,          KEY_C,
+        KEY_V,     KEY_B,         KEY_N,         KEY_M,          KEY_COMMA,
+        KEY_DOT,   KEY_SLASH};
     for (; *s; s++, t++) {
         char c = *s;
         int shift = isupper((unsigned char)c) || c == ':';
@@ -93,7 +97,7 @@ static void test_partial_line_dropped(void **state)
     struct lines l = {.n = 0};
     wedge_init(&w, 500);
     type(&w, "HTTPS://OCOP.EXA", 1000, &l); /* the scan broke off */
-    type(&w, "ABC", 5000, &l);               /* next scan, seconds later */
+    type(&w, "ABC", 5000, &l);              /* next scan, seconds later */
     key(&w, KEY_ENTER, 1, 5010, &l);
     assert_int_equal(l.n, 1);
     assert_string_equal(l.text[0], "ABC");
