@@ -8,5 +8,6 @@ enum { K_OK = 0, K_REJECTED = 1, K_USAGE = 2, K_FAILURE = 3 };
 
 int cmd_scan(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 
 #endif

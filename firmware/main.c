@@ -122,6 +122,7 @@ static const struct {
     {"status", cmd_status, "the mirror's version, last sync, staleness"},
     {"scan", cmd_scan, "verdicts for the QR codes in image files"},
     {"check", cmd_check, "verdicts for QR texts, or scanner lines on stdin"},
+    {"inspect", cmd_inspect, "inspector mode: badge, full records, findings"},
 };
 
 static void usage(FILE *f)
