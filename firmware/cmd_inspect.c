@@ -21,8 +21,8 @@ struct session {
     struct kiosk_verdicts v;
     struct inspector in;
     int json;
-    int refused;   /* a badge or finding was refused */
-    int failed;    /* not ready, or a finding could not be kept */
+    int refused; /* a badge or finding was refused */
+    int failed;  /* not ready, or a finding could not be kept */
 };
 
 /* Print an error line (JSON or text) for the line just read. */
@@ -126,6 +126,11 @@ static void on_badge(struct session *s, const char *text, size_t len)
     }
     if (r != INSP_BADGE_OK) {
         s->refused = 1;
+        /* The current inspector's own badge, now refused (expired, or
+         * revoked by a sync meanwhile): the session ends with it. */
+        if (r != INSP_BADGE_MALFORMED && s->in.active &&
+            !strcmp(b.inspector, s->in.badge.inspector))
+            memset(&s->in, 0, sizeof s->in);
         if (s->json) {
             json_out j;
             json_begin(&j, stdout);
@@ -174,8 +179,8 @@ static int previous_text(void *ctx, const finding_record *r)
     (void)ctx;
     char when[32];
     iso_time_format((time_t)r->time, when);
-    printf("  finding %s by %s: %s (lot %s serial %u) %s\n", when,
-           r->inspector, r->finding, r->lot, (unsigned)r->serial, r->note);
+    printf("  finding %s by %s: %s (lot %s serial %u) %s\n", when, r->inspector,
+           r->finding, r->lot, (unsigned)r->serial, r->note);
     return 0;
 }
 
@@ -290,8 +295,8 @@ static void on_finding(struct session *s, int finding, const char *note)
         return;
     }
     if (!s->v.log) {
-        say_error(s, "finding", s->v.log_problem[0] ? s->v.log_problem
-                                                    : "no scan log");
+        say_error(s, "finding",
+                  s->v.log_problem[0] ? s->v.log_problem : "no scan log");
         s->failed = 1;
         return;
     }

@@ -5,19 +5,13 @@
 #include <string.h>
 
 const char *const inspector_finding_words[INSPECTOR_FINDINGS] = {
-    "compliant", "label_misuse", "expired_on_sale", "quality_complaint",
-    "suspected_counterfeit",
+    "compliant",         "label_misuse",          "expired_on_sale",
+    "quality_complaint", "suspected_counterfeit",
 };
 
-static int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
+static int lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t';
-}
+static int is_space(char c) { return c == ' ' || c == '\t'; }
 
 /* Strict UTF-8 without control characters; the note goes into JSON, the
  * collector and reports. */
@@ -143,10 +137,11 @@ const char *inspector_badge_word(enum inspector_badge_result r)
     return "malformed";
 }
 
-enum inspector_badge_result
-inspector_check_badge(const char *text, size_t len, const labels_pubkey *keys,
-                      int nkeys, labels_mirror *m, uint16_t today,
-                      labels_badge *out)
+enum inspector_badge_result inspector_check_badge(const char *text, size_t len,
+                                                  const labels_pubkey *keys,
+                                                  int nkeys, labels_mirror *m,
+                                                  uint16_t today,
+                                                  labels_badge *out)
 {
     while (len && is_space(text[0]))
         text++, len--;
@@ -194,8 +189,7 @@ int inspector_make_finding(const struct inspector *in, int finding,
         return -1;
     memset(rec, 0, sizeof *rec);
     rec->time = now;
-    snprintf(rec->inspector, sizeof rec->inspector, "%s",
-             in->badge.inspector);
+    snprintf(rec->inspector, sizeof rec->inspector, "%s", in->badge.inspector);
     snprintf(rec->finding, sizeof rec->finding, "%s",
              inspector_finding_words[finding]);
     snprintf(rec->product, sizeof rec->product, "%s", in->product);

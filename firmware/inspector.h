@@ -39,7 +39,7 @@ enum inspector_badge_result {
     INSP_BADGE_FORGED,    /* names a trusted key, signature fails */
     INSP_BADGE_EXPIRED,
     INSP_BADGE_REVOKED,
-    INSP_BADGE_NO_LIST,   /* the mirror cannot say if it is revoked */
+    INSP_BADGE_NO_LIST, /* the mirror cannot say if it is revoked */
 };
 /* A stable word for each result: ok, malformed, untrusted, forged,
  * expired, revoked, no_revocation_list. */
@@ -48,10 +48,11 @@ const char *inspector_badge_word(enum inspector_badge_result r);
 /* Check a badge text against the trusted keys (nkeys of them), today and
  * the mirror's revoked_badges. out gets the parsed badge (when it
  * parses). */
-enum inspector_badge_result
-inspector_check_badge(const char *text, size_t len, const labels_pubkey *keys,
-                      int nkeys, labels_mirror *m, uint16_t today,
-                      labels_badge *out);
+enum inspector_badge_result inspector_check_badge(const char *text, size_t len,
+                                                  const labels_pubkey *keys,
+                                                  int nkeys, labels_mirror *m,
+                                                  uint16_t today,
+                                                  labels_badge *out);
 
 /* The state of one inspector session. */
 struct inspector {
@@ -71,7 +72,6 @@ void inspector_set_product(struct inspector *in, const labels_facts *f,
 /* Fill a finding record for the current product; -1 if there is none or
  * the mode is off. */
 int inspector_make_finding(const struct inspector *in, int finding,
-                           const char *note, int64_t now,
-                           finding_record *rec);
+                           const char *note, int64_t now, finding_record *rec);
 
 #endif

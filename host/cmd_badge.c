@@ -51,15 +51,23 @@ static const char badge_schema[] =
     "'(issued)',NULL,'valid until '||new.valid_until||' key '||new.key_id);"
     " END;\n";
 
-enum { O_DB = 1, O_KEY, O_INSPECTOR, O_NAME, O_PROVINCE, O_VALID, O_PNG, O_DATE,
-       O_COUNT };
+enum {
+    O_DB = 1,
+    O_KEY,
+    O_INSPECTOR,
+    O_NAME,
+    O_PROVINCE,
+    O_VALID,
+    O_PNG,
+    O_DATE,
+    O_COUNT
+};
 
 static int step_done(sqlite3 *db, sqlite3_stmt *st, char *err, size_t errsz)
 {
     int rc = sqlite3_step(st) == SQLITE_DONE
                  ? 0
-                 : registry_db_error(db, "cannot record the badge", err,
-                                     errsz);
+                 : registry_db_error(db, "cannot record the badge", err, errsz);
     sqlite3_finalize(st);
     return rc;
 }
@@ -141,8 +149,7 @@ static int badge_issue(const char *const *o)
     }
     uint16_t until, today;
     if (labels_date_parse(o[O_VALID], &until) != LABELS_OK) {
-        cli_error("--valid-until '%s' is not a date (YYYY-MM-DD)",
-                  o[O_VALID]);
+        cli_error("--valid-until '%s' is not a date (YYYY-MM-DD)", o[O_VALID]);
         return EXIT_USAGE;
     }
     if (labels_date_today(&today) == LABELS_OK && until < today) {
@@ -290,8 +297,7 @@ static int badge_revoke(const char *const *o)
     if (state == 1) {
         registry_rollback(db);
         registry_close(db);
-        printf("inspector %s already revoked on %s\n", o[O_INSPECTOR],
-               revoked);
+        printf("inspector %s already revoked on %s\n", o[O_INSPECTOR], revoked);
         return EXIT_OK;
     }
     sqlite3_stmt *st;
@@ -343,8 +349,8 @@ static int badge_list(const char *const *o)
         const char *rev = (const char *)sqlite3_column_text(st, 3);
         printf("%s\t%s\t%s\t%s%s\tvalid until %s\t%d badge(s)\n",
                sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-               sqlite3_column_text(st, 2), rev[0] ? "revoked " : "active",
-               rev, sqlite3_column_text(st, 4), sqlite3_column_int(st, 5));
+               sqlite3_column_text(st, 2), rev[0] ? "revoked " : "active", rev,
+               sqlite3_column_text(st, 4), sqlite3_column_int(st, 5));
     }
     sqlite3_finalize(st);
     registry_close(db);
@@ -405,8 +411,8 @@ int cmd_badge(int argc, char **argv)
         cli_error("badge %s needs --db REG.db", sub);
         return EXIT_USAGE;
     }
-    if ((!issue && (o[O_KEY] || o[O_NAME] || o[O_PROVINCE] || o[O_VALID] ||
-                    o[O_PNG])) ||
+    if ((!issue &&
+         (o[O_KEY] || o[O_NAME] || o[O_PROVINCE] || o[O_VALID] || o[O_PNG])) ||
         (!revoke && o[O_DATE]) || (list && o[O_INSPECTOR])) {
         cli_error("an option given does not apply to badge %s", sub);
         return EXIT_USAGE;
