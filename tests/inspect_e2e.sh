@@ -172,10 +172,20 @@ url=http://127.0.0.1:$port/v1/scans
     fail "findings not marked uploaded"
 kscans=$(sqlite3 "$w/kiosk/scans.db" "SELECT count(*) FROM scans")
 [ "$(sqlite3 "$col" "SELECT count(*) FROM scans")" = "$kscans" ] || fail "scans did not all arrive"
-# A new finding goes in the next batch; nothing is stored twice.
+# A new finding goes in the next batch; killed between the collector's
+# 200 and marking it uploaded, the resent batch is absorbed: each finding
+# is stored once and then marked.
 session "$badge2" "$expired" "F4 mốc trong hộp"
+bash -c '"$@"; exit 0' _ "$DRV" upload "$T/dev" "$w/kiosk/scans.db" "$url" 100 die-after-post >/dev/null 2>&1
+[ "$(sqlite3 "$col" "SELECT count(*) FROM findings")" = 4 ] || fail "second finding batch not stored"
+[ "$(sqlite3 "$w/kiosk/scans.db" "SELECT count(*) FROM findings WHERE uploaded = 0")" = 1 ] ||
+    fail "finding marked despite the kill"
+head -1 "$T/dev/upload.pending" | grep -q ' 1$' || fail "pending batch does not name its finding: $(head -1 "$T/dev/upload.pending")"
 "$DRV" upload "$T/dev" "$w/kiosk/scans.db" "$url" 100 >"$T/up" 2>&1 || fail "upload 2: $(cat "$T/up")"
-[ "$(sqlite3 "$col" "SELECT count(*) FROM findings")" = 4 ] || fail "second finding batch"
+grep -q 'already stored' "$T/up" || fail "resent batch not absorbed: $(cat "$T/up")"
+[ "$(sqlite3 "$col" "SELECT count(*) FROM findings")" = 4 ] || fail "finding stored twice"
+[ "$(sqlite3 "$w/kiosk/scans.db" "SELECT count(*) FROM findings WHERE uploaded = 0")" = 0 ] ||
+    fail "finding not marked after the retry"
 [ "$(sqlite3 "$col" "SELECT count(*) FROM findings WHERE inspector = 'HN-INS-2' AND finding = 'quality_complaint'")" = 1 ] ||
     fail "quality_complaint finding missing"
 expect 0 "$H" report findings --world "$w"
