@@ -143,6 +143,18 @@ expect 1 "$H" badge issue --db "$w/registry.db" --key "$w/authority.sec" \
     --inspector HN-INS-1 --name X --province HN --valid-until "$next_year"
 err_has "revoked"
 
+# After a feed key rotation the kiosk also trusts the new key for badges
+# (the configured root still counts); an unrelated key still does not.
+"$H" keygen --secret "$T/feed2.sec" --public "$T/feed2.pub" >/dev/null 2>&1 || fail keygen2
+rotated=$("$BT" "$T/feed2.sec" HN-INS-7 "$next_year")
+refused untrusted "$rotated"
+expect 0 "$H" export --db "$w/registry.db" --out "$w/mirror.db"
+expect 0 "$H" publish --mirror "$w/mirror.db" --key "$T/feed2.sec" --announce-from "$w/authority.sec" --feed "$w/feed"
+expect 0 "$K" sync --config "$conf"
+session "$rotated" "END" "$badge2" "END"
+grep -c '"mode":"inspector"' "$T/out" | grep -qx 2 || fail "rotated or root key badge refused: $(cat "$T/out")"
+refused untrusted "$foreign"
+
 # Findings reach the collector in the kiosk's signed batches (the
 # uploader ocop-kiosk links, driven by tests/upload_driver), once each.
 DRV=${OCOP_BUILD_DIR:?}/tests/upload_driver
