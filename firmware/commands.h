@@ -10,5 +10,6 @@ int cmd_scan(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_device_key(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 
 #endif

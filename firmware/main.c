@@ -124,6 +124,7 @@ static const struct {
     {"check", cmd_check, "verdicts for QR texts, or scanner lines on stdin"},
     {"run", cmd_run, "the kiosk service: camera and scanner, sync, upload"},
     {"device-key", cmd_device_key, "print the public key to enroll"},
+    {"inspect", cmd_inspect, "inspector mode: badge, full records, findings"},
 };
 
 static void usage(FILE *f)

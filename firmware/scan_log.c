@@ -13,6 +13,7 @@ struct scan_log {
     sqlite3 *db;
     sqlite3_stmt *insert, *pending, *prune_uploaded, *prune_pending;
     sqlite3_stmt *add_dropped, *mark;
+    sqlite3_stmt *f_insert, *f_for, *f_pending, *f_mark;
     int64_t max_rows;
     int64_t rows; /* kept in step with the table, recounted on failure */
     char err[256];
@@ -28,7 +29,19 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS scans_pending ON scans(uploaded, id);"
     "CREATE TABLE IF NOT EXISTS counters ("
     " name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
-    "INSERT OR IGNORE INTO counters VALUES ('dropped', 0);";
+    "INSERT OR IGNORE INTO counters VALUES ('dropped', 0);"
+    "CREATE TABLE IF NOT EXISTS findings ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " time INTEGER NOT NULL, inspector TEXT NOT NULL, finding TEXT NOT NULL,"
+    " product TEXT NOT NULL, key_id TEXT NOT NULL, lot TEXT NOT NULL,"
+    " serial INTEGER NOT NULL, scan_id INTEGER NOT NULL, note TEXT NOT NULL,"
+    " uploaded INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS findings_product ON findings(product, id);"
+    "CREATE INDEX IF NOT EXISTS findings_pending ON findings(uploaded, id);";
+
+#define FINDING_COLS                                                      \
+    "id, time, inspector, finding, product, key_id, lot, serial, scan_id, " \
+    "note"
 
 static int fail(scan_log *log, const char *what)
 {
@@ -95,6 +108,15 @@ int scan_log_open(const char *path, int64_t max_rows, scan_log **out,
                             "WHERE name = 'dropped'"},
         {&log->mark, "UPDATE scans SET uploaded = 1 WHERE id BETWEEN ? AND ? "
                      "AND uploaded = 0"},
+        {&log->f_insert, "INSERT INTO findings (time, inspector, finding, "
+                         "product, key_id, lot, serial, scan_id, note) "
+                         "VALUES (?,?,?,?,?,?,?,?,?)"},
+        {&log->f_for, "SELECT " FINDING_COLS " FROM findings WHERE "
+                      "product = ? ORDER BY id DESC LIMIT ?"},
+        {&log->f_pending, "SELECT " FINDING_COLS " FROM findings WHERE "
+                          "uploaded = 0 ORDER BY id LIMIT ?"},
+        {&log->f_mark, "UPDATE findings SET uploaded = 1 WHERE id BETWEEN ? "
+                       "AND ? AND uploaded = 0"},
     };
     for (size_t i = 0; rc == SQLITE_OK && i < sizeof stmts / sizeof stmts[0];
          i++)
@@ -122,6 +144,10 @@ void scan_log_close(scan_log *log)
     sqlite3_finalize(log->prune_pending);
     sqlite3_finalize(log->add_dropped);
     sqlite3_finalize(log->mark);
+    sqlite3_finalize(log->f_insert);
+    sqlite3_finalize(log->f_for);
+    sqlite3_finalize(log->f_pending);
+    sqlite3_finalize(log->f_mark);
     sqlite3_close(log->db);
     free(log);
 }
@@ -252,6 +278,86 @@ int scan_log_get_stats(scan_log *log, scan_log_stats *out)
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : fail(log, "stats");
+}
+
+int scan_log_finding_append(scan_log *log, finding_record *rec)
+{
+    sqlite3_stmt *st = log->f_insert;
+    sqlite3_bind_int64(st, 1, rec->time);
+    sqlite3_bind_text(st, 2, rec->inspector, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, rec->finding, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, rec->product, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, rec->key_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, rec->lot, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, rec->serial);
+    sqlite3_bind_int64(st, 8, rec->scan_id);
+    sqlite3_bind_text(st, 9, rec->note, -1, SQLITE_STATIC);
+    /* One statement is its own transaction: committed (and, with
+     * synchronous=FULL, fsynced) when the step returns. */
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE)
+        return fail(log, "append finding");
+    rec->id = sqlite3_last_insert_rowid(log->db);
+    return 0;
+}
+
+static int findings_visit(scan_log *log, sqlite3_stmt *st,
+                          int (*fn)(void *ctx, const finding_record *rec),
+                          void *ctx)
+{
+    int n = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        finding_record r;
+        memset(&r, 0, sizeof r);
+        r.id = sqlite3_column_int64(st, 0);
+        r.time = sqlite3_column_int64(st, 1);
+        copy_col(st, 2, r.inspector, sizeof r.inspector);
+        copy_col(st, 3, r.finding, sizeof r.finding);
+        copy_col(st, 4, r.product, sizeof r.product);
+        copy_col(st, 5, r.key_id, sizeof r.key_id);
+        copy_col(st, 6, r.lot, sizeof r.lot);
+        r.serial = (uint32_t)sqlite3_column_int64(st, 7);
+        r.scan_id = sqlite3_column_int64(st, 8);
+        copy_col(st, 9, r.note, sizeof r.note);
+        n++;
+        if (fn(ctx, &r))
+            break;
+    }
+    int bad = rc != SQLITE_ROW && rc != SQLITE_DONE;
+    if (bad)
+        fail(log, "read findings");
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return bad ? -1 : n;
+}
+
+int scan_log_findings_for(scan_log *log, const char *product, int limit,
+                          int (*fn)(void *ctx, const finding_record *rec),
+                          void *ctx)
+{
+    sqlite3_bind_text(log->f_for, 1, product, -1, SQLITE_STATIC);
+    sqlite3_bind_int(log->f_for, 2, limit);
+    return findings_visit(log, log->f_for, fn, ctx);
+}
+
+int scan_log_findings_pending(scan_log *log, int limit,
+                              int (*fn)(void *ctx, const finding_record *rec),
+                              void *ctx)
+{
+    sqlite3_bind_int(log->f_pending, 1, limit);
+    return findings_visit(log, log->f_pending, fn, ctx);
+}
+
+int scan_log_findings_mark_uploaded(scan_log *log, int64_t first,
+                                    int64_t last)
+{
+    sqlite3_bind_int64(log->f_mark, 1, first);
+    sqlite3_bind_int64(log->f_mark, 2, last);
+    int rc = sqlite3_step(log->f_mark);
+    sqlite3_reset(log->f_mark);
+    return rc == SQLITE_DONE ? 0 : fail(log, "mark findings uploaded");
 }
 
 const char *scan_log_error(scan_log *log)

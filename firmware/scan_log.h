@@ -57,6 +57,42 @@ typedef struct scan_log_stats {
 
 int scan_log_get_stats(scan_log *log, scan_log_stats *st);
 
+/* ---- Inspectors' findings (docs/inspectors.md) -------------------------
+ *
+ * Kept in the same file, with the same durability as scans (committed
+ * with a full fsync before the append returns), waiting for upload in the
+ * same signed batches. Findings are never pruned: an inspector's record
+ * is evidence, and there are few. */
+
+#define SCAN_FINDING_NOTE_MAX 280 /* bytes of UTF-8 */
+
+typedef struct finding_record {
+    int64_t id;           /* set by scan_log_finding_append */
+    int64_t time;         /* Unix seconds, UTC */
+    char inspector[16];   /* badge inspector ID */
+    char finding[24];     /* compliant, label_misuse, ... */
+    char product[16];
+    char key_id[17];
+    char lot[16];
+    uint32_t serial;
+    int64_t scan_id;      /* the scan it is about, 0 if not logged */
+    char note[SCAN_FINDING_NOTE_MAX + 1];
+} finding_record;
+
+/* Append one finding durably; rec->id gets its ID. 0 or -1. */
+int scan_log_finding_append(scan_log *log, finding_record *rec);
+/* The latest findings about one product, newest first (at most limit).
+ * Returns the number visited, or -1. */
+int scan_log_findings_for(scan_log *log, const char *product, int limit,
+                          int (*fn)(void *ctx, const finding_record *rec),
+                          void *ctx);
+/* Findings not yet uploaded, oldest first; as scan_log_pending(). */
+int scan_log_findings_pending(scan_log *log, int limit,
+                              int (*fn)(void *ctx, const finding_record *rec),
+                              void *ctx);
+int scan_log_findings_mark_uploaded(scan_log *log, int64_t first,
+                                    int64_t last);
+
 /* The last error message. */
 const char *scan_log_error(scan_log *log);
 

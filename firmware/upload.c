@@ -149,8 +149,10 @@ int upload_post(const upload_config *cfg, const char *body, size_t len,
 /* ---- The pending batch ------------------------------------------------- */
 
 typedef struct pending {
-    int64_t first, last;
+    int64_t first, last; /* scan IDs; 0 when the batch has no scans */
     int scans;
+    int64_t ffirst, flast; /* finding IDs (docs/inspectors.md) */
+    int findings;
     char *batch; /* points into file */
     size_t len;
     char *file;
@@ -182,16 +184,31 @@ static int pending_load(const char *path, pending *p, upload_result *res)
         goto unusable;
     p->file[n] = '\0';
     char *nl = memchr(p->file, '\n', n);
-    long long first, last;
-    int scans, used = 0;
-    if (!nl ||
-        sscanf(p->file, STATE_MAGIC " %lld %lld %d%n", &first, &last, &scans,
-               &used) != 3 ||
-        p->file + used != nl || first <= 0 || last < first || scans <= 0)
+    long long first, last, ffirst = 0, flast = 0;
+    int scans, findings = 0, used = 0;
+    if (!nl)
+        goto unusable;
+    /* Without findings the header is the original three numbers. */
+    if (sscanf(p->file, STATE_MAGIC " %lld %lld %d %lld %lld %d%n", &first,
+               &last, &scans, &ffirst, &flast, &findings, &used) != 6 ||
+        p->file + used != nl) {
+        findings = 0;
+        used = 0;
+        if (sscanf(p->file, STATE_MAGIC " %lld %lld %d%n", &first, &last,
+                   &scans, &used) != 3 ||
+            p->file + used != nl)
+            goto unusable;
+    }
+    if (scans < 0 || findings < 0 || scans + findings <= 0 ||
+        (scans > 0 && (first <= 0 || last < first)) ||
+        (findings > 0 && (ffirst <= 0 || flast < ffirst)))
         goto unusable;
     p->first = first;
     p->last = last;
     p->scans = scans;
+    p->ffirst = ffirst;
+    p->flast = flast;
+    p->findings = findings;
     p->batch = nl + 1;
     p->len = n - (size_t)(p->batch - p->file);
     return p->len ? 1 : 0;
@@ -227,6 +244,18 @@ static int collect_one(void *ctx, const scan_record *rec)
     return 0;
 }
 
+typedef struct collect_f {
+    finding_record *recs;
+    int n;
+} collect_f;
+
+static int collect_finding(void *ctx, const finding_record *rec)
+{
+    collect_f *c = ctx;
+    c->recs[c->n++] = *rec;
+    return 0;
+}
+
 /* Build a new batch from the log and write it as the pending file. 1
  * made, 0 nothing pending, -1 error. */
 static int pending_make(const upload_config *cfg, const char *path,
@@ -243,27 +272,55 @@ static int pending_make(const upload_config *cfg, const char *path,
         free(c.recs);
         return fail(res, "%s", scan_log_error(log));
     }
-    if (c.n == 0) {
+    /* Inspectors' findings ride along in the room the scans left. */
+    collect_f cf = {NULL, 0};
+    if (c.n < max) {
+        cf.recs = calloc((size_t)(max - c.n), sizeof(finding_record));
+        if (!cf.recs) {
+            free(c.recs);
+            return fail(res, "out of memory");
+        }
+        if (scan_log_findings_pending(log, max - c.n, collect_finding, &cf) <
+            0) {
+            free(c.recs);
+            free(cf.recs);
+            return fail(res, "%s", scan_log_error(log));
+        }
+    }
+    if (c.n == 0 && cf.n == 0) {
         free(c.recs);
+        free(cf.recs);
         return 0;
     }
     uint8_t id[UPLOAD_BATCH_ID_BYTES];
     randombytes_buf(id, sizeof id);
     char *batch;
     size_t blen;
-    if (upload_batch_build(sec, id, (int64_t)time(NULL), c.recs, (size_t)c.n,
-                           &batch, &blen) != 0) {
+    if (upload_batch_build_with_findings(sec, id, (int64_t)time(NULL), c.recs,
+                                         (size_t)c.n, cf.recs, (size_t)cf.n,
+                                         &batch, &blen) != 0) {
         free(c.recs);
+        free(cf.recs);
         return fail(res, "cannot build a scan batch");
     }
-    char head[96];
-    int hl =
-        snprintf(head, sizeof head, STATE_MAGIC " %lld %lld %d\n",
-                 (long long)c.recs[0].id, (long long)c.recs[c.n - 1].id, c.n);
-    p->first = c.recs[0].id;
-    p->last = c.recs[c.n - 1].id;
+    char head[160];
+    int hl;
+    p->first = c.n ? c.recs[0].id : 0;
+    p->last = c.n ? c.recs[c.n - 1].id : 0;
     p->scans = c.n;
+    p->ffirst = cf.n ? cf.recs[0].id : 0;
+    p->flast = cf.n ? cf.recs[cf.n - 1].id : 0;
+    p->findings = cf.n;
+    if (cf.n == 0)
+        hl = snprintf(head, sizeof head, STATE_MAGIC " %lld %lld %d\n",
+                      (long long)p->first, (long long)p->last, c.n);
+    else
+        hl = snprintf(head, sizeof head,
+                      STATE_MAGIC " %lld %lld %d %lld %lld %d\n",
+                      (long long)p->first, (long long)p->last, c.n,
+                      (long long)p->ffirst, (long long)p->flast, cf.n);
     free(c.recs);
+    free(cf.recs);
     p->file = malloc((size_t)hl + blen);
     if (!p->file) {
         free(batch);
@@ -325,7 +382,9 @@ int upload_round(const upload_config *cfg, scan_log *log,
     }
     /* Mark first, then forget the batch: a crash in between resends it
      * and the collector answers "already stored". */
-    if (scan_log_mark_uploaded(log, p.first, p.last) != 0) {
+    if ((p.scans > 0 && scan_log_mark_uploaded(log, p.first, p.last) != 0) ||
+        (p.findings > 0 &&
+         scan_log_findings_mark_uploaded(log, p.ffirst, p.flast) != 0)) {
         free(p.file);
         return fail(res, "%s", scan_log_error(log));
     }

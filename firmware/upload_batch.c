@@ -45,19 +45,105 @@ static int hex_ok(const char *s, size_t want, int upper)
     return 1;
 }
 
+/* Strict UTF-8 without control characters, as the collector checks a
+ * note; anything else travels as no note rather than blocking a batch. */
+static int note_ok(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i], cp, min;
+        size_t len;
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7F)
+                return 0;
+            i++;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0)
+            len = 2, cp = c & 0x1F, min = 0x80;
+        else if ((c & 0xF0) == 0xE0)
+            len = 3, cp = c & 0x0F, min = 0x800;
+        else if ((c & 0xF8) == 0xF0)
+            len = 4, cp = c & 0x07, min = 0x10000;
+        else
+            return 0;
+        if (n - i < len)
+            return 0;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
+            (cp >= 0x80 && cp < 0xA0))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* "finding ID TIME INSPECTOR PRODUCT SIGNER LOT SERIAL FINDING NOTE",
+ * the note as lowercase hex of its UTF-8 bytes ("_" when empty): the
+ * format stays one space-separated ASCII line with one spelling. */
+static int put_finding(char *buf, size_t cap, size_t *pos,
+                       const finding_record *r)
+{
+    size_t nl = strnlen(r->note, sizeof r->note);
+    if (nl > SCAN_FINDING_NOTE_MAX ||
+        !note_ok((const unsigned char *)r->note, nl))
+        nl = 0;
+    int w = snprintf(buf + *pos, cap - *pos, "finding %lld %lld %s %s %s %s %lu %s ",
+                     (long long)r->id, (long long)(r->time < 0 ? 0 : r->time),
+                     code_ok(r->inspector, LABELS_CODE_MAX) ? r->inspector : "_",
+                     code_ok(r->product, LABELS_CODE_MAX) ? r->product : "_",
+                     hex_ok(r->key_id, 16, 1) ? r->key_id : "_",
+                     code_ok(r->lot, LABELS_CODE_MAX) ? r->lot : "_",
+                     (unsigned long)r->serial,
+                     word_ok(r->finding) ? r->finding : "unknown");
+    if (w < 0 || (size_t)w >= cap - *pos || cap - *pos - (size_t)w < 2 * nl + 3)
+        return -1;
+    *pos += (size_t)w;
+    if (nl == 0) {
+        buf[(*pos)++] = '_';
+    } else {
+        sodium_bin2hex(buf + *pos, 2 * nl + 1, (const unsigned char *)r->note,
+                       nl);
+        *pos += 2 * nl;
+    }
+    buf[(*pos)++] = '\n';
+    return 0;
+}
+
 int upload_batch_build(const labels_seckey *sec,
                        const uint8_t batch_id[UPLOAD_BATCH_ID_BYTES],
                        int64_t created, const scan_record *recs, size_t n,
                        char **out, size_t *len)
 {
     *out = NULL;
-    if (n == 0 || n > UPLOAD_BATCH_MAX_SCANS)
+    if (n == 0)
+        return -1;
+    return upload_batch_build_with_findings(sec, batch_id, created, recs, n,
+                                            NULL, 0, out, len);
+}
+
+int upload_batch_build_with_findings(
+    const labels_seckey *sec, const uint8_t batch_id[UPLOAD_BATCH_ID_BYTES],
+    int64_t created, const scan_record *recs, size_t n,
+    const finding_record *finds, size_t nf, char **out, size_t *len)
+{
+    *out = NULL;
+    if (n + nf == 0 || n > UPLOAD_BATCH_MAX_SCANS ||
+        nf > UPLOAD_BATCH_MAX_SCANS || n + nf > UPLOAD_BATCH_MAX_SCANS)
         return -1;
     for (size_t i = 0; i < n; i++)
         if (recs[i].id <= 0 || (i > 0 && recs[i].id <= recs[i - 1].id))
             return -1;
-    size_t cap =
-        HEADER_MAX_BYTES + n * LINE_MAX_BYTES + 4 + 2 * LABELS_SIG_BYTES + 2;
+    for (size_t i = 0; i < nf; i++)
+        if (finds[i].id <= 0 || (i > 0 && finds[i].id <= finds[i - 1].id))
+            return -1;
+    size_t cap = HEADER_MAX_BYTES + n * LINE_MAX_BYTES +
+                 nf * (LINE_MAX_BYTES + 2 * SCAN_FINDING_NOTE_MAX) + 4 +
+                 2 * LABELS_SIG_BYTES + 2;
     char *buf = malloc(cap);
     if (!buf)
         return -1;
@@ -68,7 +154,8 @@ int upload_batch_build(const labels_seckey *sec,
         (size_t)snprintf(buf, cap,
                          "OCOP-SCANS/1\nkiosk %s\nbatch %s\n"
                          "created %lld\ncount %zu\n",
-                         kid, bid, (long long)(created < 0 ? 0 : created), n);
+                         kid, bid, (long long)(created < 0 ? 0 : created),
+                         n + nf);
     for (size_t i = 0; i < n; i++) {
         const scan_record *r = &recs[i];
         static const char zero_hash[] = "00000000000000000000000000000000";
@@ -87,6 +174,12 @@ int upload_batch_build(const labels_seckey *sec,
             return -1;
         }
         pos += (size_t)w;
+    }
+    for (size_t i = 0; i < nf; i++) {
+        if (put_finding(buf, cap, &pos, &finds[i]) != 0) {
+            free(buf);
+            return -1;
+        }
     }
     uint8_t sig[LABELS_SIG_BYTES];
     if (labels_sign_detached(LABELS_DOMAIN_SCANS, sec, buf, pos, sig) !=

@@ -21,4 +21,12 @@ int upload_batch_build(const labels_seckey *sec,
                        int64_t created, const scan_record *recs, size_t n,
                        char **out, size_t *len);
 
+/* The same with nf (0..1000) inspector findings after the scans (n may
+ * then be 0, but n + nf is 1..1000): `finding` records of docs/upload.md,
+ * IDs increasing. With nf == 0 the bytes are upload_batch_build()'s. */
+int upload_batch_build_with_findings(
+    const labels_seckey *sec, const uint8_t batch_id[UPLOAD_BATCH_ID_BYTES],
+    int64_t created, const scan_record *recs, size_t n,
+    const finding_record *finds, size_t nf, char **out, size_t *len);
+
 #endif

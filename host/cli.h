@@ -34,5 +34,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_kiosk(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_demo_scans(int argc, char **argv);
+int cmd_badge(int argc, char **argv);
 
 #endif

@@ -32,7 +32,7 @@ struct collector {
     sqlite3 *db;  /* writes (writer thread) and admin commands */
     sqlite3 *rdb; /* kiosk lookups */
     pthread_mutex_t mu, rmu;
-    sqlite3_stmt *kiosk, *batch_get, *batch_put, *scan_put;
+    sqlite3_stmt *kiosk, *batch_get, *batch_put, *scan_put, *finding_put;
     collector_rate *rate;
     /* The writer's queue. */
     pthread_mutex_t qmu;
@@ -129,6 +129,11 @@ int collector_open(const char *path, collector **out, char *err, size_t errsz)
         {&c->batch_put, "INSERT INTO batches VALUES (?,?,?,?,?,?,?)"},
         {&c->scan_put, "INSERT OR IGNORE INTO scans VALUES "
                        "(?,?,?,?,?,?,?,?,?,?,?,?)"},
+        /* Like scans: a finding resent in another batch is kept once. */
+        {&c->finding_put, "INSERT OR IGNORE INTO findings (kiosk, "
+                          "finding_id, time, inspector, product, lot, "
+                          "serial, finding, note, batch_id, received) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?)"},
     };
     for (size_t i = 0; rc == SQLITE_OK && i < sizeof stmts / sizeof stmts[0];
          i++)
@@ -162,6 +167,7 @@ void collector_close(collector *c)
     sqlite3_finalize(c->batch_get);
     sqlite3_finalize(c->batch_put);
     sqlite3_finalize(c->scan_put);
+    sqlite3_finalize(c->finding_put);
     sqlite3_close(c->db);
     sqlite3_close(c->rdb);
     collector_rate_free(c->rate);
@@ -400,6 +406,27 @@ static void store(collector *c, const collector_batch *b,
             goto fail;
         added += sqlite3_changes(c->db);
     }
+    int new_findings = 0;
+    st = c->finding_put;
+    for (int i = 0; i < b->nfindings; i++) {
+        const collector_finding *f = &b->findings[i];
+        sqlite3_bind_text(st, 1, b->kiosk_hex, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, f->id);
+        sqlite3_bind_int64(st, 3, f->time);
+        sqlite3_bind_text(st, 4, f->inspector, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, f->product, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, f->lot, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 7, f->serial);
+        sqlite3_bind_text(st, 8, f->finding, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, f->note, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, b->batch_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 11, now);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            goto fail;
+        new_findings += sqlite3_changes(c->db);
+    }
     st = c->batch_put;
     sqlite3_bind_text(st, 1, b->kiosk_hex, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, b->batch_id, -1, SQLITE_STATIC);
@@ -414,8 +441,13 @@ static void store(collector *c, const collector_batch *b,
         sqlite3_exec(c->db, "RELEASE batch", NULL, NULL, NULL) != SQLITE_OK)
         goto fail;
     o->new_scans = added;
-    snprintf(o->message, sizeof o->message, "stored %d scans (%d new)",
-             b->count, added);
+    if (b->nfindings)
+        snprintf(o->message, sizeof o->message,
+                 "stored %d scans (%d new), %d findings (%d new)", b->count,
+                 added, b->nfindings, new_findings);
+    else
+        snprintf(o->message, sizeof o->message, "stored %d scans (%d new)",
+                 b->count, added);
     o->status = COLLECTOR_STORED;
     return;
 fail:

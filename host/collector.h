@@ -89,13 +89,29 @@ typedef struct collector_scan {
     int stale;
 } collector_scan;
 
+/* An inspector's finding (docs/inspectors.md), record type `finding`. */
+#define COLLECTOR_NOTE_MAX 280 /* bytes of UTF-8 */
+typedef struct collector_finding {
+    int64_t id;
+    int64_t time;
+    char inspector[16];
+    char product[16];
+    char signer[17];
+    char lot[16];
+    uint32_t serial;
+    char finding[24];
+    char note[COLLECTOR_NOTE_MAX + 1];
+} collector_finding;
+
 typedef struct collector_batch {
     uint8_t kiosk[LABELS_KEY_ID_BYTES];
     char kiosk_hex[17];
     char batch_id[33];
     int64_t created;
-    int count;
+    int count;             /* scan records */
     collector_scan *scans; /* count entries; free with collector_batch_free */
+    int nfindings;         /* finding records, after the scans */
+    collector_finding *findings;
     size_t signed_len;     /* bytes covered by the signature */
     uint8_t sig[LABELS_SIG_BYTES];
 } collector_batch;

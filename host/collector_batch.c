@@ -167,6 +167,96 @@ static int parse_scan(const char *line, size_t len, collector_scan *s)
     return 0;
 }
 
+/* Strict UTF-8 without control characters. */
+static int utf8_text_ok(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i], cp, min;
+        size_t len;
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7F)
+                return 0;
+            i++;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0)
+            len = 2, cp = c & 0x1F, min = 0x80;
+        else if ((c & 0xF0) == 0xE0)
+            len = 3, cp = c & 0x0F, min = 0x800;
+        else if ((c & 0xF8) == 0xF0)
+            len = 4, cp = c & 0x07, min = 0x10000;
+        else
+            return 0;
+        if (n - i < len)
+            return 0;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
+            (cp >= 0x80 && cp < 0xA0))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* "finding ID TIME INSPECTOR PRODUCT SIGNER LOT SERIAL FINDING NOTE". */
+static int parse_finding(const char *line, size_t len, collector_finding *r)
+{
+    const char *f[10];
+    size_t fl[10];
+    if (split(line, len, f, fl, 10) != 10 ||
+        !field_is(f[0], fl[0], "finding"))
+        return -1;
+    uint64_t v;
+    if (parse_u64(f[1], fl[1], INT64_MAX, &v) || v == 0)
+        return -1;
+    r->id = (int64_t)v;
+    if (parse_u64(f[2], fl[2], INT64_MAX, &v))
+        return -1;
+    r->time = (int64_t)v;
+    if (field_is(f[3], fl[3], "_") ||
+        parse_code(f[3], fl[3], r->inspector, LABELS_CODE_MAX) ||
+        parse_code(f[4], fl[4], r->product, LABELS_CODE_MAX))
+        return -1;
+    if (field_is(f[5], fl[5], "_")) {
+        r->signer[0] = '\0';
+    } else {
+        if (!is_hex(f[5], fl[5], 16, 1))
+            return -1;
+        memcpy(r->signer, f[5], 16);
+        r->signer[16] = '\0';
+    }
+    if (parse_code(f[6], fl[6], r->lot, LABELS_CODE_MAX))
+        return -1;
+    if (parse_u64(f[7], fl[7], UINT32_MAX, &v))
+        return -1;
+    r->serial = (uint32_t)v;
+    if (fl[8] == 0 || fl[8] >= sizeof r->finding)
+        return -1;
+    for (size_t i = 0; i < fl[8]; i++)
+        if (!((f[8][i] >= 'a' && f[8][i] <= 'z') || f[8][i] == '_'))
+            return -1;
+    memcpy(r->finding, f[8], fl[8]);
+    r->finding[fl[8]] = '\0';
+    if (field_is(f[9], fl[9], "_")) {
+        r->note[0] = '\0';
+        return 0;
+    }
+    /* Hex of a non-empty note: one spelling only (lowercase, even). */
+    if (fl[9] % 2 || fl[9] / 2 > COLLECTOR_NOTE_MAX ||
+        !is_hex(f[9], fl[9], fl[9], 0))
+        return -1;
+    size_t n = fl[9] / 2;
+    for (size_t i = 0; i < n; i++)
+        r->note[i] = (char)(hexval(f[9][2 * i]) << 4 | hexval(f[9][2 * i + 1]));
+    r->note[n] = '\0';
+    return utf8_text_ok((const unsigned char *)r->note, n) ? 0 : -1;
+}
+
 /* One "name value" header line. */
 static int header(cursor *c, const char *name, const char **val, size_t *vl)
 {
@@ -208,19 +298,53 @@ int collector_batch_parse(const char *body, size_t len, collector_batch *b,
         n == 0 || n > COLLECTOR_BATCH_MAX_SCANS)
         return bad(err, errsz, "bad count line (1 to %d records)",
                    COLLECTOR_BATCH_MAX_SCANS);
-    b->count = (int)n;
-    b->scans = calloc((size_t)b->count, sizeof *b->scans);
+    int total = (int)n;
+    b->scans = calloc((size_t)total, sizeof *b->scans);
     if (!b->scans)
         return bad(err, errsz, "out of memory");
-    for (int i = 0; i < b->count; i++) {
-        if (next_line(&c, &line, &ll) || parse_scan(line, ll, &b->scans[i])) {
+    /* Scans first, then findings, each kind in increasing ID order. */
+    for (int i = 0; i < total; i++) {
+        if (next_line(&c, &line, &ll)) {
             collector_batch_free(b);
             return bad(err, errsz, "bad record %d", i + 1);
         }
-        if (i > 0 && b->scans[i].id <= b->scans[i - 1].id) {
+        if (ll > 8 && !memcmp(line, "finding ", 8)) {
+            if (!b->findings) {
+                b->findings =
+                    calloc((size_t)(total - i), sizeof *b->findings);
+                if (!b->findings) {
+                    collector_batch_free(b);
+                    return bad(err, errsz, "out of memory");
+                }
+            }
+            collector_finding *fr = &b->findings[b->nfindings];
+            if (parse_finding(line, ll, fr)) {
+                collector_batch_free(b);
+                return bad(err, errsz, "bad record %d", i + 1);
+            }
+            if (b->nfindings > 0 && fr->id <= fr[-1].id) {
+                collector_batch_free(b);
+                return bad(err, errsz,
+                           "record %d: finding IDs must increase", i + 1);
+            }
+            b->nfindings++;
+            continue;
+        }
+        if (b->nfindings > 0) {
+            collector_batch_free(b);
+            return bad(err, errsz, "record %d: scans must come before "
+                       "findings", i + 1);
+        }
+        collector_scan *sc = &b->scans[b->count];
+        if (parse_scan(line, ll, sc)) {
+            collector_batch_free(b);
+            return bad(err, errsz, "bad record %d", i + 1);
+        }
+        if (b->count > 0 && sc->id <= sc[-1].id) {
             collector_batch_free(b);
             return bad(err, errsz, "record %d: scan IDs must increase", i + 1);
         }
+        b->count++;
     }
     b->signed_len = (size_t)(c.p - body);
     if (header(&c, "sig", &v, &vl) || !is_hex(v, vl, 2 * LABELS_SIG_BYTES, 0) ||
@@ -239,4 +363,7 @@ void collector_batch_free(collector_batch *b)
 {
     free(b->scans);
     b->scans = NULL;
+    free(b->findings);
+    b->findings = NULL;
+    b->nfindings = 0;
 }

@@ -57,6 +57,21 @@ static int build_mirror(const char *dbpath, long long version,
     for (size_t i = 0; i < sizeof copy / sizeof copy[0]; i++)
         if (registry_exec(m, copy[i], err, errsz))
             goto out;
+    /* Registries that never issued a badge have no inspectors table. */
+    if (sqlite3_prepare_v2(m,
+                           "SELECT 1 FROM reg.sqlite_schema WHERE type = "
+                           "'table' AND name = 'inspectors'",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    int have_inspectors = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (have_inspectors &&
+        registry_exec(m,
+                      "INSERT INTO revoked_badges SELECT inspector, revoked "
+                      "FROM reg.inspectors WHERE revoked != ''",
+                      err, errsz))
+        goto out;
     if (sqlite3_prepare_v2(m,
                            "INSERT INTO meta VALUES ('schema_version',?1), "
                            "('feed_version',?2), ('published',?3), "

@@ -41,6 +41,7 @@ static const struct {
     {"kiosk", cmd_kiosk, "enroll, revoke or list kiosk device keys"},
     {"report", cmd_report, "scan reports: table, CSV or one HTML file"},
     {"demo-scans", cmd_demo_scans, "fill a demo world's collector with scans"},
+    {"badge", cmd_badge, "issue, revoke, list inspectors' badges"},
 };
 
 static void usage(FILE *f)

@@ -25,6 +25,7 @@ static const char *const messages[LABELS_ERR_COUNT_] = {
     [LABELS_ERR_DECODER] = "QR decoder failed",
     [LABELS_ERR_MIRROR] = "mirror database is missing, corrupt or of another version",
     [LABELS_ERR_NOT_FOUND] = "no such record",
+    [LABELS_ERR_EXPIRED] = "badge is past its valid-until date",
 };
 
 const char *labels_strerror(int err)

@@ -61,6 +61,7 @@ typedef enum labels_err {
     LABELS_ERR_DECODER,   /* the QR decoder (ZBar) failed */
     LABELS_ERR_MIRROR,    /* the mirror database is missing, corrupt or too new */
     LABELS_ERR_NOT_FOUND, /* no such record */
+    LABELS_ERR_EXPIRED,   /* a badge past its valid-until day */
     LABELS_ERR_COUNT_
 } labels_err;
 
@@ -431,6 +432,63 @@ void labels_reader_reset(labels_reader *rd);
  * 40 million pixels are LABELS_ERR_IMAGE. */
 int labels_read(labels_reader *rd, const labels_image *img, int effort,
                 labels_code_fn fn, void *ctx, int *found);
+
+
+/* ---- Inspector badges (issue 7) ---------------------------------------
+ *
+ * An inspector's badge is a QR signed by the authority key under
+ * LABELS_DOMAIN_BADGE, so no label signature ever passes as a badge and
+ * no badge signature as a label. Its text is "OCOPI:" and the base32
+ * payload; labels_parse() answers LABELS_ERR_NOT_LABEL for it (':' is
+ * never in a bare payload). Byte layout: docs/label-format.md,
+ * "Inspector badges". Kiosk use: docs/inspectors.md. */
+#define LABELS_BADGE_VERSION 1
+#define LABELS_BADGE_PREFIX "OCOPI:"
+#define LABELS_BADGE_NAME_MAX 48     /* bytes of UTF-8 */
+#define LABELS_BADGE_PROVINCE_MAX 64 /* bytes of UTF-8 */
+#define LABELS_BADGE_BYTES_MAX                                            \
+    (19 + 1 + LABELS_BADGE_PROVINCE_MAX + 1 + LABELS_BADGE_NAME_MAX +     \
+     LABELS_SIG_BYTES)
+/* Longest text labels_badge_format() writes, with its NUL. */
+#define LABELS_BADGE_TEXT_MAX                                             \
+    (6 + LABELS_BASE32_LEN(LABELS_BADGE_BYTES_MAX) + 1)
+
+/* inspector: 1 to 12 characters of the label code alphabet. province and
+ * name: 1 to their maximum bytes of UTF-8 without control characters.
+ * valid_until: the last label day the badge is good for. */
+typedef struct labels_badge {
+    uint8_t version;
+    uint8_t key_id[LABELS_KEY_ID_BYTES]; /* the authority key's */
+    char inspector[LABELS_CODE_MAX + 1];
+    char province[LABELS_BADGE_PROVINCE_MAX + 1];
+    char name[LABELS_BADGE_NAME_MAX + 1];
+    uint16_t valid_until;
+    uint8_t sig[LABELS_SIG_BYTES];
+} labels_badge;
+
+/* Check inspector, province and name; LABELS_ERR_FIELD if any is bad. */
+int labels_badge_check_fields(const labels_badge *b);
+/* Set version and key ID from the authority key sec, and sign. */
+int labels_badge_sign(labels_badge *b, const labels_seckey *sec);
+/* The QR text "OCOPI:<PAYLOAD>", NUL-terminated; outsz must be at least
+ * LABELS_BADGE_TEXT_MAX. *len (may be NULL) gets the text length. */
+int labels_badge_format(const labels_badge *b, char *out, size_t outsz,
+                        size_t *len);
+/* Parse QR text (len bytes, any bytes). LABELS_ERR_NOT_LABEL when the
+ * text is not a badge at all (no "OCOPI:" prefix, any case); BASE32,
+ * LENGTH, VERSION or FIELD for a damaged one. No signature check. */
+int labels_badge_parse(const char *text, size_t len, labels_badge *out);
+/* KEY_ID if the badge names another key than auth, SIGNATURE if it does
+ * not verify, EXPIRED if today is after valid_until, else OK. */
+int labels_badge_verify(const labels_badge *b, const labels_pubkey *auth,
+                        uint16_t today);
+
+/* 1 when inspector_id's badges are revoked in the mirror (revoked gets
+ * the day, "YYYY-MM-DD", may be NULL), 0 when not. Returns LABELS_OK, or
+ * LABELS_ERR_MIRROR if the mirror has no revoked_badges table (a mirror
+ * from before badges: revocations cannot be known) or fails. */
+int labels_mirror_badge_revoked(labels_mirror *m, const char *inspector_id,
+                                int *is_revoked, char revoked[11]);
 
 #ifdef __cplusplus
 }

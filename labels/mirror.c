@@ -31,6 +31,7 @@ static const char *const queries[Q_COUNT] = {
 struct labels_mirror {
     sqlite3 *db;
     sqlite3_stmt *st[Q_COUNT];
+    sqlite3_stmt *badge; /* prepared on first use: see below */
 };
 
 int labels_mirror_iso_date_ok(const char *s)
@@ -172,6 +173,7 @@ void labels_mirror_close(labels_mirror *m)
         return;
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(m->st[i]);
+    sqlite3_finalize(m->badge);
     sqlite3_close(m->db);
     free(m);
 }
@@ -305,6 +307,47 @@ int labels_mirror_clone_get(labels_mirror *m, const labels_label *lab,
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW || step == SQLITE_DONE) {
         *reported = step == SQLITE_ROW;
+        rc = LABELS_OK;
+    }
+done:
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+/* Prepared on first use rather than at open: a mirror published before
+ * badges existed still answers label checks; only badge checks fail. */
+int labels_mirror_badge_revoked(labels_mirror *m, const char *inspector_id,
+                                int *is_revoked, char revoked[11])
+{
+    if (!m || !inspector_id || !is_revoked)
+        return LABELS_ERR_ARG;
+    *is_revoked = 0;
+    if (revoked)
+        revoked[0] = '\0';
+    if (!m->badge &&
+        sqlite3_prepare_v3(m->db,
+                           "SELECT revoked FROM revoked_badges"
+                           " WHERE inspector = ?1",
+                           -1, SQLITE_PREPARE_PERSISTENT, &m->badge,
+                           NULL) != SQLITE_OK) {
+        m->badge = NULL;
+        return LABELS_ERR_MIRROR;
+    }
+    sqlite3_stmt *st = m->badge;
+    int rc = LABELS_ERR_MIRROR;
+    if (sqlite3_bind_text(st, 1, inspector_id, -1, SQLITE_STATIC) !=
+        SQLITE_OK)
+        goto done;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_DONE) {
+        rc = LABELS_OK;
+    } else if (step == SQLITE_ROW) {
+        /* A revocation is honoured even if its date is damaged: refusing
+         * a badge is the safe side. */
+        *is_revoked = 1;
+        if (revoked && text_fits(st, 0, 11))
+            copy_text(st, 0, revoked, 11);
         rc = LABELS_OK;
     }
 done:

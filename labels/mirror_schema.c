@@ -47,6 +47,10 @@ static const char schema[] =
     "  serial   INTEGER NOT NULL,\n"
     "  reported TEXT NOT NULL,\n"
     "  PRIMARY KEY (key_id, product, lot, serial)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE revoked_badges (\n"
+    "  inspector TEXT PRIMARY KEY,\n"
+    "  revoked   TEXT NOT NULL\n"
     ") WITHOUT ROWID;\n";
 
 const char *labels_mirror_schema(void)

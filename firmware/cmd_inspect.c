@@ -1,0 +1,423 @@
+/* cmd_inspect.c -- ocop-kiosk inspect: scanner or keyboard lines on stdin
+ * in a session where an inspector's badge unlocks the full record of each
+ * product and the recording of findings (docs/inspectors.md). */
+#include "commands.h"
+#include "inspector.h"
+#include "json_out.h"
+#include "log.h"
+#include "verdict_pipeline.h"
+#include "wedge.h"
+
+#include <getopt.h>
+#include <labels.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PREVIOUS_MAX 20 /* previous findings shown per product */
+
+struct session {
+    struct kiosk_verdicts v;
+    struct inspector in;
+    int json;
+    int refused; /* a badge or finding was refused */
+    int failed;  /* not ready, or a finding could not be kept */
+};
+
+/* Print an error line (JSON or text) for the line just read. */
+static void say_error(struct session *s, const char *kind, const char *why)
+{
+    s->refused = 1;
+    if (s->json) {
+        json_out j;
+        json_begin(&j, stdout);
+        json_cstr(&j, "kind", kind);
+        json_cstr(&j, "status", "error");
+        json_cstr(&j, "error", why);
+        json_end(&j);
+    } else {
+        printf("error: %s\n", why);
+    }
+}
+
+static void say_mode(struct session *s, const char *how)
+{
+    if (s->json) {
+        json_out j;
+        json_begin(&j, stdout);
+        json_cstr(&j, "kind", "mode");
+        json_cstr(&j, "mode", s->in.active ? "inspector" : "normal");
+        json_cstr(&j, "how", how);
+        if (s->in.active) {
+            char until[11];
+            labels_date_format(s->in.badge.valid_until, until);
+            json_cstr(&j, "inspector", s->in.badge.inspector);
+            json_cstr(&j, "name", s->in.badge.name);
+            json_cstr(&j, "province", s->in.badge.province);
+            json_cstr(&j, "valid_until", until);
+        }
+        json_end(&j);
+    } else if (s->in.active) {
+        printf("inspector mode: %s (%s), %s\n", s->in.badge.name,
+               s->in.badge.inspector, s->in.badge.province);
+    } else {
+        printf("inspector mode off (%s)\n", how);
+    }
+}
+
+/* Today as verdicts_check() takes it: never before the data's publish
+ * day, so a clock reset to 1970 cannot revive an expired badge. */
+static uint16_t today_of(const struct kiosk_verdicts *v)
+{
+    uint16_t today;
+    if (labels_date_today(&today) != LABELS_OK || today < v->floor_day)
+        today = v->floor_day;
+    return today;
+}
+
+static const char *badge_sentence(enum inspector_badge_result r)
+{
+    switch (r) {
+    case INSP_BADGE_OK: return "badge accepted";
+    case INSP_BADGE_MALFORMED: return "this is not a readable inspector badge";
+    case INSP_BADGE_UNTRUSTED:
+        return "the badge is signed by a key this kiosk does not trust";
+    case INSP_BADGE_FORGED: return "the badge's signature does not verify";
+    case INSP_BADGE_EXPIRED: return "the badge has expired";
+    case INSP_BADGE_REVOKED: return "the inspector's badges are revoked";
+    case INSP_BADGE_NO_LIST:
+        return "the mirror has no list of revoked badges (sync first)";
+    }
+    return "badge refused";
+}
+
+static void on_badge(struct session *s, const char *text, size_t len)
+{
+    if (!s->v.mirror && verdicts_reload(&s->v) != 0) {
+        say_error(s, "badge", s->v.not_ready);
+        s->failed = 1;
+        return;
+    }
+    const struct kiosk_config *cfg = s->v.cfg;
+    labels_pubkey keys[2];
+    int nkeys = 0;
+    if (cfg->have_authority)
+        keys[nkeys++] = cfg->authority;
+    /* After a feed key rotation the authority signs with the new key;
+     * the state records it only for the root this config trusts. */
+    char root[17] = "";
+    if (cfg->have_authority)
+        labels_key_id_hex(cfg->authority.id, root);
+    struct sync_state st;
+    if (sync_state_read(cfg->state, &st) == 0 && st.have_feed_key &&
+        !strcmp(st.root_key_id, root) &&
+        memcmp(st.feed_key.pk, cfg->authority.pk, LABELS_PUBKEY_BYTES) != 0)
+        keys[nkeys++] = st.feed_key;
+    labels_badge b;
+    enum inspector_badge_result r = inspector_check_badge(
+        text, len, keys, nkeys, s->v.mirror, today_of(&s->v), &b);
+    if (r == INSP_BADGE_OK && s->in.active &&
+        !strcmp(b.inspector, s->in.badge.inspector)) {
+        /* The same inspector's badge again: done here. */
+        memset(&s->in, 0, sizeof s->in);
+        say_mode(s, "badge");
+        return;
+    }
+    if (r != INSP_BADGE_OK) {
+        s->refused = 1;
+        /* The current inspector's own badge, now refused (expired, or
+         * revoked by a sync meanwhile): the session ends with it. */
+        if (r != INSP_BADGE_MALFORMED && s->in.active &&
+            !strcmp(b.inspector, s->in.badge.inspector))
+            memset(&s->in, 0, sizeof s->in);
+        if (s->json) {
+            json_out j;
+            json_begin(&j, stdout);
+            json_cstr(&j, "kind", "badge");
+            json_cstr(&j, "status", "refused");
+            json_cstr(&j, "reason", inspector_badge_word(r));
+            json_cstr(&j, "error", badge_sentence(r));
+            if (r != INSP_BADGE_MALFORMED)
+                json_cstr(&j, "inspector", b.inspector);
+            json_cstr(&j, "mode", s->in.active ? "inspector" : "normal");
+            json_end(&j);
+        } else {
+            printf("badge refused: %s\n", badge_sentence(r));
+        }
+        kiosk_log("badge refused: %s", inspector_badge_word(r));
+        return;
+    }
+    memset(&s->in, 0, sizeof s->in);
+    s->in.active = 1;
+    s->in.badge = b;
+    say_mode(s, "badge");
+}
+
+static int previous_json(void *ctx, const finding_record *r)
+{
+    (void)ctx;
+    char when[32];
+    iso_time_format((time_t)r->time, when);
+    json_out j;
+    json_begin(&j, stdout);
+    json_cstr(&j, "kind", "previous_finding");
+    json_int(&j, "finding_id", r->id);
+    json_cstr(&j, "time", when);
+    json_cstr(&j, "inspector", r->inspector);
+    json_cstr(&j, "finding", r->finding);
+    json_cstr(&j, "product", r->product);
+    json_cstr(&j, "lot", r->lot);
+    json_int(&j, "serial", r->serial);
+    json_cstr(&j, "note", r->note);
+    json_end(&j);
+    return 0;
+}
+
+static int previous_text(void *ctx, const finding_record *r)
+{
+    (void)ctx;
+    char when[32];
+    iso_time_format((time_t)r->time, when);
+    printf("  finding %s by %s: %s (lot %s serial %u) %s\n", when, r->inspector,
+           r->finding, r->lot, (unsigned)r->serial, r->note);
+    return 0;
+}
+
+static int count_one(void *ctx, const finding_record *r)
+{
+    (void)r;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void on_scan(struct session *s, const char *text, size_t len)
+{
+    struct kiosk_verdict kv;
+    if (verdicts_check(&s->v, text, len, &kv) != 0) {
+        say_error(s, "scan", s->v.not_ready);
+        s->failed = 1;
+        return;
+    }
+    const labels_facts *f = &kv.facts;
+    if (s->in.active)
+        inspector_set_product(&s->in, f, kv.scan_id);
+    int previous = 0;
+    if (s->in.active && f->have_label && s->v.log &&
+        scan_log_findings_for(s->v.log, f->label.product, PREVIOUS_MAX,
+                              count_one, &previous) < 0)
+        kiosk_log("%s", scan_log_error(s->v.log));
+    if (s->json) {
+        json_out j;
+        json_begin(&j, stdout);
+        json_cstr(&j, "kind", "scan");
+        json_cstr(&j, "mode", s->in.active ? "inspector" : "normal");
+        json_str(&j, "text", text, len);
+        json_cstr(&j, "verdict", labels_verdict_word(f->verdict));
+        json_bool(&j, "stale", kv.stale);
+        json_cstr(&j, "data_since", kv.since);
+        if (f->have_label) {
+            json_cstr(&j, "product", f->label.product);
+            json_cstr(&j, "lot", f->label.lot);
+            json_int(&j, "serial", f->label.serial);
+            json_int(&j, "stars_printed", f->label.stars);
+        } else {
+            json_cstr(&j, "reason", labels_strerror(f->parse_error));
+        }
+        if (f->have_product) {
+            json_cstr(&j, "product_name", f->product.name);
+            json_cstr(&j, "producer", f->product.producer_name);
+        }
+        /* The full record is for inspectors only. */
+        if (s->in.active && f->have_label) {
+            char hex[17], issued[11];
+            labels_key_id_hex(f->label.key_id, hex);
+            labels_date_format(f->label.issued, issued);
+            json_cstr(&j, "issued", issued);
+            json_cstr(&j, "key_id", hex);
+            json_cstr(&j, "key_status", f->key_status);
+        }
+        if (s->in.active && f->have_product) {
+            const labels_product *p = &f->product;
+            json_cstr(&j, "group", p->group);
+            json_cstr(&j, "producer_code", p->producer_code);
+            json_cstr(&j, "producer_kind", p->producer_kind);
+            json_cstr(&j, "province", p->province);
+            json_int(&j, "stars_current", p->stars);
+            json_bool(&j, "proposed5", p->proposed5);
+            json_cstr(&j, "status", p->status);
+            json_cstr(&j, "status_reason", p->status_reason);
+            json_cstr(&j, "status_date", p->status_date);
+            json_cstr(&j, "certificate", p->certificate);
+            json_cstr(&j, "certified", p->certified);
+            json_cstr(&j, "expires", p->expires);
+        }
+        if (s->in.active)
+            json_int(&j, "previous_findings", previous);
+        json_int(&j, "scan_id", kv.scan_id);
+        json_end(&j);
+    } else {
+        printf("%s%s\n", labels_verdict_word(f->verdict),
+               kv.stale ? " (stale data)" : "");
+        if (f->have_product && s->in.active) {
+            const labels_product *p = &f->product;
+            printf("  %s (%s), %s %s (%s), %s; %d stars; %s%s%s\n"
+                   "  certificate %s, %s to %s\n",
+                   p->name, p->code, p->producer_name, p->producer_code,
+                   p->producer_kind, p->province, p->stars, p->status,
+                   p->status_reason[0] ? ": " : "", p->status_reason,
+                   p->certificate, p->certified, p->expires);
+        } else if (f->have_product) {
+            printf("  %s, %s\n", f->product.name, f->product.producer_name);
+        }
+    }
+    if (s->in.active && f->have_label && s->v.log && previous > 0)
+        scan_log_findings_for(s->v.log, f->label.product, PREVIOUS_MAX,
+                              s->json ? previous_json : previous_text, NULL);
+}
+
+static void on_finding(struct session *s, int finding, const char *note)
+{
+    if (!s->in.active) {
+        say_error(s, "finding",
+                  "findings need an inspector badge: scan it first");
+        return;
+    }
+    if (finding < 0) {
+        say_error(s, "finding", note);
+        return;
+    }
+    finding_record rec;
+    if (inspector_make_finding(&s->in, finding, note, (int64_t)time(NULL),
+                               &rec) != 0) {
+        say_error(s, "finding",
+                  "scan the product's label before recording a finding");
+        return;
+    }
+    if (!s->v.log) {
+        say_error(s, "finding",
+                  s->v.log_problem[0] ? s->v.log_problem : "no scan log");
+        s->failed = 1;
+        return;
+    }
+    if (scan_log_finding_append(s->v.log, &rec) != 0) {
+        say_error(s, "finding", scan_log_error(s->v.log));
+        s->failed = 1;
+        return;
+    }
+    if (s->json) {
+        json_out j;
+        json_begin(&j, stdout);
+        json_cstr(&j, "kind", "finding");
+        json_cstr(&j, "status", "recorded");
+        json_int(&j, "finding_id", rec.id);
+        json_cstr(&j, "inspector", rec.inspector);
+        json_cstr(&j, "finding", rec.finding);
+        json_cstr(&j, "product", rec.product);
+        json_cstr(&j, "lot", rec.lot);
+        json_int(&j, "serial", rec.serial);
+        json_int(&j, "scan_id", rec.scan_id);
+        json_cstr(&j, "note", rec.note);
+        json_end(&j);
+    } else {
+        printf("finding %lld recorded: %s on %s lot %s serial %u\n",
+               (long long)rec.id, rec.finding, rec.product, rec.lot,
+               (unsigned)rec.serial);
+    }
+}
+
+static int on_line(void *ctx, const char *text, size_t len, int overflow)
+{
+    struct session *s = ctx;
+    if (overflow) {
+        /* Longer than any label or badge: judged as a scan, as in
+         * check, so it is logged and answered not_ocop. */
+        on_scan(s, text, len);
+        return 0;
+    }
+    int finding;
+    char note[SCAN_FINDING_NOTE_MAX + 1];
+    switch (inspector_classify(text, len, &finding, note)) {
+    case INSP_LINE_EMPTY: break;
+    case INSP_LINE_BADGE: on_badge(s, text, len); break;
+    case INSP_LINE_END:
+        if (!s->in.active) {
+            say_error(s, "mode", "not in inspector mode");
+        } else {
+            memset(&s->in, 0, sizeof s->in);
+            say_mode(s, "end");
+        }
+        break;
+    case INSP_LINE_FINDING: on_finding(s, finding, note); break;
+    case INSP_LINE_SCAN: on_scan(s, text, len); break;
+    }
+    fflush(stdout);
+    return 0;
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+    static const char usage[] =
+        "usage: ocop-kiosk inspect [--config FILE] [--json]\n"
+        "Reads scanner or keyboard lines on standard input. An inspector's\n"
+        "badge turns inspector mode on (full records, findings); END or the\n"
+        "same badge again turns it off. A finding is F1..F5 or compliant,\n"
+        "label_misuse, expired_on_sale, quality_complaint,\n"
+        "suspected_counterfeit, then an optional note. Exit 0, 1 if a badge\n"
+        "or finding was refused, 3 not ready or a finding not kept.";
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *config = KIOSK_CONFIG_DEFAULT;
+    struct session s;
+    memset(&s, 0, sizeof s);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:jh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': config = optarg; break;
+        case 'j': s.json = 1; break;
+        case 'h': puts(usage); return K_OK;
+        default: return K_USAGE;
+        }
+    }
+    if (optind != argc) {
+        kiosk_log("inspect reads standard input and takes no arguments");
+        return K_USAGE;
+    }
+    struct kiosk_config cfg;
+    char err[1024];
+    if (kiosk_config_load(config, &cfg, err, sizeof err) != 0) {
+        kiosk_log("%s", err);
+        return K_FAILURE;
+    }
+    if (!cfg.have_authority) {
+        kiosk_log("%s: inspect needs [feed] authority_key to check badges",
+                  config);
+        return K_FAILURE;
+    }
+    verdicts_open(&s.v, &cfg);
+    if (!s.v.mirror)
+        kiosk_log("not ready: %s", s.v.not_ready);
+    if (s.v.log_problem[0])
+        kiosk_log("scan log: %s", s.v.log_problem);
+    wedge w;
+    wedge_init(&w, 0);
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(STDIN_FILENO, buf, sizeof buf)) > 0)
+        wedge_bytes(&w, buf, (size_t)n, 0, on_line, &s);
+    /* A last line without its Enter still counts. */
+    wedge_bytes(&w, "\n", 1, 0, on_line, &s);
+    verdicts_close(&s.v);
+    if (fflush(stdout) != 0) {
+        kiosk_log("cannot write the results");
+        return K_FAILURE;
+    }
+    if (s.failed)
+        return K_FAILURE;
+    return s.refused ? K_REJECTED : K_OK;
+}

@@ -1,0 +1,202 @@
+/* inspector.c -- inspector mode: line kinds, badge checks, findings. */
+#include "inspector.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *const inspector_finding_words[INSPECTOR_FINDINGS] = {
+    "compliant",         "label_misuse",          "expired_on_sale",
+    "quality_complaint", "suspected_counterfeit",
+};
+
+static int lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
+
+static int is_space(char c) { return c == ' ' || c == '\t'; }
+
+/* Strict UTF-8 without control characters; the note goes into JSON, the
+ * collector and reports. */
+static int note_ok(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7F)
+                return 0;
+            i++;
+            continue;
+        }
+        size_t len;
+        unsigned cp, min;
+        if ((c & 0xE0) == 0xC0)
+            len = 2, cp = c & 0x1F, min = 0x80;
+        else if ((c & 0xF0) == 0xE0)
+            len = 3, cp = c & 0x0F, min = 0x800;
+        else if ((c & 0xF8) == 0xF0)
+            len = 4, cp = c & 0x07, min = 0x10000;
+        else
+            return 0;
+        if (n - i < len)
+            return 0;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
+            (cp >= 0x80 && cp < 0xA0))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* Length of the finding keyword at the start of s (case-blind), setting
+ * *idx; 0 if none. The keyword must end the line or be followed by a
+ * space or ':' -- a label payload never contains either. */
+static size_t keyword(const char *s, size_t n, int *idx)
+{
+    if (n >= 2 && lower(s[0]) == 'f' && s[1] >= '1' && s[1] <= '5' &&
+        (n == 2 || is_space(s[2]) || s[2] == ':')) {
+        *idx = s[1] - '1';
+        return 2;
+    }
+    for (int i = 0; i < INSPECTOR_FINDINGS; i++) {
+        const char *w = inspector_finding_words[i];
+        size_t wl = strlen(w), k;
+        if (n < wl)
+            continue;
+        for (k = 0; k < wl && lower(s[k]) == w[k]; k++)
+            ;
+        if (k == wl && (n == wl || is_space(s[wl]) || s[wl] == ':')) {
+            *idx = i;
+            return wl;
+        }
+    }
+    return 0;
+}
+
+enum inspector_line inspector_classify(const char *text, size_t len,
+                                       int *finding, char *note)
+{
+    *finding = -1;
+    note[0] = '\0';
+    while (len && is_space(text[0]))
+        text++, len--;
+    while (len && is_space(text[len - 1]))
+        len--;
+    if (len == 0)
+        return INSP_LINE_EMPTY;
+    const size_t plen = sizeof LABELS_BADGE_PREFIX - 1;
+    size_t k = 0;
+    while (k < plen && k < len &&
+           lower(text[k]) == lower(LABELS_BADGE_PREFIX[k]))
+        k++;
+    if (k == plen)
+        return INSP_LINE_BADGE;
+    if (len == 3 && lower(text[0]) == 'e' && lower(text[1]) == 'n' &&
+        lower(text[2]) == 'd')
+        return INSP_LINE_END;
+    int idx;
+    size_t kw = keyword(text, len, &idx);
+    if (!kw)
+        return INSP_LINE_SCAN;
+    const char *p = text + kw;
+    size_t n = len - kw;
+    if (n && *p == ':')
+        p++, n--;
+    while (n && is_space(*p))
+        p++, n--;
+    if (n > SCAN_FINDING_NOTE_MAX) {
+        snprintf(note, SCAN_FINDING_NOTE_MAX + 1,
+                 "the note is longer than %d bytes", SCAN_FINDING_NOTE_MAX);
+        return INSP_LINE_FINDING;
+    }
+    if (!note_ok((const unsigned char *)p, n)) {
+        snprintf(note, SCAN_FINDING_NOTE_MAX + 1,
+                 "the note is not valid UTF-8 text");
+        return INSP_LINE_FINDING;
+    }
+    memcpy(note, p, n);
+    note[n] = '\0';
+    *finding = idx;
+    return INSP_LINE_FINDING;
+}
+
+const char *inspector_badge_word(enum inspector_badge_result r)
+{
+    switch (r) {
+    case INSP_BADGE_OK: return "ok";
+    case INSP_BADGE_MALFORMED: return "malformed";
+    case INSP_BADGE_UNTRUSTED: return "untrusted";
+    case INSP_BADGE_FORGED: return "forged";
+    case INSP_BADGE_EXPIRED: return "expired";
+    case INSP_BADGE_REVOKED: return "revoked";
+    case INSP_BADGE_NO_LIST: return "no_revocation_list";
+    }
+    return "malformed";
+}
+
+enum inspector_badge_result inspector_check_badge(const char *text, size_t len,
+                                                  const labels_pubkey *keys,
+                                                  int nkeys, labels_mirror *m,
+                                                  uint16_t today,
+                                                  labels_badge *out)
+{
+    while (len && is_space(text[0]))
+        text++, len--;
+    while (len && is_space(text[len - 1]))
+        len--;
+    if (labels_badge_parse(text, len, out) != LABELS_OK)
+        return INSP_BADGE_MALFORMED;
+    int rc = LABELS_ERR_KEY_ID;
+    for (int i = 0; i < nkeys && rc == LABELS_ERR_KEY_ID; i++)
+        rc = labels_badge_verify(out, &keys[i], today);
+    if (rc == LABELS_ERR_KEY_ID)
+        return INSP_BADGE_UNTRUSTED;
+    if (rc == LABELS_ERR_EXPIRED)
+        return INSP_BADGE_EXPIRED;
+    if (rc != LABELS_OK)
+        return INSP_BADGE_FORGED;
+    int revoked = 0;
+    if (!m || labels_mirror_badge_revoked(m, out->inspector, &revoked, NULL) !=
+                  LABELS_OK)
+        return INSP_BADGE_NO_LIST;
+    return revoked ? INSP_BADGE_REVOKED : INSP_BADGE_OK;
+}
+
+void inspector_set_product(struct inspector *in, const labels_facts *f,
+                           int64_t scan_id)
+{
+    if (!f->have_label) {
+        /* Not a label: a finding needs a product to be about. */
+        in->have_product = 0;
+        return;
+    }
+    in->have_product = 1;
+    snprintf(in->product, sizeof in->product, "%s", f->label.product);
+    labels_key_id_hex(f->label.key_id, in->key_id);
+    snprintf(in->lot, sizeof in->lot, "%s", f->label.lot);
+    in->serial = f->label.serial;
+    in->scan_id = scan_id;
+}
+
+int inspector_make_finding(const struct inspector *in, int finding,
+                           const char *note, int64_t now, finding_record *rec)
+{
+    if (!in->active || !in->have_product || finding < 0 ||
+        finding >= INSPECTOR_FINDINGS)
+        return -1;
+    memset(rec, 0, sizeof *rec);
+    rec->time = now;
+    snprintf(rec->inspector, sizeof rec->inspector, "%s", in->badge.inspector);
+    snprintf(rec->finding, sizeof rec->finding, "%s",
+             inspector_finding_words[finding]);
+    snprintf(rec->product, sizeof rec->product, "%s", in->product);
+    snprintf(rec->key_id, sizeof rec->key_id, "%s", in->key_id);
+    snprintf(rec->lot, sizeof rec->lot, "%s", in->lot);
+    rec->serial = in->serial;
+    rec->scan_id = in->scan_id;
+    snprintf(rec->note, sizeof rec->note, "%s", note);
+    return 0;
+}

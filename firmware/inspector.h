@@ -1,0 +1,77 @@
+/* inspector.h -- inspector mode (docs/inspectors.md): what a scanner or
+ * keyboard line means, badge checks, and the finding being recorded.
+ *
+ * Pure logic over labels.h and the scan log, so tests drive it without a
+ * terminal; cmd_inspect.c does the reading and printing. */
+#ifndef OCOP_KIOSK_INSPECTOR_H
+#define OCOP_KIOSK_INSPECTOR_H
+
+#include "scan_log.h"
+
+#include <labels.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The five findings, in the order of their short codes F1..F5. */
+#define INSPECTOR_FINDINGS 5
+extern const char *const inspector_finding_words[INSPECTOR_FINDINGS];
+
+enum inspector_line {
+    INSP_LINE_EMPTY,   /* blank: ignored */
+    INSP_LINE_BADGE,   /* "OCOPI:..." (any case prefix) */
+    INSP_LINE_END,     /* "END": leave inspector mode */
+    INSP_LINE_FINDING, /* "F1 note", "compliant: note", ... */
+    INSP_LINE_SCAN,    /* anything else: a product's QR text */
+};
+
+/* What a line is. For a finding, *finding gets its index (0..4) and note
+ * (SCAN_FINDING_NOTE_MAX + 1 bytes) the trimmed note; a note that is too
+ * long or not valid UTF-8 text makes the line INSP_LINE_FINDING with
+ * *finding = -1 and note holding the reason. */
+enum inspector_line inspector_classify(const char *text, size_t len,
+                                       int *finding, char *note);
+
+/* Why a badge is refused, or INSP_BADGE_OK. */
+enum inspector_badge_result {
+    INSP_BADGE_OK = 0,
+    INSP_BADGE_MALFORMED, /* does not parse */
+    INSP_BADGE_UNTRUSTED, /* signed by a key this kiosk does not trust */
+    INSP_BADGE_FORGED,    /* names a trusted key, signature fails */
+    INSP_BADGE_EXPIRED,
+    INSP_BADGE_REVOKED,
+    INSP_BADGE_NO_LIST, /* the mirror cannot say if it is revoked */
+};
+/* A stable word for each result: ok, malformed, untrusted, forged,
+ * expired, revoked, no_revocation_list. */
+const char *inspector_badge_word(enum inspector_badge_result r);
+
+/* Check a badge text against the trusted keys (nkeys of them), today and
+ * the mirror's revoked_badges. out gets the parsed badge (when it
+ * parses). */
+enum inspector_badge_result inspector_check_badge(const char *text, size_t len,
+                                                  const labels_pubkey *keys,
+                                                  int nkeys, labels_mirror *m,
+                                                  uint16_t today,
+                                                  labels_badge *out);
+
+/* The state of one inspector session. */
+struct inspector {
+    int active;
+    labels_badge badge;
+    int have_product; /* findings are about the last product scanned */
+    char product[16];
+    char key_id[17];
+    char lot[16];
+    uint32_t serial;
+    int64_t scan_id;
+};
+
+/* The product a finding will be about: the last scan with a label. */
+void inspector_set_product(struct inspector *in, const labels_facts *f,
+                           int64_t scan_id);
+/* Fill a finding record for the current product; -1 if there is none or
+ * the mode is off. */
+int inspector_make_finding(const struct inspector *in, int finding,
+                           const char *note, int64_t now, finding_record *rec);
+
+#endif

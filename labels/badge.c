@@ -1,0 +1,282 @@
+/* badge.c -- inspector badges: the authority-signed QR that puts a kiosk
+ * in inspector mode (docs/label-format.md, "Inspector badges"). */
+#include "labels.h"
+
+#include <string.h>
+
+/* Byte offsets of the v1 badge payload. */
+enum {
+    OFF_VERSION = 0,
+    OFF_KEY_ID = 1,
+    OFF_VALID = 9,
+    OFF_INSPECTOR = 11,
+    OFF_PROVINCE_LEN = 19, /* then province, name length, name, signature */
+    FIXED_BYTES = 20,
+};
+
+#define PREFIX_LEN (sizeof LABELS_BADGE_PREFIX - 1)
+
+/* Base40 as in label.c (three characters per 16 bits, 0 is padding), so
+ * an inspector ID takes the label code alphabet. */
+static const char b40[] = "\0000123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./";
+
+static int b40_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return 1 + (c - '0');
+    if (c >= 'A' && c <= 'Z')
+        return 11 + (c - 'A');
+    if (c == '-')
+        return 37;
+    if (c == '.')
+        return 38;
+    if (c == '/')
+        return 39;
+    return -1;
+}
+
+static int code_ok(const char *s)
+{
+    size_t n = strnlen(s, LABELS_CODE_MAX + 1);
+    if (n == 0 || n > LABELS_CODE_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (b40_value(s[i]) < 0)
+            return 0;
+    return 1;
+}
+
+static void b40_pack(const char *s, uint8_t out[8])
+{
+    size_t n = strlen(s);
+    for (int g = 0; g < 4; g++) {
+        unsigned v = 0;
+        for (int k = 0; k < 3; k++) {
+            size_t i = (size_t)g * 3 + (size_t)k;
+            v = v * 40 + (i < n ? (unsigned)b40_value(s[i]) : 0);
+        }
+        out[2 * g] = (uint8_t)(v >> 8);
+        out[2 * g + 1] = (uint8_t)v;
+    }
+}
+
+/* Strict: one packing per ID, so a changed byte never parses to the same
+ * badge. */
+static int b40_unpack(const uint8_t in[8], char out[LABELS_CODE_MAX + 1])
+{
+    int n = 0, padded = 0;
+    for (int g = 0; g < 4; g++) {
+        unsigned v = (unsigned)in[2 * g] << 8 | in[2 * g + 1];
+        if (v >= 40 * 40 * 40)
+            return LABELS_ERR_FIELD;
+        unsigned c[3] = {v / 1600, v / 40 % 40, v % 40};
+        for (int k = 0; k < 3; k++) {
+            if (c[k] == 0) {
+                padded = 1;
+                continue;
+            }
+            if (padded)
+                return LABELS_ERR_FIELD;
+            out[n++] = b40[c[k]];
+        }
+    }
+    out[n] = '\0';
+    return n > 0 ? LABELS_OK : LABELS_ERR_FIELD;
+}
+
+/* Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF) and no
+ * control characters: a badge's text is shown on screens and logs. */
+static int text_ok(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    if (n == 0)
+        return 0;
+    while (i < n) {
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7F)
+                return 0;
+            i++;
+            continue;
+        }
+        size_t len;
+        uint32_t cp, min;
+        if ((c & 0xE0) == 0xC0) {
+            len = 2, cp = c & 0x1F, min = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3, cp = c & 0x0F, min = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4, cp = c & 0x07, min = 0x10000;
+        } else {
+            return 0;
+        }
+        if (n - i < len)
+            return 0;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
+            (cp >= 0x80 && cp < 0xA0))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+static int str_ok(const char *s, size_t max)
+{
+    size_t n = strnlen(s, max + 1);
+    return n <= max && text_ok((const uint8_t *)s, n);
+}
+
+int labels_badge_check_fields(const labels_badge *b)
+{
+    if (!b)
+        return LABELS_ERR_ARG;
+    if (!code_ok(b->inspector) ||
+        !str_ok(b->province, LABELS_BADGE_PROVINCE_MAX) ||
+        !str_ok(b->name, LABELS_BADGE_NAME_MAX))
+        return LABELS_ERR_FIELD;
+    return LABELS_OK;
+}
+
+/* The signed part; returns its length. Fields must have been checked. */
+static size_t pack_fields(const labels_badge *b, uint8_t *out)
+{
+    size_t plen = strlen(b->province), nlen = strlen(b->name);
+    out[OFF_VERSION] = b->version;
+    memcpy(out + OFF_KEY_ID, b->key_id, LABELS_KEY_ID_BYTES);
+    out[OFF_VALID] = (uint8_t)(b->valid_until >> 8);
+    out[OFF_VALID + 1] = (uint8_t)b->valid_until;
+    b40_pack(b->inspector, out + OFF_INSPECTOR);
+    size_t o = OFF_PROVINCE_LEN;
+    out[o++] = (uint8_t)plen;
+    memcpy(out + o, b->province, plen);
+    o += plen;
+    out[o++] = (uint8_t)nlen;
+    memcpy(out + o, b->name, nlen);
+    return o + nlen;
+}
+
+int labels_badge_sign(labels_badge *b, const labels_seckey *sec)
+{
+    if (!b || !sec)
+        return LABELS_ERR_ARG;
+    int rc = labels_badge_check_fields(b);
+    if (rc != LABELS_OK)
+        return rc;
+    uint8_t buf[LABELS_BADGE_BYTES_MAX];
+    b->version = LABELS_BADGE_VERSION;
+    memcpy(b->key_id, sec->id, LABELS_KEY_ID_BYTES);
+    size_t n = pack_fields(b, buf);
+    rc = labels_sign_detached(LABELS_DOMAIN_BADGE, sec, buf, n, b->sig);
+    return rc;
+}
+
+int labels_badge_format(const labels_badge *b, char *out, size_t outsz,
+                        size_t *len)
+{
+    if (!b || !out)
+        return LABELS_ERR_ARG;
+    if (b->version != LABELS_BADGE_VERSION)
+        return LABELS_ERR_VERSION;
+    int rc = labels_badge_check_fields(b);
+    if (rc != LABELS_OK)
+        return rc;
+    uint8_t buf[LABELS_BADGE_BYTES_MAX];
+    size_t n = pack_fields(b, buf);
+    memcpy(buf + n, b->sig, LABELS_SIG_BYTES);
+    n += LABELS_SIG_BYTES;
+    size_t need = PREFIX_LEN + LABELS_BASE32_LEN(n);
+    if (outsz < need + 1)
+        return LABELS_ERR_ARG;
+    memcpy(out, LABELS_BADGE_PREFIX, PREFIX_LEN);
+    rc = labels_base32_encode(buf, n, out + PREFIX_LEN, outsz - PREFIX_LEN);
+    if (rc == LABELS_OK && len)
+        *len = need;
+    return rc;
+}
+
+int labels_badge_parse(const char *text, size_t len, labels_badge *out)
+{
+    if ((!text && len) || !out)
+        return LABELS_ERR_ARG;
+    memset(out, 0, sizeof *out);
+    if (len < PREFIX_LEN)
+        return LABELS_ERR_NOT_LABEL;
+    for (size_t i = 0; i < PREFIX_LEN; i++) {
+        char c = text[i];
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        if (c != LABELS_BADGE_PREFIX[i])
+            return LABELS_ERR_NOT_LABEL;
+    }
+    const char *p = text + PREFIX_LEN;
+    size_t plen = len - PREFIX_LEN;
+    if (plen > LABELS_BASE32_LEN(LABELS_BADGE_BYTES_MAX))
+        return LABELS_ERR_LENGTH;
+    for (size_t i = 0; i < plen; i++)
+        if (!((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '2' && p[i] <= '7')))
+            return LABELS_ERR_BASE32;
+    if (plen == 0 || plen % 8 == 1 || plen % 8 == 3 || plen % 8 == 6)
+        return LABELS_ERR_LENGTH;
+    uint8_t buf[LABELS_BADGE_BYTES_MAX];
+    size_t n;
+    int rc = labels_base32_decode(p, plen, buf, sizeof buf, &n);
+    if (rc != LABELS_OK)
+        return rc == LABELS_ERR_ARG ? LABELS_ERR_LENGTH : rc;
+    if (n < 1)
+        return LABELS_ERR_LENGTH;
+    if (buf[OFF_VERSION] != LABELS_BADGE_VERSION)
+        return LABELS_ERR_VERSION;
+    if (n < FIXED_BYTES + 1 + LABELS_SIG_BYTES)
+        return LABELS_ERR_LENGTH;
+    size_t o = OFF_PROVINCE_LEN;
+    size_t plen2 = buf[o++];
+    if (plen2 > LABELS_BADGE_PROVINCE_MAX || o + plen2 + 1 > n)
+        return LABELS_ERR_FIELD;
+    memcpy(out->province, buf + o, plen2);
+    out->province[plen2] = '\0';
+    o += plen2;
+    size_t nlen = buf[o++];
+    if (nlen > LABELS_BADGE_NAME_MAX || o + nlen > n)
+        return LABELS_ERR_FIELD;
+    memcpy(out->name, buf + o, nlen);
+    out->name[nlen] = '\0';
+    o += nlen;
+    if (n != o + LABELS_SIG_BYTES)
+        return LABELS_ERR_LENGTH;
+    memcpy(out->sig, buf + o, LABELS_SIG_BYTES);
+    out->version = buf[OFF_VERSION];
+    memcpy(out->key_id, buf + OFF_KEY_ID, LABELS_KEY_ID_BYTES);
+    out->valid_until = (uint16_t)(buf[OFF_VALID] << 8 | buf[OFF_VALID + 1]);
+    if (b40_unpack(buf + OFF_INSPECTOR, out->inspector) != LABELS_OK)
+        return LABELS_ERR_FIELD;
+    /* A NUL inside a text would hide what follows it from every screen
+     * while the signature still covered it. */
+    if (strlen(out->province) != plen2 || strlen(out->name) != nlen)
+        return LABELS_ERR_FIELD;
+    return labels_badge_check_fields(out);
+}
+
+int labels_badge_verify(const labels_badge *b, const labels_pubkey *auth,
+                        uint16_t today)
+{
+    if (!b || !auth)
+        return LABELS_ERR_ARG;
+    if (memcmp(b->key_id, auth->id, LABELS_KEY_ID_BYTES) != 0)
+        return LABELS_ERR_KEY_ID;
+    if (b->version != LABELS_BADGE_VERSION)
+        return LABELS_ERR_VERSION;
+    int rc = labels_badge_check_fields(b);
+    if (rc != LABELS_OK)
+        return rc;
+    uint8_t buf[LABELS_BADGE_BYTES_MAX];
+    size_t n = pack_fields(b, buf);
+    rc = labels_verify_detached(LABELS_DOMAIN_BADGE, auth, buf, n, b->sig);
+    if (rc != LABELS_OK)
+        return rc;
+    return today > b->valid_until ? LABELS_ERR_EXPIRED : LABELS_OK;
+}
