@@ -14,7 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-
 /* --config FILE and --feed URL, shared by the commands. */
 static int common_args(int argc, char **argv, const char *usage,
                        const char **config, const char **feed)

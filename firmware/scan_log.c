@@ -39,8 +39,8 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS findings_product ON findings(product, id);"
     "CREATE INDEX IF NOT EXISTS findings_pending ON findings(uploaded, id);";
 
-#define FINDING_COLS                                                      \
-    "id, time, inspector, finding, product, key_id, lot, serial, scan_id, " \
+#define FINDING_COLS                                                           \
+    "id, time, inspector, finding, product, key_id, lot, serial, scan_id, "    \
     "note"
 
 static int fail(scan_log *log, const char *what)
@@ -70,8 +70,8 @@ static int count_rows(scan_log *log)
     return rc == SQLITE_ROW ? 0 : -1;
 }
 
-int scan_log_open(const char *path, int64_t max_rows, scan_log **out,
-                  char *err, size_t errsz)
+int scan_log_open(const char *path, int64_t max_rows, scan_log **out, char *err,
+                  size_t errsz)
 {
     *out = NULL;
     scan_log *log = calloc(1, sizeof *log);
@@ -95,11 +95,13 @@ int scan_log_open(const char *path, int64_t max_rows, scan_log **out,
         sqlite3_stmt **st;
         const char *sql;
     } stmts[] = {
-        {&log->insert, "INSERT INTO scans (time, verdict, product, key_id, "
-                       "lot, serial, text_hash, stale) VALUES (?,?,?,?,?,?,?,?)"},
-        {&log->pending, "SELECT id, time, verdict, product, key_id, lot, "
-                        "serial, text_hash, stale FROM scans WHERE uploaded = 0 "
-                        "ORDER BY id LIMIT ?"},
+        {&log->insert,
+         "INSERT INTO scans (time, verdict, product, key_id, "
+         "lot, serial, text_hash, stale) VALUES (?,?,?,?,?,?,?,?)"},
+        {&log->pending,
+         "SELECT id, time, verdict, product, key_id, lot, "
+         "serial, text_hash, stale FROM scans WHERE uploaded = 0 "
+         "ORDER BY id LIMIT ?"},
         {&log->prune_uploaded, "DELETE FROM scans WHERE id IN (SELECT id FROM "
                                "scans WHERE uploaded = 1 ORDER BY id LIMIT ?)"},
         {&log->prune_pending, "DELETE FROM scans WHERE id IN (SELECT id FROM "
@@ -264,10 +266,9 @@ int scan_log_mark_uploaded(scan_log *log, int64_t first, int64_t last)
 int scan_log_get_stats(scan_log *log, scan_log_stats *out)
 {
     sqlite3_stmt *st;
-    const char *sql =
-        "SELECT (SELECT count(*) FROM scans),"
-        " (SELECT count(*) FROM scans WHERE uploaded = 0),"
-        " (SELECT value FROM counters WHERE name = 'dropped')";
+    const char *sql = "SELECT (SELECT count(*) FROM scans),"
+                      " (SELECT count(*) FROM scans WHERE uploaded = 0),"
+                      " (SELECT value FROM counters WHERE name = 'dropped')";
     if (sqlite3_prepare_v2(log->db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail(log, "stats");
     int rc = sqlite3_step(st);
@@ -350,8 +351,7 @@ int scan_log_findings_pending(scan_log *log, int limit,
     return findings_visit(log, log->f_pending, fn, ctx);
 }
 
-int scan_log_findings_mark_uploaded(scan_log *log, int64_t first,
-                                    int64_t last)
+int scan_log_findings_mark_uploaded(scan_log *log, int64_t first, int64_t last)
 {
     sqlite3_bind_int64(log->f_mark, 1, first);
     sqlite3_bind_int64(log->f_mark, 2, last);
@@ -360,7 +360,4 @@ int scan_log_findings_mark_uploaded(scan_log *log, int64_t first,
     return rc == SQLITE_DONE ? 0 : fail(log, "mark findings uploaded");
 }
 
-const char *scan_log_error(scan_log *log)
-{
-    return log->err;
-}
+const char *scan_log_error(scan_log *log) { return log->err; }

@@ -92,14 +92,14 @@ static int put_finding(char *buf, size_t cap, size_t *pos,
     if (nl > SCAN_FINDING_NOTE_MAX ||
         !note_ok((const unsigned char *)r->note, nl))
         nl = 0;
-    int w = snprintf(buf + *pos, cap - *pos, "finding %lld %lld %s %s %s %s %lu %s ",
-                     (long long)r->id, (long long)(r->time < 0 ? 0 : r->time),
-                     code_ok(r->inspector, LABELS_CODE_MAX) ? r->inspector : "_",
-                     code_ok(r->product, LABELS_CODE_MAX) ? r->product : "_",
-                     hex_ok(r->key_id, 16, 1) ? r->key_id : "_",
-                     code_ok(r->lot, LABELS_CODE_MAX) ? r->lot : "_",
-                     (unsigned long)r->serial,
-                     word_ok(r->finding) ? r->finding : "unknown");
+    int w = snprintf(
+        buf + *pos, cap - *pos, "finding %lld %lld %s %s %s %s %lu %s ",
+        (long long)r->id, (long long)(r->time < 0 ? 0 : r->time),
+        code_ok(r->inspector, LABELS_CODE_MAX) ? r->inspector : "_",
+        code_ok(r->product, LABELS_CODE_MAX) ? r->product : "_",
+        hex_ok(r->key_id, 16, 1) ? r->key_id : "_",
+        code_ok(r->lot, LABELS_CODE_MAX) ? r->lot : "_",
+        (unsigned long)r->serial, word_ok(r->finding) ? r->finding : "unknown");
     if (w < 0 || (size_t)w >= cap - *pos || cap - *pos - (size_t)w < 2 * nl + 3)
         return -1;
     *pos += (size_t)w;
@@ -150,12 +150,11 @@ int upload_batch_build_with_findings(
     char kid[17], bid[2 * UPLOAD_BATCH_ID_BYTES + 1];
     labels_key_id_hex(sec->id, kid);
     sodium_bin2hex(bid, sizeof bid, batch_id, UPLOAD_BATCH_ID_BYTES);
-    size_t pos =
-        (size_t)snprintf(buf, cap,
-                         "OCOP-SCANS/1\nkiosk %s\nbatch %s\n"
-                         "created %lld\ncount %zu\n",
-                         kid, bid, (long long)(created < 0 ? 0 : created),
-                         n + nf);
+    size_t pos = (size_t)snprintf(
+        buf, cap,
+        "OCOP-SCANS/1\nkiosk %s\nbatch %s\n"
+        "created %lld\ncount %zu\n",
+        kid, bid, (long long)(created < 0 ? 0 : created), n + nf);
     for (size_t i = 0; i < n; i++) {
         const scan_record *r = &recs[i];
         static const char zero_hash[] = "00000000000000000000000000000000";

@@ -112,7 +112,7 @@ typedef struct collector_batch {
     collector_scan *scans; /* count entries; free with collector_batch_free */
     int nfindings;         /* finding records, after the scans */
     collector_finding *findings;
-    size_t signed_len;     /* bytes covered by the signature */
+    size_t signed_len; /* bytes covered by the signature */
     uint8_t sig[LABELS_SIG_BYTES];
 } collector_batch;
 

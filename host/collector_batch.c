@@ -208,8 +208,7 @@ static int parse_finding(const char *line, size_t len, collector_finding *r)
 {
     const char *f[10];
     size_t fl[10];
-    if (split(line, len, f, fl, 10) != 10 ||
-        !field_is(f[0], fl[0], "finding"))
+    if (split(line, len, f, fl, 10) != 10 || !field_is(f[0], fl[0], "finding"))
         return -1;
     uint64_t v;
     if (parse_u64(f[1], fl[1], INT64_MAX, &v) || v == 0)
@@ -310,8 +309,7 @@ int collector_batch_parse(const char *body, size_t len, collector_batch *b,
         }
         if (ll > 8 && !memcmp(line, "finding ", 8)) {
             if (!b->findings) {
-                b->findings =
-                    calloc((size_t)(total - i), sizeof *b->findings);
+                b->findings = calloc((size_t)(total - i), sizeof *b->findings);
                 if (!b->findings) {
                     collector_batch_free(b);
                     return bad(err, errsz, "out of memory");
@@ -324,16 +322,18 @@ int collector_batch_parse(const char *body, size_t len, collector_batch *b,
             }
             if (b->nfindings > 0 && fr->id <= fr[-1].id) {
                 collector_batch_free(b);
-                return bad(err, errsz,
-                           "record %d: finding IDs must increase", i + 1);
+                return bad(err, errsz, "record %d: finding IDs must increase",
+                           i + 1);
             }
             b->nfindings++;
             continue;
         }
         if (b->nfindings > 0) {
             collector_batch_free(b);
-            return bad(err, errsz, "record %d: scans must come before "
-                       "findings", i + 1);
+            return bad(err, errsz,
+                       "record %d: scans must come before "
+                       "findings",
+                       i + 1);
         }
         collector_scan *sc = &b->scans[b->count];
         if (parse_scan(line, ll, sc)) {

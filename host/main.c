@@ -23,9 +23,11 @@ static const struct {
 } commands[] = {
     {"keygen", cmd_keygen, "make a key pair (secret file 0600, public file)"},
     {"label", cmd_label, "sign one label: print its QR text, write PNG/SVG"},
-    {"print", cmd_print, "sign a batch of labels (PNG, SVG, PDF sheets, ZPL, TSPL)"},
+    {"print", cmd_print,
+     "sign a batch of labels (PNG, SVG, PDF sheets, ZPL, TSPL)"},
     {"verify", cmd_verify, "check a QR text or label image against a key"},
-    {"check", cmd_check, "the verdict for QR texts or label images, from a mirror"},
+    {"check", cmd_check,
+     "the verdict for QR texts or label images, from a mirror"},
     {"registry", cmd_registry, "create the authority's registry (and key)"},
     {"import", cmd_import, "import products from CSV: all rows or none"},
     {"product", cmd_product, "add, edit, set-status, show, list products"},

@@ -23,7 +23,8 @@ static const char *const messages[LABELS_ERR_COUNT_] = {
     [LABELS_ERR_IMAGE] = "image is malformed, unsupported or too large",
     [LABELS_ERR_CRYPTO] = "cryptography library failed to initialise",
     [LABELS_ERR_DECODER] = "QR decoder failed",
-    [LABELS_ERR_MIRROR] = "mirror database is missing, corrupt or of another version",
+    [LABELS_ERR_MIRROR] =
+        "mirror database is missing, corrupt or of another version",
     [LABELS_ERR_NOT_FOUND] = "no such record",
     [LABELS_ERR_EXPIRED] = "badge is past its valid-until date",
 };

@@ -26,9 +26,9 @@ extern "C" {
 #define LABELS_PUBKEY_BYTES 32
 #define LABELS_SECKEY_BYTES 64
 #define LABELS_SIG_BYTES 64
-#define LABELS_CODE_MAX 12      /* product code and lot, characters */
-#define LABELS_FIELDS_BYTES 32  /* signed part of a v1 payload */
-#define LABELS_PAYLOAD_BYTES 96 /* fields + signature */
+#define LABELS_CODE_MAX 12       /* product code and lot, characters */
+#define LABELS_FIELDS_BYTES 32   /* signed part of a v1 payload */
+#define LABELS_PAYLOAD_BYTES 96  /* fields + signature */
 #define LABELS_PAYLOAD_CHARS 154 /* base32 of 96 bytes, no padding */
 #define LABELS_HOST_MAX 253
 #define LABELS_TEXT_MAX 512 /* longest QR text labels_format() writes */
@@ -59,7 +59,7 @@ typedef enum labels_err {
     LABELS_ERR_IMAGE,     /* an image is malformed, unsupported or too large */
     LABELS_ERR_CRYPTO,    /* libsodium failed to initialise */
     LABELS_ERR_DECODER,   /* the QR decoder (ZBar) failed */
-    LABELS_ERR_MIRROR,    /* the mirror database is missing, corrupt or too new */
+    LABELS_ERR_MIRROR, /* the mirror database is missing, corrupt or too new */
     LABELS_ERR_NOT_FOUND, /* no such record */
     LABELS_ERR_EXPIRED,   /* a badge past its valid-until day */
     LABELS_ERR_COUNT_
@@ -185,8 +185,7 @@ int labels_check_fields(const labels_label *lab);
 /* Set version and key ID from sec and sign the fields. */
 int labels_sign(labels_label *lab, const labels_seckey *sec);
 /* The 96 payload bytes of a signed label (fields, then signature). */
-int labels_payload(const labels_label *lab,
-                   uint8_t out[LABELS_PAYLOAD_BYTES]);
+int labels_payload(const labels_label *lab, uint8_t out[LABELS_PAYLOAD_BYTES]);
 /* The QR text "HTTPS://<host>/V/<PAYLOAD>", NUL-terminated. host must be
  * a non-empty uppercase host name (A-Z 0-9 . - and an optional :port);
  * NULL means LABELS_DEMO_HOST. *len (may be NULL) gets the text length. */
@@ -206,13 +205,13 @@ int labels_verify(const labels_label *lab, const labels_pubkey *pub);
 /* ---- Base32 (RFC 4648, uppercase, no padding) --------------------------- */
 
 /* Characters needed for n bytes, without NUL. */
-#define LABELS_BASE32_LEN(n) (((n) * 8 + 4) / 5)
+#define LABELS_BASE32_LEN(n) (((n)*8 + 4) / 5)
 int labels_base32_encode(const uint8_t *in, size_t len, char *out,
                          size_t outsz);
 /* Strict: uppercase alphabet only, no padding, unused trailing bits zero.
  * *outlen gets the number of bytes written. */
-int labels_base32_decode(const char *in, size_t len, uint8_t *out,
-                         size_t outsz, size_t *outlen);
+int labels_base32_decode(const char *in, size_t len, uint8_t *out, size_t outsz,
+                         size_t *outlen);
 
 /* ---- QR codes ---------------------------------------------------------- */
 
@@ -314,14 +313,14 @@ int labels_verdict_from_word(const char *word);
 typedef struct labels_product {
     char code[LABELS_CODE_MAX + 1];
     char name[256];
-    char group[64];        /* one of the six OCOP groups, docs/mirror.md */
+    char group[64]; /* one of the six OCOP groups, docs/mirror.md */
     char producer_code[32];
     char producer_name[256];
     char producer_kind[16]; /* cooperative, enterprise, household */
     char province[64];
-    int stars;              /* current rating, 3..5 */
-    int proposed5;          /* 1: rated 4, proposed for 5 */
-    char status[16];        /* rated, suspended, revoked, expired */
+    int stars;       /* current rating, 3..5 */
+    int proposed5;   /* 1: rated 4, proposed for 5 */
+    char status[16]; /* rated, suspended, revoked, expired */
     char status_reason[256];
     char status_date[11];
     char certificate[64];
@@ -362,8 +361,8 @@ int labels_mirror_product(labels_mirror *m, const char *code,
  * whenever a verdict was reached (forged and not_ocop included), an error
  * only if the mirror failed (facts->verdict is then LABELS_V_COUNT_,
  * whose word is "unknown"). */
-int labels_check(labels_mirror *m, const char *text, size_t len,
-                 uint16_t today, labels_facts *facts);
+int labels_check(labels_mirror *m, const char *text, size_t len, uint16_t today,
+                 labels_facts *facts);
 
 /* ---- Verdict texts for shoppers (labels/verdict_text.c) --------------- */
 
@@ -433,7 +432,6 @@ void labels_reader_reset(labels_reader *rd);
 int labels_read(labels_reader *rd, const labels_image *img, int effort,
                 labels_code_fn fn, void *ctx, int *found);
 
-
 /* ---- Inspector badges (issue 7) ---------------------------------------
  *
  * An inspector's badge is a QR signed by the authority key under
@@ -446,11 +444,11 @@ int labels_read(labels_reader *rd, const labels_image *img, int effort,
 #define LABELS_BADGE_PREFIX "OCOPI:"
 #define LABELS_BADGE_NAME_MAX 48     /* bytes of UTF-8 */
 #define LABELS_BADGE_PROVINCE_MAX 64 /* bytes of UTF-8 */
-#define LABELS_BADGE_BYTES_MAX                                            \
-    (19 + 1 + LABELS_BADGE_PROVINCE_MAX + 1 + LABELS_BADGE_NAME_MAX +     \
+#define LABELS_BADGE_BYTES_MAX                                                 \
+    (19 + 1 + LABELS_BADGE_PROVINCE_MAX + 1 + LABELS_BADGE_NAME_MAX +          \
      LABELS_SIG_BYTES)
 /* Longest text labels_badge_format() writes, with its NUL. */
-#define LABELS_BADGE_TEXT_MAX                                             \
+#define LABELS_BADGE_TEXT_MAX                                                  \
     (6 + LABELS_BASE32_LEN(LABELS_BADGE_BYTES_MAX) + 1)
 
 /* inspector: 1 to 12 characters of the label code alphabet. province and

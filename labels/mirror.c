@@ -71,8 +71,7 @@ static int text_fits(sqlite3_stmt *st, int col, size_t outsz)
     return (size_t)sqlite3_column_bytes(st, col) < outsz;
 }
 
-static int meta_get(labels_mirror *m, const char *key, char *out,
-                    size_t outsz)
+static int meta_get(labels_mirror *m, const char *key, char *out, size_t outsz)
 {
     sqlite3_stmt *st = m->st[Q_META];
     int rc = LABELS_ERR_MIRROR;
@@ -119,9 +118,8 @@ int labels_mirror_open(const char *path, labels_mirror **out)
     int rc = LABELS_ERR_MIRROR;
     /* Read-only and without a mutex: a mirror handle belongs to one
      * thread. A missing file fails here (no SQLITE_OPEN_CREATE). */
-    int open_rc = sqlite3_open_v2(path, &m->db,
-                                  SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                                  NULL);
+    int open_rc = sqlite3_open_v2(
+        path, &m->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
     if (open_rc != SQLITE_OK) {
         rc = open_rc == SQLITE_NOMEM ? LABELS_ERR_NOMEM : LABELS_ERR_MIRROR;
         goto fail;
@@ -325,19 +323,17 @@ int labels_mirror_badge_revoked(labels_mirror *m, const char *inspector_id,
     *is_revoked = 0;
     if (revoked)
         revoked[0] = '\0';
-    if (!m->badge &&
-        sqlite3_prepare_v3(m->db,
-                           "SELECT revoked FROM revoked_badges"
-                           " WHERE inspector = ?1",
-                           -1, SQLITE_PREPARE_PERSISTENT, &m->badge,
-                           NULL) != SQLITE_OK) {
+    if (!m->badge && sqlite3_prepare_v3(m->db,
+                                        "SELECT revoked FROM revoked_badges"
+                                        " WHERE inspector = ?1",
+                                        -1, SQLITE_PREPARE_PERSISTENT,
+                                        &m->badge, NULL) != SQLITE_OK) {
         m->badge = NULL;
         return LABELS_ERR_MIRROR;
     }
     sqlite3_stmt *st = m->badge;
     int rc = LABELS_ERR_MIRROR;
-    if (sqlite3_bind_text(st, 1, inspector_id, -1, SQLITE_STATIC) !=
-        SQLITE_OK)
+    if (sqlite3_bind_text(st, 1, inspector_id, -1, SQLITE_STATIC) != SQLITE_OK)
         goto done;
     int step = sqlite3_step(st);
     if (step == SQLITE_DONE) {

@@ -53,7 +53,4 @@ static const char schema[] =
     "  revoked   TEXT NOT NULL\n"
     ") WITHOUT ROWID;\n";
 
-const char *labels_mirror_schema(void)
-{
-    return schema;
-}
+const char *labels_mirror_schema(void) { return schema; }

@@ -47,8 +47,8 @@ static void signed_text(labels_badge *b, char text[LABELS_BADGE_TEXT_MAX],
 {
     make(b);
     assert_int_equal(labels_badge_sign(b, &sec), LABELS_OK);
-    assert_int_equal(
-        labels_badge_format(b, text, LABELS_BADGE_TEXT_MAX, len), LABELS_OK);
+    assert_int_equal(labels_badge_format(b, text, LABELS_BADGE_TEXT_MAX, len),
+                     LABELS_OK);
 }
 
 static void test_round_trip(void **state)
@@ -131,18 +131,18 @@ static void test_every_byte(void **state)
     }
     uint8_t raw[LABELS_BADGE_BYTES_MAX];
     size_t n;
-    assert_int_equal(labels_base32_decode(text + 6, len - 6, raw, sizeof raw,
-                                          &n),
-                     LABELS_OK);
+    assert_int_equal(
+        labels_base32_decode(text + 6, len - 6, raw, sizeof raw, &n),
+        LABELS_OK);
     for (size_t i = 0; i < n; i++) {
         for (int d = 1; d < 256; d++) {
             uint8_t r2[LABELS_BADGE_BYTES_MAX];
             memcpy(r2, raw, n);
             r2[i] ^= (uint8_t)d;
             memcpy(mod, "OCOPI:", 6);
-            assert_int_equal(labels_base32_encode(r2, n, mod + 6,
-                                                  sizeof mod - 6),
-                             LABELS_OK);
+            assert_int_equal(
+                labels_base32_encode(r2, n, mod + 6, sizeof mod - 6),
+                LABELS_OK);
             if (labels_badge_parse(mod, strlen(mod), &back) == LABELS_OK)
                 assert_int_not_equal(labels_badge_verify(&back, &pub, day0),
                                      LABELS_OK);
@@ -185,9 +185,9 @@ static void test_domains(void **state)
     /* The badge's exact bytes signed under the label domain fail. */
     uint8_t raw[LABELS_BADGE_BYTES_MAX];
     size_t n;
-    assert_int_equal(labels_base32_decode(text + 6, len - 6, raw, sizeof raw,
-                                          &n),
-                     LABELS_OK);
+    assert_int_equal(
+        labels_base32_decode(text + 6, len - 6, raw, sizeof raw, &n),
+        LABELS_OK);
     size_t signed_len = n - LABELS_SIG_BYTES;
     back = b;
     assert_int_equal(labels_sign_detached(LABELS_DOMAIN_LABEL, &sec, raw,
@@ -259,8 +259,7 @@ static void test_garbage(void **state)
     for (size_t i = 0; i < sizeof bin; i++)
         bin[i] = (char)(i * 7);
     memcpy(bin, "OCOPI:", 6);
-    assert_int_not_equal(labels_badge_parse(bin, sizeof bin, &back),
-                         LABELS_OK);
+    assert_int_not_equal(labels_badge_parse(bin, sizeof bin, &back), LABELS_OK);
     /* A NUL hidden inside a signed name field. */
     labels_badge b;
     char text[LABELS_BADGE_TEXT_MAX];
@@ -268,9 +267,9 @@ static void test_garbage(void **state)
     signed_text(&b, text, &len);
     uint8_t raw[LABELS_BADGE_BYTES_MAX];
     size_t n;
-    assert_int_equal(labels_base32_decode(text + 6, len - 6, raw, sizeof raw,
-                                          &n),
-                     LABELS_OK);
+    assert_int_equal(
+        labels_base32_decode(text + 6, len - 6, raw, sizeof raw, &n),
+        LABELS_OK);
     raw[21] = 0; /* second byte of the province */
     char mod[LABELS_BADGE_TEXT_MAX];
     memcpy(mod, "OCOPI:", 6);

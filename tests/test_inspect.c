@@ -78,8 +78,7 @@ static void test_classify(void **state)
     assert_int_equal(classify("HTTPS://OCOP.EXAMPLE/V/F1", &f, note),
                      INSP_LINE_SCAN);
     /* Bad notes are findings with a reason, never stored. */
-    assert_int_equal(classify("F2 bad \xC0\xAF", &f, note),
-                     INSP_LINE_FINDING);
+    assert_int_equal(classify("F2 bad \xC0\xAF", &f, note), INSP_LINE_FINDING);
     assert_int_equal(f, -1);
     assert_non_null(strstr(note, "UTF-8"));
     char long_line[SCAN_FINDING_NOTE_MAX + 10];
@@ -126,8 +125,7 @@ static void badge_text(const char *id, uint16_t until, const labels_seckey *k,
     snprintf(b.name, sizeof b.name, "Trần Minh");
     b.valid_until = until;
     assert_int_equal(labels_badge_sign(&b, k), LABELS_OK);
-    assert_int_equal(labels_badge_format(&b, text, LABELS_BADGE_TEXT_MAX,
-                                         NULL),
+    assert_int_equal(labels_badge_format(&b, text, LABELS_BADGE_TEXT_MAX, NULL),
                      LABELS_OK);
 }
 
@@ -195,8 +193,7 @@ static void test_findings_log(void **state)
     snprintf(f.label.lot, sizeof f.label.lot, "L1");
     f.label.serial = 9;
     inspector_set_product(&in, &f, 77);
-    assert_int_equal(inspector_make_finding(&in, 4, "printed seal", 1000,
-                                            &rec),
+    assert_int_equal(inspector_make_finding(&in, 4, "printed seal", 1000, &rec),
                      0);
     assert_int_equal(scan_log_finding_append(log, &rec), 0);
     assert_true(rec.id > 0);
@@ -208,8 +205,7 @@ static void test_findings_log(void **state)
     assert_int_equal(scan_log_open(path, 0, &log, err, sizeof err), 0);
     finding_record got[4];
     memset(got, 0, sizeof got);
-    assert_int_equal(scan_log_findings_for(log, "HN-0001", 3, collect, got),
-                     2);
+    assert_int_equal(scan_log_findings_for(log, "HN-0001", 3, collect, got), 2);
     assert_string_equal(got[0].finding, "compliant");
     assert_string_equal(got[1].finding, "suspected_counterfeit");
     assert_string_equal(got[1].note, "printed seal");
@@ -217,12 +213,10 @@ static void test_findings_log(void **state)
     assert_int_equal(got[1].serial, 9);
     assert_int_equal(got[1].scan_id, 77);
     memset(got, 0, sizeof got);
-    assert_int_equal(scan_log_findings_for(log, "HN-0002", 3, collect, got),
-                     0);
+    assert_int_equal(scan_log_findings_for(log, "HN-0002", 3, collect, got), 0);
     assert_int_equal(scan_log_findings_pending(log, 10, collect, got), 2);
     assert_string_equal(got[0].finding, "suspected_counterfeit");
-    assert_int_equal(scan_log_findings_mark_uploaded(log, got[0].id,
-                                                     got[0].id),
+    assert_int_equal(scan_log_findings_mark_uploaded(log, got[0].id, got[0].id),
                      0);
     memset(got, 0, sizeof got);
     assert_int_equal(scan_log_findings_pending(log, 10, collect, got), 1);

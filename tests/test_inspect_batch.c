@@ -46,8 +46,7 @@ static void scans(scan_record *r, int n)
 
 static void findings(finding_record *f, int n)
 {
-    static const char *const notes[] = {"", "tem in, không dập nổi",
-                                        "a b  c"};
+    static const char *const notes[] = {"", "tem in, không dập nổi", "a b  c"};
     for (int i = 0; i < n; i++) {
         memset(&f[i], 0, sizeof f[i]);
         f[i].id = 1 + 2 * i;
@@ -119,8 +118,8 @@ static void roundtrip(void **state)
     assert_non_null(p);
     p[8] = '4';
     assert_int_equal(collector_batch_parse(body, len, &b, err, sizeof err), 0);
-    assert_int_not_equal(labels_verify_detached(LABELS_DOMAIN_SCANS, &pub,
-                                                body, b.signed_len, b.sig),
+    assert_int_not_equal(labels_verify_detached(LABELS_DOMAIN_SCANS, &pub, body,
+                                                b.signed_len, b.sig),
                          LABELS_OK);
     collector_batch_free(&b);
     free(body);
@@ -173,17 +172,17 @@ static void refused(void **state)
     assert_true(parses_line("finding 1 2 HN-I HN-01 _ L1 7 compliant _"));
     assert_true(parses_line("finding 1 2 HN-I _ _ _ 0 compliant 6869"));
     static const char *const bad[] = {
-        "finding 0 2 HN-I HN-01 _ L1 7 compliant _",  /* ID 0 */
-        "finding 1 2 _ HN-01 _ L1 7 compliant _",     /* no inspector */
-        "finding 1 2 hn-i HN-01 _ L1 7 compliant _",  /* alphabet */
-        "finding 1 2 HN-I HN-01 _ L1 7 Compliant _",  /* word */
-        "finding 1 2 HN-I HN-01 _ L1 7 compliant 686",  /* odd hex */
+        "finding 0 2 HN-I HN-01 _ L1 7 compliant _",      /* ID 0 */
+        "finding 1 2 _ HN-01 _ L1 7 compliant _",         /* no inspector */
+        "finding 1 2 hn-i HN-01 _ L1 7 compliant _",      /* alphabet */
+        "finding 1 2 HN-I HN-01 _ L1 7 Compliant _",      /* word */
+        "finding 1 2 HN-I HN-01 _ L1 7 compliant 686",    /* odd hex */
         "finding 1 2 HN-I HN-01 _ L1 7 compliant 6869ZZ", /* not hex */
-        "finding 1 2 HN-I HN-01 _ L1 7 compliant 6A69", /* upper hex */
-        "finding 1 2 HN-I HN-01 _ L1 7 compliant 0a",   /* control char */
-        "finding 1 2 HN-I HN-01 _ L1 7 compliant c0af", /* overlong */
-        "finding 1 2 HN-I HN-01 _ L1 7 compliant",      /* 9 fields */
-        "finding 1 2 HN-I HN-01 _ L1 7 compliant _ x",  /* 11 fields */
+        "finding 1 2 HN-I HN-01 _ L1 7 compliant 6A69",   /* upper hex */
+        "finding 1 2 HN-I HN-01 _ L1 7 compliant 0a",     /* control char */
+        "finding 1 2 HN-I HN-01 _ L1 7 compliant c0af",   /* overlong */
+        "finding 1 2 HN-I HN-01 _ L1 7 compliant",        /* 9 fields */
+        "finding 1 2 HN-I HN-01 _ L1 7 compliant _ x",    /* 11 fields */
         "finding 1 2 HN-I HN-01 _ L1 4294967296 compliant _",
         "finding  1 2 HN-I HN-01 _ L1 7 compliant _",
         "findings 1 2 HN-I HN-01 _ L1 7 compliant _",
@@ -193,8 +192,8 @@ static void refused(void **state)
             fail_msg("accepted: %s", bad[i]);
     /* A note longer than 280 bytes. */
     char line[1024];
-    int n = snprintf(line, sizeof line,
-                     "finding 1 2 HN-I HN-01 _ L1 7 compliant ");
+    int n =
+        snprintf(line, sizeof line, "finding 1 2 HN-I HN-01 _ L1 7 compliant ");
     for (int i = 0; i < 281; i++)
         n += snprintf(line + n, sizeof line - (size_t)n, "61");
     assert_false(parses_line(line));
@@ -216,18 +215,16 @@ static void order(void **state)
              sig);
     collector_batch b;
     char err[160];
-    assert_int_equal(collector_batch_parse(body, strlen(body), &b, err,
-                                           sizeof err),
-                     -1);
+    assert_int_equal(
+        collector_batch_parse(body, strlen(body), &b, err, sizeof err), -1);
     snprintf(body, sizeof body,
              "OCOP-SCANS/1\nkiosk 0123456789ABCDEF\nbatch "
              "0123456789abcdef0123456789abcdef\ncreated 1\ncount 2\n"
              "finding 2 2 HN-I HN-01 _ L1 7 compliant _\n"
              "finding 2 2 HN-I HN-01 _ L1 7 compliant _\nsig %s\n",
              sig);
-    assert_int_equal(collector_batch_parse(body, strlen(body), &b, err,
-                                           sizeof err),
-                     -1);
+    assert_int_equal(
+        collector_batch_parse(body, strlen(body), &b, err, sizeof err), -1);
 }
 
 int main(void)
