@@ -68,30 +68,6 @@ static void say_mode(struct session *s, const char *how)
 
 /* Today as verdicts_check() takes it: never before the data's publish
  * day, so a clock reset to 1970 cannot revive an expired badge. */
-static uint16_t today_of(const struct kiosk_verdicts *v)
-{
-    uint16_t today;
-    if (labels_date_today(&today) != LABELS_OK || today < v->floor_day)
-        today = v->floor_day;
-    return today;
-}
-
-static const char *badge_sentence(enum inspector_badge_result r)
-{
-    switch (r) {
-    case INSP_BADGE_OK: return "badge accepted";
-    case INSP_BADGE_MALFORMED: return "this is not a readable inspector badge";
-    case INSP_BADGE_UNTRUSTED:
-        return "the badge is signed by a key this kiosk does not trust";
-    case INSP_BADGE_FORGED: return "the badge's signature does not verify";
-    case INSP_BADGE_EXPIRED: return "the badge has expired";
-    case INSP_BADGE_REVOKED: return "the inspector's badges are revoked";
-    case INSP_BADGE_NO_LIST:
-        return "the mirror has no list of revoked badges (sync first)";
-    }
-    return "badge refused";
-}
-
 static void on_badge(struct session *s, const char *text, size_t len)
 {
     if (!s->v.mirror && verdicts_reload(&s->v) != 0) {
@@ -99,24 +75,9 @@ static void on_badge(struct session *s, const char *text, size_t len)
         s->failed = 1;
         return;
     }
-    const struct kiosk_config *cfg = s->v.cfg;
-    labels_pubkey keys[2];
-    int nkeys = 0;
-    if (cfg->have_authority)
-        keys[nkeys++] = cfg->authority;
-    /* After a feed key rotation the authority signs with the new key;
-     * the state records it only for the root this config trusts. */
-    char root[17] = "";
-    if (cfg->have_authority)
-        labels_key_id_hex(cfg->authority.id, root);
-    struct sync_state st;
-    if (sync_state_read(cfg->state, &st) == 0 && st.have_feed_key &&
-        !strcmp(st.root_key_id, root) &&
-        memcmp(st.feed_key.pk, cfg->authority.pk, LABELS_PUBKEY_BYTES) != 0)
-        keys[nkeys++] = st.feed_key;
     labels_badge b;
-    enum inspector_badge_result r = inspector_check_badge(
-        text, len, keys, nkeys, s->v.mirror, today_of(&s->v), &b);
+    enum inspector_badge_result r =
+        inspector_check_badge_for(&s->v, text, len, &b);
     if (r == INSP_BADGE_OK && s->in.active &&
         !strcmp(b.inspector, s->in.badge.inspector)) {
         /* The same inspector's badge again: done here. */
@@ -137,13 +98,13 @@ static void on_badge(struct session *s, const char *text, size_t len)
             json_cstr(&j, "kind", "badge");
             json_cstr(&j, "status", "refused");
             json_cstr(&j, "reason", inspector_badge_word(r));
-            json_cstr(&j, "error", badge_sentence(r));
+            json_cstr(&j, "error", inspector_badge_sentence(r));
             if (r != INSP_BADGE_MALFORMED)
                 json_cstr(&j, "inspector", b.inspector);
             json_cstr(&j, "mode", s->in.active ? "inspector" : "normal");
             json_end(&j);
         } else {
-            printf("badge refused: %s\n", badge_sentence(r));
+            printf("badge refused: %s\n", inspector_badge_sentence(r));
         }
         kiosk_log("badge refused: %s", inspector_badge_word(r));
         return;

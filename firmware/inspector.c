@@ -200,3 +200,51 @@ int inspector_make_finding(const struct inspector *in, int finding,
     snprintf(rec->note, sizeof rec->note, "%s", note);
     return 0;
 }
+
+static uint16_t today_of(const struct kiosk_verdicts *v)
+{
+    uint16_t today;
+    if (labels_date_today(&today) != LABELS_OK || today < v->floor_day)
+        today = v->floor_day;
+    return today;
+}
+
+const char *inspector_badge_sentence(enum inspector_badge_result r)
+{
+    switch (r) {
+    case INSP_BADGE_OK: return "badge accepted";
+    case INSP_BADGE_MALFORMED: return "this is not a readable inspector badge";
+    case INSP_BADGE_UNTRUSTED:
+        return "the badge is signed by a key this kiosk does not trust";
+    case INSP_BADGE_FORGED: return "the badge's signature does not verify";
+    case INSP_BADGE_EXPIRED: return "the badge has expired";
+    case INSP_BADGE_REVOKED: return "the inspector's badges are revoked";
+    case INSP_BADGE_NO_LIST:
+        return "the mirror has no list of revoked badges (sync first)";
+    }
+    return "badge refused";
+}
+
+enum inspector_badge_result inspector_check_badge_for(struct kiosk_verdicts *v,
+                                                      const char *text,
+                                                      size_t len,
+                                                      labels_badge *out)
+{
+    const struct kiosk_config *cfg = v->cfg;
+    labels_pubkey keys[2];
+    int nkeys = 0;
+    if (cfg->have_authority)
+        keys[nkeys++] = cfg->authority;
+    /* After a feed key rotation the authority signs with the new key;
+     * the state records it only for the root this config trusts. */
+    char root[17] = "";
+    if (cfg->have_authority)
+        labels_key_id_hex(cfg->authority.id, root);
+    struct sync_state st;
+    if (sync_state_read(cfg->state, &st) == 0 && st.have_feed_key &&
+        !strcmp(st.root_key_id, root) &&
+        memcmp(st.feed_key.pk, cfg->authority.pk, LABELS_PUBKEY_BYTES) != 0)
+        keys[nkeys++] = st.feed_key;
+    return inspector_check_badge(text, len, keys, nkeys, v->mirror, today_of(v),
+                                 out);
+}

@@ -7,6 +7,7 @@
 #define OCOP_KIOSK_INSPECTOR_H
 
 #include "scan_log.h"
+#include "verdict_pipeline.h"
 
 #include <labels.h>
 #include <stddef.h>
@@ -53,6 +54,18 @@ enum inspector_badge_result inspector_check_badge(const char *text, size_t len,
                                                   int nkeys, labels_mirror *m,
                                                   uint16_t today,
                                                   labels_badge *out);
+
+/* One plain sentence for a badge result, for logs and screens. */
+const char *inspector_badge_sentence(enum inspector_badge_result r);
+
+/* Check a badge as this kiosk must: against the authority key of its
+ * configuration and, after a feed key rotation that key signed, the
+ * current feed key; as of today (never before the mirror's publish day);
+ * against the mirror's revoked badges. */
+enum inspector_badge_result inspector_check_badge_for(struct kiosk_verdicts *v,
+                                                      const char *text,
+                                                      size_t len,
+                                                      labels_badge *out);
 
 /* The state of one inspector session. */
 struct inspector {

@@ -404,11 +404,13 @@ static void tone_icon(frame *f, screen_tone tone, double cx, double cy,
 static double banner(frame *f)
 {
     const screen_state *st = f->st;
-    if (!st->stale && !st->offline)
+    if (!st->stale && !st->offline && !st->inspector)
         return 0;
     double h = floor(38 * f->u);
     uint32_t bg = st->stale ? tone_rgb[SCREEN_TONE_WARN] : RGB_OFFLINE;
     uint32_t ink = st->stale ? RGB_TEXT : RGB_WHITE;
+    /* In inspector mode the banner says whose session it is; staleness,
+     * when it applies, still wins the space: it qualifies every verdict. */
     fill_rect(f, 0, 0, f->w, h, bg);
 
     text_style ts = {F_BANNER, ink, 1, PANGO_ALIGN_LEFT, 0, 0};
@@ -433,6 +435,10 @@ static double banner(frame *f)
         cairo_line_to(f->cr, dx + dot * 1.4, h / 2 - dot * 1.4);
         cairo_stroke(f->cr);
         right = dx - dot - 16 * f->u;
+    }
+    if (st->inspector && !st->stale) {
+        double th = text_prepare(f, st->inspector, &ts, right - f->m);
+        text_show(f, &ts, f->m, (h - th) / 2);
     }
     if (st->stale) {
         char date[32], msg[160];

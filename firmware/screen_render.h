@@ -34,6 +34,9 @@ typedef struct screen_state {
     int stale;                 /* the mirror is older than policy allows */
     char data_date[11];        /* "YYYY-MM-DD" of the mirror, or "" */
     int offline;               /* the kiosk cannot reach the feed */
+    /* Inspector mode: who is inspecting (shown in the top banner), or
+     * NULL for shoppers' screens. */
+    const char *inspector;
 } screen_state;
 
 /* Where things landed, for tests and for checking a translation fits. */

@@ -9,6 +9,8 @@
  */
 #include "service.h"
 
+#include "inspector.h"
+
 #include "camera.h"
 #include "commands.h"
 #include "config.h"
@@ -51,7 +53,7 @@ struct svc {
     camera *cam;
     int64_t cam_retry_ms; /* next open attempt; 0: none pending */
     char cam_problem[1200];
-    labels_decoder *dec;
+    labels_reader *dec; /* live mode: retries spread over frames */
     scan_debounce deb;
     int64_t frame_ms;
 
@@ -78,6 +80,9 @@ struct svc {
     int64_t pending;
     char status[512];
     int log_warned, not_ready_warned;
+
+    struct inspector insp; /* inspector mode (docs/inspectors.md) */
+    char insp_banner[160];
 };
 
 static int64_t mono_ms(void)
@@ -168,6 +173,8 @@ static void screen_update(struct svc *s, int64_t now)
     pthread_mutex_lock(&s->w.mu);
     st.offline = s->w.offline;
     pthread_mutex_unlock(&s->w.mu);
+    if (s->insp.active)
+        st.inspector = s->insp_banner;
     if (s->verdict_until > now) {
         st.mode = SCREEN_MODE_VERDICT;
         st.facts = &s->facts;
@@ -182,12 +189,12 @@ static void screen_update(struct svc *s, int64_t now)
         st.mode = SCREEN_MODE_IDLE;
     }
     char key[sizeof s->shown];
-    snprintf(key, sizeof key, "%s lang=%s stale=%d offline=%d date=%s %s",
-             mode_name(st.mode), screen_lang_code(st.lang), st.stale,
-             st.offline, st.data_date,
-             st.mode == SCREEN_MODE_VERDICT
-                 ? labels_verdict_word(s->facts.verdict)
-                 : "");
+    snprintf(
+        key, sizeof key, "%s lang=%s stale=%d offline=%d insp=%d date=%s %s",
+        mode_name(st.mode), screen_lang_code(st.lang), st.stale, st.offline,
+        s->insp.active, st.data_date,
+        st.mode == SCREEN_MODE_VERDICT ? labels_verdict_word(s->facts.verdict)
+                                       : "");
     if (!strcmp(key, s->shown))
         return;
     /* A new verdict for the same code is a new screen too: the caller
@@ -265,6 +272,8 @@ static void judge(struct svc *s, const char *source, const char *text,
         kiosk_logl(KLOG_INFO, "scan log: writing again");
         s->log_warned = 0;
     }
+    if (s->insp.active)
+        inspector_set_product(&s->insp, f, kv.scan_id);
     s->facts = kv.facts;
     s->verdict_stale = kv.stale;
     s->verdict_until = mono_ms() + s->cfg.verdict_seconds * 1000;
@@ -287,25 +296,122 @@ static int language_card(struct svc *s, const char *text, size_t len)
     return 1;
 }
 
+static void inspector_leave(struct svc *s, const char *why)
+{
+    kiosk_logl(KLOG_INFO, "inspector %s: session ended (%s)",
+               s->insp.badge.inspector, why);
+    memset(&s->insp, 0, sizeof s->insp);
+    s->shown[0] = '\0';
+}
+
+/* A badge scanned: start (or, the same inspector's again, end) a session.
+ * Refusals are logged and change nothing for shoppers. */
+static void inspector_badge(struct svc *s, const char *text, size_t len)
+{
+    if (!s->v.mirror) {
+        kiosk_logl(KLOG_WARNING, "inspector badge not checked: not ready");
+        return;
+    }
+    labels_badge b;
+    enum inspector_badge_result r =
+        inspector_check_badge_for(&s->v, text, len, &b);
+    int same = s->insp.active && !strcmp(b.inspector, s->insp.badge.inspector);
+    if (r != INSP_BADGE_OK) {
+        kiosk_logl(KLOG_WARNING, "inspector badge refused (%s): %s",
+                   inspector_badge_word(r), inspector_badge_sentence(r));
+        if (same && r != INSP_BADGE_MALFORMED)
+            inspector_leave(s, inspector_badge_word(r));
+        return;
+    }
+    if (same) {
+        inspector_leave(s, "badge scanned again");
+        return;
+    }
+    memset(&s->insp, 0, sizeof s->insp);
+    s->insp.active = 1;
+    s->insp.badge = b;
+    snprintf(s->insp_banner, sizeof s->insp_banner, "%s: %s (%s, %s)",
+             s->lang == SCREEN_LANG_EN ? "Inspector" : "Thanh tra", b.name,
+             b.inspector, b.province);
+    s->shown[0] = '\0';
+    kiosk_logl(KLOG_INFO, "inspector %s (%s): session started", b.inspector,
+               b.province);
+}
+
+/* A finding typed or scanned in inspector mode, about the last product. */
+static void inspector_finding(struct svc *s, int finding, const char *note)
+{
+    finding_record rec;
+    if (!s->insp.active || finding < 0 ||
+        inspector_make_finding(&s->insp, finding, note, (int64_t)time(NULL),
+                               &rec) != 0) {
+        kiosk_logl(KLOG_WARNING, "finding not recorded: %s",
+                   !s->insp.active ? "not in inspector mode"
+                   : finding < 0   ? note
+                                   : "scan a product first");
+        return;
+    }
+    if (!s->v.log || scan_log_finding_append(s->v.log, &rec) != 0) {
+        kiosk_logl(KLOG_ERR, "finding not recorded: %s",
+                   s->v.log ? scan_log_error(s->v.log) : s->v.log_problem);
+        return;
+    }
+    kiosk_logl(KLOG_INFO,
+               "finding %s recorded: inspector=%s product=%s "
+               "serial=%u id=%lld",
+               rec.finding, s->insp.badge.inspector, s->insp.product,
+               (unsigned)s->insp.serial, (long long)rec.id);
+}
+
+/* Every code or line, from any input: inspector lines first, then the
+ * language card, then a verdict. */
+static void dispatch(struct svc *s, const char *source, const char *text,
+                     size_t len, int typed)
+{
+    int finding;
+    char note[SCAN_FINDING_NOTE_MAX + 1];
+    switch (inspector_classify(text, len, &finding, note)) {
+    case INSP_LINE_EMPTY: return;
+    case INSP_LINE_BADGE: inspector_badge(s, text, len); return;
+    case INSP_LINE_END:
+        if (s->insp.active) {
+            inspector_leave(s, "END");
+            return;
+        }
+        break;
+    case INSP_LINE_FINDING:
+        /* Findings are typed (keyboard or scanner), never seen by the
+         * camera on a pack. */
+        if (typed && s->insp.active) {
+            inspector_finding(s, finding, note);
+            return;
+        }
+        break;
+    case INSP_LINE_SCAN: break;
+    }
+    if (!language_card(s, text, len))
+        judge(s, source, text, len);
+}
+
 static int camera_code(void *ctx, const char *text, size_t len)
 {
     struct svc *s = ctx;
-    if (debounce_seen(&s->deb, text, len, s->frame_ms) &&
-        !language_card(s, text, len))
-        judge(s, "camera", text, len);
+    if (debounce_seen(&s->deb, text, len, s->frame_ms))
+        dispatch(s, "camera", text, len, 0);
     return 0;
 }
 
 static int scanner_line(void *ctx, const char *text, size_t len, int overflow)
 {
     struct svc *s = ctx;
-    if (!overflow && language_card(s, text, len))
-        return 0;
     if (len == 0)
         return 0;
     /* An overflowing line is judged by its start: longer than any
      * label, it can never pass as one. */
-    judge(s, "scanner", text, len);
+    if (overflow)
+        judge(s, "scanner", text, len);
+    else
+        dispatch(s, "scanner", text, len, 1);
     return 0;
 }
 
@@ -359,10 +465,9 @@ static void camera_ready(struct svc *s, short revents)
     if (rc == 0)
         return;
     s->frame_ms = mono_ms();
-    /* One plain ZBar pass per frame: the next frame is the retry. */
-    /* The one place frames are decoded: labels_reader's per-frame
-     * effort mode replaces this call when it is merged. */
-    rc = labels_decode(s->dec, &img, camera_code, s, NULL);
+    /* Live mode: about one ZBar pass per frame; the reader spreads its
+     * retries for a likely but unread code over the next frames. */
+    rc = labels_read(s->dec, &img, LABELS_EFFORT_FRAME, camera_code, s, NULL);
     if (rc != LABELS_OK)
         kiosk_logl(KLOG_WARNING, "camera: %s", labels_strerror(rc));
 }
@@ -637,12 +742,12 @@ int service_run(const char *config_path)
         return K_FAILURE;
     }
     s->sigfd = signals_open();
-    s->dec = labels_decoder_new();
+    s->dec = labels_reader_new();
     if (s->sigfd < 0 || !s->dec) {
         kiosk_logl(KLOG_ERR, "cannot set up the loop: %s", strerror(errno));
         if (s->sigfd >= 0)
             close(s->sigfd);
-        labels_decoder_free(s->dec);
+        labels_reader_free(s->dec);
         free(s);
         return K_FAILURE;
     }
@@ -685,7 +790,7 @@ int service_run(const char *config_path)
     scanner_close(s);
     screen_close(s);
     screen_renderer_free(s->rend);
-    labels_decoder_free(s->dec);
+    labels_reader_free(s->dec);
     verdicts_close(&s->v);
     close(s->sigfd);
     kiosk_logl(KLOG_INFO, "stopped");

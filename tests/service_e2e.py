@@ -493,6 +493,54 @@ def config_errors(tmp, world):
           "device-key: %d %s %s" % (r.returncode, r.stdout, r.stderr))
 
 
+def inspector_flow(tmp, world, genuine):
+    """A badge on the kiosk's scanner: inspector mode with a banner, a
+    finding about the product just scanned, recorded durably; the same
+    badge again ends the session; a forged badge is refused."""
+    next_year = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 365 * 86400))
+    badge = subprocess.run(
+        [HOST, "badge", "issue", "--db", os.path.join(world, "registry.db"),
+         "--key", os.path.join(world, "authority.sec"), "--inspector",
+         "HN-INS-9", "--name", "Trần Thị Thu", "--province", "Hà Nội",
+         "--valid-until", next_year],
+        check=True, capture_output=True, text=True).stdout.strip()
+    conf = os.path.join(tmp, "insp.conf")
+    png = os.path.join(tmp, "insp.png")
+    write_conf(conf, os.path.join(world, "kiosk.conf"),
+               camera={"device": "none"}, scanner={"device": "-"},
+               screen={"output": "png:" + png, "verdict_seconds": 1})
+    k = Kiosk(conf, tmp, "insp")
+    check(k.note("READY=1") is not None, "inspector kiosk ready")
+    # One character changed: refused, nothing else happens.
+    forged = badge[:-3] + ("A" if badge[-3] != "A" else "B") + badge[-2:]
+    t = k.scan(forged)
+    check(k.log("inspector badge refused", t) is not None,
+          "forged badge refused: " + k.dump())
+    t = k.scan("F1 before any badge")
+    check(k.log("finding recorded", t, timeout=1) is None,
+          "no finding outside inspector mode")
+    t = k.scan(badge)
+    check(k.log("inspector HN-INS-9 (Hà Nội): session started", t)
+          is not None, "badge starts a session: " + k.dump())
+    check(k.log("insp=1", t) is not None, "inspector banner on screen")
+    t = k.scan(genuine)
+    check(k.log("verdict genuine: scanner", t) is not None,
+          "product scanned in inspector mode")
+    t = k.scan("F2 nhãn dán sai chỗ")
+    check(k.log("finding label_misuse recorded: inspector=HN-INS-9", t)
+          is not None, "finding recorded: " + k.dump())
+    t = k.scan(badge)
+    check(k.log("session ended", t) is not None, "same badge ends it")
+    rc, _ = k.stop()
+    check(rc == 0, "inspector kiosk stopped cleanly")
+    db = sqlite3.connect(os.path.join(world, "kiosk", "scans.db"))
+    rows = db.execute("SELECT inspector, finding, note FROM findings "
+                      "WHERE inspector = 'HN-INS-9'").fetchall()
+    db.close()
+    check(rows == [("HN-INS-9", "label_misuse", "nhãn dán sai chỗ")],
+          "finding in the scan log: %r" % (rows,))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="ocop-service-")
     try:
@@ -516,6 +564,7 @@ def main():
         camera_flow(tmp, world, genuine, forged)
         faults_flow(tmp, world, genuine)
         kill_flow(tmp, world, genuine)
+        inspector_flow(tmp, world, genuine)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if failures:

@@ -100,7 +100,7 @@ static void test_every_verdict(void **state)
             for (int v = 0; v < LABELS_V_COUNT_; v++) {
                 screen_sample_facts((labels_verdict)v, &f);
                 screen_state st = {
-                    SCREEN_MODE_VERDICT, (screen_lang)lang, &f, 0, "", 0};
+                    SCREEN_MODE_VERDICT, (screen_lang)lang, &f, 0, "", 0, NULL};
                 screen_info info;
                 cairo_surface_t *s = render(w, h, &st, &info);
                 uint32_t want =
@@ -160,7 +160,7 @@ static void test_other_screens(void **state)
                 if (mode == SCREEN_MODE_VERDICT)
                     continue;
                 screen_state st = {
-                    (screen_mode)mode, (screen_lang)lang, NULL, 0, "", 0};
+                    (screen_mode)mode, (screen_lang)lang, NULL, 0, "", 0, NULL};
                 screen_info info;
                 cairo_surface_t *s = render(w, h, &st, &info);
                 assert_int_equal(info.band.y, 0);
@@ -202,8 +202,13 @@ static void test_long_names(void **state)
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         int w = sizes[z][0], h = sizes[z][1];
         for (int lang = 0; lang < SCREEN_LANG_COUNT_; lang++) {
-            screen_state st = {
-                SCREEN_MODE_VERDICT, (screen_lang)lang, &f, 1, "2026-11-27", 1};
+            screen_state st = {SCREEN_MODE_VERDICT,
+                               (screen_lang)lang,
+                               &f,
+                               1,
+                               "2026-11-27",
+                               1,
+                               NULL};
             screen_info info;
             cairo_surface_t *s = render(w, h, &st, &info);
             assert_true(info.ellipsized >= 2);
@@ -215,7 +220,8 @@ static void test_long_names(void **state)
     /* The short sample needs no shortening at either size. */
     screen_sample_facts(LABELS_V_GENUINE, &f);
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
-        screen_state st = {SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0};
+        screen_state st = {
+            SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0, NULL};
         screen_info info;
         cairo_surface_t *s = render(sizes[z][0], sizes[z][1], &st, &info);
         assert_int_equal(info.ellipsized, 0);
@@ -231,7 +237,7 @@ static void test_unknown_glyph_counted(void **state)
     screen_sample_facts(LABELS_V_GENUINE, &f);
     /* U+10FFFD, a private-use code point no Debian font draws. */
     snprintf(f.product.name, sizeof f.product.name, "Chè \xF4\x8F\xBF\xBD");
-    screen_state st = {SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0};
+    screen_state st = {SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0, NULL};
     screen_info info;
     cairo_surface_t *s = render(800, 480, &st, &info);
     assert_true(info.unknown_glyphs >= 1);
@@ -254,7 +260,8 @@ static void test_hostile_strings(void **state)
     f.product.stars = 99;
     f.label.stars = 0;
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
-        screen_state st = {SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0};
+        screen_state st = {
+            SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0, NULL};
         screen_info info;
         cairo_surface_t *s = render(sizes[z][0], sizes[z][1], &st, &info);
         assert_ink_inside(&info, sizes[z][0], sizes[z][1]);
@@ -270,7 +277,8 @@ static void test_bad_state(void **state)
     (void)state;
     cairo_surface_t *s =
         cairo_image_surface_create(CAIRO_FORMAT_RGB24, 800, 480);
-    screen_state st = {SCREEN_MODE_VERDICT, SCREEN_LANG_VI, NULL, 0, "", 0};
+    screen_state st = {
+        SCREEN_MODE_VERDICT, SCREEN_LANG_VI, NULL, 0, "", 0, NULL};
     assert_int_equal(screen_render(rend, s, 800, 480, &st, NULL),
                      LABELS_ERR_ARG);
     labels_facts f;
@@ -383,7 +391,8 @@ static void test_png(void **state)
     snprintf(path, sizeof path, "%s/screen.png", dir);
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         int w = sizes[z][0], h = sizes[z][1];
-        screen_state st = {SCREEN_MODE_IDLE, SCREEN_LANG_VI, NULL, 0, "", 0};
+        screen_state st = {
+            SCREEN_MODE_IDLE, SCREEN_LANG_VI, NULL, 0, "", 0, NULL};
         cairo_surface_t *s = render(w, h, &st, NULL);
         assert_int_equal(screen_out_png(s, path, msg, sizeof msg), LABELS_OK);
         cairo_surface_destroy(s);
@@ -476,7 +485,7 @@ static void test_fb_file(void **state)
                      LABELS_OK);
     labels_facts f;
     screen_sample_facts(LABELS_V_FORGED, &f);
-    screen_state st = {SCREEN_MODE_VERDICT, SCREEN_LANG_EN, &f, 0, "", 0};
+    screen_state st = {SCREEN_MODE_VERDICT, SCREEN_LANG_EN, &f, 0, "", 0, NULL};
     cairo_surface_t *s = render(w, h, &st, NULL);
     assert_int_equal(screen_fb_show(&fb, s, msg, sizeof msg), LABELS_OK);
     screen_fb_close(&fb); /* closes fd too */
@@ -541,7 +550,7 @@ static void test_display_spec(void **state)
     screen_display_size(d, &w, &h);
     assert_int_equal(w, 800);
     assert_int_equal(h, 480);
-    screen_state st = {SCREEN_MODE_IDLE, SCREEN_LANG_VI, NULL, 0, "", 0};
+    screen_state st = {SCREEN_MODE_IDLE, SCREEN_LANG_VI, NULL, 0, "", 0, NULL};
     cairo_surface_t *s = render(w, h, &st, NULL);
     assert_int_equal(screen_display_show(d, s, msg, sizeof msg), LABELS_OK);
     cairo_surface_destroy(s);
