@@ -13,44 +13,6 @@ static int lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
 
 static int is_space(char c) { return c == ' ' || c == '\t'; }
 
-/* Strict UTF-8 without control characters; the note goes into JSON, the
- * collector and reports. */
-static int note_ok(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7F)
-                return 0;
-            i++;
-            continue;
-        }
-        size_t len;
-        unsigned cp, min;
-        if ((c & 0xE0) == 0xC0)
-            len = 2, cp = c & 0x1F, min = 0x80;
-        else if ((c & 0xF0) == 0xE0)
-            len = 3, cp = c & 0x0F, min = 0x800;
-        else if ((c & 0xF8) == 0xF0)
-            len = 4, cp = c & 0x07, min = 0x10000;
-        else
-            return 0;
-        if (n - i < len)
-            return 0;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
-            (cp >= 0x80 && cp < 0xA0))
-            return 0;
-        i += len;
-    }
-    return 1;
-}
-
 /* Length of the finding keyword at the start of s (case-blind), setting
  * *idx; 0 if none. The keyword must end the line or be followed by a
  * space or ':' -- a label payload never contains either. */
@@ -112,7 +74,7 @@ enum inspector_line inspector_classify(const char *text, size_t len,
                  "the note is longer than %d bytes", SCAN_FINDING_NOTE_MAX);
         return INSP_LINE_FINDING;
     }
-    if (!note_ok((const unsigned char *)p, n)) {
+    if (!labels_utf8_text_ok(p, n)) {
         snprintf(note, SCAN_FINDING_NOTE_MAX + 1,
                  "the note is not valid UTF-8 text");
         return INSP_LINE_FINDING;

@@ -45,43 +45,6 @@ static int hex_ok(const char *s, size_t want, int upper)
     return 1;
 }
 
-/* Strict UTF-8 without control characters, as the collector checks a
- * note; anything else travels as no note rather than blocking a batch. */
-static int note_ok(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i], cp, min;
-        size_t len;
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7F)
-                return 0;
-            i++;
-            continue;
-        }
-        if ((c & 0xE0) == 0xC0)
-            len = 2, cp = c & 0x1F, min = 0x80;
-        else if ((c & 0xF0) == 0xE0)
-            len = 3, cp = c & 0x0F, min = 0x800;
-        else if ((c & 0xF8) == 0xF0)
-            len = 4, cp = c & 0x07, min = 0x10000;
-        else
-            return 0;
-        if (n - i < len)
-            return 0;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
-            (cp >= 0x80 && cp < 0xA0))
-            return 0;
-        i += len;
-    }
-    return 1;
-}
-
 /* "finding ID TIME INSPECTOR PRODUCT SIGNER LOT SERIAL FINDING NOTE",
  * the note as lowercase hex of its UTF-8 bytes ("_" when empty): the
  * format stays one space-separated ASCII line with one spelling. */
@@ -89,8 +52,7 @@ static int put_finding(char *buf, size_t cap, size_t *pos,
                        const finding_record *r)
 {
     size_t nl = strnlen(r->note, sizeof r->note);
-    if (nl > SCAN_FINDING_NOTE_MAX ||
-        !note_ok((const unsigned char *)r->note, nl))
+    if (nl > SCAN_FINDING_NOTE_MAX || !labels_utf8_text_ok(r->note, nl))
         nl = 0;
     int w = snprintf(
         buf + *pos, cap - *pos, "finding %lld %lld %s %s %s %s %lu %s ",

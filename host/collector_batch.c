@@ -167,42 +167,6 @@ static int parse_scan(const char *line, size_t len, collector_scan *s)
     return 0;
 }
 
-/* Strict UTF-8 without control characters. */
-static int utf8_text_ok(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i], cp, min;
-        size_t len;
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7F)
-                return 0;
-            i++;
-            continue;
-        }
-        if ((c & 0xE0) == 0xC0)
-            len = 2, cp = c & 0x1F, min = 0x80;
-        else if ((c & 0xF0) == 0xE0)
-            len = 3, cp = c & 0x0F, min = 0x800;
-        else if ((c & 0xF8) == 0xF0)
-            len = 4, cp = c & 0x07, min = 0x10000;
-        else
-            return 0;
-        if (n - i < len)
-            return 0;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
-            (cp >= 0x80 && cp < 0xA0))
-            return 0;
-        i += len;
-    }
-    return 1;
-}
-
 /* "finding ID TIME INSPECTOR PRODUCT SIGNER LOT SERIAL FINDING NOTE". */
 static int parse_finding(const char *line, size_t len, collector_finding *r)
 {
@@ -253,7 +217,7 @@ static int parse_finding(const char *line, size_t len, collector_finding *r)
     for (size_t i = 0; i < n; i++)
         r->note[i] = (char)(hexval(f[9][2 * i]) << 4 | hexval(f[9][2 * i + 1]));
     r->note[n] = '\0';
-    return utf8_text_ok((const unsigned char *)r->note, n) ? 0 : -1;
+    return labels_utf8_text_ok(r->note, n) ? 0 : -1;
 }
 
 /* One "name value" header line. */

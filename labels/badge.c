@@ -84,51 +84,12 @@ static int b40_unpack(const uint8_t in[8], char out[LABELS_CODE_MAX + 1])
     return n > 0 ? LABELS_OK : LABELS_ERR_FIELD;
 }
 
-/* Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF) and no
- * control characters: a badge's text is shown on screens and logs. */
-static int text_ok(const uint8_t *s, size_t n)
-{
-    size_t i = 0;
-    if (n == 0)
-        return 0;
-    while (i < n) {
-        uint8_t c = s[i];
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7F)
-                return 0;
-            i++;
-            continue;
-        }
-        size_t len;
-        uint32_t cp, min;
-        if ((c & 0xE0) == 0xC0) {
-            len = 2, cp = c & 0x1F, min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3, cp = c & 0x0F, min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4, cp = c & 0x07, min = 0x10000;
-        } else {
-            return 0;
-        }
-        if (n - i < len)
-            return 0;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
-            (cp >= 0x80 && cp < 0xA0))
-            return 0;
-        i += len;
-    }
-    return 1;
-}
-
+/* A badge's text is shown on screens and logs: 1 to max bytes of
+ * printable UTF-8. */
 static int str_ok(const char *s, size_t max)
 {
     size_t n = strnlen(s, max + 1);
-    return n <= max && text_ok((const uint8_t *)s, n);
+    return n > 0 && n <= max && labels_utf8_text_ok(s, n);
 }
 
 int labels_badge_check_fields(const labels_badge *b)

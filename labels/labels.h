@@ -398,6 +398,13 @@ const char *labels_verdict_advice(labels_verdict v, labels_lang lang);
  * LABELS_ERR_EXISTS. */
 int labels_file_write_atomic(const char *path, const void *data, size_t len,
                              unsigned mode, int exclusive);
+/* ---- Text -------------------------------------------------------------- */
+
+/* Non-zero when len bytes are strict UTF-8 (no overlong forms, surrogates
+ * or code points past U+10FFFF) without control characters (C0, DEL, C1):
+ * text fit for a screen, a log line or a one-line record. */
+int labels_utf8_text_ok(const void *text, size_t len);
+
 /* fsync the folder holding path, so that a rename or create in it is
  * durable. LABELS_OK or LABELS_ERR_IO (errno set). */
 int labels_fsync_parent(const char *path);
