@@ -491,15 +491,14 @@ static double footer(frame *f)
 }
 
 /* The "what to do" box: tinted, outlined in the verdict's colour. */
-static double advice_box(frame *f, screen_tone tone, const char *advice,
-                         font_role font, int fit, double x, double y, double w,
-                         double h)
+static double advice_box(frame *f, screen_tone tone, screen_msg title,
+                         const char *advice, font_role font, int fit, double x,
+                         double y, double w, double h)
 {
     double pad = 14 * f->u;
     text_style th = {
         F_BODY_BOLD, tone_heading[tone], 1, PANGO_ALIGN_LEFT, 0, 0};
-    double hh = text_prepare(f, screen_text(SCREEN_MSG_WHAT_TO_DO, f->lang),
-                             &th, w - 2 * pad);
+    double hh = text_prepare(f, screen_text(title, f->lang), &th, w - 2 * pad);
     /* As many advice lines as the box holds. */
     double line = font_spec[font].size * f->u * 1.36;
     int lines = (int)((h - 2 * pad - hh - 6 * f->u) / line);
@@ -517,8 +516,7 @@ static double advice_box(frame *f, screen_tone tone, const char *advice,
     cairo_stroke(f->cr);
 
     double cy = y + pad;
-    cy += text(f, screen_text(SCREEN_MSG_WHAT_TO_DO, f->lang), &th, x + pad, cy,
-               w - 2 * pad);
+    cy += text(f, screen_text(title, f->lang), &th, x + pad, cy, w - 2 * pad);
     cy += 6 * f->u;
     text(f, advice, &tb, x + pad, cy, w - 2 * pad);
     return h;
@@ -726,8 +724,9 @@ static void draw_verdict(frame *f)
     if (!fa->have_product && !fa->have_label) {
         /* Nothing to show but advice: say it larger, then remind the
          * shopper how to scan a real label. */
-        double bh2 = advice_box(f, tone, screen_verdict_advice(v, f->lang),
-                                F_STEP, 1, x, y, w, bottom - y);
+        double bh2 = advice_box(f, tone, SCREEN_MSG_WHAT_TO_DO,
+                                screen_verdict_advice(v, f->lang), F_STEP, 1, x,
+                                y, w, bottom - y);
         y += bh2 + 20 * f->u;
         text_style ts = {F_STEP, RGB_MUTED, 2, PANGO_ALIGN_LEFT, 0, 0};
         if (y < bottom - 30 * f->u)
@@ -747,8 +746,18 @@ static void draw_verdict(frame *f)
     details(f, fa, tone, x, y, dw);
     f->limit = f->h;
     cairo_restore(f->cr);
-    advice_box(f, tone, screen_verdict_advice(v, f->lang), F_ADVICE, 0,
-               x + dw + gap, y, aw, bottom - y);
+    /* An inspector needs the product's history, not shoppers' advice. */
+    const screen_state *st = f->st;
+    if (st->inspector && st->inspector_notes && fa->have_product)
+        advice_box(f, tone, SCREEN_MSG_PREV_FINDINGS,
+                   st->inspector_notes[0]
+                       ? st->inspector_notes
+                       : screen_text(SCREEN_MSG_NO_FINDINGS, f->lang),
+                   F_ADVICE, 0, x + dw + gap, y, aw, bottom - y);
+    else
+        advice_box(f, tone, SCREEN_MSG_WHAT_TO_DO,
+                   screen_verdict_advice(v, f->lang), F_ADVICE, 0, x + dw + gap,
+                   y, aw, bottom - y);
 }
 
 /* A stylised QR symbol (three finder squares and a fixed scatter): a
@@ -824,8 +833,9 @@ static void draw_not_ready(frame *f, screen_msg title, screen_msg body)
          screen_text(title, f->lang), F_HEADLINE);
     double bottom = footer(f);
     double y = top + bh + 18 * f->u;
-    advice_box(f, SCREEN_TONE_NEUTRAL, screen_text(body, f->lang), F_STEP, 1,
-               f->m, y, f->w - 2 * f->m, bottom - y);
+    advice_box(f, SCREEN_TONE_NEUTRAL, SCREEN_MSG_WHAT_TO_DO,
+               screen_text(body, f->lang), F_STEP, 1, f->m, y, f->w - 2 * f->m,
+               bottom - y);
 }
 
 int screen_render(screen_renderer *r, cairo_surface_t *surface, int width,

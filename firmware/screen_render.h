@@ -37,6 +37,9 @@ typedef struct screen_state {
     /* Inspector mode: who is inspecting (shown in the top banner), or
      * NULL for shoppers' screens. */
     const char *inspector;
+    /* In inspector mode, the product's previous findings (one per line,
+     * newest first; "" for none), shown instead of shoppers' advice. */
+    const char *inspector_notes;
 } screen_state;
 
 /* Where things landed, for tests and for checking a translation fits. */

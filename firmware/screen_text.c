@@ -60,6 +60,12 @@ static const char *const messages[SCREEN_MSG_COUNT_][SCREEN_LANG_COUNT_] = {
     [SCREEN_MSG_STARS_PRINTED] = {"In trên tem", "Printed on label"},
     [SCREEN_MSG_PROPOSED5] = {"đang đề xuất 5 sao", "proposed for 5 stars"},
     [SCREEN_MSG_WHAT_TO_DO] = {"Bạn nên làm gì", "What to do"},
+    [SCREEN_MSG_PREV_FINDINGS] = {"Kết quả kiểm tra trước",
+                                  "Previous findings"},
+    [SCREEN_MSG_NO_FINDINGS] = {"Chưa có kết quả kiểm tra nào cho sản phẩm "
+                                "này trên máy.",
+                                "No findings recorded for this product on "
+                                "this kiosk yet."},
     [SCREEN_MSG_REASON] = {"Lý do", "Reason"},
     [SCREEN_MSG_REGISTERED_AS] = {"Sản phẩm đăng ký với mã này",
                                   "Registered product with this code"},

@@ -69,6 +69,8 @@ typedef enum screen_msg {
     SCREEN_MSG_REASON,
     SCREEN_MSG_REGISTERED_AS, /* heading over the real product's record */
     SCREEN_MSG_NO_PRODUCT,    /* the code is not in the register */
+    SCREEN_MSG_PREV_FINDINGS, /* inspector mode: heading of the box */
+    SCREEN_MSG_NO_FINDINGS,   /* inspector mode: none recorded yet */
     SCREEN_MSG_COUNT_
 } screen_msg;
 

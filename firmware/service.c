@@ -83,6 +83,7 @@ struct svc {
 
     struct inspector insp; /* inspector mode (docs/inspectors.md) */
     char insp_banner[160];
+    char insp_notes[1200]; /* the shown product's previous findings */
 };
 
 static int64_t mono_ms(void)
@@ -173,8 +174,10 @@ static void screen_update(struct svc *s, int64_t now)
     pthread_mutex_lock(&s->w.mu);
     st.offline = s->w.offline;
     pthread_mutex_unlock(&s->w.mu);
-    if (s->insp.active)
+    if (s->insp.active) {
         st.inspector = s->insp_banner;
+        st.inspector_notes = s->insp_notes;
+    }
     if (s->verdict_until > now) {
         st.mode = SCREEN_MODE_VERDICT;
         st.facts = &s->facts;
@@ -247,6 +250,32 @@ static void mirror_reload(struct svc *s)
     }
 }
 
+/* One line per earlier finding about a product, newest first. */
+static int note_line(void *ctx, const finding_record *r)
+{
+    struct svc *s = ctx;
+    size_t used = strlen(s->insp_notes);
+    char day[11];
+    struct tm tm;
+    time_t t = (time_t)r->time;
+    if (!gmtime_r(&t, &tm) || !strftime(day, sizeof day, "%Y-%m-%d", &tm))
+        snprintf(day, sizeof day, "?");
+    snprintf(s->insp_notes + used, sizeof s->insp_notes - used,
+             "%s%s %s (%s)%s%s", used ? "\n" : "", day, r->finding,
+             r->inspector, r->note[0] ? ": " : "", r->note);
+    return 0;
+}
+
+static void inspector_notes(struct svc *s, const labels_facts *f)
+{
+    s->insp_notes[0] = '\0';
+    if (!f->have_label || !s->v.log)
+        return;
+    int n = scan_log_findings_for(s->v.log, f->label.product, 4, note_line, s);
+    kiosk_logl(KLOG_INFO, "inspector: %d previous finding(s) for %s shown", n,
+               f->label.product);
+}
+
 static void judge(struct svc *s, const char *source, const char *text,
                   size_t len)
 {
@@ -272,8 +301,10 @@ static void judge(struct svc *s, const char *source, const char *text,
         kiosk_logl(KLOG_INFO, "scan log: writing again");
         s->log_warned = 0;
     }
-    if (s->insp.active)
+    if (s->insp.active) {
         inspector_set_product(&s->insp, f, kv.scan_id);
+        inspector_notes(s, f);
+    }
     s->facts = kv.facts;
     s->verdict_stale = kv.stale;
     s->verdict_until = mono_ms() + s->cfg.verdict_seconds * 1000;

@@ -532,6 +532,11 @@ def inspector_flow(tmp, world, genuine):
     t = k.scan("F2 nhãn dán sai chỗ")
     check(k.log("finding label_misuse recorded: inspector=HN-INS-9", t)
           is not None, "finding recorded: " + k.dump())
+    t = k.scan(genuine)
+    check(k.log("inspector: 1 previous finding(s) for", t) is not None,
+          "the product's previous finding shown: " + k.dump())
+    time.sleep(0.3)
+    shutil.copy(png, os.path.join(tmp, "insp-shown.png"))
     t = k.scan(badge)
     check(k.log("session ended", t) is not None, "same badge ends it")
     rc, _ = k.stop()

@@ -99,8 +99,14 @@ static void test_every_verdict(void **state)
         for (int lang = 0; lang < SCREEN_LANG_COUNT_; lang++) {
             for (int v = 0; v < LABELS_V_COUNT_; v++) {
                 screen_sample_facts((labels_verdict)v, &f);
-                screen_state st = {
-                    SCREEN_MODE_VERDICT, (screen_lang)lang, &f, 0, "", 0, NULL};
+                screen_state st = {SCREEN_MODE_VERDICT,
+                                   (screen_lang)lang,
+                                   &f,
+                                   0,
+                                   "",
+                                   0,
+                                   NULL,
+                                   NULL};
                 screen_info info;
                 cairo_surface_t *s = render(w, h, &st, &info);
                 uint32_t want =
@@ -159,8 +165,14 @@ static void test_other_screens(void **state)
             for (int mode = 0; mode < SCREEN_MODE_COUNT_; mode++) {
                 if (mode == SCREEN_MODE_VERDICT)
                     continue;
-                screen_state st = {
-                    (screen_mode)mode, (screen_lang)lang, NULL, 0, "", 0, NULL};
+                screen_state st = {(screen_mode)mode,
+                                   (screen_lang)lang,
+                                   NULL,
+                                   0,
+                                   "",
+                                   0,
+                                   NULL,
+                                   NULL};
                 screen_info info;
                 cairo_surface_t *s = render(w, h, &st, &info);
                 assert_int_equal(info.band.y, 0);
@@ -208,6 +220,7 @@ static void test_long_names(void **state)
                                1,
                                "2026-11-27",
                                1,
+                               NULL,
                                NULL};
             screen_info info;
             cairo_surface_t *s = render(w, h, &st, &info);
@@ -221,7 +234,7 @@ static void test_long_names(void **state)
     screen_sample_facts(LABELS_V_GENUINE, &f);
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         screen_state st = {
-            SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0, NULL};
+            SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0, NULL, NULL};
         screen_info info;
         cairo_surface_t *s = render(sizes[z][0], sizes[z][1], &st, &info);
         assert_int_equal(info.ellipsized, 0);
@@ -237,7 +250,8 @@ static void test_unknown_glyph_counted(void **state)
     screen_sample_facts(LABELS_V_GENUINE, &f);
     /* U+10FFFD, a private-use code point no Debian font draws. */
     snprintf(f.product.name, sizeof f.product.name, "Chè \xF4\x8F\xBF\xBD");
-    screen_state st = {SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0, NULL};
+    screen_state st = {
+        SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0, NULL, NULL};
     screen_info info;
     cairo_surface_t *s = render(800, 480, &st, &info);
     assert_true(info.unknown_glyphs >= 1);
@@ -261,7 +275,7 @@ static void test_hostile_strings(void **state)
     f.label.stars = 0;
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         screen_state st = {
-            SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0, NULL};
+            SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0, NULL, NULL};
         screen_info info;
         cairo_surface_t *s = render(sizes[z][0], sizes[z][1], &st, &info);
         assert_ink_inside(&info, sizes[z][0], sizes[z][1]);
@@ -278,7 +292,7 @@ static void test_bad_state(void **state)
     cairo_surface_t *s =
         cairo_image_surface_create(CAIRO_FORMAT_RGB24, 800, 480);
     screen_state st = {
-        SCREEN_MODE_VERDICT, SCREEN_LANG_VI, NULL, 0, "", 0, NULL};
+        SCREEN_MODE_VERDICT, SCREEN_LANG_VI, NULL, 0, "", 0, NULL, NULL};
     assert_int_equal(screen_render(rend, s, 800, 480, &st, NULL),
                      LABELS_ERR_ARG);
     labels_facts f;
@@ -392,7 +406,7 @@ static void test_png(void **state)
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         int w = sizes[z][0], h = sizes[z][1];
         screen_state st = {
-            SCREEN_MODE_IDLE, SCREEN_LANG_VI, NULL, 0, "", 0, NULL};
+            SCREEN_MODE_IDLE, SCREEN_LANG_VI, NULL, 0, "", 0, NULL, NULL};
         cairo_surface_t *s = render(w, h, &st, NULL);
         assert_int_equal(screen_out_png(s, path, msg, sizeof msg), LABELS_OK);
         cairo_surface_destroy(s);
@@ -485,7 +499,8 @@ static void test_fb_file(void **state)
                      LABELS_OK);
     labels_facts f;
     screen_sample_facts(LABELS_V_FORGED, &f);
-    screen_state st = {SCREEN_MODE_VERDICT, SCREEN_LANG_EN, &f, 0, "", 0, NULL};
+    screen_state st = {
+        SCREEN_MODE_VERDICT, SCREEN_LANG_EN, &f, 0, "", 0, NULL, NULL};
     cairo_surface_t *s = render(w, h, &st, NULL);
     assert_int_equal(screen_fb_show(&fb, s, msg, sizeof msg), LABELS_OK);
     screen_fb_close(&fb); /* closes fd too */
@@ -550,7 +565,8 @@ static void test_display_spec(void **state)
     screen_display_size(d, &w, &h);
     assert_int_equal(w, 800);
     assert_int_equal(h, 480);
-    screen_state st = {SCREEN_MODE_IDLE, SCREEN_LANG_VI, NULL, 0, "", 0, NULL};
+    screen_state st = {
+        SCREEN_MODE_IDLE, SCREEN_LANG_VI, NULL, 0, "", 0, NULL, NULL};
     cairo_surface_t *s = render(w, h, &st, NULL);
     assert_int_equal(screen_display_show(d, s, msg, sizeof msg), LABELS_OK);
     cairo_surface_destroy(s);
