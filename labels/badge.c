@@ -1,6 +1,7 @@
 /* badge.c -- inspector badges: the authority-signed QR that puts a kiosk
  * in inspector mode (docs/label-format.md, "Inspector badges"). */
 #include "labels.h"
+#include "base40.h"
 
 #include <string.h>
 
@@ -16,74 +17,6 @@ enum {
 
 #define PREFIX_LEN (sizeof LABELS_BADGE_PREFIX - 1)
 
-/* Base40 as in label.c (three characters per 16 bits, 0 is padding), so
- * an inspector ID takes the label code alphabet. */
-static const char b40[] = "\0000123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./";
-
-static int b40_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return 1 + (c - '0');
-    if (c >= 'A' && c <= 'Z')
-        return 11 + (c - 'A');
-    if (c == '-')
-        return 37;
-    if (c == '.')
-        return 38;
-    if (c == '/')
-        return 39;
-    return -1;
-}
-
-static int code_ok(const char *s)
-{
-    size_t n = strnlen(s, LABELS_CODE_MAX + 1);
-    if (n == 0 || n > LABELS_CODE_MAX)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (b40_value(s[i]) < 0)
-            return 0;
-    return 1;
-}
-
-static void b40_pack(const char *s, uint8_t out[8])
-{
-    size_t n = strlen(s);
-    for (int g = 0; g < 4; g++) {
-        unsigned v = 0;
-        for (int k = 0; k < 3; k++) {
-            size_t i = (size_t)g * 3 + (size_t)k;
-            v = v * 40 + (i < n ? (unsigned)b40_value(s[i]) : 0);
-        }
-        out[2 * g] = (uint8_t)(v >> 8);
-        out[2 * g + 1] = (uint8_t)v;
-    }
-}
-
-/* Strict: one packing per ID, so a changed byte never parses to the same
- * badge. */
-static int b40_unpack(const uint8_t in[8], char out[LABELS_CODE_MAX + 1])
-{
-    int n = 0, padded = 0;
-    for (int g = 0; g < 4; g++) {
-        unsigned v = (unsigned)in[2 * g] << 8 | in[2 * g + 1];
-        if (v >= 40 * 40 * 40)
-            return LABELS_ERR_FIELD;
-        unsigned c[3] = {v / 1600, v / 40 % 40, v % 40};
-        for (int k = 0; k < 3; k++) {
-            if (c[k] == 0) {
-                padded = 1;
-                continue;
-            }
-            if (padded)
-                return LABELS_ERR_FIELD;
-            out[n++] = b40[c[k]];
-        }
-    }
-    out[n] = '\0';
-    return n > 0 ? LABELS_OK : LABELS_ERR_FIELD;
-}
-
 /* A badge's text is shown on screens and logs: 1 to max bytes of
  * printable UTF-8. */
 static int str_ok(const char *s, size_t max)
@@ -96,7 +29,7 @@ int labels_badge_check_fields(const labels_badge *b)
 {
     if (!b)
         return LABELS_ERR_ARG;
-    if (!code_ok(b->inspector) ||
+    if (!labels_b40_code_ok(b->inspector) ||
         !str_ok(b->province, LABELS_BADGE_PROVINCE_MAX) ||
         !str_ok(b->name, LABELS_BADGE_NAME_MAX))
         return LABELS_ERR_FIELD;
@@ -111,7 +44,7 @@ static size_t pack_fields(const labels_badge *b, uint8_t *out)
     memcpy(out + OFF_KEY_ID, b->key_id, LABELS_KEY_ID_BYTES);
     out[OFF_VALID] = (uint8_t)(b->valid_until >> 8);
     out[OFF_VALID + 1] = (uint8_t)b->valid_until;
-    b40_pack(b->inspector, out + OFF_INSPECTOR);
+    labels_b40_pack(b->inspector, out + OFF_INSPECTOR);
     size_t o = OFF_PROVINCE_LEN;
     out[o++] = (uint8_t)plen;
     memcpy(out + o, b->province, plen);
@@ -213,7 +146,7 @@ int labels_badge_parse(const char *text, size_t len, labels_badge *out)
     out->version = buf[OFF_VERSION];
     memcpy(out->key_id, buf + OFF_KEY_ID, LABELS_KEY_ID_BYTES);
     out->valid_until = (uint16_t)(buf[OFF_VALID] << 8 | buf[OFF_VALID + 1]);
-    if (b40_unpack(buf + OFF_INSPECTOR, out->inspector) != LABELS_OK)
+    if (labels_b40_unpack(buf + OFF_INSPECTOR, out->inspector) != LABELS_OK)
         return LABELS_ERR_FIELD;
     /* A NUL inside a text would hide what follows it from every screen
      * while the signature still covered it. */

@@ -1,5 +1,6 @@
 /* label.c -- the v1 label payload: fields, packing, text form, checks. */
 #include "labels.h"
+#include "base40.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -16,82 +17,12 @@ enum {
     OFF_SIG = LABELS_FIELDS_BYTES,
 };
 
-/* Base40 packs three characters into 16 bits; code 0 is padding. */
-static const char b40[] = "\0000123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./";
-#define B40_GROUPS (LABELS_CODE_MAX / 3)
-
-static int b40_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return 1 + (c - '0');
-    if (c >= 'A' && c <= 'Z')
-        return 11 + (c - 'A');
-    if (c == '-')
-        return 37;
-    if (c == '.')
-        return 38;
-    if (c == '/')
-        return 39;
-    return -1;
-}
-
-/* 1..12 characters of the base40 alphabet. */
-static int code_ok(const char *s)
-{
-    size_t n = strnlen(s, LABELS_CODE_MAX + 1);
-    if (n == 0 || n > LABELS_CODE_MAX)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (b40_value(s[i]) < 0)
-            return 0;
-    return 1;
-}
-
-static void b40_pack(const char *s, uint8_t out[2 * B40_GROUPS])
-{
-    size_t n = strlen(s);
-    for (int g = 0; g < B40_GROUPS; g++) {
-        unsigned v = 0;
-        for (int k = 0; k < 3; k++) {
-            size_t i = (size_t)g * 3 + (size_t)k;
-            v = v * 40 + (i < n ? (unsigned)b40_value(s[i]) : 0);
-        }
-        out[2 * g] = (uint8_t)(v >> 8);
-        out[2 * g + 1] = (uint8_t)v;
-    }
-}
-
-/* Strict inverse of b40_pack: every group below 40^3, padding only at the
- * end, at least one character. */
-static int b40_unpack(const uint8_t in[2 * B40_GROUPS],
-                      char out[LABELS_CODE_MAX + 1])
-{
-    int n = 0, padded = 0;
-    for (int g = 0; g < B40_GROUPS; g++) {
-        unsigned v = (unsigned)in[2 * g] << 8 | in[2 * g + 1];
-        if (v >= 40 * 40 * 40)
-            return LABELS_ERR_FIELD;
-        unsigned c[3] = {v / 1600, v / 40 % 40, v % 40};
-        for (int k = 0; k < 3; k++) {
-            if (c[k] == 0) {
-                padded = 1;
-                continue;
-            }
-            if (padded)
-                return LABELS_ERR_FIELD;
-            out[n++] = b40[c[k]];
-        }
-    }
-    out[n] = '\0';
-    return n > 0 ? LABELS_OK : LABELS_ERR_FIELD;
-}
-
 int labels_check_fields(const labels_label *lab)
 {
     if (!lab)
         return LABELS_ERR_ARG;
-    if (!code_ok(lab->product) || !code_ok(lab->lot) || lab->stars < 1 ||
-        lab->stars > 5 || lab->serial == 0)
+    if (!labels_b40_code_ok(lab->product) || !labels_b40_code_ok(lab->lot) ||
+        lab->stars < 1 || lab->stars > 5 || lab->serial == 0)
         return LABELS_ERR_FIELD;
     return LABELS_OK;
 }
@@ -105,8 +36,8 @@ static void pack_fields(const labels_label *lab, uint8_t out[OFF_SIG])
     out[OFF_ISSUED + 1] = (uint8_t)lab->issued;
     for (int i = 0; i < 4; i++)
         out[OFF_SERIAL + i] = (uint8_t)(lab->serial >> (24 - 8 * i));
-    b40_pack(lab->product, out + OFF_PRODUCT);
-    b40_pack(lab->lot, out + OFF_LOT);
+    labels_b40_pack(lab->product, out + OFF_PRODUCT);
+    labels_b40_pack(lab->lot, out + OFF_LOT);
 }
 
 int labels_sign(labels_label *lab, const labels_seckey *sec)
@@ -271,8 +202,8 @@ int labels_parse(const char *text, size_t len, labels_label *out)
                   (uint32_t)buf[OFF_SERIAL + 1] << 16 |
                   (uint32_t)buf[OFF_SERIAL + 2] << 8 | buf[OFF_SERIAL + 3];
     memcpy(out->sig, buf + OFF_SIG, LABELS_SIG_BYTES);
-    if (b40_unpack(buf + OFF_PRODUCT, out->product) != LABELS_OK ||
-        b40_unpack(buf + OFF_LOT, out->lot) != LABELS_OK)
+    if (labels_b40_unpack(buf + OFF_PRODUCT, out->product) != LABELS_OK ||
+        labels_b40_unpack(buf + OFF_LOT, out->lot) != LABELS_OK)
         return LABELS_ERR_FIELD;
     return labels_check_fields(out);
 }
