@@ -13,6 +13,9 @@ enum {
 
 /* Print "ocop-host: <message>" and a newline to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A whole number of digits only, at most max: 0, or -1 for anything
+ * else (signs, spaces, overflow, trailing characters). */
+int cli_number(const char *s, unsigned long max, unsigned long *out);
 
 int cmd_keygen(int argc, char **argv);
 int cmd_label(int argc, char **argv);

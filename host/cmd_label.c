@@ -8,19 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-    char *end;
-    errno = 0;
-    if (!s || *s < '0' || *s > '9')
-        return -1;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int write_outputs(const char *text, size_t len, const char *png,
                          const char *svg, int module_px)
 {
@@ -92,19 +79,19 @@ int cmd_label(int argc, char **argv)
         case 'P': png = optarg; break;
         case 'S': svg = optarg; break;
         case 'n':
-            if (parse_uint(optarg, UINT32_MAX, &serial) || serial == 0) {
+            if (cli_number(optarg, UINT32_MAX, &serial) || serial == 0) {
                 cli_error("--serial must be a number from 1 to 4294967295");
                 return EXIT_USAGE;
             }
             break;
         case 's':
-            if (parse_uint(optarg, 5, &stars) || stars < 1) {
+            if (cli_number(optarg, 5, &stars) || stars < 1) {
                 cli_error("--stars must be 1 to 5");
                 return EXIT_USAGE;
             }
             break;
         case 'm':
-            if (parse_uint(optarg, 64, &module_px) || module_px < 1) {
+            if (cli_number(optarg, 64, &module_px) || module_px < 1) {
                 cli_error("--module-px must be 1 to 64");
                 return EXIT_USAGE;
             }

@@ -22,19 +22,6 @@ static const char usage_text[] =
     "png and svg write a new folder PATH with one file per label; the other\n"
     "formats write one file. Nothing is written unless the whole batch is.\n";
 
-static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
-{
-    char *end;
-    if (!s || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int parse_mm(const char *s, double *out)
 {
     char *end;
@@ -52,7 +39,7 @@ static int parse_serials(const char *s, uint32_t *a, uint32_t *b)
     unsigned long x, y;
     char first[16];
     if (!dash) {
-        if (parse_ulong(s, UINT32_MAX, &x))
+        if (cli_number(s, UINT32_MAX, &x))
             return -1;
         y = x;
     } else {
@@ -61,8 +48,8 @@ static int parse_serials(const char *s, uint32_t *a, uint32_t *b)
             return -1;
         memcpy(first, s, n);
         first[n] = '\0';
-        if (parse_ulong(first, UINT32_MAX, &x) ||
-            parse_ulong(dash + 1, UINT32_MAX, &y))
+        if (cli_number(first, UINT32_MAX, &x) ||
+            cli_number(dash + 1, UINT32_MAX, &y))
             return -1;
     }
     if (x < 1 || y < x)
@@ -144,13 +131,13 @@ int cmd_print(int argc, char **argv)
             }
             break;
         case 's':
-            if (parse_ulong(optarg, 5, &stars) || stars < 1) {
+            if (cli_number(optarg, 5, &stars) || stars < 1) {
                 cli_error("--stars must be 1 to 5");
                 return EXIT_USAGE;
             }
             break;
         case 'd':
-            if (parse_ulong(optarg, 2400, &dpi) || dpi < 100) {
+            if (cli_number(optarg, 2400, &dpi) || dpi < 100) {
                 cli_error("--dpi must be 100 to 2400");
                 return EXIT_USAGE;
             }
@@ -169,7 +156,7 @@ int cmd_print(int argc, char **argv)
             break;
         case 'r':
         case 'c':
-            if (parse_ulong(optarg, 1000, &ul) || ul < 1) {
+            if (cli_number(optarg, 1000, &ul) || ul < 1) {
                 cli_error("--%s must be 1 to 1000", c == 'r' ? "rows" : "cols");
                 return EXIT_USAGE;
             }

@@ -2,19 +2,8 @@
 #include "cli.h"
 
 #include <labels.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-void cli_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("ocop-host: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
 
 static const struct {
     const char *name;
