@@ -514,6 +514,16 @@ int reg_product_update(sqlite3 *db, const struct reg_product *p, char *err,
     return step_once(db, st, "cannot update product", err, errsz);
 }
 
+/* ?1 code, ?2 name, ?3 kind, ?4 province, ?5 contact. */
+static void bind_producer(sqlite3_stmt *st, const struct reg_producer *p)
+{
+    sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, p->province, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, p->contact, -1, SQLITE_STATIC);
+}
+
 int reg_producer_insert(sqlite3 *db, const struct reg_producer *p, char *err,
                         size_t errsz)
 {
@@ -523,11 +533,7 @@ int reg_producer_insert(sqlite3 *db, const struct reg_producer *p, char *err,
                     "contact) VALUES(?1,?2,?3,?4,?5)",
                     -1, &st, NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot add producer", err, errsz);
-    sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, p->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, p->province, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, p->contact, -1, SQLITE_STATIC);
+    bind_producer(st, p);
     return step_once(db, st, "cannot add producer", err, errsz);
 }
 
@@ -540,11 +546,7 @@ int reg_producer_update(sqlite3 *db, const struct reg_producer *p, char *err,
                     "contact=?5 WHERE code=?1",
                     -1, &st, NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot update producer", err, errsz);
-    sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, p->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, p->province, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, p->contact, -1, SQLITE_STATIC);
+    bind_producer(st, p);
     return step_once(db, st, "cannot update producer", err, errsz);
 }
 
