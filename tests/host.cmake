@@ -39,6 +39,14 @@ add_test(NAME demo_e2e COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/demo_e2e.sh
 set_tests_properties(demo_e2e PROPERTIES TIMEOUT 300 ENVIRONMENT
   "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")
 
+# A wrong kiosk clock, faked with libfaketime: not under ASan (see the script).
+if(NOT OCOP_SANITIZE)
+  add_test(NAME kiosk_clock COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk_clock.sh
+           $<TARGET_FILE:ocop-host> $<TARGET_FILE:ocop-kiosk>)
+  set_tests_properties(kiosk_clock PROPERTIES TIMEOUT 300 ENVIRONMENT
+    "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
+endif()
+
 # ocop-kiosk scan / check on the demo world.
 add_test(NAME kiosk_scan COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk_scan.sh
          $<TARGET_FILE:ocop-host> $<TARGET_FILE:ocop-kiosk>)
