@@ -11,12 +11,15 @@ fail() {
     failures=$((failures + 1))
 }
 
-# expect RC CMD...: run CMD, keep stdout/stderr in $T/out, $T/err.
+# expect RC CMD...: run CMD, keep stdout/stderr in $T/out, $T/err. A
+# command that hangs is killed after 120 s and named, instead of the
+# whole test silently using up its ctest timeout.
 expect() {
     local want=$1
     shift
-    "$@" >"$T/out" 2>"$T/err"
+    timeout -k 5 120 "$@" >"$T/out" 2>"$T/err"
     local got=$?
+    [ "$got" = 124 ] && fail "hung for 120 s: $*"
     if [ "$got" != "$want" ]; then
         fail "exit $got (wanted $want): $*"
         sed 's/^/  stderr: /' "$T/err" >&2
