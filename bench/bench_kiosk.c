@@ -5,6 +5,10 @@
  * to the READY=1 datagram on a NOTIFY_SOCKET, and their RSS read from
  * /proc one second after.
  *
+ * The network side runs in its own short-lived process (ocop-kiosk-net,
+ * firmware/net_helper.h): its peak RSS for one round is measured too,
+ * beside the curl command-line tool fetching the same URL.
+ *
  * usage: bench_kiosk OCOP_KIOSK FEED_MKMIRROR [products [runs]]
  *        (defaults 100000 5; the mirror is made once in a temp folder)
  */
@@ -16,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <systemd/sd-daemon.h>
@@ -125,6 +130,29 @@ static int measure(char *const argv[], const char *sock_path, double *ready,
     return *ready < 0 || mrc != 0 ? -1 : 0;
 }
 
+/* Run argv to its end; its peak RSS in kB (wait4), or -1. */
+static long peak_rss(char *const argv[])
+{
+    fflush(stdout); /* or the child's freopen writes it again */
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "r", stdin) ||
+            !freopen("/dev/null", "w", stdout) ||
+            !freopen("/dev/null", "w", stderr))
+            _exit(126);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    if (pid < 0)
+        return -1;
+    int status;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) >= 126)
+        return -1;
+    return ru.ru_maxrss;
+}
+
 static int cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -165,19 +193,24 @@ int main(int argc, char **argv)
         labels_pubkey_to_base64(&pub, b64, sizeof b64) != LABELS_OK)
         return 3;
     labels_seckey_wipe(&sec);
-    FILE *f = fopen(conf, "w");
-    if (!f)
-        return 3;
-    /* A feed that is not there: the sync thread fails at once and the
-     * service idles on the mirror it has, as a kiosk offline would. */
-    fprintf(f,
-            "[feed]\nurl = file://%s/no-feed/\nauthority_key = %s\n"
-            "[data]\nmirror = %s\nstate = %s/sync.state\n"
-            "[camera]\ndevice = none\n[scanner]\ndevice = -\n"
-            "[screen]\noutput = png:%s\nsize = 800x480\n",
-            dir, b64, mirror, dir, png);
-    if (fclose(f) != 0)
-        return 3;
+    /* A feed that is not there: the sync round fails and the service
+     * idles on the mirror it has, as a kiosk offline would. once.conf
+     * is the same without retries, for timing one network round. */
+    char once[300];
+    snprintf(once, sizeof once, "%s/once.conf", dir);
+    for (int i = 0; i < 2; i++) {
+        FILE *f = fopen(i ? once : conf, "w");
+        if (!f)
+            return 3;
+        fprintf(f,
+                "[feed]\nurl = file://%s/no-feed/\nauthority_key = %s\n%s"
+                "[data]\nmirror = %s\nstate = %s/sync.state\n"
+                "[camera]\ndevice = none\n[scanner]\ndevice = -\n"
+                "[screen]\noutput = png:%s\nsize = 800x480\n",
+                dir, b64, i ? "retries = 0\n" : "", mirror, dir, png);
+        if (fclose(f) != 0)
+            return 3;
+    }
 
     char *kiosk_argv[] = {argv[1], "run", "--config", conf, NULL};
     char *base_argv[] = {"/proc/self/exe", "--baseline", mirror, NULL};
@@ -222,6 +255,26 @@ int main(int argc, char **argv)
            "ratio %.1fx\n",
            km_max.priv / 1024.0, bm_max.priv / 1024.0,
            (double)km_max.priv / (double)bm_max.priv);
+    /* One network round (the feed is not there, no retries), as the
+     * service starts it, beside curl fetching the same URL. */
+    char net[1100], url[300];
+    snprintf(net, sizeof net, "%s", argv[1]);
+    char *slash = strrchr(net, '/');
+    size_t at = slash ? (size_t)(slash + 1 - net) : 0;
+    snprintf(net + at, sizeof net - at, "ocop-kiosk-net");
+    snprintf(url, sizeof url, "file://%s/no-feed/manifest", dir);
+    char *net_argv[] = {net, "sync", "--config", once, NULL};
+    char *curl_argv[] = {"/usr/bin/curl", "-s", url, NULL};
+    long net_kb = peak_rss(net_argv);
+    long curl_kb = peak_rss(curl_argv);
+    if (net_kb > 0 && curl_kb > 0)
+        printf("  network round:    ocop-kiosk-net sync peak RSS %.1f MB, "
+               "curl CLI %.1f MB, ratio %.2fx (a separate process, gone "
+               "after the round)\n",
+               net_kb / 1024.0, curl_kb / 1024.0, (double)net_kb / curl_kb);
+    else
+        printf("  network round:    not measured (%s or curl did not run)\n",
+               net);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         return 3;

@@ -3,7 +3,7 @@
 # cross build) and, natively, packages/ocop-host_VERSION_amd64.deb.
 # tests/package_check.sh builds and checks them; docs/arm.md.
 set(OCOP_KIOSK_CONF_DIR /etc/ocop-kiosk)
-install(TARGETS ocop-kiosk RUNTIME DESTINATION bin COMPONENT kiosk)
+install(TARGETS ocop-kiosk ocop-kiosk-net RUNTIME DESTINATION bin COMPONENT kiosk)
 # Debian 12 keeps packaged units in /lib/systemd/system.
 install(FILES ${PROJECT_SOURCE_DIR}/firmware/ocop-kiosk.service
   DESTINATION /lib/systemd/system COMPONENT kiosk)

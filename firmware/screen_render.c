@@ -5,7 +5,6 @@
  * does not fit its box is wrapped, then ellipsized, never clipped. */
 #include "screen_render.h"
 
-#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
@@ -158,7 +157,6 @@ void screen_render_shutdown(void)
 {
     pango_cairo_font_map_set_default(NULL);
     cairo_debug_reset_static_data();
-    FcFini();
 }
 
 static int ensure_fonts(screen_renderer *r, int height)

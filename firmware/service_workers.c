@@ -1,16 +1,18 @@
 /* service_workers.c -- the sync and upload threads of `ocop-kiosk run`.
- * Each copies the configuration at the start of a round and works only on
- * its own handles (curl, its own scan log connection), so the scanning
- * loop never waits for the network. */
+ * Each copies the configuration at the start of a round, runs one
+ * ocop-kiosk-net round and waits for it, so the scanning loop never
+ * waits for the network and never holds its libraries. */
 #include "service_workers.h"
 
-#include "device_key.h"
+#include "commands.h"
 #include "log.h"
-#include "scan_log.h"
-#include "sync.h"
+#include "net_helper.h"
 #include "upload.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -40,6 +42,37 @@ static time_t mono_s(void)
     return ts.tv_sec;
 }
 
+/* One helper round: `ocop-kiosk-net CMD`, its pid in w->child[slot]
+ * while it runs (workers_stop kills it), its first output line in line.
+ * Returns its exit status, or -1 (not started, or ended by a signal). */
+static int helper_round(struct workers *w, int slot, const char *cmd,
+                        char *line, size_t linesz)
+{
+    char err[4200];
+    pid_t pid;
+    int fd;
+    line[0] = '\0';
+    if (net_helper_spawn(cmd, w->config_path, &pid, &fd, err, sizeof err)) {
+        kiosk_logl(KLOG_ERR, "%s: %s", cmd, err);
+        return -1;
+    }
+    pthread_mutex_lock(&w->mu);
+    w->child[slot] = pid;
+    if (w->stop)
+        kill(pid, SIGTERM);
+    pthread_mutex_unlock(&w->mu);
+    int st = net_helper_wait(pid, fd, line, linesz);
+    pthread_mutex_lock(&w->mu);
+    w->child[slot] = 0;
+    int stopping = w->stop;
+    pthread_mutex_unlock(&w->mu);
+    net_helper_reap(pid);
+    if (st < 0 && !stopping)
+        kiosk_logl(KLOG_ERR, "%s: %s was stopped by a signal", cmd,
+                   NET_HELPER_NAME);
+    return st;
+}
+
 static void *sync_main(void *arg)
 {
     struct workers *w = arg;
@@ -50,18 +83,26 @@ static void *sync_main(void *arg)
         *cfg = w->cfg;
         pthread_mutex_unlock(&w->mu);
 
-        struct sync_report rep;
-        int rc = kiosk_sync(cfg, NULL, &rep);
-        if (rc == 0 && rep.path != SYNC_UNCHANGED) {
+        char line[256], path[16] = "";
+        long long version = -1;
+        int rc = helper_round(w, 0, "sync", line, sizeof line);
+        if (rc == K_OK &&
+            sscanf(line, "version=%lld path=%15s", &version, path) != 2) {
+            kiosk_logl(KLOG_ERR, "sync: %s said '%s'", NET_HELPER_NAME, line);
+            rc = -1;
+        }
+        if (rc == K_OK && strcmp(path, "unchanged")) {
             uint64_t one = 1;
             if (write(w->mirror_fd, &one, sizeof one) != (ssize_t)sizeof one)
                 kiosk_logl(KLOG_ERR, "sync: cannot wake the scan loop: %s",
                            strerror(errno));
         }
         pthread_mutex_lock(&w->mu);
-        w->offline = rc == SYNC_FAILED;
-        if (rc == 0)
-            w->version = rep.version;
+        /* K_REJECTED: the feed answered and was refused (bad signature,
+         * replay); anything else that failed did not get an answer. */
+        w->offline = rc != K_OK && rc != K_REJECTED;
+        if (rc == K_OK)
+            w->version = version;
         /* The loop reopens a missing mirror by itself every few seconds,
          * so an unchanged round need not wake it. */
         /* After a failure, try again sooner than the interval: a kiosk
@@ -84,64 +125,41 @@ static void *sync_main(void *arg)
     return NULL;
 }
 
-/* One upload round with the configuration copied in cfg. Returns the
- * seconds to wait before the next. */
-static long upload_once(const struct kiosk_config *cfg, scan_log **log,
-                        labels_seckey *sec, int *have_key, int *failures)
+/* One upload round. Returns the seconds to wait before the next. */
+static long upload_once(struct workers *w, const struct kiosk_config *cfg,
+                        int *failures)
 {
-    char err[KIOSK_PATH_MAX + 256], dir[KIOSK_PATH_MAX];
-    kiosk_data_dir(cfg, dir, sizeof dir);
-    if (!*log &&
-        scan_log_open(cfg->scans, cfg->scans_max, log, err, sizeof err) != 0) {
-        kiosk_logl(KLOG_ERR, "upload: %s", err);
-        *log = NULL;
-        return LOCAL_TROUBLE_WAIT;
-    }
-    if (!*have_key) {
-        labels_pubkey pub;
-        if (device_key_load_or_create(dir, sec, &pub, NULL, err, sizeof err)) {
-            kiosk_logl(KLOG_ERR, "upload: %s", err);
-            return LOCAL_TROUBLE_WAIT;
-        }
-        *have_key = 1;
-    }
-    upload_config uc = {
-        .url = cfg->upload_url,
-        .state_dir = dir,
-        .ca_file = cfg->upload_ca_file[0] ? cfg->upload_ca_file : NULL,
-        .batch_max = (int)cfg->upload_batch,
-    };
-    upload_result res;
-    long wait;
-    if (upload_round(&uc, *log, sec, &res) != 0) {
-        kiosk_logl(KLOG_ERR, "upload: %s", res.message);
-        wait = LOCAL_TROUBLE_WAIT;
-    } else if (res.outcome == UPLOAD_SENT) {
-        kiosk_logl(KLOG_INFO, "upload: %d scans sent%s", res.scans,
-                   res.resent ? " (a batch resent)" : "");
+    char line[256], word[16] = "";
+    long retry_after = -1;
+    int rc = helper_round(w, 1, "upload", line, sizeof line);
+    if (sscanf(line, "outcome=%15s retry_after=%ld", word, &retry_after) < 1)
+        word[0] = '\0';
+    if ((rc == K_OK && !strcmp(word, "sent"))) {
         *failures = 0;
-        wait = 0; /* more may be waiting */
-    } else if (res.outcome == UPLOAD_IDLE) {
+        return 0; /* more may be waiting */
+    }
+    if (rc == K_OK && !strcmp(word, "idle")) {
         *failures = 0;
-        wait = cfg->upload_interval;
-    } else {
+        return cfg->upload_interval;
+    }
+    if (rc == K_OK && !strcmp(word, "busy"))
+        return LOCAL_TROUBLE_WAIT; /* a round by hand is running */
+    if (rc == K_REJECTED && !strcmp(word, "refused")) {
         ++*failures;
-        wait = upload_backoff(*failures, res.retry_after_s, 0);
-        kiosk_logl(KLOG_WARNING,
-                   "upload: collector answered %ld: %s; %d failed round(s), "
-                   "next in %ld s; scans stay in the log",
-                   res.http_status, res.message, *failures, wait);
+        long wait = upload_backoff(*failures, retry_after, 0);
+        kiosk_logl(KLOG_WARNING, "upload: %d failed round(s), next in %ld s",
+                   *failures, wait);
+        return wait;
     }
-    return wait;
+    /* The helper said why on stderr (or could not start). */
+    return LOCAL_TROUBLE_WAIT;
 }
 
 static void *upload_main(void *arg)
 {
     struct workers *w = arg;
     struct kiosk_config *cfg = malloc(sizeof *cfg);
-    scan_log *log = NULL;
-    labels_seckey sec;
-    int have_key = 0, failures = 0;
+    int failures = 0;
     char last_url[KIOSK_URL_MAX] = "";
     pthread_mutex_lock(&w->mu);
     while (cfg && !w->stop) {
@@ -154,7 +172,7 @@ static void *upload_main(void *arg)
             memcpy(last_url, cfg->upload_url, sizeof last_url);
         }
         if (cfg->upload_url[0])
-            wait = upload_once(cfg, &log, &sec, &have_key, &failures);
+            wait = upload_once(w, cfg, &failures);
         pthread_mutex_lock(&w->mu);
         if (wait > 0)
             wait_until(w, mono_s() + wait, &w->upload_now);
@@ -162,18 +180,25 @@ static void *upload_main(void *arg)
     w->running--;
     pthread_cond_broadcast(&w->cond);
     pthread_mutex_unlock(&w->mu);
-    scan_log_close(log);
-    if (have_key)
-        labels_seckey_wipe(&sec);
     free(cfg);
     return NULL;
 }
 
-int workers_start(struct workers *w, const struct kiosk_config *cfg)
+int workers_start(struct workers *w, const struct kiosk_config *cfg,
+                  const char *config_path)
 {
     memset(w, 0, sizeof *w);
     w->version = -1;
     w->cfg = *cfg;
+    /* Absolute, so a helper finds it whatever its working directory. */
+    char abs[PATH_MAX];
+    if (realpath(config_path, abs))
+        config_path = abs;
+    if ((size_t)snprintf(w->config_path, sizeof w->config_path, "%s",
+                         config_path) >= sizeof w->config_path) {
+        w->mirror_fd = -1;
+        return -1;
+    }
     pthread_condattr_t ca;
     if (pthread_condattr_init(&ca) ||
         pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) ||
@@ -229,6 +254,9 @@ int workers_stop(struct workers *w, int wait_ms)
     pthread_mutex_lock(&w->mu);
     w->stop = 1;
     pthread_cond_broadcast(&w->cond);
+    for (int i = 0; i < 2; i++)
+        if (w->child[i] > 0)
+            kill(w->child[i], SIGTERM);
     while (w->running > 0)
         if (pthread_cond_timedwait(&w->cond, &w->mu, &ts) == ETIMEDOUT)
             break;

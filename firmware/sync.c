@@ -7,6 +7,7 @@
 #include "http.h"
 #include "log.h"
 #include "manifest.h"
+#include "mirror_version.h"
 #include "sync_apply.h"
 #include "sync_state.h"
 

@@ -1,6 +1,8 @@
 /* sync_apply.c -- apply deltas and install snapshots atomically. */
 #include "sync_apply.h"
 
+#include "mirror_version.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <labels.h>
@@ -19,36 +21,6 @@
 /* No changeset or snapshot is trusted to decompress beyond this, whatever
  * the manifest says. */
 #define MAX_DELTA_BYTES (256u << 20)
-
-static int64_t read_version(sqlite3 *db)
-{
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT value FROM meta WHERE key='feed_version'",
-                           -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-int64_t mirror_version(const char *path, char *err, size_t errsz)
-{
-    if (access(path, F_OK) != 0)
-        return 0;
-    sqlite3 *db = NULL;
-    int64_t v = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
-        sqlite3_busy_timeout(db, 5000);
-        v = read_version(db);
-    }
-    if (v < 0)
-        snprintf(err, errsz, "mirror %s is unreadable: %s", path,
-                 db ? sqlite3_errmsg(db) : "out of memory");
-    sqlite3_close(db);
-    return v;
-}
 
 static int exec(sqlite3 *db, const char *sql)
 {
@@ -196,7 +168,7 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         snprintf(err, errsz, "cannot lock mirror: %s", sqlite3_errmsg(db));
         goto done;
     }
-    int64_t have = read_version(db);
+    int64_t have = mirror_read_version(db);
     if (have != base) {
         snprintf(err, errsz,
                  "delta applies to version %lld, the mirror is version %lld",
@@ -238,7 +210,7 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         }
         goto rollback;
     }
-    if (read_version(db) != target) {
+    if (mirror_read_version(db) != target) {
         snprintf(err, errsz, "delta did not bring the mirror to version %lld",
                  (long long)target);
         rc = APPLY_REFUSED;
@@ -369,7 +341,7 @@ static int check_snapshot(const char *path, int64_t target, char *err,
                  LABELS_MIRROR_SCHEMA_VERSION);
         goto done;
     }
-    int64_t v = read_version(db);
+    int64_t v = mirror_read_version(db);
     if (v != target) {
         snprintf(err, errsz,
                  "snapshot holds version %lld, the manifest "

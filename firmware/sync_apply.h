@@ -12,11 +12,6 @@
  * kiosk could not read or write (disk full, I/O, locked). */
 enum { APPLY_REFUSED = -2, APPLY_FAILED = -1 };
 
-/* The mirror's feed_version (0 if the file is missing). Opens it
- * read-write first, so a hot journal left by a killed apply is rolled
- * back now. -1 with err set if it is unreadable. */
-int64_t mirror_version(const char *path, char *err, size_t errsz);
-
 /* Apply a zstd-compressed changeset file (usize bytes decompressed) that
  * turns version base into version target. */
 int apply_delta(const char *mirror, const char *file, uint64_t usize,

@@ -1,7 +1,7 @@
 /* verdict_pipeline.c -- decode-to-verdict path shared by every input. */
 #include "verdict_pipeline.h"
 
-#include "sync_apply.h"
+#include "mirror_version.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -11,10 +11,15 @@ if(CMAKE_CROSSCOMPILING)
     "a native build folder whose ocop-host the cross build's tests use")
   if(OCOP_NATIVE_BUILD_DIR)
     list(JOIN CMAKE_CROSSCOMPILING_EMULATOR "' '" emu)
-    file(GENERATE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/qemu/ocop-kiosk
-      CONTENT "#!/bin/sh\nexec '${emu}' '$<TARGET_FILE:ocop-kiosk>' \"$@\"\n"
-      FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
-                       GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+    # ocop-kiosk execs its network helper (firmware/net_helper.h), which
+    # the build machine can run only through qemu as well: the wrapper
+    # names a wrapper for it in OCOP_KIOSK_NET.
+    foreach(prog ocop-kiosk ocop-kiosk-net)
+      file(GENERATE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/qemu/${prog}
+        CONTENT "#!/bin/sh\nOCOP_KIOSK_NET='${CMAKE_CURRENT_BINARY_DIR}/qemu/ocop-kiosk-net' exec '${emu}' '$<TARGET_FILE:${prog}>' \"$@\"\n"
+        FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
+                         GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+    endforeach()
     add_test(NAME arm_demo_e2e
       COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/demo_e2e.sh
               ${OCOP_NATIVE_BUILD_DIR}/host/ocop-host

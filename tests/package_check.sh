@@ -33,8 +33,8 @@ for lib in libc6 libsqlite3-0 libcurl4 libsodium23 libinih1; do
 done
 
 dpkg-deb -c "$deb" | awk '{print $6}' | sort > "$tmp/files"
-for f in ./usr/bin/ocop-kiosk ./lib/systemd/system/ocop-kiosk.service \
-         ./etc/ocop-kiosk/kiosk.conf; do
+for f in ./usr/bin/ocop-kiosk ./usr/bin/ocop-kiosk-net \
+         ./lib/systemd/system/ocop-kiosk.service ./etc/ocop-kiosk/kiosk.conf; do
     grep -qxF "$f" "$tmp/files" || fail "$deb lacks $f"
 done
 # The default configuration survives upgrades and local edits.
@@ -60,6 +60,11 @@ esac
 [ "$(od -An -tx1 -N6 "$bin" | xargs)" = "7f 45 4c 46 02 01" ] || fail "$bin is not a 64-bit LE ELF"
 [ "$(od -An -tx1 -j18 -N2 "$bin" | xargs)" = "$machine" ] || fail "$bin is not built for $arch"
 readelf -S "$bin" | grep -q '\.debug_info' && fail "$bin is not stripped"
+# The scanning program never loads the network stack; its helper does
+# (firmware/net_helper.h), and is built for the same CPU.
+readelf -d "$bin" | grep -q 'NEEDED.*libcurl' && fail "$bin links libcurl"
+readelf -d "$bin-net" | grep -q 'NEEDED.*libcurl' || fail "$bin-net does not link libcurl"
+[ "$(od -An -tx1 -j18 -N2 "$bin-net" | xargs)" = "$machine" ] || fail "$bin-net is not built for $arch"
 cmp -s "$root/lib/systemd/system/ocop-kiosk.service" "$src/firmware/ocop-kiosk.service" ||
     fail "packaged unit differs from firmware/ocop-kiosk.service"
 cmp -s "$root/etc/ocop-kiosk/kiosk.conf" "$src/firmware/kiosk.conf.default" ||

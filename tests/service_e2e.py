@@ -110,7 +110,8 @@ class Kiosk:
                                   stderr=subprocess.PIPE, env=env)
         self.done = False
         threading.Thread(target=self._notes, daemon=True).start()
-        threading.Thread(target=self._stderr, daemon=True).start()
+        self.err_reader = threading.Thread(target=self._stderr, daemon=True)
+        self.err_reader.start()
 
     def _notes(self):
         while not self.done:
@@ -162,13 +163,14 @@ class Kiosk:
         except subprocess.TimeoutExpired:
             self.p.kill()
             rc = "hung"
+        self.err_reader.join(timeout=2)  # the last lines, for dump()
         self.done = True
         self.sock.close()
         return rc, time.monotonic() - t
 
     def dump(self):
         with self.lock:
-            return "\n".join(s for _, s in self.lines[-30:])
+            return "\n".join(s for _, s in self.lines[-80:])
 
 
 def write_conf(path, base, **sections):
@@ -269,7 +271,7 @@ def main_flow(tmp, world, genuine, forged):
     t = k.scan(genuine)
     check(k.log("verdict genuine", t) is not None, "verdict after reload")
     rc, took = k.stop()
-    check(rc == 0, "SIGTERM exit %r" % rc)
+    check(rc == 0, "SIGTERM exit %r: %s" % (rc, k.dump()))
     print("SIGTERM to exit: %.0f ms" % (took * 1000))
     check(took < 5, "stopped in %.1f s" % took)
     check(k.note("STOPPING=1") is not None, "STOPPING=1 sent")
@@ -309,7 +311,7 @@ def not_ready_flow(tmp, world, genuine):
     t = k.scan(genuine)
     check(k.log("verdict genuine", t) is not None, "verdict once ready")
     rc, _ = k.stop()
-    check(rc == 0, "not-ready run exit %r" % rc)
+    check(rc == 0, "not-ready run exit %r: %s" % (rc, k.dump()))
 
 
 def silent_server():
@@ -330,8 +332,35 @@ def silent_server():
     return srv, held
 
 
+def helpers_of(pid):
+    """The kiosk's running network helpers (ocop-kiosk-net children)."""
+    found = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            stat = open("/proc/%s/stat" % d).read()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[1]) == pid and comm.startswith("ocop-kiosk-net"):
+            found.append(int(d))
+    return found
+
+
+def alive(pid):
+    try:
+        stat = open("/proc/%d/stat" % pid).read()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
 def stuck_sync_flow(tmp, world, genuine):
-    """A sync hanging on a silent server delays no verdict, nor the stop."""
+    """A sync hanging on a silent server delays no verdict, nor the stop.
+    The round runs in ocop-kiosk-net, a child: the scanning process never
+    maps libcurl, and a stop ends the helper too."""
     srv, held = silent_server()
     conf = os.path.join(tmp, "stuck.conf")
     write_conf(conf, os.path.join(world, "kiosk.conf"),
@@ -344,14 +373,25 @@ def stuck_sync_flow(tmp, world, genuine):
     while not held and time.monotonic() < end:
         time.sleep(0.05)
     check(bool(held), "the sync connected to the silent server")
+    helpers = helpers_of(k.p.pid)
+    check(len(helpers) == 1, "one ocop-kiosk-net round running: %r" % helpers)
+    maps = open("/proc/%d/maps" % k.p.pid).read()
+    check("libcurl" not in maps, "the scanning process maps libcurl")
+    check(all("libcurl" in open("/proc/%d/maps" % h).read()
+              for h in helpers), "the helper is what holds libcurl")
     t = k.scan(genuine)
     got = k.log("verdict genuine", t, timeout=5)
     check(got is not None, "verdict while sync hangs: " + k.dump())
     if got:
         print("verdict while sync hangs: %.0f ms" % ((got - t) * 1000))
     rc, took = k.stop()
-    check(rc == 0, "stop with a stuck sync exit %r" % rc)
+    check(rc == 0, "stop with a stuck sync exit %r: %s" % (rc, k.dump()))
     check(took < 5, "stop with a stuck sync took %.1f s" % took)
+    end = time.monotonic() + 5
+    while any(alive(h) for h in helpers) and time.monotonic() < end:
+        time.sleep(0.05)
+    check(not any(alive(h) for h in helpers),
+          "the helper outlived the kiosk: %r" % helpers)
     srv.close()
 
 
@@ -414,7 +454,7 @@ def camera_flow(tmp, world, genuine, forged):
           k.log("verdict genuine: camera", t) is not None,
           "camera back after replug, scanning: " + k.dump())
     rc, _ = k.stop()
-    check(rc == 0, "camera run exit %r" % rc)
+    check(rc == 0, "camera run exit %r: %s" % (rc, k.dump()))
 
 
 def faults_flow(tmp, world, genuine):
@@ -439,7 +479,7 @@ def faults_flow(tmp, world, genuine):
     check(k.log("verdict genuine: scanner", t) is not None,
           "verdict without screen, camera or scan log")
     rc, _ = k.stop()
-    check(rc == 0, "faults run exit %r" % rc)
+    check(rc == 0, "faults run exit %r: %s" % (rc, k.dump()))
 
 
 def kill_flow(tmp, world, genuine):
@@ -469,7 +509,7 @@ def kill_flow(tmp, world, genuine):
     k = Kiosk(conf, tmp, "kill2")
     check(k.note("STATUS=ready") is not None, "ready after SIGKILL")
     rc, _ = k.stop()
-    check(rc == 0, "run after SIGKILL exit %r" % rc)
+    check(rc == 0, "run after SIGKILL exit %r: %s" % (rc, k.dump()))
 
 
 def config_errors(tmp, world):
@@ -540,7 +580,7 @@ def inspector_flow(tmp, world, genuine):
     t = k.scan(badge)
     check(k.log("session ended", t) is not None, "same badge ends it")
     rc, _ = k.stop()
-    check(rc == 0, "inspector kiosk stopped cleanly")
+    check(rc == 0, "inspector kiosk stopped cleanly: %r: %s" % (rc, k.dump()))
     db = sqlite3.connect(os.path.join(world, "kiosk", "scans.db"))
     rows = db.execute("SELECT inspector, finding, note FROM findings "
                       "WHERE inspector = 'HN-INS-9'").fetchall()

@@ -207,6 +207,38 @@ rid=$("$DRV" keygen "$R" | cut -d' ' -f2)
 [ "$(q "$DB" "select count(*) from scans where kiosk = '$rid'")" = 5 ] || fail "scans not under the new key"
 ok "device key replaced: the stale pending batch is rebuilt and delivered"
 
+# --- ocop-kiosk upload: the round the service runs, in ocop-kiosk-net ---------
+KIOSK=$OCOP_BUILD_DIR/firmware/ocop-kiosk
+"$HOST" keygen --secret "$T/auth.key" --public "$T/auth.pub" >/dev/null
+cat >"$T/kiosk.conf" <<EOF
+[feed]
+url = file://$T/no-feed/
+authority_key = $(tail -n1 "$T/auth.pub")
+[data]
+mirror = $K/mirror.db
+state = $K/sync.state
+scans = $LOG
+[upload]
+url = $URL
+EOF
+"$DRV" scan "$LOG" 6
+before=$(q "$DB" 'select count(*) from scans')
+"$KIOSK" upload --config "$T/kiosk.conf" >"$T/ku1" 2>"$T/ku1.err" || fail "ocop-kiosk upload failed: $(cat "$T/ku1.err")"
+grep -q '^outcome=sent .*scans=6 status=200$' "$T/ku1" || fail "ocop-kiosk upload said: $(cat "$T/ku1")"
+[ "$(q "$DB" 'select count(*) from scans')" = $((before + 6)) ] || fail "ocop-kiosk upload did not store 6 scans"
+"$KIOSK" upload --config "$T/kiosk.conf" | grep -q '^outcome=idle' || fail "second ocop-kiosk upload not idle"
+# A round already running (the service's) holds the lock: this one leaves it be.
+"$DRV" scan "$LOG" 2
+flock "$K/upload.lock" "$KIOSK" upload --config "$T/kiosk.conf" >"$T/ku2" 2>&1 || fail "busy round failed"
+grep -q '^outcome=busy' "$T/ku2" || fail "a second round ran beside the first: $(cat "$T/ku2")"
+"$DRV" stats "$LOG" | grep -q 'pending 2 ' || fail "the busy round touched the log"
+sed -i '/^\[upload\]/,$d' "$T/kiosk.conf"
+set +e; "$KIOSK" upload --config "$T/kiosk.conf" >/dev/null 2>"$T/ku3"; rc=$?; set -e
+[ $rc = 3 ] && grep -q 'no collector configured' "$T/ku3" || fail "no [upload] url: rc $rc, $(cat "$T/ku3")"
+set +e; OCOP_KIOSK_NET=$T/nowhere "$KIOSK" upload --config "$T/kiosk.conf" 2>"$T/ku4"; rc=$?; set -e
+[ $rc = 3 ] && grep -q "cannot run $T/nowhere" "$T/ku4" || fail "missing helper: rc $rc, $(cat "$T/ku4")"
+ok "ocop-kiosk upload: one round through ocop-kiosk-net, idle after, one round at a time, clear errors"
+
 # --- refusals --------------------------------------------------------------------
 "$DRV" batch "$K" "$T/good" 5 100000
 [ "$(post "$URL" "$T/good")" = 200 ] || fail "good batch refused"
