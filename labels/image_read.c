@@ -78,11 +78,23 @@ static int read_jpeg(FILE *f, size_t max, labels_image *img)
     jpeg_create_decompress(&cinfo);
     jpeg_stdio_src(&cinfo, f);
     jpeg_read_header(&cinfo, TRUE);
-    if (!dims_ok(cinfo.image_width, cinfo.image_height, max)) {
+    cinfo.out_color_space = JCS_GRAYSCALE;
+    /* A photo over the cap (a 50 or 108 Mpx phone camera) is decoded at
+     * 1/2, 1/4 or 1/8 scale by libjpeg's DCT scaling, which never holds
+     * the full-size pixels: a label filling a fraction of such a photo
+     * still has modules several pixels wide. */
+    jpeg_calc_output_dimensions(&cinfo);
+    for (unsigned d = 2;
+         d <= 8 && !dims_ok(cinfo.output_width, cinfo.output_height, max);
+         d *= 2) {
+        cinfo.scale_num = 1;
+        cinfo.scale_denom = d;
+        jpeg_calc_output_dimensions(&cinfo);
+    }
+    if (!dims_ok(cinfo.output_width, cinfo.output_height, max)) {
         jpeg_destroy_decompress(&cinfo);
         return LABELS_ERR_IMAGE;
     }
-    cinfo.out_color_space = JCS_GRAYSCALE;
     jpeg_start_decompress(&cinfo);
     if (labels_image_alloc(out, (int)cinfo.output_width,
                            (int)cinfo.output_height) != LABELS_OK) {

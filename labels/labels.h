@@ -254,7 +254,9 @@ int labels_qr_svg(const labels_qr *qr, double module_mm, char **out,
 
 /* Read a PNG, JPEG or binary PGM (P5) file into 8-bit grey. Images with
  * more than max_pixels pixels (0: 40 million) are refused with
- * LABELS_ERR_IMAGE before any pixel memory is allocated. */
+ * LABELS_ERR_IMAGE before any pixel memory is allocated, except JPEGs,
+ * which are decoded at 1/2, 1/4 or 1/8 scale when that fits (img then
+ * has the reduced size). */
 int labels_image_read(const char *path, size_t max_pixels, labels_image *img);
 
 /* A reusable QR decoder (ZBar, QR only). Not thread-safe; one per thread. */

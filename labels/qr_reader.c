@@ -86,6 +86,25 @@ static int prep_smooth(labels_image *img)
     return rc;
 }
 
+/* Light modules on a dark ground: a code printed in white on dark or
+ * kraft packaging, or shown on a screen in dark mode. ZBar reads only
+ * dark on light; the signature does not care which way round. */
+static int prep_invert(labels_image *img)
+{
+    for (int y = 0; y < img->height; y++) {
+        uint8_t *row = img->pixels + (size_t)y * (size_t)img->stride;
+        for (int x = 0; x < img->width; x++)
+            row[x] = (uint8_t)(255 - row[x]);
+    }
+    return LABELS_OK;
+}
+
+static int prep_invert_binarise(labels_image *img)
+{
+    prep_invert(img);
+    return prep_binarise(img);
+}
+
 static int deblur_then_binarise(labels_image *img, int dx, int dy, int len)
 {
     int rc = rdops_deblur(img, dx, dy, len, 6);
@@ -157,6 +176,8 @@ static const attempt attempts[] = {
     {"cyl-v40", 150, prep_cyl_v40, 1, 1},
     {"cyl-h55", 150, prep_cyl_h55, 1, 1},
     {"cyl-v55", 150, prep_cyl_v55, 1, 1},
+    {"invert", 100, prep_invert, 1, 0},
+    {"invert-bin", 100, prep_invert_binarise, 1, 0},
 };
 #define N_ATTEMPTS ((int)(sizeof attempts / sizeof attempts[0]))
 

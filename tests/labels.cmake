@@ -50,3 +50,7 @@ add_test(NAME labels_cli_vectors
 add_test(NAME labels_reference_parse
   COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/vectors/reference_parse.py
           ${CMAKE_CURRENT_SOURCE_DIR}/vectors)
+
+# Image files as cameras and phones make them (labels/image_read.c).
+ocop_test(test_image_read)
+target_link_libraries(test_image_read PRIVATE PkgConfig::JPEG PkgConfig::PNG)

@@ -140,6 +140,66 @@ static void live_mode_reads_within_a_few_frames(void **state)
     labels_seckey_wipe(&sec);
 }
 
+/* White modules on a dark ground (a code printed light on dark
+ * packaging, or on a phone in dark mode): ZBar alone reads nothing; the
+ * one-shot reader does, and so does live mode within a second of frames. */
+static void light_on_dark_codes_read(void **state)
+{
+    (void)state;
+    labels_pubkey pub;
+    labels_seckey sec;
+    assert_int_equal(fg_keys(SEED, &pub, &sec), LABELS_OK);
+    labels_decoder *dec = labels_decoder_new();
+    labels_reader *rd = labels_reader_new();
+    assert_non_null(dec);
+    assert_non_null(rd);
+    int cats[] = {FG_ROTATION, FG_BLUR, FG_SHADOW};
+    for (size_t k = 0; k < sizeof cats / sizeof cats[0]; k++) {
+        char text[LABELS_TEXT_MAX + 1];
+        size_t len;
+        assert_int_equal(
+            fg_label_text(&sec, cats[k], 0, 2, text, sizeof text, &len),
+            LABELS_OK);
+        labels_image img;
+        assert_int_equal(
+            fg_make(cats[k], 0, 2, SEED, text, len, &img, NULL, NULL),
+            LABELS_OK);
+        got g = {0};
+        assert_int_equal(labels_decode(dec, &img, collect, &g, NULL),
+                         LABELS_OK);
+        assert_true(read_ok(&g, text, len, &pub)); /* readable upright */
+        for (int y = 0; y < img.height; y++)
+            for (int x = 0; x < img.width; x++)
+                img.pixels[y * img.stride + x] =
+                    (uint8_t)(255 - img.pixels[y * img.stride + x]);
+        memset(&g, 0, sizeof g);
+        assert_int_equal(labels_decode(dec, &img, collect, &g, NULL),
+                         LABELS_OK);
+        assert_int_equal(g.n, 0);
+        assert_int_equal(
+            labels_read(rd, &img, LABELS_EFFORT_FULL, collect, &g, NULL),
+            LABELS_OK);
+        assert_true(read_ok(&g, text, len, &pub));
+        labels_reader_reset(rd);
+        memset(&g, 0, sizeof g);
+        int frames = 0;
+        while (g.n == 0 && frames < 30) {
+            assert_int_equal(
+                labels_read(rd, &img, LABELS_EFFORT_FRAME, collect, &g, NULL),
+                LABELS_OK);
+            frames++;
+        }
+        assert_true(read_ok(&g, text, len, &pub));
+        print_message("%-13s inverted: live read after %d frames\n",
+                      fg_category_name(cats[k]), frames);
+        labels_reader_reset(rd);
+        labels_image_free(&img);
+    }
+    labels_reader_free(rd);
+    labels_decoder_free(dec);
+    labels_seckey_wipe(&sec);
+}
+
 static void empty_frames_yield_nothing(void **state)
 {
     (void)state;
@@ -281,6 +341,7 @@ int main(void)
         cmocka_unit_test(stride_and_duplicates),
         cmocka_unit_test(empty_frames_yield_nothing),
         cmocka_unit_test(live_mode_reads_within_a_few_frames),
+        cmocka_unit_test(light_on_dark_codes_read),
         cmocka_unit_test(distorted_frames_read_better),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
