@@ -110,7 +110,8 @@ static void *sync_main(void *arg)
         long wait = cfg->interval;
         if (rc != 0) {
             wait = retry < cfg->interval ? retry : cfg->interval;
-            retry = retry * 2;
+            if (retry < cfg->interval) /* days offline must not overflow it */
+                retry *= 2;
         } else {
             retry = SYNC_RETRY_FIRST;
         }
@@ -134,7 +135,7 @@ static long upload_once(struct workers *w, const struct kiosk_config *cfg,
     int rc = helper_round(w, 1, "upload", line, sizeof line);
     if (sscanf(line, "outcome=%15s retry_after=%ld", word, &retry_after) < 1)
         word[0] = '\0';
-    if ((rc == K_OK && !strcmp(word, "sent"))) {
+    if (rc == K_OK && !strcmp(word, "sent")) {
         *failures = 0;
         return 0; /* more may be waiting */
     }
