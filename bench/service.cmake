@@ -5,4 +5,5 @@ target_link_libraries(bench_kiosk PRIVATE labels PkgConfig::SQLITE3
   PkgConfig::SYSTEMD)
 add_custom_target(bench-kiosk
   COMMAND bench_kiosk $<TARGET_FILE:ocop-kiosk> $<TARGET_FILE:feed_mkmirror>
-  DEPENDS bench_kiosk ocop-kiosk feed_mkmirror USES_TERMINAL)
+  DEPENDS bench_kiosk ocop-kiosk ocop-kiosk-net feed_mkmirror frames_gen_tool
+  USES_TERMINAL)

@@ -247,6 +247,12 @@ static void screen_update(struct svc *s, int64_t now)
     }
     /* Logged once it is shown: what the shopper sees, or would see. */
     kiosk_logl(KLOG_INFO, "screen: %s", key);
+    /* Back to idle after a shopper: the reader's retry images and the
+     * verdict's working memory are free but glibc keeps them in the heap
+     * (about 4 MB after a few labels); give them back. Once per return
+     * to idle, a few hundred microseconds. */
+    if (st.mode == SCREEN_MODE_IDLE)
+        malloc_trim(0);
 }
 
 /* ---- Verdicts ---------------------------------------------------------- */
