@@ -53,6 +53,30 @@ static void video_error(zbar_video_t *v, const char *spec, const char *what,
              last);
 }
 
+/* The formats to ask the driver for, cheapest to turn into grey first,
+ * as zbar_negotiate_format() orders them: grey, YUV, then JPEG. That
+ * function is not called: in ZBar 0.23.92 (Debian 12) it locks the
+ * window it is given, and without one (NULL) it crashes; later ZBar
+ * checks. Last come the formats libv4l2 makes in software from any
+ * other (YU12, YV12, RGB3, BGR3), which ZBar too takes only when nothing
+ * else works: a driver that has YUYV is better asked for it than for
+ * libv4l2's YU12 made from it. */
+static const char formats[][5] = {"GREY", "Y800", "NV12", "NV21", "422P",
+                                  "YUYV", "UYVY", "MJPG", "JPEG", "YU12",
+                                  "YV12", "RGB3", "BGR3", "RGB4", "BGR4"};
+
+/* The first of formats the driver gives as asked: ZBar sets it (S_FMT),
+ * reads it back and fails when the driver gave another. */
+static int init_format(zbar_video_t *v)
+{
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        const char *f = formats[i];
+        if (zbar_video_init(v, zbar_fourcc(f[0], f[1], f[2], f[3])) == 0)
+            return 0;
+    }
+    return -1;
+}
+
 static int open_v4l2(camera *c, const char *spec, int width, int height,
                      char *msg, size_t msgsz)
 {
@@ -67,9 +91,7 @@ static int open_v4l2(camera *c, const char *spec, int width, int height,
         video_error(c->video, spec, "cannot open", msg, msgsz);
         return -1;
     }
-    /* ZBar picks the format cheapest to turn into grey (GREY/Y800 first,
-     * then YUV, then RGB or MJPEG). */
-    if (zbar_negotiate_format(c->video, NULL) != 0) {
+    if (init_format(c->video) != 0) {
         video_error(c->video, spec, "no usable format", msg, msgsz);
         return -1;
     }
