@@ -13,6 +13,17 @@
 #include <unistd.h>
 #include <zbar.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define CAMERA_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CAMERA_LSAN 1
+#endif
+#endif
+#ifdef CAMERA_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
 /* At most this many queued frames are dropped per take: the driver's
  * queue is a handful of buffers, so more means the fd never goes quiet
  * (a broken driver), and decoding something beats spinning. */
@@ -53,6 +64,23 @@ static void video_error(zbar_video_t *v, const char *spec, const char *what,
              last);
 }
 
+/* ZBar 0.23.92's V4L2 probe lists the device's frame sizes (12 bytes a
+ * size) and never frees the list: a few dozen bytes lost each time a
+ * camera is opened, nothing camera.c can give back. Under the sanitizers
+ * LeakSanitizer is told to let what zbar_video_open() allocates go, so
+ * that every other leak still fails the tests. */
+static int video_open(zbar_video_t *v, const char *spec)
+{
+#ifdef CAMERA_LSAN
+    __lsan_disable();
+#endif
+    int rc = zbar_video_open(v, spec);
+#ifdef CAMERA_LSAN
+    __lsan_enable();
+#endif
+    return rc;
+}
+
 /* The formats to ask the driver for, cheapest to turn into grey first,
  * as zbar_negotiate_format() orders them: grey, YUV, then JPEG. That
  * function is not called: in ZBar 0.23.92 (Debian 12) it locks the
@@ -87,7 +115,7 @@ static int open_v4l2(camera *c, const char *spec, int width, int height,
     }
     if (width > 0 && height > 0)
         zbar_video_request_size(c->video, (unsigned)width, (unsigned)height);
-    if (zbar_video_open(c->video, spec) != 0) {
+    if (video_open(c->video, spec) != 0) {
         video_error(c->video, spec, "cannot open", msg, msgsz);
         return -1;
     }
