@@ -4,8 +4,8 @@
 No /dev/video* exists here, so the camera is emulated one level below
 ZBar: tests/fake_v4l2.c, preloaded, answers ZBar's libv4l2 calls for one
 device path with frames from a folder (the scene). Everything above it is
-the product's: ZBar's probing, format negotiation, mmap buffer queue and
-YUYV conversion, firmware/camera.c, the service loop, the verdicts.
+the product's: ZBar's probing, format setting, mmap buffer queue and YUYV
+conversion, firmware/camera.c, the service loop, the verdicts.
 
 The scene is one PGM file, a 640x480 camera view with one of the demo
 world's label images in it (or none); the test renames another view over
@@ -14,8 +14,9 @@ scene gives no verdict; a genuine label held still for many frames is one
 "verdict genuine"; a forged one gives "verdict forged"; pulling the camera
 (DIR/unplugged) is logged, the kiosk keeps running and its scanner keeps
 judging; plugging it back is picked up without a restart and the camera
-reads again; a camera missing at start is found once plugged in; YUYV
-(ZBar's own conversion) reads as GREY does; SIGTERM exits 0.
+reads again; a camera missing at start (no scanner: the no-camera screen)
+is found once plugged in; YUYV (ZBar's own conversion) reads as GREY
+does; SIGTERM exits 0.
 """
 import os
 import shutil
@@ -163,11 +164,11 @@ def camera_verdicts(k):
             for s in lines_since(k, 0, ": camera product=")]
 
 
-def start(tmp, world, cam, name, fmt=None):
+def start(tmp, world, cam, name, fmt=None, scanner="-"):
     conf = os.path.join(tmp, name + ".conf")
     write_conf(conf, os.path.join(world, "kiosk.conf"),
                camera={"device": cam.device, "absent_ms": ABSENT_MS},
-               scanner={"device": "-"},
+               scanner={"device": scanner},
                screen={"output": "none"})
     k = Kiosk(conf, tmp, name, env=cam.env(fmt))
     check(k.note("READY=1") is not None, name + ": READY=1: " + dump(k))
@@ -257,16 +258,19 @@ def grey_flow(tmp, world, views, genuine):
 
 
 def yuyv_flow(tmp, world, views):
-    """YUYV only, so ZBar converts; unplugged at start, plugged in later."""
+    """YUYV only, so ZBar converts; no scanner, unplugged at start (the
+    no-camera screen), plugged in later."""
     cam = Camera(tmp, "yuyv", views)
     cam.unplug()
-    k = start(tmp, world, cam, "yuyv", fmt="YUYV")
+    k = start(tmp, world, cam, "yuyv", fmt="YUYV", scanner="none")
     check(k.log("camera %s: cannot open: " % cam.device) is not None,
           "missing camera at start logged: " + dump(k))
+    check(k.log("screen: no_camera") is not None, "no-camera screen")
     t = time.monotonic()
     cam.plug()
     opened = k.log("camera %s: open (v4l2)" % cam.device, t)
     check(opened is not None, "YUYV camera found once plugged: " + dump(k))
+    check(k.log("screen: idle", t) is not None, "idle screen once plugged")
     if opened is None:
         k.stop()
         return
