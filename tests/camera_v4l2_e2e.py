@@ -27,6 +27,7 @@ import tempfile
 import time
 import zlib
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from service_e2e import (HOST, KIOSK, WAIT, Kiosk, check, failures,  # noqa
                          qr_text, write_conf)
