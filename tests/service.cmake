@@ -6,3 +6,20 @@ add_test(NAME service_e2e
   COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/service_e2e.py)
 set_tests_properties(service_e2e PROPERTIES TIMEOUT 240
   ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
+
+# The V4L2 path, which no machine here has a device for: an emulated
+# camera preloaded at the libv4l2 API (tests/fake_v4l2.c) under the real
+# ZBar video code, camera.c and `ocop-kiosk run`
+# (tests/camera_v4l2_e2e.py). The shim is not sanitized: it is preloaded
+# beside the sanitizer runtime, which stays first (linked into the
+# program) and catches its allocations all the same.
+find_package(Threads REQUIRED)
+add_library(fake_v4l2 MODULE fake_v4l2.c)
+set_target_properties(fake_v4l2 PROPERTIES PREFIX "")
+target_compile_options(fake_v4l2 PRIVATE -fno-sanitize=all)
+target_link_options(fake_v4l2 PRIVATE -fno-sanitize=all)
+target_link_libraries(fake_v4l2 PRIVATE ${CMAKE_DL_LIBS} Threads::Threads)
+add_test(NAME camera_v4l2_e2e
+  COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/camera_v4l2_e2e.py)
+set_tests_properties(camera_v4l2_e2e PROPERTIES TIMEOUT 120
+  ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};OCOP_FAKE_V4L2=$<TARGET_FILE:fake_v4l2>")

@@ -94,16 +94,17 @@ def band_has(path, rgb):
 
 
 class Kiosk:
-    """ocop-kiosk run with stdin as the scanner and a notify socket."""
+    """ocop-kiosk run with stdin as the scanner and a notify socket (env:
+    more environment variables for it)."""
 
-    def __init__(self, conf, tmp, name):
+    def __init__(self, conf, tmp, name, env=None):
         self.sock_path = os.path.join(tmp, name + ".notify")
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(self.sock_path)
         self.sock.settimeout(0.2)
         self.notes, self.lines = [], []
         self.lock = threading.Lock()
-        env = dict(os.environ, NOTIFY_SOCKET=self.sock_path)
+        env = dict(os.environ, **(env or {}), NOTIFY_SOCKET=self.sock_path)
         self.t0 = time.monotonic()
         self.p = subprocess.Popen([KIOSK, "run", "--config", conf],
                                   stdin=subprocess.PIPE,
