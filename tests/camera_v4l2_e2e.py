@@ -21,7 +21,6 @@ does; SIGTERM exits 0.
 import os
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ import zlib
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from service_e2e import (HOST, KIOSK, WAIT, Kiosk, check, failures,  # noqa
+from service_e2e import (WAIT, Kiosk, check, demo_world, failures,  # noqa
                          qr_text, write_conf)
 
 SHIM = os.environ["OCOP_FAKE_V4L2"]
@@ -299,15 +298,7 @@ def main():
     t0 = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="ocop-v4l2-")
     try:
-        world = os.path.join(tmp, "world")
-        subprocess.run([HOST, "demo", world], check=True,
-                       capture_output=True)
-        subprocess.run([KIOSK, "sync", "--config",
-                        os.path.join(world, "kiosk.conf")], check=True,
-                       capture_output=True)
-        labels = os.path.join(world, "labels")
-        want = dict(line.rstrip("\n").split("\t")
-                    for line in open(os.path.join(labels, "expected.tsv")))
+        world, labels, want = demo_world(tmp)
         pick = {}  # the first label of each verdict
         for f, v in sorted(want.items()):
             pick.setdefault(v, os.path.join(labels, f))

@@ -590,18 +590,24 @@ def inspector_flow(tmp, world, genuine):
           "finding in the scan log: %r" % (rows,))
 
 
+def demo_world(tmp):
+    """A demo world in tmp/world, synced to its kiosk: the world, its
+    labels folder and {label image: expected verdict}."""
+    world = os.path.join(tmp, "world")
+    subprocess.run([HOST, "demo", world], check=True, capture_output=True)
+    subprocess.run([KIOSK, "sync", "--config",
+                    os.path.join(world, "kiosk.conf")], check=True,
+                   capture_output=True)
+    labels = os.path.join(world, "labels")
+    want = dict(line.rstrip("\n").split("\t")
+                for line in open(os.path.join(labels, "expected.tsv")))
+    return world, labels, want
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="ocop-service-")
     try:
-        world = os.path.join(tmp, "world")
-        subprocess.run([HOST, "demo", world], check=True,
-                       capture_output=True)
-        subprocess.run([KIOSK, "sync", "--config",
-                        os.path.join(world, "kiosk.conf")], check=True,
-                       capture_output=True)
-        labels = os.path.join(world, "labels")
-        want = dict(line.rstrip("\n").split("\t")
-                    for line in open(os.path.join(labels, "expected.tsv")))
+        world, labels, want = demo_world(tmp)
         genuine = qr_text(os.path.join(labels, next(
             f for f, v in want.items() if v == "genuine")))
         forged = qr_text(os.path.join(labels, next(
