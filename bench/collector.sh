@@ -21,7 +21,7 @@ mkdir -p "$T/k"
 "$BENCH" keys "$T/k" "$THREADS" >"$T/pubs"
 args=(); while read -r p; do args+=(--public "$p"); done <"$T/pubs"
 "$HOST" kiosk enroll --collector-db "$T/c.db" "${args[@]}" --province bench --shop bench >/dev/null
-"$HOST" serve --collector-db "$T/c.db" --listen 127.0.0.1:0 --rate 0 ${SERVE_ARGS:-} >"$T/serve.out" 2>&1 &
+"$HOST" serve --collector-db "$T/c.db" --listen 127.0.0.1:0 --rate 0 --max-per-ip 100000 ${SERVE_ARGS:-} >"$T/serve.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do grep -q '^listening' "$T/serve.out" && break; sleep 0.1; done
 CPORT=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.out")

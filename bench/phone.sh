@@ -22,7 +22,7 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 "$HOST" demo "$T/w" >/dev/null
-"$HOST" serve --world "$T/w" --listen 127.0.0.1:0 ${SERVE_ARGS:-} >"$T/serve.out" 2>&1 &
+"$HOST" serve --world "$T/w" --listen 127.0.0.1:0 --max-per-ip 100000 ${SERVE_ARGS:-} >"$T/serve.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do grep -q '^listening' "$T/serve.out" && break; sleep 0.1; done
 PPORT=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.out")

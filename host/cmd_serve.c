@@ -34,6 +34,7 @@ static const char serve_usage[] =
     "                       [--listen IP:PORT] [--rate N] [--burst N]\n"
     "                       [--max-body BYTES] [--body-timeout S] "
     "[--idle-timeout S] [--threads N]\n"
+    "                       [--max-per-ip N]\n"
     "  --world DIR          use DIR/" WORLD_COLLECTOR_DB ", DIR/" WORLD_FEED_DIR
     " and DIR/" WORLD_MIRROR " (if present)\n"
     "  --mirror FILE        answer GET /V/<payload> (the phone page) from "
@@ -43,7 +44,9 @@ static const char serve_usage[] =
     "clock's, UTC)\n"
     "  --listen IP:PORT     default 127.0.0.1:8080; port 0 picks a free port\n"
     "  --rate N, --burst N  per-kiosk batches per second (default 2, 0: no "
-    "limit) and burst (default 20)\n";
+    "limit) and burst (default 20)\n"
+    "  --max-per-ip N       open connections from one address (default "
+    "64)\n";
 
 /* Resolve --world into explicit paths; explicit options win. */
 static int world_paths(const char *world, const char **db, const char **feed,
@@ -91,6 +94,7 @@ int cmd_serve(int argc, char **argv)
         {"body-timeout", required_argument, NULL, 'T'},
         {"idle-timeout", required_argument, NULL, 'I'},
         {"threads", required_argument, NULL, 't'},
+        {"max-per-ip", required_argument, NULL, 'P'},
         {"mirror", required_argument, NULL, 'M'},
         {"today", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
@@ -122,7 +126,11 @@ int cmd_serve(int argc, char **argv)
         case 'T':
         case 'I':
         case 't':
-            if (parse_num(optarg, 1, c == 'm' ? 64.0 * 1024 * 1024 : 3600,
+        case 'P':
+            if (parse_num(optarg, 1,
+                          c == 'm'   ? 64.0 * 1024 * 1024
+                          : c == 'P' ? 100000
+                                     : 3600,
                           &v)) {
                 cli_error("bad value '%s' for %s", optarg, argv[optind - 1]);
                 return EXIT_USAGE;
@@ -133,6 +141,8 @@ int cmd_serve(int argc, char **argv)
                 cfg.body_timeout_s = (unsigned)v;
             else if (c == 'I')
                 cfg.idle_timeout_s = (unsigned)v;
+            else if (c == 'P')
+                cfg.max_per_ip = (unsigned)v;
             else
                 cfg.threads = (unsigned)v;
             break;

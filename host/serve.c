@@ -378,6 +378,10 @@ int serve_start(const serve_config *cfg, serve **out, unsigned *port, char *err,
         s->cfg.threads = 16;
     if (!s->cfg.max_connections)
         s->cfg.max_connections = 1000;
+    /* One client trickling many connections (slowloris) cannot take all
+     * the slots; 64 leaves room for phones behind one carrier NAT. */
+    if (!s->cfg.max_per_ip)
+        s->cfg.max_per_ip = 64;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                      (v6 ? MHD_USE_IPv6 : 0);
     s->mhd = MHD_start_daemon(
@@ -385,7 +389,8 @@ int serve_start(const serve_config *cfg, serve **out, unsigned *port, char *err,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)s->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)s->cfg.idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)s->cfg.max_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (unsigned)s->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)s->cfg.max_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)32 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->mhd) {

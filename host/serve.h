@@ -21,6 +21,7 @@ typedef struct serve_config {
     unsigned idle_timeout_s;  /* silent connection closed; 0: 15 */
     unsigned threads;         /* 0: 16 */
     unsigned max_connections; /* 0: 1000 */
+    unsigned max_per_ip;      /* connections from one address; 0: 64 */
 } serve_config;
 
 /* What a handler answers: status, a body it owns or a static one, and an

@@ -334,6 +334,33 @@ curl -s -D - -o /dev/null -H 'Expect:' --data-binary "@$T/r3" "$RURL" | grep -qi
     fail "429 without Retry-After"
 ok "rate limit: third batch in a burst of 2 is 429 with Retry-After"
 
+# --- connections per address: one client cannot take every slot ------------------
+start_serve s5 --collector-db "$DB" --max-per-ip 3
+cat >"$T/hold.py" <<'PY'
+import os, socket, sys, time
+port, n, done = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+held = []
+for _ in range(n):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"POST /v1/scans HTTP/1.1\r\nHost: x\r\n")  # never finished
+    held.append(s)
+print("holding", flush=True)
+while not os.path.exists(done):
+    time.sleep(0.05)
+PY
+python3 "$T/hold.py" "$PORT" 3 "$T/hold.done" >"$T/hold.out" & hold=$!; PIDS+=($hold)
+for _ in $(seq 50); do grep -q holding "$T/hold.out" 2>/dev/null && break; sleep 0.1; done
+sleep 0.3
+set +e; code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz"); set -e
+[ "$code" = 000 ] || fail "a 4th connection from the same address was served ($code)"
+touch "$T/hold.done"; wait "$hold" 2>/dev/null || true
+for _ in $(seq 50); do
+    [ "$(curl -s -m 5 "http://127.0.0.1:$PORT/healthz")" = ok ] && break; sleep 0.1
+done
+[ "$(curl -s -m 5 "http://127.0.0.1:$PORT/healthz")" = ok ] || fail "not served again once the 3 were closed"
+stop_serve "$SERVE_PID"
+ok "--max-per-ip 3: a 4th connection from one address is closed at once; served again once they go"
+
 # --- revocation --------------------------------------------------------------------
 kid=${first#created }
 "$HOST" kiosk revoke --collector-db "$DB" "$kid" >/dev/null
