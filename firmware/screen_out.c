@@ -352,6 +352,7 @@ struct screen_drm {
     uint32_t connector, crtc, fb_id, handle, pitch;
     drmModeModeInfo mode;
     drmModeCrtc *saved; /* what was on screen before, to restore */
+    int mode_set;       /* our buffer went on screen: restore at close */
     uint8_t *map;
     size_t size;
 };
@@ -486,6 +487,7 @@ int screen_drm_open(const char *path, screen_drm **out, char *msg, size_t msgsz)
             path, strerror(errno));
         goto fail;
     }
+    d->mode_set = 1;
     *out = d;
     return LABELS_OK;
 fail:
@@ -524,12 +526,19 @@ void screen_drm_close(screen_drm *d)
 {
     if (!d)
         return;
-    if (d->saved) {
-        drmModeSetCrtc(d->fd, d->saved->crtc_id, d->saved->buffer_id,
-                       d->saved->x, d->saved->y, &d->connector, 1,
-                       &d->saved->mode);
-        drmModeFreeCrtc(d->saved);
+    if (d->saved && d->mode_set) {
+        /* A CRTC that was off goes off again: "restoring" its empty mode
+         * with framebuffer 0 is refused (ENOENT) and would leave our
+         * buffer on screen until it is removed. */
+        if (d->saved->mode_valid && d->saved->buffer_id)
+            drmModeSetCrtc(d->fd, d->saved->crtc_id, d->saved->buffer_id,
+                           d->saved->x, d->saved->y, &d->connector, 1,
+                           &d->saved->mode);
+        else
+            drmModeSetCrtc(d->fd, d->saved->crtc_id, 0, 0, 0, NULL, 0, NULL);
     }
+    if (d->saved)
+        drmModeFreeCrtc(d->saved);
     if (d->map)
         munmap(d->map, d->size);
     if (d->fb_id)
