@@ -20,14 +20,13 @@ does; SIGTERM exits 0.
 """
 import os
 import shutil
-import struct
 import sys
 import tempfile
 import time
-import zlib
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import png_read  # noqa: E402
 from service_e2e import (WAIT, Kiosk, check, demo_world, failures,  # noqa
                          qr_text, write_conf)
 
@@ -37,54 +36,15 @@ ABSENT_MS = 1000
 
 
 def png_grey(path):
-    """(width, height, 8-bit grey pixels) of a non-interlaced 8-bit PNG."""
-    data = open(path, "rb").read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat = 8, b""
-    while pos < len(data):
-        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
-        if kind == b"IHDR":
-            w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB",
-                                                                body)
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + n
-    assert depth == 8 and not interlace and ctype in (0, 2, 4, 6)
-    bpp = {0: 1, 2: 3, 4: 2, 6: 4}[ctype]
-    raw = zlib.decompress(idat)
-    stride = w * bpp
-    prev = bytearray(stride)
-    grey = bytearray(w * h)
-    for y in range(h):
-        f = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        if f == 1:
-            for i in range(bpp, stride):
-                line[i] = (line[i] + line[i - bpp]) & 255
-        elif f == 2:
-            for i in range(stride):
-                line[i] = (line[i] + prev[i]) & 255
-        elif f in (3, 4):
-            for i in range(stride):
-                a = line[i - bpp] if i >= bpp else 0
-                b = prev[i]
-                if f == 3:
-                    line[i] = (line[i] + (a + b) // 2) & 255
-                    continue
-                c = prev[i - bpp] if i >= bpp else 0
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else
-                                      b if pb <= pc else c)) & 255
-        prev = line
-        if ctype in (0, 4):
-            grey[y * w:(y + 1) * w] = line[0::bpp]
-        else:
-            r, g, b = line[0::bpp], line[1::bpp], line[2::bpp]
-            grey[y * w:(y + 1) * w] = bytes(
-                (299 * r[i] + 587 * g[i] + 114 * b[i]) // 1000
-                for i in range(w))
+    """(width, height, 8-bit grey pixels) of a PNG (grey or colour)."""
+    w, h, bpp, rows = png_read.read(path)
+    if bpp <= 2:
+        return w, h, b"".join(r[0::bpp] for r in rows)
+    grey = bytearray()
+    for line in rows:
+        r, g, b = line[0::bpp], line[1::bpp], line[2::bpp]
+        grey += bytes((299 * r[i] + 587 * g[i] + 114 * b[i]) // 1000
+                      for i in range(w))
     return w, h, bytes(grey)
 
 

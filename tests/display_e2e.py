@@ -22,17 +22,15 @@ device that cannot be used (SetCrtc refused, a framebuffer path that is
 not there) is logged as "verdicts are logged only, scanning goes on" and
 verdicts go on.
 """
-import itertools
 import os
 import shutil
-import struct
 import sys
 import tempfile
 import time
-import zlib
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import png_read  # noqa: E402
 from service_e2e import (GREEN, IDLE, RED, Kiosk, check, demo_world,  # noqa
                          failures, qr_text, write_conf)
 
@@ -43,54 +41,8 @@ STATES = ("idle", "genuine", "forged")
 def png_rgb(path):
     """(width, height, R, G, B) of an 8-bit RGB(A) PNG, each channel one
     byte string of width*height values."""
-    data = open(path, "rb").read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat = 8, b""
-    while pos < len(data):
-        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
-        if kind == b"IHDR":
-            w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB",
-                                                                body)
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + n
-    assert depth == 8 and ctype in (2, 6) and not interlace
-    bpp = 3 if ctype == 2 else 4
-    raw = zlib.decompress(idat)
-    stride = w * bpp
-    lo, hi = int("7f" * stride, 16), int("80" * stride, 16)
-    prev = bytes(stride)
-    rows = []
-    for y in range(h):
-        f = raw[y * (stride + 1)]
-        line = raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)]
-        if f == 2:  # up: bytewise add of two rows, carries kept in bytes
-            a, b = int.from_bytes(line, "big"), int.from_bytes(prev, "big")
-            line = (((a & lo) + (b & lo)) ^ ((a ^ b) & hi)).to_bytes(
-                stride, "big")
-        elif f == 1:  # sub: a running sum per channel
-            out = bytearray(stride)
-            for c in range(bpp):
-                out[c::bpp] = bytes(itertools.accumulate(
-                    line[c::bpp], lambda s, v: (s + v) & 255))
-            line = bytes(out)
-        elif f in (3, 4):
-            out = bytearray(line)
-            for i in range(stride):
-                a = out[i - bpp] if i >= bpp else 0
-                b = prev[i]
-                if f == 3:
-                    out[i] = (out[i] + (a + b) // 2) & 255
-                    continue
-                c = prev[i - bpp] if i >= bpp else 0
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                out[i] = (out[i] + (a if pa <= pb and pa <= pc else
-                                    b if pb <= pc else c)) & 255
-            line = bytes(out)
-        prev = line
-        rows.append(line)
+    w, h, bpp, rows = png_read.read(path)
+    assert bpp in (3, 4), path
     px = b"".join(rows)
     return w, h, px[0::bpp], px[1::bpp], px[2::bpp]
 

@@ -18,13 +18,15 @@ import shutil
 import signal
 import socket
 import sqlite3
-import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import zlib
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import png_read  # noqa: E402
 
 BUILD = os.environ["OCOP_BUILD_DIR"]
 HOST = os.path.join(BUILD, "host", "ocop-host")
@@ -43,45 +45,10 @@ def check(cond, what):
 
 def png_column(path, x):
     """The RGB colours down column x of an 8-bit RGB/RGBA PNG."""
-    data = open(path, "rb").read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat = 8, b""
-    while pos < len(data):
-        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
-        if kind == b"IHDR":
-            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + n
-    assert depth == 8 and ctype in (2, 6), (depth, ctype)
-    bpp = 3 if ctype == 2 else 4
-    raw = zlib.decompress(idat)
-    stride = w * bpp
-    prev = bytearray(stride)
-    col = []
-    for y in range(h):
-        f = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - bpp] if i >= bpp else 0
-            b = prev[i]
-            c = prev[i - bpp] if i >= bpp else 0
-            if f == 1:
-                line[i] = (line[i] + a) & 255
-            elif f == 2:
-                line[i] = (line[i] + b) & 255
-            elif f == 3:
-                line[i] = (line[i] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else
-                                      b if pb <= pc else c)) & 255
-        prev = line
-        px = line[x * bpp:x * bpp + 3]
-        col.append(px[0] << 16 | px[1] << 8 | px[2])
-    return col
+    w, h, bpp, rows = png_read.read(path)
+    assert bpp in (3, 4), path
+    return [r[x * bpp] << 16 | r[x * bpp + 1] << 8 | r[x * bpp + 2]
+            for r in rows]
 
 
 def band_has(path, rgb):
