@@ -27,7 +27,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import png_read  # noqa: E402
-from service_e2e import (WAIT, Kiosk, check, demo_world, failures,  # noqa
+from service_e2e import (WAIT, Kiosk, check, demo_world, result,  # noqa
                          qr_text, write_conf)
 
 SHIM = os.environ["OCOP_FAKE_V4L2"]
@@ -276,11 +276,7 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("took %.1f s" % (time.monotonic() - t0))
-    if failures:
-        print("%d failure(s)" % len(failures), file=sys.stderr)
-        return 1
-    print("all passed")
-    return 0
+    return result()
 
 
 if __name__ == "__main__":

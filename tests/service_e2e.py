@@ -557,6 +557,15 @@ def inspector_flow(tmp, world, genuine):
           "finding in the scan log: %r" % (rows,))
 
 
+def result():
+    """The exit status: 1, with the count on stderr, if a check failed."""
+    if failures:
+        print("%d failure(s)" % len(failures), file=sys.stderr)
+        return 1
+    print("all passed")
+    return 0
+
+
 def demo_world(tmp):
     """A demo world in tmp/world, synced to its kiosk: the world, its
     labels folder and {label image: expected verdict}."""
@@ -589,11 +598,7 @@ def main():
         inspector_flow(tmp, world, genuine)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if failures:
-        print("%d failure(s)" % len(failures), file=sys.stderr)
-        return 1
-    print("all passed")
-    return 0
+    return result()
 
 
 if __name__ == "__main__":
