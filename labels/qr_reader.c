@@ -180,6 +180,9 @@ static const attempt attempts[] = {
     {"invert-bin", 100, prep_invert_binarise, 1, 0},
 };
 #define N_ATTEMPTS ((int)(sizeof attempts / sizeof attempts[0]))
+#define MAX_ATTEMPTS 32 /* room in labels_reader for their costs */
+_Static_assert(sizeof attempts / sizeof attempts[0] <= MAX_ATTEMPTS,
+               "attempt_ns_px is too small for the attempt list");
 
 struct labels_reader {
     labels_decoder *dec;
@@ -195,7 +198,7 @@ struct labels_reader {
      * moving averages): a plain pass per pixel, and each attempt per
      * pixel of region */
     double plain_ns_px;
-    double attempt_ns_px[32];
+    double attempt_ns_px[MAX_ATTEMPTS];
 };
 
 static double now_ns(void)
