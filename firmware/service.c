@@ -604,8 +604,14 @@ static void scanner_ready(struct svc *s)
         s->scan_retry_ms = now + RETRY_MS;
         return;
     }
-    for (size_t i = 0; i < (size_t)n / sizeof ev[0]; i++)
+    for (size_t i = 0; i < (size_t)n / sizeof ev[0]; i++) {
+        if (ev[i].type == EV_SYN && ev[i].code == SYN_DROPPED)
+            kiosk_logl(KLOG_WARNING,
+                       "scanner %s: events lost (read too late); "
+                       "the code being typed is dropped",
+                       s->cfg.scanner);
         wedge_event(&s->wedge, &ev[i], now, scanner_line, s);
+    }
 }
 
 /* ---- systemd ----------------------------------------------------------- */
