@@ -134,7 +134,8 @@ class Scanner:
 def verdicts(k, after=0.0):
     with k.lock:
         return [s.split("verdict ", 1)[1].split(":")[0]
-                for t, s in k.lines if t >= after and ": scanner product=" in s]
+                for t, s in k.lines
+                if t >= after and ": scanner product=" in s]
 
 
 def count(k, text, after=0.0):
