@@ -62,6 +62,7 @@ struct svc {
     int scan_fd; /* the scanner: evdev or stdin, -1 none */
     int scan_evdev;
     int64_t scan_retry_ms;
+    int scan_problem; /* errno of the open failure last logged; 0: none */
     wedge wedge;
 
     screen_renderer *rend;
@@ -561,11 +562,17 @@ static void scanner_try(struct svc *s)
     wedge_init(&s->wedge, WEDGE_IDLE_MS);
     s->scan_fd = wedge_open_evdev(s->cfg.scanner);
     if (s->scan_fd < 0) {
-        kiosk_logl(KLOG_WARNING, "scanner %s: %s; retrying every %d s",
-                   s->cfg.scanner, strerror(errno), RETRY_MS / 1000);
+        /* Once per problem, as for the camera: an unplugged scanner
+         * must not write a line to the journal every 2 s all day. */
+        int err = errno;
+        if (err != s->scan_problem)
+            kiosk_logl(KLOG_WARNING, "scanner %s: %s; retrying every %d s",
+                       s->cfg.scanner, strerror(err), RETRY_MS / 1000);
+        s->scan_problem = err;
         s->scan_retry_ms = mono_ms() + RETRY_MS;
         return;
     }
+    s->scan_problem = 0;
     kiosk_logl(KLOG_INFO, "scanner %s: open", s->cfg.scanner);
 }
 
@@ -597,8 +604,14 @@ static void scanner_ready(struct svc *s)
         s->scan_retry_ms = now + RETRY_MS;
         return;
     }
-    for (size_t i = 0; i < (size_t)n / sizeof ev[0]; i++)
+    for (size_t i = 0; i < (size_t)n / sizeof ev[0]; i++) {
+        if (ev[i].type == EV_SYN && ev[i].code == SYN_DROPPED)
+            kiosk_logl(KLOG_WARNING,
+                       "scanner %s: events lost (read too late); "
+                       "the code being typed is dropped",
+                       s->cfg.scanner);
         wedge_event(&s->wedge, &ev[i], now, scanner_line, s);
+    }
 }
 
 /* ---- systemd ----------------------------------------------------------- */
@@ -681,6 +694,7 @@ static void reload(struct svc *s)
     }
     if (strcmp(old.scanner, s->cfg.scanner)) {
         scanner_close(s);
+        s->scan_problem = 0;
         scanner_try(s);
     }
     if (strcmp(old.screen_output, s->cfg.screen_output) ||

@@ -39,10 +39,12 @@ static char key_char(unsigned code, int shift)
 
 static void add_char(wedge *w, char c, int64_t now_ms)
 {
-    if (w->idle_ms > 0 && w->len > 0 && now_ms - w->last_ms > w->idle_ms) {
+    if (w->idle_ms > 0 && (w->len > 0 || w->lost) &&
+        now_ms - w->last_ms > w->idle_ms) {
         /* The rest of that code never came: start afresh. */
         w->len = 0;
         w->overflow = 0;
+        w->lost = 0;
     }
     w->last_ms = now_ms;
     if (w->len < sizeof w->buf)
@@ -54,16 +56,25 @@ static void add_char(wedge *w, char c, int64_t now_ms)
 static int end_line(wedge *w, wedge_line_fn fn, void *ctx)
 {
     int rc = 0;
-    if (w->len > 0 || w->overflow)
+    if ((w->len > 0 || w->overflow) && !w->lost)
         rc = fn(ctx, w->buf, w->len, w->overflow);
     w->len = 0;
     w->overflow = 0;
+    w->lost = 0;
     return rc;
 }
 
 int wedge_event(wedge *w, const struct input_event *ev, int64_t now_ms,
                 wedge_line_fn fn, void *ctx)
 {
+    if (ev->type == EV_SYN && ev->code == SYN_DROPPED) {
+        /* Keys of this line are gone, and maybe a shift release with
+         * them: forget the shift too, a scanner presses it afresh. */
+        w->lost = 1;
+        w->shift = 0;
+        w->last_ms = now_ms;
+        return 0;
+    }
     if (ev->type != EV_KEY)
         return 0;
     if (ev->code == KEY_LEFTSHIFT || ev->code == KEY_RIGHTSHIFT) {

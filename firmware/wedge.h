@@ -26,13 +26,17 @@ typedef struct wedge {
     int shift; /* shift keys held */
     size_t len;
     int overflow;
+    int lost;        /* the kernel dropped events (SYN_DROPPED) in this line */
     int64_t last_ms; /* time of the last key or byte */
     int64_t idle_ms; /* drop a partial line after this gap; 0: never */
     char buf[WEDGE_LINE_MAX];
 } wedge;
 
 void wedge_init(wedge *w, int64_t idle_ms);
-/* Feed one evdev event at time now_ms. Returns the callback's value, or 0. */
+/* Feed one evdev event at time now_ms. Returns the callback's value, or 0.
+ * A line in which the kernel dropped events (EV_SYN SYN_DROPPED: the
+ * reader fell behind) is not passed on: with a key missing it would be
+ * judged as another code: a genuine label would show as malformed. */
 int wedge_event(wedge *w, const struct input_event *ev, int64_t now_ms,
                 wedge_line_fn fn, void *ctx);
 /* Feed raw bytes (stdin mode); "\n", "\r" and "\r\n" end lines. */

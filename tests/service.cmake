@@ -23,3 +23,21 @@ add_test(NAME camera_v4l2_e2e
   COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/camera_v4l2_e2e.py)
 set_tests_properties(camera_v4l2_e2e PROPERTIES TIMEOUT 120
   ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};OCOP_FAKE_V4L2=$<TARGET_FILE:fake_v4l2>")
+
+# The evdev scanner path, which no machine here has a device for either:
+# the test writes real struct input_event records into a FIFO, and
+# tests/fake_evdev.c, preloaded, lets the kiosk grab it (EVIOCGRAB), the
+# one call a FIFO cannot answer (tests/scanner_evdev_e2e.py). Not
+# sanitized, like fake_v4l2; not in a cross build, where the test could
+# not run.
+if(NOT CMAKE_CROSSCOMPILING)
+  add_library(fake_evdev MODULE fake_evdev.c)
+  set_target_properties(fake_evdev PROPERTIES PREFIX "")
+  target_compile_options(fake_evdev PRIVATE -fno-sanitize=all)
+  target_link_options(fake_evdev PRIVATE -fno-sanitize=all)
+  target_link_libraries(fake_evdev PRIVATE ${CMAKE_DL_LIBS})
+  add_test(NAME scanner_evdev_e2e
+    COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/scanner_evdev_e2e.py)
+  set_tests_properties(scanner_evdev_e2e PROPERTIES TIMEOUT 120
+    ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};OCOP_FAKE_EVDEV=$<TARGET_FILE:fake_evdev>")
+endif()

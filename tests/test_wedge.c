@@ -103,6 +103,33 @@ static void test_partial_line_dropped(void **state)
     assert_string_equal(l.text[0], "ABC");
 }
 
+static void test_events_lost(void **state)
+{
+    (void)state;
+    wedge w;
+    struct lines l = {.n = 0};
+    wedge_init(&w, 500);
+    struct input_event drop = {.type = EV_SYN, .code = SYN_DROPPED};
+    /* Keys lost mid-code (and a shift release with them): no line. */
+    type(&w, "HTTPS://OCOP.", 1000, &l);
+    key(&w, KEY_LEFTSHIFT, 1, 1020, &l);
+    wedge_event(&w, &drop, 1030, take, &l);
+    type(&w, "ample/v/ae", 1030, &l);
+    key(&w, KEY_ENTER, 1, 1050, &l);
+    assert_int_equal(l.n, 0);
+    /* The next code reads whole, unshifted keys unshifted. */
+    type(&w, "HTTPS://x1", 2000, &l);
+    key(&w, KEY_ENTER, 1, 2020, &l);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.text[0], "HTTPS://x1");
+    /* Lost between codes, then a pause: the next code is whole. */
+    wedge_event(&w, &drop, 3000, take, &l);
+    type(&w, "ABC", 5000, &l);
+    key(&w, KEY_ENTER, 1, 5010, &l);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.text[1], "ABC");
+}
+
 static void test_bytes_and_overflow(void **state)
 {
     (void)state;
@@ -132,6 +159,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_evdev_url),
         cmocka_unit_test(test_partial_line_dropped),
+        cmocka_unit_test(test_events_lost),
         cmocka_unit_test(test_bytes_and_overflow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
