@@ -610,7 +610,15 @@ static void scanner_ready(struct svc *s)
                        "scanner %s: events lost (read too late); "
                        "the code being typed is dropped",
                        s->cfg.scanner);
-        wedge_event(&s->wedge, &ev[i], now, scanner_line, s);
+        /* The pause that ends a broken-off code is measured between the
+         * kernel's timestamps of the keys, not when this loop got to
+         * them: a loop held up mid-code (a slow fsync on an SD card)
+         * must not split one code in two. */
+        int64_t t = ev[i].input_event_sec || ev[i].input_event_usec
+                        ? (int64_t)ev[i].input_event_sec * 1000 +
+                              (int64_t)ev[i].input_event_usec / 1000
+                        : now;
+        wedge_event(&s->wedge, &ev[i], t, scanner_line, s);
     }
 }
 
