@@ -425,6 +425,31 @@ def camera_flow(tmp, world, genuine, forged):
     check(rc == 0, "camera run exit %r: %s" % (rc, k.dump()))
 
 
+def helper_crash_flow(tmp, world, genuine):
+    """The network side crashing (a hostile feed that finds a bug, say)
+    ends its own process only: the kiosk logs it, says it is offline and
+    keeps giving verdicts."""
+    crash = os.path.join(tmp, "crashing-net")
+    with open(crash, "w") as f:
+        f.write("#!/bin/sh\nkill -SEGV $$\n")
+    os.chmod(crash, 0o755)
+    conf = os.path.join(tmp, "crash.conf")
+    write_conf(conf, os.path.join(world, "kiosk.conf"),
+               camera={"device": "none"}, scanner={"device": "-"},
+               screen={"output": "none"})
+    k = Kiosk(conf, tmp, "crash", env={"OCOP_KIOSK_NET": crash})
+    check(k.note("READY=1") is not None, "READY=1 with a crashing helper")
+    check(k.log("sync: ocop-kiosk-net was stopped by a signal") is not None,
+          "helper crash logged: " + k.dump())
+    check(k.log("offline=1") is not None,
+          "offline on screen after the helper crashed: " + k.dump())
+    t = k.scan(genuine)
+    check(k.log("verdict genuine: scanner", t) is not None,
+          "verdict after the helper crashed: " + k.dump())
+    rc, _ = k.stop()
+    check(rc == 0, "crashing-helper run exit %r: %s" % (rc, k.dump()))
+
+
 def faults_flow(tmp, world, genuine):
     """No V4L2 device, no screen, no writable scan log: verdicts go on."""
     conf = os.path.join(tmp, "faults.conf")
@@ -594,6 +619,7 @@ def main():
         stuck_sync_flow(tmp, world, genuine)
         camera_flow(tmp, world, genuine, forged)
         faults_flow(tmp, world, genuine)
+        helper_crash_flow(tmp, world, genuine)
         kill_flow(tmp, world, genuine)
         inspector_flow(tmp, world, genuine)
     finally:
