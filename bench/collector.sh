@@ -10,45 +10,19 @@ PER=${3:-50}
 SCANS=${4:-50}
 BENCH=$B/bench/bench_collector
 HOST=$B/host/ocop-host
-T=$(mktemp -d)
-chmod 755 "$T"
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$T"' EXIT
-
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/serve_lib.sh"
 
 mkdir -p "$T/k"
 "$BENCH" keys "$T/k" "$THREADS" >"$T/pubs"
 args=(); while read -r p; do args+=(--public "$p"); done <"$T/pubs"
 "$HOST" kiosk enroll --collector-db "$T/c.db" "${args[@]}" --province bench --shop bench >/dev/null
-"$HOST" serve --collector-db "$T/c.db" --listen 127.0.0.1:0 --rate 0 --max-per-ip 100000 ${SERVE_ARGS:-} >"$T/serve.out" 2>&1 &
-pids+=($!)
-for _ in $(seq 50); do grep -q '^listening' "$T/serve.out" && break; sleep 0.1; done
-CPORT=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.out")
+start_serve --collector-db "$T/c.db" --rate 0 ${SERVE_ARGS:-}
+CPORT=$SPORT
 
 "$BENCH" upload "http://127.0.0.1:$CPORT/v1/scans" "$T/k" "$THREADS" "$PER" "$SCANS" | tee "$T/c.out"
 size=$(sed -n 's/^batch_bytes //p' "$T/c.out")
 
-NPORT=$(freeport)
-mkdir -p "$T/www" "$T/ngx"
-head -c "$size" /dev/urandom >"$T/www/batch.bin"
-chmod -R a+rX "$T/www"
-cat >"$T/nginx.conf" <<NGX
-daemon off;
-worker_processes 2;
-pid $T/nginx.pid;
-error_log $T/nginx.err;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $T/ngx; proxy_temp_path $T/ngx;
-    fastcgi_temp_path $T/ngx; uwsgi_temp_path $T/ngx; scgi_temp_path $T/ngx;
-    server { listen 127.0.0.1:$NPORT; root $T/www; }
-}
-NGX
-/usr/sbin/nginx -c "$T/nginx.conf" -p "$T" &
-pids+=($!)
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$NPORT/batch.bin" && break; sleep 0.1; done
+static_nginx batch.bin "$size"
 "$BENCH" get "http://127.0.0.1:$NPORT/batch.bin" "$THREADS" "$PER" | tee "$T/n.out"
 
 python3 - "$T/c.out" "$T/n.out" "$size" "$SCANS" <<'PY'

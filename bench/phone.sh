@@ -14,18 +14,11 @@ PER=${3:-1000}
 ROUNDS=${4:-3}
 BENCH=$B/bench/bench_phone
 HOST=$B/host/ocop-host
-T=$(mktemp -d)
-chmod 755 "$T"
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$T"' EXIT
-
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/serve_lib.sh"
 
 "$HOST" demo "$T/w" >/dev/null
-"$HOST" serve --world "$T/w" --listen 127.0.0.1:0 --max-per-ip 100000 ${SERVE_ARGS:-} >"$T/serve.out" 2>&1 &
-pids+=($!)
-for _ in $(seq 50); do grep -q '^listening' "$T/serve.out" && break; sleep 0.1; done
-PPORT=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.out")
+start_serve --world "$T/w" ${SERVE_ARGS:-}
+PPORT=$SPORT
 
 urls=()
 while IFS=$'\t' read -r file _; do
@@ -37,26 +30,7 @@ done <"$T/w/labels/expected.tsv"
 size=$(for u in "${urls[@]}"; do curl -s "$u" | wc -c; done |
        awk '{s += $1} END {printf "%d", s / NR}')
 
-NPORT=$(freeport)
-mkdir -p "$T/www" "$T/ngx"
-head -c "$size" /dev/urandom >"$T/www/page.html"
-chmod -R a+rX "$T/www"
-cat >"$T/nginx.conf" <<NGX
-daemon off;
-worker_processes 2;
-pid $T/nginx.pid;
-error_log $T/nginx.err;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $T/ngx; proxy_temp_path $T/ngx;
-    fastcgi_temp_path $T/ngx; uwsgi_temp_path $T/ngx; scgi_temp_path $T/ngx;
-    server { listen 127.0.0.1:$NPORT; root $T/www; }
-}
-NGX
-/usr/sbin/nginx -c "$T/nginx.conf" -p "$T" &
-pids+=($!)
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$NPORT/page.html" && break; sleep 0.1; done
+static_nginx page.html "$size"
 echo "pages: ${#urls[@]} sample URLs, average $size bytes; $THREADS clients x $PER requests"
 for r in $(seq "$ROUNDS"); do
     "$BENCH" "$THREADS" "$PER" "${urls[@]}" >"$T/p.out"
