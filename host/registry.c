@@ -524,30 +524,34 @@ static void bind_producer(sqlite3_stmt *st, const struct reg_producer *p)
     sqlite3_bind_text(st, 5, p->contact, -1, SQLITE_STATIC);
 }
 
+/* One statement with the producer's fields bound, run once. */
+static int write_producer(sqlite3 *db, const struct reg_producer *p,
+                          const char *sql, const char *what, char *err,
+                          size_t errsz)
+{
+    sqlite3_stmt *st;
+    if (reg_prepare(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return registry_db_error(db, what, err, errsz);
+    bind_producer(st, p);
+    return step_once(db, st, what, err, errsz);
+}
+
 int reg_producer_insert(sqlite3 *db, const struct reg_producer *p, char *err,
                         size_t errsz)
 {
-    sqlite3_stmt *st;
-    if (reg_prepare(db,
-                    "INSERT INTO producers(code,name,kind,province,"
-                    "contact) VALUES(?1,?2,?3,?4,?5)",
-                    -1, &st, NULL) != SQLITE_OK)
-        return registry_db_error(db, "cannot add producer", err, errsz);
-    bind_producer(st, p);
-    return step_once(db, st, "cannot add producer", err, errsz);
+    return write_producer(db, p,
+                          "INSERT INTO producers(code,name,kind,province,"
+                          "contact) VALUES(?1,?2,?3,?4,?5)",
+                          "cannot add producer", err, errsz);
 }
 
 int reg_producer_update(sqlite3 *db, const struct reg_producer *p, char *err,
                         size_t errsz)
 {
-    sqlite3_stmt *st;
-    if (reg_prepare(db,
-                    "UPDATE producers SET name=?2,kind=?3,province=?4,"
-                    "contact=?5 WHERE code=?1",
-                    -1, &st, NULL) != SQLITE_OK)
-        return registry_db_error(db, "cannot update producer", err, errsz);
-    bind_producer(st, p);
-    return step_once(db, st, "cannot update producer", err, errsz);
+    return write_producer(db, p,
+                          "UPDATE producers SET name=?2,kind=?3,province=?4,"
+                          "contact=?5 WHERE code=?1",
+                          "cannot update producer", err, errsz);
 }
 
 int reg_producer_ensure(sqlite3 *db, const struct reg_producer *p, char *err,
