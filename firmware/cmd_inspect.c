@@ -1,6 +1,7 @@
 /* cmd_inspect.c -- ocop-kiosk inspect: scanner or keyboard lines on stdin
  * in a session where an inspector's badge unlocks the full record of each
  * product and the recording of findings (docs/inspectors.md). */
+#include "cli_args.h"
 #include "commands.h"
 #include "inspector.h"
 #include "json_out.h"
@@ -350,11 +351,8 @@ int cmd_inspect(int argc, char **argv)
         return K_USAGE;
     }
     struct kiosk_config cfg;
-    char err[1024];
-    if (kiosk_config_load(config, &cfg, err, sizeof err) != 0) {
-        kiosk_log("%s", err);
+    if (kiosk_cli_load(config, &cfg) != 0)
         return K_FAILURE;
-    }
     if (!cfg.have_authority) {
         kiosk_log("%s: inspect needs [feed] authority_key to check badges",
                   config);

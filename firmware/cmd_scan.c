@@ -1,6 +1,7 @@
 /* cmd_scan.c -- ocop-kiosk scan (image files) and check (QR texts, or
  * scanner lines on stdin): one-shot verdicts for scripts and tests, one
  * JSON object per line with --json. */
+#include "cli_args.h"
 #include "commands.h"
 #include "json_out.h"
 #include "log.h"
@@ -190,11 +191,8 @@ int cmd_scan(int argc, char **argv)
     if (rc)
         return rc < 0 ? K_OK : rc;
     struct kiosk_config cfg;
-    char err[1024];
-    if (kiosk_config_load(config, &cfg, err, sizeof err) != 0) {
-        kiosk_log("%s", err);
+    if (kiosk_cli_load(config, &cfg) != 0)
         return K_FAILURE;
-    }
     if (open_run(&r, &cfg) != 0)
         return K_FAILURE;
     /* A still image may take every retry the reader has. */
@@ -260,11 +258,8 @@ int cmd_check(int argc, char **argv)
     if (rc)
         return rc < 0 ? K_OK : rc;
     struct kiosk_config cfg;
-    char err[1024];
-    if (kiosk_config_load(config, &cfg, err, sizeof err) != 0) {
-        kiosk_log("%s", err);
+    if (kiosk_cli_load(config, &cfg) != 0)
         return K_FAILURE;
-    }
     if (open_run(&r, &cfg) != 0)
         return K_FAILURE;
     if (argc - optind == 1 && !strcmp(argv[optind], "-")) {
