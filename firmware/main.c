@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* sync and upload are ocop-kiosk-net's (net_helper.h): this program
  * hands them over whole, arguments, output and exit status. */
@@ -44,11 +45,24 @@ static int cmd_status(int argc, char **argv)
     int stale = sync_stale_since(cfg.state, time(NULL), last);
     if (st.expires)
         iso_time_format(st.expires, exp);
-    printf("mirror_version=%lld\nlast_sync=%s\nexpires=%s\nstale=%s\n",
-           (long long)v, last, exp, stale ? "yes" : "no");
+    /* Without its network side a kiosk never syncs: say so here, where
+     * an installer looks, not only in the service's log. */
+    char net[4096] = "", nerr[4200];
+    int net_ok = net_helper_path(net, sizeof net, nerr, sizeof nerr) == 0 &&
+                 access(net, X_OK) == 0;
+    printf("mirror_version=%lld\nlast_sync=%s\nexpires=%s\nstale=%s\n"
+           "net_helper=%s\nnet_helper_ok=%s\n",
+           (long long)v, last, exp, stale ? "yes" : "no", net,
+           net_ok ? "yes" : "no");
     if (stale)
         printf("data not updated since %s\n", last);
-    return v < 0 ? K_FAILURE : stale ? K_REJECTED : K_OK;
+    if (v < 0)
+        kiosk_log("%s", err);
+    if (!net_ok)
+        kiosk_log("cannot run the network helper %s: sync and upload will "
+                  "fail",
+                  net[0] ? net : nerr);
+    return v < 0 || !net_ok ? K_FAILURE : stale ? K_REJECTED : K_OK;
 }
 
 static const struct {

@@ -96,6 +96,14 @@ expect 0 "$K" check --config "$T/nolog.conf" --json "$genuine_text"
 grep -q '"verdict":"genuine"' "$T/out" || fail "no verdict without a log"
 grep -q 'scan log' "$T/err" || fail "scan log problem not reported"
 
+# status names the network helper and says when it cannot be run (a
+# broken install would otherwise only show as a kiosk that never syncs).
+expect 0 "$K" status --config "$w/kiosk.conf"
+grep -q '^net_helper_ok=yes$' "$T/out" || fail "helper not found: $(cat "$T/out")"
+OCOP_KIOSK_NET=$T/nowhere expect 3 "$K" status --config "$w/kiosk.conf"
+grep -q '^net_helper_ok=no$' "$T/out" || fail "missing helper not reported: $(cat "$T/out")"
+grep -q "cannot run the network helper $T/nowhere" "$T/err" || fail "no message: $(cat "$T/err")"
+
 # Stale: the held manifest expired yesterday. The verdict stays, flagged.
 sed -i "s|^expires=.*|expires=$(date -u -d yesterday +%FT%TZ)|" "$w/kiosk/sync.state"
 expect 0 "$K" check --config "$w/kiosk.conf" --json "$genuine_text"
