@@ -1,11 +1,11 @@
 /* sign_policy.h -- may this key sign labels for this product today?
  *
  * Producers do not hold the registry, so the answer comes from the
- * authority's published mirror (docs/mirror.md), read directly with
- * SQLite. The product must exist, be 'rated' and not past its expiry
- * date; the stars must be its current rating; the key must be enrolled in
- * the mirror for the product's producer, with the same public key, and
- * not revoked. */
+ * authority's published mirror (docs/mirror.md), read with the labels
+ * library's mirror reader, as the kiosks read it. The product must exist, be
+ * 'rated' and not past its expiry date; the stars must be its current rating;
+ * the key must be enrolled in the mirror for the product's producer, with the
+ * same public key, and not revoked. */
 #ifndef OCOP_HOST_SIGN_POLICY_H
 #define OCOP_HOST_SIGN_POLICY_H
 

@@ -358,6 +358,22 @@ int labels_mirror_info(labels_mirror *m, int64_t *version, char published[32]);
 /* One product by code: LABELS_OK, or LABELS_ERR_NOT_FOUND. */
 int labels_mirror_product(labels_mirror *m, const char *code,
                           labels_product *out);
+/* A row of the mirror's keys table (the signing tools check a key
+ * against it before signing), checked: dates are "YYYY-MM-DD" (revoked may
+ * be ""), the public key's own ID matches key_id. */
+typedef struct labels_mirror_key {
+    char producer[32];
+    labels_pubkey pub;
+    char enrolled[11];
+    char revoked[11];
+    char reason[16]; /* "", superseded, compromised */
+} labels_mirror_key;
+
+/* LABELS_OK, LABELS_ERR_NOT_FOUND, or LABELS_ERR_MIRROR for a row that
+ * breaks docs/mirror.md or a failed query. */
+int labels_mirror_key_get(labels_mirror *m,
+                          const uint8_t id[LABELS_KEY_ID_BYTES],
+                          labels_mirror_key *out);
 /* Decide the verdict for QR text (len bytes, any bytes) as of label day
  * today, in the order of docs/verdicts.md. Fills facts; returns LABELS_OK
  * whenever a verdict was reached (forged and not_ocop included), an error
