@@ -1,7 +1,8 @@
 /* mirror_schema.c -- the mirror's SQL schema, one copy for every writer. */
 #include "labels.h"
 
-/* Must match docs/mirror.md word for word. */
+/* Must match docs/mirror.md word for word. The group codes come from
+ * the one list, LABELS_GROUP_LIST. */
 static const char schema[] =
     "CREATE TABLE meta (\n"
     "  key   TEXT PRIMARY KEY,\n"
@@ -17,8 +18,7 @@ static const char schema[] =
     "CREATE TABLE products (\n"
     "  code          TEXT PRIMARY KEY,\n"
     "  name          TEXT NOT NULL,\n"
-    "  grp           TEXT NOT NULL CHECK (grp IN ('food','beverages','herbal',"
-    "'textiles','souvenirs','tourism')),\n"
+    "  grp           TEXT NOT NULL CHECK (grp IN (" LABELS_GROUP_SQL_IN ")),\n"
     "  producer      TEXT NOT NULL REFERENCES producers(code),\n"
     "  province      TEXT NOT NULL,\n"
     "  stars         INTEGER NOT NULL CHECK (stars BETWEEN 3 AND 5),\n"
