@@ -41,10 +41,7 @@ static const struct {
 };
 
 static const char *const kind_codes[LABELS_K_COUNT_] = {
-    [LABELS_K_COOPERATIVE] = "cooperative",
-    [LABELS_K_ENTERPRISE] = "enterprise",
-    [LABELS_K_HOUSEHOLD] = "household",
-};
+    LABELS_KIND_LIST(GROUP_CODE, GROUP_CODE)};
 
 static const char *const kind_names[LABELS_K_COUNT_][LABELS_LANG_COUNT_] = {
     [LABELS_K_COOPERATIVE] = {"Hợp tác xã", "Cooperative"},

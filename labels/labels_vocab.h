@@ -113,6 +113,18 @@ const char *labels_group_name_of(const char *code, labels_lang lang);
 
 /* ---- Producer kinds ------------------------------------------------------ */
 
+/* As LABELS_GROUP_LIST, for the kinds stored in producers.kind. */
+#define LABELS_KIND_LIST(FIRST, X)                                             \
+    FIRST(LABELS_K_COOPERATIVE, "cooperative")                                 \
+    X(LABELS_K_ENTERPRISE, "enterprise")                                       \
+    X(LABELS_K_HOUSEHOLD, "household")
+/* "'cooperative','enterprise','household'" for CHECK (kind IN (...)). */
+#define LABELS_KIND_SQL_IN                                                     \
+    LABELS_KIND_LIST(LABELS_GROUP_SQL_FIRST_, LABELS_GROUP_SQL_NEXT_)
+/* "cooperative, enterprise, household". */
+#define LABELS_KIND_CODES_TEXT                                                 \
+    LABELS_KIND_LIST(LABELS_GROUP_TEXT_FIRST_, LABELS_GROUP_TEXT_NEXT_)
+
 typedef enum labels_kind {
     LABELS_K_COOPERATIVE = 0, /* hợp tác xã */
     LABELS_K_ENTERPRISE,      /* doanh nghiệp */
@@ -180,6 +192,13 @@ const char *labels_field_label(labels_field field, labels_lang lang);
 int labels_time_iso(int64_t unix_seconds, char out[LABELS_TIME_ISO_SIZE]);
 /* The day of unix_seconds (UTC) as "YYYY-MM-DD", same range and errors. */
 int labels_time_day(int64_t unix_seconds, char out[LABELS_DATE_SIZE]);
+/* Exactly "YYYY-MM-DDTHH:MM:SSZ" (NUL-terminated, nothing around it) back
+ * to Unix seconds: LABELS_ERR_FIELD for any other text, an impossible date
+ * (31 April), a second of 60 or a year before 1970; LABELS_ERR_ARG for
+ * NULL. The inverse of labels_time_iso(). (firmware's iso_time_parse also
+ * refuses years before 2020 and lets timegm roll 31 April over: a caller
+ * that replaces it keeps its own year check.) */
+int labels_time_iso_parse(const char *s, int64_t *unix_seconds);
 
 /* ---- JSON lines -----------------------------------------------------------
  */

@@ -1,8 +1,8 @@
 /* mirror_schema.c -- the mirror's SQL schema, one copy for every writer. */
 #include "labels.h"
 
-/* Must match docs/mirror.md word for word. The group codes come from
- * the one list, LABELS_GROUP_LIST. */
+/* Must match docs/mirror.md word for word. The group and kind codes come
+ * from the one lists, LABELS_GROUP_LIST and LABELS_KIND_LIST. */
 static const char schema[] =
     "CREATE TABLE meta (\n"
     "  key   TEXT PRIMARY KEY,\n"
@@ -11,8 +11,7 @@ static const char schema[] =
     "CREATE TABLE producers (\n"
     "  code     TEXT PRIMARY KEY,\n"
     "  name     TEXT NOT NULL,\n"
-    "  kind     TEXT NOT NULL CHECK (kind IN "
-    "('cooperative','enterprise','household')),\n"
+    "  kind     TEXT NOT NULL CHECK (kind IN (" LABELS_KIND_SQL_IN ")),\n"
     "  province TEXT NOT NULL\n"
     ") WITHOUT ROWID;\n"
     "CREATE TABLE products (\n"

@@ -1,5 +1,5 @@
-/* time_iso.c -- Unix times as ISO 8601 UTC text, the one format of every
- * timestamp in logs, feeds, mirrors and registries. Works through
+/* time_iso.c -- Unix times as ISO 8601 UTC text and back, the one format
+ * of every timestamp in logs, feeds, mirrors and registries. Works through
  * labels_civil_from_days, not gmtime, so it needs no time_t range or
  * locale and cannot fail for a time in range. */
 #include "labels.h"
@@ -61,5 +61,45 @@ int labels_time_iso(int64_t unix_seconds, char out[LABELS_TIME_ISO_SIZE])
     digits(out + 17, secs % 60, 2);
     out[19] = 'Z';
     out[20] = '\0';
+    return LABELS_OK;
+}
+
+/* Exactly n decimal digits at s, or -1. */
+static int64_t number(const char *s, int n)
+{
+    int64_t v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int labels_time_iso_parse(const char *s, int64_t *unix_seconds)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+    if (!s || !unix_seconds)
+        return LABELS_ERR_ARG;
+    for (size_t i = 0; i < sizeof shape - 1; i++) {
+        if (s[i] == '\0')
+            return LABELS_ERR_FIELD;
+        if (shape[i] != 'd' && s[i] != shape[i])
+            return LABELS_ERR_FIELD;
+    }
+    if (s[sizeof shape - 1] != '\0')
+        return LABELS_ERR_FIELD;
+    int64_t y = number(s, 4), mo = number(s + 5, 2), d = number(s + 8, 2);
+    int64_t h = number(s + 11, 2), mi = number(s + 14, 2);
+    int64_t sec = number(s + 17, 2);
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 ||
+        mi > 59 || sec < 0 || sec > 59)
+        return LABELS_ERR_FIELD;
+    int64_t days = labels_days_from_civil((int)y, (int)mo, (int)d);
+    int cy, cm, cd;
+    labels_civil_from_days(days, &cy, &cm, &cd);
+    if (cy != y || cm != mo || cd != d) /* 31 April, 29 February 2023 */
+        return LABELS_ERR_FIELD;
+    *unix_seconds = days * 86400 + h * 3600 + mi * 60 + sec;
     return LABELS_OK;
 }

@@ -169,6 +169,12 @@ static void test_group_lists(void **state)
                         "tourism");
     assert_non_null(strstr(labels_mirror_schema(),
                            "CHECK (grp IN (" LABELS_GROUP_SQL_IN ")),"));
+    assert_string_equal(LABELS_KIND_SQL_IN,
+                        "'cooperative','enterprise','household'");
+    assert_string_equal(LABELS_KIND_CODES_TEXT,
+                        "cooperative, enterprise, household");
+    assert_non_null(strstr(labels_mirror_schema(),
+                           "CHECK (kind IN (" LABELS_KIND_SQL_IN ")),"));
     /* The list and the enum agree, value by value. */
     char want[256] = "";
     size_t n = 0;
@@ -321,6 +327,40 @@ static void test_time(void **state)
         assert_string_equal(day, "");
     }
     assert_int_equal(labels_time_iso(0, NULL), LABELS_ERR_ARG);
+    /* Parsing is the inverse, and strict. */
+    int64_t back = -1;
+    assert_int_equal(labels_time_iso_parse("9999-12-31T23:59:59Z", &back),
+                     LABELS_OK);
+    assert_true(back == INT64_C(253402300799));
+    assert_int_equal(labels_time_iso_parse("1970-01-01T00:00:00Z", &back),
+                     LABELS_OK);
+    assert_true(back == 0);
+    assert_int_equal(labels_time_iso_parse("2024-02-29T12:00:00Z", &back),
+                     LABELS_OK);
+    const char *refused[] = {
+        "",
+        "2024-02-29T12:00:00",
+        "2024-02-29T12:00:00Z ",
+        "2024-02-29 12:00:00Z",
+        "2023-02-29T12:00:00Z",
+        "2024-04-31T12:00:00Z",
+        "2024-13-01T12:00:00Z",
+        "2024-00-01T12:00:00Z",
+        "2024-01-00T12:00:00Z",
+        "2024-01-01T24:00:00Z",
+        "2024-01-01T23:60:00Z",
+        "2024-01-01T23:59:60Z",
+        "1969-12-31T23:59:59Z",
+        "2024-1-01T12:00:00Z",
+        "+024-01-01T12:00:00Z",
+        "2024-01-01t12:00:00z",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        assert_int_equal(labels_time_iso_parse(refused[i], &back),
+                         LABELS_ERR_FIELD);
+    assert_int_equal(labels_time_iso_parse(NULL, &back), LABELS_ERR_ARG);
+    assert_int_equal(labels_time_iso_parse("1970-01-01T00:00:00Z", NULL),
+                     LABELS_ERR_ARG);
     /* The C library agrees across the range it can show. */
     for (int64_t t = 0; t < INT64_C(4102444800); t += 7777777 + t / 1000) {
         time_t tt = (time_t)t;
@@ -332,6 +372,8 @@ static void test_time(void **state)
         assert_string_equal(iso, want);
         assert_int_equal(labels_time_day(t, day), LABELS_OK);
         assert_memory_equal(day, want, 10);
+        assert_int_equal(labels_time_iso_parse(iso, &back), LABELS_OK);
+        assert_true(back == t);
     }
 }
 
