@@ -4,8 +4,8 @@ ocop_test(test_vocab)
 
 # The tables in docs/verdicts.md and docs/mirror.md are generated from
 # labels/; this test fails when they differ. After changing a wording, run
-# from the source tree: BUILD/tests/vocab_docs --write docs/verdicts.md
-# docs/mirror.md
+# scripts/vocab-docs.sh (BUILD/tests/vocab_docs --write docs/verdicts.md
+# docs/mirror.md, from the source tree).
 add_executable(vocab_docs vocab_docs.c)
 target_link_libraries(vocab_docs PRIVATE labels)
 add_test(NAME vocab_docs

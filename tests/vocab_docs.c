@@ -7,9 +7,8 @@
  *        vocab_docs --print          print every block
  * A block is the lines between "<!-- BEGIN NAME" and "<!-- END NAME" (NAME
  * verdict-table or group-table); every block must be in one of the FILEs.
- * After changing a wording in labels/: build, then run from the source
- * tree  build/release/tests/vocab_docs --write docs/verdicts.md
- * docs/mirror.md  (ctest runs the check as vocab_docs). */
+ * After changing a wording in labels/, scripts/vocab-docs.sh rebuilds this
+ * and rewrites the documents (ctest runs the check as vocab_docs). */
 #include <labels.h>
 
 #include <stdio.h>
