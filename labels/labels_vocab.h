@@ -69,43 +69,42 @@ const char *labels_tone_word(labels_tone tone);
 
 #define LABELS_GROUP_SQL_FIRST_(e, code) "'" code "'"
 #define LABELS_GROUP_SQL_NEXT_(e, code) ",'" code "'"
-/* "'food','beverages',...,'tourism'": the inside of a schema's
- * CHECK (grp IN (...)). */
+/* Each code in single quotes, separated by commas: the inside of a
+ * schema's CHECK (grp IN (...)). */
 #define LABELS_GROUP_SQL_IN                                                    \
     LABELS_GROUP_LIST(LABELS_GROUP_SQL_FIRST_, LABELS_GROUP_SQL_NEXT_)
 #define LABELS_GROUP_TEXT_FIRST_(e, code) code
 #define LABELS_GROUP_TEXT_NEXT_(e, code) ", " code
-/* "food, beverages, herbal, textiles, souvenirs, tourism": for help texts
- * and error messages. */
+/* The codes separated by ", ": for help texts and error messages. */
 #define LABELS_GROUP_CODES_TEXT                                                \
     LABELS_GROUP_LIST(LABELS_GROUP_TEXT_FIRST_, LABELS_GROUP_TEXT_NEXT_)
 
 typedef enum labels_group {
-    LABELS_G_FOOD = 0,  /* thực phẩm */
-    LABELS_G_BEVERAGES, /* đồ uống */
-    LABELS_G_HERBAL,    /* thảo dược */
-    LABELS_G_TEXTILES,  /* vải và may mặc */
-    LABELS_G_SOUVENIRS, /* lưu niệm – nội thất – trang trí */
-    LABELS_G_TOURISM,   /* dịch vụ du lịch nông thôn */
+    LABELS_G_FOOD = 0,
+    LABELS_G_BEVERAGES,
+    LABELS_G_HERBAL,
+    LABELS_G_TEXTILES,
+    LABELS_G_SOUVENIRS,
+    LABELS_G_TOURISM,
     LABELS_G_COUNT_
 } labels_group;
 
-/* "food", "beverages", ...; NULL for an out-of-range value. */
+/* The stored code; NULL for an out-of-range value. */
 const char *labels_group_code(labels_group g);
 /* The group of a stored code (exact, case-sensitive), or -1. */
 int labels_group_from_code(const char *code);
 /* The group a person meant, or -1: the code, the Vietnamese name, or one
- * of a few English words (beverage, drinks, textile, garments, souvenir,
- * furniture, decoration, rural tourism, services), compared after
- * labels_text_fold() (case, diacritics, spaces, '-', '.', en and em dashes
- * aside), so "Thực phẩm", "THUC PHAM" and "thucpham" are all food. */
+ * of a few English words (labels_group_spelling lists them all), compared
+ * after labels_text_fold() (case, diacritics, spaces, '-', '.', en and em
+ * dashes aside), so the Vietnamese name typed in capitals, without its
+ * marks or without spaces is still the group. */
 int labels_group_from_spelling(const char *input);
 /* The i-th spelling labels_group_from_spelling() accepts for g (0: the
  * code, 1: the Vietnamese name, then the English words), NULL past the
  * last or for an out-of-range group: for help texts and documents. */
 const char *labels_group_spelling(labels_group g, size_t i);
-/* "Thực phẩm" / "Food", as the kiosk screen and the phone page show it;
- * an out-of-range language is Vietnamese; NULL for an out-of-range group. */
+/* The name as the kiosk screen and the phone page show it; an
+ * out-of-range language is Vietnamese; NULL for an out-of-range group. */
 const char *labels_group_name(labels_group g, labels_lang lang);
 /* The name for a stored code; an unknown code is shown as itself, a NULL
  * code as "" (what the screen and the page do for a newer mirror). */
@@ -118,30 +117,29 @@ const char *labels_group_name_of(const char *code, labels_lang lang);
     FIRST(LABELS_K_COOPERATIVE, "cooperative")                                 \
     X(LABELS_K_ENTERPRISE, "enterprise")                                       \
     X(LABELS_K_HOUSEHOLD, "household")
-/* "'cooperative','enterprise','household'" for CHECK (kind IN (...)). */
+/* The inside of CHECK (kind IN (...)). */
 #define LABELS_KIND_SQL_IN                                                     \
     LABELS_KIND_LIST(LABELS_GROUP_SQL_FIRST_, LABELS_GROUP_SQL_NEXT_)
-/* "cooperative, enterprise, household". */
+/* The codes separated by ", ". */
 #define LABELS_KIND_CODES_TEXT                                                 \
     LABELS_KIND_LIST(LABELS_GROUP_TEXT_FIRST_, LABELS_GROUP_TEXT_NEXT_)
 
 typedef enum labels_kind {
-    LABELS_K_COOPERATIVE = 0, /* hợp tác xã */
-    LABELS_K_ENTERPRISE,      /* doanh nghiệp */
-    LABELS_K_HOUSEHOLD,       /* hộ sản xuất */
+    LABELS_K_COOPERATIVE = 0,
+    LABELS_K_ENTERPRISE,
+    LABELS_K_HOUSEHOLD,
     LABELS_K_COUNT_
 } labels_kind;
 
-/* "cooperative", "enterprise", "household"; NULL when out of range. */
+/* The stored code; NULL when out of range. */
 const char *labels_kind_code(labels_kind k);
 int labels_kind_from_code(const char *code);
-/* The code, the Vietnamese name ("Hợp tác xã", "Doanh nghiệp", "Hộ sản
- * xuất"), "HTX", "company" or "hộ kinh doanh", folded as for groups; -1
- * if none. */
+/* The code, the Vietnamese name or one of a few other words
+ * (labels_kind_spelling lists them), folded as for groups; -1 if none. */
 int labels_kind_from_spelling(const char *input);
 /* As labels_group_spelling, for kinds. */
 const char *labels_kind_spelling(labels_kind k, size_t i);
-/* "Hợp tác xã" / "Cooperative"; NULL for an out-of-range kind. */
+/* The name shown; NULL for an out-of-range kind. */
 const char *labels_kind_name(labels_kind k, labels_lang lang);
 /* As labels_group_name_of, for a stored kind code. */
 const char *labels_kind_name_of(const char *code, labels_lang lang);
@@ -158,24 +156,24 @@ int labels_text_fold(const char *in, char *out, size_t outsz);
 
 /* ---- Field labels shown beside a verdict --------------------------------- */
 
-/* The labels the kiosk screen and the phone page print beside a label's
- * facts, in this order. */
+/* The captions the kiosk screen and the phone page print beside a
+ * label's facts (the wording is in labels/field_labels.c). */
 typedef enum labels_field {
-    LABELS_F_PRODUCER = 0,  /* Nhà sản xuất */
-    LABELS_F_PROVINCE,      /* Tỉnh/thành */
-    LABELS_F_GROUP,         /* Nhóm */
-    LABELS_F_CERTIFICATE,   /* Giấy chứng nhận */
-    LABELS_F_VALID,         /* Hiệu lực */
-    LABELS_F_LOT,           /* Lô */
-    LABELS_F_SERIAL,        /* Số sê-ri */
-    LABELS_F_PRODUCT_CODE,  /* Mã sản phẩm */
-    LABELS_F_STARS_NOW,     /* Hạng hiện nay */
-    LABELS_F_STARS_PRINTED, /* In trên tem */
-    LABELS_F_PROPOSED5, /* đang đề xuất 5 sao (lowercase: follows stars) */
-    LABELS_F_WHAT_TO_DO,    /* Bạn nên làm gì */
-    LABELS_F_REASON,        /* Lý do */
-    LABELS_F_REGISTERED_AS, /* Sản phẩm đăng ký với mã này */
-    LABELS_F_NO_PRODUCT,    /* Mã này không có trong danh sách OCOP */
+    LABELS_F_PRODUCER = 0,
+    LABELS_F_PROVINCE,
+    LABELS_F_GROUP,
+    LABELS_F_CERTIFICATE,
+    LABELS_F_VALID,
+    LABELS_F_LOT,
+    LABELS_F_SERIAL,
+    LABELS_F_PRODUCT_CODE,
+    LABELS_F_STARS_NOW,
+    LABELS_F_STARS_PRINTED,
+    LABELS_F_PROPOSED5, /* lowercase: it follows the stars */
+    LABELS_F_WHAT_TO_DO,
+    LABELS_F_REASON,
+    LABELS_F_REGISTERED_AS,
+    LABELS_F_NO_PRODUCT,
     LABELS_F_COUNT_
 } labels_field;
 

@@ -1,6 +1,6 @@
 /* text_fold.c -- folding Vietnamese text to bare lowercase letters, so
- * what people type ("Thực phẩm", "THUC PHAM", a decomposed spreadsheet
- * cell) compares equal to the word it means. */
+ * what people type (capitals, no marks, a decomposed spreadsheet cell)
+ * compares equal to the word it means. */
 #include "labels.h"
 
 #include <ctype.h>
