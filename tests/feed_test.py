@@ -349,14 +349,18 @@ def s_expired(w):
     kiosk stale, and it keeps its mirror."""
     url = w.nginx()
     w.write_conf(url)
-    now = int(time.time())
+    start = time.time()
+    now = int(start)
     w.publish(w.mkmirror(), None, None, "--now", now - 3 * 86400,
               "--expires-days", "1")
     p = w.sync(ok="refused")
     log_has(p, "refused manifest version 1", "expired at")
     check(w.version() == 0, "took an expired feed")
-    # Expiring 6 s from now: time enough to sync even on a loaded machine.
-    expires = now + 6
+    # The next feed must outlive one publish, sync and status: give it
+    # three times what the round above took (6 s at least), so a loaded
+    # machine does not see it expire before the first status.
+    now = int(time.time())
+    expires = now + max(6, int(3 * (now - start)) + 1)
     w.publish(w.mkmirror(), None, None, "--now", expires - 86400,
               "--expires-days", "1")
     w.sync()
