@@ -217,6 +217,14 @@ static int make_version_db(const char *src, const char *dst, int64_t version,
         goto done;
     }
     sqlite3_finalize(st);
+    /* Exactly the documented schema: a trigger or view published once
+     * would run in every kiosk's mirror (issue 12). */
+    char why[256];
+    if (labels_mirror_check_schema(in, why, sizeof why) != LABELS_OK) {
+        seterr(err, errsz, "%s is not a mirror as docs/mirror.md defines: %s",
+               src, why);
+        goto done;
+    }
     if (sqlite3_open_v2(dst, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                         NULL) != SQLITE_OK) {
         seterr(err, errsz, "cannot create %s", dst);
