@@ -6,3 +6,13 @@ add_test(NAME harden_outputs
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/harden_outputs.sh
   $<TARGET_FILE:ocop-host>)
 set_tests_properties(harden_outputs PROPERTIES TIMEOUT 300)
+
+# A changeset made without the publisher's checks (tests/feed_test.py).
+add_executable(feed_mkdelta feed_mkdelta.c)
+target_link_libraries(feed_mkdelta PRIVATE PkgConfig::SQLITE3)
+foreach(s schema links)
+  add_test(NAME feed_${s}
+    COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/feed_test.py ${s})
+  set_tests_properties(feed_${s} PROPERTIES TIMEOUT 180
+    ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
+endforeach()
