@@ -532,8 +532,14 @@ int feed_publish(const struct feed_publish_opts *o,
     }
     /* One publisher at a time: two would both pick version N+1. */
     snprintf(path, sizeof path, "%s/versions/.lock", o->feed_dir);
-    int lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+    int lockfd = -1;
+    int lr = labels_file_open(path, O_RDWR | O_CREAT, 0644, &lockfd);
+    if (lr != LABELS_OK) {
+        seterr(err, errsz, "cannot open %s: %s", path,
+               lr == LABELS_ERR_IO ? strerror(errno) : labels_strerror(lr));
+        return LABELS_ERR_IO;
+    }
+    if (flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
         seterr(err, errsz, "another publish is running on %s", o->feed_dir);
         if (lockfd >= 0)
             close(lockfd);

@@ -28,8 +28,7 @@ static const char *const messages[LABELS_ERR_COUNT_] = {
     [LABELS_ERR_NOT_FOUND] = "no such record",
     [LABELS_ERR_EXPIRED] = "badge is past its valid-until date",
     [LABELS_ERR_NOT_REGULAR] =
-        "refusing to write through a symbolic link or to replace something "
-        "that is not a regular file (a device, FIFO or folder)",
+        "not a regular file (a link, device, FIFO or folder); refused",
 };
 
 const char *labels_strerror(int err)
