@@ -150,6 +150,10 @@ int labels_file_create_temp(const char *path, unsigned mode, char *tmp,
     if (!path || !tmp || !fd)
         return LABELS_ERR_ARG;
     *fd = -1;
+    /* Idempotent; callers of labels_file_write_atomic need not have
+     * called labels_init(). */
+    if (sodium_init() < 0)
+        return LABELS_ERR_CRYPTO;
     int dfd;
     const char *base;
     int rc = open_parent(path, &dfd, &base);

@@ -16,3 +16,6 @@ foreach(s schema links)
   set_tests_properties(feed_${s} PROPERTIES TIMEOUT 180
     ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
 endforeach()
+
+# labels/file_safe.c on its own.
+ocop_test(test_file_safe)
