@@ -1,4 +1,5 @@
 /* file_safe.c -- open, create and replace files without following links. */
+#define _GNU_SOURCE /* O_PATH */
 #include "labels.h"
 
 #include <errno.h>
@@ -33,7 +34,13 @@ static int open_parent(const char *path, int *dfd, const char **base)
         memcpy(dir, path, n);
         dir[n] = '\0';
     }
+#ifdef O_PATH
+    /* Enough for openat and friends, and works on a folder we may enter
+     * but not list. */
+    *dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+#else
     *dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+#endif
     int saved = errno;
     free(dir);
     errno = saved;
