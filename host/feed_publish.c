@@ -404,9 +404,10 @@ static int sign_and_write_manifest(const char *feed_dir, const char *body,
             return LABELS_ERR_IO;
         }
     }
-    if (rename(tmp, path) != 0) {
+    rc = labels_file_rename(tmp, path); /* only over a regular file */
+    if (rc != LABELS_OK) {
         unlink(tmp);
-        return LABELS_ERR_IO;
+        return rc;
     }
     /* labels_file_write_atomic synced the folder for tmp; once more for
      * the rename. */

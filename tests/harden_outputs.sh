@@ -75,6 +75,15 @@ done
 expect 0 "$H" "${pr[@]}" --format pdf --out "$T/plain.out"
 [ "$(head -c 4 "$T/plain.out")" = %PDF ] || fail "print over a regular file"
 
+# publish: the feed's manifest a link.
+mkdir "$T/feed"
+ln -s "$T/outside/victim" "$T/feed/manifest"
+expect 3 "$H" publish --mirror "$W/mirror.db" --key "$W/authority.sec" --feed "$T/feed"
+err_has "cannot write the manifest"
+err_has "not a regular file"
+[ "$(cat "$T/outside/victim")" = precious ] || fail "publish wrote through its manifest"
+[ -L "$T/feed/manifest" ] || fail "publish replaced the manifest's link"
+
 # Regular files and new names still work.
 echo old >"$T/plain.out"
 expect 0 "$H" export --db "$reg" --out "$T/plain.out"
