@@ -87,4 +87,45 @@ void inspector_set_product(struct inspector *in, const labels_facts *f,
 int inspector_make_finding(const struct inspector *in, int finding,
                            const char *note, int64_t now, finding_record *rec);
 
+/* ---- The session rules, the same for the service and `inspect` -------- */
+
+/* What a scanned badge did to the session. */
+enum inspector_badge_effect {
+    INSP_SESSION_STARTED, /* a new session (another inspector's ended) */
+    INSP_SESSION_ENDED,   /* the same inspector's badge again: ended */
+    INSP_SESSION_REFUSED, /* refused; a running session goes on */
+    /* The current inspector's own badge, now refused (expired, or
+     * revoked by a sync meanwhile): the session ends with it. */
+    INSP_SESSION_REFUSED_ENDED,
+};
+
+/* A badge scanned: checked as inspector_check_badge_for() does (*r gets
+ * the result, *b the badge when it parses), then the session in starts,
+ * ends or goes on as the result says. */
+enum inspector_badge_effect
+inspector_badge_scanned(struct inspector *in, struct kiosk_verdicts *v,
+                        const char *text, size_t len,
+                        enum inspector_badge_result *r, labels_badge *b);
+
+/* Why a finding was not recorded, or INSP_FINDING_RECORDED. */
+enum inspector_finding_result {
+    INSP_FINDING_RECORDED = 0,
+    INSP_FINDING_NO_SESSION, /* no inspector badge scanned */
+    INSP_FINDING_BAD_NOTE,   /* finding < 0: the note says why */
+    INSP_FINDING_NO_PRODUCT, /* no label scanned in this session yet */
+    INSP_FINDING_NO_LOG,     /* the scan log cannot be used */
+    INSP_FINDING_LOG_FAILED, /* the scan log refused it (scan_log_error) */
+};
+
+/* Record finding (an index, or -1 with the reason in note, as
+ * inspector_classify() gives them) about the session's current product
+ * in log (NULL: not usable), at now; rec gets the row as written. */
+enum inspector_finding_result
+inspector_record_finding(const struct inspector *in, scan_log *log, int finding,
+                         const char *note, int64_t now, finding_record *rec);
+
+/* One plain sentence for a finding result that is not a log error (for
+ * those the scan log says why). */
+const char *inspector_finding_sentence(enum inspector_finding_result r);
+
 #endif

@@ -14,5 +14,5 @@ ocop_test(test_phone_page ${PROJECT_SOURCE_DIR}/host/phone_page.c)
 target_include_directories(test_phone_page PRIVATE ${PROJECT_SOURCE_DIR}/host)
 
 # The shared verdict wording (labels/verdict_text.c) against the kiosk's.
-ocop_test(test_phone_text ${PROJECT_SOURCE_DIR}/firmware/screen_text.c)
-target_include_directories(test_phone_text PRIVATE ${PROJECT_SOURCE_DIR}/firmware)
+ocop_test(test_phone_text)
+target_link_libraries(test_phone_text PRIVATE kiosk_screen)

@@ -4,10 +4,10 @@
  * waits for the network and never holds its libraries. */
 #include "service_workers.h"
 
-#include "commands.h"
+#include "exit_codes.h"
 #include "log.h"
 #include "net_helper.h"
-#include "upload.h"
+#include "upload_backoff.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -67,8 +67,7 @@ static void say_mode(struct session *s, const char *how)
     }
 }
 
-/* Today as verdicts_check() takes it: never before the data's publish
- * day, so a clock reset to 1970 cannot revive an expired badge. */
+/* A badge: the session rules are inspector.c's; this says what they did. */
 static void on_badge(struct session *s, const char *text, size_t len)
 {
     if (!s->v.mirror && verdicts_reload(&s->v) != 0) {
@@ -77,43 +76,29 @@ static void on_badge(struct session *s, const char *text, size_t len)
         return;
     }
     labels_badge b;
-    enum inspector_badge_result r =
-        inspector_check_badge_for(&s->v, text, len, &b);
-    if (r == INSP_BADGE_OK && s->in.active &&
-        !strcmp(b.inspector, s->in.badge.inspector)) {
-        /* The same inspector's badge again: done here. */
-        memset(&s->in, 0, sizeof s->in);
-        say_mode(s, "badge");
-        return;
+    enum inspector_badge_result r;
+    switch (inspector_badge_scanned(&s->in, &s->v, text, len, &r, &b)) {
+    case INSP_SESSION_STARTED: say_mode(s, "badge"); return;
+    case INSP_SESSION_ENDED: say_mode(s, "badge"); return;
+    case INSP_SESSION_REFUSED:
+    case INSP_SESSION_REFUSED_ENDED: break;
     }
-    if (r != INSP_BADGE_OK) {
-        s->refused = 1;
-        /* The current inspector's own badge, now refused (expired, or
-         * revoked by a sync meanwhile): the session ends with it. */
-        if (r != INSP_BADGE_MALFORMED && s->in.active &&
-            !strcmp(b.inspector, s->in.badge.inspector))
-            memset(&s->in, 0, sizeof s->in);
-        if (s->json) {
-            json_out j;
-            json_begin(&j, stdout);
-            json_cstr(&j, "kind", "badge");
-            json_cstr(&j, "status", "refused");
-            json_cstr(&j, "reason", inspector_badge_word(r));
-            json_cstr(&j, "error", inspector_badge_sentence(r));
-            if (r != INSP_BADGE_MALFORMED)
-                json_cstr(&j, "inspector", b.inspector);
-            json_cstr(&j, "mode", s->in.active ? "inspector" : "normal");
-            json_end(&j);
-        } else {
-            printf("badge refused: %s\n", inspector_badge_sentence(r));
-        }
-        kiosk_log("badge refused: %s", inspector_badge_word(r));
-        return;
+    s->refused = 1;
+    if (s->json) {
+        json_out j;
+        json_begin(&j, stdout);
+        json_cstr(&j, "kind", "badge");
+        json_cstr(&j, "status", "refused");
+        json_cstr(&j, "reason", inspector_badge_word(r));
+        json_cstr(&j, "error", inspector_badge_sentence(r));
+        if (r != INSP_BADGE_MALFORMED)
+            json_cstr(&j, "inspector", b.inspector);
+        json_cstr(&j, "mode", s->in.active ? "inspector" : "normal");
+        json_end(&j);
+    } else {
+        printf("badge refused: %s\n", inspector_badge_sentence(r));
     }
-    memset(&s->in, 0, sizeof s->in);
-    s->in.active = 1;
-    s->in.badge = b;
-    say_mode(s, "badge");
+    kiosk_log("badge refused: %s", inspector_badge_word(r));
 }
 
 static int previous_json(void *ctx, const finding_record *r)
@@ -240,29 +225,23 @@ static void on_scan(struct session *s, const char *text, size_t len)
 
 static void on_finding(struct session *s, int finding, const char *note)
 {
-    if (!s->in.active) {
-        say_error(s, "finding",
-                  "findings need an inspector badge: scan it first");
-        return;
-    }
-    if (finding < 0) {
-        say_error(s, "finding", note);
-        return;
-    }
     finding_record rec;
-    if (inspector_make_finding(&s->in, finding, note, (int64_t)time(NULL),
-                               &rec) != 0) {
-        say_error(s, "finding",
-                  "scan the product's label before recording a finding");
+    enum inspector_finding_result r = inspector_record_finding(
+        &s->in, s->v.log, finding, note, (int64_t)time(NULL), &rec);
+    switch (r) {
+    case INSP_FINDING_RECORDED: break;
+    case INSP_FINDING_BAD_NOTE: say_error(s, "finding", note); return;
+    case INSP_FINDING_NO_SESSION:
+    case INSP_FINDING_NO_PRODUCT:
+        say_error(s, "finding", inspector_finding_sentence(r));
         return;
-    }
-    if (!s->v.log) {
+    case INSP_FINDING_NO_LOG:
         say_error(s, "finding",
-                  s->v.log_problem[0] ? s->v.log_problem : "no scan log");
+                  s->v.log_problem[0] ? s->v.log_problem
+                                      : inspector_finding_sentence(r));
         s->failed = 1;
         return;
-    }
-    if (scan_log_finding_append(s->v.log, &rec) != 0) {
+    case INSP_FINDING_LOG_FAILED:
         say_error(s, "finding", scan_log_error(s->v.log));
         s->failed = 1;
         return;

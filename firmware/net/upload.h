@@ -15,6 +15,7 @@
 #ifndef OCOP_UPLOAD_H
 #define OCOP_UPLOAD_H
 
+#include "config.h"
 #include "scan_log.h"
 
 #include <labels.h>
@@ -60,10 +61,17 @@ int upload_round(const upload_config *cfg, scan_log *log,
 int upload_post(const upload_config *cfg, const char *body, size_t len,
                 upload_result *res);
 
-/* Seconds to wait after `failures` (>= 1) failed rounds in a row:
- * exponential from 5 s, capped at max_s (0: one hour), with jitter so
- * kiosks that went offline together do not return together; a larger
- * Retry-After (>= 0) is honoured up to one day. */
-long upload_backoff(int failures, long retry_after_s, long max_s);
+/* One round as the kiosk runs it (`ocop-kiosk-net upload`): the scan log
+ * and data directory of cfg, the device key (made on first use), under
+ * an exclusive lock on upload.lock in the data directory. Problems are
+ * logged (log.h); res says what the collector answered. */
+enum upload_kiosk_rc {
+    UPLOAD_KIOSK_DONE = 0, /* a round ran: see res->outcome */
+    UPLOAD_KIOSK_BUSY,     /* another round holds the lock: nothing done */
+    UPLOAD_KIOSK_NO_LOCK,  /* the lock file cannot be opened or locked */
+    UPLOAD_KIOSK_FAILED,   /* scan log, device key or the round failed */
+};
+enum upload_kiosk_rc upload_kiosk_round(const struct kiosk_config *cfg,
+                                        upload_result *res);
 
 #endif

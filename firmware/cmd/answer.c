@@ -1,29 +1,16 @@
-/* cmd_scan.c -- ocop-kiosk scan (image files) and check (QR texts, or
- * scanner lines on stdin): one-shot verdicts for scripts and tests, one
- * JSON object per line with --json. */
-#include "cli_args.h"
+/* answer.c -- ocop-kiosk scan's and check's answer for one QR text:
+ * judged through the verdict pipeline, printed as text or one JSON
+ * object per line. */
+#include "answer.h"
+
 #include "commands.h"
 #include "json_out.h"
 #include "log.h"
-#include "verdict_pipeline.h"
-#include "wedge.h"
 
 #include <getopt.h>
 #include <labels.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-struct run {
-    struct kiosk_verdicts v;
-    int json;
-    const char *file; /* image being scanned, or NULL */
-    int codes;        /* codes found in the current image */
-    int not_genuine;  /* any answer other than genuine */
-    int not_ready;    /* no verdict could be given */
-    int log_warned;
-};
 
 static void json_facts(json_out *j, const struct kiosk_verdict *kv)
 {
@@ -80,9 +67,9 @@ static void text_facts(const struct kiosk_verdict *kv)
 }
 
 /* One QR text, from an image or a scanner line: judge, log, print. */
-static int answer(void *ctx, const char *text, size_t len)
+int answer_text(void *ctx, const char *text, size_t len)
 {
-    struct run *r = ctx;
+    struct answer_run *r = ctx;
     struct kiosk_verdict kv;
     r->codes++;
     json_out j;
@@ -122,7 +109,7 @@ static int answer(void *ctx, const char *text, size_t len)
     return 0;
 }
 
-static int open_run(struct run *r, const struct kiosk_config *cfg)
+int answer_open(struct answer_run *r, const struct kiosk_config *cfg)
 {
     verdicts_open(&r->v, cfg);
     if (!r->v.mirror) {
@@ -140,7 +127,7 @@ static int open_run(struct run *r, const struct kiosk_config *cfg)
     return 0;
 }
 
-static int finish(struct run *r)
+int answer_finish(struct answer_run *r)
 {
     verdicts_close(&r->v);
     if (fflush(stdout) != 0) {
@@ -152,8 +139,8 @@ static int finish(struct run *r)
     return r->not_genuine ? K_REJECTED : K_OK;
 }
 
-static int parse_args(int argc, char **argv, const char *usage,
-                      const char **config, int *json)
+int answer_args(int argc, char **argv, const char *usage, const char **config,
+                int *json)
 {
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
@@ -176,106 +163,4 @@ static int parse_args(int argc, char **argv, const char *usage,
         return K_USAGE;
     }
     return 0;
-}
-
-int cmd_scan(int argc, char **argv)
-{
-    static const char usage[] =
-        "usage: ocop-kiosk scan [--config FILE] [--json] IMAGE...\n"
-        "Reads every QR code in each image (PNG, JPEG, PGM) and prints its\n"
-        "verdict; exit 0 all genuine, 1 any other answer or no code, 3 not\n"
-        "ready (no usable mirror) or an unreadable image.";
-    const char *config = KIOSK_CONFIG_DEFAULT;
-    struct run r = {0};
-    int rc = parse_args(argc, argv, usage, &config, &r.json);
-    if (rc)
-        return rc < 0 ? K_OK : rc;
-    struct kiosk_config cfg;
-    if (kiosk_cli_load(config, &cfg) != 0)
-        return K_FAILURE;
-    if (open_run(&r, &cfg) != 0)
-        return K_FAILURE;
-    /* A still image may take every retry the reader has. */
-    labels_reader *dec = labels_reader_new();
-    int bad_image = !dec;
-    for (int i = optind; i < argc && dec && !r.not_ready; i++) {
-        labels_image img;
-        r.file = argv[i];
-        r.codes = 0;
-        int lrc = labels_image_read(argv[i], 0, &img);
-        if (lrc == LABELS_OK) {
-            lrc = labels_read(dec, &img, LABELS_EFFORT_FULL, answer, &r, NULL);
-            labels_image_free(&img);
-        }
-        if (lrc != LABELS_OK) {
-            kiosk_log("%s: %s", argv[i], labels_strerror(lrc));
-            bad_image = 1;
-        }
-        if (lrc == LABELS_OK && r.codes == 0) {
-            r.not_genuine = 1;
-            if (r.json) {
-                json_out j;
-                json_begin(&j, stdout);
-                json_cstr(&j, "file", argv[i]);
-                json_cstr(&j, "status", "no_code");
-                json_end(&j);
-            } else {
-                printf("%s: no QR code found\n", argv[i]);
-            }
-        } else if (lrc != LABELS_OK && r.json) {
-            json_out j;
-            json_begin(&j, stdout);
-            json_cstr(&j, "file", argv[i]);
-            json_cstr(&j, "status", "unreadable");
-            json_cstr(&j, "error", labels_strerror(lrc));
-            json_end(&j);
-        }
-    }
-    labels_reader_free(dec);
-    rc = finish(&r);
-    return bad_image && rc != K_FAILURE ? K_FAILURE : rc;
-}
-
-static int line_answer(void *ctx, const char *text, size_t len, int overflow)
-{
-    /* An overflowing line is judged by its first WEDGE_LINE_MAX bytes:
-     * already longer than any label, so it can never pass as one. */
-    (void)overflow;
-    return answer(ctx, text, len);
-}
-
-int cmd_check(int argc, char **argv)
-{
-    static const char usage[] =
-        "usage: ocop-kiosk check [--config FILE] [--json] TEXT...\n"
-        "       ocop-kiosk check [--config FILE] [--json] -\n"
-        "The verdict for each QR text; with '-', for each line a barcode\n"
-        "scanner (keyboard wedge) types on standard input. Exit 0 all\n"
-        "genuine, 1 any other answer, 3 not ready.";
-    const char *config = KIOSK_CONFIG_DEFAULT;
-    struct run r = {0};
-    int rc = parse_args(argc, argv, usage, &config, &r.json);
-    if (rc)
-        return rc < 0 ? K_OK : rc;
-    struct kiosk_config cfg;
-    if (kiosk_cli_load(config, &cfg) != 0)
-        return K_FAILURE;
-    if (open_run(&r, &cfg) != 0)
-        return K_FAILURE;
-    if (argc - optind == 1 && !strcmp(argv[optind], "-")) {
-        wedge w;
-        wedge_init(&w, 0);
-        char buf[4096];
-        ssize_t n;
-        while (!r.not_ready && (n = read(STDIN_FILENO, buf, sizeof buf)) > 0)
-            if (wedge_bytes(&w, buf, (size_t)n, 0, line_answer, &r))
-                break;
-        /* A last line without its Enter still counts. */
-        if (!r.not_ready)
-            wedge_bytes(&w, "\n", 1, 0, line_answer, &r);
-    } else {
-        for (int i = optind; i < argc && !r.not_ready; i++)
-            answer(&r, argv[i], strlen(argv[i]));
-    }
-    return finish(&r);
 }

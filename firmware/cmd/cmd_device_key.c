@@ -1,30 +1,12 @@
-/* cmd_run.c -- ocop-kiosk run (the service, service.h) and device-key
- * (the public key the authority enrolls for this kiosk's uploads). */
+/* cmd_device_key.c -- ocop-kiosk device-key: the public key the
+ * authority enrolls for this kiosk's uploads. */
 #include "cli_args.h"
 #include "commands.h"
 #include "config.h"
 #include "device_key.h"
 #include "log.h"
-#include "screen_render.h"
-#include "service.h"
 
 #include <stdio.h>
-
-int cmd_run(int argc, char **argv)
-{
-    static const char usage[] =
-        "usage: ocop-kiosk run [--config FILE]\n"
-        "The kiosk service: camera and scanner to verdicts on the screen,\n"
-        "sync and upload beside. SIGTERM stops, SIGHUP reloads the\n"
-        "configuration, SIGUSR1 switches the language (docs/kiosk.md).";
-    const char *config = KIOSK_CONFIG_DEFAULT;
-    int rc = kiosk_cli_args(argc, argv, usage, &config, NULL);
-    if (rc)
-        return rc < 0 ? K_OK : rc;
-    rc = service_run(config);
-    screen_render_shutdown();
-    return rc;
-}
 
 int cmd_device_key(int argc, char **argv)
 {
