@@ -131,7 +131,103 @@ static void pause_ms(long ms)
         ;
 }
 
-enum outcome { DONE, RETRY, FAIL, NOT_MODIFIED, TOO_BIG };
+/* REDIRECT only between attempt()'s helpers: a same-host redirect. */
+enum outcome { DONE, RETRY, FAIL, NOT_MODIFIED, TOO_BIG, REDIRECT };
+
+/* The transfer's options for one hop to cur. The settings that make the
+ * transfer safe must take, or the request is not made at all: -1. */
+static int set_options(CURL *c, const struct kiosk_config *cfg, const char *cur,
+                       int is_file, struct xfer *x, struct curl_slist *hdrs)
+{
+    if (curl_easy_setopt(c, CURLOPT_URL, cur) != CURLE_OK ||
+        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
+                         is_file ? "file" : "http,https") != CURLE_OK ||
+        (cfg->ca_file[0] &&
+         curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file) != CURLE_OK) ||
+        (cfg->pin[0] &&
+         curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, cfg->pin) != CURLE_OK))
+        return -1;
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "ocop-kiosk/1");
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, cfg->connect_timeout);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, cfg->timeout);
+    if (cfg->low_speed_limit > 0) {
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, cfg->low_speed_limit);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, cfg->low_speed_time);
+    }
+    if (hdrs)
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+    if (x->f) {
+        curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+                         (curl_off_t)(x->size - x->have));
+        if (x->have)
+            curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->have);
+    } else {
+        curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max);
+    }
+    return 0;
+}
+
+/* What one hop to cur came to: curl's result cc, the HTTP code and the
+ * redirect target next ("" none). REDIRECT: follow next (same host). */
+static enum outcome hop_outcome(struct xfer *x, CURLcode cc, long code,
+                                const char *cur, const char *next,
+                                const char *etag_in, int is_file, char *err,
+                                size_t errsz)
+{
+    if (x->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
+        snprintf(err, errsz, "%s: response larger than the %llu bytes expected",
+                 cur, (unsigned long long)(x->f ? x->size : x->max));
+        return TOO_BIG;
+    }
+    if (x->write_failed) {
+        snprintf(err, errsz, "%s: cannot write the download: %s", cur,
+                 strerror(errno));
+        return FAIL;
+    }
+    if (cc == CURLE_RANGE_ERROR && x->f) {
+        /* The server ignored our Range: start the file over. */
+        if (ftruncate(fileno(x->f), 0) != 0 || fseek(x->f, 0, SEEK_SET))
+            return FAIL;
+        x->have = 0;
+        snprintf(err, errsz, "%s: server cannot resume", cur);
+        return RETRY;
+    }
+    if (cc != CURLE_OK) {
+        snprintf(err, errsz, "%s: %s", cur, curl_easy_strerror(cc));
+        return cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
+                       cc == CURLE_PEER_FAILED_VERIFICATION ||
+                       cc == CURLE_UNSUPPORTED_PROTOCOL ||
+                       cc == CURLE_URL_MALFORMAT
+                   ? FAIL
+                   : RETRY;
+    }
+    if (code == 304) {
+        if (etag_in && *etag_in)
+            return NOT_MODIFIED;
+        snprintf(err, errsz, "%s: HTTP 304 to an unconditional request", cur);
+        return FAIL;
+    }
+    if ((code >= 200 && code < 300) || is_file)
+        return DONE;
+    if (next[0]) {
+        char h1[300], h2[300];
+        if (url_host(cur, h1, sizeof h1) || url_host(next, h2, sizeof h2) ||
+            strcmp(h1, h2)) {
+            snprintf(err, errsz, "%s: refused redirect to another host (%s)",
+                     cur, next);
+            return FAIL;
+        }
+        return REDIRECT;
+    }
+    snprintf(err, errsz, "%s: HTTP %ld", cur, code);
+    return code >= 500 || code == 429 || code == 408 ? RETRY : FAIL;
+}
 
 /* One request, following same-host redirects. */
 static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
@@ -161,15 +257,7 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
             snprintf(inm, sizeof inm, "If-None-Match: %s", etag_in);
             hdrs = curl_slist_append(hdrs, inm);
         }
-        /* The settings that make the transfer safe must take, or the
-         * request is not made at all. */
-        if (curl_easy_setopt(c, CURLOPT_URL, cur) != CURLE_OK ||
-            curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
-                             is_file ? "file" : "http,https") != CURLE_OK ||
-            (cfg->ca_file[0] &&
-             curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file) != CURLE_OK) ||
-            (cfg->pin[0] && curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY,
-                                             cfg->pin) != CURLE_OK)) {
+        if (set_options(c, cfg, cur, is_file, x, hdrs) != 0) {
             snprintf(err, errsz,
                      "%s: libcurl refused the URL, protocol, CA "
                      "or pin settings",
@@ -177,30 +265,6 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
             curl_slist_free_all(hdrs);
             curl_easy_cleanup(c);
             return FAIL;
-        }
-        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_USERAGENT, "ocop-kiosk/1");
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, cfg->connect_timeout);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, cfg->timeout);
-        if (cfg->low_speed_limit > 0) {
-            curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, cfg->low_speed_limit);
-            curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, cfg->low_speed_time);
-        }
-        if (hdrs)
-            curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
-        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
-        if (x->f) {
-            curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-                             (curl_off_t)(x->size - x->have));
-            if (x->have)
-                curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE,
-                                 (curl_off_t)x->have);
-        } else {
-            curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max);
         }
         CURLcode cc = curl_easy_perform(c);
         long code = 0;
@@ -222,58 +286,11 @@ static enum outcome attempt(const struct kiosk_config *cfg, const char *url,
         curl_easy_cleanup(c);
         x->curl = NULL;
         *retry_after = ra > 0 ? (long)ra : 0;
-
-        if (x->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
-            snprintf(err, errsz,
-                     "%s: response larger than the %llu bytes expected", cur,
-                     (unsigned long long)(x->f ? x->size : x->max));
-            return TOO_BIG;
-        }
-        if (x->write_failed) {
-            snprintf(err, errsz, "%s: cannot write the download: %s", cur,
-                     strerror(errno));
-            return FAIL;
-        }
-        if (cc == CURLE_RANGE_ERROR && x->f) {
-            /* The server ignored our Range: start the file over. */
-            if (ftruncate(fileno(x->f), 0) != 0 || fseek(x->f, 0, SEEK_SET))
-                return FAIL;
-            x->have = 0;
-            snprintf(err, errsz, "%s: server cannot resume", cur);
-            return RETRY;
-        }
-        if (cc != CURLE_OK) {
-            snprintf(err, errsz, "%s: %s", cur, curl_easy_strerror(cc));
-            return cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
-                           cc == CURLE_PEER_FAILED_VERIFICATION ||
-                           cc == CURLE_UNSUPPORTED_PROTOCOL ||
-                           cc == CURLE_URL_MALFORMAT
-                       ? FAIL
-                       : RETRY;
-        }
-        if (code == 304) {
-            if (etag_in && *etag_in)
-                return NOT_MODIFIED;
-            snprintf(err, errsz, "%s: HTTP 304 to an unconditional request",
-                     cur);
-            return FAIL;
-        }
-        if ((code >= 200 && code < 300) || is_file)
-            return DONE;
-        if (next[0]) {
-            char h1[300], h2[300];
-            if (url_host(cur, h1, sizeof h1) || url_host(next, h2, sizeof h2) ||
-                strcmp(h1, h2)) {
-                snprintf(err, errsz,
-                         "%s: refused redirect to another host (%s)", cur,
-                         next);
-                return FAIL;
-            }
-            snprintf(cur, sizeof cur, "%s", next);
-            continue;
-        }
-        snprintf(err, errsz, "%s: HTTP %ld", cur, code);
-        return code >= 500 || code == 429 || code == 408 ? RETRY : FAIL;
+        enum outcome o =
+            hop_outcome(x, cc, code, cur, next, etag_in, is_file, err, errsz);
+        if (o != REDIRECT)
+            return o;
+        snprintf(cur, sizeof cur, "%s", next);
     }
     snprintf(err, errsz, "%s: too many redirects", url);
     return FAIL;

@@ -269,6 +269,123 @@ int kiosk_sync(const struct kiosk_config *cfg, const char *feed_url,
     return rc == 0 ? 0 : round_refused ? SYNC_REFUSED : SYNC_FAILED;
 }
 
+/* The manifest just fetched (mb), checked in the order docs/feed.md gives:
+ * envelope, key (after following rotations), signature, format, rollback
+ * against version have and the state, same version with other bytes,
+ * expiry at now. On success m, *trusted (the feed key it verified with),
+ * msha (its SHA-256) and root (the configured authority's key ID) are
+ * set; each refusal is logged. 0 or -1. */
+static int check_manifest(const struct kiosk_config *cfg, const char *base,
+                          const struct sync_state *st, int64_t have,
+                          const struct http_buf *mb, time_t now,
+                          struct manifest *m, labels_pubkey *trusted,
+                          char msha[65], char root[17])
+{
+    char err[1024] = "";
+    size_t body_len;
+    uint8_t sig[LABELS_SIG_BYTES], kid[LABELS_KEY_ID_BYTES];
+    if (manifest_envelope(mb->data, mb->len, &body_len, sig, kid, err,
+                          sizeof err) != 0) {
+        refuse("sync: refused manifest: %s", err);
+        return -1;
+    }
+    *trusted = cfg->authority;
+    char khex[17], thex[17];
+    labels_key_id_hex(cfg->authority.id, root);
+    if (st->have_feed_key && !strcmp(st->root_key_id, root))
+        *trusted = st->feed_key;
+    if (follow_rotation(cfg, base, kid, trusted) != 0)
+        return -1;
+    labels_key_id_hex(kid, khex);
+    labels_key_id_hex(trusted->id, thex);
+    if (labels_verify_detached(LABELS_DOMAIN_FEED, trusted, mb->data, body_len,
+                               sig) != LABELS_OK) {
+        refuse("sync: refused manifest: it names key %s, and its signature "
+               "does not verify with feed key %s",
+               khex, thex);
+        return -1;
+    }
+    if (manifest_parse(mb->data, body_len, m, err, sizeof err) != 0) {
+        refuse("sync: refused manifest: %s", err);
+        return -1;
+    }
+    sha256_hex(mb->data, mb->len, msha);
+    int64_t highest = st->version > have ? st->version : have;
+    if (m->version < highest) {
+        refuse("sync: refused manifest version %lld: older than version "
+               "%lld already held (rollback)",
+               (long long)m->version, (long long)highest);
+        return -1;
+    }
+    if (m->version == st->version && st->manifest_sha256[0] &&
+        strcmp(msha, st->manifest_sha256)) {
+        refuse("sync: refused manifest version %lld: same version as "
+               "the one held, different content",
+               (long long)m->version);
+        return -1;
+    }
+    if (now > m->expires) {
+        char e[32];
+        iso_time_format(m->expires, e);
+        refuse("sync: refused manifest version %lld: expired at %s",
+               (long long)m->version, e);
+        return -1;
+    }
+    return 0;
+}
+
+/* Bring the mirror from version have to m's: the delta from have when
+ * the feed has one smaller than the snapshot, else (or when the delta
+ * fails) the snapshot. rep gets the path and the time it took. 0 or -1,
+ * each problem logged. */
+static int bring_mirror(const struct kiosk_config *cfg, const char *base,
+                        const struct manifest *m, int64_t have,
+                        struct sync_report *rep)
+{
+    char err[1024] = "";
+    char part[KIOSK_PATH_MAX + 128];
+    const struct feed_file *d = NULL;
+    for (size_t i = 0; i < m->ndeltas && have > 0; i++)
+        if (m->deltas[i].base == have && m->deltas[i].size < m->snapshot.size)
+            d = &m->deltas[i];
+    if (d && fetch_file(cfg, base, d, "delta", part, sizeof part) == 0) {
+        double t0 = now_ms();
+        int a = apply_delta(cfg->mirror, part, d->usize, d->base, m->version,
+                            err, sizeof err);
+        unlink(part);
+        if (a == 0) {
+            rep->apply_ms = now_ms() - t0;
+            rep->path = SYNC_DELTA;
+            return 0;
+        }
+        if (a == APPLY_REFUSED)
+            refuse("sync: refused delta %s: %s", d->name, err);
+        else
+            kiosk_log("sync: cannot apply delta %s: %s", d->name, err);
+    }
+    if (d)
+        kiosk_log("sync: falling back to the snapshot");
+    if (fetch_file(cfg, base, &m->snapshot, "snapshot", part, sizeof part) != 0)
+        return -1;
+    double t0 = now_ms();
+    int a = install_snapshot(cfg->mirror, part, m->snapshot.usize, m->version,
+                             err, sizeof err);
+    if (a != 0) {
+        if (a == APPLY_REFUSED) {
+            refuse("sync: refused snapshot %s: %s", m->snapshot.name, err);
+            unlink(part);
+        } else {
+            kiosk_log("sync: cannot install snapshot %s: %s", m->snapshot.name,
+                      err);
+        }
+        return -1;
+    }
+    rep->apply_ms = now_ms() - t0;
+    rep->path = SYNC_SNAPSHOT;
+    unlink(part);
+    return 0;
+}
+
 static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
                       struct sync_report *rep)
 {
@@ -316,107 +433,16 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
     }
 
     int rc = -1;
-    size_t body_len;
-    uint8_t sig[LABELS_SIG_BYTES], kid[LABELS_KEY_ID_BYTES];
     struct manifest m;
-    if (manifest_envelope(mb.data, mb.len, &body_len, sig, kid, err,
-                          sizeof err) != 0) {
-        refuse("sync: refused manifest: %s", err);
-        goto done;
-    }
-    labels_pubkey trusted = cfg->authority;
-    char root[17], khex[17], thex[17];
-    labels_key_id_hex(cfg->authority.id, root);
-    if (st.have_feed_key && !strcmp(st.root_key_id, root))
-        trusted = st.feed_key;
-    if (follow_rotation(cfg, base, kid, &trusted) != 0)
-        goto done;
-    labels_key_id_hex(kid, khex);
-    labels_key_id_hex(trusted.id, thex);
-    if (labels_verify_detached(LABELS_DOMAIN_FEED, &trusted, mb.data, body_len,
-                               sig) != LABELS_OK) {
-        refuse("sync: refused manifest: it names key %s, and its signature "
-               "does not verify with feed key %s",
-               khex, thex);
-        goto done;
-    }
-    if (manifest_parse(mb.data, body_len, &m, err, sizeof err) != 0) {
-        refuse("sync: refused manifest: %s", err);
-        goto done;
-    }
-    char msha[65];
-    sha256_hex(mb.data, mb.len, msha);
-    int64_t highest = st.version > have ? st.version : have;
-    if (m.version < highest) {
-        refuse("sync: refused manifest version %lld: older than version "
-               "%lld already held (rollback)",
-               (long long)m.version, (long long)highest);
-        goto done;
-    }
-    if (m.version == st.version && st.manifest_sha256[0] &&
-        strcmp(msha, st.manifest_sha256)) {
-        refuse("sync: refused manifest version %lld: same version as "
-               "the one held, different content",
-               (long long)m.version);
-        goto done;
-    }
+    labels_pubkey trusted;
+    char msha[65], root[LABELS_KEY_ID_BYTES * 2 + 1];
     time_t now = time(NULL);
-    if (now > m.expires) {
-        char e[32];
-        iso_time_format(m.expires, e);
-        refuse("sync: refused manifest version %lld: expired at %s",
-               (long long)m.version, e);
+    if (check_manifest(cfg, base, &st, have, &mb, now, &m, &trusted, msha,
+                       root) != 0)
         goto done;
-    }
-
     rep->path = SYNC_UNCHANGED;
-    if (have != m.version) {
-        char part[KIOSK_PATH_MAX + 128];
-        const struct feed_file *d = NULL;
-        for (size_t i = 0; i < m.ndeltas && have > 0; i++)
-            if (m.deltas[i].base == have && m.deltas[i].size < m.snapshot.size)
-                d = &m.deltas[i];
-        int done_ok = 0;
-        if (d && fetch_file(cfg, base, d, "delta", part, sizeof part) == 0) {
-            double t0 = now_ms();
-            int a = apply_delta(cfg->mirror, part, d->usize, d->base, m.version,
-                                err, sizeof err);
-            if (a == 0) {
-                rep->apply_ms = now_ms() - t0;
-                rep->path = SYNC_DELTA;
-                done_ok = 1;
-            } else if (a == APPLY_REFUSED) {
-                refuse("sync: refused delta %s: %s", d->name, err);
-            } else {
-                kiosk_log("sync: cannot apply delta %s: %s", d->name, err);
-            }
-            unlink(part);
-        }
-        if (!done_ok) {
-            if (d)
-                kiosk_log("sync: falling back to the snapshot");
-            if (fetch_file(cfg, base, &m.snapshot, "snapshot", part,
-                           sizeof part) != 0)
-                goto done;
-            double t0 = now_ms();
-            int a = install_snapshot(cfg->mirror, part, m.snapshot.usize,
-                                     m.version, err, sizeof err);
-            if (a != 0) {
-                if (a == APPLY_REFUSED) {
-                    refuse("sync: refused snapshot %s: %s", m.snapshot.name,
-                           err);
-                    unlink(part);
-                } else {
-                    kiosk_log("sync: cannot install snapshot %s: %s",
-                              m.snapshot.name, err);
-                }
-                goto done;
-            }
-            rep->apply_ms = now_ms() - t0;
-            rep->path = SYNC_SNAPSHOT;
-            unlink(part);
-        }
-    }
+    if (have != m.version && bring_mirror(cfg, base, &m, have, rep) != 0)
+        goto done;
     st.version = m.version;
     memcpy(st.manifest_sha256, msha, sizeof msha);
     memcpy(st.etag, etag, sizeof st.etag);
