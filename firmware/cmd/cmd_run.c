@@ -5,6 +5,9 @@
 #include "screen_render.h"
 #include "service.h"
 
+#include <stdio.h>
+#include <unistd.h>
+
 int cmd_run(int argc, char **argv)
 {
     static const char usage[] =
@@ -16,7 +19,13 @@ int cmd_run(int argc, char **argv)
     int rc = kiosk_cli_args(argc, argv, usage, &config, NULL);
     if (rc)
         return rc < 0 ? K_OK : rc;
-    rc = service_run(config);
+    int stranded;
+    rc = service_run(config, &stranded);
+    if (stranded) {
+        /* A thread still waits for its helper; exit around it. */
+        fflush(NULL);
+        _exit(rc);
+    }
     screen_render_shutdown();
     return rc;
 }

@@ -113,8 +113,9 @@ int svc_on_signal(struct svc *s)
     return stop;
 }
 
-int service_run(const char *config_path)
+int service_run(const char *config_path, int *stranded)
 {
+    *stranded = 0;
     /* One malloc arena for the whole process: pango starts short-lived
      * threads to load fonts, and glibc would keep a 64 MB-aligned arena
      * per thread, with a few hundred kB resident, for the life of the
@@ -187,9 +188,10 @@ int service_run(const char *config_path)
     close(s->sigfd);
     kiosk_logl(KLOG_INFO, "stopped");
     if (!joined) {
-        /* A thread still waits for its helper; exit around it. */
-        fflush(NULL);
-        _exit(rc);
+        /* A thread still waits for its helper and uses s: leave both to
+         * the caller's _exit. */
+        *stranded = 1;
+        return rc;
     }
     workers_free(&s->w);
     free(s);
