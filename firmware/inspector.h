@@ -1,8 +1,12 @@
 /* inspector.h -- inspector mode (docs/inspectors.md): what a scanner or
- * keyboard line means, badge checks, and the finding being recorded.
+ * keyboard line means, badge checks, the finding being recorded, and the
+ * session rules (a badge starts, ends or refuses a session; a finding
+ * needs a session and a product) that the service and `ocop-kiosk
+ * inspect` both follow.
  *
  * Pure logic over labels.h and the scan log, so tests drive it without a
- * terminal; cmd_inspect.c does the reading and printing. */
+ * terminal; cmd/cmd_inspect.c and service/service_inspector.c do the
+ * reading and printing. */
 #ifndef OCOP_KIOSK_INSPECTOR_H
 #define OCOP_KIOSK_INSPECTOR_H
 

@@ -28,7 +28,7 @@ int cmd_sync(int argc, char **argv)
         return K_FAILURE;
     struct sync_report rep;
     rc = kiosk_sync(&cfg, feed, &rep);
-    /* The service reads this line (service_workers.c). */
+    /* The service reads this line (service/service_workers.c). */
     printf("version=%lld path=%s wire_bytes=%llu apply_ms=%.2f\n",
            (long long)rep.version,
            rep.path == SYNC_DELTA      ? "delta"

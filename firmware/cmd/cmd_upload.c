@@ -45,7 +45,7 @@ int cmd_upload(int argc, char **argv)
         kiosk_logl(KLOG_WARNING,
                    "upload: collector answered %ld: %s; scans stay in the log",
                    res.http_status, res.message);
-    /* The service reads this line (service_workers.c). */
+    /* The service reads this line (service/service_workers.c). */
     printf("outcome=%s retry_after=%ld scans=%d status=%ld\n", word,
            res.retry_after_s, res.scans, res.http_status);
     if (rc != K_OK)
