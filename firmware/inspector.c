@@ -200,7 +200,7 @@ enum inspector_badge_result inspector_check_badge_for(struct kiosk_verdicts *v,
         keys[nkeys++] = cfg->authority;
     /* After a feed key rotation the authority signs with the new key;
      * the state records it only for the root this config trusts. */
-    char root[17] = "";
+    char root[LABELS_KEY_ID_HEX_SIZE] = "";
     if (cfg->have_authority)
         labels_key_id_hex(cfg->authority.id, root);
     struct sync_state st;

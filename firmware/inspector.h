@@ -77,7 +77,7 @@ struct inspector {
     labels_badge badge;
     int have_product; /* findings are about the last product scanned */
     char product[16];
-    char key_id[17];
+    char key_id[LABELS_KEY_ID_HEX_SIZE];
     char lot[16];
     uint32_t serial;
     int64_t scan_id;

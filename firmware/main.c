@@ -1,5 +1,5 @@
 /* main.c -- ocop-kiosk: pick a command (cmd/, one file each) and run it.
- * Exit codes as ocop-host's (exit_codes.h). */
+ * Exit codes as ocop-host's (labels_exit, labels.h). */
 #include "commands.h"
 #include "log.h"
 
@@ -33,18 +33,18 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
-        return K_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         usage(stdout);
-        return K_OK;
+        return LABELS_EXIT_OK;
     }
     if (labels_init() != LABELS_OK) {
         kiosk_log("%s", labels_strerror(LABELS_ERR_CRYPTO));
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     }
-    int rc = K_USAGE;
+    int rc = LABELS_EXIT_USAGE;
     size_t i;
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name)) {

@@ -2,7 +2,7 @@
  * run (net_helper.h says why it is a program of its own). `ocop-kiosk
  * sync` and `ocop-kiosk upload` exec it; the service starts it per round
  * and reads the first line it prints. Its commands are cmd/cmd_sync.c and
- * cmd/cmd_upload.c. Exit codes as ocop-kiosk's (exit_codes.h). */
+ * cmd/cmd_upload.c. Exit codes as ocop-kiosk's (labels_exit, labels.h). */
 #include "commands.h"
 #include "log.h"
 
@@ -19,7 +19,7 @@ int main(int argc, char **argv)
         "and `ocop-kiosk upload` run it (docs/kiosk.md).";
     if (argc < 2) {
         fprintf(stderr, "%s\n", usage);
-        return K_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     int (*run)(int, char **) = !strcmp(argv[1], "sync")     ? cmd_sync
                                : !strcmp(argv[1], "upload") ? cmd_upload
@@ -27,23 +27,23 @@ int main(int argc, char **argv)
     if (!run) {
         if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
             puts(usage);
-            return K_OK;
+            return LABELS_EXIT_OK;
         }
         kiosk_log("unknown command '%s'", argv[1]);
         fprintf(stderr, "%s\n", usage);
-        return K_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (labels_init() != LABELS_OK) {
         kiosk_log("%s", labels_strerror(LABELS_ERR_CRYPTO));
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         kiosk_log("cannot initialise libcurl");
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     }
     int rc = run(argc - 1, argv + 1);
-    if (fflush(stdout) != 0 && rc == K_OK)
-        rc = K_FAILURE;
+    if (fflush(stdout) != 0 && rc == LABELS_EXIT_OK)
+        rc = LABELS_EXIT_FAIL;
     curl_global_cleanup();
     return rc;
 }

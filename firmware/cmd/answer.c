@@ -4,51 +4,13 @@
 #include "answer.h"
 
 #include "commands.h"
-#include "json_out.h"
+#include "json_line.h"
 #include "log.h"
 
 #include <getopt.h>
 #include <labels.h>
 #include <stdio.h>
 #include <string.h>
-
-static void json_facts(json_out *j, const struct kiosk_verdict *kv)
-{
-    const labels_facts *f = &kv->facts;
-    json_cstr(j, "verdict", labels_verdict_word(f->verdict));
-    json_bool(j, "stale", kv->stale);
-    json_cstr(j, "data_since", kv->since);
-    if (f->have_label) {
-        char hex[17], date[11];
-        labels_key_id_hex(f->label.key_id, hex);
-        labels_date_format(f->label.issued, date);
-        json_cstr(j, "product", f->label.product);
-        json_cstr(j, "lot", f->label.lot);
-        json_int(j, "serial", f->label.serial);
-        json_int(j, "stars_printed", f->label.stars);
-        json_cstr(j, "issued", date);
-        json_cstr(j, "key_id", hex);
-        json_cstr(j, "key_status", f->key_status);
-    } else {
-        json_cstr(j, "reason", labels_strerror(f->parse_error));
-    }
-    if (f->have_product) {
-        const labels_product *p = &f->product;
-        json_cstr(j, "product_name", p->name);
-        json_cstr(j, "group", p->group);
-        json_cstr(j, "producer", p->producer_name);
-        json_cstr(j, "producer_kind", p->producer_kind);
-        json_cstr(j, "province", p->province);
-        json_int(j, "stars_current", p->stars);
-        json_bool(j, "proposed5", p->proposed5);
-        json_cstr(j, "status", p->status);
-        json_cstr(j, "status_reason", p->status_reason);
-        json_cstr(j, "certificate", p->certificate);
-        json_cstr(j, "certified", p->certified);
-        json_cstr(j, "expires", p->expires);
-    }
-    json_int(j, "scan_id", kv->scan_id);
-}
 
 static void text_facts(const struct kiosk_verdict *kv)
 {
@@ -72,17 +34,18 @@ int answer_text(void *ctx, const char *text, size_t len)
     struct answer_run *r = ctx;
     struct kiosk_verdict kv;
     r->codes++;
-    json_out j;
+    json_line l;
     if (verdicts_check(&r->v, text, len, &kv) != 0) {
         r->not_ready = 1;
         if (r->json) {
-            json_begin(&j, stdout);
+            json_line_begin(&l);
             if (r->file)
-                json_cstr(&j, "file", r->file);
-            json_str(&j, "text", text, len);
-            json_cstr(&j, "status", "not_ready");
-            json_cstr(&j, "error", r->v.not_ready);
-            json_end(&j);
+                labels_json_cstr(&l.j, "file", r->file);
+            labels_json_str(&l.j, "text", text, len);
+            labels_json_cstr(&l.j, "status", "not_ready");
+            labels_json_cstr(&l.j, "error", r->v.not_ready);
+            if (json_line_print(&l) != 0)
+                r->failed = 1;
         }
         kiosk_log("not ready: %s", r->v.not_ready);
         return 1;
@@ -95,12 +58,18 @@ int answer_text(void *ctx, const char *text, size_t len)
         r->log_warned = 1;
     }
     if (r->json) {
-        json_begin(&j, stdout);
+        /* The verdict's fields are labels_json_facts()'s, as everywhere
+         * (docs/verdicts.md); the kiosk's data age and the scan after. */
+        json_line_begin(&l);
         if (r->file)
-            json_cstr(&j, "file", r->file);
-        json_str(&j, "text", text, len);
-        json_facts(&j, &kv);
-        json_end(&j);
+            labels_json_cstr(&l.j, "file", r->file);
+        labels_json_str(&l.j, "text", text, len);
+        labels_json_facts(&l.j, &kv.facts, LABELS_FACTS_FULL);
+        labels_json_bool(&l.j, "stale", kv.stale);
+        labels_json_cstr(&l.j, "data_since", kv.since);
+        labels_json_int(&l.j, "scan_id", kv.scan_id);
+        if (json_line_print(&l) != 0)
+            r->failed = 1;
     } else {
         if (r->file)
             printf("%s: ", r->file);
@@ -115,11 +84,11 @@ int answer_open(struct answer_run *r, const struct kiosk_config *cfg)
     if (!r->v.mirror) {
         kiosk_log("not ready: %s", r->v.not_ready);
         if (r->json) {
-            json_out j;
-            json_begin(&j, stdout);
-            json_cstr(&j, "status", "not_ready");
-            json_cstr(&j, "error", r->v.not_ready);
-            json_end(&j);
+            json_line l;
+            json_line_begin(&l);
+            labels_json_cstr(&l.j, "status", "not_ready");
+            labels_json_cstr(&l.j, "error", r->v.not_ready);
+            (void)json_line_print(&l); /* failing already */
         }
         verdicts_close(&r->v);
         return -1;
@@ -132,11 +101,11 @@ int answer_finish(struct answer_run *r)
     verdicts_close(&r->v);
     if (fflush(stdout) != 0) {
         kiosk_log("cannot write the results");
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     }
-    if (r->not_ready)
-        return K_FAILURE;
-    return r->not_genuine ? K_REJECTED : K_OK;
+    if (r->not_ready || r->failed)
+        return LABELS_EXIT_FAIL;
+    return r->not_genuine ? LABELS_EXIT_NO : LABELS_EXIT_OK;
 }
 
 int answer_args(int argc, char **argv, const char *usage, const char **config,
@@ -155,12 +124,12 @@ int answer_args(int argc, char **argv, const char *usage, const char **config,
         case 'c': *config = optarg; break;
         case 'j': *json = 1; break;
         case 'h': puts(usage); return -1;
-        default: return K_USAGE;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     if (optind >= argc) {
         kiosk_log("%s", usage);
-        return K_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     return 0;
 }

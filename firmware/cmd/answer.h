@@ -16,11 +16,12 @@ struct answer_run {
     int codes;        /* codes found in the current image */
     int not_genuine;  /* any answer other than genuine */
     int not_ready;    /* no verdict could be given */
+    int failed;       /* an answer could not be written */
     int log_warned;
 };
 
 /* --config FILE, --json, then at least one argument (left at optind).
- * 0, -1 after printing usage for --help, or K_USAGE. */
+ * 0, -1 after printing usage for --help, or LABELS_EXIT_USAGE. */
 int answer_args(int argc, char **argv, const char *usage, const char **config,
                 int *json);
 /* Open the verdict pipeline; -1 (said on stdout and the log) when it is

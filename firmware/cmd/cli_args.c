@@ -24,17 +24,17 @@ int kiosk_cli_args(int argc, char **argv, const char *usage,
         case 'f':
             if (!feed) {
                 kiosk_log("this command takes no --feed");
-                return K_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             *feed = optarg;
             break;
         case 'h': puts(usage); return -1;
-        default: return K_USAGE;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     if (optind != argc) {
         kiosk_log("unexpected argument '%s'", argv[optind]);
-        return K_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     return 0;
 }

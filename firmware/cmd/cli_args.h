@@ -5,7 +5,7 @@
 #include "config.h"
 
 /* --config FILE (and --feed URL where feed is not NULL) and nothing else.
- * Returns 0, -1 after printing usage for --help, or K_USAGE. */
+ * Returns 0, -1 after printing usage for --help, or LABELS_EXIT_USAGE. */
 int kiosk_cli_args(int argc, char **argv, const char *usage,
                    const char **config, const char **feed);
 

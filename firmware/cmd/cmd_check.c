@@ -30,12 +30,12 @@ int cmd_check(int argc, char **argv)
     struct answer_run r = {0};
     int rc = answer_args(argc, argv, usage, &config, &r.json);
     if (rc)
-        return rc < 0 ? K_OK : rc;
+        return rc < 0 ? LABELS_EXIT_OK : rc;
     struct kiosk_config cfg;
     if (kiosk_cli_load(config, &cfg) != 0)
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     if (answer_open(&r, &cfg) != 0)
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     if (argc - optind == 1 && !strcmp(argv[optind], "-")) {
         wedge w;
         wedge_init(&w, 0);

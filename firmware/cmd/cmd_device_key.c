@@ -17,19 +17,19 @@ int cmd_device_key(int argc, char **argv)
     const char *config = KIOSK_CONFIG_DEFAULT;
     int rc = kiosk_cli_args(argc, argv, usage, &config, NULL);
     if (rc)
-        return rc < 0 ? K_OK : rc;
+        return rc < 0 ? LABELS_EXIT_OK : rc;
     struct kiosk_config cfg;
     char err[1536], dir[KIOSK_PATH_MAX];
     if (kiosk_cli_load(config, &cfg) != 0)
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     kiosk_data_dir(&cfg, dir, sizeof dir);
     if (device_key_print_public(dir, stdout, err, sizeof err) != 0) {
         kiosk_log("%s", err);
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     }
     if (fflush(stdout) != 0) {
         kiosk_log("cannot write the key");
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     }
-    return K_OK;
+    return LABELS_EXIT_OK;
 }

@@ -10,5 +10,5 @@ int cmd_net(int argc, char **argv)
     char err[4200];
     net_helper_exec(argc, argv, err, sizeof err);
     kiosk_log("%s", err);
-    return K_FAILURE;
+    return LABELS_EXIT_FAIL;
 }

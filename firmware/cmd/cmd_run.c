@@ -18,7 +18,7 @@ int cmd_run(int argc, char **argv)
     const char *config = KIOSK_CONFIG_DEFAULT;
     int rc = kiosk_cli_args(argc, argv, usage, &config, NULL);
     if (rc)
-        return rc < 0 ? K_OK : rc;
+        return rc < 0 ? LABELS_EXIT_OK : rc;
     int stranded;
     rc = service_run(config, &stranded);
     if (stranded) {

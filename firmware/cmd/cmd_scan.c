@@ -3,7 +3,7 @@
 #include "answer.h"
 #include "cli_args.h"
 #include "commands.h"
-#include "json_out.h"
+#include "json_line.h"
 #include "log.h"
 
 #include <getopt.h>
@@ -21,12 +21,12 @@ int cmd_scan(int argc, char **argv)
     struct answer_run r = {0};
     int rc = answer_args(argc, argv, usage, &config, &r.json);
     if (rc)
-        return rc < 0 ? K_OK : rc;
+        return rc < 0 ? LABELS_EXIT_OK : rc;
     struct kiosk_config cfg;
     if (kiosk_cli_load(config, &cfg) != 0)
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     if (answer_open(&r, &cfg) != 0)
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     /* A still image may take every retry the reader has. */
     labels_reader *dec = labels_reader_new();
     int bad_image = !dec;
@@ -47,24 +47,26 @@ int cmd_scan(int argc, char **argv)
         if (lrc == LABELS_OK && r.codes == 0) {
             r.not_genuine = 1;
             if (r.json) {
-                json_out j;
-                json_begin(&j, stdout);
-                json_cstr(&j, "file", argv[i]);
-                json_cstr(&j, "status", "no_code");
-                json_end(&j);
+                json_line l;
+                json_line_begin(&l);
+                labels_json_cstr(&l.j, "file", argv[i]);
+                labels_json_cstr(&l.j, "status", "no_code");
+                if (json_line_print(&l) != 0)
+                    r.failed = 1;
             } else {
                 printf("%s: no QR code found\n", argv[i]);
             }
         } else if (lrc != LABELS_OK && r.json) {
-            json_out j;
-            json_begin(&j, stdout);
-            json_cstr(&j, "file", argv[i]);
-            json_cstr(&j, "status", "unreadable");
-            json_cstr(&j, "error", labels_strerror(lrc));
-            json_end(&j);
+            json_line l;
+            json_line_begin(&l);
+            labels_json_cstr(&l.j, "file", argv[i]);
+            labels_json_cstr(&l.j, "status", "unreadable");
+            labels_json_cstr(&l.j, "error", labels_strerror(lrc));
+            if (json_line_print(&l) != 0)
+                r.failed = 1;
         }
     }
     labels_reader_free(dec);
     rc = answer_finish(&r);
-    return bad_image && rc != K_FAILURE ? K_FAILURE : rc;
+    return bad_image && rc != LABELS_EXIT_FAIL ? LABELS_EXIT_FAIL : rc;
 }

@@ -18,21 +18,21 @@ int cmd_status(int argc, char **argv)
     int rc = kiosk_cli_args(
         argc, argv, "usage: ocop-kiosk status [--config FILE]", &config, NULL);
     if (rc)
-        return rc < 0 ? K_OK : rc;
+        return rc < 0 ? LABELS_EXIT_OK : rc;
     struct kiosk_config cfg;
     if (kiosk_cli_load(config, &cfg) != 0)
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     struct sync_state st;
     if (sync_state_read(cfg.state, &st) != 0) {
         kiosk_log("cannot read state %s", cfg.state);
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     }
     char err[512];
     int64_t v = mirror_version(cfg.mirror, err, sizeof err);
     char last[32], exp[32] = "none";
     int stale = sync_stale_since(cfg.state, time(NULL), last);
     if (st.expires)
-        iso_time_format(st.expires, exp);
+        (void)labels_time_iso(st.expires, exp);
     /* Without its network side a kiosk never syncs: say so here, where
      * an installer looks, not only in the service's log. */
     char net[4096] = "", nerr[4200];
@@ -50,5 +50,7 @@ int cmd_status(int argc, char **argv)
         kiosk_log("cannot run the network helper %s: sync and upload will "
                   "fail",
                   net[0] ? net : nerr);
-    return v < 0 || !net_ok ? K_FAILURE : stale ? K_REJECTED : K_OK;
+    return v < 0 || !net_ok ? LABELS_EXIT_FAIL
+           : stale          ? LABELS_EXIT_NO
+                            : LABELS_EXIT_OK;
 }

@@ -17,15 +17,15 @@ int cmd_sync(int argc, char **argv)
         argc, argv, "usage: ocop-kiosk sync [--config FILE] [--feed URL]",
         &config, &feed);
     if (rc)
-        return rc < 0 ? K_OK : rc;
+        return rc < 0 ? LABELS_EXIT_OK : rc;
     if (feed && strncmp(feed, "https://", 8) && strncmp(feed, "http://", 7) &&
         strncmp(feed, "file://", 7)) {
         kiosk_log("--feed must be an http://, https:// or file:// URL");
-        return K_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     struct kiosk_config cfg;
     if (kiosk_cli_load(config, &cfg) != 0)
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     struct sync_report rep;
     rc = kiosk_sync(&cfg, feed, &rep);
     /* The service reads this line (service/service_workers.c). */
@@ -35,5 +35,7 @@ int cmd_sync(int argc, char **argv)
            : rep.path == SYNC_SNAPSHOT ? "snapshot"
                                        : "unchanged",
            (unsigned long long)rep.wire_bytes, rep.apply_ms);
-    return rc == 0 ? K_OK : rc == SYNC_REFUSED ? K_REJECTED : K_FAILURE;
+    return rc == 0              ? LABELS_EXIT_OK
+           : rc == SYNC_REFUSED ? LABELS_EXIT_NO
+                                : LABELS_EXIT_FAIL;
 }

@@ -1,10 +1,10 @@
 /* commands.h -- ocop-kiosk's and ocop-kiosk-net's commands, one file each
  * in cmd/ (docs/kiosk.md): each parses its options, calls the modules and
- * prints; returns an exit code (exit_codes.h). */
+ * prints; returns an exit code (labels_exit, labels.h). */
 #ifndef OCOP_KIOSK_COMMANDS_H
 #define OCOP_KIOSK_COMMANDS_H
 
-#include "exit_codes.h"
+#include <labels.h> /* labels_exit: LABELS_EXIT_OK, _NO, _USAGE, _FAIL */
 
 /* ocop-kiosk */
 int cmd_scan(int argc, char **argv);

@@ -95,7 +95,8 @@ static int follow_rotation(const struct kiosk_config *cfg, const char *base,
     for (int hop = 0; hop < MAX_ROTATIONS; hop++) {
         if (!memcmp(trusted->id, want, LABELS_KEY_ID_BYTES))
             return 0;
-        char tid[17], name[64], url[KIOSK_URL_MAX + 64], err[512];
+        char tid[LABELS_KEY_ID_HEX_SIZE], name[64], url[KIOSK_URL_MAX + 64],
+            err[512];
         labels_key_id_hex(trusted->id, tid);
         snprintf(name, sizeof name, "key-%s.next", tid);
         make_url(base, name, url, sizeof url);
@@ -112,7 +113,7 @@ static int follow_rotation(const struct kiosk_config *cfg, const char *base,
         uint8_t sigb[LABELS_SIG_BYTES];
         size_t got = 0;
         labels_pubkey next;
-        char oldline[32], newline[32], nid[17];
+        char oldline[32], newline[32], nid[LABELS_KEY_ID_HEX_SIZE];
         const char *pub = strstr(b.data ? b.data : "", "\npublic=");
         int ok = sig && pub && pub < sig &&
                  !strncmp(b.data, "ocop-feed-key 1\n", 16) &&
@@ -279,7 +280,7 @@ static int check_manifest(const struct kiosk_config *cfg, const char *base,
                           const struct sync_state *st, int64_t have,
                           const struct http_buf *mb, time_t now,
                           struct manifest *m, labels_pubkey *trusted,
-                          char msha[65], char root[17])
+                          char msha[65], char root[LABELS_KEY_ID_HEX_SIZE])
 {
     char err[1024] = "";
     size_t body_len;
@@ -290,7 +291,7 @@ static int check_manifest(const struct kiosk_config *cfg, const char *base,
         return -1;
     }
     *trusted = cfg->authority;
-    char khex[17], thex[17];
+    char khex[LABELS_KEY_ID_HEX_SIZE], thex[LABELS_KEY_ID_HEX_SIZE];
     labels_key_id_hex(cfg->authority.id, root);
     if (st->have_feed_key && !strcmp(st->root_key_id, root))
         *trusted = st->feed_key;
@@ -326,7 +327,7 @@ static int check_manifest(const struct kiosk_config *cfg, const char *base,
     }
     if (now > m->expires) {
         char e[32];
-        iso_time_format(m->expires, e);
+        (void)labels_time_iso(m->expires, e);
         refuse("sync: refused manifest version %lld: expired at %s",
                (long long)m->version, e);
         return -1;

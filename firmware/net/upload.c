@@ -225,7 +225,7 @@ unusable:
 static int signed_by(const pending *p, const labels_seckey *sec)
 {
     static const char head[] = "OCOP-SCANS/1\nkiosk ";
-    char kid[17];
+    char kid[LABELS_KEY_ID_HEX_SIZE];
     labels_key_id_hex(sec->id, kid);
     size_t hl = strlen(head);
     return p->len > hl + 16 && !memcmp(p->batch, head, hl) &&

@@ -109,7 +109,7 @@ int upload_batch_build_with_findings(
     char *buf = malloc(cap);
     if (!buf)
         return -1;
-    char kid[17], bid[2 * UPLOAD_BATCH_ID_BYTES + 1];
+    char kid[LABELS_KEY_ID_HEX_SIZE], bid[2 * UPLOAD_BATCH_ID_BYTES + 1];
     labels_key_id_hex(sec->id, kid);
     sodium_bin2hex(bid, sizeof bid, batch_id, UPLOAD_BATCH_ID_BYTES);
     size_t pos = (size_t)snprintf(

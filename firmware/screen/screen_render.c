@@ -23,25 +23,28 @@
 #define RGB_STAR_OLD 0xB0B7BCu
 #define RGB_DIVIDER 0xD5D8DAu
 
-static const uint32_t tone_rgb[SCREEN_TONE_COUNT_] = {
-    [SCREEN_TONE_GOOD] = 0x1E7B34u,
-    [SCREEN_TONE_WARN] = 0xF2A900u,
-    [SCREEN_TONE_BAD] = 0xC62828u,
-    [SCREEN_TONE_NEUTRAL] = 0x5B6770u,
+/* labels_tone has four values, GOOD to NEUTRAL. */
+#define SCREEN_TONES (LABELS_TONE_NEUTRAL + 1)
+
+static const uint32_t tone_rgb[SCREEN_TONES] = {
+    [LABELS_TONE_GOOD] = 0x1E7B34u,
+    [LABELS_TONE_WARN] = 0xF2A900u,
+    [LABELS_TONE_BAD] = 0xC62828u,
+    [LABELS_TONE_NEUTRAL] = 0x5B6770u,
 };
 
 /* Text on the amber band and amber headings need a dark ink to read. */
-static const uint32_t tone_ink[SCREEN_TONE_COUNT_] = {
-    [SCREEN_TONE_GOOD] = RGB_WHITE,
-    [SCREEN_TONE_WARN] = RGB_TEXT,
-    [SCREEN_TONE_BAD] = RGB_WHITE,
-    [SCREEN_TONE_NEUTRAL] = RGB_WHITE,
+static const uint32_t tone_ink[SCREEN_TONES] = {
+    [LABELS_TONE_GOOD] = RGB_WHITE,
+    [LABELS_TONE_WARN] = RGB_TEXT,
+    [LABELS_TONE_BAD] = RGB_WHITE,
+    [LABELS_TONE_NEUTRAL] = RGB_WHITE,
 };
-static const uint32_t tone_heading[SCREEN_TONE_COUNT_] = {
-    [SCREEN_TONE_GOOD] = 0x1E7B34u,
-    [SCREEN_TONE_WARN] = 0x7A5000u,
-    [SCREEN_TONE_BAD] = 0xB71C1Cu,
-    [SCREEN_TONE_NEUTRAL] = 0x455A64u,
+static const uint32_t tone_heading[SCREEN_TONES] = {
+    [LABELS_TONE_GOOD] = 0x1E7B34u,
+    [LABELS_TONE_WARN] = 0x7A5000u,
+    [LABELS_TONE_BAD] = 0xB71C1Cu,
+    [LABELS_TONE_NEUTRAL] = 0x455A64u,
 };
 
 /* Font roles; sizes are in units of u. */
@@ -88,15 +91,15 @@ typedef struct frame {
     cairo_t *cr;
     double w, h, u, m; /* size, unit, margin */
     const screen_state *st;
-    screen_lang lang;
+    labels_lang lang;
     screen_info *info;
     double limit; /* the details column's bottom: lines past it are left out */
 } frame;
 
-uint32_t screen_tone_rgb(screen_tone tone)
+uint32_t screen_tone_rgb(labels_tone tone)
 {
-    if ((int)tone < 0 || tone >= SCREEN_TONE_COUNT_)
-        return tone_rgb[SCREEN_TONE_BAD];
+    if ((int)tone < 0 || tone >= SCREEN_TONES)
+        return tone_rgb[LABELS_TONE_BAD];
     return tone_rgb[tone];
 }
 
@@ -350,12 +353,12 @@ static double stars(frame *f, double x, double cy, int n, uint32_t fill,
 }
 
 /* The verdict symbol: shape as well as colour, for colour-blind shoppers. */
-static void tone_icon(frame *f, screen_tone tone, double cx, double cy,
+static void tone_icon(frame *f, labels_tone tone, double cx, double cy,
                       double r)
 {
     cairo_t *cr = f->cr;
     uint32_t bg = tone_rgb[tone];
-    set_rgb(cr, tone == SCREEN_TONE_WARN ? RGB_TEXT : RGB_WHITE);
+    set_rgb(cr, tone == LABELS_TONE_WARN ? RGB_TEXT : RGB_WHITE);
     cairo_arc(cr, cx, cy, r, 0, 2 * M_PI);
     cairo_fill(cr);
     set_rgb(cr, bg);
@@ -363,20 +366,20 @@ static void tone_icon(frame *f, screen_tone tone, double cx, double cy,
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_width(cr, r * 0.22);
     switch (tone) {
-    case SCREEN_TONE_GOOD:
+    case LABELS_TONE_GOOD:
         cairo_move_to(cr, cx - r * 0.45, cy + r * 0.02);
         cairo_line_to(cr, cx - r * 0.12, cy + r * 0.36);
         cairo_line_to(cr, cx + r * 0.48, cy - r * 0.32);
         cairo_stroke(cr);
         break;
-    case SCREEN_TONE_WARN:
+    case LABELS_TONE_WARN:
         cairo_move_to(cr, cx, cy - r * 0.5);
         cairo_line_to(cr, cx, cy + r * 0.12);
         cairo_stroke(cr);
         cairo_arc(cr, cx, cy + r * 0.45, r * 0.13, 0, 2 * M_PI);
         cairo_fill(cr);
         break;
-    case SCREEN_TONE_BAD:
+    case LABELS_TONE_BAD:
         cairo_move_to(cr, cx - r * 0.4, cy - r * 0.4);
         cairo_line_to(cr, cx + r * 0.4, cy + r * 0.4);
         cairo_move_to(cr, cx + r * 0.4, cy - r * 0.4);
@@ -405,7 +408,7 @@ static double banner(frame *f)
     if (!st->stale && !st->offline && !st->inspector)
         return 0;
     double h = floor(38 * f->u);
-    uint32_t bg = st->stale ? tone_rgb[SCREEN_TONE_WARN] : RGB_OFFLINE;
+    uint32_t bg = st->stale ? tone_rgb[LABELS_TONE_WARN] : RGB_OFFLINE;
     uint32_t ink = st->stale ? RGB_TEXT : RGB_WHITE;
     /* In inspector mode the banner says whose session it is; staleness,
      * when it applies, still wins the space: it qualifies every verdict. */
@@ -468,7 +471,7 @@ static void band(frame *f, double y, double h, uint32_t bg, uint32_t ink,
     double x = f->m;
     if (icon_tone >= 0) {
         double r = fmin(40 * f->u, h * 0.36);
-        tone_icon(f, (screen_tone)icon_tone, f->m + r, y + h / 2, r);
+        tone_icon(f, (labels_tone)icon_tone, f->m + r, y + h / 2, r);
         x = f->m + 2 * r + 20 * f->u;
     }
     text_style ts = {font, ink, 2, PANGO_ALIGN_LEFT, 0, 0};
@@ -489,14 +492,14 @@ static double footer(frame *f)
 }
 
 /* The "what to do" box: tinted, outlined in the verdict's colour. */
-static double advice_box(frame *f, screen_tone tone, screen_msg title,
+static double advice_box(frame *f, labels_tone tone, const char *title,
                          const char *advice, font_role font, int fit, double x,
                          double y, double w, double h)
 {
     double pad = 14 * f->u;
     text_style th = {
         F_BODY_BOLD, tone_heading[tone], 1, PANGO_ALIGN_LEFT, 0, 0};
-    double hh = text_prepare(f, screen_text(title, f->lang), &th, w - 2 * pad);
+    double hh = text_prepare(f, title, &th, w - 2 * pad);
     /* As many advice lines as the box holds. */
     double line = font_spec[font].size * f->u * 1.36;
     int lines = (int)((h - 2 * pad - hh - 6 * f->u) / line);
@@ -514,7 +517,7 @@ static double advice_box(frame *f, screen_tone tone, screen_msg title,
     cairo_stroke(f->cr);
 
     double cy = y + pad;
-    cy += text(f, screen_text(title, f->lang), &th, x + pad, cy, w - 2 * pad);
+    cy += text(f, title, &th, x + pad, cy, w - 2 * pad);
     cy += 6 * f->u;
     text(f, advice, &tb, x + pad, cy, w - 2 * pad);
     return h;
@@ -578,33 +581,33 @@ static double star_row(frame *f, const char *label, int n, uint32_t fill,
 }
 
 /* The facts column: product, stars, producer, certificate, lot/serial. */
-static void details(frame *f, const labels_facts *fa, screen_tone tone,
+static void details(frame *f, const labels_facts *fa, labels_tone tone,
                     double x, double y, double w)
 {
-    screen_lang L = f->lang;
+    labels_lang L = f->lang;
     const labels_product *p = &fa->product;
     const labels_label *lab = &fa->label;
     char d1[32], d2[32], num[32];
 
     if (fa->have_product) {
-        if (tone == SCREEN_TONE_BAD && fa->verdict != LABELS_V_SUSPENDED &&
+        if (tone == LABELS_TONE_BAD && fa->verdict != LABELS_V_SUSPENDED &&
             fa->verdict != LABELS_V_REVOKED) {
             /* The label is not trusted: what follows is the register's
              * record for the code it carries, for comparison. */
             text_style tr = {F_SMALL, RGB_MUTED, 1, PANGO_ALIGN_LEFT, 0, 0};
-            y += text(f, screen_text(SCREEN_MSG_REGISTERED_AS, L), &tr, x, y,
-                      w) +
+            y += text(f, labels_field_label(LABELS_F_REGISTERED_AS, L), &tr, x,
+                      y, w) +
                  2 * f->u;
         }
         text_style tn = {F_NAME, RGB_TEXT, 2, PANGO_ALIGN_LEFT, 0, 0};
         y += text(f, p->name, &tn, x, y, w) + 4 * f->u;
 
         const char *note =
-            p->proposed5 ? screen_text(SCREEN_MSG_PROPOSED5, L) : NULL;
+            p->proposed5 ? labels_field_label(LABELS_F_PROPOSED5, L) : NULL;
         if (fa->have_label && lab->stars != p->stars) {
-            y += star_row(f, screen_text(SCREEN_MSG_STARS_NOW, L), p->stars,
-                          RGB_STAR, RGB_STAR_EDGE, note, x, y, w);
-            y += star_row(f, screen_text(SCREEN_MSG_STARS_PRINTED, L),
+            y += star_row(f, labels_field_label(LABELS_F_STARS_NOW, L),
+                          p->stars, RGB_STAR, RGB_STAR_EDGE, note, x, y, w);
+            y += star_row(f, labels_field_label(LABELS_F_STARS_PRINTED, L),
                           lab->stars, RGB_STAR_OLD, RGB_MUTED, NULL, x, y, w);
         } else {
             y += star_row(f, NULL, p->stars, RGB_STAR, RGB_STAR_EDGE, note, x,
@@ -615,52 +618,56 @@ static void details(frame *f, const labels_facts *fa, screen_tone tone,
         char prod[300];
         if (p->producer_kind[0])
             snprintf(prod, sizeof prod, "%s (%s)", p->producer_name,
-                     screen_producer_kind(p->producer_kind, L));
+                     labels_kind_name_of(p->producer_kind, L));
         else
             snprintf(prod, sizeof prod, "%s", p->producer_name);
-        y += detail(f, field_markup(screen_text(SCREEN_MSG_PRODUCER, L), prod),
-                    2, x, y, w);
+        y += detail(
+            f, field_markup(labels_field_label(LABELS_F_PRODUCER, L), prod), 2,
+            x, y, w);
         y += detail(f,
-                    field2_markup(screen_text(SCREEN_MSG_PROVINCE, L),
-                                  p->province, screen_text(SCREEN_MSG_GROUP, L),
-                                  screen_group_name(p->group, L)),
+                    field2_markup(labels_field_label(LABELS_F_PROVINCE, L),
+                                  p->province,
+                                  labels_field_label(LABELS_F_GROUP, L),
+                                  labels_group_name_of(p->group, L)),
                     1, x, y, w);
         if (p->certificate[0])
-            y += detail(f,
-                        field_markup(screen_text(SCREEN_MSG_CERTIFICATE, L),
-                                     p->certificate),
-                        0, x, y, w);
+            y +=
+                detail(f,
+                       field_markup(labels_field_label(LABELS_F_CERTIFICATE, L),
+                                    p->certificate),
+                       0, x, y, w);
         if (p->certified[0] || p->expires[0]) {
             screen_format_date(p->certified, L, d1, sizeof d1);
             screen_format_date(p->expires, L, d2, sizeof d2);
             char valid[80];
             snprintf(valid, sizeof valid, "%s – %s", d1, d2);
-            y +=
-                detail(f, field_markup(screen_text(SCREEN_MSG_VALID, L), valid),
-                       1, x, y, w);
+            y += detail(
+                f, field_markup(labels_field_label(LABELS_F_VALID, L), valid),
+                1, x, y, w);
         }
     } else if (fa->have_label) {
-        y += detail(
-            f,
-            field_markup(screen_text(SCREEN_MSG_PRODUCT_CODE, L), lab->product),
-            1, x, y, w);
-        y += star_row(f, screen_text(SCREEN_MSG_STARS_PRINTED, L), lab->stars,
-                      RGB_STAR_OLD, RGB_MUTED, NULL, x, y, w);
+        y += detail(f,
+                    field_markup(labels_field_label(LABELS_F_PRODUCT_CODE, L),
+                                 lab->product),
+                    1, x, y, w);
+        y += star_row(f, labels_field_label(LABELS_F_STARS_PRINTED, L),
+                      lab->stars, RGB_STAR_OLD, RGB_MUTED, NULL, x, y, w);
         if (fa->verdict == LABELS_V_UNKNOWN_PRODUCT) {
             text_style tw = {
                 F_BODY_BOLD, tone_heading[tone], 2, PANGO_ALIGN_LEFT, 0, 0};
-            y += text(f, screen_text(SCREEN_MSG_NO_PRODUCT, L), &tw, x, y, w) +
+            y += text(f, labels_field_label(LABELS_F_NO_PRODUCT, L), &tw, x, y,
+                      w) +
                  5 * f->u;
         }
     }
     if (fa->have_label) {
         snprintf(num, sizeof num, "%lu", (unsigned long)lab->serial);
         y += detail(f,
-                    field2_markup(screen_text(SCREEN_MSG_LOT, L), lab->lot,
-                                  screen_text(SCREEN_MSG_SERIAL, L), num),
+                    field2_markup(labels_field_label(LABELS_F_LOT, L), lab->lot,
+                                  labels_field_label(LABELS_F_SERIAL, L), num),
                     1, x, y, w);
     }
-    if (fa->have_product && p->status_reason[0] && tone != SCREEN_TONE_GOOD) {
+    if (fa->have_product && p->status_reason[0] && tone != LABELS_TONE_GOOD) {
         char reason[300];
         if (p->status_date[0]) {
             screen_format_date(p->status_date, L, d1, sizeof d1);
@@ -668,8 +675,9 @@ static void details(frame *f, const labels_facts *fa, screen_tone tone,
         } else {
             snprintf(reason, sizeof reason, "%s", p->status_reason);
         }
-        y += detail(f, field_markup(screen_text(SCREEN_MSG_REASON, L), reason),
-                    2, x, y, w);
+        y += detail(
+            f, field_markup(labels_field_label(LABELS_F_REASON, L), reason), 2,
+            x, y, w);
     }
     (void)y;
 }
@@ -709,12 +717,12 @@ static void draw_verdict(frame *f)
     FIX(safe.product.certified);
     FIX(safe.product.expires);
     labels_verdict v = fa->verdict;
-    screen_tone tone = screen_verdict_tone(v);
+    labels_tone tone = labels_verdict_tone(v);
 
     double top = banner(f);
     double bh = floor(124 * f->u);
     band(f, top, bh, tone_rgb[tone], tone_ink[tone], (int)tone,
-         screen_verdict_headline(v, f->lang), F_HEADLINE);
+         labels_verdict_headline(v, f->lang), F_HEADLINE);
     double y = top + bh + 18 * f->u;
     double bottom = footer(f);
     double x = f->m, w = f->w - 2 * f->m;
@@ -722,9 +730,9 @@ static void draw_verdict(frame *f)
     if (!fa->have_product && !fa->have_label) {
         /* Nothing to show but advice: say it larger, then remind the
          * shopper how to scan a real label. */
-        double bh2 = advice_box(f, tone, SCREEN_MSG_WHAT_TO_DO,
-                                screen_verdict_advice(v, f->lang), F_STEP, 1, x,
-                                y, w, bottom - y);
+        double bh2 = advice_box(
+            f, tone, labels_field_label(LABELS_F_WHAT_TO_DO, f->lang),
+            labels_verdict_advice(v, f->lang), F_STEP, 1, x, y, w, bottom - y);
         y += bh2 + 20 * f->u;
         text_style ts = {F_STEP, RGB_MUTED, 2, PANGO_ALIGN_LEFT, 0, 0};
         if (y < bottom - 30 * f->u)
@@ -747,14 +755,14 @@ static void draw_verdict(frame *f)
     /* An inspector needs the product's history, not shoppers' advice. */
     const screen_state *st = f->st;
     if (st->inspector && st->inspector_notes && fa->have_product)
-        advice_box(f, tone, SCREEN_MSG_PREV_FINDINGS,
+        advice_box(f, tone, screen_text(SCREEN_MSG_PREV_FINDINGS, f->lang),
                    st->inspector_notes[0]
                        ? st->inspector_notes
                        : screen_text(SCREEN_MSG_NO_FINDINGS, f->lang),
                    F_ADVICE, 0, x + dw + gap, y, aw, bottom - y);
     else
-        advice_box(f, tone, SCREEN_MSG_WHAT_TO_DO,
-                   screen_verdict_advice(v, f->lang), F_ADVICE, 0, x + dw + gap,
+        advice_box(f, tone, labels_field_label(LABELS_F_WHAT_TO_DO, f->lang),
+                   labels_verdict_advice(v, f->lang), F_ADVICE, 0, x + dw + gap,
                    y, aw, bottom - y);
 }
 
@@ -827,11 +835,12 @@ static void draw_not_ready(frame *f, screen_msg title, screen_msg body)
 {
     double top = banner(f);
     double bh = floor(124 * f->u);
-    band(f, top, bh, RGB_NOTREADY, RGB_WHITE, SCREEN_TONE_NEUTRAL,
+    band(f, top, bh, RGB_NOTREADY, RGB_WHITE, LABELS_TONE_NEUTRAL,
          screen_text(title, f->lang), F_HEADLINE);
     double bottom = footer(f);
     double y = top + bh + 18 * f->u;
-    advice_box(f, SCREEN_TONE_NEUTRAL, SCREEN_MSG_WHAT_TO_DO,
+    advice_box(f, LABELS_TONE_NEUTRAL,
+               labels_field_label(LABELS_F_WHAT_TO_DO, f->lang),
                screen_text(body, f->lang), F_STEP, 1, f->m, y, f->w - 2 * f->m,
                bottom - y);
 }
@@ -841,7 +850,7 @@ int screen_render(screen_renderer *r, cairo_surface_t *surface, int width,
 {
     if (!r || !surface || !st || width < 160 || height < 120 || width > 16384 ||
         height > 16384 || (int)st->mode < 0 || st->mode >= SCREEN_MODE_COUNT_ ||
-        (int)st->lang < 0 || st->lang >= SCREEN_LANG_COUNT_)
+        (int)st->lang < 0 || st->lang >= LABELS_LANG_COUNT_)
         return LABELS_ERR_ARG;
     if (st->mode == SCREEN_MODE_VERDICT &&
         (!st->facts || (int)st->facts->verdict < 0 ||

@@ -30,11 +30,11 @@ typedef enum screen_mode {
 
 typedef struct screen_state {
     screen_mode mode;
-    screen_lang lang;
+    labels_lang lang;
     const labels_facts *facts; /* SCREEN_MODE_VERDICT only */
     int stale;                 /* the mirror is older than policy allows */
-    char data_date[11];        /* "YYYY-MM-DD" of the mirror, or "" */
-    int offline;               /* the kiosk cannot reach the feed */
+    char data_date[LABELS_DATE_SIZE]; /* "YYYY-MM-DD" of the mirror, or "" */
+    int offline;                      /* the kiosk cannot reach the feed */
     /* Inspector mode: who is inspecting (shown in the top banner), or
      * NULL for shoppers' screens. */
     const char *inspector;
@@ -87,7 +87,7 @@ int screen_render_argb(screen_renderer *r, uint32_t *pixels, int width,
 
 /* The colours the screen uses, as 0xRRGGBB: a verdict tone's band, and
  * the page background, for tests and documentation. */
-uint32_t screen_tone_rgb(screen_tone tone);
+uint32_t screen_tone_rgb(labels_tone tone);
 uint32_t screen_background_rgb(void);
 /* The outer margin in pixels at a given screen height: nothing is drawn
  * between it and the edge except full-width bands. */

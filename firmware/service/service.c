@@ -11,7 +11,6 @@
 #include "service.h"
 #include "service_int.h"
 
-#include "exit_codes.h"
 #include "log.h"
 
 #include <errno.h>
@@ -53,7 +52,7 @@ static void reload(struct svc *s)
         svc_mirror_opened(s);
     else
         kiosk_logl(KLOG_WARNING, "not ready: %s", s->v.not_ready);
-    s->lang = (screen_lang)s->cfg.language;
+    s->lang = (labels_lang)s->cfg.language;
     s->deb.absent_ms = s->cfg.absent_ms;
     if (strcmp(old.camera, s->cfg.camera) ||
         old.camera_width != s->cfg.camera_width ||
@@ -106,8 +105,8 @@ int svc_on_signal(struct svc *s)
         } else if (si.ssi_signo == SIGHUP) {
             reload(s);
         } else if (si.ssi_signo == SIGUSR1) {
-            s->lang = screen_lang_toggle(s->lang);
-            kiosk_logl(KLOG_INFO, "language: %s", screen_lang_code(s->lang));
+            s->lang = labels_lang_toggle(s->lang);
+            kiosk_logl(KLOG_INFO, "language: %s", labels_lang_code(s->lang));
         }
     }
     return stop;
@@ -125,14 +124,14 @@ int service_run(const char *config_path, int *stranded)
     struct svc *s = calloc(1, sizeof *s);
     if (!s) {
         kiosk_logl(KLOG_ERR, "out of memory");
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     }
     s->config_path = config_path;
     s->scan_fd = -1;
     s->pending = -1;
     if (load_config(config_path, &s->cfg) != 0) {
         free(s);
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     }
     s->sigfd = signals_open();
     s->dec = labels_reader_new();
@@ -142,9 +141,9 @@ int service_run(const char *config_path, int *stranded)
             close(s->sigfd);
         labels_reader_free(s->dec);
         free(s);
-        return K_FAILURE;
+        return LABELS_EXIT_FAIL;
     }
-    s->lang = (screen_lang)s->cfg.language;
+    s->lang = (labels_lang)s->cfg.language;
     debounce_init(&s->deb, s->cfg.absent_ms);
     kiosk_logl(KLOG_INFO, "starting with %s", config_path);
 
@@ -166,10 +165,10 @@ int service_run(const char *config_path, int *stranded)
     if (!s->cfg.camera[0] && !s->cfg.scanner[0])
         kiosk_logl(KLOG_WARNING, "neither camera nor scanner configured");
 
-    int rc = K_OK;
+    int rc = LABELS_EXIT_OK;
     if (workers_start(&s->w, &s->cfg, s->config_path) != 0) {
         kiosk_logl(KLOG_ERR, "cannot start the sync and upload threads");
-        rc = K_FAILURE;
+        rc = LABELS_EXIT_FAIL;
     } else {
         svc_loop(s);
     }

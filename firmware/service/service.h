@@ -11,8 +11,8 @@
 #ifndef OCOP_KIOSK_SERVICE_H
 #define OCOP_KIOSK_SERVICE_H
 
-/* Run until SIGTERM or SIGINT. Returns an exit code (exit_codes.h): 0
- * after a clean stop, K_FAILURE if the configuration cannot be loaded at
+/* Run until SIGTERM or SIGINT. Returns an exit code (labels_exit, labels.h): 0
+ * after a clean stop, LABELS_EXIT_FAIL if the configuration cannot be loaded at
  * start or the loop cannot be set up. *stranded is 1 when a sync or
  * upload thread did not stop in time: it still runs and uses the
  * service's memory, so the caller must end the process with _exit() at

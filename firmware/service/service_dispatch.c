@@ -82,8 +82,8 @@ static int language_card(struct svc *s, const char *text, size_t len)
     if (len != strlen(s->cfg.language_code) ||
         memcmp(text, s->cfg.language_code, len))
         return 0;
-    s->lang = screen_lang_toggle(s->lang);
-    kiosk_logl(KLOG_INFO, "language: %s", screen_lang_code(s->lang));
+    s->lang = labels_lang_toggle(s->lang);
+    kiosk_logl(KLOG_INFO, "language: %s", labels_lang_code(s->lang));
     return 1;
 }
 

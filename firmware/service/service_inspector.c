@@ -13,10 +13,8 @@ static int note_line(void *ctx, const finding_record *r)
 {
     struct svc *s = ctx;
     size_t used = strlen(s->insp_notes);
-    char day[11];
-    struct tm tm;
-    time_t t = (time_t)r->time;
-    if (!gmtime_r(&t, &tm) || !strftime(day, sizeof day, "%Y-%m-%d", &tm))
+    char day[LABELS_DATE_SIZE];
+    if (labels_time_day(r->time, day) != LABELS_OK)
         snprintf(day, sizeof day, "?");
     snprintf(s->insp_notes + used, sizeof s->insp_notes - used,
              "%s%s %s (%s)%s%s", used ? "\n" : "", day, r->finding,
@@ -70,8 +68,8 @@ void svc_inspector_badge(struct svc *s, const char *text, size_t len)
         return;
     }
     snprintf(s->insp_banner, sizeof s->insp_banner, "%s: %s (%s, %s)",
-             s->lang == SCREEN_LANG_EN ? "Inspector" : "Thanh tra", b.name,
-             b.inspector, b.province);
+             screen_text(SCREEN_MSG_INSPECTOR, s->lang), b.name, b.inspector,
+             b.province);
     s->shown[0] = '\0';
     kiosk_logl(KLOG_INFO, "inspector %s (%s): session started", b.inspector,
                b.province);

@@ -28,7 +28,7 @@ struct svc {
     const char *config_path;
     struct kiosk_config cfg;
     struct kiosk_verdicts v;
-    char data_date[11];
+    char data_date[LABELS_DATE_SIZE];
     struct workers w;
     int sigfd;
 
@@ -48,7 +48,7 @@ struct svc {
     screen_renderer *rend;
     screen_display *disp;
     int disp_w, disp_h;
-    screen_lang lang;
+    labels_lang lang;
     int64_t verdict_until;
     labels_facts facts;
     int verdict_stale;

@@ -94,7 +94,7 @@ void svc_screen_update(struct svc *s, int64_t now)
     char key[sizeof s->shown];
     snprintf(
         key, sizeof key, "%s lang=%s stale=%d offline=%d insp=%d date=%s %s",
-        mode_name(st.mode), screen_lang_code(st.lang), st.stale, st.offline,
+        mode_name(st.mode), labels_lang_code(st.lang), st.stale, st.offline,
         s->insp.active, st.data_date,
         st.mode == SCREEN_MODE_VERDICT ? labels_verdict_word(s->facts.verdict)
                                        : "");

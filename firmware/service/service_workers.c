@@ -4,7 +4,8 @@
  * waits for the network and never holds its libraries. */
 #include "service_workers.h"
 
-#include "exit_codes.h"
+#include <labels.h>
+
 #include "log.h"
 #include "net_helper.h"
 #include "upload_backoff.h"
@@ -86,22 +87,22 @@ static void *sync_main(void *arg)
         char line[256], path[16] = "";
         long long version = -1;
         int rc = helper_round(w, 0, "sync", line, sizeof line);
-        if (rc == K_OK &&
+        if (rc == LABELS_EXIT_OK &&
             sscanf(line, "version=%lld path=%15s", &version, path) != 2) {
             kiosk_logl(KLOG_ERR, "sync: %s said '%s'", NET_HELPER_NAME, line);
             rc = -1;
         }
-        if (rc == K_OK && strcmp(path, "unchanged")) {
+        if (rc == LABELS_EXIT_OK && strcmp(path, "unchanged")) {
             uint64_t one = 1;
             if (write(w->mirror_fd, &one, sizeof one) != (ssize_t)sizeof one)
                 kiosk_logl(KLOG_ERR, "sync: cannot wake the scan loop: %s",
                            strerror(errno));
         }
         pthread_mutex_lock(&w->mu);
-        /* K_REJECTED: the feed answered and was refused (bad signature,
+        /* LABELS_EXIT_NO: the feed answered and was refused (bad signature,
          * replay); anything else that failed did not get an answer. */
-        w->offline = rc != K_OK && rc != K_REJECTED;
-        if (rc == K_OK)
+        w->offline = rc != LABELS_EXIT_OK && rc != LABELS_EXIT_NO;
+        if (rc == LABELS_EXIT_OK)
             w->version = version;
         /* The loop reopens a missing mirror by itself every few seconds,
          * so an unchanged round need not wake it. */
@@ -135,17 +136,17 @@ static long upload_once(struct workers *w, const struct kiosk_config *cfg,
     int rc = helper_round(w, 1, "upload", line, sizeof line);
     if (sscanf(line, "outcome=%15s retry_after=%ld", word, &retry_after) < 1)
         word[0] = '\0';
-    if (rc == K_OK && !strcmp(word, "sent")) {
+    if (rc == LABELS_EXIT_OK && !strcmp(word, "sent")) {
         *failures = 0;
         return 0; /* more may be waiting */
     }
-    if (rc == K_OK && !strcmp(word, "idle")) {
+    if (rc == LABELS_EXIT_OK && !strcmp(word, "idle")) {
         *failures = 0;
         return cfg->upload_interval;
     }
-    if (rc == K_OK && !strcmp(word, "busy"))
+    if (rc == LABELS_EXIT_OK && !strcmp(word, "busy"))
         return LOCAL_TROUBLE_WAIT; /* a round by hand is running */
-    if (rc == K_REJECTED && !strcmp(word, "refused")) {
+    if (rc == LABELS_EXIT_NO && !strcmp(word, "refused")) {
         ++*failures;
         long wait = upload_backoff(*failures, retry_after, 0);
         kiosk_logl(KLOG_WARNING, "upload: %d failed round(s), next in %ld s",
