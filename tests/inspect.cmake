@@ -13,7 +13,7 @@ set_tests_properties(inspect_e2e PROPERTIES TIMEOUT 300 ENVIRONMENT
 # Findings in scan batches: kiosk writer against the collector's parser.
 ocop_test(test_inspect_batch ../host/collector_batch.c)
 target_include_directories(test_inspect_batch PRIVATE ${PROJECT_SOURCE_DIR}/host)
-target_link_libraries(test_inspect_batch PRIVATE kiosk)
+target_link_libraries(test_inspect_batch PRIVATE kiosk_net)
 
 if(OCOP_FUZZ)
   # The badge parser compiled into the target for coverage feedback; a

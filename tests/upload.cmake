@@ -11,7 +11,7 @@ endforeach()
 # The batch format from both ends: kiosk writer, collector parser.
 ocop_test(test_collector_batch ../host/collector_batch.c)
 target_include_directories(test_collector_batch PRIVATE ${PROJECT_SOURCE_DIR}/host)
-target_link_libraries(test_collector_batch PRIVATE kiosk)
+target_link_libraries(test_collector_batch PRIVATE kiosk_net)
 
 if(OCOP_FUZZ)
   add_executable(test_collector_fuzz test_collector_fuzz.c ../host/collector_batch.c)
