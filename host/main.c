@@ -1,5 +1,5 @@
 /* main.c -- ocop-host: pick a command and run it. */
-#include "cli.h"
+#include "cmd/cli.h"
 
 #include <labels.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * quotes, broken UTF-8, control bytes, strings at their full length. The
  * page must stay well-formed UTF-8 with no markup from the mirror, carry
  * the verdict marker, and stay small. */
-#include "phone_page.h"
+#include "serve/serve.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

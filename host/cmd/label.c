@@ -1,0 +1,255 @@
+/* label.c -- ocop-host label (sign one label) and verify. */
+#include "cmd/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <labels.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int write_outputs(const char *text, size_t len, const char *png,
+                         const char *svg, int module_px)
+{
+    labels_qr qr;
+    int rc = labels_qr_encode(text, len, &qr);
+    if (rc != LABELS_OK) {
+        cli_error("cannot encode QR: %s", labels_strerror(rc));
+        return EXIT_FAILURE_;
+    }
+    if (png) {
+        labels_image img;
+        rc = labels_qr_render(&qr, module_px, &img);
+        if (rc == LABELS_OK) {
+            rc = labels_png_write(png, &img);
+            labels_image_free(&img);
+        }
+        if (rc != LABELS_OK) {
+            cli_error("cannot write %s: %s", png, labels_strerror(rc));
+            labels_qr_free(&qr);
+            return EXIT_FAILURE_;
+        }
+    }
+    if (svg) {
+        char *doc;
+        size_t dlen;
+        rc = labels_qr_svg(&qr, 0.5, &doc, &dlen);
+        if (rc == LABELS_OK) {
+            rc = labels_file_write_atomic(svg, doc, dlen, 0644, 0);
+            free(doc);
+        }
+        if (rc != LABELS_OK) {
+            cli_error("cannot write %s: %s", svg, labels_strerror(rc));
+            labels_qr_free(&qr);
+            return EXIT_FAILURE_;
+        }
+    }
+    labels_qr_free(&qr);
+    return EXIT_OK;
+}
+
+int cmd_label(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"key", required_argument, NULL, 'k'},
+        {"product", required_argument, NULL, 'p'},
+        {"lot", required_argument, NULL, 'l'},
+        {"serial", required_argument, NULL, 'n'},
+        {"stars", required_argument, NULL, 's'},
+        {"issued", required_argument, NULL, 'i'},
+        {"host", required_argument, NULL, 'H'},
+        {"png", required_argument, NULL, 'P'},
+        {"svg", required_argument, NULL, 'S'},
+        {"module-px", required_argument, NULL, 'm'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *key = NULL, *product = NULL, *lot = NULL, *issued = NULL;
+    const char *host = NULL, *png = NULL, *svg = NULL;
+    unsigned long serial = 0, stars = 0, module_px = 8;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k': key = optarg; break;
+        case 'p': product = optarg; break;
+        case 'l': lot = optarg; break;
+        case 'i': issued = optarg; break;
+        case 'H': host = optarg; break;
+        case 'P': png = optarg; break;
+        case 'S': svg = optarg; break;
+        case 'n':
+            if (cli_number(optarg, UINT32_MAX, &serial) || serial == 0) {
+                cli_error("--serial must be a number from 1 to 4294967295");
+                return EXIT_USAGE;
+            }
+            break;
+        case 's':
+            if (cli_number(optarg, 5, &stars) || stars < 1) {
+                cli_error("--stars must be 1 to 5");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'm':
+            if (cli_number(optarg, 64, &module_px) || module_px < 1) {
+                cli_error("--module-px must be 1 to 64");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            puts("usage: ocop-host label --key SECRET --product CODE --lot LOT "
+                 "--serial N --stars 1-5\n"
+                 "       [--issued YYYY-MM-DD] [--host HOST] [--png FILE] "
+                 "[--svg FILE] [--module-px N]");
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    if (!key || !product || !lot || !serial || !stars || optind != argc) {
+        cli_error("label needs --key, --product, --lot, --serial and --stars");
+        return EXIT_USAGE;
+    }
+    labels_label lab;
+    memset(&lab, 0, sizeof lab);
+    if (strlen(product) > LABELS_CODE_MAX || strlen(lot) > LABELS_CODE_MAX) {
+        cli_error("product code and lot are at most %d characters",
+                  LABELS_CODE_MAX);
+        return EXIT_USAGE;
+    }
+    memcpy(lab.product, product, strlen(product) + 1); /* length checked */
+    memcpy(lab.lot, lot, strlen(lot) + 1);
+    lab.stars = (uint8_t)stars;
+    lab.serial = (uint32_t)serial;
+    int rc = issued ? labels_date_parse(issued, &lab.issued)
+                    : labels_date_today(&lab.issued);
+    if (rc != LABELS_OK) {
+        cli_error(
+            "issue date must be YYYY-MM-DD from 2020-01-01 to 2199-06-06");
+        return EXIT_USAGE;
+    }
+    if (labels_check_fields(&lab) != LABELS_OK) {
+        cli_error("product code and lot take 1-12 characters of 0-9 A-Z - . /");
+        return EXIT_USAGE;
+    }
+    labels_seckey sec;
+    rc = labels_seckey_read(key, &sec);
+    if (rc != LABELS_OK) {
+        cli_error("cannot use secret key %s: %s%s%s", key, labels_strerror(rc),
+                  rc == LABELS_ERR_IO ? ": " : "",
+                  rc == LABELS_ERR_IO ? strerror(errno) : "");
+        return EXIT_FAILURE_;
+    }
+    rc = labels_sign(&lab, &sec);
+    labels_seckey_wipe(&sec);
+    char text[LABELS_TEXT_MAX];
+    size_t len = 0;
+    if (rc == LABELS_OK)
+        rc = labels_format(&lab, host, text, sizeof text, &len);
+    if (rc != LABELS_OK) {
+        cli_error("cannot make label: %s%s", labels_strerror(rc),
+                  rc == LABELS_ERR_ARG
+                      ? " (host must be uppercase A-Z 0-9 . - :)"
+                      : "");
+        return EXIT_FAILURE_;
+    }
+    rc = write_outputs(text, len, png, svg, (int)module_px);
+    if (rc == EXIT_OK)
+        printf("%s\n", text);
+    return rc;
+}
+
+struct first_code {
+    char text[LABELS_PARSE_MAX + 1];
+    size_t len;
+    int have;
+};
+
+static int take_first(void *ctx, const char *data, size_t len)
+{
+    struct first_code *fc = ctx;
+    /* One byte past the parser's limit is enough for it to refuse. */
+    if (len > LABELS_PARSE_MAX + 1)
+        len = LABELS_PARSE_MAX + 1;
+    memcpy(fc->text, data, len);
+    fc->len = len;
+    fc->have = 1;
+    return 1;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"public", required_argument, NULL, 'p'},
+        {"image", required_argument, NULL, 'i'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *pubpath = NULL, *image = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': pubpath = optarg; break;
+        case 'i': image = optarg; break;
+        case 'h':
+            puts("usage: ocop-host verify --public KEY (--image FILE | TEXT)");
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    if (!pubpath || (image ? optind != argc : optind != argc - 1)) {
+        cli_error("verify needs --public KEY and either --image FILE or TEXT");
+        return EXIT_USAGE;
+    }
+    labels_pubkey pub;
+    int rc = labels_pubkey_read(pubpath, &pub);
+    if (rc != LABELS_OK) {
+        cli_error("cannot read public key %s: %s", pubpath,
+                  labels_strerror(rc));
+        return EXIT_FAILURE_;
+    }
+    static struct first_code fc;
+    if (image) {
+        labels_image img;
+        rc = labels_image_read(image, 0, &img);
+        if (rc != LABELS_OK) {
+            cli_error("cannot read image %s: %s", image, labels_strerror(rc));
+            return EXIT_FAILURE_;
+        }
+        labels_reader *dec = labels_reader_new();
+        rc = dec ? labels_read(dec, &img, LABELS_EFFORT_FULL, take_first, &fc,
+                               NULL)
+                 : LABELS_ERR_NOMEM;
+        labels_reader_free(dec);
+        labels_image_free(&img);
+        if (rc != LABELS_OK) {
+            cli_error("cannot decode %s: %s", image, labels_strerror(rc));
+            return EXIT_FAILURE_;
+        }
+        if (!fc.have) {
+            printf("no QR code found in %s\n", image);
+            return EXIT_REJECTED;
+        }
+    } else {
+        fc.len = strlen(argv[optind]);
+        if (fc.len > LABELS_PARSE_MAX + 1)
+            fc.len = LABELS_PARSE_MAX + 1;
+        memcpy(fc.text, argv[optind], fc.len);
+    }
+    labels_label lab;
+    rc = labels_parse(fc.text, fc.len, &lab);
+    if (rc == LABELS_OK)
+        rc = labels_verify(&lab, &pub);
+    if (rc != LABELS_OK) {
+        printf("REJECTED: %s\n", labels_strerror(rc));
+        return EXIT_REJECTED;
+    }
+    char hex[17], date[11];
+    labels_key_id_hex(lab.key_id, hex);
+    labels_date_format(lab.issued, date);
+    printf(
+        "VALID signature by key %s\nproduct %s, %u stars, lot %s, serial %u, "
+        "issued %s\n",
+        hex, lab.product, lab.stars, lab.lot, (unsigned)lab.serial, date);
+    return EXIT_OK;
+}

@@ -1,0 +1,173 @@
+/* publish.c -- ocop-host publish: the next version of the signed
+ * mirror feed (docs/feed.md). */
+#include "cmd/cli.h"
+#include "feed/feed.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <labels.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int read_key(const char *path, labels_seckey *sec)
+{
+    int rc = labels_seckey_read(path, sec);
+    if (rc != LABELS_OK)
+        cli_error("cannot read secret key %s: %s%s%s", path,
+                  labels_strerror(rc), rc == LABELS_ERR_IO ? ": " : "",
+                  rc == LABELS_ERR_IO ? strerror(errno) : "");
+    return rc;
+}
+
+int cmd_publish(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"mirror", required_argument, NULL, 'm'},
+        {"key", required_argument, NULL, 'k'},
+        {"feed", required_argument, NULL, 'f'},
+        {"expires-days", required_argument, NULL, 'e'},
+        {"keep-deltas", required_argument, NULL, 'd'},
+        {"announce-from", required_argument, NULL, 'a'},
+        {"now", required_argument, NULL, 'n'},
+        {"version", required_argument, NULL, 'V'},
+        {"kiosk-conf", required_argument, NULL, 'C'},
+        {"url", required_argument, NULL, 'u'},
+        {"kiosk-data", required_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *mirror = NULL, *keypath = NULL, *feed = NULL, *old = NULL;
+    const char *conf = NULL, *url = NULL, *kdata = "/var/lib/ocop-kiosk";
+    int expires = FEED_DEFAULT_EXPIRES_DAYS, keep = FEED_DEFAULT_KEEP_DELTAS;
+    long long now = 0, version = 0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "m:k:f:e:d:a:n:C:u:D:V:h", opts,
+                            NULL)) != -1) {
+        switch (c) {
+        case 'm': mirror = optarg; break;
+        case 'k': keypath = optarg; break;
+        case 'f': feed = optarg; break;
+        case 'a': old = optarg; break;
+        case 'C': conf = optarg; break;
+        case 'u': url = optarg; break;
+        case 'D': kdata = optarg; break;
+        case 'V': {
+            char *end;
+            errno = 0;
+            long long v = strtoll(optarg, &end, 10);
+            if (errno || *end || v <= 0) {
+                cli_error("--version must be a positive number, not '%s'",
+                          optarg);
+                return EXIT_USAGE;
+            }
+            version = v;
+            break;
+        }
+        case 'n': {
+            /* Seconds since the epoch: for staging a feed, and tests. */
+            char *end;
+            errno = 0;
+            long long v = strtoll(optarg, &end, 10);
+            if (errno || *end || v <= 0) {
+                cli_error("--now must be seconds since 1970, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            now = v;
+            break;
+        }
+        case 'e':
+            if (parse_int(optarg, 1, 366, &expires)) {
+                cli_error("--expires-days must be 1 to 366, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'd':
+            if (parse_int(optarg, 0, FEED_MAX_KEEP_DELTAS, &keep)) {
+                cli_error("--keep-deltas must be 0 to %d, not '%s'",
+                          FEED_MAX_KEEP_DELTAS, optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            puts("usage: ocop-host publish --mirror MIRROR.db --key AUTH.sec "
+                 "--feed DIR\n"
+                 "         [--expires-days N] [--keep-deltas N] "
+                 "[--announce-from OLD.sec]\n"
+                 "         [--now UNIX_SECONDS] [--version N]\n"
+                 "         [--kiosk-conf FILE --url FEED_URL "
+                 "[--kiosk-data DIR]]");
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    if (!mirror || !keypath || !feed || optind != argc) {
+        cli_error("publish needs --mirror FILE, --key FILE and --feed DIR");
+        return EXIT_USAGE;
+    }
+    if (!conf != !url ||
+        (url && strncmp(url, "http://", 7) && strncmp(url, "https://", 8))) {
+        cli_error("--kiosk-conf FILE goes with --url http(s)://... (where "
+                  "kiosks will find this feed)");
+        return EXIT_USAGE;
+    }
+    labels_seckey sec, oldsec;
+    if (read_key(keypath, &sec) != LABELS_OK)
+        return EXIT_FAILURE_;
+    /* The public half of the signing key, for kiosk configurations. */
+    labels_pubkey pub;
+    labels_seckey_public(&sec, &pub);
+    if (old && read_key(old, &oldsec) != LABELS_OK) {
+        labels_seckey_wipe(&sec);
+        return EXIT_FAILURE_;
+    }
+    struct feed_publish_opts o = {
+        .mirror = mirror,
+        .feed_dir = feed,
+        .key = &sec,
+        .announce_from = old ? &oldsec : NULL,
+        .expires_days = expires,
+        .keep_deltas = keep,
+        .now = now,
+        .version = version,
+    };
+    struct feed_publish_result res;
+    char err[512] = "";
+    int rc = feed_publish(&o, &res, err, sizeof err);
+    labels_seckey_wipe(&sec);
+    if (old)
+        labels_seckey_wipe(&oldsec);
+    if (rc != LABELS_OK) {
+        cli_error("publish: %s", err[0] ? err : labels_strerror(rc));
+        return EXIT_FAILURE_;
+    }
+    if (res.skipped)
+        cli_error("warning: no delta from %zu old version(s) (%s); kiosks "
+                  "on them will take the snapshot",
+                  res.skipped, res.skipped_why);
+    printf("published version %lld: snapshot %zu bytes, %zu deltas\n",
+           (long long)res.version, res.snapshot_bytes, res.ndeltas);
+    if (conf) {
+        rc = feed_kiosk_conf_write(conf, url, &pub, kdata);
+        if (rc != LABELS_OK) {
+            cli_error("cannot write %s: %s", conf, labels_strerror(rc));
+            return EXIT_FAILURE_;
+        }
+        printf("kiosk configuration written to %s\n", conf);
+    }
+    return EXIT_OK;
+}
