@@ -79,7 +79,16 @@ static void io_error(const char *what, const char *path, int rc)
               rc == LABELS_ERR_IO && e ? strerror(e) : "");
 }
 
-int cmd_print(int argc, char **argv)
+/* The command line, checked. */
+struct pargs {
+    const char *mirror, *key, *product, *lot, *issued, *serials;
+    unsigned long stars, dpi;
+    int fmt;
+    uint16_t today;
+    print_job job;
+};
+
+static int parse(int argc, char **argv, struct pargs *a)
 {
     static const struct option opts[] = {
         {"mirror", required_argument, NULL, 'M'},
@@ -102,53 +111,50 @@ int cmd_print(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *mirror = NULL, *key = NULL, *product = NULL, *lot = NULL;
-    const char *issued = NULL, *serials = NULL;
-    unsigned long stars = 0, dpi = 0, ul;
-    int fmt = -1;
-    print_job job;
-    memset(&job, 0, sizeof job);
-    print_sheet_defaults(&job.sheet);
-    job.geom.w_mm = PRINT_LABEL_W_MM;
-    job.geom.h_mm = PRINT_LABEL_H_MM;
+    unsigned long ul;
+    memset(a, 0, sizeof *a);
+    a->fmt = -1;
+    print_sheet_defaults(&a->job.sheet);
+    a->job.geom.w_mm = PRINT_LABEL_W_MM;
+    a->job.geom.h_mm = PRINT_LABEL_H_MM;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'M': mirror = optarg; break;
-        case 'k': key = optarg; break;
-        case 'p': product = optarg; break;
-        case 'l': lot = optarg; break;
-        case 'n': serials = optarg; break;
-        case 'i': issued = optarg; break;
-        case 'H': job.host = optarg; break;
-        case 'o': job.out = optarg; break;
-        case 'C': job.sheet.crop_marks = 1; break;
+        case 'M': a->mirror = optarg; break;
+        case 'k': a->key = optarg; break;
+        case 'p': a->product = optarg; break;
+        case 'l': a->lot = optarg; break;
+        case 'n': a->serials = optarg; break;
+        case 'i': a->issued = optarg; break;
+        case 'H': a->job.host = optarg; break;
+        case 'o': a->job.out = optarg; break;
+        case 'C': a->job.sheet.crop_marks = 1; break;
         case 'f':
-            if ((fmt = print_format_parse(optarg)) < 0) {
+            if ((a->fmt = print_format_parse(optarg)) < 0) {
                 cli_error("--format must be png, svg, pdf, zpl or tspl");
                 return EXIT_USAGE;
             }
             break;
         case 's':
-            if (cli_number(optarg, 5, &stars) || stars < 1) {
+            if (cli_number(optarg, 5, &a->stars) || a->stars < 1) {
                 cli_error("--stars must be 1 to 5");
                 return EXIT_USAGE;
             }
             break;
         case 'd':
-            if (cli_number(optarg, 2400, &dpi) || dpi < 100) {
+            if (cli_number(optarg, 2400, &a->dpi) || a->dpi < 100) {
                 cli_error("--dpi must be 100 to 2400");
                 return EXIT_USAGE;
             }
             break;
         case 'P':
             if (!strcmp(optarg, "a4")) {
-                job.sheet.paper_w_mm = 210;
-                job.sheet.paper_h_mm = 297;
+                a->job.sheet.paper_w_mm = 210;
+                a->job.sheet.paper_h_mm = 297;
             } else if (!strcmp(optarg, "letter")) {
-                job.sheet.paper_w_mm = 215.9;
-                job.sheet.paper_h_mm = 279.4;
+                a->job.sheet.paper_w_mm = 215.9;
+                a->job.sheet.paper_h_mm = 279.4;
             } else {
                 cli_error("--paper must be a4 or letter");
                 return EXIT_USAGE;
@@ -160,21 +166,21 @@ int cmd_print(int argc, char **argv)
                 cli_error("--%s must be 1 to 1000", c == 'r' ? "rows" : "cols");
                 return EXIT_USAGE;
             }
-            *(c == 'r' ? &job.sheet.rows : &job.sheet.cols) = (int)ul;
+            *(c == 'r' ? &a->job.sheet.rows : &a->job.sheet.cols) = (int)ul;
             break;
         case 'L':
-            if (parse_size(optarg, &job.geom.w_mm, &job.geom.h_mm) ||
-                job.geom.w_mm < 20 || job.geom.h_mm < 15 ||
-                job.geom.w_mm > 500 || job.geom.h_mm > 500) {
+            if (parse_size(optarg, &a->job.geom.w_mm, &a->job.geom.h_mm) ||
+                a->job.geom.w_mm < 20 || a->job.geom.h_mm < 15 ||
+                a->job.geom.w_mm > 500 || a->job.geom.h_mm > 500) {
                 cli_error("--label-mm takes WxH in millimetres, at least 20x15 "
                           "and at most 500x500");
                 return EXIT_USAGE;
             }
-            job.sheet.label_w_mm = job.geom.w_mm;
-            job.sheet.label_h_mm = job.geom.h_mm;
+            a->job.sheet.label_w_mm = a->job.geom.w_mm;
+            a->job.sheet.label_h_mm = a->job.geom.h_mm;
             break;
         case 'm':
-            if (parse_mm(optarg, &job.sheet.margin_mm)) {
+            if (parse_mm(optarg, &a->job.sheet.margin_mm)) {
                 cli_error("--margin-mm must be a number of millimetres");
                 return EXIT_USAGE;
             }
@@ -183,26 +189,33 @@ int cmd_print(int argc, char **argv)
         default: return EXIT_USAGE;
         }
     }
-    if (!mirror || !key || !product || !lot || !serials || fmt < 0 ||
-        !job.out || optind != argc) {
+    return -1;
+}
+
+/* Everything that can be checked before the key and the mirror are read. */
+static int check(int argc, struct pargs *a)
+{
+    if (!a->mirror || !a->key || !a->product || !a->lot || !a->serials ||
+        a->fmt < 0 || !a->job.out || optind != argc) {
         cli_error("print needs --mirror, --key, --product, --lot, --serials, "
                   "--format and --out ('ocop-host print --help')");
         return EXIT_USAGE;
     }
-    job.format = (print_format)fmt;
-    if (parse_serials(serials, &job.first, &job.last)) {
+    a->job.format = (print_format)a->fmt;
+    if (parse_serials(a->serials, &a->job.first, &a->job.last)) {
         cli_error("--serials takes A-B with 1 <= A <= B <= 4294967295");
         return EXIT_USAGE;
     }
     labels_label probe;
     memset(&probe, 0, sizeof probe);
-    if (strlen(product) > LABELS_CODE_MAX || strlen(lot) > LABELS_CODE_MAX) {
+    if (strlen(a->product) > LABELS_CODE_MAX ||
+        strlen(a->lot) > LABELS_CODE_MAX) {
         cli_error("product code and lot are at most %d characters",
                   LABELS_CODE_MAX);
         return EXIT_USAGE;
     }
-    memcpy(probe.product, product, strlen(product) + 1);
-    memcpy(probe.lot, lot, strlen(lot) + 1);
+    memcpy(probe.product, a->product, strlen(a->product) + 1);
+    memcpy(probe.lot, a->lot, strlen(a->lot) + 1);
     probe.stars = 3;
     probe.serial = 1;
     if (labels_check_fields(&probe) != LABELS_OK) {
@@ -213,43 +226,50 @@ int cmd_print(int argc, char **argv)
      * now, before the key and the mirror are read. */
     char probe_text[LABELS_TEXT_MAX];
     probe.version = LABELS_FORMAT_VERSION;
-    if (labels_format(&probe, job.host, probe_text, sizeof probe_text, NULL) !=
-        LABELS_OK) {
+    if (labels_format(&probe, a->job.host, probe_text, sizeof probe_text,
+                      NULL) != LABELS_OK) {
         cli_error("--host must be an uppercase host name (A-Z 0-9 . - and an "
                   "optional :port)");
         return EXIT_USAGE;
     }
-    int rc = issued ? labels_date_parse(issued, &job.issued)
-                    : labels_date_today(&job.issued);
-    uint16_t today;
-    if (rc != LABELS_OK || labels_date_today(&today) != LABELS_OK) {
+    int rc = a->issued ? labels_date_parse(a->issued, &a->job.issued)
+                       : labels_date_today(&a->job.issued);
+    if (rc != LABELS_OK || labels_date_today(&a->today) != LABELS_OK) {
         cli_error(
             "issue date must be YYYY-MM-DD from 2020-01-01 to 2199-06-06");
         return EXIT_USAGE;
     }
-    if (job.format == PRINT_PDF &&
-        print_sheet_resolve(&job.sheet) != LABELS_OK) {
+    if (a->job.format == PRINT_PDF &&
+        print_sheet_resolve(&a->job.sheet) != LABELS_OK) {
         cli_error("%d x %d labels of %.1f x %.1f mm with %.1f mm margins do "
                   "not fit the paper",
-                  job.sheet.rows, job.sheet.cols, job.sheet.label_w_mm,
-                  job.sheet.label_h_mm, job.sheet.margin_mm);
+                  a->job.sheet.rows, a->job.sheet.cols, a->job.sheet.label_w_mm,
+                  a->job.sheet.label_h_mm, a->job.sheet.margin_mm);
         return EXIT_USAGE;
     }
-    job.geom.dpi = dpi ? (int)dpi
-                   : (job.format == PRINT_ZPL || job.format == PRINT_TSPL)
-                       ? PRINT_THERMAL_DPI
-                       : PRINT_PNG_DPI;
-    if ((job.format == PRINT_ZPL || job.format == PRINT_TSPL) &&
-        job.geom.dpi > 600) {
+    a->job.geom.dpi =
+        a->dpi ? (int)a->dpi
+        : (a->job.format == PRINT_ZPL || a->job.format == PRINT_TSPL)
+            ? PRINT_THERMAL_DPI
+            : PRINT_PNG_DPI;
+    if ((a->job.format == PRINT_ZPL || a->job.format == PRINT_TSPL) &&
+        a->job.geom.dpi > 600) {
         cli_error("--dpi for thermal printers must be 100 to 600");
         return EXIT_USAGE;
     }
 
+    return EXIT_OK;
+}
+
+/* May this key sign for the product? Then the batch. */
+static int sign_and_print(struct pargs *a)
+{
+    int rc;
     labels_seckey sec;
-    rc = labels_seckey_read(key, &sec);
+    rc = labels_seckey_read(a->key, &sec);
     if (rc != LABELS_OK) {
-        cli_error("cannot use secret key %s: %s%s%s", key, labels_strerror(rc),
-                  rc == LABELS_ERR_IO ? ": " : "",
+        cli_error("cannot use secret key %s: %s%s%s", a->key,
+                  labels_strerror(rc), rc == LABELS_ERR_IO ? ": " : "",
                   rc == LABELS_ERR_IO ? strerror(errno) : "");
         return EXIT_FAILURE_;
     }
@@ -257,8 +277,8 @@ int cmd_print(int argc, char **argv)
     labels_seckey_public(&sec, &pub);
     labels_product prod;
     char why[512];
-    int verdict = sign_policy_check(mirror, product, (int)stars, &pub, today,
-                                    &prod, why, sizeof why);
+    int verdict = sign_policy_check(a->mirror, a->product, (int)a->stars, &pub,
+                                    a->today, &prod, why, sizeof why);
     if (verdict != SIGN_POLICY_OK) {
         labels_seckey_wipe(&sec);
         if (verdict == SIGN_POLICY_REFUSED) {
@@ -268,29 +288,41 @@ int cmd_print(int argc, char **argv)
         cli_error("%s", why);
         return EXIT_FAILURE_;
     }
-    job.product = &prod;
-    job.lot = lot;
-    job.stars = prod.stars;
-    rc = print_batch(&job, &sec);
+    a->job.product = &prod;
+    a->job.lot = a->lot;
+    a->job.stars = prod.stars;
+    rc = print_batch(&a->job, &sec);
     labels_seckey_wipe(&sec);
     print_cleanup();
     if (rc != LABELS_OK) {
         if (rc == LABELS_ERR_EXISTS)
             cli_error("%s already exists; png and svg write a new folder",
-                      job.out);
+                      a->job.out);
         else if (rc == LABELS_ERR_IMAGE)
             cli_error("cannot render %.0f x %.0f mm labels at %d dpi: the "
                       "image would be too large",
-                      job.geom.w_mm, job.geom.h_mm, job.geom.dpi);
+                      a->job.geom.w_mm, a->job.geom.h_mm, a->job.geom.dpi);
         else
-            io_error("labels to", job.out, rc);
+            io_error("labels to", a->job.out, rc);
         return EXIT_FAILURE_;
     }
-    unsigned long count = (unsigned long)(job.last - job.first) + 1;
+    unsigned long count = (unsigned long)(a->job.last - a->job.first) + 1;
     printf("wrote %lu label%s (%s %s, lot %s, serials %lu-%lu, %d stars) to "
            "%s\n",
-           count, count == 1 ? "" : "s", prod.code, prod.name, lot,
-           (unsigned long)job.first, (unsigned long)job.last, prod.stars,
-           job.out);
+           count, count == 1 ? "" : "s", prod.code, prod.name, a->lot,
+           (unsigned long)a->job.first, (unsigned long)a->job.last, prod.stars,
+           a->job.out);
     return EXIT_OK;
+}
+
+int cmd_print(int argc, char **argv)
+{
+    struct pargs a;
+    int rc = parse(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    rc = check(argc, &a);
+    if (rc != EXIT_OK)
+        return rc;
+    return sign_and_print(&a);
 }

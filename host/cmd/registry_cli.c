@@ -4,6 +4,7 @@
 #include "cmd/cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,4 +96,51 @@ void regcli_print_product(const struct reg_product *p)
     printf("certificate:   %s\n", p->certificate);
     printf("certified:     %s\n", p->certified);
     printf("expires:       %s\n", p->expires);
+}
+
+static const struct option kopts[] = {
+    {"db", required_argument, NULL, K_DB},
+    {"producer", required_argument, NULL, K_PRODUCER},
+    {"public", required_argument, NULL, K_PUBLIC},
+    {"date", required_argument, NULL, K_DATE},
+    {"key-id", required_argument, NULL, K_KEY_ID},
+    {"reason", required_argument, NULL, K_REASON},
+    {"product", required_argument, NULL, K_PRODUCT},
+    {"lot", required_argument, NULL, K_LOT},
+    {"serial", required_argument, NULL, K_SERIAL},
+    {"limit", required_argument, NULL, K_LIMIT},
+    {"help", no_argument, NULL, K_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+int regcli_parse_kargs(int argc, char **argv, struct kargs *a)
+{
+    memset(a, 0, sizeof *a);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", kopts, NULL)) != -1) {
+        if (c == K_HELP || c == 'h')
+            a->help = 1;
+        else if (c >= K_DB && c < K_HELP)
+            KARG(a, c) = optarg;
+        else
+            return EXIT_USAGE;
+    }
+    if (optind != argc) {
+        cli_error("unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (!a->help && !KARG(a, K_DB)) {
+        cli_error("--db REG.db is required");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+int regcli_finish(sqlite3 *db, int failed, const char *err)
+{
+    if (failed)
+        cli_error("%s", err);
+    registry_close(db);
+    return failed ? EXIT_FAILURE_ : EXIT_OK;
 }

@@ -148,6 +148,58 @@ int reg_producer_ensure(sqlite3 *db, const struct reg_producer *p, char *err,
 int reg_key_insert(sqlite3 *db, const labels_pubkey *pub, const char *producer,
                    const char *enrolled, char *err, size_t errsz);
 
+/* ---- Keys, clones, history ---------------------------------------------
+ * Each change is one transaction (begun and ended here): 0, or -1 with err
+ * set and nothing changed. Lists call fn once with (NULL, 0) when the
+ * query is ready, then once per row with its text columns. */
+typedef void (*registry_row_fn)(void *ctx, const char *const *cols, int n);
+
+/* Enrol pub for producer (which must exist) as of date. */
+int registry_key_enroll(sqlite3 *db, const char *producer,
+                        const labels_pubkey *pub, const char *date, char *err,
+                        size_t errsz);
+/* Revoke key hex ("superseded" or "compromised") as of date: the key must
+ * be enrolled on or before date and not revoked yet. */
+int registry_key_revoke(sqlite3 *db, const char *hex, const char *reason,
+                        const char *date, char *err, size_t errsz);
+/* Keys (of producer, or all for NULL or ""): key_id, producer, enrolled,
+ * revoked, reason. */
+int registry_key_list(sqlite3 *db, const char *producer, registry_row_fn fn,
+                      void *ctx, char *err, size_t errsz);
+/* Record a confirmed clone of one label serial; key and product must be
+ * known. */
+int registry_clone_record(sqlite3 *db, const char *hex, const char *product,
+                          const char *lot, uint32_t serial, const char *date,
+                          char *err, size_t errsz);
+/* The audit trail, oldest first (the newest limit rows; -1: all), of one
+ * entity ("product", "producer", "key" with ref) or of all (entity ""):
+ * at, entity, ref, field, old, new. */
+int registry_history(sqlite3 *db, const char *entity, const char *ref,
+                     long limit, registry_row_fn fn, void *ctx, char *err,
+                     size_t errsz);
+
+/* ---- Inspectors' badges (docs/inspectors.md) --------------------------- */
+
+enum {
+    REG_BADGE_OK = 0,
+    REG_BADGE_REFUSED = 1,       /* the inspector is revoked */
+    REG_BADGE_FAILED = 2,        /* err says why */
+    REG_BADGE_NOT_AUTHORITY = 3, /* sec is not the registry's authority */
+};
+/* Sign b (fields checked by the caller) with the authority key sec,
+ * record the inspector and the badge, write its QR as a PNG to png (when
+ * not NULL) and commit: all or nothing. text gets the badge's QR text. */
+int registry_badge_issue(sqlite3 *db, labels_badge *b, const labels_seckey *sec,
+                         const char *png, char *text, size_t textsz, char *err,
+                         size_t errsz);
+/* Revoke an inspector as of date. REG_BADGE_REFUSED: already revoked, on
+ * the date now in revoked. */
+int registry_badge_revoke(sqlite3 *db, const char *inspector, const char *date,
+                          char revoked[11], char *err, size_t errsz);
+/* Every inspector: inspector, name, province, revoked date (or ""), the
+ * latest valid_until, the number of badges. 0 or -1. */
+int registry_badge_list(sqlite3 *db, registry_row_fn fn, void *ctx);
+
 /* Fill err with "what: sqlite message" and return -1. */
 int registry_db_error(sqlite3 *db, const char *what, char *err, size_t errsz);
 
