@@ -41,7 +41,17 @@ static int print_kiosk(void *ctx, const collector_kiosk *k)
     return 0;
 }
 
-int cmd_kiosk(int argc, char **argv)
+struct kargs {
+    const char *sub, *db, *world, *province, *shop;
+    const char **pubs; /* MAX_KEYS */
+    size_t npub;
+    int enroll, revoke;
+    uint8_t id[LABELS_KEY_ID_BYTES];
+    char dbbuf[4096];
+};
+
+/* The options; -1 to go on, else an EXIT_ code. */
+static int parse(int argc, char **argv, struct kargs *a)
 {
     static const struct option opts[] = {
         {"collector-db", required_argument, NULL, 'c'},
@@ -52,153 +62,176 @@ int cmd_kiosk(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        fputs(kiosk_usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_OK;
-    }
-    const char *sub = argv[1];
-    if (strcmp(sub, "enroll") && strcmp(sub, "revoke") && strcmp(sub, "list")) {
-        cli_error("kiosk: unknown subcommand '%s'", sub);
-        fputs(kiosk_usage, stderr);
-        return EXIT_USAGE;
-    }
-    const char *db = NULL, *world = NULL, *province = NULL, *shop = NULL;
-    const char **pubs = calloc(MAX_KEYS, sizeof *pubs);
-    size_t npub = 0;
-    int c, rc = EXIT_USAGE;
-    if (!pubs) {
-        cli_error("out of memory");
-        return EXIT_FAILURE_;
-    }
+    int c;
     optind = 1;
-    argc--;
-    argv++;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': db = optarg; break;
-        case 'w': world = optarg; break;
-        case 'P': province = optarg; break;
-        case 'S': shop = optarg; break;
+        case 'c': a->db = optarg; break;
+        case 'w': a->world = optarg; break;
+        case 'P': a->province = optarg; break;
+        case 'S': a->shop = optarg; break;
         case 'p':
-            if (npub == MAX_KEYS) {
+            if (a->npub == MAX_KEYS) {
                 cli_error("at most %d --public per command", MAX_KEYS);
-                goto out;
+                return EXIT_USAGE;
             }
-            pubs[npub++] = optarg;
+            a->pubs[a->npub++] = optarg;
             break;
-        case 'h':
-            fputs(kiosk_usage, stdout);
-            rc = EXIT_OK;
-            goto out;
-        default: fputs(kiosk_usage, stderr); goto out;
+        case 'h': fputs(kiosk_usage, stdout); return EXIT_OK;
+        default: fputs(kiosk_usage, stderr); return EXIT_USAGE;
         }
     }
-    char dbbuf[4096];
-    if (!db && world) {
-        if ((size_t)snprintf(dbbuf, sizeof dbbuf, "%s/collector.db", world) >=
-            sizeof dbbuf) {
+    if (!a->db && a->world) {
+        if ((size_t)snprintf(a->dbbuf, sizeof a->dbbuf, "%s/collector.db",
+                             a->world) >= sizeof a->dbbuf) {
             cli_error("world path too long");
-            goto out;
+            return EXIT_USAGE;
         }
-        db = dbbuf;
+        a->db = a->dbbuf;
     }
-    if (!db) {
-        cli_error("kiosk %s needs --collector-db FILE (or --world DIR)", sub);
-        goto out;
+    return -1;
+}
+
+/* What each subcommand needs; an EXIT_ code. */
+static int check(int argc, char **argv, struct kargs *a)
+{
+    if (!a->db) {
+        cli_error("kiosk %s needs --collector-db FILE (or --world DIR)",
+                  a->sub);
+        return EXIT_USAGE;
     }
-    int enroll = !strcmp(sub, "enroll"), revoke = !strcmp(sub, "revoke");
-    if (enroll && (npub == 0 || !province || !shop || optind != argc)) {
+    a->enroll = !strcmp(a->sub, "enroll");
+    a->revoke = !strcmp(a->sub, "revoke");
+    if (a->enroll &&
+        (a->npub == 0 || !a->province || !a->shop || optind != argc)) {
         cli_error("kiosk enroll needs --public FILE, --province and --shop");
-        goto out;
+        return EXIT_USAGE;
     }
-    if (enroll && (!place_ok(province) || !place_ok(shop))) {
+    if (a->enroll && (!place_ok(a->province) || !place_ok(a->shop))) {
         cli_error("province and shop must be 1 to %d bytes of text without "
                   "control characters",
                   COLLECTOR_PLACE_MAX - 1);
-        goto out;
+        return EXIT_USAGE;
     }
-    if (revoke && optind + 1 != argc) {
+    if (a->revoke && optind + 1 != argc) {
         cli_error("kiosk revoke needs exactly one KEY_ID");
-        goto out;
+        return EXIT_USAGE;
     }
-    uint8_t id[LABELS_KEY_ID_BYTES];
-    if (revoke && labels_key_id_parse(argv[optind], id) != LABELS_OK) {
+    if (a->revoke && labels_key_id_parse(argv[optind], a->id) != LABELS_OK) {
         cli_error("'%s' is not a key ID (16 hex digits)", argv[optind]);
-        goto out;
+        return EXIT_USAGE;
     }
-    if (!enroll && !revoke && optind != argc) {
+    if (!a->enroll && !a->revoke && optind != argc) {
         cli_error("kiosk list takes no arguments");
-        goto out;
+        return EXIT_USAGE;
     }
-    labels_pubkey *keys = NULL;
-    if (enroll) {
-        keys = calloc(npub, sizeof *keys);
-        if (!keys) {
-            cli_error("out of memory");
-            rc = EXIT_FAILURE_;
-            goto out;
-        }
-        for (size_t i = 0; i < npub; i++) {
-            int lrc = labels_pubkey_read(pubs[i], &keys[i]);
-            if (lrc != LABELS_OK) {
-                cli_error("cannot read public key %s: %s%s%s", pubs[i],
-                          labels_strerror(lrc),
-                          lrc == LABELS_ERR_IO ? ": " : "",
-                          lrc == LABELS_ERR_IO ? strerror(errno) : "");
-                free(keys);
-                rc = EXIT_FAILURE_;
-                goto out;
-            }
+    return EXIT_OK;
+}
+
+/* The public keys to enroll, read; NULL after saying why. */
+static labels_pubkey *read_keys(const struct kargs *a)
+{
+    labels_pubkey *keys = calloc(a->npub, sizeof *keys);
+    if (!keys) {
+        cli_error("out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < a->npub; i++) {
+        int lrc = labels_pubkey_read(a->pubs[i], &keys[i]);
+        if (lrc != LABELS_OK) {
+            cli_error("cannot read public key %s: %s%s%s", a->pubs[i],
+                      labels_strerror(lrc), lrc == LABELS_ERR_IO ? ": " : "",
+                      lrc == LABELS_ERR_IO ? strerror(errno) : "");
+            free(keys);
+            return NULL;
         }
     }
+    return keys;
+}
+
+static int run(collector *col, const struct kargs *a, const labels_pubkey *keys)
+{
     char err[256];
-    collector *col;
-    rc = EXIT_FAILURE_;
-    struct stat st;
-    if (!enroll && stat(db, &st) != 0) {
-        /* Only enrolling creates a collector database. */
-        cli_error("no collector database at %s: %s", db, strerror(errno));
-        free(keys);
-        goto out;
-    }
-    if (collector_open(db, &col, err, sizeof err) != 0) {
-        cli_error("%s", err);
-        free(keys);
-        goto out;
-    }
-    if (enroll) {
-        if (collector_enroll(col, keys, npub, province, shop, err,
+    if (a->enroll) {
+        if (collector_enroll(col, keys, a->npub, a->province, a->shop, err,
                              sizeof err)) {
             cli_error("%s", err);
-        } else {
-            for (size_t i = 0; i < npub; i++) {
-                char hex[17];
-                labels_key_id_hex(keys[i].id, hex);
-                printf("enrolled kiosk %s (%s, %s)\n", hex, province, shop);
-            }
-            rc = EXIT_OK;
+            return EXIT_FAILURE_;
         }
-    } else if (revoke) {
+        for (size_t i = 0; i < a->npub; i++) {
+            char hex[17];
+            labels_key_id_hex(keys[i].id, hex);
+            printf("enrolled kiosk %s (%s, %s)\n", hex, a->province, a->shop);
+        }
+        return EXIT_OK;
+    }
+    if (a->revoke) {
         char hex[17];
-        labels_key_id_hex(id, hex);
+        labels_key_id_hex(a->id, hex);
         int r = collector_revoke(col, hex, err, sizeof err);
         if (r < 0)
             cli_error("%s", err);
         else if (r > 0)
             cli_error("no kiosk %s is enrolled", hex);
-        else {
-            printf("revoked kiosk %s\n", hex);
-            rc = EXIT_OK;
-        }
-    } else {
-        if (collector_list(col, print_kiosk, NULL, err, sizeof err))
-            cli_error("%s", err);
         else
-            rc = EXIT_OK;
+            printf("revoked kiosk %s\n", hex);
+        return r ? EXIT_FAILURE_ : EXIT_OK;
+    }
+    if (collector_list(col, print_kiosk, NULL, err, sizeof err)) {
+        cli_error("%s", err);
+        return EXIT_FAILURE_;
+    }
+    return EXIT_OK;
+}
+
+static int open_and_run(const struct kargs *a)
+{
+    labels_pubkey *keys = NULL;
+    if (a->enroll && !(keys = read_keys(a)))
+        return EXIT_FAILURE_;
+    char err[256];
+    collector *col;
+    struct stat st;
+    int rc = EXIT_FAILURE_;
+    if (!a->enroll && stat(a->db, &st) != 0) {
+        /* Only enrolling creates a collector database. */
+        cli_error("no collector database at %s: %s", a->db, strerror(errno));
+    } else if (collector_open(a->db, &col, err, sizeof err) != 0) {
+        cli_error("%s", err);
+    } else {
+        rc = run(col, a, keys);
+        collector_close(col);
     }
     free(keys);
-    collector_close(col);
-out:
-    free(pubs);
+    return rc;
+}
+
+int cmd_kiosk(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(kiosk_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    struct kargs a;
+    memset(&a, 0, sizeof a);
+    a.sub = argv[1];
+    if (strcmp(a.sub, "enroll") && strcmp(a.sub, "revoke") &&
+        strcmp(a.sub, "list")) {
+        cli_error("kiosk: unknown subcommand '%s'", a.sub);
+        fputs(kiosk_usage, stderr);
+        return EXIT_USAGE;
+    }
+    a.pubs = calloc(MAX_KEYS, sizeof *a.pubs);
+    if (!a.pubs) {
+        cli_error("out of memory");
+        return EXIT_FAILURE_;
+    }
+    int rc = parse(argc - 1, argv + 1, &a);
+    if (rc < 0) {
+        rc = check(argc - 1, argv + 1, &a);
+        if (rc == EXIT_OK)
+            rc = open_and_run(&a);
+    }
+    free(a.pubs);
     return rc;
 }

@@ -18,6 +18,31 @@ static const char usage_text[] =
     "Kinds: cooperative, enterprise, household. The contact is private: it "
     "is never exported.\n";
 
+static void print_row(void *ctx, const char *const *cols, int n)
+{
+    (void)ctx;
+    if (!cols)
+        puts("code\tkind\tprovince\tproducts\tname");
+    else if (n == 5)
+        printf("%s\t%s\t%s\t%s\t%s\n", cols[0], cols[1], cols[2], cols[3],
+               cols[4]);
+}
+
+/* producer list [--province P]: closes db; an EXIT_ code. */
+static int list(sqlite3 *db, const char *province)
+{
+    const struct province *only = NULL;
+    if (province && !(only = province_find(province))) {
+        registry_close(db);
+        cli_error("unknown province '%s'", province);
+        return EXIT_USAGE;
+    }
+    char err[REG_ERR_MAX];
+    int failed = registry_producer_list(db, only ? only->name : NULL, print_row,
+                                        NULL, err, sizeof err);
+    return regcli_finish(db, failed, err);
+}
+
 int cmd_producer(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -68,41 +93,9 @@ int cmd_producer(int argc, char **argv)
     if (rc != EXIT_OK)
         return rc;
     char err[REG_ERR_MAX] = "";
+    if (is_list)
+        return list(db, v[P_PROVINCE - P_DB]);
     struct reg_producer p;
-    memset(&p, 0, sizeof p);
-    int failed = 0;
-    if (is_list) {
-        const struct province *only = NULL;
-        if (v[P_PROVINCE - P_DB] &&
-            !(only = province_find(v[P_PROVINCE - P_DB]))) {
-            registry_close(db);
-            cli_error("unknown province '%s'", v[P_PROVINCE - P_DB]);
-            return EXIT_USAGE;
-        }
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(db,
-                               "SELECT p.code,p.kind,p.province,(SELECT "
-                               "count(*) FROM products WHERE producer=p.code),"
-                               "p.name FROM producers p WHERE ?1='' OR "
-                               "p.province=?1 ORDER BY p.code",
-                               -1, &st, NULL) != SQLITE_OK) {
-            cli_error("cannot list producers: %s", sqlite3_errmsg(db));
-            registry_close(db);
-            return EXIT_FAILURE_;
-        }
-        sqlite3_bind_text(st, 1, only ? only->name : "", -1, SQLITE_STATIC);
-        puts("code\tkind\tprovince\tproducts\tname");
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-            printf("%s\t%s\t%s\t%d\t%s\n", sqlite3_column_text(st, 0),
-                   sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
-                   sqlite3_column_int(st, 3), sqlite3_column_text(st, 4));
-        failed = rc != SQLITE_DONE;
-        if (failed)
-            cli_error("cannot list producers: %s", sqlite3_errmsg(db));
-        sqlite3_finalize(st);
-        registry_close(db);
-        return failed ? EXIT_FAILURE_ : EXIT_OK;
-    }
     if (is_show) {
         rc = reg_producer_load(db, code, &p, err, sizeof err);
         registry_close(db);
@@ -115,51 +108,12 @@ int cmd_producer(int argc, char **argv)
                p.code, p.name, p.kind, p.province, p.contact);
         return EXIT_OK;
     }
-    static const struct {
-        int opt;
-        const char *field;
-    } fields[] = {{P_NAME, "name"},
-                  {P_KIND, "kind"},
-                  {P_PROVINCE, "province"},
-                  {P_CONTACT, "contact"}};
-    failed = registry_begin(db, err, sizeof err);
-    if (!failed) {
-        int have = reg_producer_load(db, code, &p, err, sizeof err);
-        if (have < 0) {
-            failed = 1;
-        } else if (is_add && have) {
-            snprintf(err, sizeof err, "producer %s is already in the registry",
-                     code);
-            failed = 1;
-        } else if (is_edit && !have) {
-            snprintf(err, sizeof err, "no producer %s in the registry", code);
-            failed = 1;
-        } else if (is_add) {
-            failed = reg_producer_set(&p, "code", code, err, sizeof err);
-        }
-    }
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0] && !failed; i++) {
-        const char *val = v[fields[i].opt - P_DB];
-        if (val)
-            failed =
-                reg_producer_set(&p, fields[i].field, val, err, sizeof err);
-    }
-    if (!failed && is_add && (!p.name[0] || !p.kind[0] || !p.province[0])) {
-        snprintf(err, sizeof err,
-                 "producer add needs --name, --kind and --province");
-        failed = 1;
-    }
-    if (!failed)
-        failed = (is_add ? reg_producer_insert(db, &p, err, sizeof err)
-                         : reg_producer_update(db, &p, err, sizeof err)) ||
-                 registry_commit(db, err, sizeof err);
-    if (failed) {
-        registry_rollback(db);
-        cli_error("%s", err);
-        registry_close(db);
+    struct reg_producer_change ch = {v[P_NAME - P_DB], v[P_KIND - P_DB],
+                                     v[P_PROVINCE - P_DB], v[P_CONTACT - P_DB]};
+    int failed =
+        registry_producer_save(db, is_add, code, &ch, &p, err, sizeof err);
+    if (regcli_finish(db, failed, err) != EXIT_OK)
         return EXIT_FAILURE_;
-    }
-    registry_close(db);
     printf("%s %s\n", is_add ? "added" : "updated", p.code);
     return EXIT_OK;
 }

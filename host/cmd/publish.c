@@ -33,7 +33,14 @@ static int read_key(const char *path, labels_seckey *sec)
     return rc;
 }
 
-int cmd_publish(int argc, char **argv)
+struct pargs {
+    const char *mirror, *keypath, *feed, *old, *conf, *url, *kdata;
+    int expires, keep;
+    long long now, version;
+};
+
+/* The options; -1 to go on, else an EXIT_ code. */
+static int parse(int argc, char **argv, struct pargs *a)
 {
     static const struct option opts[] = {
         {"mirror", required_argument, NULL, 'm'},
@@ -50,22 +57,22 @@ int cmd_publish(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *mirror = NULL, *keypath = NULL, *feed = NULL, *old = NULL;
-    const char *conf = NULL, *url = NULL, *kdata = "/var/lib/ocop-kiosk";
-    int expires = FEED_DEFAULT_EXPIRES_DAYS, keep = FEED_DEFAULT_KEEP_DELTAS;
-    long long now = 0, version = 0;
+    memset(a, 0, sizeof *a);
+    a->kdata = "/var/lib/ocop-kiosk";
+    a->expires = FEED_DEFAULT_EXPIRES_DAYS;
+    a->keep = FEED_DEFAULT_KEEP_DELTAS;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:k:f:e:d:a:n:C:u:D:V:h", opts,
                             NULL)) != -1) {
         switch (c) {
-        case 'm': mirror = optarg; break;
-        case 'k': keypath = optarg; break;
-        case 'f': feed = optarg; break;
-        case 'a': old = optarg; break;
-        case 'C': conf = optarg; break;
-        case 'u': url = optarg; break;
-        case 'D': kdata = optarg; break;
+        case 'm': a->mirror = optarg; break;
+        case 'k': a->keypath = optarg; break;
+        case 'f': a->feed = optarg; break;
+        case 'a': a->old = optarg; break;
+        case 'C': a->conf = optarg; break;
+        case 'u': a->url = optarg; break;
+        case 'D': a->kdata = optarg; break;
         case 'V': {
             char *end;
             errno = 0;
@@ -75,7 +82,7 @@ int cmd_publish(int argc, char **argv)
                           optarg);
                 return EXIT_USAGE;
             }
-            version = v;
+            a->version = v;
             break;
         }
         case 'n': {
@@ -87,17 +94,17 @@ int cmd_publish(int argc, char **argv)
                 cli_error("--now must be seconds since 1970, not '%s'", optarg);
                 return EXIT_USAGE;
             }
-            now = v;
+            a->now = v;
             break;
         }
         case 'e':
-            if (parse_int(optarg, 1, 366, &expires)) {
+            if (parse_int(optarg, 1, 366, &a->expires)) {
                 cli_error("--expires-days must be 1 to 366, not '%s'", optarg);
                 return EXIT_USAGE;
             }
             break;
         case 'd':
-            if (parse_int(optarg, 0, FEED_MAX_KEEP_DELTAS, &keep)) {
+            if (parse_int(optarg, 0, FEED_MAX_KEEP_DELTAS, &a->keep)) {
                 cli_error("--keep-deltas must be 0 to %d, not '%s'",
                           FEED_MAX_KEEP_DELTAS, optarg);
                 return EXIT_USAGE;
@@ -115,41 +122,50 @@ int cmd_publish(int argc, char **argv)
         default: return EXIT_USAGE;
         }
     }
-    if (!mirror || !keypath || !feed || optind != argc) {
+    return -1;
+}
+
+int cmd_publish(int argc, char **argv)
+{
+    struct pargs args, *a = &args;
+    int prc = parse(argc, argv, a);
+    if (prc >= 0)
+        return prc;
+    if (!a->mirror || !a->keypath || !a->feed || optind != argc) {
         cli_error("publish needs --mirror FILE, --key FILE and --feed DIR");
         return EXIT_USAGE;
     }
-    if (!conf != !url ||
-        (url && strncmp(url, "http://", 7) && strncmp(url, "https://", 8))) {
+    if (!a->conf != !a->url || (a->url && strncmp(a->url, "http://", 7) &&
+                                strncmp(a->url, "https://", 8))) {
         cli_error("--kiosk-conf FILE goes with --url http(s)://... (where "
                   "kiosks will find this feed)");
         return EXIT_USAGE;
     }
     labels_seckey sec, oldsec;
-    if (read_key(keypath, &sec) != LABELS_OK)
+    if (read_key(a->keypath, &sec) != LABELS_OK)
         return EXIT_FAILURE_;
     /* The public half of the signing key, for kiosk configurations. */
     labels_pubkey pub;
     labels_seckey_public(&sec, &pub);
-    if (old && read_key(old, &oldsec) != LABELS_OK) {
+    if (a->old && read_key(a->old, &oldsec) != LABELS_OK) {
         labels_seckey_wipe(&sec);
         return EXIT_FAILURE_;
     }
     struct feed_publish_opts o = {
-        .mirror = mirror,
-        .feed_dir = feed,
+        .mirror = a->mirror,
+        .feed_dir = a->feed,
         .key = &sec,
-        .announce_from = old ? &oldsec : NULL,
-        .expires_days = expires,
-        .keep_deltas = keep,
-        .now = now,
-        .version = version,
+        .announce_from = a->old ? &oldsec : NULL,
+        .expires_days = a->expires,
+        .keep_deltas = a->keep,
+        .now = a->now,
+        .version = a->version,
     };
     struct feed_publish_result res;
     char err[512] = "";
     int rc = feed_publish(&o, &res, err, sizeof err);
     labels_seckey_wipe(&sec);
-    if (old)
+    if (a->old)
         labels_seckey_wipe(&oldsec);
     if (rc != LABELS_OK) {
         cli_error("publish: %s", err[0] ? err : labels_strerror(rc));
@@ -161,13 +177,13 @@ int cmd_publish(int argc, char **argv)
                   res.skipped, res.skipped_why);
     printf("published version %lld: snapshot %zu bytes, %zu deltas\n",
            (long long)res.version, res.snapshot_bytes, res.ndeltas);
-    if (conf) {
-        rc = feed_kiosk_conf_write(conf, url, &pub, kdata);
+    if (a->conf) {
+        rc = feed_kiosk_conf_write(a->conf, a->url, &pub, a->kdata);
         if (rc != LABELS_OK) {
-            cli_error("cannot write %s: %s", conf, labels_strerror(rc));
+            cli_error("cannot write %s: %s", a->conf, labels_strerror(rc));
             return EXIT_FAILURE_;
         }
-        printf("kiosk configuration written to %s\n", conf);
+        printf("kiosk configuration written to %s\n", a->conf);
     }
     return EXIT_OK;
 }

@@ -2,7 +2,6 @@
  * registry, write a terminal table, CSV or one HTML file
  * (docs/reports.md). */
 #include "cmd/cli.h"
-#include "collector/collector.h"
 #include "cmd/registry_cli.h"
 #include "report/report.h"
 
@@ -53,48 +52,16 @@ static int exists(const char *what, const char *path)
     return EXIT_OK;
 }
 
-/* Open the collector read-only with the registry attached, after one
- * read-write open that adds the report indexes and findings table to an
- * older collector database. */
-static int open_dbs(const char *coll, const char *reg, sqlite3 **db)
-{
-    char err[512];
-    collector *c;
-    if (collector_open(coll, &c, err, sizeof err) != 0) {
-        cli_error("%s", err);
-        return EXIT_FAILURE_;
-    }
-    collector_close(c);
-    sqlite3 *r;
-    int rc = regcli_open(reg, 1, &r);
-    if (rc != EXIT_OK)
-        return rc;
-    registry_close(r);
-    if (sqlite3_open_v2(coll, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        cli_error("collector database %s: %s", coll,
-                  *db ? sqlite3_errmsg(*db) : "cannot open");
-        sqlite3_close(*db);
-        return EXIT_FAILURE_;
-    }
-    sqlite3_stmt *st = NULL;
-    int ok =
-        sqlite3_exec(*db, "PRAGMA busy_timeout=5000", NULL, NULL, NULL) ==
-            SQLITE_OK &&
-        sqlite3_prepare_v2(*db, "ATTACH ?1 AS reg", -1, &st, NULL) == SQLITE_OK;
-    if (ok) {
-        sqlite3_bind_text(st, 1, reg, -1, SQLITE_STATIC);
-        ok = sqlite3_step(st) == SQLITE_DONE;
-    }
-    sqlite3_finalize(st);
-    if (!ok) {
-        cli_error("cannot attach registry %s: %s", reg, sqlite3_errmsg(*db));
-        sqlite3_close(*db);
-        return EXIT_FAILURE_;
-    }
-    return EXIT_OK;
-}
+struct rargs {
+    const char *world, *coll, *reg, *from, *to, *province, *format, *out, *by,
+        *today, *kind;
+    int fmt; /* 0 table, 1 csv, 2 html */
+    report_opts o;
+    char fromd[11], tod[11], cbuf[4096], rbuf[4096];
+};
 
-int cmd_report(int argc, char **argv)
+/* The options; -1 to go on, else an EXIT_ code. */
+static int parse(int argc, char **argv, struct rargs *a)
 {
     static const struct option opts[] = {
         {"world", required_argument, NULL, 'w'},
@@ -116,54 +83,51 @@ int cmd_report(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *world = NULL, *coll = NULL, *reg = NULL, *from = NULL,
-               *to = NULL, *province = NULL, *format = "table", *out = NULL,
-               *by = NULL, *today = NULL;
-    report_opts o;
-    memset(&o, 0, sizeof o);
-    o.limit = 20;
-    o.expiring_days = 90;
-    o.clone_scans = 20;
-    o.clone_kiosks = 3;
-    o.clone_window_h = 24;
-    o.reinspect_scans = 10;
+    memset(a, 0, sizeof *a);
+    a->format = "table";
+    a->o.limit = 20;
+    a->o.expiring_days = 90;
+    a->o.clone_scans = 20;
+    a->o.clone_kiosks = 3;
+    a->o.clone_window_h = 24;
+    a->o.reinspect_scans = 10;
     int c, rc = EXIT_OK;
     optind = 1;
     while (rc == EXIT_OK &&
            (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'w': world = optarg; break;
-        case 'c': coll = optarg; break;
-        case 'd': reg = optarg; break;
-        case 'f': from = optarg; break;
-        case 't': to = optarg; break;
-        case 'p': province = optarg; break;
-        case 'F': format = optarg; break;
-        case 'o': out = optarg; break;
-        case 'b': by = optarg; break;
-        case 'T': today = optarg; break;
+        case 'w': a->world = optarg; break;
+        case 'c': a->coll = optarg; break;
+        case 'd': a->reg = optarg; break;
+        case 'f': a->from = optarg; break;
+        case 't': a->to = optarg; break;
+        case 'p': a->province = optarg; break;
+        case 'F': a->format = optarg; break;
+        case 'o': a->out = optarg; break;
+        case 'b': a->by = optarg; break;
+        case 'T': a->today = optarg; break;
         case 'l':
-            rc = parse_long("--limit", optarg, 1, 100000, &o.limit);
+            rc = parse_long("--limit", optarg, 1, 100000, &a->o.limit);
             break;
         case 'e':
             rc = parse_long("--expiring-days", optarg, 0, 36500,
-                            &o.expiring_days);
+                            &a->o.expiring_days);
             break;
         case 'S':
-            rc =
-                parse_long("--clone-scans", optarg, 1, 1000000, &o.clone_scans);
+            rc = parse_long("--clone-scans", optarg, 1, 1000000,
+                            &a->o.clone_scans);
             break;
         case 'K':
             rc = parse_long("--clone-kiosks", optarg, 2, 100000,
-                            &o.clone_kiosks);
+                            &a->o.clone_kiosks);
             break;
         case 'H':
             rc = parse_long("--clone-hours", optarg, 1, 24 * 366,
-                            &o.clone_window_h);
+                            &a->o.clone_window_h);
             break;
         case 'R':
             rc = parse_long("--reinspect-scans", optarg, 1, 1000000,
-                            &o.reinspect_scans);
+                            &a->o.reinspect_scans);
             break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
         default: return EXIT_USAGE;
@@ -171,124 +135,128 @@ int cmd_report(int argc, char **argv)
     }
     if (rc != EXIT_OK)
         return rc;
+    return -1;
+}
+
+/* The kind, format, days and files; an EXIT_ code. */
+static int check(int argc, char **argv, struct rargs *a)
+{
+    int rc;
     if (optind != argc - 1) {
         cli_error("report needs one KIND (verdicts, hotspots, clones, "
                   "findings, reinspect, expiring, stats, all)");
         return EXIT_USAGE;
     }
-    const char *kind = argv[optind];
-    if (!report_kind_valid(kind)) {
+    a->kind = argv[optind];
+    if (!report_kind_valid(a->kind)) {
         cli_error("unknown report '%s' (verdicts, hotspots, clones, findings, "
                   "reinspect, expiring, stats, all)",
-                  kind);
+                  a->kind);
         return EXIT_USAGE;
     }
-    int fmt = !strcmp(format, "table")  ? 0
-              : !strcmp(format, "csv")  ? 1
-              : !strcmp(format, "html") ? 2
-                                        : -1;
-    if (fmt < 0) {
+    a->fmt = !strcmp(a->format, "table")  ? 0
+             : !strcmp(a->format, "csv")  ? 1
+             : !strcmp(a->format, "html") ? 2
+                                          : -1;
+    if (a->fmt < 0) {
         cli_error("--format must be table, csv or html");
         return EXIT_USAGE;
     }
-    if (by && strcmp(by, "province") && strcmp(by, "kiosk") &&
-        strcmp(by, "day")) {
+    if (a->by && strcmp(a->by, "province") && strcmp(a->by, "kiosk") &&
+        strcmp(a->by, "day")) {
         cli_error("--by must be province, kiosk or day");
         return EXIT_USAGE;
     }
-    if (fmt == 1 && !strcmp(kind, "all")) {
+    if (a->fmt == 1 && !strcmp(a->kind, "all")) {
         cli_error("report all is a table or html; CSV is one kind at a time");
         return EXIT_USAGE;
     }
     /* CSV is one table per file where it can be. */
-    if (fmt == 1 && !by && !strcmp(kind, "verdicts"))
-        by = "province";
-    char fromd[11], tod[11];
-    if ((from && (rc = regcli_date(from, "--from", fromd)) != EXIT_OK) ||
-        (to && (rc = regcli_date(to, "--to", tod)) != EXIT_OK) ||
-        (rc = regcli_date(today, "--today", o.today)) != EXIT_OK)
+    if (a->fmt == 1 && !a->by && !strcmp(a->kind, "verdicts"))
+        a->by = "province";
+    if ((a->from &&
+         (rc = regcli_date(a->from, "--from", a->fromd)) != EXIT_OK) ||
+        (a->to && (rc = regcli_date(a->to, "--to", a->tod)) != EXIT_OK) ||
+        (rc = regcli_date(a->today, "--today", a->o.today)) != EXIT_OK)
         return rc;
-    o.from = from ? report_day_start(fromd) : INT64_MIN;
-    o.to = to ? report_day_start(tod) + 86400 : INT64_MAX;
-    if (from && to && strcmp(fromd, tod) > 0) {
-        cli_error("--from %s is after --to %s", fromd, tod);
+    a->o.from = a->from ? report_day_start(a->fromd) : INT64_MIN;
+    a->o.to = a->to ? report_day_start(a->tod) + 86400 : INT64_MAX;
+    if (a->from && a->to && strcmp(a->fromd, a->tod) > 0) {
+        cli_error("--from %s is after --to %s", a->fromd, a->tod);
         return EXIT_USAGE;
     }
-    if (from)
-        memcpy(o.from_day, fromd, 11);
-    if (to)
-        memcpy(o.to_day, tod, 11);
-    if (province) {
-        const struct province *p = province_find(province);
-        snprintf(o.province, sizeof o.province, "%s", p ? p->name : province);
+    if (a->from)
+        memcpy(a->o.from_day, a->fromd, 11);
+    if (a->to)
+        memcpy(a->o.to_day, a->tod, 11);
+    if (a->province) {
+        const struct province *p = province_find(a->province);
+        snprintf(a->o.province, sizeof a->o.province, "%s",
+                 p ? p->name : a->province);
     }
 
-    char cbuf[4096], rbuf[4096];
-    if (world) {
-        if ((!coll && (size_t)snprintf(cbuf, sizeof cbuf, "%s/collector.db",
-                                       world) >= sizeof cbuf) ||
-            (!reg && (size_t)snprintf(rbuf, sizeof rbuf, "%s/registry.db",
-                                      world) >= sizeof rbuf)) {
+    if (a->world) {
+        if ((!a->coll &&
+             (size_t)snprintf(a->cbuf, sizeof a->cbuf, "%s/collector.db",
+                              a->world) >= sizeof a->cbuf) ||
+            (!a->reg &&
+             (size_t)snprintf(a->rbuf, sizeof a->rbuf, "%s/registry.db",
+                              a->world) >= sizeof a->rbuf)) {
             cli_error("--world path is too long");
             return EXIT_USAGE;
         }
-        if (!coll)
-            coll = cbuf;
-        if (!reg)
-            reg = rbuf;
+        if (!a->coll)
+            a->coll = a->cbuf;
+        if (!a->reg)
+            a->reg = a->rbuf;
     }
-    if (!coll || !reg) {
+    if (!a->coll || !a->reg) {
         cli_error("report needs --world DIR, or --collector-db FILE and "
                   "--db REG.db");
         return EXIT_USAGE;
     }
-    if ((rc = exists("collector database", coll)) != EXIT_OK ||
-        (rc = exists("registry", reg)) != EXIT_OK)
+    if ((rc = exists("collector database", a->coll)) != EXIT_OK ||
+        (rc = exists("registry", a->reg)) != EXIT_OK)
         return rc;
-    sqlite3 *db;
-    if ((rc = open_dbs(coll, reg, &db)) != EXIT_OK)
+    if ((rc = exists("collector database", a->coll)) != EXIT_OK ||
+        (rc = exists("registry", a->reg)) != EXIT_OK)
         return rc;
+    return EXIT_OK;
+}
 
-    /* One read transaction: every table sees the same scans. */
-    char err[512] = "";
-    report_set set = {NULL, 0};
-    int failed = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK;
-    if (failed)
-        snprintf(err, sizeof err, "%s", sqlite3_errmsg(db));
-    else
-        failed = report_build(db, kind, by, &o, &set, err, sizeof err) != 0;
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    sqlite3_close(db);
-    if (failed) {
-        cli_error("report %s: %s", kind, err);
+/* Build, render, write to --out or stdout; an EXIT_ code. */
+static int run(const struct rargs *a)
+{
+    char err[4096 + 512] = "";
+    sqlite3 *db;
+    if (report_open(a->coll, a->reg, &db, err, sizeof err)) {
+        cli_error("%s", err);
         return EXIT_FAILURE_;
     }
-
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    int werr = !f;
-    if (f) {
-        char heading[128], now[21];
-        snprintf(heading, sizeof heading, "Báo cáo OCOP — OCOP report: %s",
-                 kind);
-        regtime_now(now);
-        werr = fmt == 0   ? report_write_text(f, &set)
-               : fmt == 1 ? report_write_csv(f, &set)
-                          : report_write_html(f, &set, heading, &o, now);
-        werr |= fclose(f) != 0;
+    report_set set = {NULL, 0};
+    int failed = report_run(db, a->kind, a->by, &a->o, &set, err, sizeof err);
+    sqlite3_close(db);
+    if (failed) {
+        cli_error("report %s: %s", a->kind, err);
+        return EXIT_FAILURE_;
     }
+    char *buf = NULL, heading[128], now[21];
+    size_t len = 0;
+    snprintf(heading, sizeof heading, "Báo cáo OCOP — OCOP report: %s",
+             a->kind);
+    regtime_now(now);
+    static const report_format fmts[] = {REPORT_TEXT, REPORT_CSV, REPORT_HTML};
+    failed = report_render(&set, fmts[a->fmt], heading, &a->o, now, &buf, &len);
     report_set_free(&set);
-    if (werr) {
-        free(buf);
+    if (failed) {
         cli_error("out of memory");
         return EXIT_FAILURE_;
     }
-    rc = EXIT_OK;
-    if (out) {
-        int lr = labels_file_write_atomic(out, buf, len, 0644, 0);
+    int rc = EXIT_OK;
+    if (a->out) {
+        int lr = labels_file_write_atomic(a->out, buf, len, 0644, 0);
         if (lr != LABELS_OK) {
-            cli_error("cannot write %s: %s", out, labels_strerror(lr));
+            cli_error("cannot write %s: %s", a->out, labels_strerror(lr));
             rc = EXIT_FAILURE_;
         }
     } else if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
@@ -297,4 +265,14 @@ int cmd_report(int argc, char **argv)
     }
     free(buf);
     return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    struct rargs a;
+    int rc = parse(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    rc = check(argc, argv, &a);
+    return rc != EXIT_OK ? rc : run(&a);
 }

@@ -81,7 +81,23 @@ static int world_paths(const char *world, const char **db, const char **feed,
     return 0;
 }
 
-int cmd_serve(int argc, char **argv)
+/* The server's operator lines, on stderr. */
+static void log_line(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "ocop-host serve: %s\n", line);
+}
+
+struct sargs {
+    const char *world, *db, *feed, *mirror, *today;
+    serve_config cfg;
+    double rate, burst;
+    uint16_t today_days;
+    char dbbuf[4096], feedbuf[4096], mirrorbuf[4096];
+};
+
+/* The options, checked; -1 to go on, else an EXIT_ code. */
+static int parse(int argc, char **argv, struct sargs *a)
 {
     static const struct option opts[] = {
         {"world", required_argument, NULL, 'w'},
@@ -100,23 +116,25 @@ int cmd_serve(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *world = NULL, *db = NULL, *feed = NULL, *mirror = NULL;
-    const char *today = NULL;
-    serve_config cfg = {.listen = "127.0.0.1:8080"};
-    double rate = 2, burst = 20, v;
+    memset(a, 0, sizeof *a);
+    a->cfg.listen = "127.0.0.1:8080";
+    a->cfg.log = log_line;
+    a->rate = 2;
+    a->burst = 20;
+    double v;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'w': world = optarg; break;
-        case 'l': cfg.listen = optarg; break;
-        case 'c': db = optarg; break;
-        case 'f': feed = optarg; break;
-        case 'M': mirror = optarg; break;
-        case 'D': today = optarg; break;
+        case 'w': a->world = optarg; break;
+        case 'l': a->cfg.listen = optarg; break;
+        case 'c': a->db = optarg; break;
+        case 'f': a->feed = optarg; break;
+        case 'M': a->mirror = optarg; break;
+        case 'D': a->today = optarg; break;
         case 'r':
         case 'b':
-            if (parse_num(optarg, 0, 1e6, c == 'r' ? &rate : &burst)) {
+            if (parse_num(optarg, 0, 1e6, c == 'r' ? &a->rate : &a->burst)) {
                 cli_error("--%s wants a number from 0 to 1000000",
                           c == 'r' ? "rate" : "burst");
                 return EXIT_USAGE;
@@ -136,43 +154,47 @@ int cmd_serve(int argc, char **argv)
                 return EXIT_USAGE;
             }
             if (c == 'm')
-                cfg.max_body = (size_t)v;
+                a->cfg.max_body = (size_t)v;
             else if (c == 'T')
-                cfg.body_timeout_s = (unsigned)v;
+                a->cfg.body_timeout_s = (unsigned)v;
             else if (c == 'I')
-                cfg.idle_timeout_s = (unsigned)v;
+                a->cfg.idle_timeout_s = (unsigned)v;
             else if (c == 'P')
-                cfg.max_per_ip = (unsigned)v;
+                a->cfg.max_per_ip = (unsigned)v;
             else
-                cfg.threads = (unsigned)v;
+                a->cfg.threads = (unsigned)v;
             break;
         case 'h': fputs(serve_usage, stdout); return EXIT_OK;
         default: fputs(serve_usage, stderr); return EXIT_USAGE;
         }
     }
-    char dbbuf[4096], feedbuf[4096], mirrorbuf[4096];
     if (optind != argc) {
         cli_error("serve: unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    if (world_paths(world, &db, &feed, &mirror, dbbuf, feedbuf, mirrorbuf,
-                    sizeof dbbuf) != 0)
+    if (world_paths(a->world, &a->db, &a->feed, &a->mirror, a->dbbuf,
+                    a->feedbuf, a->mirrorbuf, sizeof a->dbbuf) != 0)
         return EXIT_FAILURE_;
-    uint16_t today_days;
-    if (today && labels_date_parse(today, &today_days) != LABELS_OK) {
-        cli_error("bad --today '%s' (want YYYY-MM-DD)", today);
+    if (a->today && labels_date_parse(a->today, &a->today_days) != LABELS_OK) {
+        cli_error("bad --today '%s' (want YYYY-MM-DD)", a->today);
         return EXIT_USAGE;
     }
-    if (!db) {
+    if (!a->db) {
         cli_error("serve needs --world DIR or --collector-db FILE");
         return EXIT_USAGE;
     }
-    if (!serve_listen_ok(cfg.listen)) {
+    if (!serve_listen_ok(a->cfg.listen)) {
         cli_error("bad listen address '%s' (want IP:PORT or [IPv6]:PORT)",
-                  cfg.listen);
+                  a->cfg.listen);
         return EXIT_USAGE;
     }
 
+    return -1;
+}
+
+/* Start the server and run until SIGTERM or SIGINT; an EXIT_ code. */
+static int run(struct sargs *a)
+{
     /* Block the stop signals before any thread starts, so every thread
      * inherits the mask and only sigwait() below sees them. */
     sigset_t stop;
@@ -187,33 +209,36 @@ int cmd_serve(int argc, char **argv)
 
     char err[256];
     phone *ph = NULL;
-    if (mirror && phone_open(mirror, today, &ph, err, sizeof err) != 0) {
+    if (a->mirror &&
+        phone_open(a->mirror, a->today, &ph, err, sizeof err) != 0) {
         cli_error("%s", err);
         return EXIT_FAILURE_;
     }
+    phone_set_log(ph, log_line, NULL);
     collector *col;
-    if (collector_open(db, &col, err, sizeof err) != 0) {
+    if (collector_open(a->db, &col, err, sizeof err) != 0) {
         cli_error("%s", err);
         phone_close(ph);
         return EXIT_FAILURE_;
     }
-    collector_set_rate(col, rate, burst);
-    cfg.collector = col;
-    cfg.feed_dir = feed;
-    cfg.phone = ph;
+    collector_set_rate(col, a->rate, a->burst);
+    a->cfg.collector = col;
+    a->cfg.feed_dir = a->feed;
+    a->cfg.phone = ph;
     serve *srv;
     unsigned port;
-    if (serve_start(&cfg, &srv, &port, err, sizeof err) != 0) {
+    if (serve_start(&a->cfg, &srv, &port, err, sizeof err) != 0) {
         cli_error("%s", err);
         collector_close(col);
         phone_close(ph);
         return EXIT_FAILURE_;
     }
-    const char *colon = strrchr(cfg.listen, ':');
+    const char *colon = strrchr(a->cfg.listen, ':');
     printf("listening on http://%.*s:%u (collector %s, feed %s, phone page "
            "%s)\n",
-           (int)(colon - cfg.listen), cfg.listen, port, db,
-           feed ? feed : "not served", mirror ? mirror : "not served");
+           (int)(colon - a->cfg.listen), a->cfg.listen, port, a->db,
+           a->feed ? a->feed : "not served",
+           a->mirror ? a->mirror : "not served");
     fflush(stdout);
     int sig = 0;
     if (sigwait(&stop, &sig) != 0)
@@ -224,4 +249,11 @@ int cmd_serve(int argc, char **argv)
     fprintf(stderr, "ocop-host: serve stopped (%s)\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     return EXIT_OK;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct sargs a;
+    int rc = parse(argc, argv, &a);
+    return rc >= 0 ? rc : run(&a);
 }

@@ -178,6 +178,23 @@ int registry_history(sqlite3 *db, const char *entity, const char *ref,
                      long limit, registry_row_fn fn, void *ctx, char *err,
                      size_t errsz);
 
+/* ---- Producers ---------------------------------------------------------- */
+
+/* Fields to set (NULL: leave as is), from user text. */
+struct reg_producer_change {
+    const char *name, *kind, *province, *contact;
+};
+/* Add producer code (name, kind and province needed) or edit it (it must
+ * exist), in one transaction; p gets the record as saved. 0 or -1. */
+int registry_producer_save(sqlite3 *db, int add, const char *code,
+                           const struct reg_producer_change *ch,
+                           struct reg_producer *p, char *err, size_t errsz);
+/* Producers of a province (stored name; NULL or "" for all), by code:
+ * code, kind, province, number of products, name. */
+int registry_producer_list(sqlite3 *db, const char *province,
+                           registry_row_fn fn, void *ctx, char *err,
+                           size_t errsz);
+
 /* ---- Inspectors' badges (docs/inspectors.md) --------------------------- */
 
 enum {

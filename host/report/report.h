@@ -66,6 +66,26 @@ int report_build(sqlite3 *db, const char *kind, const char *by,
                  size_t errsz);
 void report_set_free(report_set *s);
 
+/* Open the collector at coll read-only with the registry at reg attached
+ * as "reg", after one read-write open that adds the report indexes and
+ * findings table to an older collector database. 0, or -1 with err set. */
+int report_open(const char *coll, const char *reg, sqlite3 **db, char *err,
+                size_t errsz);
+/* report_build in one read transaction: every table sees the same scans. */
+int report_run(sqlite3 *db, const char *kind, const char *by,
+               const report_opts *o, report_set *out, char *err, size_t errsz);
+
+typedef enum report_format {
+    REPORT_TEXT,
+    REPORT_CSV,
+    REPORT_HTML
+} report_format;
+/* The set rendered into a malloc'd buffer (*buf, *len); heading and
+ * generated are for HTML. 0, or -1 when out of memory. */
+int report_render(const report_set *s, report_format fmt, const char *heading,
+                  const report_opts *o, const char *generated, char **buf,
+                  size_t *len);
+
 /* Table helpers for report builders. */
 report_table *report_table_new(const char *title, int ncols,
                                const char *const *cols, unsigned numeric);

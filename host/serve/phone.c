@@ -35,6 +35,8 @@ struct phone {
     unsigned gen;
     double last_stat;
     struct stat seen;
+    serve_log_fn log;
+    void *log_ctx;
 };
 
 /* Every answer varies with the registry, so none may be cached; the page
@@ -125,6 +127,14 @@ fail:
     return -1;
 }
 
+void phone_set_log(phone *p, serve_log_fn log, void *ctx)
+{
+    if (p) {
+        p->log = log;
+        p->log_ctx = ctx;
+    }
+}
+
 void phone_close(phone *p)
 {
     if (!p)
@@ -171,11 +181,13 @@ static slot *borrow(phone *p)
             free(sl);
             return NULL;
         }
-    } else if (sl->gen != gen && slot_open(p, sl, gen) != 0) {
-        fprintf(stderr,
-                "ocop-host serve: cannot reopen the mirror %s; "
-                "answering from the previous one\n",
-                p->path);
+    } else if (sl->gen != gen && slot_open(p, sl, gen) != 0 && p->log) {
+        char line[4200];
+        snprintf(line, sizeof line,
+                 "cannot reopen the mirror %s; answering from the previous "
+                 "one",
+                 p->path);
+        p->log(p->log_ctx, line);
     }
     return sl;
 }

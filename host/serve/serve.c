@@ -79,9 +79,12 @@ static void route_scans(serve *s, struct MHD_Connection *conn, const char *url,
     reply_text(r, http[o.status], o.message);
     /* One line per refused batch, so an operator sees a kiosk that is
      * not enrolled or a client sending garbage. */
-    if (http[o.status] != MHD_HTTP_OK)
-        fprintf(stderr, "ocop-host serve: %u %s (from %s)\n", http[o.status],
-                o.message, req->peer);
+    if (http[o.status] != MHD_HTTP_OK && s->cfg.log) {
+        char line[512];
+        snprintf(line, sizeof line, "%u %s (from %s)", http[o.status],
+                 o.message, req->peer);
+        s->cfg.log(s->cfg.log_ctx, line);
+    }
     if (o.status == COLLECTOR_RATE_LIMITED)
         r->retry_after = (unsigned)o.retry_after + 1;
     else if (o.status == COLLECTOR_FAILED)

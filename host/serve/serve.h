@@ -12,6 +12,10 @@
 typedef struct collector collector;
 typedef struct phone phone;
 
+/* Where the server's operator lines go (one line, no newline): a refused
+ * batch, a mirror that could not be reopened. The module never prints. */
+typedef void (*serve_log_fn)(void *ctx, const char *line);
+
 typedef struct serve_config {
     const char *listen;       /* "127.0.0.1:8080"; port 0 picks a free one */
     collector *collector;     /* NULL: no upload route */
@@ -23,6 +27,8 @@ typedef struct serve_config {
     unsigned threads;         /* 0: 16 */
     unsigned max_connections; /* 0: 1000 */
     unsigned max_per_ip;      /* connections from one address; 0: 64 */
+    serve_log_fn log;         /* NULL: no operator lines */
+    void *log_ctx;
 } serve_config;
 
 /* What a handler answers: status, a body it owns or a static one, and an
@@ -65,6 +71,8 @@ void serve_feed_file(const char *feed_dir, const char *path,
  * clock's date at each request. 0, or -1 with a message. */
 int phone_open(const char *mirror_path, const char *today_iso, phone **out,
                char *err, size_t errsz);
+/* Operator lines of the phone route (NULL: none). */
+void phone_set_log(phone *p, serve_log_fn log, void *ctx);
 void phone_close(phone *p);
 /* payload: the URL path after "/V/" (any bytes); lang: the ?lang= value
  * or NULL. */
