@@ -501,6 +501,111 @@ static int64_t highest_version_db(const char *vdir)
     return top;
 }
 
+/* The feed's folders, and its lock: one publisher at a time, since two
+ * would both pick version N+1. The lock's descriptor, or -1 with err set. */
+static int open_feed(const char *feed_dir, char *vdir, size_t vdirsz, char *err,
+                     size_t errsz)
+{
+    char path[4096];
+    if (mkdir(feed_dir, 0755) != 0 && errno != EEXIST) {
+        seterr(err, errsz, "cannot create %s: %s", feed_dir, strerror(errno));
+        return -1;
+    }
+    snprintf(vdir, vdirsz, "%s/versions", feed_dir);
+    if (mkdir(vdir, 0755) != 0 && errno != EEXIST) {
+        seterr(err, errsz, "cannot create %s: %s", vdir, strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/versions/.lock", feed_dir);
+    int lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+        seterr(err, errsz, "another publish is running on %s", feed_dir);
+        if (lockfd >= 0)
+            close(lockfd);
+        return -1;
+    }
+    return lockfd;
+}
+
+/* A delta from each of the last keep_deltas versions still on disk to
+ * version (vpath), into deltas[*nd...]. 0, or -1 with err set. */
+static int write_deltas(const struct feed_publish_opts *o, const char *vdir,
+                        const char *vpath, int64_t version,
+                        struct feed_publish_result *res,
+                        struct delta_entry *deltas, size_t *nd, char *err,
+                        size_t errsz)
+{
+    struct blob comp = {0};
+    for (int64_t b = version - 1; b >= 1 && b >= version - o->keep_deltas;
+         b--) {
+        char bpath[4096];
+        if (snprintf(bpath, sizeof bpath, "%s/%" PRId64 ".db", vdir, b) >=
+                (int)sizeof bpath ||
+            access(bpath, R_OK) != 0)
+            continue;
+        struct blob cs;
+        int m = make_changeset(vpath, bpath, res->skipped_why,
+                               sizeof res->skipped_why, &cs);
+        if (m < 0) {
+            /* A damaged old version must not hold back this publish (it
+             * may carry a revocation): kiosks on it take the snapshot. */
+            res->skipped++;
+            continue;
+        }
+        if (m > 0)
+            continue; /* the schema changed: only the snapshot gets there */
+        int c = compress_blob(cs.p, cs.len, &comp);
+        size_t usize = cs.len;
+        sqlite3_free(cs.p);
+        if (c) {
+            seterr(err, errsz, "cannot compress a delta");
+            return -1;
+        }
+        struct delta_entry *d = &deltas[*nd];
+        d->base = b;
+        d->size = comp.len;
+        d->usize = usize;
+        int w = write_addressed(o->feed_dir, "delta-", ".cs.zst", &comp,
+                                d->name, d->sha);
+        free(comp.p);
+        comp.p = NULL;
+        if (w != LABELS_OK) {
+            seterr(err, errsz, "cannot write a delta: %s", labels_strerror(w));
+            return -1;
+        }
+        (*nd)++;
+    }
+
+    return 0;
+}
+
+/* The manifest's text, before its signature (docs/feed.md); malloc'd. */
+static char *manifest_body(const labels_seckey *key, int64_t version,
+                           const char *published, const char *expires,
+                           const char *snap_name, size_t snap_size,
+                           const char *snap_sha, size_t snap_usize,
+                           const struct delta_entry *deltas, size_t nd)
+{
+    size_t cap = 1024 + (nd + 1) * 256;
+    char *body = malloc(cap);
+    if (!body)
+        return NULL;
+    char kid[17];
+    labels_key_id_hex(key->id, kid);
+    size_t off = (size_t)snprintf(body, cap,
+                                  "ocop-feed 1\nkey=%s\nversion=%" PRId64
+                                  "\npublished=%s\n"
+                                  "expires=%s\nsnapshot=%s %zu %s %zu\n",
+                                  kid, version, published, expires, snap_name,
+                                  snap_size, snap_sha, snap_usize);
+    for (size_t i = 0; i < nd && off < cap; i++)
+        off += (size_t)snprintf(body + off, cap - off,
+                                "delta=%" PRId64 " %s %zu %s %zu\n",
+                                deltas[i].base, deltas[i].name, deltas[i].size,
+                                deltas[i].sha, deltas[i].usize);
+    return body;
+}
+
 int feed_publish(const struct feed_publish_opts *o,
                  struct feed_publish_result *res, char *err, size_t errsz)
 {
@@ -511,26 +616,10 @@ int feed_publish(const struct feed_publish_opts *o,
         seterr(err, errsz, "bad publish arguments");
         return LABELS_ERR_ARG;
     }
-    char path[4096], vdir[4096];
-    if (mkdir(o->feed_dir, 0755) != 0 && errno != EEXIST) {
-        seterr(err, errsz, "cannot create %s: %s", o->feed_dir,
-               strerror(errno));
+    char vdir[4096];
+    int lockfd = open_feed(o->feed_dir, vdir, sizeof vdir, err, errsz);
+    if (lockfd < 0)
         return LABELS_ERR_IO;
-    }
-    snprintf(vdir, sizeof vdir, "%s/versions", o->feed_dir);
-    if (mkdir(vdir, 0755) != 0 && errno != EEXIST) {
-        seterr(err, errsz, "cannot create %s: %s", vdir, strerror(errno));
-        return LABELS_ERR_IO;
-    }
-    /* One publisher at a time: two would both pick version N+1. */
-    snprintf(path, sizeof path, "%s/versions/.lock", o->feed_dir);
-    int lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
-        seterr(err, errsz, "another publish is running on %s", o->feed_dir);
-        if (lockfd >= 0)
-            close(lockfd);
-        return LABELS_ERR_IO;
-    }
 
     int rc = LABELS_ERR_IO;
     struct prev_manifest pm;
@@ -597,45 +686,8 @@ int feed_publish(const struct feed_publish_opts *o,
     deltas = calloc((size_t)o->keep_deltas + 1, sizeof *deltas);
     if (!deltas)
         goto done;
-    for (int64_t b = version - 1; b >= 1 && b >= version - o->keep_deltas;
-         b--) {
-        char bpath[4096];
-        if (snprintf(bpath, sizeof bpath, "%s/%" PRId64 ".db", vdir, b) >=
-                (int)sizeof bpath ||
-            access(bpath, R_OK) != 0)
-            continue;
-        struct blob cs;
-        int m = make_changeset(vpath, bpath, res->skipped_why,
-                               sizeof res->skipped_why, &cs);
-        if (m < 0) {
-            /* A damaged old version must not hold back this publish (it
-             * may carry a revocation): kiosks on it take the snapshot. */
-            res->skipped++;
-            continue;
-        }
-        if (m > 0)
-            continue; /* the schema changed: only the snapshot gets there */
-        int c = compress_blob(cs.p, cs.len, &comp);
-        size_t usize = cs.len;
-        sqlite3_free(cs.p);
-        if (c) {
-            seterr(err, errsz, "cannot compress a delta");
-            goto done;
-        }
-        struct delta_entry *d = &deltas[nd];
-        d->base = b;
-        d->size = comp.len;
-        d->usize = usize;
-        int w = write_addressed(o->feed_dir, "delta-", ".cs.zst", &comp,
-                                d->name, d->sha);
-        free(comp.p);
-        comp.p = NULL;
-        if (w != LABELS_OK) {
-            seterr(err, errsz, "cannot write a delta: %s", labels_strerror(w));
-            goto done;
-        }
-        nd++;
-    }
+    if (write_deltas(o, vdir, vpath, version, res, deltas, &nd, err, errsz))
+        goto done;
 
     if (o->announce_from) {
         rc = write_announcement(o->feed_dir, o->announce_from, o->key);
@@ -647,23 +699,10 @@ int feed_publish(const struct feed_publish_opts *o,
         rc = LABELS_ERR_IO;
     }
 
-    size_t cap = 1024 + (nd + 1) * 256;
-    body = malloc(cap);
+    body = manifest_body(o->key, version, published, expires, snap_name,
+                         snap_size, snap_sha, snap_usize, deltas, nd);
     if (!body)
         goto done;
-    char kid[17];
-    labels_key_id_hex(o->key->id, kid);
-    size_t off = (size_t)snprintf(body, cap,
-                                  "ocop-feed 1\nkey=%s\nversion=%" PRId64
-                                  "\npublished=%s\n"
-                                  "expires=%s\nsnapshot=%s %zu %s %zu\n",
-                                  kid, version, published, expires, snap_name,
-                                  snap_size, snap_sha, snap_usize);
-    for (size_t i = 0; i < nd && off < cap; i++)
-        off += (size_t)snprintf(body + off, cap - off,
-                                "delta=%" PRId64 " %s %zu %s %zu\n",
-                                deltas[i].base, deltas[i].name, deltas[i].size,
-                                deltas[i].sha, deltas[i].usize);
     rc = sign_and_write_manifest(o->feed_dir, body, o->key);
     if (rc != LABELS_OK) {
         seterr(err, errsz, "cannot write the manifest: %s",

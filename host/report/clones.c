@@ -133,32 +133,38 @@ static int suspect_detail(ctx *c, sqlite3_stmt *st, struct suspect *s)
     return 0;
 }
 
+/* The suspects (labels over the rules), each one's scans, and whether the
+ * authority confirmed it. */
+static int prepare(ctx *c, sqlite3_stmt **grp, sqlite3_stmt **det,
+                   sqlite3_stmt **conf)
+{
+    return rq_prep(c,
+                   "SELECT signer, product, lot, serial, count(*) "
+                   "FROM scans INDEXED BY scans_label "
+                   "WHERE serial > 0 AND signer <> '_' AND verdict "
+                   "IN " SIGNED_VERDICTS " AND time >= ?1 AND time < ?2 "
+                   "GROUP BY signer, product, lot, serial "
+                   /* min <> max: two kiosks, without a DISTINCT sort
+                    * per label. */
+                   "HAVING min(kiosk) <> max(kiosk) OR count(*) > ?3",
+                   grp) ||
+           rq_prep(c,
+                   "SELECT kiosk, time FROM scans WHERE signer = ?1 AND "
+                   "product = ?2 AND lot = ?3 AND serial = ?4 AND verdict "
+                   "IN " SIGNED_VERDICTS " AND time >= ?5 AND time < ?6",
+                   det) ||
+           rq_prep(c,
+                   "SELECT count(*) FROM reg.clones WHERE key_id = ?1 AND "
+                   "product = ?2 AND lot = ?3 AND serial = ?4",
+                   conf);
+}
+
 int rq_clones(ctx *c)
 {
     if (rq_load_kiosks(c))
         return -1;
     sqlite3_stmt *grp = NULL, *det = NULL, *conf = NULL;
-    int bad =
-        rq_prep(
-            c,
-            "SELECT signer, product, lot, serial, count(*) "
-            "FROM scans INDEXED BY scans_label "
-            "WHERE serial > 0 AND signer <> '_' AND verdict IN " SIGNED_VERDICTS
-            " AND time >= ?1 AND time < ?2 "
-            "GROUP BY signer, product, lot, serial "
-            /* min <> max: two kiosks, without a DISTINCT sort
-             * per label. */
-            "HAVING min(kiosk) <> max(kiosk) OR count(*) > ?3",
-            &grp) ||
-        rq_prep(c,
-                "SELECT kiosk, time FROM scans WHERE signer = ?1 AND "
-                "product = ?2 AND lot = ?3 AND serial = ?4 AND verdict "
-                "IN " SIGNED_VERDICTS " AND time >= ?5 AND time < ?6",
-                &det) ||
-        rq_prep(c,
-                "SELECT count(*) FROM reg.clones WHERE key_id = ?1 AND "
-                "product = ?2 AND lot = ?3 AND serial = ?4",
-                &conf);
+    int bad = prepare(c, &grp, &det, &conf);
     struct suspect *s = NULL;
     size_t n = 0, cap = 0;
     if (!bad) {

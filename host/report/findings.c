@@ -95,25 +95,10 @@ void rq_product_info(sqlite3_stmt *st, const char *code, char *name, size_t nsz,
     }
 }
 
-int rq_findings(ctx *c)
+/* The three tables: per product, per producer, the latest findings. */
+static int make_tables(ctx *c, report_table **t1, report_table **t2,
+                       report_table **t3)
 {
-    if (rq_load_kiosks(c))
-        return -1;
-    struct pagg *a = NULL, *pr = NULL;
-    size_t n = 0, cap = 0, np = 0, pcap = 0;
-    sqlite3_stmt *pinfo = NULL, *rinfo = NULL, *recent = NULL;
-    report_table *t1 = NULL, *t2 = NULL, *t3 = NULL;
-    int bad =
-        rq_findings_agg(c, &a, &n, &cap) ||
-        rq_prep(c, "SELECT name, producer FROM reg.products WHERE code=?1",
-                &pinfo) ||
-        rq_prep(c, "SELECT name, '' FROM reg.producers WHERE code=?1",
-                &rinfo) ||
-        rq_prep(c,
-                "SELECT time, kiosk, inspector, product, lot, serial, "
-                "finding, note FROM findings WHERE time >= ?1 AND "
-                "time < ?2 ORDER BY time DESC",
-                &recent);
     static const char *const pcols[] = {"product",
                                         "name",
                                         "producer",
@@ -136,18 +121,39 @@ int rq_findings(ctx *c)
     static const char *const lcols[] = {"time",      "province", "shop",
                                         "inspector", "product",  "lot",
                                         "serial",    "finding",  "note"};
-    if (!bad) {
-        t1 = report_table_new("Kết quả kiểm tra theo sản phẩm — Inspection "
-                              "findings, per product",
-                              10, pcols, 0x3F8);
-        t2 = report_table_new("Kết quả kiểm tra theo chủ thể — Inspection "
-                              "findings, per producer",
-                              9, rcols, 0x1FC);
-        t3 = report_table_new(
-            "Kết quả kiểm tra gần nhất — Latest inspection findings", 9, lcols,
-            0x40);
-        bad = !t1 || !t2 || !t3 ? rq_fail_mem(c) : 0;
-    }
+    *t1 = report_table_new("Kết quả kiểm tra theo sản phẩm — Inspection "
+                           "findings, per product",
+                           10, pcols, 0x3F8);
+    *t2 = report_table_new("Kết quả kiểm tra theo chủ thể — Inspection "
+                           "findings, per producer",
+                           9, rcols, 0x1FC);
+    *t3 = report_table_new(
+        "Kết quả kiểm tra gần nhất — Latest inspection findings", 9, lcols,
+        0x40);
+    return !*t1 || !*t2 || !*t3 ? rq_fail_mem(c) : 0;
+}
+
+int rq_findings(ctx *c)
+{
+    if (rq_load_kiosks(c))
+        return -1;
+    struct pagg *a = NULL, *pr = NULL;
+    size_t n = 0, cap = 0, np = 0, pcap = 0;
+    sqlite3_stmt *pinfo = NULL, *rinfo = NULL, *recent = NULL;
+    report_table *t1 = NULL, *t2 = NULL, *t3 = NULL;
+    int bad =
+        rq_findings_agg(c, &a, &n, &cap) ||
+        rq_prep(c, "SELECT name, producer FROM reg.products WHERE code=?1",
+                &pinfo) ||
+        rq_prep(c, "SELECT name, '' FROM reg.producers WHERE code=?1",
+                &rinfo) ||
+        rq_prep(c,
+                "SELECT time, kiosk, inspector, product, lot, serial, "
+                "finding, note FROM findings WHERE time >= ?1 AND "
+                "time < ?2 ORDER BY time DESC",
+                &recent);
+    if (!bad)
+        bad = make_tables(c, &t1, &t2, &t3);
     for (size_t i = 0; !bad && i < n; i++) {
         char name[REG_NAME_MAX + 1], producer[REG_PRODUCER_MAX + 1];
         rq_product_info(pinfo, a[i].code, name, sizeof name, producer,
