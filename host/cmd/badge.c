@@ -36,26 +36,26 @@ static int badge_issue(const char *const *o)
         !o[O_VALID]) {
         cli_error("badge issue needs --db, --key, --inspector, --name, "
                   "--province and --valid-until");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     labels_badge b;
     memset(&b, 0, sizeof b);
     if (!registry_code_valid(o[O_INSPECTOR])) {
         cli_error("inspector ID '%s' must be 1-12 of 0-9 A-Z - . /",
                   o[O_INSPECTOR]);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     memcpy(b.inspector, o[O_INSPECTOR], strlen(o[O_INSPECTOR]) + 1);
     const struct province *prov = province_find(o[O_PROVINCE]);
     if (!prov) {
         cli_error("'%s' is not one of the 63 provinces", o[O_PROVINCE]);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     size_t nlen = strlen(o[O_NAME]), plen = strlen(prov->name);
     if (nlen > LABELS_BADGE_NAME_MAX || plen > LABELS_BADGE_PROVINCE_MAX) {
         cli_error("name must be at most %d bytes of UTF-8",
                   LABELS_BADGE_NAME_MAX);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     memcpy(b.name, o[O_NAME], nlen + 1);
     memcpy(b.province, prov->name, plen + 1);
@@ -63,16 +63,16 @@ static int badge_issue(const char *const *o)
         cli_error("name must be 1 to %d bytes of UTF-8 without control "
                   "characters",
                   LABELS_BADGE_NAME_MAX);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     uint16_t until, today;
     if (labels_date_parse(o[O_VALID], &until) != LABELS_OK) {
         cli_error("--valid-until '%s' is not a date (YYYY-MM-DD)", o[O_VALID]);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (labels_date_today(&today) == LABELS_OK && until < today) {
         cli_error("--valid-until %s is in the past", o[O_VALID]);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     b.valid_until = until;
 
@@ -82,7 +82,7 @@ static int badge_issue(const char *const *o)
         cli_error("cannot read secret key %s: %s%s%s", o[O_KEY],
                   labels_strerror(lrc), lrc == LABELS_ERR_IO ? ": " : "",
                   lrc == LABELS_ERR_IO ? strerror(errno) : "");
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     sqlite3 *db;
     int rc = regcli_open(o[O_DB], 0, &db);
@@ -97,25 +97,25 @@ static int badge_issue(const char *const *o)
     registry_close(db);
     if (rc == REG_BADGE_OK) {
         printf("%s\n", text);
-        return EXIT_OK;
+        return LABELS_EXIT_OK;
     }
     if (rc == REG_BADGE_NOT_AUTHORITY)
         cli_error("%s is not the authority key this registry records",
                   o[O_KEY]);
     else
         cli_error("%s", err[0] ? err : "cannot issue the badge");
-    return rc == REG_BADGE_REFUSED ? EXIT_REJECTED : EXIT_FAILURE_;
+    return rc == REG_BADGE_REFUSED ? LABELS_EXIT_NO : LABELS_EXIT_FAIL;
 }
 
 static int badge_revoke(const char *const *o)
 {
     if (!o[O_INSPECTOR]) {
         cli_error("badge revoke needs --db and --inspector");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     char date[11];
     if (regcli_date(o[O_DATE], "--date", date))
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     sqlite3 *db;
     int rc = regcli_open(o[O_DB], 0, &db);
     if (rc)
@@ -126,16 +126,16 @@ static int badge_revoke(const char *const *o)
     registry_close(db);
     if (rc == REG_BADGE_REFUSED) {
         printf("inspector %s already revoked on %s\n", o[O_INSPECTOR], revoked);
-        return EXIT_OK;
+        return LABELS_EXIT_OK;
     }
     if (rc != REG_BADGE_OK) {
         cli_error("%s", err[0] ? err : "cannot revoke");
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     printf("revoked inspector %s on %s (export and publish to reach "
            "kiosks)\n",
            o[O_INSPECTOR], date);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 static void print_inspector(void *ctx, const char *const *c, int n)
@@ -156,9 +156,9 @@ static int badge_list(const char *const *o)
     registry_close(db);
     if (rc) {
         cli_error("cannot list inspectors");
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 int cmd_badge(int argc, char **argv)
@@ -177,7 +177,7 @@ int cmd_badge(int argc, char **argv)
     };
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(badge_usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+        return argc < 2 ? LABELS_EXIT_USAGE : LABELS_EXIT_OK;
     }
     const char *sub = argv[1];
     int issue = !strcmp(sub, "issue"), revoke = !strcmp(sub, "revoke"),
@@ -185,7 +185,7 @@ int cmd_badge(int argc, char **argv)
     if (!issue && !revoke && !list) {
         cli_error("badge: unknown subcommand '%s'", sub);
         fputs(badge_usage, stderr);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     const char *o[O_COUNT] = {0};
     int c;
@@ -195,31 +195,31 @@ int cmd_badge(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
             fputs(badge_usage, stdout);
-            return EXIT_OK;
+            return LABELS_EXIT_OK;
         }
         if (c < O_DB || c >= O_COUNT) {
             fputs(badge_usage, stderr);
-            return EXIT_USAGE;
+            return LABELS_EXIT_USAGE;
         }
         o[c] = optarg;
     }
     if (optind != argc) {
         cli_error("unexpected argument '%s'", argv[optind]);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (!o[O_DB]) {
         cli_error("badge %s needs --db REG.db", sub);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if ((!issue &&
          (o[O_KEY] || o[O_NAME] || o[O_PROVINCE] || o[O_VALID] || o[O_PNG])) ||
         (!revoke && o[O_DATE]) || (list && o[O_INSPECTOR])) {
         cli_error("an option given does not apply to badge %s", sub);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (labels_init() != LABELS_OK) {
         cli_error("%s", labels_strerror(LABELS_ERR_CRYPTO));
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     if (issue)
         return badge_issue(o);

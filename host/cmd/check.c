@@ -123,26 +123,26 @@ int cmd_check(int argc, char **argv)
                  "Prints the verdict word and its facts for each QR text or\n"
                  "each code in each image (PNG, JPEG, PGM). Exit 0 when all\n"
                  "are genuine, 1 when any is not (or an image has no code).");
-            return EXIT_OK;
-        default: return EXIT_USAGE;
+            return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     if (!mirror || optind >= argc) {
         cli_error("check needs --mirror FILE and at least one %s",
                   images ? "image" : "QR text");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     struct check_ctx ctx = {.tsv = tsv};
     int rc = today ? labels_date_parse(today, &ctx.today)
                    : labels_date_today(&ctx.today);
     if (rc != LABELS_OK) {
         cli_error("--today must be YYYY-MM-DD from 2020-01-01 on");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     rc = labels_mirror_open(mirror, &ctx.mirror);
     if (rc != LABELS_OK) {
         cli_error("cannot open mirror %s: %s", mirror, labels_strerror(rc));
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     labels_reader *dec = images ? labels_reader_new() : NULL;
     int bad_input = images && !dec;
@@ -159,9 +159,9 @@ int cmd_check(int argc, char **argv)
     labels_mirror_close(ctx.mirror);
     if (fflush(stdout) != 0) {
         cli_error("cannot write the results");
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     if (ctx.failed || bad_input)
-        return EXIT_FAILURE_;
-    return ctx.not_genuine ? EXIT_REJECTED : EXIT_OK;
+        return LABELS_EXIT_FAIL;
+    return ctx.not_genuine ? LABELS_EXIT_NO : LABELS_EXIT_OK;
 }

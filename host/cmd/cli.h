@@ -2,14 +2,11 @@
 #ifndef OCOP_HOST_CLI_H
 #define OCOP_HOST_CLI_H
 
-/* Exit codes, as in docs/cli.md: 1 is reserved for "checked, and the
- * answer is no", so scripts can tell a forged label from a broken run. */
-enum {
-    EXIT_OK = 0,
-    EXIT_REJECTED = 1, /* verification ran and failed */
-    EXIT_USAGE = 2,    /* bad command line */
-    EXIT_FAILURE_ = 3, /* I/O, bad input data, anything else */
-};
+#include <labels.h>
+
+/* Exit codes are labels_exit (labels/labels_vocab.h), shared with
+ * ocop-kiosk: 1 is reserved for "checked, and the answer is no", so
+ * scripts can tell a forged label from a broken run. */
 
 /* Print "ocop-host: <message>" and a newline to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -16,11 +16,11 @@ int cmd_clone(int argc, char **argv)
         "then answer clone_reported.\n";
     struct kargs a;
     int rc = regcli_parse_kargs(argc, argv, &a);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     if (a.help) {
         fputs(usage, stdout);
-        return EXIT_OK;
+        return LABELS_EXIT_OK;
     }
     const char *idhex = KARG(&a, K_KEY_ID), *product = KARG(&a, K_PRODUCT);
     const char *lot = KARG(&a, K_LOT), *serial = KARG(&a, K_SERIAL);
@@ -28,7 +28,7 @@ int cmd_clone(int argc, char **argv)
     char hex[17], date[11];
     if (!idhex || !product || !lot || !serial) {
         cli_error("clone needs --key-id, --product, --lot and --serial");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     char *end;
     errno = 0;
@@ -38,15 +38,15 @@ int cmd_clone(int argc, char **argv)
         *serial < '1' || *serial > '9' || *end || errno || n > UINT32_MAX) {
         cli_error("clone: key ID is 16 hex digits, product and lot 1-12 of "
                   "0-9 A-Z - . /, serial 1 to 4294967295");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     rc = regcli_date(KARG(&a, K_DATE), "--date", date);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     labels_key_id_hex(id, hex);
     sqlite3 *db;
     rc = regcli_open(KARG(&a, K_DB), 0, &db);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     char err[REG_ERR_MAX] = "";
     int failed = registry_clone_record(db, hex, product, lot, (uint32_t)n, date,

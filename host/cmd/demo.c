@@ -27,18 +27,18 @@ int cmd_demo(int argc, char **argv)
                  "January 2020 figures (1,129 products,\n752 producers, 24 "
                  "provinces), products.csv, producer keys, mirror.db,\nand "
                  "sample labels in labels/ with labels/expected.tsv.");
-            return EXIT_OK;
-        default: return EXIT_USAGE;
+            return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     if (optind != argc - 1) {
         cli_error("demo needs one folder: ocop-host demo DIR");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     const char *dir = argv[optind];
     char today[11];
     int rc = regcli_date(date_opt, "--date", today);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     uint16_t labelday;
     char earliest[11];
@@ -48,7 +48,7 @@ int cmd_demo(int argc, char **argv)
     if (labels_date_parse(earliest, &labelday) != LABELS_OK) {
         cli_error("--date must be 2023-07-25 or later (labels date from "
                   "2020)");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     char err[REG_ERR_MAX + 4096];
     rc = demo_build(dir, today, err, sizeof err);
@@ -57,12 +57,12 @@ int cmd_demo(int argc, char **argv)
             cli_error("%s", err);
         if (rc == -2)
             cli_error("demo: %s is incomplete; remove it and try again", dir);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     printf("demo world in %s as of %s: %d products of %d producers in %d "
            "provinces\n(%d proposed 5, %d 4-star, %d 3-star), mirror.db, "
            "%d sample labels in labels/\n",
            dir, today, DEMO_PRODUCTS, DEMO_PRODUCERS, DEMO_PROVINCES,
            DEMO_PROPOSED5, DEMO_STARS4, DEMO_STARS3, DEMO_SAMPLES);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }

@@ -40,7 +40,7 @@ int cmd_demo_scans(int argc, char **argv)
             if (*optarg < '0' || *optarg > '9' || *end || errno ||
                 count < 100 || count > 10000000) {
                 cli_error("--count must be 100 to 10000000");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         case 'D':
@@ -49,7 +49,7 @@ int cmd_demo_scans(int argc, char **argv)
             if (*optarg < '0' || *optarg > '9' || *end || errno || days < 11 ||
                 days > 3650) {
                 cli_error("--days must be 11 to 3650");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         case 's':
@@ -57,7 +57,7 @@ int cmd_demo_scans(int argc, char **argv)
             seed = strtoull(optarg, &end, 10);
             if (*optarg < '0' || *optarg > '9' || *end || errno) {
                 cli_error("--seed must be a whole number");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         case 'h':
@@ -68,8 +68,8 @@ int cmd_demo_scans(int argc, char **argv)
                  "Enroll demo kiosks (2-3 per province of the registry) and "
                  "write N made-up scans\nover the D days up to --date into "
                  "the collector (demo data, not signed batches).");
-            return EXIT_OK;
-        default: return EXIT_USAGE;
+            return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     char cbuf[4096], rbuf[4096];
@@ -84,23 +84,23 @@ int cmd_demo_scans(int argc, char **argv)
     if (!coll || !reg || optind != argc) {
         cli_error("demo-scans needs --world DIR, or --collector-db FILE and "
                   "--db REG.db");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     char date[11];
     int rc = regcli_date(date_opt, "--date", date);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     struct demo_scans_opts o = {world, coll, reg, date, count, days, seed};
     struct demo_scans_result r;
     char err[REG_ERR_MAX + 4096];
     if (demo_scans_write(&o, &r, err, sizeof err)) {
         cli_error("%s", err);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     printf("%ld demo scans at %zu kiosks in %zu provinces, %s to %s; "
            "forgery hotspots in %s and %s; cloned label: key %s product "
            "%s lot L2406 serial 4242\n",
            r.rows, r.kiosks, r.provinces, r.first, date, r.hotspot[0],
            r.hotspot[1], r.clone_key, r.clone_code);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }

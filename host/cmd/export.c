@@ -30,13 +30,13 @@ int cmd_export(int argc, char **argv)
                  "Write the mirror (docs/mirror.md) atomically with the next "
                  "feed_version.\n--authority-key is needed when the registry "
                  "was made without one, and\nmust match it otherwise.");
-            return EXIT_OK;
-        default: return EXIT_USAGE;
+            return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     if (!dbpath || !out || optind != argc) {
         cli_error("export needs --db REG.db and --out MIRROR.db");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     labels_pubkey auth;
     if (keypath) {
@@ -45,7 +45,7 @@ int cmd_export(int argc, char **argv)
             cli_error("cannot use authority key %s: %s%s%s", keypath,
                       labels_strerror(rc), rc == LABELS_ERR_IO ? ": " : "",
                       rc == LABELS_ERR_IO ? strerror(errno) : "");
-            return EXIT_FAILURE_;
+            return LABELS_EXIT_FAIL;
         }
     }
     char err[REG_ERR_MAX];
@@ -53,8 +53,8 @@ int cmd_export(int argc, char **argv)
     if (registry_export(dbpath, out, keypath ? &auth : NULL, &version, err,
                         sizeof err)) {
         cli_error("%s", err);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     printf("mirror %s written, feed_version %lld\n", out, version);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }

@@ -27,11 +27,11 @@ int cmd_history(int argc, char **argv)
         "new value.\n";
     struct kargs a;
     int rc = regcli_parse_kargs(argc, argv, &a);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     if (a.help) {
         fputs(usage, stdout);
-        return EXIT_OK;
+        return LABELS_EXIT_OK;
     }
     const char *entity = "", *ref = "";
     if (KARG(&a, K_PRODUCT))
@@ -46,12 +46,12 @@ int cmd_history(int argc, char **argv)
         limit = strtol(KARG(&a, K_LIMIT), &end, 10);
         if (*end || limit < 1) {
             cli_error("--limit must be a positive number");
-            return EXIT_USAGE;
+            return LABELS_EXIT_USAGE;
         }
     }
     sqlite3 *db;
     rc = regcli_open(KARG(&a, K_DB), 1, &db);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     char err[REG_ERR_MAX];
     int failed = registry_history(db, entity, ref, limit, print_row, NULL, err,

@@ -42,27 +42,27 @@ int cmd_import(int argc, char **argv)
                  "Import products (UTF-8 CSV with a header row; columns in "
                  "docs/cli.md).\nAll rows or none: any bad row is reported "
                  "as FILE:LINE: message and\nnothing is imported.");
-            return EXIT_OK;
-        default: return EXIT_USAGE;
+            return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     if (!dbpath || optind != argc - 1) {
         cli_error("import needs --db REG.db and one CSV file");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     const char *file = argv[optind];
     char *data;
     size_t len;
     int rc = regcli_read_file(file, IMPORT_MAX_BYTES, &data, &len);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     struct registry_import_diag d = {say, (void *)file};
     int rows, producers;
     rc = registry_import(dbpath, data, len, &d, &rows, &producers);
     free(data);
     if (rc)
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     printf("imported %d products (%d new producers) from %s\n", rows, producers,
            file);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }

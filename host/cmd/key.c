@@ -13,10 +13,10 @@ static int key_enroll(struct kargs *a)
     char date[11];
     if (!producer || !pubpath) {
         cli_error("key enroll needs --producer CODE and --public FILE");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     int rc = regcli_date(KARG(a, K_DATE), "--date", date);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     labels_pubkey pub;
     rc = labels_pubkey_read(pubpath, &pub);
@@ -24,11 +24,11 @@ static int key_enroll(struct kargs *a)
         cli_error("cannot use public key %s: %s%s%s", pubpath,
                   labels_strerror(rc), rc == LABELS_ERR_IO ? ": " : "",
                   rc == LABELS_ERR_IO ? strerror(errno) : "");
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     sqlite3 *db;
     rc = regcli_open(KARG(a, K_DB), 0, &db);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     char err[REG_ERR_MAX] = "";
     int failed = registry_key_enroll(db, producer, &pub, date, err, sizeof err);
@@ -48,23 +48,23 @@ static int key_revoke(struct kargs *a)
     if (!idhex || !reason) {
         cli_error("key revoke needs --key-id HEX and --reason "
                   "superseded|compromised");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (labels_key_id_parse(idhex, id) != LABELS_OK) {
         cli_error("--key-id '%s' is not 16 hex digits", idhex);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (strcmp(reason, "superseded") != 0 && strcmp(reason, "compromised")) {
         cli_error("--reason must be superseded or compromised");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     int rc = regcli_date(KARG(a, K_DATE), "--date", date);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     labels_key_id_hex(id, hex);
     sqlite3 *db;
     rc = regcli_open(KARG(a, K_DB), 0, &db);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     char err[REG_ERR_MAX] = "";
     int failed = registry_key_revoke(db, hex, reason, date, err, sizeof err);
@@ -88,7 +88,7 @@ static int key_list(struct kargs *a)
 {
     sqlite3 *db;
     int rc = regcli_open(KARG(a, K_DB), 1, &db);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     char err[REG_ERR_MAX];
     int failed = registry_key_list(
@@ -107,15 +107,15 @@ int cmd_key(int argc, char **argv)
         "       ocop-host key list --db REG.db [--producer CODE]\n";
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+        return argc < 2 ? LABELS_EXIT_USAGE : LABELS_EXIT_OK;
     }
     struct kargs a;
     int rc = regcli_parse_kargs(argc - 1, argv + 1, &a);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     if (a.help) {
         fputs(usage, stdout);
-        return EXIT_OK;
+        return LABELS_EXIT_OK;
     }
     if (!strcmp(argv[1], "enroll"))
         return key_enroll(&a);
@@ -124,5 +124,5 @@ int cmd_key(int argc, char **argv)
     if (!strcmp(argv[1], "list"))
         return key_list(&a);
     cli_error("unknown key command '%s' (enroll, revoke, list)", argv[1]);
-    return EXIT_USAGE;
+    return LABELS_EXIT_USAGE;
 }

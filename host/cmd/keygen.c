@@ -28,13 +28,13 @@ int cmd_keygen(int argc, char **argv)
         case 'h':
             puts("usage: ocop-host keygen --secret FILE --public FILE "
                  "[--comment TEXT]");
-            return EXIT_OK;
-        default: return EXIT_USAGE;
+            return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     if (!secpath || !pubpath || optind != argc) {
         cli_error("keygen needs --secret FILE and --public FILE");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     labels_pubkey pub;
     labels_seckey sec;
@@ -48,7 +48,7 @@ int cmd_keygen(int argc, char **argv)
     }
     labels_seckey_wipe(&sec);
     if (rc != LABELS_OK)
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     rc = labels_pubkey_write(pubpath, &pub, comment);
     if (rc != LABELS_OK) {
         cli_error("cannot write public key %s: %s", pubpath,
@@ -56,10 +56,10 @@ int cmd_keygen(int argc, char **argv)
         /* A secret key without its public half is useless: remove it so a
          * retry starts clean. */
         unlink(secpath);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     char hex[17];
     labels_key_id_hex(pub.id, hex);
     printf("key %s\n", hex);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }

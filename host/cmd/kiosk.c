@@ -73,19 +73,19 @@ static int parse(int argc, char **argv, struct kargs *a)
         case 'p':
             if (a->npub == MAX_KEYS) {
                 cli_error("at most %d --public per command", MAX_KEYS);
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             a->pubs[a->npub++] = optarg;
             break;
-        case 'h': fputs(kiosk_usage, stdout); return EXIT_OK;
-        default: fputs(kiosk_usage, stderr); return EXIT_USAGE;
+        case 'h': fputs(kiosk_usage, stdout); return LABELS_EXIT_OK;
+        default: fputs(kiosk_usage, stderr); return LABELS_EXIT_USAGE;
         }
     }
     if (!a->db && a->world) {
         if ((size_t)snprintf(a->dbbuf, sizeof a->dbbuf, "%s/collector.db",
                              a->world) >= sizeof a->dbbuf) {
             cli_error("world path too long");
-            return EXIT_USAGE;
+            return LABELS_EXIT_USAGE;
         }
         a->db = a->dbbuf;
     }
@@ -98,34 +98,34 @@ static int check(int argc, char **argv, struct kargs *a)
     if (!a->db) {
         cli_error("kiosk %s needs --collector-db FILE (or --world DIR)",
                   a->sub);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     a->enroll = !strcmp(a->sub, "enroll");
     a->revoke = !strcmp(a->sub, "revoke");
     if (a->enroll &&
         (a->npub == 0 || !a->province || !a->shop || optind != argc)) {
         cli_error("kiosk enroll needs --public FILE, --province and --shop");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (a->enroll && (!place_ok(a->province) || !place_ok(a->shop))) {
         cli_error("province and shop must be 1 to %d bytes of text without "
                   "control characters",
                   COLLECTOR_PLACE_MAX - 1);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (a->revoke && optind + 1 != argc) {
         cli_error("kiosk revoke needs exactly one KEY_ID");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (a->revoke && labels_key_id_parse(argv[optind], a->id) != LABELS_OK) {
         cli_error("'%s' is not a key ID (16 hex digits)", argv[optind]);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (!a->enroll && !a->revoke && optind != argc) {
         cli_error("kiosk list takes no arguments");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 /* The public keys to enroll, read; NULL after saying why. */
@@ -156,14 +156,14 @@ static int run(collector *col, const struct kargs *a, const labels_pubkey *keys)
         if (collector_enroll(col, keys, a->npub, a->province, a->shop, err,
                              sizeof err)) {
             cli_error("%s", err);
-            return EXIT_FAILURE_;
+            return LABELS_EXIT_FAIL;
         }
         for (size_t i = 0; i < a->npub; i++) {
             char hex[17];
             labels_key_id_hex(keys[i].id, hex);
             printf("enrolled kiosk %s (%s, %s)\n", hex, a->province, a->shop);
         }
-        return EXIT_OK;
+        return LABELS_EXIT_OK;
     }
     if (a->revoke) {
         char hex[17];
@@ -175,24 +175,24 @@ static int run(collector *col, const struct kargs *a, const labels_pubkey *keys)
             cli_error("no kiosk %s is enrolled", hex);
         else
             printf("revoked kiosk %s\n", hex);
-        return r ? EXIT_FAILURE_ : EXIT_OK;
+        return r ? LABELS_EXIT_FAIL : LABELS_EXIT_OK;
     }
     if (collector_list(col, print_kiosk, NULL, err, sizeof err)) {
         cli_error("%s", err);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 static int open_and_run(const struct kargs *a)
 {
     labels_pubkey *keys = NULL;
     if (a->enroll && !(keys = read_keys(a)))
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     char err[256];
     collector *col;
     struct stat st;
-    int rc = EXIT_FAILURE_;
+    int rc = LABELS_EXIT_FAIL;
     if (!a->enroll && stat(a->db, &st) != 0) {
         /* Only enrolling creates a collector database. */
         cli_error("no collector database at %s: %s", a->db, strerror(errno));
@@ -210,7 +210,7 @@ int cmd_kiosk(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(kiosk_usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+        return argc < 2 ? LABELS_EXIT_USAGE : LABELS_EXIT_OK;
     }
     struct kargs a;
     memset(&a, 0, sizeof a);
@@ -219,17 +219,17 @@ int cmd_kiosk(int argc, char **argv)
         strcmp(a.sub, "list")) {
         cli_error("kiosk: unknown subcommand '%s'", a.sub);
         fputs(kiosk_usage, stderr);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     a.pubs = calloc(MAX_KEYS, sizeof *a.pubs);
     if (!a.pubs) {
         cli_error("out of memory");
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     int rc = parse(argc - 1, argv + 1, &a);
     if (rc < 0) {
         rc = check(argc - 1, argv + 1, &a);
-        if (rc == EXIT_OK)
+        if (rc == LABELS_EXIT_OK)
             rc = open_and_run(&a);
     }
     free(a.pubs);

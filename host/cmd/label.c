@@ -16,7 +16,7 @@ static int write_outputs(const char *text, size_t len, const char *png,
     int rc = labels_qr_encode(text, len, &qr);
     if (rc != LABELS_OK) {
         cli_error("cannot encode QR: %s", labels_strerror(rc));
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     if (png) {
         labels_image img;
@@ -28,7 +28,7 @@ static int write_outputs(const char *text, size_t len, const char *png,
         if (rc != LABELS_OK) {
             cli_error("cannot write %s: %s", png, labels_strerror(rc));
             labels_qr_free(&qr);
-            return EXIT_FAILURE_;
+            return LABELS_EXIT_FAIL;
         }
     }
     if (svg) {
@@ -42,11 +42,11 @@ static int write_outputs(const char *text, size_t len, const char *png,
         if (rc != LABELS_OK) {
             cli_error("cannot write %s: %s", svg, labels_strerror(rc));
             labels_qr_free(&qr);
-            return EXIT_FAILURE_;
+            return LABELS_EXIT_FAIL;
         }
     }
     labels_qr_free(&qr);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 int cmd_label(int argc, char **argv)
@@ -82,19 +82,19 @@ int cmd_label(int argc, char **argv)
         case 'n':
             if (cli_number(optarg, UINT32_MAX, &serial) || serial == 0) {
                 cli_error("--serial must be a number from 1 to 4294967295");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         case 's':
             if (cli_number(optarg, 5, &stars) || stars < 1) {
                 cli_error("--stars must be 1 to 5");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         case 'm':
             if (cli_number(optarg, 64, &module_px) || module_px < 1) {
                 cli_error("--module-px must be 1 to 64");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         case 'h':
@@ -102,20 +102,20 @@ int cmd_label(int argc, char **argv)
                  "--serial N --stars 1-5\n"
                  "       [--issued YYYY-MM-DD] [--host HOST] [--png FILE] "
                  "[--svg FILE] [--module-px N]");
-            return EXIT_OK;
-        default: return EXIT_USAGE;
+            return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     if (!key || !product || !lot || !serial || !stars || optind != argc) {
         cli_error("label needs --key, --product, --lot, --serial and --stars");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     labels_label lab;
     memset(&lab, 0, sizeof lab);
     if (strlen(product) > LABELS_CODE_MAX || strlen(lot) > LABELS_CODE_MAX) {
         cli_error("product code and lot are at most %d characters",
                   LABELS_CODE_MAX);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     memcpy(lab.product, product, strlen(product) + 1); /* length checked */
     memcpy(lab.lot, lot, strlen(lot) + 1);
@@ -126,11 +126,11 @@ int cmd_label(int argc, char **argv)
     if (rc != LABELS_OK) {
         cli_error(
             "issue date must be YYYY-MM-DD from 2020-01-01 to 2199-06-06");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (labels_check_fields(&lab) != LABELS_OK) {
         cli_error("product code and lot take 1-12 characters of 0-9 A-Z - . /");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     labels_seckey sec;
     rc = labels_seckey_read(key, &sec);
@@ -138,7 +138,7 @@ int cmd_label(int argc, char **argv)
         cli_error("cannot use secret key %s: %s%s%s", key, labels_strerror(rc),
                   rc == LABELS_ERR_IO ? ": " : "",
                   rc == LABELS_ERR_IO ? strerror(errno) : "");
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     rc = labels_sign(&lab, &sec);
     labels_seckey_wipe(&sec);
@@ -151,10 +151,10 @@ int cmd_label(int argc, char **argv)
                   rc == LABELS_ERR_ARG
                       ? " (host must be uppercase A-Z 0-9 . - :)"
                       : "");
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     rc = write_outputs(text, len, png, svg, (int)module_px);
-    if (rc == EXIT_OK)
+    if (rc == LABELS_EXIT_OK)
         printf("%s\n", text);
     return rc;
 }

@@ -133,19 +133,19 @@ static int parse(int argc, char **argv, struct pargs *a)
         case 'f':
             if ((a->fmt = print_format_parse(optarg)) < 0) {
                 cli_error("--format must be png, svg, pdf, zpl or tspl");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         case 's':
             if (cli_number(optarg, 5, &a->stars) || a->stars < 1) {
                 cli_error("--stars must be 1 to 5");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         case 'd':
             if (cli_number(optarg, 2400, &a->dpi) || a->dpi < 100) {
                 cli_error("--dpi must be 100 to 2400");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         case 'P':
@@ -157,14 +157,14 @@ static int parse(int argc, char **argv, struct pargs *a)
                 a->job.sheet.paper_h_mm = 279.4;
             } else {
                 cli_error("--paper must be a4 or letter");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         case 'r':
         case 'c':
             if (cli_number(optarg, 1000, &ul) || ul < 1) {
                 cli_error("--%s must be 1 to 1000", c == 'r' ? "rows" : "cols");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             *(c == 'r' ? &a->job.sheet.rows : &a->job.sheet.cols) = (int)ul;
             break;
@@ -174,7 +174,7 @@ static int parse(int argc, char **argv, struct pargs *a)
                 a->job.geom.w_mm > 500 || a->job.geom.h_mm > 500) {
                 cli_error("--label-mm takes WxH in millimetres, at least 20x15 "
                           "and at most 500x500");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             a->job.sheet.label_w_mm = a->job.geom.w_mm;
             a->job.sheet.label_h_mm = a->job.geom.h_mm;
@@ -182,11 +182,11 @@ static int parse(int argc, char **argv, struct pargs *a)
         case 'm':
             if (parse_mm(optarg, &a->job.sheet.margin_mm)) {
                 cli_error("--margin-mm must be a number of millimetres");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
-        case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        default: return EXIT_USAGE;
+        case 'h': fputs(usage_text, stdout); return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     return -1;
@@ -199,12 +199,12 @@ static int check(int argc, struct pargs *a)
         a->fmt < 0 || !a->job.out || optind != argc) {
         cli_error("print needs --mirror, --key, --product, --lot, --serials, "
                   "--format and --out ('ocop-host print --help')");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     a->job.format = (print_format)a->fmt;
     if (parse_serials(a->serials, &a->job.first, &a->job.last)) {
         cli_error("--serials takes A-B with 1 <= A <= B <= 4294967295");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     labels_label probe;
     memset(&probe, 0, sizeof probe);
@@ -212,7 +212,7 @@ static int check(int argc, struct pargs *a)
         strlen(a->lot) > LABELS_CODE_MAX) {
         cli_error("product code and lot are at most %d characters",
                   LABELS_CODE_MAX);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     memcpy(probe.product, a->product, strlen(a->product) + 1);
     memcpy(probe.lot, a->lot, strlen(a->lot) + 1);
@@ -220,7 +220,7 @@ static int check(int argc, struct pargs *a)
     probe.serial = 1;
     if (labels_check_fields(&probe) != LABELS_OK) {
         cli_error("product code and lot take 1-12 characters of 0-9 A-Z - . /");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     /* Only the host can make formatting fail for valid fields: try it
      * now, before the key and the mirror are read. */
@@ -230,14 +230,14 @@ static int check(int argc, struct pargs *a)
                       NULL) != LABELS_OK) {
         cli_error("--host must be an uppercase host name (A-Z 0-9 . - and an "
                   "optional :port)");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     int rc = a->issued ? labels_date_parse(a->issued, &a->job.issued)
                        : labels_date_today(&a->job.issued);
     if (rc != LABELS_OK || labels_date_today(&a->today) != LABELS_OK) {
         cli_error(
             "issue date must be YYYY-MM-DD from 2020-01-01 to 2199-06-06");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (a->job.format == PRINT_PDF &&
         print_sheet_resolve(&a->job.sheet) != LABELS_OK) {
@@ -245,7 +245,7 @@ static int check(int argc, struct pargs *a)
                   "not fit the paper",
                   a->job.sheet.rows, a->job.sheet.cols, a->job.sheet.label_w_mm,
                   a->job.sheet.label_h_mm, a->job.sheet.margin_mm);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     a->job.geom.dpi =
         a->dpi ? (int)a->dpi
@@ -255,10 +255,10 @@ static int check(int argc, struct pargs *a)
     if ((a->job.format == PRINT_ZPL || a->job.format == PRINT_TSPL) &&
         a->job.geom.dpi > 600) {
         cli_error("--dpi for thermal printers must be 100 to 600");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
 
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 /* May this key sign for the product? Then the batch. */
@@ -271,7 +271,7 @@ static int sign_and_print(struct pargs *a)
         cli_error("cannot use secret key %s: %s%s%s", a->key,
                   labels_strerror(rc), rc == LABELS_ERR_IO ? ": " : "",
                   rc == LABELS_ERR_IO ? strerror(errno) : "");
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     labels_pubkey pub;
     labels_seckey_public(&sec, &pub);
@@ -283,10 +283,10 @@ static int sign_and_print(struct pargs *a)
         labels_seckey_wipe(&sec);
         if (verdict == SIGN_POLICY_REFUSED) {
             cli_error("refusing to sign: %s", why);
-            return EXIT_REJECTED;
+            return LABELS_EXIT_NO;
         }
         cli_error("%s", why);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     a->job.product = &prod;
     a->job.lot = a->lot;
@@ -304,7 +304,7 @@ static int sign_and_print(struct pargs *a)
                       a->job.geom.w_mm, a->job.geom.h_mm, a->job.geom.dpi);
         else
             io_error("labels to", a->job.out, rc);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     unsigned long count = (unsigned long)(a->job.last - a->job.first) + 1;
     printf("wrote %lu label%s (%s %s, lot %s, serials %lu-%lu, %d stars) to "
@@ -312,7 +312,7 @@ static int sign_and_print(struct pargs *a)
            count, count == 1 ? "" : "s", prod.code, prod.name, a->lot,
            (unsigned long)a->job.first, (unsigned long)a->job.last, prod.stars,
            a->job.out);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 int cmd_print(int argc, char **argv)
@@ -322,7 +322,7 @@ int cmd_print(int argc, char **argv)
     if (rc >= 0)
         return rc;
     rc = check(argc, &a);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     return sign_and_print(&a);
 }

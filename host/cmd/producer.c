@@ -35,7 +35,7 @@ static int list(sqlite3 *db, const char *province)
     if (province && !(only = province_find(province))) {
         registry_close(db);
         cli_error("unknown province '%s'", province);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     char err[REG_ERR_MAX];
     int failed = registry_producer_list(db, only ? only->name : NULL, print_row,
@@ -57,7 +57,7 @@ int cmd_producer(int argc, char **argv)
     };
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage_text, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+        return argc < 2 ? LABELS_EXIT_USAGE : LABELS_EXIT_OK;
     }
     const char *sub = argv[1];
     const char *v[P_HELP - P_DB] = {NULL};
@@ -66,31 +66,31 @@ int cmd_producer(int argc, char **argv)
     while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
         if (c == P_HELP || c == 'h') {
             fputs(usage_text, stdout);
-            return EXIT_OK;
+            return LABELS_EXIT_OK;
         }
         if (c < P_DB || c >= P_HELP)
-            return EXIT_USAGE;
+            return LABELS_EXIT_USAGE;
         v[c - P_DB] = optarg;
     }
     const char *dbpath = v[0], *code = v[P_CODE - P_DB];
     if (!dbpath || optind != argc - 1) {
         cli_error("producer %s needs --db REG.db (and no other arguments)",
                   sub);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     int is_add = !strcmp(sub, "add"), is_edit = !strcmp(sub, "edit");
     int is_show = !strcmp(sub, "show"), is_list = !strcmp(sub, "list");
     if (!is_add && !is_edit && !is_show && !is_list) {
         cli_error("unknown producer command '%s' (add, edit, show, list)", sub);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (!is_list && !code) {
         cli_error("producer %s needs --code PCODE", sub);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     sqlite3 *db;
     int rc = regcli_open(dbpath, is_show || is_list, &db);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     char err[REG_ERR_MAX] = "";
     if (is_list)
@@ -101,19 +101,19 @@ int cmd_producer(int argc, char **argv)
         registry_close(db);
         if (rc != 1) {
             cli_error("%s", rc == 0 ? "no such producer" : err);
-            return EXIT_FAILURE_;
+            return LABELS_EXIT_FAIL;
         }
         printf("code:     %s\nname:     %s\nkind:     %s\nprovince: %s\n"
                "contact:  %s\n",
                p.code, p.name, p.kind, p.province, p.contact);
-        return EXIT_OK;
+        return LABELS_EXIT_OK;
     }
     struct reg_producer_change ch = {v[P_NAME - P_DB], v[P_KIND - P_DB],
                                      v[P_PROVINCE - P_DB], v[P_CONTACT - P_DB]};
     int failed =
         registry_producer_save(db, is_add, code, &ch, &p, err, sizeof err);
-    if (regcli_finish(db, failed, err) != EXIT_OK)
-        return EXIT_FAILURE_;
+    if (regcli_finish(db, failed, err) != LABELS_EXIT_OK)
+        return LABELS_EXIT_FAIL;
     printf("%s %s\n", is_add ? "added" : "updated", p.code);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }

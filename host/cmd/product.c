@@ -66,17 +66,17 @@ static int parse(int argc, char **argv, struct args *a)
         else if (c >= O_DB && c < O_HELP)
             ARG(a, c) = optarg;
         else
-            return EXIT_USAGE;
+            return LABELS_EXIT_USAGE;
     }
     if (optind != argc) {
         cli_error("unexpected argument '%s'", argv[optind]);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (!a->help && !ARG(a, O_DB)) {
         cli_error("--db REG.db is required");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 static const struct {
@@ -113,7 +113,7 @@ static int in_transaction(const char *dbpath,
 {
     sqlite3 *db;
     int rc = regcli_open(dbpath, 0, &db);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     char err[REG_ERR_MAX] = "";
     if (registry_begin(db, err, sizeof err) || fn(db, a, err, sizeof err) ||
@@ -121,11 +121,11 @@ static int in_transaction(const char *dbpath,
         registry_rollback(db);
         cli_error("%s", err);
         registry_close(db);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     registry_close(db);
     puts(a->done);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 static int do_add(sqlite3 *db, struct args *a, char *err, size_t errsz)
@@ -219,7 +219,7 @@ static int product_show(struct args *a)
 {
     sqlite3 *db;
     int rc = regcli_open(ARG(a, O_DB), 1, &db);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     char err[REG_ERR_MAX] = "";
     struct reg_product p;
@@ -228,7 +228,7 @@ static int product_show(struct args *a)
         reg_producer_load(db, p.producer, &pr, err, sizeof err) != 1) {
         cli_error("%s", err[0] ? err : "producer record missing");
         registry_close(db);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     regcli_print_product(&p);
     printf("producer name: %s (%s, %s)\n", pr.name, pr.kind, pr.province);
@@ -248,7 +248,7 @@ static int product_show(struct args *a)
     }
     sqlite3_finalize(st);
     registry_close(db);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 static int product_list(struct args *a)
@@ -267,11 +267,11 @@ static int product_list(struct args *a)
          reg_product_set(&f, "producer", ARG(a, O_PRODUCER), err,
                          sizeof err))) {
         cli_error("%s", err);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     sqlite3 *db;
     int rc = regcli_open(ARG(a, O_DB), 1, &db);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(
@@ -283,7 +283,7 @@ static int product_list(struct args *a)
             -1, &st, NULL) != SQLITE_OK) {
         cli_error("cannot list products: %s", sqlite3_errmsg(db));
         registry_close(db);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     sqlite3_bind_text(st, 1, f.province, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, f.grp, -1, SQLITE_STATIC);
@@ -306,7 +306,7 @@ static int product_list(struct args *a)
         cli_error("cannot list products: %s", sqlite3_errmsg(db));
     sqlite3_finalize(st);
     registry_close(db);
-    return ok ? EXIT_OK : EXIT_FAILURE_;
+    return ok ? LABELS_EXIT_OK : LABELS_EXIT_FAIL;
 }
 
 static const char usage_text[] =
@@ -335,20 +335,20 @@ int cmd_product(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage_text, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+        return argc < 2 ? LABELS_EXIT_USAGE : LABELS_EXIT_OK;
     }
     const char *sub = argv[1];
     struct args a;
     int rc = parse(argc - 1, argv + 1, &a);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     if (a.help) {
         fputs(usage_text, stdout);
-        return EXIT_OK;
+        return LABELS_EXIT_OK;
     }
     if (strcmp(sub, "list") != 0 && !ARG(&a, O_CODE)) {
         cli_error("product %s needs --code CODE", sub);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (!strcmp(sub, "add"))
         return in_transaction(ARG(&a, O_DB), do_add, &a);
@@ -357,7 +357,7 @@ int cmd_product(int argc, char **argv)
     if (!strcmp(sub, "set-status")) {
         if (!ARG(&a, O_STATUS)) {
             cli_error("product set-status needs --status");
-            return EXIT_USAGE;
+            return LABELS_EXIT_USAGE;
         }
         return in_transaction(ARG(&a, O_DB), do_set_status, &a);
     }
@@ -368,5 +368,5 @@ int cmd_product(int argc, char **argv)
     cli_error("unknown product command '%s' (add, edit, set-status, show, "
               "list)",
               sub);
-    return EXIT_USAGE;
+    return LABELS_EXIT_USAGE;
 }

@@ -80,7 +80,7 @@ static int parse(int argc, char **argv, struct pargs *a)
             if (errno || *end || v <= 0) {
                 cli_error("--version must be a positive number, not '%s'",
                           optarg);
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             a->version = v;
             break;
@@ -92,7 +92,7 @@ static int parse(int argc, char **argv, struct pargs *a)
             long long v = strtoll(optarg, &end, 10);
             if (errno || *end || v <= 0) {
                 cli_error("--now must be seconds since 1970, not '%s'", optarg);
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             a->now = v;
             break;
@@ -100,14 +100,14 @@ static int parse(int argc, char **argv, struct pargs *a)
         case 'e':
             if (parse_int(optarg, 1, 366, &a->expires)) {
                 cli_error("--expires-days must be 1 to 366, not '%s'", optarg);
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         case 'd':
             if (parse_int(optarg, 0, FEED_MAX_KEEP_DELTAS, &a->keep)) {
                 cli_error("--keep-deltas must be 0 to %d, not '%s'",
                           FEED_MAX_KEEP_DELTAS, optarg);
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         case 'h':
@@ -118,8 +118,8 @@ static int parse(int argc, char **argv, struct pargs *a)
                  "         [--now UNIX_SECONDS] [--version N]\n"
                  "         [--kiosk-conf FILE --url FEED_URL "
                  "[--kiosk-data DIR]]");
-            return EXIT_OK;
-        default: return EXIT_USAGE;
+            return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     return -1;
@@ -133,23 +133,23 @@ int cmd_publish(int argc, char **argv)
         return prc;
     if (!a->mirror || !a->keypath || !a->feed || optind != argc) {
         cli_error("publish needs --mirror FILE, --key FILE and --feed DIR");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (!a->conf != !a->url || (a->url && strncmp(a->url, "http://", 7) &&
                                 strncmp(a->url, "https://", 8))) {
         cli_error("--kiosk-conf FILE goes with --url http(s)://... (where "
                   "kiosks will find this feed)");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     labels_seckey sec, oldsec;
     if (read_key(a->keypath, &sec) != LABELS_OK)
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     /* The public half of the signing key, for kiosk configurations. */
     labels_pubkey pub;
     labels_seckey_public(&sec, &pub);
     if (a->old && read_key(a->old, &oldsec) != LABELS_OK) {
         labels_seckey_wipe(&sec);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     struct feed_publish_opts o = {
         .mirror = a->mirror,
@@ -169,7 +169,7 @@ int cmd_publish(int argc, char **argv)
         labels_seckey_wipe(&oldsec);
     if (rc != LABELS_OK) {
         cli_error("publish: %s", err[0] ? err : labels_strerror(rc));
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     if (res.skipped)
         cli_error("warning: no delta from %zu old version(s) (%s); kiosks "
@@ -181,9 +181,9 @@ int cmd_publish(int argc, char **argv)
         rc = feed_kiosk_conf_write(a->conf, a->url, &pub, a->kdata);
         if (rc != LABELS_OK) {
             cli_error("cannot write %s: %s", a->conf, labels_strerror(rc));
-            return EXIT_FAILURE_;
+            return LABELS_EXIT_FAIL;
         }
         printf("kiosk configuration written to %s\n", a->conf);
     }
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }

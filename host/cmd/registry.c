@@ -35,14 +35,14 @@ static int registry_init(int argc, char **argv)
                  "Create an empty registry. With --secret and --public, also "
                  "make the\nauthority key pair and record its public half in "
                  "the registry.");
-            return EXIT_OK;
-        default: return EXIT_USAGE;
+            return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     if (!dbpath || optind != argc || !secpath != !pubpath) {
         cli_error("registry init needs --db FILE (and --secret with "
                   "--public, or neither)");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     char err[REG_ERR_MAX];
     labels_pubkey pub;
@@ -54,13 +54,13 @@ static int registry_init(int argc, char **argv)
         labels_seckey_wipe(&sec);
         if (rc != LABELS_OK) {
             cli_error("cannot write %s: %s", secpath, labels_strerror(rc));
-            return EXIT_FAILURE_;
+            return LABELS_EXIT_FAIL;
         }
         rc = labels_pubkey_write(pubpath, &pub, "OCOP authority key");
         if (rc != LABELS_OK) {
             cli_error("cannot write %s: %s", pubpath, labels_strerror(rc));
             unlink(secpath);
-            return EXIT_FAILURE_;
+            return LABELS_EXIT_FAIL;
         }
     }
     sqlite3 *db;
@@ -70,7 +70,7 @@ static int registry_init(int argc, char **argv)
             unlink(secpath);
             unlink(pubpath);
         }
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     if (secpath) {
         char b64[LABELS_PUBKEY_B64_MAX];
@@ -80,7 +80,7 @@ static int registry_init(int argc, char **argv)
             registry_commit(db, err, sizeof err)) {
             cli_error("%s", err);
             registry_close(db);
-            return EXIT_FAILURE_;
+            return LABELS_EXIT_FAIL;
         }
         char hex[17];
         labels_key_id_hex(pub.id, hex);
@@ -88,7 +88,7 @@ static int registry_init(int argc, char **argv)
     }
     registry_close(db);
     printf("registry %s created\n", dbpath);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 int cmd_registry(int argc, char **argv)
@@ -98,8 +98,8 @@ int cmd_registry(int argc, char **argv)
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         puts("usage: ocop-host registry init --db REG.db "
              "[--secret AUTH.sec --public AUTH.pub]");
-        return EXIT_OK;
+        return LABELS_EXIT_OK;
     }
     cli_error("usage: ocop-host registry init --db REG.db");
-    return EXIT_USAGE;
+    return LABELS_EXIT_USAGE;
 }

@@ -14,24 +14,24 @@ int regcli_open(const char *path, int readonly, sqlite3 **db)
     char err[REG_ERR_MAX];
     if (registry_open(path, readonly, db, err, sizeof err) != 0) {
         cli_error("%s", err);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 int regcli_date(const char *given, const char *option, char out[11])
 {
     if (!given) {
         regdate_today(out);
-        return EXIT_OK;
+        return LABELS_EXIT_OK;
     }
     if (regdate_check(given) != 0) {
         cli_error("%s '%s' is not a real date written YYYY-MM-DD", option,
                   given);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     memcpy(out, given, 11);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 int regcli_read_file(const char *path, size_t max, char **data, size_t *len)
@@ -39,7 +39,7 @@ int regcli_read_file(const char *path, size_t max, char **data, size_t *len)
     FILE *f = fopen(path, "rb");
     if (!f) {
         cli_error("cannot read %s: %s", path, strerror(errno));
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap + 1);
@@ -52,7 +52,7 @@ int regcli_read_file(const char *path, size_t max, char **data, size_t *len)
             cli_error("%s is larger than %zu bytes", path, max);
             free(buf);
             fclose(f);
-            return EXIT_FAILURE_;
+            return LABELS_EXIT_FAIL;
         }
         cap *= 2;
         char *nb = realloc(buf, cap + 1);
@@ -66,19 +66,19 @@ int regcli_read_file(const char *path, size_t max, char **data, size_t *len)
     if (!buf) {
         fclose(f);
         cli_error("out of memory reading %s", path);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     if (ferror(f)) {
         cli_error("cannot read %s: %s", path, strerror(errno));
         free(buf);
         fclose(f);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     fclose(f);
     buf[n] = '\0';
     *data = buf;
     *len = n;
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 void regcli_print_product(const struct reg_product *p)
@@ -124,17 +124,17 @@ int regcli_parse_kargs(int argc, char **argv, struct kargs *a)
         else if (c >= K_DB && c < K_HELP)
             KARG(a, c) = optarg;
         else
-            return EXIT_USAGE;
+            return LABELS_EXIT_USAGE;
     }
     if (optind != argc) {
         cli_error("unexpected argument '%s'", argv[optind]);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (!a->help && !KARG(a, K_DB)) {
         cli_error("--db REG.db is required");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 int regcli_finish(sqlite3 *db, int failed, const char *err)
@@ -142,5 +142,5 @@ int regcli_finish(sqlite3 *db, int failed, const char *err)
     if (failed)
         cli_error("%s", err);
     registry_close(db);
-    return failed ? EXIT_FAILURE_ : EXIT_OK;
+    return failed ? LABELS_EXIT_FAIL : LABELS_EXIT_OK;
 }

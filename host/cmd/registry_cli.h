@@ -7,7 +7,7 @@
 /* Open the registry at path or print why not; an EXIT_ code. */
 int regcli_open(const char *path, int readonly, sqlite3 **db);
 /* A --date option: NULL means today; else it must be a real date. Prints
- * the error; 0 or EXIT_USAGE. */
+ * the error; 0 or LABELS_EXIT_USAGE. */
 int regcli_date(const char *given, const char *option, char out[11]);
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
 int regcli_read_file(const char *path, size_t max, char **data, size_t *len);

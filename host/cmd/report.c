@@ -32,10 +32,10 @@ static int parse_long(const char *opt, const char *s, long min, long max,
     long v = strtol(s, &end, 10);
     if (*s < '0' || *s > '9' || *end || errno || v < min || v > max) {
         cli_error("%s must be a whole number from %ld to %ld", opt, min, max);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     *out = v;
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 static int exists(const char *what, const char *path)
@@ -43,13 +43,13 @@ static int exists(const char *what, const char *path)
     struct stat st;
     if (stat(path, &st) != 0) {
         cli_error("no %s at %s: %s", what, path, strerror(errno));
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     if (!S_ISREG(st.st_mode)) {
         cli_error("%s %s is not a file", what, path);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 struct rargs {
@@ -91,9 +91,9 @@ static int parse(int argc, char **argv, struct rargs *a)
     a->o.clone_kiosks = 3;
     a->o.clone_window_h = 24;
     a->o.reinspect_scans = 10;
-    int c, rc = EXIT_OK;
+    int c, rc = LABELS_EXIT_OK;
     optind = 1;
-    while (rc == EXIT_OK &&
+    while (rc == LABELS_EXIT_OK &&
            (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'w': a->world = optarg; break;
@@ -129,11 +129,11 @@ static int parse(int argc, char **argv, struct rargs *a)
             rc = parse_long("--reinspect-scans", optarg, 1, 1000000,
                             &a->o.reinspect_scans);
             break;
-        case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        default: return EXIT_USAGE;
+        case 'h': fputs(usage_text, stdout); return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
         }
     }
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     return -1;
 }
@@ -145,14 +145,14 @@ static int check(int argc, char **argv, struct rargs *a)
     if (optind != argc - 1) {
         cli_error("report needs one KIND (verdicts, hotspots, clones, "
                   "findings, reinspect, expiring, stats, all)");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     a->kind = argv[optind];
     if (!report_kind_valid(a->kind)) {
         cli_error("unknown report '%s' (verdicts, hotspots, clones, findings, "
                   "reinspect, expiring, stats, all)",
                   a->kind);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     a->fmt = !strcmp(a->format, "table")  ? 0
              : !strcmp(a->format, "csv")  ? 1
@@ -160,30 +160,31 @@ static int check(int argc, char **argv, struct rargs *a)
                                           : -1;
     if (a->fmt < 0) {
         cli_error("--format must be table, csv or html");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (a->by && strcmp(a->by, "province") && strcmp(a->by, "kiosk") &&
         strcmp(a->by, "day")) {
         cli_error("--by must be province, kiosk or day");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (a->fmt == 1 && !strcmp(a->kind, "all")) {
         cli_error("report all is a table or html; CSV is one kind at a time");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     /* CSV is one table per file where it can be. */
     if (a->fmt == 1 && !a->by && !strcmp(a->kind, "verdicts"))
         a->by = "province";
     if ((a->from &&
-         (rc = regcli_date(a->from, "--from", a->fromd)) != EXIT_OK) ||
-        (a->to && (rc = regcli_date(a->to, "--to", a->tod)) != EXIT_OK) ||
-        (rc = regcli_date(a->today, "--today", a->o.today)) != EXIT_OK)
+         (rc = regcli_date(a->from, "--from", a->fromd)) != LABELS_EXIT_OK) ||
+        (a->to &&
+         (rc = regcli_date(a->to, "--to", a->tod)) != LABELS_EXIT_OK) ||
+        (rc = regcli_date(a->today, "--today", a->o.today)) != LABELS_EXIT_OK)
         return rc;
     a->o.from = a->from ? report_day_start(a->fromd) : INT64_MIN;
     a->o.to = a->to ? report_day_start(a->tod) + 86400 : INT64_MAX;
     if (a->from && a->to && strcmp(a->fromd, a->tod) > 0) {
         cli_error("--from %s is after --to %s", a->fromd, a->tod);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (a->from)
         memcpy(a->o.from_day, a->fromd, 11);
@@ -203,7 +204,7 @@ static int check(int argc, char **argv, struct rargs *a)
              (size_t)snprintf(a->rbuf, sizeof a->rbuf, "%s/registry.db",
                               a->world) >= sizeof a->rbuf)) {
             cli_error("--world path is too long");
-            return EXIT_USAGE;
+            return LABELS_EXIT_USAGE;
         }
         if (!a->coll)
             a->coll = a->cbuf;
@@ -213,15 +214,15 @@ static int check(int argc, char **argv, struct rargs *a)
     if (!a->coll || !a->reg) {
         cli_error("report needs --world DIR, or --collector-db FILE and "
                   "--db REG.db");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
-    if ((rc = exists("collector database", a->coll)) != EXIT_OK ||
-        (rc = exists("registry", a->reg)) != EXIT_OK)
+    if ((rc = exists("collector database", a->coll)) != LABELS_EXIT_OK ||
+        (rc = exists("registry", a->reg)) != LABELS_EXIT_OK)
         return rc;
-    if ((rc = exists("collector database", a->coll)) != EXIT_OK ||
-        (rc = exists("registry", a->reg)) != EXIT_OK)
+    if ((rc = exists("collector database", a->coll)) != LABELS_EXIT_OK ||
+        (rc = exists("registry", a->reg)) != LABELS_EXIT_OK)
         return rc;
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 /* Build, render, write to --out or stdout; an EXIT_ code. */
@@ -231,14 +232,14 @@ static int run(const struct rargs *a)
     sqlite3 *db;
     if (report_open(a->coll, a->reg, &db, err, sizeof err)) {
         cli_error("%s", err);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     report_set set = {NULL, 0};
     int failed = report_run(db, a->kind, a->by, &a->o, &set, err, sizeof err);
     sqlite3_close(db);
     if (failed) {
         cli_error("report %s: %s", a->kind, err);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     char *buf = NULL, heading[128], now[21];
     size_t len = 0;
@@ -250,18 +251,18 @@ static int run(const struct rargs *a)
     report_set_free(&set);
     if (failed) {
         cli_error("out of memory");
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
-    int rc = EXIT_OK;
+    int rc = LABELS_EXIT_OK;
     if (a->out) {
         int lr = labels_file_write_atomic(a->out, buf, len, 0644, 0);
         if (lr != LABELS_OK) {
             cli_error("cannot write %s: %s", a->out, labels_strerror(lr));
-            rc = EXIT_FAILURE_;
+            rc = LABELS_EXIT_FAIL;
         }
     } else if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
         cli_error("cannot write the report: %s", strerror(errno));
-        rc = EXIT_FAILURE_;
+        rc = LABELS_EXIT_FAIL;
     }
     free(buf);
     return rc;
@@ -274,5 +275,5 @@ int cmd_report(int argc, char **argv)
     if (rc >= 0)
         return rc;
     rc = check(argc, argv, &a);
-    return rc != EXIT_OK ? rc : run(&a);
+    return rc != LABELS_EXIT_OK ? rc : run(&a);
 }

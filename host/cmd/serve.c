@@ -137,7 +137,7 @@ static int parse(int argc, char **argv, struct sargs *a)
             if (parse_num(optarg, 0, 1e6, c == 'r' ? &a->rate : &a->burst)) {
                 cli_error("--%s wants a number from 0 to 1000000",
                           c == 'r' ? "rate" : "burst");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         case 'm':
@@ -151,7 +151,7 @@ static int parse(int argc, char **argv, struct sargs *a)
                                      : 3600,
                           &v)) {
                 cli_error("bad value '%s' for %s", optarg, argv[optind - 1]);
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             if (c == 'm')
                 a->cfg.max_body = (size_t)v;
@@ -164,29 +164,29 @@ static int parse(int argc, char **argv, struct sargs *a)
             else
                 a->cfg.threads = (unsigned)v;
             break;
-        case 'h': fputs(serve_usage, stdout); return EXIT_OK;
-        default: fputs(serve_usage, stderr); return EXIT_USAGE;
+        case 'h': fputs(serve_usage, stdout); return LABELS_EXIT_OK;
+        default: fputs(serve_usage, stderr); return LABELS_EXIT_USAGE;
         }
     }
     if (optind != argc) {
         cli_error("serve: unexpected argument '%s'", argv[optind]);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (world_paths(a->world, &a->db, &a->feed, &a->mirror, a->dbbuf,
                     a->feedbuf, a->mirrorbuf, sizeof a->dbbuf) != 0)
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     if (a->today && labels_date_parse(a->today, &a->today_days) != LABELS_OK) {
         cli_error("bad --today '%s' (want YYYY-MM-DD)", a->today);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (!a->db) {
         cli_error("serve needs --world DIR or --collector-db FILE");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (!serve_listen_ok(a->cfg.listen)) {
         cli_error("bad listen address '%s' (want IP:PORT or [IPv6]:PORT)",
                   a->cfg.listen);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
 
     return -1;
@@ -203,7 +203,7 @@ static int run(struct sargs *a)
     sigaddset(&stop, SIGINT);
     if (pthread_sigmask(SIG_BLOCK, &stop, NULL) != 0) {
         cli_error("cannot block signals");
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     signal(SIGPIPE, SIG_IGN);
 
@@ -212,14 +212,14 @@ static int run(struct sargs *a)
     if (a->mirror &&
         phone_open(a->mirror, a->today, &ph, err, sizeof err) != 0) {
         cli_error("%s", err);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     phone_set_log(ph, log_line, NULL);
     collector *col;
     if (collector_open(a->db, &col, err, sizeof err) != 0) {
         cli_error("%s", err);
         phone_close(ph);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     collector_set_rate(col, a->rate, a->burst);
     a->cfg.collector = col;
@@ -231,7 +231,7 @@ static int run(struct sargs *a)
         cli_error("%s", err);
         collector_close(col);
         phone_close(ph);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     const char *colon = strrchr(a->cfg.listen, ':');
     printf("listening on http://%.*s:%u (collector %s, feed %s, phone page "
@@ -248,7 +248,7 @@ static int run(struct sargs *a)
     phone_close(ph);
     fprintf(stderr, "ocop-host: serve stopped (%s)\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 int cmd_serve(int argc, char **argv)

@@ -85,7 +85,7 @@ static int stats(const char *dbpath, const struct reg_stats_query *q, int csv)
 {
     sqlite3 *db;
     int rc = regcli_open(dbpath, 1, &db);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     struct reg_stats_row *r, total;
     size_t n;
@@ -94,13 +94,13 @@ static int stats(const char *dbpath, const struct reg_stats_query *q, int csv)
     registry_close(db);
     if (rc) {
         cli_error("cannot compute statistics: %s", err);
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     struct row *rows = calloc(n ? n : 1, sizeof *rows);
     if (!rows) {
         free(r);
         cli_error("out of memory");
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     for (size_t i = 0; i < n; i++) {
         const struct province *pr = province_find(r[i].province);
@@ -115,7 +115,7 @@ static int stats(const char *dbpath, const struct reg_stats_query *q, int csv)
                 q, csv);
     free(rows);
     free(r);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }
 
 int cmd_stats(int argc, char **argv)
@@ -144,7 +144,7 @@ int cmd_stats(int argc, char **argv)
             days = strtol(optarg, &end, 10);
             if (*optarg < '0' || *optarg > '9' || *end || days > 36500) {
                 cli_error("--expiring-days must be 0 to 36500");
-                return EXIT_USAGE;
+                return LABELS_EXIT_USAGE;
             }
             break;
         }
@@ -154,22 +154,22 @@ int cmd_stats(int argc, char **argv)
                  "Products, producers, counts by star (3, 4, 5, proposed 5) "
                  "and by group, and\ncertificates of rated products expiring "
                  "within N days (default 90), per\nprovince and nationwide.");
-            return EXIT_OK;
-        default: return EXIT_USAGE;
+            return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     if (!dbpath || optind != argc) {
         cli_error("stats needs --db REG.db");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     char today[11];
     int rc = regcli_date(today_opt, "--today", today);
-    if (rc != EXIT_OK)
+    if (rc != LABELS_EXIT_OK)
         return rc;
     const struct province *only = NULL;
     if (province && !(only = province_find(province))) {
         cli_error("unknown province '%s'", province);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     struct reg_stats_query q = {today, days, only ? only->name : ""};
     return stats(dbpath, &q, csv);

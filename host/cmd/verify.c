@@ -43,20 +43,20 @@ int cmd_verify(int argc, char **argv)
         case 'i': image = optarg; break;
         case 'h':
             puts("usage: ocop-host verify --public KEY (--image FILE | TEXT)");
-            return EXIT_OK;
-        default: return EXIT_USAGE;
+            return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
         }
     }
     if (!pubpath || (image ? optind != argc : optind != argc - 1)) {
         cli_error("verify needs --public KEY and either --image FILE or TEXT");
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     labels_pubkey pub;
     int rc = labels_pubkey_read(pubpath, &pub);
     if (rc != LABELS_OK) {
         cli_error("cannot read public key %s: %s", pubpath,
                   labels_strerror(rc));
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     static struct first_code fc;
     if (image) {
@@ -64,7 +64,7 @@ int cmd_verify(int argc, char **argv)
         rc = labels_image_read(image, 0, &img);
         if (rc != LABELS_OK) {
             cli_error("cannot read image %s: %s", image, labels_strerror(rc));
-            return EXIT_FAILURE_;
+            return LABELS_EXIT_FAIL;
         }
         labels_reader *dec = labels_reader_new();
         rc = dec ? labels_read(dec, &img, LABELS_EFFORT_FULL, take_first, &fc,
@@ -74,11 +74,11 @@ int cmd_verify(int argc, char **argv)
         labels_image_free(&img);
         if (rc != LABELS_OK) {
             cli_error("cannot decode %s: %s", image, labels_strerror(rc));
-            return EXIT_FAILURE_;
+            return LABELS_EXIT_FAIL;
         }
         if (!fc.have) {
             printf("no QR code found in %s\n", image);
-            return EXIT_REJECTED;
+            return LABELS_EXIT_NO;
         }
     } else {
         fc.len = strlen(argv[optind]);
@@ -92,7 +92,7 @@ int cmd_verify(int argc, char **argv)
         rc = labels_verify(&lab, &pub);
     if (rc != LABELS_OK) {
         printf("REJECTED: %s\n", labels_strerror(rc));
-        return EXIT_REJECTED;
+        return LABELS_EXIT_NO;
     }
     char hex[17], date[11];
     labels_key_id_hex(lab.key_id, hex);
@@ -101,5 +101,5 @@ int cmd_verify(int argc, char **argv)
         "VALID signature by key %s\nproduct %s, %u stars, lot %s, serial %u, "
         "issued %s\n",
         hex, lab.product, lab.stars, lab.lot, (unsigned)lab.serial, date);
-    return EXIT_OK;
+    return LABELS_EXIT_OK;
 }

@@ -58,7 +58,7 @@ static const struct {
     {"ST", 4, {"Kế Sách", "Mỹ Xuyên", "Vĩnh Châu", "Long Phú"}},
 };
 
-/* Product types per group, in registry_group_keys order, and the group's
+/* Product types per group, in labels_group order, and the group's
  * share of products in percent. */
 static const char *const food[] = {"Mật ong rừng",
                                    "Nước mắm",
@@ -119,7 +119,7 @@ static const struct {
     const char *const *types;
     size_t n;
     int percent;
-} groups[REG_GROUPS] = {
+} groups[LABELS_G_COUNT_] = {
     {food, N(food), 46},           {beverages, N(beverages), 20},
     {herbal, N(herbal), 14},       {textiles, N(textiles), 5},
     {souvenirs, N(souvenirs), 12}, {tourism, N(tourism), 3},
@@ -209,7 +209,7 @@ static void make_product(struct demo_world *w, struct demo_product *p, int prov,
         place = provinces[prov].places[rng_below(6)];
     unsigned k = rng_below(100);
     int g = 0;
-    for (int acc = groups[0].percent; (int)k >= acc && g < REG_GROUPS - 1;
+    for (int acc = groups[0].percent; (int)k >= acc && g < LABELS_G_COUNT_ - 1;
          acc += groups[++g].percent)
         ;
     memset(p, 0, sizeof *p);
@@ -218,7 +218,8 @@ static void make_product(struct demo_world *w, struct demo_product *p, int prov,
     snprintf(p->r.name, sizeof p->r.name, "%s%s %s",
              groups[g].types[rng_below((unsigned)groups[g].n)], PICK(variants),
              place);
-    snprintf(p->r.grp, sizeof p->r.grp, "%s", registry_group_keys[g]);
+    snprintf(p->r.grp, sizeof p->r.grp, "%s",
+             labels_group_code((labels_group)g));
     snprintf(p->r.producer, sizeof p->r.producer, "%s",
              w->producers[producer].r.code);
     snprintf(p->r.province, sizeof p->r.province, "%s",

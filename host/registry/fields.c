@@ -1,5 +1,6 @@
 /* fields.c -- checking and normalising what people type into the
- * registry: groups, kinds, dates, stars, codes and whole product rows. */
+ * registry: groups and kinds (spelled in labels/), dates, stars, codes and
+ * whole product rows. */
 #include "registry/registry.h"
 
 #include <ctype.h>
@@ -10,16 +11,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-
-const char *const registry_group_keys[REG_GROUPS] = {
-    "food", "beverages", "herbal", "textiles", "souvenirs", "tourism"};
-const char *const registry_group_names_vi[REG_GROUPS] = {
-    "thực phẩm",
-    "đồ uống",
-    "thảo dược",
-    "vải và may mặc",
-    "lưu niệm – nội thất – trang trí",
-    "dịch vụ du lịch nông thôn"};
 
 static int fail(char *err, size_t errsz, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -32,54 +23,16 @@ static int fail(char *err, size_t errsz, const char *fmt, ...)
     return -1;
 }
 
-/* Same text once folded (case, diacritics, spacing aside). */
-static int same_word(const char *a, const char *b)
-{
-    char fa[128], fb[128];
-    return registry_fold(a, fa, sizeof fa) && registry_fold(b, fb, sizeof fb) &&
-           !strcmp(fa, fb);
-}
-
 const char *registry_group_key(const char *input)
 {
-    static const struct {
-        const char *word;
-        int group;
-    } extra[] = {
-        {"beverage", 1},   {"drinks", 1},        {"textile", 3},
-        {"garments", 3},   {"souvenir", 4},      {"furniture", 4},
-        {"decoration", 4}, {"rural tourism", 5}, {"services", 5},
-    };
-    if (!input)
-        return NULL;
-    for (int i = 0; i < REG_GROUPS; i++)
-        if (same_word(input, registry_group_keys[i]) ||
-            same_word(input, registry_group_names_vi[i]))
-            return registry_group_keys[i];
-    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
-        if (same_word(input, extra[i].word))
-            return registry_group_keys[extra[i].group];
-    return NULL;
+    int g = input ? labels_group_from_spelling(input) : -1;
+    return g < 0 ? NULL : labels_group_code((labels_group)g);
 }
 
 const char *registry_kind_key(const char *input)
 {
-    static const struct {
-        const char *word;
-        const char *key;
-    } kinds[] = {
-        {"cooperative", "cooperative"}, {"hợp tác xã", "cooperative"},
-        {"HTX", "cooperative"},         {"enterprise", "enterprise"},
-        {"doanh nghiệp", "enterprise"}, {"company", "enterprise"},
-        {"household", "household"},     {"hộ kinh doanh", "household"},
-        {"hộ sản xuất", "household"},
-    };
-    if (!input)
-        return NULL;
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (same_word(input, kinds[i].word))
-            return kinds[i].key;
-    return NULL;
+    int k = input ? labels_kind_from_spelling(input) : -1;
+    return k < 0 ? NULL : labels_kind_code((labels_kind)k);
 }
 
 /* ---- Dates ---------------------------------------------------------- */
@@ -332,13 +285,14 @@ int reg_product_set(struct reg_product *p, const char *field, const char *value,
     if (!strcmp(field, "name"))
         return set_text(p->name, sizeof p->name, "name", value, 1, err, errsz);
     if (!strcmp(field, "group")) {
-        const char *g = registry_group_key(value);
-        if (!g)
+        int g = labels_group_from_spelling(value);
+        if (g < 0)
             return fail(err, errsz,
-                        "unknown product group '%s' (food, beverages, "
-                        "herbal, textiles, souvenirs, tourism)",
+                        "unknown product group '%s' (" LABELS_GROUP_CODES_TEXT
+                        ")",
                         value);
-        snprintf(p->grp, sizeof p->grp, "%s", g);
+        snprintf(p->grp, sizeof p->grp, "%s",
+                 labels_group_code((labels_group)g));
         return 0;
     }
     if (!strcmp(field, "producer")) {
@@ -440,13 +394,14 @@ int reg_producer_set(struct reg_producer *p, const char *field,
         return set_text(p->name, sizeof p->name, "producer name", value, 1, err,
                         errsz);
     if (!strcmp(field, "kind")) {
-        const char *k = registry_kind_key(value);
-        if (!k)
+        int k = labels_kind_from_spelling(value);
+        if (k < 0)
             return fail(err, errsz,
                         "producer kind '%s' is not cooperative, enterprise "
                         "or household",
                         value);
-        snprintf(p->kind, sizeof p->kind, "%s", k);
+        snprintf(p->kind, sizeof p->kind, "%s",
+                 labels_kind_code((labels_kind)k));
         return 0;
     }
     if (!strcmp(field, "province"))

@@ -35,14 +35,9 @@ const struct province *province_find(const char *input);
  * 0 if the text is empty, too long or has other characters. */
 int registry_fold(const char *in, char *out, size_t outsz);
 
-/* The six OCOP product groups: mirror key ("food") and Vietnamese name. */
-#define REG_GROUPS 6
-extern const char *const registry_group_keys[REG_GROUPS];
-extern const char *const registry_group_names_vi[REG_GROUPS];
-/* Mirror key for a group given as key or Vietnamese name; NULL if none. */
+/* The stored code of a group or producer kind as a person typed it
+ * (labels_group_from_spelling, labels_kind_from_spelling); NULL if none. */
 const char *registry_group_key(const char *input);
-/* Mirror key for a producer kind (cooperative, enterprise, household, or
- * hợp tác xã, doanh nghiệp, hộ kinh doanh); NULL if none. */
 const char *registry_kind_key(const char *input);
 
 /* ---- Dates (any real calendar date from 1990 to 2199) --------------- */
@@ -280,13 +275,9 @@ enum {
     REG_STATS_STAR4,
     REG_STATS_STAR5,
     REG_STATS_PROPOSED5,
-    REG_STATS_FOOD,
-    REG_STATS_BEVERAGES,
-    REG_STATS_HERBAL,
-    REG_STATS_TEXTILES,
-    REG_STATS_SOUVENIRS,
-    REG_STATS_TOURISM,
-    REG_STATS_EXPIRING, /* rated, expiring within expiring_days */
+    REG_STATS_GROUP0, /* one column per labels_group, in its order */
+    REG_STATS_EXPIRING = REG_STATS_GROUP0 + LABELS_G_COUNT_, /* rated,
+                                 expiring within expiring_days */
     REG_STATS_N
 };
 /* Column heads for a terminal table ("3 stars") and keys for CSV

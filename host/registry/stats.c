@@ -7,25 +7,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The group columns come from the one list of groups (labels/). */
+#define GROUP_CODE_(e, code) code,
+#define GROUP_SUM_(e, code) "sum(grp='" code "'), "
+
 const char *const registry_stats_heads[REG_STATS_N] = {
-    "products",   "producers", "3 stars",   "4 stars", "5 stars",
-    "proposed 5", "food",      "beverages", "herbal",  "textiles",
-    "souvenirs",  "tourism",   "expiring"};
+    "products",
+    "producers",
+    "3 stars",
+    "4 stars",
+    "5 stars",
+    "proposed 5",
+    LABELS_GROUP_LIST(GROUP_CODE_, GROUP_CODE_) "expiring"};
 const char *const registry_stats_keys[REG_STATS_N] = {
-    "products",  "producers", "stars3",    "stars4", "stars5",
-    "proposed5", "food",      "beverages", "herbal", "textiles",
-    "souvenirs", "tourism",   "expiring"};
+    "products",
+    "producers",
+    "stars3",
+    "stars4",
+    "stars5",
+    "proposed5",
+    LABELS_GROUP_LIST(GROUP_CODE_, GROUP_CODE_) "expiring"};
 
 /* One SELECT serves both the per-province rows (grouped) and the
  * nationwide row (not grouped), in the order of registry_stats_keys. */
 #define STATS_COLUMNS                                                          \
     "count(*), count(DISTINCT producer), "                                     \
     "sum(stars=3), sum(stars=4 AND proposed5=0), sum(stars=5), "               \
-    "sum(proposed5=1), sum(grp='food'), sum(grp='beverages'), "                \
-    "sum(grp='herbal'), sum(grp='textiles'), sum(grp='souvenirs'), "           \
-    "sum(grp='tourism'), "                                                     \
-    "sum(status='rated' AND expires>=?1 AND expires<=date(?1,'+'||?2||' "      \
-    "days')) "
+    "sum(proposed5=1), " LABELS_GROUP_LIST(                                    \
+        GROUP_SUM_, GROUP_SUM_) "sum(status='rated' AND expires>=?1 AND "      \
+                                "expires<=date(?1,'+'||?2||' "                 \
+                                "days')) "
 
 static int prepare(sqlite3 *db, const char *schema, int grouped,
                    const struct reg_stats_query *q, sqlite3_stmt **st)

@@ -28,7 +28,7 @@ static int stats_row(report_table *t, const struct srow *r)
         cells[1 + i] = num[i];
     }
     rq_fmt_long(num[NS], sizeof num[NS], rq_vsum(r->scan));
-    rq_fmt_long(num[NS + 1], sizeof num[NS + 1], r->scan[0]);
+    rq_fmt_long(num[NS + 1], sizeof num[NS + 1], r->scan[LABELS_V_GENUINE]);
     rq_fmt_long(num[NS + 2], sizeof num[NS + 2], rq_suspicious(r->scan));
     for (int i = 0; i < 3; i++)
         cells[1 + NS + i] = num[NS + i];
@@ -84,16 +84,18 @@ int rq_stats(ctx *c)
             total.scan[v] += p[i].v[v];
     }
     free(p);
-    static const char *const cols[] = {
-        "province", "products",  "producers", "stars3",    "stars4",
-        "stars5",   "proposed5", "food",      "beverages", "herbal",
-        "textiles", "souvenirs", "tourism",   "expiring",  "scans",
-        "genuine",  "suspicious"};
+    const char *cols[1 + REG_STATS_N + 3] = {"province"};
+    for (int i = 0; i < REG_STATS_N; i++)
+        cols[1 + i] = registry_stats_keys[i];
+    cols[1 + REG_STATS_N] = "scans";
+    cols[2 + REG_STATS_N] = "genuine";
+    cols[3 + REG_STATS_N] = "suspicious";
     report_table *t =
         bad ? NULL
             : report_table_new("Thống kê OCOP và lượt quét theo tỉnh — "
                                "Registry statistics with scan counts",
-                               17, cols, 0x1FFFE);
+                               4 + REG_STATS_N, cols,
+                               ((1u << (4 + REG_STATS_N)) - 1) & ~1u);
     if (!bad && !t)
         bad = rq_fail_mem(c);
     if (!bad) {
@@ -120,7 +122,7 @@ int rq_stats(ctx *c)
              "the province's kiosks in the period; producers nationwide are "
              "counted once",
              c->o->today, c->o->expiring_days);
-    rq_chart(t, 0, 14, 16,
+    rq_chart(t, 0, 1 + REG_STATS_N, 3 + REG_STATS_N,
              "Lượt quét theo tỉnh — scans per province (dark: suspicious)");
     return rq_add_table(c, t);
 }

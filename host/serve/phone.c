@@ -219,7 +219,9 @@ static int payload_shaped(const char *s, size_t len)
 void serve_phone_page(phone *p, const char *payload, const char *lang,
                       serve_reply *r)
 {
-    phone_lang L = lang && !strcasecmp(lang, "en") ? PHONE_EN : PHONE_VI;
+    labels_lang L = labels_lang_from_code(lang) == LABELS_LANG_EN
+                        ? LABELS_LANG_EN
+                        : LABELS_LANG_VI;
     labels_facts facts;
     const labels_facts *shown = &facts;
     char published[32] = "";

@@ -15,7 +15,7 @@
 /* The verdicts' headlines and advice are the shared kiosk wording
  * (labels_verdict_headline/advice). Only not_ocop is worded for a web
  * page: here it means an address after /V/ that is no label at all. */
-static const char *const not_ocop_text[2][PHONE_LANG_COUNT_] = {
+static const char *const not_ocop_text[2][LABELS_LANG_COUNT_] = {
     {"Đây không phải tem OCOP hợp lệ", "This is not a valid OCOP label"},
     {"Địa chỉ này không phải của một tem OCOP. Hãy quét mã QR trên tem "
      "OCOP có in hình ngôi sao trên bao bì.",
@@ -24,62 +24,37 @@ static const char *const not_ocop_text[2][PHONE_LANG_COUNT_] = {
 };
 
 /* clang-format off */
+/* The field labels are labels_field's (the kiosk screen shows the same
+ * words); the page's own lines follow them. */
 typedef enum msg {
-    M_TITLE, M_UNAVAILABLE_TITLE, M_UNAVAILABLE_TEXT, M_PRODUCER, M_PROVINCE,
-    M_GROUP, M_CERTIFICATE, M_VALID, M_LOT, M_SERIAL, M_PRODUCT_CODE,
-    M_STARS_NOW, M_STARS_PRINTED, M_PROPOSED5, M_WHAT_TO_DO, M_REASON,
-    M_REGISTERED_AS, M_NO_PRODUCT, M_ISSUED, M_DATA_AS_OF, M_OTHER_LANG,
-    M_STARS_WORD, M_COUNT_
+    M_PRODUCER = LABELS_F_PRODUCER, M_PROVINCE = LABELS_F_PROVINCE,
+    M_GROUP = LABELS_F_GROUP, M_CERTIFICATE = LABELS_F_CERTIFICATE,
+    M_VALID = LABELS_F_VALID, M_LOT = LABELS_F_LOT, M_SERIAL = LABELS_F_SERIAL,
+    M_PRODUCT_CODE = LABELS_F_PRODUCT_CODE, M_STARS_NOW = LABELS_F_STARS_NOW,
+    M_STARS_PRINTED = LABELS_F_STARS_PRINTED, M_PROPOSED5 = LABELS_F_PROPOSED5,
+    M_WHAT_TO_DO = LABELS_F_WHAT_TO_DO, M_REASON = LABELS_F_REASON,
+    M_REGISTERED_AS = LABELS_F_REGISTERED_AS,
+    M_NO_PRODUCT = LABELS_F_NO_PRODUCT,
+    M_TITLE = LABELS_F_COUNT_, M_UNAVAILABLE_TITLE, M_UNAVAILABLE_TEXT,
+    M_ISSUED, M_DATA_AS_OF, M_OTHER_LANG, M_STARS_WORD, M_COUNT_
 } msg;
 
-static const char *const messages[M_COUNT_][PHONE_LANG_COUNT_] = {
-    [M_TITLE] = {"Kiểm tra tem OCOP", "OCOP label check"},
-    [M_UNAVAILABLE_TITLE] = {"Chưa kiểm tra được", "Cannot check right now"},
-    [M_UNAVAILABLE_TEXT] = {"Dữ liệu OCOP tạm thời không đọc được nên "
+static const char *const messages[M_COUNT_ - M_TITLE][LABELS_LANG_COUNT_] = {
+    [M_TITLE - M_TITLE] = {"Kiểm tra tem OCOP", "OCOP label check"},
+    [M_UNAVAILABLE_TITLE - M_TITLE] = {"Chưa kiểm tra được", "Cannot check right now"},
+    [M_UNAVAILABLE_TEXT - M_TITLE] = {"Dữ liệu OCOP tạm thời không đọc được nên "
                             "chưa kiểm tra được tem. Vui lòng thử lại sau "
                             "ít phút.",
                             "The OCOP data cannot be read at the moment, so "
                             "the label cannot be checked. Please try again "
                             "in a few minutes."},
-    [M_PRODUCER] = {"Nhà sản xuất", "Producer"},
-    [M_PROVINCE] = {"Tỉnh/thành", "Province"},
-    [M_GROUP] = {"Nhóm", "Group"},
-    [M_CERTIFICATE] = {"Giấy chứng nhận", "Certificate"},
-    [M_VALID] = {"Hiệu lực", "Valid"},
-    [M_LOT] = {"Lô", "Lot"},
-    [M_SERIAL] = {"Số sê-ri", "Serial"},
-    [M_PRODUCT_CODE] = {"Mã sản phẩm", "Product code"},
-    [M_STARS_NOW] = {"Hạng hiện nay", "Current rating"},
-    [M_STARS_PRINTED] = {"In trên tem", "Printed on label"},
-    [M_PROPOSED5] = {"đang đề xuất 5 sao", "proposed for 5 stars"},
-    [M_WHAT_TO_DO] = {"Bạn nên làm gì", "What to do"},
-    [M_REASON] = {"Lý do", "Reason"},
-    [M_REGISTERED_AS] = {"Sản phẩm đăng ký với mã này",
-                         "Registered product with this code"},
-    [M_NO_PRODUCT] = {"Mã này không có trong danh sách OCOP",
-                      "This code is not in the OCOP register"},
-    [M_ISSUED] = {"Ngày in tem", "Label printed"},
-    [M_DATA_AS_OF] = {"Dữ liệu OCOP của cơ quan quản lý, cập nhật",
+    [M_ISSUED - M_TITLE] = {"Ngày in tem", "Label printed"},
+    [M_DATA_AS_OF - M_TITLE] = {"Dữ liệu OCOP của cơ quan quản lý, cập nhật",
                       "The authority's OCOP data, published"},
-    [M_OTHER_LANG] = {"English", "Tiếng Việt"},
-    [M_STARS_WORD] = {"sao", "stars"},
+    [M_OTHER_LANG - M_TITLE] = {"English", "Tiếng Việt"},
+    [M_STARS_WORD - M_TITLE] = {"sao", "stars"},
 };
 
-static const struct {
-    const char *code;
-    const char *name[PHONE_LANG_COUNT_];
-} names[] = {
-    {"food", {"Thực phẩm", "Food"}},
-    {"beverages", {"Đồ uống", "Beverages"}},
-    {"herbal", {"Thảo dược", "Herbal products"}},
-    {"textiles", {"Vải và may mặc", "Textiles and garments"}},
-    {"souvenirs", {"Lưu niệm – nội thất – trang trí",
-                   "Souvenirs, furniture, decoration"}},
-    {"tourism", {"Dịch vụ du lịch nông thôn", "Rural tourism services"}},
-    {"cooperative", {"Hợp tác xã", "Cooperative"}},
-    {"enterprise", {"Doanh nghiệp", "Enterprise"}},
-    {"household", {"Hộ sản xuất", "Household business"}},
-};
 
 /* The header's class per labels_tone. */
 static const char *const tone_class[] = {
@@ -198,21 +173,17 @@ static void esc(buf *b, const char *s)
     }
 }
 
-static const char *T(msg m, phone_lang L) { return messages[m][L]; }
-
-static const char *name_of(const char *code, phone_lang L)
+static const char *T(msg m, labels_lang L)
 {
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(names[i].code, code))
-            return names[i].name[L];
-    return code;
+    return m < M_TITLE ? labels_field_label((labels_field)m, L)
+                       : messages[m - M_TITLE][L];
 }
 
 /* "YYYY-MM-DD" as the shopper's convention (dd/mm/yyyy in Vietnamese). */
-static void date_text(const char *iso, phone_lang L, char out[16])
+static void date_text(const char *iso, labels_lang L, char out[16])
 {
     uint16_t days;
-    if (L == PHONE_VI && labels_date_parse(iso, &days) == LABELS_OK) {
+    if (L == LABELS_LANG_VI && labels_date_parse(iso, &days) == LABELS_OK) {
         int y, m, d;
         labels_date_to_ymd(days, &y, &m, &d);
         snprintf(out, 16, "%02d/%02d/%04d", d % 100, m % 100, y % 10000);
@@ -223,7 +194,7 @@ static void date_text(const char *iso, phone_lang L, char out[16])
 
 /* The mirror's "YYYY-MM-DDTHH:MM:SSZ" as a date and a UTC time; anything
  * else as it is. */
-static void published_text(const char *iso, phone_lang L, char out[40])
+static void published_text(const char *iso, labels_lang L, char out[40])
 {
     char day[11], date[16];
     if (strlen(iso) >= 17 && iso[10] == 'T') {
@@ -236,7 +207,7 @@ static void published_text(const char *iso, phone_lang L, char out[40])
     }
 }
 
-static void field(buf *b, msg label, phone_lang L, const char *value)
+static void field(buf *b, msg label, labels_lang L, const char *value)
 {
     printf_(b, "<dt>%s</dt><dd>", T(label, L));
     esc(b, value);
@@ -244,7 +215,7 @@ static void field(buf *b, msg label, phone_lang L, const char *value)
 }
 
 /* Stars as text, so the page needs no image: filled then hollow. */
-static void stars(buf *b, msg label, phone_lang L, int n, int old,
+static void stars(buf *b, msg label, labels_lang L, int n, int old,
                   const char *note)
 {
     if (n < 0 || n > 5)
@@ -260,7 +231,7 @@ static void stars(buf *b, msg label, phone_lang L, int n, int old,
 }
 
 static void facts_section(buf *b, const labels_facts *fa, labels_tone tn,
-                          phone_lang L)
+                          labels_lang L)
 {
     const labels_product *p = &fa->product;
     const labels_label *lab = &fa->label;
@@ -289,13 +260,13 @@ static void facts_section(buf *b, const labels_facts *fa, labels_tone tn,
         esc(b, p->producer_name);
         if (p->producer_kind[0]) {
             puts_(b, " <span class=\"m\">(");
-            esc(b, name_of(p->producer_kind, L));
+            esc(b, labels_kind_name_of(p->producer_kind, L));
             puts_(b, ")</span>");
         }
         puts_(b, "</dd>");
         field(b, M_PROVINCE, L, p->province);
         if (p->group[0])
-            field(b, M_GROUP, L, name_of(p->group, L));
+            field(b, M_GROUP, L, labels_group_name_of(p->group, L));
         if (p->certificate[0])
             field(b, M_CERTIFICATE, L, p->certificate);
         if (p->certified[0] || p->expires[0]) {
@@ -341,10 +312,11 @@ const char *phone_page_marker(const labels_facts *facts)
     return labels_verdict_word(facts->verdict);
 }
 
-char *phone_page_render(const labels_facts *facts, phone_lang lang,
+char *phone_page_render(const labels_facts *facts, labels_lang lang,
                         const char *published, size_t *len)
 {
-    phone_lang L = (int)lang >= 0 && lang < PHONE_LANG_COUNT_ ? lang : PHONE_VI;
+    labels_lang L =
+        (int)lang >= 0 && lang < LABELS_LANG_COUNT_ ? lang : LABELS_LANG_VI;
     const labels_facts *fa =
         facts && (int)facts->verdict >= 0 && facts->verdict < LABELS_V_COUNT_
             ? facts
@@ -370,7 +342,7 @@ char *phone_page_render(const labels_facts *facts, phone_lang lang,
             "initial-scale=1\">"
             "<meta name=\"robots\" content=\"noindex\">"
             "<meta name=\"ocop-verdict\" content=\"%s\">",
-            L == PHONE_VI ? "vi" : "en", phone_page_marker(fa));
+            labels_lang_code(L), phone_page_marker(fa));
     printf_(&b, "<title>%s – %s</title>", headline, T(M_TITLE, L));
     puts_(&b, "<style>");
     puts_(&b, css);
@@ -393,8 +365,8 @@ char *phone_page_render(const labels_facts *facts, phone_lang lang,
     /* A relative link keeps the payload path as it is: nothing from the
      * request is echoed into the page. */
     printf_(&b, "<p><a href=\"?lang=%s\" hreflang=\"%s\">%s</a></p>",
-            L == PHONE_VI ? "en" : "vi", L == PHONE_VI ? "en" : "vi",
-            T(M_OTHER_LANG, L));
+            labels_lang_code(labels_lang_toggle(L)),
+            labels_lang_code(labels_lang_toggle(L)), T(M_OTHER_LANG, L));
     puts_(&b, "</footer></main></body></html>\n");
     if (b.oom) {
         free(b.p);

@@ -83,17 +83,11 @@ void serve_phone_page(phone *p, const char *payload, const char *lang,
 /* the phone verification page (GET /V/<payload>) as
  * HTML: one self-contained page per verdict, inline CSS, no script. */
 
-typedef enum phone_lang {
-    PHONE_VI = LABELS_LANG_VI,
-    PHONE_EN = LABELS_LANG_EN,
-    PHONE_LANG_COUNT_ = LABELS_LANG_COUNT_
-} phone_lang;
-
 /* The page for facts (a verdict from labels_check) in lang. published is
  * the mirror's publish time ("" if unknown). facts NULL renders the
  * "cannot check right now" page. Returns a malloc'd NUL-terminated body
  * (*len its length), or NULL when out of memory. */
-char *phone_page_render(const labels_facts *facts, phone_lang lang,
+char *phone_page_render(const labels_facts *facts, labels_lang lang,
                         const char *published, size_t *len);
 
 /* The marker word a page carries in <meta name="ocop-verdict">: the
