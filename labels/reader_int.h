@@ -61,20 +61,43 @@ int rdops_uncurve(labels_image *img, int margin, int vertical, int theta_deg);
 
 /* A rectangle of a frame where a code is likely. */
 typedef struct rd_region {
-    int x, y, w, h;
+    int x, y, w, h;     /* the blob with a margin for retries, clipped */
+    int bx, by, bw, bh; /* the blob itself (cells above the threshold) */
     long score;
     /* Corners of the largest quadrilateral in the blob, in order round
      * it (pixels): the code's outline as perspective drew it. */
     int has_quad;
     double qx[4], qy[4];
+    /* darker round the blob than in it: light modules on a dark ground */
+    int dark_ring;
 } rd_region;
 
 #define RD_MAX_REGIONS 4
 
 /* Regions of img with dense two-dimensional edges, best first. Returns how
  * many (0..max), or a negative labels_err. Costs a fraction of a ZBar
- * pass: one read of every pixel, then work on a 1/16 size map. */
-int rd_find_regions(const labels_image *img, rd_region *out, int max);
+ * pass: one read of every pixel, then work on a 1/16 size map. *busy (may
+ * be NULL) is set when half the frame is as active as a code (a code
+ * filling the frame, heavy noise): then nothing may stand out. */
+int rd_find_regions(const labels_image *img, rd_region *out, int max,
+                    int *busy);
+
+/* Size of region r's modules in tenths of a pixel, estimated from how
+ * often lines through its middle change between dark and light; 0 when
+ * it cannot tell. Noise makes it low, strong blur high. */
+int rd_module_px10(const labels_image *img, const rd_region *r);
+
+/* The reader's ZBar pass (reader_zbar.c): QR only, as labels_decode, but
+ * each code comes with the box round the corners ZBar located:
+ * box[0..3] = x0, y0, x1, y1 (x1, y1 exclusive) in img's pixels. */
+typedef struct rd_zbar rd_zbar;
+typedef int (*rd_code_fn)(void *ctx, const char *data, size_t len,
+                          const int box[4]);
+rd_zbar *rd_zbar_new(void);
+void rd_zbar_free(rd_zbar *z);
+/* One ZBar pass over img; fn (return non-zero to stop) per code. */
+int rd_zbar_decode(rd_zbar *z, const labels_image *img, rd_code_fn fn,
+                   void *ctx, int *found);
 
 /* Name of the attempt ("plain", "bin", ...) that made the first read of
  * rd's last labels_read() call, or NULL: for the benchmark's notes. */

@@ -19,6 +19,7 @@
 #define HIST_SHIFT 3 /* scores per bin: 8 */
 
 #define HULL_MAX 32
+#define BUSY 4 /* median activity, in floors, of a busy frame */
 
 static double cross(const double *o, const double *a, const double *b)
 {
@@ -111,8 +112,85 @@ static int best_quad(double (*pts)[2], int n, double qx[4], double qy[4])
     return 1;
 }
 
-int rd_find_regions(const labels_image *img, rd_region *out, int max)
+static int sample(const labels_image *img, double x, double y)
 {
+    int ix = (int)x, iy = (int)y;
+    if (ix < 1 || iy < 1 || ix >= img->width - 1 || iy >= img->height - 1)
+        return -1;
+    const uint8_t *p = img->pixels + (size_t)iy * img->stride + ix;
+    return (p[-1] + p[0] + p[1] + p[-(long)img->stride] + p[img->stride]) / 5;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Light modules on a dark ground? Round a code lies its quiet zone, a
+ * band of at least 4 modules as light as its light modules on a dark on
+ * light code, as dark as its dark ones when inverted. The quadrilateral
+ * is only roughly the code's outline, so rings at several sizes round
+ * its centre are sampled, and the most even one (smallest spread between
+ * its quartiles: the band, not modules or the scene) is taken for the
+ * quiet zone and compared with the code's own range (10th and 90th
+ * percentile of points inside it). */
+static int dark_ring(const labels_image *img, const rd_region *r)
+{
+    enum { EDGE = 8, GRID = 12, RINGS = 6 };
+    static const double grow[RINGS] = {0.85, 0.9, 0.95, 1.0, 1.05, 1.1};
+    int ring[4 * EDGE], in[GRID * GRID], ni = 0;
+    double cx = 0, cy = 0;
+    for (int c = 0; c < 4; c++) {
+        cx += r->qx[c] / 4;
+        cy += r->qy[c] / 4;
+    }
+    /* inside: a bilinear grid over the quadrilateral's middle 60 % */
+    for (int j = 0; j < GRID; j++)
+        for (int i = 0; i < GRID; i++) {
+            double u = 0.2 + 0.6 * (i + 0.5) / GRID,
+                   v = 0.2 + 0.6 * (j + 0.5) / GRID;
+            double x = (1 - u) * (1 - v) * r->qx[0] + u * (1 - v) * r->qx[1] +
+                       u * v * r->qx[2] + (1 - u) * v * r->qx[3];
+            double y = (1 - u) * (1 - v) * r->qy[0] + u * (1 - v) * r->qy[1] +
+                       u * v * r->qy[2] + (1 - u) * v * r->qy[3];
+            int s = sample(img, x, y);
+            if (s >= 0)
+                in[ni++] = s;
+        }
+    if (ni < 16)
+        return 0;
+    qsort(in, (size_t)ni, sizeof in[0], cmp_int);
+    int lo = in[ni / 10], hi = in[ni - 1 - ni / 10];
+    int best_spread = 256, level = -1;
+    for (int g = 0; g < RINGS; g++) {
+        int nr = 0;
+        for (int c = 0; c < 4; c++)
+            for (int k = 0; k < EDGE; k++) {
+                double t = (k + 0.5) / EDGE;
+                double x = r->qx[c] + t * (r->qx[(c + 1) % 4] - r->qx[c]);
+                double y = r->qy[c] + t * (r->qy[(c + 1) % 4] - r->qy[c]);
+                int v = sample(img, cx + grow[g] * (x - cx),
+                               cy + grow[g] * (y - cy));
+                if (v >= 0)
+                    ring[nr++] = v;
+            }
+        if (nr < 4 * EDGE / 2)
+            continue;
+        qsort(ring, (size_t)nr, sizeof ring[0], cmp_int);
+        int spread = ring[nr - 1 - nr / 4] - ring[nr / 4];
+        if (spread < best_spread) {
+            best_spread = spread;
+            level = ring[nr / 2];
+        }
+    }
+    return level >= 0 && 2 * level < lo + hi;
+}
+
+int rd_find_regions(const labels_image *img, rd_region *out, int max, int *busy)
+{
+    if (busy)
+        *busy = 0;
     if (!img || !img->pixels || !out || max < 1 || img->width <= 0 ||
         img->height <= 0 || img->stride < img->width)
         return LABELS_ERR_ARG;
@@ -200,7 +278,12 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
         if ((acc += (size_t)tmp[median]) > g / 2)
             break;
     median <<= HIST_SHIFT;
-    int thr = 2 * median + 8 * (2 * WIN + 1) * (2 * WIN + 1);
+    int floor = 8 * (2 * WIN + 1) * (2 * WIN + 1);
+    int thr = 2 * median + floor;
+    /* Half the frame as busy as a code: a code filling it, or heavy
+     * noise. Nothing may stand out then. */
+    if (busy)
+        *busy = median > BUSY * floor;
     for (size_t i = 0; i < g; i++)
         mask[i] = score[i] > thr;
 
@@ -296,6 +379,10 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
                 r.has_quad = 1;
             }
         }
+        r.bx = x0 * cell;
+        r.by = y0 * cell;
+        r.bw = bw * cell;
+        r.bh = bh * cell;
         int mx = bw * cell / 5 + 2 * cell, my = bh * cell / 5 + 2 * cell;
         r.x = x0 * cell - mx;
         r.y = y0 * cell - my;
@@ -314,6 +401,7 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
         if (r.h > img->height - r.y)
             r.h = img->height - r.y;
         r.score = sum;
+        r.dark_ring = r.has_quad && dark_ring(img, &r);
         /* Keep the best max, sorted by score. */
         int pos = n < max ? n : max;
         while (pos > 0 && out[pos - 1].score < r.score)
@@ -337,4 +425,59 @@ done:
     free(mask);
     free(pts);
     return count;
+}
+
+/* Module size from the lines through the middle of the blob: a QR's
+ * modules are dark or light about evenly, so a line of L pixels across
+ * its data changes from dark to light or back about L / (2 m) times for
+ * modules of m pixels. Each line is smoothed (3 taps, so sensor noise
+ * adds few changes) and cut at its own mean; the median line decides. */
+int rd_module_px10(const labels_image *img, const rd_region *r)
+{
+    enum { LINES = 12 };
+    int est[2 * LINES], ne = 0;
+    if (!img || !img->pixels || !r || r->bw < 24 || r->bh < 24)
+        return 0;
+    int x0 = r->bx + r->bw / 5, x1 = r->bx + r->bw - r->bw / 5;
+    int y0 = r->by + r->bh / 5, y1 = r->by + r->bh - r->bh / 5;
+    x0 = x0 < 0 ? 0 : x0;
+    y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 > img->width ? img->width : x1;
+    y1 = y1 > img->height ? img->height : y1;
+    if (x1 - x0 < 16 || y1 - y0 < 16)
+        return 0;
+    for (int dir = 0; dir < 2; dir++)
+        for (int l = 0; l < LINES; l++) {
+            /* dir 0: a row; dir 1: a column */
+            int len = dir ? y1 - y0 : x1 - x0;
+            int at = dir ? x0 + (x1 - x0) * (2 * l + 1) / (2 * LINES)
+                         : y0 + (y1 - y0) * (2 * l + 1) / (2 * LINES);
+            const uint8_t *p =
+                dir ? img->pixels + (size_t)y0 * img->stride + at
+                    : img->pixels + (size_t)at * img->stride + x0;
+            size_t step = dir ? (size_t)img->stride : 1;
+            long sum = 0;
+            for (int i = 0; i < len; i++)
+                sum += p[i * step];
+            int mean = (int)(sum / len), changes = 0, prev = -1;
+            for (int i = 1; i + 1 < len; i++) {
+                int v = p[(i - 1) * step] + 2 * p[i * step] + p[(i + 1) * step];
+                int dark = v < 4 * mean;
+                if (prev >= 0 && dark != prev)
+                    changes++;
+                prev = dark;
+            }
+            if (changes >= 2)
+                est[ne++] = 10 * len / (2 * changes);
+        }
+    if (ne < LINES)
+        return 0;
+    /* median by insertion sort: at most 24 values */
+    for (int i = 1; i < ne; i++)
+        for (int j = i; j > 0 && est[j - 1] > est[j]; j--) {
+            int t = est[j];
+            est[j] = est[j - 1];
+            est[j - 1] = t;
+        }
+    return est[ne / 2];
 }
