@@ -10,9 +10,11 @@
  * left it. Frames with no likely region pay only for the region search. */
 #include "reader_int.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_PIXELS 40000000u /* as labels_image_read's default cap */
 #define MAX_CODES 16         /* distinct codes remembered per call */
@@ -208,14 +210,20 @@ typedef struct box {
 
 struct labels_reader {
     rd_zbar *dec;
-    int frame_w, frame_h; /* size of the frames the state below is for */
+    /* workers for live retries (started at the first), and theirs */
+    rd_pool *pool;
+    rd_zbar *wdec[RD_POOL_MAX];
+    int pool_tried, workers_max; /* workers_max -1: one per spare core */
+    int frame_w, frame_h;        /* size of the frames the state below is for */
     /* live mode: what the next call does */
     box track[MAX_TRACK]; /* where the last call read its codes */
     int ntrack;
     rd_region reg[RD_MAX_REGIONS]; /* the last search's regions */
     int nreg;
-    double credit;    /* CPU time live calls may still spend, ns (kept
-                       * across labels_reader_reset: it is accounting) */
+    /* CPU time live calls may still spend, ns: [0] this thread's, [w]
+     * worker w's (each a core of its own). Kept across
+     * labels_reader_reset: it is accounting, not scene. */
+    double credit[1 + RD_POOL_MAX];
     int next_attempt; /* where retries take the attempt list up */
     int tried;        /* attempts run on this scene's regions */
     int sticky;       /* attempt that last read something, or -1 */
@@ -324,6 +332,7 @@ labels_reader *labels_reader_new(void)
         return NULL;
     }
     rd->sticky = -1;
+    rd->workers_max = -1;
     /* first guesses; measured costs replace them after one use */
     rd->plain_ns_px = 40;
     for (int a = 0; a < N_ATTEMPTS; a++)
@@ -336,6 +345,9 @@ void labels_reader_free(labels_reader *rd)
 {
     if (!rd)
         return;
+    rd_pool_free(rd->pool);
+    for (int i = 0; i < RD_POOL_MAX; i++)
+        rd_zbar_free(rd->wdec[i]);
     rd_zbar_free(rd->dec);
     free(rd);
 }
@@ -363,6 +375,14 @@ const char *rd_last_hit(const labels_reader *rd)
     return rd ? rd->last_hit : NULL;
 }
 
+int rd_set_workers(labels_reader *rd, int n)
+{
+    if (!rd || rd->pool_tried)
+        return LABELS_ERR_ARG;
+    rd->workers_max = n < 0 ? 0 : n;
+    return LABELS_OK;
+}
+
 static void note_hit(labels_reader *rd, const char *name)
 {
     if (!rd->last_hit)
@@ -388,11 +408,66 @@ static void attempt_rect(const labels_image *img, const rd_region *r, int *x,
     *h = y1 > y0 ? y1 - y0 : 0;
 }
 
-/* Run attempt a on region r of img. */
-static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
-                       const rd_region *r, int a)
+/* What one attempt read: each code's bytes and box in the frame. An
+ * attempt runs on any thread; only the caller's thread reports. */
+#define OUT_CODES 4
+typedef struct attempt_out {
+    int got; /* codes ZBar returned */
+    int n;
+    char *text[OUT_CODES];
+    size_t len[OUT_CODES];
+    box where[OUT_CODES];
+    double ns; /* CPU time it took, on its thread */
+    int ran;
+} attempt_out;
+
+typedef struct collect_ctx {
+    attempt_out *o;
+    double ox, oy, sx, sy;
+    int use_fixed;
+    box fixed;
+} collect_ctx;
+
+static int collect(void *vctx, const char *data, size_t len, const int b[4])
+{
+    collect_ctx *k = vctx;
+    attempt_out *o = k->o;
+    o->got++;
+    if (o->n < OUT_CODES) {
+        char *copy = malloc(len ? len : 1);
+        if (copy) {
+            memcpy(copy, data, len);
+            o->text[o->n] = copy;
+            o->len[o->n] = len;
+            box *w = &o->where[o->n++];
+            if (k->use_fixed) {
+                *w = k->fixed;
+            } else {
+                w->x0 = (int)(k->ox + k->sx * b[0]);
+                w->y0 = (int)(k->oy + k->sy * b[1]);
+                w->x1 = (int)(k->ox + k->sx * b[2] + 0.999);
+                w->y1 = (int)(k->oy + k->sy * b[3] + 0.999);
+            }
+        }
+    }
+    return 0;
+}
+
+static void out_free(attempt_out *o)
+{
+    for (int i = 0; i < o->n; i++)
+        free(o->text[i]);
+    o->n = 0;
+}
+
+/* Run attempt a on region r of img with decoder dec, into *o. Touches
+ * nothing else, so it may run on a worker thread. */
+static int run_attempt(rd_zbar *dec, const labels_image *img,
+                       const rd_region *r, int a, attempt_out *o)
 {
     double t0 = now_ns();
+    memset(o, 0, sizeof *o);
+    o->ran = 1;
     labels_image crop = {0}, big = {0};
     int rc;
     int rx, ry, rw, rh;
@@ -458,28 +533,58 @@ static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
     }
     rc = attempts[a].prep(work);
     if (rc == LABELS_ERR_IMAGE) {
-        rc = LABELS_OK; /* the attempt does not apply to this image */
+        /* the attempt does not apply to this image; what that cost says
+         * nothing of what it costs where it does */
+        rc = LABELS_OK;
+        o->ran = 0;
     } else if (rc == LABELS_OK) {
-        int before = c->got;
-        c->ox = rx;
-        c->oy = ry;
-        c->sx = (double)crop.width / work->width;
-        c->sy = (double)crop.height / work->height;
-        c->use_fixed = attempts[a].rectify;
-        c->fixed.x0 = rx;
-        c->fixed.y0 = ry;
-        c->fixed.x1 = rx + rw;
-        c->fixed.y1 = ry + rh;
-        rc = rd_zbar_decode(rd->dec, work, on_code, c, NULL);
-        if (rc == LABELS_OK && c->got > before) {
-            note_hit(rd, attempts[a].name);
-            rd->sticky = a;
-        }
+        collect_ctx k = {o,
+                         rx,
+                         ry,
+                         (double)crop.width / work->width,
+                         (double)crop.height / work->height,
+                         attempts[a].rectify,
+                         {rx, ry, rx + rw, ry + rh}};
+        rc = rd_zbar_decode(dec, work, collect, &k, NULL);
     }
     labels_image_free(&crop);
     labels_image_free(&big);
-    if (rw > 0 && rh > 0)
-        learn(&rd->attempt_ns_px[a], (now_ns() - t0) / ((double)rw * rh));
+    o->ns = now_ns() - t0;
+    return rc;
+}
+
+/* Report what attempt a read on region r (on the caller's thread), and
+ * learn what it cost. Frees o's texts. */
+static void merge(labels_reader *rd, call *c, const labels_image *img,
+                  const rd_region *r, int a, attempt_out *o)
+{
+    int rx, ry, rw, rh;
+    attempt_rect(img, r, &rx, &ry, &rw, &rh);
+    double px = (double)rw * rh;
+    if (o->ran && px >= 1)
+        learn(&rd->attempt_ns_px[a], o->ns / px);
+    int got = c->got + o->got;
+    for (int i = 0; i < o->n && !c->stop; i++) {
+        c->use_fixed = 1;
+        c->fixed = o->where[i];
+        int b[4] = {0, 0, 0, 0};
+        on_code(c, o->text[i], o->len[i], b);
+    }
+    c->got = got;
+    if (o->got) {
+        note_hit(rd, attempts[a].name);
+        rd->sticky = a;
+    }
+    out_free(o);
+}
+
+/* Run attempt a on region r of img on this thread and report. */
+static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
+                       const rd_region *r, int a)
+{
+    attempt_out o;
+    int rc = run_attempt(rd->dec, img, r, a, &o);
+    merge(rd, c, img, r, a, &o);
     return rc;
 }
 
@@ -653,6 +758,149 @@ static int same_region(const rd_region *a, const rd_region *b)
     return 2 * in > (sa < sb ? sa : sb);
 }
 
+/* Live retries as a batch of (attempt, region) jobs in the attempt
+ * list's order from where the last call left it, taken by this thread
+ * and the workers alike; each thread takes jobs while they fit its own
+ * share of the budget (CPU time). Codes are reported afterwards, on
+ * this thread, in job order. */
+#define MAX_JOBS (MAX_ATTEMPTS * RD_MAX_REGIONS)
+typedef struct batch {
+    labels_reader *rd;
+    const labels_image *img;
+    const rd_region *reg;
+    int done[RD_MAX_REGIONS]; /* a job read a code in this region */
+    int na;                   /* attempts in the batch */
+    int njobs, next;          /* jobs; the first nobody took */
+    int ja[MAX_JOBS], ji[MAX_JOBS], jk[MAX_JOBS]; /* attempt, region, rank */
+    attempt_out out[MAX_JOBS];
+    int rc[MAX_JOBS];
+    double budget[1 + RD_POOL_MAX]; /* each thread's, ns */
+    double spent[1 + RD_POOL_MAX];
+    double never; /* a cost that never fits a call */
+    pthread_mutex_t mu;
+} batch;
+
+static void batch_work(void *ctx, int w)
+{
+    batch *b = ctx;
+    labels_reader *rd = b->rd;
+    rd_zbar *dec = w == 0 ? rd->dec : rd->wdec[w - 1];
+    double t0 = now_ns();
+    if (pthread_mutex_lock(&b->mu) != 0)
+        return;
+    while (b->next < b->njobs) {
+        int j = b->next, a = b->ja[j], i = b->ji[j];
+        if (b->done[i]) {
+            b->next++;
+            continue;
+        }
+        int x, y, ww, hh;
+        attempt_rect(b->img, &b->reg[i], &x, &y, &ww, &hh);
+        double cost = rd->attempt_ns_px[a] * ww * (double)hh;
+        if (cost > b->never) { /* for the one-shot mode */
+            b->next++;
+            continue;
+        }
+        if (now_ns() - t0 + cost > b->budget[w])
+            break; /* for another thread, or the next call */
+        b->next++;
+        pthread_mutex_unlock(&b->mu);
+        int rc = run_attempt(dec, b->img, &b->reg[i], a, &b->out[j]);
+        if (pthread_mutex_lock(&b->mu) != 0) {
+            b->rc[j] = rc;
+            return;
+        }
+        b->rc[j] = rc;
+        if (b->out[j].got)
+            b->done[i] = 1;
+    }
+    b->spent[w] = now_ns() - t0;
+    pthread_mutex_unlock(&b->mu);
+}
+
+/* Start the workers the first time retries run: one per spare core, at
+ * most RD_POOL_MAX, each with its own ZBar scanner. None on one core,
+ * or when they cannot start (then this thread does every job). */
+static void pool_start(labels_reader *rd)
+{
+    if (rd->pool_tried)
+        return;
+    rd->pool_tried = 1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int want = rd->workers_max >= 0 ? rd->workers_max
+               : cores > 1          ? (int)(cores - 1)
+                                    : 0;
+    want = want > RD_POOL_MAX ? RD_POOL_MAX : want;
+    int nd = 0;
+    while (nd < want && (rd->wdec[nd] = rd_zbar_new()) != NULL)
+        nd++;
+    rd->pool = nd > 0 ? rd_pool_new(nd) : NULL;
+    if (!rd->pool)
+        for (int i = 0; i < nd; i++) {
+            rd_zbar_free(rd->wdec[i]);
+            rd->wdec[i] = NULL;
+        }
+}
+
+static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
+                       const rd_region *reg, int n, int *done, double budget,
+                       double never)
+{
+    batch *b = calloc(1, sizeof *b);
+    if (!b)
+        return LABELS_ERR_NOMEM;
+    b->rd = rd;
+    b->img = img;
+    b->reg = reg;
+    b->budget[0] = budget;
+    for (int w = 1; w <= RD_POOL_MAX; w++)
+        b->budget[w] = rd->credit[w] < never ? rd->credit[w] : never;
+    b->never = never;
+    memcpy(b->done, done, sizeof b->done);
+    b->na = N_ATTEMPTS - rd->tried;
+    for (int k = 0; k < b->na; k++) {
+        int a = (rd->next_attempt + k) % N_ATTEMPTS;
+        for (int i = 0; i < n; i++)
+            if (!done[i] && worth_live(&attempts[a], &reg[i])) {
+                b->ja[b->njobs] = a;
+                b->ji[b->njobs] = i;
+                b->jk[b->njobs++] = k;
+            }
+    }
+    pool_start(rd);
+    if (pthread_mutex_init(&b->mu, NULL) != 0) {
+        free(b);
+        return LABELS_ERR_NOMEM;
+    }
+    rd_pool_run(rd->pool, batch_work, b);
+    pthread_mutex_destroy(&b->mu);
+    for (int w = 1; w <= RD_POOL_MAX; w++)
+        rd->credit[w] -= b->spent[w];
+    int rc = LABELS_OK;
+    for (int j = 0; j < b->next; j++) {
+        if (rc == LABELS_OK && b->rc[j] != LABELS_OK)
+            rc = b->rc[j];
+        if (!b->out[j].ran)
+            continue;
+        int i = b->ji[j];
+        if (b->out[j].got && !done[i])
+            done[i] = 1;
+        if (!c->stop)
+            merge(rd, c, img, &reg[i], b->ja[j], &b->out[j]);
+        out_free(&b->out[j]);
+    }
+    /* Take the list up next call at the first attempt not run (all of
+     * it again on every region: simpler, and costs little). */
+    if (b->next >= b->njobs) {
+        rd->tried = N_ATTEMPTS;
+    } else {
+        rd->tried += b->jk[b->next];
+        rd->next_attempt = b->ja[b->next];
+    }
+    free(b);
+    return rc;
+}
+
 /* Live: ZBar only where a code can be, within LIVE_BUDGET of a plain
  * pass. First the codes read last call, each in its box grown by a
  * quarter (a held label moves little between frames); if all read
@@ -671,10 +919,13 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
     }
     rd->calls++;
     double pass = rd->plain_ns_px * img->width * (double)img->height;
-    rd->credit += LIVE_BUDGET * pass;
-    if (rd->credit > CREDIT_MAX * pass)
-        rd->credit = CREDIT_MAX * pass;
-    double budget = rd->credit < CALL_MAX * pass ? rd->credit : CALL_MAX * pass;
+    for (int w = 0; w <= RD_POOL_MAX; w++) {
+        rd->credit[w] += LIVE_BUDGET * pass;
+        if (rd->credit[w] > CREDIT_MAX * pass)
+            rd->credit[w] = CREDIT_MAX * pass;
+    }
+    double budget =
+        rd->credit[0] < CALL_MAX * pass ? rd->credit[0] : CALL_MAX * pass;
     int rc = LABELS_OK, lost = 0, ntr = rd->ntrack;
     for (int i = 0; i < ntr && !c->stop; i++) {
         box b = rd->track[i];
@@ -794,38 +1045,14 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
         if (c->got == before)
             rd->sticky = -1;
     }
-    while (left && rd->tried < N_ATTEMPTS && !c->stop) {
-        int a = rd->next_attempt, ran_a = 0;
-        for (int i = 0; i < n && !c->stop; i++) {
-            if (done[i] || !worth_live(&attempts[a], &reg[i]))
-                continue;
-            double spent = now_ns() - t0;
-            int ax, ay, aw, ah;
-            attempt_rect(img, &reg[i], &ax, &ay, &aw, &ah);
-            double cost = rd->attempt_ns_px[a] * aw * (double)ah;
-            if (spent + cost > budget) {
-                /* One that does not fit what is left waits for more
-                 * credit, unless it ran on a likelier region already; one
-                 * that never fits is for the one-shot mode. */
-                if (cost <= CALL_MAX * pass && !ran_a)
-                    goto out;
-                break;
-            }
-            int got = c->got;
-            rc = try_attempt(rd, c, img, &reg[i], a);
-            if (rc != LABELS_OK)
-                return rc;
-            ran_a = 1;
-            if (c->got > got) {
-                done[i] = 1;
-                left--;
-            }
-        }
-        rd->next_attempt = (a + 1) % N_ATTEMPTS;
-        rd->tried++;
+    if (left && rd->tried < N_ATTEMPTS && !c->stop) {
+        rc = retry_batch(rd, c, img, reg, n, done, budget - (now_ns() - t0),
+                         CALL_MAX * pass);
+        if (rc != LABELS_OK)
+            return rc;
     }
 out:
-    rd->credit -= now_ns() - t0;
+    rd->credit[0] -= now_ns() - t0;
     /* Follow what this call read (nothing: the next call searches). */
     rd->ntrack = 0;
     for (int i = 0; i < c->n && rd->ntrack < MAX_TRACK; i++)

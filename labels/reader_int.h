@@ -99,8 +99,23 @@ void rd_zbar_free(rd_zbar *z);
 int rd_zbar_decode(rd_zbar *z, const labels_image *img, rd_code_fn fn,
                    void *ctx, int *found);
 
+/* Worker threads (reader_pool.c). rd_pool_run() runs work(ctx, 0) on the
+ * caller and work(ctx, w) on each worker w = 1..n at once, and returns
+ * when all have returned; with p NULL, only work(ctx, 0). */
+#define RD_POOL_MAX 3
+typedef struct rd_pool rd_pool;
+rd_pool *rd_pool_new(int workers); /* NULL if no thread could start */
+void rd_pool_free(rd_pool *p);
+int rd_pool_workers(const rd_pool *p);
+void rd_pool_run(rd_pool *p, void (*work)(void *ctx, int w), void *ctx);
+
 /* Name of the attempt ("plain", "bin", ...) that made the first read of
  * rd's last labels_read() call, or NULL: for the benchmark's notes. */
 const char *rd_last_hit(const labels_reader *rd);
+
+/* At most n worker threads for rd's live retries (default: one per spare
+ * core, at most RD_POOL_MAX), before its first live call: for the
+ * benchmark's comparisons. */
+int rd_set_workers(labels_reader *rd, int n);
 
 #endif
