@@ -21,7 +21,7 @@ static const char *const mname[M_COUNT] = {"zbar", "full", "live", "zxing"};
 
 typedef struct stat {
     int frames, ok, wrong;
-    double secs;
+    double secs, cpu; /* wall-clock; CPU of every thread of the process */
     long calls;
 } stat;
 
@@ -51,6 +51,15 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* CPU time of the whole process (the reader's workers included): what a
+ * frame costs the machine, whatever else runs on it. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static int on_code(void *ctx, const char *data, size_t len)
 {
     want *w = ctx;
@@ -69,13 +78,14 @@ static void on_zx(void *ctx, const char *data, size_t len)
 static void usage(void)
 {
     fprintf(stderr, "usage: bench_reader [--per-level N] [--seed S] "
-                    "[--live-frames K] [--dir DIR] [--only CATEGORY]\n");
+                    "[--live-frames K] [--dir DIR] [--only CATEGORY] "
+                    "[--workers N]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
-    int per_level = 4, live_frames = 6;
+    int per_level = 4, live_frames = 6, workers = -1;
     unsigned long long seed = 1;
     const char *dir = NULL, *only = NULL;
     for (int i = 1; i < argc; i++) {
@@ -89,6 +99,8 @@ int main(int argc, char **argv)
             dir = argv[++i];
         else if (i + 1 < argc && !strcmp(argv[i], "--only"))
             only = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--workers"))
+            workers = atoi(argv[++i]);
         else
             usage();
     }
@@ -104,7 +116,8 @@ int main(int argc, char **argv)
     labels_seckey sec;
     labels_decoder *dec = labels_decoder_new();
     labels_reader *rd = labels_reader_new();
-    if (fg_keys(seed, &pub, &sec) != LABELS_OK || !dec || !rd) {
+    if (fg_keys(seed, &pub, &sec) != LABELS_OK || !dec || !rd ||
+        (workers >= 0 && rd_set_workers(rd, workers) != LABELS_OK)) {
         fprintf(stderr, "bench_reader: setup failed\n");
         return 3;
     }
@@ -151,7 +164,7 @@ int main(int argc, char **argv)
                 }
                 for (int m = 0; m < M_COUNT; m++) {
                     want r = w;
-                    double t0 = now();
+                    double t0 = now(), c0 = cpu_now();
                     long calls = 1;
                     int rc = LABELS_OK;
                     if (m == M_PLAIN) {
@@ -187,7 +200,7 @@ int main(int argc, char **argv)
                                       img.stride, on_zx, &r) < 0)
                             rc = LABELS_ERR_DECODER;
                     }
-                    double dt = now() - t0;
+                    double dt = now() - t0, dc = cpu_now() - c0;
                     if (rc != LABELS_OK) {
                         fprintf(stderr, "bench_reader: %s failed on %s: %s\n",
                                 mname[m], fg_category_name(cat),
@@ -201,6 +214,7 @@ int main(int argc, char **argv)
                     s->ok += r.ok;
                     s->wrong += r.wrong > 0;
                     s->secs += dt;
+                    s->cpu += dc;
                     s->calls += calls;
                     lvl_ok[cat][level][m] += r.ok;
                 }
@@ -281,6 +295,17 @@ int main(int argc, char **argv)
            "(%.2fx)\n",
            ps / pc * 1e3, ls / lc * 1e3, (ls / lc) / (ps / pc), fs / fc * 1e3,
            (fs / fc) / (ps / pc));
+    double pce = st[FG_EMPTY][M_PLAIN].cpu / st[FG_EMPTY][M_PLAIN].calls;
+    double lce = st[FG_EMPTY][M_LIVE].cpu / st[FG_EMPTY][M_LIVE].calls;
+    double pcs = 0, lcs = 0;
+    for (int cat = 0; cat < FG_EMPTY; cat++) {
+        pcs += st[cat][M_PLAIN].cpu;
+        lcs += st[cat][M_LIVE].cpu;
+    }
+    printf("CPU time (all threads): empty %.2f ms plain, %.2f ms live "
+           "(%.3fx); code %.2f ms plain, %.2f ms live (%.3fx)\n",
+           pce * 1e3, lce * 1e3, lce / pce, pcs / pc * 1e3, lcs / lc * 1e3,
+           (lcs / lc) / (pcs / pc));
     /* Does each live frame stay within a plain pass? The share of calls
      * over twice the mean plain pass, plain's own share next to it (the
      * machine's hiccups and ZBar's slow frames land in both). */
