@@ -147,7 +147,8 @@ int main(int argc, char **argv)
     }
 
     /* Frames: empty scenes, and each category's mildest code frame. */
-    enum { CODE_CATS = FG_EMPTY };
+    /* every category of one label (multi holds several) */
+    enum { CODE_CATS = FG_MULTI };
     labels_image empty[EMPTY_FRAMES], code[CODE_CATS];
     for (int i = 0; i < EMPTY_FRAMES; i++)
         if (fg_make(FG_EMPTY, i % FG_LEVELS, i, SEED, NULL, 0, &empty[i], NULL,

@@ -2,7 +2,9 @@
  * ZBar's plain pass, the labels reader (one-shot and live), zxing-cpp.
  *
  *   bench_reader [--per-level N] [--seed S] [--live-frames K] [--dir DIR]
- *                [--only CATEGORY]
+ *                [--only CATEGORY] [--workers N] [--set classic|new|all]
+ *
+ * A frame of several labels (multi) counts as read when every one was.
  *
  * Live mode (LABELS_EFFORT_FRAME) sees each scene for K successive frames,
  * as a held camera does, and counts a read if any of them yields it. */
@@ -25,9 +27,13 @@ typedef struct stat {
     long calls;
 } stat;
 
+/* What a frame holds: every label's text; a read counts when all of them
+ * were reported (ok), any other text is wrong. */
 typedef struct want {
-    const char *text;
-    size_t len;
+    int n;
+    const char *text[FG_MAX_LABELS];
+    size_t len[FG_MAX_LABELS];
+    int seen[FG_MAX_LABELS];
     int ok, wrong;
 } want;
 
@@ -63,10 +69,19 @@ static double cpu_now(void)
 static int on_code(void *ctx, const char *data, size_t len)
 {
     want *w = ctx;
-    if (w->text && len == w->len && memcmp(data, w->text, len) == 0)
-        w->ok = 1;
-    else
+    int k = 0;
+    while (k < w->n &&
+           !(len == w->len[k] && memcmp(data, w->text[k], len) == 0))
+        k++;
+    if (k == w->n) {
         w->wrong++;
+        return 0;
+    }
+    w->seen[k] = 1;
+    int all = 1;
+    for (int i = 0; i < w->n; i++)
+        all &= w->seen[i];
+    w->ok = w->n > 0 && all;
     return 0;
 }
 
@@ -79,13 +94,14 @@ static void usage(void)
 {
     fprintf(stderr, "usage: bench_reader [--per-level N] [--seed S] "
                     "[--live-frames K] [--dir DIR] [--only CATEGORY] "
-                    "[--workers N]\n");
+                    "[--workers N] [--set classic|new|all]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
     int per_level = 4, live_frames = 6, workers = -1;
+    const char *set = "all"; /* classic: issue 5's categories; new: 15's */
     unsigned long long seed = 1;
     const char *dir = NULL, *only = NULL;
     for (int i = 1; i < argc; i++) {
@@ -101,6 +117,8 @@ int main(int argc, char **argv)
             only = argv[++i];
         else if (i + 1 < argc && !strcmp(argv[i], "--workers"))
             workers = atoi(argv[++i]);
+        else if (i + 1 < argc && !strcmp(argv[i], "--set"))
+            set = argv[++i];
         else
             usage();
     }
@@ -134,23 +152,28 @@ int main(int argc, char **argv)
          * time ratios need */
         if (only && strcmp(only, fg_category_name(cat)) && cat != FG_EMPTY)
             continue;
+        if (cat != FG_EMPTY &&
+            ((!strcmp(set, "classic") && cat >= FG_CLASSIC) ||
+             (!strcmp(set, "new") && cat < FG_CLASSIC)))
+            continue;
         for (int level = 0; level < FG_LEVELS; level++) {
             for (int idx = 0; idx < per_level; idx++) {
-                char text[LABELS_TEXT_MAX + 1];
-                size_t len = 0;
-                want w = {NULL, 0, 0, 0};
-                if (cat != FG_EMPTY) {
-                    if (fg_label_text(&sec, cat, level, idx, text, sizeof text,
-                                      &len) != LABELS_OK) {
+                char text[FG_MAX_LABELS][LABELS_TEXT_MAX + 1];
+                want w;
+                memset(&w, 0, sizeof w);
+                w.n = fg_label_count(cat, level);
+                for (int k = 0; k < w.n; k++) {
+                    if (fg_label_text_k(&sec, cat, level, idx, k, text[k],
+                                        sizeof text[k],
+                                        &w.len[k]) != LABELS_OK) {
                         fprintf(stderr, "bench_reader: label failed\n");
                         return 3;
                     }
-                    w.text = text;
-                    w.len = len;
+                    w.text[k] = text[k];
                 }
                 labels_image img;
-                if (fg_make(cat, level, idx, seed, w.text, len, &img, NULL,
-                            NULL) != LABELS_OK) {
+                if (fg_make_n(cat, level, idx, seed, w.text, w.len, w.n, &img,
+                              NULL, NULL) != LABELS_OK) {
                     fprintf(stderr, "bench_reader: frame failed\n");
                     return 3;
                 }
@@ -252,6 +275,20 @@ int main(int argc, char **argv)
         for (int l = 0; cat != FG_EMPTY && l < FG_LEVELS; l++)
             printf(" %d/%d/%d/%d", lvl_ok[cat][l][0], lvl_ok[cat][l][1],
                    lvl_ok[cat][l][2], lvl_ok[cat][l][3]);
+        printf("\n");
+    }
+    /* issue 5's categories and issue 15's, each together */
+    for (int part = 0; part < 2; part++) {
+        printf("%-13s", part ? "ALL new" : "ALL classic");
+        for (int m = 0; m < M_COUNT; m++) {
+            int fr = 0, ok = 0;
+            for (int cat = part ? FG_CLASSIC : 0;
+                 cat < (part ? FG_EMPTY : FG_CLASSIC); cat++) {
+                fr += st[cat][m].frames;
+                ok += st[cat][m].ok;
+            }
+            printf(" %5.1f%% %6s", fr ? 100.0 * ok / fr : 0.0, "");
+        }
         printf("\n");
     }
     printf("%-13s", "ALL (codes)");

@@ -63,7 +63,7 @@ static void distorted_frames_read_better(void **state)
     assert_non_null(dec);
     assert_non_null(rd);
     int plain_total = 0, full_total = 0;
-    for (int cat = 0; cat < FG_EMPTY; cat++) {
+    for (int cat = 0; cat < FG_CLASSIC; cat++) {
         int plain = 0, full = 0;
         for (int level = 1; level <= 2; level++) {
             char text[LABELS_TEXT_MAX + 1];
