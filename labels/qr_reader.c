@@ -230,6 +230,7 @@ struct labels_reader {
     int hinted;       /* this scene's inverted regions had their tries */
     unsigned long calls, idle; /* calls; calls in a row that read nothing */
     const char *last_hit;
+    double last_px; /* pixels the last call gave ZBar */
     /* what things cost on this machine, learnt as it goes (nanoseconds,
      * moving averages): a ZBar pass per pixel, and each attempt per
      * pixel of region */
@@ -266,7 +267,8 @@ typedef struct call {
     labels_code_fn fn;
     void *ctx;
     int found, stop;
-    int got; /* codes ZBar returned, repeats included */
+    int got;        /* codes ZBar returned, repeats included */
+    double zbar_px; /* pixels given to ZBar */
     int n;
     char *text[MAX_CODES];
     size_t len[MAX_CODES];
@@ -318,6 +320,7 @@ static int decode_at(labels_reader *rd, call *c, const labels_image *work,
     c->sx = sx;
     c->sy = sy;
     c->use_fixed = 0;
+    c->zbar_px += (double)work->width * work->height;
     return rd_zbar_decode(rd->dec, work, on_code, c, NULL);
 }
 
@@ -375,6 +378,8 @@ const char *rd_last_hit(const labels_reader *rd)
     return rd ? rd->last_hit : NULL;
 }
 
+double rd_last_pixels(const labels_reader *rd) { return rd ? rd->last_px : 0; }
+
 int rd_set_workers(labels_reader *rd, int n)
 {
     if (!rd || rd->pool_tried)
@@ -418,6 +423,7 @@ typedef struct attempt_out {
     size_t len[OUT_CODES];
     box where[OUT_CODES];
     double ns; /* CPU time it took, on its thread */
+    double px; /* pixels ZBar scanned */
     int ran;
 } attempt_out;
 
@@ -545,6 +551,7 @@ static int run_attempt(rd_zbar *dec, const labels_image *img,
                          (double)crop.height / work->height,
                          attempts[a].rectify,
                          {rx, ry, rx + rw, ry + rh}};
+        o->px = (double)work->width * work->height;
         rc = rd_zbar_decode(dec, work, collect, &k, NULL);
     }
     labels_image_free(&crop);
@@ -564,6 +571,7 @@ static void merge(labels_reader *rd, call *c, const labels_image *img,
     if (o->ran && px >= 1)
         learn(&rd->attempt_ns_px[a], o->ns / px);
     int got = c->got + o->got;
+    c->zbar_px += o->px;
     for (int i = 0; i < o->n && !c->stop; i++) {
         c->use_fixed = 1;
         c->fixed = o->where[i];
@@ -776,7 +784,8 @@ typedef struct batch {
     int rc[MAX_JOBS];
     double budget[1 + RD_POOL_MAX]; /* each thread's, ns */
     double spent[1 + RD_POOL_MAX];
-    double never; /* a cost that never fits a call */
+    double never;              /* a cost that never fits a call */
+    int full[1 + RD_POOL_MAX]; /* that thread's credit is at its cap */
     pthread_mutex_t mu;
 } batch;
 
@@ -786,6 +795,7 @@ static void batch_work(void *ctx, int w)
     labels_reader *rd = b->rd;
     rd_zbar *dec = w == 0 ? rd->dec : rd->wdec[w - 1];
     double t0 = now_ns();
+    int ran = 0;
     if (pthread_mutex_lock(&b->mu) != 0)
         return;
     while (b->next < b->njobs) {
@@ -801,8 +811,9 @@ static void batch_work(void *ctx, int w)
             b->next++;
             continue;
         }
-        if (now_ns() - t0 + cost > b->budget[w])
+        if (now_ns() - t0 + cost > b->budget[w] && !(b->full[w] && !ran))
             break; /* for another thread, or the next call */
+        ran = 1;
         b->next++;
         pthread_mutex_unlock(&b->mu);
         int rc = run_attempt(dec, b->img, &b->reg[i], a, &b->out[j]);
@@ -844,7 +855,7 @@ static void pool_start(labels_reader *rd)
 
 static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
                        const rd_region *reg, int n, int *done, double budget,
-                       double never)
+                       double call_max)
 {
     batch *b = calloc(1, sizeof *b);
     if (!b)
@@ -852,10 +863,16 @@ static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
     b->rd = rd;
     b->img = img;
     b->reg = reg;
+    /* A job costing more than a call may spend never runs live; one that
+     * fits a call but not what this one has left after the search runs
+     * first when a thread's credit is full, or it would wait forever. */
+    b->never = call_max;
     b->budget[0] = budget;
-    for (int w = 1; w <= RD_POOL_MAX; w++)
-        b->budget[w] = rd->credit[w] < never ? rd->credit[w] : never;
-    b->never = never;
+    b->full[0] = rd->credit[0] >= call_max;
+    for (int w = 1; w <= RD_POOL_MAX; w++) {
+        b->budget[w] = rd->credit[w] < call_max ? rd->credit[w] : call_max;
+        b->full[w] = rd->credit[w] >= call_max;
+    }
     memcpy(b->done, done, sizeof b->done);
     b->na = N_ATTEMPTS - rd->tried;
     for (int k = 0; k < b->na; k++) {
@@ -901,6 +918,80 @@ static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
     return rc;
 }
 
+/* Live mode's search: candidate regions, a plain pass on each new one
+ * (the blob and a little more: ZBar needs only a few pixels of the quiet
+ * zone to see the finder patterns' edges), and now and then a half-size
+ * pass over the whole frame. done[i]: region i gave a code or is not
+ * worth retries; *left: how many are not done. */
+static int search_and_crop(labels_reader *rd, call *c, const labels_image *img,
+                           rd_region *reg, int *np, int *done, int *leftp)
+{
+    int busy, rc, left = 0;
+    int n = rd_find_regions(img, reg, RD_MAX_REGIONS, &busy);
+    *np = 0;
+    *leftp = 0;
+    if (n < 0)
+        return n;
+    if (n == 0 && busy) {
+        /* Nothing stands out from a busy frame: a code filling it (a
+         * label held close) is all there is to see. */
+        rc = plain_at(rd, c, img, whole_frame(img), 1);
+        if (rc != LABELS_OK || c->got)
+            return rc;
+    }
+    int scene = n > 0 && rd->nreg > 0 && same_region(&reg[0], &rd->reg[0]);
+    if (!scene) {
+        rd->tried = 0; /* a new scene: every attempt may be worth it */
+        rd->next_attempt = 0;
+        rd->hinted = 0;
+    }
+    for (int i = 0; i < n; i++) {
+        done[i] = c->stop || covered(c, 0, &reg[i]);
+        if (done[i])
+            continue;
+        /* A region the last call's plain pass missed is for the retries. */
+        int seen = 0;
+        for (int j = 0; j < rd->nreg && scene; j++)
+            seen |= same_region(&reg[i], &rd->reg[j]);
+        if (seen) {
+            left++;
+            continue;
+        }
+        int m = (reg[i].bw > reg[i].bh ? reg[i].bw : reg[i].bh) / 20 + 4;
+        box b = {reg[i].bx - m, reg[i].by - m, reg[i].bx + reg[i].bw + m,
+                 reg[i].by + reg[i].bh + m};
+        int before = c->got;
+        rc = plain_at(rd, c, img, b, 1);
+        if (rc != LABELS_OK)
+            return rc;
+        done[i] = c->got > before;
+        left += !done[i];
+    }
+    memcpy(rd->reg, reg, sizeof rd->reg);
+    rd->nreg = n;
+    /* A code's blob outscores the box corners and print a frame also
+     * holds many times over (docs/reader.md): live retries go to the
+     * likely codes only; the one-shot mode tries every region. */
+    for (int i = 1; i < n; i++)
+        if (!done[i] && reg[i].score * 8 < reg[0].score) {
+            done[i] = 1;
+            left--;
+        }
+    if (!c->got && !c->stop && ++rd->idle % COARSE_EVERY == 0) {
+        rc = plain_at(rd, c, img, whole_frame(img), 2);
+        if (rc != LABELS_OK)
+            return rc;
+        for (int i = 0; i < n; i++)
+            if (!done[i] && covered(c, 0, &reg[i])) {
+                done[i] = 1;
+                left--;
+            }
+    }
+    *np = n;
+    *leftp = left;
+    return LABELS_OK;
+}
+
 /* Live: ZBar only where a code can be, within LIVE_BUDGET of a plain
  * pass. First the codes read last call, each in its box grown by a
  * quarter (a held label moves little between frames); if all read
@@ -940,73 +1031,25 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
             return rc;
         lost |= c->got == before;
     }
-    if (c->stop || (ntr > 0 && !lost && rd->calls % SEARCH_EVERY != 0))
+    if (c->stop)
         goto out;
-
     rd_region reg[RD_MAX_REGIONS];
-    int busy;
-    int n = rd_find_regions(img, reg, RD_MAX_REGIONS, &busy);
-    if (n < 0)
-        return n;
-    if (n == 0 && busy) {
-        /* Nothing stands out from a busy frame: a code filling it (a
-         * label held close) is all there is to see. */
-        rc = plain_at(rd, c, img, whole_frame(img), 1);
-        if (rc != LABELS_OK || c->got)
-            goto out;
-    }
-    int scene = n > 0 && rd->nreg > 0 && same_region(&reg[0], &rd->reg[0]);
-    if (!scene) {
-        rd->tried = 0; /* a new scene: every attempt may be worth it */
-        rd->next_attempt = 0;
-        rd->hinted = 0;
-    }
-    int done[RD_MAX_REGIONS], left = 0;
-    for (int i = 0; i < n && !c->stop; i++) {
-        done[i] = covered(c, 0, &reg[i]);
-        if (done[i])
-            continue;
-        /* A region the last call's plain pass missed is for the retries. */
-        int seen = 0;
-        for (int j = 0; j < rd->nreg && scene; j++)
-            seen |= same_region(&reg[i], &rd->reg[j]);
-        if (seen) {
-            left++;
-            continue;
+    int done[RD_MAX_REGIONS], left = 0, n;
+    if (ntr > 0 && !lost && rd->calls % SEARCH_EVERY != 0) {
+        /* Every code followed read again: no search this call, but the
+         * last one's other likely codes keep their retries. */
+        n = rd->nreg;
+        memcpy(reg, rd->reg, sizeof reg);
+        for (int i = 0; i < n; i++) {
+            done[i] = covered(c, 0, &reg[i]) ||
+                      (i > 0 && reg[i].score * 8 < reg[0].score);
+            left += !done[i];
         }
-        /* the blob and a little more: ZBar needs only a few pixels of
-         * the quiet zone to see the finder patterns' edges */
-        int m = (reg[i].bw > reg[i].bh ? reg[i].bw : reg[i].bh) / 20 + 4;
-        box b = {reg[i].bx - m, reg[i].by - m, reg[i].bx + reg[i].bw + m,
-                 reg[i].by + reg[i].bh + m};
-        int before = c->got;
-        rc = plain_at(rd, c, img, b, 1);
+    } else {
+        rc = search_and_crop(rd, c, img, reg, &n, done, &left);
         if (rc != LABELS_OK)
             return rc;
-        done[i] = c->got > before;
-        left += !done[i];
     }
-    memcpy(rd->reg, reg, sizeof reg);
-    rd->nreg = n;
-    /* A code's blob outscores the box corners and print a frame also
-     * holds many times over (docs/reader.md): live retries go to the
-     * likely codes only; the one-shot mode tries every region. */
-    for (int i = 1; i < n; i++)
-        if (!done[i] && reg[i].score * 8 < reg[0].score) {
-            done[i] = 1;
-            left--;
-        }
-    if (!c->got && !c->stop && ++rd->idle % COARSE_EVERY == 0) {
-        rc = plain_at(rd, c, img, whole_frame(img), 2);
-        if (rc != LABELS_OK)
-            return rc;
-        for (int i = 0; i < n; i++)
-            if (!done[i] && covered(c, 0, &reg[i])) {
-                done[i] = 1;
-                left--;
-            }
-    }
-
     /* A region darker round than inside holds light modules on dark,
      * which only the inverting attempts read: those first, once. */
     for (int i = 0; i < n && left && !rd->hinted && !c->stop; i++) {
@@ -1082,6 +1125,7 @@ int labels_read(labels_reader *rd, const labels_image *img, int effort,
                                           : read_frame(rd, &c, img);
     for (int i = 0; i < c.n; i++)
         free(c.text[i]);
+    rd->last_px = c.zbar_px;
     if (found)
         *found = c.found;
     return rc;

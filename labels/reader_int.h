@@ -113,6 +113,10 @@ void rd_pool_run(rd_pool *p, void (*work)(void *ctx, int w), void *ctx);
  * rd's last labels_read() call, or NULL: for the benchmark's notes. */
 const char *rd_last_hit(const labels_reader *rd);
 
+/* How many pixels rd's last labels_read() call gave ZBar, all passes and
+ * threads together: what live mode saves is visible without a clock. */
+double rd_last_pixels(const labels_reader *rd);
+
 /* At most n worker threads for rd's live retries (default: one per spare
  * core, at most RD_POOL_MAX), before its first live call: for the
  * benchmark's comparisons. */
