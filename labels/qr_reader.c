@@ -191,6 +191,7 @@ _Static_assert(sizeof attempts / sizeof attempts[0] <= MAX_ATTEMPTS,
 #define LIVE_BUDGET 0.35
 #define CREDIT_MAX 3.0
 #define CALL_MAX 1.0
+#define DEBT_MAX -0.5
 /* Live mode enlarges only regions narrower than this: enlarging is for
  * modules of under about 3 pixels, and costs the square of the scale.
  * (A code of 45 modules, version 7, spans 200 pixels at 4.4 a module.) */
@@ -724,6 +725,24 @@ static double quad_d2(const rd_region *r, int j, int k)
  * of an outline that is a square already (sides within a sixth of each
  * other and equal diagonals: only turned in the image plane, which ZBar
  * handles). */
+/* Is r's outline far from a square: sides more than a sixth apart or
+ * diagonals more than a tenth (squared ratios below)? A code turned only
+ * in the image plane is a square, which ZBar handles as it is. */
+static int skewed(const rd_region *r)
+{
+    if (!r->has_quad)
+        return 0;
+    double lo = quad_d2(r, 0, 1), hi = lo;
+    for (int k = 1; k < 4; k++) {
+        double d = quad_d2(r, k, (k + 1) % 4);
+        lo = d < lo ? d : lo;
+        hi = d > hi ? d : hi;
+    }
+    double d1 = quad_d2(r, 0, 2), d2 = quad_d2(r, 1, 3);
+    double dr = d1 < d2 ? d2 / (d1 > 1 ? d1 : 1) : d1 / (d2 > 1 ? d2 : 1);
+    return !(hi < 1.36 * lo && dr < 1.21);
+}
+
 static int worth_live(const attempt *at, const rd_region *r)
 {
     int side = r->bw < r->bh ? r->bw : r->bh;
@@ -733,21 +752,8 @@ static int worth_live(const attempt *at, const rd_region *r)
     if (at->scale > 100 && !at->rectify && side >= LIVE_UP_MAX)
         return 0;
     if (at->rectify && at->prep != prep_cyl_h40 && at->prep != prep_cyl_h55 &&
-        at->prep != prep_cyl_v40 && at->prep != prep_cyl_v55) {
-        if (!r->has_quad)
-            return 0;
-        double lo = quad_d2(r, 0, 1), hi = lo;
-        for (int k = 1; k < 4; k++) {
-            double d = quad_d2(r, k, (k + 1) % 4);
-            lo = d < lo ? d : lo;
-            hi = d > hi ? d : hi;
-        }
-        double d1 = quad_d2(r, 0, 2), d2 = quad_d2(r, 1, 3);
-        double dr = d1 < d2 ? d2 / (d1 > 1 ? d1 : 1) : d1 / (d2 > 1 ? d2 : 1);
-        /* squared ratios: sides within 1/6, diagonals within 1/10 */
-        if (hi < 1.36 * lo && dr < 1.21)
-            return 0;
-    }
+        at->prep != prep_cyl_v40 && at->prep != prep_cyl_v55 && !skewed(r))
+        return 0;
     return 1;
 }
 
@@ -874,6 +880,27 @@ static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
         b->full[w] = rd->credit[w] >= call_max;
     }
     memcpy(b->done, done, sizeof b->done);
+    /* Once a scene, what a region's look says first: light modules on
+     * dark (a dark ring round it) want the inverting attempts, an outline
+     * far from square (perspective, a curve) the rectifying ones. */
+    int nhint = 0;
+    for (int i = 0; i < n && !rd->hinted; i++) {
+        if (done[i])
+            continue;
+        for (int a = 0; a < N_ATTEMPTS; a++) {
+            const attempt *at = &attempts[a];
+            int inv =
+                at->prep == prep_invert || at->prep == prep_invert_binarise;
+            int rect = at->rectify &&
+                       (at->prep == prep_stretch || at->prep == prep_cyl_h40);
+            if ((inv && reg[i].dark_ring) || (rect && skewed(&reg[i]))) {
+                b->ja[b->njobs] = a;
+                b->ji[b->njobs] = i;
+                b->jk[b->njobs++] = 0;
+            }
+        }
+    }
+    nhint = b->njobs;
     b->na = N_ATTEMPTS - rd->tried;
     for (int k = 0; k < b->na; k++) {
         int a = (rd->next_attempt + k) % N_ATTEMPTS;
@@ -906,9 +933,15 @@ static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
             merge(rd, c, img, &reg[i], b->ja[j], &b->out[j]);
         out_free(&b->out[j]);
     }
+    /* The hints get the one call that starts them: what did not fit
+     * comes again in its place in the list. */
+    if (b->next > 0 || nhint == 0)
+        rd->hinted = 1;
     /* Take the list up next call at the first attempt not run (all of
      * it again on every region: simpler, and costs little). */
-    if (b->next >= b->njobs) {
+    if (b->next <= nhint) {
+        /* within the hints: the list is where it was */
+    } else if (b->next >= b->njobs) {
         rd->tried = N_ATTEMPTS;
     } else {
         rd->tried += b->jk[b->next];
@@ -1014,6 +1047,11 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
         rd->credit[w] += LIVE_BUDGET * pass;
         if (rd->credit[w] > CREDIT_MAX * pass)
             rd->credit[w] = CREDIT_MAX * pass;
+        /* A debt (an attempt dearer than its estimate, a new scene's
+         * plain passes) is paid back, but not at the price of a whole
+         * second of frames that try nothing. */
+        if (rd->credit[w] < DEBT_MAX * pass)
+            rd->credit[w] = DEBT_MAX * pass;
     }
     double budget =
         rd->credit[0] < CALL_MAX * pass ? rd->credit[0] : CALL_MAX * pass;
@@ -1050,26 +1088,6 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
         if (rc != LABELS_OK)
             return rc;
     }
-    /* A region darker round than inside holds light modules on dark,
-     * which only the inverting attempts read: those first, once. */
-    for (int i = 0; i < n && left && !rd->hinted && !c->stop; i++) {
-        if (done[i] || !reg[i].dark_ring)
-            continue;
-        for (int a = 0; a < N_ATTEMPTS && !done[i]; a++) {
-            if (attempts[a].prep != prep_invert &&
-                attempts[a].prep != prep_invert_binarise)
-                continue;
-            int got = c->got;
-            rc = try_attempt(rd, c, img, &reg[i], a);
-            if (rc != LABELS_OK)
-                return rc;
-            if (c->got > got) {
-                done[i] = 1;
-                left--;
-            }
-        }
-    }
-    rd->hinted = 1;
     /* The attempt that worked last is likely to work on this scene again. */
     if (left && rd->sticky >= 0 && !c->stop) {
         int before = c->got;

@@ -208,9 +208,11 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max, int *busy)
     int *tmp = malloc((g > HIST_BINS ? g : HIST_BINS) * sizeof *tmp);
     int *queue = malloc(g * sizeof *queue);
     uint8_t *mask = calloc(g, 1);
+    uint8_t *level = calloc(g, 1); /* threshold doublings per cell */
     double(*pts)[2] = malloc(sizeof *pts * 4 * (size_t)gh);
     int count = LABELS_ERR_NOMEM;
-    if (!mean || !ax || !ay || !score || !tmp || !queue || !mask || !pts)
+    if (!mean || !ax || !ay || !score || !tmp || !queue || !mask || !level ||
+        !pts)
         goto done;
 
     /* Cell means, scaled by 16 to keep precision without division. */
@@ -292,6 +294,7 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max, int *busy)
     for (size_t start = 0; start < g; start++) {
         if (mask[start] != 1)
             continue;
+    again:;
         int qh = 0, qt = 0;
         queue[qt++] = (int)start;
         mask[start] = 2;
@@ -325,9 +328,31 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max, int *busy)
         int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
         /* A code is a compact blob, square or foreshortened up to about
          * 2:1 by a tilt; lines of print are longer. */
-        if (cells < MIN_CELLS || 5 * bw > 11 * bh || 5 * bh > 11 * bw ||
-            cells * 3 < bw * bh)
+        if (cells < MIN_CELLS)
             continue;
+        if (5 * bw > 11 * bh || 5 * bh > 11 * bw || cells * 3 < bw * bh) {
+            /* Too long or too sparse for a code, but a code may be its
+             * core: one beside a line of print or a box edge joins them
+             * through the activity window. Keep only the cells twice as
+             * active (up to three times over) and look again. */
+            int any = 0;
+            for (int q = 0; q < qt; q++) {
+                int i = queue[q];
+                if (level[i] < 3) {
+                    level[i]++;
+                    if (score[i] > thr << level[i]) {
+                        mask[i] = 1;
+                        any = 1;
+                        continue;
+                    }
+                }
+                mask[i] = 3;
+            }
+            /* the blob's cells all come at or after start */
+            if (any && mask[start] == 1)
+                goto again;
+            continue;
+        }
         rd_region r;
         /* The blob's outline: each cell row's two ends, then the best
          * quadrilateral on its hull, pulled in by the activity window's
@@ -423,6 +448,7 @@ done:
     free(tmp);
     free(queue);
     free(mask);
+    free(level);
     free(pts);
     return count;
 }
