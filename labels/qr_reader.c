@@ -225,10 +225,11 @@ struct labels_reader {
      * worker w's (each a core of its own). Kept across
      * labels_reader_reset: it is accounting, not scene. */
     double credit[1 + RD_POOL_MAX];
-    int next_attempt; /* where retries take the attempt list up */
-    int tried;        /* attempts run on this scene's regions */
-    int sticky;       /* attempt that last read something, or -1 */
-    int hinted;       /* this scene's inverted regions had their tries */
+    int next_attempt;          /* where retries take the attempt list up */
+    int tried;                 /* attempts run on this scene's regions */
+    int sticky;                /* attempt that last read something, or -1 */
+    int hinted;                /* this scene's hinted attempts have all run */
+    int hint_done;             /* how many of them have */
     unsigned long calls, idle; /* calls; calls in a row that read nothing */
     const char *last_hit;
     double last_px; /* pixels the last call gave ZBar */
@@ -365,6 +366,7 @@ void labels_reader_reset(labels_reader *rd)
     rd->next_attempt = 0;
     rd->tried = 0;
     rd->hinted = 0;
+    rd->hint_done = 0;
     rd->sticky = -1;
     rd->calls = rd->idle = 0;
     rd->last_hit = NULL;
@@ -883,7 +885,7 @@ static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
     /* Once a scene, what a region's look says first: light modules on
      * dark (a dark ring round it) want the inverting attempts, an outline
      * far from square (perspective, a curve) the rectifying ones. */
-    int nhint = 0;
+    int nhint = 0, skip = rd->hint_done;
     for (int i = 0; i < n && !rd->hinted; i++) {
         if (done[i])
             continue;
@@ -894,6 +896,10 @@ static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
             int rect = at->rectify &&
                        (at->prep == prep_stretch || at->prep == prep_cyl_h40);
             if ((inv && reg[i].dark_ring) || (rect && skewed(&reg[i]))) {
+                if (skip > 0) { /* ran in an earlier call */
+                    skip--;
+                    continue;
+                }
                 b->ja[b->njobs] = a;
                 b->ji[b->njobs] = i;
                 b->jk[b->njobs++] = 0;
@@ -933,9 +939,10 @@ static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
             merge(rd, c, img, &reg[i], b->ja[j], &b->out[j]);
         out_free(&b->out[j]);
     }
-    /* The hints get the one call that starts them: what did not fit
-     * comes again in its place in the list. */
-    if (b->next > 0 || nhint == 0)
+    /* The hints go first until each has run (over several calls when
+     * the budget is small: a sanitiser build, a slow board). */
+    rd->hint_done += b->next < nhint ? b->next : nhint;
+    if (b->next >= nhint)
         rd->hinted = 1;
     /* Take the list up next call at the first attempt not run (all of
      * it again on every region: simpler, and costs little). */
@@ -977,6 +984,7 @@ static int search_and_crop(labels_reader *rd, call *c, const labels_image *img,
         rd->tried = 0; /* a new scene: every attempt may be worth it */
         rd->next_attempt = 0;
         rd->hinted = 0;
+        rd->hint_done = 0;
     }
     for (int i = 0; i < n; i++) {
         done[i] = c->stop || covered(c, 0, &reg[i]);
