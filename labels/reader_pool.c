@@ -6,6 +6,7 @@
 #include "reader_int.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 
 struct rd_pool {
@@ -43,7 +44,10 @@ static void *worker(void *arg)
         void *ctx = p->ctx;
         pthread_mutex_unlock(&p->mu);
         work(ctx, w);
-        pthread_mutex_lock(&p->mu);
+        /* locking a working default mutex its own thread does not hold
+         * cannot fail; if it did, stop rather than touch the count */
+        if (pthread_mutex_lock(&p->mu) != 0)
+            return NULL;
         if (--p->running == 0)
             pthread_cond_signal(&p->done);
     }
@@ -75,7 +79,13 @@ rd_pool *rd_pool_new(int workers)
         free(p);
         return NULL;
     }
-    for (int i = 0; i < workers; i++) {
+    /* Workers take no signals: the program's threads and handlers are
+     * its own business (the kiosk reads them from a signalfd). They
+     * inherit the mask in force at pthread_create. */
+    sigset_t all, old;
+    sigfillset(&all);
+    int masked = pthread_sigmask(SIG_SETMASK, &all, &old) == 0;
+    for (int i = 0; masked && i < workers; i++) {
         start *s = malloc(sizeof *s);
         if (!s)
             break;
@@ -86,6 +96,10 @@ rd_pool *rd_pool_new(int workers)
             break;
         }
         p->n++;
+    }
+    if (masked && pthread_sigmask(SIG_SETMASK, &old, NULL) != 0) {
+        /* cannot happen with a mask pthread_sigmask itself returned; the
+         * workers are fine either way */
     }
     if (p->n == 0) {
         rd_pool_free(p);
@@ -126,7 +140,8 @@ void rd_pool_run(rd_pool *p, void (*work)(void *ctx, int w), void *ctx)
     pthread_cond_broadcast(&p->go);
     pthread_mutex_unlock(&p->mu);
     work(ctx, 0);
-    pthread_mutex_lock(&p->mu);
+    if (pthread_mutex_lock(&p->mu) != 0)
+        return; /* cannot happen: see worker() */
     while (p->running > 0)
         pthread_cond_wait(&p->done, &p->mu);
     pthread_mutex_unlock(&p->mu);
