@@ -230,6 +230,7 @@ struct labels_reader {
     int sticky;                /* attempt that last read something, or -1 */
     int hinted;                /* this scene's hinted attempts have all run */
     int hint_done;             /* how many of them have */
+    int new_scene;             /* the last search found another scene */
     unsigned long calls, idle; /* calls; calls in a row that read nothing */
     const char *last_hit;
     double last_px; /* pixels the last call gave ZBar */
@@ -980,6 +981,7 @@ static int search_and_crop(labels_reader *rd, call *c, const labels_image *img,
             return rc;
     }
     int scene = n > 0 && rd->nreg > 0 && same_region(&reg[0], &rd->reg[0]);
+    rd->new_scene = !scene;
     if (!scene) {
         rd->tried = 0; /* a new scene: every attempt may be worth it */
         rd->next_attempt = 0;
@@ -1086,6 +1088,7 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
          * last one's other likely codes keep their retries. */
         n = rd->nreg;
         memcpy(reg, rd->reg, sizeof reg);
+        rd->new_scene = 0;
         for (int i = 0; i < n; i++) {
             done[i] = covered(c, 0, &reg[i]) ||
                       (i > 0 && reg[i].score * 8 < reg[0].score);
@@ -1097,6 +1100,12 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
             return rc;
     }
     /* The attempt that worked last is likely to work on this scene again. */
+    /* A scene seen for the first time gets its plain passes only: the
+     * retries wait for it to hold still for a frame (a shopper holding a
+     * label; a camera sweeping past a shelf changes every frame), and the
+     * credit is still there then. */
+    if (rd->new_scene)
+        left = 0;
     if (left && rd->sticky >= 0 && !c->stop) {
         int before = c->got;
         for (int i = 0; i < n && !c->stop; i++) {
