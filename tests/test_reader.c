@@ -368,7 +368,7 @@ static void two_labels_both_reported(void **state)
         for (int i = 360; i < 360 + code[1].width; i++) {
             uint8_t *p = img.pixels + (size_t)y * img.stride + i;
             x = x * 1103515245u + 12345u;
-            int v = 100 + (*p > 128 ? 70 : 0) + (int)((x >> 24) % 90) - 45;
+            int v = 100 + (*p > 128 ? 70 : 0) + (int)((x >> 24) % 76) - 38;
             *p = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
         }
     labels_decoder *dec = labels_decoder_new();
