@@ -1099,13 +1099,13 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
         if (rc != LABELS_OK)
             return rc;
     }
-    /* The attempt that worked last is likely to work on this scene again. */
     /* A scene seen for the first time gets its plain passes only: the
      * retries wait for it to hold still for a frame (a shopper holding a
      * label; a camera sweeping past a shelf changes every frame), and the
      * credit is still there then. */
     if (rd->new_scene)
         left = 0;
+    /* The attempt that worked last is likely to work on this scene again. */
     if (left && rd->sticky >= 0 && !c->stop) {
         int before = c->got;
         for (int i = 0; i < n && !c->stop; i++) {

@@ -82,11 +82,6 @@ typedef struct rd_region {
 int rd_find_regions(const labels_image *img, rd_region *out, int max,
                     int *busy);
 
-/* Size of region r's modules in tenths of a pixel, estimated from how
- * often lines through its middle change between dark and light; 0 when
- * it cannot tell. Noise makes it low, strong blur high. */
-int rd_module_px10(const labels_image *img, const rd_region *r);
-
 /* The reader's ZBar pass (reader_zbar.c): QR only, as labels_decode, but
  * each code comes with the box round the corners ZBar located:
  * box[0..3] = x0, y0, x1, y1 (x1, y1 exclusive) in img's pixels. */
