@@ -2,7 +2,9 @@
  * ZBar's plain pass, the labels reader (one-shot and live), zxing-cpp.
  *
  *   bench_reader [--per-level N] [--seed S] [--live-frames K] [--dir DIR]
- *                [--only CATEGORY]
+ *                [--only CATEGORY] [--workers N] [--set classic|new|all]
+ *
+ * A frame of several labels (multi) counts as read when every one was.
  *
  * Live mode (LABELS_EFFORT_FRAME) sees each scene for K successive frames,
  * as a held camera does, and counts a read if any of them yields it. */
@@ -21,13 +23,17 @@ static const char *const mname[M_COUNT] = {"zbar", "full", "live", "zxing"};
 
 typedef struct stat {
     int frames, ok, wrong;
-    double secs;
+    double secs, cpu; /* wall-clock; CPU of every thread of the process */
     long calls;
 } stat;
 
+/* What a frame holds: every label's text; a read counts when all of them
+ * were reported (ok), any other text is wrong. */
 typedef struct want {
-    const char *text;
-    size_t len;
+    int n;
+    const char *text[FG_MAX_LABELS];
+    size_t len[FG_MAX_LABELS];
+    int seen[FG_MAX_LABELS];
     int ok, wrong;
 } want;
 
@@ -51,13 +57,31 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* CPU time of the whole process (the reader's workers included): what a
+ * frame costs the machine, whatever else runs on it. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static int on_code(void *ctx, const char *data, size_t len)
 {
     want *w = ctx;
-    if (w->text && len == w->len && memcmp(data, w->text, len) == 0)
-        w->ok = 1;
-    else
+    int k = 0;
+    while (k < w->n &&
+           !(len == w->len[k] && memcmp(data, w->text[k], len) == 0))
+        k++;
+    if (k == w->n) {
         w->wrong++;
+        return 0;
+    }
+    w->seen[k] = 1;
+    int all = 1;
+    for (int i = 0; i < w->n; i++)
+        all &= w->seen[i];
+    w->ok = w->n > 0 && all;
     return 0;
 }
 
@@ -69,13 +93,15 @@ static void on_zx(void *ctx, const char *data, size_t len)
 static void usage(void)
 {
     fprintf(stderr, "usage: bench_reader [--per-level N] [--seed S] "
-                    "[--live-frames K] [--dir DIR] [--only CATEGORY]\n");
+                    "[--live-frames K] [--dir DIR] [--only CATEGORY] "
+                    "[--workers N] [--set classic|new|all]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
-    int per_level = 4, live_frames = 6;
+    int per_level = 4, live_frames = 6, workers = -1;
+    const char *set = "all"; /* classic: issue 5's categories; new: 15's */
     unsigned long long seed = 1;
     const char *dir = NULL, *only = NULL;
     for (int i = 1; i < argc; i++) {
@@ -89,6 +115,10 @@ int main(int argc, char **argv)
             dir = argv[++i];
         else if (i + 1 < argc && !strcmp(argv[i], "--only"))
             only = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--workers"))
+            workers = atoi(argv[++i]);
+        else if (i + 1 < argc && !strcmp(argv[i], "--set"))
+            set = argv[++i];
         else
             usage();
     }
@@ -104,7 +134,8 @@ int main(int argc, char **argv)
     labels_seckey sec;
     labels_decoder *dec = labels_decoder_new();
     labels_reader *rd = labels_reader_new();
-    if (fg_keys(seed, &pub, &sec) != LABELS_OK || !dec || !rd) {
+    if (fg_keys(seed, &pub, &sec) != LABELS_OK || !dec || !rd ||
+        (workers >= 0 && rd_set_workers(rd, workers) != LABELS_OK)) {
         fprintf(stderr, "bench_reader: setup failed\n");
         return 3;
     }
@@ -121,23 +152,28 @@ int main(int argc, char **argv)
          * time ratios need */
         if (only && strcmp(only, fg_category_name(cat)) && cat != FG_EMPTY)
             continue;
+        if (cat != FG_EMPTY &&
+            ((!strcmp(set, "classic") && cat >= FG_CLASSIC) ||
+             (!strcmp(set, "new") && cat < FG_CLASSIC)))
+            continue;
         for (int level = 0; level < FG_LEVELS; level++) {
             for (int idx = 0; idx < per_level; idx++) {
-                char text[LABELS_TEXT_MAX + 1];
-                size_t len = 0;
-                want w = {NULL, 0, 0, 0};
-                if (cat != FG_EMPTY) {
-                    if (fg_label_text(&sec, cat, level, idx, text, sizeof text,
-                                      &len) != LABELS_OK) {
+                char text[FG_MAX_LABELS][LABELS_TEXT_MAX + 1];
+                want w;
+                memset(&w, 0, sizeof w);
+                w.n = fg_label_count(cat, level);
+                for (int k = 0; k < w.n; k++) {
+                    if (fg_label_text_k(&sec, cat, level, idx, k, text[k],
+                                        sizeof text[k],
+                                        &w.len[k]) != LABELS_OK) {
                         fprintf(stderr, "bench_reader: label failed\n");
                         return 3;
                     }
-                    w.text = text;
-                    w.len = len;
+                    w.text[k] = text[k];
                 }
                 labels_image img;
-                if (fg_make(cat, level, idx, seed, w.text, len, &img, NULL,
-                            NULL) != LABELS_OK) {
+                if (fg_make_n(cat, level, idx, seed, w.text, w.len, w.n, &img,
+                              NULL, NULL) != LABELS_OK) {
                     fprintf(stderr, "bench_reader: frame failed\n");
                     return 3;
                 }
@@ -151,7 +187,7 @@ int main(int argc, char **argv)
                 }
                 for (int m = 0; m < M_COUNT; m++) {
                     want r = w;
-                    double t0 = now();
+                    double t0 = now(), c0 = cpu_now();
                     long calls = 1;
                     int rc = LABELS_OK;
                     if (m == M_PLAIN) {
@@ -187,7 +223,7 @@ int main(int argc, char **argv)
                                       img.stride, on_zx, &r) < 0)
                             rc = LABELS_ERR_DECODER;
                     }
-                    double dt = now() - t0;
+                    double dt = now() - t0, dc = cpu_now() - c0;
                     if (rc != LABELS_OK) {
                         fprintf(stderr, "bench_reader: %s failed on %s: %s\n",
                                 mname[m], fg_category_name(cat),
@@ -201,6 +237,7 @@ int main(int argc, char **argv)
                     s->ok += r.ok;
                     s->wrong += r.wrong > 0;
                     s->secs += dt;
+                    s->cpu += dc;
                     s->calls += calls;
                     lvl_ok[cat][level][m] += r.ok;
                 }
@@ -238,6 +275,20 @@ int main(int argc, char **argv)
         for (int l = 0; cat != FG_EMPTY && l < FG_LEVELS; l++)
             printf(" %d/%d/%d/%d", lvl_ok[cat][l][0], lvl_ok[cat][l][1],
                    lvl_ok[cat][l][2], lvl_ok[cat][l][3]);
+        printf("\n");
+    }
+    /* issue 5's categories and issue 15's, each together */
+    for (int part = 0; part < 2; part++) {
+        printf("%-13s", part ? "ALL new" : "ALL classic");
+        for (int m = 0; m < M_COUNT; m++) {
+            int fr = 0, ok = 0;
+            for (int cat = part ? FG_CLASSIC : 0;
+                 cat < (part ? FG_EMPTY : FG_CLASSIC); cat++) {
+                fr += st[cat][m].frames;
+                ok += st[cat][m].ok;
+            }
+            printf(" %5.1f%% %6s", fr ? 100.0 * ok / fr : 0.0, "");
+        }
         printf("\n");
     }
     printf("%-13s", "ALL (codes)");
@@ -281,6 +332,17 @@ int main(int argc, char **argv)
            "(%.2fx)\n",
            ps / pc * 1e3, ls / lc * 1e3, (ls / lc) / (ps / pc), fs / fc * 1e3,
            (fs / fc) / (ps / pc));
+    double pce = st[FG_EMPTY][M_PLAIN].cpu / st[FG_EMPTY][M_PLAIN].calls;
+    double lce = st[FG_EMPTY][M_LIVE].cpu / st[FG_EMPTY][M_LIVE].calls;
+    double pcs = 0, lcs = 0;
+    for (int cat = 0; cat < FG_EMPTY; cat++) {
+        pcs += st[cat][M_PLAIN].cpu;
+        lcs += st[cat][M_LIVE].cpu;
+    }
+    printf("CPU time (all threads): empty %.2f ms plain, %.2f ms live "
+           "(%.3fx); code %.2f ms plain, %.2f ms live (%.3fx)\n",
+           pce * 1e3, lce * 1e3, lce / pce, pcs / pc * 1e3, lcs / lc * 1e3,
+           (lcs / lc) / (pcs / pc));
     /* Does each live frame stay within a plain pass? The share of calls
      * over twice the mean plain pass, plain's own share next to it (the
      * machine's hiccups and ZBar's slow frames land in both). */

@@ -17,9 +17,9 @@
 #endif
 
 static const char *const names[FG_CATEGORY_COUNT] = {
-    "blur",     "motion_blur", "noise",        "rotation", "tilt",
-    "cylinder", "low_light",   "low_contrast", "glare",    "shadow",
-    "jpeg",     "small",       "empty",
+    "blur",      "motion_blur",  "noise",   "rotation", "tilt",  "cylinder",
+    "low_light", "low_contrast", "glare",   "shadow",   "jpeg",  "small",
+    "printed",   "steep",        "defocus", "crumpled", "multi", "empty",
 };
 
 const char *fg_category_name(int cat)
@@ -65,16 +65,38 @@ int fg_keys(uint64_t seed, labels_pubkey *pub, labels_seckey *sec)
     return LABELS_OK;
 }
 
+static const int multi_count[FG_LEVELS] = {2, 2, 3, 4};
+
+int fg_label_count(int cat, int level)
+{
+    if (cat == FG_EMPTY)
+        return 0;
+    if (cat == FG_MULTI && level >= 0 && level < FG_LEVELS)
+        return multi_count[level];
+    return 1;
+}
+
 int fg_label_text(const labels_seckey *sec, int cat, int level, int index,
                   char *text, size_t textsz, size_t *len)
 {
+    return fg_label_text_k(sec, cat, level, index, 0, text, textsz, len);
+}
+
+int fg_label_text_k(const labels_seckey *sec, int cat, int level, int index,
+                    int k, char *text, size_t textsz, size_t *len)
+{
+    if (k < 0 || k >= FG_MAX_LABELS)
+        return LABELS_ERR_ARG;
     labels_label lab;
     memset(&lab, 0, sizeof lab);
     snprintf(lab.product, sizeof lab.product, "P-%02d%d", cat, level);
-    snprintf(lab.lot, sizeof lab.lot, "L%d", index);
+    if (k == 0)
+        snprintf(lab.lot, sizeof lab.lot, "L%d", index);
+    else
+        snprintf(lab.lot, sizeof lab.lot, "L%d-%d", index, k);
     lab.stars = (uint8_t)(3 + (cat + index) % 3);
     lab.serial = (uint32_t)(1000000u * (unsigned)cat + 1000u * (unsigned)level +
-                            (unsigned)index + 1u);
+                            (unsigned)index + 1u + 100u * (unsigned)k);
     lab.issued = (uint16_t)(2000 + index);
     int rc = labels_sign(&lab, sec);
     if (rc != LABELS_OK)
@@ -88,6 +110,23 @@ int fg_label_text(const labels_seckey *sec, int cat, int level, int index,
 #define GRID2 16
 #define MAX_RECTS 48
 
+#define TEX 4 /* texels per module of a printed label's texture */
+
+/* One label in the scene: a code on white paper (classic: a square of
+ * paper round it; printed: the layout of ocop-host print, the code on
+ * the left and its text on the right, drawn into a texture). */
+typedef struct label {
+    const uint8_t *modules;
+    int n;             /* modules per side */
+    double minv[9];    /* screen (x, y, 1) -> plane (u, v, w) in modules */
+    double cyl_r;      /* cylinder radius in modules, 0 = flat */
+    double paper_half; /* classic: half side of the white label, modules */
+    int printed;
+    double pu0, pu1, pv0, pv1; /* printed: the paper, modules */
+    uint8_t *tex;              /* printed: reflectance x 255, TEX/module */
+    int tw, th;
+} label;
+
 typedef struct scene {
     /* value noise grids, reflectance offsets */
     float g1[(FG_WIDTH / GRID1 + 2) * (FG_HEIGHT / GRID1 + 2)];
@@ -95,13 +134,13 @@ typedef struct scene {
     float base;
     int nrect;
     float rect[MAX_RECTS][5]; /* x0 y0 x1 y1 reflectance */
-    /* the label */
     int have_code;
-    const uint8_t *modules;
-    int n;             /* modules per side */
-    double minv[9];    /* screen (x, y, 1) -> plane (u, v, w) in modules */
-    double cyl_r;      /* cylinder radius in modules, 0 = flat */
-    double paper_half; /* half side of the white label, modules */
+    int nlab;
+    label lab[FG_MAX_LABELS];
+    /* a crumpled pouch: smooth waves over the label plane that move the
+     * print (modules) and tilt the surface (shading, gloss) */
+    double crumple, gloss;
+    double wave[4][4]; /* fu, fv (radians a module), phase, amplitude */
 } scene;
 
 static float lerpgrid(const float *g, int gw, int cell, double x, double y)
@@ -136,6 +175,32 @@ static float background(const scene *s, double x, double y)
     return v < 0.02f ? 0.02f : v > 0.95f ? 0.95f : v;
 }
 
+/* Crumpled pouch: (u, v) moved by the waves, and the light the surface
+ * there gets (with a glossy highlight where it faces the light). */
+static void crumple(const scene *s, double *u, double *v, float *shade,
+                    float *spec)
+{
+    double du = 0, dv = 0, g = 0;
+    for (int k = 0; k < 4; k++) {
+        const double *w = s->wave[k];
+        double t = w[0] * *u + w[1] * *v + w[2];
+        double sn = sin(t), cs = cos(t);
+        du += w[3] * sn;
+        dv += w[3] * cs;
+        /* slope along the light's direction (from the upper left) */
+        g += w[3] * cs * (0.7 * w[0] + 0.7 * w[1]);
+    }
+    /* crumple is the strain: how much the print stretches or shrinks
+     * locally at most, per wave; the creases' slopes shade it */
+    *u += s->crumple * du;
+    *v += s->crumple * dv;
+    g *= 3 * s->crumple;
+    g = g > 1 ? 1 : g < -1 ? -1 : g;
+    *shade *= (float)(0.85 + 0.15 * g);
+    double hi = g > 0 ? g * g * g * g : 0;
+    *spec += (float)(s->gloss * hi);
+}
+
 /* Reflectance at screen point (x, y): the label where it is, else -1 for
  * the scene behind it (which the caller samples once per pixel: it is
  * smooth, and the label's edges are what need the supersampling). */
@@ -144,29 +209,51 @@ static float reflect(const scene *s, double x, double y, float *shade)
     *shade = 1.0f;
     if (!s->have_code)
         return -1.0f;
-    const double *m = s->minv;
-    double w = m[6] * x + m[7] * y + m[8];
-    if (w <= 1e-9)
-        return -1.0f;
-    double u = (m[0] * x + m[1] * y + m[2]) / w;
-    double v = (m[3] * x + m[4] * y + m[5]) / w;
-    if (s->cyl_r > 0) {
-        /* The label is wrapped round a vertical can: u is the projected
-         * offset, the arc length behind it is r asin(u / r). */
-        double q = u / s->cyl_r;
-        if (q <= -1.0 || q >= 1.0)
-            return -1.0f;
-        double a = asin(q);
-        u = s->cyl_r * a;
-        *shade = (float)(0.55 + 0.45 * cos(a));
+    for (int k = 0; k < s->nlab; k++) {
+        const label *L = &s->lab[k];
+        const double *m = L->minv;
+        double w = m[6] * x + m[7] * y + m[8];
+        if (w <= 1e-9)
+            continue;
+        double u = (m[0] * x + m[1] * y + m[2]) / w;
+        double v = (m[3] * x + m[4] * y + m[5]) / w;
+        float sh = 1.0f, spec = 0.0f;
+        if (L->cyl_r > 0) {
+            /* The label is wrapped round a vertical can: u is the
+             * projected offset, the arc length behind it is r asin(u /
+             * r). */
+            double q = u / L->cyl_r;
+            if (q <= -1.0 || q >= 1.0)
+                continue;
+            double a = asin(q);
+            u = L->cyl_r * a;
+            sh = (float)(0.55 + 0.45 * cos(a));
+            /* issue 5's frames shade the scene behind a classic label on
+             * a can too: kept, so that those frames stay the same */
+            if (!L->printed)
+                *shade = sh;
+        }
+        if (s->crumple > 0)
+            crumple(s, &u, &v, &sh, &spec);
+        double half = L->n / 2.0;
+        if (!L->printed) {
+            if (fabs(u) > L->paper_half || fabs(v) > L->paper_half)
+                continue;
+        } else if (u < L->pu0 || u >= L->pu1 || v < L->pv0 || v >= L->pv1) {
+            continue;
+        }
+        *shade = sh;
+        int i = (int)floor(u + half), j = (int)floor(v + half);
+        if (i >= 0 && j >= 0 && i < L->n && j < L->n)
+            return (L->modules[j * L->n + i] ? 0.07f : 0.86f) + spec;
+        if (!L->printed)
+            return 0.86f + spec;
+        int tx = (int)((u - L->pu0) * TEX), ty = (int)((v - L->pv0) * TEX);
+        tx = tx < 0 ? 0 : tx >= L->tw ? L->tw - 1 : tx;
+        ty = ty < 0 ? 0 : ty >= L->th ? L->th - 1 : ty;
+        return L->tex[(size_t)ty * L->tw + tx] / 255.0f + spec;
     }
-    if (fabs(u) > s->paper_half || fabs(v) > s->paper_half)
-        return -1.0f;
-    double half = s->n / 2.0;
-    int i = (int)floor(u + half), j = (int)floor(v + half);
-    if (i >= 0 && j >= 0 && i < s->n && j < s->n && s->modules[j * s->n + i])
-        return 0.07f;
-    return 0.86f;
+    return -1.0f;
 }
 
 static int inv3(const double a[9], double o[9])
@@ -191,7 +278,7 @@ static int inv3(const double a[9], double o[9])
 /* Pose the label: module size mpx (pixels at the centre), in-plane angle
  * rot, tilts ax (about the label's horizontal axis) and ay (vertical),
  * centred at (cx, cy). A pinhole camera of focal length F. */
-static int pose(scene *s, double mpx, double rot, double ax, double ay,
+static int pose(label *s, double mpx, double rot, double ax, double ay,
                 double cx, double cy)
 {
     const double F = 800.0;
@@ -467,21 +554,175 @@ static const double shadow_k[FG_LEVELS] = {0.5, 0.35, 0.22, 0.13};
 static const int jpeg_q[FG_LEVELS] = {25, 15, 10, 6};
 static const double small_mpx[FG_LEVELS] = {2.2, 1.9, 1.7, 1.55};
 
+/* issue 15's ladders */
+static const double printed_mpx[FG_LEVELS] = {2.5, 2.1, 1.8, 1.6};
+static const double steep_deg[FG_LEVELS] = {35, 45, 52, 60};
+static const double steep_mpx[FG_LEVELS] = {3.0, 2.8, 2.6, 2.4};
+static const double defocus_r[FG_LEVELS] = {2.0, 2.75, 3.5, 4.5};
+static const double crumple_amp[FG_LEVELS] = {0.04, 0.07, 0.1, 0.14};
+static const double multi_mpx[FG_LEVELS] = {3.2, 2.8, 2.6, 2.3};
+
+static void fill(label *L, double u0, double v0, double u1, double v1,
+                 uint8_t val)
+{
+    int x0 = (int)((u0 - L->pu0) * TEX), x1 = (int)((u1 - L->pu0) * TEX);
+    int y0 = (int)((v0 - L->pv0) * TEX), y1 = (int)((v1 - L->pv0) * TEX);
+    x0 = x0 < 0 ? 0 : x0;
+    y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 > L->tw ? L->tw : x1;
+    y1 = y1 > L->th ? L->th : y1;
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++)
+            L->tex[(size_t)y * L->tw + x] = val;
+}
+
+/* A line of glyph-like marks from u0 to at most u1, cap height h, at
+ * baseline-top v: each glyph a few strokes in its box, words apart. */
+static void text_line(label *L, rng *r, double u0, double u1, double v,
+                      double h, int bold, uint8_t ink)
+{
+    double gw = 0.62 * h, st = (bold ? 0.2 : 0.13) * h;
+    double end = u0 + (u1 - u0) * runi(r, 0.55, 1.0);
+    for (double u = u0; u + gw < end;) {
+        if (runi(r, 0, 1) < 0.7)
+            fill(L, u, v, u + st, v + h, ink);
+        if (runi(r, 0, 1) < 0.5)
+            fill(L, u + gw - st, v, u + gw, v + h, ink);
+        if (runi(r, 0, 1) < 0.45)
+            fill(L, u, v, u + gw, v + st, ink);
+        if (runi(r, 0, 1) < 0.5)
+            fill(L, u, v + h / 2 - st / 2, u + gw, v + h / 2 + st / 2, ink);
+        if (runi(r, 0, 1) < 0.45)
+            fill(L, u, v + h - st, u + gw, v + h, ink);
+        u += gw * 1.18;
+        if (runi(r, 0, 1) < 0.16)
+            u += gw * 0.7; /* a space between words */
+    }
+}
+
+/* ocop-host print's layout (host/print_layout.c, docs/printing.md): a
+ * 3:2 label, the code with its quiet zone a square on the left as tall
+ * as half the width... of the label's width; on the right the OCOP mark
+ * (light letters on red), the stars, the product name in bold on two
+ * lines, the producer on two, then lot and serial. Sizes as fractions
+ * of the label, as the layout scales them. */
+static int make_print(label *L, rng *r)
+{
+    double q = L->n + 2.0 * LABELS_QUIET_MODULES;
+    double w = 2 * q, h = w * 2 / 3;
+    L->printed = 1;
+    L->pu0 = -q / 2;
+    L->pu1 = L->pu0 + w;
+    L->pv0 = -h / 2;
+    L->pv1 = h / 2;
+    L->tw = (int)(w * TEX) + 1;
+    L->th = (int)(h * TEX) + 1;
+    L->tex = malloc((size_t)L->tw * (size_t)L->th);
+    if (!L->tex)
+        return -1;
+    memset(L->tex, 219, (size_t)L->tw * (size_t)L->th); /* 0.86 */
+    double tx0 = q / 2, tx1 = L->pu1 - 0.03 * w, top = L->pv0;
+    fill(L, tx0, top + 0.05 * h, tx0 + 0.22 * w, top + 0.19 * h, 64);
+    text_line(L, r, tx0 + 0.02 * w, tx0 + 0.2 * w, top + 0.08 * h, 0.08 * h, 1,
+              200);
+    for (int k = 0; k < 4 + (int)runi(r, 0, 2); k++) {
+        double u = tx0 + 0.24 * w + k * 0.055 * w;
+        fill(L, u, top + 0.09 * h, u + 0.045 * w, top + 0.155 * h, 150);
+    }
+    for (int k = 0; k < 2; k++)
+        text_line(L, r, tx0, tx1, top + (0.27 + 0.11 * k) * h, 0.065 * h, 1,
+                  20);
+    for (int k = 0; k < 2; k++)
+        text_line(L, r, tx0, tx1, top + (0.50 + 0.08 * k) * h, 0.045 * h, 0,
+                  80);
+    for (int k = 0; k < 2; k++)
+        text_line(L, r, tx0, tx0 + 0.3 * w, top + (0.79 + 0.09 * k) * h,
+                  0.05 * h, 1, 25);
+    return 0;
+}
+
+/* The disc a fixed-focus lens blurs an out-of-focus point into, radius
+ * rad pixels, edges anti-aliased. */
+static int disc_blur(float *img, int w, int h, double rad)
+{
+    int R = (int)ceil(rad);
+    int side = 2 * R + 1;
+    float *k = malloc(sizeof(float) * (size_t)side * side);
+    float *out = malloc(sizeof(float) * (size_t)w * h);
+    if (!k || !out) {
+        free(k);
+        free(out);
+        return -1;
+    }
+    double sum = 0;
+    for (int y = -R; y <= R; y++)
+        for (int x = -R; x <= R; x++) {
+            /* coverage of the pixel by the disc, 4x4 samples */
+            int in = 0;
+            for (int sy = 0; sy < 4; sy++)
+                for (int sx = 0; sx < 4; sx++) {
+                    double px = x - 0.5 + (sx + 0.5) / 4,
+                           py = y - 0.5 + (sy + 0.5) / 4;
+                    in += px * px + py * py <= rad * rad;
+                }
+            k[(y + R) * side + x + R] = (float)(in / 16.0);
+            sum += in / 16.0;
+        }
+    for (int i = 0; i < side * side; i++)
+        k[i] = (float)(k[i] / sum);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float a = 0;
+            for (int dy = -R; dy <= R; dy++) {
+                int yy = y + dy < 0 ? 0 : y + dy >= h ? h - 1 : y + dy;
+                const float *row = img + (size_t)yy * w;
+                const float *kr = k + (dy + R) * side + R;
+                for (int dx = -R; dx <= R; dx++) {
+                    int xx = x + dx < 0 ? 0 : x + dx >= w ? w - 1 : x + dx;
+                    a += kr[dx] * row[xx];
+                }
+            }
+            out[(size_t)y * w + x] = a;
+        }
+    memcpy(img, out, sizeof(float) * (size_t)w * h);
+    free(k);
+    free(out);
+    return 0;
+}
+
 int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
             size_t len, labels_image *out, uint8_t **jpeg, size_t *jpeg_len)
+{
+    return fg_make_n(cat, level, index, seed, &text, &len, text ? 1 : 0, out,
+                     jpeg, jpeg_len);
+}
+
+int fg_make_n(int cat, int level, int index, uint64_t seed,
+              const char *const *texts, const size_t *lens, int ntexts,
+              labels_image *out, uint8_t **jpeg, size_t *jpeg_len)
 {
     if (jpeg)
         *jpeg = NULL;
     if (!out || cat < 0 || cat >= FG_CATEGORY_COUNT || level < 0 ||
-        level >= FG_LEVELS || (cat != FG_EMPTY && !text))
+        level >= FG_LEVELS || !texts || !lens ||
+        ntexts < fg_label_count(cat, level) || ntexts > FG_MAX_LABELS)
         return LABELS_ERR_ARG;
+    for (int k = 0; k < fg_label_count(cat, level); k++)
+        if (!texts[k])
+            return LABELS_ERR_ARG;
     memset(out, 0, sizeof *out);
-    rng r = {seed ^ ((uint64_t)cat << 48) ^ ((uint64_t)level << 40) ^
+    /* Issue 5's categories (empty was number 12 then) keep their random
+     * streams, so their frames stay the same; the new ones get their own. */
+    uint64_t rcat = cat == FG_EMPTY    ? 12
+                    : cat < FG_CLASSIC ? (uint64_t)cat
+                                       : 100 + (uint64_t)cat;
+    rng r = {seed ^ (rcat << 48) ^ ((uint64_t)level << 40) ^
              (uint64_t)index * 0x51ed27ull};
     rnext(&r);
     scene *s = calloc(1, sizeof *s);
     float *f = malloc(sizeof(float) * FG_WIDTH * FG_HEIGHT);
-    labels_qr qr = {0};
+    labels_qr qr[FG_MAX_LABELS];
+    memset(qr, 0, sizeof qr);
     int rc = LABELS_ERR_NOMEM;
     if (!s || !f)
         goto done;
@@ -493,14 +734,19 @@ int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
     double ax = runi(&r, -8, 8) * M_PI / 180, ay = runi(&r, -8, 8) * M_PI / 180;
     double blur = 0.6, noise = 2.5, gain = 1.0, contrast = 0;
     double vignette = runi(&r, 0.0, 0.15);
+    double defocus = 0;
     if (cat != FG_EMPTY) {
-        rc = labels_qr_encode(text, len, &qr);
-        if (rc != LABELS_OK)
-            goto done;
         s->have_code = 1;
-        s->modules = qr.modules;
-        s->n = qr.width;
-        s->paper_half = qr.width / 2.0 + LABELS_QUIET_MODULES + 2;
+        s->nlab = fg_label_count(cat, level);
+        for (int k = 0; k < s->nlab; k++) {
+            rc = labels_qr_encode(texts[k], lens[k], &qr[k]);
+            if (rc != LABELS_OK)
+                goto done;
+            s->lab[k].modules = qr[k].modules;
+            s->lab[k].n = qr[k].width;
+            s->lab[k].paper_half = qr[k].width / 2.0 + LABELS_QUIET_MODULES + 2;
+        }
+        label *L = &s->lab[0];
         switch (cat) {
         case FG_ROTATION:
             rot = (rot_deg[level] + runi(&r, -8, 8)) * M_PI / 180 *
@@ -515,23 +761,100 @@ int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
             break;
         }
         case FG_CYLINDER:
-            s->cyl_r = cyl_k[level] * (qr.width / 2.0 + LABELS_QUIET_MODULES);
+            L->cyl_r =
+                cyl_k[level] * (qr[0].width / 2.0 + LABELS_QUIET_MODULES);
             ax = ay = 0;
             mpx *= 1.1;
             break;
         case FG_SMALL: mpx = small_mpx[level] * runi(&r, 0.95, 1.05); break;
+        case FG_PRINTED: mpx = printed_mpx[level] * runi(&r, 0.95, 1.05); break;
+        case FG_STEEP: {
+            double t = (steep_deg[level] + runi(&r, -2, 2)) * M_PI / 180;
+            double mix = runi(&r, 0, 2 * M_PI);
+            ax = t * cos(mix);
+            ay = t * sin(mix);
+            mpx = steep_mpx[level] * runi(&r, 0.95, 1.05);
+            break;
+        }
+        case FG_DEFOCUS:
+            /* close up: big modules, the lens focused farther away */
+            mpx = runi(&r, 5.0, 6.0);
+            defocus = defocus_r[level] * runi(&r, 0.95, 1.05);
+            blur = 0;
+            break;
+        case FG_CRUMPLED:
+            s->crumple = crumple_amp[level];
+            s->gloss = runi(&r, 0.2, 0.5);
+            for (int k = 0; k < 4; k++) {
+                double wl = runi(&r, 25, 60), dir = runi(&r, 0, 2 * M_PI);
+                s->wave[k][0] = 2 * M_PI / wl * cos(dir);
+                s->wave[k][1] = 2 * M_PI / wl * sin(dir);
+                s->wave[k][2] = runi(&r, 0, 2 * M_PI);
+                /* amplitude (modules) for a strain of 1 at weight 1 */
+                s->wave[k][3] = runi(&r, 0.5, 1.0) / 2 * wl / (2 * M_PI);
+            }
+            /* a pouch is round as well as creased */
+            L->cyl_r =
+                runi(&r, 2.2, 3.2) * (qr[0].width / 2.0 + LABELS_QUIET_MODULES);
+            ax = ay = 0;
+            break;
         default: break;
         }
-        double side = s->paper_half * 2 * mpx * 0.75;
-        double cx = runi(&r, side, FG_WIDTH - side),
-               cy = runi(&r, side, FG_HEIGHT - side);
-        if (side * 2 > FG_HEIGHT) {
-            cx = FG_WIDTH / 2.0;
-            cy = FG_HEIGHT / 2.0;
-        }
-        if (pose(s, mpx, rot, ax, ay, cx, cy) != 0) {
-            rc = LABELS_ERR_ARG;
-            goto done;
+        if (cat >= FG_CLASSIC)
+            for (int k = 0; k < s->nlab; k++)
+                if ((cat == FG_PRINTED || cat == FG_MULTI ||
+                     cat == FG_CRUMPLED) &&
+                    make_print(&s->lab[k], &r) != 0) {
+                    rc = LABELS_ERR_NOMEM;
+                    goto done;
+                }
+        if (cat == FG_MULTI) {
+            /* a grid of labels, as on a shelf: as many columns as fit */
+            mpx = multi_mpx[level] * runi(&r, 0.95, 1.05);
+            double q = L->n + 2.0 * LABELS_QUIET_MODULES;
+            double lw = 2 * q * mpx, lh = lw * 2 / 3;
+            int cols = s->nlab;
+            while (cols > 1 && cols * lw > FG_WIDTH - 20)
+                cols--;
+            int rows = (s->nlab + cols - 1) / cols;
+            for (int k = 0; k < s->nlab; k++) {
+                int cx0 = k % cols, cy0 = k / cols;
+                double cx = FG_WIDTH / 2.0 + (cx0 - (cols - 1) / 2.0) * lw;
+                double cy = FG_HEIGHT / 2.0 + (cy0 - (rows - 1) / 2.0) * lh;
+                /* the code sits a quarter of the label left of its middle */
+                cx += -lw / 4 + runi(&r, -8, 8);
+                cy += runi(&r, -8, 8);
+                double kr = runi(&r, -6, 6) * M_PI / 180;
+                double kx = runi(&r, -8, 8) * M_PI / 180,
+                       ky = runi(&r, -8, 8) * M_PI / 180;
+                if (pose(&s->lab[k], mpx, kr, kx, ky, cx, cy) != 0) {
+                    rc = LABELS_ERR_ARG;
+                    goto done;
+                }
+            }
+        } else {
+            double side = L->paper_half * 2 * mpx * 0.75;
+            double cx = runi(&r, side, FG_WIDTH - side),
+                   cy = runi(&r, side, FG_HEIGHT - side);
+            if (side * 2 > FG_HEIGHT) {
+                cx = FG_WIDTH / 2.0;
+                cy = FG_HEIGHT / 2.0;
+            }
+            if (L->printed) {
+                /* the whole label in view: its text to the code's right */
+                double q = L->n + 2.0 * LABELS_QUIET_MODULES;
+                double lw = 2 * q * mpx, lh = lw * 2 / 3;
+                cx = runi(&r, lw / 4 + 10, FG_WIDTH - lw * 3 / 4 - 10);
+                cy = runi(&r, lh / 2 + 10, FG_HEIGHT - lh / 2 - 10);
+                if (lw + 20 > FG_WIDTH)
+                    cx = FG_WIDTH / 2.0 - lw / 4;
+                if (lh + 20 > FG_HEIGHT)
+                    cy = FG_HEIGHT / 2.0;
+            }
+            if (pose(L, mpx, rot, ax, ay, cx, cy) != 0) {
+                rc = LABELS_ERR_ARG;
+                goto done;
+            }
         }
     }
 
@@ -543,7 +866,7 @@ int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
     if (s->have_code) {
         /* centre of the code on the screen, for aiming glare and shadow */
         double h[9];
-        inv3(s->minv, h);
+        inv3(s->lab[0].minv, h);
         gcx = h[2] / h[8] + runi(&r, -25, 25);
         gcy = h[5] / h[8] + runi(&r, -25, 25);
     }
@@ -610,6 +933,8 @@ int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
                         runi(&r, 0, M_PI)) != 0)
             goto done;
     }
+    if (defocus > 0 && disc_blur(f, FG_WIDTH, FG_HEIGHT, defocus) != 0)
+        goto done;
     if (gauss_blur(f, FG_WIDTH, FG_HEIGHT, blur) != 0)
         goto done;
     rc = labels_image_alloc(out, FG_WIDTH, FG_HEIGHT);
@@ -630,7 +955,11 @@ int fg_make(int cat, int level, int index, uint64_t seed, const char *text,
     }
     rc = LABELS_OK;
 done:
-    labels_qr_free(&qr);
+    for (int k = 0; k < FG_MAX_LABELS; k++) {
+        labels_qr_free(&qr[k]);
+        if (s)
+            free(s->lab[k].tex);
+    }
     free(s);
     free(f);
     return rc;

@@ -2,7 +2,7 @@
  * folder for other tools: PGM files (JPEG files for the jpeg category,
  * holding exactly the compressed bytes), signer.pub, and manifest.tsv
  * with one line per frame: file, category, level, expected QR text ("" for
- * empty frames).
+ * empty frames; a tab-separated text per label for frames of several).
  *
  *   frames_gen DIR [--per-level N] [--seed S] */
 #include "frames_gen.h"
@@ -63,19 +63,23 @@ int main(int argc, char **argv)
     for (int cat = 0; cat < FG_CATEGORY_COUNT && !status; cat++)
         for (int level = 0; level < FG_LEVELS && !status; level++)
             for (int idx = 0; idx < per_level && !status; idx++) {
-                char text[LABELS_TEXT_MAX + 1] = "";
-                size_t len = 0;
-                if (cat != FG_EMPTY &&
-                    fg_label_text(&sec, cat, level, idx, text, sizeof text,
-                                  &len) != LABELS_OK) {
-                    status = 3;
-                    break;
+                char text[FG_MAX_LABELS][LABELS_TEXT_MAX + 1];
+                const char *tp[FG_MAX_LABELS];
+                size_t len[FG_MAX_LABELS];
+                int nl = fg_label_count(cat, level);
+                for (int k = 0; k < nl && !status; k++) {
+                    tp[k] = text[k];
+                    if (fg_label_text_k(&sec, cat, level, idx, k, text[k],
+                                        sizeof text[k], &len[k]) != LABELS_OK)
+                        status = 3;
                 }
+                if (status)
+                    break;
                 labels_image img;
                 uint8_t *jpg = NULL;
                 size_t jlen = 0;
-                if (fg_make(cat, level, idx, seed, text, len, &img, &jpg,
-                            &jlen) != LABELS_OK) {
+                if (fg_make_n(cat, level, idx, seed, tp, len, nl, &img, &jpg,
+                              &jlen) != LABELS_OK) {
                     status = 3;
                     break;
                 }
@@ -98,8 +102,10 @@ int main(int argc, char **argv)
                     status = 3;
                     break;
                 }
-                fprintf(man, "%s\t%s\t%d\t%s\n", name, fg_category_name(cat),
-                        level, text);
+                fprintf(man, "%s\t%s\t%d", name, fg_category_name(cat), level);
+                for (int k = 0; k < nl; k++)
+                    fprintf(man, "\t%.*s", (int)len[k], text[k]);
+                fprintf(man, nl ? "\n" : "\t\n");
             }
     labels_seckey_wipe(&sec);
     if (fclose(man) != 0 && !status)

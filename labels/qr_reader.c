@@ -10,21 +10,16 @@
  * left it. Frames with no likely region pay only for the region search. */
 #include "reader_int.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_PIXELS 40000000u /* as labels_image_read's default cap */
 #define MAX_CODES 16         /* distinct codes remembered per call */
 #define MAX_SIDE 2048        /* longest side of a retry image */
 #define UP_SIDE 800          /* longest side an enlarging attempt makes */
-/* Live mode: retry calls after each plain pass that missed a likely
- * region. A plain pass on the same scene rarely succeeds where the last
- * one failed; it is there for scenes that change. */
-#define RETRIES_PER_PLAIN 2
-/* A retry call's budget, as a share of a plain pass: under one, as an
- * attempt's cost is only an estimate and may overrun. */
-#define BUDGET 0.85
 
 /* One processed copy of a region: what to do to it and how much to
  * enlarge it first (percent). */
@@ -153,29 +148,31 @@ static int prep_cyl_h55(labels_image *img) { return uncurve(img, 0, 55); }
 
 static int prep_cyl_v55(labels_image *img) { return uncurve(img, 1, 55); }
 
-/* In the order live mode tries them: most reads per millisecond first
- * (measured on bench_reader's frames, docs/performance.md). */
+/* In the order both modes try them: most reads per millisecond first
+ * (measured attempt by attempt on bench_reader's frames the plain pass
+ * misses, docs/performance.md). */
 static const attempt attempts[] = {
     {"bin", 100, prep_binarise, 1, 0},
+    {"motion11", 100, prep_motion11, 10, 0},
+    {"sharp-bin", 100, prep_sharp_binarise, 1, 0},
     {"up2-sharp", 200, prep_sharpen, 1, 0},
     {"rect", 100, prep_stretch, 1, 1},
     {"cyl-h40", 150, prep_cyl_h40, 1, 1},
-    {"motion11", 100, prep_motion11, 10, 0},
-    {"sharp-bin", 100, prep_sharp_binarise, 1, 0},
-    {"stretch", 100, prep_stretch, 1, 0},
-    {"up3-sharp", 300, prep_sharpen, 1, 0},
-    {"norm", 100, prep_normalise, 1, 0},
-    {"rect-up2", 200, prep_sharpen, 1, 1},
-    {"up2-bin", 200, prep_binarise, 1, 0},
-    {"smooth", 100, prep_smooth, 1, 0},
     {"rect-bin", 100, prep_binarise, 1, 1},
+    {"smooth", 100, prep_smooth, 1, 0},
     {"down2", 50, prep_stretch, 1, 0},
+    {"sharp", 100, prep_sharpen, 1, 0},
+    {"up15-bin", 150, prep_binarise, 1, 0},
+    {"stretch", 100, prep_stretch, 1, 0},
+    {"norm", 100, prep_normalise, 1, 0},
     {"deblur", 100, prep_deblur, 10, 0},
-    {"motion9", 100, prep_motion9, 10, 0},
+    {"rect-up2", 200, prep_sharpen, 1, 1},
+    {"up3-sharp", 300, prep_sharpen, 1, 0},
     {"motion11-6", 100, prep_motion11_6, 10, 0},
-    {"cyl-v40", 150, prep_cyl_v40, 1, 1},
     {"cyl-h55", 150, prep_cyl_h55, 1, 1},
+    {"cyl-v40", 150, prep_cyl_v40, 1, 1},
     {"cyl-v55", 150, prep_cyl_v55, 1, 1},
+    {"motion9", 100, prep_motion9, 10, 0},
     {"invert", 100, prep_invert, 1, 0},
     {"invert-bin", 100, prep_invert_binarise, 1, 0},
 };
@@ -184,49 +181,112 @@ static const attempt attempts[] = {
 _Static_assert(sizeof attempts / sizeof attempts[0] <= MAX_ATTEMPTS,
                "attempt_ns_px is too small for the attempt list");
 
+#define MAX_TRACK 4 /* codes followed from one frame to the next */
+/* Live mode: each call earns this share of what a plain ZBar pass over
+ * the whole frame costs (timed on this machine) and spends no more than
+ * it has earned, so calls cost at most this much on average. Credit
+ * unspent (a label read at once, an empty scene with nothing left to
+ * try) is saved up to CREDIT_MAX passes, for the retries on the next
+ * hard label; no one call spends more than CALL_MAX passes. */
+#define LIVE_BUDGET 0.35
+#define CREDIT_MAX 3.0
+#define CALL_MAX 1.0
+#define DEBT_MAX -0.5
+/* Live mode enlarges only regions narrower than this: enlarging is for
+ * modules of under about 3 pixels, and costs the square of the scale.
+ * (A code of 45 modules, version 7, spans 200 pixels at 4.4 a module.) */
+#define LIVE_UP_MAX 200
+/* While every code followed reads again, the region search (which finds
+ * a new label coming into view) runs only on every SEARCH_EVERY-th
+ * call. */
+#define SEARCH_EVERY 4
+/* Every COARSE_EVERY-th call that has read nothing, a whole-frame pass
+ * at half size: for codes the region search cannot see (one filling the
+ * frame is all "activity", so none of it stands out). */
+#define COARSE_EVERY 8
+
+typedef struct box {
+    int x0, y0, x1, y1; /* x1, y1 exclusive */
+} box;
+
 struct labels_reader {
-    labels_decoder *dec;
+    rd_zbar *dec;
+    /* workers for live retries (started at the first), and theirs */
+    rd_pool *pool;
+    rd_zbar *wdec[RD_POOL_MAX];
+    int pool_tried, workers_max; /* workers_max -1: one per spare core */
+    int frame_w, frame_h;        /* size of the frames the state below is for */
     /* live mode: what the next call does */
-    int retry_pending; /* retry calls due before the next plain pass */
-    int next_attempt;  /* where retries take the attempt list up */
-    int sticky;        /* attempt that last read something, or -1 */
-    int search_skip;   /* the last search found nothing: skip one */
+    box track[MAX_TRACK]; /* where the last call read its codes */
+    int ntrack;
     rd_region reg[RD_MAX_REGIONS]; /* the last search's regions */
-    int nreg, reg_w, reg_h;        /* how many, and in what frame size */
+    int nreg;
+    /* CPU time live calls may still spend, ns: [0] this thread's, [w]
+     * worker w's (each a core of its own). Kept across
+     * labels_reader_reset: it is accounting, not scene. */
+    double credit[1 + RD_POOL_MAX];
+    int next_attempt;          /* where retries take the attempt list up */
+    int tried;                 /* attempts run on this scene's regions */
+    int sticky;                /* attempt that last read something, or -1 */
+    int hinted;                /* this scene's hinted attempts have all run */
+    int hint_done;             /* how many of them have */
+    int new_scene;             /* the last search found another scene */
+    unsigned long calls, idle; /* calls; calls in a row that read nothing */
     const char *last_hit;
+    double last_px; /* pixels the last call gave ZBar */
     /* what things cost on this machine, learnt as it goes (nanoseconds,
-     * moving averages): a plain pass per pixel, and each attempt per
+     * moving averages): a ZBar pass per pixel, and each attempt per
      * pixel of region */
     double plain_ns_px;
     double attempt_ns_px[MAX_ATTEMPTS];
 };
 
+/* This thread's CPU time: what the reader itself spends, whatever else
+ * the machine runs (another process preempting it is not its cost, and
+ * would otherwise make it skip work under load). */
 static double now_ns(void)
 {
     struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0 &&
+        clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
         return 0;
     return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* A moving average that one odd sample (a page fault storm, a frame
+ * ZBar finds many finder candidates in) moves only so far. */
 static void learn(double *avg, double sample)
 {
+    if (*avg > 0 && sample > 2 * *avg)
+        sample = 2 * *avg;
+    if (*avg > 0 && sample < *avg / 2)
+        sample = *avg / 2;
     *avg = *avg <= 0 ? sample : 0.8 * *avg + 0.2 * sample;
 }
 
-/* One labels_read() call: its callback, and the codes already reported. */
+/* One labels_read() call: its callback, the codes already reported and
+ * where in the frame each was read. */
 typedef struct call {
     labels_code_fn fn;
     void *ctx;
     int found, stop;
+    int got;        /* codes ZBar returned, repeats included */
+    double zbar_px; /* pixels given to ZBar */
     int n;
     char *text[MAX_CODES];
     size_t len[MAX_CODES];
+    box where[MAX_CODES];
+    /* how the image being decoded maps onto the frame: frame = o + s *
+     * image; or, for warped images, every code is at `fixed` */
+    double ox, oy, sx, sy;
+    int use_fixed;
+    box fixed;
 } call;
 
-static int on_code(void *vctx, const char *data, size_t len)
+static int on_code(void *vctx, const char *data, size_t len, const int b[4])
 {
     call *c = vctx;
+    c->got++;
     for (int i = 0; i < c->n; i++)
         if (c->len[i] == len && memcmp(c->text[i], data, len) == 0)
             return 0;
@@ -235,7 +295,16 @@ static int on_code(void *vctx, const char *data, size_t len)
         if (copy) {
             memcpy(copy, data, len);
             c->text[c->n] = copy;
-            c->len[c->n++] = len;
+            c->len[c->n] = len;
+            box *w = &c->where[c->n++];
+            if (c->use_fixed) {
+                *w = c->fixed;
+            } else {
+                w->x0 = (int)(c->ox + c->sx * b[0]);
+                w->y0 = (int)(c->oy + c->sy * b[1]);
+                w->x1 = (int)(c->ox + c->sx * b[2] + 0.999);
+                w->y1 = (int)(c->oy + c->sy * b[3] + 0.999);
+            }
         }
     }
     c->found++;
@@ -244,17 +313,32 @@ static int on_code(void *vctx, const char *data, size_t len)
     return c->stop;
 }
 
+/* Decode work, a copy of the frame's rectangle at (ox, oy) scaled by
+ * s (frame pixels per work pixel). */
+static int decode_at(labels_reader *rd, call *c, const labels_image *work,
+                     double ox, double oy, double sx, double sy)
+{
+    c->ox = ox;
+    c->oy = oy;
+    c->sx = sx;
+    c->sy = sy;
+    c->use_fixed = 0;
+    c->zbar_px += (double)work->width * work->height;
+    return rd_zbar_decode(rd->dec, work, on_code, c, NULL);
+}
+
 labels_reader *labels_reader_new(void)
 {
     labels_reader *rd = calloc(1, sizeof *rd);
     if (!rd)
         return NULL;
-    rd->dec = labels_decoder_new();
+    rd->dec = rd_zbar_new();
     if (!rd->dec) {
         free(rd);
         return NULL;
     }
     rd->sticky = -1;
+    rd->workers_max = -1;
     /* first guesses; measured costs replace them after one use */
     rd->plain_ns_px = 40;
     for (int a = 0; a < N_ATTEMPTS; a++)
@@ -267,7 +351,10 @@ void labels_reader_free(labels_reader *rd)
 {
     if (!rd)
         return;
-    labels_decoder_free(rd->dec);
+    rd_pool_free(rd->pool);
+    for (int i = 0; i < RD_POOL_MAX; i++)
+        rd_zbar_free(rd->wdec[i]);
+    rd_zbar_free(rd->dec);
     free(rd);
 }
 
@@ -275,12 +362,15 @@ void labels_reader_reset(labels_reader *rd)
 {
     if (!rd)
         return;
-    rd->retry_pending = 0;
-    rd->next_attempt = 0;
-    rd->sticky = -1;
-    rd->last_hit = NULL;
-    rd->search_skip = 0;
+    rd->ntrack = 0;
     rd->nreg = 0;
+    rd->next_attempt = 0;
+    rd->tried = 0;
+    rd->hinted = 0;
+    rd->hint_done = 0;
+    rd->sticky = -1;
+    rd->calls = rd->idle = 0;
+    rd->last_hit = NULL;
 }
 
 _Static_assert(sizeof((labels_reader *)0)->attempt_ns_px / sizeof(double) >=
@@ -292,13 +382,106 @@ const char *rd_last_hit(const labels_reader *rd)
     return rd ? rd->last_hit : NULL;
 }
 
-/* Run attempt a on region r of img. */
-static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
-                       const rd_region *r, int a)
+double rd_last_pixels(const labels_reader *rd) { return rd ? rd->last_px : 0; }
+
+int rd_set_workers(labels_reader *rd, int n)
+{
+    if (!rd || rd->pool_tried)
+        return LABELS_ERR_ARG;
+    rd->workers_max = n < 0 ? 0 : n;
+    return LABELS_OK;
+}
+
+static void note_hit(labels_reader *rd, const char *name)
+{
+    if (!rd->last_hit)
+        rd->last_hit = name;
+}
+
+/* The part of img an attempt on region r works on: the blob and a
+ * tenth more each side (the quiet zone's start, room for local
+ * windows). Every pixel more costs as much as one of the code. */
+static void attempt_rect(const labels_image *img, const rd_region *r, int *x,
+                         int *y, int *w, int *h)
+{
+    int mx = r->bw / 10 + 4, my = r->bh / 10 + 4;
+    int x0 = r->bx - mx, y0 = r->by - my;
+    int x1 = r->bx + r->bw + mx, y1 = r->by + r->bh + my;
+    x0 = x0 < 0 ? 0 : x0;
+    y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 > img->width ? img->width : x1;
+    y1 = y1 > img->height ? img->height : y1;
+    *x = x0;
+    *y = y0;
+    *w = x1 > x0 ? x1 - x0 : 0;
+    *h = y1 > y0 ? y1 - y0 : 0;
+}
+
+/* What one attempt read: each code's bytes and box in the frame. An
+ * attempt runs on any thread; only the caller's thread reports. */
+#define OUT_CODES 4
+typedef struct attempt_out {
+    int got; /* codes ZBar returned */
+    int n;
+    char *text[OUT_CODES];
+    size_t len[OUT_CODES];
+    box where[OUT_CODES];
+    double ns; /* CPU time it took, on its thread */
+    double px; /* pixels ZBar scanned */
+    int ran;
+} attempt_out;
+
+typedef struct collect_ctx {
+    attempt_out *o;
+    double ox, oy, sx, sy;
+    int use_fixed;
+    box fixed;
+} collect_ctx;
+
+static int collect(void *vctx, const char *data, size_t len, const int b[4])
+{
+    collect_ctx *k = vctx;
+    attempt_out *o = k->o;
+    o->got++;
+    if (o->n < OUT_CODES) {
+        char *copy = malloc(len ? len : 1);
+        if (copy) {
+            memcpy(copy, data, len);
+            o->text[o->n] = copy;
+            o->len[o->n] = len;
+            box *w = &o->where[o->n++];
+            if (k->use_fixed) {
+                *w = k->fixed;
+            } else {
+                w->x0 = (int)(k->ox + k->sx * b[0]);
+                w->y0 = (int)(k->oy + k->sy * b[1]);
+                w->x1 = (int)(k->ox + k->sx * b[2] + 0.999);
+                w->y1 = (int)(k->oy + k->sy * b[3] + 0.999);
+            }
+        }
+    }
+    return 0;
+}
+
+static void out_free(attempt_out *o)
+{
+    for (int i = 0; i < o->n; i++)
+        free(o->text[i]);
+    o->n = 0;
+}
+
+/* Run attempt a on region r of img with decoder dec, into *o. Touches
+ * nothing else, so it may run on a worker thread. */
+static int run_attempt(rd_zbar *dec, const labels_image *img,
+                       const rd_region *r, int a, attempt_out *o)
 {
     double t0 = now_ns();
+    memset(o, 0, sizeof *o);
+    o->ran = 1;
     labels_image crop = {0}, big = {0};
     int rc;
+    int rx, ry, rw, rh;
+    attempt_rect(img, r, &rx, &ry, &rw, &rh);
     if (attempts[a].rectify) {
         if (!r->has_quad)
             return LABELS_OK;
@@ -324,7 +507,7 @@ static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
         if (rc != LABELS_OK)
             return rc == LABELS_ERR_IMAGE ? LABELS_OK : rc;
     } else {
-        rc = rdops_crop(img, r->x, r->y, r->w, r->h, &crop);
+        rc = rdops_crop(img, rx, ry, rw, rh, &crop);
         if (rc != LABELS_OK)
             return rc;
     }
@@ -352,152 +535,608 @@ static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
         oh = 1;
     if (ow != crop.width || oh != crop.height) {
         rc = rdops_resize(&crop, (int)ow, (int)oh, &big);
-        labels_image_free(&crop);
-        if (rc != LABELS_OK)
+        if (rc != LABELS_OK) {
+            labels_image_free(&crop);
             return rc;
+        }
         work = &big;
     }
     rc = attempts[a].prep(work);
     if (rc == LABELS_ERR_IMAGE) {
-        rc = LABELS_OK; /* the attempt does not apply to this image */
+        /* the attempt does not apply to this image; what that cost says
+         * nothing of what it costs where it does */
+        rc = LABELS_OK;
+        o->ran = 0;
     } else if (rc == LABELS_OK) {
-        int before = c->found;
-        rc = labels_decode(rd->dec, work, on_code, c, NULL);
-        if (rc == LABELS_OK && c->found > before) {
-            if (!rd->last_hit)
-                rd->last_hit = attempts[a].name;
-            rd->sticky = a;
-        }
+        collect_ctx k = {o,
+                         rx,
+                         ry,
+                         (double)crop.width / work->width,
+                         (double)crop.height / work->height,
+                         attempts[a].rectify,
+                         {rx, ry, rx + rw, ry + rh}};
+        o->px = (double)work->width * work->height;
+        rc = rd_zbar_decode(dec, work, collect, &k, NULL);
     }
     labels_image_free(&crop);
     labels_image_free(&big);
-    if (r->w > 0 && r->h > 0)
-        learn(&rd->attempt_ns_px[a], (now_ns() - t0) / ((double)r->w * r->h));
+    o->ns = now_ns() - t0;
     return rc;
 }
 
-static int plain(labels_reader *rd, call *c, const labels_image *img)
+/* Report what attempt a read on region r (on the caller's thread), and
+ * learn what it cost. Frees o's texts. */
+static void merge(labels_reader *rd, call *c, const labels_image *img,
+                  const rd_region *r, int a, attempt_out *o)
 {
-    int before = c->found;
-    double t0 = now_ns();
-    int rc = labels_decode(rd->dec, img, on_code, c, NULL);
-    learn(&rd->plain_ns_px,
-          (now_ns() - t0) / ((double)img->width * (double)img->height));
-    if (rc == LABELS_OK && c->found > before && !rd->last_hit)
-        rd->last_hit = "plain";
+    int rx, ry, rw, rh;
+    attempt_rect(img, r, &rx, &ry, &rw, &rh);
+    double px = (double)rw * rh;
+    if (o->ran && px >= 1)
+        learn(&rd->attempt_ns_px[a], o->ns / px);
+    int got = c->got + o->got;
+    c->zbar_px += o->px;
+    for (int i = 0; i < o->n && !c->stop; i++) {
+        c->use_fixed = 1;
+        c->fixed = o->where[i];
+        int b[4] = {0, 0, 0, 0};
+        on_code(c, o->text[i], o->len[i], b);
+    }
+    c->got = got;
+    if (o->got) {
+        note_hit(rd, attempts[a].name);
+        rd->sticky = a;
+    }
+    out_free(o);
+}
+
+/* Run attempt a on region r of img on this thread and report. */
+static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
+                       const rd_region *r, int a)
+{
+    attempt_out o;
+    int rc = run_attempt(rd->dec, img, r, a, &o);
+    merge(rd, c, img, r, a, &o);
     return rc;
 }
 
-/* One-shot: every attempt on every region (the whole image when nothing
- * stands out), stopping after the first attempt that reads something. */
+/* A plain ZBar pass over the w x h rectangle of img at (x, y) (clipped),
+ * shrunk by `shrink` (1 or 2). Learns what a ZBar pass costs a pixel. */
+static int plain_at(labels_reader *rd, call *c, const labels_image *img, box b,
+                    int shrink)
+{
+    b.x0 = b.x0 < 0 ? 0 : b.x0;
+    b.y0 = b.y0 < 0 ? 0 : b.y0;
+    b.x1 = b.x1 > img->width ? img->width : b.x1;
+    b.y1 = b.y1 > img->height ? img->height : b.y1;
+    if (b.x1 - b.x0 < 8 || b.y1 - b.y0 < 8)
+        return LABELS_OK;
+    double t0 = now_ns();
+    int whole = b.x0 == 0 && b.y0 == 0 && b.x1 == img->width &&
+                b.y1 == img->height && shrink == 1;
+    labels_image crop = {0}, small = {0};
+    const labels_image *work = img;
+    int rc = LABELS_OK;
+    if (!whole) {
+        rc = rdops_crop(img, b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0, &crop);
+        work = &crop;
+        if (rc == LABELS_OK && shrink > 1) {
+            rc = rdops_resize(&crop, crop.width / shrink, crop.height / shrink,
+                              &small);
+            work = &small;
+        }
+    }
+    if (rc == LABELS_OK) {
+        int before = c->got;
+        rc = decode_at(rd, c, work, b.x0, b.y0,
+                       (double)(b.x1 - b.x0) / work->width,
+                       (double)(b.y1 - b.y0) / work->height);
+        if (rc == LABELS_OK && c->got > before)
+            note_hit(rd, shrink > 1 ? "coarse" : whole ? "plain" : "crop");
+        if (shrink == 1)
+            learn(&rd->plain_ns_px,
+                  (now_ns() - t0) / ((double)work->width * work->height));
+    }
+    labels_image_free(&crop);
+    labels_image_free(&small);
+    return rc;
+}
+
+static box whole_frame(const labels_image *img)
+{
+    box b = {0, 0, img->width, img->height};
+    return b;
+}
+
+/* Has a code read in this call (from `from` on) landed in region r? Its
+ * box's centre in the region's blob, or the blob's centre in its box. */
+static int covered(const call *c, int from, const rd_region *r)
+{
+    for (int i = from; i < c->n; i++) {
+        const box *w = &c->where[i];
+        int cx = (w->x0 + w->x1) / 2, cy = (w->y0 + w->y1) / 2;
+        int rx = r->bx + r->bw / 2, ry = r->by + r->bh / 2;
+        if ((cx >= r->bx && cx < r->bx + r->bw && cy >= r->by &&
+             cy < r->by + r->bh) ||
+            (rx >= w->x0 && rx < w->x1 && ry >= w->y0 && ry < w->y1))
+            return 1;
+    }
+    return 0;
+}
+
+/* One-shot: the plain pass, then every attempt on every region no code
+ * was read in (the whole image when nothing stands out), until each
+ * region has given a code or every attempt has been tried. */
 static int read_full(labels_reader *rd, call *c, const labels_image *img)
 {
-    int rc = plain(rd, c, img);
-    if (rc != LABELS_OK || c->found || c->stop)
+    int rc = plain_at(rd, c, img, whole_frame(img), 1);
+    if (rc != LABELS_OK || c->stop)
         return rc;
     rd_region reg[RD_MAX_REGIONS];
-    int n = rd_find_regions(img, reg, RD_MAX_REGIONS);
+    int n = rd_find_regions(img, reg, RD_MAX_REGIONS, NULL);
     if (n < 0)
         return n;
     int whole = n == 0;
     if (whole) {
-        reg[0].x = reg[0].y = 0;
-        reg[0].w = img->width;
-        reg[0].h = img->height;
-        reg[0].score = 0;
-        reg[0].has_quad = 0;
+        if (c->found)
+            return LABELS_OK;
+        memset(&reg[0], 0, sizeof reg[0]);
+        reg[0].w = reg[0].bw = img->width;
+        reg[0].h = reg[0].bh = img->height;
         n = 1;
     }
-    for (int a = 0; a < N_ATTEMPTS && !c->found && !c->stop; a++)
+    int done[RD_MAX_REGIONS], left = 0;
+    for (int i = 0; i < n; i++) {
+        done[i] = covered(c, 0, &reg[i]);
+        left += !done[i];
+    }
+    for (int a = 0; a < N_ATTEMPTS && left && !c->stop; a++)
         for (int i = 0; i < n && !c->stop; i++) {
             /* Nothing stood out: a faint code may still be there, but
              * deconvolving a whole frame costs seconds for little hope. */
-            if (whole && (attempts[a].prep_cost > 1 || attempts[a].scale > 100))
+            if (done[i] || (whole && (attempts[a].prep_cost > 1 ||
+                                      attempts[a].scale > 100)))
                 continue;
+            int from = c->n, before = c->got;
             rc = try_attempt(rd, c, img, &reg[i], a);
             if (rc != LABELS_OK)
                 return rc;
+            if (c->got > before) {
+                done[i] = 1;
+                left--;
+                for (int j = 0; j < n; j++)
+                    if (!done[j] && covered(c, from, &reg[j])) {
+                        done[j] = 1;
+                        left--;
+                    }
+            }
         }
     return LABELS_OK;
 }
 
-/* Live: one plain pass, or about one plain pass worth of retries. The
- * region search runs only after a plain pass that found nothing, and at
- * most every other such frame while it keeps finding no likely code; the
- * retry calls reuse its regions (the scene moves little in two frames). */
+/* Squared distance between corners j and k of r's quadrilateral. */
+static double quad_d2(const rd_region *r, int j, int k)
+{
+    double dx = r->qx[j] - r->qx[k], dy = r->qy[j] - r->qy[k];
+    return dx * dx + dy * dy;
+}
+
+/* Live mode's budget goes to attempts that can help this region: no
+ * enlarging of a code that is big already (enlarging is for modules of
+ * under about 3 pixels, and costs the square of the scale; a code of 45
+ * modules, version 7, spans 200 pixels at 4.4 a module), no rectifying
+ * of an outline that is a square already (sides within a sixth of each
+ * other and equal diagonals: only turned in the image plane, which ZBar
+ * handles). */
+/* Is r's outline far from a square: sides more than a sixth apart or
+ * diagonals more than a tenth (squared ratios below)? A code turned only
+ * in the image plane is a square, which ZBar handles as it is. */
+static int skewed(const rd_region *r)
+{
+    if (!r->has_quad)
+        return 0;
+    double lo = quad_d2(r, 0, 1), hi = lo;
+    for (int k = 1; k < 4; k++) {
+        double d = quad_d2(r, k, (k + 1) % 4);
+        lo = d < lo ? d : lo;
+        hi = d > hi ? d : hi;
+    }
+    double d1 = quad_d2(r, 0, 2), d2 = quad_d2(r, 1, 3);
+    double dr = d1 < d2 ? d2 / (d1 > 1 ? d1 : 1) : d1 / (d2 > 1 ? d2 : 1);
+    return !(hi < 1.36 * lo && dr < 1.21);
+}
+
+static int worth_live(const attempt *at, const rd_region *r)
+{
+    int side = r->bw < r->bh ? r->bw : r->bh;
+    if ((at->prep == prep_invert || at->prep == prep_invert_binarise) &&
+        !r->dark_ring)
+        return 0;
+    if (at->scale > 100 && !at->rectify && side >= LIVE_UP_MAX)
+        return 0;
+    if (at->rectify && at->prep != prep_cyl_h40 && at->prep != prep_cyl_h55 &&
+        at->prep != prep_cyl_v40 && at->prep != prep_cyl_v55 && !skewed(r))
+        return 0;
+    return 1;
+}
+
+/* Two regions of successive frames are the same if they overlap by more
+ * than half of the smaller one. */
+static int same_region(const rd_region *a, const rd_region *b)
+{
+    int x0 = a->bx > b->bx ? a->bx : b->bx;
+    int y0 = a->by > b->by ? a->by : b->by;
+    int x1 = a->bx + a->bw < b->bx + b->bw ? a->bx + a->bw : b->bx + b->bw;
+    int y1 = a->by + a->bh < b->by + b->bh ? a->by + a->bh : b->by + b->bh;
+    if (x1 <= x0 || y1 <= y0)
+        return 0;
+    long in = (long)(x1 - x0) * (y1 - y0);
+    long sa = (long)a->bw * a->bh, sb = (long)b->bw * b->bh;
+    return 2 * in > (sa < sb ? sa : sb);
+}
+
+/* Live retries as a batch of (attempt, region) jobs in the attempt
+ * list's order from where the last call left it, taken by this thread
+ * and the workers alike; each thread takes jobs while they fit its own
+ * share of the budget (CPU time). Codes are reported afterwards, on
+ * this thread, in job order. */
+#define MAX_JOBS (MAX_ATTEMPTS * RD_MAX_REGIONS)
+typedef struct batch {
+    labels_reader *rd;
+    const labels_image *img;
+    const rd_region *reg;
+    int done[RD_MAX_REGIONS]; /* a job read a code in this region */
+    int na;                   /* attempts in the batch */
+    int njobs, next;          /* jobs; the first nobody took */
+    int ja[MAX_JOBS], ji[MAX_JOBS], jk[MAX_JOBS]; /* attempt, region, rank */
+    attempt_out out[MAX_JOBS];
+    int rc[MAX_JOBS];
+    double budget[1 + RD_POOL_MAX]; /* each thread's, ns */
+    double spent[1 + RD_POOL_MAX];
+    double never;              /* a cost that never fits a call */
+    int full[1 + RD_POOL_MAX]; /* that thread's credit is at its cap */
+    pthread_mutex_t mu;
+} batch;
+
+static void batch_work(void *ctx, int w)
+{
+    batch *b = ctx;
+    labels_reader *rd = b->rd;
+    rd_zbar *dec = w == 0 ? rd->dec : rd->wdec[w - 1];
+    double t0 = now_ns();
+    int ran = 0;
+    if (pthread_mutex_lock(&b->mu) != 0)
+        return;
+    while (b->next < b->njobs) {
+        int j = b->next, a = b->ja[j], i = b->ji[j];
+        if (b->done[i]) {
+            b->next++;
+            continue;
+        }
+        int x, y, ww, hh;
+        attempt_rect(b->img, &b->reg[i], &x, &y, &ww, &hh);
+        double cost = rd->attempt_ns_px[a] * ww * (double)hh;
+        if (cost > b->never) { /* for the one-shot mode */
+            b->next++;
+            continue;
+        }
+        if (now_ns() - t0 + cost > b->budget[w] && !(b->full[w] && !ran))
+            break; /* for another thread, or the next call */
+        ran = 1;
+        b->next++;
+        pthread_mutex_unlock(&b->mu);
+        int rc = run_attempt(dec, b->img, &b->reg[i], a, &b->out[j]);
+        if (pthread_mutex_lock(&b->mu) != 0) {
+            b->rc[j] = rc;
+            return;
+        }
+        b->rc[j] = rc;
+        if (b->out[j].got)
+            b->done[i] = 1;
+    }
+    b->spent[w] = now_ns() - t0;
+    pthread_mutex_unlock(&b->mu);
+}
+
+/* Start the workers the first time retries run: one per spare core, at
+ * most RD_POOL_MAX, each with its own ZBar scanner. None on one core,
+ * or when they cannot start (then this thread does every job). */
+static void pool_start(labels_reader *rd)
+{
+    if (rd->pool_tried)
+        return;
+    rd->pool_tried = 1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int want = rd->workers_max >= 0 ? rd->workers_max
+               : cores > 1          ? (int)(cores - 1)
+                                    : 0;
+    want = want > RD_POOL_MAX ? RD_POOL_MAX : want;
+    int nd = 0;
+    while (nd < want && (rd->wdec[nd] = rd_zbar_new()) != NULL)
+        nd++;
+    rd->pool = nd > 0 ? rd_pool_new(nd) : NULL;
+    if (!rd->pool)
+        for (int i = 0; i < nd; i++) {
+            rd_zbar_free(rd->wdec[i]);
+            rd->wdec[i] = NULL;
+        }
+}
+
+static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
+                       const rd_region *reg, int n, int *done, double budget,
+                       double call_max)
+{
+    batch *b = calloc(1, sizeof *b);
+    if (!b)
+        return LABELS_ERR_NOMEM;
+    b->rd = rd;
+    b->img = img;
+    b->reg = reg;
+    /* A job costing more than a call may spend never runs live; one that
+     * fits a call but not what this one has left after the search runs
+     * first when a thread's credit is full, or it would wait forever. */
+    b->never = call_max;
+    b->budget[0] = budget;
+    b->full[0] = rd->credit[0] >= call_max;
+    for (int w = 1; w <= RD_POOL_MAX; w++) {
+        b->budget[w] = rd->credit[w] < call_max ? rd->credit[w] : call_max;
+        b->full[w] = rd->credit[w] >= call_max;
+    }
+    memcpy(b->done, done, sizeof b->done);
+    /* Once a scene, what a region's look says first: light modules on
+     * dark (a dark ring round it) want the inverting attempts, an outline
+     * far from square (perspective, a curve) the rectifying ones. */
+    int nhint = 0, skip = rd->hint_done;
+    for (int i = 0; i < n && !rd->hinted; i++) {
+        if (done[i])
+            continue;
+        for (int a = 0; a < N_ATTEMPTS; a++) {
+            const attempt *at = &attempts[a];
+            int inv =
+                at->prep == prep_invert || at->prep == prep_invert_binarise;
+            int rect = at->rectify &&
+                       (at->prep == prep_stretch || at->prep == prep_cyl_h40);
+            if ((inv && reg[i].dark_ring) || (rect && skewed(&reg[i]))) {
+                if (skip > 0) { /* ran in an earlier call */
+                    skip--;
+                    continue;
+                }
+                b->ja[b->njobs] = a;
+                b->ji[b->njobs] = i;
+                b->jk[b->njobs++] = 0;
+            }
+        }
+    }
+    nhint = b->njobs;
+    b->na = N_ATTEMPTS - rd->tried;
+    for (int k = 0; k < b->na; k++) {
+        int a = (rd->next_attempt + k) % N_ATTEMPTS;
+        for (int i = 0; i < n; i++)
+            if (!done[i] && worth_live(&attempts[a], &reg[i])) {
+                b->ja[b->njobs] = a;
+                b->ji[b->njobs] = i;
+                b->jk[b->njobs++] = k;
+            }
+    }
+    pool_start(rd);
+    if (pthread_mutex_init(&b->mu, NULL) != 0) {
+        free(b);
+        return LABELS_ERR_NOMEM;
+    }
+    rd_pool_run(rd->pool, batch_work, b);
+    pthread_mutex_destroy(&b->mu);
+    for (int w = 1; w <= RD_POOL_MAX; w++)
+        rd->credit[w] -= b->spent[w];
+    int rc = LABELS_OK;
+    for (int j = 0; j < b->next; j++) {
+        if (rc == LABELS_OK && b->rc[j] != LABELS_OK)
+            rc = b->rc[j];
+        if (!b->out[j].ran)
+            continue;
+        int i = b->ji[j];
+        if (b->out[j].got && !done[i])
+            done[i] = 1;
+        if (!c->stop)
+            merge(rd, c, img, &reg[i], b->ja[j], &b->out[j]);
+        out_free(&b->out[j]);
+    }
+    /* The hints go first until each has run (over several calls when
+     * the budget is small: a sanitiser build, a slow board). */
+    rd->hint_done += b->next < nhint ? b->next : nhint;
+    if (b->next >= nhint)
+        rd->hinted = 1;
+    /* Take the list up next call at the first attempt not run (all of
+     * it again on every region: simpler, and costs little). */
+    if (b->next <= nhint) {
+        /* within the hints: the list is where it was */
+    } else if (b->next >= b->njobs) {
+        rd->tried = N_ATTEMPTS;
+    } else {
+        rd->tried += b->jk[b->next];
+        rd->next_attempt = b->ja[b->next];
+    }
+    free(b);
+    return rc;
+}
+
+/* Live mode's search: candidate regions, a plain pass on each new one
+ * (the blob and a little more: ZBar needs only a few pixels of the quiet
+ * zone to see the finder patterns' edges), and now and then a half-size
+ * pass over the whole frame. done[i]: region i gave a code or is not
+ * worth retries; *left: how many are not done. */
+static int search_and_crop(labels_reader *rd, call *c, const labels_image *img,
+                           rd_region *reg, int *np, int *done, int *leftp)
+{
+    int busy, rc, left = 0;
+    int n = rd_find_regions(img, reg, RD_MAX_REGIONS, &busy);
+    *np = 0;
+    *leftp = 0;
+    if (n < 0)
+        return n;
+    if (n == 0 && busy) {
+        /* Nothing stands out from a busy frame: a code filling it (a
+         * label held close) is all there is to see. */
+        rc = plain_at(rd, c, img, whole_frame(img), 1);
+        if (rc != LABELS_OK || c->got)
+            return rc;
+    }
+    int scene = n > 0 && rd->nreg > 0 && same_region(&reg[0], &rd->reg[0]);
+    rd->new_scene = !scene;
+    if (!scene) {
+        rd->tried = 0; /* a new scene: every attempt may be worth it */
+        rd->next_attempt = 0;
+        rd->hinted = 0;
+        rd->hint_done = 0;
+    }
+    for (int i = 0; i < n; i++) {
+        done[i] = c->stop || covered(c, 0, &reg[i]);
+        if (done[i])
+            continue;
+        /* A region the last call's plain pass missed is for the retries. */
+        int seen = 0;
+        for (int j = 0; j < rd->nreg && scene; j++)
+            seen |= same_region(&reg[i], &rd->reg[j]);
+        if (seen) {
+            left++;
+            continue;
+        }
+        int m = (reg[i].bw > reg[i].bh ? reg[i].bw : reg[i].bh) / 20 + 4;
+        box b = {reg[i].bx - m, reg[i].by - m, reg[i].bx + reg[i].bw + m,
+                 reg[i].by + reg[i].bh + m};
+        int before = c->got;
+        rc = plain_at(rd, c, img, b, 1);
+        if (rc != LABELS_OK)
+            return rc;
+        done[i] = c->got > before;
+        left += !done[i];
+    }
+    memcpy(rd->reg, reg, sizeof rd->reg);
+    rd->nreg = n;
+    /* A code's blob outscores the box corners and print a frame also
+     * holds many times over (docs/reader.md): live retries go to the
+     * likely codes only; the one-shot mode tries every region. */
+    for (int i = 1; i < n; i++)
+        if (!done[i] && reg[i].score * 8 < reg[0].score) {
+            done[i] = 1;
+            left--;
+        }
+    if (!c->got && !c->stop && ++rd->idle % COARSE_EVERY == 0) {
+        rc = plain_at(rd, c, img, whole_frame(img), 2);
+        if (rc != LABELS_OK)
+            return rc;
+        for (int i = 0; i < n; i++)
+            if (!done[i] && covered(c, 0, &reg[i])) {
+                done[i] = 1;
+                left--;
+            }
+    }
+    *np = n;
+    *leftp = left;
+    return LABELS_OK;
+}
+
+/* Live: ZBar only where a code can be, within LIVE_BUDGET of a plain
+ * pass. First the codes read last call, each in its box grown by a
+ * quarter (a held label moves little between frames); if all read
+ * again, that is the call. Otherwise the region search, a plain pass
+ * on each candidate region, now and then a half-size pass over the
+ * whole frame, and retries on the candidates nothing was read in, the
+ * attempt list taken up where the last call left it and tried once per
+ * scene. */
 static int read_frame(labels_reader *rd, call *c, const labels_image *img)
 {
     double t0 = now_ns();
-    if (rd->nreg > 0 && (rd->reg_w != img->width || rd->reg_h != img->height)) {
-        rd->nreg = 0; /* another camera or size: the regions mean nothing */
-        rd->retry_pending = 0;
+    if (rd->frame_w != img->width || rd->frame_h != img->height) {
+        labels_reader_reset(rd); /* another camera or size */
+        rd->frame_w = img->width;
+        rd->frame_h = img->height;
     }
-    if (!rd->retry_pending || rd->nreg == 0) {
-        int rc = plain(rd, c, img);
+    rd->calls++;
+    double pass = rd->plain_ns_px * img->width * (double)img->height;
+    for (int w = 0; w <= RD_POOL_MAX; w++) {
+        rd->credit[w] += LIVE_BUDGET * pass;
+        if (rd->credit[w] > CREDIT_MAX * pass)
+            rd->credit[w] = CREDIT_MAX * pass;
+        /* A debt (an attempt dearer than its estimate, a new scene's
+         * plain passes) is paid back, but not at the price of a whole
+         * second of frames that try nothing. */
+        if (rd->credit[w] < DEBT_MAX * pass)
+            rd->credit[w] = DEBT_MAX * pass;
+    }
+    double budget =
+        rd->credit[0] < CALL_MAX * pass ? rd->credit[0] : CALL_MAX * pass;
+    int rc = LABELS_OK, lost = 0, ntr = rd->ntrack;
+    for (int i = 0; i < ntr && !c->stop; i++) {
+        box b = rd->track[i];
+        int gx = (b.x1 - b.x0) / 4 + 8, gy = (b.y1 - b.y0) / 4 + 8;
+        b.x0 -= gx;
+        b.y0 -= gy;
+        b.x1 += gx;
+        b.y1 += gy;
+        int before = c->got;
+        rc = plain_at(rd, c, img, b, 1);
         if (rc != LABELS_OK)
             return rc;
-        rd->retry_pending = 0;
-        if (c->found) {
-            rd->next_attempt = 0;
-            rd->search_skip = 0;
-            return LABELS_OK;
-        }
-        if (rd->search_skip) {
-            rd->search_skip = 0;
-            return LABELS_OK;
-        }
-        int n = rd_find_regions(img, rd->reg, RD_MAX_REGIONS);
-        if (n < 0)
-            return n;
-        rd->nreg = n;
-        rd->reg_w = img->width;
-        rd->reg_h = img->height;
-        rd->retry_pending = n > 0 ? RETRIES_PER_PLAIN : 0;
-        rd->search_skip = n == 0;
-        return LABELS_OK;
+        lost |= c->got == before;
     }
-    const rd_region *reg = rd->reg;
-    int n = rd->nreg;
-    rd->retry_pending--;
-    /* The budget: a share of what a plain pass costs. */
-    double budget = BUDGET * rd->plain_ns_px * img->width * (double)img->height;
+    if (c->stop)
+        goto out;
+    rd_region reg[RD_MAX_REGIONS];
+    int done[RD_MAX_REGIONS], left = 0, n;
+    if (ntr > 0 && !lost && rd->calls % SEARCH_EVERY != 0) {
+        /* Every code followed read again: no search this call, but the
+         * last one's other likely codes keep their retries. */
+        n = rd->nreg;
+        memcpy(reg, rd->reg, sizeof reg);
+        rd->new_scene = 0;
+        for (int i = 0; i < n; i++) {
+            done[i] = covered(c, 0, &reg[i]) ||
+                      (i > 0 && reg[i].score * 8 < reg[0].score);
+            left += !done[i];
+        }
+    } else {
+        rc = search_and_crop(rd, c, img, reg, &n, done, &left);
+        if (rc != LABELS_OK)
+            return rc;
+    }
+    /* A scene seen for the first time gets its plain passes only: the
+     * retries wait for it to hold still for a frame (a shopper holding a
+     * label; a camera sweeping past a shelf changes every frame), and the
+     * credit is still there then. */
+    if (rd->new_scene)
+        left = 0;
     /* The attempt that worked last is likely to work on this scene again. */
-    if (rd->sticky >= 0) {
-        int a = rd->sticky;
+    if (left && rd->sticky >= 0 && !c->stop) {
+        int before = c->got;
         for (int i = 0; i < n && !c->stop; i++) {
-            int rc = try_attempt(rd, c, img, &reg[i], a);
+            if (done[i])
+                continue;
+            int got = c->got;
+            rc = try_attempt(rd, c, img, &reg[i], rd->sticky);
             if (rc != LABELS_OK)
                 return rc;
-        }
-        if (c->found)
-            return LABELS_OK;
-        rd->sticky = -1;
-    }
-    int ran = 0;
-    for (int tries = 0; tries < N_ATTEMPTS && !c->found && !c->stop; tries++) {
-        int a = rd->next_attempt;
-        for (int i = 0; i < n && !c->found && !c->stop; i++) {
-            double left = budget - (now_ns() - t0);
-            double cost = rd->attempt_ns_px[a] * reg[i].w * (double)reg[i].h;
-            /* Each retry call makes progress: its first attempt runs even
-             * if it overruns (a slow machine, a sanitiser build), unless
-             * it is a deconvolution that would cost several frames. */
-            int first_ok =
-                !ran && (attempts[a].prep_cost == 1 || cost <= 1.5 * budget);
-            if (cost > left && !first_ok) {
-                /* One that does not fit what is left waits for the next
-                 * frame; one that never fits is for the one-shot mode. */
-                if (i == 0 && cost <= 1.5 * budget)
-                    return LABELS_OK;
-                break;
+            if (c->got > got) {
+                done[i] = 1;
+                left--;
             }
-            int rc = try_attempt(rd, c, img, &reg[i], a);
-            if (rc != LABELS_OK)
-                return rc;
-            ran = 1;
         }
-        rd->next_attempt = (a + 1) % N_ATTEMPTS;
+        if (c->got == before)
+            rd->sticky = -1;
     }
+    if (left && rd->tried < N_ATTEMPTS && !c->stop) {
+        rc = retry_batch(rd, c, img, reg, n, done, budget - (now_ns() - t0),
+                         CALL_MAX * pass);
+        if (rc != LABELS_OK)
+            return rc;
+    }
+out:
+    rd->credit[0] -= now_ns() - t0;
+    /* Follow what this call read (nothing: the next call searches). */
+    rd->ntrack = 0;
+    for (int i = 0; i < c->n && rd->ntrack < MAX_TRACK; i++)
+        rd->track[rd->ntrack++] = c->where[i];
+    if (c->got)
+        rd->idle = 0;
     return LABELS_OK;
 }
 
@@ -521,6 +1160,7 @@ int labels_read(labels_reader *rd, const labels_image *img, int effort,
                                           : read_frame(rd, &c, img);
     for (int i = 0; i < c.n; i++)
         free(c.text[i]);
+    rd->last_px = c.zbar_px;
     if (found)
         *found = c.found;
     return rc;

@@ -61,23 +61,60 @@ int rdops_uncurve(labels_image *img, int margin, int vertical, int theta_deg);
 
 /* A rectangle of a frame where a code is likely. */
 typedef struct rd_region {
-    int x, y, w, h;
+    int x, y, w, h;     /* the blob with a margin for retries, clipped */
+    int bx, by, bw, bh; /* the blob itself (cells above the threshold) */
     long score;
     /* Corners of the largest quadrilateral in the blob, in order round
      * it (pixels): the code's outline as perspective drew it. */
     int has_quad;
     double qx[4], qy[4];
+    /* darker round the blob than in it: light modules on a dark ground */
+    int dark_ring;
 } rd_region;
 
 #define RD_MAX_REGIONS 4
 
 /* Regions of img with dense two-dimensional edges, best first. Returns how
  * many (0..max), or a negative labels_err. Costs a fraction of a ZBar
- * pass: one read of every pixel, then work on a 1/16 size map. */
-int rd_find_regions(const labels_image *img, rd_region *out, int max);
+ * pass: one read of every pixel, then work on a 1/16 size map. *busy (may
+ * be NULL) is set when half the frame is as active as a code (a code
+ * filling the frame, heavy noise): then nothing may stand out. */
+int rd_find_regions(const labels_image *img, rd_region *out, int max,
+                    int *busy);
+
+/* The reader's ZBar pass (reader_zbar.c): QR only, as labels_decode, but
+ * each code comes with the box round the corners ZBar located:
+ * box[0..3] = x0, y0, x1, y1 (x1, y1 exclusive) in img's pixels. */
+typedef struct rd_zbar rd_zbar;
+typedef int (*rd_code_fn)(void *ctx, const char *data, size_t len,
+                          const int box[4]);
+rd_zbar *rd_zbar_new(void);
+void rd_zbar_free(rd_zbar *z);
+/* One ZBar pass over img; fn (return non-zero to stop) per code. */
+int rd_zbar_decode(rd_zbar *z, const labels_image *img, rd_code_fn fn,
+                   void *ctx, int *found);
+
+/* Worker threads (reader_pool.c). rd_pool_run() runs work(ctx, 0) on the
+ * caller and work(ctx, w) on each worker w = 1..n at once, and returns
+ * when all have returned; with p NULL, only work(ctx, 0). */
+#define RD_POOL_MAX 3
+typedef struct rd_pool rd_pool;
+rd_pool *rd_pool_new(int workers); /* NULL if no thread could start */
+void rd_pool_free(rd_pool *p);
+int rd_pool_workers(const rd_pool *p);
+void rd_pool_run(rd_pool *p, void (*work)(void *ctx, int w), void *ctx);
 
 /* Name of the attempt ("plain", "bin", ...) that made the first read of
  * rd's last labels_read() call, or NULL: for the benchmark's notes. */
 const char *rd_last_hit(const labels_reader *rd);
+
+/* How many pixels rd's last labels_read() call gave ZBar, all passes and
+ * threads together: what live mode saves is visible without a clock. */
+double rd_last_pixels(const labels_reader *rd);
+
+/* At most n worker threads for rd's live retries (default: one per spare
+ * core, at most RD_POOL_MAX), before its first live call: for the
+ * benchmark's comparisons. */
+int rd_set_workers(labels_reader *rd, int n);
 
 #endif

@@ -19,6 +19,7 @@
 #define HIST_SHIFT 3 /* scores per bin: 8 */
 
 #define HULL_MAX 32
+#define BUSY 4 /* median activity, in floors, of a busy frame */
 
 static double cross(const double *o, const double *a, const double *b)
 {
@@ -111,8 +112,85 @@ static int best_quad(double (*pts)[2], int n, double qx[4], double qy[4])
     return 1;
 }
 
-int rd_find_regions(const labels_image *img, rd_region *out, int max)
+static int sample(const labels_image *img, double x, double y)
 {
+    int ix = (int)x, iy = (int)y;
+    if (ix < 1 || iy < 1 || ix >= img->width - 1 || iy >= img->height - 1)
+        return -1;
+    const uint8_t *p = img->pixels + (size_t)iy * img->stride + ix;
+    return (p[-1] + p[0] + p[1] + p[-(long)img->stride] + p[img->stride]) / 5;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Light modules on a dark ground? Round a code lies its quiet zone, a
+ * band of at least 4 modules as light as its light modules on a dark on
+ * light code, as dark as its dark ones when inverted. The quadrilateral
+ * is only roughly the code's outline, so rings at several sizes round
+ * its centre are sampled, and the most even one (smallest spread between
+ * its quartiles: the band, not modules or the scene) is taken for the
+ * quiet zone and compared with the code's own range (10th and 90th
+ * percentile of points inside it). */
+static int dark_ring(const labels_image *img, const rd_region *r)
+{
+    enum { EDGE = 8, GRID = 12, RINGS = 6 };
+    static const double grow[RINGS] = {0.85, 0.9, 0.95, 1.0, 1.05, 1.1};
+    int ring[4 * EDGE], in[GRID * GRID], ni = 0;
+    double cx = 0, cy = 0;
+    for (int c = 0; c < 4; c++) {
+        cx += r->qx[c] / 4;
+        cy += r->qy[c] / 4;
+    }
+    /* inside: a bilinear grid over the quadrilateral's middle 60 % */
+    for (int j = 0; j < GRID; j++)
+        for (int i = 0; i < GRID; i++) {
+            double u = 0.2 + 0.6 * (i + 0.5) / GRID,
+                   v = 0.2 + 0.6 * (j + 0.5) / GRID;
+            double x = (1 - u) * (1 - v) * r->qx[0] + u * (1 - v) * r->qx[1] +
+                       u * v * r->qx[2] + (1 - u) * v * r->qx[3];
+            double y = (1 - u) * (1 - v) * r->qy[0] + u * (1 - v) * r->qy[1] +
+                       u * v * r->qy[2] + (1 - u) * v * r->qy[3];
+            int s = sample(img, x, y);
+            if (s >= 0)
+                in[ni++] = s;
+        }
+    if (ni < 16)
+        return 0;
+    qsort(in, (size_t)ni, sizeof in[0], cmp_int);
+    int lo = in[ni / 10], hi = in[ni - 1 - ni / 10];
+    int best_spread = 256, level = -1;
+    for (int g = 0; g < RINGS; g++) {
+        int nr = 0;
+        for (int c = 0; c < 4; c++)
+            for (int k = 0; k < EDGE; k++) {
+                double t = (k + 0.5) / EDGE;
+                double x = r->qx[c] + t * (r->qx[(c + 1) % 4] - r->qx[c]);
+                double y = r->qy[c] + t * (r->qy[(c + 1) % 4] - r->qy[c]);
+                int v = sample(img, cx + grow[g] * (x - cx),
+                               cy + grow[g] * (y - cy));
+                if (v >= 0)
+                    ring[nr++] = v;
+            }
+        if (nr < 4 * EDGE / 2)
+            continue;
+        qsort(ring, (size_t)nr, sizeof ring[0], cmp_int);
+        int spread = ring[nr - 1 - nr / 4] - ring[nr / 4];
+        if (spread < best_spread) {
+            best_spread = spread;
+            level = ring[nr / 2];
+        }
+    }
+    return level >= 0 && 2 * level < lo + hi;
+}
+
+int rd_find_regions(const labels_image *img, rd_region *out, int max, int *busy)
+{
+    if (busy)
+        *busy = 0;
     if (!img || !img->pixels || !out || max < 1 || img->width <= 0 ||
         img->height <= 0 || img->stride < img->width)
         return LABELS_ERR_ARG;
@@ -130,9 +208,11 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
     int *tmp = malloc((g > HIST_BINS ? g : HIST_BINS) * sizeof *tmp);
     int *queue = malloc(g * sizeof *queue);
     uint8_t *mask = calloc(g, 1);
+    uint8_t *level = calloc(g, 1); /* threshold doublings per cell */
     double(*pts)[2] = malloc(sizeof *pts * 4 * (size_t)gh);
     int count = LABELS_ERR_NOMEM;
-    if (!mean || !ax || !ay || !score || !tmp || !queue || !mask || !pts)
+    if (!mean || !ax || !ay || !score || !tmp || !queue || !mask || !level ||
+        !pts)
         goto done;
 
     /* Cell means, scaled by 16 to keep precision without division. */
@@ -200,7 +280,12 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
         if ((acc += (size_t)tmp[median]) > g / 2)
             break;
     median <<= HIST_SHIFT;
-    int thr = 2 * median + 8 * (2 * WIN + 1) * (2 * WIN + 1);
+    int floor = 8 * (2 * WIN + 1) * (2 * WIN + 1);
+    int thr = 2 * median + floor;
+    /* Half the frame as busy as a code: a code filling it, or heavy
+     * noise. Nothing may stand out then. */
+    if (busy)
+        *busy = median > BUSY * floor;
     for (size_t i = 0; i < g; i++)
         mask[i] = score[i] > thr;
 
@@ -209,6 +294,7 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
     for (size_t start = 0; start < g; start++) {
         if (mask[start] != 1)
             continue;
+    again:;
         int qh = 0, qt = 0;
         queue[qt++] = (int)start;
         mask[start] = 2;
@@ -242,9 +328,31 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
         int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
         /* A code is a compact blob, square or foreshortened up to about
          * 2:1 by a tilt; lines of print are longer. */
-        if (cells < MIN_CELLS || 5 * bw > 11 * bh || 5 * bh > 11 * bw ||
-            cells * 3 < bw * bh)
+        if (cells < MIN_CELLS)
             continue;
+        if (5 * bw > 11 * bh || 5 * bh > 11 * bw || cells * 3 < bw * bh) {
+            /* Too long or too sparse for a code, but a code may be its
+             * core: one beside a line of print or a box edge joins them
+             * through the activity window. Keep only the cells twice as
+             * active (up to three times over) and look again. */
+            int any = 0;
+            for (int q = 0; q < qt; q++) {
+                int i = queue[q];
+                if (level[i] < 3) {
+                    level[i]++;
+                    if (score[i] > thr << level[i]) {
+                        mask[i] = 1;
+                        any = 1;
+                        continue;
+                    }
+                }
+                mask[i] = 3;
+            }
+            /* the blob's cells all come at or after start */
+            if (any && mask[start] == 1)
+                goto again;
+            continue;
+        }
         rd_region r;
         /* The blob's outline: each cell row's two ends, then the best
          * quadrilateral on its hull, pulled in by the activity window's
@@ -296,6 +404,10 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
                 r.has_quad = 1;
             }
         }
+        r.bx = x0 * cell;
+        r.by = y0 * cell;
+        r.bw = bw * cell;
+        r.bh = bh * cell;
         int mx = bw * cell / 5 + 2 * cell, my = bh * cell / 5 + 2 * cell;
         r.x = x0 * cell - mx;
         r.y = y0 * cell - my;
@@ -314,6 +426,7 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max)
         if (r.h > img->height - r.y)
             r.h = img->height - r.y;
         r.score = sum;
+        r.dark_ring = r.has_quad && dark_ring(img, &r);
         /* Keep the best max, sorted by score. */
         int pos = n < max ? n : max;
         while (pos > 0 && out[pos - 1].score < r.score)
@@ -335,6 +448,7 @@ done:
     free(tmp);
     free(queue);
     free(mask);
+    free(level);
     free(pts);
     return count;
 }
