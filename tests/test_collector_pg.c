@@ -454,6 +454,139 @@ static void months_and_retention(void **state)
     pg_store_close(ps);
 }
 
+/* ---- The roles of docs/collector.md ------------------------------------- */
+
+static void admin_exec(const char *sql)
+{
+    PGresult *r = PQexec(admin, sql);
+    if (!r || (PQresultStatus(r) != PGRES_COMMAND_OK &&
+               PQresultStatus(r) != PGRES_TUPLES_OK))
+        fail_msg("%s: %s", sql, PQerrorMessage(admin));
+    PQclear(r);
+}
+
+/* The GRANT block of docs/collector.md, from its marker line to the end
+ * of the code block, so the documentation is what is tested. */
+static char *doc_grants(void)
+{
+    const char *src = getenv("OCOP_SOURCE_DIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/docs/collector.md", src ? src : ".");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    static char sql[4096];
+    size_t used = 0;
+    int in = 0;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (!in && !strncmp(line, "-- ocop collector grants", 24))
+            in = 1;
+        else if (in && !strncmp(line, "```", 3))
+            break;
+        if (in) {
+            size_t n = strlen(line);
+            assert_true(used + n < sizeof sql);
+            memcpy(sql + used, line, n + 1);
+            used += n;
+        }
+    }
+    fclose(f);
+    assert_true(used > 100);
+    return sql;
+}
+
+static PGconn *connect_as(const char *role)
+{
+    char ci[512];
+    snprintf(ci, sizeof ci, "%s user=%s", conninfo, role);
+    PGconn *db = PQconnectdb(ci);
+    if (PQstatus(db) != CONNECTION_OK)
+        fail_msg("%s", PQerrorMessage(db));
+    return db;
+}
+
+static int refused(PGconn *db, const char *sql)
+{
+    PGresult *r = PQexec(db, sql);
+    int denied = r && PQresultStatus(r) == PGRES_FATAL_ERROR &&
+                 !strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE), "42501");
+    PQclear(r);
+    return denied;
+}
+
+static void least_privilege(void **state)
+{
+    (void)state;
+    admin_exec("DO $$ BEGIN "
+               "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+               "'ocop_owner') THEN CREATE ROLE ocop_owner LOGIN; "
+               "CREATE ROLE ocop_collector LOGIN; "
+               "CREATE ROLE ocop_reports LOGIN; END IF; END $$");
+    admin_exec("GRANT CREATE ON DATABASE ocop TO ocop_owner");
+    char ci[512], err[300];
+    pg_store *owner, *col;
+    snprintf(ci, sizeof ci, "%s user=ocop_owner", conninfo);
+    if (pg_store_open(ci, &owner, err, sizeof err))
+        fail_msg("%s", err);
+    enroll(owner, 0, "Hà Nội");
+    PGconn *odb = connect_as("ocop_owner");
+    PGresult *r = PQexec(odb, doc_grants());
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("the grants of docs/collector.md: %s", PQerrorMessage(odb));
+    PQclear(r);
+    PQfinish(odb);
+
+    /* The collector's role stores batches and makes new months. */
+    snprintf(ci, sizeof ci, "%s user=ocop_collector", conninfo);
+    if (pg_store_open(ci, &col, err, sizeof err))
+        fail_msg("%s", err);
+    size_t len;
+    char *b = batch(0, 1, 1, 50, ts(2026, 8, 1), 60, &len);
+    int added;
+    assert_int_equal(submit(col, b, len, &added), COLLECTOR_STORED);
+    assert_int_equal(added, 50);
+    assert_int_equal(submit(col, b, len, NULL), COLLECTOR_DUPLICATE);
+    free(b);
+    b = batch(0, 2, 26, 50, ts(2026, 8, 1), 60, &len);
+    assert_int_equal(submit(col, b, len, &added), COLLECTOR_STORED);
+    assert_int_equal(added, 25);
+    free(b);
+    assert_int_equal(q("SELECT count(*) FROM collector.scans_2026_08"), 75);
+    rollups_match();
+    /* It may not enroll, drop months, delete or change history. */
+    assert_int_equal(
+        pg_store_enroll(col, &pub[1], 1, "Huế", "x", err, sizeof err), -1);
+    int dropped;
+    assert_int_equal(
+        pg_store_retain(col, 0, ts(2099, 1, 1), &dropped, err, sizeof err), -1);
+    assert_int_equal(dropped, 0);
+    PGconn *cdb = connect_as("ocop_collector");
+    assert_true(refused(cdb, "DELETE FROM collector.scans"));
+    assert_true(refused(cdb, "UPDATE collector.scans SET verdict = 'x'"));
+    assert_true(refused(cdb, "TRUNCATE collector.batches"));
+    assert_true(refused(cdb, "UPDATE collector.kiosks SET revoked = NULL"));
+    assert_true(refused(cdb, "UPDATE collector.batches SET body_hash = ''"));
+    assert_true(refused(cdb, "CREATE TABLE collector.x (a int)"));
+    PQfinish(cdb);
+    /* The reports' role reads, and only reads. */
+    PGconn *rdb = connect_as("ocop_reports");
+    r = PQexec(rdb, "SELECT count(*) FROM collector.scans");
+    assert_true(r && PQresultStatus(r) == PGRES_TUPLES_OK &&
+                !strcmp(PQgetvalue(r, 0, 0), "75"));
+    PQclear(r);
+    assert_true(refused(rdb, "INSERT INTO collector.daily_verdicts VALUES "
+                             "(1, 'k', 'p', 'v', 1)"));
+    PQfinish(rdb);
+    /* The owner drops months. */
+    assert_int_equal(
+        pg_store_retain(owner, 0, ts(2099, 1, 1), &dropped, err, sizeof err),
+        0);
+    assert_int_equal(dropped, 1);
+    pg_store_close(col);
+    pg_store_close(owner);
+}
+
 /* ---- Import from SQLite ------------------------------------------------- */
 
 static void import_sqlite(void **state)
@@ -567,6 +700,7 @@ int main(void)
         cmocka_unit_test_setup(concurrent_exactly_once, setup),
         cmocka_unit_test_setup(months_and_retention, setup),
         cmocka_unit_test_setup(import_sqlite, setup),
+        cmocka_unit_test_setup(least_privilege, setup),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     PQfinish(admin);
