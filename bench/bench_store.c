@@ -270,6 +270,14 @@ static int preload_pg(engine *e, long long n)
                       "SET scans = r.scans + excluded.scans"),
                db, "verdict rollup") ||
         !pg_ok(PQexec(db,
+                      "INSERT INTO collector.daily_kiosks AS r "
+                      "SELECT time / 86400 + (time % 86400 + 25200) / 86400, "
+                      "kiosk, verdict, count(*) FROM collector.scans "
+                      "WHERE batch_id = 'preload' GROUP BY 1, 2, 3 "
+                      "ON CONFLICT (day, kiosk, verdict) DO UPDATE "
+                      "SET scans = r.scans + excluded.scans"),
+               db, "kiosk rollup") ||
+        !pg_ok(PQexec(db,
                       "INSERT INTO collector.daily_labels AS r "
                       "SELECT signer, product, lot, serial, time / 86400 + "
                       "(time % 86400 + 25200) / 86400, kiosk, count(*), "
@@ -350,15 +358,17 @@ static void sizes(engine *e)
                 "   WHERE inhparent = 'collector.scans'::regclass),"
                 " pg_total_relation_size('collector.daily_verdicts'),"
                 " pg_total_relation_size('collector.daily_labels'),"
-                " pg_total_relation_size('collector.batches')");
+                " pg_total_relation_size('collector.batches'),"
+                " pg_total_relation_size('collector.daily_kiosks')");
         if (r && PQresultStatus(r) == PGRES_TUPLES_OK) {
             double n = atof(PQgetvalue(r, 0, 0));
             printf("bytes_per_scan scans_table %.0f scans_indexes %.0f "
                    "daily_verdicts %.1f daily_labels %.0f batches %.1f "
-                   "(%.0f scans)\n",
+                   "daily_kiosks %.2f (%.0f scans)\n",
                    atof(PQgetvalue(r, 0, 1)) / n, atof(PQgetvalue(r, 0, 2)) / n,
                    atof(PQgetvalue(r, 0, 3)) / n, atof(PQgetvalue(r, 0, 4)) / n,
-                   atof(PQgetvalue(r, 0, 5)) / n, n);
+                   atof(PQgetvalue(r, 0, 5)) / n, atof(PQgetvalue(r, 0, 6)) / n,
+                   n);
         }
         PQclear(r);
         PQfinish(db);

@@ -129,6 +129,15 @@ static void rollups_match(void)
           "4 EXCEPT SELECT day, kiosk, product, verdict, scans FROM "
           "collector.daily_verdicts)) x"),
         0);
+    assert_int_equal(
+        q("SELECT count(*) FROM ("
+          "(SELECT day, kiosk, verdict, scans FROM collector.daily_kiosks "
+          "EXCEPT SELECT day, kiosk, verdict, sum(scans) FROM "
+          "collector.daily_verdicts GROUP BY 1, 2, 3) UNION ALL "
+          "(SELECT day, kiosk, verdict, sum(scans) FROM "
+          "collector.daily_verdicts GROUP BY 1, 2, 3 EXCEPT SELECT day, "
+          "kiosk, verdict, scans FROM collector.daily_kiosks)) x"),
+        0);
     const char *raw = "SELECT signer, product, lot, serial, time / 86400 + "
                       "(time % 86400 + 25200) / 86400, kiosk, count(*), "
                       "min(time), max(time) FROM collector.scans WHERE "
@@ -424,6 +433,8 @@ static void months_and_retention(void **state)
     assert_int_equal(dropped, 3);
     assert_int_equal(q("SELECT count(*) FROM collector.scans"), 44);
     assert_int_equal(q("SELECT sum(scans) FROM collector.daily_verdicts"),
+                     rolled);
+    assert_int_equal(q("SELECT sum(scans) FROM collector.daily_kiosks"),
                      rolled);
     /* 2024-01-10 is day 19732. */
     assert_int_equal(q("SELECT sum(scans) FROM collector.daily_verdicts WHERE "

@@ -77,6 +77,12 @@ static const char schema[] =
     " day bigint NOT NULL, kiosk text NOT NULL, product text NOT NULL,"
     " verdict text NOT NULL, scans bigint NOT NULL,"
     " PRIMARY KEY (day, kiosk, product, verdict));"
+    /* The same without the product: a few rows per kiosk and day, for
+     * the console's figures and the per-province and per-kiosk tables
+     * (the one above has nearly a row per scan at a kiosk's variety). */
+    "CREATE TABLE collector.daily_kiosks ("
+    " day bigint NOT NULL, kiosk text NOT NULL, verdict text NOT NULL,"
+    " scans bigint NOT NULL, PRIMARY KEY (day, kiosk, verdict));"
     "CREATE TABLE collector.daily_labels ("
     " signer text NOT NULL, product text NOT NULL, lot text NOT NULL,"
     " serial bigint NOT NULL, day bigint NOT NULL, kiosk text NOT NULL,"
@@ -668,6 +674,12 @@ static const char insert_sql[] =
     " ORDER BY day, kiosk, product, verdict"
     " ON CONFLICT (day, kiosk, product, verdict)"
     " DO UPDATE SET scans = r.scans + excluded.scans RETURNING 1),"
+    "k AS ("
+    " INSERT INTO collector.daily_kiosks AS r (day, kiosk, verdict, scans)"
+    " SELECT day, kiosk, verdict, count(*) FROM ins"
+    " GROUP BY day, kiosk, verdict ORDER BY day, kiosk, verdict"
+    " ON CONFLICT (day, kiosk, verdict)"
+    " DO UPDATE SET scans = r.scans + excluded.scans RETURNING 1),"
     "l AS ("
     " INSERT INTO collector.daily_labels AS r (signer, product, lot, serial,"
     "  day, kiosk, scans, first_time, last_time)"
@@ -680,7 +692,7 @@ static const char insert_sql[] =
     "  first_time = least(r.first_time, excluded.first_time),"
     "  last_time = greatest(r.last_time, excluded.last_time) RETURNING 1)"
     "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM v),"
-    " (SELECT count(*) FROM l)";
+    " (SELECT count(*) FROM k), (SELECT count(*) FROM l)";
 
 int pgs_insert_scans(PGconn *db, const pgs_rows *r, long *added, char state[6],
                      char *err, size_t errsz)
