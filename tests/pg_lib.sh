@@ -11,8 +11,8 @@
 # PG_FAST=1 before pg_start turns off fsync (tests that do not measure
 # durability or speed). Root cannot run postgres: as root the cluster runs
 # as the system user ocop-pg when it exists, else as nobody; the folder
-# is given to that user. The caller's EXIT trap, if any, still runs after
-# the cluster is stopped. A watchdog stops the cluster if the calling
+# is given to that user. The caller's EXIT trap, if any, still runs,
+# before the cluster is stopped. A watchdog stops the cluster if the calling
 # shell dies without running its traps (kill -9, a ctest timeout).
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -73,7 +73,8 @@ pg_start() {
         "host=$PG_SOCK port=$PG_PORT user=ocop dbname=postgres" \
         -c 'CREATE DATABASE ocop' >/dev/null || { pg_stop; return 1; }
 
-    # Stop at exit, then run the caller's own EXIT trap.
+    # At exit: the caller's own EXIT trap first (it stops the clients),
+    # then the cluster.
     local prev
     prev=$(trap -p EXIT)
     _PG_PREV_EXIT=
@@ -81,7 +82,7 @@ pg_start() {
         eval "set -- $prev"
         _PG_PREV_EXIT=$3
     fi
-    trap 'pg_stop; eval "$_PG_PREV_EXIT"' EXIT
+    trap 'eval "$_PG_PREV_EXIT" || true; pg_stop' EXIT
     [ -z "$(trap -p INT)" ] && trap 'exit 130' INT
     [ -z "$(trap -p TERM)" ] && trap 'exit 143' TERM
 
