@@ -8,6 +8,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -335,9 +336,18 @@ int http_get(const struct kiosk_config *cfg, const char *url,
 int http_download(const struct kiosk_config *cfg, const char *url,
                   const char *part_path, uint64_t size, char *err, size_t errsz)
 {
-    FILE *f = fopen(part_path, "ab");
+    /* Our own part file: a link planted in its place is removed, never
+     * appended through (issue 12). */
+    int fd = -1;
+    int lr = labels_file_open_own(part_path, O_WRONLY | O_CREAT | O_APPEND,
+                                  0644, &fd);
+    FILE *f = lr == LABELS_OK ? fdopen(fd, "ab") : NULL;
     if (!f) {
-        snprintf(err, errsz, "cannot write %s: %s", part_path, strerror(errno));
+        snprintf(err, errsz, "cannot write %s: %s", part_path,
+                 lr == LABELS_OK || lr == LABELS_ERR_IO ? strerror(errno)
+                                                        : labels_strerror(lr));
+        if (fd >= 0)
+            close(fd);
         return HTTP_FAILED;
     }
     struct stat st;

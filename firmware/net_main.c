@@ -103,10 +103,11 @@ static int cmd_upload(int argc, char **argv)
     char dir[KIOSK_PATH_MAX], lock[KIOSK_PATH_MAX + 16];
     kiosk_data_dir(&cfg, dir, sizeof dir);
     snprintf(lock, sizeof lock, "%s/upload.lock", dir);
-    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int fd = -1;
+    int lr = labels_file_open(lock, O_RDWR | O_CREAT, 0600, &fd);
     if (fd < 0) {
         kiosk_logl(KLOG_ERR, "upload: cannot open %s: %s", lock,
-                   strerror(errno));
+                   lr == LABELS_ERR_IO ? strerror(errno) : labels_strerror(lr));
         return K_FAILURE;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {

@@ -253,9 +253,11 @@ int kiosk_sync(const struct kiosk_config *cfg, const char *feed_url,
      * otherwise both write <mirror>.new and the state file. */
     char lock[KIOSK_PATH_MAX + 8];
     snprintf(lock, sizeof lock, "%s.lock", cfg->state);
-    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = -1;
+    int lr = labels_file_open(lock, O_RDWR | O_CREAT, 0644, &fd);
     if (fd < 0) {
-        kiosk_log("sync: cannot open %s: %s", lock, strerror(errno));
+        kiosk_log("sync: cannot open %s: %s", lock,
+                  lr == LABELS_ERR_IO ? strerror(errno) : labels_strerror(lr));
         return -1;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {

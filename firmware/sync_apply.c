@@ -155,8 +155,9 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         rc = APPLY_REFUSED;
         goto done;
     }
-    if (sqlite3_open_v2(mirror, &db, SQLITE_OPEN_READWRITE, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_open_v2(mirror, &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+                        NULL) != SQLITE_OK) {
         snprintf(err, errsz, "cannot open mirror %s", mirror);
         goto done;
     }
@@ -173,6 +174,11 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         snprintf(err, errsz,
                  "delta applies to version %lld, the mirror is version %lld",
                  (long long)base, (long long)have);
+        rc = APPLY_REFUSED;
+        goto rollback;
+    }
+    /* Before any change: a trigger in the mirror would run inside it. */
+    if (labels_mirror_check_schema(db, err, errsz) != LABELS_OK) {
         rc = APPLY_REFUSED;
         goto rollback;
     }
@@ -210,6 +216,10 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         }
         goto rollback;
     }
+    if (labels_mirror_check_schema(db, err, errsz) != LABELS_OK) {
+        rc = APPLY_REFUSED;
+        goto rollback;
+    }
     if (mirror_read_version(db) != target) {
         snprintf(err, errsz, "delta did not bring the mirror to version %lld",
                  (long long)target);
@@ -241,14 +251,17 @@ static int decompress_to(const char *src, const char *dst, uint64_t usize,
                          char *err, size_t errsz)
 {
     FILE *in = fopen(src, "rb");
-    int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = -1;
+    int lr = labels_file_open_own(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644, &fd);
     ZSTD_DStream *z = ZSTD_createDStream();
     size_t ibsz = ZSTD_DStreamInSize(), obsz = ZSTD_DStreamOutSize();
     uint8_t *ib = malloc(ibsz), *ob = malloc(obsz);
     uint64_t total = 0;
     int rc = APPLY_FAILED;
     if (!in || fd < 0 || !z || !ib || !ob) {
-        snprintf(err, errsz, "cannot write %s: %s", dst, strerror(errno));
+        snprintf(err, errsz, "cannot write %s: %s", dst,
+                 lr == LABELS_ERR_NOT_REGULAR ? labels_strerror(lr)
+                                              : strerror(errno));
         goto done;
     }
     ZSTD_initDStream(z);
@@ -322,7 +335,8 @@ static int check_snapshot(const char *path, int64_t target, char *err,
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     int rc = APPLY_REFUSED;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW,
+                        NULL) != SQLITE_OK)
         goto bad;
     if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) !=
             SQLITE_OK ||
@@ -341,6 +355,8 @@ static int check_snapshot(const char *path, int64_t target, char *err,
                  LABELS_MIRROR_SCHEMA_VERSION);
         goto done;
     }
+    if (labels_mirror_check_schema(db, err, errsz) != LABELS_OK)
+        goto done;
     int64_t v = mirror_read_version(db);
     if (v != target) {
         snprintf(err, errsz,

@@ -145,6 +145,9 @@ int registry_export(const char *dbpath, const char *out,
     if (stat(dbpath, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev &&
         a.st_ino == b.st_ino)
         return fail(err, errsz, out, "that is the registry itself");
+    /* Refused before a version number is spent on it (issue 12). */
+    if (labels_file_replaceable(out) == LABELS_ERR_NOT_REGULAR)
+        return fail(err, errsz, out, labels_strerror(LABELS_ERR_NOT_REGULAR));
     sqlite3 *db;
     if (registry_open(dbpath, 0, &db, err, errsz))
         return -1;
@@ -202,8 +205,10 @@ int registry_export(const char *dbpath, const char *out,
         unlink(tmp);
         goto out;
     }
-    if (rename(tmp, out) != 0) {
-        fail(err, errsz, out, strerror(errno));
+    int fr = labels_file_replaceable(out);
+    if (fr != LABELS_OK || rename(tmp, out) != 0) {
+        fail(err, errsz, out,
+             fr != LABELS_OK ? labels_strerror(fr) : strerror(errno));
         unlink(tmp);
         goto out;
     }

@@ -217,6 +217,14 @@ static int make_version_db(const char *src, const char *dst, int64_t version,
         goto done;
     }
     sqlite3_finalize(st);
+    /* Exactly the documented schema: a trigger or view published once
+     * would run in every kiosk's mirror (issue 12). */
+    char why[256];
+    if (labels_mirror_check_schema(in, why, sizeof why) != LABELS_OK) {
+        seterr(err, errsz, "%s is not a mirror as docs/mirror.md defines: %s",
+               src, why);
+        goto done;
+    }
     if (sqlite3_open_v2(dst, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                         NULL) != SQLITE_OK) {
         seterr(err, errsz, "cannot create %s", dst);
@@ -396,9 +404,10 @@ static int sign_and_write_manifest(const char *feed_dir, const char *body,
             return LABELS_ERR_IO;
         }
     }
-    if (rename(tmp, path) != 0) {
+    rc = labels_file_rename(tmp, path); /* only over a regular file */
+    if (rc != LABELS_OK) {
         unlink(tmp);
-        return LABELS_ERR_IO;
+        return rc;
     }
     /* labels_file_write_atomic synced the folder for tmp; once more for
      * the rename. */
@@ -524,8 +533,14 @@ int feed_publish(const struct feed_publish_opts *o,
     }
     /* One publisher at a time: two would both pick version N+1. */
     snprintf(path, sizeof path, "%s/versions/.lock", o->feed_dir);
-    int lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+    int lockfd = -1;
+    int lr = labels_file_open(path, O_RDWR | O_CREAT, 0644, &lockfd);
+    if (lr != LABELS_OK) {
+        seterr(err, errsz, "cannot open %s: %s", path,
+               lr == LABELS_ERR_IO ? strerror(errno) : labels_strerror(lr));
+        return LABELS_ERR_IO;
+    }
+    if (flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
         seterr(err, errsz, "another publish is running on %s", o->feed_dir);
         if (lockfd >= 0)
             close(lockfd);

@@ -26,6 +26,8 @@ int print_tmpfile_open(print_tmpfile *t, const char *path)
     memset(t, 0, sizeof *t);
     if (!path || !*path)
         return LABELS_ERR_ARG;
+    if (labels_file_replaceable(path) == LABELS_ERR_NOT_REGULAR)
+        return LABELS_ERR_NOT_REGULAR; /* a link, device or FIFO: issue 12 */
     t->path = strdup(path);
     t->tmp = tmp_name(path);
     if (!t->path || !t->tmp) {
@@ -58,6 +60,10 @@ int print_tmpfile_commit(print_tmpfile *t)
         saved = errno;
     }
     t->f = NULL;
+    if (!bad && labels_file_replaceable(t->path) != LABELS_OK) {
+        print_tmpfile_abort(t);
+        return LABELS_ERR_NOT_REGULAR;
+    }
     if (!bad && rename(t->tmp, t->path) != 0) {
         bad = 1;
         saved = errno;
