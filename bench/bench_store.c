@@ -8,8 +8,8 @@
  *
  * usage: bench_store DB THREADS BATCHES SCANS [PRELOAD]
  *   DB: a SQLite file, or a libpq connection string */
-#include "collector.h"
-#include "pg_store.h"
+#include "collector/collector.h"
+#include "collector/pg_store.h"
 #include "upload_batch.h"
 
 #include <libpq-fe.h>

@@ -39,6 +39,23 @@ pg_start() {
     PG_DIR=$(mktemp -d /tmp/ocop-pg.XXXXXX) || return 1
     PG_SOCK=$PG_DIR
     [ -n "$_PG_USER" ] && chown "$_PG_USER" "$PG_DIR"
+    # The watchdog: when this shell is gone (even by kill -9, or a ctest
+    # timeout killing its process group), stop the cluster and remove the
+    # folder. In a session of its own, so neither that kill nor a caller's
+    # bare `wait` reaches it; it ends by itself once pg_stop removed the
+    # folder.
+    setsid -f bash -c '
+        while kill -0 "$1" 2>/dev/null && [ -d "$2" ]; do sleep 1; done
+        [ -d "$2" ] || exit 0
+        if [ -d "$2/data" ]; then
+            if [ -n "$4" ]; then
+                runuser -u "$4" -- "$3/pg_ctl" -D "$2/data" -m immediate stop
+            else
+                "$3/pg_ctl" -D "$2/data" -m immediate stop
+            fi
+        fi
+        rm -rf "$2"' watchdog "$$" "$PG_DIR" "$PG_BIN" "$_PG_USER" \
+        </dev/null >/dev/null 2>&1
     chmod 700 "$PG_DIR"
     # Only the socket's file name depends on the port, so any free-looking
     # number does; it is never bound on TCP.
@@ -86,20 +103,6 @@ pg_start() {
     [ -z "$(trap -p INT)" ] && trap 'exit 130' INT
     [ -z "$(trap -p TERM)" ] && trap 'exit 143' TERM
 
-    # The watchdog: when this shell is gone, stop the cluster.
-    local shell=$$ dir=$PG_DIR bin=$PG_BIN user=$_PG_USER
-    (
-        while kill -0 "$shell" 2>/dev/null && [ -d "$dir/data" ]; do sleep 1; done
-        if [ -d "$dir/data" ]; then
-            if [ -n "$user" ]; then
-                runuser -u "$user" -- "$bin/pg_ctl" -D "$dir/data" -m immediate stop
-            else
-                "$bin/pg_ctl" -D "$dir/data" -m immediate stop
-            fi
-            rm -rf "$dir"
-        fi
-    ) </dev/null >/dev/null 2>&1 &
-    _PG_WATCHDOG=$!
 }
 
 pg_stop() {
@@ -108,7 +111,6 @@ pg_stop() {
         </dev/null >/dev/null 2>&1 ||
         _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop \
             </dev/null >/dev/null 2>&1 || true
-    [ -n "${_PG_WATCHDOG:-}" ] && kill "$_PG_WATCHDOG" 2>/dev/null
     rm -rf "$PG_DIR"
     PG_DIR=
     return 0

@@ -12,8 +12,8 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "collector.h"
-#include "pg_store.h"
+#include "collector/collector.h"
+#include "collector/pg_store.h"
 #include "upload_batch.h"
 
 #include <libpq-fe.h>

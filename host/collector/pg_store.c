@@ -7,7 +7,7 @@
  * commits, then reads the stored hash and answers "already stored" (or a
  * conflict). The scans and their rollups are written in the same
  * transaction, so a batch is stored whole or not at all. */
-#include "pg_store_int.h"
+#include "collector/pg_store_int.h"
 
 #include <pthread.h>
 #include <sodium.h>

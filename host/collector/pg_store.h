@@ -19,7 +19,7 @@
 #ifndef OCOP_HOST_PG_STORE_H
 #define OCOP_HOST_PG_STORE_H
 
-#include "collector.h"
+#include "collector/collector.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* pg_store_admin.c -- the PostgreSQL collector's maintenance: dropping
  * old months of raw scans, and copying a SQLite collector's history in
  * (docs/collector.md). */
-#include "pg_store_int.h"
+#include "collector/pg_store_int.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

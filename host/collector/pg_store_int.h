@@ -4,7 +4,7 @@
 #ifndef OCOP_HOST_PG_STORE_INT_H
 #define OCOP_HOST_PG_STORE_INT_H
 
-#include "pg_store.h"
+#include "collector/pg_store.h"
 
 #include <libpq-fe.h>
 #include <stddef.h>
