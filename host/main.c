@@ -30,6 +30,8 @@ static const struct {
     {"publish", cmd_publish, "sign and publish the next mirror feed version"},
     {"serve", cmd_serve, "HTTP: receive kiosk scan batches, serve the feed"},
     {"kiosk", cmd_kiosk, "enroll, revoke or list kiosk device keys"},
+    {"collector", cmd_collector,
+     "PostgreSQL collector: import a SQLite one, drop old months"},
     {"report", cmd_report, "scan reports: table, CSV or one HTML file"},
     {"demo-scans", cmd_demo_scans, "fill a demo world's collector with scans"},
     {"badge", cmd_badge, "issue, revoke, list inspectors' badges"},

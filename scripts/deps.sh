@@ -6,15 +6,16 @@ set -euo pipefail
 build=(cmake make gcc pkg-config libqrencode-dev libzbar-dev libsodium-dev
        libpng-dev libjpeg-dev libcmocka-dev libsqlite3-dev libcurl4-openssl-dev
        libcairo2-dev libpango1.0-dev libsystemd-dev libmicrohttpd-dev
-       libinih-dev libdrm-dev libzstd-dev fonts-noto-core fonts-dejavu-core)
+       libinih-dev libdrm-dev libzstd-dev libpq-dev fonts-noto-core fonts-dejavu-core)
 # Tests also need clang (libFuzzer), real peers and the reference tools,
 # and for the arm64 cross build (scripts/arm-sysroot.sh, docs/arm.md) the
 # cross compiler, qemu-user to run its tests, dpkg-shlibdeps, Debian's
-# archive keys, and systemd-analyze to check the packaged unit.
+# archive keys, systemd-analyze to check the packaged unit, and the
+# PostgreSQL server the collector tests start privately (tests/pg_lib.sh).
 test_only=(clang libclang-rt-14-dev qrencode zbar-tools poppler-utils g++
            nginx-light libzxing-dev curl python3 sqlite3 openssl chromium
            clang-format faketime gcc-aarch64-linux-gnu qemu-user dpkg-dev
-           debian-archive-keyring systemd)
+           debian-archive-keyring systemd postgresql-15)
 
 case "${1:-}" in
 demo) want=("${build[@]}") ;;

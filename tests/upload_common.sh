@@ -11,6 +11,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# OCOP_COLLECTOR_PG=1: the collector is PostgreSQL, in a private cluster
+# (tests/pg_lib.sh) stopped at exit; COLLECTOR_DB names it either way.
+if [ "${OCOP_COLLECTOR_PG:-0}" = 1 ]; then
+    . "$(dirname "${BASH_SOURCE[0]}")/pg_lib.sh"
+    PG_FAST=1 pg_start
+    COLLECTOR_DB=$PG_CONN
+else
+    COLLECTOR_DB=$T/collector.db
+fi
+
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok - $*"; }
 
@@ -37,9 +47,15 @@ stop_serve() {
     wait "$1" || fail "serve did not exit 0 on SIGTERM"
 }
 
-# q DB SQL: the first column of the first row.
+# q DB SQL: the first column of the first row (DB: a SQLite file, or a
+# PostgreSQL connection string, where the tables are in schema collector).
 q() {
-    python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$1" "$2"
+    if [ "${OCOP_COLLECTOR_PG:-0}" = 1 ]; then
+        PGOPTIONS=-csearch_path=collector "$PG_BIN/psql" -X -q -At \
+            -v ON_ERROR_STOP=1 "$1" -c "$2" | head -n1
+    else
+        python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$1" "$2"
+    fi
 }
 
 # post URL FILE: print the HTTP status; the body goes to $T/answer.

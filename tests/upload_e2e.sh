@@ -6,7 +6,7 @@ set -euo pipefail
 
 K=$T/kiosk; mkdir -p "$K"
 LOG=$K/scans.db
-DB=$T/collector.db
+DB=$COLLECTOR_DB
 
 # --- the device key: made once, 0600, then loaded --------------------------
 first=$("$DRV" keygen "$K")
@@ -376,7 +376,7 @@ echo manifest >"$T/world/feed/manifest.txt"
 echo mirror >"$T/world/feed/v1/mirror.db"
 echo secret >"$T/secret"; ln -s "$T/secret" "$T/world/feed/link.txt"
 echo hidden >"$T/world/feed/.secret/x"
-cp "$DB" "$T/world/collector.db"
+[ -f "$DB" ] && cp "$DB" "$T/world/collector.db"
 start_serve s4 --world "$T/world"
 F=http://127.0.0.1:$PORT/feed
 [ "$(curl -s "$F/manifest.txt")" = manifest ] || fail "feed file not served"

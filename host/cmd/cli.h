@@ -32,6 +32,7 @@ int cmd_print(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_kiosk(int argc, char **argv);
+int cmd_collector(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_demo_scans(int argc, char **argv);
 int cmd_badge(int argc, char **argv);

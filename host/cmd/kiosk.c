@@ -2,6 +2,7 @@
  * keys the collector accepts batches from, and where each kiosk stands. */
 #include "cmd/cli.h"
 #include "collector/collector.h"
+#include "collector/pg_store.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -13,11 +14,13 @@
 #define MAX_KEYS 4096
 
 static const char kiosk_usage[] =
-    "usage: ocop-host kiosk enroll --collector-db FILE --public FILE "
+    "usage: ocop-host kiosk enroll --collector-db DB --public FILE "
     "[--public FILE...]\n"
     "                              --province NAME --shop NAME\n"
-    "       ocop-host kiosk revoke --collector-db FILE KEY_ID\n"
-    "       ocop-host kiosk list --collector-db FILE\n"
+    "       ocop-host kiosk revoke --collector-db DB KEY_ID\n"
+    "       ocop-host kiosk list --collector-db DB\n"
+    "  DB: a SQLite file, or a PostgreSQL connection string "
+    "(docs/collector.md)\n"
     "  (--world DIR may replace --collector-db: DIR/collector.db)\n";
 
 /* Printable UTF-8 text without control characters or tabs. */
@@ -96,8 +99,7 @@ static int parse(int argc, char **argv, struct kargs *a)
 static int check(int argc, char **argv, struct kargs *a)
 {
     if (!a->db) {
-        cli_error("kiosk %s needs --collector-db FILE (or --world DIR)",
-                  a->sub);
+        cli_error("kiosk %s needs --collector-db DB (or --world DIR)", a->sub);
         return LABELS_EXIT_USAGE;
     }
     a->enroll = !strcmp(a->sub, "enroll");
@@ -193,7 +195,7 @@ static int open_and_run(const struct kargs *a)
     collector *col;
     struct stat st;
     int rc = LABELS_EXIT_FAIL;
-    if (!a->enroll && stat(a->db, &st) != 0) {
+    if (!a->enroll && !pg_store_is_conninfo(a->db) && stat(a->db, &st) != 0) {
         /* Only enrolling creates a collector database. */
         cli_error("no collector database at %s: %s", a->db, strerror(errno));
     } else if (collector_open(a->db, &col, err, sizeof err) != 0) {

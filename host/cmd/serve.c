@@ -28,13 +28,16 @@ static int parse_num(const char *s, double lo, double hi, double *out)
 }
 
 static const char serve_usage[] =
-    "usage: ocop-host serve (--world DIR | --collector-db FILE "
+    "usage: ocop-host serve (--world DIR | --collector-db DB "
     "[--feed-dir DIR])\n"
     "                       [--mirror FILE] [--today YYYY-MM-DD]\n"
     "                       [--listen IP:PORT] [--rate N] [--burst N]\n"
     "                       [--max-body BYTES] [--body-timeout S] "
     "[--idle-timeout S] [--threads N]\n"
     "                       [--max-per-ip N]\n"
+    "  --collector-db DB    a SQLite file, or PostgreSQL: postgresql://... "
+    "or\n"
+    "                       dbname=... (docs/collector.md)\n"
     "  --world DIR          use DIR/" WORLD_COLLECTOR_DB ", DIR/" WORLD_FEED_DIR
     " and DIR/" WORLD_MIRROR " (if present)\n"
     "  --mirror FILE        answer GET /V/<payload> (the phone page) from "
@@ -180,7 +183,7 @@ static int parse(int argc, char **argv, struct sargs *a)
         return LABELS_EXIT_USAGE;
     }
     if (!a->db) {
-        cli_error("serve needs --world DIR or --collector-db FILE");
+        cli_error("serve needs --world DIR or --collector-db DB");
         return LABELS_EXIT_USAGE;
     }
     if (!serve_listen_ok(a->cfg.listen)) {

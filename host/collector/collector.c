@@ -8,6 +8,7 @@
  * Kiosk lookups use a second, read-only connection (WAL lets it read
  * while the writer writes). */
 #include "collector/collector.h"
+#include "collector/pg_store.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -29,6 +30,7 @@ typedef struct job {
 #define GROUP_MAX 256 /* batches per commit */
 
 struct collector {
+    pg_store *pg; /* the PostgreSQL engine, when chosen: nothing below */
     sqlite3 *db;  /* writes (writer thread) and admin commands */
     sqlite3 *rdb; /* kiosk lookups */
     pthread_mutex_t mu, rmu;
@@ -90,6 +92,15 @@ int collector_open(const char *path, collector **out, char *err, size_t errsz)
     if (!c) {
         snprintf(err, errsz, "out of memory");
         return -1;
+    }
+    /* A libpq connection string picks PostgreSQL (docs/collector.md). */
+    if (pg_store_is_conninfo(path)) {
+        if (pg_store_open(path, &c->pg, err, errsz)) {
+            free(c);
+            return -1;
+        }
+        *out = c;
+        return 0;
     }
     if (pthread_mutex_init(&c->mu, NULL) || pthread_mutex_init(&c->rmu, NULL) ||
         pthread_mutex_init(&c->qmu, NULL) ||
@@ -156,6 +167,11 @@ void collector_close(collector *c)
 {
     if (!c)
         return;
+    if (c->pg) {
+        pg_store_close(c->pg);
+        free(c);
+        return;
+    }
     if (c->writer_running) {
         pthread_mutex_lock(&c->qmu);
         c->stopping = 1;
@@ -181,6 +197,10 @@ void collector_close(collector *c)
 
 void collector_set_rate(collector *c, double rate, double burst)
 {
+    if (c->pg) {
+        pg_store_set_rate(c->pg, rate, burst);
+        return;
+    }
     collector_rate_free(c->rate);
     c->rate = rate > 0 ? collector_rate_new(rate, burst) : NULL;
 }
@@ -199,6 +219,8 @@ int collector_enroll(collector *c, const labels_pubkey *pubs, size_t n,
                      const char *province, const char *shop, char *err,
                      size_t errsz)
 {
+    if (c->pg)
+        return pg_store_enroll(c->pg, pubs, n, province, shop, err, errsz);
     char when[32];
     now_iso(when);
     sqlite3_stmt *st = NULL;
@@ -261,6 +283,8 @@ fail:
 int collector_revoke(collector *c, const char *key_id_hex, char *err,
                      size_t errsz)
 {
+    if (c->pg)
+        return pg_store_revoke(c->pg, key_id_hex, err, errsz);
     char when[32];
     now_iso(when);
     sqlite3_stmt *st = NULL;
@@ -293,6 +317,8 @@ static void col_text(sqlite3_stmt *st, int i, char *out, size_t outsz)
 int collector_list(collector *c, int (*fn)(void *ctx, const collector_kiosk *k),
                    void *ctx, char *err, size_t errsz)
 {
+    if (c->pg)
+        return pg_store_list(c->pg, fn, ctx, err, errsz);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(c->db,
                                 "SELECT key_id, public_key, province, shop, "
@@ -536,6 +562,10 @@ static void store_queued(collector *c, const collector_batch *b,
 void collector_submit(collector *c, const char *body, size_t len,
                       collector_outcome *o)
 {
+    if (c->pg) {
+        pg_store_submit(c->pg, body, len, o);
+        return;
+    }
     memset(o, 0, sizeof *o);
     collector_batch b;
     char why[160];

@@ -4,6 +4,10 @@
  * kiosks, every batch received (for idempotency) and every scan, stored
  * once per (kiosk, scan ID). All functions are safe to call from several
  * threads: one connection, one mutex, short transactions.
+ *
+ * Or PostgreSQL, when collector_open is given a libpq connection string
+ * (collector/pg_store.h, docs/collector.md): the same functions, answers
+ * and guarantees.
  */
 #ifndef OCOP_HOST_COLLECTOR_H
 #define OCOP_HOST_COLLECTOR_H
@@ -14,7 +18,9 @@
 
 typedef struct collector collector;
 
-/* Open or create the collector database. 0, or -1 with a message. */
+/* Open or create the collector database: a SQLite file, or PostgreSQL
+ * for a "postgresql://..." or "key=value" connection string
+ * (pg_store_is_conninfo). 0, or -1 with a message. */
 int collector_open(const char *path, collector **out, char *err, size_t errsz);
 void collector_close(collector *c);
 
