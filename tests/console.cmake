@@ -1,0 +1,11 @@
+# The authority console (host/console/): its test driver runs
+# console_start() on a free loopback port; the end-to-end test drives it
+# over HTTP (authorisation matrix, CSRF, sessions, throttling, escaping,
+# edit conflicts).
+add_executable(console_driver console_driver.c)
+target_link_libraries(console_driver PRIVATE console)
+add_test(NAME console_e2e COMMAND python3
+  ${CMAKE_CURRENT_SOURCE_DIR}/console_e2e.py $<TARGET_FILE:console_driver>
+  $<TARGET_FILE:ocop-host>)
+set_tests_properties(console_e2e PROPERTIES TIMEOUT 600 ENVIRONMENT
+  "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")

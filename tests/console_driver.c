@@ -1,0 +1,116 @@
+/* console_driver.c -- runs the authority console for its tests until
+ * ocop-host serve --console does: "serve" starts console_start() and
+ * prints the port, "useradd" adds an account (password on stdin). */
+#include "console.h"
+
+#include "registry.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned num(const char *s)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || v > 100000000UL) {
+        fprintf(stderr, "console_driver: bad number '%s'\n", s);
+        exit(2);
+    }
+    return (unsigned)v;
+}
+
+static int serve(int argc, char **argv)
+{
+    console_config cfg = {.db_path = argv[2], .listen = "127.0.0.1:0"};
+    for (int i = 3; i + 1 < argc; i += 2) {
+        const char *o = argv[i], *v = argv[i + 1];
+        if (!strcmp(o, "--listen"))
+            cfg.listen = v;
+        else if (!strcmp(o, "--tls-cert"))
+            cfg.tls_cert = v;
+        else if (!strcmp(o, "--tls-key"))
+            cfg.tls_key = v;
+        else if (!strcmp(o, "--idle"))
+            cfg.limits.idle_s = num(v);
+        else if (!strcmp(o, "--lifetime"))
+            cfg.limits.lifetime_s = num(v);
+        else if (!strcmp(o, "--user-failures"))
+            cfg.limits.user_failures = num(v);
+        else if (!strcmp(o, "--addr-failures"))
+            cfg.limits.addr_failures = num(v);
+        else if (!strcmp(o, "--lock"))
+            cfg.limits.lock_s = num(v);
+        else {
+            fprintf(stderr, "console_driver: unknown option %s\n", o);
+            return 2;
+        }
+    }
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    console *c;
+    unsigned port;
+    char err[CONSOLE_ERR_MAX];
+    if (console_start(&cfg, &c, &port, err, sizeof err)) {
+        fprintf(stderr, "console_driver: %s\n", err);
+        return 3;
+    }
+    printf("port %u\n", port);
+    fflush(stdout);
+    int sig;
+    sigwait(&stop, &sig);
+    console_stop(c);
+    return 0;
+}
+
+static int useradd(int argc, char **argv)
+{
+    if (argc != 7) {
+        fprintf(stderr, "usage: console_driver useradd DB NAME ROLE "
+                        "PROVINCE PRODUCER < password\n");
+        return 2;
+    }
+    char pw[CONSOLE_PASSWORD_MAX + 2];
+    size_t n = fread(pw, 1, sizeof pw - 1, stdin);
+    while (n && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
+        n--;
+    console_role role;
+    if (console_role_parse(argv[4], &role)) {
+        fprintf(stderr, "console_driver: unknown role %s\n", argv[4]);
+        return 2;
+    }
+    sqlite3 *db;
+    char err[CONSOLE_ERR_MAX];
+    if (registry_open(argv[2], 0, &db, err, sizeof err)) {
+        fprintf(stderr, "console_driver: %s\n", err);
+        return 3;
+    }
+    int rc = console_user_add(db, NULL, "cli:test", argv[3], role, argv[5],
+                              argv[6], pw, n, err, sizeof err);
+    memset(pw, 0, sizeof pw);
+    registry_close(db);
+    if (rc) {
+        fprintf(stderr, "console_driver: %s\n", err);
+        return 3;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 3 && !strcmp(argv[1], "serve"))
+        return serve(argc, argv);
+    if (argc >= 2 && !strcmp(argv[1], "useradd"))
+        return useradd(argc, argv);
+    fprintf(stderr, "usage: console_driver serve DB [--listen A] [--idle S] "
+                    "[--lifetime S] [--user-failures N] [--addr-failures N] "
+                    "[--lock S] [--tls-cert F --tls-key F]\n"
+                    "       console_driver useradd DB NAME ROLE PROVINCE "
+                    "PRODUCER < password\n");
+    return 2;
+}
