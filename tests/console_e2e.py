@@ -75,6 +75,10 @@ def make_registry(db):
         "--producer", "DN-B", "--producer-name", NASTY_PRODUCER,
         "--producer-kind", "enterprise", "--certificate", "HN-2025-1",
         "--certified", "2025-03-01")
+    run(HOST, "product", "add", "--db", db, "--code", "HG/7", "--name",
+        "Rượu ngô men lá", "--group", "beverages", "--stars", "3",
+        "--province", "Hà Giang", "--producer", "HTX-A", "--certificate",
+        "HG-2025-7", "--certified", "2025-02-01")
     keys = {}
     for pc in ("HTX-A", "DN-B"):
         run(HOST, "keygen", "--secret", "%s/%s.sec" % (T, pc), "--public",
@@ -207,10 +211,10 @@ def dump(db):
     return out
 
 
-def version_of(db, code):
+def version_of(db, code, entity="product"):
     con = sqlite3.connect(db)
     v = con.execute("SELECT ifnull(max(id),0) FROM audit WHERE "
-                    "entity='product' AND ref=?", (code,)).fetchone()[0]
+                    "entity=? AND ref=?", (entity, code)).fetchone()[0]
     con.close()
     return v
 
@@ -292,6 +296,10 @@ def main():
         ("/console/producer/HTX-A", dict.fromkeys(A, 200)),
         ("/console/producer/DN-B", dict(cen=200, hg=200, hn=200, pa=403,
                                         ihg=403, vw=200)),
+        ("/console/producer/HTX-A/edit", dict(cen=200, hg=200, hn=403,
+                                              pa=403, ihg=403, vw=403)),
+        ("/console/product/HG%2F7", dict.fromkeys(A, 200)),
+        ("/console/product/NOPE", dict.fromkeys(A, 404)),
         ("/console/keys", dict.fromkeys(A, 200)),
         ("/console/users", dict(cen=200, hg=403, hn=403, pa=403, ihg=403,
                                 vw=403)),
@@ -366,6 +374,23 @@ def main():
             edit_fields("HG005", name="Mật ong bạc hà Đồng Văn"), 303)
     check(who_of_last(db, "product", "HG005") == "console:cen",
           "the edit's audit names console:cen")
+
+    for n in ("hg", "pa", "ihg", "vw"):
+        attempt(n, "/console/producer/DN-B/edit",
+                {"version": str(version_of(db, "DN-B", "producer")),
+                 "contact": "evil"}, 403)
+    attempt("hn", "/console/producer/DN-B/edit",
+            {"version": str(version_of(db, "DN-B", "producer")),
+             "contact": "0243 <tel> \"x\""}, 303)
+    check(who_of_last(db, "producer", "DN-B") == "console:hn",
+          "the producer edit's audit names console:hn")
+    attempt("hn", "/console/producer/DN-B/edit",
+            {"version": "1", "contact": "stale"}, 409,
+            what="(a stale producer version)")
+    attempt("hg", "/console/product/HG%2F7/status",
+            {"status": "suspended", "reason": "code with a slash"}, 303)
+    attempt("hn", "/console/product/HG%2F7/status",
+            {"status": "rated"}, 403)
 
     # Keys: a producer's request, a clerk's approval, revocations.
     kid1 = key_id_of(os.path.join(T, "new1.pub"))
@@ -460,6 +485,16 @@ def main():
     st, _, _ = c["hn"].post("/console/product/HN001/edit",
                             {"name": "Bánh cốm"})
     check(st == 409, "a save without a version: 409")
+    # An announced form over 1 MiB is refused before its body is read.
+    import socket
+    sk = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sk.sendall(("POST /console/product/HN001/status HTTP/1.1\r\nHost: x\r\n"
+                "Cookie: %s\r\nContent-Type: application/x-www-form-"
+                "urlencoded\r\nContent-Length: %d\r\n\r\n" %
+                (c["hn"].cookie, 2 * 1024 * 1024)).encode())
+    head = sk.recv(4096).decode("latin-1")
+    sk.close()
+    check(head.startswith("HTTP/1.1 413"), "a form over 1 MiB: 413")
 
     # ---- Escaping: every page that shows the hostile strings ----
     esc = "&lt;script&gt;alert(1)&lt;/script&gt;"

@@ -319,25 +319,36 @@ static void dispatch(struct console *c, struct MHD_Connection *conn, creq *r,
         route_products(&c->ctx, r, rep);
         return;
     }
-    if (!strncmp(p, "/product/", 9)) {
+    /* Codes may hold '/', never lower case: the action is a suffix. */
+    if (!strncmp(p, "/product/", 9) || !strncmp(p, "/producer/", 10)) {
+        int product = p[8] == '/';
+        const char *s = p + (product ? 9 : 10);
         char code[64];
-        const char *s = p + 9, *slash = strchr(s, '/');
-        size_t n = slash ? (size_t)(slash - s) : strlen(s);
+        const char *rest = "";
+        size_t n = strlen(s);
+        static const char *const actions[] = {"/edit", "/status"};
+        for (size_t i = 0; i < 2; i++) {
+            size_t an = strlen(actions[i]);
+            if (n > an && !strcmp(s + n - an, actions[i])) {
+                rest = actions[i];
+                n -= an;
+                break;
+            }
+        }
         if (!n || n >= sizeof code) {
             page_error(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, NULL);
             return;
         }
         memcpy(code, s, n);
         code[n] = '\0';
-        route_product(&c->ctx, r, rep, code, slash ? slash : "");
+        if (product)
+            route_product(&c->ctx, r, rep, code, rest);
+        else
+            route_producer(&c->ctx, r, rep, code, rest);
         return;
     }
     if (!strcmp(p, "/producers") && !post) {
         route_producers(&c->ctx, r, rep);
-        return;
-    }
-    if (!strncmp(p, "/producer/", 10) && !post && p[10]) {
-        route_producer(&c->ctx, r, rep, p + 10);
         return;
     }
     if (!strncmp(p, "/keys", 5) && (!p[5] || p[5] == '/')) {
@@ -385,10 +396,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         if (!strcmp(method, "POST")) {
             const char *cl = MHD_lookup_connection_value(
                 conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-            if (cl && strtoull(cl, NULL, 10) > MAX_FORM)
-                cs->bad = 1;
-            else
-                cs->pp = MHD_create_post_processor(conn, 16384, on_field, cs);
+            /* Refuse an announced oversize form before reading it. */
+            if (cl && strtoull(cl, NULL, 10) > MAX_FORM) {
+                creply rep = {.status = MHD_HTTP_CONTENT_TOO_LARGE,
+                              .content_type = "text/plain; charset=utf-8"};
+                html_raw(&rep.body, "form too large\n");
+                return send_reply(c, conn, &rep);
+            }
+            cs->pp = MHD_create_post_processor(conn, 16384, on_field, cs);
             if (!cs->pp)
                 cs->bad = 1; /* not a form encoding */
         }

@@ -217,7 +217,7 @@ void route_product(struct console_ctx *c, const creq *r, creply *rep,
                    const char *code, const char *rest);
 void route_producers(struct console_ctx *c, const creq *r, creply *rep);
 void route_producer(struct console_ctx *c, const creq *r, creply *rep,
-                    const char *code);
+                    const char *code, const char *rest);
 void route_keys(struct console_ctx *c, const creq *r, creply *rep,
                 const char *rest);
 void route_users(struct console_ctx *c, const creq *r, creply *rep,

@@ -242,20 +242,22 @@ void route_products(struct console_ctx *c, const creq *r, creply *rep)
     page_end(h);
 }
 
-/* The product's version: the newest audit row about it. Every change of
- * a product, by the console or a command, writes one (registry triggers),
- * so a form showing version V was made from the current values exactly
- * when the version is still V. */
-static long long product_version(sqlite3 *db, const char *code)
+/* A record's version: the newest audit row about it. Every change of a
+ * product or producer, by the console or a command, writes one (registry
+ * triggers), so a form showing version V was made from the current
+ * values exactly when the version is still V. */
+static long long audit_version(sqlite3 *db, const char *entity,
+                               const char *code)
 {
     sqlite3_stmt *st;
     long long v = -1;
     if (sqlite3_prepare_v2(db,
                            "SELECT ifnull(max(id),0) FROM audit WHERE "
-                           "entity='product' AND ref=?1",
+                           "entity=?2 AND ref=?1",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -584,7 +586,7 @@ static void do_edit(struct console_ctx *c, const creq *r, creply *rep,
         forbidden(rep, r);
         goto rollback;
     }
-    long long version = product_version(c->db, code);
+    long long version = audit_version(c->db, "product", code);
     const char *sent = form_get(r, "version", NULL);
     char *end;
     long long sv = sent ? strtoll(sent, &end, 10) : -2;
@@ -686,7 +688,8 @@ void route_product(struct console_ctx *c, const creq *r, creply *rep,
             return;
         }
         page_begin(&rep->body, r, p.name);
-        edit_form(&rep->body, r, &p, product_version(c->db, p.code), NULL);
+        edit_form(&rep->body, r, &p, audit_version(c->db, "product", p.code),
+                  NULL);
         page_end(&rep->body);
         return;
     }
@@ -777,9 +780,117 @@ void route_producers(struct console_ctx *c, const creq *r, creply *rep)
     page_end(h);
 }
 
-void route_producer(struct console_ctx *c, const creq *r, creply *rep,
-                    const char *code)
+static void producer_form(html *h, const creq *r, const struct reg_producer *p,
+                          long long version, const creq *submitted)
 {
+#define VAL(name, fallback)                                                    \
+    (submitted && form_get(submitted, name, NULL)                              \
+         ? form_get(submitted, name, NULL)                                     \
+         : (fallback))
+    html_raw(h, "<form method=\"post\" action=\"/console/producer/");
+    html_url(h, p->code);
+    html_raw(h, "/edit\" class=\"edit\">");
+    html_csrf(h, r->session->csrf);
+    html_raw(h, "<input type=\"hidden\" name=\"version\" value=\"");
+    html_int(h, version);
+    html_raw(h, "\">");
+    input(h, T_NAME, "name", VAL("name", p->name), "text");
+    html_raw(h, "<label>");
+    html_text(h, tr(h->lang, T_KIND));
+    static const char *const kinds[] = {"cooperative", "enterprise",
+                                        "household"};
+    const char *labels[3];
+    for (int i = 0; i < 3; i++)
+        labels[i] = console_word(h->lang, kinds[i]);
+    html_select(h, "kind", kinds, labels, 3, VAL("kind", p->kind));
+    html_raw(h, "</label>");
+    input(h, T_CONTACT, "contact", VAL("contact", p->contact), "text");
+    html_raw(h, "<button>");
+    html_text(h, tr(h->lang, T_SAVE));
+    html_raw(h, "</button></form>");
+#undef VAL
+}
+
+/* Save a producer's name, kind and contact (its province is not changed
+ * here: that moves it out of one clerk's scope into another's). */
+static void producer_save(struct console_ctx *c, const creq *r, creply *rep,
+                          const char *code)
+{
+    char err[REG_ERR_MAX] = "", who[96];
+    struct reg_producer p;
+    console_who(r, who, sizeof who);
+    if (console_begin(c->db, err, sizeof err)) {
+        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
+        return;
+    }
+    int have = registry_producer_code_valid(code)
+                   ? reg_producer_load(c->db, code, &p, err, sizeof err)
+                   : 0;
+    if (have <= 0) {
+        page_error(rep, r, have ? 500 : MHD_HTTP_NOT_FOUND,
+                   have ? T_ERROR : T_NOT_FOUND, have ? err : code);
+        goto rollback;
+    }
+    if (!may_change_producer(&r->session->user, p.province)) {
+        forbidden(rep, r);
+        goto rollback;
+    }
+    long long version = audit_version(c->db, "producer", code);
+    const char *sent = form_get(r, "version", NULL);
+    char *end;
+    long long sv = sent ? strtoll(sent, &end, 10) : -2;
+    if (!sent || *end || sv != version) {
+        html *h = &rep->body;
+        rep->status = MHD_HTTP_CONFLICT;
+        page_begin(h, r, tr(r->lang, T_CONFLICT));
+        html_raw(h, "<p class=\"error\">");
+        html_text(h, tr(r->lang, T_CONFLICT_TEXT));
+        html_raw(h, "</p><table class=\"fields\">");
+        field_row(h, T_NAME, p.name);
+        field_row(h, T_KIND, console_word(h->lang, p.kind));
+        field_row(h, T_CONTACT, p.contact);
+        html_raw(h, "</table><h2>");
+        html_text(h, tr(r->lang, T_YOUR_VALUES));
+        html_raw(h, "</h2>");
+        producer_form(h, r, &p, version, r);
+        page_end(h);
+        goto rollback;
+    }
+    static const char *const fields[] = {"name", "kind", "contact"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = form_get(r, fields[i], NULL);
+        if (v && reg_producer_set(&p, fields[i], v, err, sizeof err)) {
+            page_error(rep, r, MHD_HTTP_BAD_REQUEST, T_BAD_REQUEST, err);
+            goto rollback;
+        }
+    }
+    long long mark = console_audit_mark(c->db);
+    if (reg_producer_update(c->db, &p, err, sizeof err) ||
+        console_audit_tag(c->db, mark, who, err, sizeof err) ||
+        console_commit(c->db, err, sizeof err)) {
+        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
+        goto rollback;
+    }
+    char path[128];
+    snprintf(path, sizeof path, "/console/producer/%s", p.code);
+    reply_redirect(rep, path);
+    return;
+rollback:
+    console_rollback(c->db);
+}
+
+void route_producer(struct console_ctx *c, const creq *r, creply *rep,
+                    const char *code, const char *rest)
+{
+    int post = !strcmp(r->method, "POST");
+    if (post && !strcmp(rest, "/edit")) {
+        producer_save(c, r, rep, code);
+        return;
+    }
+    if (post || (*rest && strcmp(rest, "/edit"))) {
+        page_error(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, NULL);
+        return;
+    }
     char err[REG_ERR_MAX];
     struct reg_producer p;
     int have = registry_producer_code_valid(code)
@@ -798,7 +909,24 @@ void route_producer(struct console_ctx *c, const creq *r, creply *rep,
         return;
     }
     html *h = &rep->body;
+    if (*rest) {
+        if (!may_change_producer(&r->session->user, p.province)) {
+            forbidden(rep, r);
+            return;
+        }
+        page_begin(h, r, p.name);
+        producer_form(h, r, &p, audit_version(c->db, "producer", p.code), NULL);
+        page_end(h);
+        return;
+    }
     page_begin(h, r, p.name);
+    if (may_change_producer(&r->session->user, p.province)) {
+        html_raw(h, "<p><a class=\"button\" href=\"/console/producer/");
+        html_url(h, p.code);
+        html_raw(h, "/edit\">");
+        html_text(h, tr(h->lang, T_EDIT));
+        html_raw(h, "</a></p>");
+    }
     html_raw(h, "<table class=\"fields\">");
     field_row(h, T_CODE, p.code);
     field_row(h, T_NAME, p.name);
