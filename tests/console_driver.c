@@ -6,6 +6,8 @@
 #include "registry.h"
 
 #include <signal.h>
+#include <sodium.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,8 +103,50 @@ static int useradd(int argc, char **argv)
     return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* What one login costs: Argon2id verifications at the console's cost. */
+static int pwcost(int argc, char **argv)
+{
+    unsigned n = argc > 2 ? num(argv[2]) : 10;
+    if (n < 1 || n > 1000 || sodium_init() < 0)
+        return 2;
+    char hash[crypto_pwhash_STRBYTES];
+    const char pw[] = "correct horse battery staple";
+    if (crypto_pwhash_str(hash, pw, sizeof pw - 1, CONSOLE_PWHASH_OPSLIMIT,
+                          CONSOLE_PWHASH_MEMLIMIT) != 0)
+        return 3;
+    double *ms = calloc(n, sizeof *ms);
+    if (!ms)
+        return 3;
+    for (unsigned i = 0; i < n; i++) {
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        if (crypto_pwhash_str_verify(hash, pw, sizeof pw - 1) != 0) {
+            free(ms);
+            return 3;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        ms[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+    }
+    qsort(ms, n, sizeof *ms, cmp_double);
+    printf("argon2id opslimit %llu memlimit %llu MiB: %u verifications, "
+           "min %.1f ms, median %.1f ms, max %.1f ms\n",
+           (unsigned long long)CONSOLE_PWHASH_OPSLIMIT,
+           (unsigned long long)(CONSOLE_PWHASH_MEMLIMIT >> 20), n, ms[0],
+           ms[n / 2], ms[n - 1]);
+    free(ms);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && !strcmp(argv[1], "pwcost"))
+        return pwcost(argc, argv);
     if (argc >= 3 && !strcmp(argv[1], "serve"))
         return serve(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "useradd"))
@@ -111,6 +155,7 @@ int main(int argc, char **argv)
                     "[--lifetime S] [--user-failures N] [--addr-failures N] "
                     "[--lock S] [--tls-cert F --tls-key F]\n"
                     "       console_driver useradd DB NAME ROLE PROVINCE "
-                    "PRODUCER < password\n");
+                    "PRODUCER < password\n"
+                    "       console_driver pwcost [N]\n");
     return 2;
 }
