@@ -9,3 +9,12 @@ add_test(NAME console_e2e COMMAND python3
   $<TARGET_FILE:ocop-host>)
 set_tests_properties(console_e2e PROPERTIES TIMEOUT 600 ENVIRONMENT
   "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")
+# The console's pages in headless Chromium at 1366x768 (skipped without
+# chromium); `python3 tests/console_screens.py DRIVER OCOP_HOST
+# docs/screens` remakes docs/screens/console-*.png.
+add_test(NAME console_screens COMMAND python3
+  ${CMAKE_CURRENT_SOURCE_DIR}/console_screens.py
+  $<TARGET_FILE:console_driver> $<TARGET_FILE:ocop-host>)
+set_tests_properties(console_screens PROPERTIES TIMEOUT 600
+  SKIP_RETURN_CODE 77 ENVIRONMENT
+  "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")
