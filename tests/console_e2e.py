@@ -252,6 +252,22 @@ def main():
         check(st == 403 and dump(db) == b,
               "CSRF token %s: 403, nothing changed" % label)
 
+    st, _, _ = c["cen"].request(
+        "POST", "/console/product/HG001/status",
+        {"status": "revoked", "reason": "x", "csrf_token": c["cen"].csrf},
+        headers={"Origin": "http://evil.example"})
+    check(st == 403, "a form from another origin: 403")
+    st, _, _ = Client(port).request(
+        "POST", "/console/login", {"user": "cen", "password": "password-cen"
+                                   "-123"},
+        headers={"Origin": "http://evil.example"}, cookie=False)
+    check(st == 403, "a login from another origin: 403")
+    st, _, _ = Client(port).request(
+        "POST", "/console/login", {"user": "cen", "password": "password-cen"
+                                   "-123"},
+        headers={"Origin": "http://127.0.0.1:%d" % port}, cookie=False)
+    check(st == 303, "a login from the console's own origin: 303")
+
     # ---- The edit conflict ----
     st, _, f1 = c["cen"].get("/console/product/HN001/edit")
     st, _, f2 = c["hn"].get("/console/product/HN001/edit")

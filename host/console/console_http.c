@@ -366,6 +366,20 @@ static void dispatch(struct console *c, struct MHD_Connection *conn, creq *r,
     page_error(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, NULL);
 }
 
+/* No Origin header (not a browser, or an old one), or one whose host
+ * and port are the Host the request was sent to. */
+static int same_origin(struct MHD_Connection *conn)
+{
+    const char *origin =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_HOST);
+    if (!origin)
+        return 1;
+    const char *sep = strstr(origin, "://");
+    return host && sep && !strcmp(sep + 3, host);
+}
+
 static void free_state(struct conn_state *cs)
 {
     if (!cs)
@@ -449,6 +463,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     }
     if (cs->bad) {
         page_error(&rep, &r, MHD_HTTP_BAD_REQUEST, T_BAD_REQUEST, NULL);
+        return send_reply(c, conn, &rep);
+    }
+    /* A form posted from another site (the login form has no session to
+     * carry a CSRF token yet): browsers name its origin. */
+    if (!strcmp(method, "POST") && !same_origin(conn)) {
+        page_error(&rep, &r, MHD_HTTP_FORBIDDEN, T_FORBIDDEN, NULL);
         return send_reply(c, conn, &rep);
     }
     if (!strcmp(r.path, "/login") && !strcmp(method, "POST")) {
