@@ -18,3 +18,12 @@ add_test(NAME console_screens COMMAND python3
 set_tests_properties(console_screens PROPERTIES TIMEOUT 600
   SKIP_RETURN_CODE 77 ENVIRONMENT
   "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")
+# The console driven through its forms by headless Chromium over the
+# DevTools protocol: sign in, search, edit, a key request and its
+# approval (skipped without chromium).
+add_test(NAME console_browser COMMAND python3
+  ${CMAKE_CURRENT_SOURCE_DIR}/console_browser.py
+  $<TARGET_FILE:console_driver> $<TARGET_FILE:ocop-host>)
+set_tests_properties(console_browser PROPERTIES TIMEOUT 600
+  SKIP_RETURN_CODE 77 ENVIRONMENT
+  "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")

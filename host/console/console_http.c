@@ -144,7 +144,7 @@ static enum MHD_Result send_reply(struct console *c,
     MHD_add_response_header(resp, "Content-Security-Policy", csp);
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
                             rep->content_type &&
                                     !strncmp(rep->content_type, "text/css", 8)
@@ -367,7 +367,9 @@ static void dispatch(struct console *c, struct MHD_Connection *conn, creq *r,
 }
 
 /* No Origin header (not a browser, or an old one), or one whose host
- * and port are the Host the request was sent to. */
+ * and port are the Host the request was sent to. "null" (a sandboxed or
+ * opaque origin) is refused; the pages' Referrer-Policy same-origin keeps
+ * the browser naming the console's own origin. */
 static int same_origin(struct MHD_Connection *conn)
 {
     const char *origin =
