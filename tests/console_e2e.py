@@ -23,10 +23,10 @@ import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console_lib import (DRIVER, NASTY, T, USERS, Client, add_users,  # noqa
-                         check, dump, fail, finish, key_id_of,
-                         make_registry, pending_id, start, version_of,
-                         who_of_last)
+from console_lib import (DRIVER, HOST, NASTY, T, USERS, Client,  # noqa
+                         add_users, check, dump, fail, finish, key_id_of,
+                         make_registry, pending_id, run, start,
+                         version_of, who_of_last)
 
 
 def main():
@@ -323,6 +323,22 @@ def main():
         rows = re.findall(r'href="/console/product/([A-Z0-9.\-/]+)"', page)
         check(want in rows and not_want not in rows,
               "search '%s' finds %s" % (q, want))
+    # The index follows the registry: a product a command adds while the
+    # console runs is found, and one renamed is found by its new name.
+    run(HOST, "product", "add", "--db", db, "--code", "HP009", "--name",
+        "Nước mắm Cát Hải", "--group", "food", "--stars", "4",
+        "--province", "Hải Phòng", "--producer", "DN-B", "--certificate",
+        "HP-1", "--certified", "2025-05-05")
+    run(HOST, "product", "edit", "--db", db, "--code", "HG/7", "--name",
+        "Rượu thóc Bắc Mê")
+    for q, want in (("nuoc mam cat hai", ["HP009"]),
+                    ("ruou thoc", ["HG/7"]), ("ruou ngo", [])):
+        st, _, page = c["vw"].get("/console/products?q=" +
+                                  urllib.parse.quote_plus(q))
+        rows = re.findall(r'href="/console/product/([^"]+)"', page)
+        rows = [urllib.parse.unquote(x) for x in rows]
+        check(rows == want, "after a command's change, '%s' finds %s" %
+              (q, rows))
     st, _, page = c["vw"].get("/console/products?stars=5")
     rows = re.findall(r'href="/console/product/([A-Z0-9.\-/]+)"', page)
     check(rows == ["HG005"], "filter 5 stars: %s" % rows)

@@ -642,6 +642,10 @@ int console_start(const console_config *cfg, console **out, unsigned *port,
         console_free(c);
         return -1;
     }
+    if (console_search_open(c->ctx.db, err, errsz)) {
+        console_free(c);
+        return -1;
+    }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                      (v6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
     unsigned threads = cfg->threads ? cfg->threads : 4;

@@ -35,6 +35,15 @@ void console_fold(const char *in, char *out, size_t outsz);
 /* Register console_fold(TEXT) as an SQL function on db. */
 int console_fold_register(sqlite3 *db);
 
+/* ---- The search index (console_search.c) ----------------------------- */
+
+/* Create the index (FTS5 trigram over folded code, name and producer)
+ * when missing and bring it up to date. */
+int console_search_open(sqlite3 *db, char *err, size_t errsz);
+/* Fold again the products the audit shows changed since the last sync
+ * (a rebuild when never built). Writes only when something changed. */
+int console_search_sync(sqlite3 *db, char *err, size_t errsz);
+
 /* ---- The HTML writer (console_html.c) ------------------------------- */
 
 typedef enum console_lang { LANG_VI = 0, LANG_EN, LANG_COUNT_ } console_lang;

@@ -96,19 +96,8 @@ void route_products(struct console_ctx *c, const creq *r, creply *rep)
     const char *grp = arg_or(r, "group"), *stars = arg_or(r, "stars");
     const char *status = arg_or(r, "status");
     long page = page_number(r);
-    char folded[256], code[64];
+    char folded[256];
     console_fold(q, folded, sizeof folded);
-    /* A code is typed in any case; only code characters can match one. */
-    size_t qn = strlen(q);
-    code[0] = '\0';
-    if (qn && qn < sizeof code - 1) {
-        for (size_t i = 0; i <= qn; i++)
-            code[i] = (q[i] >= 'a' && q[i] <= 'z') ? (char)(q[i] - 32) : q[i];
-        if (!registry_code_valid(code))
-            code[0] = '\0';
-        else
-            memcpy(code + qn, "%", 2);
-    }
     char like[260];
     snprintf(like, sizeof like, "%%%s%%", folded);
     const struct province *prov = *pv ? province_find(pv) : NULL;
@@ -126,13 +115,19 @@ void route_products(struct console_ctx *c, const creq *r, creply *rep)
     const char *scope_pv = u->role == CONSOLE_INSPECTOR ? u->province : "";
     const char *scope_pr = u->role == CONSOLE_PRODUCER ? u->producer : "";
 
+    char err[CONSOLE_ERR_MAX];
+    if (*folded && console_search_sync(c->db, err, sizeof err)) {
+        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
+        return;
+    }
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(
             c->db,
             "SELECT code,name,grp,producer,province,stars,proposed5,status,"
-            "expires FROM products WHERE (?1='' OR (?2<>'' AND code LIKE ?2)"
-            " OR console_fold(name) LIKE ?3 OR console_fold(producer) LIKE "
-            "?3) AND (?4='' OR province=?4) AND (?5='' OR grp=?5) AND (?6=0 "
+            "expires FROM products WHERE (?1='' OR code IN (SELECT s.code "
+            "FROM console_search s WHERE s.rid IN (SELECT rowid FROM "
+            "console_search_fts WHERE folded LIKE ?3))) AND (?4='' OR "
+            "province=?4) AND (?5='' OR grp=?5) AND (?6=0 "
             "OR (stars=?6 AND proposed5=?7)) AND (?8='' OR status=?8) AND "
             "(?9='' OR province=?9) AND (?10='' OR producer=?10) ORDER BY "
             "code LIMIT ?11 OFFSET ?12",
@@ -141,7 +136,6 @@ void route_products(struct console_ctx *c, const creq *r, creply *rep)
         return;
     }
     sqlite3_bind_text(st, 1, folded, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, like, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, prov ? prov->name : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, gkey ? gkey : "", -1, SQLITE_STATIC);
