@@ -80,7 +80,7 @@ int labels_date_parse(const char *iso, uint16_t *days)
     return labels_date_from_ymd(v[0], v[1], v[2], days);
 }
 
-void labels_date_format(uint16_t days, char out[11])
+void labels_date_format(uint16_t days, char out[LABELS_DATE_SIZE])
 {
     int y, m, d;
     labels_date_to_ymd(days, &y, &m, &d);

@@ -27,6 +27,7 @@ static const char *const messages[LABELS_ERR_COUNT_] = {
         "mirror database is missing, corrupt or of another version",
     [LABELS_ERR_NOT_FOUND] = "no such record",
     [LABELS_ERR_EXPIRED] = "badge is past its valid-until date",
+    [LABELS_ERR_SPACE] = "output does not fit its buffer",
 };
 
 const char *labels_strerror(int err)

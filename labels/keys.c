@@ -55,7 +55,8 @@ void labels_seckey_wipe(labels_seckey *sec)
         sodium_memzero(sec, sizeof *sec);
 }
 
-void labels_key_id_hex(const uint8_t id[LABELS_KEY_ID_BYTES], char out[17])
+void labels_key_id_hex(const uint8_t id[LABELS_KEY_ID_BYTES],
+                       char out[LABELS_KEY_ID_HEX_SIZE])
 {
     static const char hex[] = "0123456789ABCDEF";
     for (int i = 0; i < LABELS_KEY_ID_BYTES; i++) {
@@ -174,7 +175,7 @@ int labels_pubkey_write(const char *path, const labels_pubkey *pub,
 {
     if (!path || !pub || (comment && !comment_ok(comment)))
         return LABELS_ERR_ARG;
-    char hex[17], b64[LABELS_PUBKEY_B64_MAX], text[512];
+    char hex[LABELS_KEY_ID_HEX_SIZE], b64[LABELS_PUBKEY_B64_MAX], text[512];
     labels_key_id_hex(pub->id, hex);
     labels_pubkey_to_base64(pub, b64, sizeof b64);
     int n = snprintf(text, sizeof text, COMMENT_PREFIX "%s %s\n%s\n",
@@ -246,7 +247,7 @@ int labels_seckey_write(const char *path, const labels_seckey *sec,
     uint8_t blob[SEC_BLOB] = {'E', 's'};
     char b64[sodium_base64_ENCODED_LEN(SEC_BLOB,
                                        sodium_base64_VARIANT_ORIGINAL)];
-    char hex[17], text[512];
+    char hex[LABELS_KEY_ID_HEX_SIZE], text[512];
     memcpy(blob + 2, sec->id, LABELS_KEY_ID_BYTES);
     memcpy(blob + 2 + LABELS_KEY_ID_BYTES, sec->sk, LABELS_SECKEY_BYTES);
     sec_checksum(blob, blob + SEC_BLOB - CHECKSUM_BYTES);

@@ -1,7 +1,8 @@
 /*
  * labels.h -- the signed OCOP label: format, keys, signatures, QR codes.
  *
- * One library, one prefix (labels_), one header. Every function returns a
+ * One library, one prefix (labels_), one header (with labels_vocab.h, the
+ * shared vocabulary, included at its end). Every function returns a
  * labels_err (LABELS_OK == 0) unless it says otherwise; labels_strerror()
  * turns a code into one plain sentence. The library never prints, never
  * exits, and never keeps secret material longer than a call needs it.
@@ -37,6 +38,12 @@ extern "C" {
 /* Longest text labels_parse() looks at; longer input is LABELS_ERR_NOT_LABEL
  * (or LABELS_ERR_LENGTH when it has our URL shape). */
 #define LABELS_PARSE_MAX 4096
+/* Buffers, each with its NUL: a key ID as 16 hex digits
+ * (labels_key_id_hex), a day "YYYY-MM-DD" (labels_date_format, the
+ * mirror's dates), a moment "YYYY-MM-DDTHH:MM:SSZ" (labels_time_iso). */
+#define LABELS_KEY_ID_HEX_SIZE (2 * LABELS_KEY_ID_BYTES + 1)
+#define LABELS_DATE_SIZE 11
+#define LABELS_TIME_ISO_SIZE 21
 
 /* ---- Errors ------------------------------------------------------------ */
 
@@ -62,6 +69,7 @@ typedef enum labels_err {
     LABELS_ERR_MIRROR, /* the mirror database is missing, corrupt or too new */
     LABELS_ERR_NOT_FOUND, /* no such record */
     LABELS_ERR_EXPIRED,   /* a badge past its valid-until day */
+    LABELS_ERR_SPACE,     /* the output does not fit the caller's buffer */
     LABELS_ERR_COUNT_
 } labels_err;
 
@@ -85,7 +93,7 @@ void labels_date_to_ymd(uint16_t days, int *year, int *month, int *day);
 /* Parse exactly "YYYY-MM-DD"; anything else is LABELS_ERR_FIELD. */
 int labels_date_parse(const char *iso, uint16_t *days);
 /* Write "YYYY-MM-DD" and a NUL into out. */
-void labels_date_format(uint16_t days, char out[11]);
+void labels_date_format(uint16_t days, char out[LABELS_DATE_SIZE]);
 /* Today's date (UTC) in label days, or LABELS_ERR_FIELD if the clock is
  * outside the representable range. */
 int labels_date_today(uint16_t *days);
@@ -116,7 +124,8 @@ void labels_seckey_public(const labels_seckey *sec, labels_pubkey *pub);
 /* Zero a secret key in a way the compiler cannot optimise away. */
 void labels_seckey_wipe(labels_seckey *sec);
 /* Key ID as 16 uppercase hex digits and a NUL. */
-void labels_key_id_hex(const uint8_t id[LABELS_KEY_ID_BYTES], char out[17]);
+void labels_key_id_hex(const uint8_t id[LABELS_KEY_ID_BYTES],
+                       char out[LABELS_KEY_ID_HEX_SIZE]);
 /* Parse 16 hex digits (either case) into a key ID. */
 int labels_key_id_parse(const char *hex, uint8_t id[LABELS_KEY_ID_BYTES]);
 
@@ -305,7 +314,8 @@ typedef enum labels_verdict {
     LABELS_V_COUNT_
 } labels_verdict;
 
-/* "genuine", "rating_changed", ...; "unknown" for an invalid value. */
+/* "genuine", "rating_changed", ...; "unknown" for an invalid value. The
+ * words, tones and texts are one table (labels/verdict_text.c). */
 const char *labels_verdict_word(labels_verdict v);
 /* The verdict for a word, or -1. */
 int labels_verdict_from_word(const char *word);
@@ -324,10 +334,10 @@ typedef struct labels_product {
     int proposed5;   /* 1: rated 4, proposed for 5 */
     char status[16]; /* rated, suspended, revoked, expired */
     char status_reason[256];
-    char status_date[11];
+    char status_date[LABELS_DATE_SIZE];
     char certificate[64];
-    char certified[11];
-    char expires[11];
+    char certified[LABELS_DATE_SIZE];
+    char expires[LABELS_DATE_SIZE];
 } labels_product;
 
 /* The answer for one QR text: the verdict and the facts a screen shows.
@@ -364,8 +374,8 @@ int labels_mirror_product(labels_mirror *m, const char *code,
 typedef struct labels_mirror_key {
     char producer[32];
     labels_pubkey pub;
-    char enrolled[11];
-    char revoked[11];
+    char enrolled[LABELS_DATE_SIZE];
+    char revoked[LABELS_DATE_SIZE];
     char reason[16]; /* "", superseded, compromised */
 } labels_mirror_key;
 
@@ -511,7 +521,12 @@ int labels_badge_verify(const labels_badge *b, const labels_pubkey *auth,
  * LABELS_ERR_MIRROR if the mirror has no revoked_badges table (a mirror
  * from before badges: revocations cannot be known) or fails. */
 int labels_mirror_badge_revoked(labels_mirror *m, const char *inspector_id,
-                                int *is_revoked, char revoked[11]);
+                                int *is_revoked,
+                                char revoked[LABELS_DATE_SIZE]);
+
+/* The shared vocabulary: groups, kinds, field labels, languages, exit
+ * codes, ISO times, JSON lines of verdict facts. */
+#include "labels_vocab.h"
 
 #ifdef __cplusplus
 }

@@ -247,7 +247,7 @@ int labels_mirror_key_get(labels_mirror *m,
     if (!m || !id || !out)
         return LABELS_ERR_ARG;
     memset(out, 0, sizeof *out);
-    char hex[17];
+    char hex[LABELS_KEY_ID_HEX_SIZE];
     labels_key_id_hex(id, hex);
     sqlite3_stmt *st = m->st[Q_KEY];
     int rc = LABELS_ERR_MIRROR;
@@ -292,7 +292,7 @@ int labels_mirror_clone_get(labels_mirror *m, const labels_label *lab,
     if (!m || !lab || !reported)
         return LABELS_ERR_ARG;
     *reported = 0;
-    char hex[17];
+    char hex[LABELS_KEY_ID_HEX_SIZE];
     labels_key_id_hex(lab->key_id, hex);
     sqlite3_stmt *st = m->st[Q_CLONE];
     int rc = LABELS_ERR_MIRROR;
@@ -316,7 +316,7 @@ done:
 /* Prepared on first use rather than at open: a mirror published before
  * badges existed still answers label checks; only badge checks fail. */
 int labels_mirror_badge_revoked(labels_mirror *m, const char *inspector_id,
-                                int *is_revoked, char revoked[11])
+                                int *is_revoked, char revoked[LABELS_DATE_SIZE])
 {
     if (!m || !inspector_id || !is_revoked)
         return LABELS_ERR_ARG;

@@ -1,7 +1,8 @@
 /* mirror_schema.c -- the mirror's SQL schema, one copy for every writer. */
 #include "labels.h"
 
-/* Must match docs/mirror.md word for word. */
+/* Must match docs/mirror.md word for word. The group and kind codes come
+ * from the one lists, LABELS_GROUP_LIST and LABELS_KIND_LIST. */
 static const char schema[] =
     "CREATE TABLE meta (\n"
     "  key   TEXT PRIMARY KEY,\n"
@@ -10,15 +11,13 @@ static const char schema[] =
     "CREATE TABLE producers (\n"
     "  code     TEXT PRIMARY KEY,\n"
     "  name     TEXT NOT NULL,\n"
-    "  kind     TEXT NOT NULL CHECK (kind IN "
-    "('cooperative','enterprise','household')),\n"
+    "  kind     TEXT NOT NULL CHECK (kind IN (" LABELS_KIND_SQL_IN ")),\n"
     "  province TEXT NOT NULL\n"
     ") WITHOUT ROWID;\n"
     "CREATE TABLE products (\n"
     "  code          TEXT PRIMARY KEY,\n"
     "  name          TEXT NOT NULL,\n"
-    "  grp           TEXT NOT NULL CHECK (grp IN ('food','beverages','herbal',"
-    "'textiles','souvenirs','tourism')),\n"
+    "  grp           TEXT NOT NULL CHECK (grp IN (" LABELS_GROUP_SQL_IN ")),\n"
     "  producer      TEXT NOT NULL REFERENCES producers(code),\n"
     "  province      TEXT NOT NULL,\n"
     "  stars         INTEGER NOT NULL CHECK (stars BETWEEN 3 AND 5),\n"

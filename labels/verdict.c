@@ -9,40 +9,7 @@
  * are UTC, and a kiosk's clock may lag. */
 #define DATE_SLACK_DAYS 1
 
-static const char *const words[LABELS_V_COUNT_] = {
-    [LABELS_V_GENUINE] = "genuine",
-    [LABELS_V_RATING_CHANGED] = "rating_changed",
-    [LABELS_V_EXPIRED] = "expired",
-    [LABELS_V_SUSPENDED] = "suspended",
-    [LABELS_V_REVOKED] = "revoked",
-    [LABELS_V_UNKNOWN_PRODUCT] = "unknown_product",
-    [LABELS_V_UNKNOWN_SIGNER] = "unknown_signer",
-    [LABELS_V_SIGNER_REVOKED] = "signer_revoked",
-    [LABELS_V_SIGNER_NOT_ENROLLED] = "signer_not_enrolled",
-    [LABELS_V_FORGED] = "forged",
-    [LABELS_V_CLONE_REPORTED] = "clone_reported",
-    [LABELS_V_MALFORMED] = "malformed",
-    [LABELS_V_NOT_OCOP] = "not_ocop",
-};
-
-const char *labels_verdict_word(labels_verdict v)
-{
-    if ((int)v < 0 || v >= LABELS_V_COUNT_)
-        return "unknown";
-    return words[v];
-}
-
-int labels_verdict_from_word(const char *word)
-{
-    if (!word)
-        return -1;
-    for (int v = 0; v < LABELS_V_COUNT_; v++)
-        if (strcmp(words[v], word) == 0)
-            return v;
-    return -1;
-}
-
-static void iso_day(long days, char out[11])
+static void iso_day(long days, char out[LABELS_DATE_SIZE])
 {
     if (days < 0)
         days = 0;
@@ -92,7 +59,7 @@ static int decide(labels_mirror *m, uint16_t today, labels_facts *f)
     if (labels_verify(lab, &key.pub) != LABELS_OK)
         return found(f, LABELS_V_FORGED);
 
-    char issued[11];
+    char issued[LABELS_DATE_SIZE];
     iso_day(lab->issued, issued);
     if (!key_vouches(&key, issued, f->key_status))
         return found(f, LABELS_V_SIGNER_REVOKED);
@@ -113,7 +80,7 @@ static int decide(labels_mirror *m, uint16_t today, labels_facts *f)
     /* The key must belong to the product's producer, and must have been
      * enrolled when the label says it was issued: a label dated before
      * its key existed is backdated. */
-    char issued_late[11];
+    char issued_late[LABELS_DATE_SIZE];
     iso_day((long)lab->issued + DATE_SLACK_DAYS, issued_late);
     if (strcmp(key.producer, f->product.producer_code) != 0 ||
         strcmp(issued_late, key.enrolled) < 0)
@@ -130,7 +97,7 @@ static int decide(labels_mirror *m, uint16_t today, labels_facts *f)
      * shopper is buying now, and a label printed while the product was
      * still rated does not make it rated today. */
     const char *status = f->product.status;
-    char now[11];
+    char now[LABELS_DATE_SIZE];
     iso_day(today, now);
     if (strcmp(status, "revoked") == 0)
         return found(f, LABELS_V_REVOKED);

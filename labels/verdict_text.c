@@ -1,15 +1,17 @@
-/* verdict_text.c -- what each verdict says to a shopper, in Vietnamese
- * and English, and its colour: the kiosk screen's reviewed wording
- * (firmware/screen_text.c has the same table; tests/test_phone_text.c
- * keeps the two equal), shared here so every screen or page that shows a
- * verdict says the same thing.
+/* verdict_text.c -- every verdict's machine word, colour and what it says
+ * to a shopper in Vietnamese and English: the one table behind logs,
+ * reports, JSON, the kiosk screen, the phone page and docs/verdicts.md
+ * (regenerated from here by tests/vocab_docs.c).
  *
  * Translators: headlines are short (drawn large, two lines at most);
  * advice is one or two plain sentences a shopper reads standing in a
  * shop. */
 #include "labels.h"
 
+#include <string.h>
+
 typedef struct verdict_text {
+    const char *word; /* stable: scripts, logs and scan reports use it */
     labels_tone tone;
     const char *headline[LABELS_LANG_COUNT_];
     const char *advice[LABELS_LANG_COUNT_];
@@ -22,6 +24,7 @@ typedef struct verdict_text {
 /* clang-format off */
 static const verdict_text verdicts[LABELS_V_COUNT_] = {
     [LABELS_V_GENUINE] = {
+        "genuine",
         LABELS_TONE_GOOD,
         {"Sản phẩm OCOP chính hãng",
          "Genuine OCOP product"},
@@ -31,6 +34,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
          "register. Check that the product shown is the one in your hand."},
     },
     [LABELS_V_RATING_CHANGED] = {
+        "rating_changed",
         LABELS_TONE_WARN,
         {"Hạng sao đã thay đổi",
          "Star rating has changed"},
@@ -40,6 +44,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
          "the current rating. Go by the current stars shown here."},
     },
     [LABELS_V_EXPIRED] = {
+        "expired",
         LABELS_TONE_WARN,
         {"Chứng nhận OCOP đã hết hạn",
          "OCOP certificate has expired"},
@@ -49,6 +54,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
          "longer valid. Ask the seller whether it has been re-rated."},
     },
     [LABELS_V_SUSPENDED] = {
+        "suspended",
         LABELS_TONE_BAD,
         {"Chứng nhận OCOP đang bị đình chỉ",
          "OCOP certificate suspended"},
@@ -58,6 +64,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
          "it for the label; ask the seller or choose another product."},
     },
     [LABELS_V_REVOKED] = {
+        "revoked",
         LABELS_TONE_BAD,
         {"Chứng nhận OCOP đã bị thu hồi",
          "OCOP certificate revoked"},
@@ -67,6 +74,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
          "label; please tell a member of staff."},
     },
     [LABELS_V_UNKNOWN_PRODUCT] = {
+        "unknown_product",
         LABELS_TONE_BAD,
         {"Không có sản phẩm này trong danh sách OCOP",
          "Product not in the OCOP register"},
@@ -76,6 +84,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
          "not trust the label; please tell a member of staff."},
     },
     [LABELS_V_UNKNOWN_SIGNER] = {
+        "unknown_signer",
         LABELS_TONE_BAD,
         {"Chữ ký không rõ nguồn gốc",
          "Label signed by an unknown party"},
@@ -85,6 +94,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
          "be fake: do not trust it, and please tell a member of staff."},
     },
     [LABELS_V_SIGNER_REVOKED] = {
+        "signer_revoked",
         LABELS_TONE_BAD,
         {"Khóa ký của tem đã bị thu hồi",
          "Producer's signing key revoked"},
@@ -94,6 +104,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
          "have been stolen. Do not trust it; please tell a member of staff."},
     },
     [LABELS_V_SIGNER_NOT_ENROLLED] = {
+        "signer_not_enrolled",
         LABELS_TONE_BAD,
         {"Tem do nhà sản xuất khác ký",
          "Signed by another producer"},
@@ -103,6 +114,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
          "fake: do not trust it, and please tell a member of staff."},
     },
     [LABELS_V_FORGED] = {
+        "forged",
         LABELS_TONE_BAD,
         {"Tem giả — chữ ký không hợp lệ",
          "Forged label: signature invalid"},
@@ -112,6 +124,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
          "product for its OCOP label; tell staff or market inspectors."},
     },
     [LABELS_V_CLONE_REPORTED] = {
+        "clone_reported",
         LABELS_TONE_BAD,
         {"Tem bị sao chép",
          "Copied label reported"},
@@ -121,6 +134,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
          "other goods. The product may be fake; please tell staff."},
     },
     [LABELS_V_MALFORMED] = {
+        "malformed",
         LABELS_TONE_NEUTRAL,
         {"Không phải tem OCOP hợp lệ",
          "Not a valid OCOP label"},
@@ -130,6 +144,7 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
          "formed. Scan it again; if it still fails, do not trust the label."},
     },
     [LABELS_V_NOT_OCOP] = {
+        "not_ocop",
         LABELS_TONE_NEUTRAL,
         {"Đây không phải tem OCOP",
          "This is not an OCOP label"},
@@ -153,6 +168,36 @@ static const verdict_text *entry(labels_verdict v)
 static labels_lang lang_or_vi(labels_lang lang)
 {
     return (int)lang >= 0 && lang < LABELS_LANG_COUNT_ ? lang : LABELS_LANG_VI;
+}
+
+const char *labels_verdict_word(labels_verdict v)
+{
+    if ((int)v < 0 || v >= LABELS_V_COUNT_)
+        return "unknown";
+    return verdicts[v].word;
+}
+
+int labels_verdict_from_word(const char *word)
+{
+    if (!word)
+        return -1;
+    for (int v = 0; v < LABELS_V_COUNT_; v++)
+        if (strcmp(verdicts[v].word, word) == 0)
+            return v;
+    return -1;
+}
+
+const char *labels_tone_word(labels_tone tone)
+{
+    static const char *const words[] = {
+        [LABELS_TONE_GOOD] = "good",
+        [LABELS_TONE_WARN] = "warn",
+        [LABELS_TONE_BAD] = "bad",
+        [LABELS_TONE_NEUTRAL] = "neutral",
+    };
+    if ((int)tone < 0 || (size_t)tone >= sizeof words / sizeof words[0])
+        return "bad";
+    return words[tone];
 }
 
 labels_tone labels_verdict_tone(labels_verdict v)

@@ -1,0 +1,13 @@
+# The one vocabulary (labels/labels_vocab.h): every verdict, group, kind,
+# field label and language through every function, ISO times, JSON lines.
+ocop_test(test_vocab)
+
+# The tables in docs/verdicts.md and docs/mirror.md are generated from
+# labels/; this test fails when they differ. After changing a wording, run
+# scripts/vocab-docs.sh (BUILD/tests/vocab_docs --write docs/verdicts.md
+# docs/mirror.md, from the source tree).
+add_executable(vocab_docs vocab_docs.c)
+target_link_libraries(vocab_docs PRIVATE labels)
+add_test(NAME vocab_docs
+  COMMAND vocab_docs ${PROJECT_SOURCE_DIR}/docs/verdicts.md
+          ${PROJECT_SOURCE_DIR}/docs/mirror.md)
