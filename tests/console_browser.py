@@ -140,11 +140,14 @@ class Browser:
         return r.get("result", {}).get("value")
 
     def wait_path(self, path_prefix, timeout=60):
-        """Until the page at path_prefix... has loaded."""
+        """Until a new page (not the one marked by mark()) whose path and
+        query start with path_prefix has loaded."""
         t0 = time.time()
+        st = None
         while time.time() - t0 < timeout:
             try:
-                st = self.js("document.readyState + ' ' + location.pathname"
+                st = self.js("(window.__old ? 'old ' : '') + "
+                             "document.readyState + ' ' + location.pathname"
                              " + location.search")
             except RuntimeError:
                 st = None
@@ -155,14 +158,20 @@ class Browser:
         raise RuntimeError("page %s did not load (at %s)" %
                            (path_prefix, st))
 
+    def mark(self):
+        """Mark the current page, so wait_path waits for the next one."""
+        self.js("window.__old = true")
+
     def go(self, url, path):
+        self.mark()
         self.call("Page.navigate", url=url)
         return self.wait_path(path)
 
     def text(self):
-        return self.js("document.body.innerText")
+        return self.js("document.body ? document.body.innerText : ''")
 
     def click(self, selector):
+        self.mark()
         self.js("document.querySelector(%s).click()" % json.dumps(selector))
 
     def fill(self, selector, value):

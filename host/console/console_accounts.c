@@ -241,11 +241,13 @@ int console_user_add(sqlite3 *db, const console_limits *lim, const char *actor,
     }
     const struct province *pv = NULL;
     int wants_province = role == CONSOLE_PROVINCE || role == CONSOLE_INSPECTOR;
-    if (wants_province != (*province != '\0') ||
-        (role == CONSOLE_PRODUCER) != (*producer != '\0')) {
-        snprintf(err, errsz,
-                 "a %s account %s; a producer account takes a producer code",
-                 rn, wants_province ? "needs a province" : "takes no province");
+    const char *why = NULL;
+    if (wants_province != (*province != '\0'))
+        why = wants_province ? "needs a province" : "takes no province";
+    else if ((role == CONSOLE_PRODUCER) != (*producer != '\0'))
+        why = *producer ? "takes no producer code" : "needs a producer code";
+    if (why) {
+        snprintf(err, errsz, "a %s account %s", rn, why);
         return -1;
     }
     if (wants_province && !(pv = province_find(province))) {

@@ -48,14 +48,8 @@ static void button_form(html *h, const creq *r, const char *action,
 
 /* ---- Keys --------------------------------------------------------------- */
 
-static void keys_page(struct console_ctx *c, const creq *r, creply *rep)
+static void key_request_form(html *h, const creq *r, const console_user *u)
 {
-    const console_user *u = &r->session->user;
-    const char *scope_pv = u->role == CONSOLE_INSPECTOR ? u->province : "";
-    const char *scope_pr = u->role == CONSOLE_PRODUCER ? u->producer : "";
-    html *h = &rep->body;
-    page_begin(h, r, tr(r->lang, T_KEYS));
-
     /* The request form: a producer for itself, a clerk for producers of
      * its scope (the server checks the producer either way). */
     if (u->role == CONSOLE_PRODUCER || u->role == CONSOLE_PROVINCE ||
@@ -79,7 +73,17 @@ static void keys_page(struct console_ctx *c, const creq *r, creply *rep)
         html_text(h, tr(h->lang, T_REQUEST_KEY));
         html_raw(h, "</button></form>");
     }
+}
 
+static void keys_page(struct console_ctx *c, const creq *r, creply *rep)
+{
+    const console_user *u = &r->session->user;
+    const char *scope_pv = u->role == CONSOLE_INSPECTOR ? u->province : "";
+    const char *scope_pr = u->role == CONSOLE_PRODUCER ? u->producer : "";
+    html *h = &rep->body;
+    page_begin(h, r, tr(r->lang, T_KEYS));
+
+    key_request_form(h, r, u);
     sqlite3_stmt *st;
     html_raw(h, "<h2>");
     html_text(h, tr(h->lang, T_PENDING));

@@ -163,18 +163,13 @@ static const char *const words[T_COUNT_][LANG_COUNT_] = {
     [T_SEARCH] = {"Tìm", "Search"},
     [T_CODE] = {"Mã", "Code"},
     [T_NAME] = {"Tên", "Name"},
-    [T_GROUP] = {"Nhóm", "Group"},
     [T_STARS] = {"Hạng sao", "Stars"},
     [T_STATUS] = {"Trạng thái", "Status"},
-    [T_PROVINCE] = {"Tỉnh/thành", "Province"},
-    [T_PRODUCER] = {"Chủ thể sản xuất", "Producer"},
     [T_EXPIRES] = {"Hết hạn", "Expires"},
-    [T_CERTIFICATE] = {"Giấy chứng nhận", "Certificate"},
     [T_CERTIFIED] = {"Ngày chứng nhận", "Certified"},
     [T_ALL] = {"Tất cả", "All"},
     [T_PREV] = {"Trang trước", "Previous"},
     [T_NEXT] = {"Trang sau", "Next"},
-    [T_REASON] = {"Lý do", "Reason"},
     [T_REASON_PUBLIC] = {"Lý do này được hiển thị công khai cho người mua "
                          "khi quét tem.",
                          "This reason is shown to shoppers who scan the "
@@ -228,28 +223,17 @@ static const char *const words[T_COUNT_][LANG_COUNT_] = {
     [T_SAVED] = {"Đã lưu.", "Saved."},
     [T_ERROR] = {"Lỗi", "Error"},
     [T_NO_RESULTS] = {"Không có kết quả.", "Nothing found."},
-    [T_PROPOSED5] = {"đề xuất 5 sao", "proposed 5"},
     [T_LANG_OTHER] = {"English", "Tiếng Việt"},
     [T_CREATED] = {"Ngày tạo", "Created"},
     [T_VERSION] = {"Phiên bản", "Version"},
 };
 
-/* Stored keys and their words. The group and kind words are the phone
- * page's (host/phone_page.c); they belong in labels/ (docs/console.md). */
+/* The console's own stored keys and their words; groups and kinds are
+ * labels/'s (labels_group_name_of, labels_kind_name_of). */
 static const struct {
     const char *key;
     const char *word[LANG_COUNT_];
 } key_words[] = {
-    {"food", {"Thực phẩm", "Food"}},
-    {"beverages", {"Đồ uống", "Beverages"}},
-    {"herbal", {"Thảo dược", "Herbal products"}},
-    {"textiles", {"Vải và may mặc", "Textiles and garments"}},
-    {"souvenirs", {"Lưu niệm – nội thất – trang trí",
-                   "Souvenirs, furniture, decoration"}},
-    {"tourism", {"Dịch vụ du lịch nông thôn", "Rural tourism services"}},
-    {"cooperative", {"Hợp tác xã", "Cooperative"}},
-    {"enterprise", {"Doanh nghiệp", "Enterprise"}},
-    {"household", {"Hộ sản xuất", "Household business"}},
     {"rated", {"Đang hiệu lực", "Rated"}},
     {"suspended", {"Tạm đình chỉ", "Suspended"}},
     {"revoked", {"Đã thu hồi", "Revoked"}},
@@ -265,19 +249,43 @@ static const struct {
 };
 /* clang-format on */
 
+/* Captions labels/ spells for the kiosk and the phone page: the console
+ * shows the same words for the same facts. */
+static const struct {
+    int msg;
+    labels_field field;
+} shared_words[] = {
+    {T_PRODUCER, LABELS_F_PRODUCER}, {T_PROVINCE, LABELS_F_PROVINCE},
+    {T_GROUP, LABELS_F_GROUP},       {T_CERTIFICATE, LABELS_F_CERTIFICATE},
+    {T_REASON, LABELS_F_REASON},     {T_PROPOSED5, LABELS_F_PROPOSED5},
+};
+
 const char *tr(console_lang lang, int msg)
 {
     if (msg < 0 || msg >= T_COUNT_)
         return "";
-    return words[msg][(unsigned)lang < LANG_COUNT_ ? lang : LANG_VI];
+    if ((unsigned)lang >= LANG_COUNT_)
+        lang = LANG_VI;
+    for (size_t i = 0; i < sizeof shared_words / sizeof shared_words[0]; i++)
+        if (shared_words[i].msg == msg)
+            return labels_field_label(shared_words[i].field, lang);
+    return words[msg][lang];
 }
 
 const char *console_word(console_lang lang, const char *key)
 {
-    for (size_t i = 0; key && i < sizeof key_words / sizeof key_words[0]; i++)
+    if (!key)
+        return "";
+    if ((unsigned)lang >= LANG_COUNT_)
+        lang = LANG_VI;
+    if (labels_group_from_code(key) >= 0)
+        return labels_group_name_of(key, lang);
+    if (labels_kind_from_code(key) >= 0)
+        return labels_kind_name_of(key, lang);
+    for (size_t i = 0; i < sizeof key_words / sizeof key_words[0]; i++)
         if (!strcmp(key, key_words[i].key))
-            return key_words[i].word[(unsigned)lang < LANG_COUNT_ ? lang : 0];
-    return key ? key : "";
+            return key_words[i].word[lang];
+    return key;
 }
 
 /* ---- The page frame ---------------------------------------------------- */

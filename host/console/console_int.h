@@ -6,6 +6,7 @@
 
 #include "console.h"
 
+#include <labels.h>
 #include <stdint.h>
 
 /* ---- Audit tagging (console_accounts.c) ------------------------------ */
@@ -46,7 +47,11 @@ int console_search_sync(sqlite3 *db, char *err, size_t errsz);
 
 /* ---- The HTML writer (console_html.c) ------------------------------- */
 
-typedef enum console_lang { LANG_VI = 0, LANG_EN, LANG_COUNT_ } console_lang;
+/* The system's one language enum (labels/). */
+typedef labels_lang console_lang;
+#define LANG_VI LABELS_LANG_VI
+#define LANG_EN LABELS_LANG_EN
+#define LANG_COUNT_ LABELS_LANG_COUNT_
 
 /* A growable page. Every value that did not come from this module's own
  * string constants is written with html_text or html_attr. */
@@ -66,7 +71,8 @@ void html_attr(html *h, const char *s);
 void html_int(html *h, long long v);
 /* A value percent-encoded for a URL path segment or query value. */
 void html_url(html *h, const char *s);
-/* The message in the page's language. */
+/* The message in the page's language; the words labels/ has (field
+ * captions) come from there. */
 const char *tr(console_lang lang, int msg);
 /* The hidden csrf_token input of a form. */
 void html_csrf(html *h, const char *csrf);
@@ -153,8 +159,9 @@ enum {
     T_COUNT_
 };
 
-/* Group, status, kind and role words for a stored key; the key itself
- * when there is no word for it. */
+/* Words for a stored key: groups and kinds from labels/, statuses, roles
+ * and request states from the console; the key itself when there is no
+ * word for it. */
 const char *console_word(console_lang lang, const char *key);
 
 /* ---- Authorisation (console_auth.c) ---------------------------------- */

@@ -89,6 +89,46 @@ static void db_failed(creply *rep, const creq *r, sqlite3 *db)
 static const char *const status_keys[] = {"rated", "suspended", "revoked",
                                           "expired"};
 
+/* The search form, showing the query it answers. */
+static void products_form(html *h, const creq *r, const char *q,
+                          const struct province *prov, const char *gkey,
+                          const char *stars, const char *status)
+{
+    html_raw(h, "<form method=\"get\" action=\"/console/products\" "
+                "class=\"filters\"><input name=\"q\" type=\"search\" "
+                "value=\"");
+    html_attr(h, q);
+    html_raw(h, "\"> ");
+    const char *pvals[64], *plabels[64];
+    size_t np = 0;
+    pvals[np] = "";
+    plabels[np++] = tr(r->lang, T_PROVINCE);
+    for (size_t i = 0; i < province_count() && np < 64; i++, np++)
+        pvals[np] = plabels[np] = province_at(i)->name;
+    html_select(h, "province", pvals, plabels, np, prov ? prov->name : "");
+    const char *gvals[REG_GROUPS + 1], *glabels[REG_GROUPS + 1];
+    gvals[0] = "";
+    glabels[0] = tr(r->lang, T_GROUP);
+    for (size_t i = 0; i < REG_GROUPS; i++) {
+        gvals[i + 1] = registry_group_keys[i];
+        glabels[i + 1] = console_word(r->lang, registry_group_keys[i]);
+    }
+    html_select(h, "group", gvals, glabels, REG_GROUPS + 1, gkey ? gkey : "");
+    const char *svals[] = {"", "3", "4", "p5", "5"};
+    const char *slabels[] = {tr(r->lang, T_STARS), "3★", "4★",
+                             tr(r->lang, T_PROPOSED5), "5★"};
+    html_select(h, "stars", svals, slabels, 5, stars);
+    const char *tvals[] = {"", "rated", "suspended", "revoked", "expired"};
+    const char *tlabels[5];
+    tlabels[0] = tr(r->lang, T_STATUS);
+    for (int i = 1; i < 5; i++)
+        tlabels[i] = console_word(r->lang, tvals[i]);
+    html_select(h, "status", tvals, tlabels, 5, status);
+    html_raw(h, " <button>");
+    html_text(h, tr(r->lang, T_SEARCH));
+    html_raw(h, "</button></form>");
+}
+
 void route_products(struct console_ctx *c, const creq *r, creply *rep)
 {
     const console_user *u = &r->session->user;
@@ -149,39 +189,8 @@ void route_products(struct console_ctx *c, const creq *r, creply *rep)
 
     html *h = &rep->body;
     page_begin(h, r, tr(r->lang, T_PRODUCTS));
-    html_raw(h, "<form method=\"get\" action=\"/console/products\" "
-                "class=\"filters\"><input name=\"q\" type=\"search\" "
-                "value=\"");
-    html_attr(h, q);
-    html_raw(h, "\"> ");
-    const char *pvals[64], *plabels[64];
-    size_t np = 0;
-    pvals[np] = "";
-    plabels[np++] = tr(r->lang, T_PROVINCE);
-    for (size_t i = 0; i < province_count() && np < 64; i++, np++)
-        pvals[np] = plabels[np] = province_at(i)->name;
-    html_select(h, "province", pvals, plabels, np, prov ? prov->name : "");
-    const char *gvals[REG_GROUPS + 1], *glabels[REG_GROUPS + 1];
-    gvals[0] = "";
-    glabels[0] = tr(r->lang, T_GROUP);
-    for (size_t i = 0; i < REG_GROUPS; i++) {
-        gvals[i + 1] = registry_group_keys[i];
-        glabels[i + 1] = console_word(r->lang, registry_group_keys[i]);
-    }
-    html_select(h, "group", gvals, glabels, REG_GROUPS + 1, gkey ? gkey : "");
-    const char *svals[] = {"", "3", "4", "p5", "5"};
-    const char *slabels[] = {tr(r->lang, T_STARS), "3★", "4★",
-                             tr(r->lang, T_PROPOSED5), "5★"};
-    html_select(h, "stars", svals, slabels, 5, stars);
-    const char *tvals[] = {"", "rated", "suspended", "revoked", "expired"};
-    const char *tlabels[5];
-    tlabels[0] = tr(r->lang, T_STATUS);
-    for (int i = 1; i < 5; i++)
-        tlabels[i] = console_word(r->lang, tvals[i]);
-    html_select(h, "status", tvals, tlabels, 5, status);
-    html_raw(h, " <button>");
-    html_text(h, tr(r->lang, T_SEARCH));
-    html_raw(h, "</button></form><table><thead><tr>");
+    products_form(h, r, q, prov, gkey, stars, status);
+    html_raw(h, "<table><thead><tr>");
     static const int cols[] = {T_CODE,   T_NAME,     T_GROUP,    T_STARS,
                                T_STATUS, T_PROVINCE, T_PRODUCER, T_EXPIRES};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
