@@ -10,7 +10,7 @@
  * count in RSS-COUNTS (default 1000,10000,100000) in a child process and
  * reports its peak RSS, to show memory does not grow with the batch. */
 #define _GNU_SOURCE /* sched_setaffinity */
-#include "print.h"
+#include "print/print.h"
 
 #include <errno.h>
 #include <qrencode.h>

@@ -2,7 +2,6 @@
  * does not know are left for later features; unknown keys in a known
  * section are errors, since a typo there silently changes behaviour. */
 #include "config.h"
-#include "screen_text.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -182,7 +181,7 @@ static int service_key(struct parse_ctx *c, const char *section,
             return 1;
         }
         if (!strcmp(name, "language")) {
-            int lang = screen_lang_parse(value);
+            int lang = labels_lang_from_code(value);
             if (lang < 0)
                 return bad(c, section, name, "vi or en");
             cfg->language = lang;
@@ -291,7 +290,7 @@ int kiosk_config_load(const char *path, struct kiosk_config *cfg, char *err,
     snprintf(cfg->camera, sizeof cfg->camera, "/dev/video0");
     cfg->absent_ms = 1500;
     snprintf(cfg->screen_output, sizeof cfg->screen_output, "auto");
-    cfg->language = SCREEN_LANG_VI;
+    cfg->language = LABELS_LANG_VI;
     cfg->verdict_seconds = 8;
     cfg->screen_width = 800;
     cfg->screen_height = 480;

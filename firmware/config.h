@@ -37,7 +37,7 @@ struct kiosk_config {
     char scanner[KIOSK_PATH_MAX]; /* evdev device, "-" stdin, "" none */
     /* [screen] */
     char screen_output[KIOSK_PATH_MAX]; /* screen_display_open()'s spec */
-    int language;                       /* screen_lang */
+    int language;                       /* labels_lang */
     long verdict_seconds;               /* a verdict stays this long */
     long screen_width, screen_height;   /* of png: output */
     char language_code[32];             /* scanner line toggling language */

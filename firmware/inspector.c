@@ -1,4 +1,5 @@
-/* inspector.c -- inspector mode: line kinds, badge checks, findings. */
+/* inspector.c -- inspector mode: line kinds, badge checks, findings and
+ * the session rules the service and `ocop-kiosk inspect` share. */
 #include "inspector.h"
 
 #include <stdio.h>
@@ -199,7 +200,7 @@ enum inspector_badge_result inspector_check_badge_for(struct kiosk_verdicts *v,
         keys[nkeys++] = cfg->authority;
     /* After a feed key rotation the authority signs with the new key;
      * the state records it only for the root this config trusts. */
-    char root[17] = "";
+    char root[LABELS_KEY_ID_HEX_SIZE] = "";
     if (cfg->have_authority)
         labels_key_id_hex(cfg->authority.id, root);
     struct sync_state st;
@@ -209,4 +210,59 @@ enum inspector_badge_result inspector_check_badge_for(struct kiosk_verdicts *v,
         keys[nkeys++] = st.feed_key;
     return inspector_check_badge(text, len, keys, nkeys, v->mirror, today_of(v),
                                  out);
+}
+
+enum inspector_badge_effect
+inspector_badge_scanned(struct inspector *in, struct kiosk_verdicts *v,
+                        const char *text, size_t len,
+                        enum inspector_badge_result *r, labels_badge *b)
+{
+    memset(b, 0, sizeof *b);
+    *r = inspector_check_badge_for(v, text, len, b);
+    int same = *r != INSP_BADGE_MALFORMED && in->active &&
+               !strcmp(b->inspector, in->badge.inspector);
+    if (*r != INSP_BADGE_OK) {
+        if (!same)
+            return INSP_SESSION_REFUSED;
+        memset(in, 0, sizeof *in);
+        return INSP_SESSION_REFUSED_ENDED;
+    }
+    memset(in, 0, sizeof *in);
+    if (same)
+        return INSP_SESSION_ENDED;
+    in->active = 1;
+    in->badge = *b;
+    return INSP_SESSION_STARTED;
+}
+
+enum inspector_finding_result
+inspector_record_finding(const struct inspector *in, scan_log *log, int finding,
+                         const char *note, int64_t now, finding_record *rec)
+{
+    if (!in->active)
+        return INSP_FINDING_NO_SESSION;
+    if (finding < 0)
+        return INSP_FINDING_BAD_NOTE;
+    if (inspector_make_finding(in, finding, note, now, rec) != 0)
+        return INSP_FINDING_NO_PRODUCT;
+    if (!log)
+        return INSP_FINDING_NO_LOG;
+    if (scan_log_finding_append(log, rec) != 0)
+        return INSP_FINDING_LOG_FAILED;
+    return INSP_FINDING_RECORDED;
+}
+
+const char *inspector_finding_sentence(enum inspector_finding_result r)
+{
+    switch (r) {
+    case INSP_FINDING_RECORDED: return "finding recorded";
+    case INSP_FINDING_NO_SESSION:
+        return "findings need an inspector badge: scan it first";
+    case INSP_FINDING_BAD_NOTE: return "the note cannot be recorded";
+    case INSP_FINDING_NO_PRODUCT:
+        return "scan the product's label before recording a finding";
+    case INSP_FINDING_NO_LOG: return "no scan log";
+    case INSP_FINDING_LOG_FAILED: return "the scan log refused the finding";
+    }
+    return "finding not recorded";
 }

@@ -1,8 +1,12 @@
 /* inspector.h -- inspector mode (docs/inspectors.md): what a scanner or
- * keyboard line means, badge checks, and the finding being recorded.
+ * keyboard line means, badge checks, the finding being recorded, and the
+ * session rules (a badge starts, ends or refuses a session; a finding
+ * needs a session and a product) that the service and `ocop-kiosk
+ * inspect` both follow.
  *
  * Pure logic over labels.h and the scan log, so tests drive it without a
- * terminal; cmd_inspect.c does the reading and printing. */
+ * terminal; cmd/cmd_inspect.c and service/service_inspector.c do the
+ * reading and printing. */
 #ifndef OCOP_KIOSK_INSPECTOR_H
 #define OCOP_KIOSK_INSPECTOR_H
 
@@ -73,7 +77,7 @@ struct inspector {
     labels_badge badge;
     int have_product; /* findings are about the last product scanned */
     char product[16];
-    char key_id[17];
+    char key_id[LABELS_KEY_ID_HEX_SIZE];
     char lot[16];
     uint32_t serial;
     int64_t scan_id;
@@ -86,5 +90,46 @@ void inspector_set_product(struct inspector *in, const labels_facts *f,
  * the mode is off. */
 int inspector_make_finding(const struct inspector *in, int finding,
                            const char *note, int64_t now, finding_record *rec);
+
+/* ---- The session rules, the same for the service and `inspect` -------- */
+
+/* What a scanned badge did to the session. */
+enum inspector_badge_effect {
+    INSP_SESSION_STARTED, /* a new session (another inspector's ended) */
+    INSP_SESSION_ENDED,   /* the same inspector's badge again: ended */
+    INSP_SESSION_REFUSED, /* refused; a running session goes on */
+    /* The current inspector's own badge, now refused (expired, or
+     * revoked by a sync meanwhile): the session ends with it. */
+    INSP_SESSION_REFUSED_ENDED,
+};
+
+/* A badge scanned: checked as inspector_check_badge_for() does (*r gets
+ * the result, *b the badge when it parses), then the session in starts,
+ * ends or goes on as the result says. */
+enum inspector_badge_effect
+inspector_badge_scanned(struct inspector *in, struct kiosk_verdicts *v,
+                        const char *text, size_t len,
+                        enum inspector_badge_result *r, labels_badge *b);
+
+/* Why a finding was not recorded, or INSP_FINDING_RECORDED. */
+enum inspector_finding_result {
+    INSP_FINDING_RECORDED = 0,
+    INSP_FINDING_NO_SESSION, /* no inspector badge scanned */
+    INSP_FINDING_BAD_NOTE,   /* finding < 0: the note says why */
+    INSP_FINDING_NO_PRODUCT, /* no label scanned in this session yet */
+    INSP_FINDING_NO_LOG,     /* the scan log cannot be used */
+    INSP_FINDING_LOG_FAILED, /* the scan log refused it (scan_log_error) */
+};
+
+/* Record finding (an index, or -1 with the reason in note, as
+ * inspector_classify() gives them) about the session's current product
+ * in log (NULL: not usable), at now; rec gets the row as written. */
+enum inspector_finding_result
+inspector_record_finding(const struct inspector *in, scan_log *log, int finding,
+                         const char *note, int64_t now, finding_record *rec);
+
+/* One plain sentence for a finding result that is not a log error (for
+ * those the scan log says why). */
+const char *inspector_finding_sentence(enum inspector_finding_result r);
 
 #endif

@@ -26,7 +26,10 @@ int64_t mirror_version(const char *path, char *err, size_t errsz)
         return 0;
     sqlite3 *db = NULL;
     int64_t v = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+    /* A link planted at the mirror's name is not our mirror: never write
+     * through it (issue 12); the next snapshot replaces it. */
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+                        NULL) == SQLITE_OK) {
         sqlite3_busy_timeout(db, 5000);
         v = mirror_read_version(db);
     }

@@ -11,17 +11,18 @@
 #ifndef OCOP_SCAN_LOG_H
 #define OCOP_SCAN_LOG_H
 
+#include <labels.h>
 #include <stddef.h>
 #include <stdint.h>
 
 typedef struct scan_log scan_log;
 
 typedef struct scan_record {
-    int64_t id;       /* set by scan_log_append */
-    int64_t time;     /* Unix seconds, UTC */
-    char verdict[24]; /* labels_verdict_word() */
-    char product[16]; /* "" when the text did not parse */
-    char key_id[17];  /* 16 hex, or "" */
+    int64_t id;                          /* set by scan_log_append */
+    int64_t time;                        /* Unix seconds, UTC */
+    char verdict[24];                    /* labels_verdict_word() */
+    char product[16];                    /* "" when the text did not parse */
+    char key_id[LABELS_KEY_ID_HEX_SIZE]; /* 16 hex, or "" */
     char lot[16];
     uint32_t serial;    /* 0 when unknown */
     char text_hash[33]; /* BLAKE2b-128 of the QR text, hex */
@@ -72,7 +73,7 @@ typedef struct finding_record {
     char inspector[16]; /* badge inspector ID */
     char finding[24];   /* compliant, label_misuse, ... */
     char product[16];
-    char key_id[17];
+    char key_id[LABELS_KEY_ID_HEX_SIZE];
     char lot[16];
     uint32_t serial;
     int64_t scan_id; /* the scan it is about, 0 if not logged */

@@ -8,32 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* 2020-01-01T00:00:00Z: no feed is older than the project. */
+#define FEED_EPOCH 1577836800
+
 int iso_time_parse(const char *s, time_t *out)
 {
-    struct tm tm = {0};
-    char z = 0;
-    int n = 0;
-    if (strlen(s) != 20 ||
-        sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon,
-               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &n) != 7 ||
-        n != 20 || z != 'Z' || tm.tm_mon < 1 || tm.tm_mon > 12 ||
-        tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-        tm.tm_min > 59 || tm.tm_sec > 60 || tm.tm_year < 2020)
+    int64_t t;
+    if (labels_time_iso_parse(s, &t) != LABELS_OK || t < FEED_EPOCH ||
+        (int64_t)(time_t)t != t)
         return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1)
-        return -1;
-    *out = t;
+    *out = (time_t)t;
     return 0;
-}
-
-void iso_time_format(time_t t, char out[32])
-{
-    struct tm tm;
-    if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        snprintf(out, 32, "?");
 }
 
 static void set_time(const char *v, time_t *t)
@@ -84,12 +69,14 @@ int sync_state_read(const char *path, struct sync_state *st)
 int sync_state_write(const char *path, const struct sync_state *st)
 {
     char last[32] = "", pub[32] = "", exp[32] = "", key[LABELS_PUBKEY_B64_MAX];
+    /* labels_time_iso fails only past 9999 or before 1970, times no clock
+     * or feed gives: the field is then empty and reads back as unset. */
     if (st->last_sync)
-        iso_time_format(st->last_sync, last);
+        (void)labels_time_iso(st->last_sync, last);
     if (st->published)
-        iso_time_format(st->published, pub);
+        (void)labels_time_iso(st->published, pub);
     if (st->expires)
-        iso_time_format(st->expires, exp);
+        (void)labels_time_iso(st->expires, exp);
     key[0] = 0;
     if (st->have_feed_key &&
         labels_pubkey_to_base64(&st->feed_key, key, sizeof key) != LABELS_OK)
@@ -124,6 +111,6 @@ int sync_stale_since(const char *state_path, time_t now, char since[32])
     if (sync_state_read(state_path, &st) != 0)
         return 1;
     if (st.last_sync)
-        iso_time_format(st.last_sync, since);
+        (void)labels_time_iso(st.last_sync, since);
     return sync_state_stale(&st, now);
 }

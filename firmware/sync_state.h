@@ -19,7 +19,7 @@ struct sync_state {
      * rotations started from (ignored if the configuration changes it). */
     int have_feed_key;
     labels_pubkey feed_key;
-    char root_key_id[17];
+    char root_key_id[LABELS_KEY_ID_HEX_SIZE];
 };
 
 /* Read the state file; a missing file is an empty state (returns 0). */
@@ -36,8 +36,9 @@ int sync_state_stale(const struct sync_state *st, time_t now);
  * "data not updated since ...". An unreadable state file counts as stale. */
 int sync_stale_since(const char *state_path, time_t now, char since[32]);
 
-/* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" to and from time_t. */
+/* A feed time, exactly "YYYY-MM-DDTHH:MM:SSZ" (labels_time_iso_parse), to
+ * time_t; -1 for anything else or a year before 2020. Written back with
+ * labels_time_iso(). */
 int iso_time_parse(const char *s, time_t *out);
-void iso_time_format(time_t t, char out[32]);
 
 #endif

@@ -1,7 +1,7 @@
 /* upload_backoff.c -- how long to wait after failed upload rounds. Apart
- * from upload.c (libcurl): the service's upload thread decides the wait,
+ * from net/upload.c (libcurl): the service's upload thread decides the wait,
  * the network helper only runs rounds. */
-#include "upload.h"
+#include "upload_backoff.h"
 
 #include <sodium.h>
 

@@ -11,7 +11,7 @@
 static uint16_t publish_day(labels_mirror *m)
 {
     int64_t version;
-    char published[32], day[11];
+    char published[32], day[LABELS_DATE_SIZE];
     uint16_t d = 0;
     if (labels_mirror_info(m, &version, published) != LABELS_OK ||
         strlen(published) < 10)
@@ -122,7 +122,7 @@ int verdicts_check(struct kiosk_verdicts *v, const char *text, size_t len,
     refresh_state(v);
     out->stale = sync_state_stale(&v->state, now);
     if (v->state.last_sync)
-        iso_time_format(v->state.last_sync, out->since);
+        (void)labels_time_iso(v->state.last_sync, out->since);
     else
         snprintf(out->since, sizeof out->since, "never");
 

@@ -1,5 +1,5 @@
 /* main.c -- ocop-host: pick a command and run it. */
-#include "cli.h"
+#include "cmd/cli.h"
 
 #include <labels.h>
 #include <stdio.h>
@@ -47,21 +47,21 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
-        return EXIT_USAGE;
+        return LABELS_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         usage(stdout);
-        return EXIT_OK;
+        return LABELS_EXIT_OK;
     }
     if (labels_init() != LABELS_OK) {
         cli_error("%s", labels_strerror(LABELS_ERR_CRYPTO));
-        return EXIT_FAILURE_;
+        return LABELS_EXIT_FAIL;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 1, argv + 1);
     cli_error("unknown command '%s'", argv[1]);
     usage(stderr);
-    return EXIT_USAGE;
+    return LABELS_EXIT_USAGE;
 }

@@ -28,6 +28,8 @@ static const char *const messages[LABELS_ERR_COUNT_] = {
     [LABELS_ERR_NOT_FOUND] = "no such record",
     [LABELS_ERR_EXPIRED] = "badge is past its valid-until date",
     [LABELS_ERR_SPACE] = "output does not fit its buffer",
+    [LABELS_ERR_NOT_REGULAR] =
+        "not a regular file (a link, device, FIFO or folder); refused",
 };
 
 const char *labels_strerror(int err)

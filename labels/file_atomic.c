@@ -48,19 +48,21 @@ int labels_file_write_atomic(const char *path, const void *data, size_t len,
 {
     if (!path || !*path || (!data && len))
         return LABELS_ERR_ARG;
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 32);
+    /* Refuse early, before any work, what the rename would refuse. */
+    int err = labels_file_replaceable(path);
+    if (err != LABELS_OK)
+        return err;
+    size_t tmpsz = strlen(path) + 32;
+    char *tmp = malloc(tmpsz);
     if (!tmp)
         return LABELS_ERR_NOMEM;
-    snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
-
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                  (mode_t)mode);
-    if (fd < 0) {
+    int fd;
+    err = labels_file_create_temp(path, mode, tmp, tmpsz, &fd);
+    if (err != LABELS_OK) {
         free(tmp);
-        return LABELS_ERR_IO;
+        return err;
     }
-    int err = LABELS_ERR_IO;
+    err = LABELS_ERR_IO;
     /* The umask may have narrowed mode; secret files must not widen it,
      * and public outputs should get what was asked. */
     if (fchmod(fd, (mode_t)mode) != 0 || write_all(fd, data, len) != 0 ||
@@ -72,19 +74,22 @@ int labels_file_write_atomic(const char *path, const void *data, size_t len,
     }
     fd = -1;
     if (exclusive) {
-        /* link() fails if path exists, so a racing writer cannot be
-         * overwritten either. */
+        /* link() fails if path exists (a link included, never followed),
+         * so a racing writer cannot be overwritten either. */
         if (link(tmp, path) != 0) {
             if (errno == EEXIST)
                 err = LABELS_ERR_EXISTS;
             goto fail;
         }
         unlink(tmp);
-    } else if (rename(tmp, path) != 0) {
-        goto fail;
+        free(tmp);
+        return labels_fsync_parent(path);
     }
+    err = labels_file_rename(tmp, path);
+    if (err != LABELS_OK)
+        goto fail;
     free(tmp);
-    return labels_fsync_parent(path);
+    return LABELS_OK;
 
 fail : {
     int saved = errno;

@@ -67,9 +67,11 @@ typedef enum labels_err {
     LABELS_ERR_CRYPTO,    /* libsodium failed to initialise */
     LABELS_ERR_DECODER,   /* the QR decoder (ZBar) failed */
     LABELS_ERR_MIRROR, /* the mirror database is missing, corrupt or too new */
-    LABELS_ERR_NOT_FOUND, /* no such record */
-    LABELS_ERR_EXPIRED,   /* a badge past its valid-until day */
-    LABELS_ERR_SPACE,     /* the output does not fit the caller's buffer */
+    LABELS_ERR_NOT_FOUND,   /* no such record */
+    LABELS_ERR_EXPIRED,     /* a badge past its valid-until day */
+    LABELS_ERR_SPACE,       /* the output does not fit the caller's buffer */
+    LABELS_ERR_NOT_REGULAR, /* a link, device, FIFO or folder where a
+                               regular file must be (not followed) */
     LABELS_ERR_COUNT_
 } labels_err;
 
@@ -423,7 +425,8 @@ const char *labels_verdict_advice(labels_verdict v, labels_lang lang);
 /* Write len bytes to path atomically: a temporary file in the same
  * folder, fsync, rename, fsync of the folder. mode is the new file's
  * permission bits. With exclusive set, an existing path is
- * LABELS_ERR_EXISTS. */
+ * LABELS_ERR_EXISTS. A path that is a link, device, FIFO or folder is
+ * LABELS_ERR_NOT_REGULAR (see labels_file_open below). */
 int labels_file_write_atomic(const char *path, const void *data, size_t len,
                              unsigned mode, int exclusive);
 /* ---- Text -------------------------------------------------------------- */
@@ -527,6 +530,56 @@ int labels_mirror_badge_revoked(labels_mirror *m, const char *inspector_id,
 /* The shared vocabulary: groups, kinds, field labels, languages, exit
  * codes, ISO times, JSON lines of verdict facts. */
 #include "labels_vocab.h"
+
+/* ---- Files that cannot be redirected (issue 12) ------------------------
+ *
+ * Every file the tools create or replace goes through these (or
+ * labels_file_write_atomic, which uses them): the last component of a
+ * path is opened relative to its folder (openat) with O_NOFOLLOW and
+ * O_CLOEXEC, and only a regular file is written or replaced. A symbolic
+ * link, device node, FIFO, socket or folder in its place is
+ * LABELS_ERR_NOT_REGULAR, and is neither followed nor replaced. The
+ * folders on the way are the caller's choice and are followed. Declared
+ * here with the flags of open(2) (<fcntl.h>). */
+
+/* Open path for a regular file only: flags as open(2) (O_RDONLY, O_WRONLY
+ * or O_RDWR, with O_CREAT, O_EXCL, O_TRUNC, O_APPEND); O_TRUNC is applied
+ * only once the file is known to be regular, so a device is never
+ * truncated. *fd gets the descriptor (close it). LABELS_ERR_EXISTS for
+ * O_CREAT | O_EXCL on an existing name, LABELS_ERR_IO with errno set. */
+int labels_file_open(const char *path, int flags, unsigned mode, int *fd);
+/* The same for a name the caller owns (its own part or temporary file):
+ * a link, FIFO, socket or device node planted there is removed (the
+ * link itself, never its target) and a new file created exclusively. A
+ * folder there is still LABELS_ERR_NOT_REGULAR. */
+int labels_file_open_own(const char *path, int flags, unsigned mode, int *fd);
+/* LABELS_OK when path may be replaced: nothing is there, or a regular
+ * file. LABELS_ERR_NOT_REGULAR otherwise, LABELS_ERR_IO if it cannot be
+ * told. */
+int labels_file_replaceable(const char *path);
+/* Create "<path>.tmp.<16 random hex digits>" with mode, exclusively and
+ * without following links; its name goes into tmp (tmpsz at least
+ * strlen(path) + 22) and its descriptor (write-only) into *fd. */
+int labels_file_create_temp(const char *path, unsigned mode, char *tmp,
+                            size_t tmpsz, int *fd);
+/* Rename tmp over path if path is absent or a regular file (else
+ * LABELS_ERR_NOT_REGULAR, tmp left for the caller to remove), then fsync
+ * the folder. Something swapped in between the check and the rename is
+ * replaced, never written through. */
+int labels_file_rename(const char *tmp, const char *path);
+
+/* ---- Mirror schema (issue 12) ------------------------------------------ */
+
+struct sqlite3;
+/* LABELS_OK when db's main schema is exactly a documented mirror schema
+ * (docs/mirror.md, "Versions"): the tables of labels_mirror_schema(),
+ * each with its documented definition (layout and comments aside),
+ * revoked_badges optional, and nothing else: no other table, view,
+ * trigger or index. Otherwise LABELS_ERR_MIRROR with one sentence in err
+ * (errsz bytes; err may be NULL). The meta rows are not looked at.
+ * labels_mirror_open() runs it; writers and the kiosk's sync run it on
+ * the handles they hold. */
+int labels_mirror_check_schema(struct sqlite3 *db, char *err, size_t errsz);
 
 #ifdef __cplusplus
 }

@@ -26,8 +26,6 @@ static const char *const queries[Q_COUNT] = {
                 " AND lot = ?3 AND serial = ?4",
 };
 
-#define MIRROR_TABLES 5 /* meta, producers, products, keys, clones */
-
 struct labels_mirror {
     sqlite3 *db;
     sqlite3_stmt *st[Q_COUNT];
@@ -38,15 +36,27 @@ int labels_mirror_iso_date_ok(const char *s)
 {
     if (!s || strlen(s) != 10)
         return 0;
-    for (int i = 0; i < 10; i++) {
+    int v[3] = {0, 0, 0};
+    for (int i = 0, f = 0; i < 10; i++) {
         if (i == 4 || i == 7) {
             if (s[i] != '-')
                 return 0;
+            f++;
         } else if (s[i] < '0' || s[i] > '9') {
             return 0;
+        } else {
+            v[f] = v[f] * 10 + (s[i] - '0');
         }
     }
-    return 1;
+    /* The shape alone lets "2029-13-45" or "9999-99-99" through, which
+     * strcmp orders after every real day: an expiry that never comes.
+     * A real day survives the round trip through day numbers. */
+    if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
+        return 0;
+    int y, m, d;
+    labels_civil_from_days(labels_days_from_civil(v[0], v[1], v[2]), &y, &m,
+                           &d);
+    return y == v[0] && m == v[1] && d == v[2];
 }
 
 /* Copy a column into out, truncated at a UTF-8 character boundary so a
@@ -90,23 +100,6 @@ done:
     return rc;
 }
 
-/* The five tables must be real tables: a view or a missing table is not
- * a mirror, whatever the statements would make of it. */
-static int tables_ok(sqlite3 *db)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT count(*) FROM sqlite_schema"
-                           " WHERE type = 'table' AND name IN"
-                           " ('meta','producers','products','keys','clones')",
-                           -1, &st, NULL) != SQLITE_OK)
-        return 0;
-    int ok = sqlite3_step(st) == SQLITE_ROW &&
-             sqlite3_column_int(st, 0) == MIRROR_TABLES;
-    sqlite3_finalize(st);
-    return ok;
-}
-
 int labels_mirror_open(const char *path, labels_mirror **out)
 {
     if (!path || !out)
@@ -144,9 +137,14 @@ int labels_mirror_open(const char *path, labels_mirror **out)
                      NULL) != SQLITE_OK)
         goto fail;
     /* Reading the schema is the first access to the file: "file is not
-     * a database" and a damaged schema page show up here. */
-    if (!tables_ok(m->db))
+     * a database" and a damaged schema page show up here. Exactly a
+     * documented schema: a trigger, a view or an index carried in could
+     * change what a lookup or a later delta does (issue 12). */
+    int sc = labels_mirror_check_schema(m->db, NULL, 0);
+    if (sc != LABELS_OK) {
+        rc = sc == LABELS_ERR_NOMEM ? LABELS_ERR_NOMEM : LABELS_ERR_MIRROR;
         goto fail;
+    }
     for (int i = 0; i < Q_COUNT; i++)
         if (sqlite3_prepare_v3(m->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT,
                                &m->st[i], NULL) != SQLITE_OK)
@@ -231,7 +229,9 @@ int labels_mirror_product(labels_mirror *m, const char *code,
      * not a date is a broken mirror, not a verdict. */
     if (!text_fits(st, 3, sizeof out->producer_code) ||
         !text_fits(st, 9, sizeof out->status) ||
-        !labels_mirror_iso_date_ok(out->expires))
+        !labels_mirror_iso_date_ok(out->expires) ||
+        !labels_mirror_iso_date_ok(out->certified) ||
+        (out->status_date[0] && !labels_mirror_iso_date_ok(out->status_date)))
         goto done;
     rc = LABELS_OK;
 done:

@@ -9,7 +9,8 @@
 /* *reported = 1 if the clones table lists this label's serial. */
 int labels_mirror_clone_get(labels_mirror *m, const labels_label *lab,
                             int *reported);
-/* 1 if s is shaped "YYYY-MM-DD" (so that strcmp orders dates). */
+/* 1 if s is "YYYY-MM-DD" and a day of the Gregorian calendar (so that
+ * strcmp orders dates and none of them is impossible). */
 int labels_mirror_iso_date_ok(const char *s);
 
 #endif

@@ -3,7 +3,8 @@
 display, end to end.
 
 No /dev/fb0 or /dev/dri exists here, so both are emulated at the calls
-firmware/screen_out.c makes: tests/fake_display.c, preloaded, answers
+firmware/screen/screen_out_fb.c and screen_out_drm.c make:
+tests/fake_display.c, preloaded, answers
 open/ioctl/mmap/close of a framebuffer path and libdrm's calls on a DRM
 path, with device memory in files the test reads. Everything above is the
 product's: geometry and pixel format handling, mode setting, the renderer,

@@ -1,8 +1,9 @@
 /* fake_display.c -- an emulated framebuffer and DRM device for
- * LD_PRELOAD, at the calls firmware/screen_out.c makes: open, ioctl,
- * mmap and close for the framebuffer; open, mmap, close, drmIoctl and
- * libdrm's drmMode* functions for DRM. Everything above them stays real:
- * screen_out.c's geometry and format handling, the renderer, the service
+ * LD_PRELOAD, at the calls firmware/screen/screen_out_fb.c and
+ * screen_out_drm.c make: open, ioctl, mmap and close for the
+ * framebuffer; open, mmap, close, drmIoctl and libdrm's drmMode*
+ * functions for DRM. Everything above them stays real: the back ends'
+ * geometry and format handling, the renderer, the service
  * loop. Any other path, fd or call goes on to the real function.
  *
  *   FAKE_DISPLAY_DUMP=DIR   where device memory lives, as files the test

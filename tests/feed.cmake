@@ -22,20 +22,14 @@ foreach(s ${FEED_SCENARIOS})
 endforeach()
 
 # The kiosk's manifest and state parsers, unit-tested.
-ocop_test(test_feed_manifest ${PROJECT_SOURCE_DIR}/firmware/manifest.c
-  ${PROJECT_SOURCE_DIR}/firmware/sync_state.c)
-target_include_directories(test_feed_manifest PRIVATE
-  ${PROJECT_SOURCE_DIR}/firmware)
+ocop_test(test_feed_manifest)
+target_link_libraries(test_feed_manifest PRIVATE kiosk_net)
 
 if(OCOP_FUZZ)
-  add_executable(fuzz_feed_manifest fuzz_feed_manifest.c
-    ${PROJECT_SOURCE_DIR}/firmware/manifest.c
-    ${PROJECT_SOURCE_DIR}/firmware/sync_state.c)
-  target_include_directories(fuzz_feed_manifest PRIVATE
-    ${PROJECT_SOURCE_DIR}/firmware)
+  add_executable(fuzz_feed_manifest fuzz_feed_manifest.c)
   target_compile_options(fuzz_feed_manifest PRIVATE -fsanitize=fuzzer)
   target_link_options(fuzz_feed_manifest PRIVATE -fsanitize=fuzzer)
-  target_link_libraries(fuzz_feed_manifest PRIVATE labels)
+  target_link_libraries(fuzz_feed_manifest PRIVATE kiosk_manifest_fuzz)
   # A short bounded run in ctest, seeded with a real manifest's shape.
   # libFuzzer adds what it finds to the first folder: a build folder,
   # never the source tree.

@@ -6,6 +6,7 @@ run: feed_test.py SCENARIO. Each checks what a kiosk owner relies on: the
 mirror afterwards (version, rows, PRAGMA integrity_check), the exit code and
 the log line saying what was refused and why."""
 import os
+import hashlib
 import random
 import resource
 import shutil
@@ -25,6 +26,7 @@ HOST = os.path.join(BUILD, "host", "ocop-host")
 KIOSK = os.path.join(BUILD, "firmware", "ocop-kiosk")
 MKMIRROR = os.path.join(BUILD, "tests", "feed_mkmirror")
 SIGN = os.path.join(BUILD, "tests", "feed_sign")
+MKDELTA = os.path.join(BUILD, "tests", "feed_mkdelta")
 
 
 class Fail(Exception):
@@ -349,14 +351,18 @@ def s_expired(w):
     kiosk stale, and it keeps its mirror."""
     url = w.nginx()
     w.write_conf(url)
-    now = int(time.time())
+    start = time.time()
+    now = int(start)
     w.publish(w.mkmirror(), None, None, "--now", now - 3 * 86400,
               "--expires-days", "1")
     p = w.sync(ok="refused")
     log_has(p, "refused manifest version 1", "expired at")
     check(w.version() == 0, "took an expired feed")
-    # Expiring 6 s from now: time enough to sync even on a loaded machine.
-    expires = now + 6
+    # The next feed must outlive one publish, sync and status: give it
+    # three times what the round above took (6 s at least), so a loaded
+    # machine does not see it expire before the first status.
+    now = int(time.time())
+    expires = now + max(6, int(3 * (now - start)) + 1)
     w.publish(w.mkmirror(), None, None, "--now", expires - 86400,
               "--expires-days", "1")
     w.sync()
@@ -730,33 +736,205 @@ def s_disk_full(w):
     check(w.version() == 3, "not at v3")
 
 
+def serve_crafted(w, kind, raw, base=None):
+    """Serve the uncompressed file raw as the manifest's snapshot (or as
+    its only delta, from version base), signed by the authority's key:
+    what a hostile or broken publisher could serve, past publish's own
+    checks. The other kind's files are removed."""
+    prefix, suffix = ("snapshot-", ".db.zst") if kind == "snapshot" else \
+        ("delta-", ".cs.zst")
+    comp = os.path.join(w.tmp, "crafted.zst")
+    run("zstd", "-q", "-f", "-o", comp, raw)
+    with open(comp, "rb") as f:
+        data = f.read()
+    sha = hashlib.sha256(data).hexdigest()
+    name = prefix + sha + suffix
+    shutil.copy(comp, os.path.join(w.feed, name))
+    usize = os.path.getsize(raw)
+    for f in os.listdir(w.feed):
+        if f.startswith("delta-" if kind == "snapshot" else "snapshot-"):
+            os.unlink(os.path.join(w.feed, f))
+
+    def edit(body):
+        out = []
+        for line in body.splitlines(True):
+            if line.startswith("delta="):
+                continue
+            if kind == "snapshot" and line.startswith("snapshot="):
+                line = "snapshot=%s %d %s %d\n" % (name, len(data), sha, usize)
+            out.append(line)
+        if kind == "delta":
+            out.append("delta=%d %s %d %s %d\n" % (base, name, len(data),
+                                                   sha, usize))
+        return "".join(out)
+    resign(w, edit)
+
+
 def s_unknown_table(w):
     """A changeset touching a table the mirror lacks is refused, never
-    silently skipped."""
+    silently skipped. publish refuses a mirror with such a table, so the
+    delta is made here as a hostile publisher would."""
     url = w.nginx()
     w.write_conf(url)
     w.publish(w.mkmirror())
     w.sync()
-    # Another history of the same authority in which both versions carry
-    # a table this kiosk's mirror does not have.
-    other = os.path.join(w.tmp, "www", "other")
-    w.publish(w.mkmirror(extra=True), other)
-    db = sqlite3.connect(os.path.join(w.tmp, "m%d.db" % w.n))
-    db.execute("UPDATE extra SET v='changed'")
-    db.commit()
-    db.close()
-    w.publish(os.path.join(w.tmp, "m%d.db" % w.n), other)
-    # Point the kiosk there; it is at version 1 and the delta is 1 -> 2.
+    w.publish(w.mkmirror(change=100))
+    # Another history in which both versions carry a table this kiosk's
+    # mirror does not have; the kiosk is at version 1, the delta 1 -> 2.
+    base, new = (os.path.join(w.tmp, n) for n in ("base.db", "new.db"))
+    shutil.copy(os.path.join(w.feed, "versions", "1.db"), base)
+    shutil.copy(os.path.join(w.feed, "versions", "2.db"), new)
+    for path, v in ((base, "b"), (new, "changed")):
+        db = sqlite3.connect(path)
+        db.executescript("CREATE TABLE extra(k TEXT PRIMARY KEY, v TEXT) "
+                         "WITHOUT ROWID; INSERT INTO extra VALUES('a','%s')"
+                         % v)
+        db.close()
+    cs = os.path.join(w.tmp, "delta.cs")
+    run(MKDELTA, base, new, cs)
+    serve_crafted(w, "delta", cs, base=1)  # leaves only the delta
     os.unlink(w.state)
-    os.rename(os.path.join(other, "versions", "2.db"),
-              os.path.join(w.tmp, "keep.db"))
-    for f in os.listdir(other):
-        if f.startswith("snapshot-"):
-            os.unlink(os.path.join(other, f))  # leave only the delta
-    p = w.sync("--feed", url.replace("/feed/", "/other/"),
-               ok="refused")
+    p = w.sync(ok="refused")
     log_has(p, "refused delta", "table 'extra'", "does not have")
     check(w.mirror_facts()[0] == 1, "mirror changed")
+
+
+KEEP_RATED = ("CREATE TRIGGER keep AFTER UPDATE OF status ON products "
+              "BEGIN UPDATE products SET status='rated', status_reason='', "
+              "status_date='' WHERE code=new.code; END")
+
+
+def has_trigger(path):
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT count(*) FROM sqlite_schema WHERE "
+                          "type='trigger'").fetchone()[0] > 0
+    finally:
+        db.close()
+
+
+def s_schema(w):
+    """Only a mirror with exactly a documented schema is published or
+    taken (issue 12): a trigger carried in once would silently undo a
+    later signed revocation."""
+    for sql, says in ((KEEP_RATED, "trigger 'keep'"),
+                      ("CREATE VIEW v AS SELECT code FROM products",
+                       "view 'v'"),
+                      ("CREATE TABLE extra(k TEXT PRIMARY KEY) WITHOUT ROWID",
+                       "table 'extra'"),
+                      ("CREATE INDEX by_name ON products(name)",
+                       "index 'by_name'"),
+                      ("DROP TABLE products; CREATE TABLE products(code TEXT "
+                       "PRIMARY KEY, status TEXT)", "table 'products'")):
+        m = w.mkmirror()
+        db = sqlite3.connect(m)
+        db.executescript(sql)
+        db.close()
+        p = run(HOST, "publish", "--mirror", m, "--key", w.key[0], "--feed",
+                w.feed, ok=False)
+        check(p.returncode == 3 and says in p.stderr and
+              "docs/mirror.md" in p.stderr, p.stderr)
+    check(not os.path.exists(os.path.join(w.feed, "manifest")),
+          "a refused mirror was published")
+    url = w.nginx()
+    w.write_conf(url)
+    # The documented version before inspector badges is still published
+    # and taken.
+    m = w.mkmirror()
+    db = sqlite3.connect(m)
+    db.execute("DROP TABLE revoked_badges")
+    db.close()
+    w.publish(m)
+    p = w.sync()
+    check("path=snapshot" in p.stdout and w.version() == 1, p.stdout)
+    # A snapshot carrying the trigger, signed by the authority's key.
+    w.publish(w.mkmirror())
+    raw = os.path.join(w.tmp, "trigger.db")
+    shutil.copy(os.path.join(w.feed, "versions", "2.db"), raw)
+    db = sqlite3.connect(raw)
+    db.executescript(KEEP_RATED)
+    db.close()
+    serve_crafted(w, "snapshot", raw)
+    p = w.sync(ok="refused")
+    log_has(p, "refused snapshot", "trigger 'keep'")
+    check(w.version() == 1 and not has_trigger(w.mirror), "trigger taken")
+    # A kiosk whose mirror already carries it (taken before this check
+    # existed): the revocation delta is refused, the snapshot replaces the
+    # mirror, and the revocations hold.
+    w.publish(w.mkmirror())
+    w.sync()
+    check(w.version() == 3, "not at v3")
+    db = sqlite3.connect(w.mirror)
+    db.executescript(KEEP_RATED)
+    db.close()
+    w.publish(w.mkmirror(change=100))
+    p = w.sync()
+    log_has(p, "refused delta", "trigger 'keep'",
+            "falling back to the snapshot")
+    v, revoked = w.mirror_facts()
+    check(v == 4 and revoked > 0 and not has_trigger(w.mirror),
+          "after the revocations: v%d, %d revoked" % (v, revoked))
+    check_same_as_published(w, 4)
+
+
+def s_links(w):
+    """Links planted in the kiosk's data folder under the names of its own
+    temporaries (part files, <mirror>.new) and of the mirror itself are
+    replaced, never written through (issue 12); a folder there is a
+    clear failure."""
+    url = w.nginx()
+    w.write_conf(url)
+    outside = os.path.join(w.tmp, "outside")
+    os.makedirs(outside)
+    victims = {}
+
+    def plant(name):
+        victim = os.path.join(outside, "victim%d" % len(victims))
+        with open(victim, "w") as f:
+            f.write("precious")
+        os.symlink(victim, name)
+        victims[victim] = name
+
+    def untouched():
+        for victim, name in victims.items():
+            with open(victim) as f:
+                check(f.read() == "precious", "wrote through %s" % name)
+        check(not os.path.islink(w.mirror), "mirror.db is a link")
+
+    w.publish(w.mkmirror())
+    snap = next(manifest_files(w, "snapshot"))[0]
+    plant(w.mirror + "." + snap + ".part")
+    plant(w.mirror + ".new")
+    p = w.sync()
+    check("path=snapshot" in p.stdout and w.version() == 1, p.stdout)
+    untouched()
+    w.publish(w.mkmirror(change=50))
+    delta = next(manifest_files(w, "delta"))[1]
+    plant(w.mirror + "." + delta + ".part")
+    p = w.sync()
+    check("path=delta" in p.stdout and w.version() == 2, p.stdout)
+    untouched()
+    # The mirror's own name a link to a mirror elsewhere: a delta must not
+    # change that file; the snapshot replaces the link.
+    w.publish(w.mkmirror(change=80))
+    elsewhere = os.path.join(outside, "mirror.db")
+    shutil.copy(w.mirror, elsewhere)
+    with open(elsewhere, "rb") as f:
+        before = f.read()
+    os.unlink(w.mirror)
+    os.symlink(elsewhere, w.mirror)
+    p = w.sync()
+    check(w.version() == 3, "not at v3")
+    with open(elsewhere, "rb") as f:
+        check(f.read() == before, "wrote through the mirror's link")
+    untouched()
+    # A folder at a part file's name: nothing to remove safely.
+    w.publish(w.mkmirror(change=120), None, None, "--keep-deltas", "0")
+    snap = next(manifest_files(w, "snapshot"))[0]
+    os.mkdir(w.mirror + "." + snap + ".part")
+    p = w.sync(ok="failed")
+    log_has(p, "cannot fetch snapshot", "not a regular file")
+    check(w.version() == 3, "mirror changed")
 
 
 def s_rotation(w):

@@ -1,7 +1,6 @@
 /* fuzz_host_csv.c -- libFuzzer: any bytes through the CSV reader and the
  * product and producer field checks, as `ocop-host import` uses them. */
-#include "csv.h"
-#include "registry.h"
+#include "registry/registry.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -15,19 +15,15 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/labels/verdict.c)
   set_tests_properties(test_host_demo_verdicts PROPERTIES TIMEOUT 300)
 endif()
 
-# The registry's input checks, linked straight from host/.
-set(OCOP_HOST_FIELDS ${PROJECT_SOURCE_DIR}/host/csv.c
-  ${PROJECT_SOURCE_DIR}/host/provinces.c
-  ${PROJECT_SOURCE_DIR}/host/registry_fields.c)
-ocop_test(test_host_fields ${OCOP_HOST_FIELDS})
-target_include_directories(test_host_fields PRIVATE ${PROJECT_SOURCE_DIR}/host)
+# The registry's input checks, from the registry module.
+ocop_test(test_host_fields)
+target_link_libraries(test_host_fields PRIVATE host_registry)
 
 if(OCOP_FUZZ)
-  add_executable(fuzz_host_csv fuzz_host_csv.c ${OCOP_HOST_FIELDS})
-  target_include_directories(fuzz_host_csv PRIVATE ${PROJECT_SOURCE_DIR}/host)
+  add_executable(fuzz_host_csv fuzz_host_csv.c)
   target_compile_options(fuzz_host_csv PRIVATE -fsanitize=fuzzer,address,undefined)
   target_link_options(fuzz_host_csv PRIVATE -fsanitize=fuzzer,address,undefined)
-  target_link_libraries(fuzz_host_csv PRIVATE labels)
+  target_link_libraries(fuzz_host_csv PRIVATE host_registry labels)
   # A short run from nothing; a crash or sanitizer report fails the test.
   add_test(NAME fuzz_host_csv
     COMMAND $<TARGET_FILE:fuzz_host_csv> -seed=1 -runs=50000 -max_len=512)

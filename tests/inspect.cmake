@@ -11,9 +11,9 @@ add_test(NAME inspect_e2e COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/inspect_e2e.s
 set_tests_properties(inspect_e2e PROPERTIES TIMEOUT 300 ENVIRONMENT
   "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")
 # Findings in scan batches: kiosk writer against the collector's parser.
-ocop_test(test_inspect_batch ../host/collector_batch.c)
-target_include_directories(test_inspect_batch PRIVATE ${PROJECT_SOURCE_DIR}/host)
-target_link_libraries(test_inspect_batch PRIVATE kiosk)
+ocop_test(test_inspect_batch)
+target_link_libraries(test_inspect_batch PRIVATE host_collector)
+target_link_libraries(test_inspect_batch PRIVATE kiosk_net)
 
 if(OCOP_FUZZ)
   # The badge parser compiled into the target for coverage feedback; a

@@ -11,11 +11,8 @@ add_test(NAME print_e2e
 set_tests_properties(print_e2e PROPERTIES TIMEOUT 300
   ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")
 
-# host/print.h as a library, the way the demo generator calls it.
-file(GLOB OCOP_PRINT_SOURCES ${PROJECT_SOURCE_DIR}/host/print*.c)
-ocop_test(test_print_api ${OCOP_PRINT_SOURCES})
-target_include_directories(test_print_api PRIVATE ${PROJECT_SOURCE_DIR}/host)
-target_link_libraries(test_print_api PRIVATE PkgConfig::CAIRO
-  PkgConfig::PANGOCAIRO)
+# host/print/print.h as a library, the way the demo generator calls it.
+ocop_test(test_print_api)
+target_link_libraries(test_print_api PRIVATE host_print)
 set_tests_properties(test_print_api PROPERTIES
   ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")

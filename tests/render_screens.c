@@ -30,7 +30,7 @@ static int write_one(screen_renderer *r, const char *dir, const char *name,
     }
     char path[4096], msg[512];
     snprintf(path, sizeof path, "%s/kiosk-%s-%s-%dx%d.png", dir, name,
-             screen_lang_code(st->lang), w, h);
+             labels_lang_code(st->lang), w, h);
     err = screen_out_png(s, path, msg, sizeof msg);
     cairo_surface_destroy(s);
     if (err) {
@@ -43,9 +43,9 @@ static int write_one(screen_renderer *r, const char *dir, const char *name,
 static int render_size(screen_renderer *r, const char *dir, int w, int h)
 {
     int bad = 0;
-    for (int lang = 0; lang < SCREEN_LANG_COUNT_; lang++) {
+    for (int lang = 0; lang < LABELS_LANG_COUNT_; lang++) {
         screen_state st = {0};
-        st.lang = (screen_lang)lang;
+        st.lang = (labels_lang)lang;
         labels_facts f;
 
         st.mode = SCREEN_MODE_VERDICT;

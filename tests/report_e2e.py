@@ -109,6 +109,15 @@ def main():
                   "'%s', 'L1', 7, 'quality_complaint', "
                   "'=SUM(A1) <script>alert(1)</script> &', 'test', %s)"
             % (kiosk, t, prod, t))
+        # The classic CSV injection, as a finding's note and as the
+        # product's name in the registry: every CSV cell that carries
+        # them must be written behind a single quote.
+        INJECT = "-2+3+cmd|' /C calc'!A0"
+        sql(coll, "INSERT INTO findings VALUES ('%s', 9002, %s, 'T<2>', "
+                  "'%s', 'L1', 8, 'other', '%s', 'test', %s)"
+            % (kiosk, t, prod, INJECT.replace("'", "''"), t))
+        sql(reg, "UPDATE products SET name = '%s' WHERE code = '%s'"
+            % (INJECT.replace("'", "''"), prod))
 
         kinds = ["verdicts", "hotspots", "clones", "findings", "reinspect",
                  "expiring", "stats"]
@@ -279,8 +288,14 @@ def main():
         check(row and row[0]["quality_complaint"] == "1",
               "inserted finding counted")
         latest = [r for r in f[2] if r["inspector"] == "T<1>"]
-        check(latest and latest[0]["note"].startswith("\t=SUM(A1) <script>"),
+        check(latest and latest[0]["note"].startswith("'=SUM(A1) <script>"),
               "note kept, formula-guarded in CSV")
+        latest = [r for r in f[2] if r["inspector"] == "T<2>"]
+        check(latest and latest[0]["note"] == "'" + INJECT,
+              "a note starting with - is formula-guarded in CSV")
+        named = [r for r in f[0] if r["product"] == prod]
+        check(named and named[0]["name"] == "'" + INJECT,
+              "a product name starting with - is formula-guarded in CSV")
         ri = csv_tables(run("report", "reinspect", *W, "--format",
                             "csv").stdout)[0]
         check(prod in [r["product"] for r in ri],

@@ -1,15 +1,15 @@
 # The kiosk screen: rendering, strings and outputs.
 ocop_test(test_screen test_screen_samples.c)
-target_link_libraries(test_screen PRIVATE kiosk)
+target_link_libraries(test_screen PRIVATE kiosk_screen)
 
 # The screenshot tool (docs/screens/), run once as a smoke test.
 add_executable(render_screens render_screens.c test_screen_samples.c)
-target_link_libraries(render_screens PRIVATE kiosk)
+target_link_libraries(render_screens PRIVATE kiosk_screen)
 add_test(NAME render_screens
   COMMAND bash -c "rm -rf screens && mkdir screens && $<TARGET_FILE:render_screens> screens 800x480 && test $(ls screens | wc -l) -eq 40")
 
 # The DRM and framebuffer outputs, which no machine here has a device for:
-# both emulated at the calls screen_out.c makes (tests/fake_display.c,
+# both emulated at the calls screen/screen_out_drm.c and screen_out_fb.c make (tests/fake_display.c,
 # preloaded) under the real `ocop-kiosk run` (tests/display_e2e.py). Not
 # sanitized, like fake_v4l2 (tests/service.cmake); it needs only libdrm's
 # headers, as it answers for libdrm on its own device and passes other

@@ -1,7 +1,7 @@
 /* test_collector_fuzz.c -- libFuzzer target: the collector's batch parser
  * on arbitrary bytes (the body of any POST /v1/scans) never crashes, and
  * a parsed batch's signed part lies inside the body. */
-#include "collector.h"
+#include "collector/collector.h"
 
 #include <stdlib.h>
 

@@ -1,7 +1,6 @@
 /* test_host_fields.c -- what the registry accepts from people: provinces,
  * dates, stars, UTF-8, product rows, and the CSV reader under them. */
-#include "csv.h"
-#include "registry.h"
+#include "registry/registry.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

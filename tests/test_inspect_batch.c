@@ -10,7 +10,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "collector.h"
+#include "collector/collector.h"
 #include "upload_batch.h"
 
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * quotes, broken UTF-8, control bytes, strings at their full length. The
  * page must stay well-formed UTF-8 with no markup from the mirror, carry
  * the verdict marker, and stay small. */
-#include "phone_page.h"
+#include "serve/serve.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -123,7 +123,7 @@ static void only_our_tags(const char *page)
 }
 
 static void check_page(const char *page, size_t len, const char *marker,
-                       phone_lang lang)
+                       labels_lang lang)
 {
     char want[96];
     assert_non_null(page);
@@ -132,10 +132,11 @@ static void check_page(const char *page, size_t len, const char *marker,
     snprintf(want, sizeof want, "<meta name=\"ocop-verdict\" content=\"%s\">",
              marker);
     assert_non_null(strstr(page, want));
-    assert_non_null(strstr(page, lang == PHONE_EN ? "<html lang=\"en\">"
-                                                  : "<html lang=\"vi\">"));
-    assert_non_null(strstr(page, lang == PHONE_EN ? "href=\"?lang=vi\""
-                                                  : "href=\"?lang=en\""));
+    assert_non_null(strstr(page, lang == LABELS_LANG_EN
+                                     ? "<html lang=\"en\">"
+                                     : "<html lang=\"vi\">"));
+    assert_non_null(strstr(page, lang == LABELS_LANG_EN ? "href=\"?lang=vi\""
+                                                        : "href=\"?lang=en\""));
     /* Nothing the mirror said became markup. */
     assert_null(strstr(page, "<script"));
     assert_null(strstr(page, "<img"));
@@ -149,14 +150,14 @@ static void every_verdict_survives_a_hostile_mirror(void **state)
 {
     (void)state;
     for (int v = 0; v < LABELS_V_COUNT_; v++) {
-        for (int l = 0; l < PHONE_LANG_COUNT_; l++) {
+        for (int l = 0; l < LABELS_LANG_COUNT_; l++) {
             labels_facts f;
             hostile(&f, (labels_verdict)v);
             size_t len = 0;
             char *page =
-                phone_page_render(&f, (phone_lang)l, "<b>2026</b>\xff", &len);
+                phone_page_render(&f, (labels_lang)l, "<b>2026</b>\xff", &len);
             check_page(page, len, labels_verdict_word((labels_verdict)v),
-                       (phone_lang)l);
+                       (labels_lang)l);
             /* Worst case: every field at full length, escaped 6x. */
             assert_true(len < 32768);
             if (v != LABELS_V_GENUINE) {
@@ -191,8 +192,9 @@ static void a_demo_like_page_is_small_and_shows_the_facts(void **state)
     snprintf(p->expires, sizeof p->expires, "2029-10-24");
     p->stars = 4;
     size_t len;
-    char *page = phone_page_render(&f, PHONE_VI, "2026-11-29T14:28:45Z", &len);
-    check_page(page, len, "rating_changed", PHONE_VI);
+    char *page =
+        phone_page_render(&f, LABELS_LANG_VI, "2026-11-29T14:28:45Z", &len);
+    check_page(page, len, "rating_changed", LABELS_LANG_VI);
     assert_true(len < 8192);
     assert_non_null(strstr(page, "Sản phẩm lục bình Tiên Yên &amp; Co"));
     assert_non_null(strstr(page, "Hạng sao đã thay đổi"));
@@ -204,8 +206,8 @@ static void a_demo_like_page_is_small_and_shows_the_facts(void **state)
     assert_non_null(strstr(page, "aria-label=\"3 sao\">★★★☆☆"));
     free(page);
 
-    page = phone_page_render(&f, PHONE_EN, "", &len);
-    check_page(page, len, "rating_changed", PHONE_EN);
+    page = phone_page_render(&f, LABELS_LANG_EN, "", &len);
+    check_page(page, len, "rating_changed", LABELS_LANG_EN);
     assert_non_null(strstr(page, "Star rating has changed"));
     assert_non_null(strstr(page, "2026-10-24 – 2029-10-24"));
     assert_non_null(strstr(page, "Souvenirs, furniture, decoration"));
@@ -216,8 +218,8 @@ static void no_facts_is_the_cannot_check_page(void **state)
 {
     (void)state;
     size_t len;
-    char *page = phone_page_render(NULL, PHONE_EN, NULL, &len);
-    check_page(page, len, "unavailable", PHONE_EN);
+    char *page = phone_page_render(NULL, LABELS_LANG_EN, NULL, &len);
+    check_page(page, len, "unavailable", LABELS_LANG_EN);
     assert_non_null(strstr(page, "Cannot check right now"));
     free(page);
 
@@ -225,8 +227,8 @@ static void no_facts_is_the_cannot_check_page(void **state)
     labels_facts f;
     memset(&f, 0, sizeof f);
     f.verdict = LABELS_V_COUNT_;
-    page = phone_page_render(&f, (phone_lang)7, "", &len);
-    check_page(page, len, "unavailable", PHONE_VI);
+    page = phone_page_render(&f, (labels_lang)7, "", &len);
+    check_page(page, len, "unavailable", LABELS_LANG_VI);
     assert_non_null(strstr(page, "Chưa kiểm tra được"));
     free(page);
 }

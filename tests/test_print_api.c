@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "print.h"
+#include "print/print.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -96,11 +96,11 @@ static void test_every_verdict(void **state)
     labels_facts f;
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         int w = sizes[z][0], h = sizes[z][1];
-        for (int lang = 0; lang < SCREEN_LANG_COUNT_; lang++) {
+        for (int lang = 0; lang < LABELS_LANG_COUNT_; lang++) {
             for (int v = 0; v < LABELS_V_COUNT_; v++) {
                 screen_sample_facts((labels_verdict)v, &f);
                 screen_state st = {SCREEN_MODE_VERDICT,
-                                   (screen_lang)lang,
+                                   (labels_lang)lang,
                                    &f,
                                    0,
                                    "",
@@ -110,7 +110,7 @@ static void test_every_verdict(void **state)
                 screen_info info;
                 cairo_surface_t *s = render(w, h, &st, &info);
                 uint32_t want =
-                    screen_tone_rgb(screen_verdict_tone((labels_verdict)v));
+                    screen_tone_rgb(labels_verdict_tone((labels_verdict)v));
                 /* The band spans the width, starts at the top. */
                 assert_true(info.band.y == 0 && info.band.w == w);
                 assert_true(info.band.h > h / 6.0);
@@ -128,27 +128,27 @@ static void test_every_verdict(void **state)
 static void test_tones(void **state)
 {
     (void)state;
-    assert_int_equal(screen_verdict_tone(LABELS_V_GENUINE), SCREEN_TONE_GOOD);
-    assert_int_equal(screen_verdict_tone(LABELS_V_RATING_CHANGED),
-                     SCREEN_TONE_WARN);
-    assert_int_equal(screen_verdict_tone(LABELS_V_EXPIRED), SCREEN_TONE_WARN);
+    assert_int_equal(labels_verdict_tone(LABELS_V_GENUINE), LABELS_TONE_GOOD);
+    assert_int_equal(labels_verdict_tone(LABELS_V_RATING_CHANGED),
+                     LABELS_TONE_WARN);
+    assert_int_equal(labels_verdict_tone(LABELS_V_EXPIRED), LABELS_TONE_WARN);
     static const labels_verdict red[] = {
         LABELS_V_SUSPENDED,       LABELS_V_REVOKED,
         LABELS_V_UNKNOWN_PRODUCT, LABELS_V_UNKNOWN_SIGNER,
         LABELS_V_SIGNER_REVOKED,  LABELS_V_SIGNER_NOT_ENROLLED,
         LABELS_V_FORGED,          LABELS_V_CLONE_REPORTED};
     for (size_t i = 0; i < sizeof red / sizeof red[0]; i++)
-        assert_int_equal(screen_verdict_tone(red[i]), SCREEN_TONE_BAD);
-    assert_int_equal(screen_verdict_tone(LABELS_V_MALFORMED),
-                     SCREEN_TONE_NEUTRAL);
-    assert_int_equal(screen_verdict_tone(LABELS_V_NOT_OCOP),
-                     SCREEN_TONE_NEUTRAL);
+        assert_int_equal(labels_verdict_tone(red[i]), LABELS_TONE_BAD);
+    assert_int_equal(labels_verdict_tone(LABELS_V_MALFORMED),
+                     LABELS_TONE_NEUTRAL);
+    assert_int_equal(labels_verdict_tone(LABELS_V_NOT_OCOP),
+                     LABELS_TONE_NEUTRAL);
     /* Out of range never reads as good. */
-    assert_int_equal(screen_verdict_tone((labels_verdict)99), SCREEN_TONE_BAD);
+    assert_int_equal(labels_verdict_tone((labels_verdict)99), LABELS_TONE_BAD);
 
-    uint32_t g = screen_tone_rgb(SCREEN_TONE_GOOD);
-    uint32_t a = screen_tone_rgb(SCREEN_TONE_WARN);
-    uint32_t r = screen_tone_rgb(SCREEN_TONE_BAD);
+    uint32_t g = screen_tone_rgb(LABELS_TONE_GOOD);
+    uint32_t a = screen_tone_rgb(LABELS_TONE_WARN);
+    uint32_t r = screen_tone_rgb(LABELS_TONE_BAD);
     assert_true(((g >> 8) & 0xFF) > ((g >> 16) & 0xFF) + 60);  /* green */
     assert_true(((r >> 16) & 0xFF) > ((r >> 8) & 0xFF) + 100); /* red */
     assert_true(((a >> 16) & 0xFF) > 200 && ((a >> 8) & 0xFF) > 120 &&
@@ -161,12 +161,12 @@ static void test_other_screens(void **state)
     (void)state;
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         int w = sizes[z][0], h = sizes[z][1];
-        for (int lang = 0; lang < SCREEN_LANG_COUNT_; lang++) {
+        for (int lang = 0; lang < LABELS_LANG_COUNT_; lang++) {
             for (int mode = 0; mode < SCREEN_MODE_COUNT_; mode++) {
                 if (mode == SCREEN_MODE_VERDICT)
                     continue;
                 screen_state st = {(screen_mode)mode,
-                                   (screen_lang)lang,
+                                   (labels_lang)lang,
                                    NULL,
                                    0,
                                    "",
@@ -186,7 +186,7 @@ static void test_other_screens(void **state)
                 s = render(w, h, &st, &info);
                 assert_true(info.band.y > 0);
                 assert_int_equal(pixel(s, w / 2, 1),
-                                 screen_tone_rgb(SCREEN_TONE_WARN));
+                                 screen_tone_rgb(LABELS_TONE_WARN));
                 assert_ink_inside(&info, w, h);
                 cairo_surface_destroy(s);
 
@@ -196,7 +196,7 @@ static void test_other_screens(void **state)
                 s = render(w, h, &st, &info);
                 assert_true(info.band.y > 0);
                 uint32_t p = pixel(s, w / 2, 1);
-                assert_int_not_equal(p, screen_tone_rgb(SCREEN_TONE_WARN));
+                assert_int_not_equal(p, screen_tone_rgb(LABELS_TONE_WARN));
                 assert_int_not_equal(p, screen_background_rgb());
                 cairo_surface_destroy(s);
             }
@@ -213,9 +213,9 @@ static void test_long_names(void **state)
     screen_sample_long(&f);
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         int w = sizes[z][0], h = sizes[z][1];
-        for (int lang = 0; lang < SCREEN_LANG_COUNT_; lang++) {
+        for (int lang = 0; lang < LABELS_LANG_COUNT_; lang++) {
             screen_state st = {SCREEN_MODE_VERDICT,
-                               (screen_lang)lang,
+                               (labels_lang)lang,
                                &f,
                                1,
                                "2026-11-27",
@@ -234,7 +234,7 @@ static void test_long_names(void **state)
     screen_sample_facts(LABELS_V_GENUINE, &f);
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         screen_state st = {
-            SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0, NULL, NULL};
+            SCREEN_MODE_VERDICT, LABELS_LANG_VI, &f, 0, "", 0, NULL, NULL};
         screen_info info;
         cairo_surface_t *s = render(sizes[z][0], sizes[z][1], &st, &info);
         assert_int_equal(info.ellipsized, 0);
@@ -251,7 +251,7 @@ static void test_unknown_glyph_counted(void **state)
     /* U+10FFFD, a private-use code point no Debian font draws. */
     snprintf(f.product.name, sizeof f.product.name, "Chè \xF4\x8F\xBF\xBD");
     screen_state st = {
-        SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0, NULL, NULL};
+        SCREEN_MODE_VERDICT, LABELS_LANG_VI, &f, 0, "", 0, NULL, NULL};
     screen_info info;
     cairo_surface_t *s = render(800, 480, &st, &info);
     assert_true(info.unknown_glyphs >= 1);
@@ -275,7 +275,7 @@ static void test_hostile_strings(void **state)
     f.label.stars = 0;
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         screen_state st = {
-            SCREEN_MODE_VERDICT, SCREEN_LANG_VI, &f, 0, "", 0, NULL, NULL};
+            SCREEN_MODE_VERDICT, LABELS_LANG_VI, &f, 0, "", 0, NULL, NULL};
         screen_info info;
         cairo_surface_t *s = render(sizes[z][0], sizes[z][1], &st, &info);
         assert_ink_inside(&info, sizes[z][0], sizes[z][1]);
@@ -292,7 +292,7 @@ static void test_bad_state(void **state)
     cairo_surface_t *s =
         cairo_image_surface_create(CAIRO_FORMAT_RGB24, 800, 480);
     screen_state st = {
-        SCREEN_MODE_VERDICT, SCREEN_LANG_VI, NULL, 0, "", 0, NULL, NULL};
+        SCREEN_MODE_VERDICT, LABELS_LANG_VI, NULL, 0, "", 0, NULL, NULL};
     assert_int_equal(screen_render(rend, s, 800, 480, &st, NULL),
                      LABELS_ERR_ARG);
     labels_facts f;
@@ -302,10 +302,10 @@ static void test_bad_state(void **state)
     assert_int_equal(screen_render(rend, s, 800, 480, &st, NULL),
                      LABELS_ERR_ARG);
     st.mode = SCREEN_MODE_IDLE;
-    st.lang = (screen_lang)7;
+    st.lang = (labels_lang)7;
     assert_int_equal(screen_render(rend, s, 800, 480, &st, NULL),
                      LABELS_ERR_ARG);
-    st.lang = SCREEN_LANG_EN;
+    st.lang = LABELS_LANG_EN;
     assert_int_equal(screen_render(rend, s, 10, 10, &st, NULL), LABELS_ERR_ARG);
     assert_int_equal(screen_render(NULL, s, 800, 480, &st, NULL),
                      LABELS_ERR_ARG);
@@ -344,56 +344,56 @@ static void test_strings(void **state)
 {
     (void)state;
     for (int v = 0; v < LABELS_V_COUNT_; v++) {
-        for (int l = 0; l < SCREEN_LANG_COUNT_; l++) {
+        for (int l = 0; l < LABELS_LANG_COUNT_; l++) {
             assert_text(
-                screen_verdict_headline((labels_verdict)v, (screen_lang)l));
+                labels_verdict_headline((labels_verdict)v, (labels_lang)l));
             assert_text(
-                screen_verdict_advice((labels_verdict)v, (screen_lang)l));
+                labels_verdict_advice((labels_verdict)v, (labels_lang)l));
         }
         const char *vi =
-            screen_verdict_headline((labels_verdict)v, SCREEN_LANG_VI);
+            labels_verdict_headline((labels_verdict)v, LABELS_LANG_VI);
         const char *en =
-            screen_verdict_headline((labels_verdict)v, SCREEN_LANG_EN);
+            labels_verdict_headline((labels_verdict)v, LABELS_LANG_EN);
         assert_string_not_equal(vi, en);
         assert_true(has_non_ascii(vi));
         assert_true(has_non_ascii(
-            screen_verdict_advice((labels_verdict)v, SCREEN_LANG_VI)));
+            labels_verdict_advice((labels_verdict)v, LABELS_LANG_VI)));
         /* Headlines differ between verdicts. */
         for (int o = 0; o < v; o++)
             assert_string_not_equal(
-                vi, screen_verdict_headline((labels_verdict)o, SCREEN_LANG_VI));
+                vi, labels_verdict_headline((labels_verdict)o, LABELS_LANG_VI));
     }
     for (int m = 0; m < SCREEN_MSG_COUNT_; m++)
-        for (int l = 0; l < SCREEN_LANG_COUNT_; l++)
-            assert_text(screen_text((screen_msg)m, (screen_lang)l));
+        for (int l = 0; l < LABELS_LANG_COUNT_; l++)
+            assert_text(screen_text((screen_msg)m, (labels_lang)l));
     assert_string_equal(
-        screen_verdict_headline(LABELS_V_GENUINE, SCREEN_LANG_VI),
+        labels_verdict_headline(LABELS_V_GENUINE, LABELS_LANG_VI),
         "Sản phẩm OCOP chính hãng");
     /* The stale message takes exactly one %s. */
-    for (int l = 0; l < SCREEN_LANG_COUNT_; l++) {
-        const char *fmt = screen_text(SCREEN_MSG_STALE_FMT, (screen_lang)l);
+    for (int l = 0; l < LABELS_LANG_COUNT_; l++) {
+        const char *fmt = screen_text(SCREEN_MSG_STALE_FMT, (labels_lang)l);
         const char *p = strchr(fmt, '%');
         assert_non_null(p);
         assert_true(p[1] == 's' && !strchr(p + 2, '%'));
     }
 
-    assert_int_equal(screen_lang_parse("vi"), SCREEN_LANG_VI);
-    assert_int_equal(screen_lang_parse("EN"), SCREEN_LANG_EN);
-    assert_int_equal(screen_lang_parse("fr"), -1);
-    assert_int_equal(screen_lang_parse(NULL), -1);
-    assert_int_equal(screen_lang_toggle(SCREEN_LANG_VI), SCREEN_LANG_EN);
-    assert_int_equal(screen_lang_toggle(SCREEN_LANG_EN), SCREEN_LANG_VI);
+    assert_int_equal(labels_lang_from_code("vi"), LABELS_LANG_VI);
+    assert_int_equal(labels_lang_from_code("EN"), LABELS_LANG_EN);
+    assert_int_equal(labels_lang_from_code("fr"), -1);
+    assert_int_equal(labels_lang_from_code(NULL), -1);
+    assert_int_equal(labels_lang_toggle(LABELS_LANG_VI), LABELS_LANG_EN);
+    assert_int_equal(labels_lang_toggle(LABELS_LANG_EN), LABELS_LANG_VI);
 
     char d[32];
-    screen_format_date("2026-11-27", SCREEN_LANG_VI, d, sizeof d);
+    screen_format_date("2026-11-27", LABELS_LANG_VI, d, sizeof d);
     assert_string_equal(d, "27/11/2026");
-    screen_format_date("2026-11-27", SCREEN_LANG_EN, d, sizeof d);
+    screen_format_date("2026-11-27", LABELS_LANG_EN, d, sizeof d);
     assert_string_equal(d, "2026-11-27");
-    screen_format_date("", SCREEN_LANG_VI, d, sizeof d);
+    screen_format_date("", LABELS_LANG_VI, d, sizeof d);
     assert_string_equal(d, "");
-    assert_string_equal(screen_group_name("herbal", SCREEN_LANG_VI),
+    assert_string_equal(labels_group_name_of("herbal", LABELS_LANG_VI),
                         "Thảo dược");
-    assert_string_equal(screen_group_name("mystery", SCREEN_LANG_EN),
+    assert_string_equal(labels_group_name_of("mystery", LABELS_LANG_EN),
                         "mystery");
 }
 
@@ -406,7 +406,7 @@ static void test_png(void **state)
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         int w = sizes[z][0], h = sizes[z][1];
         screen_state st = {
-            SCREEN_MODE_IDLE, SCREEN_LANG_VI, NULL, 0, "", 0, NULL, NULL};
+            SCREEN_MODE_IDLE, LABELS_LANG_VI, NULL, 0, "", 0, NULL, NULL};
         cairo_surface_t *s = render(w, h, &st, NULL);
         assert_int_equal(screen_out_png(s, path, msg, sizeof msg), LABELS_OK);
         cairo_surface_destroy(s);
@@ -500,7 +500,7 @@ static void test_fb_file(void **state)
     labels_facts f;
     screen_sample_facts(LABELS_V_FORGED, &f);
     screen_state st = {
-        SCREEN_MODE_VERDICT, SCREEN_LANG_EN, &f, 0, "", 0, NULL, NULL};
+        SCREEN_MODE_VERDICT, LABELS_LANG_EN, &f, 0, "", 0, NULL, NULL};
     cairo_surface_t *s = render(w, h, &st, NULL);
     assert_int_equal(screen_fb_show(&fb, s, msg, sizeof msg), LABELS_OK);
     screen_fb_close(&fb); /* closes fd too */
@@ -509,7 +509,7 @@ static void test_fb_file(void **state)
     FILE *fp = fopen(path, "rb");
     assert_non_null(fp);
     uint8_t px[2];
-    uint32_t red = screen_tone_rgb(SCREEN_TONE_BAD);
+    uint32_t red = screen_tone_rgb(LABELS_TONE_BAD);
     uint16_t want = (uint16_t)(((red >> 19) & 0x1F) << 11 |
                                ((red >> 10) & 0x3F) << 5 | ((red >> 3) & 0x1F));
     assert_int_equal(
@@ -566,7 +566,7 @@ static void test_display_spec(void **state)
     assert_int_equal(w, 800);
     assert_int_equal(h, 480);
     screen_state st = {
-        SCREEN_MODE_IDLE, SCREEN_LANG_VI, NULL, 0, "", 0, NULL, NULL};
+        SCREEN_MODE_IDLE, LABELS_LANG_VI, NULL, 0, "", 0, NULL, NULL};
     cairo_surface_t *s = render(w, h, &st, NULL);
     assert_int_equal(screen_display_show(d, s, msg, sizeof msg), LABELS_OK);
     cairo_surface_destroy(s);

@@ -706,6 +706,179 @@ static void test_broken_rows(void **state)
     labels_mirror_close(m);
 }
 
+/* The verdict for a K_ACTIVE label on HN-0001 against a copy of the
+ * base mirror changed by sql: a word, or "error" when labels_check
+ * failed (and then the word must be "unknown", never "genuine"). */
+static const char *verdict_after(const char *name, const char *sql)
+{
+    static char word[32];
+    char path[128], text[LABELS_TEXT_MAX];
+    path_in_dir(path, sizeof path, name);
+    sqlite3 *db = new_db(path);
+    exec(db, labels_mirror_schema());
+    exec(db, base_rows);
+    add_key(db, K_ACTIVE, "HN-P0001", "2025-01-10", "", "");
+    exec(db, sql);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    labels_mirror *m;
+    labels_label lab;
+    labels_facts f;
+    size_t len;
+    assert_int_equal(labels_mirror_open(path, &m), LABELS_OK);
+    make(&lab, K_ACTIVE, "HN-0001", "L1", 4, 1, "2026-11-01");
+    assert_int_equal(labels_format(&lab, NULL, text, sizeof text, &len),
+                     LABELS_OK);
+    int rc = labels_check(m, text, len, today, &f);
+    labels_mirror_close(m);
+    if (rc != LABELS_OK) {
+        assert_int_equal(rc, LABELS_ERR_MIRROR);
+        assert_string_equal(labels_verdict_word(f.verdict), "unknown");
+        return "error";
+    }
+    snprintf(word, sizeof word, "%s", labels_verdict_word(f.verdict));
+    return word;
+}
+
+/* Impossible dates are a broken mirror, never an expiry that never comes
+ * (issue 12): every date the verdict or its facts read. */
+static void test_impossible_dates(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"2029-13-45", "9999-99-99", "2029-02-30",
+                                      "2027-02-29", "2100-02-29", "2029-04-31",
+                                      "2029-00-10", "2029-01-00"};
+    char sql[256];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(sql, sizeof sql,
+                 "UPDATE products SET expires = '%s' WHERE code = 'HN-0001'",
+                 bad[i]);
+        assert_string_equal(verdict_after("dates.db", sql), "error");
+        snprintf(sql, sizeof sql,
+                 "UPDATE products SET certified = '%s' WHERE code = "
+                 "'HN-0001'",
+                 bad[i]);
+        assert_string_equal(verdict_after("dates.db", sql), "error");
+        snprintf(sql, sizeof sql,
+                 "UPDATE products SET status_date = '%s' WHERE code = "
+                 "'HN-0001'",
+                 bad[i]);
+        assert_string_equal(verdict_after("dates.db", sql), "error");
+        snprintf(sql, sizeof sql, "UPDATE keys SET enrolled = '%s'", bad[i]);
+        assert_string_equal(verdict_after("dates.db", sql), "error");
+        snprintf(sql, sizeof sql,
+                 "UPDATE keys SET revoked = '%s', revoke_reason = "
+                 "'superseded'",
+                 bad[i]);
+        assert_string_equal(verdict_after("dates.db", sql), "error");
+    }
+    /* Real days at the edges stay real. */
+    assert_string_equal(
+        verdict_after("dates.db", "UPDATE products SET expires = '2028-02-29'"
+                                  " WHERE code = 'HN-0001'"),
+        "genuine");
+    assert_string_equal(
+        verdict_after("dates.db", "UPDATE products SET expires = '2000-02-29'"
+                                  " WHERE code = 'HN-0001'"),
+        "expired");
+    assert_string_equal(
+        verdict_after("dates.db", "UPDATE products SET expires = '9999-12-31'"
+                                  " WHERE code = 'HN-0001'"),
+        "genuine");
+    assert_string_equal(verdict_after("dates.db",
+                                      "UPDATE keys SET revoked = '2028-02-29',"
+                                      " revoke_reason = 'superseded'"),
+                        "genuine");
+}
+
+/* A mirror built from the shared schema, changed by sql: what
+ * labels_mirror_open and labels_mirror_check_schema make of it. */
+static int open_after(const char *name, const char *sql, char *err,
+                      size_t errsz)
+{
+    char path[128];
+    path_in_dir(path, sizeof path, name);
+    sqlite3 *db = new_db(path);
+    exec(db, labels_mirror_schema());
+    exec(db, base_rows);
+    exec(db, sql);
+    int checked = labels_mirror_check_schema(db, err, errsz);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    labels_mirror *m = NULL;
+    int rc = labels_mirror_open(path, &m);
+    labels_mirror_close(m);
+    assert_int_equal(rc, checked);
+    return rc;
+}
+
+/* Exactly a documented schema (issue 12): anything carried in beside the
+ * tables could change what a lookup, or a later delta, does. */
+static void test_schema_exact(void **state)
+{
+    (void)state;
+    char err[256];
+    static const struct {
+        const char *sql, *says;
+    } refused[] = {
+        /* Undoes a later revocation delta. */
+        {"CREATE TRIGGER keep AFTER UPDATE OF status ON products"
+         " BEGIN UPDATE products SET status = 'rated'"
+         " WHERE code = new.code; END",
+         "trigger 'keep'"},
+        {"CREATE VIEW v AS SELECT * FROM products", "view 'v'"},
+        {"CREATE TABLE extra (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID",
+         "table 'extra'"},
+        {"CREATE INDEX by_name ON products(name)", "index 'by_name'"},
+        {"CREATE TABLE counter (id INTEGER PRIMARY KEY AUTOINCREMENT);"
+         " INSERT INTO counter VALUES (NULL)",
+         "table 'counter'"},
+        {"ANALYZE", "sqlite_stat1"},
+        /* A changed definition: codes looked up case-insensitively. */
+        {"DROP TABLE clones; CREATE TABLE clones (key_id TEXT NOT NULL"
+         " COLLATE NOCASE, product TEXT NOT NULL, lot TEXT NOT NULL,"
+         " serial INTEGER NOT NULL, reported TEXT NOT NULL,"
+         " PRIMARY KEY (key_id, product, lot, serial)) WITHOUT ROWID",
+         "table 'clones' differs"},
+        {"ALTER TABLE products ADD COLUMN note TEXT NOT NULL DEFAULT ''",
+         "table 'products' differs"},
+        {"DROP TABLE clones", "lacks the table 'clones'"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        assert_int_equal(
+            open_after("schema.db", refused[i].sql, err, sizeof err),
+            LABELS_ERR_MIRROR);
+        if (!strstr(err, refused[i].says))
+            fail_msg("%s: %s", refused[i].sql, err);
+    }
+    /* Both documented versions: with and without revoked_badges. */
+    assert_int_equal(open_after("schema.db", "SELECT 1", err, sizeof err),
+                     LABELS_OK);
+    assert_int_equal(
+        open_after("schema.db", "DROP TABLE revoked_badges", err, sizeof err),
+        LABELS_OK);
+    /* The same definitions laid out differently are the same schema. */
+    assert_int_equal(
+        open_after("schema.db",
+                   "DROP TABLE revoked_badges; CREATE TABLE revoked_badges"
+                   "(inspector TEXT   PRIMARY KEY, -- comment\n"
+                   " revoked TEXT NOT NULL /* day */) without rowid",
+                   err, sizeof err),
+        LABELS_OK);
+    /* ...but not a changed literal. */
+    assert_int_equal(
+        open_after("schema.db",
+                   "DROP TABLE keys; CREATE TABLE keys (\n"
+                   "  key_id        TEXT PRIMARY KEY,\n"
+                   "  producer      TEXT NOT NULL REFERENCES producers(code),\n"
+                   "  public_key    BLOB NOT NULL,\n"
+                   "  enrolled      TEXT NOT NULL,\n"
+                   "  revoked       TEXT NOT NULL DEFAULT '',\n"
+                   "  revoke_reason TEXT NOT NULL DEFAULT '' CHECK "
+                   "(revoke_reason IN ('','Superseded','compromised'))\n"
+                   ") WITHOUT ROWID",
+                   err, sizeof err),
+        LABELS_ERR_MIRROR);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -727,6 +900,8 @@ int main(void)
         cmocka_unit_test(test_long_name),
         cmocka_unit_test(test_refused_mirrors),
         cmocka_unit_test(test_broken_rows),
+        cmocka_unit_test(test_impossible_dates),
+        cmocka_unit_test(test_schema_exact),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,13 +9,13 @@ foreach(t upload_e2e upload_load)
 endforeach()
 
 # The batch format from both ends: kiosk writer, collector parser.
-ocop_test(test_collector_batch ../host/collector_batch.c)
-target_include_directories(test_collector_batch PRIVATE ${PROJECT_SOURCE_DIR}/host)
-target_link_libraries(test_collector_batch PRIVATE kiosk)
+ocop_test(test_collector_batch)
+target_link_libraries(test_collector_batch PRIVATE host_collector)
+target_link_libraries(test_collector_batch PRIVATE kiosk_net)
 
 if(OCOP_FUZZ)
-  add_executable(test_collector_fuzz test_collector_fuzz.c ../host/collector_batch.c)
-  target_include_directories(test_collector_fuzz PRIVATE ${PROJECT_SOURCE_DIR}/host)
+  add_executable(test_collector_fuzz test_collector_fuzz.c)
+  target_link_libraries(test_collector_fuzz PRIVATE host_collector)
   target_compile_options(test_collector_fuzz PRIVATE -fsanitize=fuzzer)
   target_link_options(test_collector_fuzz PRIVATE -fsanitize=fuzzer)
   target_link_libraries(test_collector_fuzz PRIVATE labels)

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "upload.h"
+#include "upload_backoff.h"
 
 static void grows_within_bounds(void **state)
 {

@@ -4,6 +4,7 @@
 #include "device_key.h"
 #include "scan_log.h"
 #include "upload.h"
+#include "upload_backoff.h"
 #include "upload_batch.h"
 
 #include <curl/curl.h>

@@ -1,0 +1,410 @@
+/* sync_apply.c -- apply deltas and install snapshots atomically. */
+#include "sync_apply.h"
+
+#include "mirror_version.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <labels.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+/* Debian's libsqlite3 is built with the session extension; the header
+ * declares it only when asked. */
+#define SQLITE_ENABLE_SESSION 1
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
+#include <sqlite3.h>
+#include <zstd.h>
+
+/* No changeset or snapshot is trusted to decompress beyond this, whatever
+ * the manifest says. */
+#define MAX_DELTA_BYTES (256u << 20)
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+struct conflict {
+    int hit;
+    int type;
+    char table[64];
+};
+
+static int on_conflict(void *ctx, int type, sqlite3_changeset_iter *it)
+{
+    struct conflict *c = ctx;
+    const char *tab = NULL;
+    int ncol, op;
+    c->hit = 1;
+    c->type = type;
+    if (sqlite3changeset_op(it, &tab, &ncol, &op, NULL) == SQLITE_OK && tab)
+        snprintf(c->table, sizeof c->table, "%s", tab);
+    return SQLITE_CHANGESET_ABORT;
+}
+
+/* sqlite3changeset_apply() silently skips changes to tables the database
+ * lacks or whose column count differs; we refuse them instead. */
+static int check_tables(sqlite3 *db, void *cs, int n, char *err, size_t errsz)
+{
+    sqlite3_changeset_iter *it = NULL;
+    if (sqlite3changeset_start(&it, n, cs) != SQLITE_OK) {
+        snprintf(err, errsz, "delta is not a changeset");
+        return -1;
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    char last[64] = "";
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info(?)", -1,
+                           &st, NULL) != SQLITE_OK) {
+        sqlite3changeset_finalize(it);
+        snprintf(err, errsz, "SQLite: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    int step;
+    while (rc == 0 && (step = sqlite3changeset_next(it)) == SQLITE_ROW) {
+        const char *tab;
+        int ncol, op;
+        if (sqlite3changeset_op(it, &tab, &ncol, &op, NULL) != SQLITE_OK) {
+            rc = -1;
+            snprintf(err, errsz, "delta is a corrupt changeset");
+            break;
+        }
+        if (!strcmp(tab, last))
+            continue;
+        snprintf(last, sizeof last, "%s", tab);
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, tab, -1, SQLITE_TRANSIENT);
+        int have =
+            sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+        if (have == 0 || !strncmp(tab, "sqlite_", 7)) {
+            snprintf(err, errsz,
+                     "delta changes table '%.60s', which the mirror does "
+                     "not have",
+                     tab);
+            rc = -1;
+        } else if (have != ncol) {
+            snprintf(err, errsz,
+                     "delta changes table '%.60s' with %d columns, the "
+                     "mirror's has %d",
+                     tab, ncol, have);
+            rc = -1;
+        }
+    }
+    if (rc == 0 && step != SQLITE_DONE) {
+        snprintf(err, errsz, "delta is a corrupt changeset");
+        rc = -1;
+    }
+    sqlite3_finalize(st);
+    sqlite3changeset_finalize(it);
+    return rc;
+}
+
+static int read_all(const char *path, uint8_t **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || st.st_size <= 0) {
+        fclose(f);
+        return -1;
+    }
+    *out = malloc((size_t)st.st_size);
+    if (!*out) {
+        fclose(f);
+        return -1;
+    }
+    *len = fread(*out, 1, (size_t)st.st_size, f);
+    int bad = ferror(f) || *len != (size_t)st.st_size;
+    fclose(f);
+    if (bad) {
+        free(*out);
+        *out = NULL;
+    }
+    return bad ? -1 : 0;
+}
+
+int apply_delta(const char *mirror, const char *file, uint64_t usize,
+                int64_t base, int64_t target, char *err, size_t errsz)
+{
+    if (usize > MAX_DELTA_BYTES) {
+        snprintf(err, errsz, "delta of %llu bytes is too large",
+                 (unsigned long long)usize);
+        return APPLY_REFUSED;
+    }
+    uint8_t *comp = NULL, *cs = NULL;
+    size_t clen = 0;
+    if (read_all(file, &comp, &clen) != 0) {
+        snprintf(err, errsz, "cannot read %s", file);
+        return APPLY_FAILED;
+    }
+    int rc = APPLY_FAILED;
+    sqlite3 *db = NULL;
+    cs = malloc((size_t)usize);
+    if (!cs)
+        goto done;
+    size_t n = ZSTD_decompress(cs, (size_t)usize, comp, clen);
+    if (ZSTD_isError(n) || n != usize) {
+        snprintf(err, errsz,
+                 "delta does not decompress to the %llu bytes "
+                 "the manifest states",
+                 (unsigned long long)usize);
+        rc = APPLY_REFUSED;
+        goto done;
+    }
+    if (sqlite3_open_v2(mirror, &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+                        NULL) != SQLITE_OK) {
+        snprintf(err, errsz, "cannot open mirror %s", mirror);
+        goto done;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    /* Enough page cache that the transaction never spills to the journal
+     * midway (each spill costs an extra fsync). */
+    exec(db, "PRAGMA cache_size=-65536");
+    if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
+        snprintf(err, errsz, "cannot lock mirror: %s", sqlite3_errmsg(db));
+        goto done;
+    }
+    int64_t have = mirror_read_version(db);
+    if (have != base) {
+        snprintf(err, errsz,
+                 "delta applies to version %lld, the mirror is version %lld",
+                 (long long)base, (long long)have);
+        rc = APPLY_REFUSED;
+        goto rollback;
+    }
+    /* Before any change: a trigger in the mirror would run inside it. */
+    if (labels_mirror_check_schema(db, err, errsz) != LABELS_OK) {
+        rc = APPLY_REFUSED;
+        goto rollback;
+    }
+    if (check_tables(db, cs, (int)usize, err, errsz) != 0) {
+        rc = APPLY_REFUSED;
+        goto rollback;
+    }
+    struct conflict c = {0};
+    int a = sqlite3changeset_apply(db, (int)usize, cs, NULL, on_conflict, &c);
+    if (c.hit) {
+        snprintf(err, errsz,
+                 "delta conflicts with the mirror (table %s, conflict %d): "
+                 "its base is not our data",
+                 c.table, c.type);
+        rc = APPLY_REFUSED;
+        goto rollback;
+    }
+    if (a != SQLITE_OK) {
+        /* On a full disk SQLite may already have rolled back, and then
+         * reports a missing savepoint: name the first cause. */
+        int en = sqlite3_system_errno(db);
+        snprintf(err, errsz, "cannot apply delta: %s%s%s", sqlite3_errstr(a),
+                 en ? ": " : "", en ? strerror(en) : "");
+        /* A changeset SQLite cannot read is the feed's fault; a disk or
+         * lock error is ours. */
+        switch (a & 0xff) {
+        case SQLITE_IOERR:
+        case SQLITE_FULL:
+        case SQLITE_NOMEM:
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+        case SQLITE_CANTOPEN:
+        case SQLITE_READONLY: break;
+        default: rc = APPLY_REFUSED;
+        }
+        goto rollback;
+    }
+    if (labels_mirror_check_schema(db, err, errsz) != LABELS_OK) {
+        rc = APPLY_REFUSED;
+        goto rollback;
+    }
+    if (mirror_read_version(db) != target) {
+        snprintf(err, errsz, "delta did not bring the mirror to version %lld",
+                 (long long)target);
+        rc = APPLY_REFUSED;
+        goto rollback;
+    }
+    if (exec(db, "COMMIT") != SQLITE_OK) {
+        int en = sqlite3_system_errno(db);
+        snprintf(err, errsz, "cannot commit delta: %s%s%s",
+                 sqlite3_errstr(sqlite3_extended_errcode(db)), en ? ": " : "",
+                 en ? strerror(en) : "");
+        goto rollback;
+    }
+    rc = 0;
+    goto done;
+rollback:
+    exec(db, "ROLLBACK");
+done:
+    if (db && sqlite3_close(db) != SQLITE_OK && rc == 0) {
+        snprintf(err, errsz, "cannot close mirror");
+        rc = APPLY_FAILED;
+    }
+    free(comp);
+    free(cs);
+    return rc;
+}
+
+static int decompress_to(const char *src, const char *dst, uint64_t usize,
+                         char *err, size_t errsz)
+{
+    FILE *in = fopen(src, "rb");
+    int fd = -1;
+    int lr = labels_file_open_own(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644, &fd);
+    ZSTD_DStream *z = ZSTD_createDStream();
+    size_t ibsz = ZSTD_DStreamInSize(), obsz = ZSTD_DStreamOutSize();
+    uint8_t *ib = malloc(ibsz), *ob = malloc(obsz);
+    uint64_t total = 0;
+    int rc = APPLY_FAILED;
+    if (!in || fd < 0 || !z || !ib || !ob) {
+        snprintf(err, errsz, "cannot write %s: %s", dst,
+                 lr == LABELS_ERR_NOT_REGULAR ? labels_strerror(lr)
+                                              : strerror(errno));
+        goto done;
+    }
+    ZSTD_initDStream(z);
+    size_t got, last = 1;
+    while ((got = fread(ib, 1, ibsz, in)) > 0) {
+        ZSTD_inBuffer zi = {ib, got, 0};
+        while (zi.pos < zi.size) {
+            ZSTD_outBuffer zo = {ob, obsz, 0};
+            last = ZSTD_decompressStream(z, &zo, &zi);
+            if (ZSTD_isError(last)) {
+                snprintf(err, errsz, "snapshot is not valid zstd: %s",
+                         ZSTD_getErrorName(last));
+                rc = APPLY_REFUSED;
+                goto done;
+            }
+            total += zo.pos;
+            if (total > usize) {
+                snprintf(err, errsz,
+                         "snapshot decompresses to more than "
+                         "the %llu bytes the manifest states",
+                         (unsigned long long)usize);
+                rc = APPLY_REFUSED;
+                goto done;
+            }
+            for (size_t off = 0; off < zo.pos;) {
+                ssize_t w = write(fd, ob + off, zo.pos - off);
+                if (w < 0 && errno == EINTR)
+                    continue;
+                if (w <= 0) {
+                    snprintf(err, errsz, "cannot write %s: %s", dst,
+                             strerror(errno));
+                    goto done;
+                }
+                off += (size_t)w;
+            }
+        }
+    }
+    if (ferror(in)) {
+        snprintf(err, errsz, "cannot read %s", src);
+        goto done;
+    }
+    if (last != 0 || total != usize) {
+        snprintf(err, errsz,
+                 "snapshot does not decompress to the %llu "
+                 "bytes the manifest states",
+                 (unsigned long long)usize);
+        rc = APPLY_REFUSED;
+        goto done;
+    }
+    if (fsync(fd) != 0) {
+        snprintf(err, errsz, "cannot write %s: %s", dst, strerror(errno));
+        goto done;
+    }
+    rc = 0;
+done:
+    if (fd >= 0 && close(fd) != 0 && rc == 0) {
+        snprintf(err, errsz, "cannot write %s: %s", dst, strerror(errno));
+        rc = APPLY_FAILED;
+    }
+    if (in)
+        fclose(in);
+    ZSTD_freeDStream(z);
+    free(ib);
+    free(ob);
+    return rc;
+}
+
+static int check_snapshot(const char *path, int64_t target, char *err,
+                          size_t errsz)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = APPLY_REFUSED;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW,
+                        NULL) != SQLITE_OK)
+        goto bad;
+    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW ||
+        strcmp((const char *)sqlite3_column_text(st, 0), "ok"))
+        goto bad;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT value FROM meta WHERE "
+                           "key='schema_version'",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW ||
+        sqlite3_column_int(st, 0) != LABELS_MIRROR_SCHEMA_VERSION) {
+        snprintf(err, errsz, "snapshot is not a mirror of schema version %d",
+                 LABELS_MIRROR_SCHEMA_VERSION);
+        goto done;
+    }
+    if (labels_mirror_check_schema(db, err, errsz) != LABELS_OK)
+        goto done;
+    int64_t v = mirror_read_version(db);
+    if (v != target) {
+        snprintf(err, errsz,
+                 "snapshot holds version %lld, the manifest "
+                 "says %lld",
+                 (long long)v, (long long)target);
+        goto done;
+    }
+    rc = 0;
+    goto done;
+bad:
+    snprintf(err, errsz, "snapshot fails SQLite's integrity check");
+done:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rc;
+}
+
+int install_snapshot(const char *mirror, const char *file, uint64_t usize,
+                     int64_t target, char *err, size_t errsz)
+{
+    char tmp[4200];
+    if (snprintf(tmp, sizeof tmp, "%s.new", mirror) >= (int)sizeof tmp) {
+        snprintf(err, errsz, "mirror path too long");
+        return APPLY_FAILED;
+    }
+    int rc = decompress_to(file, tmp, usize, err, errsz);
+    if (rc == 0)
+        rc = check_snapshot(tmp, target, err, errsz);
+    if (rc != 0) {
+        unlink(tmp);
+        return rc;
+    }
+    /* A rollback journal left next to the old mirror would be played
+     * into the new file; mirror_version() has already rolled any back,
+     * so what remains here is not hot and can go. */
+    char journal[4200];
+    snprintf(journal, sizeof journal, "%s-journal", mirror);
+    unlink(journal);
+    if (rename(tmp, mirror) != 0) {
+        snprintf(err, errsz, "cannot replace %s: %s", mirror, strerror(errno));
+        unlink(tmp);
+        return APPLY_FAILED;
+    }
+    if (labels_fsync_parent(mirror) != LABELS_OK) {
+        snprintf(err, errsz, "cannot sync the folder of %s: %s", mirror,
+                 strerror(errno));
+        return APPLY_FAILED;
+    }
+    return 0;
+}

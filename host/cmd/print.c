@@ -1,0 +1,328 @@
+/* print.c -- ocop-host print: sign a batch of labels for one product
+ * and lot, after checking the authority's mirror allows it. */
+#include "cmd/cli.h"
+#include "print/print.h"
+#include "registry/registry.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <labels.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+    "usage: ocop-host print --mirror MIRROR.db --key PRODUCER.sec "
+    "--product CODE --lot LOT\n"
+    "         --serials A-B --format png|svg|pdf|zpl|tspl --out PATH\n"
+    "         [--stars N] [--issued YYYY-MM-DD] [--host HOST]\n"
+    "         [--label-mm WxH] [--dpi N]          (png, svg, zpl, tspl)\n"
+    "         [--paper a4|letter] [--rows R] [--cols C] [--margin-mm M]\n"
+    "         [--crop-marks]                      (pdf)\n"
+    "png and svg write a new folder PATH with one file per label; the other\n"
+    "formats write one file. Nothing is written unless the whole batch is.\n";
+
+static int parse_mm(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= 0 && v <= 2000))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_serials(const char *s, uint32_t *a, uint32_t *b)
+{
+    const char *dash = strchr(s, '-');
+    unsigned long x, y;
+    char first[16];
+    if (!dash) {
+        if (cli_number(s, UINT32_MAX, &x))
+            return -1;
+        y = x;
+    } else {
+        size_t n = (size_t)(dash - s);
+        if (n == 0 || n >= sizeof first)
+            return -1;
+        memcpy(first, s, n);
+        first[n] = '\0';
+        if (cli_number(first, UINT32_MAX, &x) ||
+            cli_number(dash + 1, UINT32_MAX, &y))
+            return -1;
+    }
+    if (x < 1 || y < x)
+        return -1;
+    *a = (uint32_t)x;
+    *b = (uint32_t)y;
+    return 0;
+}
+
+static int parse_size(const char *s, double *w, double *h)
+{
+    char buf[64];
+    const char *x = strchr(s, 'x');
+    size_t n = x ? (size_t)(x - s) : 0;
+    if (!x || n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return parse_mm(buf, w) || parse_mm(x + 1, h) ? -1 : 0;
+}
+
+static void io_error(const char *what, const char *path, int rc)
+{
+    int e = errno;
+    cli_error("cannot write %s %s: %s%s%s", what, path, labels_strerror(rc),
+              rc == LABELS_ERR_IO && e ? ": " : "",
+              rc == LABELS_ERR_IO && e ? strerror(e) : "");
+}
+
+/* The command line, checked. */
+struct pargs {
+    const char *mirror, *key, *product, *lot, *issued, *serials;
+    unsigned long stars, dpi;
+    int fmt;
+    uint16_t today;
+    print_job job;
+};
+
+static int parse(int argc, char **argv, struct pargs *a)
+{
+    static const struct option opts[] = {
+        {"mirror", required_argument, NULL, 'M'},
+        {"key", required_argument, NULL, 'k'},
+        {"product", required_argument, NULL, 'p'},
+        {"lot", required_argument, NULL, 'l'},
+        {"serials", required_argument, NULL, 'n'},
+        {"stars", required_argument, NULL, 's'},
+        {"issued", required_argument, NULL, 'i'},
+        {"host", required_argument, NULL, 'H'},
+        {"format", required_argument, NULL, 'f'},
+        {"out", required_argument, NULL, 'o'},
+        {"paper", required_argument, NULL, 'P'},
+        {"rows", required_argument, NULL, 'r'},
+        {"cols", required_argument, NULL, 'c'},
+        {"label-mm", required_argument, NULL, 'L'},
+        {"margin-mm", required_argument, NULL, 'm'},
+        {"crop-marks", no_argument, NULL, 'C'},
+        {"dpi", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    unsigned long ul;
+    memset(a, 0, sizeof *a);
+    a->fmt = -1;
+    print_sheet_defaults(&a->job.sheet);
+    a->job.geom.w_mm = PRINT_LABEL_W_MM;
+    a->job.geom.h_mm = PRINT_LABEL_H_MM;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'M': a->mirror = optarg; break;
+        case 'k': a->key = optarg; break;
+        case 'p': a->product = optarg; break;
+        case 'l': a->lot = optarg; break;
+        case 'n': a->serials = optarg; break;
+        case 'i': a->issued = optarg; break;
+        case 'H': a->job.host = optarg; break;
+        case 'o': a->job.out = optarg; break;
+        case 'C': a->job.sheet.crop_marks = 1; break;
+        case 'f':
+            if ((a->fmt = print_format_parse(optarg)) < 0) {
+                cli_error("--format must be png, svg, pdf, zpl or tspl");
+                return LABELS_EXIT_USAGE;
+            }
+            break;
+        case 's':
+            if (cli_number(optarg, 5, &a->stars) || a->stars < 1) {
+                cli_error("--stars must be 1 to 5");
+                return LABELS_EXIT_USAGE;
+            }
+            break;
+        case 'd':
+            if (cli_number(optarg, 2400, &a->dpi) || a->dpi < 100) {
+                cli_error("--dpi must be 100 to 2400");
+                return LABELS_EXIT_USAGE;
+            }
+            break;
+        case 'P':
+            if (!strcmp(optarg, "a4")) {
+                a->job.sheet.paper_w_mm = 210;
+                a->job.sheet.paper_h_mm = 297;
+            } else if (!strcmp(optarg, "letter")) {
+                a->job.sheet.paper_w_mm = 215.9;
+                a->job.sheet.paper_h_mm = 279.4;
+            } else {
+                cli_error("--paper must be a4 or letter");
+                return LABELS_EXIT_USAGE;
+            }
+            break;
+        case 'r':
+        case 'c':
+            if (cli_number(optarg, 1000, &ul) || ul < 1) {
+                cli_error("--%s must be 1 to 1000", c == 'r' ? "rows" : "cols");
+                return LABELS_EXIT_USAGE;
+            }
+            *(c == 'r' ? &a->job.sheet.rows : &a->job.sheet.cols) = (int)ul;
+            break;
+        case 'L':
+            if (parse_size(optarg, &a->job.geom.w_mm, &a->job.geom.h_mm) ||
+                a->job.geom.w_mm < 20 || a->job.geom.h_mm < 15 ||
+                a->job.geom.w_mm > 500 || a->job.geom.h_mm > 500) {
+                cli_error("--label-mm takes WxH in millimetres, at least 20x15 "
+                          "and at most 500x500");
+                return LABELS_EXIT_USAGE;
+            }
+            a->job.sheet.label_w_mm = a->job.geom.w_mm;
+            a->job.sheet.label_h_mm = a->job.geom.h_mm;
+            break;
+        case 'm':
+            if (parse_mm(optarg, &a->job.sheet.margin_mm)) {
+                cli_error("--margin-mm must be a number of millimetres");
+                return LABELS_EXIT_USAGE;
+            }
+            break;
+        case 'h': fputs(usage_text, stdout); return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
+        }
+    }
+    return -1;
+}
+
+/* Everything that can be checked before the key and the mirror are read. */
+static int check(int argc, struct pargs *a)
+{
+    if (!a->mirror || !a->key || !a->product || !a->lot || !a->serials ||
+        a->fmt < 0 || !a->job.out || optind != argc) {
+        cli_error("print needs --mirror, --key, --product, --lot, --serials, "
+                  "--format and --out ('ocop-host print --help')");
+        return LABELS_EXIT_USAGE;
+    }
+    a->job.format = (print_format)a->fmt;
+    if (parse_serials(a->serials, &a->job.first, &a->job.last)) {
+        cli_error("--serials takes A-B with 1 <= A <= B <= 4294967295");
+        return LABELS_EXIT_USAGE;
+    }
+    labels_label probe;
+    memset(&probe, 0, sizeof probe);
+    if (strlen(a->product) > LABELS_CODE_MAX ||
+        strlen(a->lot) > LABELS_CODE_MAX) {
+        cli_error("product code and lot are at most %d characters",
+                  LABELS_CODE_MAX);
+        return LABELS_EXIT_USAGE;
+    }
+    memcpy(probe.product, a->product, strlen(a->product) + 1);
+    memcpy(probe.lot, a->lot, strlen(a->lot) + 1);
+    probe.stars = 3;
+    probe.serial = 1;
+    if (labels_check_fields(&probe) != LABELS_OK) {
+        cli_error("product code and lot take 1-12 characters of 0-9 A-Z - . /");
+        return LABELS_EXIT_USAGE;
+    }
+    /* Only the host can make formatting fail for valid fields: try it
+     * now, before the key and the mirror are read. */
+    char probe_text[LABELS_TEXT_MAX];
+    probe.version = LABELS_FORMAT_VERSION;
+    if (labels_format(&probe, a->job.host, probe_text, sizeof probe_text,
+                      NULL) != LABELS_OK) {
+        cli_error("--host must be an uppercase host name (A-Z 0-9 . - and an "
+                  "optional :port)");
+        return LABELS_EXIT_USAGE;
+    }
+    int rc = a->issued ? labels_date_parse(a->issued, &a->job.issued)
+                       : labels_date_today(&a->job.issued);
+    if (rc != LABELS_OK || labels_date_today(&a->today) != LABELS_OK) {
+        cli_error(
+            "issue date must be YYYY-MM-DD from 2020-01-01 to 2199-06-06");
+        return LABELS_EXIT_USAGE;
+    }
+    if (a->job.format == PRINT_PDF &&
+        print_sheet_resolve(&a->job.sheet) != LABELS_OK) {
+        cli_error("%d x %d labels of %.1f x %.1f mm with %.1f mm margins do "
+                  "not fit the paper",
+                  a->job.sheet.rows, a->job.sheet.cols, a->job.sheet.label_w_mm,
+                  a->job.sheet.label_h_mm, a->job.sheet.margin_mm);
+        return LABELS_EXIT_USAGE;
+    }
+    a->job.geom.dpi =
+        a->dpi ? (int)a->dpi
+        : (a->job.format == PRINT_ZPL || a->job.format == PRINT_TSPL)
+            ? PRINT_THERMAL_DPI
+            : PRINT_PNG_DPI;
+    if ((a->job.format == PRINT_ZPL || a->job.format == PRINT_TSPL) &&
+        a->job.geom.dpi > 600) {
+        cli_error("--dpi for thermal printers must be 100 to 600");
+        return LABELS_EXIT_USAGE;
+    }
+
+    return LABELS_EXIT_OK;
+}
+
+/* May this key sign for the product? Then the batch. */
+static int sign_and_print(struct pargs *a)
+{
+    int rc;
+    labels_seckey sec;
+    rc = labels_seckey_read(a->key, &sec);
+    if (rc != LABELS_OK) {
+        cli_error("cannot use secret key %s: %s%s%s", a->key,
+                  labels_strerror(rc), rc == LABELS_ERR_IO ? ": " : "",
+                  rc == LABELS_ERR_IO ? strerror(errno) : "");
+        return LABELS_EXIT_FAIL;
+    }
+    labels_pubkey pub;
+    labels_seckey_public(&sec, &pub);
+    labels_product prod;
+    char why[512];
+    int verdict = sign_policy_check(a->mirror, a->product, (int)a->stars, &pub,
+                                    a->today, &prod, why, sizeof why);
+    if (verdict != SIGN_POLICY_OK) {
+        labels_seckey_wipe(&sec);
+        if (verdict == SIGN_POLICY_REFUSED) {
+            cli_error("refusing to sign: %s", why);
+            return LABELS_EXIT_NO;
+        }
+        cli_error("%s", why);
+        return LABELS_EXIT_FAIL;
+    }
+    a->job.product = &prod;
+    a->job.lot = a->lot;
+    a->job.stars = prod.stars;
+    rc = print_batch(&a->job, &sec);
+    labels_seckey_wipe(&sec);
+    print_cleanup();
+    if (rc != LABELS_OK) {
+        if (rc == LABELS_ERR_EXISTS)
+            cli_error("%s already exists; png and svg write a new folder",
+                      a->job.out);
+        else if (rc == LABELS_ERR_IMAGE)
+            cli_error("cannot render %.0f x %.0f mm labels at %d dpi: the "
+                      "image would be too large",
+                      a->job.geom.w_mm, a->job.geom.h_mm, a->job.geom.dpi);
+        else
+            io_error("labels to", a->job.out, rc);
+        return LABELS_EXIT_FAIL;
+    }
+    unsigned long count = (unsigned long)(a->job.last - a->job.first) + 1;
+    printf("wrote %lu label%s (%s %s, lot %s, serials %lu-%lu, %d stars) to "
+           "%s\n",
+           count, count == 1 ? "" : "s", prod.code, prod.name, a->lot,
+           (unsigned long)a->job.first, (unsigned long)a->job.last, prod.stars,
+           a->job.out);
+    return LABELS_EXIT_OK;
+}
+
+int cmd_print(int argc, char **argv)
+{
+    struct pargs a;
+    int rc = parse(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    rc = check(argc, &a);
+    if (rc != LABELS_EXIT_OK)
+        return rc;
+    return sign_and_print(&a);
+}

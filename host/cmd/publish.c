@@ -1,0 +1,189 @@
+/* publish.c -- ocop-host publish: the next version of the signed
+ * mirror feed (docs/feed.md). */
+#include "cmd/cli.h"
+#include "feed/feed.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <labels.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int read_key(const char *path, labels_seckey *sec)
+{
+    int rc = labels_seckey_read(path, sec);
+    if (rc != LABELS_OK)
+        cli_error("cannot read secret key %s: %s%s%s", path,
+                  labels_strerror(rc), rc == LABELS_ERR_IO ? ": " : "",
+                  rc == LABELS_ERR_IO ? strerror(errno) : "");
+    return rc;
+}
+
+struct pargs {
+    const char *mirror, *keypath, *feed, *old, *conf, *url, *kdata;
+    int expires, keep;
+    long long now, version;
+};
+
+/* The options; -1 to go on, else an EXIT_ code. */
+static int parse(int argc, char **argv, struct pargs *a)
+{
+    static const struct option opts[] = {
+        {"mirror", required_argument, NULL, 'm'},
+        {"key", required_argument, NULL, 'k'},
+        {"feed", required_argument, NULL, 'f'},
+        {"expires-days", required_argument, NULL, 'e'},
+        {"keep-deltas", required_argument, NULL, 'd'},
+        {"announce-from", required_argument, NULL, 'a'},
+        {"now", required_argument, NULL, 'n'},
+        {"version", required_argument, NULL, 'V'},
+        {"kiosk-conf", required_argument, NULL, 'C'},
+        {"url", required_argument, NULL, 'u'},
+        {"kiosk-data", required_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof *a);
+    a->kdata = "/var/lib/ocop-kiosk";
+    a->expires = FEED_DEFAULT_EXPIRES_DAYS;
+    a->keep = FEED_DEFAULT_KEEP_DELTAS;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "m:k:f:e:d:a:n:C:u:D:V:h", opts,
+                            NULL)) != -1) {
+        switch (c) {
+        case 'm': a->mirror = optarg; break;
+        case 'k': a->keypath = optarg; break;
+        case 'f': a->feed = optarg; break;
+        case 'a': a->old = optarg; break;
+        case 'C': a->conf = optarg; break;
+        case 'u': a->url = optarg; break;
+        case 'D': a->kdata = optarg; break;
+        case 'V': {
+            char *end;
+            errno = 0;
+            long long v = strtoll(optarg, &end, 10);
+            if (errno || *end || v <= 0) {
+                cli_error("--version must be a positive number, not '%s'",
+                          optarg);
+                return LABELS_EXIT_USAGE;
+            }
+            a->version = v;
+            break;
+        }
+        case 'n': {
+            /* Seconds since the epoch: for staging a feed, and tests. */
+            char *end;
+            errno = 0;
+            long long v = strtoll(optarg, &end, 10);
+            if (errno || *end || v <= 0) {
+                cli_error("--now must be seconds since 1970, not '%s'", optarg);
+                return LABELS_EXIT_USAGE;
+            }
+            a->now = v;
+            break;
+        }
+        case 'e':
+            if (parse_int(optarg, 1, 366, &a->expires)) {
+                cli_error("--expires-days must be 1 to 366, not '%s'", optarg);
+                return LABELS_EXIT_USAGE;
+            }
+            break;
+        case 'd':
+            if (parse_int(optarg, 0, FEED_MAX_KEEP_DELTAS, &a->keep)) {
+                cli_error("--keep-deltas must be 0 to %d, not '%s'",
+                          FEED_MAX_KEEP_DELTAS, optarg);
+                return LABELS_EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            puts("usage: ocop-host publish --mirror MIRROR.db --key AUTH.sec "
+                 "--feed DIR\n"
+                 "         [--expires-days N] [--keep-deltas N] "
+                 "[--announce-from OLD.sec]\n"
+                 "         [--now UNIX_SECONDS] [--version N]\n"
+                 "         [--kiosk-conf FILE --url FEED_URL "
+                 "[--kiosk-data DIR]]");
+            return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
+        }
+    }
+    return -1;
+}
+
+int cmd_publish(int argc, char **argv)
+{
+    struct pargs args, *a = &args;
+    int prc = parse(argc, argv, a);
+    if (prc >= 0)
+        return prc;
+    if (!a->mirror || !a->keypath || !a->feed || optind != argc) {
+        cli_error("publish needs --mirror FILE, --key FILE and --feed DIR");
+        return LABELS_EXIT_USAGE;
+    }
+    if (!a->conf != !a->url || (a->url && strncmp(a->url, "http://", 7) &&
+                                strncmp(a->url, "https://", 8))) {
+        cli_error("--kiosk-conf FILE goes with --url http(s)://... (where "
+                  "kiosks will find this feed)");
+        return LABELS_EXIT_USAGE;
+    }
+    labels_seckey sec, oldsec;
+    if (read_key(a->keypath, &sec) != LABELS_OK)
+        return LABELS_EXIT_FAIL;
+    /* The public half of the signing key, for kiosk configurations. */
+    labels_pubkey pub;
+    labels_seckey_public(&sec, &pub);
+    if (a->old && read_key(a->old, &oldsec) != LABELS_OK) {
+        labels_seckey_wipe(&sec);
+        return LABELS_EXIT_FAIL;
+    }
+    struct feed_publish_opts o = {
+        .mirror = a->mirror,
+        .feed_dir = a->feed,
+        .key = &sec,
+        .announce_from = a->old ? &oldsec : NULL,
+        .expires_days = a->expires,
+        .keep_deltas = a->keep,
+        .now = a->now,
+        .version = a->version,
+    };
+    struct feed_publish_result res;
+    char err[512] = "";
+    int rc = feed_publish(&o, &res, err, sizeof err);
+    labels_seckey_wipe(&sec);
+    if (a->old)
+        labels_seckey_wipe(&oldsec);
+    if (rc != LABELS_OK) {
+        cli_error("publish: %s", err[0] ? err : labels_strerror(rc));
+        return LABELS_EXIT_FAIL;
+    }
+    if (res.skipped)
+        cli_error("warning: no delta from %zu old version(s) (%s); kiosks "
+                  "on them will take the snapshot",
+                  res.skipped, res.skipped_why);
+    printf("published version %lld: snapshot %zu bytes, %zu deltas\n",
+           (long long)res.version, res.snapshot_bytes, res.ndeltas);
+    if (a->conf) {
+        rc = feed_kiosk_conf_write(a->conf, a->url, &pub, a->kdata);
+        if (rc != LABELS_OK) {
+            cli_error("cannot write %s: %s", a->conf, labels_strerror(rc));
+            return LABELS_EXIT_FAIL;
+        }
+        printf("kiosk configuration written to %s\n", a->conf);
+    }
+    return LABELS_EXIT_OK;
+}

@@ -1,0 +1,279 @@
+/* report.c -- ocop-host report KIND: read the collector and the
+ * registry, write a terminal table, CSV or one HTML file
+ * (docs/reports.md). */
+#include "cmd/cli.h"
+#include "cmd/registry_cli.h"
+#include "report/report.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char usage_text[] =
+    "usage: ocop-host report KIND (--world DIR | --collector-db FILE --db "
+    "REG.db)\n"
+    "         [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--province P]\n"
+    "         [--format table|csv|html] [--out FILE] [--by "
+    "province|kiosk|day]\n"
+    "         [--today YYYY-MM-DD] [--limit N] [--expiring-days N]\n"
+    "         [--clone-scans N] [--clone-kiosks M] [--clone-hours H]\n"
+    "         [--reinspect-scans N]\n"
+    "KIND: verdicts, hotspots, clones, findings, reinspect, expiring, stats,\n"
+    "      all (every section; table or html).\n"
+    "Days are Vietnam days (UTC+7), --from and --to inclusive.\n";
+
+static int parse_long(const char *opt, const char *s, long min, long max,
+                      long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (*s < '0' || *s > '9' || *end || errno || v < min || v > max) {
+        cli_error("%s must be a whole number from %ld to %ld", opt, min, max);
+        return LABELS_EXIT_USAGE;
+    }
+    *out = v;
+    return LABELS_EXIT_OK;
+}
+
+static int exists(const char *what, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        cli_error("no %s at %s: %s", what, path, strerror(errno));
+        return LABELS_EXIT_FAIL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        cli_error("%s %s is not a file", what, path);
+        return LABELS_EXIT_FAIL;
+    }
+    return LABELS_EXIT_OK;
+}
+
+struct rargs {
+    const char *world, *coll, *reg, *from, *to, *province, *format, *out, *by,
+        *today, *kind;
+    int fmt; /* 0 table, 1 csv, 2 html */
+    report_opts o;
+    char fromd[11], tod[11], cbuf[4096], rbuf[4096];
+};
+
+/* The options; -1 to go on, else an EXIT_ code. */
+static int parse(int argc, char **argv, struct rargs *a)
+{
+    static const struct option opts[] = {
+        {"world", required_argument, NULL, 'w'},
+        {"collector-db", required_argument, NULL, 'c'},
+        {"db", required_argument, NULL, 'd'},
+        {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},
+        {"province", required_argument, NULL, 'p'},
+        {"format", required_argument, NULL, 'F'},
+        {"out", required_argument, NULL, 'o'},
+        {"by", required_argument, NULL, 'b'},
+        {"today", required_argument, NULL, 'T'},
+        {"limit", required_argument, NULL, 'l'},
+        {"expiring-days", required_argument, NULL, 'e'},
+        {"clone-scans", required_argument, NULL, 'S'},
+        {"clone-kiosks", required_argument, NULL, 'K'},
+        {"clone-hours", required_argument, NULL, 'H'},
+        {"reinspect-scans", required_argument, NULL, 'R'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof *a);
+    a->format = "table";
+    a->o.limit = 20;
+    a->o.expiring_days = 90;
+    a->o.clone_scans = 20;
+    a->o.clone_kiosks = 3;
+    a->o.clone_window_h = 24;
+    a->o.reinspect_scans = 10;
+    int c, rc = LABELS_EXIT_OK;
+    optind = 1;
+    while (rc == LABELS_EXIT_OK &&
+           (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'w': a->world = optarg; break;
+        case 'c': a->coll = optarg; break;
+        case 'd': a->reg = optarg; break;
+        case 'f': a->from = optarg; break;
+        case 't': a->to = optarg; break;
+        case 'p': a->province = optarg; break;
+        case 'F': a->format = optarg; break;
+        case 'o': a->out = optarg; break;
+        case 'b': a->by = optarg; break;
+        case 'T': a->today = optarg; break;
+        case 'l':
+            rc = parse_long("--limit", optarg, 1, 100000, &a->o.limit);
+            break;
+        case 'e':
+            rc = parse_long("--expiring-days", optarg, 0, 36500,
+                            &a->o.expiring_days);
+            break;
+        case 'S':
+            rc = parse_long("--clone-scans", optarg, 1, 1000000,
+                            &a->o.clone_scans);
+            break;
+        case 'K':
+            rc = parse_long("--clone-kiosks", optarg, 2, 100000,
+                            &a->o.clone_kiosks);
+            break;
+        case 'H':
+            rc = parse_long("--clone-hours", optarg, 1, 24 * 366,
+                            &a->o.clone_window_h);
+            break;
+        case 'R':
+            rc = parse_long("--reinspect-scans", optarg, 1, 1000000,
+                            &a->o.reinspect_scans);
+            break;
+        case 'h': fputs(usage_text, stdout); return LABELS_EXIT_OK;
+        default: return LABELS_EXIT_USAGE;
+        }
+    }
+    if (rc != LABELS_EXIT_OK)
+        return rc;
+    return -1;
+}
+
+/* The kind, format, days and files; an EXIT_ code. */
+static int check(int argc, char **argv, struct rargs *a)
+{
+    int rc;
+    if (optind != argc - 1) {
+        cli_error("report needs one KIND (verdicts, hotspots, clones, "
+                  "findings, reinspect, expiring, stats, all)");
+        return LABELS_EXIT_USAGE;
+    }
+    a->kind = argv[optind];
+    if (!report_kind_valid(a->kind)) {
+        cli_error("unknown report '%s' (verdicts, hotspots, clones, findings, "
+                  "reinspect, expiring, stats, all)",
+                  a->kind);
+        return LABELS_EXIT_USAGE;
+    }
+    a->fmt = !strcmp(a->format, "table")  ? 0
+             : !strcmp(a->format, "csv")  ? 1
+             : !strcmp(a->format, "html") ? 2
+                                          : -1;
+    if (a->fmt < 0) {
+        cli_error("--format must be table, csv or html");
+        return LABELS_EXIT_USAGE;
+    }
+    if (a->by && strcmp(a->by, "province") && strcmp(a->by, "kiosk") &&
+        strcmp(a->by, "day")) {
+        cli_error("--by must be province, kiosk or day");
+        return LABELS_EXIT_USAGE;
+    }
+    if (a->fmt == 1 && !strcmp(a->kind, "all")) {
+        cli_error("report all is a table or html; CSV is one kind at a time");
+        return LABELS_EXIT_USAGE;
+    }
+    /* CSV is one table per file where it can be. */
+    if (a->fmt == 1 && !a->by && !strcmp(a->kind, "verdicts"))
+        a->by = "province";
+    if ((a->from &&
+         (rc = regcli_date(a->from, "--from", a->fromd)) != LABELS_EXIT_OK) ||
+        (a->to &&
+         (rc = regcli_date(a->to, "--to", a->tod)) != LABELS_EXIT_OK) ||
+        (rc = regcli_date(a->today, "--today", a->o.today)) != LABELS_EXIT_OK)
+        return rc;
+    a->o.from = a->from ? report_day_start(a->fromd) : INT64_MIN;
+    a->o.to = a->to ? report_day_start(a->tod) + 86400 : INT64_MAX;
+    if (a->from && a->to && strcmp(a->fromd, a->tod) > 0) {
+        cli_error("--from %s is after --to %s", a->fromd, a->tod);
+        return LABELS_EXIT_USAGE;
+    }
+    if (a->from)
+        memcpy(a->o.from_day, a->fromd, 11);
+    if (a->to)
+        memcpy(a->o.to_day, a->tod, 11);
+    if (a->province) {
+        const struct province *p = province_find(a->province);
+        snprintf(a->o.province, sizeof a->o.province, "%s",
+                 p ? p->name : a->province);
+    }
+
+    if (a->world) {
+        if ((!a->coll &&
+             (size_t)snprintf(a->cbuf, sizeof a->cbuf, "%s/collector.db",
+                              a->world) >= sizeof a->cbuf) ||
+            (!a->reg &&
+             (size_t)snprintf(a->rbuf, sizeof a->rbuf, "%s/registry.db",
+                              a->world) >= sizeof a->rbuf)) {
+            cli_error("--world path is too long");
+            return LABELS_EXIT_USAGE;
+        }
+        if (!a->coll)
+            a->coll = a->cbuf;
+        if (!a->reg)
+            a->reg = a->rbuf;
+    }
+    if (!a->coll || !a->reg) {
+        cli_error("report needs --world DIR, or --collector-db FILE and "
+                  "--db REG.db");
+        return LABELS_EXIT_USAGE;
+    }
+    if ((rc = exists("collector database", a->coll)) != LABELS_EXIT_OK ||
+        (rc = exists("registry", a->reg)) != LABELS_EXIT_OK)
+        return rc;
+    if ((rc = exists("collector database", a->coll)) != LABELS_EXIT_OK ||
+        (rc = exists("registry", a->reg)) != LABELS_EXIT_OK)
+        return rc;
+    return LABELS_EXIT_OK;
+}
+
+/* Build, render, write to --out or stdout; an EXIT_ code. */
+static int run(const struct rargs *a)
+{
+    char err[4096 + 512] = "";
+    sqlite3 *db;
+    if (report_open(a->coll, a->reg, &db, err, sizeof err)) {
+        cli_error("%s", err);
+        return LABELS_EXIT_FAIL;
+    }
+    report_set set = {NULL, 0};
+    int failed = report_run(db, a->kind, a->by, &a->o, &set, err, sizeof err);
+    sqlite3_close(db);
+    if (failed) {
+        cli_error("report %s: %s", a->kind, err);
+        return LABELS_EXIT_FAIL;
+    }
+    char *buf = NULL, heading[128], now[21];
+    size_t len = 0;
+    snprintf(heading, sizeof heading, "Báo cáo OCOP — OCOP report: %s",
+             a->kind);
+    regtime_now(now);
+    static const report_format fmts[] = {REPORT_TEXT, REPORT_CSV, REPORT_HTML};
+    failed = report_render(&set, fmts[a->fmt], heading, &a->o, now, &buf, &len);
+    report_set_free(&set);
+    if (failed) {
+        cli_error("out of memory");
+        return LABELS_EXIT_FAIL;
+    }
+    int rc = LABELS_EXIT_OK;
+    if (a->out) {
+        int lr = labels_file_write_atomic(a->out, buf, len, 0644, 0);
+        if (lr != LABELS_OK) {
+            cli_error("cannot write %s: %s", a->out, labels_strerror(lr));
+            rc = LABELS_EXIT_FAIL;
+        }
+    } else if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
+        cli_error("cannot write the report: %s", strerror(errno));
+        rc = LABELS_EXIT_FAIL;
+    }
+    free(buf);
+    return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    struct rargs a;
+    int rc = parse(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    rc = check(argc, argv, &a);
+    return rc != LABELS_EXIT_OK ? rc : run(&a);
+}

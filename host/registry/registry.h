@@ -1,0 +1,341 @@
+/* registry.h -- the authority's registry: a private SQLite database of
+ * producers, products, keys and clone reports, with an audit history.
+ * Functions that can fail write one plain sentence into err (errsz
+ * bytes) and return -1; callers add context and print it. */
+#ifndef OCOP_HOST_REGISTRY_H
+#define OCOP_HOST_REGISTRY_H
+
+#include <stdint.h>
+#include <labels.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define REG_ERR_MAX 512
+#define REG_NAME_MAX 255     /* bytes of UTF-8 in a name or reason */
+#define REG_PRODUCER_MAX 31  /* characters of a producer code */
+#define REG_CERT_MAX 63      /* characters of a certificate number */
+#define REG_EXPIRY_MONTHS 36 /* certificate life when no expiry is given */
+
+/* ---- Vocabulary ---------------------------------------------------- */
+
+struct province {
+    const char *name;  /* as stored, with diacritics */
+    const char *code;  /* short code for typing: HN, HCM, ... */
+    const char *ascii; /* name without diacritics */
+};
+size_t province_count(void);
+const struct province *province_at(size_t i);
+/* By stored name, name without diacritics (ASCII letters in any case) or
+ * short code; NULL if it is not one of the 63. */
+const struct province *province_find(const char *input);
+
+/* Fold text to bare lowercase ASCII letters and digits: Vietnamese
+ * letters lose their marks (NFC or NFD), spaces, dots and dashes go.
+ * 0 if the text is empty, too long or has other characters. */
+int registry_fold(const char *in, char *out, size_t outsz);
+
+/* The stored code of a group or producer kind as a person typed it
+ * (labels_group_from_spelling, labels_kind_from_spelling); NULL if none. */
+const char *registry_group_key(const char *input);
+const char *registry_kind_key(const char *input);
+
+/* ---- Dates (any real calendar date from 1990 to 2199) --------------- */
+
+/* Strict "YYYY-MM-DD"; 0 or -1. */
+int regdate_check(const char *s);
+/* out = date + months (the day clamped to the month's length). */
+void regdate_add_months(const char *date, int months, char out[11]);
+/* out = date + days (days may be negative). */
+void regdate_add_days(const char *date, long days, char out[11]);
+/* Today (UTC). */
+void regdate_today(char out[11]);
+/* Now as ISO 8601 UTC, e.g. 2026-11-29T13:00:00Z. */
+void regtime_now(char out[21]);
+
+/* ---- Text checks ---------------------------------------------------- */
+
+int registry_utf8_valid(const char *s);
+/* Label product code: 1-12 of 0-9 A-Z - . / */
+int registry_code_valid(const char *code);
+/* Producer code: 1-31 of 0-9 A-Z - . / _ */
+int registry_producer_code_valid(const char *code);
+/* "3", "4", "5", or "proposed 5" (also "proposed5", "5p", "4+"). Stars 1
+ * and 2 are refused with their own message: they are not certified. */
+int registry_stars_parse(const char *s, int *stars, int *proposed5, char *err,
+                         size_t errsz);
+
+/* ---- Records -------------------------------------------------------- */
+
+struct reg_product {
+    char code[LABELS_CODE_MAX + 1];
+    char name[REG_NAME_MAX + 1];
+    char grp[16];
+    char producer[REG_PRODUCER_MAX + 1];
+    char province[64];
+    int stars;
+    int proposed5;
+    char status[16];
+    char status_reason[REG_NAME_MAX + 1];
+    char status_date[11];
+    char certificate[REG_CERT_MAX + 1];
+    char certified[11];
+    char expires[11];
+};
+
+struct reg_producer {
+    char code[REG_PRODUCER_MAX + 1];
+    char name[REG_NAME_MAX + 1];
+    char kind[16];
+    char province[64];
+    char contact[REG_NAME_MAX + 1]; /* private: never exported */
+};
+
+/* Set one product field from user text, checking and normalising it.
+ * field is a CSV column / option name: code, name, group, producer,
+ * province, stars, status, status_reason, status_date, certificate,
+ * certified, expires. */
+int reg_product_set(struct reg_product *p, const char *field, const char *value,
+                    char *err, size_t errsz);
+/* Check a product as a whole (required fields, date order, status
+ * reason); an empty expiry becomes certified + 36 months. */
+int reg_product_finish(struct reg_product *p, char *err, size_t errsz);
+/* Same for a producer: code, name, kind, province, contact. */
+int reg_producer_set(struct reg_producer *p, const char *field,
+                     const char *value, char *err, size_t errsz);
+
+/* ---- Database ------------------------------------------------------- */
+
+/* Create a new registry (refuses an existing file). */
+int registry_create(const char *path, sqlite3 **db, char *err, size_t errsz);
+/* Open an existing registry read-write (or read-only). */
+int registry_open(const char *path, int readonly, sqlite3 **db, char *err,
+                  size_t errsz);
+void registry_close(sqlite3 *db);
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK: one transaction per command. */
+int registry_begin(sqlite3 *db, char *err, size_t errsz);
+int registry_commit(sqlite3 *db, char *err, size_t errsz);
+void registry_rollback(sqlite3 *db);
+/* Run SQL with no results. */
+int registry_exec(sqlite3 *db, const char *sql, char *err, size_t errsz);
+/* meta value (NULL-free copy into out) or -1 when missing. */
+int registry_meta_get(sqlite3 *db, const char *key, char *out, size_t outsz);
+int registry_meta_set(sqlite3 *db, const char *key, const char *value,
+                      char *err, size_t errsz);
+
+/* 1 found, 0 missing, -1 error. */
+int reg_product_load(sqlite3 *db, const char *code, struct reg_product *p,
+                     char *err, size_t errsz);
+int reg_producer_load(sqlite3 *db, const char *code, struct reg_producer *p,
+                      char *err, size_t errsz);
+int reg_product_insert(sqlite3 *db, const struct reg_product *p, char *err,
+                       size_t errsz);
+int reg_product_update(sqlite3 *db, const struct reg_product *p, char *err,
+                       size_t errsz);
+int reg_producer_insert(sqlite3 *db, const struct reg_producer *p, char *err,
+                        size_t errsz);
+int reg_producer_update(sqlite3 *db, const struct reg_producer *p, char *err,
+                        size_t errsz);
+/* Make sure producer exists: insert it when missing; when present, the
+ * given name and kind must match (empty ones are not compared). */
+int reg_producer_ensure(sqlite3 *db, const struct reg_producer *p, char *err,
+                        size_t errsz);
+int reg_key_insert(sqlite3 *db, const labels_pubkey *pub, const char *producer,
+                   const char *enrolled, char *err, size_t errsz);
+
+/* ---- Keys, clones, history ---------------------------------------------
+ * Each change is one transaction (begun and ended here): 0, or -1 with err
+ * set and nothing changed. Lists call fn once with (NULL, 0) when the
+ * query is ready, then once per row with its text columns. */
+typedef void (*registry_row_fn)(void *ctx, const char *const *cols, int n);
+
+/* Enrol pub for producer (which must exist) as of date. */
+int registry_key_enroll(sqlite3 *db, const char *producer,
+                        const labels_pubkey *pub, const char *date, char *err,
+                        size_t errsz);
+/* Revoke key hex ("superseded" or "compromised") as of date: the key must
+ * be enrolled on or before date and not revoked yet. */
+int registry_key_revoke(sqlite3 *db, const char *hex, const char *reason,
+                        const char *date, char *err, size_t errsz);
+/* Keys (of producer, or all for NULL or ""): key_id, producer, enrolled,
+ * revoked, reason. */
+int registry_key_list(sqlite3 *db, const char *producer, registry_row_fn fn,
+                      void *ctx, char *err, size_t errsz);
+/* Record a confirmed clone of one label serial; key and product must be
+ * known. */
+int registry_clone_record(sqlite3 *db, const char *hex, const char *product,
+                          const char *lot, uint32_t serial, const char *date,
+                          char *err, size_t errsz);
+/* The audit trail, oldest first (the newest limit rows; -1: all), of one
+ * entity ("product", "producer", "key" with ref) or of all (entity ""):
+ * at, entity, ref, field, old, new. */
+int registry_history(sqlite3 *db, const char *entity, const char *ref,
+                     long limit, registry_row_fn fn, void *ctx, char *err,
+                     size_t errsz);
+
+/* ---- Producers ---------------------------------------------------------- */
+
+/* Fields to set (NULL: leave as is), from user text. */
+struct reg_producer_change {
+    const char *name, *kind, *province, *contact;
+};
+/* Add producer code (name, kind and province needed) or edit it (it must
+ * exist), in one transaction; p gets the record as saved. 0 or -1. */
+int registry_producer_save(sqlite3 *db, int add, const char *code,
+                           const struct reg_producer_change *ch,
+                           struct reg_producer *p, char *err, size_t errsz);
+/* Producers of a province (stored name; NULL or "" for all), by code:
+ * code, kind, province, number of products, name. */
+int registry_producer_list(sqlite3 *db, const char *province,
+                           registry_row_fn fn, void *ctx, char *err,
+                           size_t errsz);
+
+/* ---- Inspectors' badges (docs/inspectors.md) --------------------------- */
+
+enum {
+    REG_BADGE_OK = 0,
+    REG_BADGE_REFUSED = 1,       /* the inspector is revoked */
+    REG_BADGE_FAILED = 2,        /* err says why */
+    REG_BADGE_NOT_AUTHORITY = 3, /* sec is not the registry's authority */
+};
+/* Sign b (fields checked by the caller) with the authority key sec,
+ * record the inspector and the badge, write its QR as a PNG to png (when
+ * not NULL) and commit: all or nothing. text gets the badge's QR text. */
+int registry_badge_issue(sqlite3 *db, labels_badge *b, const labels_seckey *sec,
+                         const char *png, char *text, size_t textsz, char *err,
+                         size_t errsz);
+/* Revoke an inspector as of date. REG_BADGE_REFUSED: already revoked, on
+ * the date now in revoked. */
+int registry_badge_revoke(sqlite3 *db, const char *inspector, const char *date,
+                          char revoked[11], char *err, size_t errsz);
+/* Every inspector: inspector, name, province, revoked date (or ""), the
+ * latest valid_until, the number of badges. 0 or -1. */
+int registry_badge_list(sqlite3 *db, registry_row_fn fn, void *ctx);
+
+/* Fill err with "what: sqlite message" and return -1. */
+int registry_db_error(sqlite3 *db, const char *what, char *err, size_t errsz);
+
+/* ---- CSV --------------------------------------------------------------- */
+/* RFC 4180 CSV records from a buffer, with line numbers. */
+#define CSV_MAX_FIELDS 64
+
+struct csv {
+    const char *p, *end;
+    int line;  /* line of the next unread byte */
+    char *buf; /* unescaped fields of the current record */
+    size_t bufsz;
+    char *fields[CSV_MAX_FIELDS];
+    size_t nfields;
+    int record_line; /* line where the current record starts */
+};
+
+/* A leading UTF-8 byte order mark is skipped. */
+void csv_init(struct csv *c, const char *data, size_t len);
+void csv_free(struct csv *c);
+/* 1: a record in c->fields[0..nfields); 0: end of input; -1: this record
+ * is malformed (message in err; the parser has moved past it, so the
+ * caller may go on); -2: out of memory. Blank lines are skipped. */
+int csv_next(struct csv *c, char *err, size_t errsz);
+
+/* The one CSV writer: every CSV file ocop-host writes goes through it. A
+ * cell is quoted (RFC 4180) when it holds a comma, quote or line break,
+ * and one a spreadsheet would run as a formula (starting with = + - @,
+ * tab or carriage return, other than a plain number) is written behind a
+ * single quote. Errors show in ferror(f). */
+void csv_write_field(FILE *f, const char *s);
+/* n cells, comma-separated, then a newline. */
+void csv_write_row(FILE *f, const char *const *cells, size_t n);
+
+/* ---- Import ------------------------------------------------------------ */
+
+/* Where an import's messages go: line is the CSV line (0: about the whole
+ * file, -1: not about the file at all); severe is set for messages that
+ * stop the import or sum it up, clear for one bad row among others. */
+struct registry_import_diag {
+    void (*say)(void *ctx, int line, int severe, const char *msg);
+    void *ctx;
+};
+
+/* Import products (and their producers) from CSV data with a header row
+ * (columns in docs/cli.md) into the registry at dbpath: every row or
+ * none. 0 with *rows and *new_producers set, or -1 after telling d why. */
+int registry_import(const char *dbpath, const char *data, size_t len,
+                    const struct registry_import_diag *d, int *rows,
+                    int *new_producers);
+/* Trim ASCII spaces and tabs at both ends, in place. */
+char *registry_trim(char *s);
+
+/* ---- Statistics -------------------------------------------------------- */
+
+/* The figures of the 2020 programme review, in this order. */
+enum {
+    REG_STATS_PRODUCTS,
+    REG_STATS_PRODUCERS,
+    REG_STATS_STAR3,
+    REG_STATS_STAR4,
+    REG_STATS_STAR5,
+    REG_STATS_PROPOSED5,
+    REG_STATS_GROUP0, /* one column per labels_group, in its order */
+    REG_STATS_EXPIRING = REG_STATS_GROUP0 + LABELS_G_COUNT_, /* rated,
+                                 expiring within expiring_days */
+    REG_STATS_N
+};
+/* Column heads for a terminal table ("3 stars") and keys for CSV
+ * ("stars3"). */
+extern const char *const registry_stats_heads[REG_STATS_N];
+extern const char *const registry_stats_keys[REG_STATS_N];
+
+struct reg_stats_query {
+    const char *today;    /* YYYY-MM-DD: expiry is counted from it */
+    long expiring_days;   /* 0 to 36500 */
+    const char *province; /* stored province name, or "" / NULL for all */
+};
+
+struct reg_stats_row {
+    char province[128];
+    long v[REG_STATS_N];
+};
+
+/* The figures per province (*rows, malloc'd, *n of them, in no order) and
+ * for all of them (*total; a producer counted once however many
+ * provinces). schema names the database holding the registry ("main", or
+ * the name it is attached under). 0, or -1 with err set. */
+int registry_stats(sqlite3 *db, const char *schema,
+                   const struct reg_stats_query *q, struct reg_stats_row **rows,
+                   size_t *n, struct reg_stats_row *total, char *err,
+                   size_t errsz);
+
+/* ---- Export ------------------------------------------------------------ */
+/* the registry's public part as a mirror file. */
+/* Write the mirror of the registry at dbpath to out (temporary file,
+ * fsync, rename) with feed_version one above the registry's, which is
+ * committed before the rename. authority NULL: the key the registry
+ * records. *version gets the new feed_version. */
+int registry_export(const char *dbpath, const char *out,
+                    const labels_pubkey *authority, long long *version,
+                    char *err, size_t errsz);
+
+/* ---- Signing policy ---------------------------------------------------- */
+/* may this key sign labels for this product today?
+ *
+ * Producers do not hold the registry, so the answer comes from the
+ * authority's published mirror (docs/mirror.md), read with the labels
+ * library's mirror reader, as the kiosks read it. The product must exist, be
+ * 'rated' and not past its expiry date; the stars must be its current rating;
+ * the key must be enrolled in the mirror for the product's producer, with the
+ * same public key, and not revoked. */
+enum {
+    SIGN_POLICY_OK = 0,
+    SIGN_POLICY_REFUSED = 1, /* the mirror says no; why says which rule */
+    SIGN_POLICY_ERROR = 2,   /* the mirror could not be read; why says so */
+};
+
+/* Check signing product_code with stars (0: the current rating) using
+ * key pub, as of label day today. On OK, *product holds the mirror's
+ * record (the label text comes from it). why gets one sentence for any
+ * other answer. */
+int sign_policy_check(const char *mirror_path, const char *product_code,
+                      int stars, const labels_pubkey *pub, uint16_t today,
+                      labels_product *product, char *why, size_t whysz);
+
+#endif

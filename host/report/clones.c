@@ -1,0 +1,274 @@
+/* clones.c -- the clones report: one label serial scanned too often or
+ * at too many kiosks too fast. */
+#include "report/report_internal.h"
+#include "registry/registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- Clone suspects ------------------------------------------------------ */
+
+/* Verdicts of labels whose signature verified: only those can be copies
+ * of a real pack (a forged label is reported as a forgery). */
+#define SIGNED_VERDICTS                                                        \
+    "('genuine','rating_changed','expired','suspended','revoked',"             \
+    "'clone_reported')"
+
+struct hit {
+    int64_t time;
+    struct kiosk *k;
+};
+
+static int cmp_hit(const void *a, const void *b)
+{
+    int64_t x = ((const struct hit *)a)->time,
+            y = ((const struct hit *)b)->time;
+    return x < y ? -1 : x > y;
+}
+
+struct suspect {
+    char signer[17], product[16], lot[16];
+    long serial, scans, kiosks, provinces, burst;
+    char where[400], rules[64], first[17], last[17];
+    int confirmed, seen_here;
+};
+
+static int cmp_suspect(const void *a, const void *b)
+{
+    const struct suspect *x = a, *y = b;
+    if (x->provinces != y->provinces)
+        return x->provinces < y->provinces ? 1 : -1;
+    if (x->scans != y->scans)
+        return x->scans < y->scans ? 1 : -1;
+    int r = strcmp(x->product, y->product);
+    return r ? r : strcmp(x->signer, y->signer);
+}
+
+/* The scans of one label: provinces, and the most kiosks seen within
+ * any window of the configured hours. */
+static int suspect_detail(ctx *c, sqlite3_stmt *st, struct suspect *s)
+{
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, s->signer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, s->product, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, s->lot, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, s->serial);
+    sqlite3_bind_int64(st, 5, c->o->from);
+    sqlite3_bind_int64(st, 6, c->o->to);
+    size_t n = 0, cap = 64;
+    struct hit *h = malloc(cap * sizeof *h);
+    int rc = SQLITE_ROW;
+    while (h && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            struct hit *g = realloc(h, cap * 2 * sizeof *g);
+            if (!g)
+                break;
+            h = g;
+            cap *= 2;
+        }
+        h[n].time = sqlite3_column_int64(st, 1);
+        h[n++].k = rq_kiosk_find(c, rq_col_str(st, 0));
+    }
+    if (!h || rc == SQLITE_ROW) {
+        free(h);
+        return rq_fail_mem(c);
+    }
+    if (rc != SQLITE_DONE) {
+        free(h);
+        return rq_fail_db(c, "cannot read a suspect's scans");
+    }
+    qsort(h, n, sizeof *h, cmp_hit);
+    c->gen++;
+    for (size_t i = 0; i < n; i++)
+        if (h[i].k->gen != c->gen) {
+            h[i].k->gen = c->gen;
+            s->kiosks++;
+        }
+    /* Distinct provinces, in order of first sighting. */
+    const char *seen[64];
+    size_t ns = 0, used = 0;
+    s->where[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (j < ns && strcmp(seen[j], h[i].k->province))
+            j++;
+        if (j < ns)
+            continue;
+        if (ns < 64)
+            seen[ns++] = h[i].k->province;
+        s->provinces++;
+        if (h[i].k->in)
+            s->seen_here = 1;
+        int w = snprintf(s->where + used, sizeof s->where - used, "%s%s",
+                         used ? "; " : "", h[i].k->province);
+        if (w > 0 && (size_t)w < sizeof s->where - used)
+            used += (size_t)w;
+    }
+    /* Sliding window over the time-ordered scans, with a count per
+     * kiosk: the most distinct kiosks within any window, in O(n). */
+    long *cnt = calloc(c->nk, sizeof *cnt);
+    if (!cnt) {
+        free(h);
+        return rq_fail_mem(c);
+    }
+    int64_t win = (int64_t)c->o->clone_window_h * 3600;
+    long distinct = 0;
+    for (size_t hi = 0, lo = 0; hi < n; hi++) {
+        if (cnt[h[hi].k - c->k]++ == 0)
+            distinct++;
+        for (; h[hi].time - h[lo].time > win; lo++)
+            if (--cnt[h[lo].k - c->k] == 0)
+                distinct--;
+        if (distinct > s->burst)
+            s->burst = distinct;
+    }
+    free(cnt);
+    if (n) {
+        rq_fmt_time(h[0].time, s->first);
+        rq_fmt_time(h[n - 1].time, s->last);
+    }
+    free(h);
+    return 0;
+}
+
+/* The suspects (labels over the rules), each one's scans, and whether the
+ * authority confirmed it. */
+static int prepare(ctx *c, sqlite3_stmt **grp, sqlite3_stmt **det,
+                   sqlite3_stmt **conf)
+{
+    return rq_prep(c,
+                   "SELECT signer, product, lot, serial, count(*) "
+                   "FROM scans INDEXED BY scans_label "
+                   "WHERE serial > 0 AND signer <> '_' AND verdict "
+                   "IN " SIGNED_VERDICTS " AND time >= ?1 AND time < ?2 "
+                   "GROUP BY signer, product, lot, serial "
+                   /* min <> max: two kiosks, without a DISTINCT sort
+                    * per label. */
+                   "HAVING min(kiosk) <> max(kiosk) OR count(*) > ?3",
+                   grp) ||
+           rq_prep(c,
+                   "SELECT kiosk, time FROM scans WHERE signer = ?1 AND "
+                   "product = ?2 AND lot = ?3 AND serial = ?4 AND verdict "
+                   "IN " SIGNED_VERDICTS " AND time >= ?5 AND time < ?6",
+                   det) ||
+           rq_prep(c,
+                   "SELECT count(*) FROM reg.clones WHERE key_id = ?1 AND "
+                   "product = ?2 AND lot = ?3 AND serial = ?4",
+                   conf);
+}
+
+int rq_clones(ctx *c)
+{
+    if (rq_load_kiosks(c))
+        return -1;
+    sqlite3_stmt *grp = NULL, *det = NULL, *conf = NULL;
+    int bad = prepare(c, &grp, &det, &conf);
+    struct suspect *s = NULL;
+    size_t n = 0, cap = 0;
+    if (!bad) {
+        sqlite3_bind_int64(grp, 1, c->o->from);
+        sqlite3_bind_int64(grp, 2, c->o->to);
+        sqlite3_bind_int64(grp, 3, c->o->clone_scans);
+    }
+    int rc = SQLITE_DONE;
+    while (!bad && (rc = sqlite3_step(grp)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            struct suspect *g = realloc(s, nc * sizeof *g);
+            if (!g) {
+                bad = rq_fail_mem(c);
+                break;
+            }
+            s = g;
+            cap = nc;
+        }
+        struct suspect *x = &s[n];
+        memset(x, 0, sizeof *x);
+        snprintf(x->signer, sizeof x->signer, "%s", rq_col_str(grp, 0));
+        snprintf(x->product, sizeof x->product, "%s", rq_col_str(grp, 1));
+        snprintf(x->lot, sizeof x->lot, "%s", rq_col_str(grp, 2));
+        x->serial = (long)sqlite3_column_int64(grp, 3);
+        x->scans = (long)sqlite3_column_int64(grp, 4);
+        bad = suspect_detail(c, det, x);
+        if (bad)
+            break;
+        int r1 = x->provinces >= 2, r2 = x->scans > c->o->clone_scans,
+            r3 = x->burst >= c->o->clone_kiosks;
+        if (!(r1 || r2 || r3) || !x->seen_here)
+            continue;
+        snprintf(x->rules, sizeof x->rules, "%s%s%s%s%s", r1 ? "provinces" : "",
+                 r1 && (r2 || r3) ? "," : "", r2 ? "count" : "",
+                 r2 && r3 ? "," : "", r3 ? "burst" : "");
+        sqlite3_reset(conf);
+        sqlite3_bind_text(conf, 1, x->signer, -1, SQLITE_STATIC);
+        sqlite3_bind_text(conf, 2, x->product, -1, SQLITE_STATIC);
+        sqlite3_bind_text(conf, 3, x->lot, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(conf, 4, x->serial);
+        if (sqlite3_step(conf) != SQLITE_ROW) {
+            bad = rq_fail_db(c, "cannot read the registry's clones");
+            break;
+        }
+        x->confirmed = sqlite3_column_int(conf, 0) > 0;
+        n++;
+    }
+    if (!bad && rc != SQLITE_DONE)
+        bad = rq_fail_db(c, "cannot group scans by label");
+    sqlite3_finalize(grp);
+    sqlite3_finalize(det);
+    sqlite3_finalize(conf);
+    if (bad) {
+        free(s);
+        return -1;
+    }
+    if (n)
+        qsort(s, n, sizeof *s, cmp_suspect);
+    static const char *const cols[] = {
+        "key_id", "product",   "lot",       "serial", "scans",
+        "kiosks", "provinces", "burst",     "where",  "first",
+        "last",   "rules",     "confirmed", "label"};
+    report_table *t =
+        report_table_new("Nghi nhân bản tem — Clone suspects", 14, cols, 0xF8);
+    bad = !t;
+    for (size_t i = 0; !bad && i < n && (long)i < c->o->limit; i++) {
+        char serial[24], scans[24], kiosks[24], prov[24], burst[24], label[64];
+        rq_fmt_long(serial, sizeof serial, s[i].serial);
+        rq_fmt_long(scans, sizeof scans, s[i].scans);
+        rq_fmt_long(kiosks, sizeof kiosks, s[i].kiosks);
+        rq_fmt_long(prov, sizeof prov, s[i].provinces);
+        rq_fmt_long(burst, sizeof burst, s[i].burst);
+        snprintf(label, sizeof label, "%s %s #%ld", s[i].product, s[i].lot,
+                 s[i].serial);
+        const char *cells[] = {s[i].signer,
+                               s[i].product,
+                               s[i].lot,
+                               serial,
+                               scans,
+                               kiosks,
+                               prov,
+                               burst,
+                               s[i].where,
+                               s[i].first,
+                               s[i].last,
+                               s[i].rules,
+                               s[i].confirmed ? "yes" : "no",
+                               label};
+        bad = report_table_add(t, cells);
+    }
+    free(s);
+    if (bad) {
+        if (t)
+            report_set_free(&(report_set){&t, 1});
+        return rq_fail_mem(c);
+    }
+    snprintf(t->note, sizeof t->note,
+             "signed labels (same key_id, product, lot, serial) seen in 2 or "
+             "more provinces, or scanned more than %ld times, or at %ld or "
+             "more kiosks within %ld h (burst); confirm with: ocop-host "
+             "clone --db REG.db --key-id K --product P --lot L --serial N",
+             c->o->clone_scans, c->o->clone_kiosks, c->o->clone_window_h);
+    rq_chart(t, 13, 4, -1,
+             "Lượt quét mỗi tem nghi nhân bản — scans per suspect");
+    return rq_add_table(c, t);
+}

@@ -1,0 +1,107 @@
+/* report.h -- ocop-host report: figures from the collector's scans and
+ * findings beside the registry (docs/reports.md).
+ *
+ * Every report is built as a list of tables of text cells, so one
+ * renderer each writes them as a terminal table, CSV or HTML with SVG
+ * bar charts, and the figures are the same in all three. */
+#ifndef OCOP_HOST_REPORT_H
+#define OCOP_HOST_REPORT_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define REPORT_MAX_COLS 24
+
+typedef struct report_table {
+    char title[256]; /* "Vietnamese — English" */
+    char note[512];  /* one explanatory line, may be empty */
+    int ncols;
+    const char *cols[REPORT_MAX_COLS]; /* static strings: CSV headers */
+    unsigned numeric;                  /* bit i: column i is a number */
+    size_t nrows, cap;
+    char **cells; /* nrows * ncols, each malloc'd */
+    /* Bar chart for HTML: label column and one or two value columns
+     * (the second drawn over the first, e.g. problems over all scans);
+     * chart_label < 0: no chart. */
+    int chart_label, chart_value, chart_value2;
+    int chart_skip_last; /* the last row is a total: not charted */
+    char chart_title[160];
+} report_table;
+
+typedef struct report_opts {
+    int64_t from, to;     /* Unix seconds, [from, to) */
+    char from_day[11];    /* "" when open */
+    char to_day[11];      /* "" when open */
+    char province[128];   /* "" for all */
+    char today[11];       /* for certificate expiry */
+    long limit;           /* rows of ranked lists */
+    long expiring_days;   /* certificates expiring within */
+    long clone_scans;     /* suspect when scanned more than this */
+    long clone_kiosks;    /* ... or at this many kiosks ... */
+    long clone_window_h;  /* ... within this many hours */
+    long reinspect_scans; /* rating_changed or expired scans to flag */
+} report_opts;
+
+/* Vietnam has no daylight saving: days are UTC+7 days. */
+#define REPORT_TZ_OFFSET (7 * 3600)
+
+typedef struct report_set {
+    report_table **t;
+    size_t n;
+} report_set;
+
+/* The report kinds, in the order the HTML "all" report shows them. */
+extern const char *const report_kinds[];
+int report_kind_valid(const char *kind);
+
+/* Build the tables of one kind ("verdicts", "hotspots", "clones",
+ * "findings", "reinspect", "expiring", "stats", "all"). db is the
+ * collector database with the registry attached as "reg". by selects
+ * the verdicts breakdown ("province", "kiosk", "day"; NULL: all three).
+ * 0, or -1 with a message in err. */
+int report_build(sqlite3 *db, const char *kind, const char *by,
+                 const report_opts *o, report_set *out, char *err,
+                 size_t errsz);
+void report_set_free(report_set *s);
+
+/* Open the collector at coll read-only with the registry at reg attached
+ * as "reg", after one read-write open that adds the report indexes and
+ * findings table to an older collector database. 0, or -1 with err set. */
+int report_open(const char *coll, const char *reg, sqlite3 **db, char *err,
+                size_t errsz);
+/* report_build in one read transaction: every table sees the same scans. */
+int report_run(sqlite3 *db, const char *kind, const char *by,
+               const report_opts *o, report_set *out, char *err, size_t errsz);
+
+typedef enum report_format {
+    REPORT_TEXT,
+    REPORT_CSV,
+    REPORT_HTML
+} report_format;
+/* The set rendered into a malloc'd buffer (*buf, *len); heading and
+ * generated are for HTML. 0, or -1 when out of memory. */
+int report_render(const report_set *s, report_format fmt, const char *heading,
+                  const report_opts *o, const char *generated, char **buf,
+                  size_t *len);
+
+/* Table helpers for report builders. */
+report_table *report_table_new(const char *title, int ncols,
+                               const char *const *cols, unsigned numeric);
+/* Append a row of ncols cells (copied); -1 when out of memory. */
+int report_table_add(report_table *t, const char *const *cells);
+const char *report_cell(const report_table *t, size_t row, int col);
+
+/* Renderers (report_render.c, report_html.c). -1 on a write error. */
+int report_write_text(FILE *f, const report_set *s);
+int report_write_csv(FILE *f, const report_set *s);
+int report_write_html(FILE *f, const report_set *s, const char *heading,
+                      const report_opts *o, const char *generated);
+
+/* Day "YYYY-MM-DD" (Vietnam time) of Unix seconds, and back (the first
+ * second of that day). */
+void report_day(int64_t t, char out[11]);
+int64_t report_day_start(const char *day);
+
+#endif
