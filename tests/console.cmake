@@ -3,7 +3,7 @@
 # over HTTP (authorisation matrix, CSRF, sessions, throttling, escaping,
 # edit conflicts).
 add_executable(console_driver console_driver.c)
-target_link_libraries(console_driver PRIVATE console)
+target_link_libraries(console_driver PRIVATE host_console)
 add_test(NAME console_e2e COMMAND python3
   ${CMAKE_CURRENT_SOURCE_DIR}/console_e2e.py $<TARGET_FILE:console_driver>
   $<TARGET_FILE:ocop-host>)

@@ -1,9 +1,8 @@
 /* console_driver.c -- runs the authority console for its tests until
  * ocop-host serve --console does: "serve" starts console_start() and
  * prints the port, "useradd" adds an account (password on stdin). */
-#include "console.h"
-
-#include "registry.h"
+#include "console/console.h"
+#include "registry/registry.h"
 
 #include <signal.h>
 #include <sodium.h>

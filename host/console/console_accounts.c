@@ -2,7 +2,7 @@
  * accounts (Argon2id password hashes) and the audit's "who". */
 #include "console_int.h"
 
-#include "registry.h"
+#include "registry/registry.h"
 
 #include <sodium.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * approval, revocation) and accounts (central only). */
 #include "console_int.h"
 
-#include "registry.h"
+#include "registry/registry.h"
 
 #include <microhttpd.h>
 #include <sodium.h>

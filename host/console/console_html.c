@@ -3,7 +3,7 @@
  * Vietnamese and English; the page frame. */
 #include "console_int.h"
 
-#include "registry.h"
+#include "registry/registry.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * routing of /console/... to the pages. */
 #include "console_int.h"
 
-#include "registry.h"
+#include "registry/registry.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -3,7 +3,7 @@
  * product against silent overwrites) and the status form; the audit. */
 #include "console_int.h"
 
-#include "registry.h"
+#include "registry/registry.h"
 
 #include <microhttpd.h>
 #include <stdio.h>
@@ -106,14 +106,15 @@ static void products_form(html *h, const creq *r, const char *q,
     for (size_t i = 0; i < province_count() && np < 64; i++, np++)
         pvals[np] = plabels[np] = province_at(i)->name;
     html_select(h, "province", pvals, plabels, np, prov ? prov->name : "");
-    const char *gvals[REG_GROUPS + 1], *glabels[REG_GROUPS + 1];
+    const char *gvals[LABELS_G_COUNT_ + 1], *glabels[LABELS_G_COUNT_ + 1];
     gvals[0] = "";
     glabels[0] = tr(r->lang, T_GROUP);
-    for (size_t i = 0; i < REG_GROUPS; i++) {
-        gvals[i + 1] = registry_group_keys[i];
-        glabels[i + 1] = console_word(r->lang, registry_group_keys[i]);
+    for (int i = 0; i < LABELS_G_COUNT_; i++) {
+        gvals[i + 1] = labels_group_code((labels_group)i);
+        glabels[i + 1] = labels_group_name((labels_group)i, r->lang);
     }
-    html_select(h, "group", gvals, glabels, REG_GROUPS + 1, gkey ? gkey : "");
+    html_select(h, "group", gvals, glabels, LABELS_G_COUNT_ + 1,
+                gkey ? gkey : "");
     const char *svals[] = {"", "3", "4", "p5", "5"};
     const char *slabels[] = {tr(r->lang, T_STARS), "3★", "4★",
                              tr(r->lang, T_PROPOSED5), "5★"};
@@ -411,10 +412,12 @@ static void edit_form(html *h, const creq *r, const struct reg_product *p,
     input(h, T_NAME, "name", VAL("name", p->name), "text");
     html_raw(h, "<label>");
     html_text(h, tr(h->lang, T_GROUP));
-    const char *glabels[REG_GROUPS];
-    for (size_t i = 0; i < REG_GROUPS; i++)
-        glabels[i] = console_word(h->lang, registry_group_keys[i]);
-    html_select(h, "group", registry_group_keys, glabels, REG_GROUPS,
+    const char *gvals[LABELS_G_COUNT_], *glabels[LABELS_G_COUNT_];
+    for (int i = 0; i < LABELS_G_COUNT_; i++) {
+        gvals[i] = labels_group_code((labels_group)i);
+        glabels[i] = labels_group_name((labels_group)i, h->lang);
+    }
+    html_select(h, "group", gvals, glabels, LABELS_G_COUNT_,
                 VAL("group", p->grp));
     html_raw(h, "</label><label>");
     html_text(h, tr(h->lang, T_STARS));
@@ -800,12 +803,13 @@ static void producer_form(html *h, const creq *r, const struct reg_producer *p,
     input(h, T_NAME, "name", VAL("name", p->name), "text");
     html_raw(h, "<label>");
     html_text(h, tr(h->lang, T_KIND));
-    static const char *const kinds[] = {"cooperative", "enterprise",
-                                        "household"};
-    const char *labels[3];
-    for (int i = 0; i < 3; i++)
-        labels[i] = console_word(h->lang, kinds[i]);
-    html_select(h, "kind", kinds, labels, 3, VAL("kind", p->kind));
+    const char *kinds[LABELS_K_COUNT_], *labels[LABELS_K_COUNT_];
+    for (int i = 0; i < LABELS_K_COUNT_; i++) {
+        kinds[i] = labels_kind_code((labels_kind)i);
+        labels[i] = labels_kind_name((labels_kind)i, h->lang);
+    }
+    html_select(h, "kind", kinds, labels, LABELS_K_COUNT_,
+                VAL("kind", p->kind));
     html_raw(h, "</label>");
     input(h, T_CONTACT, "contact", VAL("contact", p->contact), "text");
     html_raw(h, "<button>");

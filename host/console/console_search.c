@@ -6,7 +6,7 @@
  * whoever changed them (the console or a command). */
 #include "console_int.h"
 
-#include "registry.h"
+#include "registry/registry.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * as their BLAKE2b hash, idle timeout and absolute lifetime). */
 #include "console_int.h"
 
-#include "registry.h"
+#include "registry/registry.h"
 
 #include <sodium.h>
 #include <stdio.h>
