@@ -27,3 +27,10 @@ add_test(NAME console_browser COMMAND python3
 set_tests_properties(console_browser PROPERTIES TIMEOUT 600
   SKIP_RETURN_CODE 77 ENVIRONMENT
   "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")
+# ocop-host user ... and ocop-host serve --console (the console beside
+# the public listener, or alone).
+add_test(NAME console_serve COMMAND python3
+  ${CMAKE_CURRENT_SOURCE_DIR}/console_serve.py
+  $<TARGET_FILE:console_driver> $<TARGET_FILE:ocop-host>)
+set_tests_properties(console_serve PROPERTIES TIMEOUT 300 ENVIRONMENT
+  "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")

@@ -35,5 +35,6 @@ int cmd_kiosk(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_demo_scans(int argc, char **argv);
 int cmd_badge(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 #endif
