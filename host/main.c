@@ -35,6 +35,7 @@ static const struct {
     {"report", cmd_report, "scan reports: table, CSV or one HTML file"},
     {"demo-scans", cmd_demo_scans, "fill a demo world's collector with scans"},
     {"badge", cmd_badge, "issue, revoke, list inspectors' badges"},
+    {"user", cmd_user, "add, list, disable console accounts; set passwords"},
 };
 
 static void usage(FILE *f)

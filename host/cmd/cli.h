@@ -36,5 +36,6 @@ int cmd_collector(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_demo_scans(int argc, char **argv);
 int cmd_badge(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 #endif

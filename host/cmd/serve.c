@@ -1,7 +1,9 @@
 /* serve.c -- ocop-host serve: the collector, the feed and the phone
- * page over HTTP until SIGTERM or SIGINT. */
+ * page over HTTP, and the authority console on an address of its own,
+ * until SIGTERM or SIGINT. */
 #include "cmd/cli.h"
 #include "collector/collector.h"
+#include "console/console.h"
 #include "labels.h"
 #include "serve/serve.h"
 
@@ -16,6 +18,7 @@
 #define WORLD_COLLECTOR_DB "collector.db"
 #define WORLD_FEED_DIR "feed"
 #define WORLD_MIRROR "mirror.db"
+#define WORLD_REGISTRY "registry.db"
 
 static int parse_num(const char *s, double lo, double hi, double *out)
 {
@@ -49,7 +52,70 @@ static const char serve_usage[] =
     "  --rate N, --burst N  per-kiosk batches per second (default 2, 0: no "
     "limit) and burst (default 20)\n"
     "  --max-per-ip N       open connections from one address (default "
-    "64)\n";
+    "64)\n"
+    "  --console IP:PORT    also serve the authority console "
+    "(docs/console.md) there,\n"
+    "                       never on --listen; on loopback only without "
+    "TLS\n"
+    "  --tls-cert FILE, --tls-key FILE  the console's TLS certificate and "
+    "key (PEM)\n"
+    "  --db REG.db          the console's registry (default DIR/" WORLD_REGISTRY
+    "); with\n"
+    "                       --console and no collector, only the console "
+    "is served\n";
+
+/* The console's options. */
+struct console_opts {
+    const char *addr, *cert, *key, *db;
+};
+
+/* 1 when c was a console option (stored in co), else 0. */
+static int console_option(int c, const char *arg, struct console_opts *co)
+{
+    switch (c) {
+    case 'C': co->addr = arg; return 1;
+    case 'K': co->cert = arg; return 1;
+    case 'k': co->key = arg; return 1;
+    case 'R': co->db = arg; return 1;
+    default: return 0;
+    }
+}
+
+/* Start the console when asked for; prints where. An exit code. */
+static int console_open(const struct console_opts *co, const char *world,
+                        console **out)
+{
+    char path[4096];
+    console_config cc = {.listen = co->addr,
+                         .tls_cert = co->cert,
+                         .tls_key = co->key,
+                         .db_path = co->db};
+    *out = NULL;
+    if (!co->addr)
+        return LABELS_EXIT_OK;
+    if (!cc.db_path && world) {
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", world,
+                             WORLD_REGISTRY) >= sizeof path)
+            return LABELS_EXIT_USAGE;
+        cc.db_path = path;
+    }
+    if (!cc.db_path) {
+        cli_error("--console needs --db REG.db or --world DIR");
+        return LABELS_EXIT_USAGE;
+    }
+    char err[CONSOLE_ERR_MAX];
+    unsigned port;
+    if (console_start(&cc, out, &port, err, sizeof err) != 0) {
+        cli_error("console: %s", err);
+        return LABELS_EXIT_FAIL;
+    }
+    const char *colon = strrchr(co->addr, ':');
+    printf("console on %s://%.*s:%u/console/ (registry %s)\n",
+           co->cert ? "https" : "http", (int)(colon - co->addr), co->addr, port,
+           cc.db_path);
+    fflush(stdout);
+    return LABELS_EXIT_OK;
+}
 
 /* Resolve --world into explicit paths; explicit options win. */
 static int world_paths(const char *world, const char **db, const char **feed,
@@ -93,6 +159,8 @@ static void log_line(void *ctx, const char *line)
 
 struct sargs {
     const char *world, *db, *feed, *mirror, *today;
+    struct console_opts co;
+    int console_only; /* --console with neither --world nor a collector */
     serve_config cfg;
     double rate, burst;
     uint16_t today_days;
@@ -116,6 +184,10 @@ static int parse(int argc, char **argv, struct sargs *a)
         {"max-per-ip", required_argument, NULL, 'P'},
         {"mirror", required_argument, NULL, 'M'},
         {"today", required_argument, NULL, 'D'},
+        {"console", required_argument, NULL, 'C'},
+        {"tls-cert", required_argument, NULL, 'K'},
+        {"tls-key", required_argument, NULL, 'k'},
+        {"db", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -168,12 +240,20 @@ static int parse(int argc, char **argv, struct sargs *a)
                 a->cfg.threads = (unsigned)v;
             break;
         case 'h': fputs(serve_usage, stdout); return LABELS_EXIT_OK;
-        default: fputs(serve_usage, stderr); return LABELS_EXIT_USAGE;
+        default:
+            if (console_option(c, optarg, &a->co))
+                break;
+            fputs(serve_usage, stderr);
+            return LABELS_EXIT_USAGE;
         }
     }
     if (optind != argc) {
         cli_error("serve: unexpected argument '%s'", argv[optind]);
         return LABELS_EXIT_USAGE;
+    }
+    if (a->co.addr && !a->world && !a->db) {
+        a->console_only = 1;
+        return -1;
     }
     if (world_paths(a->world, &a->db, &a->feed, &a->mirror, a->dbbuf,
                     a->feedbuf, a->mirrorbuf, sizeof a->dbbuf) != 0)
@@ -195,20 +275,52 @@ static int parse(int argc, char **argv, struct sargs *a)
     return -1;
 }
 
+/* Block the stop signals before any thread starts, so every thread
+ * inherits the mask and only sigwait() sees them. */
+static int block_stop_signals(sigset_t *stop)
+{
+    sigemptyset(stop);
+    sigaddset(stop, SIGTERM);
+    sigaddset(stop, SIGINT);
+    if (pthread_sigmask(SIG_BLOCK, stop, NULL) != 0) {
+        cli_error("cannot block signals");
+        return -1;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    return 0;
+}
+
+/* Until SIGTERM or SIGINT; which one, for the last line. */
+static const char *wait_stop(const sigset_t *stop)
+{
+    int sig = 0;
+    if (sigwait(stop, &sig) != 0)
+        sig = 0;
+    return sig == SIGINT ? "SIGINT" : "SIGTERM";
+}
+
+/* The console alone (no collector given), until a stop signal. */
+static int run_console_only(const struct console_opts *co)
+{
+    sigset_t stop;
+    console *con;
+    if (block_stop_signals(&stop))
+        return LABELS_EXIT_FAIL;
+    int rc = console_open(co, NULL, &con);
+    if (rc != LABELS_EXIT_OK)
+        return rc;
+    const char *sig = wait_stop(&stop);
+    console_stop(con);
+    fprintf(stderr, "ocop-host: serve stopped (%s)\n", sig);
+    return LABELS_EXIT_OK;
+}
+
 /* Start the server and run until SIGTERM or SIGINT; an EXIT_ code. */
 static int run(struct sargs *a)
 {
-    /* Block the stop signals before any thread starts, so every thread
-     * inherits the mask and only sigwait() below sees them. */
     sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGINT);
-    if (pthread_sigmask(SIG_BLOCK, &stop, NULL) != 0) {
-        cli_error("cannot block signals");
+    if (block_stop_signals(&stop))
         return LABELS_EXIT_FAIL;
-    }
-    signal(SIGPIPE, SIG_IGN);
 
     char err[256];
     phone *ph = NULL;
@@ -243,14 +355,17 @@ static int run(struct sargs *a)
            a->feed ? a->feed : "not served",
            a->mirror ? a->mirror : "not served");
     fflush(stdout);
-    int sig = 0;
-    if (sigwait(&stop, &sig) != 0)
-        sig = 0;
+    /* The console on its own daemon and address, never this listener. */
+    console *con;
+    int rc = console_open(&a->co, a->world, &con);
+    const char *sig = rc == LABELS_EXIT_OK ? wait_stop(&stop) : NULL;
+    console_stop(con);
     serve_stop(srv);
     collector_close(col);
     phone_close(ph);
-    fprintf(stderr, "ocop-host: serve stopped (%s)\n",
-            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    if (!sig)
+        return rc;
+    fprintf(stderr, "ocop-host: serve stopped (%s)\n", sig);
     return LABELS_EXIT_OK;
 }
 
@@ -258,5 +373,7 @@ int cmd_serve(int argc, char **argv)
 {
     struct sargs a;
     int rc = parse(argc, argv, &a);
-    return rc >= 0 ? rc : run(&a);
+    if (rc >= 0)
+        return rc;
+    return a.console_only ? run_console_only(&a.co) : run(&a);
 }

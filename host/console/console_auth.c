@@ -1,0 +1,89 @@
+/* console_auth.c -- who may do what (docs/console.md "Roles and scope"),
+ * each rule in one place. A page asks before it reads or changes a row;
+ * the scope is the row's province or producer as stored, never what the
+ * browser sent. */
+#include "console_int.h"
+
+#include <string.h>
+
+static int same(const char *a, const char *b)
+{
+    return a && b && a[0] && !strcmp(a, b);
+}
+
+int may_read_province(const console_user *u, const char *province)
+{
+    switch (u->role) {
+    case CONSOLE_CENTRAL:
+    case CONSOLE_PROVINCE:
+    case CONSOLE_VIEWER: return 1;
+    case CONSOLE_INSPECTOR: return same(u->province, province);
+    default: return 0;
+    }
+}
+
+int may_read_product(const console_user *u, const char *province,
+                     const char *producer)
+{
+    if (u->role == CONSOLE_PRODUCER)
+        return same(u->producer, producer);
+    return may_read_province(u, province);
+}
+
+int may_change_product(const console_user *u, const char *province)
+{
+    return u->role == CONSOLE_CENTRAL ||
+           (u->role == CONSOLE_PROVINCE && same(u->province, province));
+}
+
+int may_rate(const console_user *u, int stars, int proposed5)
+{
+    if (stars >= 5 || proposed5)
+        return u->role == CONSOLE_CENTRAL;
+    return 1;
+}
+
+int may_read_producer(const console_user *u, const char *code,
+                      const char *province)
+{
+    if (u->role == CONSOLE_PRODUCER)
+        return same(u->producer, code);
+    return may_read_province(u, province);
+}
+
+int may_change_producer(const console_user *u, const char *province)
+{
+    return may_change_product(u, province);
+}
+
+int may_request_key(const console_user *u, const char *producer,
+                    const char *province)
+{
+    if (u->role == CONSOLE_PRODUCER)
+        return same(u->producer, producer);
+    return may_change_producer(u, province);
+}
+
+int may_approve_key(const console_user *u, const char *province)
+{
+    return may_change_producer(u, province);
+}
+
+int may_revoke_key(const console_user *u, const char *province,
+                   const char *reason)
+{
+    if (reason && !strcmp(reason, "compromised"))
+        return u->role == CONSOLE_CENTRAL;
+    return may_change_producer(u, province);
+}
+
+int may_manage_users(const console_user *u)
+{
+    return u->role == CONSOLE_CENTRAL;
+}
+
+int may_read_audit(const console_user *u)
+{
+    return u->role == CONSOLE_CENTRAL || u->role == CONSOLE_PROVINCE ||
+           u->role == CONSOLE_VIEWER;
+}

@@ -1,0 +1,691 @@
+/* console_http.c -- the console's own libmicrohttpd daemon (never the
+ * public listener): TLS with GnuTLS, or plain HTTP on loopback only;
+ * forms, the session cookie, CSRF checks, the security headers, and the
+ * routing of /console/... to the pages. */
+#include "console_int.h"
+
+#include "registry/registry.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define COOKIE "ocop_console"
+#define LANG_COOKIE "ocop_lang"
+#define MAX_FORM (1024 * 1024) /* bytes of one form, files included */
+#define MAX_FIELDS 64
+
+struct console {
+    console_config cfg;
+    struct console_ctx ctx;
+    pthread_mutex_t lock; /* one registry connection, one user at a time */
+    struct MHD_Daemon *mhd;
+    int tls;
+    char *cert_pem, *key_pem;
+};
+
+/* What one connection collects before its request is answered. */
+struct conn_state {
+    struct MHD_PostProcessor *pp;
+    form_field fields[MAX_FIELDS];
+    size_t nfields;
+    size_t bytes;
+    int bad; /* too large, too many fields, or not a form */
+};
+
+static const char csp[] =
+    "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
+/* ---- Forms -------------------------------------------------------------- */
+
+static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind,
+                                const char *key, const char *filename,
+                                const char *content_type,
+                                const char *transfer_encoding, const char *data,
+                                uint64_t off, size_t size)
+{
+    (void)kind;
+    (void)filename;
+    (void)content_type;
+    (void)transfer_encoding;
+    struct conn_state *cs = cls;
+    if (cs->bytes + size > MAX_FORM) {
+        cs->bad = 1;
+        return MHD_NO;
+    }
+    cs->bytes += size;
+    form_field *f = cs->nfields ? &cs->fields[cs->nfields - 1] : NULL;
+    /* A long value arrives in pieces with growing offsets. */
+    if (!(off > 0 && f && !strcmp(f->name, key))) {
+        if (cs->nfields == MAX_FIELDS) {
+            cs->bad = 1;
+            return MHD_NO;
+        }
+        f = &cs->fields[cs->nfields];
+        f->name = strdup(key);
+        f->value = calloc(1, 1);
+        f->len = 0;
+        if (!f->name || !f->value) {
+            free(f->name);
+            free(f->value);
+            cs->bad = 1;
+            return MHD_NO;
+        }
+        cs->nfields++;
+    }
+    char *p = realloc(f->value, f->len + size + 1);
+    if (!p) {
+        cs->bad = 1;
+        return MHD_NO;
+    }
+    memcpy(p + f->len, data, size);
+    f->len += size;
+    p[f->len] = '\0';
+    f->value = p;
+    return MHD_YES;
+}
+
+const char *form_get(const creq *r, const char *name, size_t *len)
+{
+    for (size_t i = 0; i < r->nfields; i++)
+        if (!strcmp(r->fields[i].name, name)) {
+            if (len)
+                *len = r->fields[i].len;
+            return r->fields[i].value;
+        }
+    return NULL;
+}
+
+static const char *get_arg(const creq *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* ---- Replies ------------------------------------------------------------ */
+
+void reply_redirect(creply *rep, const char *path)
+{
+    rep->status = MHD_HTTP_SEE_OTHER;
+    snprintf(rep->location, sizeof rep->location, "%s", path);
+}
+
+void console_who(const creq *r, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "console:%s",
+             r->session ? r->session->user.name : "?");
+}
+
+static enum MHD_Result send_reply(struct console *c,
+                                  struct MHD_Connection *conn, creply *rep)
+{
+    if (rep->body.oom) {
+        free(rep->body.p);
+        memset(&rep->body, 0, sizeof rep->body);
+        rep->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+        rep->content_type = "text/plain; charset=utf-8";
+    }
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        rep->body.len, rep->body.p ? rep->body.p : (char *)"",
+        rep->body.p ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(rep->body.p);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            rep->content_type ? rep->content_type
+                                              : "text/html; charset=utf-8");
+    MHD_add_response_header(resp, "Content-Security-Policy", csp);
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            rep->content_type &&
+                                    !strncmp(rep->content_type, "text/css", 8)
+                                ? "max-age=3600"
+                                : "no-store");
+    if (c->tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security",
+                                "max-age=31536000");
+    if (rep->location[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, rep->location);
+    if (rep->set_cookie[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
+                                rep->set_cookie);
+    if (rep->set_cookie2[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
+                                rep->set_cookie2);
+    if (rep->retry_after) {
+        char v[16];
+        snprintf(v, sizeof v, "%u", rep->retry_after);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, v);
+    }
+    enum MHD_Result ret = MHD_queue_response(conn, rep->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static void peer_name(struct MHD_Connection *conn, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "?");
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET,
+                  &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                  out, (socklen_t)outsz);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6,
+                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                  out, (socklen_t)outsz);
+}
+
+/* ---- Login and logout ---------------------------------------------------- */
+
+static void login_form(creply *rep, const creq *r, int msg)
+{
+    html *h = &rep->body;
+    page_begin(h, r, tr(r->lang, T_LOGIN));
+    if (msg >= 0) {
+        html_raw(h, "<p class=\"error\">");
+        html_text(h, tr(r->lang, msg));
+        html_raw(h, "</p>");
+    }
+    html_raw(h, "<form method=\"post\" action=\"/console/login\" "
+                "class=\"login\"><label>");
+    html_text(h, tr(r->lang, T_USER));
+    html_raw(h, "<input name=\"user\" autocomplete=\"username\" required>"
+                "</label><label>");
+    html_text(h, tr(r->lang, T_PASSWORD));
+    html_raw(h, "<input name=\"password\" type=\"password\" "
+                "autocomplete=\"current-password\" required></label><button>");
+    html_text(h, tr(r->lang, T_LOGIN));
+    html_raw(h, "</button></form>");
+    page_end(h);
+}
+
+static void do_login(struct console *c, const creq *r, creply *rep)
+{
+    size_t pwlen = 0;
+    const char *user = form_get(r, "user", NULL);
+    const char *pw = form_get(r, "password", &pwlen);
+    console_session s;
+    unsigned retry = 0;
+    char err[CONSOLE_ERR_MAX];
+    console_login_result res = console_login(
+        c->ctx.db, &c->lock, &c->ctx.lim, user ? user : "", pw ? pw : "",
+        pw ? pwlen : 0, r->addr, time(NULL), &s, &retry, err, sizeof err);
+    /* The password's copy in the form goes as soon as it is checked. */
+    for (size_t i = 0; i < r->nfields; i++)
+        if (!strcmp(r->fields[i].name, "password"))
+            sodium_memzero(r->fields[i].value, r->fields[i].len);
+    if (res == CONSOLE_LOGIN_OK) {
+        snprintf(rep->set_cookie, sizeof rep->set_cookie,
+                 COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/console%s",
+                 s.token, c->tls ? "; Secure" : "");
+        sodium_memzero(&s, sizeof s);
+        reply_redirect(rep, "/console/products");
+        return;
+    }
+    if (res == CONSOLE_LOGIN_THROTTLED) {
+        rep->status = MHD_HTTP_TOO_MANY_REQUESTS;
+        rep->retry_after = retry ? retry : 1;
+        login_form(rep, r, T_THROTTLED);
+        return;
+    }
+    if (res == CONSOLE_LOGIN_ERROR) {
+        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
+        return;
+    }
+    rep->status = MHD_HTTP_UNAUTHORIZED;
+    login_form(rep, r, T_LOGIN_FAILED);
+}
+
+static void do_logout(struct console *c, struct MHD_Connection *conn,
+                      creply *rep)
+{
+    char err[CONSOLE_ERR_MAX];
+    const char *tok =
+        MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, COOKIE);
+    if (tok)
+        console_logout(c->ctx.db, tok, err, sizeof err);
+    snprintf(rep->set_cookie, sizeof rep->set_cookie,
+             COOKIE "=; HttpOnly; SameSite=Strict; Path=/console; "
+                    "Max-Age=0%s",
+             c->tls ? "; Secure" : "");
+    reply_redirect(rep, "/console/login");
+}
+
+/* ---- Routing --------------------------------------------------------------
+ */
+
+static int csrf_ok(const creq *r)
+{
+    size_t n = 0;
+    const char *t = form_get(r, "csrf_token", &n);
+    return r->session && t && n == CONSOLE_TOKEN_HEX &&
+           strlen(r->session->csrf) == CONSOLE_TOKEN_HEX &&
+           sodium_memcmp(t, r->session->csrf, CONSOLE_TOKEN_HEX) == 0;
+}
+
+/* Under the lock: everything but the login. */
+static void dispatch(struct console *c, struct MHD_Connection *conn, creq *r,
+                     creply *rep)
+{
+    const char *p = r->path;
+    int post = !strcmp(r->method, "POST");
+    if (!post && strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
+        page_error(rep, r, MHD_HTTP_METHOD_NOT_ALLOWED, T_BAD_REQUEST, NULL);
+        return;
+    }
+    if (!strcmp(p, "/login") && !post) {
+        if (r->session)
+            reply_redirect(rep, "/console/products");
+        else
+            login_form(rep, r, -1);
+        return;
+    }
+    if (!r->session) {
+        if (post)
+            page_error(rep, r, MHD_HTTP_FORBIDDEN, T_FORBIDDEN, NULL);
+        else
+            reply_redirect(rep, "/console/login");
+        return;
+    }
+    /* Every change needs the session's own CSRF token: a form on another
+     * site cannot know it. */
+    if (post && !csrf_ok(r)) {
+        page_error(rep, r, MHD_HTTP_FORBIDDEN, T_FORBIDDEN, NULL);
+        return;
+    }
+    if (!strcmp(p, "/logout") && post) {
+        do_logout(c, conn, rep);
+        return;
+    }
+    if (!strcmp(p, "") || !strcmp(p, "/")) {
+        reply_redirect(rep, "/console/products");
+        return;
+    }
+    if (!strcmp(p, "/products") && !post) {
+        route_products(&c->ctx, r, rep);
+        return;
+    }
+    /* Codes may hold '/', never lower case: the action is a suffix. */
+    if (!strncmp(p, "/product/", 9) || !strncmp(p, "/producer/", 10)) {
+        int product = p[8] == '/';
+        const char *s = p + (product ? 9 : 10);
+        char code[64];
+        const char *rest = "";
+        size_t n = strlen(s);
+        static const char *const actions[] = {"/edit", "/status"};
+        for (size_t i = 0; i < 2; i++) {
+            size_t an = strlen(actions[i]);
+            if (n > an && !strcmp(s + n - an, actions[i])) {
+                rest = actions[i];
+                n -= an;
+                break;
+            }
+        }
+        if (!n || n >= sizeof code) {
+            page_error(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, NULL);
+            return;
+        }
+        memcpy(code, s, n);
+        code[n] = '\0';
+        if (product)
+            route_product(&c->ctx, r, rep, code, rest);
+        else
+            route_producer(&c->ctx, r, rep, code, rest);
+        return;
+    }
+    if (!strcmp(p, "/producers") && !post) {
+        route_producers(&c->ctx, r, rep);
+        return;
+    }
+    if (!strncmp(p, "/keys", 5) && (!p[5] || p[5] == '/')) {
+        route_keys(&c->ctx, r, rep, p + 5);
+        return;
+    }
+    if (!strncmp(p, "/users", 6) && (!p[6] || p[6] == '/')) {
+        route_users(&c->ctx, r, rep, p + 6);
+        return;
+    }
+    if (!strcmp(p, "/audit") && !post) {
+        route_audit(&c->ctx, r, rep);
+        return;
+    }
+    page_error(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, NULL);
+}
+
+/* No Origin header (not a browser, or an old one), or one whose host
+ * and port are the Host the request was sent to. "null" (a sandboxed or
+ * opaque origin) is refused; the pages' Referrer-Policy same-origin keeps
+ * the browser naming the console's own origin. */
+static int same_origin(struct MHD_Connection *conn)
+{
+    const char *origin =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_HOST);
+    if (!origin)
+        return 1;
+    const char *sep = strstr(origin, "://");
+    return host && sep && !strcmp(sep + 3, host);
+}
+
+static void free_state(struct conn_state *cs)
+{
+    if (!cs)
+        return;
+    if (cs->pp)
+        MHD_destroy_post_processor(cs->pp);
+    for (size_t i = 0; i < cs->nfields; i++) {
+        sodium_memzero(cs->fields[i].value, cs->fields[i].len);
+        free(cs->fields[i].name);
+        free(cs->fields[i].value);
+    }
+    free(cs);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version, const char *data,
+                                  size_t *data_size, void **con_cls)
+{
+    (void)version;
+    struct console *c = cls;
+    struct conn_state *cs = *con_cls;
+    if (!cs) {
+        cs = calloc(1, sizeof *cs);
+        if (!cs)
+            return MHD_NO;
+        *con_cls = cs;
+        if (!strcmp(method, "POST")) {
+            const char *cl = MHD_lookup_connection_value(
+                conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+            /* Refuse an announced oversize form before reading it. */
+            if (cl && strtoull(cl, NULL, 10) > MAX_FORM) {
+                creply rep = {.status = MHD_HTTP_CONTENT_TOO_LARGE,
+                              .content_type = "text/plain; charset=utf-8"};
+                html_raw(&rep.body, "form too large\n");
+                return send_reply(c, conn, &rep);
+            }
+            cs->pp = MHD_create_post_processor(conn, 16384, on_field, cs);
+            if (!cs->pp)
+                cs->bad = 1; /* not a form encoding */
+        }
+        return MHD_YES;
+    }
+    if (*data_size) {
+        if (cs->pp && !cs->bad &&
+            MHD_post_process(cs->pp, data, *data_size) != MHD_YES)
+            cs->bad = 1;
+        *data_size = 0;
+        return MHD_YES;
+    }
+
+    char addr[64];
+    peer_name(conn, addr, sizeof addr);
+    creq r = {.method = method,
+              .arg = get_arg,
+              .conn = conn,
+              .fields = cs->fields,
+              .nfields = cs->nfields,
+              .addr = addr};
+    creply rep = {.status = MHD_HTTP_OK};
+    const char *lang = get_arg(&r, "lang");
+    const char *lc =
+        MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, LANG_COOKIE);
+    r.lang = (lang ? !strcmp(lang, "en") : lc && !strcmp(lc, "en")) ? LANG_EN
+                                                                    : LANG_VI;
+    if (lang && (!strcmp(lang, "en") || !strcmp(lang, "vi")))
+        snprintf(rep.set_cookie2, sizeof rep.set_cookie2,
+                 LANG_COOKIE "=%s; Path=/console; SameSite=Strict; "
+                             "Max-Age=31536000%s",
+                 lang, c->tls ? "; Secure" : "");
+
+    if (strncmp(url, "/console", 8) || (url[8] && url[8] != '/')) {
+        page_error(&rep, &r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, NULL);
+        return send_reply(c, conn, &rep);
+    }
+    r.path = url + 8;
+    if (!strcmp(r.path, "/static/console.css")) {
+        rep.content_type = "text/css; charset=utf-8";
+        html_raw(&rep.body, console_css);
+        return send_reply(c, conn, &rep);
+    }
+    if (cs->bad) {
+        page_error(&rep, &r, MHD_HTTP_BAD_REQUEST, T_BAD_REQUEST, NULL);
+        return send_reply(c, conn, &rep);
+    }
+    /* A form posted from another site (the login form has no session to
+     * carry a CSRF token yet): browsers name its origin. */
+    if (!strcmp(method, "POST") && !same_origin(conn)) {
+        page_error(&rep, &r, MHD_HTTP_FORBIDDEN, T_FORBIDDEN, NULL);
+        return send_reply(c, conn, &rep);
+    }
+    if (!strcmp(r.path, "/login") && !strcmp(method, "POST")) {
+        do_login(c, &r, &rep);
+        return send_reply(c, conn, &rep);
+    }
+
+    console_session s;
+    char err[CONSOLE_ERR_MAX];
+    const char *tok =
+        MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, COOKIE);
+    pthread_mutex_lock(&c->lock);
+    int have = tok ? console_session_get(c->ctx.db, &c->ctx.lim, tok,
+                                         time(NULL), &s, err, sizeof err)
+                   : 0;
+    if (have < 0) {
+        page_error(&rep, &r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
+    } else {
+        r.session = have ? &s : NULL;
+        dispatch(c, conn, &r, &rep);
+    }
+    pthread_mutex_unlock(&c->lock);
+    sodium_memzero(&s, sizeof s);
+    return send_reply(c, conn, &rep);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    free_state(*con_cls);
+    *con_cls = NULL;
+}
+
+/* ---- Start and stop -------------------------------------------------------
+ */
+
+/* "A.B.C.D:PORT" or "[V6]:PORT"; *loopback when it is 127/8 or ::1. */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, int *v6,
+                        int *loopback)
+{
+    char host[64];
+    const char *colon = spec ? strrchr(spec, ':') : NULL;
+    if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof host)
+        return -1;
+    size_t hl = (size_t)(colon - spec);
+    memcpy(host, spec, hl);
+    host[hl] = '\0';
+    char *end;
+    unsigned long port = strtoul(colon + 1, &end, 10);
+    if (!colon[1] || *end || port > 65535)
+        return -1;
+    memset(ss, 0, sizeof *ss);
+    if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        host[hl - 1] = '\0';
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)port);
+        *v6 = 1;
+        if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
+            return -1;
+        *loopback = IN6_IS_ADDR_LOOPBACK(&a->sin6_addr);
+        return 0;
+    }
+    struct sockaddr_in *a = (struct sockaddr_in *)ss;
+    a->sin_family = AF_INET;
+    a->sin_port = htons((uint16_t)port);
+    *v6 = 0;
+    if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+        return -1;
+    *loopback = (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+    return 0;
+}
+
+static char *read_pem(const char *path, char *err, size_t errsz)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 65536, n;
+    char *p = malloc(cap + 1);
+    if (!p) {
+        fclose(f);
+        snprintf(err, errsz, "out of memory");
+        return NULL;
+    }
+    n = fread(p, 1, cap, f);
+    int bad = ferror(f) || !feof(f) || n == 0;
+    fclose(f);
+    if (bad) {
+        free(p);
+        snprintf(err, errsz, "cannot read %s (empty, or over 64 KiB)", path);
+        return NULL;
+    }
+    p[n] = '\0';
+    return p;
+}
+
+static void console_free(struct console *c)
+{
+    if (c->ctx.db)
+        registry_close(c->ctx.db);
+    if (c->key_pem) {
+        sodium_memzero(c->key_pem, strlen(c->key_pem));
+        free(c->key_pem);
+    }
+    free(c->cert_pem);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+int console_start(const console_config *cfg, console **out, unsigned *port,
+                  char *err, size_t errsz)
+{
+    *out = NULL;
+    struct sockaddr_storage ss;
+    int v6, loopback;
+    if (parse_listen(cfg->listen, &ss, &v6, &loopback)) {
+        snprintf(err, errsz, "bad console address '%s' (want IP:PORT)",
+                 cfg->listen ? cfg->listen : "");
+        return -1;
+    }
+    if (!cfg->tls_cert != !cfg->tls_key) {
+        snprintf(err, errsz, "TLS needs both a certificate and a key");
+        return -1;
+    }
+    int tls = cfg->tls_cert != NULL;
+    /* Passwords and session cookies never cross a network in clear. */
+    if (!tls && !loopback) {
+        snprintf(err, errsz,
+                 "the console without TLS listens on loopback only (127.x "
+                 "or [::1]); give a certificate and key for %s",
+                 cfg->listen);
+        return -1;
+    }
+    if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        snprintf(err, errsz, "this libmicrohttpd has no TLS support");
+        return -1;
+    }
+    if (sodium_init() < 0) {
+        snprintf(err, errsz, "libsodium cannot start");
+        return -1;
+    }
+    struct console *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errsz, "out of memory");
+        return -1;
+    }
+    pthread_mutex_init(&c->lock, NULL);
+    c->cfg = *cfg;
+    c->tls = tls;
+    c->ctx.lim = console_limits_fill(&cfg->limits);
+    if (tls && (!(c->cert_pem = read_pem(cfg->tls_cert, err, errsz)) ||
+                !(c->key_pem = read_pem(cfg->tls_key, err, errsz)))) {
+        console_free(c);
+        return -1;
+    }
+    if (registry_open(cfg->db_path, 0, &c->ctx.db, err, errsz) ||
+        console_schema(c->ctx.db, err, errsz)) {
+        console_free(c);
+        return -1;
+    }
+    if (console_fold_register(c->ctx.db)) {
+        snprintf(err, errsz, "cannot register the search function");
+        console_free(c);
+        return -1;
+    }
+    if (console_search_open(c->ctx.db, err, errsz)) {
+        console_free(c);
+        return -1;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                     (v6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
+    unsigned threads = cfg->threads ? cfg->threads : 4;
+    if (tls)
+        c->mhd = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, c, MHD_OPTION_SOCK_ADDR,
+            (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)32,
+            MHD_OPTION_HTTPS_MEM_CERT, c->cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
+            c->key_pem, MHD_OPTION_NOTIFY_COMPLETED, on_completed, c,
+            MHD_OPTION_END);
+    else
+        c->mhd = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, c, MHD_OPTION_SOCK_ADDR,
+            (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)32,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, c, MHD_OPTION_END);
+    if (!c->mhd) {
+        snprintf(err, errsz,
+                 "cannot start the console on %s (address in use, not a "
+                 "local address, or a bad certificate or key?)",
+                 cfg->listen);
+        console_free(c);
+        return -1;
+    }
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(c->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    *port = info ? info->port : 0;
+    *out = c;
+    return 0;
+}
+
+void console_stop(console *c)
+{
+    if (!c)
+        return;
+    MHD_stop_daemon(c->mhd);
+    console_free(c);
+}

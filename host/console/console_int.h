@@ -1,0 +1,250 @@
+/* console_int.h -- what the console's own files share: the escaping HTML
+ * writer, the wording, the authorisation rules, the audit tagging and the
+ * request and reply of a page. Not for use outside host/console/. */
+#ifndef OCOP_HOST_CONSOLE_INT_H
+#define OCOP_HOST_CONSOLE_INT_H
+
+#include "console.h"
+
+#include <labels.h>
+#include <stdint.h>
+
+/* ---- Audit tagging (console_accounts.c) ------------------------------ */
+
+/* The newest audit row's id (0 when none), taken before a change. */
+long long console_audit_mark(sqlite3 *db);
+/* Name who made every audit row written after mark. */
+int console_audit_tag(sqlite3 *db, long long mark, const char *who, char *err,
+                      size_t errsz);
+/* One audit row written by the console itself (accounts, key requests),
+ * tagged with who. new_value may be NULL. */
+int console_audit_add(sqlite3 *db, const char *who, const char *entity,
+                      const char *ref, const char *field, const char *old_value,
+                      const char *new_value, char *err, size_t errsz);
+/* BEGIN IMMEDIATE after creating the console's tables. */
+int console_begin(sqlite3 *db, char *err, size_t errsz);
+int console_commit(sqlite3 *db, char *err, size_t errsz);
+void console_rollback(sqlite3 *db);
+int console_db_error(sqlite3 *db, const char *what, char *err, size_t errsz);
+
+/* ---- Search folding (console_fold.c) --------------------------------- */
+
+/* Lowercase ASCII with Vietnamese marks removed (đ becomes d), every run
+ * of other characters one space: "Chè Shan (Hà Giang)" -> "che shan ha
+ * giang". Invalid UTF-8 becomes a space. Always NUL-terminates. */
+void console_fold(const char *in, char *out, size_t outsz);
+/* Register console_fold(TEXT) as an SQL function on db. */
+int console_fold_register(sqlite3 *db);
+
+/* ---- The search index (console_search.c) ----------------------------- */
+
+/* Create the index (FTS5 trigram over folded code, name and producer)
+ * when missing and bring it up to date. */
+int console_search_open(sqlite3 *db, char *err, size_t errsz);
+/* Fold again the products the audit shows changed since the last sync
+ * (a rebuild when never built). Writes only when something changed. */
+int console_search_sync(sqlite3 *db, char *err, size_t errsz);
+
+/* ---- The HTML writer (console_html.c) ------------------------------- */
+
+/* The system's one language enum (labels/). */
+typedef labels_lang console_lang;
+#define LANG_VI LABELS_LANG_VI
+#define LANG_EN LABELS_LANG_EN
+#define LANG_COUNT_ LABELS_LANG_COUNT_
+
+/* A growable page. Every value that did not come from this module's own
+ * string constants is written with html_text or html_attr. */
+typedef struct html {
+    char *p;
+    size_t len, cap;
+    int oom;
+    console_lang lang;
+} html;
+
+/* Markup from the module's own constants only. */
+void html_raw(html *h, const char *markup);
+/* Text content: & < > " ' escaped; invalid UTF-8 becomes U+FFFD. */
+void html_text(html *h, const char *s);
+/* An attribute value (always written inside double quotes). */
+void html_attr(html *h, const char *s);
+void html_int(html *h, long long v);
+/* A value percent-encoded for a URL path segment or query value. */
+void html_url(html *h, const char *s);
+/* The message in the page's language; the words labels/ has (field
+ * captions) come from there. */
+const char *tr(console_lang lang, int msg);
+/* The hidden csrf_token input of a form. */
+void html_csrf(html *h, const char *csrf);
+/* A <select name=...> over values with the current one selected; labels
+ * may be NULL (values shown). */
+void html_select(html *h, const char *name, const char *const *values,
+                 const char *const *labels, size_t n, const char *current);
+
+/* Words (tr): Vietnamese and English. */
+enum {
+    T_TITLE,
+    T_PRODUCTS,
+    T_PRODUCERS,
+    T_KEYS,
+    T_USERS,
+    T_AUDIT,
+    T_LOGOUT,
+    T_LOGIN,
+    T_USER,
+    T_PASSWORD,
+    T_LOGIN_FAILED,
+    T_THROTTLED,
+    T_SEARCH,
+    T_CODE,
+    T_NAME,
+    T_GROUP,
+    T_STARS,
+    T_STATUS,
+    T_PROVINCE,
+    T_PRODUCER,
+    T_EXPIRES,
+    T_CERTIFICATE,
+    T_CERTIFIED,
+    T_ALL,
+    T_PREV,
+    T_NEXT,
+    T_REASON,
+    T_REASON_PUBLIC,
+    T_SET_STATUS,
+    T_EDIT,
+    T_SAVE,
+    T_CONFLICT,
+    T_CONFLICT_TEXT,
+    T_YOUR_VALUES,
+    T_CURRENT_VALUES,
+    T_FORBIDDEN,
+    T_FORBIDDEN_TEXT,
+    T_NOT_FOUND,
+    T_BAD_REQUEST,
+    T_HISTORY,
+    T_WHEN,
+    T_WHO,
+    T_FIELD,
+    T_OLD,
+    T_NEW,
+    T_KEY_ID,
+    T_ENROLLED,
+    T_REVOKED,
+    T_REVOKE,
+    T_SUPERSEDED,
+    T_COMPROMISED,
+    T_PENDING,
+    T_APPROVE,
+    T_REJECT,
+    T_REQUEST_KEY,
+    T_KEY_FILE,
+    T_REQUESTED_BY,
+    T_ROLE,
+    T_DISABLED,
+    T_DISABLE,
+    T_ADD_USER,
+    T_NEW_PASSWORD,
+    T_SET_PASSWORD,
+    T_KIND,
+    T_CONTACT,
+    T_SIGNED_IN_AS,
+    T_SAVED,
+    T_ERROR,
+    T_NO_RESULTS,
+    T_PROPOSED5,
+    T_LANG_OTHER,
+    T_CREATED,
+    T_VERSION,
+    T_COUNT_
+};
+
+/* Words for a stored key: groups and kinds from labels/, statuses, roles
+ * and request states from the console; the key itself when there is no
+ * word for it. */
+const char *console_word(console_lang lang, const char *key);
+
+/* ---- Authorisation (console_auth.c) ---------------------------------- */
+
+/* Every rule of docs/console.md "Roles and scope", one function each; the
+ * handlers ask before they read or change anything. */
+int may_read_province(const console_user *u, const char *province);
+int may_read_product(const console_user *u, const char *province,
+                     const char *producer);
+int may_change_product(const console_user *u, const char *province);
+/* Setting or leaving a 5-star or proposed 5-star rating. */
+int may_rate(const console_user *u, int stars, int proposed5);
+int may_read_producer(const console_user *u, const char *code,
+                      const char *province);
+int may_change_producer(const console_user *u, const char *province);
+int may_request_key(const console_user *u, const char *producer,
+                    const char *province);
+int may_approve_key(const console_user *u, const char *province);
+int may_revoke_key(const console_user *u, const char *province,
+                   const char *reason);
+int may_manage_users(const console_user *u);
+int may_read_audit(const console_user *u);
+
+/* ---- A request and its reply (console_http.c, console_pages.c) ------- */
+
+typedef struct form_field {
+    char *name;
+    char *value; /* NUL-terminated; file contents may hold NULs */
+    size_t len;
+} form_field;
+
+typedef struct creq {
+    const char *method;
+    const char *path; /* the URL path after "/console" */
+    const char *(*arg)(const struct creq *r, const char *name);
+    void *conn;
+    form_field *fields;
+    size_t nfields;
+    console_session *session; /* NULL when not signed in */
+    console_lang lang;
+    const char *addr;
+} creq;
+
+typedef struct creply {
+    unsigned status;
+    const char *content_type; /* NULL: HTML */
+    html body;
+    char location[512];   /* 303 target */
+    char set_cookie[512]; /* "" or one Set-Cookie value */
+    char set_cookie2[128];
+    unsigned retry_after;
+} creply;
+
+/* The value of a form field (NULL when absent). */
+const char *form_get(const creq *r, const char *name, size_t *len);
+
+/* The console's pages (console_pages.c, console_actions.c): each fills
+ * rep from req under db, the lock already held. */
+struct console_ctx {
+    sqlite3 *db;
+    console_limits lim;
+};
+void page_begin(html *h, const creq *r, const char *title);
+void page_end(html *h);
+void page_error(creply *rep, const creq *r, unsigned status, int title_msg,
+                const char *detail);
+void route_products(struct console_ctx *c, const creq *r, creply *rep);
+void route_product(struct console_ctx *c, const creq *r, creply *rep,
+                   const char *code, const char *rest);
+void route_producers(struct console_ctx *c, const creq *r, creply *rep);
+void route_producer(struct console_ctx *c, const creq *r, creply *rep,
+                    const char *code, const char *rest);
+void route_keys(struct console_ctx *c, const creq *r, creply *rep,
+                const char *rest);
+void route_users(struct console_ctx *c, const creq *r, creply *rep,
+                 const char *rest);
+void route_audit(struct console_ctx *c, const creq *r, creply *rep);
+
+/* Who the audit names for a console request: "console:NAME". */
+void console_who(const creq *r, char *out, size_t outsz);
+/* 303 to path (a console path starting with "/console/"). */
+void reply_redirect(creply *rep, const char *path);
+
+extern const char console_css[];
+
+#endif

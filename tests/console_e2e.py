@@ -1,0 +1,435 @@
+"""console_e2e.py DRIVER OCOP_HOST: the authority console end to end.
+
+A registry with products of two provinces (one holding <script>, quotes
+and Vietnamese text), six accounts (central, two province clerks, a
+producer, an inspector, a viewer) and the console started by
+tests/console_driver.c on a free loopback port. Then, over HTTP:
+every route x role x own/other province answers what docs/console.md
+says, and every refused change leaves the registry (rows and audit)
+exactly as it was; CSRF (missing, wrong, another session's); session
+idle timeout, lifetime and logout; cookie flags with and without TLS;
+login throttling per name and per address; escaping; the edit conflict;
+search without diacritics; the language switch."""
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import traceback
+import urllib.parse
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from console_lib import (DRIVER, HOST, NASTY, T, USERS, Client,  # noqa
+                         add_users, check, dump, fail, finish, key_id_of,
+                         make_registry, pending_id, run, start,
+                         version_of, who_of_last)
+
+
+def main():
+    db = os.path.join(T, "r.db")
+    keys = make_registry(db)
+    add_users(db)
+    # A copy for the throttling and session tests, whose failures and
+    # short timeouts must not touch the matrix's sessions.
+    db2 = os.path.join(T, "r2.db")
+    shutil.copy(db, db2)
+    port = start(db)
+
+    c = {n: Client(port) for n in USERS}
+    for n, cl in c.items():
+        st, r = cl.login(n)
+        check(st == 303 and cl.csrf, "login %s: 303 with a session" % n)
+    sc = c["cen"].set_cookie
+    check("HttpOnly" in sc and "SameSite=Strict" in sc and
+          "Path=/console" in sc and "Secure" not in sc,
+          "cookie flags without TLS: %s" % re.sub("=[0-9a-f]{64}", "=…", sc))
+    st, r, page = c["cen"].get("/console/products")
+    check(r.getheader("Content-Security-Policy") ==
+          "default-src 'none'; style-src 'self'; img-src 'self'; "
+          "form-action 'self'; frame-ancestors 'none'", "CSP header")
+    check(r.getheader("X-Frame-Options") == "DENY" and
+          r.getheader("Cache-Control") == "no-store",
+          "X-Frame-Options DENY, Cache-Control no-store")
+    check("<script" not in page.replace("&lt;script", ""),
+          "no script element on a page")
+    st, r, css = c["cen"].get("/console/static/console.css")
+    check(st == 200 and r.getheader("Content-Type").startswith("text/css"),
+          "the style sheet is served")
+    anon = Client(port)
+    st, r, _ = anon.get("/console/products")
+    check(st == 303 and r.getheader("Location") == "/console/login",
+          "no session: GET redirects to the login page")
+    st, _, _ = anon.request("POST", "/console/product/HG001/status",
+                            {"status": "suspended", "csrf_token": "x" * 64})
+    check(st == 403, "no session: POST is 403")
+
+    # ---- Reads: route x role ----
+    A = ("cen", "hg", "hn", "pa", "ihg", "vw")
+    reads = [
+        ("/console/products", dict.fromkeys(A, 200)),
+        ("/console/product/HG001", dict.fromkeys(A, 200)),
+        ("/console/product/HN001", dict(cen=200, hg=200, hn=200, pa=403,
+                                        ihg=403, vw=200)),
+        ("/console/product/HG001/edit", dict(cen=200, hg=200, hn=403,
+                                             pa=403, ihg=403, vw=403)),
+        ("/console/product/HN001/edit", dict(cen=200, hg=403, hn=200,
+                                             pa=403, ihg=403, vw=403)),
+        ("/console/producers", dict.fromkeys(A, 200)),
+        ("/console/producer/HTX-A", dict.fromkeys(A, 200)),
+        ("/console/producer/DN-B", dict(cen=200, hg=200, hn=200, pa=403,
+                                        ihg=403, vw=200)),
+        ("/console/producer/HTX-A/edit", dict(cen=200, hg=200, hn=403,
+                                              pa=403, ihg=403, vw=403)),
+        ("/console/product/HG%2F7", dict.fromkeys(A, 200)),
+        ("/console/product/NOPE", dict.fromkeys(A, 404)),
+        ("/console/keys", dict.fromkeys(A, 200)),
+        ("/console/users", dict(cen=200, hg=403, hn=403, pa=403, ihg=403,
+                                vw=403)),
+        ("/console/audit", dict(cen=200, hg=200, hn=200, pa=403, ihg=403,
+                                vw=200)),
+    ]
+    before = dump(db)
+    for path, want in reads:
+        for n in A:
+            st, _, _ = c[n].get(path)
+            check(st == want[n], "GET %s as %s: %d (want %d)" %
+                  (path, n, st, want[n]))
+    check(dump(db) == before, "reads changed nothing")
+
+    # Lists keep to the scope whatever the query asks.
+    st, _, page = c["ihg"].get("/console/products?province=H%C3%A0+N%E1%BB"
+                               "%99i")
+    check("HN001" not in page, "an inspector's list never shows another "
+          "province")
+    st, _, page = c["pa"].get("/console/products")
+    check("HG001" in page and "HN001" not in page,
+          "a producer's list shows its own products only")
+
+    # ---- Changes: route x role; refused ones change nothing ----
+    def attempt(n, path, fields, want, files=None, what=None):
+        b = dump(db)
+        st, _, page = c[n].post(path, fields, files=files)
+        good = check(st == want, "POST %s as %s: %d (want %d)%s" %
+                     (path, n, st, want, " " + what if what else ""))
+        if want == 403:
+            check(dump(db) == b, "  refused: registry and audit unchanged")
+        return good
+
+    for n in ("hn", "pa", "ihg", "vw"):
+        attempt(n, "/console/product/HG001/status",
+                {"status": "suspended", "reason": "x"}, 403)
+    for n in ("hg", "pa", "ihg", "vw"):
+        attempt(n, "/console/product/HN001/status",
+                {"status": "suspended", "reason": "x"}, 403)
+    attempt("hg", "/console/product/HG001/status",
+            {"status": "suspended", "reason": "Kiểm tra lại <lô 3>"}, 303)
+    check(who_of_last(db, "product", "HG001") == "console:hg",
+          "the audit names console:hg")
+    attempt("cen", "/console/product/HG001/status",
+            {"status": "rated", "reason": ""}, 303)
+    attempt("hn", "/console/product/HN001/status",
+            {"status": "suspended", "reason": "Nhãn \"sai\" <b>"}, 303)
+    attempt("cen", "/console/product/HN001/status",
+            {"status": "rated", "reason": ""}, 303)
+    check(who_of_last(db, "product", "HN001") == "console:cen",
+          "the audit names console:cen")
+
+    def edit_fields(code, **kw):
+        f = {"version": str(version_of(db, code))}
+        f.update(kw)
+        return f
+
+    for n in ("hn", "pa", "ihg", "vw"):
+        attempt(n, "/console/product/HG001/edit",
+                edit_fields("HG001", name="Đổi tên"), 403)
+    attempt("hg", "/console/product/HG005/edit",
+            edit_fields("HG005", name="Đổi tên"), 403,
+            what="(a 5-star product: central only)")
+    attempt("hg", "/console/product/HG001/edit",
+            edit_fields("HG001", stars="5"), 403, what="(rating 5 stars)")
+    attempt("hg", "/console/product/HG001/edit",
+            edit_fields("HG001", stars="p5"), 403,
+            what="(proposing 5 stars)")
+    attempt("hg", "/console/product/HG001/edit",
+            edit_fields("HG001", name="Chè Shan Tuyết cổ thụ Hà Giang"), 303)
+    attempt("cen", "/console/product/HG005/edit",
+            edit_fields("HG005", name="Mật ong bạc hà Đồng Văn"), 303)
+    check(who_of_last(db, "product", "HG005") == "console:cen",
+          "the edit's audit names console:cen")
+
+    for n in ("hg", "pa", "ihg", "vw"):
+        attempt(n, "/console/producer/DN-B/edit",
+                {"version": str(version_of(db, "DN-B", "producer")),
+                 "contact": "evil"}, 403)
+    attempt("hn", "/console/producer/DN-B/edit",
+            {"version": str(version_of(db, "DN-B", "producer")),
+             "contact": "0243 <tel> \"x\""}, 303)
+    check(who_of_last(db, "producer", "DN-B") == "console:hn",
+          "the producer edit's audit names console:hn")
+    attempt("hn", "/console/producer/DN-B/edit",
+            {"version": "1", "contact": "stale"}, 409,
+            what="(a stale producer version)")
+    attempt("hg", "/console/product/HG%2F7/status",
+            {"status": "suspended", "reason": "code with a slash"}, 303)
+    attempt("hn", "/console/product/HG%2F7/status",
+            {"status": "rated"}, 403)
+
+    # Keys: a producer's request, a clerk's approval, revocations.
+    kid1 = key_id_of(os.path.join(T, "new1.pub"))
+    with open(os.path.join(T, "new1.pub"), "rb") as f:
+        pub1 = f.read()
+    with open(os.path.join(T, "new2.pub"), "rb") as f:
+        pub2 = f.read()
+    for n in ("ihg", "vw", "hn"):
+        attempt(n, "/console/keys/request", {"producer": "HTX-A"}, 403,
+                files={"public_key": ("new1.pub", pub1)})
+    attempt("pa", "/console/keys/request", {"producer": "DN-B"}, 403,
+            files={"public_key": ("new1.pub", pub1)},
+            what="(another producer)")
+    attempt("pa", "/console/keys/request", {}, 303,
+            files={"public_key": ("new1.pub", pub1)})
+    attempt("pa", "/console/keys/request", {}, 400,
+            files={"public_key": ("junk.pub", b"not a key\n")},
+            what="(not a key file)")
+    rid = pending_id(db, kid1)
+    check(rid is not None, "the request is pending")
+    for n in ("hn", "pa", "ihg", "vw"):
+        attempt(n, "/console/keys/request/%d/approve" % rid, {}, 403)
+    attempt("hg", "/console/keys/request/%d/approve" % rid, {}, 303)
+    con = sqlite3.connect(db)
+    check(con.execute("SELECT count(*) FROM keys WHERE key_id=? AND "
+                      "producer='HTX-A'", (kid1,)).fetchone()[0] == 1,
+          "the approved key is enrolled")
+    con.close()
+    check(who_of_last(db, "key", kid1) == "console:hg",
+          "the enrolment's audit names console:hg")
+    attempt("pa", "/console/keys/request", {}, 303,
+            files={"public_key": ("new2.pub", pub2)})
+    rid2 = pending_id(db, key_id_of(os.path.join(T, "new2.pub")))
+    attempt("hn", "/console/keys/request/%d/reject" % rid2, {}, 403)
+    attempt("cen", "/console/keys/request/%d/reject" % rid2, {}, 303)
+
+    kb, ka = keys["DN-B"], keys["HTX-A"]
+    for n in ("hg", "pa", "ihg", "vw"):
+        attempt(n, "/console/keys/%s/revoke" % kb,
+                {"reason": "superseded"}, 403)
+    attempt("hn", "/console/keys/%s/revoke" % kb, {"reason": "compromised"},
+            403, what="(compromised: central only)")
+    attempt("hn", "/console/keys/%s/revoke" % kb, {"reason": "superseded"},
+            303)
+    attempt("pa", "/console/keys/%s/revoke" % ka, {"reason": "superseded"},
+            403, what="(a producer revokes nothing)")
+    attempt("cen", "/console/keys/%s/revoke" % ka,
+            {"reason": "compromised"}, 303)
+
+    # Accounts: central only.
+    for n in ("hg", "hn", "pa", "ihg", "vw"):
+        attempt(n, "/console/users",
+                {"user": "evil", "role": "central",
+                 "password": "password-evil-123"}, 403)
+        attempt(n, "/console/users/vw/disable", {}, 403)
+        attempt(n, "/console/users/cen/password",
+                {"password": "password-evil-123"}, 403)
+    attempt("cen", "/console/users",
+            {"user": "qn", "role": "province", "province": "Quảng Ninh",
+             "password": "password-qn-123"}, 303)
+    check(who_of_last(db, "user", "qn") == "console:cen",
+          "the new account's audit names console:cen")
+    qn = Client(port)
+    check(qn.login("qn")[0] == 303, "the new account can sign in")
+
+    # ---- CSRF ----
+    for label, tok in (("missing", None), ("wrong", "0" * 64),
+                       ("another session's", c["hg"].csrf)):
+        b = dump(db)
+        st, _, _ = c["cen"].post("/console/product/HG001/status",
+                                 {"status": "revoked", "reason": "csrf"},
+                                 token=tok if tok else False)
+        check(st == 403 and dump(db) == b,
+              "CSRF token %s: 403, nothing changed" % label)
+
+    st, _, _ = c["cen"].request(
+        "POST", "/console/product/HG001/status",
+        {"status": "revoked", "reason": "x", "csrf_token": c["cen"].csrf},
+        headers={"Origin": "http://evil.example"})
+    check(st == 403, "a form from another origin: 403")
+    st, _, _ = Client(port).request(
+        "POST", "/console/login", {"user": "cen", "password": "password-cen"
+                                   "-123"},
+        headers={"Origin": "http://evil.example"}, cookie=False)
+    check(st == 403, "a login from another origin: 403")
+    st, _, _ = Client(port).request(
+        "POST", "/console/login", {"user": "cen", "password": "password-cen"
+                                   "-123"},
+        headers={"Origin": "http://127.0.0.1:%d" % port}, cookie=False)
+    check(st == 303, "a login from the console's own origin: 303")
+
+    # ---- The edit conflict ----
+    st, _, f1 = c["cen"].get("/console/product/HN001/edit")
+    st, _, f2 = c["hn"].get("/console/product/HN001/edit")
+    v1 = re.search(r'name="version" value="(\d+)"', f1).group(1)
+    v2 = re.search(r'name="version" value="(\d+)"', f2).group(1)
+    check(v1 == v2, "two clerks open the same version")
+    st, _, _ = c["cen"].post("/console/product/HN001/edit",
+                             {"version": v1, "name": NASTY + " (sửa 1)"})
+    check(st == 303, "the first save: 303")
+    b = dump(db)
+    st, _, page = c["hn"].post("/console/product/HN001/edit",
+                               {"version": v2, "name": "Bánh cốm (sửa 2)"})
+    check(st == 409, "the second save with the old version: 409")
+    check(dump(db) == b, "  the conflict changed nothing")
+    check("(sửa 1)" in page and "Bánh cốm (sửa 2)" in page,
+          "  the conflict page shows the current and the clerk's values")
+    st, _, _ = c["hn"].post("/console/product/HN001/edit",
+                            {"name": "Bánh cốm"})
+    check(st == 409, "a save without a version: 409")
+    # An announced form over 1 MiB is refused before its body is read.
+    sk = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sk.sendall(("POST /console/product/HN001/status HTTP/1.1\r\nHost: x\r\n"
+                "Cookie: %s\r\nContent-Type: application/x-www-form-"
+                "urlencoded\r\nContent-Length: %d\r\n\r\n" %
+                (c["hn"].cookie, 2 * 1024 * 1024)).encode())
+    head = sk.recv(4096).decode("latin-1")
+    sk.close()
+    check(head.startswith("HTTP/1.1 413"), "a form over 1 MiB: 413")
+
+    # ---- Escaping: every page that shows the hostile strings ----
+    esc = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    for path in ("/console/products?q=banh+com", "/console/product/HN001",
+                 "/console/product/HN001/edit", "/console/producer/DN-B",
+                 "/console/producers", "/console/audit"):
+        st, _, page = c["cen"].get(path)
+        raw_bad = "<script>" in page or "<b>\"Hà" in page
+        has = (esc in page and "Làng Vòng" in page and "&quot;cốm&quot;"
+               in page) or ("&lt;b&gt;&quot;Hà Nội&quot;&lt;/b&gt;" in page)
+        check(st == 200 and not raw_bad and has,
+              "%s shows the strings escaped and intact" % path)
+    st, _, page = c["cen"].get("/console/product/HN001")
+    check("&lt;b&gt;&quot;Hà Nội&quot;&lt;/b&gt;" in page,
+          "the producer's name escaped on the product page")
+
+    # ---- Search and language ----
+    for q, want, not_want in (("che shan", "HG001", "HN001"),
+                              ("CHE  SHAN", "HG001", "HN001"),
+                              ("Chè Shan", "HG001", "HN001"),
+                              ("hg00", "HG005", "HN001"),
+                              ("lang vong", "HN001", "HG001")):
+        st, _, page = c["vw"].get("/console/products?q=" +
+                                  urllib.parse.quote_plus(q))
+        rows = re.findall(r'href="/console/product/([A-Z0-9.\-/]+)"', page)
+        check(want in rows and not_want not in rows,
+              "search '%s' finds %s" % (q, want))
+    # The index follows the registry: a product a command adds while the
+    # console runs is found, and one renamed is found by its new name.
+    run(HOST, "product", "add", "--db", db, "--code", "HP009", "--name",
+        "Nước mắm Cát Hải", "--group", "food", "--stars", "4",
+        "--province", "Hải Phòng", "--producer", "DN-B", "--certificate",
+        "HP-1", "--certified", "2025-05-05")
+    run(HOST, "product", "edit", "--db", db, "--code", "HG/7", "--name",
+        "Rượu thóc Bắc Mê")
+    for q, want in (("nuoc mam cat hai", ["HP009"]),
+                    ("ruou thoc", ["HG/7"]), ("ruou ngo", [])):
+        st, _, page = c["vw"].get("/console/products?q=" +
+                                  urllib.parse.quote_plus(q))
+        rows = re.findall(r'href="/console/product/([^"]+)"', page)
+        rows = [urllib.parse.unquote(x) for x in rows]
+        check(rows == want, "after a command's change, '%s' finds %s" %
+              (q, rows))
+    st, _, page = c["vw"].get("/console/products?stars=5")
+    rows = re.findall(r'href="/console/product/([A-Z0-9.\-/]+)"', page)
+    check(rows == ["HG005"], "filter 5 stars: %s" % rows)
+    st, _, page = c["vw"].get("/console/products?province=Ha+Noi&status="
+                              "rated&group=food")
+    rows = re.findall(r'href="/console/product/([A-Z0-9.\-/]+)"', page)
+    check(rows == ["HN001"], "filter province, status, group: %s" % rows)
+    st, r, page = c["vw"].get("/console/products?lang=en")
+    check(">Products<" in page and 'lang="en"' in page and
+          "ocop_lang=en" in (r.getheader("Set-Cookie") or ""),
+          "?lang=en: English, remembered in a cookie")
+    st, r, page = c["vw"].get("/console/products")
+    check(">Sản phẩm<" in page, "Vietnamese by default")
+
+    # ---- Logout ----
+    old = c["vw"].cookie
+    st, r, _ = c["vw"].post("/console/logout", {})
+    check(st == 303 and "Max-Age=0" in (r.getheader("Set-Cookie") or ""),
+          "logout: 303, cookie cleared")
+    cl = Client(port)
+    cl.cookie = old
+    st, _, _ = cl.get("/console/products")
+    check(st == 303, "the old cookie no longer opens a page")
+    st, _, _ = cl.post("/console/logout", {}, token=c["vw"].csrf)
+    check(st == 403, "nor posts a form")
+
+    # ---- Sessions that time out, and throttling (their own copy) ----
+    # Timed from before each login: a session is never older than that.
+    p2 = start(db2, "--idle", "3", "--lifetime", "8", "--user-failures",
+               "3", "--addr-failures", "6", "--lock", "6")
+    s = Client(p2)
+    s.login("cen")
+    check(s.get("/console/products")[0] == 200, "a fresh session works")
+    time.sleep(4.5)
+    check(s.get("/console/products")[0] == 303,
+          "idle past the timeout: back to the login page")
+    t0 = time.time()
+    s.login("cen")
+    t1 = time.time()
+    alive = True
+    while time.time() - t0 < 6:
+        alive = alive and s.get("/console/products")[0] == 200
+        time.sleep(1)
+    check(alive, "a session in use stays open")
+    while time.time() - t1 < 9:
+        time.sleep(1)
+        s.get("/console/products")
+    check(s.get("/console/products")[0] == 303,
+          "past the absolute lifetime: back to the login page")
+
+    bad = Client(p2)
+    codes = [bad.login("hg", "wrong-password-1")[0] for _ in range(3)]
+    check(codes == [401, 401, 401], "three wrong passwords: 401 %s" % codes)
+    st, r = bad.login("hg")
+    check(st == 429 and r.getheader("Retry-After"),
+          "then even the right password: 429 with Retry-After")
+    codes = [bad.login("nobody", "wrong-password-1")[0] for _ in range(4)]
+    check(codes == [401, 401, 429, 429] or codes == [401, 401, 401, 429],
+          "unknown names are throttled too (and the address): %s" % codes)
+    st, _ = bad.login("hn")
+    check(st == 429, "six failures from one address: another account "
+          "waits too")
+    time.sleep(6.5)
+    st, _ = bad.login("hg")
+    check(st == 303, "after the lock: the right password works")
+
+    # ---- TLS, and no plain HTTP beyond loopback ----
+    p = subprocess.run([DRIVER, "serve", db, "--listen", "0.0.0.0:0"],
+                       capture_output=True, text=True, timeout=30)
+    check(p.returncode == 3 and "loopback" in p.stderr,
+          "without TLS a non-loopback address is refused")
+    cert, key = os.path.join(T, "c.pem"), os.path.join(T, "k.pem")
+    if subprocess.run(["openssl", "req", "-x509", "-newkey", "ec",
+                       "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                       "-subj", "/CN=localhost", "-days", "2", "-keyout",
+                       key, "-out", cert], capture_output=True).returncode:
+        fail("openssl cannot make a test certificate")
+    else:
+        p3 = start(db, "--tls-cert", cert, "--tls-key", key)
+        tc = Client(p3, tls=True)
+        st, _ = tc.login("cen")
+        check(st == 303 and "; Secure" in tc.set_cookie,
+              "over TLS: 303 and the cookie is Secure")
+        st, r, _ = tc.get("/console/products")
+        check(st == 200 and r.getheader("Strict-Transport-Security"),
+              "over TLS: pages with HSTS")
+
+
+try:
+    main()
+except Exception:  # a crash is a failure, and the consoles still stop
+    traceback.print_exc()
+    fail("the test stopped early")
+finish()
