@@ -18,7 +18,7 @@ static void iso_day(long days, char out[LABELS_DATE_SIZE])
     labels_date_format((uint16_t)days, out);
 }
 
-/* Step 4: does the key still vouch for a label issued on that day? A
+/* Step 5: does the key still vouch for a label issued on that day? A
  * superseded key keeps vouching for what it signed before it was
  * replaced; a compromised key vouches for nothing, since whoever stole it
  * can print any date. A revocation without a reason, or a supersession
@@ -45,7 +45,7 @@ static int found(labels_facts *f, labels_verdict v)
     return LABELS_OK;
 }
 
-/* Steps 2 to 11 for a text that parsed; an error only if the mirror
+/* Steps 2 to 12 for a text that parsed; an error only if the mirror
  * failed or broke its schema. */
 static int decide(labels_mirror *m, const char *text, size_t len,
                   uint16_t today, labels_facts *f)
