@@ -161,6 +161,26 @@ static int find_payload(const char *text, size_t len, const char **p,
     return LABELS_OK;
 }
 
+int labels_url_host(const char *text, size_t len, const char **host,
+                    size_t *hlen)
+{
+    if ((!text && len) || !host || !hlen)
+        return LABELS_ERR_ARG;
+    const char *p;
+    size_t plen;
+    if (len == 0 || find_payload(text, len, &p, &plen) != LABELS_OK)
+        return LABELS_ERR_NOT_LABEL;
+    if (p == text) {
+        *host = NULL;
+        *hlen = 0;
+    } else {
+        /* find_payload left p after "HTTPS://" host "/V/". */
+        *host = text + 8;
+        *hlen = (size_t)(p - text) - 8 - 3;
+    }
+    return LABELS_OK;
+}
+
 int labels_parse(const char *text, size_t len, labels_label *out)
 {
     if ((!text && len) || !out)

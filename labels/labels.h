@@ -208,6 +208,12 @@ int labels_format(const labels_label *lab, const char *host, char *out,
  * and BASE32, LENGTH, VERSION or FIELD for text of our shape that cannot
  * be a label. Parsing does not check the signature. */
 int labels_parse(const char *text, size_t len, labels_label *out);
+/* The host of a label URL "HTTPS://<host>/V/...": *host points into text
+ * and *hlen is its length (port included, as written); a bare payload
+ * gives *hlen = 0. LABELS_ERR_NOT_LABEL for text that labels_parse would
+ * call not ours. */
+int labels_url_host(const char *text, size_t len, const char **host,
+                    size_t *hlen);
 /* Check lab's signature with pub: LABELS_ERR_KEY_ID if the label names a
  * different key (checked before any signature math), else OK or
  * LABELS_ERR_SIGNATURE. */
@@ -311,6 +317,7 @@ typedef enum labels_verdict {
     LABELS_V_SIGNER_NOT_ENROLLED,
     LABELS_V_FORGED,
     LABELS_V_CLONE_REPORTED,
+    LABELS_V_WRONG_HOST,
     LABELS_V_MALFORMED,
     LABELS_V_NOT_OCOP,
     LABELS_V_COUNT_
@@ -367,6 +374,19 @@ int labels_mirror_open(const char *path, labels_mirror **out);
 void labels_mirror_close(labels_mirror *m);
 /* The mirror's feed version and publish time (ISO 8601 UTC). */
 int labels_mirror_info(labels_mirror *m, int64_t *version, char published[32]);
+/* The mirror's meta row holding the authority's verify addresses: host
+ * names (uppercase, as labels_format takes them) separated by one space
+ * (docs/mirror.md, "Verify addresses"). */
+#define LABELS_META_VERIFY_HOSTS "verify_hosts"
+/* The authority's verify addresses as the mirror carries them, into out
+ * (outsz bytes, NUL-terminated, hosts separated by one space):
+ * LABELS_OK, LABELS_ERR_NOT_FOUND for a mirror made before the list
+ * existed, LABELS_ERR_SPACE if it does not fit. */
+int labels_mirror_hosts(labels_mirror *m, char *out, size_t outsz);
+/* 1 if host (hlen bytes, any case) is exactly one of the hosts of list
+ * (as labels_mirror_hosts gives it), compared without case: no suffix,
+ * port, userinfo or trailing-dot variant matches. 0 otherwise. */
+int labels_host_listed(const char *list, const char *host, size_t hlen);
 /* One product by code: LABELS_OK, or LABELS_ERR_NOT_FOUND. */
 int labels_mirror_product(labels_mirror *m, const char *code,
                           labels_product *out);

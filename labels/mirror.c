@@ -30,6 +30,8 @@ struct labels_mirror {
     sqlite3 *db;
     sqlite3_stmt *st[Q_COUNT];
     sqlite3_stmt *badge; /* prepared on first use: see below */
+    int have_hosts;      /* the mirror carries the verify addresses */
+    char hosts[1024];    /* LABELS_META_VERIFY_HOSTS, read at open */
 };
 
 int labels_mirror_iso_date_ok(const char *s)
@@ -156,6 +158,13 @@ int labels_mirror_open(const char *path, labels_mirror **out)
     if (meta_get(m, "schema_version", version, sizeof version) != LABELS_OK ||
         strcmp(version, want) != 0)
         goto fail;
+    /* Read once: every URL label is compared with it. A list that does
+     * not fit is a mirror we cannot read, never "no list". */
+    int hr = meta_get(m, LABELS_META_VERIFY_HOSTS, m->hosts, sizeof m->hosts);
+    if (hr == LABELS_OK)
+        m->have_hosts = 1;
+    else if (hr != LABELS_ERR_NOT_FOUND)
+        goto fail;
     *out = m;
     return LABELS_OK;
 fail:
@@ -172,6 +181,56 @@ void labels_mirror_close(labels_mirror *m)
     sqlite3_finalize(m->badge);
     sqlite3_close(m->db);
     free(m);
+}
+
+int labels_mirror_hosts(labels_mirror *m, char *out, size_t outsz)
+{
+    if (!m || !out || outsz == 0)
+        return LABELS_ERR_ARG;
+    out[0] = '\0';
+    if (!m->have_hosts)
+        return LABELS_ERR_NOT_FOUND;
+    size_t n = strlen(m->hosts);
+    if (n >= outsz)
+        return LABELS_ERR_SPACE;
+    memcpy(out, m->hosts, n + 1);
+    return LABELS_OK;
+}
+
+static char upper(char c)
+{
+    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
+int labels_host_listed(const char *list, const char *host, size_t hlen)
+{
+    if (!list || !host || hlen == 0)
+        return 0;
+    const char *p = list;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, " ");
+        if (n == hlen) {
+            size_t i = 0;
+            while (i < n && upper(p[i]) == upper(host[i]))
+                i++;
+            if (i == n)
+                return 1;
+        }
+        p += n;
+    }
+    return 0;
+}
+
+int labels_mirror_host_check(labels_mirror *m, const char *host, size_t hlen)
+{
+    /* A mirror from before the list (docs/mirror.md, "Verify
+     * addresses") cannot say which host is the authority's: judged as
+     * before, so kiosks keep working until their next sync brings it. */
+    if (!m->have_hosts)
+        return 1;
+    return labels_host_listed(m->hosts, host, hlen);
 }
 
 int labels_mirror_info(labels_mirror *m, int64_t *version, char published[32])

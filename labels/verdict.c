@@ -18,7 +18,7 @@ static void iso_day(long days, char out[LABELS_DATE_SIZE])
     labels_date_format((uint16_t)days, out);
 }
 
-/* Step 4: does the key still vouch for a label issued on that day? A
+/* Step 5: does the key still vouch for a label issued on that day? A
  * superseded key keeps vouching for what it signed before it was
  * replaced; a compromised key vouches for nothing, since whoever stole it
  * can print any date. A revocation without a reason, or a supersession
@@ -45,9 +45,10 @@ static int found(labels_facts *f, labels_verdict v)
     return LABELS_OK;
 }
 
-/* Steps 2 to 10 for a text that parsed; an error only if the mirror
+/* Steps 2 to 12 for a text that parsed; an error only if the mirror
  * failed or broke its schema. */
-static int decide(labels_mirror *m, uint16_t today, labels_facts *f)
+static int decide(labels_mirror *m, const char *text, size_t len,
+                  uint16_t today, labels_facts *f)
 {
     const labels_label *lab = &f->label;
     labels_mirror_key key;
@@ -58,6 +59,15 @@ static int decide(labels_mirror *m, uint16_t today, labels_facts *f)
         return rc;
     if (labels_verify(lab, &key.pub) != LABELS_OK)
         return found(f, LABELS_V_FORGED);
+    /* The signature covers the payload, not the address around it: a
+     * genuine payload copied under another host sends every phone to
+     * that host. A bare payload (a scanner's text) has no address. */
+    const char *host;
+    size_t hlen;
+    if (labels_url_host(text, len, &host, &hlen) != LABELS_OK)
+        return LABELS_ERR_MIRROR;
+    if (hlen && !labels_mirror_host_check(m, host, hlen))
+        return found(f, LABELS_V_WRONG_HOST);
 
     char issued[LABELS_DATE_SIZE];
     iso_day(lab->issued, issued);
@@ -129,7 +139,7 @@ int labels_check(labels_mirror *m, const char *text, size_t len, uint16_t today,
         return LABELS_OK;
     }
     facts->have_label = 1;
-    rc = decide(m, today, facts);
+    rc = decide(m, text, len, today, facts);
     /* Out of range on purpose: a caller that ignores the error shows
      * "unknown", never "genuine". */
     if (rc != LABELS_OK)

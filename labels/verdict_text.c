@@ -133,6 +133,18 @@ static const verdict_text verdicts[LABELS_V_COUNT_] = {
          "This label's serial number has been reported as copied onto "
          "other goods. The product may be fake; please tell staff."},
     },
+    [LABELS_V_WRONG_HOST] = {
+        "wrong_host",
+        LABELS_TONE_BAD,
+        {"Tem dẫn tới trang web không chính thức",
+         "Label leads to an unofficial site"},
+        {"Mã QR này dẫn điện thoại tới một trang web không phải của cơ "
+         "quan quản lý OCOP. Đừng tin nhãn này và đừng mở trang đó; hãy "
+         "báo cho nhân viên cửa hàng.",
+         "This QR code sends phones to a website that is not the OCOP "
+         "authority's. Do not trust the label or the site; please tell a "
+         "member of staff."},
+    },
     [LABELS_V_MALFORMED] = {
         "malformed",
         LABELS_TONE_NEUTRAL,

@@ -43,6 +43,12 @@ if(NOT OCOP_SANITIZE)
     "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
 endif()
 
+# A genuine payload under another host (issue 11, item 2).
+add_test(NAME host_bind COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/host_bind.sh
+         $<TARGET_FILE:ocop-host> $<TARGET_FILE:ocop-kiosk>)
+set_tests_properties(host_bind PROPERTIES TIMEOUT 300 ENVIRONMENT
+  "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")
+
 # ocop-kiosk scan / check on the demo world.
 add_test(NAME kiosk_scan COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk_scan.sh
          $<TARGET_FILE:ocop-host> $<TARGET_FILE:ocop-kiosk>)

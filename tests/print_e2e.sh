@@ -15,8 +15,11 @@ for k in dt cm rev un; do
 done
 # dt and rev belong to the Dong Thap cooperative (rev revoked), cm to the
 # U Minh enterprise; un is enrolled nowhere.
-"$mirror_tool" "$t/m.db" "$t/dt.pub:DT-P0001" "$t/cm.pub:CM-P0002" \
-    "$t/rev.pub:DT-P0001:2026-01-02"
+# m.db carries the authority's verify addresses; old.db is a mirror made
+# before them (docs/mirror.md, "Verify addresses").
+VERIFY_HOSTS="OCOP.GOV.VN LABELS.OCOP.GOV.VN" "$mirror_tool" "$t/m.db" \
+    "$t/dt.pub:DT-P0001" "$t/cm.pub:CM-P0002" "$t/rev.pub:DT-P0001:2026-01-02"
+"$mirror_tool" "$t/old.db" "$t/dt.pub:DT-P0001"
 
 run() { "$host" print --mirror "$t/m.db" "$@"; }
 honey=(--key "$t/dt.sec" --product HONEY-01 --lot L2026/11)
@@ -81,6 +84,17 @@ grep -qF '^FDMat ong rung U Minh Ha^FS' "$t/l.zpl" ||
     fail "ZPL text folded to ASCII"
 "$check" "$t/dt.pub" HONEY-01 L2026/11 4 500-519 zpl "$t/l.zpl" >/dev/null ||
     fail "ZPL QR data"
+# By default the URL names the authority's first verify host, never the
+# demo host.
+grep -q '\^FDMM,AHTTPS://OCOP.GOV.VN/V/' "$t/l.zpl" ||
+    fail "ZPL QR under the authority's first verify host by default"
+run "${honey[@]}" --serials 1-2 --format zpl --out "$t/h2.zpl" \
+    --host ocop.gov.vn >/dev/null 2>&1 &&
+    fail "a lowercase --host is a usage error as before"
+run "${honey[@]}" --serials 1-2 --format zpl --out "$t/h2.zpl" \
+    --host LABELS.OCOP.GOV.VN >/dev/null
+grep -q '\^FDMM,AHTTPS://LABELS.OCOP.GOV.VN/V/' "$t/h2.zpl" ||
+    fail "ZPL QR under the second verify host"
 run "${honey[@]}" --serials 500-519 --format tspl --out "$t/l.tspl" \
     --host LABELS.OCOP.GOV.VN >/dev/null
 [ "$(grep -c '^PRINT 1,1' "$t/l.tspl")" = 20 ] || fail "20 TSPL labels"
@@ -119,6 +133,24 @@ for f in png zpl; do
 done
 refuse 2 "host must be" "${m[@]}" --key "$t/dt.sec" --product HONEY-01 \
     --host ocop.example
+# Hosts that are not the authority's (issue 11): refused, nothing written.
+refuse 1 "OCOP.EXAMPLE is not one of the authority's verify hosts" \
+    "${m[@]}" --key "$t/dt.sec" --product HONEY-01 --host OCOP.EXAMPLE
+refuse 1 "not one of the authority's verify hosts" "${m[@]}" \
+    --key "$t/dt.sec" --product HONEY-01 --host OCOP.GOV.VN.EVIL.COM
+refuse 1 "not one of the authority's verify hosts" "${m[@]}" \
+    --key "$t/dt.sec" --product HONEY-01 --host OCOP.GOV.VN:8443
+# A mirror from before the list: the demo host and no host are refused,
+# the authority's address given by hand is printed.
+o=(--mirror "$t/old.db" --lot L1 --serials 1-5 --format pdf
+    --out "$t/out/x.pdf" --key "$t/dt.sec" --product HONEY-01)
+refuse 1 "OCOP.EXAMPLE is the demo host" "${o[@]}" --host OCOP.EXAMPLE
+refuse 1 "names no verify host" "${o[@]}"
+"$host" print --mirror "$t/old.db" "${honey[@]}" --serials 1-2 --format zpl \
+    --out "$t/old.zpl" --host OCOP.GOV.VN >/dev/null ||
+    fail "an older mirror prints under the host given"
+grep -q '\^FDMM,AHTTPS://OCOP.GOV.VN/V/' "$t/old.zpl" ||
+    fail "older mirror: QR under the host given"
 refuse 2 "serials takes" --mirror "$t/m.db" --key "$t/dt.sec" \
     --product HONEY-01 --lot L1 --serials 9-3 --format zpl --out "$t/out/z"
 cp "$t/dt.sec" "$t/loose.sec"

@@ -5,6 +5,7 @@
 #include <labels.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char fixed[] =
@@ -44,6 +45,19 @@ int main(int argc, char **argv)
         return 1;
     }
     sqlite3_stmt *st;
+    /* VERIFY_HOSTS set: the authority's verify addresses (a mirror of
+     * docs/mirror.md's "Verify addresses"); unset: an older mirror. */
+    const char *hosts = getenv("VERIFY_HOSTS");
+    if (hosts) {
+        if (sqlite3_prepare_v2(db,
+                               "INSERT INTO meta VALUES ('verify_hosts',?1)",
+                               -1, &st, NULL) != SQLITE_OK)
+            return 1;
+        sqlite3_bind_text(st, 1, hosts, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return 1;
+        sqlite3_finalize(st);
+    }
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO keys VALUES (?1,?2,?3,'2025-01-01',?4,"
                            "CASE WHEN ?4 = '' THEN '' ELSE 'compromised' END)",

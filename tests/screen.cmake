@@ -6,7 +6,7 @@ target_link_libraries(test_screen PRIVATE kiosk_screen)
 add_executable(render_screens render_screens.c test_screen_samples.c)
 target_link_libraries(render_screens PRIVATE kiosk_screen)
 add_test(NAME render_screens
-  COMMAND bash -c "rm -rf screens && mkdir screens && $<TARGET_FILE:render_screens> screens 800x480 && test $(ls screens | wc -l) -eq 40")
+  COMMAND bash -c "rm -rf screens && mkdir screens && $<TARGET_FILE:render_screens> screens 800x480 && test $(ls screens | wc -l) -eq 42")
 
 # The DRM and framebuffer outputs, which no machine here has a device for:
 # both emulated at the calls screen/screen_out_drm.c and screen_out_fb.c make (tests/fake_display.c,

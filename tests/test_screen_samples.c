@@ -121,8 +121,8 @@ const char *screen_sample_word(labels_verdict v)
         "genuine",        "rating_changed", "expired",
         "suspended",      "revoked",        "unknown_product",
         "unknown_signer", "signer_revoked", "signer_not_enrolled",
-        "forged",         "clone_reported", "malformed",
-        "not_ocop",
+        "forged",         "clone_reported", "wrong_host",
+        "malformed",      "not_ocop",
     };
     return (int)v >= 0 && v < LABELS_V_COUNT_ ? words[v] : "unknown";
 }

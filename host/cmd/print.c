@@ -20,7 +20,9 @@ static const char usage_text[] =
     "         [--paper a4|letter] [--rows R] [--cols C] [--margin-mm M]\n"
     "         [--crop-marks]                      (pdf)\n"
     "png and svg write a new folder PATH with one file per label; the other\n"
-    "formats write one file. Nothing is written unless the whole batch is.\n";
+    "formats write one file. Nothing is written unless the whole batch is.\n"
+    "The QR's host is the authority's first verify host from the mirror;\n"
+    "--host must be one of them (OCOP.EXAMPLE only in the demo world).\n";
 
 static int parse_mm(const char *s, double *out)
 {
@@ -85,6 +87,7 @@ struct pargs {
     unsigned long stars, dpi;
     int fmt;
     uint16_t today;
+    char host[LABELS_HOST_MAX + 1]; /* the QR URL's host, chosen */
     print_job job;
 };
 
@@ -261,6 +264,60 @@ static int check(int argc, struct pargs *a)
     return LABELS_EXIT_OK;
 }
 
+/* The host the labels' URLs name (docs/printing.md): one of the
+ * authority's verify addresses from the mirror, the first by default. A
+ * label under any other host is wrong_host on every kiosk, and the demo
+ * host leads nowhere, so neither is printed. 0, or an exit code. */
+static int pick_host(struct pargs *a)
+{
+    labels_mirror *m;
+    char list[1024];
+    int rc = labels_mirror_open(a->mirror, &m);
+    if (rc != LABELS_OK) {
+        cli_error("%s is not a mirror: %s", a->mirror, labels_strerror(rc));
+        return LABELS_EXIT_FAIL;
+    }
+    rc = labels_mirror_hosts(m, list, sizeof list);
+    labels_mirror_close(m);
+    if (rc != LABELS_OK && rc != LABELS_ERR_NOT_FOUND) {
+        cli_error("%s: cannot read its verify hosts", a->mirror);
+        return LABELS_EXIT_FAIL;
+    }
+    const char *want = a->job.host;
+    if (rc == LABELS_OK && !want) {
+        size_t n = strcspn(list, " ");
+        if (n == 0 || n > LABELS_HOST_MAX) {
+            cli_error("%s names no verify host", a->mirror);
+            return LABELS_EXIT_FAIL;
+        }
+        memcpy(a->host, list, n);
+        a->host[n] = '\0';
+        a->job.host = a->host;
+        return 0;
+    }
+    if (rc == LABELS_OK && !labels_host_listed(list, want, strlen(want))) {
+        cli_error("refusing to sign: %s is not one of the authority's verify "
+                  "hosts (%s); kiosks would answer wrong_host",
+                  want, list);
+        return LABELS_EXIT_NO;
+    }
+    /* A mirror from before the list: the producer must name the
+     * authority's address, and the demo host is never it. */
+    if (rc == LABELS_ERR_NOT_FOUND && !want) {
+        cli_error("refusing to sign: the mirror names no verify host; give "
+                  "--host with the authority's address");
+        return LABELS_EXIT_NO;
+    }
+    if (rc == LABELS_ERR_NOT_FOUND && !strcmp(want, LABELS_DEMO_HOST)) {
+        cli_error("refusing to sign: %s is the demo host, outside the demo "
+                  "world it leads nowhere; give --host with the authority's "
+                  "address",
+                  LABELS_DEMO_HOST);
+        return LABELS_EXIT_NO;
+    }
+    return 0;
+}
+
 /* May this key sign for the product? Then the batch. */
 static int sign_and_print(struct pargs *a)
 {
@@ -287,6 +344,11 @@ static int sign_and_print(struct pargs *a)
         }
         cli_error("%s", why);
         return LABELS_EXIT_FAIL;
+    }
+    rc = pick_host(a);
+    if (rc) {
+        labels_seckey_wipe(&sec);
+        return rc;
     }
     a->job.product = &prod;
     a->job.lot = a->lot;

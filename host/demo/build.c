@@ -478,6 +478,9 @@ static int publish_feed(struct demo_ctx *c, const char *mirror);
 
 static int build(struct demo_ctx *c, const char *dbpath)
 {
+    /* The demo world's labels lead to the demo host, so it is the demo
+     * registry's verify address (ocop-host print allows it nowhere else). */
+    static const char *const demo_hosts[] = {LABELS_DEMO_HOST};
     struct demo_world *w = c->w;
     char path[PATH_LEN], err[REG_ERR_MAX];
     sqlite3 *db;
@@ -495,7 +498,8 @@ static int build(struct demo_ctx *c, const char *dbpath)
         labels_pubkey_to_base64(&auth, b64, sizeof b64) != LABELS_OK ||
         registry_begin(db, err, sizeof err) ||
         registry_meta_set(db, "authority_key", b64, err, sizeof err) ||
-        registry_commit(db, err, sizeof err)) {
+        registry_commit(db, err, sizeof err) ||
+        registry_hosts_set(db, demo_hosts, 1, err, sizeof err)) {
         fail(c, "demo: %s", err);
         registry_close(db);
         return -1;

@@ -82,6 +82,13 @@ static int build_mirror(const char *dbpath, long long version,
         goto out;
     sqlite3_finalize(st);
     st = NULL;
+    /* The authority's verify addresses (docs/mirror.md): a registry
+     * made before them has none, and its mirror judges as before. */
+    if (registry_exec(m,
+                      "INSERT INTO meta SELECT key, value FROM reg.meta "
+                      "WHERE key = '" LABELS_META_VERIFY_HOSTS "'",
+                      err, errsz))
+        goto out;
     if (registry_exec(m, "COMMIT; DETACH reg;", err, errsz))
         goto out;
     *image = sqlite3_serialize(m, "main", size, 0);

@@ -123,6 +123,22 @@ int registry_meta_get(sqlite3 *db, const char *key, char *out, size_t outsz);
 int registry_meta_set(sqlite3 *db, const char *key, const char *value,
                       char *err, size_t errsz);
 
+/* ---- The authority's verify addresses (host/registry/hosts.c) ---------- */
+
+/* Room for the list: hosts separated by one space, and the NUL. */
+#define REG_HOSTS_MAX 1024
+/* hosts (n >= 1, any case, no port) checked, uppercased, deduplicated and
+ * joined by one space into out: 0, or -1 with err set. */
+int registry_hosts_join(const char *const *hosts, int n, char *out,
+                        size_t outsz, char *err, size_t errsz);
+/* The list into out: 0, or -1 when the registry has none (made before
+ * verify hosts existed: set them with registry_hosts_set). */
+int registry_hosts_get(sqlite3 *db, char *out, size_t outsz);
+/* Replace the list, in one transaction with its audit row (entity
+ * "authority", ref "verify_hosts"): 0, or -1 with err set. */
+int registry_hosts_set(sqlite3 *db, const char *const *hosts, int n, char *err,
+                       size_t errsz);
+
 /* 1 found, 0 missing, -1 error. */
 int reg_product_load(sqlite3 *db, const char *code, struct reg_product *p,
                      char *err, size_t errsz);

@@ -31,7 +31,7 @@ long rq_suspicious(const long *v)
 {
     return v[LABELS_V_UNKNOWN_SIGNER] + v[LABELS_V_SIGNER_REVOKED] +
            v[LABELS_V_SIGNER_NOT_ENROLLED] + v[LABELS_V_FORGED] +
-           v[LABELS_V_CLONE_REPORTED];
+           v[LABELS_V_CLONE_REPORTED] + v[LABELS_V_WRONG_HOST];
 }
 
 /* ---- Build state --------------------------------------------------------- */

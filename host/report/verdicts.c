@@ -40,7 +40,7 @@ int rq_verdicts_by_province(ctx *c)
     }
     snprintf(t->note, sizeof t->note,
              "suspicious = unknown_signer + signer_revoked + "
-             "signer_not_enrolled + forged + clone_reported");
+             "signer_not_enrolled + forged + clone_reported + wrong_host");
     rq_chart(t, 0, 1 + NV, 2 + NV,
              "Tổng lượt quét và lượt đáng ngờ — all scans and suspicious ones");
     return rq_add_table(c, t);
