@@ -3,8 +3,11 @@
 `ocop-kiosk run`: the first start before any sync says plainly that no
 mirror is there yet (no false "unable to open database file"), and the
 language a shopper chose with the language card survives a SIGHUP that
-does not change the configured language.
+does not change the configured language; the upload's log line names
+the findings a batch carried, not only its scans.
 """
+import http.server
+import threading
 import os
 import shutil
 import signal
@@ -16,6 +19,47 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import service_e2e as se  # noqa: E402
+
+
+class Collector200(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"stored\n")
+
+    def log_message(self, *a):
+        pass
+
+
+def upload_flow(tmp, world, conf, genuine):
+    """A finding recorded by `ocop-kiosk inspect`, then one upload round
+    (the helper the service runs): its log line counts the finding."""
+    next_year = time.strftime("%Y-%m-%d",
+                              time.gmtime(time.time() + 365 * 86400))
+    badge = subprocess.run(
+        [se.HOST, "badge", "issue", "--db",
+         os.path.join(world, "registry.db"), "--key",
+         os.path.join(world, "authority.sec"), "--inspector", "HN-INS-7",
+         "--name", "Lê Văn Bình", "--province", "Hà Nội",
+         "--valid-until", next_year],
+        check=True, capture_output=True, text=True).stdout.strip()
+    p = subprocess.run([se.KIOSK, "inspect", "--config", conf],
+                       input="%s\n%s\nF2 nhãn sai\n" % (badge, genuine),
+                       capture_output=True, text=True)
+    se.check(p.returncode == 0, "finding recorded: %s %s" % (p.stdout,
+                                                            p.stderr))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Collector200)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    up = os.path.join(tmp, "up.conf")
+    se.write_conf(up, conf, upload={"url": "http://127.0.0.1:%d/v1/scans"
+                                    % httpd.server_address[1]})
+    p = subprocess.run([se.KIOSK, "upload", "--config", up],
+                       capture_output=True, text=True)
+    httpd.shutdown()
+    se.check("1 findings sent" in p.stderr and "findings=1" in p.stdout,
+             "the upload line names the finding: %s %s" % (p.stdout,
+                                                          p.stderr))
 
 
 def main():
@@ -48,6 +92,11 @@ def main():
                  "the shopper's language survives SIGHUP: " + k.dump())
         rc, _ = k.stop()
         se.check(rc == 0, "stopped cleanly: %r" % rc)
+        want = dict(line.rstrip("\n").split("\t") for line in open(
+            os.path.join(world, "labels", "expected.tsv")))
+        genuine = se.qr_text(os.path.join(world, "labels", next(
+            f for f, v in want.items() if v == "genuine")))
+        upload_flow(tmp, world, conf, genuine)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return se.result()
