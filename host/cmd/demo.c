@@ -51,7 +51,12 @@ int cmd_demo(int argc, char **argv)
         return LABELS_EXIT_USAGE;
     }
     char err[REG_ERR_MAX + 4096];
-    rc = demo_build(dir, today, err, sizeof err);
+    int imported[2] = {0, 0};
+    rc = demo_build(dir, today, imported, err, sizeof err);
+    /* The import's own line, as ocop-host import prints it. */
+    if (imported[0] > 0)
+        printf("imported %d products (%d new producers) from %s/products.csv\n",
+               imported[0], imported[1], dir);
     if (rc) {
         if (err[0])
             cli_error("%s", err);

@@ -28,7 +28,8 @@ struct demo_ctx {
     char revoked_on[11];
     int compromised; /* producer index */
     struct demo_sample samples[SAMPLES];
-    char *err; /* why the build failed, errsz bytes */
+    int imported, new_producers; /* what the CSV import added */
+    char *err;                   /* why the build failed, errsz bytes */
     size_t errsz;
 };
 
@@ -506,8 +507,8 @@ static int build(struct demo_ctx *c, const char *dbpath)
     if (write_csv(c, path, &csv))
         return -1;
     struct registry_import_diag d = {import_said, c};
-    int rows, producers;
-    failed = registry_import(dbpath, csv.p, csv.len, &d, &rows, &producers);
+    failed = registry_import(dbpath, csv.p, csv.len, &d, &c->imported,
+                             &c->new_producers);
     free(csv.p);
     if (failed)
         return -1;
@@ -622,7 +623,8 @@ static int publish_feed(struct demo_ctx *c, const char *mirror)
     return 0;
 }
 
-int demo_build(const char *dir, const char *today, char *err, size_t errsz)
+int demo_build(const char *dir, const char *today, int imported[2], char *err,
+               size_t errsz)
 {
     struct demo_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
@@ -644,6 +646,8 @@ int demo_build(const char *dir, const char *today, char *err, size_t errsz)
     char dbpath[PATH_LEN];
     snprintf(dbpath, sizeof dbpath, "%s/registry.db", ctx.dir);
     int rc = build(&ctx, dbpath);
+    imported[0] = ctx.imported;
+    imported[1] = ctx.new_producers;
     for (int i = 0; i < DEMO_PRODUCERS; i++)
         labels_seckey_wipe(&ctx.keys[i]);
     labels_seckey_wipe(&ctx.old_key);

@@ -70,10 +70,12 @@ int demo_labels_write(const char *dir, const char *mirror_path,
  * least 1300 days after 2020-01-01: labels carry dates from 2020): the
  * authority key, registry.db, products.csv, producer keys, mirror.db,
  * sample labels with labels/expected.tsv, the signed feed and kiosk.conf.
+ * imported gets the products and new producers the CSV import added.
  * 0; -1 when nothing was written (err says why: the folder is not usable,
  * out of memory); -2 when the folder holds a half-built world (err says
  * why when it is known, else it is empty). */
-int demo_build(const char *dir, const char *today, char *err, size_t errsz);
+int demo_build(const char *dir, const char *today, int imported[2], char *err,
+               size_t errsz);
 
 /* ---- Made-up kiosk scans ---- */
 
