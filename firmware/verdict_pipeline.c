@@ -3,9 +3,13 @@
 
 #include "mirror_version.h"
 
+#include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The mirror's publish date as a label day; 0 if unknown. */
 static uint16_t publish_day(labels_mirror *m)
@@ -28,6 +32,14 @@ int verdicts_reload(struct kiosk_verdicts *v)
     /* A sync killed mid-apply leaves a hot journal that only a writer can
      * roll back; mirror_version() opens read-write once to do that. */
     char err[256];
+    /* Before the first sync there is no mirror: say so, not "missing,
+     * corrupt or of another version" (issue 11). */
+    if (access(v->cfg->mirror, F_OK) != 0 && errno == ENOENT) {
+        snprintf(v->not_ready, sizeof v->not_ready,
+                 "no mirror at %s yet: waiting for the first sync",
+                 v->cfg->mirror);
+        return -1;
+    }
     if (mirror_version(v->cfg->mirror, err, sizeof err) < 0) {
         snprintf(v->not_ready, sizeof v->not_ready, "mirror %s: %s",
                  v->cfg->mirror, err);
@@ -51,6 +63,15 @@ void verdicts_open(struct kiosk_verdicts *v, const struct kiosk_config *cfg)
     v->cfg = cfg;
     verdicts_reload(v);
     char err[KIOSK_PATH_MAX + 256];
+    /* A fresh kiosk's data folder is made by its first sync, which comes
+     * after this: make it here too (one level, as the sync does), or the
+     * first start logs a false "unable to open database file". */
+    char *copy = strdup(cfg->scans);
+    if (copy && mkdir(dirname(copy), 0755) != 0 && errno != EEXIST)
+        snprintf(v->log_problem, sizeof v->log_problem,
+                 "cannot create the folder of %s: %s", cfg->scans,
+                 strerror(errno));
+    free(copy);
     if (scan_log_open(cfg->scans, cfg->scans_max, &v->log, err, sizeof err))
         snprintf(v->log_problem, sizeof v->log_problem, "%s", err);
 }

@@ -636,7 +636,10 @@ def kill_at_every_step(w, points):
                 env=shim_env(OCOP_CRASH_AT=str(at)))
         check(p.returncode == -signal.SIGKILL,
               "not killed at call %d of %d: %d" % (at, total, p.returncode))
-        hot += os.path.exists(w.mirror + "-journal")
+        # A delta is applied in a copy (mirror.db.delta), renamed over the
+        # mirror once committed: its journal is the transaction's.
+        hot += (os.path.exists(w.mirror + "-journal") or
+                os.path.exists(w.mirror + ".delta-journal"))
         st = run(KIOSK, "status", "--config", w.conf, ok=False)
         facts = w.mirror_facts()
         check(facts and facts[0] in (old, old + 1),

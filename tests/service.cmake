@@ -41,3 +41,15 @@ if(NOT CMAKE_CROSSCOMPILING)
   set_tests_properties(scanner_evdev_e2e PROPERTIES TIMEOUT 120
     ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};OCOP_FAKE_EVDEV=$<TARGET_FILE:fake_evdev>")
 endif()
+
+# A running kiosk takes two published versions as deltas (issue 11, 3.1).
+add_test(NAME service_delta_e2e
+  COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/service_delta_e2e.py)
+set_tests_properties(service_delta_e2e PROPERTIES TIMEOUT 120
+  ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
+
+# First start before any sync, the language card across SIGHUP (issue 11, 3.7).
+add_test(NAME service_kiosk_e2e
+  COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/service_kiosk_e2e.py)
+set_tests_properties(service_kiosk_e2e PROPERTIES TIMEOUT 120
+  ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")

@@ -565,6 +565,18 @@ def inspector_flow(tmp, world, genuine):
     t = k.scan("F2 nhãn dán sai chỗ")
     check(k.log("finding label_misuse recorded: inspector=HN-INS-9", t)
           is not None, "finding recorded: " + k.dump())
+    # A mistyped finding code is an inspector's command, not a scan.
+    def logged_scans():
+        db = sqlite3.connect(os.path.join(world, "kiosk", "scans.db"))
+        n = db.execute("SELECT count(*) FROM scans").fetchone()[0]
+        db.close()
+        return n
+    before = logged_scans()
+    t = k.scan("F9 test")
+    check(k.log("'F9 test' refused: not a finding code", t) is not None,
+          "mistyped code refused: " + k.dump())
+    check(k.log("verdict", t, 0.5) is None, "mistyped code not judged")
+    check(logged_scans() == before, "a mistyped code is no scan in the log")
     t = k.scan(genuine)
     check(k.log("inspector: 1 previous finding(s) for", t) is not None,
           "the product's previous finding shown: " + k.dump())

@@ -39,15 +39,16 @@ int cmd_upload(int argc, char **argv)
                        : res.outcome == UPLOAD_IDLE ? "idle"
                                                     : "refused";
     if (rc == LABELS_EXIT_OK && res.outcome == UPLOAD_SENT)
-        kiosk_logl(KLOG_INFO, "upload: %d scans sent%s", res.scans,
+        kiosk_logl(KLOG_INFO, "upload: %d scans and %d findings sent%s",
+                   res.scans, res.findings,
                    res.resent ? " (a batch resent)" : "");
     else if (rc == LABELS_EXIT_OK && res.outcome == UPLOAD_FAILED)
         kiosk_logl(KLOG_WARNING,
                    "upload: collector answered %ld: %s; scans stay in the log",
                    res.http_status, res.message);
     /* The service reads this line (service/service_workers.c). */
-    printf("outcome=%s retry_after=%ld scans=%d status=%ld\n", word,
-           res.retry_after_s, res.scans, res.http_status);
+    printf("outcome=%s retry_after=%ld scans=%d status=%ld findings=%d\n", word,
+           res.retry_after_s, res.scans, res.http_status, res.findings);
     if (rc != LABELS_EXIT_OK)
         return rc;
     return res.outcome == UPLOAD_FAILED ? LABELS_EXIT_NO : LABELS_EXIT_OK;

@@ -127,47 +127,63 @@ static int read_all(const char *path, uint8_t **out, size_t *len)
     return bad ? -1 : 0;
 }
 
-int apply_delta(const char *mirror, const char *file, uint64_t usize,
-                int64_t base, int64_t target, char *err, size_t errsz)
+/* Copy the mirror into a fresh work file through SQLite (a consistent
+ * read under a shared lock, so the scanning process may go on reading the
+ * mirror meanwhile). */
+static int copy_mirror(const char *mirror, const char *work, sqlite3 **out,
+                       char *err, size_t errsz)
 {
-    if (usize > MAX_DELTA_BYTES) {
-        snprintf(err, errsz, "delta of %llu bytes is too large",
-                 (unsigned long long)usize);
-        return APPLY_REFUSED;
-    }
-    uint8_t *comp = NULL, *cs = NULL;
-    size_t clen = 0;
-    if (read_all(file, &comp, &clen) != 0) {
-        snprintf(err, errsz, "cannot read %s", file);
-        return APPLY_FAILED;
-    }
+    sqlite3 *src = NULL, *dst = NULL;
     int rc = APPLY_FAILED;
-    sqlite3 *db = NULL;
-    cs = malloc((size_t)usize);
-    if (!cs)
-        goto done;
-    size_t n = ZSTD_decompress(cs, (size_t)usize, comp, clen);
-    if (ZSTD_isError(n) || n != usize) {
-        snprintf(err, errsz,
-                 "delta does not decompress to the %llu bytes "
-                 "the manifest states",
-                 (unsigned long long)usize);
-        rc = APPLY_REFUSED;
-        goto done;
-    }
-    if (sqlite3_open_v2(mirror, &db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+    if (sqlite3_open_v2(mirror, &src,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW,
                         NULL) != SQLITE_OK) {
         snprintf(err, errsz, "cannot open mirror %s", mirror);
         goto done;
     }
+    sqlite3_busy_timeout(src, 5000);
+    if (sqlite3_open_v2(work, &dst,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                            SQLITE_OPEN_NOFOLLOW,
+                        NULL) != SQLITE_OK) {
+        snprintf(err, errsz, "cannot create %s", work);
+        goto done;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    int step = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+    if (b)
+        sqlite3_backup_finish(b);
+    if (step != SQLITE_DONE) {
+        int en = sqlite3_system_errno(dst);
+        snprintf(err, errsz, "cannot copy the mirror to %s: %s%s%s", work,
+                 b ? sqlite3_errstr(step) : sqlite3_errmsg(dst), en ? ": " : "",
+                 en ? strerror(en) : "");
+        goto done;
+    }
+    rc = 0;
+done:
+    sqlite3_close(src);
+    if (rc != 0) {
+        sqlite3_close(dst);
+        dst = NULL;
+    }
+    *out = dst;
+    return rc;
+}
+
+/* Apply changeset cs (n bytes, from version base to target) to db in one
+ * transaction; any failure rolls back. */
+static int apply_changeset(sqlite3 *db, void *cs, int n, int64_t base,
+                           int64_t target, char *err, size_t errsz)
+{
+    int rc = APPLY_FAILED;
     sqlite3_busy_timeout(db, 5000);
     /* Enough page cache that the transaction never spills to the journal
      * midway (each spill costs an extra fsync). */
     exec(db, "PRAGMA cache_size=-65536");
     if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
         snprintf(err, errsz, "cannot lock mirror: %s", sqlite3_errmsg(db));
-        goto done;
+        return APPLY_FAILED;
     }
     int64_t have = mirror_read_version(db);
     if (have != base) {
@@ -182,12 +198,12 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         rc = APPLY_REFUSED;
         goto rollback;
     }
-    if (check_tables(db, cs, (int)usize, err, errsz) != 0) {
+    if (check_tables(db, cs, n, err, errsz) != 0) {
         rc = APPLY_REFUSED;
         goto rollback;
     }
     struct conflict c = {0};
-    int a = sqlite3changeset_apply(db, (int)usize, cs, NULL, on_conflict, &c);
+    int a = sqlite3changeset_apply(db, n, cs, NULL, on_conflict, &c);
     if (c.hit) {
         snprintf(err, errsz,
                  "delta conflicts with the mirror (table %s, conflict %d): "
@@ -233,14 +249,91 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
                  en ? strerror(en) : "");
         goto rollback;
     }
-    rc = 0;
-    goto done;
+    return 0;
 rollback:
     exec(db, "ROLLBACK");
-done:
+    return rc;
+}
+
+/* Rename a checked file over the mirror and make the rename durable. */
+static int replace_mirror(const char *mirror, const char *tmp, char *err,
+                          size_t errsz)
+{
+    /* A rollback journal left next to the old mirror would be played
+     * into the new file; mirror_version() has already rolled any back,
+     * so what remains here is not hot and can go. */
+    char journal[4200];
+    snprintf(journal, sizeof journal, "%s-journal", mirror);
+    unlink(journal);
+    if (rename(tmp, mirror) != 0) {
+        snprintf(err, errsz, "cannot replace %s: %s", mirror, strerror(errno));
+        unlink(tmp);
+        return APPLY_FAILED;
+    }
+    if (labels_fsync_parent(mirror) != LABELS_OK) {
+        snprintf(err, errsz, "cannot sync the folder of %s: %s", mirror,
+                 strerror(errno));
+        return APPLY_FAILED;
+    }
+    return 0;
+}
+
+/* The delta goes into a copy of the mirror, which then replaces it by
+ * rename, like a snapshot. Applied in place, its COMMIT would need the
+ * file to itself, but the running kiosk keeps a shared lock on its mirror
+ * for as long as it is open (labels_mirror_open), so every delta ended in
+ * "database is locked" and a snapshot download (issue 11). A copy costs
+ * local disk, not the network, and a reader never waits for a commit. */
+int apply_delta(const char *mirror, const char *file, uint64_t usize,
+                int64_t base, int64_t target, char *err, size_t errsz)
+{
+    if (usize > MAX_DELTA_BYTES) {
+        snprintf(err, errsz, "delta of %llu bytes is too large",
+                 (unsigned long long)usize);
+        return APPLY_REFUSED;
+    }
+    char work[4200], wjournal[4300];
+    if (snprintf(work, sizeof work, "%s.delta", mirror) >= (int)sizeof work) {
+        snprintf(err, errsz, "mirror path too long");
+        return APPLY_FAILED;
+    }
+    snprintf(wjournal, sizeof wjournal, "%s-journal", work);
+    uint8_t *comp = NULL, *cs = NULL;
+    size_t clen = 0;
+    if (read_all(file, &comp, &clen) != 0) {
+        snprintf(err, errsz, "cannot read %s", file);
+        return APPLY_FAILED;
+    }
+    int rc = APPLY_FAILED;
+    sqlite3 *db = NULL;
+    cs = malloc((size_t)usize);
+    if (!cs)
+        goto done;
+    size_t n = ZSTD_decompress(cs, (size_t)usize, comp, clen);
+    if (ZSTD_isError(n) || n != usize) {
+        snprintf(err, errsz,
+                 "delta does not decompress to the %llu bytes "
+                 "the manifest states",
+                 (unsigned long long)usize);
+        rc = APPLY_REFUSED;
+        goto done;
+    }
+    /* A work file left by a killed round is never trusted. */
+    unlink(work);
+    unlink(wjournal);
+    rc = copy_mirror(mirror, work, &db, err, errsz);
+    if (rc == 0)
+        rc = apply_changeset(db, cs, (int)usize, base, target, err, errsz);
     if (db && sqlite3_close(db) != SQLITE_OK && rc == 0) {
-        snprintf(err, errsz, "cannot close mirror");
+        snprintf(err, errsz, "cannot close %s", work);
         rc = APPLY_FAILED;
+    }
+    if (rc == 0)
+        rc = replace_mirror(mirror, work, err, errsz);
+done:
+    if (rc != 0) {
+        unlink(work);
+        unlink(wjournal);
     }
     free(comp);
     free(cs);
@@ -390,21 +483,5 @@ int install_snapshot(const char *mirror, const char *file, uint64_t usize,
         unlink(tmp);
         return rc;
     }
-    /* A rollback journal left next to the old mirror would be played
-     * into the new file; mirror_version() has already rolled any back,
-     * so what remains here is not hot and can go. */
-    char journal[4200];
-    snprintf(journal, sizeof journal, "%s-journal", mirror);
-    unlink(journal);
-    if (rename(tmp, mirror) != 0) {
-        snprintf(err, errsz, "cannot replace %s: %s", mirror, strerror(errno));
-        unlink(tmp);
-        return APPLY_FAILED;
-    }
-    if (labels_fsync_parent(mirror) != LABELS_OK) {
-        snprintf(err, errsz, "cannot sync the folder of %s: %s", mirror,
-                 strerror(errno));
-        return APPLY_FAILED;
-    }
-    return 0;
+    return replace_mirror(mirror, tmp, err, errsz);
 }

@@ -368,6 +368,7 @@ int upload_round(const upload_config *cfg, scan_log *log,
     else if ((have = pending_make(cfg, path, log, sec, &p, res)) <= 0)
         return have; /* 0: idle, -1: error */
     res->scans = p.scans;
+    res->findings = p.findings;
     int ok = upload_post(cfg, p.batch, p.len, res) == 0;
     if (cfg->after_post)
         cfg->after_post(cfg->hook_ctx, res->http_status);

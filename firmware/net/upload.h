@@ -45,6 +45,7 @@ typedef enum upload_outcome {
 typedef struct upload_result {
     upload_outcome outcome;
     int scans;          /* scans in the batch sent */
+    int findings;       /* inspectors' findings in it */
     int resent;         /* the batch was a pending one from before */
     long http_status;   /* 0: no HTTP answer (down, timeout, TLS) */
     long retry_after_s; /* the collector's Retry-After, or -1 */

@@ -52,7 +52,10 @@ static void reload(struct svc *s)
         svc_mirror_opened(s);
     else
         kiosk_logl(KLOG_WARNING, "not ready: %s", s->v.not_ready);
-    s->lang = (labels_lang)s->cfg.language;
+    /* A shopper's language card outlives a reload; only a new configured
+     * language replaces it. */
+    if (old.language != s->cfg.language)
+        s->lang = (labels_lang)s->cfg.language;
     s->deb.absent_ms = s->cfg.absent_ms;
     if (strcmp(old.camera, s->cfg.camera) ||
         old.camera_width != s->cfg.camera_width ||

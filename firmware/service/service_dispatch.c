@@ -87,6 +87,20 @@ static int language_card(struct svc *s, const char *text, size_t len)
     return 1;
 }
 
+/* "F9 test", "f0", "F12: x": an inspector's mistyped finding code. No
+ * label's text looks like this (a URL, or a base32 payload without
+ * spaces), so in inspector mode it is refused, never judged and logged as
+ * a shopper's scan (issue 11). */
+static int mistyped_command(const char *text, size_t len)
+{
+    if (len < 2 || (text[0] != 'F' && text[0] != 'f'))
+        return 0;
+    size_t i = 1;
+    while (i < len && text[i] >= '0' && text[i] <= '9')
+        i++;
+    return i > 1 && (i == len || text[i] == ' ' || text[i] == ':');
+}
+
 /* Every code or line, from any input: inspector lines first, then the
  * language card, then a verdict. */
 void svc_dispatch(struct svc *s, const char *source, const char *text,
@@ -111,7 +125,15 @@ void svc_dispatch(struct svc *s, const char *source, const char *text,
             return;
         }
         break;
-    case INSP_LINE_SCAN: break;
+    case INSP_LINE_SCAN:
+        if (typed && s->insp.active && mistyped_command(text, len)) {
+            kiosk_logl(KLOG_WARNING,
+                       "inspector: '%.*s' refused: not a finding code "
+                       "(F1..F5) and not judged as a scan",
+                       (int)(len > 16 ? 16 : len), text);
+            return;
+        }
+        break;
     }
     if (!language_card(s, text, len))
         svc_judge(s, source, text, len);

@@ -93,6 +93,9 @@ static void *sync_main(void *arg)
             rc = -1;
         }
         if (rc == LABELS_EXIT_OK && strcmp(path, "unchanged")) {
+            /* Which path a version took: a running kiosk should take
+             * deltas (docs/feed.md), and this is where that shows. */
+            kiosk_logl(KLOG_INFO, "sync: mirror v%lld (%s)", version, path);
             uint64_t one = 1;
             if (write(w->mirror_fd, &one, sizeof one) != (ssize_t)sizeof one)
                 kiosk_logl(KLOG_ERR, "sync: cannot wake the scan loop: %s",
