@@ -10,7 +10,7 @@ set_tests_properties(harden_outputs PROPERTIES TIMEOUT 300)
 # A changeset made without the publisher's checks (tests/feed_test.py).
 add_executable(feed_mkdelta feed_mkdelta.c)
 target_link_libraries(feed_mkdelta PRIVATE PkgConfig::SQLITE3)
-foreach(s schema links)
+foreach(s schema links publish_faults)
   add_test(NAME feed_${s}
     COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/feed_test.py ${s})
   set_tests_properties(feed_${s} PROPERTIES TIMEOUT 180
