@@ -539,9 +539,10 @@ static int64_t remove_stale_versions(const char *vdir)
     return top;
 }
 
-static int64_t highest_version_db(const char *vdir)
+/* The highest N of a versions/N.db, or at_least if that is higher. */
+static int64_t highest_version_db(const char *vdir, int64_t at_least)
 {
-    int64_t top = 0;
+    int64_t top = at_least;
     DIR *dir = opendir(vdir);
     struct dirent *e;
     while (dir && (e = readdir(dir))) {
@@ -700,9 +701,7 @@ int feed_publish(const struct feed_publish_opts *o,
     /* Above both the served manifest and any version database, so a lost
      * manifest never makes the feed go back (kiosks would refuse it). */
     int64_t version = pm.version + 1;
-    int64_t top = highest_version_db(vdir);
-    if (stale > top)
-        top = stale;
+    int64_t top = highest_version_db(vdir, stale);
     if (top >= version)
         version = top + 1;
     if (o->version) {
