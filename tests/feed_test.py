@@ -1035,6 +1035,74 @@ def s_publish_errors(w):
           p.stdout + p.stderr)
 
 
+def s_publish_faults(w):
+    """publish on a full disk fails with the real error and leaves no
+    partial versions/N.db; a killed publish's journal and half-built
+    version are removed by the next publish (issue 12)."""
+    w.publish(w.mkmirror())
+    vdir = os.path.join(w.feed, "versions")
+    with open(os.path.join(w.feed, "manifest"), "rb") as f:
+        before = f.read()
+    mirror = w.mkmirror(change=5)
+    count = os.path.join(w.tmp, "publish.count")
+    # Count the file-changing calls of one publish into a copy of the feed.
+    shutil.copytree(w.feed, w.feed + ".count")
+    run(HOST, "publish", "--mirror", mirror, "--key", w.key[0], "--feed",
+        w.feed + ".count", env=shim_env(OCOP_CRASH_COUNT=count))
+    with open(count) as f:
+        calls = int(f.read())
+    check(calls > 20, "a publish made only %d file calls" % calls)
+    points = sorted({1 + i * (calls - 1) // 15 for i in range(16)})
+
+    def versions_clean(what):
+        names = sorted(os.listdir(vdir))
+        check(not [n for n in names if n.endswith("-journal")],
+              "%s: journal left in versions/: %s" % (what, names))
+        for n in names:
+            if not n.endswith(".db"):
+                continue
+            db = sqlite3.connect(os.path.join(vdir, n))
+            v = db.execute("SELECT value FROM meta WHERE "
+                           "key='feed_version'").fetchone()
+            ok = db.execute("PRAGMA integrity_check").fetchone()
+            db.close()
+            check(v and v[0] + ".db" == n and ok[0] == "ok",
+                  "%s: versions/%s is not a whole version" % (what, n))
+
+    for at in points:
+        p = run(HOST, "publish", "--mirror", mirror, "--key", w.key[0],
+                "--feed", w.feed, ok=False,
+                env=shim_env(OCOP_FULL_AT=str(at)))
+        if p.returncode == 0:
+            break  # the disk filled after the last write: published
+        check(p.returncode == 3, "full disk at %d: exit %d" %
+              (at, p.returncode))
+        check("not an error" not in p.stderr,
+              "full disk at %d: %s" % (at, p.stderr.strip()))
+        check(sorted(os.listdir(vdir)) == [".lock", "1.db"],
+              "full disk at %d left %s" % (at, os.listdir(vdir)))
+        with open(os.path.join(w.feed, "manifest"), "rb") as f:
+            check(f.read() == before, "full disk at %d: manifest changed" %
+                  at)
+    # The copy's own error, with the OS's words.
+    shutil.rmtree(w.feed)
+    shutil.copytree(w.feed + ".count", w.feed)
+    p = run(HOST, "publish", "--mirror", mirror, "--key", w.key[0],
+            "--feed", w.feed, ok=False, env=shim_env(OCOP_FULL_AT="3"))
+    check("No space left on device" in p.stderr or "disk is full" in
+          p.stderr, "full disk message: %s" % p.stderr.strip())
+    # Killed at every step: the next publish cleans up and succeeds.
+    journals = 0
+    for at in points:
+        run(HOST, "publish", "--mirror", mirror, "--key", w.key[0],
+            "--feed", w.feed, ok=False, env=shim_env(OCOP_CRASH_AT=str(at)))
+        journals += any(n.endswith("-journal") for n in os.listdir(vdir))
+        p = w.publish(mirror)
+        check("published version" in p.stdout, p.stdout + p.stderr)
+        versions_clean("kill at %d, then publish" % at)
+    check(journals > 0, "no kill left a journal: the test tests nothing")
+
+
 def s_kiosk_conf(w):
     """publish --kiosk-conf writes a configuration a kiosk syncs with as
     it is."""

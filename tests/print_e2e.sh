@@ -187,4 +187,51 @@ rc=0
  exec "$host" print --mirror "$t/m.db" "${honey[@]:0:6}" --serials 1-3 \
      --format png --out "$t/out/full") 2>"$t/stderr" || rc=$?
 [ "$rc" = 3 ] && [ -z "$(ls -A "$t/out")" ] || fail "partial PNG folder left"
+
+# A cap per run (issue 12): a typo in --serials is a usage error, before
+# the key or the mirror are read and before anything is written.
+rc=0
+run "${honey[@]}" --serials 1-4294967295 --format pdf --out "$t/out/all.pdf" \
+    2>"$t/stderr" || rc=$?
+[ "$rc" = 2 ] && grep -q "over the 100000 a run makes" "$t/stderr" ||
+    fail "4294967295 labels not refused ($rc): $(cat "$t/stderr")"
+rc=0
+run "${honey[@]}" --serials 1-100001 --format zpl --out "$t/out/x.zpl" \
+    2>/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "100001 labels not refused ($rc)"
+run "${honey[@]}" --serials 1-3 --max-labels 3 --format zpl \
+    --out "$t/out/three.zpl" >/dev/null || fail "--max-labels 3 with 3 labels"
+rc=0
+run "${honey[@]}" --serials 1-4 --max-labels 3 --format zpl \
+    --out "$t/out/four.zpl" 2>/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "4 labels over --max-labels 3 not refused ($rc)"
+rm -f "$t/out/three.zpl"
+[ -z "$(ls -A "$t/out")" ] || fail "a refused run wrote $(ls -A "$t/out")"
+
+# SIGTERM or SIGINT stops a run and removes what it wrote: a large PNG run
+# (its temporary folder), a PDF (its temporary file); the output does not
+# appear. Nothing else may stay in the folder.
+stop_run() { # SIGNAL FORMAT OUT
+    local sig=$1 fmt=$2 out=$3 pid i
+    "$host" print --mirror "$t/m.db" "${honey[@]}" --serials 1-100000 \
+        --format "$fmt" --out "$out" 2>"$t/stderr" &
+    pid=$!
+    # Wait until it is writing labels (its temporary exists).
+    for i in $(seq 200); do
+        [ -n "$(ls -A "$t/out")" ] && break
+        sleep 0.05
+    done
+    [ -n "$(ls -A "$t/out")" ] || fail "$fmt run wrote no temporary"
+    sleep 0.5
+    kill -"$sig" "$pid"
+    rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" -gt 128 ] || fail "$fmt run stopped by $sig exited $rc"
+    [ -z "$(ls -A "$t/out")" ] ||
+        fail "$fmt run stopped by $sig left $(ls -A "$t/out" | head -3)"
+    grep -q "stopped by signal" "$t/stderr" || fail "no stop message"
+}
+stop_run TERM png "$t/out/many"
+stop_run INT pdf "$t/out/many.pdf"
+stop_run TERM svg "$t/out/many-svg"
 echo "print e2e: ok"

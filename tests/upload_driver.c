@@ -26,6 +26,7 @@ static int usage(void)
         "       upload_driver stats LOG\n"
         "       upload_driver upload DIR LOG URL [BATCH_MAX] [die-after-post]\n"
         "       upload_driver batch DIR OUT N FIRST_ID [BATCH_ID_HEX]\n"
+        "       upload_driver sign DIR IN OUT\n"
         "       upload_driver loadkeys DIR KIOSKS\n"
         "       upload_driver load URL DIR KIOSKS BATCHES SCANS\n",
         stderr);
@@ -168,6 +169,38 @@ static int cmd_batch(int argc, char **argv)
     rc = labels_file_write_atomic(argv[3], body, len, 0644, 0);
     free(body);
     return rc == LABELS_OK ? 0 : 3;
+}
+
+/* "sign DIR IN OUT": IN is a batch without its sig line (any records,
+ * any times); OUT is IN plus the sig line by DIR's device key, so the
+ * tests can send a correctly signed batch the kiosk would never build. */
+static int cmd_sign(int argc, char **argv)
+{
+    if (argc != 5)
+        return usage();
+    labels_seckey sec;
+    if (load_key(argv[2], &sec))
+        return 3;
+    static char body[1 << 20];
+    FILE *f = fopen(argv[3], "rb");
+    if (!f) {
+        labels_seckey_wipe(&sec);
+        return 3;
+    }
+    size_t n = fread(body, 1, sizeof body - 200, f);
+    fclose(f);
+    uint8_t sig[LABELS_SIG_BYTES];
+    int rc = labels_sign_detached(LABELS_DOMAIN_SCANS, &sec, body, n, sig);
+    labels_seckey_wipe(&sec);
+    if (rc != LABELS_OK)
+        return 3;
+    memcpy(body + n, "sig ", 4);
+    n += 4;
+    for (size_t i = 0; i < sizeof sig; i++, n += 2)
+        snprintf(body + n, 3, "%02x", sig[i]);
+    body[n++] = '\n';
+    return labels_file_write_atomic(argv[4], body, n, 0644, 0) == LABELS_OK ? 0
+                                                                            : 3;
 }
 
 /* ---- Load: many kiosks at once ----------------------------------------- */
@@ -348,6 +381,8 @@ int main(int argc, char **argv)
         }
     } else if (!strcmp(cmd, "upload")) {
         rc = cmd_upload(argc, argv);
+    } else if (!strcmp(cmd, "sign")) {
+        rc = cmd_sign(argc, argv);
     } else if (!strcmp(cmd, "batch")) {
         rc = cmd_batch(argc, argv);
     } else if (!strcmp(cmd, "loadkeys")) {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <labels.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,10 @@ static const char usage_text[] =
     "         [--label-mm WxH] [--dpi N]          (png, svg, zpl, tspl)\n"
     "         [--paper a4|letter] [--rows R] [--cols C] [--margin-mm M]\n"
     "         [--crop-marks]                      (pdf)\n"
+    "         [--max-labels N]   (default 100000 labels per run)\n"
     "png and svg write a new folder PATH with one file per label; the other\n"
-    "formats write one file. Nothing is written unless the whole batch is.\n"
+    "formats write one file. Nothing is written unless the whole batch is;\n"
+    "SIGTERM or SIGINT stops the run and removes what it wrote.\n"
     "The QR's host is the authority's first verify host from the mirror;\n"
     "--host must be one of them (OCOP.EXAMPLE only in the demo world).\n";
 
@@ -84,7 +87,7 @@ static void io_error(const char *what, const char *path, int rc)
 /* The command line, checked. */
 struct pargs {
     const char *mirror, *key, *product, *lot, *issued, *serials;
-    unsigned long stars, dpi;
+    unsigned long stars, dpi, max_labels;
     int fmt;
     uint16_t today;
     char host[LABELS_HOST_MAX + 1]; /* the QR URL's host, chosen */
@@ -111,6 +114,7 @@ static int parse(int argc, char **argv, struct pargs *a)
         {"margin-mm", required_argument, NULL, 'm'},
         {"crop-marks", no_argument, NULL, 'C'},
         {"dpi", required_argument, NULL, 'd'},
+        {"max-labels", required_argument, NULL, 'X'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -119,6 +123,7 @@ static int parse(int argc, char **argv, struct pargs *a)
     a->fmt = -1;
     print_sheet_defaults(&a->job.sheet);
     a->job.geom.w_mm = PRINT_LABEL_W_MM;
+    a->max_labels = PRINT_MAX_LABELS;
     a->job.geom.h_mm = PRINT_LABEL_H_MM;
     int c;
     optind = 1;
@@ -148,6 +153,13 @@ static int parse(int argc, char **argv, struct pargs *a)
         case 'd':
             if (cli_number(optarg, 2400, &a->dpi) || a->dpi < 100) {
                 cli_error("--dpi must be 100 to 2400");
+                return LABELS_EXIT_USAGE;
+            }
+            break;
+        case 'X':
+            if (cli_number(optarg, 4294967295UL, &a->max_labels) ||
+                a->max_labels < 1) {
+                cli_error("--max-labels must be 1 to 4294967295");
                 return LABELS_EXIT_USAGE;
             }
             break;
@@ -207,6 +219,13 @@ static int check(int argc, struct pargs *a)
     a->job.format = (print_format)a->fmt;
     if (parse_serials(a->serials, &a->job.first, &a->job.last)) {
         cli_error("--serials takes A-B with 1 <= A <= B <= 4294967295");
+        return LABELS_EXIT_USAGE;
+    }
+    if ((unsigned long)(a->job.last - a->job.first) >= a->max_labels) {
+        cli_error("--serials %s is %lu labels, over the %lu a run makes; "
+                  "split the range or pass --max-labels",
+                  a->serials, (unsigned long)(a->job.last - a->job.first) + 1,
+                  a->max_labels);
         return LABELS_EXIT_USAGE;
     }
     labels_label probe;
@@ -318,6 +337,32 @@ static int pick_host(struct pargs *a)
     return 0;
 }
 
+/* SIGTERM and SIGINT stop a run between labels; print_batch then removes
+ * its temporary file or folder, and the signal is raised again. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig) { stop_signal = sig; }
+
+static int catch_stop(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL) ? -1
+                                                                         : 0;
+}
+
+/* After a stopped run: die of the signal, as if it had not been caught. */
+static int die_of_stop(const char *out)
+{
+    cli_error("stopped by signal %d; nothing written to %s", (int)stop_signal,
+              out);
+    signal((int)stop_signal, SIG_DFL);
+    raise((int)stop_signal);
+    return LABELS_EXIT_FAIL;
+}
+
 /* May this key sign for the product? Then the batch. */
 static int sign_and_print(struct pargs *a)
 {
@@ -353,10 +398,18 @@ static int sign_and_print(struct pargs *a)
     a->job.product = &prod;
     a->job.lot = a->lot;
     a->job.stars = prod.stars;
+    a->job.stop = &stop_signal;
+    if (catch_stop() != 0) {
+        labels_seckey_wipe(&sec);
+        cli_error("cannot catch SIGTERM: %s", strerror(errno));
+        return LABELS_EXIT_FAIL;
+    }
     rc = print_batch(&a->job, &sec);
     labels_seckey_wipe(&sec);
     print_cleanup();
     if (rc != LABELS_OK) {
+        if (stop_signal)
+            return die_of_stop(a->job.out);
         if (rc == LABELS_ERR_EXISTS)
             cli_error("%s already exists; png and svg write a new folder",
                       a->job.out);

@@ -167,6 +167,23 @@ static int parse_scan(const char *line, size_t len, collector_scan *s)
     return 0;
 }
 
+/* Bidirectional controls (U+202A-U+202E embeddings and overrides,
+ * U+2066-U+2069 isolates) make a note display differently from its bytes
+ * in a report or spreadsheet ("Trojan Source"); a note never needs them.
+ * text is valid UTF-8, so the three-byte forms are enough. */
+static int has_bidi_control(const char *text, size_t n)
+{
+    const uint8_t *s = (const uint8_t *)text;
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (s[i] != 0xE2)
+            continue;
+        if ((s[i + 1] == 0x80 && s[i + 2] >= 0xAA && s[i + 2] <= 0xAE) ||
+            (s[i + 1] == 0x81 && s[i + 2] >= 0xA6 && s[i + 2] <= 0xA9))
+            return 1;
+    }
+    return 0;
+}
+
 /* "finding ID TIME INSPECTOR PRODUCT SIGNER LOT SERIAL FINDING NOTE". */
 static int parse_finding(const char *line, size_t len, collector_finding *r)
 {
@@ -217,7 +234,9 @@ static int parse_finding(const char *line, size_t len, collector_finding *r)
     for (size_t i = 0; i < n; i++)
         r->note[i] = (char)(hexval(f[9][2 * i]) << 4 | hexval(f[9][2 * i + 1]));
     r->note[n] = '\0';
-    return labels_utf8_text_ok(r->note, n) ? 0 : -1;
+    return labels_utf8_text_ok(r->note, n) && !has_bidi_control(r->note, n)
+               ? 0
+               : -1;
 }
 
 /* One "name value" header line. */
@@ -320,6 +339,23 @@ int collector_batch_parse(const char *body, size_t len, collector_batch *b,
     }
     for (size_t i = 0; i < LABELS_SIG_BYTES; i++)
         b->sig[i] = (uint8_t)(hexval(v[2 * i]) << 4 | hexval(v[2 * i + 1]));
+    return 0;
+}
+
+int collector_batch_times_ok(const collector_batch *b, int64_t now, char *err,
+                             size_t errsz)
+{
+    int64_t max = now + COLLECTOR_CLOCK_SLACK;
+    for (int i = 0; i < b->count + b->nfindings; i++) {
+        int64_t t =
+            i < b->count ? b->scans[i].time : b->findings[i - b->count].time;
+        if (t < COLLECTOR_TIME_MIN || t > max)
+            return bad(err, errsz,
+                       "record %d: time %lld is outside %lld..%lld "
+                       "(2020-01-01 to the collector's clock + 1 day)",
+                       i + 1, (long long)t, (long long)COLLECTOR_TIME_MIN,
+                       (long long)max);
+    }
     return 0;
 }
 

@@ -574,6 +574,12 @@ void collector_submit(collector *c, const char *body, size_t len,
         snprintf(o->message, sizeof o->message, "malformed batch: %s", why);
         return;
     }
+    if (collector_batch_times_ok(&b, (int64_t)time(NULL), why, sizeof why)) {
+        collector_batch_free(&b);
+        o->status = COLLECTOR_MALFORMED;
+        snprintf(o->message, sizeof o->message, "malformed batch: %s", why);
+        return;
+    }
     o->scans = b.count;
     labels_pubkey pub;
     pthread_mutex_lock(&c->rmu);

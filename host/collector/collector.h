@@ -128,6 +128,17 @@ int collector_batch_parse(const char *body, size_t len, collector_batch *b,
                           char *err, size_t errsz);
 void collector_batch_free(collector_batch *b);
 
+/* The scan and finding times the collector stores (docs/upload.md): from
+ * 2020-01-01T00:00:00Z (nothing older is an OCOP scan) to the collector's
+ * clock plus a day of slack for kiosk clocks, both ends included. Kiosks
+ * may upload weeks later, so old times inside the window are fine. */
+#define COLLECTOR_TIME_MIN INT64_C(1577836800)
+#define COLLECTOR_CLOCK_SLACK 86400
+/* 0 when every record's time is in [COLLECTOR_TIME_MIN, now + slack]; -1
+ * with the first record outside it named in err. */
+int collector_batch_times_ok(const collector_batch *b, int64_t now, char *err,
+                             size_t errsz);
+
 /* ---- Per-kiosk rate limit (collector_rate.c) --------------------------- */
 
 typedef struct collector_rate collector_rate;

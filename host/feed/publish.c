@@ -186,6 +186,16 @@ static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errsz)
     return 0;
 }
 
+/* "cannot copy SRC to DST: <SQLite's words> (<the OS error>)". */
+static void copy_error(sqlite3 *out, int rc, const char *src, const char *dst,
+                       char *err, size_t errsz)
+{
+    int sys = sqlite3_system_errno(out);
+    seterr(err, errsz, "cannot copy %s to %s: %s%s%s%s", src, dst,
+           sqlite3_errstr(rc), sys ? " (" : "", sys ? strerror(sys) : "",
+           sys ? ")" : "");
+}
+
 /* Copy the registry's mirror into versions/<N>.db with this version's
  * meta rows, compacted; returns 0 or -1 with err set. The page size is
  * 1 KiB: a delta's updates land on scattered pages, each of which the
@@ -233,13 +243,12 @@ static int make_version_db(const char *src, const char *dst, int64_t version,
     /* The backup API gives a consistent copy even if the registry is
      * writing the mirror right now. */
     sqlite3_backup *bk = sqlite3_backup_init(out, "main", in, "main");
-    if (!bk || sqlite3_backup_step(bk, -1) != SQLITE_DONE) {
-        seterr(err, errsz, "cannot copy %s: %s", src, sqlite3_errmsg(out));
-        sqlite3_backup_finish(bk);
-        goto done;
-    }
-    if (sqlite3_backup_finish(bk) != SQLITE_OK) {
-        seterr(err, errsz, "cannot copy %s: %s", src, sqlite3_errmsg(out));
+    int brc = bk ? sqlite3_backup_step(bk, -1) : sqlite3_errcode(out);
+    int frc = sqlite3_backup_finish(bk);
+    if (brc != SQLITE_DONE || frc != SQLITE_OK) {
+        /* The backup's own code: the destination handle's message would
+         * be "not an error" (issue 12). */
+        copy_error(out, brc != SQLITE_DONE ? brc : frc, src, dst, err, errsz);
         goto done;
     }
     char kid[17];
@@ -494,9 +503,46 @@ static void prune(const char *feed_dir, const struct prev_manifest *pm,
     closedir(dir);
 }
 
-static int64_t highest_version_db(const char *vdir)
+/* Remove versions/<N>.db and its rollback journal. */
+static void remove_version(const char *vpath)
+{
+    char j[4200];
+    snprintf(j, sizeof j, "%s-journal", vpath);
+    unlink(j);
+    unlink(vpath);
+}
+
+/* Under the publish lock: a versions/<N>.db-journal is left only by a
+ * publish killed while it built <N>.db (published versions are never
+ * written again), and that publish never signed a manifest naming N. So
+ * the journal and its half-built database go. Returns the highest N
+ * removed, or 0. */
+static int64_t remove_stale_versions(const char *vdir)
 {
     int64_t top = 0;
+    DIR *dir = opendir(vdir);
+    struct dirent *e;
+    while (dir && (e = readdir(dir))) {
+        char *end;
+        long long v = strtoll(e->d_name, &end, 10);
+        char path[4096];
+        if (end == e->d_name || v < 1 || strcmp(end, ".db-journal") ||
+            snprintf(path, sizeof path, "%s/%lld.db", vdir, v) >=
+                (int)sizeof path)
+            continue;
+        remove_version(path);
+        if (v > top)
+            top = v;
+    }
+    if (dir)
+        closedir(dir);
+    return top;
+}
+
+/* The highest N of a versions/N.db, or at_least if that is higher. */
+static int64_t highest_version_db(const char *vdir, int64_t at_least)
+{
+    int64_t top = at_least;
     DIR *dir = opendir(vdir);
     struct dirent *e;
     while (dir && (e = readdir(dir))) {
@@ -638,6 +684,10 @@ int feed_publish(const struct feed_publish_opts *o,
         return LABELS_ERR_IO;
 
     int rc = LABELS_ERR_IO;
+    char vpath[4096] = "";
+    /* Numbers of versions a killed publish left half built are not
+     * reused either: version numbers only go up. */
+    int64_t stale = remove_stale_versions(vdir);
     struct prev_manifest pm;
     struct blob raw = {0}, comp = {0};
     struct delta_entry *deltas = NULL;
@@ -651,7 +701,7 @@ int feed_publish(const struct feed_publish_opts *o,
     /* Above both the served manifest and any version database, so a lost
      * manifest never makes the feed go back (kiosks would refuse it). */
     int64_t version = pm.version + 1;
-    int64_t top = highest_version_db(vdir);
+    int64_t top = highest_version_db(vdir, stale);
     if (top >= version)
         version = top + 1;
     if (o->version) {
@@ -669,9 +719,9 @@ int feed_publish(const struct feed_publish_opts *o,
     iso_time(now, published);
     iso_time(now + (time_t)o->expires_days * 86400, expires);
 
-    char vpath[4096];
     if (snprintf(vpath, sizeof vpath, "%s/%" PRId64 ".db", vdir, version) >=
         (int)sizeof vpath) {
+        vpath[0] = '\0';
         seterr(err, errsz, "feed path too long");
         goto done;
     }
@@ -729,6 +779,10 @@ int feed_publish(const struct feed_publish_opts *o,
     res->version = version;
     res->ndeltas = nd;
 done:
+    /* A version that failed is no version: a later publish must neither
+     * take its number's place for a delta base nor find it half built. */
+    if (rc != LABELS_OK && vpath[0])
+        remove_version(vpath);
     free(body);
     free(deltas);
     free(raw.p);

@@ -17,6 +17,15 @@ int print_format_parse(const char *word)
     return -1;
 }
 
+/* Has the caller asked the run to stop? errno says why to io_error(). */
+static int stopped(const print_job *job)
+{
+    if (!job->stop || !*job->stop)
+        return 0;
+    errno = EINTR;
+    return 1;
+}
+
 /* Per-label file names sort in serial order and need nothing from the
  * lot, which may hold '/'. */
 static int per_label_files(const print_job *job, const labels_seckey *sec,
@@ -42,6 +51,8 @@ static int per_label_files(const print_job *job, const labels_seckey *sec,
         if (rc == LABELS_OK)
             rc = labels_format(&lab, job->host, text, sizeof text, &len);
         snprintf(name, sizeof name, "label-%010lu.%s", (unsigned long)n, ext);
+        if (rc == LABELS_OK && stopped(job))
+            rc = LABELS_ERR_IO;
         if (rc == LABELS_OK)
             rc = print_tmpdir_file(&d, name, path, sizeof path);
         if (rc != LABELS_OK)
@@ -96,6 +107,8 @@ static int one_file(const print_job *job, const labels_seckey *sec)
         rc = labels_sign(&lab, sec);
         if (rc == LABELS_OK)
             rc = labels_format(&lab, job->host, text, sizeof text, &len);
+        if (rc == LABELS_OK && stopped(job))
+            rc = LABELS_ERR_IO;
         if (rc != LABELS_OK)
             break;
         print_item it = {job->product, &lab, text, len};

@@ -15,6 +15,7 @@
 
 #include <labels.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 typedef enum print_format {
@@ -109,7 +110,15 @@ typedef struct print_job {
     const char *out;
     print_geom geom;        /* PNG/SVG/ZPL/TSPL label size and dpi */
     print_sheet_opts sheet; /* PDF */
+    /* NULL, or a flag (set by the caller's signal handler) checked between
+     * labels: once non-zero the run removes what it wrote and returns
+     * LABELS_ERR_IO with errno EINTR. */
+    const volatile sig_atomic_t *stop;
 } print_job;
+
+/* Labels one print run makes unless the caller asks for more
+ * (docs/printing.md): a typo in --serials cannot fill a disk. */
+#define PRINT_MAX_LABELS 100000
 
 int print_batch(const print_job *job, const labels_seckey *sec);
 

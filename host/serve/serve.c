@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -165,6 +166,52 @@ static const struct route *find_route(const serve *s, const char *url,
 
 /* ---- libmicrohttpd glue ------------------------------------------------ */
 
+/* libmicrohttpd's unescape callback: decodes %XX in the path (and in
+ * query values) in place, except %00. The handlers get the path as a C
+ * string, so a decoded NUL would cut it short (/V/<payload>%00 would be
+ * judged as /V/<payload>); left as the three characters "%00" it is a
+ * byte no route accepts, so every route answers 404 (docs/phone-page.md). */
+static int hexdig(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static size_t unescape_no_nul(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    char *w = s;
+    for (const char *r = s; *r;) {
+        int hi = r[0] == '%' ? hexdig(r[1]) : -1;
+        int lo = hi >= 0 ? hexdig(r[2]) : -1;
+        if (lo >= 0 && (hi | lo) != 0) {
+            *w++ = (char)(hi << 4 | lo);
+            r += 3;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
+/* Header iterator: counts Content-Length headers. */
+static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind,
+                                            const char *key, const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (key && !strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH))
+        (*(unsigned *)cls)++;
+    return MHD_YES;
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *conn, serve_reply *r)
 {
     struct MHD_Response *resp;
@@ -243,6 +290,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     serve *s = cls;
     request *req = *con_cls;
     if (!req) {
+        /* libmicrohttpd reads the body by the first Content-Length; a
+         * proxy in front may have used another one (request smuggling), so
+         * a request with two is refused and its connection closed. */
+        unsigned ncl = 0;
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_content_length,
+                                  &ncl);
+        if (ncl > 1) {
+            static const char *const close_hdr[] = {MHD_HTTP_HEADER_CONNECTION,
+                                                    "close", NULL, NULL};
+            serve_reply r = {.fd = -1, .headers = close_hdr};
+            reply_text(&r, MHD_HTTP_BAD_REQUEST,
+                       "more than one Content-Length header");
+            return send_reply(conn, &r);
+        }
         int known;
         const struct route *rt = find_route(s, url, method, &known);
         if (!rt)
@@ -395,7 +456,8 @@ int serve_start(const serve_config *cfg, serve **out, unsigned *port, char *err,
         (unsigned)s->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)s->cfg.max_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)32 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape_no_nul, NULL, MHD_OPTION_END);
     if (!s->mhd) {
         snprintf(err, errsz,
                  "cannot listen on %s (in use, or not a local "
