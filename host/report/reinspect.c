@@ -68,11 +68,11 @@ int rq_reinspect(ctx *c)
     }
     if (!bad && rc != SQLITE_DONE)
         bad = rq_fail_db(c, "cannot count scans per product");
-    char es[40];
-    snprintf(es, sizeof es, "%s_scans", ew);
-    const char *const cols[] = {"product", "name",    "producer", "province",
-                                "status",  "expires", "findings", rw,
-                                es,        "reasons"};
+    /* report_table keeps the column pointers: each must outlive this
+     * call (labels_verdict_word's are static). */
+    const char *const cols[] = {
+        "product", "name",     "producer", "province",      "status",
+        "expires", "findings", rw,         "expired_scans", "reasons"};
     report_table *t =
         bad ? NULL
             : report_table_new("Sản phẩm cần kiểm tra lại — Products to "
