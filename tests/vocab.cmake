@@ -11,3 +11,8 @@ target_link_libraries(vocab_docs PRIVATE labels)
 add_test(NAME vocab_docs
   COMMAND vocab_docs ${PROJECT_SOURCE_DIR}/docs/verdicts.md
           ${PROJECT_SOURCE_DIR}/docs/mirror.md)
+
+# Every verdict through the reports' columns (the screen, the phone page,
+# the JSON facts and the docs table are walked by their own tests).
+ocop_test(test_vocab_renderers)
+target_link_libraries(test_vocab_renderers PRIVATE host_report)

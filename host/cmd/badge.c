@@ -113,14 +113,14 @@ static int badge_revoke(const char *const *o)
         cli_error("badge revoke needs --db and --inspector");
         return LABELS_EXIT_USAGE;
     }
-    char date[11];
+    char date[LABELS_DATE_SIZE];
     if (regcli_date(o[O_DATE], "--date", date))
         return LABELS_EXIT_USAGE;
     sqlite3 *db;
     int rc = regcli_open(o[O_DB], 0, &db);
     if (rc)
         return rc;
-    char err[REG_ERR_MAX] = "", revoked[11];
+    char err[REG_ERR_MAX] = "", revoked[LABELS_DATE_SIZE];
     rc = registry_badge_revoke(db, o[O_INSPECTOR], date, revoked, err,
                                sizeof err);
     registry_close(db);

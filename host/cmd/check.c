@@ -21,7 +21,7 @@ static void print_facts(const labels_facts *f)
 {
     const labels_label *l = &f->label;
     if (f->have_label) {
-        char hex[17], date[11];
+        char hex[LABELS_KEY_ID_HEX_SIZE], date[LABELS_DATE_SIZE];
         labels_key_id_hex(l->key_id, hex);
         labels_date_format(l->issued, date);
         printf("  label:    product %s, %u stars printed, lot %s, serial %u, "

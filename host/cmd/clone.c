@@ -25,7 +25,7 @@ int cmd_clone(int argc, char **argv)
     const char *idhex = KARG(&a, K_KEY_ID), *product = KARG(&a, K_PRODUCT);
     const char *lot = KARG(&a, K_LOT), *serial = KARG(&a, K_SERIAL);
     uint8_t id[LABELS_KEY_ID_BYTES];
-    char hex[17], date[11];
+    char hex[LABELS_KEY_ID_HEX_SIZE], date[LABELS_DATE_SIZE];
     if (!idhex || !product || !lot || !serial) {
         cli_error("clone needs --key-id, --product, --lot and --serial");
         return LABELS_EXIT_USAGE;

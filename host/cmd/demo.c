@@ -36,12 +36,12 @@ int cmd_demo(int argc, char **argv)
         return LABELS_EXIT_USAGE;
     }
     const char *dir = argv[optind];
-    char today[11];
+    char today[LABELS_DATE_SIZE];
     int rc = regcli_date(date_opt, "--date", today);
     if (rc != LABELS_EXIT_OK)
         return rc;
     uint16_t labelday;
-    char earliest[11];
+    char earliest[LABELS_DATE_SIZE];
     /* Labels carry dates from 2020 on; the oldest sample is ~3.4 years
      * before the demo date. */
     regdate_add_days(today, -1300, earliest);

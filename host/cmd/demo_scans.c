@@ -86,7 +86,7 @@ int cmd_demo_scans(int argc, char **argv)
                   "--db REG.db");
         return LABELS_EXIT_USAGE;
     }
-    char date[11];
+    char date[LABELS_DATE_SIZE];
     int rc = regcli_date(date_opt, "--date", date);
     if (rc != LABELS_EXIT_OK)
         return rc;

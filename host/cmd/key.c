@@ -10,7 +10,7 @@
 static int key_enroll(struct kargs *a)
 {
     const char *producer = KARG(a, K_PRODUCER), *pubpath = KARG(a, K_PUBLIC);
-    char date[11];
+    char date[LABELS_DATE_SIZE];
     if (!producer || !pubpath) {
         cli_error("key enroll needs --producer CODE and --public FILE");
         return LABELS_EXIT_USAGE;
@@ -33,7 +33,7 @@ static int key_enroll(struct kargs *a)
     char err[REG_ERR_MAX] = "";
     int failed = registry_key_enroll(db, producer, &pub, date, err, sizeof err);
     if (!failed) {
-        char hex[17];
+        char hex[LABELS_KEY_ID_HEX_SIZE];
         labels_key_id_hex(pub.id, hex);
         printf("key %s enrolled for %s on %s\n", hex, producer, date);
     }
@@ -44,7 +44,7 @@ static int key_revoke(struct kargs *a)
 {
     const char *idhex = KARG(a, K_KEY_ID), *reason = KARG(a, K_REASON);
     uint8_t id[LABELS_KEY_ID_BYTES];
-    char hex[17], date[11];
+    char hex[LABELS_KEY_ID_HEX_SIZE], date[LABELS_DATE_SIZE];
     if (!idhex || !reason) {
         cli_error("key revoke needs --key-id HEX and --reason "
                   "superseded|compromised");

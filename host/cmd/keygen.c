@@ -58,7 +58,7 @@ int cmd_keygen(int argc, char **argv)
         unlink(secpath);
         return LABELS_EXIT_FAIL;
     }
-    char hex[17];
+    char hex[LABELS_KEY_ID_HEX_SIZE];
     labels_key_id_hex(pub.id, hex);
     printf("key %s\n", hex);
     return LABELS_EXIT_OK;

@@ -161,14 +161,14 @@ static int run(collector *col, const struct kargs *a, const labels_pubkey *keys)
             return LABELS_EXIT_FAIL;
         }
         for (size_t i = 0; i < a->npub; i++) {
-            char hex[17];
+            char hex[LABELS_KEY_ID_HEX_SIZE];
             labels_key_id_hex(keys[i].id, hex);
             printf("enrolled kiosk %s (%s, %s)\n", hex, a->province, a->shop);
         }
         return LABELS_EXIT_OK;
     }
     if (a->revoke) {
-        char hex[17];
+        char hex[LABELS_KEY_ID_HEX_SIZE];
         labels_key_id_hex(a->id, hex);
         int r = collector_revoke(col, hex, err, sizeof err);
         if (r < 0)

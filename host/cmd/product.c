@@ -197,7 +197,7 @@ static int do_set_status(sqlite3 *db, struct args *a, char *err, size_t errsz)
     struct reg_product p;
     if (load_existing(db, a, &p, err, errsz))
         return -1;
-    char date[11];
+    char date[LABELS_DATE_SIZE];
     regdate_today(date);
     const char *reason = ARG(a, O_REASON) ? ARG(a, O_REASON) : "";
     if (reg_product_set(&p, "status", ARG(a, O_STATUS), err, errsz) ||

@@ -101,7 +101,7 @@ static int registry_init(int argc, char **argv)
             registry_close(db);
             return LABELS_EXIT_FAIL;
         }
-        char hex[17];
+        char hex[LABELS_KEY_ID_HEX_SIZE];
         labels_key_id_hex(pub.id, hex);
         printf("authority key %s\n", hex);
     }

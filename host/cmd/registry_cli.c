@@ -19,7 +19,8 @@ int regcli_open(const char *path, int readonly, sqlite3 **db)
     return LABELS_EXIT_OK;
 }
 
-int regcli_date(const char *given, const char *option, char out[11])
+int regcli_date(const char *given, const char *option,
+                char out[LABELS_DATE_SIZE])
 {
     if (!given) {
         regdate_today(out);

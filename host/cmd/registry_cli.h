@@ -8,7 +8,8 @@
 int regcli_open(const char *path, int readonly, sqlite3 **db);
 /* A --date option: NULL means today; else it must be a real date. Prints
  * the error; 0 or LABELS_EXIT_USAGE. */
-int regcli_date(const char *given, const char *option, char out[11]);
+int regcli_date(const char *given, const char *option,
+                char out[LABELS_DATE_SIZE]);
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
 int regcli_read_file(const char *path, size_t max, char **data, size_t *len);
 /* Print a product as "field: value" lines. */

@@ -57,7 +57,7 @@ struct rargs {
         *today, *kind;
     int fmt; /* 0 table, 1 csv, 2 html */
     report_opts o;
-    char fromd[11], tod[11], cbuf[4096], rbuf[4096];
+    char fromd[LABELS_DATE_SIZE], tod[LABELS_DATE_SIZE], cbuf[4096], rbuf[4096];
 };
 
 /* The options; -1 to go on, else an EXIT_ code. */

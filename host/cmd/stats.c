@@ -162,7 +162,7 @@ int cmd_stats(int argc, char **argv)
         cli_error("stats needs --db REG.db");
         return LABELS_EXIT_USAGE;
     }
-    char today[11];
+    char today[LABELS_DATE_SIZE];
     int rc = regcli_date(today_opt, "--today", today);
     if (rc != LABELS_EXIT_OK)
         return rc;

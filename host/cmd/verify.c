@@ -94,7 +94,7 @@ int cmd_verify(int argc, char **argv)
         printf("REJECTED: %s\n", labels_strerror(rc));
         return LABELS_EXIT_NO;
     }
-    char hex[17], date[11];
+    char hex[LABELS_KEY_ID_HEX_SIZE], date[LABELS_DATE_SIZE];
     labels_key_id_hex(lab.key_id, hex);
     labels_date_format(lab.issued, date);
     printf(

@@ -205,12 +205,10 @@ void collector_set_rate(collector *c, double rate, double burst)
     c->rate = rate > 0 ? collector_rate_new(rate, burst) : NULL;
 }
 
-static void now_iso(char out[32])
+static void now_iso(char out[LABELS_TIME_ISO_SIZE])
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        snprintf(out, 32, "1970-01-01T00:00:00Z");
+    if (labels_time_iso((int64_t)time(NULL), out) != LABELS_OK)
+        snprintf(out, LABELS_TIME_ISO_SIZE, "1970-01-01T00:00:00Z");
 }
 
 /* ---- Enrollment -------------------------------------------------------- */
@@ -221,7 +219,7 @@ int collector_enroll(collector *c, const labels_pubkey *pubs, size_t n,
 {
     if (c->pg)
         return pg_store_enroll(c->pg, pubs, n, province, shop, err, errsz);
-    char when[32];
+    char when[LABELS_TIME_ISO_SIZE];
     now_iso(when);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(
@@ -240,7 +238,7 @@ int collector_enroll(collector *c, const labels_pubkey *pubs, size_t n,
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {
-        char hex[17], b64[LABELS_PUBKEY_B64_MAX];
+        char hex[LABELS_KEY_ID_HEX_SIZE], b64[LABELS_PUBKEY_B64_MAX];
         labels_key_id_hex(pubs[i].id, hex);
         if (labels_pubkey_to_base64(&pubs[i], b64, sizeof b64) != LABELS_OK) {
             snprintf(err, errsz, "cannot encode public key %s", hex);
@@ -285,7 +283,7 @@ int collector_revoke(collector *c, const char *key_id_hex, char *err,
 {
     if (c->pg)
         return pg_store_revoke(c->pg, key_id_hex, err, errsz);
-    char when[32];
+    char when[LABELS_TIME_ISO_SIZE];
     now_iso(when);
     sqlite3_stmt *st = NULL;
     int rc =

@@ -29,7 +29,7 @@ void collector_close(collector *c);
 #define COLLECTOR_PLACE_MAX 128 /* bytes of a province or shop name */
 
 typedef struct collector_kiosk {
-    char key_id[17];
+    char key_id[LABELS_KEY_ID_HEX_SIZE];
     char public_key[LABELS_PUBKEY_B64_MAX];
     char province[COLLECTOR_PLACE_MAX];
     char shop[COLLECTOR_PLACE_MAX];
@@ -88,7 +88,7 @@ typedef struct collector_scan {
     int64_t time;
     char verdict[24];
     char product[16];
-    char signer[17];
+    char signer[LABELS_KEY_ID_HEX_SIZE];
     char lot[16];
     uint32_t serial;
     char text_hash[33];
@@ -102,7 +102,7 @@ typedef struct collector_finding {
     int64_t time;
     char inspector[16];
     char product[16];
-    char signer[17];
+    char signer[LABELS_KEY_ID_HEX_SIZE];
     char lot[16];
     uint32_t serial;
     char finding[24];
@@ -111,7 +111,7 @@ typedef struct collector_finding {
 
 typedef struct collector_batch {
     uint8_t kiosk[LABELS_KEY_ID_BYTES];
-    char kiosk_hex[17];
+    char kiosk_hex[LABELS_KEY_ID_HEX_SIZE];
     char batch_id[33];
     int64_t created;
     int count;             /* scan records */

@@ -647,10 +647,10 @@ int pgs_months(pg_store *ps, PGconn *db, const pgs_rows *r, char *err,
 /* ---- Storing scans with their rollups ---------------------------------- */
 
 /* Verdicts of labels whose signature verified: the scans the clones
- * report counts (the same list as SIGNED_VERDICTS in report_query.c). */
+ * report counts (the same list as signed_verdicts in report/clones.c). */
 #define SIGNED_VERDICTS                                                        \
     "('genuine','rating_changed','expired','suspended','revoked',"             \
-    "'clone_reported')"
+    "'clone_reported','wrong_host')"
 
 /* One statement: the new rows (ON CONFLICT DO NOTHING skips scans stored
  * before, by this batch's retry or an overlapping one) and exactly those

@@ -25,7 +25,7 @@ struct demo_ctx {
     labels_seckey *keys;   /* one per producer */
     labels_seckey old_key; /* the compromised one */
     labels_seckey stranger;
-    char revoked_on[11];
+    char revoked_on[LABELS_DATE_SIZE];
     int compromised; /* producer index */
     struct demo_sample samples[SAMPLES];
     int imported, new_producers; /* what the CSV import added */
@@ -181,14 +181,14 @@ static int write_key_pair(struct demo_ctx *c, const char *dir, const char *name,
 
 /* The sample's label, signed by sec on the given day. */
 static int sign_sample(struct demo_sample *s, const char *file,
-                       const char *verdict, const struct demo_world *w,
+                       labels_verdict verdict, const struct demo_world *w,
                        int product, const char *code, int stars,
                        const char *lot, uint32_t serial, const char *issued,
                        const labels_seckey *sec)
 {
     memset(s, 0, sizeof *s);
     snprintf(s->file, sizeof s->file, "%s", file);
-    s->verdict = verdict;
+    s->verdict = labels_verdict_word(verdict);
     s->have_label = 1;
     labels_label *l = &s->label;
     snprintf(l->product, sizeof l->product, "%s",
@@ -242,7 +242,8 @@ static int make_samples(struct demo_ctx *c, unsigned char *used)
 {
     struct demo_world *w = c->w;
     struct demo_sample *s = c->samples;
-    char far[11], recent[11], issued[11];
+    char far[LABELS_DATE_SIZE], recent[LABELS_DATE_SIZE],
+        issued[LABELS_DATE_SIZE];
     regdate_add_days(w->today, 365, far);
     regdate_add_days(w->today, -7, recent);
     int g3 = -1, sib = -1;
@@ -288,63 +289,65 @@ static int make_samples(struct demo_ctx *c, unsigned char *used)
              (int)strcspn(g3code, "-"), g3code);
 
     int bad = 0;
-    bad |= sign_sample(&s[0], "01-genuine-3-stars.png", "genuine", w, g3, NULL,
-                       3, "L2611-01", 1, recent, k3);
-    bad |= sign_sample(&s[1], "02-genuine-4-stars.png", "genuine", w, g4, NULL,
-                       4, "L2611-02", 17, recent, k4);
-    bad |= sign_sample(&s[2], "03-genuine-proposed-5.png", "genuine", w, p5,
-                       NULL, 4, "L2611-03", 5, recent,
+    bad |= sign_sample(&s[0], "01-genuine-3-stars.png", LABELS_V_GENUINE, w, g3,
+                       NULL, 3, "L2611-01", 1, recent, k3);
+    bad |= sign_sample(&s[1], "02-genuine-4-stars.png", LABELS_V_GENUINE, w, g4,
+                       NULL, 4, "L2611-02", 17, recent, k4);
+    bad |= sign_sample(&s[2], "03-genuine-proposed-5.png", LABELS_V_GENUINE, w,
+                       p5, NULL, 4, "L2611-03", 5, recent,
                        &c->keys[w->products[p5].producer]);
-    bad |= sign_sample(&s[3], "04-rating-changed.png", "rating_changed", w, rc3,
-                       NULL, 4, "L2501-01", 3, recent,
+    bad |= sign_sample(&s[3], "04-rating-changed.png", LABELS_V_RATING_CHANGED,
+                       w, rc3, NULL, 4, "L2501-01", 3, recent,
                        &c->keys[w->products[rc3].producer]);
     regdate_add_days(w->products[ex].r.expires, -30, issued);
-    bad |= sign_sample(&s[4], "05-expired.png", "expired", w, ex, NULL,
+    bad |= sign_sample(&s[4], "05-expired.png", LABELS_V_EXPIRED, w, ex, NULL,
                        w->products[ex].r.stars, "L2308-01", 9, issued,
                        &c->keys[w->products[ex].producer]);
     regdate_add_days(w->products[su].r.status_date, -10, issued);
-    bad |= sign_sample(&s[5], "06-suspended.png", "suspended", w, su, NULL,
-                       w->products[su].r.stars, "L2610-01", 2, issued,
+    bad |= sign_sample(&s[5], "06-suspended.png", LABELS_V_SUSPENDED, w, su,
+                       NULL, w->products[su].r.stars, "L2610-01", 2, issued,
                        &c->keys[w->products[su].producer]);
     regdate_add_days(w->products[rv].r.status_date, -10, issued);
-    bad |= sign_sample(&s[6], "07-revoked-product.png", "revoked", w, rv, NULL,
-                       w->products[rv].r.stars, "L2610-02", 4, issued,
+    bad |= sign_sample(&s[6], "07-revoked-product.png", LABELS_V_REVOKED, w, rv,
+                       NULL, w->products[rv].r.stars, "L2610-02", 4, issued,
                        &c->keys[w->products[rv].producer]);
-    bad |= sign_sample(&s[7], "08-unknown-product.png", "unknown_product", w,
-                       -1, unknown_code, 3, "L2611-01", 1, recent, k3);
-    bad |= sign_sample(&s[8], "09-unenrolled-key.png", "unknown_signer", w, g3,
-                       NULL, 3, "L2611-01", 2, recent, &c->stranger);
-    bad |= sign_sample(&s[9], "10-signer-revoked.png", "signer_revoked", w, x,
-                       NULL, w->products[x].r.stars, "L2611-01", 3, recent,
-                       &c->old_key);
     bad |=
-        sign_sample(&s[10], "11-other-producers-key.png", "signer_not_enrolled",
-                    w, g3, NULL, 3, "L2611-01", 4, recent, k4);
+        sign_sample(&s[7], "08-unknown-product.png", LABELS_V_UNKNOWN_PRODUCT,
+                    w, -1, unknown_code, 3, "L2611-01", 1, recent, k3);
+    bad |= sign_sample(&s[8], "09-unenrolled-key.png", LABELS_V_UNKNOWN_SIGNER,
+                       w, g3, NULL, 3, "L2611-01", 2, recent, &c->stranger);
+    bad |= sign_sample(&s[9], "10-signer-revoked.png", LABELS_V_SIGNER_REVOKED,
+                       w, x, NULL, w->products[x].r.stars, "L2611-01", 3,
+                       recent, &c->old_key);
+    bad |= sign_sample(&s[10], "11-other-producers-key.png",
+                       LABELS_V_SIGNER_NOT_ENROLLED, w, g3, NULL, 3, "L2611-01",
+                       4, recent, k4);
     /* Three forgeries of the first genuine label: a star added, another
      * product's code, and its signature pasted onto other fields. */
-    bad |= sign_sample(&s[11], "12-forged-stars.png", "forged", w, g3, NULL, 3,
-                       "L2611-01", 1, recent, k3);
+    bad |= sign_sample(&s[11], "12-forged-stars.png", LABELS_V_FORGED, w, g3,
+                       NULL, 3, "L2611-01", 1, recent, k3);
     s[11].label.stars = 5;
     bad |= reformat(&s[11]);
-    bad |= sign_sample(&s[12], "13-forged-product.png", "forged", w, sib, NULL,
-                       3, "L2611-01", 1, recent, k3);
+    bad |= sign_sample(&s[12], "13-forged-product.png", LABELS_V_FORGED, w, sib,
+                       NULL, 3, "L2611-01", 1, recent, k3);
     memcpy(s[12].label.sig, s[0].label.sig, LABELS_SIG_BYTES);
     memcpy(s[12].label.key_id, s[0].label.key_id, LABELS_KEY_ID_BYTES);
     bad |= reformat(&s[12]);
-    bad |= sign_sample(&s[13], "14-forged-copied-signature.png", "forged", w,
-                       g3, NULL, 3, "L2611-01", 999, recent, k3);
+    bad |=
+        sign_sample(&s[13], "14-forged-copied-signature.png", LABELS_V_FORGED,
+                    w, g3, NULL, 3, "L2611-01", 999, recent, k3);
     memcpy(s[13].label.sig, s[0].label.sig, LABELS_SIG_BYTES);
     bad |= reformat(&s[13]);
-    bad |= sign_sample(&s[14], "15-clone-reported.png", "clone_reported", w, g4,
-                       NULL, 4, "L2611-02", 18, recent, k4);
+    bad |= sign_sample(&s[14], "15-clone-reported.png", LABELS_V_CLONE_REPORTED,
+                       w, g4, NULL, 4, "L2611-02", 18, recent, k4);
     s[15] = s[0];
     snprintf(s[15].file, sizeof s[15].file, "16-malformed.png");
-    s[15].verdict = "malformed";
+    s[15].verdict = labels_verdict_word(LABELS_V_MALFORMED);
     s[15].len -= 10; /* a payload cut short: our shape, not a label */
     s[15].text[s[15].len] = '\0';
     memset(&s[16], 0, sizeof s[16]);
     snprintf(s[16].file, sizeof s[16].file, "17-not-ocop.png");
-    s[16].verdict = "not_ocop";
+    s[16].verdict = labels_verdict_word(LABELS_V_NOT_OCOP);
     s[16].len = (size_t)snprintf(s[16].text, sizeof s[16].text,
                                  "HTTPS://SHOP.EXAMPLE/SAN-PHAM/12345");
     return bad ? -1 : 0;
@@ -374,11 +377,11 @@ static int enroll_keys(struct demo_ctx *c, const char *dbpath)
     }
     /* The compromised key: a producer enrolled long enough ago, with a
      * product whose labels still sell. */
-    char old_enough[11];
+    char old_enough[LABELS_DATE_SIZE];
     regdate_add_days(w->today, -400, old_enough);
     regdate_add_days(w->today, -60, c->revoked_on);
     c->compromised = -1;
-    char far[11];
+    char far[LABELS_DATE_SIZE];
     regdate_add_days(w->today, 365, far);
     for (int i = DEMO_PRODUCTS - 1; i >= 0 && c->compromised < 0; i--) {
         const struct demo_product *p = &w->products[i];
@@ -391,7 +394,7 @@ static int enroll_keys(struct demo_ctx *c, const char *dbpath)
         failed = 1;
     }
     if (!failed) {
-        char hex[17], sql[256];
+        char hex[LABELS_KEY_ID_HEX_SIZE], sql[256];
         c->old_key = c->keys[c->compromised];
         labels_key_id_hex(c->old_key.id, hex);
         snprintf(sql, sizeof sql,
@@ -419,7 +422,7 @@ static int record_clone(struct demo_ctx *c, const char *dbpath,
                         const struct demo_sample *s, const char *today)
 {
     sqlite3 *db;
-    char err[REG_ERR_MAX] = "", hex[17];
+    char err[REG_ERR_MAX] = "", hex[LABELS_KEY_ID_HEX_SIZE];
     if (registry_open(dbpath, 0, &db, err, sizeof err)) {
         fail(c, "%s", err);
         return -1;

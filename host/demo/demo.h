@@ -18,7 +18,8 @@
 
 struct demo_producer {
     struct reg_producer r;
-    char first_certified[11]; /* its key is enrolled on this day */
+    char
+        first_certified[LABELS_DATE_SIZE]; /* its key is enrolled on this day */
 };
 
 struct demo_product {
@@ -27,7 +28,7 @@ struct demo_product {
 };
 
 struct demo_world {
-    char today[11]; /* the date the world is built "as of" */
+    char today[LABELS_DATE_SIZE]; /* the date the world is built "as of" */
     struct demo_producer producers[DEMO_PRODUCERS];
     struct demo_product products[DEMO_PRODUCTS];
 };
@@ -92,10 +93,11 @@ struct demo_scans_opts {
 struct demo_scans_result {
     long rows;
     size_t kiosks, provinces;
-    char first[11];       /* first day of the scans */
-    char hotspot[2][128]; /* the provinces with planted forgeries */
-    char clone_key[17];   /* the planted cloned label: signer key ID */
-    char clone_code[16];  /* and product code */
+    char first[LABELS_DATE_SIZE]; /* first day of the scans */
+    char hotspot[2][128];         /* the provinces with planted forgeries */
+    char clone_key[LABELS_KEY_ID_HEX_SIZE]; /* the planted cloned label: signer
+                                               key ID */
+    char clone_code[16];                    /* and product code */
 };
 
 /* Enroll demo kiosks (2-3 per province of the registry) in the collector

@@ -30,13 +30,13 @@ static size_t rnd_below(size_t n) { return n ? (size_t)(rnd() % n) : 0; }
 struct prod {
     char code[16];
     char producer[32];
-    char key[17];
+    char key[LABELS_KEY_ID_HEX_SIZE];
     char status[16];
     int expired;
 };
 
 struct dk {
-    char id[17];
+    char id[LABELS_KEY_ID_HEX_SIZE];
     size_t province;
     int64_t next_scan, next_finding;
 };
@@ -50,7 +50,7 @@ struct world {
     size_t *expired, nexpired;
     size_t *susp, nsusp;
     size_t *revk, nrevk;
-    char revoked_key[17];
+    char revoked_key[LABELS_KEY_ID_HEX_SIZE];
     struct dk *k;
     size_t nk;
 };
@@ -206,10 +206,11 @@ struct out {
     long rows;
 };
 
-static int put_scan(struct out *o, struct dk *k, int64_t t, const char *verdict,
+static int put_scan(struct out *o, struct dk *k, int64_t t, labels_verdict v,
                     const char *product, const char *signer, const char *lot,
                     uint32_t serial)
 {
+    const char *verdict = labels_verdict_word(v);
     uint8_t h[16];
     char text[128], hex[33];
     snprintf(text, sizeof text, "demo|%s|%s|%s|%u|%s", product, signer, lot,
@@ -288,54 +289,59 @@ static int generate(struct out *o, struct world *w, long count, int64_t start,
         int rc = 0;
         snprintf(lot, sizeof lot, "L%u", 2401 + (unsigned)rnd_below(12));
         if (hotk && r < 0.12) {
-            rc = put_scan(o, k, t, "forged", p->code, p->key, lot,
+            rc = put_scan(o, k, t, LABELS_V_FORGED, p->code, p->key, lot,
                           (uint32_t)(1 + rnd_below(999999)));
         } else if (hotk && r < 0.18) {
-            rc =
-                put_scan(o, k, t, "unknown_signer", p->code, "5EED5EED5EED5EED",
-                         lot, (uint32_t)(1 + rnd_below(999999)));
+            rc = put_scan(o, k, t, LABELS_V_UNKNOWN_SIGNER, p->code,
+                          "5EED5EED5EED5EED", lot,
+                          (uint32_t)(1 + rnd_below(999999)));
         } else if ((r = rnd01()) < 0.002) {
-            rc = put_scan(o, k, t, "forged", p->code, p->key, lot,
+            rc = put_scan(o, k, t, LABELS_V_FORGED, p->code, p->key, lot,
                           (uint32_t)(1 + rnd_below(999999)));
         } else if (r < 0.004) {
-            rc =
-                put_scan(o, k, t, "unknown_signer", p->code, "0BADC0DE0BADC0DE",
-                         lot, (uint32_t)(1 + rnd_below(999999)));
+            rc = put_scan(o, k, t, LABELS_V_UNKNOWN_SIGNER, p->code,
+                          "0BADC0DE0BADC0DE", lot,
+                          (uint32_t)(1 + rnd_below(999999)));
         } else if (r < 0.024) {
             p = mis[rnd_below(MISLABELLED)];
-            rc = put_scan(o, k, t, "rating_changed", p->code, p->key, lot,
-                          pack++);
+            rc = put_scan(o, k, t, LABELS_V_RATING_CHANGED, p->code, p->key,
+                          lot, pack++);
         } else if (r < 0.034 && w->nexpired) {
             p = &w->p[w->expired[rnd_below(w->nexpired)]];
-            rc = put_scan(o, k, t, "expired", p->code, p->key, lot, pack++);
+            rc = put_scan(o, k, t, LABELS_V_EXPIRED, p->code, p->key, lot,
+                          pack++);
         } else if (r < 0.037 && w->nsusp) {
             p = &w->p[w->susp[rnd_below(w->nsusp)]];
-            rc = put_scan(o, k, t, "suspended", p->code, p->key, lot, pack++);
+            rc = put_scan(o, k, t, LABELS_V_SUSPENDED, p->code, p->key, lot,
+                          pack++);
         } else if (r < 0.039 && w->nrevk) {
             p = &w->p[w->revk[rnd_below(w->nrevk)]];
-            rc = put_scan(o, k, t, "revoked", p->code, p->key, lot, pack++);
+            rc = put_scan(o, k, t, LABELS_V_REVOKED, p->code, p->key, lot,
+                          pack++);
         } else if (r < 0.049) {
-            rc = put_scan(o, k, t, "unknown_product", "ZZ-404", p->key, lot,
-                          (uint32_t)(1 + rnd_below(999)));
+            rc = put_scan(o, k, t, LABELS_V_UNKNOWN_PRODUCT, "ZZ-404", p->key,
+                          lot, (uint32_t)(1 + rnd_below(999)));
         } else if (r < 0.051) {
-            rc = put_scan(o, k, t, "signer_revoked", p->code, w->revoked_key,
-                          lot, (uint32_t)(1 + rnd_below(999999)));
+            rc = put_scan(o, k, t, LABELS_V_SIGNER_REVOKED, p->code,
+                          w->revoked_key, lot,
+                          (uint32_t)(1 + rnd_below(999999)));
         } else if (r < 0.054) {
             const struct prod *q = popular(w);
-            rc = put_scan(o, k, t, "signer_not_enrolled", p->code, q->key, lot,
-                          (uint32_t)(1 + rnd_below(999999)));
+            rc = put_scan(o, k, t, LABELS_V_SIGNER_NOT_ENROLLED, p->code,
+                          q->key, lot, (uint32_t)(1 + rnd_below(999999)));
         } else if (r < 0.084) {
-            rc = put_scan(o, k, t, "not_ocop", "_", "_", "_", 0);
+            rc = put_scan(o, k, t, LABELS_V_NOT_OCOP, "_", "_", "_", 0);
         } else if (r < 0.094) {
-            rc = put_scan(o, k, t, "malformed", "_", "_", "_", 0);
+            rc = put_scan(o, k, t, LABELS_V_MALFORMED, "_", "_", "_", 0);
         } else {
             /* A real pack: scanned once, sometimes twice by the same
              * shopper at the same kiosk. */
             uint32_t serial = pack++;
-            rc = put_scan(o, k, t, "genuine", p->code, p->key, lot, serial);
+            rc = put_scan(o, k, t, LABELS_V_GENUINE, p->code, p->key, lot,
+                          serial);
             if (!rc && rnd01() < 0.15 && i + 1 < count) {
-                rc = put_scan(o, k, t + 30 + (int64_t)rnd_below(600), "genuine",
-                              p->code, p->key, lot, serial);
+                rc = put_scan(o, k, t + 30 + (int64_t)rnd_below(600),
+                              LABELS_V_GENUINE, p->code, p->key, lot, serial);
                 i++;
             }
         }
@@ -371,12 +377,12 @@ static int plant(struct out *o, struct world *w, int64_t end, const char *world,
             k++;
         int64_t t =
             end - 10 * 86400 + (int64_t)i * 6 * 3600 + (int64_t)rnd_below(3600);
-        if (put_scan(o, k, t, "genuine", p->code, p->key, "L2406", 4242))
+        if (put_scan(o, k, t, LABELS_V_GENUINE, p->code, p->key, "L2406", 4242))
             return -1;
     }
     const struct prod *q = &w->p[w->rated[5 % w->nrated]];
     for (int i = 0; i < 3; i++)
-        if (put_scan(o, &w->k[1], end - 7 * 86400 + i * 86400, "genuine",
+        if (put_scan(o, &w->k[1], end - 7 * 86400 + i * 86400, LABELS_V_GENUINE,
                      q->code, q->key, "L2406", 5151))
             return -1;
     return 0;

@@ -118,13 +118,6 @@ static int write_addressed(const char *dir, const char *prefix,
     return labels_file_write_atomic(path, b->p, b->len, 0644, 0);
 }
 
-static void iso_time(time_t t, char out[32])
-{
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* The previous manifest, our own output: its version and the files it
  * names, which stay on the server while clients may still fetch them. */
 struct prev_manifest {
@@ -251,7 +244,7 @@ static int make_version_db(const char *src, const char *dst, int64_t version,
         copy_error(out, brc != SQLITE_DONE ? brc : frc, src, dst, err, errsz);
         goto done;
     }
-    char kid[17];
+    char kid[LABELS_KEY_ID_HEX_SIZE];
     labels_key_id_hex(key->id, kid);
     char *sql = sqlite3_mprintf(
         "PRAGMA journal_mode=DELETE;"
@@ -434,7 +427,8 @@ static int write_announcement(const char *feed_dir, const labels_seckey *old,
 {
     labels_pubkey np;
     labels_seckey_public(next, &np);
-    char oid[17], nid[17], b64[LABELS_PUBKEY_B64_MAX];
+    char oid[LABELS_KEY_ID_HEX_SIZE], nid[LABELS_KEY_ID_HEX_SIZE],
+        b64[LABELS_PUBKEY_B64_MAX];
     labels_key_id_hex(old->id, oid);
     labels_key_id_hex(np.id, nid);
     int rc = labels_pubkey_to_base64(&np, b64, sizeof b64);
@@ -652,7 +646,7 @@ static char *manifest_body(const labels_seckey *key, int64_t version,
     char *body = malloc(cap);
     if (!body)
         return NULL;
-    char kid[17];
+    char kid[LABELS_KEY_ID_HEX_SIZE];
     labels_key_id_hex(key->id, kid);
     size_t off = (size_t)snprintf(body, cap,
                                   "ocop-feed 1\nkey=%s\nversion=%" PRId64
@@ -715,9 +709,14 @@ int feed_publish(const struct feed_publish_opts *o,
         version = o->version;
     }
     time_t now = o->now ? (time_t)o->now : time(NULL);
-    char published[32], expires[32];
-    iso_time(now, published);
-    iso_time(now + (time_t)o->expires_days * 86400, expires);
+    char published[LABELS_TIME_ISO_SIZE], expires[LABELS_TIME_ISO_SIZE];
+    if (labels_time_iso((int64_t)now, published) != LABELS_OK ||
+        labels_time_iso((int64_t)now + (int64_t)o->expires_days * 86400,
+                        expires) != LABELS_OK) {
+        seterr(err, errsz, "the publication time or expiry is out of range");
+        rc = LABELS_ERR_ARG;
+        goto done;
+    }
 
     if (snprintf(vpath, sizeof vpath, "%s/%" PRId64 ".db", vdir, version) >=
         (int)sizeof vpath) {

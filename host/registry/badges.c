@@ -50,7 +50,8 @@ static int step_done(sqlite3 *db, sqlite3_stmt *st, char *err, size_t errsz)
 }
 
 /* 1 revoked (date in revoked), 0 known and active, -1 unknown, -2 error. */
-static int inspector_state(sqlite3 *db, const char *id, char revoked[11])
+static int inspector_state(sqlite3 *db, const char *id,
+                           char revoked[LABELS_DATE_SIZE])
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,
@@ -107,7 +108,8 @@ static int is_authority(sqlite3 *db, const labels_seckey *sec)
 static int record(sqlite3 *db, const labels_badge *b, const char *text,
                   size_t tlen, char *err, size_t errsz)
 {
-    char hex[17], today_s[11], until_s[11], revoked[11];
+    char hex[LABELS_KEY_ID_HEX_SIZE], today_s[LABELS_DATE_SIZE],
+        until_s[LABELS_DATE_SIZE], revoked[LABELS_DATE_SIZE];
     labels_key_id_hex(b->key_id, hex);
     labels_date_format(b->valid_until, until_s);
     regdate_today(today_s);
@@ -186,7 +188,8 @@ int registry_badge_issue(sqlite3 *db, labels_badge *b, const labels_seckey *sec,
 }
 
 int registry_badge_revoke(sqlite3 *db, const char *inspector, const char *date,
-                          char revoked[11], char *err, size_t errsz)
+                          char revoked[LABELS_DATE_SIZE], char *err,
+                          size_t errsz)
 {
     err[0] = '\0';
     if (registry_begin(db, err, errsz) ||

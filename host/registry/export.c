@@ -182,7 +182,7 @@ int registry_export(const char *dbpath, const char *out,
     }
     if (authority)
         auth = *authority;
-    char hex[17];
+    char hex[LABELS_KEY_ID_HEX_SIZE];
     labels_key_id_hex(auth.id, hex);
     if (registry_meta_get(db, "feed_version", ver, sizeof ver) != 0) {
         fail(err, errsz, "cannot export", "registry has no feed_version");

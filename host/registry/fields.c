@@ -46,7 +46,7 @@ static int month_days(int y, int m)
 }
 
 /* Years stay within 1990..2199, so ten characters always suffice. */
-static void fmt_date(char out[11], int y, int m, int d)
+static void fmt_date(char out[LABELS_DATE_SIZE], int y, int m, int d)
 {
     char tmp[48];
     snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
@@ -76,7 +76,8 @@ int regdate_check(const char *s)
     return date_split(s, &y, &m, &d);
 }
 
-void regdate_add_months(const char *date, int months, char out[11])
+void regdate_add_months(const char *date, int months,
+                        char out[LABELS_DATE_SIZE])
 {
     int y, m, d;
     if (date_split(date, &y, &m, &d) != 0) {
@@ -91,7 +92,7 @@ void regdate_add_months(const char *date, int months, char out[11])
     fmt_date(out, y, m, d);
 }
 
-void regdate_add_days(const char *date, long days, char out[11])
+void regdate_add_days(const char *date, long days, char out[LABELS_DATE_SIZE])
 {
     int y, m, d;
     if (date_split(date, &y, &m, &d) != 0) {
@@ -102,27 +103,16 @@ void regdate_add_days(const char *date, long days, char out[11])
     fmt_date(out, y, m, d);
 }
 
-void regdate_today(char out[11])
+void regdate_today(char out[LABELS_DATE_SIZE])
 {
-    struct tm tm;
-    time_t now = time(NULL);
-    if (!gmtime_r(&now, &tm))
-        memset(&tm, 0, sizeof tm);
-    fmt_date(out, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    if (labels_time_day((int64_t)time(NULL), out) != LABELS_OK)
+        fmt_date(out, 1970, 1, 1); /* a clock before 1970: never in use */
 }
 
-void regtime_now(char out[21])
+void regtime_now(char out[LABELS_TIME_ISO_SIZE])
 {
-    struct tm tm;
-    time_t now = time(NULL);
-    if (!gmtime_r(&now, &tm))
-        memset(&tm, 0, sizeof tm);
-    char tmp[96];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec);
-    memcpy(out, tmp, 20);
-    out[20] = '\0';
+    if (labels_time_iso((int64_t)time(NULL), out) != LABELS_OK)
+        snprintf(out, LABELS_TIME_ISO_SIZE, "1970-01-01T00:00:00Z");
 }
 
 /* ---- Text ----------------------------------------------------------- */

@@ -585,7 +585,7 @@ int reg_producer_ensure(sqlite3 *db, const struct reg_producer *p, char *err,
 int reg_key_insert(sqlite3 *db, const labels_pubkey *pub, const char *producer,
                    const char *enrolled, char *err, size_t errsz)
 {
-    char hex[17];
+    char hex[LABELS_KEY_ID_HEX_SIZE];
     labels_key_id_hex(pub->id, hex);
     sqlite3_stmt *st;
     if (reg_prepare(db, "SELECT producer FROM keys WHERE key_id=?1", -1, &st,

@@ -45,13 +45,14 @@ const char *registry_kind_key(const char *input);
 /* Strict "YYYY-MM-DD"; 0 or -1. */
 int regdate_check(const char *s);
 /* out = date + months (the day clamped to the month's length). */
-void regdate_add_months(const char *date, int months, char out[11]);
+void regdate_add_months(const char *date, int months,
+                        char out[LABELS_DATE_SIZE]);
 /* out = date + days (days may be negative). */
-void regdate_add_days(const char *date, long days, char out[11]);
+void regdate_add_days(const char *date, long days, char out[LABELS_DATE_SIZE]);
 /* Today (UTC). */
-void regdate_today(char out[11]);
+void regdate_today(char out[LABELS_DATE_SIZE]);
 /* Now as ISO 8601 UTC, e.g. 2026-11-29T13:00:00Z. */
-void regtime_now(char out[21]);
+void regtime_now(char out[LABELS_TIME_ISO_SIZE]);
 
 /* ---- Text checks ---------------------------------------------------- */
 
@@ -77,10 +78,10 @@ struct reg_product {
     int proposed5;
     char status[16];
     char status_reason[REG_NAME_MAX + 1];
-    char status_date[11];
+    char status_date[LABELS_DATE_SIZE];
     char certificate[REG_CERT_MAX + 1];
-    char certified[11];
-    char expires[11];
+    char certified[LABELS_DATE_SIZE];
+    char expires[LABELS_DATE_SIZE];
 };
 
 struct reg_producer {
@@ -223,7 +224,8 @@ int registry_badge_issue(sqlite3 *db, labels_badge *b, const labels_seckey *sec,
 /* Revoke an inspector as of date. REG_BADGE_REFUSED: already revoked, on
  * the date now in revoked. */
 int registry_badge_revoke(sqlite3 *db, const char *inspector, const char *date,
-                          char revoked[11], char *err, size_t errsz);
+                          char revoked[LABELS_DATE_SIZE], char *err,
+                          size_t errsz);
 /* Every inspector: inspector, name, province, revoked date (or ""), the
  * latest valid_until, the number of badges. 0 or -1. */
 int registry_badge_list(sqlite3 *db, registry_row_fn fn, void *ctx);

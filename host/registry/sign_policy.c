@@ -23,7 +23,7 @@ static int say(char *why, size_t whysz, int rc, const char *fmt, ...)
 static int check_key(labels_mirror *m, const labels_product *p,
                      const labels_pubkey *pub, char *why, size_t whysz)
 {
-    char hex[17];
+    char hex[LABELS_KEY_ID_HEX_SIZE];
     labels_key_id_hex(pub->id, hex);
     labels_mirror_key k;
     int rc = labels_mirror_key_get(m, pub->id, &k);
@@ -69,7 +69,7 @@ int sign_policy_check(const char *mirror_path, const char *product_code,
     labels_product *p = product;
     int rc;
     int got = labels_mirror_product(m, product_code, p);
-    char today_iso[11];
+    char today_iso[LABELS_DATE_SIZE];
     labels_date_format(today, today_iso);
     if (got == LABELS_ERR_NOT_FOUND) {
         rc = say(why, whysz, SIGN_POLICY_REFUSED,

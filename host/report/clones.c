@@ -12,9 +12,23 @@
 
 /* Verdicts of labels whose signature verified: only those can be copies
  * of a real pack (a forged label is reported as a forgery). */
-#define SIGNED_VERDICTS                                                        \
-    "('genuine','rating_changed','expired','suspended','revoked',"             \
-    "'clone_reported')"
+static const labels_verdict signed_verdicts[] = {
+    LABELS_V_GENUINE,   LABELS_V_RATING_CHANGED, LABELS_V_EXPIRED,
+    LABELS_V_SUSPENDED, LABELS_V_REVOKED,        LABELS_V_CLONE_REPORTED,
+    LABELS_V_WRONG_HOST};
+/* Their words are bound as parameters ?11.. (labels_verdict_word), so the
+ * words are spelled in labels/ only; one parameter per entry above. */
+#define SIGNED_VERDICTS "(?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+#define SIGNED_FIRST 11
+
+static void bind_signed(sqlite3_stmt *st)
+{
+    size_t n = sizeof signed_verdicts / sizeof signed_verdicts[0];
+    for (size_t i = 0; i < n; i++)
+        sqlite3_bind_text(st, SIGNED_FIRST + (int)i,
+                          labels_verdict_word(signed_verdicts[i]), -1,
+                          SQLITE_STATIC);
+}
 
 struct hit {
     int64_t time;
@@ -29,7 +43,7 @@ static int cmp_hit(const void *a, const void *b)
 }
 
 struct suspect {
-    char signer[17], product[16], lot[16];
+    char signer[LABELS_KEY_ID_HEX_SIZE], product[16], lot[16];
     long serial, scans, kiosks, provinces, burst;
     char where[400], rules[64], first[17], last[17];
     int confirmed, seen_here;
@@ -138,25 +152,30 @@ static int suspect_detail(ctx *c, sqlite3_stmt *st, struct suspect *s)
 static int prepare(ctx *c, sqlite3_stmt **grp, sqlite3_stmt **det,
                    sqlite3_stmt **conf)
 {
-    return rq_prep(c,
-                   "SELECT signer, product, lot, serial, count(*) "
-                   "FROM scans INDEXED BY scans_label "
-                   "WHERE serial > 0 AND signer <> '_' AND verdict "
-                   "IN " SIGNED_VERDICTS " AND time >= ?1 AND time < ?2 "
-                   "GROUP BY signer, product, lot, serial "
-                   /* min <> max: two kiosks, without a DISTINCT sort
-                    * per label. */
-                   "HAVING min(kiosk) <> max(kiosk) OR count(*) > ?3",
-                   grp) ||
-           rq_prep(c,
-                   "SELECT kiosk, time FROM scans WHERE signer = ?1 AND "
-                   "product = ?2 AND lot = ?3 AND serial = ?4 AND verdict "
-                   "IN " SIGNED_VERDICTS " AND time >= ?5 AND time < ?6",
-                   det) ||
-           rq_prep(c,
-                   "SELECT count(*) FROM reg.clones WHERE key_id = ?1 AND "
-                   "product = ?2 AND lot = ?3 AND serial = ?4",
-                   conf);
+    int bad = rq_prep(c,
+                      "SELECT signer, product, lot, serial, count(*) "
+                      "FROM scans INDEXED BY scans_label "
+                      "WHERE serial > 0 AND signer <> '_' AND verdict "
+                      "IN " SIGNED_VERDICTS " AND time >= ?1 AND time < ?2 "
+                      "GROUP BY signer, product, lot, serial "
+                      /* min <> max: two kiosks, without a DISTINCT sort
+                       * per label. */
+                      "HAVING min(kiosk) <> max(kiosk) OR count(*) > ?3",
+                      grp) ||
+              rq_prep(c,
+                      "SELECT kiosk, time FROM scans WHERE signer = ?1 AND "
+                      "product = ?2 AND lot = ?3 AND serial = ?4 AND verdict "
+                      "IN " SIGNED_VERDICTS " AND time >= ?5 AND time < ?6",
+                      det) ||
+              rq_prep(c,
+                      "SELECT count(*) FROM reg.clones WHERE key_id = ?1 AND "
+                      "product = ?2 AND lot = ?3 AND serial = ?4",
+                      conf);
+    if (!bad) {
+        bind_signed(*grp);
+        bind_signed(*det);
+    }
+    return bad;
 }
 
 int rq_clones(ctx *c)

@@ -262,7 +262,7 @@ void rq_chart(report_table *t, int label, int value, int value2,
 
 void rq_fmt_time(int64_t t, char out[17])
 {
-    char day[11];
+    char day[LABELS_DATE_SIZE];
     report_day(t, day);
     int64_t s = (t + REPORT_TZ_OFFSET) % 86400;
     if (s < 0)

@@ -72,8 +72,9 @@ int rq_hotspots(ctx *c)
     if (!p)
         return rq_fail_mem(c);
     qsort(p, n, sizeof *p, cmp_hot_place);
-    static const char *const pcols[] = {"province", "forged", "unknown_signer",
-                                        "hot",      "total",  "hot_pct"};
+    const char *fw = labels_verdict_word(LABELS_V_FORGED),
+               *uw = labels_verdict_word(LABELS_V_UNKNOWN_SIGNER);
+    const char *const pcols[] = {"province", fw, uw, "hot", "total", "hot_pct"};
     report_table *t = report_table_new(
         "Điểm nóng hàng giả theo tỉnh — Forgery and unknown-signer hotspots, "
         "per province",
@@ -92,17 +93,15 @@ int rq_hotspots(ctx *c)
         return rq_fail_mem(c);
     }
     snprintf(t->note, sizeof t->note,
-             "hot = forged + unknown_signer; hot_pct = hot / total scans, %%; "
-             "top %ld",
+             "hot = %s + %s; hot_pct = hot / total scans, %%; top %ld", fw, uw,
              c->o->limit);
     rq_chart(t, 0, 3, -1,
              "Lượt quét giả mạo — forged and unknown-signer scans");
     if (rq_add_table(c, t))
         return -1;
 
-    static const char *const kcols[] = {"province", "shop",           "kiosk",
-                                        "forged",   "unknown_signer", "hot",
-                                        "total",    "hot_pct"};
+    const char *const kcols[] = {"province", "shop", "kiosk", fw,
+                                 uw,         "hot",  "total", "hot_pct"};
     t = report_table_new("Điểm nóng theo máy — Hotspots, per kiosk", 8, kcols,
                          0xF8);
     size_t *idx = malloc(c->nk * sizeof *idx), m = 0;

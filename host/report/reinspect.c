@@ -31,11 +31,13 @@ int rq_reinspect(ctx *c)
     struct pagg *a = NULL;
     size_t n = 0, cap = 0;
     sqlite3_stmt *st = NULL, *info = NULL;
+    const char *rw = labels_verdict_word(LABELS_V_RATING_CHANGED),
+               *ew = labels_verdict_word(LABELS_V_EXPIRED);
     int bad =
         rq_findings_agg(c, &a, &n, &cap) ||
         rq_prep(c,
                 "SELECT product, verdict, kiosk, count(*) FROM scans "
-                "WHERE verdict IN ('rating_changed','expired') AND "
+                "WHERE verdict IN (?3, ?4) AND "
                 "time >= ?1 AND time < ?2 GROUP BY product, verdict, kiosk "
                 "ORDER BY product",
                 &st) ||
@@ -47,6 +49,8 @@ int rq_reinspect(ctx *c)
     if (!bad) {
         sqlite3_bind_int64(st, 1, c->o->from);
         sqlite3_bind_int64(st, 2, c->o->to);
+        sqlite3_bind_text(st, 3, rw, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, ew, -1, SQLITE_STATIC);
     }
     while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (!rq_kiosk_find(c, rq_col_str(st, 2))->in)
@@ -57,16 +61,18 @@ int rq_reinspect(ctx *c)
             break;
         }
         long k = (long)sqlite3_column_int64(st, 3);
-        if (!strcmp(rq_col_str(st, 1), "expired"))
+        if (labels_verdict_from_word(rq_col_str(st, 1)) == LABELS_V_EXPIRED)
             p->expired += k;
         else
             p->rating_changed += k;
     }
     if (!bad && rc != SQLITE_DONE)
         bad = rq_fail_db(c, "cannot count scans per product");
-    static const char *const cols[] = {
-        "product", "name",     "producer",       "province",      "status",
-        "expires", "findings", "rating_changed", "expired_scans", "reasons"};
+    /* report_table keeps the column pointers: each must outlive this
+     * call (labels_verdict_word's are static). */
+    const char *const cols[] = {
+        "product", "name",     "producer", "province",      "status",
+        "expires", "findings", rw,         "expired_scans", "reasons"};
     report_table *t =
         bad ? NULL
             : report_table_new("Sản phẩm cần kiểm tra lại — Products to "
@@ -91,8 +97,8 @@ int rq_reinspect(ctx *c)
         rq_fmt_long(r, sizeof r, a[i].rating_changed);
         rq_fmt_long(e, sizeof e, a[i].expired);
         snprintf(why, sizeof why, "%s%s%s%s%s", fr ? "findings" : "",
-                 fr && (rr || er) ? "," : "", rr ? "rating_changed" : "",
-                 rr && er ? "," : "", er ? "expired" : "");
+                 fr && (rr || er) ? "," : "", rr ? rw : "", rr && er ? "," : "",
+                 er ? ew : "");
         const char *cells[] = {a[i].code,
                                found ? rq_col_str(info, 0)
                                      : "(not in registry)",

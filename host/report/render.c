@@ -141,14 +141,14 @@ int report_write_csv(FILE *f, const report_set *s)
     return ferror(f) ? -1 : 0;
 }
 
-void report_day(int64_t t, char out[11])
+void report_day(int64_t t, char out[LABELS_DATE_SIZE])
 {
     int64_t z = t + REPORT_TZ_OFFSET;
     int y, m, d;
     labels_civil_from_days((z >= 0 ? z : z - 86399) / 86400, &y, &m, &d);
     if (y < 0 || y > 9999)
         y = 0;
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    snprintf(out, LABELS_DATE_SIZE, "%04d-%02d-%02d", y, m, d);
 }
 
 int64_t report_day_start(const char *day)

@@ -7,6 +7,7 @@
 #ifndef OCOP_HOST_REPORT_H
 #define OCOP_HOST_REPORT_H
 
+#include <labels.h>
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,16 +32,16 @@ typedef struct report_table {
 } report_table;
 
 typedef struct report_opts {
-    int64_t from, to;     /* Unix seconds, [from, to) */
-    char from_day[11];    /* "" when open */
-    char to_day[11];      /* "" when open */
-    char province[128];   /* "" for all */
-    char today[11];       /* for certificate expiry */
-    long limit;           /* rows of ranked lists */
-    long expiring_days;   /* certificates expiring within */
-    long clone_scans;     /* suspect when scanned more than this */
-    long clone_kiosks;    /* ... or at this many kiosks ... */
-    long clone_window_h;  /* ... within this many hours */
+    int64_t from, to;                /* Unix seconds, [from, to) */
+    char from_day[LABELS_DATE_SIZE]; /* "" when open */
+    char to_day[LABELS_DATE_SIZE];   /* "" when open */
+    char province[128];              /* "" for all */
+    char today[LABELS_DATE_SIZE];    /* for certificate expiry */
+    long limit;                      /* rows of ranked lists */
+    long expiring_days;              /* certificates expiring within */
+    long clone_scans;                /* suspect when scanned more than this */
+    long clone_kiosks;               /* ... or at this many kiosks ... */
+    long clone_window_h;             /* ... within this many hours */
     long reinspect_scans; /* rating_changed or expired scans to flag */
 } report_opts;
 
@@ -101,7 +102,7 @@ int report_write_html(FILE *f, const report_set *s, const char *heading,
 
 /* Day "YYYY-MM-DD" (Vietnam time) of Unix seconds, and back (the first
  * second of that day). */
-void report_day(int64_t t, char out[11]);
+void report_day(int64_t t, char out[LABELS_DATE_SIZE]);
 int64_t report_day_start(const char *day);
 
 #endif

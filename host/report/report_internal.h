@@ -26,7 +26,7 @@ long rq_suspicious(const long *v);
 long rq_vsum(const long *v);
 
 struct kiosk {
-    char id[17];
+    char id[LABELS_KEY_ID_HEX_SIZE];
     char province[128];
     char shop[128];
     long v[NV];

@@ -88,7 +88,7 @@ int rq_stats(ctx *c)
     for (int i = 0; i < REG_STATS_N; i++)
         cols[1 + i] = registry_stats_keys[i];
     cols[1 + REG_STATS_N] = "scans";
-    cols[2 + REG_STATS_N] = "genuine";
+    cols[2 + REG_STATS_N] = labels_verdict_word(LABELS_V_GENUINE);
     cols[3 + REG_STATS_N] = "suspicious";
     report_table *t =
         bad ? NULL

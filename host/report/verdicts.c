@@ -125,7 +125,7 @@ int rq_verdicts_by_day(ctx *c)
         int64_t tm = sqlite3_column_int64(st, 0) + REPORT_TZ_OFFSET;
         int64_t d = (tm >= 0 ? tm : tm - 86399) / 86400;
         if (d != day && any) {
-            char name[11];
+            char name[LABELS_DATE_SIZE];
             report_day(day * 86400 - REPORT_TZ_OFFSET, name);
             const char *lv = name;
             bad = rq_verdict_row(t, 1, &lv, v);
@@ -141,7 +141,7 @@ int rq_verdicts_by_day(ctx *c)
         v[lastvi]++;
     }
     if (!bad && any && rc == SQLITE_DONE) {
-        char name[11];
+        char name[LABELS_DATE_SIZE];
         report_day(day * 86400 - REPORT_TZ_OFFSET, name);
         const char *lv = name;
         bad = rq_verdict_row(t, 1, &lv, v);

@@ -196,7 +196,7 @@ static void date_text(const char *iso, labels_lang L, char out[16])
  * else as it is. */
 static void published_text(const char *iso, labels_lang L, char out[40])
 {
-    char day[11], date[16];
+    char day[LABELS_DATE_SIZE], date[16];
     if (strlen(iso) >= 17 && iso[10] == 'T') {
         memcpy(day, iso, 10);
         day[10] = '\0';
@@ -286,7 +286,7 @@ static void facts_section(buf *b, const labels_facts *fa, labels_tone tn,
         field(b, M_LOT, L, lab->lot);
         snprintf(num, sizeof num, "%lu", (unsigned long)lab->serial);
         field(b, M_SERIAL, L, num);
-        char iso[11];
+        char iso[LABELS_DATE_SIZE];
         labels_date_format(lab->issued, iso);
         date_text(iso, L, d1);
         field(b, M_ISSUED, L, d1);
