@@ -187,34 +187,51 @@ static int dark_ring(const labels_image *img, const rd_region *r)
     return level >= 0 && 2 * level < lo + hi;
 }
 
-int rd_find_regions(const labels_image *img, rd_region *out, int max, int *busy)
-{
-    if (busy)
-        *busy = 0;
-    if (!img || !img->pixels || !out || max < 1 || img->width <= 0 ||
-        img->height <= 0 || img->stride < img->width)
-        return LABELS_ERR_ARG;
-    int cell = 4;
-    while (img->width / cell > 640 || img->height / cell > 640)
-        cell *= 2;
-    int gw = img->width / cell, gh = img->height / cell;
-    if (gw < 8 || gh < 8)
-        return 0;
-    size_t g = (size_t)gw * gh;
-    int *mean = malloc(g * sizeof *mean);
-    int *ax = calloc(g, sizeof *ax);
-    int *ay = calloc(g, sizeof *ay);
-    int *score = calloc(g, sizeof *score);
-    int *tmp = malloc((g > HIST_BINS ? g : HIST_BINS) * sizeof *tmp);
-    int *queue = malloc(g * sizeof *queue);
-    uint8_t *mask = calloc(g, 1);
-    uint8_t *level = calloc(g, 1); /* threshold doublings per cell */
-    double(*pts)[2] = malloc(sizeof *pts * 4 * (size_t)gh);
-    int count = LABELS_ERR_NOMEM;
-    if (!mean || !ax || !ay || !score || !tmp || !queue || !mask || !level ||
-        !pts)
-        goto done;
+/* The work arrays of one search, over a grid of gw x gh cells. */
+struct grid {
+    int cell, gw, gh;
+    size_t g;
+    int *mean, *ax, *ay, *score, *tmp, *queue;
+    uint8_t *mask, *level; /* level: threshold doublings per cell */
+    double (*pts)[2];
+};
 
+static int grid_alloc(struct grid *G)
+{
+    size_t g = G->g;
+    G->mean = malloc(g * sizeof *G->mean);
+    G->ax = calloc(g, sizeof *G->ax);
+    G->ay = calloc(g, sizeof *G->ay);
+    G->score = calloc(g, sizeof *G->score);
+    G->tmp = malloc((g > HIST_BINS ? g : HIST_BINS) * sizeof *G->tmp);
+    G->queue = malloc(g * sizeof *G->queue);
+    G->mask = calloc(g, 1);
+    G->level = calloc(g, 1);
+    G->pts = malloc(sizeof *G->pts * 4 * (size_t)G->gh);
+    return G->mean && G->ax && G->ay && G->score && G->tmp && G->queue &&
+           G->mask && G->level && G->pts;
+}
+
+static void grid_free(struct grid *G)
+{
+    free(G->mean);
+    free(G->ax);
+    free(G->ay);
+    free(G->score);
+    free(G->tmp);
+    free(G->queue);
+    free(G->mask);
+    free(G->level);
+    free(G->pts);
+}
+
+/* Each cell's activity: the smaller of the horizontal and vertical
+ * contrast summed over a window (a code has both; print and edges mostly
+ * one). */
+static void grid_score(struct grid *G, const labels_image *img)
+{
+    int cell = G->cell, gw = G->gw, gh = G->gh;
+    int *mean = G->mean, *ax = G->ax, *ay = G->ay, *tmp = G->tmp;
     /* Cell means, scaled by 16 to keep precision without division. */
     int shift = 0;
     while ((1 << shift) < cell * cell)
@@ -264,20 +281,25 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max, int *busy)
                 a[(size_t)y * gw + x] = s;
             }
     }
-    for (size_t i = 0; i < g; i++)
-        score[i] = ax[i] < ay[i] ? ax[i] : ay[i];
+    for (size_t i = 0; i < G->g; i++)
+        G->score[i] = ax[i] < ay[i] ? ax[i] : ay[i];
+}
 
-    /* Threshold against the frame's own typical activity (noise and
-     * texture), with a floor for clean flat frames. */
+/* Threshold against the frame's own typical activity (noise and
+ * texture), with a floor for clean flat frames; marks the cells above it
+ * and returns it. */
+static int grid_threshold(struct grid *G, int *busy)
+{
+    int *tmp = G->tmp;
     memset(tmp, 0, HIST_BINS * sizeof *tmp);
-    for (size_t i = 0; i < g; i++) {
-        int b = score[i] >> HIST_SHIFT;
+    for (size_t i = 0; i < G->g; i++) {
+        int b = G->score[i] >> HIST_SHIFT;
         tmp[b < HIST_BINS ? b : HIST_BINS - 1]++;
     }
     size_t acc = 0;
     int median;
     for (median = 0; median < HIST_BINS - 1; median++)
-        if ((acc += (size_t)tmp[median]) > g / 2)
+        if ((acc += (size_t)tmp[median]) > G->g / 2)
             break;
     median <<= HIST_SHIFT;
     int floor = 8 * (2 * WIN + 1) * (2 * WIN + 1);
@@ -286,169 +308,234 @@ int rd_find_regions(const labels_image *img, rd_region *out, int max, int *busy)
      * noise. Nothing may stand out then. */
     if (busy)
         *busy = median > BUSY * floor;
-    for (size_t i = 0; i < g; i++)
-        mask[i] = score[i] > thr;
+    for (size_t i = 0; i < G->g; i++)
+        G->mask[i] = G->score[i] > thr;
+    return thr;
+}
 
-    /* Connected components (8-neighbours), each a candidate rectangle. */
-    int n = 0;
-    for (size_t start = 0; start < g; start++) {
-        if (mask[start] != 1)
-            continue;
-    again:;
-        int qh = 0, qt = 0;
-        queue[qt++] = (int)start;
-        mask[start] = 2;
-        int x0 = gw, y0 = gh, x1 = -1, y1 = -1, cells = 0;
-        long sum = 0;
-        while (qh < qt) {
-            int i = queue[qh++];
-            int x = i % gw, y = i / gw;
-            cells++;
-            sum += score[i];
-            if (x < x0)
-                x0 = x;
-            if (x > x1)
-                x1 = x;
-            if (y < y0)
-                y0 = y;
-            if (y > y1)
-                y1 = y;
-            for (int dy = -1; dy <= 1; dy++)
-                for (int dx = -1; dx <= 1; dx++) {
-                    int nx = x + dx, ny = y + dy;
-                    if (nx < 0 || ny < 0 || nx >= gw || ny >= gh)
-                        continue;
-                    size_t j = (size_t)ny * gw + nx;
-                    if (mask[j] == 1) {
-                        mask[j] = 2;
-                        queue[qt++] = (int)j;
-                    }
-                }
-        }
-        int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
-        /* A code is a compact blob, square or foreshortened up to about
-         * 2:1 by a tilt; lines of print are longer. */
-        if (cells < MIN_CELLS)
-            continue;
-        if (5 * bw > 11 * bh || 5 * bh > 11 * bw || cells * 3 < bw * bh) {
-            /* Too long or too sparse for a code, but a code may be its
-             * core: one beside a line of print or a box edge joins them
-             * through the activity window. Keep only the cells twice as
-             * active (up to three times over) and look again. */
-            int any = 0;
-            for (int q = 0; q < qt; q++) {
-                int i = queue[q];
-                if (level[i] < 3) {
-                    level[i]++;
-                    if (score[i] > thr << level[i]) {
-                        mask[i] = 1;
-                        any = 1;
-                        continue;
-                    }
-                }
-                mask[i] = 3;
-            }
-            /* the blob's cells all come at or after start */
-            if (any && mask[start] == 1)
-                goto again;
-            continue;
-        }
-        rd_region r;
-        /* The blob's outline: each cell row's two ends, then the best
-         * quadrilateral on its hull, pulled in by the activity window's
-         * reach past the code's edge. */
-        r.has_quad = 0;
-        {
-            int np = 0;
-            int *rlo = tmp, *rhi = tmp + gh; /* tmp is free by now */
-            for (int y = y0; y <= y1; y++) {
-                rlo[y] = gw;
-                rhi[y] = -1;
-            }
-            for (int q = 0; q < qt; q++) {
-                int x = queue[q] % gw, y = queue[q] / gw;
-                rlo[y] = x < rlo[y] ? x : rlo[y];
-                rhi[y] = x > rhi[y] ? x : rhi[y];
-            }
-            for (int y = y0; y <= y1; y++) {
-                int lo = rlo[y], hi = rhi[y];
-                if (hi < 0)
+/* One connected component (8-neighbours) of marked cells from start, in
+ * G->queue[0..*qt); its bounding cells and summed score. */
+struct blob {
+    int x0, y0, x1, y1, cells, qt;
+    long sum;
+};
+
+static void grid_blob(struct grid *G, size_t start, struct blob *b)
+{
+    int gw = G->gw, gh = G->gh, qh = 0, qt = 0;
+    G->queue[qt++] = (int)start;
+    G->mask[start] = 2;
+    b->x0 = gw;
+    b->y0 = gh;
+    b->x1 = -1;
+    b->y1 = -1;
+    b->cells = 0;
+    b->sum = 0;
+    while (qh < qt) {
+        int i = G->queue[qh++];
+        int x = i % gw, y = i / gw;
+        b->cells++;
+        b->sum += G->score[i];
+        if (x < b->x0)
+            b->x0 = x;
+        if (x > b->x1)
+            b->x1 = x;
+        if (y < b->y0)
+            b->y0 = y;
+        if (y > b->y1)
+            b->y1 = y;
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++) {
+                int nx = x + dx, ny = y + dy;
+                if (nx < 0 || ny < 0 || nx >= gw || ny >= gh)
                     continue;
-                double ys[2] = {(double)y * cell, (double)(y + 1) * cell};
-                for (int e = 0; e < 2; e++) {
-                    pts[np][0] = (double)lo * cell;
-                    pts[np++][1] = ys[e];
-                    pts[np][0] = (double)(hi + 1) * cell;
-                    pts[np++][1] = ys[e];
+                size_t j = (size_t)ny * gw + nx;
+                if (G->mask[j] == 1) {
+                    G->mask[j] = 2;
+                    G->queue[qt++] = (int)j;
                 }
             }
-            if (best_quad(pts, np, r.qx, r.qy)) {
-                double mxc = 0, myc = 0;
-                for (int c = 0; c < 4; c++) {
-                    mxc += r.qx[c] / 4;
-                    myc += r.qy[c] / 4;
-                }
-                for (int c = 0; c < 4; c++) {
-                    double dx = mxc - r.qx[c], dy = myc - r.qy[c];
-                    double d2 = dx * dx + dy * dy, pull = 1.4 * WIN * cell;
-                    if (d2 > 4 * pull * pull) {
-                        /* pull / |d| without libm: one Newton step from a
-                         * good guess is plenty here */
-                        double len = d2 > 1 ? d2 / 2 : 1;
-                        for (int it = 0; it < 30; it++)
-                            len = 0.5 * (len + d2 / len);
-                        r.qx[c] += dx * pull / len;
-                        r.qy[c] += dy * pull / len;
-                    }
-                }
-                r.has_quad = 1;
+    }
+    b->qt = qt;
+}
+
+/* Too long or too sparse for a code, but a code may be its core: one
+ * beside a line of print or a box edge joins them through the activity
+ * window. Keep only the cells twice as active (up to three times over);
+ * non-zero when some are left to look at again. */
+static int blob_raise(struct grid *G, const struct blob *b, int thr)
+{
+    int any = 0;
+    for (int q = 0; q < b->qt; q++) {
+        int i = G->queue[q];
+        if (G->level[i] < 3) {
+            G->level[i]++;
+            if (G->score[i] > thr << G->level[i]) {
+                G->mask[i] = 1;
+                any = 1;
+                continue;
             }
         }
-        r.bx = x0 * cell;
-        r.by = y0 * cell;
-        r.bw = bw * cell;
-        r.bh = bh * cell;
-        int mx = bw * cell / 5 + 2 * cell, my = bh * cell / 5 + 2 * cell;
-        r.x = x0 * cell - mx;
-        r.y = y0 * cell - my;
-        r.w = bw * cell + 2 * mx;
-        r.h = bh * cell + 2 * my;
-        if (r.x < 0) {
-            r.w += r.x;
-            r.x = 0;
-        }
-        if (r.y < 0) {
-            r.h += r.y;
-            r.y = 0;
-        }
-        if (r.w > img->width - r.x)
-            r.w = img->width - r.x;
-        if (r.h > img->height - r.y)
-            r.h = img->height - r.y;
-        r.score = sum;
-        r.dark_ring = r.has_quad && dark_ring(img, &r);
-        /* Keep the best max, sorted by score. */
-        int pos = n < max ? n : max;
-        while (pos > 0 && out[pos - 1].score < r.score)
-            pos--;
-        if (pos >= max)
+        G->mask[i] = 3;
+    }
+    return any;
+}
+
+/* The blob's outline: each cell row's two ends, then the best
+ * quadrilateral on its hull, pulled in by the activity window's reach
+ * past the code's edge. */
+static void blob_quad(struct grid *G, const struct blob *b, rd_region *r)
+{
+    int cell = G->cell, gw = G->gw, np = 0;
+    double(*pts)[2] = G->pts;
+    int *rlo = G->tmp, *rhi = G->tmp + G->gh; /* tmp is free by now */
+    r->has_quad = 0;
+    for (int y = b->y0; y <= b->y1; y++) {
+        rlo[y] = gw;
+        rhi[y] = -1;
+    }
+    for (int q = 0; q < b->qt; q++) {
+        int x = G->queue[q] % gw, y = G->queue[q] / gw;
+        rlo[y] = x < rlo[y] ? x : rlo[y];
+        rhi[y] = x > rhi[y] ? x : rhi[y];
+    }
+    for (int y = b->y0; y <= b->y1; y++) {
+        int lo = rlo[y], hi = rhi[y];
+        if (hi < 0)
             continue;
-        int last = n < max ? n : max - 1;
-        memmove(out + pos + 1, out + pos, (size_t)(last - pos) * sizeof *out);
-        out[pos] = r;
-        if (n < max)
-            n++;
+        double ys[2] = {(double)y * cell, (double)(y + 1) * cell};
+        for (int e = 0; e < 2; e++) {
+            pts[np][0] = (double)lo * cell;
+            pts[np++][1] = ys[e];
+            pts[np][0] = (double)(hi + 1) * cell;
+            pts[np++][1] = ys[e];
+        }
+    }
+    if (!best_quad(pts, np, r->qx, r->qy))
+        return;
+    double mxc = 0, myc = 0;
+    for (int c = 0; c < 4; c++) {
+        mxc += r->qx[c] / 4;
+        myc += r->qy[c] / 4;
+    }
+    for (int c = 0; c < 4; c++) {
+        double dx = mxc - r->qx[c], dy = myc - r->qy[c];
+        double d2 = dx * dx + dy * dy, pull = 1.4 * WIN * cell;
+        if (d2 > 4 * pull * pull) {
+            /* pull / |d| without libm: one Newton step from a good guess
+             * is plenty here */
+            double len = d2 > 1 ? d2 / 2 : 1;
+            for (int it = 0; it < 30; it++)
+                len = 0.5 * (len + d2 / len);
+            r->qx[c] += dx * pull / len;
+            r->qy[c] += dy * pull / len;
+        }
+    }
+    r->has_quad = 1;
+}
+
+/* The region of a blob: its cells' box, and that box with a margin for
+ * the quiet zone, clipped to the image. */
+static void blob_box(const struct grid *G, const struct blob *b,
+                     const labels_image *img, rd_region *r)
+{
+    int cell = G->cell;
+    int bw = b->x1 - b->x0 + 1, bh = b->y1 - b->y0 + 1;
+    r->bx = b->x0 * cell;
+    r->by = b->y0 * cell;
+    r->bw = bw * cell;
+    r->bh = bh * cell;
+    int mx = bw * cell / 5 + 2 * cell, my = bh * cell / 5 + 2 * cell;
+    r->x = b->x0 * cell - mx;
+    r->y = b->y0 * cell - my;
+    r->w = bw * cell + 2 * mx;
+    r->h = bh * cell + 2 * my;
+    if (r->x < 0) {
+        r->w += r->x;
+        r->x = 0;
+    }
+    if (r->y < 0) {
+        r->h += r->y;
+        r->y = 0;
+    }
+    if (r->w > img->width - r->x)
+        r->w = img->width - r->x;
+    if (r->h > img->height - r->y)
+        r->h = img->height - r->y;
+    r->score = b->sum;
+}
+
+/* Keep the best max regions in out[0..*n), sorted by score. */
+static void keep_best(rd_region *out, int max, int *n, const rd_region *r)
+{
+    int pos = *n < max ? *n : max;
+    while (pos > 0 && out[pos - 1].score < r->score)
+        pos--;
+    if (pos >= max)
+        return;
+    int last = *n < max ? *n : max - 1;
+    memmove(out + pos + 1, out + pos, (size_t)(last - pos) * sizeof *out);
+    out[pos] = *r;
+    if (*n < max)
+        (*n)++;
+}
+
+int rd_find_regions(const labels_image *img, rd_region *out, int max, int *busy)
+{
+    if (busy)
+        *busy = 0;
+    if (!img || !img->pixels || !out || max < 1 || img->width <= 0 ||
+        img->height <= 0 || img->stride < img->width)
+        return LABELS_ERR_ARG;
+    struct grid G;
+    memset(&G, 0, sizeof G);
+    G.cell = 4;
+    while (img->width / G.cell > 640 || img->height / G.cell > 640)
+        G.cell *= 2;
+    G.gw = img->width / G.cell;
+    G.gh = img->height / G.cell;
+    if (G.gw < 8 || G.gh < 8)
+        return 0;
+    G.g = (size_t)G.gw * G.gh;
+    int count = LABELS_ERR_NOMEM;
+    if (!grid_alloc(&G))
+        goto done;
+    grid_score(&G, img);
+    int thr = grid_threshold(&G, busy);
+
+    /* Connected components, each a candidate rectangle. */
+    int n = 0;
+    for (size_t start = 0; start < G.g; start++) {
+        if (G.mask[start] != 1)
+            continue;
+        struct blob b;
+        for (;;) {
+            grid_blob(&G, start, &b);
+            int bw = b.x1 - b.x0 + 1, bh = b.y1 - b.y0 + 1;
+            /* A code is a compact blob, square or foreshortened up to
+             * about 2:1 by a tilt; lines of print are longer. */
+            if (b.cells < MIN_CELLS) {
+                b.cells = 0;
+                break;
+            }
+            if (5 * bw > 11 * bh || 5 * bh > 11 * bw || b.cells * 3 < bw * bh) {
+                /* the blob's cells all come at or after start */
+                if (blob_raise(&G, &b, thr) && G.mask[start] == 1)
+                    continue;
+                b.cells = 0;
+            }
+            break;
+        }
+        if (b.cells == 0)
+            continue;
+        rd_region r;
+        blob_quad(&G, &b, &r);
+        blob_box(&G, &b, img, &r);
+        r.dark_ring = r.has_quad && dark_ring(img, &r);
+        keep_best(out, max, &n, &r);
     }
     count = n;
 done:
-    free(mean);
-    free(ax);
-    free(ay);
-    free(score);
-    free(tmp);
-    free(queue);
-    free(mask);
-    free(level);
-    free(pts);
+    grid_free(&G);
     return count;
 }
