@@ -662,6 +662,29 @@ static char *manifest_body(const labels_seckey *key, int64_t version,
     return body;
 }
 
+/* The new version's number: above both the served manifest (prev) and
+ * any version database, so a lost manifest never makes the feed go back
+ * (kiosks would refuse it); --version may only raise it. -1 with err set
+ * when --version is too low. */
+static int64_t pick_version(const struct feed_publish_opts *o, int64_t prev,
+                            const char *vdir, int64_t stale, char *err,
+                            size_t errsz)
+{
+    int64_t version = prev + 1;
+    int64_t top = highest_version_db(vdir, stale);
+    if (top >= version)
+        version = top + 1;
+    if (!o->version)
+        return version;
+    if (o->version < version) {
+        seterr(err, errsz,
+               "--version %lld is not above the feed's version %lld",
+               (long long)o->version, (long long)version - 1);
+        return -1;
+    }
+    return o->version;
+}
+
 int feed_publish(const struct feed_publish_opts *o,
                  struct feed_publish_result *res, char *err, size_t errsz)
 {
@@ -692,21 +715,10 @@ int feed_publish(const struct feed_publish_opts *o,
                o->feed_dir);
         goto done;
     }
-    /* Above both the served manifest and any version database, so a lost
-     * manifest never makes the feed go back (kiosks would refuse it). */
-    int64_t version = pm.version + 1;
-    int64_t top = highest_version_db(vdir, stale);
-    if (top >= version)
-        version = top + 1;
-    if (o->version) {
-        if (o->version < version) {
-            seterr(err, errsz,
-                   "--version %lld is not above the feed's version %lld",
-                   (long long)o->version, (long long)version - 1);
-            rc = LABELS_ERR_ARG;
-            goto done;
-        }
-        version = o->version;
+    int64_t version = pick_version(o, pm.version, vdir, stale, err, errsz);
+    if (version < 0) {
+        rc = LABELS_ERR_ARG;
+        goto done;
     }
     time_t now = o->now ? (time_t)o->now : time(NULL);
     char published[LABELS_TIME_ISO_SIZE], expires[LABELS_TIME_ISO_SIZE];
