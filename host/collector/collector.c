@@ -18,6 +18,11 @@
 #include <string.h>
 #include <time.h>
 
+const labels_verdict collector_signed_verdicts[COLLECTOR_SIGNED_COUNT] = {
+    LABELS_V_GENUINE,   LABELS_V_RATING_CHANGED, LABELS_V_EXPIRED,
+    LABELS_V_SUSPENDED, LABELS_V_REVOKED,        LABELS_V_CLONE_REPORTED,
+    LABELS_V_WRONG_HOST};
+
 /* One verified batch waiting for the writer. */
 typedef struct job {
     const collector_batch *b;

@@ -79,6 +79,12 @@ void collector_set_rate(collector *c, double rate, double burst);
 void collector_submit(collector *c, const char *body, size_t len,
                       collector_outcome *out);
 
+/* Verdicts of labels whose signature verified and whose key vouches for
+ * them: the scans of a real pack's label, which the clone-suspect rules
+ * count (report/clones.c, and the PostgreSQL engine's rollup). */
+#define COLLECTOR_SIGNED_COUNT 7
+extern const labels_verdict collector_signed_verdicts[COLLECTOR_SIGNED_COUNT];
+
 /* ---- The batch format (collector_batch.c), docs/upload.md -------------- */
 
 #define COLLECTOR_BATCH_MAX_SCANS 1000

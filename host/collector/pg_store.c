@@ -646,12 +646,6 @@ int pgs_months(pg_store *ps, PGconn *db, const pgs_rows *r, char *err,
 
 /* ---- Storing scans with their rollups ---------------------------------- */
 
-/* Verdicts of labels whose signature verified: the scans the clones
- * report counts (the same list as signed_verdicts in report/clones.c). */
-#define SIGNED_VERDICTS                                                        \
-    "('genuine','rating_changed','expired','suspended','revoked',"             \
-    "'clone_reported','wrong_host')"
-
 /* One statement: the new rows (ON CONFLICT DO NOTHING skips scans stored
  * before, by this batch's retry or an overlapping one) and exactly those
  * rows added to the rollups. Rollup keys are taken in one order by every
@@ -684,7 +678,7 @@ static const char insert_sql[] =
     " INSERT INTO collector.daily_labels AS r (signer, product, lot, serial,"
     "  day, kiosk, scans, first_time, last_time)"
     " SELECT signer, product, lot, serial, day, kiosk, count(*), min(time),"
-    "  max(time) FROM ins WHERE serial > 0 AND verdict IN " SIGNED_VERDICTS
+    "  max(time) FROM ins WHERE serial > 0 AND verdict = ANY($13::text[])"
     " GROUP BY signer, product, lot, serial, day, kiosk"
     " ORDER BY signer, product, lot, serial, day, kiosk"
     " ON CONFLICT (signer, product, lot, serial, day, kiosk)"
@@ -701,9 +695,9 @@ int pgs_insert_scans(PGconn *db, const pgs_rows *r, long *added, char state[6],
     state[0] = '\0';
     if (r->n == 0)
         return 0;
-    char *arr[PGS_COLS];
-    const char *v[PGS_COLS];
-    pgs_buf tmp[PGS_COLS];
+    char *arr[PGS_COLS + 1];
+    const char *v[PGS_COLS + 1];
+    pgs_buf tmp[PGS_COLS + 1];
     memset(tmp, 0, sizeof tmp);
     int bad = 0;
     for (int i = 0; i < PGS_COLS; i++) {
@@ -712,13 +706,20 @@ int pgs_insert_scans(PGconn *db, const pgs_rows *r, long *added, char state[6],
         arr[i] = tmp[i].p;
         v[i] = arr[i];
     }
+    /* $13: the verdicts the clone rollup counts (collector.h), as words. */
+    for (int i = 0; i < COLLECTOR_SIGNED_COUNT; i++)
+        bad |= buf_add(&tmp[PGS_COLS], "%s%s", i ? "," : "{",
+                       labels_verdict_word(collector_signed_verdicts[i]));
+    bad |= buf_add(&tmp[PGS_COLS], "}");
+    arr[PGS_COLS] = tmp[PGS_COLS].p;
+    v[PGS_COLS] = arr[PGS_COLS];
     int rc = -1;
     if (bad) {
         snprintf(err, errsz, "out of memory");
         goto done;
     }
     PGresult *res =
-        PQexecParams(db, insert_sql, PGS_COLS, NULL, v, NULL, NULL, 0);
+        PQexecParams(db, insert_sql, PGS_COLS + 1, NULL, v, NULL, NULL, 0);
     if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
         const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
         snprintf(state, 6, "%s", s ? s : "");
@@ -730,7 +731,7 @@ int pgs_insert_scans(PGconn *db, const pgs_rows *r, long *added, char state[6],
     PQclear(res);
     rc = 0;
 done:
-    for (int i = 0; i < PGS_COLS; i++)
+    for (int i = 0; i <= PGS_COLS; i++)
         free(tmp[i].p);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* clones.c -- the clones report: one label serial scanned too often or
  * at too many kiosks too fast. */
+#include "collector/collector.h"
 #include "report/report_internal.h"
 #include "registry/registry.h"
 
@@ -10,23 +11,19 @@
 
 /* ---- Clone suspects ------------------------------------------------------ */
 
-/* Verdicts of labels whose signature verified: only those can be copies
- * of a real pack (a forged label is reported as a forgery). */
-static const labels_verdict signed_verdicts[] = {
-    LABELS_V_GENUINE,   LABELS_V_RATING_CHANGED, LABELS_V_EXPIRED,
-    LABELS_V_SUSPENDED, LABELS_V_REVOKED,        LABELS_V_CLONE_REPORTED,
-    LABELS_V_WRONG_HOST};
-/* Their words are bound as parameters ?11.. (labels_verdict_word), so the
- * words are spelled in labels/ only; one parameter per entry above. */
+/* collector_signed_verdicts, bound as parameters ?11.. (their words come
+ * from labels_verdict_word), one per entry. A forged label is reported as
+ * a forgery, never as a copy of a real pack. */
 #define SIGNED_VERDICTS "(?11, ?12, ?13, ?14, ?15, ?16, ?17)"
 #define SIGNED_FIRST 11
+_Static_assert(COLLECTOR_SIGNED_COUNT == 7,
+               "one ?N in SIGNED_VERDICTS per signed verdict");
 
 static void bind_signed(sqlite3_stmt *st)
 {
-    size_t n = sizeof signed_verdicts / sizeof signed_verdicts[0];
-    for (size_t i = 0; i < n; i++)
-        sqlite3_bind_text(st, SIGNED_FIRST + (int)i,
-                          labels_verdict_word(signed_verdicts[i]), -1,
+    for (int i = 0; i < COLLECTOR_SIGNED_COUNT; i++)
+        sqlite3_bind_text(st, SIGNED_FIRST + i,
+                          labels_verdict_word(collector_signed_verdicts[i]), -1,
                           SQLITE_STATIC);
 }
 
