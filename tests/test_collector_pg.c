@@ -616,7 +616,7 @@ static void import_sqlite(void **state)
     char *b[4];
     for (int i = 0; i < 3; i++) {
         b[i] = batch(i % 2, 1 + i, 1 + i * 7000, 1000,
-                     ts(2026, 10, 1) + i * 86400 * 20, 300, &len[i]);
+                     ts(2026, 6, 1) + i * 86400 * 20, 300, &len[i]);
         collector_outcome o;
         collector_submit(c, b[i], len[i], &o);
         assert_int_equal(o.status, COLLECTOR_STORED);
@@ -657,7 +657,7 @@ static void import_sqlite(void **state)
     assert_int_equal(n.scans_file, 3001);
     /* Scans that reached the file since are copied by the next run. */
     size_t l;
-    char *more = batch(1, 50, 100000, 10, ts(2026, 12, 1), 60, &l);
+    char *more = batch(1, 50, 100000, 10, ts(2026, 7, 1), 60, &l);
     collector_submit(c, more, l, &o);
     assert_int_equal(o.status, COLLECTOR_STORED);
     assert_int_equal(pg_store_import_sqlite(ps, path, &n, err, sizeof err), 0);

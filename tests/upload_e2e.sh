@@ -224,7 +224,7 @@ EOF
 "$DRV" scan "$LOG" 6
 before=$(q "$DB" 'select count(*) from scans')
 "$KIOSK" upload --config "$T/kiosk.conf" >"$T/ku1" 2>"$T/ku1.err" || fail "ocop-kiosk upload failed: $(cat "$T/ku1.err")"
-grep -q '^outcome=sent .*scans=6 status=200$' "$T/ku1" || fail "ocop-kiosk upload said: $(cat "$T/ku1")"
+grep -q '^outcome=sent .*scans=6 status=200 findings=0$' "$T/ku1" || fail "ocop-kiosk upload said: $(cat "$T/ku1")"
 [ "$(q "$DB" 'select count(*) from scans')" = $((before + 6)) ] || fail "ocop-kiosk upload did not store 6 scans"
 "$KIOSK" upload --config "$T/kiosk.conf" | grep -q '^outcome=idle' || fail "second ocop-kiosk upload not idle"
 # A round already running (the service's) holds the lock: this one leaves it be.
