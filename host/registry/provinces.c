@@ -1,7 +1,6 @@
 /* provinces.c -- Vietnam's 63 provinces and centrally-run cities (2020). */
 #include "registry/registry.h"
 
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -80,81 +79,12 @@ const struct province *province_at(size_t i)
     return i < province_count() ? &provinces[i] : NULL;
 }
 
-/* Vietnamese letters by their base letter: folding a name to its bare
- * lowercase letters makes "Hà Nội", "HÀ NỘI", "Ha Noi", "Hanoi" and the
- * decomposed (NFD) form some spreadsheets write all the same key. */
-static const char *const letters[] = {
-    "aàáảãạăằắẳẵặâầấẩẫậÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ",
-    "dđĐ",
-    "eèéẻẽẹêềếểễệÈÉẺẼẸÊỀẾỂỄỆ",
-    "iìíỉĩịÌÍỈĨỊ",
-    "oòóỏõọôồốổỗộơờớởỡợÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ",
-    "uùúủũụưừứửữựÙÚỦŨỤƯỪỨỬỮỰ",
-    "yỳýỷỹỵỲÝỶỸỴ",
-};
-
-/* Next code point of s (advancing *s); 0xFFFD for a bad byte. */
-static unsigned next_cp(const char **s)
-{
-    const unsigned char *p = (const unsigned char *)*s;
-    unsigned c = *p, cp, n;
-    if (c < 0x80) {
-        *s += 1;
-        return c;
-    }
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 1, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        n = 2, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        n = 3, cp = c & 0x07;
-    else {
-        *s += 1;
-        return 0xFFFD;
-    }
-    for (unsigned i = 1; i <= n; i++) {
-        if ((p[i] & 0xC0) != 0x80) {
-            *s += i;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    *s += n + 1;
-    return cp;
-}
-
-static char base_letter(unsigned cp)
-{
-    for (size_t g = 0; g < sizeof letters / sizeof letters[0]; g++) {
-        const char *p = letters[g] + 1;
-        while (*p)
-            if (next_cp(&p) == cp)
-                return letters[g][0];
-    }
-    return 0;
-}
-
-/* Lowercase ASCII letters and digits only; 0 if the text has a character
- * no province name has (or is too long). */
+/* Lowercase ASCII letters and digits only (labels_text_fold: "Hà Nội",
+ * "HÀ NỘI", "Ha Noi", "Hanoi" and the decomposed NFD form are one key);
+ * 0 if the text has a character no province name has (or is too long). */
 int registry_fold(const char *in, char *out, size_t outsz)
 {
-    size_t n = 0;
-    while (*in) {
-        unsigned cp = next_cp(&in);
-        char c = 0;
-        if (cp < 0x80 && isalnum((int)cp))
-            c = (char)tolower((int)cp);
-        else if (cp == ' ' || cp == '-' || cp == '.' || cp == 0x2013 ||
-                 cp == 0x2014 || (cp >= 0x300 && cp <= 0x36F))
-            continue; /* spacing, dashes, combining accents */
-        else if (!(c = cp >= 0x80 ? base_letter(cp) : 0))
-            return 0;
-        if (n + 1 >= outsz)
-            return 0;
-        out[n++] = c;
-    }
-    out[n] = '\0';
-    return n > 0;
+    return labels_text_fold(in, out, outsz);
 }
 
 const struct province *province_find(const char *input)
