@@ -29,6 +29,9 @@ host=$build/host/ocop-host
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$here/tests/lsan.supp
+# One input may take this long before it counts as a hang: a long run
+# shares the machine, and a starved process is not a slow parser.
+export FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-60}
 
 # run NAME CMD...: one target, its log kept, one summary line printed.
 run() {
@@ -54,22 +57,23 @@ run fuzz_image bash "$here/tests/fuzz_run.sh" "$t/fuzz_image" \
 	"$here/tests/vectors" "$work/image_corpus" "$seconds" image
 mkdir -p "$work/csv"
 run fuzz_host_csv "$t/fuzz_host_csv" -max_total_time="$seconds" -max_len=512 \
-	-print_final_stats=1 "$work/csv"
+	-timeout="$FUZZ_TIMEOUT" -print_final_stats=1 "$work/csv"
 mkdir -p "$work/badge"
 "$host" keygen --secret "$work/a.sec" --public "$work/a.pub" >/dev/null &&
 	"$t/inspect_badge_tool" "$work/a.sec" HN-INS-1 2030-01-01 | tr -d '\n' \
 		>"$work/badge/seed" || { echo "fuzz-long: cannot seed fuzz_badge" >&2; exit 2; }
 run fuzz_badge "$t/fuzz_badge" -max_total_time="$seconds" -max_len=1024 \
-	-print_final_stats=1 "$work/badge"
+	-timeout="$FUZZ_TIMEOUT" -print_final_stats=1 "$work/badge"
 mkdir -p "$work/k" "$work/batch"
 "$t/upload_driver" keygen "$work/k" >/dev/null &&
 	"$t/upload_driver" batch "$work/k" "$work/batch/seed" 3 1 ||
 	{ echo "fuzz-long: cannot seed test_collector_fuzz" >&2; exit 2; }
 run collector_batch "$t/test_collector_fuzz" -max_total_time="$seconds" \
-	-max_len=4096 -print_final_stats=1 "$work/batch"
+	-max_len=4096 -timeout="$FUZZ_TIMEOUT" -print_final_stats=1 "$work/batch"
 mkdir -p "$work/manifest"
 run fuzz_feed_manifest "$t/fuzz_feed_manifest" -max_total_time="$seconds" \
-	-max_len=2048 -print_final_stats=1 "$work/manifest" "$here/tests/feed_corpus"
+	-max_len=2048 -timeout="$FUZZ_TIMEOUT" -print_final_stats=1 \
+	"$work/manifest" "$here/tests/feed_corpus"
 
 echo "logs and corpora: $work"
 exit $fail
