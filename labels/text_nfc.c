@@ -3,7 +3,6 @@
  * the same bytes when stored and compared. */
 #include "labels.h"
 
-#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -21,20 +20,23 @@ int labels_text_nfc(const char *in, char *out, size_t outsz)
         memcpy(out, in, len + 1);
         return LABELS_OK;
     }
-    utf8proc_uint8_t *nfc = NULL;
-    /* Refuses malformed UTF-8 (a negative length) instead of guessing. */
+    /* Decomposed into code points on the stack, composed and re-encoded
+     * in place: no allocation for a name-sized text. */
+    utf8proc_int32_t cps[1024];
+    const utf8proc_option_t opts =
+        (utf8proc_option_t)(UTF8PROC_NULLTERM | UTF8PROC_STABLE |
+                            UTF8PROC_COMPOSE);
     utf8proc_ssize_t n =
-        utf8proc_map((const utf8proc_uint8_t *)in, 0, &nfc,
-                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    if (n < 0) {
-        free(nfc);
+        utf8proc_decompose((const utf8proc_uint8_t *)in, 0, cps, 1024, opts);
+    if (n < 0)
         return n == UTF8PROC_ERROR_NOMEM ? LABELS_ERR_NOMEM : LABELS_ERR_FIELD;
-    }
-    if ((size_t)n >= outsz) {
-        free(nfc);
+    if (n > 1024)
         return LABELS_ERR_SPACE;
-    }
-    memcpy(out, nfc, (size_t)n + 1);
-    free(nfc);
+    n = utf8proc_reencode(cps, n, opts);
+    if (n < 0)
+        return LABELS_ERR_FIELD;
+    if ((size_t)n >= outsz)
+        return LABELS_ERR_SPACE;
+    memcpy(out, cps, (size_t)n + 1);
     return LABELS_OK;
 }

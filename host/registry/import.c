@@ -55,6 +55,72 @@ static const struct {
     [C_STATUS_DATE] = {"status_date", 0, "status_date", LABELS_F_STATUS_DATE},
 };
 
+/* ---- What the file named so far -----------------------------------------
+ * Product codes (for duplicates) and producers (each looked up in the
+ * registry once, however many rows name it), hashed in memory: a row
+ * costs no query for either. */
+
+struct seen {
+    char *key;         /* product or producer code */
+    char *name, *kind; /* a producer as registered, or as first given */
+    int line;          /* a product code's line */
+};
+
+struct seen_set {
+    struct seen *slots;
+    size_t n, used; /* n a power of two, at most half used */
+};
+
+static struct seen *seen_find(const struct seen_set *s, const char *key)
+{
+    unsigned h = 5381;
+    for (const char *q = key; *q; q++)
+        h = h * 33 + (unsigned char)*q;
+    for (size_t i = h & (s->n - 1);; i = (i + 1) & (s->n - 1))
+        if (!s->slots[i].key || !strcmp(s->slots[i].key, key))
+            return &s->slots[i];
+}
+
+/* Room for one more key: 0, or -1 when out of memory. */
+static int seen_grow(struct seen_set *s)
+{
+    if (s->used * 2 < s->n)
+        return 0;
+    struct seen_set bigger = {NULL, s->n ? s->n * 2 : 1024, s->used};
+    bigger.slots = calloc(bigger.n, sizeof *bigger.slots);
+    if (!bigger.slots)
+        return -1;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->slots[i].key)
+            *seen_find(&bigger, s->slots[i].key) = s->slots[i];
+    free(s->slots);
+    *s = bigger;
+    return 0;
+}
+
+static void seen_free(struct seen_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->slots[i].key);
+        free(s->slots[i].name);
+        free(s->slots[i].kind);
+    }
+    free(s->slots);
+    memset(s, 0, sizeof *s);
+}
+
+/* key into s (not there yet) as *e: 0, or -1 when out of memory. */
+static int seen_add(struct seen_set *s, const char *key, struct seen **e)
+{
+    if (seen_grow(s))
+        return -1;
+    *e = seen_find(s, key);
+    if (!((*e)->key = strdup(key)))
+        return -1;
+    s->used++;
+    return 0;
+}
+
 #define IMPORT_MEMO 64
 
 struct import {
@@ -71,8 +137,7 @@ struct import {
         char in[64], out[64];
     } memo[IMPORT_MEMO];
     sqlite3_stmt *stage_producer; /* INSERT INTO temp.import_producers */
-    struct seen_producer *slots;  /* producers named so far, hashed */
-    size_t nslots, nused;
+    struct seen_set codes, producers;
     char err[REG_ERR_MAX];
 };
 
@@ -139,48 +204,46 @@ static int write_failed(sqlite3 *db)
     return -1;
 }
 
-/* The row into temp.import_rows (for an update, only its code and line):
- * 0; -1 when its code came earlier in the file (err names both lines);
- * -2 when the database failed. */
+/* A code the file gave before is a bad row naming both lines (-1); else
+ * the row (for a new product, p) goes into temp.import_rows: 0, or -2
+ * when that failed. */
 static int stage(struct import *im, const char *code,
                  const struct reg_product *p, char *err, size_t errsz)
 {
-    sqlite3_stmt *st = im->seen;
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, im->cv.record_line);
-    if (p) {
-        const char *const t[] = {
-            p->name,      p->grp,           p->producer,    p->province,
-            p->status,    p->status_reason, p->status_date, p->certificate,
-            p->certified, p->expires};
-        for (int i = 0; i < 10; i++)
-            sqlite3_bind_text(st, 3 + i, t[i], -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 13, p->stars);
-        sqlite3_bind_int(st, 14, p->proposed5);
-    }
-    if (sqlite3_step(st) == SQLITE_DONE)
-        return 0;
-    if (sqlite3_extended_errcode(im->db) != SQLITE_CONSTRAINT_PRIMARYKEY) {
-        registry_db_error(im->db, "import failed", err, errsz);
+    if (seen_grow(&im->codes)) {
+        snprintf(err, errsz, "out of memory");
         return -2;
     }
-    sqlite3_stmt *q;
-    int line = 0;
-    if (sqlite3_prepare_v2(im->db,
-                           "SELECT line FROM temp.import_rows WHERE code=?1",
-                           -1, &q, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-        if (sqlite3_step(q) == SQLITE_ROW)
-            line = sqlite3_column_int(q, 0);
-        sqlite3_finalize(q);
+    struct seen *e = seen_find(&im->codes, code);
+    if (e->key) {
+        snprintf(err, errsz,
+                 "duplicate product code %s (also on line %d of this file)",
+                 code, e->line);
+        return -1;
     }
-    snprintf(err, errsz,
-             "duplicate product code %s (also on line %d of this "
-             "file)",
-             code, line);
-    return -1;
+    if (seen_add(&im->codes, code, &e)) {
+        snprintf(err, errsz, "out of memory");
+        return -2;
+    }
+    e->line = im->cv.record_line;
+    if (!p)
+        return 0;
+    sqlite3_stmt *st = im->seen;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, im->cv.record_line);
+    const char *const t[] = {p->name,        p->grp,         p->producer,
+                             p->province,    p->status,      p->status_reason,
+                             p->status_date, p->certificate, p->certified,
+                             p->expires};
+    for (int i = 0; i < 10; i++)
+        sqlite3_bind_text(st, 3 + i, t[i], -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 13, p->stars);
+    sqlite3_bind_int(st, 14, p->proposed5);
+    if (sqlite3_step(st) == SQLITE_DONE)
+        return 0;
+    registry_db_error(im->db, "import failed", err, errsz);
+    return -2;
 }
 
 /* A province or group as the registry stores it, remembered per spelling:
@@ -209,69 +272,18 @@ static int set_memo(struct import *im, const char *field, char *dst,
     return 0;
 }
 
-/* ---- Producers named in the file ---------------------------------------
- * Each producer is looked up in the registry once, however many rows name
- * it; new ones are staged in temp.import_producers and added at the end. */
-
-struct seen_producer {
-    char *code, *name, *kind; /* as registered, or as first given */
-};
-
-static struct seen_producer *producer_slot(struct import *im, const char *code)
-{
-    unsigned h = 5381;
-    for (const char *q = code; *q; q++)
-        h = h * 33 + (unsigned char)*q;
-    for (size_t i = h & (im->nslots - 1);; i = (i + 1) & (im->nslots - 1))
-        if (!im->slots[i].code || !strcmp(im->slots[i].code, code))
-            return &im->slots[i];
-}
-
-/* Room for one more producer (the table at most half full). */
-static int producers_grow(struct import *im)
-{
-    if (im->nused * 2 < im->nslots)
-        return 0;
-    size_t old = im->nslots;
-    struct seen_producer *was = im->slots;
-    im->nslots = old ? old * 2 : 1024;
-    im->slots = calloc(im->nslots, sizeof *im->slots);
-    if (!im->slots) {
-        im->slots = was;
-        im->nslots = old;
-        return -1;
-    }
-    for (size_t i = 0; i < old; i++)
-        if (was[i].code)
-            *producer_slot(im, was[i].code) = was[i];
-    free(was);
-    return 0;
-}
-
-static void producers_free(struct import *im)
-{
-    for (size_t i = 0; i < im->nslots; i++) {
-        free(im->slots[i].code);
-        free(im->slots[i].name);
-        free(im->slots[i].kind);
-    }
-    free(im->slots);
-    im->slots = NULL;
-    im->nslots = im->nused = 0;
-}
-
 /* reg_producer_ensure for a file: the name and kind a row gives must be
  * the producer's (the registry's, or the first row's for a new one).
  * Returns as import_row. */
 static int producer_ensure(struct import *im, const struct reg_producer *pr,
                            char *err, size_t errsz)
 {
-    if (producers_grow(im)) {
+    if (seen_grow(&im->producers)) {
         snprintf(err, errsz, "out of memory");
         return -2;
     }
-    struct seen_producer *sp = producer_slot(im, pr->code);
-    if (!sp->code) {
+    struct seen *sp = seen_find(&im->producers, pr->code);
+    if (!sp->key) {
         struct reg_producer have;
         int rc = reg_producer_load(im->db, pr->code, &have, err, errsz);
         if (rc < 0)
@@ -296,18 +308,16 @@ static int producer_ensure(struct import *im, const struct reg_producer *pr,
                 return -2;
             }
         }
-        sp->code = strdup(have.code);
-        sp->name = strdup(have.name);
-        sp->kind = strdup(have.kind);
-        im->nused++;
-        if (!sp->code || !sp->name || !sp->kind) {
+        if (seen_add(&im->producers, pr->code, &sp) ||
+            !(sp->name = strdup(have.name)) ||
+            !(sp->kind = strdup(have.kind))) {
             snprintf(err, errsz, "out of memory");
             return -2;
         }
     }
     struct reg_producer have;
     memset(&have, 0, sizeof have);
-    snprintf(have.code, sizeof have.code, "%s", sp->code);
+    snprintf(have.code, sizeof have.code, "%s", sp->key);
     snprintf(have.name, sizeof have.name, "%s", sp->name);
     snprintf(have.kind, sizeof have.kind, "%s", sp->kind);
     return reg_producer_matches(&have, pr, err, errsz) ? -1 : 0;
@@ -601,7 +611,7 @@ static int begin(struct import *im)
         sqlite3_exec(im->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
     if (registry_begin(im->db, im->err, sizeof im->err) ||
         registry_exec(im->db,
-                      "CREATE TEMP TABLE import_rows(code TEXT PRIMARY KEY, "
+                      "CREATE TEMP TABLE import_rows(code TEXT, "
                       "line INTEGER, name, grp, producer, province, status, "
                       "status_reason, status_date, certificate, certified, "
                       "expires, stars, proposed5); "
@@ -679,7 +689,8 @@ static int import_all(struct import *im)
     sqlite3_finalize(im->seen);
     sqlite3_finalize(im->stage_producer);
     im->seen = im->stage_producer = NULL;
-    producers_free(im);
+    seen_free(&im->codes);
+    seen_free(&im->producers);
     if (rows == 0 && !bad) {
         say(im, 0, 1, "no product rows");
         bad = 1;
