@@ -71,6 +71,10 @@ expect 3 "$H" import --update --yes --db "$db" "$T/upd-bad.csv"
 err_has "upd-bad.csv:3: product code QN-9999 is not in the registry"
 err_has "1 bad row; nothing changed"
 [ "$(dump "$db")" = "$before" ] || fail "a refused update changed the registry"
+# A producer's name must still match, even on a row that changes nothing.
+printf 'code,producer,producer_name\nQN-0002,QN-P1,Another name\n' >"$T/upd-prod.csv"
+expect 3 "$H" import --update --db "$db" "$T/upd-prod.csv"
+err_has "upd-prod.csv:2: producer QN-P1 is registered as"
 # A plain import still refuses a code that exists.
 expect 3 "$H" import --db "$db" "$T/excel.csv"
 err_has "product code QN-0001 is already in the registry"

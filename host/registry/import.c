@@ -255,7 +255,7 @@ static int set_memo(struct import *im, const char *field, char *dst,
     for (const char *q = value; *q; q++)
         h = h * 33 + (unsigned char)*q;
     struct field_memo *m = &im->memo[h % IMPORT_MEMO];
-    if (m->field == field && !strcmp(m->in, value)) {
+    if (m->field && !strcmp(m->field, field) && !strcmp(m->in, value)) {
         snprintf(dst, dstsz, "%s", m->out);
         return 0;
     }
@@ -422,6 +422,8 @@ static int update_row(struct import *im, const char *const *v, char *err,
     int rc = stage(im, p.code, NULL, err, errsz);
     if (rc)
         return rc;
+    if (reg_producer_ensure(im->db, &pr, err, errsz))
+        return write_failed(im->db);
     int n = tell_changes(im, &old, &p);
     im->s->fields += n;
     if (!n) {
@@ -429,8 +431,7 @@ static int update_row(struct import *im, const char *const *v, char *err,
         return 0;
     }
     im->s->changed++;
-    if (reg_producer_ensure(im->db, &pr, err, errsz) ||
-        reg_product_update(im->db, &p, err, errsz))
+    if (reg_product_update(im->db, &p, err, errsz))
         return write_failed(im->db);
     return 0;
 }
