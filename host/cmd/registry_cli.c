@@ -106,7 +106,15 @@ void regcli_print_product(const struct reg_product *p)
     printf("province:      %s\n", p->province);
     printf("stars:         %d%s\n", p->stars,
            p->proposed5 ? " (proposed 5)" : "");
-    printf("status:        %s\n", p->status);
+    char today[LABELS_DATE_SIZE];
+    regdate_today(today);
+    const char *now = labels_status_effective(p->status, p->expires, today);
+    if (strcmp(now, p->status) != 0)
+        printf("status:        %s (the certificate ended %s; the registry "
+               "still says %s)\n",
+               now, p->expires, p->status);
+    else
+        printf("status:        %s\n", p->status);
     if (p->status_reason[0] || p->status_date[0])
         printf("status reason: %s (%s)\n", p->status_reason, p->status_date);
     printf("certificate:   %s\n", p->certificate);
