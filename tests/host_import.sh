@@ -18,6 +18,10 @@ EOF2
 sed -i 's/$/\r/' "$T/excel.csv"
 expect 0 "$H" import --db "$db" "$T/excel.csv"
 out_has "imported 2 products (1 new producers)"
+# Every audit row the import made names who ran it.
+who=cli:$(id -un)
+[ "$(q "$db" "SELECT count(*) FROM audit a LEFT JOIN audit_who w ON w.audit_id=a.id WHERE w.who IS NOT '$who'")" = 0 ] ||
+    fail "an import's audit rows do not all name $who"
 [ "$(q "$db" "SELECT code||'|'||producer||'|'||name||'|'||certified||'|'||expires FROM products ORDER BY code" | head -1)" = \
   "QN-0001|QN-P1|Chả mực; loại 1|2024-06-01|2027-05-31" ] || fail "Excel row not read as meant"
 [ "$(q "$db" "SELECT certified||' '||expires FROM products WHERE code='QN-0002'")" = "2024-06-05 2027-06-05" ] ||

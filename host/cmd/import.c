@@ -55,7 +55,9 @@ int cmd_import(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *dbpath = NULL;
-    struct registry_import_opts o = {0, 1};
+    char who[96];
+    regcli_actor(who, sizeof who);
+    struct registry_import_opts o = {0, 1, who};
     int c, yes = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

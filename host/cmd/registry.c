@@ -91,6 +91,17 @@ static int registry_init(int argc, char **argv)
         }
         return LABELS_EXIT_FAIL;
     }
+    /* The creation's own audit rows, and every one after, name who. */
+    char who[96];
+    regcli_actor(who, sizeof who);
+    if (registry_audit_by(db, who, err, sizeof err) ||
+        registry_begin(db, err, sizeof err) ||
+        registry_audit_tag(db, 0, who, err, sizeof err) ||
+        registry_commit(db, err, sizeof err)) {
+        cli_error("%s", err);
+        registry_close(db);
+        return LABELS_EXIT_FAIL;
+    }
     if (secpath) {
         char b64[LABELS_PUBKEY_B64_MAX];
         if (labels_pubkey_to_base64(&pub, b64, sizeof b64) != LABELS_OK ||

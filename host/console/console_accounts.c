@@ -130,37 +130,12 @@ int console_commit(sqlite3 *db, char *err, size_t errsz)
 
 void console_rollback(sqlite3 *db) { registry_rollback(db); }
 
-long long console_audit_mark(sqlite3 *db)
-{
-    sqlite3_stmt *st;
-    long long id = 0;
-    if (sqlite3_prepare_v2(db, "SELECT ifnull(max(id),0) FROM audit", -1, &st,
-                           NULL) != SQLITE_OK)
-        return 0;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return id;
-}
+long long console_audit_mark(sqlite3 *db) { return registry_audit_mark(db); }
 
 int console_audit_tag(sqlite3 *db, long long mark, const char *who, char *err,
                       size_t errsz)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT OR REPLACE INTO audit_who(audit_id,"
-                           "who) SELECT id,?2 FROM audit WHERE id>?1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return console_db_error(db, "cannot name the change's author", err,
-                                errsz);
-    sqlite3_bind_int64(st, 1, mark);
-    sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return console_db_error(db, "cannot name the change's author", err,
-                                errsz);
-    return 0;
+    return registry_audit_tag(db, mark, who, err, errsz);
 }
 
 int console_audit_add(sqlite3 *db, const char *who, const char *entity,

@@ -70,3 +70,36 @@ int registry_audit_by(sqlite3 *db, const char *who, char *err, size_t errsz)
     sqlite3_free(sql);
     return rc;
 }
+
+long long registry_audit_mark(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    long long id = 0;
+    if (sqlite3_prepare_v2(db, "SELECT ifnull(max(id),0) FROM audit", -1, &st,
+                           NULL) != SQLITE_OK)
+        return 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return id;
+}
+
+int registry_audit_tag(sqlite3 *db, long long mark, const char *who, char *err,
+                       size_t errsz)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT OR REPLACE INTO audit_who(audit_id,"
+                           "who) SELECT id,?2 FROM audit WHERE id>?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return registry_db_error(db, "cannot name the change's author", err,
+                                 errsz);
+    sqlite3_bind_int64(st, 1, mark);
+    sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return registry_db_error(db, "cannot name the change's author", err,
+                                 errsz);
+    return 0;
+}

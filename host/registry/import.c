@@ -677,6 +677,7 @@ static int import_all(struct import *im)
 {
     const char *none = im->o->update ? "nothing changed" : "nothing imported";
     int before = count_producers(im->db, 0), bad = 0, rows;
+    long long mark = registry_audit_mark(im->db);
     if (begin(im)) {
         say(im, -1, 1, "%s", im->err);
         rows = -1;
@@ -714,6 +715,8 @@ static int import_all(struct import *im)
                       "DROP TABLE temp.import_rows; "
                       "DROP TABLE temp.import_producers",
                       im->err, sizeof im->err) ||
+        (im->o->who && registry_audit_tag(im->db, mark, im->o->who, im->err,
+                                          sizeof im->err)) ||
         registry_commit(im->db, im->err, sizeof im->err)) {
         say(im, 0, 1, "%s; %s", im->err, none);
         return -1;
@@ -734,8 +737,10 @@ int registry_import_run(const char *dbpath, const char *data, size_t len,
     im.s = s;
     csv_init(&im.cv, data, len);
     int rc = read_header(&im);
-    if (rc == 0 && registry_open(dbpath, 0, &im.db, im.err, sizeof im.err)) {
+    if (rc == 0 && (registry_open(dbpath, 0, &im.db, im.err, sizeof im.err) ||
+                    registry_audit_who_open(im.db, im.err, sizeof im.err))) {
         say(&im, -1, 1, "%s", im.err);
+        registry_close(im.db);
         rc = -1;
     }
     if (rc == 0) {
@@ -751,7 +756,7 @@ int registry_import(const char *dbpath, const char *data, size_t len,
                     const struct registry_import_diag *d, int *rows,
                     int *new_producers)
 {
-    static const struct registry_import_opts add = {0, 1};
+    static const struct registry_import_opts add = {0, 1, NULL};
     struct registry_import_summary s;
     int rc = registry_import_run(dbpath, data, len, &add, d, &s);
     *rows = s.rows;

@@ -123,6 +123,12 @@ int registry_audit_who_open(sqlite3 *db, char *err, size_t errsz);
 /* Name who for every audit row this connection's changes make from now
  * on (commands: "cli:" and the login name). */
 int registry_audit_by(sqlite3 *db, const char *who, char *err, size_t errsz);
+/* The newest audit id, before a change... */
+long long registry_audit_mark(sqlite3 *db);
+/* ...and, in the change's transaction, name who for every audit row after
+ * it: one statement, where a bulk change would pay a trigger per row. */
+int registry_audit_tag(sqlite3 *db, long long mark, const char *who, char *err,
+                       size_t errsz);
 /* Run SQL with no results. */
 int registry_exec(sqlite3 *db, const char *sql, char *err, size_t errsz);
 /* Define effective_status(status, expires, today) on db (registry_open
@@ -302,6 +308,7 @@ struct registry_import_diag {
 struct registry_import_opts {
     int update;
     int apply;
+    const char *who; /* the audit's author of the changes, or NULL */
 };
 
 /* What it did (or, in a dry run, would do). */
