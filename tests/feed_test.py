@@ -195,12 +195,24 @@ def manifest_files(w, kind):
                 yield line.split("=", 1)[1].split()
 
 
+def published_db(w, version):
+    """The database the feed serves as its current version, which must be
+    version: the manifest's snapshot, decompressed (the publisher keeps
+    no uncompressed copy)."""
+    with open(os.path.join(w.feed, "manifest")) as f:
+        check("\nversion=%d\n" % version in f.read(),
+              "the feed is not at v%d" % version)
+    snap = next(manifest_files(w, "snapshot"))[0]
+    out = os.path.join(w.tmp, "published-%d.db" % version)
+    run("zstd", "-q", "-d", "-f", "-o", out, os.path.join(w.feed, snap))
+    return out
+
+
 def check_same_as_published(w, version):
     """The kiosk's mirror holds exactly the rows the publisher published
     as that version."""
     db = sqlite3.connect(w.mirror)
-    db.execute("ATTACH ? AS pub",
-               (os.path.join(w.feed, "versions", "%d.db" % version),))
+    db.execute("ATTACH ? AS pub", (published_db(w, version),))
     for (t,) in db.execute("SELECT name FROM main.sqlite_schema WHERE "
                            "type='table'").fetchall():
         diff = sum(db.execute("SELECT count(*) FROM (SELECT * FROM %s.%s "
@@ -636,10 +648,13 @@ def kill_at_every_step(w, points):
                 env=shim_env(OCOP_CRASH_AT=str(at)))
         check(p.returncode == -signal.SIGKILL,
               "not killed at call %d of %d: %d" % (at, total, p.returncode))
-        # A delta is applied in a copy (mirror.db.delta), renamed over the
-        # mirror once committed: its journal is the transaction's.
+        # A delta is applied in place, in WAL mode: a kill inside the
+        # transaction leaves frames in the WAL and the old version.
+        wal = w.mirror + "-wal"
         hot += (os.path.exists(w.mirror + "-journal") or
-                os.path.exists(w.mirror + ".delta-journal"))
+                os.path.exists(w.mirror + ".delta-journal") or
+                (os.path.exists(wal) and os.path.getsize(wal) > 0 and
+                 w.version() == old))
         st = run(KIOSK, "status", "--config", w.conf, ok=False)
         facts = w.mirror_facts()
         check(facts and facts[0] in (old, old + 1),
@@ -781,12 +796,12 @@ def s_unknown_table(w):
     w.write_conf(url)
     w.publish(w.mkmirror())
     w.sync()
+    base, new = (os.path.join(w.tmp, n) for n in ("base.db", "new.db"))
+    shutil.copy(published_db(w, 1), base)
     w.publish(w.mkmirror(change=100))
     # Another history in which both versions carry a table this kiosk's
     # mirror does not have; the kiosk is at version 1, the delta 1 -> 2.
-    base, new = (os.path.join(w.tmp, n) for n in ("base.db", "new.db"))
-    shutil.copy(os.path.join(w.feed, "versions", "1.db"), base)
-    shutil.copy(os.path.join(w.feed, "versions", "2.db"), new)
+    shutil.copy(published_db(w, 2), new)
     for path, v in ((base, "b"), (new, "changed")):
         db = sqlite3.connect(path)
         db.executescript("CREATE TABLE extra(k TEXT PRIMARY KEY, v TEXT) "
@@ -853,7 +868,7 @@ def s_schema(w):
     # A snapshot carrying the trigger, signed by the authority's key.
     w.publish(w.mkmirror())
     raw = os.path.join(w.tmp, "trigger.db")
-    shutil.copy(os.path.join(w.feed, "versions", "2.db"), raw)
+    shutil.copy(published_db(w, 2), raw)
     db = sqlite3.connect(raw)
     db.executescript(KEEP_RATED)
     db.close()
@@ -1026,8 +1041,9 @@ def s_publish_errors(w):
         check(f.read() == before, "manifest changed by a failed publish")
     p = w.publish(w.mkmirror())
     check("published version 2" in p.stdout, p.stdout)
-    # A damaged old version costs its delta, not the publish.
-    with open(os.path.join(w.feed, "versions", "1.db"), "r+b") as f:
+    # A damaged old version (its step, versions/1-2.cs.zst, which the
+    # delta from 1 needs) costs its delta, not the publish.
+    with open(os.path.join(w.feed, "versions", "1-2.cs.zst"), "r+b") as f:
         f.write(b"garbage" * 20)
     p = w.publish(w.mkmirror())
     check("published version 3" in p.stdout and "1 deltas" in p.stdout and
@@ -1079,7 +1095,7 @@ def s_publish_faults(w):
               (at, p.returncode))
         check("not an error" not in p.stderr,
               "full disk at %d: %s" % (at, p.stderr.strip()))
-        check(sorted(os.listdir(vdir)) == [".lock", "1.db"],
+        check(sorted(os.listdir(vdir)) == [".lock"],
               "full disk at %d left %s" % (at, os.listdir(vdir)))
         with open(os.path.join(w.feed, "manifest"), "rb") as f:
             check(f.read() == before, "full disk at %d: manifest changed" %
