@@ -134,7 +134,7 @@ static int read_all(const char *path, uint8_t **out, size_t *len)
  * there cannot be removed safely and is an error. */
 static const char *const sidecars[] = {"-wal", "-shm", "-journal"};
 
-static int clear_planted(const char *db, char *err, size_t errsz)
+int mirror_clear_planted(const char *db, char *err, size_t errsz)
 {
     for (size_t i = 0; i < sizeof sidecars / sizeof sidecars[0]; i++) {
         char path[4300];
@@ -186,7 +186,7 @@ static int make_wal(const char *path, char *err, size_t errsz)
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     int ok =
-        clear_planted(path, err, errsz) == 0 &&
+        mirror_clear_planted(path, err, errsz) == 0 &&
         sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
                         NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL) ==
@@ -405,7 +405,7 @@ static int apply_in_copy(const char *mirror, void *cs, int n, int64_t base,
 static int apply_in_place(const char *mirror, void *cs, int n, int64_t base,
                           int64_t target, char *err, size_t errsz)
 {
-    int rc = clear_planted(mirror, err, errsz);
+    int rc = mirror_clear_planted(mirror, err, errsz);
     if (rc != 0)
         return rc;
     sqlite3 *db = NULL;
