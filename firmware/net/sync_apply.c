@@ -284,7 +284,11 @@ static int apply_changeset(sqlite3 *db, void *cs, int n, int64_t base,
         goto rollback;
     }
     struct conflict c = {0};
-    int a = sqlite3changeset_apply(db, n, cs, NULL, on_conflict, &c);
+    /* No savepoint of its own: ours is the whole transaction, rolled
+     * back on any failure, and the savepoint's statement journal would
+     * write every changed page once more (to a temporary file). */
+    int a = sqlite3changeset_apply_v2(db, n, cs, NULL, on_conflict, &c, NULL,
+                                      NULL, SQLITE_CHANGESETAPPLY_NOSAVEPOINT);
     if (c.hit) {
         snprintf(err, errsz,
                  "delta conflicts with the mirror (table %s, conflict %d): "
