@@ -163,6 +163,21 @@ static void remove_sidecars(const char *db)
     }
 }
 
+/* "<mirror><suffix>", a work file of this round. Whatever a killed round
+ * left under that name or beside it is never trusted (a journal beside a
+ * fresh file would be rolled back into it) and goes. */
+static int work_file(const char *mirror, const char *suffix, char *out,
+                     size_t outsz, char *err, size_t errsz)
+{
+    if (snprintf(out, outsz, "%s%s", mirror, suffix) >= (int)outsz) {
+        snprintf(err, errsz, "mirror path too long");
+        return APPLY_FAILED;
+    }
+    unlink(out);
+    remove_sidecars(out);
+    return 0;
+}
+
 /* 1 if path is a regular file whose SQLite header says WAL mode: a
  * mirror this kiosk already keeps the WAL way (see apply_delta). */
 static int is_wal_mirror(const char *path)
@@ -371,13 +386,8 @@ static int apply_in_copy(const char *mirror, void *cs, int n, int64_t base,
                          int64_t target, char *err, size_t errsz)
 {
     char work[4200];
-    if (snprintf(work, sizeof work, "%s.delta", mirror) >= (int)sizeof work) {
-        snprintf(err, errsz, "mirror path too long");
+    if (work_file(mirror, ".delta", work, sizeof work, err, errsz) != 0)
         return APPLY_FAILED;
-    }
-    /* A work file left by a killed round is never trusted. */
-    unlink(work);
-    remove_sidecars(work);
     sqlite3 *db = NULL;
     int rc = copy_mirror(mirror, work, &db, err, errsz);
     if (rc == 0 && exec(db, "PRAGMA journal_mode=WAL") != SQLITE_OK) {
@@ -604,12 +614,8 @@ int install_snapshot(const char *mirror, const char *file, uint64_t usize,
                      int64_t target, char *err, size_t errsz)
 {
     char tmp[4200];
-    if (snprintf(tmp, sizeof tmp, "%s.new", mirror) >= (int)sizeof tmp) {
-        snprintf(err, errsz, "mirror path too long");
+    if (work_file(mirror, ".new", tmp, sizeof tmp, err, errsz) != 0)
         return APPLY_FAILED;
-    }
-    /* A journal beside a fresh file would be rolled back into it. */
-    remove_sidecars(tmp);
     int rc = decompress_to(file, tmp, usize, err, errsz);
     if (rc == 0)
         rc = check_snapshot(tmp, target, err, errsz);

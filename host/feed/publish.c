@@ -554,7 +554,7 @@ static int64_t remove_stale_versions(const char *vdir, int64_t prev)
                 continue;
             unlink(path);
             v = to;
-        } else if (end != e->d_name && v > 0 && !strcmp(end, ".src") &&
+        } else if (end != e->d_name && v > 0 && !strncmp(end, ".src", 4) &&
                    snprintf(path, sizeof path, "%s/%s", vdir, e->d_name) <
                        (int)sizeof path) {
             unlink(path); /* an export for a publish that was killed */
