@@ -716,7 +716,7 @@ def s_inplace(w):
     version."""
     url = w.nginx()
     w.write_conf(url)
-    w.publish(w.mkmirror(products=3000))
+    w.publish(w.mkmirror(products=1000))
     w.sync()
     with open(w.mirror, "rb") as f:
         check(f.read(20)[18:20] == b"\x02\x02", "mirror not in WAL mode")
@@ -725,7 +725,7 @@ def s_inplace(w):
     r.execute("BEGIN")
     before = r.execute("SELECT count(*) FROM products WHERE "
                        "status='revoked'").fetchone()[0]
-    w.publish(w.mkmirror(products=3000, change=300, seed=2))
+    w.publish(w.mkmirror(products=1000, change=100, seed=2))
     p = w.sync()
     check("path=delta" in p.stdout, p.stdout)
     check(os.stat(w.mirror).st_ino == ino, "the delta replaced the file")
@@ -734,8 +734,8 @@ def s_inplace(w):
           "the reader's version changed under it")
     r.close()
     check_same_as_published(w, 2)
-    w.publish(w.mkmirror(products=3000, change=600, seed=3))
-    d = kill_at_every_step(w, 20, reader=True)
+    w.publish(w.mkmirror(products=1000, change=200, seed=3))
+    d = kill_at_every_step(w, 12, reader=True)
     ino = os.stat(w.mirror).st_ino  # restored by a copy
     p = w.sync()
     check("path=delta" in p.stdout and w.version() == 3, p.stdout)
