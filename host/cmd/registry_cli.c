@@ -5,15 +5,30 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+void regcli_actor(char *out, size_t outsz)
+{
+    const struct passwd *pw = getpwuid(getuid());
+    snprintf(out, outsz, "cli:%s", pw && pw->pw_name ? pw->pw_name : "?");
+}
 
 int regcli_open(const char *path, int readonly, sqlite3 **db)
 {
-    char err[REG_ERR_MAX];
+    char err[REG_ERR_MAX], who[96];
     if (registry_open(path, readonly, db, err, sizeof err) != 0) {
         cli_error("%s", err);
+        return LABELS_EXIT_FAIL;
+    }
+    regcli_actor(who, sizeof who);
+    if (!readonly && registry_audit_by(*db, who, err, sizeof err) != 0) {
+        cli_error("%s", err);
+        registry_close(*db);
+        *db = NULL;
         return LABELS_EXIT_FAIL;
     }
     return LABELS_EXIT_OK;

@@ -117,6 +117,12 @@ void registry_close(sqlite3 *db);
 int registry_begin(sqlite3 *db, char *err, size_t errsz);
 int registry_commit(sqlite3 *db, char *err, size_t errsz);
 void registry_rollback(sqlite3 *db);
+/* Who made each audit row (host/registry/audit_who.c): create audit_who
+ * when missing (moving the console's older console_audit_who into it). */
+int registry_audit_who_open(sqlite3 *db, char *err, size_t errsz);
+/* Name who for every audit row this connection's changes make from now
+ * on (commands: "cli:" and the login name). */
+int registry_audit_by(sqlite3 *db, const char *who, char *err, size_t errsz);
 /* Run SQL with no results. */
 int registry_exec(sqlite3 *db, const char *sql, char *err, size_t errsz);
 /* meta value (NULL-free copy into out) or -1 when missing. */
