@@ -366,10 +366,13 @@ typedef struct labels_mirror labels_mirror;
 
 /* Open a mirror read-only and prepare every statement once, so each
  * check costs microseconds. LABELS_ERR_MIRROR if it is missing, corrupt
- * or of another schema version. A handle belongs to one thread. It keeps
- * a shared lock and maps the file while open: replace a mirror by
- * writing a new file and renaming it over the old one, then close and
- * reopen; a writer changing the file in place gets SQLITE_BUSY. */
+ * or of another schema version. A handle belongs to one thread. It reads
+ * one version from open to close (one read transaction). A mirror in WAL
+ * mode (the kiosk's own) may be changed in place meanwhile, in one
+ * transaction: the handle keeps its version, a reopen sees the new one.
+ * A mirror in rollback mode keeps a shared lock while open: replace it by
+ * renaming a new file over it, then close and reopen (a writer changing
+ * it in place gets SQLITE_BUSY). */
 int labels_mirror_open(const char *path, labels_mirror **out);
 void labels_mirror_close(labels_mirror *m);
 /* The mirror's feed version and publish time (ISO 8601 UTC). */

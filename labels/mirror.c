@@ -102,6 +102,18 @@ done:
     return rc;
 }
 
+/* 1 if the connection reads its database in WAL mode. */
+static int is_wal(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int wal = sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) ==
+                  SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+              !strcmp((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    return wal;
+}
+
 int labels_mirror_open(const char *path, labels_mirror **out)
 {
     if (!path || !out)
@@ -127,25 +139,36 @@ int labels_mirror_open(const char *path, labels_mirror **out)
             SQLITE_OK)
         goto fail;
     /* Map the file instead of copying pages through read(): a random
-     * product lookup then costs a B-tree walk, not system calls. Safe
-     * because a mirror is replaced by rename, never rewritten in place. */
+     * product lookup then costs a B-tree walk, not system calls. SQLite
+     * keeps the map right when a WAL mirror is changed in place. */
     if (sqlite3_exec(m->db, "PRAGMA mmap_size = 1073741824", NULL, NULL,
                      NULL) != SQLITE_OK)
         goto fail;
-    /* Hold the shared lock from the first read on: without it every
-     * lookup locks, unlocks and re-validates the page cache, which costs
-     * more than the lookup. Nobody writes a mirror in place. */
-    if (sqlite3_exec(m->db, "PRAGMA locking_mode = EXCLUSIVE", NULL, NULL,
-                     NULL) != SQLITE_OK)
-        goto fail;
-    /* Reading the schema is the first access to the file: "file is not
-     * a database" and a damaged schema page show up here. Exactly a
-     * documented schema: a trigger, a view or an index carried in could
+    /* One read transaction from the first read to the close, so every
+     * lookup sees the same version and the page cache stays valid
+     * without a lock and a check per lookup (which cost more than the
+     * lookup). Reading the schema is the first access to the file: "file
+     * is not a database" and a damaged schema page show up here. Exactly
+     * a documented schema: a trigger, a view or an index carried in could
      * change what a lookup or a later delta does (issue 12). */
+    if (sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        goto fail;
     int sc = labels_mirror_check_schema(m->db, NULL, 0);
     if (sc != LABELS_OK) {
         rc = sc == LABELS_ERR_NOMEM ? LABELS_ERR_NOMEM : LABELS_ERR_MIRROR;
         goto fail;
+    }
+    /* A mirror in WAL mode (the kiosk's own, docs/mirror.md) is changed
+     * in place by the sync while we read: the open transaction is our
+     * snapshot and blocks no writer. A rollback-mode mirror is replaced
+     * by rename, never written in place: its shared lock is simply held
+     * (the transaction ends, the lock stays). */
+    if (!is_wal(m->db)) {
+        if (sqlite3_exec(m->db,
+                         "COMMIT; PRAGMA locking_mode = EXCLUSIVE;"
+                         "SELECT count(*) FROM sqlite_schema",
+                         NULL, NULL, NULL) != SQLITE_OK)
+            goto fail;
     }
     for (int i = 0; i < Q_COUNT; i++)
         if (sqlite3_prepare_v3(m->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT,

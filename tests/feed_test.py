@@ -195,12 +195,24 @@ def manifest_files(w, kind):
                 yield line.split("=", 1)[1].split()
 
 
+def published_db(w, version):
+    """The database the feed serves as its current version, which must be
+    version: the manifest's snapshot, decompressed (the publisher keeps
+    no uncompressed copy)."""
+    with open(os.path.join(w.feed, "manifest")) as f:
+        check("\nversion=%d\n" % version in f.read(),
+              "the feed is not at v%d" % version)
+    snap = next(manifest_files(w, "snapshot"))[0]
+    out = os.path.join(w.tmp, "published-%d.db" % version)
+    run("zstd", "-q", "-d", "-f", "-o", out, os.path.join(w.feed, snap))
+    return out
+
+
 def check_same_as_published(w, version):
     """The kiosk's mirror holds exactly the rows the publisher published
     as that version."""
     db = sqlite3.connect(w.mirror)
-    db.execute("ATTACH ? AS pub",
-               (os.path.join(w.feed, "versions", "%d.db" % version),))
+    db.execute("ATTACH ? AS pub", (published_db(w, version),))
     for (t,) in db.execute("SELECT name FROM main.sqlite_schema WHERE "
                            "type='table'").fetchall():
         diff = sum(db.execute("SELECT count(*) FROM (SELECT * FROM %s.%s "
@@ -601,14 +613,16 @@ def shim_env(**extra):
     return env
 
 
-def kill_at_every_step(w, points):
+def kill_at_every_step(w, points, reader=False):
     """Stop a sync with SIGKILL at `points` moments spread over all the
     file-changing calls it makes (write, pwrite, fsync, ftruncate, rename,
     unlink: tests/feed_crash_shim.c), each time from the same old mirror.
     After each kill the kiosk (status) opens the mirror, which is the old
     version or the new one, passes PRAGMA integrity_check and answers
-    queries. Returns (kills, of which inside a transaction, of which left
-    the new version)."""
+    queries. With reader, a connection holds a read transaction on the
+    mirror throughout, as the running kiosk does, and must go on reading
+    the old version. Returns (kills, of which inside a transaction, of
+    which left the new version)."""
     keep = os.path.join(w.tmp, "keep")
     os.makedirs(keep, exist_ok=True)
     shutil.copy(w.mirror, os.path.join(keep, "mirror"))
@@ -622,8 +636,19 @@ def kill_at_every_step(w, points):
         shutil.copy(os.path.join(keep, "mirror"), w.mirror)
         shutil.copy(os.path.join(keep, "state"), w.state)
 
+    def hold():
+        """A reader in a read transaction, as the running kiosk is."""
+        r = sqlite3.connect(w.mirror, isolation_level=None)
+        r.execute("BEGIN")
+        return r, r.execute("SELECT value FROM meta WHERE "
+                            "key='feed_version'").fetchone()[0]
+
     count = os.path.join(w.tmp, "count")
+    if reader:
+        r, _ = hold()
     w.sync(env=shim_env(OCOP_CRASH_COUNT=count))
+    if reader:
+        r.close()
     with open(count) as f:
         total = int(f.read())
     check(total >= 5, "only %d calls to stop at" % total)
@@ -632,14 +657,25 @@ def kill_at_every_step(w, points):
     for i in range(points):
         at = 1 + (total - 1) * i // (points - 1) if i < points - 1 else total
         restore()
+        if reader:
+            r, seen = hold()
         p = run(KIOSK, "sync", "--config", w.conf, ok=False,
                 env=shim_env(OCOP_CRASH_AT=str(at)))
         check(p.returncode == -signal.SIGKILL,
               "not killed at call %d of %d: %d" % (at, total, p.returncode))
-        # A delta is applied in a copy (mirror.db.delta), renamed over the
-        # mirror once committed: its journal is the transaction's.
+        # A delta is applied in place, in WAL mode: a kill inside the
+        # transaction leaves frames in the WAL and the old version.
+        wal = w.mirror + "-wal"
         hot += (os.path.exists(w.mirror + "-journal") or
-                os.path.exists(w.mirror + ".delta-journal"))
+                os.path.exists(w.mirror + ".delta-journal") or
+                (os.path.exists(wal) and os.path.getsize(wal) > 0 and
+                 w.version() == old))
+        if reader:
+            again = r.execute("SELECT value FROM meta WHERE "
+                              "key='feed_version'").fetchone()[0]
+            r.close()
+            check(again == seen == str(old),
+                  "the reader saw v%s, then v%s" % (seen, again))
         st = run(KIOSK, "status", "--config", w.conf, ok=False)
         facts = w.mirror_facts()
         check(facts and facts[0] in (old, old + 1),
@@ -670,6 +706,87 @@ def s_kill9(w):
     print("delta: %d kills, %d inside the transaction, %d left the new "
           "version; snapshot: %d kills, %d left the new version" %
           (d[0], d[1], d[2], s[0], s[2]))
+
+
+def s_inplace(w):
+    """A delta applies in place (issue 12): the kiosk keeps its mirror in
+    WAL mode, the file is the same afterwards, a reader holding the old
+    version keeps it while the delta commits, and kill -9 at any point of
+    the in-place apply, with such a reader, leaves the old or the new
+    version."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror(products=1000))
+    w.sync()
+    with open(w.mirror, "rb") as f:
+        check(f.read(20)[18:20] == b"\x02\x02", "mirror not in WAL mode")
+    ino = os.stat(w.mirror).st_ino
+    r = sqlite3.connect(w.mirror, isolation_level=None)
+    r.execute("BEGIN")
+    before = r.execute("SELECT count(*) FROM products WHERE "
+                       "status='revoked'").fetchone()[0]
+    w.publish(w.mkmirror(products=1000, change=100, seed=2))
+    p = w.sync()
+    check("path=delta" in p.stdout, p.stdout)
+    check(os.stat(w.mirror).st_ino == ino, "the delta replaced the file")
+    check(r.execute("SELECT count(*) FROM products WHERE "
+                    "status='revoked'").fetchone()[0] == before,
+          "the reader's version changed under it")
+    r.close()
+    check_same_as_published(w, 2)
+    w.publish(w.mkmirror(products=1000, change=200, seed=3))
+    d = kill_at_every_step(w, 12, reader=True)
+    ino = os.stat(w.mirror).st_ino  # restored by a copy
+    p = w.sync()
+    check("path=delta" in p.stdout and w.version() == 3, p.stdout)
+    check(os.stat(w.mirror).st_ino == ino, "the delta replaced the file")
+    check_same_as_published(w, 3)
+    check(d[1] > 0 and d[2] > 0, "kills: %s" % (d,))
+    print("in place: %d kills, %d inside the transaction, %d left the new "
+          "version" % d)
+
+
+def s_publish_db(w):
+    """publish --db publishes the registry as it is now (issue 11, 3.5):
+    a change made after the last export reaches the kiosk, under one
+    version number for the registry and the feed; publishing an old
+    export again says so."""
+    world = os.path.join(w.tmp, "world")
+    run(HOST, "demo", world)
+    conf = os.path.join(world, "kiosk.conf")
+    reg = os.path.join(world, "registry.db")
+    sec = os.path.join(world, "authority.sec")
+    feed = os.path.join(world, "feed")
+    kmirror = os.path.join(world, "kiosk", "mirror.db")
+    run(KIOSK, "sync", "--config", conf)
+    db = sqlite3.connect(kmirror)
+    code = db.execute("SELECT code FROM products WHERE status='rated' "
+                      "ORDER BY code LIMIT 1").fetchone()[0]
+    db.close()
+    run(HOST, "product", "set-status", "--db", reg, "--code", code,
+        "--status", "suspended", "--reason", "test")
+    p = run(HOST, "publish", "--db", reg, "--key", sec, "--feed", feed)
+    v = int(p.stdout.split("published version ")[1].split(":")[0])
+    p = run(KIOSK, "sync", "--config", conf)
+    check("version=%d " % v in p.stdout, p.stdout)
+    db = sqlite3.connect(kmirror)
+    st = db.execute("SELECT status FROM products WHERE code=?",
+                    (code,)).fetchone()[0]
+    db.close()
+    check(st == "suspended", "the kiosk says %s for %s" % (st, code))
+    # export + publish --mirror: the number export reports is the one
+    # published; the same export published again is flagged.
+    out = os.path.join(w.tmp, "export.db")
+    p = run(HOST, "export", "--db", reg, "--out", out)
+    check("feed_version %d" % (v + 1) in p.stdout, p.stdout)
+    p = run(HOST, "publish", "--mirror", out, "--key", sec, "--feed", feed)
+    check("published version %d:" % (v + 1) in p.stdout, p.stdout)
+    p = run(HOST, "publish", "--mirror", out, "--key", sec, "--feed", feed)
+    check("published version %d:" % (v + 2) in p.stdout and
+          "was published before" in p.stderr, p.stdout + p.stderr)
+    p = run(HOST, "publish", "--db", reg, "--mirror", out, "--key", sec,
+            "--feed", feed, ok=False)
+    check(p.returncode == 2, p.stderr)
 
 
 def s_disk_full(w):
@@ -781,12 +898,12 @@ def s_unknown_table(w):
     w.write_conf(url)
     w.publish(w.mkmirror())
     w.sync()
+    base, new = (os.path.join(w.tmp, n) for n in ("base.db", "new.db"))
+    shutil.copy(published_db(w, 1), base)
     w.publish(w.mkmirror(change=100))
     # Another history in which both versions carry a table this kiosk's
     # mirror does not have; the kiosk is at version 1, the delta 1 -> 2.
-    base, new = (os.path.join(w.tmp, n) for n in ("base.db", "new.db"))
-    shutil.copy(os.path.join(w.feed, "versions", "1.db"), base)
-    shutil.copy(os.path.join(w.feed, "versions", "2.db"), new)
+    shutil.copy(published_db(w, 2), new)
     for path, v in ((base, "b"), (new, "changed")):
         db = sqlite3.connect(path)
         db.executescript("CREATE TABLE extra(k TEXT PRIMARY KEY, v TEXT) "
@@ -853,7 +970,7 @@ def s_schema(w):
     # A snapshot carrying the trigger, signed by the authority's key.
     w.publish(w.mkmirror())
     raw = os.path.join(w.tmp, "trigger.db")
-    shutil.copy(os.path.join(w.feed, "versions", "2.db"), raw)
+    shutil.copy(published_db(w, 2), raw)
     db = sqlite3.connect(raw)
     db.executescript(KEEP_RATED)
     db.close()
@@ -914,6 +1031,10 @@ def s_links(w):
     w.publish(w.mkmirror(change=50))
     delta = next(manifest_files(w, "delta"))[1]
     plant(w.mirror + "." + delta + ".part")
+    # The files SQLite keeps beside the mirror, which a delta applied in
+    # place opens for writing.
+    plant(w.mirror + "-wal")
+    plant(w.mirror + "-shm")
     p = w.sync()
     check("path=delta" in p.stdout and w.version() == 2, p.stdout)
     untouched()
@@ -1026,8 +1147,9 @@ def s_publish_errors(w):
         check(f.read() == before, "manifest changed by a failed publish")
     p = w.publish(w.mkmirror())
     check("published version 2" in p.stdout, p.stdout)
-    # A damaged old version costs its delta, not the publish.
-    with open(os.path.join(w.feed, "versions", "1.db"), "r+b") as f:
+    # A damaged old version (its step, versions/1-2.cs.zst, which the
+    # delta from 1 needs) costs its delta, not the publish.
+    with open(os.path.join(w.feed, "versions", "1-2.cs.zst"), "r+b") as f:
         f.write(b"garbage" * 20)
     p = w.publish(w.mkmirror())
     check("published version 3" in p.stdout and "1 deltas" in p.stdout and
@@ -1079,7 +1201,7 @@ def s_publish_faults(w):
               (at, p.returncode))
         check("not an error" not in p.stderr,
               "full disk at %d: %s" % (at, p.stderr.strip()))
-        check(sorted(os.listdir(vdir)) == [".lock", "1.db"],
+        check(sorted(os.listdir(vdir)) == [".lock"],
               "full disk at %d left %s" % (at, os.listdir(vdir)))
         with open(os.path.join(w.feed, "manifest"), "rb") as f:
             check(f.read() == before, "full disk at %d: manifest changed" %

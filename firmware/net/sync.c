@@ -402,6 +402,10 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
                   strerror(errno));
         return -1;
     }
+    /* Links planted beside the mirror go before SQLite first opens it
+     * (it would refuse them, and the mirror with them). */
+    if (mirror_clear_planted(cfg->mirror, err, sizeof err) != 0)
+        kiosk_log("sync: %s", err);
     int64_t have = mirror_version(cfg->mirror, err, sizeof err);
     if (have < 0) {
         kiosk_log("sync: %s; fetching a fresh snapshot", err);

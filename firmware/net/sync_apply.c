@@ -127,6 +127,100 @@ static int read_all(const char *path, uint8_t **out, size_t *len)
     return bad ? -1 : 0;
 }
 
+/* The files SQLite keeps beside a database. It opens them with
+ * O_NOFOLLOW, so a link planted at one of these names makes the mirror
+ * unopenable rather than written through; the link (never its target)
+ * is removed here, before any open for writing (issue 12). A folder
+ * there cannot be removed safely and is an error. */
+static const char *const sidecars[] = {"-wal", "-shm", "-journal"};
+
+int mirror_clear_planted(const char *db, char *err, size_t errsz)
+{
+    for (size_t i = 0; i < sizeof sidecars / sizeof sidecars[0]; i++) {
+        char path[4300];
+        struct stat st;
+        snprintf(path, sizeof path, "%s%s", db, sidecars[i]);
+        if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
+            continue;
+        if (S_ISDIR(st.st_mode) || unlink(path) != 0) {
+            snprintf(err, errsz, "cannot use %s: %s", path,
+                     S_ISDIR(st.st_mode) ? "a folder is in its place"
+                                         : strerror(errno));
+            return APPLY_FAILED;
+        }
+    }
+    return 0;
+}
+
+/* Remove a work file's journal, WAL and shared-memory file, whatever
+ * they are: they can only be left by a killed round. */
+static void remove_sidecars(const char *db)
+{
+    for (size_t i = 0; i < sizeof sidecars / sizeof sidecars[0]; i++) {
+        char path[4300];
+        snprintf(path, sizeof path, "%s%s", db, sidecars[i]);
+        unlink(path);
+    }
+}
+
+/* "<mirror><suffix>", a work file of this round. Whatever a killed round
+ * left under that name or beside it is never trusted (a journal beside a
+ * fresh file would be rolled back into it) and goes. */
+static int work_file(const char *mirror, const char *suffix, char *out,
+                     size_t outsz, char *err, size_t errsz)
+{
+    if (snprintf(out, outsz, "%s%s", mirror, suffix) >= (int)outsz) {
+        snprintf(err, errsz, "mirror path too long");
+        return APPLY_FAILED;
+    }
+    unlink(out);
+    remove_sidecars(out);
+    return 0;
+}
+
+/* 1 if path is a regular file whose SQLite header says WAL mode: a
+ * mirror this kiosk already keeps the WAL way (see apply_delta). */
+static int is_wal_mirror(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    uint8_t h[20];
+    struct stat st;
+    int wal = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+              pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h &&
+              !memcmp(h, "SQLite format 3", 16) && h[18] == 2 && h[19] == 2;
+    close(fd);
+    return wal;
+}
+
+/* Switch the database at path to WAL mode (it must have no other
+ * connection); the close checkpoints and removes the -wal again. */
+static int make_wal(const char *path, char *err, size_t errsz)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int ok =
+        mirror_clear_planted(path, err, errsz) == 0 &&
+        sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+                        NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW &&
+        !strcmp((const char *)sqlite3_column_text(st, 0), "wal");
+    if (!ok && db) {
+        int en = sqlite3_system_errno(db);
+        snprintf(err, errsz, "cannot switch %s to WAL mode: %s%s%s", path,
+                 sqlite3_errmsg(db), en ? ": " : "", en ? strerror(en) : "");
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_close(db) != SQLITE_OK && ok) {
+        snprintf(err, errsz, "cannot close %s", path);
+        ok = 0;
+    }
+    return ok ? 0 : APPLY_FAILED;
+}
+
 /* Copy the mirror into a fresh work file through SQLite (a consistent
  * read under a shared lock, so the scanning process may go on reading the
  * mirror meanwhile). */
@@ -178,9 +272,11 @@ static int apply_changeset(sqlite3 *db, void *cs, int n, int64_t base,
 {
     int rc = APPLY_FAILED;
     sqlite3_busy_timeout(db, 5000);
-    /* Enough page cache that the transaction never spills to the journal
-     * midway (each spill costs an extra fsync). */
-    exec(db, "PRAGMA cache_size=-65536");
+    /* In WAL mode a spill mid-transaction costs no fsync, so a small
+     * page cache keeps the kiosk's memory flat whatever the delta's size;
+     * FULL makes the commit durable before the state file names it. */
+    exec(db, "PRAGMA cache_size=-4096; PRAGMA synchronous=FULL;"
+             "PRAGMA journal_size_limit=4194304");
     if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
         snprintf(err, errsz, "cannot lock mirror: %s", sqlite3_errmsg(db));
         return APPLY_FAILED;
@@ -203,7 +299,11 @@ static int apply_changeset(sqlite3 *db, void *cs, int n, int64_t base,
         goto rollback;
     }
     struct conflict c = {0};
-    int a = sqlite3changeset_apply(db, n, cs, NULL, on_conflict, &c);
+    /* No savepoint of its own: ours is the whole transaction, rolled
+     * back on any failure, and the savepoint's statement journal would
+     * write every changed page once more (to a temporary file). */
+    int a = sqlite3changeset_apply_v2(db, n, cs, NULL, on_conflict, &c, NULL,
+                                      NULL, SQLITE_CHANGESETAPPLY_NOSAVEPOINT);
     if (c.hit) {
         snprintf(err, errsz,
                  "delta conflicts with the mirror (table %s, conflict %d): "
@@ -259,12 +359,11 @@ rollback:
 static int replace_mirror(const char *mirror, const char *tmp, char *err,
                           size_t errsz)
 {
-    /* A rollback journal left next to the old mirror would be played
-     * into the new file; mirror_version() has already rolled any back,
-     * so what remains here is not hot and can go. */
-    char journal[4200];
-    snprintf(journal, sizeof journal, "%s-journal", mirror);
-    unlink(journal);
+    /* A journal or WAL left next to the old mirror would be played into
+     * the new file. mirror_version() has already rolled back any hot
+     * journal; a WAL goes with the file it belongs to (a reader of the
+     * old mirror keeps its own descriptors of both). */
+    remove_sidecars(mirror);
     if (rename(tmp, mirror) != 0) {
         snprintf(err, errsz, "cannot replace %s: %s", mirror, strerror(errno));
         unlink(tmp);
@@ -278,12 +377,72 @@ static int replace_mirror(const char *mirror, const char *tmp, char *err,
     return 0;
 }
 
-/* The delta goes into a copy of the mirror, which then replaces it by
- * rename, like a snapshot. Applied in place, its COMMIT would need the
- * file to itself, but the running kiosk keeps a shared lock on its mirror
- * for as long as it is open (labels_mirror_open), so every delta ended in
- * "database is locked" and a snapshot download (issue 11). A copy costs
- * local disk, not the network, and a reader never waits for a commit. */
+/* The first delta after an upgrade: the mirror is still in rollback
+ * mode and the running kiosk may hold a shared lock on it for as long as
+ * it is open, so a commit in place would end in "database is locked"
+ * (issue 11). The delta goes into a copy, switched to WAL mode, which
+ * replaces the mirror by rename; every later delta applies in place. */
+static int apply_in_copy(const char *mirror, void *cs, int n, int64_t base,
+                         int64_t target, char *err, size_t errsz)
+{
+    char work[4200];
+    if (work_file(mirror, ".delta", work, sizeof work, err, errsz) != 0)
+        return APPLY_FAILED;
+    sqlite3 *db = NULL;
+    int rc = copy_mirror(mirror, work, &db, err, errsz);
+    if (rc == 0 && exec(db, "PRAGMA journal_mode=WAL") != SQLITE_OK) {
+        snprintf(err, errsz, "cannot switch %s to WAL mode: %s", work,
+                 sqlite3_errmsg(db));
+        rc = APPLY_FAILED;
+    }
+    if (rc == 0)
+        rc = apply_changeset(db, cs, n, base, target, err, errsz);
+    /* The last connection: its close checkpoints and removes the WAL. */
+    if (db && sqlite3_close(db) != SQLITE_OK && rc == 0) {
+        snprintf(err, errsz, "cannot close %s", work);
+        rc = APPLY_FAILED;
+    }
+    if (rc == 0)
+        rc = replace_mirror(mirror, work, err, errsz);
+    if (rc != 0) {
+        unlink(work);
+        remove_sidecars(work);
+    }
+    return rc;
+}
+
+/* A mirror in WAL mode takes the delta in place, in one transaction:
+ * only the changed pages are written (to the WAL, then checkpointed), and
+ * the scanning process goes on reading its snapshot of the old version
+ * meanwhile, never waiting. A kill at any moment leaves the old version
+ * or the new one: SQLite's recovery ignores an uncommitted WAL tail. */
+static int apply_in_place(const char *mirror, void *cs, int n, int64_t base,
+                          int64_t target, char *err, size_t errsz)
+{
+    int rc = mirror_clear_planted(mirror, err, errsz);
+    if (rc != 0)
+        return rc;
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(mirror, &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+                        NULL) != SQLITE_OK) {
+        snprintf(err, errsz, "cannot open mirror %s: %s", mirror,
+                 db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return APPLY_FAILED;
+    }
+    rc = apply_changeset(db, cs, n, base, target, err, errsz);
+    /* Copy what no reader still needs back into the file now; what a
+     * reader holds is copied by a later round or the last close. */
+    if (rc == 0)
+        exec(db, "PRAGMA wal_checkpoint(PASSIVE)");
+    if (sqlite3_close(db) != SQLITE_OK && rc == 0) {
+        snprintf(err, errsz, "cannot close %s", mirror);
+        rc = APPLY_FAILED;
+    }
+    return rc;
+}
+
 int apply_delta(const char *mirror, const char *file, uint64_t usize,
                 int64_t base, int64_t target, char *err, size_t errsz)
 {
@@ -292,12 +451,6 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
                  (unsigned long long)usize);
         return APPLY_REFUSED;
     }
-    char work[4200], wjournal[4300];
-    if (snprintf(work, sizeof work, "%s.delta", mirror) >= (int)sizeof work) {
-        snprintf(err, errsz, "mirror path too long");
-        return APPLY_FAILED;
-    }
-    snprintf(wjournal, sizeof wjournal, "%s-journal", work);
     uint8_t *comp = NULL, *cs = NULL;
     size_t clen = 0;
     if (read_all(file, &comp, &clen) != 0) {
@@ -305,11 +458,12 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         return APPLY_FAILED;
     }
     int rc = APPLY_FAILED;
-    sqlite3 *db = NULL;
     cs = malloc((size_t)usize);
     if (!cs)
         goto done;
     size_t n = ZSTD_decompress(cs, (size_t)usize, comp, clen);
+    free(comp);
+    comp = NULL;
     if (ZSTD_isError(n) || n != usize) {
         snprintf(err, errsz,
                  "delta does not decompress to the %llu bytes "
@@ -318,23 +472,11 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
         rc = APPLY_REFUSED;
         goto done;
     }
-    /* A work file left by a killed round is never trusted. */
-    unlink(work);
-    unlink(wjournal);
-    rc = copy_mirror(mirror, work, &db, err, errsz);
-    if (rc == 0)
-        rc = apply_changeset(db, cs, (int)usize, base, target, err, errsz);
-    if (db && sqlite3_close(db) != SQLITE_OK && rc == 0) {
-        snprintf(err, errsz, "cannot close %s", work);
-        rc = APPLY_FAILED;
-    }
-    if (rc == 0)
-        rc = replace_mirror(mirror, work, err, errsz);
+    if (is_wal_mirror(mirror))
+        rc = apply_in_place(mirror, cs, (int)usize, base, target, err, errsz);
+    else
+        rc = apply_in_copy(mirror, cs, (int)usize, base, target, err, errsz);
 done:
-    if (rc != 0) {
-        unlink(work);
-        unlink(wjournal);
-    }
     free(comp);
     free(cs);
     return rc;
@@ -472,15 +614,18 @@ int install_snapshot(const char *mirror, const char *file, uint64_t usize,
                      int64_t target, char *err, size_t errsz)
 {
     char tmp[4200];
-    if (snprintf(tmp, sizeof tmp, "%s.new", mirror) >= (int)sizeof tmp) {
-        snprintf(err, errsz, "mirror path too long");
+    if (work_file(mirror, ".new", tmp, sizeof tmp, err, errsz) != 0)
         return APPLY_FAILED;
-    }
     int rc = decompress_to(file, tmp, usize, err, errsz);
     if (rc == 0)
         rc = check_snapshot(tmp, target, err, errsz);
+    /* Published in rollback mode; kept in WAL mode, so that the next
+     * delta applies in place (see apply_in_place). */
+    if (rc == 0)
+        rc = make_wal(tmp, err, errsz);
     if (rc != 0) {
         unlink(tmp);
+        remove_sidecars(tmp);
         return rc;
     }
     return replace_mirror(mirror, tmp, err, errsz);

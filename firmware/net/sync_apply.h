@@ -12,6 +12,11 @@
  * kiosk could not read or write (disk full, I/O, locked). */
 enum { APPLY_REFUSED = -2, APPLY_FAILED = -1 };
 
+/* Remove a link, FIFO, socket or device node planted at a name SQLite
+ * opens beside db (-wal, -shm, -journal): never its target (issue 12).
+ * 0, or APPLY_FAILED with err set when a folder is there. */
+int mirror_clear_planted(const char *db, char *err, size_t errsz);
+
 /* Apply a zstd-compressed changeset file (usize bytes decompressed) that
  * turns version base into version target. */
 int apply_delta(const char *mirror, const char *file, uint64_t usize,

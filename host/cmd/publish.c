@@ -2,6 +2,7 @@
  * mirror feed (docs/feed.md). */
 #include "cmd/cli.h"
 #include "feed/feed.h"
+#include "registry/registry.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -33,8 +34,21 @@ static int read_key(const char *path, labels_seckey *sec)
     return rc;
 }
 
+/* feed_publish's source for --db: the registry exported now, numbered
+ * as the feed's next version (or the registry's, if higher). */
+static int export_now(void *ctx, const char *path, int64_t *version, char *err,
+                      size_t errsz)
+{
+    long long v = 0;
+    if (registry_export_at((const char *)ctx, path, NULL, (long long)*version,
+                           &v, err, errsz) != 0)
+        return -1;
+    *version = (int64_t)v;
+    return 0;
+}
+
 struct pargs {
-    const char *mirror, *keypath, *feed, *old, *conf, *url, *kdata;
+    const char *mirror, *db, *keypath, *feed, *old, *conf, *url, *kdata;
     int expires, keep;
     long long now, version;
 };
@@ -44,6 +58,7 @@ static int parse(int argc, char **argv, struct pargs *a)
 {
     static const struct option opts[] = {
         {"mirror", required_argument, NULL, 'm'},
+        {"db", required_argument, NULL, 'b'},
         {"key", required_argument, NULL, 'k'},
         {"feed", required_argument, NULL, 'f'},
         {"expires-days", required_argument, NULL, 'e'},
@@ -63,10 +78,11 @@ static int parse(int argc, char **argv, struct pargs *a)
     a->keep = FEED_DEFAULT_KEEP_DELTAS;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:k:f:e:d:a:n:C:u:D:V:h", opts,
+    while ((c = getopt_long(argc, argv, "m:b:k:f:e:d:a:n:C:u:D:V:h", opts,
                             NULL)) != -1) {
         switch (c) {
         case 'm': a->mirror = optarg; break;
+        case 'b': a->db = optarg; break;
         case 'k': a->keypath = optarg; break;
         case 'f': a->feed = optarg; break;
         case 'a': a->old = optarg; break;
@@ -111,8 +127,8 @@ static int parse(int argc, char **argv, struct pargs *a)
             }
             break;
         case 'h':
-            puts("usage: ocop-host publish --mirror MIRROR.db --key AUTH.sec "
-                 "--feed DIR\n"
+            puts("usage: ocop-host publish (--db REG.db | --mirror MIRROR.db) "
+                 "--key AUTH.sec --feed DIR\n"
                  "         [--expires-days N] [--keep-deltas N] "
                  "[--announce-from OLD.sec]\n"
                  "         [--now UNIX_SECONDS] [--version N]\n"
@@ -131,8 +147,9 @@ int cmd_publish(int argc, char **argv)
     int prc = parse(argc, argv, a);
     if (prc >= 0)
         return prc;
-    if (!a->mirror || !a->keypath || !a->feed || optind != argc) {
-        cli_error("publish needs --mirror FILE, --key FILE and --feed DIR");
+    if (!a->mirror == !a->db || !a->keypath || !a->feed || optind != argc) {
+        cli_error("publish needs --db REG.db (or --mirror FILE), --key FILE "
+                  "and --feed DIR");
         return LABELS_EXIT_USAGE;
     }
     if (!a->conf != !a->url || (a->url && strncmp(a->url, "http://", 7) &&
@@ -153,6 +170,8 @@ int cmd_publish(int argc, char **argv)
     }
     struct feed_publish_opts o = {
         .mirror = a->mirror,
+        .export_fn = a->db ? export_now : NULL,
+        .export_ctx = (void *)a->db,
         .feed_dir = a->feed,
         .key = &sec,
         .announce_from = a->old ? &oldsec : NULL,
@@ -175,6 +194,12 @@ int cmd_publish(int argc, char **argv)
         cli_error("warning: no delta from %zu old version(s) (%s); kiosks "
                   "on them will take the snapshot",
                   res.skipped, res.skipped_why);
+    if (res.stale_mirror)
+        cli_error("warning: %s was published before (feed_version %lld or "
+                  "lower); changes made in the registry since its export are "
+                  "not in it: publish --db REG.db publishes the registry as it "
+                  "is now",
+                  a->mirror, (long long)res.version - 1);
     printf("published version %lld: snapshot %zu bytes, %zu deltas\n",
            (long long)res.version, res.snapshot_bytes, res.ndeltas);
     if (a->conf) {

@@ -12,7 +12,15 @@
 #define FEED_MAX_KEEP_DELTAS 64
 
 struct feed_publish_opts {
-    const char *mirror;       /* the registry's export (read only) */
+    const char *mirror; /* the registry's export (read only) */
+    /* Instead of mirror: called under the feed's lock to write the mirror
+     * to publish at path, e.g. the registry's export as it is now.
+     * *version is the number this publish takes; it may raise it (the
+     * registry's own count is higher) and the feed follows. 0, or
+     * non-zero with err set. */
+    int (*export_fn)(void *ctx, const char *path, int64_t *version, char *err,
+                     size_t errsz);
+    void *export_ctx;
     const char *feed_dir;     /* served as static files */
     const labels_seckey *key; /* the authority's current feed key */
     /* When rotating: the previous feed key, which signs an announcement
@@ -37,11 +45,14 @@ struct feed_publish_result {
      * the last one failed; their kiosks take the snapshot. */
     size_t skipped;
     char skipped_why[256];
+    /* opts->mirror says it is a version the feed already published: its
+     * data may be older than the registry (no export since). */
+    int stale_mirror;
 };
 
-/* Publish opts->mirror as the next feed version into opts->feed_dir.
- * On failure returns a labels_err and writes one sentence into err; the
- * feed already served stays as it was (the manifest is written last,
+/* Publish opts->mirror (or export_fn's mirror) as the next feed version into
+ * opts->feed_dir. On failure returns a labels_err and writes one sentence into
+ * err; the feed already served stays as it was (the manifest is written last,
  * atomically). */
 int feed_publish(const struct feed_publish_opts *opts,
                  struct feed_publish_result *res, char *err, size_t errsz);

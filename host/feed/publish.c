@@ -2,6 +2,7 @@
  * a zstd snapshot, session-extension deltas from recent versions, and a
  * signed manifest naming them by size and SHA-256 (docs/feed.md). */
 #include "feed/feed.h"
+#include "feed/steps.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -124,6 +125,7 @@ struct prev_manifest {
     int64_t version;
     char (*files)[96];
     size_t nfiles;
+    char snapshot[96]; /* its snapshot: the base of the next step */
 };
 
 static int read_prev(const char *feed_dir, struct prev_manifest *pm)
@@ -157,6 +159,8 @@ static int read_prev(const char *feed_dir, struct prev_manifest *pm)
                 if (n < 96) {
                     memcpy(pm->files[pm->nfiles], f, n);
                     pm->files[pm->nfiles][n] = 0;
+                    if (!strncmp(f, "snapshot-", 9))
+                        memcpy(pm->snapshot, pm->files[pm->nfiles], n + 1);
                     pm->nfiles++;
                 }
             }
@@ -189,23 +193,11 @@ static void copy_error(sqlite3 *out, int rc, const char *src, const char *dst,
            sys ? ")" : "");
 }
 
-/* Copy the registry's mirror into versions/<N>.db with this version's
- * meta rows, compacted; returns 0 or -1 with err set. The page size is
- * 1 KiB: a delta's updates land on scattered pages, each of which the
- * kiosk writes twice (journal, database), so small pages make a 1% delta
- * apply about a quarter faster; lookups cost one more B-tree level. */
-static int make_version_db(const char *src, const char *dst, int64_t version,
-                           const char *published, const labels_seckey *key,
-                           char *err, size_t errsz)
+/* The mirror's schema, checked before anything is written: exactly the
+ * documented one, since a trigger or view published once would run in
+ * every kiosk's mirror (issue 12). 0, or -1 with err set. */
+static int check_source(sqlite3 *in, const char *src, char *err, size_t errsz)
 {
-    sqlite3 *in = NULL, *out = NULL;
-    int rc = -1;
-    unlink(dst);
-    if (sqlite3_open_v2(src, &in, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        seterr(err, errsz, "cannot open mirror %s: %s", src,
-               in ? sqlite3_errmsg(in) : "out of memory");
-        goto done;
-    }
     sqlite3_stmt *st = NULL;
     const char *sv = NULL;
     if (sqlite3_prepare_v2(in,
@@ -217,41 +209,62 @@ static int make_version_db(const char *src, const char *dst, int64_t version,
         seterr(err, errsz, "%s is not a mirror of schema version %d", src,
                LABELS_MIRROR_SCHEMA_VERSION);
         sqlite3_finalize(st);
-        goto done;
+        return -1;
     }
     sqlite3_finalize(st);
-    /* Exactly the documented schema: a trigger or view published once
-     * would run in every kiosk's mirror (issue 12). */
     char why[256];
     if (labels_mirror_check_schema(in, why, sizeof why) != LABELS_OK) {
         seterr(err, errsz, "%s is not a mirror as docs/mirror.md defines: %s",
                src, why);
+        return -1;
+    }
+    return 0;
+}
+
+/* Copy the registry's mirror into versions/<N>.db with this version's
+ * meta rows, compacted; returns 0 or -1 with err set. VACUUM INTO reads
+ * one consistent snapshot (even while the registry writes the mirror)
+ * and writes the copy compacted in one pass, into a temporary that is
+ * renamed once whole. The page size is 1 KiB: a delta's updates land on
+ * scattered pages, each of which the kiosk writes twice (WAL, then the
+ * checkpoint), so small pages make a 1% delta apply about a quarter
+ * faster; lookups cost one more B-tree level. */
+static int make_version_db(const char *src, const char *dst, int64_t version,
+                           const char *published, const labels_seckey *key,
+                           char *err, size_t errsz)
+{
+    sqlite3 *in = NULL, *out = NULL;
+    int rc = -1;
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", dst);
+    unlink(dst);
+    unlink(tmp);
+    if (sqlite3_open_v2(src, &in, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        seterr(err, errsz, "cannot open mirror %s: %s", src,
+               in ? sqlite3_errmsg(in) : "out of memory");
         goto done;
     }
-    if (sqlite3_open_v2(dst, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        NULL) != SQLITE_OK) {
-        seterr(err, errsz, "cannot create %s", dst);
+    if (check_source(in, src, err, errsz) != 0)
+        goto done;
+    char *sql = sqlite3_mprintf("PRAGMA page_size=1024; VACUUM INTO %Q", tmp);
+    int vrc = sql ? sqlite3_exec(in, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    if (vrc != SQLITE_OK) {
+        copy_error(in, sqlite3_extended_errcode(in), src, dst, err, errsz);
         goto done;
     }
-    /* The backup API gives a consistent copy even if the registry is
-     * writing the mirror right now. */
-    sqlite3_backup *bk = sqlite3_backup_init(out, "main", in, "main");
-    int brc = bk ? sqlite3_backup_step(bk, -1) : sqlite3_errcode(out);
-    int frc = sqlite3_backup_finish(bk);
-    if (brc != SQLITE_DONE || frc != SQLITE_OK) {
-        /* The backup's own code: the destination handle's message would
-         * be "not an error" (issue 12). */
-        copy_error(out, brc != SQLITE_DONE ? brc : frc, src, dst, err, errsz);
+    if (sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        seterr(err, errsz, "cannot open %s", tmp);
         goto done;
     }
     char kid[LABELS_KEY_ID_HEX_SIZE];
     labels_key_id_hex(key->id, kid);
-    char *sql = sqlite3_mprintf(
+    sql = sqlite3_mprintf(
         "PRAGMA journal_mode=DELETE;"
         "BEGIN;"
         "INSERT OR REPLACE INTO meta(key,value) VALUES"
         " ('feed_version','%lld'),('published',%Q),('authority',%Q);"
-        "COMMIT; PRAGMA page_size=1024; VACUUM;",
+        "COMMIT;",
         (long long)version, published, kid);
     if (!sql) {
         seterr(err, errsz, "out of memory");
@@ -259,14 +272,20 @@ static int make_version_db(const char *src, const char *dst, int64_t version,
     }
     int e = exec_sql(out, sql, err, errsz);
     sqlite3_free(sql);
-    if (e == 0 && exec_sql(out, "PRAGMA integrity_check", err, errsz) == 0)
+    if (e == 0 && exec_sql(out, "PRAGMA quick_check", err, errsz) == 0)
         rc = 0;
 done:
     sqlite3_close(in);
     if (sqlite3_close(out) != SQLITE_OK && rc == 0) {
-        seterr(err, errsz, "cannot close %s", dst);
+        seterr(err, errsz, "cannot close %s", tmp);
         rc = -1;
     }
+    if (rc == 0 && rename(tmp, dst) != 0) {
+        seterr(err, errsz, "cannot rename %s: %s", tmp, strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0)
+        unlink(tmp);
     return rc;
 }
 
@@ -452,8 +471,10 @@ static int write_announcement(const char *feed_dir, const labels_seckey *old,
 
 /* Remove snapshots and deltas named by neither the new manifest nor the
  * one before it (a client that fetched the old manifest a moment ago may
- * still be downloading its files), and version databases no delta will
- * start from any more. Failures here only waste disk space. */
+ * still be downloading its files), every version database (a publish
+ * keeps none: the next one takes its base from the snapshot), and the
+ * steps no kept delta starts from any more. Failures here only waste disk
+ * space. */
 static void prune(const char *feed_dir, const struct prev_manifest *pm,
                   const char *snap, const struct delta_entry *d, size_t nd,
                   int64_t oldest_kept)
@@ -486,9 +507,13 @@ static void prune(const char *feed_dir, const struct prev_manifest *pm,
     struct dirent *e;
     while ((e = readdir(dir))) {
         char *end;
+        int64_t from, to;
         long long v = strtoll(e->d_name, &end, 10);
-        if (end == e->d_name || strcmp(end, ".db") || v >= oldest_kept)
+        int old_step =
+            feed_step_parse(e->d_name, &from, &to) == 0 && from < oldest_kept;
+        if (end == e->d_name || (strcmp(end, ".db") && !old_step))
             continue;
+        (void)v;
         char path[4096];
         if (snprintf(path, sizeof path, "%s/%s", vdir, e->d_name) <
             (int)sizeof path)
@@ -497,34 +522,52 @@ static void prune(const char *feed_dir, const struct prev_manifest *pm,
     closedir(dir);
 }
 
-/* Remove versions/<N>.db and its rollback journal. */
+/* Remove versions/<N>.db, its temporary and their rollback journals. */
 static void remove_version(const char *vpath)
 {
-    char j[4200];
-    snprintf(j, sizeof j, "%s-journal", vpath);
-    unlink(j);
-    unlink(vpath);
+    static const char *const ext[] = {"-journal", ".tmp", ".tmp-journal", ""};
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s%s", vpath, ext[i]);
+        unlink(p);
+    }
 }
 
-/* Under the publish lock: a versions/<N>.db-journal is left only by a
- * publish killed while it built <N>.db (published versions are never
- * written again), and that publish never signed a manifest naming N. So
- * the journal and its half-built database go. Returns the highest N
- * removed, or 0. */
-static int64_t remove_stale_versions(const char *vdir)
+/* Under the publish lock, what a killed publish left: a version database
+ * above the served one (prev), half built (a journal or a temporary
+ * beside it) or whole, and steps to such a version. That publish never
+ * signed a manifest naming it (published versions are never written
+ * again), so all of it goes. Returns the highest such N, or 0. */
+static int64_t remove_stale_versions(const char *vdir, int64_t prev)
 {
     int64_t top = 0;
     DIR *dir = opendir(vdir);
     struct dirent *e;
     while (dir && (e = readdir(dir))) {
         char *end;
+        int64_t from, to;
         long long v = strtoll(e->d_name, &end, 10);
         char path[4096];
-        if (end == e->d_name || v < 1 || strcmp(end, ".db-journal") ||
-            snprintf(path, sizeof path, "%s/%lld.db", vdir, v) >=
-                (int)sizeof path)
+        if (feed_step_parse(e->d_name, &from, &to) == 0) {
+            if (to <= prev || snprintf(path, sizeof path, "%s/%s", vdir,
+                                       e->d_name) >= (int)sizeof path)
+                continue;
+            unlink(path);
+            v = to;
+        } else if (end != e->d_name && v > 0 && !strncmp(end, ".src", 4) &&
+                   snprintf(path, sizeof path, "%s/%s", vdir, e->d_name) <
+                       (int)sizeof path) {
+            unlink(path); /* an export for a publish that was killed */
+        } else if (end == e->d_name || v < 1 ||
+                   (strcmp(end, ".db-journal") && strcmp(end, ".db.tmp") &&
+                    strcmp(end, ".db.tmp-journal") &&
+                    (strcmp(end, ".db") || v <= prev)) ||
+                   snprintf(path, sizeof path, "%s/%lld.db", vdir, v) >=
+                       (int)sizeof path) {
             continue;
-        remove_version(path);
+        } else {
+            remove_version(path);
+        }
         if (v > top)
             top = v;
     }
@@ -533,16 +576,19 @@ static int64_t remove_stale_versions(const char *vdir)
     return top;
 }
 
-/* The highest N of a versions/N.db, or at_least if that is higher. */
+/* The highest N of a versions/N.db or a step to N, or at_least if that
+ * is higher. */
 static int64_t highest_version_db(const char *vdir, int64_t at_least)
 {
-    int64_t top = at_least;
+    int64_t top = at_least, from, to;
     DIR *dir = opendir(vdir);
     struct dirent *e;
     while (dir && (e = readdir(dir))) {
         char *end;
         long long v = strtoll(e->d_name, &end, 10);
-        if (end != e->d_name && !strcmp(end, ".db") && v > top)
+        if (feed_step_parse(e->d_name, &from, &to) == 0 && to > top)
+            top = to;
+        else if (end != e->d_name && !strcmp(end, ".db") && v > top)
             top = v;
     }
     if (dir)
@@ -583,56 +629,130 @@ static int open_feed(const char *feed_dir, char *vdir, size_t vdirsz, char *err,
     return lockfd;
 }
 
-/* A delta from each of the last keep_deltas versions still on disk to
- * version (vpath), into deltas[*nd...]. 0, or -1 with err set. */
+struct delta_ctx {
+    const char *feed_dir;
+    struct delta_entry *deltas;
+    size_t *nd;
+    char *err;
+    size_t errsz;
+};
+
+/* Compress one delta and write it under its content's name. */
+static int put_delta(void *ctx, int64_t base, const void *cs, size_t len)
+{
+    struct delta_ctx *c = ctx;
+    struct blob comp = {0};
+    if (compress_blob(cs, len, &comp)) {
+        seterr(c->err, c->errsz, "cannot compress a delta");
+        return -1;
+    }
+    struct delta_entry *d = &c->deltas[*c->nd];
+    d->base = base;
+    d->size = comp.len;
+    d->usize = len;
+    int w = write_addressed(c->feed_dir, "delta-", ".cs.zst", &comp, d->name,
+                            d->sha);
+    free(comp.p);
+    if (w != LABELS_OK) {
+        seterr(c->err, c->errsz, "cannot write a delta: %s",
+               labels_strerror(w));
+        return -1;
+    }
+    (*c->nd)++;
+    return 0;
+}
+
+/* The base of the next step: the previous version's database. A feed
+ * written before steps kept it in versions/; otherwise it is the
+ * previous manifest's snapshot, decompressed. 0 with *made set when the
+ * file was made here; 1 when there is none (no deltas); -1 with why. */
+static int base_db(const char *feed_dir, const char *vdir,
+                   const struct prev_manifest *pm, char *bpath, size_t bsz,
+                   int *made, char *why, size_t whysz)
+{
+    *made = 0;
+    if (pm->version < 1 || snprintf(bpath, bsz, "%s/%" PRId64 ".db", vdir,
+                                    pm->version) >= (int)bsz)
+        return 1;
+    if (access(bpath, R_OK) == 0)
+        return 0;
+    char snap[4096], tmp[4200];
+    if (!pm->snapshot[0] || snprintf(snap, sizeof snap, "%s/%s", feed_dir,
+                                     pm->snapshot) >= (int)sizeof snap)
+        return 1;
+    snprintf(tmp, sizeof tmp, "%s.tmp", bpath);
+    unlink(tmp);
+    if (feed_unzstd_file(snap, tmp, why, whysz) != 0)
+        return -1;
+    if (rename(tmp, bpath) != 0) {
+        seterr(why, whysz, "cannot rename %s: %s", tmp, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    *made = 1;
+    return 0;
+}
+
+/* The step from the previous version to this one (vpath), kept in
+ * versions/, and from it and the kept steps a delta from each of the
+ * last keep_deltas versions. Old versions no delta can reach count in
+ * res->skipped when something was damaged. 0, or -1 with err set. */
 static int write_deltas(const struct feed_publish_opts *o, const char *vdir,
                         const char *vpath, int64_t version,
+                        const struct prev_manifest *pm,
                         struct feed_publish_result *res,
-                        struct delta_entry *deltas, size_t *nd, char *err,
-                        size_t errsz)
+                        struct delta_entry *deltas, size_t *nd, char *step,
+                        size_t stepsz, char *err, size_t errsz)
 {
-    struct blob comp = {0};
-    for (int64_t b = version - 1; b >= 1 && b >= version - o->keep_deltas;
-         b--) {
-        char bpath[4096];
-        if (snprintf(bpath, sizeof bpath, "%s/%" PRId64 ".db", vdir, b) >=
-                (int)sizeof bpath ||
-            access(bpath, R_OK) != 0)
-            continue;
-        struct blob cs;
-        int m = make_changeset(vpath, bpath, res->skipped_why,
-                               sizeof res->skipped_why, &cs);
-        if (m < 0) {
-            /* A damaged old version must not hold back this publish (it
-             * may carry a revocation): kiosks on it take the snapshot. */
-            res->skipped++;
-            continue;
-        }
-        if (m > 0)
-            continue; /* the schema changed: only the snapshot gets there */
-        int c = compress_blob(cs.p, cs.len, &comp);
-        size_t usize = cs.len;
-        sqlite3_free(cs.p);
-        if (c) {
-            seterr(err, errsz, "cannot compress a delta");
-            return -1;
-        }
-        struct delta_entry *d = &deltas[*nd];
-        d->base = b;
-        d->size = comp.len;
-        d->usize = usize;
-        int w = write_addressed(o->feed_dir, "delta-", ".cs.zst", &comp,
-                                d->name, d->sha);
-        free(comp.p);
-        comp.p = NULL;
-        if (w != LABELS_OK) {
-            seterr(err, errsz, "cannot write a delta: %s", labels_strerror(w));
-            return -1;
-        }
-        (*nd)++;
+    char bpath[4096];
+    int made = 0;
+    step[0] = '\0';
+    int b = o->keep_deltas > 0
+                ? base_db(o->feed_dir, vdir, pm, bpath, sizeof bpath, &made,
+                          res->skipped_why, sizeof res->skipped_why)
+                : 1;
+    if (b != 0) {
+        res->skipped += b < 0;
+        return 0;
     }
-
-    return 0;
+    struct blob cs = {0}, comp = {0};
+    int m = make_changeset(vpath, bpath, res->skipped_why,
+                           sizeof res->skipped_why, &cs);
+    if (made)
+        unlink(bpath);
+    if (m != 0) {
+        /* A damaged old version must not hold back this publish (it may
+         * carry a revocation): kiosks on it take the snapshot. A changed
+         * schema: only the snapshot gets there. */
+        res->skipped += m < 0;
+        return 0;
+    }
+    int rc = -1;
+    if (compress_blob(cs.p, cs.len, &comp) ||
+        feed_step_path(vdir, pm->version, version, step, stepsz) != 0 ||
+        labels_file_write_atomic(step, comp.p, comp.len, 0644, 0) !=
+            LABELS_OK) {
+        seterr(err, errsz, "cannot write the step to version %" PRId64,
+               version);
+        step[0] = '\0';
+        goto done;
+    }
+    struct delta_ctx ctx = {o->feed_dir, deltas, nd, err, errsz};
+    int d =
+        feed_deltas_from_steps(vdir, pm->version, version - o->keep_deltas,
+                               (size_t)o->keep_deltas, cs.p, cs.len, put_delta,
+                               &ctx, res->skipped_why, sizeof res->skipped_why);
+    if (d < 0) {
+        if (!err[0])
+            seterr(err, errsz, "%s", res->skipped_why);
+        goto done;
+    }
+    res->skipped += d > 0;
+    rc = 0;
+done:
+    sqlite3_free(cs.p);
+    free(comp.p);
+    return rc;
 }
 
 /* The manifest's text, before its signature (docs/feed.md); malloc'd. */
@@ -685,12 +805,59 @@ static int64_t pick_version(const struct feed_publish_opts *o, int64_t prev,
     return o->version;
 }
 
+/* The feed_version a mirror file says it is, or 0. */
+static int64_t mirror_says(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t v = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT value FROM meta WHERE key='feed_version'",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v > 0 ? v : 0;
+}
+
+/* The mirror to publish as version *version: opts->mirror, or the one
+ * export_fn writes to versions/<N>.src now. One number for both: a
+ * mirror that says it is a higher version (the registry counts its own
+ * exports) is published as that. */
+static int source_mirror(const struct feed_publish_opts *o, const char *vdir,
+                         int64_t prev, int64_t *version, char *src,
+                         size_t srcsz, struct feed_publish_result *res,
+                         char *err, size_t errsz)
+{
+    if (!o->export_fn) {
+        snprintf(src, srcsz, "%s", o->mirror);
+    } else {
+        if (snprintf(src, srcsz, "%s/%" PRId64 ".src", vdir, *version) >=
+            (int)srcsz)
+            return -1;
+        unlink(src);
+        int64_t v = *version;
+        if (o->export_fn(o->export_ctx, src, &v, err, errsz) != 0)
+            return -1;
+        if (v > *version)
+            *version = v;
+        return 0;
+    }
+    int64_t says = mirror_says(src);
+    if (!o->version && says > *version)
+        *version = says;
+    res->stale_mirror = says > 0 && says <= prev;
+    return 0;
+}
+
 int feed_publish(const struct feed_publish_opts *o,
                  struct feed_publish_result *res, char *err, size_t errsz)
 {
     memset(res, 0, sizeof *res);
-    if (!o || !o->mirror || !o->feed_dir || !o->key || o->expires_days < 1 ||
-        o->expires_days > 366 || o->keep_deltas < 0 ||
+    if (!o || (!o->mirror == !o->export_fn) || !o->feed_dir || !o->key ||
+        o->expires_days < 1 || o->expires_days > 366 || o->keep_deltas < 0 ||
         o->keep_deltas > FEED_MAX_KEEP_DELTAS) {
         seterr(err, errsz, "bad publish arguments");
         return LABELS_ERR_ARG;
@@ -701,10 +868,7 @@ int feed_publish(const struct feed_publish_opts *o,
         return LABELS_ERR_IO;
 
     int rc = LABELS_ERR_IO;
-    char vpath[4096] = "";
-    /* Numbers of versions a killed publish left half built are not
-     * reused either: version numbers only go up. */
-    int64_t stale = remove_stale_versions(vdir);
+    char vpath[4096] = "", src[4200] = "", step[4096] = "";
     struct prev_manifest pm;
     struct blob raw = {0}, comp = {0};
     struct delta_entry *deltas = NULL;
@@ -715,11 +879,17 @@ int feed_publish(const struct feed_publish_opts *o,
                o->feed_dir);
         goto done;
     }
+    /* Numbers of versions a killed publish left half built are not
+     * reused either: version numbers only go up. */
+    int64_t stale = remove_stale_versions(vdir, pm.version);
     int64_t version = pick_version(o, pm.version, vdir, stale, err, errsz);
     if (version < 0) {
         rc = LABELS_ERR_ARG;
         goto done;
     }
+    if (source_mirror(o, vdir, pm.version, &version, src, sizeof src, res, err,
+                      errsz) != 0)
+        goto done;
     time_t now = o->now ? (time_t)o->now : time(NULL);
     char published[LABELS_TIME_ISO_SIZE], expires[LABELS_TIME_ISO_SIZE];
     if (labels_time_iso((int64_t)now, published) != LABELS_OK ||
@@ -736,8 +906,8 @@ int feed_publish(const struct feed_publish_opts *o,
         seterr(err, errsz, "feed path too long");
         goto done;
     }
-    if (make_version_db(o->mirror, vpath, version, published, o->key, err,
-                        errsz) != 0)
+    if (make_version_db(src, vpath, version, published, o->key, err, errsz) !=
+        0)
         goto done;
 
     if (read_file(vpath, &raw) != 0 || compress_blob(raw.p, raw.len, &comp)) {
@@ -746,6 +916,8 @@ int feed_publish(const struct feed_publish_opts *o,
     }
     char snap_name[96], snap_sha[65];
     size_t snap_usize = raw.len;
+    free(raw.p);
+    raw.p = NULL;
     rc = write_addressed(o->feed_dir, "snapshot-", ".db.zst", &comp, snap_name,
                          snap_sha);
     if (rc != LABELS_OK) {
@@ -755,15 +927,13 @@ int feed_publish(const struct feed_publish_opts *o,
     }
     res->snapshot_bytes = comp.len;
     size_t snap_size = comp.len;
-    free(raw.p);
     free(comp.p);
-    raw.p = comp.p = NULL;
+    comp.p = NULL;
     rc = LABELS_ERR_IO;
 
     deltas = calloc((size_t)o->keep_deltas + 1, sizeof *deltas);
-    if (!deltas)
-        goto done;
-    if (write_deltas(o, vdir, vpath, version, res, deltas, &nd, err, errsz))
+    if (!deltas || write_deltas(o, vdir, vpath, version, &pm, res, deltas, &nd,
+                                step, sizeof step, err, errsz))
         goto done;
 
     if (o->announce_from) {
@@ -792,8 +962,12 @@ int feed_publish(const struct feed_publish_opts *o,
 done:
     /* A version that failed is no version: a later publish must neither
      * take its number's place for a delta base nor find it half built. */
-    if (rc != LABELS_OK && vpath[0])
+    if (vpath[0])
         remove_version(vpath);
+    if (rc != LABELS_OK && step[0])
+        unlink(step);
+    if (o->export_fn && src[0])
+        unlink(src);
     free(body);
     free(deltas);
     free(raw.p);

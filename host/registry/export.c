@@ -143,6 +143,13 @@ int registry_export(const char *dbpath, const char *out,
                     const labels_pubkey *authority, long long *version,
                     char *err, size_t errsz)
 {
+    return registry_export_at(dbpath, out, authority, 0, version, err, errsz);
+}
+
+int registry_export_at(const char *dbpath, const char *out,
+                       const labels_pubkey *authority, long long at_least,
+                       long long *version, char *err, size_t errsz)
+{
     err[0] = '\0';
     struct stat a, b;
     if (stat(dbpath, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev &&
@@ -189,6 +196,8 @@ int registry_export(const char *dbpath, const char *out,
         goto out;
     }
     *version = strtoll(ver, NULL, 10) + 1;
+    if (*version < at_least)
+        *version = at_least;
     if (build_mirror(dbpath, *version, hex, &image, &size, err, errsz))
         goto out;
     size_t plen = strlen(out) + 32;

@@ -387,6 +387,12 @@ int registry_stats(sqlite3 *db, const char *schema,
 int registry_export(const char *dbpath, const char *out,
                     const labels_pubkey *authority, long long *version,
                     char *err, size_t errsz);
+/* The same with a feed_version of at least at_least: `publish --db`
+ * exports the registry as it is now under the number the feed gives it,
+ * so the registry and the feed count alike (issue 11). */
+int registry_export_at(const char *dbpath, const char *out,
+                       const labels_pubkey *authority, long long at_least,
+                       long long *version, char *err, size_t errsz);
 
 /* ---- Signing policy ---------------------------------------------------- */
 /* may this key sign labels for this product today?

@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+"""Feed at national size (issue 12, "Costs at national size"): a registry
+of N products imported from generated CSV with the real `ocop-host
+import`, published with `ocop-host publish --db`, synced by `ocop-kiosk
+sync` from a file:// feed. Each figure is printed next to a baseline
+measured in the same run, as a ratio:
+
+  publish, 0 versions kept      vs  cp of the uncompressed mirror (+ fsync)
+  publish, 1 version kept       vs  publish with 0 kept (the one diff)
+  publish, 7 versions kept      vs  publish with 1 kept (same registry)
+  feed folder, 7 kept           vs  snapshot + the deltas the manifest names
+  1% delta apply: time          vs  a bare SQLite UPDATE of the same rows
+  1% delta apply: bytes written vs  the same UPDATE (WAL + checkpoint)
+  1% delta apply: peak RSS      vs  the same UPDATE's process
+  1% delta apply, first after an upgrade (mirror still in rollback mode,
+  applied in a copy as before)  vs  the in-place apply
+
+Bytes written are the kernel's write_bytes of the process (/proc/PID/io;
+read through wait4's ru_oublock, which Linux derives from it in 512-byte
+units), peak RSS its ru_maxrss.
+
+usage: bench_scale.py [PRODUCTS]   (OCOP_BUILD_DIR: the build to run)"""
+import os
+import random
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+BUILD = os.environ.get("OCOP_BUILD_DIR", "build/release")
+HOST = os.path.join(BUILD, "host", "ocop-host")
+KIOSK = os.path.join(BUILD, "firmware", "ocop-kiosk")
+PROVINCES = ["Hà Nội", "Quảng Ninh", "Thanh Hóa", "Nghệ An", "Sơn La",
+             "Lạng Sơn", "Cao Bằng", "Hà Tĩnh", "Điện Biên", "Lai Châu"]
+GROUPS = ["food", "beverages", "herbal", "textiles", "souvenirs", "tourism"]
+KINDS = ["cooperative", "enterprise", "household"]
+WORDS = ("Trà Mật ong Miến dong Bánh chưng Nước mắm Chè Hạt điều Gạo "
+         "Nếp cái hoa vàng Rượu Mơ Mận Cam Bưởi Thổ cẩm Mây tre đan Gốm "
+         "Nấm hương Sâm Quế Hồi Tiêu Gừng Sen Cà phê").split()
+
+
+def measured(args):
+    """(seconds, write_bytes, peak RSS KiB, stdout) of one process."""
+    r, w = os.pipe()
+    t = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        os.dup2(w, 1)
+        os.dup2(w, 2)
+        os.execv(args[0], [str(a) for a in args])
+    os.close(w)
+    chunks = []
+    while True:
+        b = os.read(r, 65536)
+        if not b:
+            break
+        chunks.append(b)
+    os.close(r)
+    _, status, ru = os.wait4(pid, 0)
+    dt = time.perf_counter() - t
+    out = b"".join(chunks).decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("%s failed: %s" % (args[:2], out))
+    return dt, ru.ru_oublock * 512, ru.ru_maxrss, out
+
+
+def gen_csv(path, n, seed=1):
+    rnd = random.Random(seed)
+    nprod = max(1, n // 20)
+    with open(path, "w") as f:
+        f.write("code,name,group,stars,province,producer,producer_name,"
+                "producer_kind,certificate,certified\n")
+        for i in range(n):
+            p = i % nprod
+            prov = PROVINCES[p % len(PROVINCES)]
+            name = " ".join(rnd.choice(WORDS) for _ in range(3))
+            f.write("P%07d,%s %d,%s,%d,%s,PR%06d,Hợp tác xã %d,%s,"
+                    "%d/QĐ-UBND,%04d-%02d-%02d\n" %
+                    (i, name, i, GROUPS[i % 6], 3 + i % 3, prov, p, p,
+                     KINDS[p % 3], 100 + i % 9000, 2024 + i % 3,
+                     1 + i % 12, 1 + i % 28))
+
+
+def change_rows(reg, n, round_):
+    """1% of the products (spread over the table) get a new status."""
+    codes = ["P%07d" % i for i in range(round_ % 100, n, 100)]
+    db = sqlite3.connect(reg)
+    status = "suspended" if round_ % 2 else "rated"
+    reason = "bench round %d" % round_ if status != "rated" else ""
+    date = "2026-12-%02d" % (1 + round_ % 28) if reason else ""
+    db.executemany("UPDATE products SET status=?, status_reason=?, "
+                   "status_date=? WHERE code=?",
+                   [(status, reason, date, c) for c in codes])
+    db.commit()
+    db.close()
+    return codes, status, reason, date
+
+
+def folder_bytes(d):
+    total = 0
+    for root, _, files in os.walk(d):
+        for f in files:
+            total += os.path.getsize(os.path.join(root, f))
+    return total
+
+
+def manifest_bytes(feed):
+    """Snapshot + deltas the manifest names (their sizes as served)."""
+    total = 0
+    with open(os.path.join(feed, "manifest")) as f:
+        for line in f:
+            if line.startswith("snapshot="):
+                total += int(line.split()[1])
+            elif line.startswith("delta="):
+                total += int(line.split()[2])
+    return total
+
+
+def cp_baseline(src, tmp):
+    dst = os.path.join(tmp, "cp.db")
+    t = time.perf_counter()
+    subprocess.run(["cp", src, dst], check=True)
+    fd = os.open(dst, os.O_RDONLY)
+    os.fsync(fd)
+    os.close(fd)
+    dt = time.perf_counter() - t
+    os.unlink(dst)
+    return dt
+
+
+UPDATE_CHILD = r"""
+import sqlite3, sys, time
+path, status, reason, date = sys.argv[1:5]
+codes = sys.stdin.read().split()
+db = sqlite3.connect(path, isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("PRAGMA synchronous=FULL")
+t = time.perf_counter()
+db.execute("BEGIN IMMEDIATE")
+db.executemany("UPDATE products SET status=?, status_reason=?, status_date=? "
+               "WHERE code=?", [(status, reason, date, c) for c in codes])
+db.execute("COMMIT")
+db.close()
+print("update_ms=%.1f" % ((time.perf_counter() - t) * 1e3))
+"""
+
+
+def update_baseline(mirror, tmp, codes, status, reason, date):
+    """The same rows changed by a bare SQLite UPDATE in a copy of the
+    kiosk's mirror (WAL, synchronous=FULL, closed: WAL + checkpoint)."""
+    copy = os.path.join(tmp, "update.db")
+    shutil.copyfile(mirror, copy)
+    os.sync()  # a page dirtied twice is counted once: start clean
+    script = os.path.join(tmp, "update.py")
+    with open(script, "w") as f:
+        f.write(UPDATE_CHILD)
+    codes_file = os.path.join(tmp, "codes.txt")
+    with open(codes_file, "w") as f:
+        f.write("\n".join(codes))
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        fd = os.open(codes_file, os.O_RDONLY)
+        os.dup2(fd, 0)
+        os.dup2(w, 1)
+        os.execv(sys.executable, [sys.executable, script, copy, status,
+                                  reason, date])
+    os.close(w)
+    out = b""
+    while True:
+        b = os.read(r, 4096)
+        if not b:
+            break
+        out += b
+    os.close(r)
+    _, st, ru = os.wait4(pid, 0)
+    os.unlink(copy)
+    ms = float(re.search(r"update_ms=([0-9.]+)", out.decode()).group(1))
+    return ms, ru.ru_oublock * 512, ru.ru_maxrss
+
+
+def write_conf(path, feed, kdir):
+    with open(os.path.join(os.path.dirname(feed), "auth.pub")) as f:
+        pub = f.read().splitlines()[1]
+    with open(path, "w") as f:
+        f.write("[feed]\nurl = file://%s/\nauthority_key = %s\ntimeout = 600\n"
+                "[data]\nmirror = %s/mirror.db\nstate = %s/sync.state\n" %
+                (feed, pub, kdir, kdir))
+
+
+def sync(conf):
+    os.sync()  # a page dirtied twice is counted once: start clean
+    dt, wb, rss, out = measured([KIOSK, "sync", "--config", conf])
+    m = dict(t.split("=", 1) for t in out.split() if "=" in t)
+    return dt, wb, rss, m
+
+
+def row(name, v, u, bname, b, bu):
+    print("  %-34s %12.1f %-3s | %-30s %12.1f %-3s | ratio %.3f" %
+          (name, v, u, bname, b, bu, v / b if b else 0))
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
+    tmp = tempfile.mkdtemp(prefix="scalebench-")
+    try:
+        bench(n, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bench(n, tmp):
+    reg = os.path.join(tmp, "reg.db")
+    sec, pub = os.path.join(tmp, "auth.sec"), os.path.join(tmp, "auth.pub")
+    csv = os.path.join(tmp, "products.csv")
+    gen_csv(csv, n)
+    subprocess.run([HOST, "registry", "init", "--db", reg, "--secret", sec,
+                    "--public", pub], check=True, capture_output=True)
+    imp_s, imp_wb, _, _ = measured([HOST, "import", "--db", reg, csv])
+
+    def publish(feed, keep):
+        os.sync()
+        return measured([HOST, "publish", "--db", reg, "--key", sec,
+                         "--feed", feed, "--keep-deltas", str(keep)])
+
+    # Publishing with 0 kept versions, against cp of the same bytes.
+    feed0, feed1 = os.path.join(tmp, "feed0"), os.path.join(tmp, "feed1")
+    publish(feed0, 0)
+    publish(feed1, 1)
+    change_rows(reg, n, 1)
+    p0_s, p0_wb, p0_rss, _ = publish(feed0, 0)
+    # One kept version: the one diff every publish with deltas makes.
+    p1_s, p1_wb, p1_rss, _ = publish(feed1, 1)
+    shutil.rmtree(feed1)
+    raw = os.path.join(tmp, "raw.db")
+    snap = [l.split()[0].split("=")[1] for l in
+            open(os.path.join(feed0, "manifest")) if l.startswith("snapshot=")]
+    subprocess.run(["zstd", "-q", "-d", "-f", "-o", raw,
+                    os.path.join(feed0, snap[0])], check=True)
+    raw_bytes = os.path.getsize(raw)
+    cp_s = cp_baseline(raw, tmp)
+    feed0_bytes = folder_bytes(feed0)
+    feed0_min = manifest_bytes(feed0)
+    shutil.rmtree(feed0)
+
+    # The feed a kiosk follows: 8 versions, 7 kept; the kiosk at v1.
+    feed = os.path.join(tmp, "feed")
+    kdir = os.path.join(tmp, "kiosk")
+    os.makedirs(kdir)
+    conf = os.path.join(tmp, "kiosk.conf")
+    publish(feed, 7)
+    write_conf(conf, feed, kdir)
+    snap_s, _, _, m = sync(conf)
+    for r in range(2, 8):
+        change_rows(reg, n, r)
+        publish(feed, 7)
+    last = change_rows(reg, n, 8)
+    p7_s, p7_wb, p7_rss, _ = publish(feed, 7)
+    feed_bytes = folder_bytes(feed)
+    feed_min = manifest_bytes(feed)
+
+    # The kiosk one version behind takes the 1% delta of round 8.
+    mirror = os.path.join(kdir, "mirror.db")
+    sync(conf)  # v1 -> v8 (a delta combining 7 steps)
+    codes, status, reason, date = change_rows(reg, n, 9)
+    before = os.path.join(tmp, "before.db")
+    shutil.copyfile(mirror, before)
+    shutil.copyfile(os.path.join(kdir, "sync.state"), before + ".state")
+    publish(feed, 7)
+    d_s, d_wb, d_rss, m = sync(conf)
+    assert m.get("path") == "delta", m
+    d_ms = float(m["apply_ms"])
+    u_ms, u_wb, u_rss = update_baseline(before, tmp, codes, status, reason,
+                                        date)
+    # The same delta into the mirror still in rollback mode: the path a
+    # kiosk takes once, after an upgrade (a copy, renamed in).
+    os.unlink(mirror)
+    shutil.copyfile(before, mirror)
+    shutil.copyfile(before + ".state", os.path.join(kdir, "sync.state"))
+    db = sqlite3.connect(mirror)
+    db.execute("PRAGMA journal_mode=DELETE")
+    db.close()
+    c_s, c_wb, c_rss, m2 = sync(conf)
+    assert m2.get("path") == "delta", m2
+    c_ms = float(m2["apply_ms"])
+    nchanged = len(codes)
+
+    print("load average %.2f %.2f %.2f (wall times suffer on a busy machine)"
+          % os.getloadavg())
+    print("feed at national size, %d products (mirror %.1f MB; import %.1f s,"
+          " %.0f MB written)" % (n, raw_bytes / 1e6, imp_s, imp_wb / 1e6))
+    row("publish --db, 0 kept (s)", p0_s, "s", "cp + fsync of the mirror",
+        cp_s, "s")
+    row("publish --db, 1 kept (s)", p1_s, "s", "publish, 0 kept", p0_s, "s")
+    row("publish --db, 7 kept (s)", p7_s, "s", "publish, 1 kept", p1_s, "s")
+    row("publish, 7 kept: written (MB)", p7_wb / 1e6, "MB",
+        "publish, 1 kept", p1_wb / 1e6, "MB")
+    row("publish, 7 kept: peak RSS (MB)", p7_rss / 1024, "MB",
+        "publish, 1 kept", p1_rss / 1024, "MB")
+    row("feed folder, 0 kept (MB)", feed0_bytes / 1e6, "MB",
+        "snapshot (manifest)", feed0_min / 1e6, "MB")
+    row("feed folder, 7 kept (MB)", feed_bytes / 1e6, "MB",
+        "snapshot + deltas (manifest)", feed_min / 1e6, "MB")
+    row("1%% delta apply (%d rows, ms)" % nchanged, d_ms, "ms",
+        "bare UPDATE of the rows", u_ms, "ms")
+    row("1% delta sync: written (KB/row)", d_wb / 1e3 / nchanged, "KB",
+        "bare UPDATE (WAL+ckpt)", u_wb / 1e3 / nchanged, "KB")
+    row("1% delta sync: peak RSS (MB)", d_rss / 1024, "MB",
+        "bare UPDATE (python)", u_rss / 1024, "MB")
+    row("1% delta, mirror in rollback mode", c_ms, "ms",
+        "in place (WAL)", d_ms, "ms")
+    row("  the same: written (KB/row)", c_wb / 1e3 / nchanged, "KB",
+        "in place (WAL)", d_wb / 1e3 / nchanged, "KB")
+    goals = [
+        ("delta apply <= %d ms" % (50 if n <= 100000 else 150),
+         d_ms <= (50 if n <= 100000 else 150)),
+        ("delta writes <= 2 KB per changed row", d_wb / nchanged <= 2048),
+        ("feed folder <= 1.5x snapshot + deltas", feed_bytes <= 1.5 *
+         feed_min),
+    ]
+    for g, ok in goals:
+        print("  goal %-40s %s" % (g, "met" if ok else "NOT met"))
+
+
+if __name__ == "__main__":
+    main()
