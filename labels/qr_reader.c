@@ -168,8 +168,8 @@ static int prep_cyl_v55(labels_image *img) { return uncurve(img, 1, 55); }
 static const attempt attempts[] = {
     {"bin", 100, prep_binarise, 1, 0},
     {"motion11", 100, prep_motion11, 10, 0},
-    {"defocus", 100, prep_defocus, 10, 0},
     {"sharp-bin", 100, prep_sharp_binarise, 1, 0},
+    {"defocus", 100, prep_defocus, 10, 0},
     {"up2-sharp", 200, prep_sharpen, 1, 0},
     {"rect", 100, prep_stretch, 1, 1},
     {"cyl-h40", 150, prep_cyl_h40, 1, 1},
