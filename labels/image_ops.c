@@ -52,7 +52,7 @@ static void cubic_tap(int sn, int n, int o, int idx[4], int w[4])
     long long f = ((long long)sn << 16) / n;
     long long p = o * f + f / 2 - 32768; /* 16.16, may be negative */
     long long fl = p >= 0 ? p >> 16 : -((-p + 65535) >> 16);
-    double t = (double)(p - (fl << 16)) / 65536.0;
+    double t = (double)(p - fl * 65536) / 65536.0;
     double t2 = t * t, t3 = t2 * t;
     double c[4] = {(-t3 + 2 * t2 - t) / 2, (3 * t3 - 5 * t2 + 2) / 2,
                    (-3 * t3 + 4 * t2 + t) / 2, (t3 - t2) / 2};
