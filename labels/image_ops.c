@@ -5,6 +5,7 @@
  * pixels. (Deconvolution: reader_deblur.c; geometry: reader_warp.c.) */
 #include "reader_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,62 @@ int rdops_crop(const labels_image *src, int x, int y, int w, int h,
     return LABELS_OK;
 }
 
+/* The 4 source positions (clamped) and Catmull-Rom weights (sum 1024)
+ * for output position o of n enlarged from sn, pixel centres aligned. */
+static void cubic_tap(int sn, int n, int o, int idx[4], int w[4])
+{
+    long long f = ((long long)sn << 16) / n;
+    long long p = o * f + f / 2 - 32768; /* 16.16, may be negative */
+    long long fl = p >= 0 ? p >> 16 : -((-p + 65535) >> 16);
+    double t = (double)(p - fl * 65536) / 65536.0;
+    double t2 = t * t, t3 = t2 * t;
+    double c[4] = {(-t3 + 2 * t2 - t) / 2, (3 * t3 - 5 * t2 + 2) / 2,
+                   (-3 * t3 + 4 * t2 + t) / 2, (t3 - t2) / 2};
+    int sum = 0;
+    for (int k = 0; k < 4; k++) {
+        long long i = fl - 1 + k;
+        idx[k] = (int)(i < 0 ? 0 : i >= sn ? sn - 1 : i);
+        w[k] = (int)(c[k] * 1024 + (c[k] < 0 ? -0.5 : 0.5));
+        sum += w[k];
+    }
+    w[1] += 1024 - sum; /* exact sum: flat stays flat */
+}
+
+int rdops_sample_cubic(const labels_image *img, double x, double y)
+{
+    int ix = (int)x, iy = (int)y;
+    double tx = x - ix, ty = y - iy;
+    double cx[4], cy[4];
+    double t[2] = {tx, ty}, *c[2] = {cx, cy};
+    for (int d = 0; d < 2; d++) {
+        double a = t[d], a2 = a * a, a3 = a2 * a;
+        c[d][0] = (-a3 + 2 * a2 - a) / 2;
+        c[d][1] = (3 * a3 - 5 * a2 + 2) / 2;
+        c[d][2] = (-3 * a3 + 4 * a2 + a) / 2;
+        c[d][3] = (a3 - a2) / 2;
+    }
+    double v = 0;
+    for (int j = 0; j < 4; j++) {
+        int yy = iy - 1 + j;
+        yy = yy < 0 ? 0 : yy >= img->height ? img->height - 1 : yy;
+        const uint8_t *row = img->pixels + (size_t)yy * img->stride;
+        double r = 0;
+        for (int i = 0; i < 4; i++) {
+            int xx = ix - 1 + i;
+            xx = xx < 0 ? 0 : xx >= img->width ? img->width - 1 : xx;
+            r += cx[i] * row[xx];
+        }
+        v += cy[j] * r;
+    }
+    return v < 0 ? 0 : v > 255 ? 255 : (int)(v + 0.5);
+}
+
+static void cubic_taps(int sn, int n, int *idx, int *w)
+{
+    for (int o = 0; o < n; o++)
+        cubic_tap(sn, n, o, idx + 4 * (size_t)o, w + 4 * (size_t)o);
+}
+
 int rdops_resize(const labels_image *src, int ow, int oh, labels_image *out)
 {
     if (!src || !src->pixels || !out || src->width <= 0 || src->height <= 0 ||
@@ -75,39 +132,55 @@ int rdops_resize(const labels_image *src, int ow, int oh, labels_image *out)
         }
         return LABELS_OK;
     }
-    /* Bilinear in 16.16 fixed point, pixel centres aligned. */
-    long long fx = ((long long)sw << 16) / ow, fy = ((long long)sh << 16) / oh;
-    for (int y = 0; y < oh; y++) {
-        long long syf = y * fy + fy / 2 - 32768;
-        if (syf < 0)
-            syf = 0;
-        int sy = (int)(syf >> 16);
-        int ty = (int)(syf & 0xffff);
-        if (sy >= sh - 1) {
-            sy = sh - 1;
-            ty = 0;
-        }
-        const uint8_t *r0 = src->pixels + (size_t)sy * src->stride;
-        const uint8_t *r1 = sy + 1 < sh ? r0 + src->stride : r0;
+    /* Catmull-Rom (cubic) interpolation, pixel centres aligned: unlike
+     * bilinear it keeps the contrast of details near 2 pixels (a code of
+     * under 2 pixels a module, the reason to enlarge at all). Weights in
+     * 1/1024 per tap, 4 taps a side. */
+    int *wx = malloc(sizeof *wx * 4 * (size_t)ow),
+        *ix = malloc(sizeof *ix * 4 * (size_t)ow);
+    if (!wx || !ix) {
+        free(wx);
+        free(ix);
+        labels_image_free(out);
+        return LABELS_ERR_NOMEM;
+    }
+    cubic_taps(sw, ow, ix, wx);
+    /* Separable: every source row across first (exact integers, weights
+     * 1024 times), then down; 8 taps an output pixel instead of 16. */
+    int32_t *tmp = malloc(sizeof *tmp * (size_t)ow * (size_t)sh);
+    if (!tmp) {
+        free(wx);
+        free(ix);
+        labels_image_free(out);
+        return LABELS_ERR_NOMEM;
+    }
+    for (int y = 0; y < sh; y++) {
+        const uint8_t *row = src->pixels + (size_t)y * src->stride;
+        int32_t *t = tmp + (size_t)y * ow;
         for (int x = 0; x < ow; x++) {
-            long long sxf = x * fx + fx / 2 - 32768;
-            if (sxf < 0)
-                sxf = 0;
-            int sx = (int)(sxf >> 16);
-            int tx = (int)(sxf & 0xffff);
-            if (sx >= sw - 1) {
-                sx = sw - 1;
-                tx = 0;
-            }
-            int sx1 = sx + 1 < sw ? sx + 1 : sx;
-            long long a =
-                (long long)r0[sx] * (65536 - tx) + (long long)r0[sx1] * tx;
-            long long b =
-                (long long)r1[sx] * (65536 - tx) + (long long)r1[sx1] * tx;
-            long long v = (a * (65536 - ty) + b * ty + (1LL << 31)) >> 32;
-            out->pixels[(size_t)y * ow + x] = (uint8_t)(v > 255 ? 255 : v);
+            const int *px = ix + 4 * (size_t)x, *pw = wx + 4 * (size_t)x;
+            t[x] = row[px[0]] * pw[0] + row[px[1]] * pw[1] +
+                   row[px[2]] * pw[2] + row[px[3]] * pw[3];
         }
     }
+    int wy[4], iy[4];
+    for (int y = 0; y < oh; y++) {
+        cubic_tap(sh, oh, y, iy, wy);
+        const int32_t *t0 = tmp + (size_t)iy[0] * ow,
+                      *t1 = tmp + (size_t)iy[1] * ow,
+                      *t2 = tmp + (size_t)iy[2] * ow,
+                      *t3 = tmp + (size_t)iy[3] * ow;
+        uint8_t *o = out->pixels + (size_t)y * ow;
+        for (int x = 0; x < ow; x++) {
+            long acc = (long)t0[x] * wy[0] + (long)t1[x] * wy[1] +
+                       (long)t2[x] * wy[2] + (long)t3[x] * wy[3];
+            long v = (acc + (1L << 19)) >> 20;
+            o[x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+        }
+    }
+    free(tmp);
+    free(wx);
+    free(ix);
     return LABELS_OK;
 }
 

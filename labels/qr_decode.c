@@ -1,12 +1,12 @@
-/* qr_decode.c -- QR codes out of grey images with ZBar (QR only). */
+/* qr_decode.c -- QR codes out of grey images with ZBar (QR only): the
+ * reader's own ZBar pass (reader_zbar.c), without the boxes. */
 #include "labels.h"
+#include "reader_int.h"
 
 #include <stdlib.h>
-#include <zbar.h>
 
 struct labels_decoder {
-    zbar_image_scanner_t *scanner;
-    zbar_image_t *image;
+    rd_zbar *z;
 };
 
 labels_decoder *labels_decoder_new(void)
@@ -14,21 +14,11 @@ labels_decoder *labels_decoder_new(void)
     labels_decoder *dec = calloc(1, sizeof *dec);
     if (!dec)
         return NULL;
-    dec->scanner = zbar_image_scanner_create();
-    dec->image = zbar_image_create();
-    if (!dec->scanner || !dec->image) {
-        labels_decoder_free(dec);
+    dec->z = rd_zbar_new();
+    if (!dec->z) {
+        free(dec);
         return NULL;
     }
-    /* Every symbology off, then QR on: a label is never a 1-D barcode,
-     * and the other decoders only cost time and false reads. BINARY keeps
-     * the bytes as they are instead of guessing a character set. */
-    zbar_image_scanner_set_config(dec->scanner, 0, ZBAR_CFG_ENABLE, 0);
-    zbar_image_scanner_set_config(dec->scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE,
-                                  1);
-    zbar_image_scanner_set_config(dec->scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY,
-                                  1);
-    zbar_image_set_format(dec->image, zbar_fourcc('Y', '8', '0', '0'));
     return dec;
 }
 
@@ -36,11 +26,20 @@ void labels_decoder_free(labels_decoder *dec)
 {
     if (!dec)
         return;
-    if (dec->image)
-        zbar_image_destroy(dec->image);
-    if (dec->scanner)
-        zbar_image_scanner_destroy(dec->scanner);
+    rd_zbar_free(dec->z);
     free(dec);
+}
+
+typedef struct plain_ctx {
+    labels_code_fn fn;
+    void *ctx;
+} plain_ctx;
+
+static int on_code(void *vctx, const char *data, size_t len, const int box[4])
+{
+    (void)box;
+    plain_ctx *p = vctx;
+    return p->fn ? p->fn(p->ctx, data, len) : 0;
 }
 
 int labels_decode(labels_decoder *dec, const labels_image *img,
@@ -48,42 +47,8 @@ int labels_decode(labels_decoder *dec, const labels_image *img,
 {
     if (found)
         *found = 0;
-    if (!dec || !img || !img->pixels || img->width <= 0 || img->height <= 0 ||
-        img->stride < img->width)
+    if (!dec)
         return LABELS_ERR_ARG;
-    /* ZBar wants packed rows; images with padding are compacted first. */
-    uint8_t *packed = NULL;
-    const uint8_t *data = img->pixels;
-    size_t n = (size_t)img->width * (size_t)img->height;
-    if (img->stride != img->width) {
-        packed = malloc(n);
-        if (!packed)
-            return LABELS_ERR_NOMEM;
-        for (int y = 0; y < img->height; y++)
-            for (int x = 0; x < img->width; x++)
-                packed[(size_t)y * img->width + x] =
-                    img->pixels[(size_t)y * img->stride + x];
-        data = packed;
-    }
-    zbar_image_set_size(dec->image, (unsigned)img->width,
-                        (unsigned)img->height);
-    zbar_image_set_data(dec->image, data, n, NULL);
-    int rc = zbar_scan_image(dec->scanner, dec->image);
-    int count = 0;
-    if (rc >= 0) {
-        const zbar_symbol_t *sym = zbar_image_first_symbol(dec->image);
-        for (; sym; sym = zbar_symbol_next(sym)) {
-            if (zbar_symbol_get_type(sym) != ZBAR_QRCODE)
-                continue;
-            count++;
-            if (fn && fn(ctx, zbar_symbol_get_data(sym),
-                         zbar_symbol_get_data_length(sym)))
-                break;
-        }
-    }
-    zbar_image_set_data(dec->image, NULL, 0, NULL);
-    free(packed);
-    if (found)
-        *found = count;
-    return rc < 0 ? LABELS_ERR_DECODER : LABELS_OK;
+    plain_ctx p = {fn, ctx};
+    return rd_zbar_decode(dec->z, img, on_code, &p, found);
 }

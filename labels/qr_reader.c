@@ -113,6 +113,20 @@ static int prep_deblur(labels_image *img)
     return deblur_then_binarise(img, 0, 0, 3);
 }
 
+/* Defocus (a fixed-focus camera held close): the disc it blurs each
+ * point into, its radius estimated from the region's own edges, undone
+ * by deconvolution. Nothing to do (and no ZBar pass) on a sharp region:
+ * a camera in focus draws edges about 1.2-1.5 pixels wide. (At half
+ * size, a quarter of the pixels, it read 2 of 5 frames that full size
+ * reads: shrinking blurs too.) */
+static int prep_defocus(labels_image *img)
+{
+    int r10 = rdops_defocus_radius(img);
+    if (r10 < 18)
+        return LABELS_ERR_IMAGE;
+    return rdops_deblur_disc(img, r10, 4);
+}
+
 /* Deconvolve along the estimated motion. Longer lines and fewer rounds
  * than the true blur read best: a short PSF under-corrects, many rounds
  * amplify the noise. */
@@ -156,6 +170,7 @@ static const attempt attempts[] = {
     {"motion11", 100, prep_motion11, 10, 0},
     {"sharp-bin", 100, prep_sharp_binarise, 1, 0},
     {"up2-sharp", 200, prep_sharpen, 1, 0},
+    {"defocus", 100, prep_defocus, 10, 0},
     {"rect", 100, prep_stretch, 1, 1},
     {"cyl-h40", 150, prep_cyl_h40, 1, 1},
     {"rect-bin", 100, prep_binarise, 1, 1},
@@ -190,7 +205,7 @@ _Static_assert(sizeof attempts / sizeof attempts[0] <= MAX_ATTEMPTS,
  * hard label; no one call spends more than CALL_MAX passes. */
 #define LIVE_BUDGET 0.35
 #define CREDIT_MAX 3.0
-#define CALL_MAX 1.0
+#define CALL_MAX 1.5
 #define DEBT_MAX -0.5
 /* Live mode enlarges only regions narrower than this: enlarging is for
  * modules of under about 3 pixels, and costs the square of the scale.
@@ -470,10 +485,11 @@ static void out_free(attempt_out *o)
     o->n = 0;
 }
 
-/* Run attempt a on region r of img with decoder dec, into *o. Touches
- * nothing else, so it may run on a worker thread. */
+/* Run attempt a on region r of img with decoder dec, into *o, enlarging
+ * big regions to at most up_side pixels a side. Touches nothing else, so
+ * it may run on a worker thread. */
 static int run_attempt(rd_zbar *dec, const labels_image *img,
-                       const rd_region *r, int a, attempt_out *o)
+                       const rd_region *r, int a, int up_side, attempt_out *o)
 {
     double t0 = now_ns();
     memset(o, 0, sizeof *o);
@@ -515,13 +531,14 @@ static int run_attempt(rd_zbar *dec, const labels_image *img,
     int scale = attempts[a].rectify ? 100 : attempts[a].scale;
     long ow = (long)crop.width * scale / 100;
     long oh = (long)crop.height * scale / 100;
-    /* Enlarging is for small codes: a region already big enough is only
-     * enlarged up to UP_SIDE, which keeps the attempt near one plain
-     * pass's cost for live mode. */
-    if (scale > 100 && (ow > UP_SIDE || oh > UP_SIDE)) {
+    /* Enlarging is for small codes: live mode enlarges a region already
+     * big enough only up to UP_SIDE, which keeps the attempt near one
+     * plain pass's cost; the one-shot mode as far as MAX_SIDE (labels
+     * side by side make one big region of small codes). */
+    if (scale > 100 && (ow > up_side || oh > up_side)) {
         long big_side = ow > oh ? ow : oh;
         long lim = crop.width > crop.height ? crop.width : crop.height;
-        lim = lim > UP_SIDE ? lim : UP_SIDE;
+        lim = lim > up_side ? lim : up_side;
         ow = ow * lim / big_side;
         oh = oh * lim / big_side;
     }
@@ -592,10 +609,10 @@ static void merge(labels_reader *rd, call *c, const labels_image *img,
 
 /* Run attempt a on region r of img on this thread and report. */
 static int try_attempt(labels_reader *rd, call *c, const labels_image *img,
-                       const rd_region *r, int a)
+                       const rd_region *r, int a, int up_side)
 {
     attempt_out o;
-    int rc = run_attempt(rd->dec, img, r, a, &o);
+    int rc = run_attempt(rd->dec, img, r, a, up_side, &o);
     merge(rd, c, img, r, a, &o);
     return rc;
 }
@@ -664,6 +681,54 @@ static int covered(const call *c, int from, const rd_region *r)
     return 0;
 }
 
+/* Two regions (of successive frames, or searches) are the same if they overlap
+ * by more than half of the smaller one. */
+static int same_region(const rd_region *a, const rd_region *b)
+{
+    int x0 = a->bx > b->bx ? a->bx : b->bx;
+    int y0 = a->by > b->by ? a->by : b->by;
+    int x1 = a->bx + a->bw < b->bx + b->bw ? a->bx + a->bw : b->bx + b->bw;
+    int y1 = a->by + a->bh < b->by + b->bh ? a->by + a->bh : b->by + b->bh;
+    if (x1 <= x0 || y1 <= y0)
+        return 0;
+    long in = (long)(x1 - x0) * (y1 - y0);
+    long sa = (long)a->bw * a->bh, sb = (long)b->bw * b->bh;
+    return 2 * in > (sa < sb ? sa : sb);
+}
+
+/* Every attempt on each region of reg[0..n) not done, in the list's
+ * order, until each has given a code or every attempt has run. whole:
+ * the one region is the whole image (nothing stood out). */
+static int full_attempts(labels_reader *rd, call *c, const labels_image *img,
+                         const rd_region *reg, int n, int *done, int whole)
+{
+    int left = 0;
+    for (int i = 0; i < n; i++)
+        left += !done[i];
+    for (int a = 0; a < N_ATTEMPTS && left && !c->stop; a++)
+        for (int i = 0; i < n && !c->stop; i++) {
+            /* Nothing stood out: a faint code may still be there, but
+             * deconvolving a whole frame costs seconds for little hope. */
+            if (done[i] || (whole && (attempts[a].prep_cost > 1 ||
+                                      attempts[a].scale > 100)))
+                continue;
+            int from = c->n, before = c->got;
+            int rc = try_attempt(rd, c, img, &reg[i], a, MAX_SIDE);
+            if (rc != LABELS_OK)
+                return rc;
+            if (c->got > before) {
+                done[i] = 1;
+                left--;
+                for (int j = 0; j < n; j++)
+                    if (!done[j] && covered(c, from, &reg[j])) {
+                        done[j] = 1;
+                        left--;
+                    }
+            }
+        }
+    return LABELS_OK;
+}
+
 /* One-shot: the plain pass, then every attempt on every region no code
  * was read in (the whole image when nothing stands out), until each
  * region has given a code or every attempt has been tried. */
@@ -685,33 +750,10 @@ static int read_full(labels_reader *rd, call *c, const labels_image *img)
         reg[0].h = reg[0].bh = img->height;
         n = 1;
     }
-    int done[RD_MAX_REGIONS], left = 0;
-    for (int i = 0; i < n; i++) {
+    int done[RD_MAX_REGIONS];
+    for (int i = 0; i < n; i++)
         done[i] = covered(c, 0, &reg[i]);
-        left += !done[i];
-    }
-    for (int a = 0; a < N_ATTEMPTS && left && !c->stop; a++)
-        for (int i = 0; i < n && !c->stop; i++) {
-            /* Nothing stood out: a faint code may still be there, but
-             * deconvolving a whole frame costs seconds for little hope. */
-            if (done[i] || (whole && (attempts[a].prep_cost > 1 ||
-                                      attempts[a].scale > 100)))
-                continue;
-            int from = c->n, before = c->got;
-            rc = try_attempt(rd, c, img, &reg[i], a);
-            if (rc != LABELS_OK)
-                return rc;
-            if (c->got > before) {
-                done[i] = 1;
-                left--;
-                for (int j = 0; j < n; j++)
-                    if (!done[j] && covered(c, from, &reg[j])) {
-                        done[j] = 1;
-                        left--;
-                    }
-            }
-        }
-    return LABELS_OK;
+    return full_attempts(rd, c, img, reg, n, done, whole);
 }
 
 /* Squared distance between corners j and k of r's quadrilateral. */
@@ -758,21 +800,6 @@ static int worth_live(const attempt *at, const rd_region *r)
         at->prep != prep_cyl_v40 && at->prep != prep_cyl_v55 && !skewed(r))
         return 0;
     return 1;
-}
-
-/* Two regions of successive frames are the same if they overlap by more
- * than half of the smaller one. */
-static int same_region(const rd_region *a, const rd_region *b)
-{
-    int x0 = a->bx > b->bx ? a->bx : b->bx;
-    int y0 = a->by > b->by ? a->by : b->by;
-    int x1 = a->bx + a->bw < b->bx + b->bw ? a->bx + a->bw : b->bx + b->bw;
-    int y1 = a->by + a->bh < b->by + b->bh ? a->by + a->bh : b->by + b->bh;
-    if (x1 <= x0 || y1 <= y0)
-        return 0;
-    long in = (long)(x1 - x0) * (y1 - y0);
-    long sa = (long)a->bw * a->bh, sb = (long)b->bw * b->bh;
-    return 2 * in > (sa < sb ? sa : sb);
 }
 
 /* Live retries as a batch of (attempt, region) jobs in the attempt
@@ -825,7 +852,7 @@ static void batch_work(void *ctx, int w)
         ran = 1;
         b->next++;
         pthread_mutex_unlock(&b->mu);
-        int rc = run_attempt(dec, b->img, &b->reg[i], a, &b->out[j]);
+        int rc = run_attempt(dec, b->img, &b->reg[i], a, UP_SIDE, &b->out[j]);
         if (pthread_mutex_lock(&b->mu) != 0) {
             b->rc[j] = rc;
             return;
@@ -1112,7 +1139,7 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
             if (done[i])
                 continue;
             int got = c->got;
-            rc = try_attempt(rd, c, img, &reg[i], rd->sticky);
+            rc = try_attempt(rd, c, img, &reg[i], rd->sticky, UP_SIDE);
             if (rc != LABELS_OK)
                 return rc;
             if (c->got > got) {

@@ -18,9 +18,12 @@ int rdops_in_place_ok(const labels_image *img);
 /* Copy the w x h rectangle at (x, y) of src (clipped to src). */
 int rdops_crop(const labels_image *src, int x, int y, int w, int h,
                labels_image *out);
-/* Resample src to ow x oh: bilinear when enlarging, box average when
- * shrinking (so shrinking also averages the noise away). */
+/* Resample src to ow x oh: cubic (Catmull-Rom) when enlarging, box
+ * average when shrinking (so shrinking also averages the noise away). */
 int rdops_resize(const labels_image *src, int ow, int oh, labels_image *out);
+/* img's grey level at (x, y) (pixel centres at whole numbers; x, y >= 0)
+ * by Catmull-Rom interpolation, edges repeated. */
+int rdops_sample_cubic(const labels_image *img, double x, double y);
 /* Stretch grey levels so the 1st..99th percentile spans 0..255. */
 void rdops_stretch(labels_image *img);
 /* Box blur of radius r (one pass), in place. */
@@ -44,6 +47,14 @@ int rdops_blur_dir(const labels_image *img, int *dx, int *dy);
  * (dx, dy) / 1000, or a len-wide box when dx == dy == 0) with iters rounds
  * of Van Cittert deconvolution. In place. */
 int rdops_deblur(labels_image *img, int dx, int dy, int len, int iters);
+
+/* Radius of the disc a defocused lens blurred img with, in tenths of a
+ * pixel, estimated from its steepest edges against its contrast (0 when
+ * img is flat). Sharp camera frames give 10-15. */
+int rdops_defocus_radius(const labels_image *img);
+/* Undo a disc blur of radius r10 / 10 pixels with iters rounds of
+ * Landweber deconvolution. In place. */
+int rdops_deblur_disc(labels_image *img, int r10, int iters);
 
 /* Warp the quadrilateral (qx, qy) of src (corners in order round it) to
  * a side x side square with a white margin of margin pixels round it:

@@ -74,14 +74,10 @@ int rdops_warp_quad(const labels_image *src, const double qx[4],
             if (!(px >= 0 && py >= 0 && px < src->width - 1 &&
                   py < src->height - 1))
                 continue; /* outside: left white */
-            int ix = (int)px, iy = (int)py;
-            double tx = px - ix, ty = py - iy;
-            const uint8_t *r0 = src->pixels + (size_t)iy * src->stride + ix;
-            const uint8_t *r1 = r0 + src->stride;
-            double v0 = r0[0] * (1 - tx) + r0[1] * tx;
-            double v1 = r1[0] * (1 - tx) + r1[1] * tx;
+            /* cubic, as rdops_resize enlarges: a tilted code's modules
+             * are foreshortened to 2 pixels and less */
             out->pixels[(size_t)y * n + x] =
-                (uint8_t)(v0 * (1 - ty) + v1 * ty + 0.5);
+                (uint8_t)rdops_sample_cubic(src, px, py);
         }
     return LABELS_OK;
 }

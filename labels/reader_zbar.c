@@ -1,8 +1,9 @@
-/* reader_zbar.c -- the reader's own ZBar pass: as labels_decode
- * (qr_decode.c), QR only, bytes as they are, but every code comes with
- * the box ZBar located it in. The reader needs where a code is to tell
- * which candidate region it came from (a frame may hold several labels)
- * and to follow it from frame to frame, decoding only that part. */
+/* reader_zbar.c -- the library's one ZBar pass: QR only, bytes as they
+ * are, every code with the box ZBar located it in. The reader needs
+ * where a code is to tell which candidate region it came from (a frame
+ * may hold several labels) and to follow it from frame to frame,
+ * decoding only that part; labels_decode (qr_decode.c) is this pass
+ * without the boxes. */
 #include "reader_int.h"
 
 #include <stdlib.h>
@@ -24,8 +25,9 @@ rd_zbar *rd_zbar_new(void)
         rd_zbar_free(z);
         return NULL;
     }
-    /* As labels_decoder_new: QR only (other symbologies cost time and
-     * false reads), BINARY keeps the bytes as they are. */
+    /* QR only: a label is never a 1-D barcode, and the other decoders
+     * only cost time and false reads. BINARY keeps the bytes as they are
+     * instead of guessing a character set. */
     if (zbar_image_scanner_set_config(z->scanner, 0, ZBAR_CFG_ENABLE, 0) ||
         zbar_image_scanner_set_config(z->scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE,
                                       1) ||

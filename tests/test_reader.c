@@ -101,6 +101,49 @@ static void distorted_frames_read_better(void **state)
     labels_seckey_wipe(&sec);
 }
 
+/* Past where the plain pass and the first reader stopped, still within
+ * what the pixels hold: a fixed-focus camera's disc blur 1.6 modules
+ * wide (undone by deconvolution with the radius the edges show), and
+ * codes of 1.55-1.6 pixels a module, alone or on a whole printed label
+ * (enlarged by cubic interpolation, which keeps the contrast a bilinear
+ * one loses near 2 pixels). One-shot mode, every frame of the strongest
+ * level but at most one. */
+static void defocused_and_small_codes_read(void **state)
+{
+    (void)state;
+    labels_pubkey pub;
+    labels_seckey sec;
+    assert_int_equal(fg_keys(SEED, &pub, &sec), LABELS_OK);
+    labels_reader *rd = labels_reader_new();
+    assert_non_null(rd);
+    static const int cats[] = {FG_DEFOCUS, FG_SMALL, FG_PRINTED};
+    for (int k = 0; k < 3; k++) {
+        int ok = 0;
+        for (int idx = 0; idx < 4; idx++) {
+            char text[LABELS_TEXT_MAX + 1];
+            size_t len;
+            assert_int_equal(
+                fg_label_text(&sec, cats[k], 3, idx, text, sizeof text, &len),
+                LABELS_OK);
+            labels_image img;
+            assert_int_equal(
+                fg_make(cats[k], 3, idx, SEED, text, len, &img, NULL, NULL),
+                LABELS_OK);
+            got g = {0};
+            assert_int_equal(
+                labels_read(rd, &img, LABELS_EFFORT_FULL, collect, &g, NULL),
+                LABELS_OK);
+            ok += read_ok(&g, text, len, &pub);
+            labels_image_free(&img);
+        }
+        print_message("%-13s level 3: %d of 4\n", fg_category_name(cats[k]),
+                      ok);
+        assert_true(ok >= 3);
+    }
+    labels_reader_free(rd);
+    labels_seckey_wipe(&sec);
+}
+
 /* Live mode on a frame the plain pass cannot read: the retries spread
  * over the next frames find it. */
 static void live_mode_reads_within_a_few_frames(void **state)
@@ -503,6 +546,7 @@ int main(void)
         cmocka_unit_test(live_mode_reads_within_a_few_frames),
         cmocka_unit_test(light_on_dark_codes_read),
         cmocka_unit_test(distorted_frames_read_better),
+        cmocka_unit_test(defocused_and_small_codes_read),
         cmocka_unit_test(two_labels_both_reported),
         cmocka_unit_test(crop_of_located_region_reads),
     };
