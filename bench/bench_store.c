@@ -345,6 +345,38 @@ static int preload_sqlite(engine *e, long long n)
     return 0;
 }
 
+/* Every submitted scan stored exactly once: the scans from BASE_TIME on
+ * (the preload is the year before) against what was sent. */
+static int count_check(engine *e, const char *what, long long want)
+{
+    long long got = -1;
+    if (e->pg) {
+        PGconn *db = PQconnectdb(e->db);
+        PGresult *r = PQexec(db, "SELECT count(*) FROM collector.scans "
+                                 "WHERE time >= 1790000000");
+        if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
+            got = atoll(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        PQfinish(db);
+    } else {
+        sqlite3 *db;
+        sqlite3_stmt *st;
+        if (sqlite3_open(e->db, &db) == SQLITE_OK &&
+            sqlite3_prepare_v2(db,
+                               "SELECT count(*) FROM scans "
+                               "WHERE time >= 1790000000",
+                               -1, &st, NULL) == SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                got = sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
+        }
+        sqlite3_close(db);
+    }
+    printf("%s stored %lld of %lld sent: %s\n", what, got, want,
+           got == want ? "each once" : "WRONG");
+    return got == want ? 0 : -1;
+}
+
 /* Bytes per stored scan: tables and indexes over the scan count. */
 static void sizes(engine *e)
 {
@@ -359,16 +391,17 @@ static void sizes(engine *e)
                 " pg_total_relation_size('collector.daily_verdicts'),"
                 " pg_total_relation_size('collector.daily_labels'),"
                 " pg_total_relation_size('collector.batches'),"
-                " pg_total_relation_size('collector.daily_kiosks')");
+                " pg_total_relation_size('collector.daily_kiosks'),"
+                " pg_database_size(current_database())");
         if (r && PQresultStatus(r) == PGRES_TUPLES_OK) {
             double n = atof(PQgetvalue(r, 0, 0));
             printf("bytes_per_scan scans_table %.0f scans_indexes %.0f "
                    "daily_verdicts %.1f daily_labels %.0f batches %.1f "
-                   "daily_kiosks %.2f (%.0f scans)\n",
+                   "daily_kiosks %.2f whole_database %.0f (%.0f scans)\n",
                    atof(PQgetvalue(r, 0, 1)) / n, atof(PQgetvalue(r, 0, 2)) / n,
                    atof(PQgetvalue(r, 0, 3)) / n, atof(PQgetvalue(r, 0, 4)) / n,
                    atof(PQgetvalue(r, 0, 5)) / n, atof(PQgetvalue(r, 0, 6)) / n,
-                   n);
+                   atof(PQgetvalue(r, 0, 7)) / n, n);
         }
         PQclear(r);
         PQfinish(db);
@@ -389,6 +422,20 @@ static void sizes(engine *e)
         printf("bytes_per_scan whole_file %.0f (%.0f scans)\n",
                (double)sqlite3_column_int64(st, 1) / n, n);
         sqlite3_finalize(st);
+        /* The table and its indexes apart, where SQLite has dbstat. */
+        if (n > 0 &&
+            sqlite3_prepare_v2(
+                db,
+                "SELECT sum(pgsize) FILTER (WHERE name = 'scans'), "
+                "sum(pgsize) FILTER (WHERE name LIKE 'scans\\_%' "
+                "ESCAPE '\\') FROM dbstat",
+                -1, &st, NULL) == SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                printf("bytes_per_scan scans_table %.0f scans_indexes %.0f\n",
+                       (double)sqlite3_column_int64(st, 0) / n,
+                       (double)sqlite3_column_int64(st, 1) / n);
+            sqlite3_finalize(st);
+        }
     }
     sqlite3_close(db);
 }
@@ -452,10 +499,13 @@ int main(int argc, char **argv)
         }
         labels_seckey_wipe(&sec);
     }
-    int bad = measure("empty", &e, threads, n, scans, bodies[0], lens[0]);
+    long long round_scans = (long long)threads * n * scans;
+    int bad = measure("empty", &e, threads, n, scans, bodies[0], lens[0]) ||
+              count_check(&e, "empty", round_scans);
     if (preload) {
         if ((e.pg ? preload_pg(&e, preload) : preload_sqlite(&e, preload)) ||
-            measure("loaded", &e, threads, n, scans, bodies[1], lens[1]))
+            measure("loaded", &e, threads, n, scans, bodies[1], lens[1]) ||
+            count_check(&e, "loaded", 2 * round_scans))
             bad = -1;
     }
     sizes(&e);

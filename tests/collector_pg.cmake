@@ -18,3 +18,7 @@ set_tests_properties(collector_pg_cli PROPERTIES TIMEOUT 300
 add_test(NAME engines_compare COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/engines_compare.sh)
 set_tests_properties(engines_compare PROPERTIES TIMEOUT 600
   ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
+# Two ocop-host serve instances on one PostgreSQL (tests/serve_many_pg.sh).
+add_test(NAME serve_many_pg COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/serve_many_pg.sh)
+set_tests_properties(serve_many_pg PROPERTIES TIMEOUT 300
+  ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
