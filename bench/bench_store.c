@@ -346,8 +346,8 @@ static int preload_sqlite(engine *e, long long n)
 }
 
 /* Every submitted scan stored exactly once: the scans from BASE_TIME on
- * (the preload is the year before) against what was sent. */
-static int count_check(engine *e, const char *what, long long want)
+ * (the preload is the year before), counted before and after a round. */
+static long long stored_now(engine *e)
 {
     long long got = -1;
     if (e->pg) {
@@ -372,8 +372,17 @@ static int count_check(engine *e, const char *what, long long want)
         }
         sqlite3_close(db);
     }
+    return got;
+}
+
+/* The round's scans are new: stored_now must grow by exactly as many. */
+static int count_check(engine *e, const char *what, long long before,
+                       long long want)
+{
+    long long got = stored_now(e) - before;
     printf("%s stored %lld of %lld sent: %s\n", what, got, want,
            got == want ? "each once" : "WRONG");
+    fflush(stdout);
     return got == want ? 0 : -1;
 }
 
@@ -423,13 +432,12 @@ static void sizes(engine *e)
                (double)sqlite3_column_int64(st, 1) / n, n);
         sqlite3_finalize(st);
         /* The table and its indexes apart, where SQLite has dbstat. */
-        if (n > 0 &&
-            sqlite3_prepare_v2(
-                db,
-                "SELECT sum(pgsize) FILTER (WHERE name = 'scans'), "
-                "sum(pgsize) FILTER (WHERE name LIKE 'scans\\_%' "
-                "ESCAPE '\\') FROM dbstat",
-                -1, &st, NULL) == SQLITE_OK) {
+        if (n > 0 && sqlite3_prepare_v2(
+                         db,
+                         "SELECT sum(pgsize) FILTER (WHERE name = 'scans'), "
+                         "sum(pgsize) FILTER (WHERE name LIKE 'scans\\_%' "
+                         "ESCAPE '\\') FROM dbstat",
+                         -1, &st, NULL) == SQLITE_OK) {
             if (sqlite3_step(st) == SQLITE_ROW)
                 printf("bytes_per_scan scans_table %.0f scans_indexes %.0f\n",
                        (double)sqlite3_column_int64(st, 0) / n,
@@ -500,12 +508,16 @@ int main(int argc, char **argv)
         labels_seckey_wipe(&sec);
     }
     long long round_scans = (long long)threads * n * scans;
+    long long before = stored_now(&e);
     int bad = measure("empty", &e, threads, n, scans, bodies[0], lens[0]) ||
-              count_check(&e, "empty", round_scans);
+              count_check(&e, "empty", before, round_scans);
     if (preload) {
-        if ((e.pg ? preload_pg(&e, preload) : preload_sqlite(&e, preload)) ||
+        if (e.pg ? preload_pg(&e, preload) : preload_sqlite(&e, preload))
+            bad = -1;
+        before = stored_now(&e);
+        if (bad ||
             measure("loaded", &e, threads, n, scans, bodies[1], lens[1]) ||
-            count_check(&e, "loaded", 2 * round_scans))
+            count_check(&e, "loaded", before, round_scans))
             bad = -1;
     }
     sizes(&e);
