@@ -107,6 +107,17 @@ grep -q '"provinces,count,burst"' "$T/demo_pg/clones.csv" ||
 [ "$(grep -c . "$T/demo_pg/verdicts_day.csv")" -gt 300 ] || fail "not a year of days"
 ok "reports over a demo year ($(ls "$T/demo_pg" | wc -l) files): the same bytes on both engines"
 
+# The reports' role of docs/collector.md (only its grants) reads the same.
+"$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$PGD" \
+    -c 'CREATE ROLE ocop_collector LOGIN' -c 'CREATE ROLE ocop_reports LOGIN'
+sed -n '/^-- ocop collector grants/,/^```/p' "$OCOP_SOURCE_DIR/docs/collector.md" |
+    grep -v '^```' >"$T/grants.sql"
+"$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$PGD" -f "$T/grants.sql"
+"$HOST" report all --collector-db "${PGD/user=ocop/user=ocop_reports}" --db "$REG" \
+    --today 2026-11-30 --out "$T/as_reports.txt"
+cmp -s "$T/as_reports.txt" "$T/demo_pg/all.table" || fail "the reports role reads other figures"
+ok "the reports role, with only its documented grants, gets the same report"
+
 # Raw scans dropped by retention: the figures still come from the rollups.
 "$HOST" report verdicts --collector-db "$PGD" --db "$REG" --by province \
     --format csv --out "$T/before.csv"

@@ -235,7 +235,10 @@ int pg_store_report_load(pg_store *ps, sqlite3 *db,
     /* One snapshot for every table, as report_run's one SQLite read
      * transaction gives on that engine. */
     int rc = -1;
-    if (pgs_exec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+    /* A report groups a year of rollup rows once: memory to hash them
+     * rather than sort on disk, and no JIT compile for one execution. */
+    if (pgs_exec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") ||
+        pgs_exec(pg, "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off"))
         pgs_err(pg, "cannot begin", err, errsz);
     else if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         sq_fail(db, "cannot begin", err, errsz);
