@@ -9,77 +9,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A PostgreSQL collector: an in-memory database with the registry
- * attached, to be filled by report_run for its period (pg_store_report.c);
- * the connection string waits in the table pg_source. */
-static int open_pg(const char *conninfo, const char *reg, sqlite3 **db,
-                   char *err, size_t errsz)
+/* Run one statement with ?1 bound to arg; 1 if it succeeded. */
+static int exec_arg(sqlite3 *db, const char *sql, const char *arg)
 {
-    pg_store *ps;
-    if (pg_store_open(conninfo, &ps, err, errsz) != 0)
-        return -1;
-    pg_store_close(ps);
-    sqlite3 *r;
-    if (registry_open(reg, 1, &r, err, errsz) != 0)
-        return -1;
-    registry_close(r);
     sqlite3_stmt *st = NULL;
-    int ok = sqlite3_open(":memory:", db) == SQLITE_OK &&
-             sqlite3_exec(*db, "CREATE TABLE pg_source (conninfo TEXT)", NULL,
-                          NULL, NULL) == SQLITE_OK &&
-             sqlite3_prepare_v2(*db, "INSERT INTO pg_source VALUES (?1)", -1,
-                                &st, NULL) == SQLITE_OK;
-    if (ok) {
-        sqlite3_bind_text(st, 1, conninfo, -1, SQLITE_STATIC);
-        ok = sqlite3_step(st) == SQLITE_DONE;
-    }
+    int ok = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+             sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_step(st) == SQLITE_DONE;
     sqlite3_finalize(st);
-    if (ok && sqlite3_prepare_v2(*db, "ATTACH ?1 AS reg", -1, &st, NULL) ==
-                  SQLITE_OK) {
-        sqlite3_bind_text(st, 1, reg, -1, SQLITE_STATIC);
-        ok = sqlite3_step(st) == SQLITE_DONE;
-        sqlite3_finalize(st);
-    } else
-        ok = 0;
-    if (!ok) {
-        snprintf(err, errsz, "cannot prepare the report database: %s",
-                 *db ? sqlite3_errmsg(*db) : "out of memory");
-        sqlite3_close(*db);
-        return -1;
-    }
-    return 0;
+    return ok;
 }
 
+/* A SQLite collector is read in place. A PostgreSQL one is read through
+ * an in-memory database that report_run fills for its period
+ * (pg_store_report.c); the connection string waits in pg_source. */
 int report_open(const char *coll, const char *reg, sqlite3 **db, char *err,
                 size_t errsz)
 {
-    if (pg_store_is_conninfo(coll))
-        return open_pg(coll, reg, db, err, errsz);
+    int pg = pg_store_is_conninfo(coll);
     collector *c;
-    if (collector_open(coll, &c, err, errsz) != 0)
+    pg_store *ps;
+    if (pg ? pg_store_open(coll, &ps, err, errsz)
+           : collector_open(coll, &c, err, errsz))
         return -1;
-    collector_close(c);
+    if (pg)
+        pg_store_close(ps);
+    else
+        collector_close(c);
     sqlite3 *r;
     if (registry_open(reg, 1, &r, err, errsz) != 0)
         return -1;
     registry_close(r);
-    if (sqlite3_open_v2(coll, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        snprintf(err, errsz, "collector database %s: %s", coll,
+    int ok =
+        pg ? sqlite3_open(":memory:", db) == SQLITE_OK &&
+                 sqlite3_exec(*db, "CREATE TABLE pg_source (conninfo TEXT)",
+                              NULL, NULL, NULL) == SQLITE_OK &&
+                 exec_arg(*db, "INSERT INTO pg_source VALUES (?1)", coll)
+           : sqlite3_open_v2(coll, db, SQLITE_OPEN_READONLY, NULL) ==
+                     SQLITE_OK &&
+                 sqlite3_exec(*db, "PRAGMA busy_timeout=5000", NULL, NULL,
+                              NULL) == SQLITE_OK;
+    if (!ok) {
+        snprintf(err, errsz, "collector database %s: %s",
+                 pg ? "(in memory)" : coll,
                  *db ? sqlite3_errmsg(*db) : "cannot open");
         sqlite3_close(*db);
         return -1;
     }
-    sqlite3_stmt *st = NULL;
-    int ok =
-        sqlite3_exec(*db, "PRAGMA busy_timeout=5000", NULL, NULL, NULL) ==
-            SQLITE_OK &&
-        sqlite3_prepare_v2(*db, "ATTACH ?1 AS reg", -1, &st, NULL) == SQLITE_OK;
-    if (ok) {
-        sqlite3_bind_text(st, 1, reg, -1, SQLITE_STATIC);
-        ok = sqlite3_step(st) == SQLITE_DONE;
-    }
-    sqlite3_finalize(st);
-    if (!ok) {
+    if (!exec_arg(*db, "ATTACH ?1 AS reg", reg)) {
         snprintf(err, errsz, "cannot attach registry %s: %s", reg,
                  sqlite3_errmsg(*db));
         sqlite3_close(*db);
