@@ -228,6 +228,11 @@ static int pg_copy(PGconn *db, const char *table, long long n)
     return ok && pg_ok(PQgetResult(db), db, "copy") ? 0 : -1;
 }
 
+/* The verdicts of collector_signed_verdicts, for the label rollups. */
+#define PRE_SIGNED                                                             \
+    "('genuine','rating_changed','expired','suspended','revoked',"             \
+    "'clone_reported','wrong_host')"
+
 static int preload_pg(engine *e, long long n)
 {
     PGconn *db = PQconnectdb(e->db);
@@ -277,17 +282,29 @@ static int preload_pg(engine *e, long long n)
                       "ON CONFLICT (day, kiosk, verdict) DO UPDATE "
                       "SET scans = r.scans + excluded.scans"),
                db, "kiosk rollup") ||
-        !pg_ok(PQexec(db,
-                      "INSERT INTO collector.daily_labels AS r "
-                      "SELECT signer, product, lot, serial, time / 86400 + "
-                      "(time % 86400 + 25200) / 86400, kiosk, count(*), "
-                      "min(time), max(time) FROM collector.scans WHERE "
-                      "batch_id = 'preload' AND serial > 0 AND verdict IN "
-                      "('genuine','rating_changed','expired','suspended',"
-                      "'revoked','clone_reported') GROUP BY 1, 2, 3, 4, 5, 6 "
-                      "ON CONFLICT (signer, product, lot, serial, day, kiosk) "
-                      "DO UPDATE SET scans = r.scans + excluded.scans"),
-               db, "label rollup") ||
+        !pg_ok(PQexec(db, "INSERT INTO collector.label_first "
+                          "SELECT DISTINCT ON (signer, product, lot, serial) "
+                          "signer, product, lot, serial, kiosk, scan_id, time "
+                          "FROM collector.scans WHERE batch_id = 'preload' AND "
+                          "serial > 0 AND verdict IN " PRE_SIGNED " ORDER BY "
+                          "signer, product, lot, serial, time, kiosk, scan_id "
+                          "ON CONFLICT DO NOTHING"),
+               db, "first sightings") ||
+        !pg_ok(
+            PQexec(
+                db,
+                "INSERT INTO collector.daily_labels AS r "
+                "SELECT signer, product, lot, serial, time / 86400 + "
+                "(time % 86400 + 25200) / 86400, kiosk, count(*), "
+                "min(time), max(time) FROM collector.scans s WHERE "
+                "batch_id = 'preload' AND serial > 0 AND verdict IN " PRE_SIGNED
+                " AND NOT EXISTS (SELECT 1 FROM "
+                "collector.label_first f WHERE f.kiosk = s.kiosk AND "
+                "f.scan_id = s.scan_id AND f.time = s.time) "
+                "GROUP BY 1, 2, 3, 4, 5, 6 "
+                "ON CONFLICT (signer, product, lot, serial, day, kiosk) "
+                "DO UPDATE SET scans = r.scans + excluded.scans"),
+            db, "label rollup") ||
         !pg_ok(PQexec(db, "VACUUM ANALYZE"), db, "vacuum"))
         return -1;
     double total = now_s() - t0;
@@ -398,14 +415,15 @@ static void sizes(engine *e)
                 " (SELECT sum(pg_indexes_size(inhrelid)) FROM pg_inherits"
                 "   WHERE inhparent = 'collector.scans'::regclass),"
                 " pg_total_relation_size('collector.daily_verdicts'),"
-                " pg_total_relation_size('collector.daily_labels'),"
+                " pg_total_relation_size('collector.daily_labels')"
+                " + pg_total_relation_size('collector.label_first'),"
                 " pg_total_relation_size('collector.batches'),"
                 " pg_total_relation_size('collector.daily_kiosks'),"
                 " pg_database_size(current_database())");
         if (r && PQresultStatus(r) == PGRES_TUPLES_OK) {
             double n = atof(PQgetvalue(r, 0, 0));
             printf("bytes_per_scan scans_table %.0f scans_indexes %.0f "
-                   "daily_verdicts %.1f daily_labels %.0f batches %.1f "
+                   "daily_verdicts %.1f labels %.0f batches %.1f "
                    "daily_kiosks %.2f whole_database %.0f (%.0f scans)\n",
                    atof(PQgetvalue(r, 0, 1)) / n, atof(PQgetvalue(r, 0, 2)) / n,
                    atof(PQgetvalue(r, 0, 3)) / n, atof(PQgetvalue(r, 0, 4)) / n,

@@ -29,6 +29,9 @@
 typedef struct pg_store pg_store;
 
 #define PG_STORE_POOL_MAX 16
+/* collector.meta's version: 2 keeps a label's first sighting apart
+ * (label_first) and only the later ones in daily_labels. */
+#define PG_STORE_SCHEMA_VERSION 2
 /* Raw-scan months kept by pg_store_retain when a deployment does not say
  * otherwise (docs/collector.md). */
 #define PG_STORE_RETAIN_MONTHS 24

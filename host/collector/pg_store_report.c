@@ -68,9 +68,19 @@ static const struct copy copies[] = {
      "INSERT OR IGNORE INTO pg_clone_groups VALUES (?1, ?2, ?3, ?4, ?5);"
      "INSERT INTO pg_clone_hits SELECT ?1, ?2, ?3, ?4, ?6, ?7"
      " WHERE ?6 IS NOT NULL",
-     "WITH g AS (SELECT signer, product, lot, serial, sum(scans) AS n"
+     /* A suspect has two scans in the period, so a sighting after its
+      * first: only labels in daily_labels are looked at, and their first
+      * sighting added when it falls in the period. */
+     "WITH d AS (SELECT signer, product, lot, serial, kiosk, scans"
      "  FROM collector.daily_labels WHERE day >= $1 AND day < $2"
-     "  AND signer <> '_' GROUP BY signer, product, lot, serial"
+     "  AND signer <> '_'),"
+     " u AS (SELECT * FROM d UNION ALL"
+     "  SELECT f.signer, f.product, f.lot, f.serial, f.kiosk, 1"
+     "  FROM collector.label_first f WHERE (f.signer, f.product, f.lot,"
+     "   f.serial) IN (SELECT signer, product, lot, serial FROM d)"
+     "  AND f.time >= $3 AND f.time < $4),"
+     " g AS (SELECT signer, product, lot, serial, sum(scans) AS n FROM u"
+     "  GROUP BY signer, product, lot, serial"
      "  HAVING min(kiosk) <> max(kiosk) OR sum(scans) > $6)"
      " SELECT g.signer, g.product, g.lot, g.serial, g.n, s.kiosk, s.time"
      " FROM g LEFT JOIN collector.scans s ON s.signer = g.signer"
