@@ -247,14 +247,25 @@ int pg_store_is_conninfo(const char *s)
  * Version 1 (the first weeks of 2026-12, before any deployment) is
  * replaced by making the database again and importing the SQLite
  * collector (docs/collector.md). */
+/* The rows of a query, or NULL with "what: the server's message". */
+static PGresult *query_rows(PGconn *db, const char *sql, const char *what,
+                            char *err, size_t errsz)
+{
+    PGresult *r = PQexec(db, sql);
+    if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
+        res_err(r, what, err, errsz);
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
 static int check_version(PGconn *db, char *err, size_t errsz)
 {
-    PGresult *r = PQexec(db, "SELECT max(version) FROM collector.meta");
-    if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
-        res_err(r, "cannot read the schema version", err, errsz);
-        PQclear(r);
+    PGresult *r = query_rows(db, "SELECT max(version) FROM collector.meta",
+                             "cannot read the schema version", err, errsz);
+    if (!r)
         return -1;
-    }
     int v = atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
     if (v != PG_STORE_SCHEMA_VERSION) {
@@ -269,12 +280,10 @@ static int check_version(PGconn *db, char *err, size_t errsz)
 
 static int ensure_schema(PGconn *db, char *err, size_t errsz)
 {
-    PGresult *r = PQexec(db, "SELECT to_regclass('collector.meta') IS NULL");
-    if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
-        res_err(r, "cannot read the schema", err, errsz);
-        PQclear(r);
+    PGresult *r = query_rows(db, "SELECT to_regclass('collector.meta') IS NULL",
+                             "cannot read the schema", err, errsz);
+    if (!r)
         return -1;
-    }
     int missing = PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
     if (!missing)

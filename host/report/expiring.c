@@ -26,7 +26,7 @@ int rq_expiring(ctx *c)
              "CASE WHEN proposed5 THEN 'proposed 5' ELSE stars END, expires, "
              "CAST(julianday(expires) - julianday(?1) AS INTEGER), ",
              scans,
-             " FROM reg.products p WHERE status = 'rated' AND expires >= ?1 "
+             " FROM reg.products p WHERE status = 'rated' "
              "AND expires <= date(?1, '+' || ?2 || ' days') AND "
              "(?5 = '' OR province = ?5) ORDER BY expires, code");
     if (rq_prep(c, sql, &st))
@@ -57,7 +57,9 @@ int rq_expiring(ctx *c)
     }
     snprintf(t->note, sizeof t->note,
              "rated products whose certificate expires within %ld days of "
-             "%s; scans = scans of the product in the period",
+             "%s, or has ended already (negative days_left: kiosks and "
+             "phones say expired); scans = scans of the product in the "
+             "period",
              c->o->expiring_days, c->o->today);
     rq_chart(t, 0, 7, -1, "Lượt quét sản phẩm sắp hết hạn — their scans");
     return rq_add_table(c, t);

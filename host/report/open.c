@@ -56,7 +56,8 @@ int report_open(const char *coll, const char *reg, sqlite3 **db, char *err,
         sqlite3_close(*db);
         return -1;
     }
-    if (!exec_arg(*db, "ATTACH ?1 AS reg", reg)) {
+    if (registry_sql_functions(*db) != 0 ||
+        !exec_arg(*db, "ATTACH ?1 AS reg", reg)) {
         snprintf(err, errsz, "cannot attach registry %s: %s", reg,
                  sqlite3_errmsg(*db));
         sqlite3_close(*db);
