@@ -228,6 +228,11 @@ static int pg_copy(PGconn *db, const char *table, long long n)
     return ok && pg_ok(PQgetResult(db), db, "copy") ? 0 : -1;
 }
 
+/* The verdicts of collector_signed_verdicts, for the label rollups. */
+#define PRE_SIGNED                                                             \
+    "('genuine','rating_changed','expired','suspended','revoked',"             \
+    "'clone_reported','wrong_host')"
+
 static int preload_pg(engine *e, long long n)
 {
     PGconn *db = PQconnectdb(e->db);
@@ -277,17 +282,29 @@ static int preload_pg(engine *e, long long n)
                       "ON CONFLICT (day, kiosk, verdict) DO UPDATE "
                       "SET scans = r.scans + excluded.scans"),
                db, "kiosk rollup") ||
-        !pg_ok(PQexec(db,
-                      "INSERT INTO collector.daily_labels AS r "
-                      "SELECT signer, product, lot, serial, time / 86400 + "
-                      "(time % 86400 + 25200) / 86400, kiosk, count(*), "
-                      "min(time), max(time) FROM collector.scans WHERE "
-                      "batch_id = 'preload' AND serial > 0 AND verdict IN "
-                      "('genuine','rating_changed','expired','suspended',"
-                      "'revoked','clone_reported') GROUP BY 1, 2, 3, 4, 5, 6 "
-                      "ON CONFLICT (signer, product, lot, serial, day, kiosk) "
-                      "DO UPDATE SET scans = r.scans + excluded.scans"),
-               db, "label rollup") ||
+        !pg_ok(PQexec(db, "INSERT INTO collector.label_first "
+                          "SELECT DISTINCT ON (signer, product, lot, serial) "
+                          "signer, product, lot, serial, kiosk, scan_id, time "
+                          "FROM collector.scans WHERE batch_id = 'preload' AND "
+                          "serial > 0 AND verdict IN " PRE_SIGNED " ORDER BY "
+                          "signer, product, lot, serial, time, kiosk, scan_id "
+                          "ON CONFLICT DO NOTHING"),
+               db, "first sightings") ||
+        !pg_ok(
+            PQexec(
+                db,
+                "INSERT INTO collector.daily_labels AS r "
+                "SELECT signer, product, lot, serial, time / 86400 + "
+                "(time % 86400 + 25200) / 86400, kiosk, count(*), "
+                "min(time), max(time) FROM collector.scans s WHERE "
+                "batch_id = 'preload' AND serial > 0 AND verdict IN " PRE_SIGNED
+                " AND NOT EXISTS (SELECT 1 FROM "
+                "collector.label_first f WHERE f.kiosk = s.kiosk AND "
+                "f.scan_id = s.scan_id AND f.time = s.time) "
+                "GROUP BY 1, 2, 3, 4, 5, 6 "
+                "ON CONFLICT (signer, product, lot, serial, day, kiosk) "
+                "DO UPDATE SET scans = r.scans + excluded.scans"),
+            db, "label rollup") ||
         !pg_ok(PQexec(db, "VACUUM ANALYZE"), db, "vacuum"))
         return -1;
     double total = now_s() - t0;
@@ -345,6 +362,47 @@ static int preload_sqlite(engine *e, long long n)
     return 0;
 }
 
+/* Every submitted scan stored exactly once: the scans from BASE_TIME on
+ * (the preload is the year before), counted before and after a round. */
+static long long stored_now(engine *e)
+{
+    long long got = -1;
+    if (e->pg) {
+        PGconn *db = PQconnectdb(e->db);
+        PGresult *r = PQexec(db, "SELECT count(*) FROM collector.scans "
+                                 "WHERE time >= 1790000000");
+        if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
+            got = atoll(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        PQfinish(db);
+    } else {
+        sqlite3 *db;
+        sqlite3_stmt *st;
+        if (sqlite3_open(e->db, &db) == SQLITE_OK &&
+            sqlite3_prepare_v2(db,
+                               "SELECT count(*) FROM scans "
+                               "WHERE time >= 1790000000",
+                               -1, &st, NULL) == SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                got = sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
+        }
+        sqlite3_close(db);
+    }
+    return got;
+}
+
+/* The round's scans are new: stored_now must grow by exactly as many. */
+static int count_check(engine *e, const char *what, long long before,
+                       long long want)
+{
+    long long got = stored_now(e) - before;
+    printf("%s stored %lld of %lld sent: %s\n", what, got, want,
+           got == want ? "each once" : "WRONG");
+    fflush(stdout);
+    return got == want ? 0 : -1;
+}
+
 /* Bytes per stored scan: tables and indexes over the scan count. */
 static void sizes(engine *e)
 {
@@ -357,18 +415,20 @@ static void sizes(engine *e)
                 " (SELECT sum(pg_indexes_size(inhrelid)) FROM pg_inherits"
                 "   WHERE inhparent = 'collector.scans'::regclass),"
                 " pg_total_relation_size('collector.daily_verdicts'),"
-                " pg_total_relation_size('collector.daily_labels'),"
+                " pg_total_relation_size('collector.daily_labels')"
+                " + pg_total_relation_size('collector.label_first'),"
                 " pg_total_relation_size('collector.batches'),"
-                " pg_total_relation_size('collector.daily_kiosks')");
+                " pg_total_relation_size('collector.daily_kiosks'),"
+                " pg_database_size(current_database())");
         if (r && PQresultStatus(r) == PGRES_TUPLES_OK) {
             double n = atof(PQgetvalue(r, 0, 0));
             printf("bytes_per_scan scans_table %.0f scans_indexes %.0f "
-                   "daily_verdicts %.1f daily_labels %.0f batches %.1f "
-                   "daily_kiosks %.2f (%.0f scans)\n",
+                   "daily_verdicts %.1f labels %.0f batches %.1f "
+                   "daily_kiosks %.2f whole_database %.0f (%.0f scans)\n",
                    atof(PQgetvalue(r, 0, 1)) / n, atof(PQgetvalue(r, 0, 2)) / n,
                    atof(PQgetvalue(r, 0, 3)) / n, atof(PQgetvalue(r, 0, 4)) / n,
                    atof(PQgetvalue(r, 0, 5)) / n, atof(PQgetvalue(r, 0, 6)) / n,
-                   n);
+                   atof(PQgetvalue(r, 0, 7)) / n, n);
         }
         PQclear(r);
         PQfinish(db);
@@ -389,6 +449,19 @@ static void sizes(engine *e)
         printf("bytes_per_scan whole_file %.0f (%.0f scans)\n",
                (double)sqlite3_column_int64(st, 1) / n, n);
         sqlite3_finalize(st);
+        /* The table and its indexes apart, where SQLite has dbstat. */
+        if (n > 0 && sqlite3_prepare_v2(
+                         db,
+                         "SELECT sum(pgsize) FILTER (WHERE name = 'scans'), "
+                         "sum(pgsize) FILTER (WHERE name LIKE 'scans\\_%' "
+                         "ESCAPE '\\') FROM dbstat",
+                         -1, &st, NULL) == SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                printf("bytes_per_scan scans_table %.0f scans_indexes %.0f\n",
+                       (double)sqlite3_column_int64(st, 0) / n,
+                       (double)sqlite3_column_int64(st, 1) / n);
+            sqlite3_finalize(st);
+        }
     }
     sqlite3_close(db);
 }
@@ -452,10 +525,17 @@ int main(int argc, char **argv)
         }
         labels_seckey_wipe(&sec);
     }
-    int bad = measure("empty", &e, threads, n, scans, bodies[0], lens[0]);
+    long long round_scans = (long long)threads * n * scans;
+    long long before = stored_now(&e);
+    int bad = measure("empty", &e, threads, n, scans, bodies[0], lens[0]) ||
+              count_check(&e, "empty", before, round_scans);
     if (preload) {
-        if ((e.pg ? preload_pg(&e, preload) : preload_sqlite(&e, preload)) ||
-            measure("loaded", &e, threads, n, scans, bodies[1], lens[1]))
+        if (e.pg ? preload_pg(&e, preload) : preload_sqlite(&e, preload))
+            bad = -1;
+        before = stored_now(&e);
+        if (bad ||
+            measure("loaded", &e, threads, n, scans, bodies[1], lens[1]) ||
+            count_check(&e, "loaded", before, round_scans))
             bad = -1;
     }
     sizes(&e);

@@ -13,3 +13,12 @@ set_property(TEST upload_e2e_pg APPEND PROPERTY ENVIRONMENT OCOP_COLLECTOR_PG=1)
 add_test(NAME collector_pg_cli COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/collector_pg_cli.sh)
 set_tests_properties(collector_pg_cli PROPERTIES TIMEOUT 300
   ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
+# Both engines side by side: the same HTTP answers and the same report
+# bytes (tests/engines_compare.sh).
+add_test(NAME engines_compare COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/engines_compare.sh)
+set_tests_properties(engines_compare PROPERTIES TIMEOUT 600
+  ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
+# Two ocop-host serve instances on one PostgreSQL (tests/serve_many_pg.sh).
+add_test(NAME serve_many_pg COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/serve_many_pg.sh)
+set_tests_properties(serve_many_pg PROPERTIES TIMEOUT 300
+  ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")

@@ -145,16 +145,28 @@ static void rollups_match(void)
                       "'rating_changed', 'expired', 'suspended', "
                       "'revoked', 'clone_reported') GROUP BY 1, 2, 3, 4, "
                       "5, 6";
-    const char *roll = "SELECT signer, product, lot, serial, day, kiosk, "
-                       "scans, first_time, last_time FROM "
-                       "collector.daily_labels";
-    char sql[1200];
+    /* A label's first sighting is kept apart (label_first), the later
+     * ones in daily_labels: together they are the raw counts. */
+    const char *roll =
+        "SELECT signer, product, lot, serial, day, kiosk, sum(scans), "
+        "min(first_time), max(last_time) FROM (SELECT signer, product, lot, "
+        "serial, day, kiosk, scans, first_time, last_time FROM "
+        "collector.daily_labels UNION ALL SELECT signer, product, lot, "
+        "serial, time / 86400 + (time % 86400 + 25200) / 86400, kiosk, 1, "
+        "time, time FROM collector.label_first) u GROUP BY 1, 2, 3, 4, 5, 6";
+    char sql[2000];
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM ((%s EXCEPT %s) UNION ALL (%s EXCEPT %s)) "
              "x",
              raw, roll, roll, raw);
     assert_int_equal(q(sql), 0);
     assert_true(q("SELECT count(*) FROM collector.daily_labels") > 0);
+    /* Only repeated labels have later sightings. */
+    assert_int_equal(q("SELECT count(*) FROM collector.daily_labels d WHERE "
+                       "NOT EXISTS (SELECT 1 FROM collector.label_first f "
+                       "WHERE (f.signer, f.product, f.lot, f.serial) = "
+                       "(d.signer, d.product, d.lot, d.serial))"),
+                     0);
 }
 
 /* ---- Tests -------------------------------------------------------------- */

@@ -3,6 +3,7 @@
  * (docs/reports.md). */
 #include "cmd/cli.h"
 #include "cmd/registry_cli.h"
+#include "collector/pg_store.h"
 #include "report/report.h"
 
 #include <errno.h>
@@ -12,8 +13,8 @@
 #include <sys/stat.h>
 
 static const char usage_text[] =
-    "usage: ocop-host report KIND (--world DIR | --collector-db FILE --db "
-    "REG.db)\n"
+    "usage: ocop-host report KIND (--world DIR | --collector-db FILE|CONNINFO "
+    "--db REG.db)\n"
     "         [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--province P]\n"
     "         [--format table|csv|html] [--out FILE] [--by "
     "province|kiosk|day]\n"
@@ -216,10 +217,9 @@ static int check(int argc, char **argv, struct rargs *a)
                   "--db REG.db");
         return LABELS_EXIT_USAGE;
     }
-    if ((rc = exists("collector database", a->coll)) != LABELS_EXIT_OK ||
-        (rc = exists("registry", a->reg)) != LABELS_EXIT_OK)
-        return rc;
-    if ((rc = exists("collector database", a->coll)) != LABELS_EXIT_OK ||
+    /* A PostgreSQL connection string is checked by connecting. */
+    if ((!pg_store_is_conninfo(a->coll) &&
+         (rc = exists("collector database", a->coll)) != LABELS_EXIT_OK) ||
         (rc = exists("registry", a->reg)) != LABELS_EXIT_OK)
         return rc;
     return LABELS_EXIT_OK;

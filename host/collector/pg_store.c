@@ -30,12 +30,13 @@ struct pg_store {
     collector_rate *rate;
 };
 
-/* Schema version 1. Times are Unix seconds; days are Vietnam days (UTC+7,
- * as in docs/reports.md) counted from 1970-01-01. */
+/* Schema version 2 (1 had every sighting in daily_labels). Times are Unix
+ * seconds; days are Vietnam days (UTC+7, as in docs/reports.md) counted from
+ * 1970-01-01. */
 static const char schema[] =
     "CREATE SCHEMA IF NOT EXISTS collector;"
     "CREATE TABLE collector.meta (version integer NOT NULL);"
-    "INSERT INTO collector.meta VALUES (1);"
+    "INSERT INTO collector.meta VALUES (2);" /* PG_STORE_SCHEMA_VERSION */
     "CREATE TABLE collector.kiosks ("
     " key_id text PRIMARY KEY, public_key text NOT NULL,"
     " province text NOT NULL, shop text NOT NULL,"
@@ -89,6 +90,13 @@ static const char schema[] =
     " scans bigint NOT NULL, first_time bigint NOT NULL,"
     " last_time bigint NOT NULL,"
     " PRIMARY KEY (signer, product, lot, serial, day, kiosk));"
+    /* A label's first sighting. Most packs are scanned once, so
+     * daily_labels holds only the sightings after it: it is as large as
+     * the repeated scans, and the clone report reads only those. */
+    "CREATE TABLE collector.label_first ("
+    " signer text NOT NULL, product text NOT NULL, lot text NOT NULL,"
+    " serial bigint NOT NULL, kiosk text NOT NULL, scan_id bigint NOT NULL,"
+    " time bigint NOT NULL, PRIMARY KEY (signer, product, lot, serial));"
     /* pg_store_import_sqlite: the last scan copied, per file and kiosk. */
     "CREATE TABLE collector.import_progress ("
     " source text NOT NULL, kiosk text NOT NULL, scan_id bigint NOT NULL,"
@@ -235,18 +243,51 @@ int pg_store_is_conninfo(const char *s)
 /* Create the schema unless it is there. Two servers starting at once on
  * an empty database: the advisory lock makes the second wait, then find
  * it made. */
-static int ensure_schema(PGconn *db, char *err, size_t errsz)
+/* A schema made by another version is refused rather than misread.
+ * Version 1 (the first weeks of 2026-12, before any deployment) is
+ * replaced by making the database again and importing the SQLite
+ * collector (docs/collector.md). */
+/* The rows of a query, or NULL with "what: the server's message". */
+static PGresult *query_rows(PGconn *db, const char *sql, const char *what,
+                            char *err, size_t errsz)
 {
-    PGresult *r = PQexec(db, "SELECT to_regclass('collector.meta') IS NULL");
+    PGresult *r = PQexec(db, sql);
     if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
-        res_err(r, "cannot read the schema", err, errsz);
+        res_err(r, what, err, errsz);
         PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+static int check_version(PGconn *db, char *err, size_t errsz)
+{
+    PGresult *r = query_rows(db, "SELECT max(version) FROM collector.meta",
+                             "cannot read the schema version", err, errsz);
+    if (!r)
+        return -1;
+    int v = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    if (v != PG_STORE_SCHEMA_VERSION) {
+        snprintf(err, errsz,
+                 "collector database: schema version %d, this ocop-host "
+                 "reads version %d",
+                 v, PG_STORE_SCHEMA_VERSION);
         return -1;
     }
+    return 0;
+}
+
+static int ensure_schema(PGconn *db, char *err, size_t errsz)
+{
+    PGresult *r = query_rows(db, "SELECT to_regclass('collector.meta') IS NULL",
+                             "cannot read the schema", err, errsz);
+    if (!r)
+        return -1;
     int missing = PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
     if (!missing)
-        return 0;
+        return check_version(db, err, errsz);
     if (pgs_exec(db, "BEGIN; SELECT pg_advisory_xact_lock("
                      "hashtext('collector.schema'))")) {
         pgs_err(db, "cannot lock the schema", err, errsz);
@@ -658,7 +699,7 @@ static const char insert_sql[] =
     "  $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],"
     "  $9::text[], $10::smallint[], $11::text[], $12::bigint[])"
     " ON CONFLICT DO NOTHING"
-    " RETURNING kiosk, time, verdict, product, signer, lot, serial,"
+    " RETURNING kiosk, scan_id, time, verdict, product, signer, lot, serial,"
     "  time / 86400 + (time % 86400 + 25200) / 86400 AS day),"
     "v AS ("
     " INSERT INTO collector.daily_verdicts AS r"
@@ -674,11 +715,24 @@ static const char insert_sql[] =
     " GROUP BY day, kiosk, verdict ORDER BY day, kiosk, verdict"
     " ON CONFLICT (day, kiosk, verdict)"
     " DO UPDATE SET scans = r.scans + excluded.scans RETURNING 1),"
+    /* The labels seen for the first time: one scan each (the earliest of
+     * the batch); a concurrent batch with the same label waits on the key
+     * and then finds it taken, so exactly one sighting is first. */
+    "f AS ("
+    " INSERT INTO collector.label_first (signer, product, lot, serial,"
+    "  kiosk, scan_id, time)"
+    " SELECT DISTINCT ON (signer, product, lot, serial) signer, product,"
+    "  lot, serial, kiosk, scan_id, time FROM ins"
+    " WHERE serial > 0 AND verdict = ANY($13::text[])"
+    " ORDER BY signer, product, lot, serial, time, kiosk, scan_id"
+    " ON CONFLICT DO NOTHING RETURNING kiosk, scan_id, time),"
     "l AS ("
     " INSERT INTO collector.daily_labels AS r (signer, product, lot, serial,"
     "  day, kiosk, scans, first_time, last_time)"
     " SELECT signer, product, lot, serial, day, kiosk, count(*), min(time),"
     "  max(time) FROM ins WHERE serial > 0 AND verdict = ANY($13::text[])"
+    "  AND NOT EXISTS (SELECT 1 FROM f WHERE f.kiosk = ins.kiosk"
+    "   AND f.scan_id = ins.scan_id AND f.time = ins.time)"
     " GROUP BY signer, product, lot, serial, day, kiosk"
     " ORDER BY signer, product, lot, serial, day, kiosk"
     " ON CONFLICT (signer, product, lot, serial, day, kiosk)"
@@ -686,7 +740,8 @@ static const char insert_sql[] =
     "  first_time = least(r.first_time, excluded.first_time),"
     "  last_time = greatest(r.last_time, excluded.last_time) RETURNING 1)"
     "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM v),"
-    " (SELECT count(*) FROM k), (SELECT count(*) FROM l)";
+    " (SELECT count(*) FROM k), (SELECT count(*) FROM l),"
+    " (SELECT count(*) FROM f)";
 
 int pgs_insert_scans(PGconn *db, const pgs_rows *r, long *added, char state[6],
                      char *err, size_t errsz)

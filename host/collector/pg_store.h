@@ -21,12 +21,17 @@
 
 #include "collector/collector.h"
 
+#include <sqlite3.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
 typedef struct pg_store pg_store;
 
 #define PG_STORE_POOL_MAX 16
+/* collector.meta's version: 2 keeps a label's first sighting apart
+ * (label_first) and only the later ones in daily_labels. */
+#define PG_STORE_SCHEMA_VERSION 2
 /* Raw-scan months kept by pg_store_retain when a deployment does not say
  * otherwise (docs/collector.md). */
 #define PG_STORE_RETAIN_MONTHS 24
@@ -85,5 +90,56 @@ typedef struct pg_store_import_counts {
 int pg_store_import_sqlite(pg_store *ps, const char *sqlite_path,
                            pg_store_import_counts *counts, char *err,
                            size_t errsz);
+
+/* ---- Reports (pg_store_report.c) ---------------------------------------
+ *
+ * ocop-host report on PostgreSQL: pg_store_report_load sums the rollups
+ * over the period in PostgreSQL and copies the small answers into the
+ * report's SQLite database (an in-memory one with the registry attached),
+ * where the report's table builders read them with the PG_REPORT_SQL_*
+ * queries below instead of counting raw scans. Raw scans are read only for
+ * the clone suspects. The period must be whole Vietnam days (the rollups'
+ * unit), as ocop-host report's --from and --to give. */
+enum {
+    PG_REPORT_KIOSKS = 1,     /* kiosks (as the SQLite collector's) */
+    PG_REPORT_PIVOT = 2,      /* scans per kiosk and verdict */
+    PG_REPORT_DAYS = 4,       /* scans per day and verdict, in the province */
+    PG_REPORT_CLONES = 8,     /* clone suspects and their scans */
+    PG_REPORT_REINSPECT = 16, /* rating_changed, expired per product, kiosk */
+    PG_REPORT_EXPIRING = 32,  /* scans per product */
+    PG_REPORT_FINDINGS = 64,  /* findings (as the SQLite collector's) */
+    PG_REPORT_ALL = 127
+};
+
+typedef struct pg_store_report_query {
+    int64_t from, to;     /* Unix seconds, [from, to); INT64_MIN/MAX open */
+    const char *province; /* "" or NULL for all */
+    long clone_scans;     /* a label scanned more often is a suspect */
+    unsigned what;        /* PG_REPORT_* to fill; every table is made */
+} pg_store_report_query;
+
+/* Fill db's main schema in one PostgreSQL snapshot and one SQLite
+ * transaction. 0, or -1 with a message. */
+int pg_store_report_load(pg_store *ps, sqlite3 *db,
+                         const pg_store_report_query *q, char *err,
+                         size_t errsz);
+
+/* What the report reads from the copies, in the column order of the SQLite
+ * collector's queries they replace. */
+#define PG_REPORT_SQL_PIVOT "SELECT kiosk, verdict, n FROM pg_kiosk_verdicts"
+#define PG_REPORT_SQL_DAYS                                                     \
+    "SELECT time, verdict, '', n FROM pg_day_verdicts ORDER BY time"
+#define PG_REPORT_SQL_CLONE_GROUPS                                             \
+    "SELECT signer, product, lot, serial, n FROM pg_clone_groups "             \
+    "ORDER BY signer, product, lot, serial"
+#define PG_REPORT_SQL_CLONE_HITS                                               \
+    "SELECT kiosk, time FROM pg_clone_hits WHERE signer = ?1 AND "             \
+    "product = ?2 AND lot = ?3 AND serial = ?4"
+#define PG_REPORT_SQL_REINSPECT                                                \
+    "SELECT product, verdict, kiosk, n FROM pg_product_verdicts "              \
+    "WHERE verdict IN (?3, ?4) ORDER BY product"
+#define PG_REPORT_SQL_PRODUCT_SCANS                                            \
+    "(SELECT coalesce(sum(n), 0) FROM pg_product_scans s "                     \
+    "WHERE s.product = p.code)"
 
 #endif

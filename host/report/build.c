@@ -24,7 +24,7 @@ int report_kind_valid(const char *kind)
 int report_build(sqlite3 *db, const char *kind, const char *by,
                  const report_opts *o, report_set *out, char *err, size_t errsz)
 {
-    ctx c = {db, o, out, err, errsz, NULL, 0, 0, 0};
+    ctx c = {db, o, out, err, errsz, NULL, 0, 0, 0, rq_db_is_pg(db)};
     out->t = NULL;
     out->n = 0;
     int all = !strcmp(kind, "all"), rc = 0;

@@ -1,6 +1,7 @@
 /* clones.c -- the clones report: one label serial scanned too often or
  * at too many kiosks too fast. */
 #include "collector/collector.h"
+#include "collector/pg_store.h"
 #include "report/report_internal.h"
 #include "registry/registry.h"
 
@@ -149,25 +150,28 @@ static int suspect_detail(ctx *c, sqlite3_stmt *st, struct suspect *s)
 static int prepare(ctx *c, sqlite3_stmt **grp, sqlite3_stmt **det,
                    sqlite3_stmt **conf)
 {
-    int bad = rq_prep(c,
-                      "SELECT signer, product, lot, serial, count(*) "
-                      "FROM scans INDEXED BY scans_label "
-                      "WHERE serial > 0 AND signer <> '_' AND verdict "
-                      "IN " SIGNED_VERDICTS " AND time >= ?1 AND time < ?2 "
-                      "GROUP BY signer, product, lot, serial "
-                      /* min <> max: two kiosks, without a DISTINCT sort
-                       * per label. */
-                      "HAVING min(kiosk) <> max(kiosk) OR count(*) > ?3",
-                      grp) ||
-              rq_prep(c,
-                      "SELECT kiosk, time FROM scans WHERE signer = ?1 AND "
-                      "product = ?2 AND lot = ?3 AND serial = ?4 AND verdict "
-                      "IN " SIGNED_VERDICTS " AND time >= ?5 AND time < ?6",
-                      det) ||
-              rq_prep(c,
-                      "SELECT count(*) FROM reg.clones WHERE key_id = ?1 AND "
-                      "product = ?2 AND lot = ?3 AND serial = ?4",
-                      conf);
+    int bad =
+        rq_prep(c,
+                c->pg ? PG_REPORT_SQL_CLONE_GROUPS
+                      : "SELECT signer, product, lot, serial, count(*) "
+                        "FROM scans INDEXED BY scans_label "
+                        "WHERE serial > 0 AND signer <> '_' AND verdict "
+                        "IN " SIGNED_VERDICTS " AND time >= ?1 AND time < ?2 "
+                        "GROUP BY signer, product, lot, serial "
+                        /* min <> max: two kiosks, without a DISTINCT sort
+                         * per label. */
+                        "HAVING min(kiosk) <> max(kiosk) OR count(*) > ?3",
+                grp) ||
+        rq_prep(c,
+                c->pg ? PG_REPORT_SQL_CLONE_HITS
+                      : "SELECT kiosk, time FROM scans WHERE signer = ?1 AND "
+                        "product = ?2 AND lot = ?3 AND serial = ?4 AND verdict "
+                        "IN " SIGNED_VERDICTS " AND time >= ?5 AND time < ?6",
+                det) ||
+        rq_prep(c,
+                "SELECT count(*) FROM reg.clones WHERE key_id = ?1 AND "
+                "product = ?2 AND lot = ?3 AND serial = ?4",
+                conf);
     if (!bad) {
         bind_signed(*grp);
         bind_signed(*det);

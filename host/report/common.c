@@ -6,6 +6,7 @@
  * places here in C, so a million scans never meet a join. */
 #include "report/report_internal.h"
 #include "registry/registry.h"
+#include "collector/pg_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,9 +148,11 @@ int rq_pivot(ctx *c)
     if (rq_prep(c,
                 /* The whole covering index in group order, the period
                  * checked on its entries: no sort, whatever the period. */
-                "SELECT kiosk, verdict, count(*) FROM scans "
-                "INDEXED BY scans_verdict "
-                "WHERE time >= ?1 AND time < ?2 GROUP BY verdict, kiosk",
+                c->pg
+                    ? PG_REPORT_SQL_PIVOT
+                    : "SELECT kiosk, verdict, count(*) FROM scans "
+                      "INDEXED BY scans_verdict "
+                      "WHERE time >= ?1 AND time < ?2 GROUP BY verdict, kiosk",
                 &st))
         return -1;
     sqlite3_bind_int64(st, 1, c->o->from);

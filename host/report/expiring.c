@@ -2,6 +2,7 @@
  * their scans. */
 #include "report/report_internal.h"
 #include "registry/registry.h"
+#include "collector/pg_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,17 +14,22 @@
 int rq_expiring(ctx *c)
 {
     sqlite3_stmt *st;
-    if (rq_prep(
-            c,
-            "SELECT code, name, producer, province, "
-            "CASE WHEN proposed5 THEN 'proposed 5' ELSE stars END, expires, "
-            "CAST(julianday(expires) - julianday(?1) AS INTEGER), "
-            "(SELECT count(*) FROM scans s WHERE s.product = p.code AND "
-            "s.time >= ?3 AND s.time < ?4) "
-            "FROM reg.products p WHERE status = 'rated' "
-            "AND expires <= date(?1, '+' || ?2 || ' days') AND "
-            "(?5 = '' OR province = ?5) ORDER BY expires, code",
-            &st))
+    /* The product's scans: counted here, or summed from PostgreSQL's
+     * rollup by pg_store_report_load. */
+    const char *scans = c->pg ? PG_REPORT_SQL_PRODUCT_SCANS
+                              : "(SELECT count(*) FROM scans s WHERE "
+                                "s.product = p.code AND s.time >= ?3 AND "
+                                "s.time < ?4)";
+    char sql[1024];
+    snprintf(sql, sizeof sql, "%s%s%s",
+             "SELECT code, name, producer, province, "
+             "CASE WHEN proposed5 THEN 'proposed 5' ELSE stars END, expires, "
+             "CAST(julianday(expires) - julianday(?1) AS INTEGER), ",
+             scans,
+             " FROM reg.products p WHERE status = 'rated' "
+             "AND expires <= date(?1, '+' || ?2 || ' days') AND "
+             "(?5 = '' OR province = ?5) ORDER BY expires, code");
+    if (rq_prep(c, sql, &st))
         return -1;
     sqlite3_bind_text(st, 1, c->o->today, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, c->o->expiring_days);

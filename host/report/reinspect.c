@@ -2,6 +2,7 @@
  * (complaints, rating_changed and expired scans). */
 #include "report/report_internal.h"
 #include "registry/registry.h"
+#include "collector/pg_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,12 +36,14 @@ int rq_reinspect(ctx *c)
                *ew = labels_verdict_word(LABELS_V_EXPIRED);
     int bad =
         rq_findings_agg(c, &a, &n, &cap) ||
-        rq_prep(c,
-                "SELECT product, verdict, kiosk, count(*) FROM scans "
-                "WHERE verdict IN (?3, ?4) AND "
-                "time >= ?1 AND time < ?2 GROUP BY product, verdict, kiosk "
-                "ORDER BY product",
-                &st) ||
+        rq_prep(
+            c,
+            c->pg ? PG_REPORT_SQL_REINSPECT
+                  : "SELECT product, verdict, kiosk, count(*) FROM scans "
+                    "WHERE verdict IN (?3, ?4) AND "
+                    "time >= ?1 AND time < ?2 GROUP BY product, verdict, kiosk "
+                    "ORDER BY product",
+            &st) ||
         rq_prep(c,
                 "SELECT name, producer, province, status, expires "
                 "FROM reg.products WHERE code = ?1",

@@ -44,7 +44,11 @@ typedef struct ctx {
     size_t nk;
     int pivoted;
     unsigned gen;
+    int pg; /* db holds a PostgreSQL collector's answers (pg_store.h) */
 } ctx;
+
+/* 1 when db was made by report_open for a PostgreSQL collector. */
+int rq_db_is_pg(sqlite3 *db);
 
 /* Fill c->err and return -1. */
 int rq_fail_db(ctx *c, const char *what);

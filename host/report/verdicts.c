@@ -2,6 +2,7 @@
  * and day. */
 #include "report/report_internal.h"
 #include "registry/registry.h"
+#include "collector/pg_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,8 +106,10 @@ int rq_verdicts_by_day(ctx *c)
     /* The period's scans in time order straight off the time index;
      * days (Vietnam, UTC+7) are cut here, so nothing is sorted. */
     if (rq_prep(c,
-                "SELECT time, verdict, kiosk FROM scans INDEXED BY scans_time "
-                "WHERE time >= ?1 AND time < ?2 ORDER BY time",
+                c->pg ? PG_REPORT_SQL_DAYS
+                      : "SELECT time, verdict, kiosk, 1 FROM scans "
+                        "INDEXED BY scans_time "
+                        "WHERE time >= ?1 AND time < ?2 ORDER BY time",
                 &st)) {
         report_set_free(&(report_set){&t, 1});
         return -1;
@@ -120,7 +123,8 @@ int rq_verdicts_by_day(ctx *c)
     char lastv[24] = "";
     int lastvi = V_OTHER;
     while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (c->o->province[0] && !rq_kiosk_find(c, rq_col_str(st, 2))->in)
+        if (!c->pg && c->o->province[0] &&
+            !rq_kiosk_find(c, rq_col_str(st, 2))->in)
             continue;
         int64_t tm = sqlite3_column_int64(st, 0) + REPORT_TZ_OFFSET;
         int64_t d = (tm >= 0 ? tm : tm - 86399) / 86400;
@@ -138,7 +142,7 @@ int rq_verdicts_by_day(ctx *c)
             snprintf(lastv, sizeof lastv, "%s", vw);
             lastvi = rq_verdict_index(vw);
         }
-        v[lastvi]++;
+        v[lastvi] += sqlite3_column_int64(st, 3);
     }
     if (!bad && any && rc == SQLITE_DONE) {
         char name[LABELS_DATE_SIZE];
