@@ -21,6 +21,8 @@ foreach(s ${FEED_SCENARIOS})
   set_tests_properties(feed_${s} PROPERTIES TIMEOUT 180
     ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
 endforeach()
+# kill9 kills a sync at 24 points, each a full sync under the sanitizers.
+set_tests_properties(feed_kill9 PROPERTIES TIMEOUT 600)
 
 # The kiosk's manifest and state parsers, unit-tested.
 ocop_test(test_feed_manifest)
