@@ -67,6 +67,7 @@ static const char serve_usage[] =
 /* The console's options. */
 struct console_opts {
     const char *addr, *cert, *key, *db;
+    const char *collector; /* the queue's findings and reports, or NULL */
 };
 
 /* 1 when c was a console option (stored in co), else 0. */
@@ -89,7 +90,8 @@ static int console_open(const struct console_opts *co, const char *world,
     console_config cc = {.listen = co->addr,
                          .tls_cert = co->cert,
                          .tls_key = co->key,
-                         .db_path = co->db};
+                         .db_path = co->db,
+                         .collector_path = co->collector};
     *out = NULL;
     if (!co->addr)
         return LABELS_EXIT_OK;
@@ -337,6 +339,11 @@ static int run(struct sargs *a)
         return LABELS_EXIT_FAIL;
     }
     collector_set_rate(col, a->rate, a->burst);
+    phone_reports *pr = NULL;
+    if (ph && phone_reports_open(a->db, NULL, &pr, err, sizeof err) != 0)
+        log_line(NULL, err); /* a PostgreSQL collector: no report form */
+    phone_reports_set_log(pr, log_line, NULL);
+    phone_set_reports(ph, pr);
     a->cfg.collector = col;
     a->cfg.feed_dir = a->feed;
     a->cfg.phone = ph;
@@ -346,6 +353,7 @@ static int run(struct sargs *a)
         cli_error("%s", err);
         collector_close(col);
         phone_close(ph);
+        phone_reports_close(pr);
         return LABELS_EXIT_FAIL;
     }
     const char *colon = strrchr(a->cfg.listen, ':');
@@ -357,12 +365,14 @@ static int run(struct sargs *a)
     fflush(stdout);
     /* The console on its own daemon and address, never this listener. */
     console *con;
+    a->co.collector = a->db;
     int rc = console_open(&a->co, a->world, &con);
     const char *sig = rc == LABELS_EXIT_OK ? wait_stop(&stop) : NULL;
     console_stop(con);
     serve_stop(srv);
     collector_close(col);
     phone_close(ph);
+    phone_reports_close(pr);
     if (!sig)
         return rc;
     fprintf(stderr, "ocop-host: serve stopped (%s)\n", sig);
