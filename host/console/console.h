@@ -129,13 +129,15 @@ int console_logout(sqlite3 *db, const char *token, char *err, size_t errsz);
 typedef struct console console;
 
 typedef struct console_config {
-    const char *db_path;        /* the registry */
-    const char *collector_path; /* SQLite collector for the queue, or NULL */
-    const char *listen;         /* "127.0.0.1:8443"; port 0 picks a free one */
-    const char *tls_cert;       /* PEM files; both or neither. Without TLS */
-    const char *tls_key;        /* only a loopback address is accepted. */
+    const char *db_path;  /* the registry */
+    const char *listen;   /* "127.0.0.1:8443"; port 0 picks a free one */
+    const char *tls_cert; /* PEM files; both or neither. Without TLS */
+    const char *tls_key;  /* only a loopback address is accepted. */
     console_limits limits;
     unsigned threads; /* 0: 4 */
+    /* The collector (SQLite) whose findings and reports feed the queue;
+     * NULL: the queue holds what the registry has. */
+    const char *collector_path;
 } console_config;
 
 /* Start serving the console on background threads. 0, or -1 with a
