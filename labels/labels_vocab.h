@@ -301,4 +301,15 @@ typedef enum labels_report_msg {
 } labels_report_msg;
 const char *labels_report_text(labels_report_msg m, labels_lang lang);
 
+/* The words of an inspector's printed badge card (labels/report_words.c),
+ * each "Vietnamese / English" on the card itself. */
+typedef enum labels_card_msg {
+    LABELS_CARD_TITLE = 0,
+    LABELS_CARD_ID,
+    LABELS_CARD_PROVINCE,
+    LABELS_CARD_VALID,
+    LABELS_CARD_COUNT_
+} labels_card_msg;
+const char *labels_card_text(labels_card_msg m, labels_lang lang);
+
 #endif

@@ -1,5 +1,6 @@
 /* report_words.c -- the words of a shopper's "report this label" form
- * (the phone page) and of its reasons as the console's queue shows them. */
+ * (the phone page), of its reasons as the console's queue shows them, and
+ * of an inspector's printed badge card. */
 #include "labels.h"
 
 #include <string.h>
@@ -67,4 +68,19 @@ const char *labels_report_text(labels_report_msg m, labels_lang lang)
         return "";
     return msg_text[m]
                    [lang == LABELS_LANG_EN ? LABELS_LANG_EN : LABELS_LANG_VI];
+}
+
+static const char *const card_text[LABELS_CARD_COUNT_][LABELS_LANG_COUNT_] = {
+    [LABELS_CARD_TITLE] = {"THẺ THANH TRA OCOP", "OCOP INSPECTOR"},
+    [LABELS_CARD_ID] = {"Mã thanh tra", "Inspector ID"},
+    [LABELS_CARD_PROVINCE] = {"Tỉnh/thành", "Province"},
+    [LABELS_CARD_VALID] = {"Hiệu lực đến", "Valid until"},
+};
+
+const char *labels_card_text(labels_card_msg m, labels_lang lang)
+{
+    if ((int)m < 0 || m >= LABELS_CARD_COUNT_)
+        return "";
+    return card_text[m]
+                    [lang == LABELS_LANG_EN ? LABELS_LANG_EN : LABELS_LANG_VI];
 }

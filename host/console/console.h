@@ -138,6 +138,9 @@ typedef struct console_config {
     /* The collector (SQLite) whose findings and reports feed the queue;
      * NULL: the queue holds what the registry has. */
     const char *collector_path;
+    /* The authority's secret key file, for issuing inspectors' badges;
+     * NULL: the console cannot issue them. */
+    const char *authority_key;
 } console_config;
 
 /* Start serving the console on background threads. 0, or -1 with a

@@ -112,7 +112,8 @@ int console_schema(sqlite3 *db, char *err, size_t errsz)
     int own = sqlite3_get_autocommit(db);
     if (own && registry_begin(db, err, errsz))
         return -1;
-    if (registry_exec(db, console_tables, err, errsz)) {
+    if (registry_exec(db, console_tables, err, errsz) ||
+        registry_exec(db, console_work_tables, err, errsz)) {
         if (own)
             registry_rollback(db);
         return -1;

@@ -179,7 +179,8 @@ int registry_key_revoke(sqlite3 *db, const char *hex, const char *reason,
 int registry_key_list(sqlite3 *db, const char *producer, registry_row_fn fn,
                       void *ctx, char *err, size_t errsz);
 /* Record a confirmed clone of one label serial; key and product must be
- * known. */
+ * known. Called inside a transaction, the row joins it (the caller
+ * commits or rolls back). */
 int registry_clone_record(sqlite3 *db, const char *hex, const char *product,
                           const char *lot, uint32_t serial, const char *date,
                           char *err, size_t errsz);
