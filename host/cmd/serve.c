@@ -62,12 +62,16 @@ static const char serve_usage[] =
     "  --db REG.db          the console's registry (default DIR/" WORLD_REGISTRY
     "); with\n"
     "                       --console and no collector, only the console "
-    "is served\n";
+    "is served\n"
+    "  --authority-key FILE the authority's secret key: the console then "
+    "issues\n"
+    "                       inspectors' badges\n";
 
 /* The console's options. */
 struct console_opts {
     const char *addr, *cert, *key, *db;
     const char *collector; /* the queue's findings and reports, or NULL */
+    const char *authkey;   /* --authority-key, for badges */
 };
 
 /* 1 when c was a console option (stored in co), else 0. */
@@ -78,6 +82,7 @@ static int console_option(int c, const char *arg, struct console_opts *co)
     case 'K': co->cert = arg; return 1;
     case 'k': co->key = arg; return 1;
     case 'R': co->db = arg; return 1;
+    case 'A': co->authkey = arg; return 1;
     default: return 0;
     }
 }
@@ -91,7 +96,8 @@ static int console_open(const struct console_opts *co, const char *world,
                          .tls_cert = co->cert,
                          .tls_key = co->key,
                          .db_path = co->db,
-                         .collector_path = co->collector};
+                         .collector_path = co->collector,
+                         .authority_key = co->authkey};
     *out = NULL;
     if (!co->addr)
         return LABELS_EXIT_OK;
@@ -190,6 +196,7 @@ static int parse(int argc, char **argv, struct sargs *a)
         {"tls-cert", required_argument, NULL, 'K'},
         {"tls-key", required_argument, NULL, 'k'},
         {"db", required_argument, NULL, 'R'},
+        {"authority-key", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };

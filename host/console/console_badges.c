@@ -165,23 +165,15 @@ static void badge_revoke(struct console_ctx *c, const creq *r, creply *rep,
 }
 
 /* The latest badge of inspector id as a PDF card. */
-static void badge_card(struct console_ctx *c, const creq *r, creply *rep,
+static void badge_card(const struct console_ctx *c, const creq *r, creply *rep,
                        const char *id)
 {
-    sqlite3_stmt *st;
+    char text[LABELS_BADGE_TEXT_MAX];
     labels_badge b;
-    int found = 0;
-    if (sqlite3_prepare_v2(c->db,
-                           "SELECT qr_text FROM badges WHERE inspector=?1"
-                           " ORDER BY id DESC LIMIT 1",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        found = sqlite3_step(st) == SQLITE_ROW;
-    }
-    const char *text = found ? (const char *)sqlite3_column_text(st, 0) : NULL;
     unsigned char *pdf = NULL;
     size_t len = 0;
-    if (text && labels_badge_parse(text, strlen(text), &b) == LABELS_OK &&
+    if (registry_badge_latest(c->db, id, text, sizeof text) == 1 &&
+        labels_badge_parse(text, strlen(text), &b) == LABELS_OK &&
         print_badge_card(&b, text, &pdf, &len) == LABELS_OK) {
         char name[64];
         snprintf(name, sizeof name, "badge-%s.pdf", id);
@@ -193,7 +185,6 @@ static void badge_card(struct console_ctx *c, const creq *r, creply *rep,
         page_error(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, NULL);
     }
     free(pdf);
-    sqlite3_finalize(st);
 }
 
 void route_badges(struct console_ctx *c, const creq *r, creply *rep,

@@ -156,8 +156,7 @@ static enum MHD_Result send_reply(struct console *c,
     if (rep->location[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, rep->location);
     if (rep->disposition[0])
-        MHD_add_response_header(resp, "Content-Disposition",
-                                rep->disposition);
+        MHD_add_response_header(resp, "Content-Disposition", rep->disposition);
     if (rep->set_cookie[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
                                 rep->set_cookie);
