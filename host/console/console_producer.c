@@ -410,7 +410,14 @@ void route_mine(struct console_ctx *c, const creq *r, creply *rep,
         return;
     }
     html t = {0};
-    char err[CONSOLE_ERR_MAX] = "";
+    char err[CONSOLE_ERR_MAX] = "", auth[128];
+    /* A registry without its authority key cannot make a mirror a kiosk
+     * or print would accept: say so rather than fail. */
+    if (registry_meta_get(c->db, "authority_key", auth, sizeof auth) < 0) {
+        page_error(rep, r, MHD_HTTP_CONFLICT, T_ERROR,
+                   "this registry records no authority key yet");
+        return;
+    }
     if (bundle_build(c, r, &t, err, sizeof err)) {
         free(t.p);
         page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
