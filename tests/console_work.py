@@ -171,6 +171,16 @@ def phone_checks(port, col):
     check(not any(re.search("addr|ip|client", c) for c in cols) and
           b"127.0.0.1" not in dump, "no client address stored")
 
+    # Lookups feed the clone rules next to kiosk scans: one label looked
+    # up more often than the count rule allows is a suspect.
+    pay9 = label(9)
+    for _ in range(22):
+        raw(port, "GET", "/V/" + pay9)
+    r = host("report", "clones", "--world", os.path.dirname(col),
+             "--format", "csv")
+    check(re.search(r"HN-0001,L1,9,0,.*phone 22", r.stdout) is not None,
+          "22 phone lookups of one label make it a clone suspect")
+
     # Refusals that cost the shopper nothing: another site's form.
     good = {"what": "looks_different", "note": "Tem mờ, chữ <b>lệch</b>",
             "province": "Hà Nội", "shop": "Chợ \"Đồng Xuân\""}
@@ -227,6 +237,9 @@ def queue_checks(cport, db, world):
     st, _, tpage = c["tw"].get("/console/queue")
     check("Nghi tem nhân bản" in tpage and "HN-0081" in tpage,
           "the clone suspect (two provinces) is in the queue")
+    check(re.search(r"HN-0001 L1 #9</td><td>count</td><td>0 scans, 0 kiosks: "
+                    r"phone 22", tpage) is not None,
+          "and the label looked up too often on phones")
     con = sqlite3.connect(db)
     rid = con.execute("SELECT id FROM queue_items WHERE source='report'"
                       ).fetchone()[0]
