@@ -217,7 +217,11 @@ static int payload_shaped(const char *s, size_t len)
     return 1;
 }
 
-void phone_set_reports(phone *p, phone_reports *pr) { p->reports = pr; }
+void phone_set_reports(phone *p, phone_reports *pr)
+{
+    if (p)
+        p->reports = pr;
+}
 
 phone_reports *phone_get_reports(phone *p) { return p ? p->reports : NULL; }
 
