@@ -190,6 +190,11 @@ def phone_checks(port, col):
     st, _, _ = report(port, pay, good,
                       headers={"Sec-Fetch-Site": "cross-site"})
     check(st == 403, "Sec-Fetch-Site cross-site: 403")
+    st, _, _ = report(port, pay, good, headers={"Origin": "null"})
+    check(st == 403, "Origin null without Sec-Fetch-Site: 403")
+    st, _, _ = report(port, pay, good, headers={
+        "Origin": "null", "Sec-Fetch-Site": "same-site"})
+    check(st == 403, "a sibling site (same-site): 403")
     st, _, body = report(port, pay, good, PNG,
                          headers={"Origin": "http://127.0.0.1:%d" % port,
                                   "Host": "127.0.0.1:%d" % port})

@@ -353,8 +353,12 @@ static const char *photo_type(const unsigned char *p, size_t n)
     return NULL;
 }
 
-/* Origin, when sent, names the Host asked; Sec-Fetch-Site, when sent,
- * says same-origin (a form on another site says cross-site). */
+/* A browser's Sec-Fetch-Site says whether the form came from this site
+ * (same-origin; none for a typed address); a form on another site, or in
+ * a sandboxed frame of one, says cross-site or same-site. Without it (an
+ * older browser, a script) Origin, when sent, must name the Host asked.
+ * The page's Referrer-Policy no-referrer makes browsers send "Origin:
+ * null" with the form, so "null" is decided by Sec-Fetch-Site alone. */
 static int same_site(struct MHD_Connection *conn)
 {
     const char *origin =
@@ -363,8 +367,8 @@ static int same_site(struct MHD_Connection *conn)
                                                    MHD_HTTP_HEADER_HOST);
     const char *site =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-Fetch-Site");
-    if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
-        return 0;
+    if (site)
+        return !strcmp(site, "same-origin") || !strcmp(site, "none");
     if (!origin)
         return 1;
     const char *sep = strstr(origin, "://");
