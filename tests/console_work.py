@@ -307,6 +307,25 @@ def queue_checks(cport, db, world):
     check(clone == [("HN-0001", "L1", 7)], "the confirmed label is a "
           "clone_reported row")
     check(who and who[0] == "console:hn", "its audit names console:hn")
+    # A report of a forged label is confirmed as a finding, not recorded
+    # as a clone: a forgery is no copy of a real pack.
+    con = sqlite3.connect(db)
+    kid = con.execute("SELECT key_id FROM keys WHERE producer='HN-P0001'"
+                      ).fetchone()[0]
+    forged = con.execute(
+        "INSERT INTO queue_items(source,source_ref,province,key_id,product,"
+        "lot,serial,kind,note,shop,verdict,has_photo,seen) VALUES('report',"
+        "'f1','Hà Nội',?,'HN-0001','L1',8,'other','','','forged',0,"
+        "'2026-06-15T00:00:00Z')", (kid,)).lastrowid
+    con.commit()
+    n0 = con.execute("SELECT count(*) FROM clones").fetchone()[0]
+    con.close()
+    st, _, _ = c["hn"].post("/console/queue/%d/confirm" % forged, {})
+    con = sqlite3.connect(db)
+    n1 = con.execute("SELECT count(*) FROM clones").fetchone()[0]
+    con.close()
+    check(st == 303 and n1 == n0, "a confirmed report of a forged label "
+          "records no clone")
     mirror = os.path.join(T, "next.db")
     run(HOST, "export", "--db", db, "--out", mirror)
     r = host("check", "--mirror", mirror, "--today", DAY,

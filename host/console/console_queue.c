@@ -6,6 +6,7 @@
  * feed) or dismissed, and keeps its history (docs/console.md "Queue"). */
 #include "console_int.h"
 
+#include "collector/collector.h"
 #include "registry/registry.h"
 #include "report/report.h"
 
@@ -423,17 +424,19 @@ struct qitem {
     long long id, serial;
     char source[16], ref[96], province[64], key_id[LABELS_KEY_ID_HEX_SIZE];
     char product[16], lot[16], state[16], assignee[CONSOLE_NAME_MAX + 1];
+    char verdict[24];
 };
 
 /* 1 found, 0 missing, -1 error. */
 static int item_load(sqlite3 *db, long long id, struct qitem *q)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT source, source_ref, province, key_id,"
-                           " product, lot, serial, state, assignee FROM"
-                           " queue_items WHERE id = ?1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT source, source_ref, province, key_id,"
+            " product, lot, serial, state, assignee, verdict FROM"
+            " queue_items WHERE id = ?1",
+            -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
@@ -448,6 +451,7 @@ static int item_load(sqlite3 *db, long long id, struct qitem *q)
         q->serial = sqlite3_column_int64(st, 6);
         copy(q->state, sizeof q->state, sqlite3_column_text(st, 7));
         copy(q->assignee, sizeof q->assignee, sqlite3_column_text(st, 8));
+        copy(q->verdict, sizeof q->verdict, sqlite3_column_text(st, 9));
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -634,6 +638,15 @@ static int record_clone(sqlite3 *db, const struct qitem *q, char *err,
 {
     if (!q->key_id[0] || !q->product[0] || !q->lot[0] || q->serial <= 0 ||
         q->serial > UINT32_MAX)
+        return 0;
+    /* A shopper's report names a copy of a real pack only when the page
+     * found the label signed by a key of the registry; a forgery or an
+     * unknown signer is no clone of anything. */
+    int signed_label = !q->verdict[0];
+    for (int i = 0; !signed_label && i < COLLECTOR_SIGNED_COUNT; i++)
+        signed_label = !strcmp(
+            q->verdict, labels_verdict_word(collector_signed_verdicts[i]));
+    if (!signed_label)
         return 0;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,
