@@ -98,7 +98,7 @@ def main():
         ("/console/mine", dict(cen=403, hg=403, hn=403, pa=200, ihg=403,
                                vw=403)),
         ("/console/mine/bundle", dict(cen=403, hg=403, hn=403, pa=409,
-                                      ihg=403, vw=403)),  # no authority key
+                                      ihg=403, vw=403)),  # no published mirror
         ("/console/badges", dict(cen=200, hg=403, hn=403, pa=403, ihg=403,
                                  vw=403)),
         ("/console/badges/NOPE/card.pdf", dict(cen=404, hg=403, hn=403,

@@ -342,8 +342,18 @@ def producer_checks(c, cport, world):
     for n in ("tw", "hn", "ihn", "vw"):
         st, _, _ = c[n].get("/console/mine")
         check(st == 403, "/console/mine as %s: 403" % n)
+    regdb = os.path.join(world, "registry.db")
+
+    def meta():
+        con = sqlite3.connect(regdb)
+        rows = con.execute("SELECT * FROM meta ORDER BY 1").fetchall()
+        con.close()
+        return rows
+
+    m0 = meta()
     st, r, data = raw(cport, "GET", "/console/mine/bundle",
                       headers={"Cookie": c["pa"].cookie})
+    check(meta() == m0, "a bundle download spends no feed version")
     check(st == 200 and r.getheader("Content-Type") == "application/x-tar"
           and "attachment" in (r.getheader("Content-Disposition") or ""),
           "the print bundle downloads")

@@ -72,6 +72,7 @@ struct console_opts {
     const char *addr, *cert, *key, *db;
     const char *collector; /* the queue's findings and reports, or NULL */
     const char *authkey;   /* --authority-key, for badges */
+    const char *mirror;    /* the published mirror, for print bundles */
 };
 
 /* 1 when c was a console option (stored in co), else 0. */
@@ -97,7 +98,8 @@ static int console_open(const struct console_opts *co, const char *world,
                          .tls_key = co->key,
                          .db_path = co->db,
                          .collector_path = co->collector,
-                         .authority_key = co->authkey};
+                         .authority_key = co->authkey,
+                         .mirror_path = co->mirror};
     *out = NULL;
     if (!co->addr)
         return LABELS_EXIT_OK;
@@ -373,6 +375,7 @@ static int run(struct sargs *a)
     /* The console on its own daemon and address, never this listener. */
     console *con;
     a->co.collector = a->db;
+    a->co.mirror = a->mirror;
     int rc = console_open(&a->co, a->world, &con);
     const char *sig = rc == LABELS_EXIT_OK ? wait_stop(&stop) : NULL;
     console_stop(con);

@@ -141,6 +141,10 @@ typedef struct console_config {
     /* The authority's secret key file, for issuing inspectors' badges;
      * NULL: the console cannot issue them. */
     const char *authority_key;
+    /* The mirror the authority last exported and published (what the
+     * phone page answers from); producers download it in their print
+     * bundle. NULL: no bundle. */
+    const char *mirror_path;
 } console_config;
 
 /* Start serving the console on background threads. 0, or -1 with a

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
 #define PRINTED_MAGIC "# ocop printed ranges v1"
 #define PRINTED_MAX_LINES 10000
@@ -116,6 +116,25 @@ static void mine_page(struct console_ctx *c, const creq *r, creply *rep)
 
 /* ---- The print bundle: a ustar archive --------------------------------- */
 
+/* Append n bytes to a download being built. */
+static int html_bytes(html *t, const void *data, size_t n)
+{
+    if (t->len + n > t->cap) {
+        size_t cap = t->cap ? t->cap : 65536;
+        while (cap < t->len + n)
+            cap *= 2;
+        char *p = realloc(t->p, cap);
+        if (!p)
+            return -1;
+        t->p = p;
+        t->cap = cap;
+    }
+    if (n)
+        memcpy(t->p + t->len, data, n);
+    t->len += n;
+    return 0;
+}
+
 static int tar_add(html *t, const char *name, const void *data, size_t len)
 {
     unsigned char hd[512];
@@ -136,19 +155,8 @@ static int tar_add(html *t, const char *name, const void *data, size_t len)
     snprintf((char *)hd + 148, 8, "%06o", sum);
     static const char zeros[512];
     size_t pad = (512 - len % 512) % 512;
-    size_t need = t->len + 512 + len + pad;
-    if (need > t->cap) {
-        char *p = realloc(t->p, need);
-        if (!p)
-            return -1;
-        t->p = p;
-        t->cap = need;
-    }
-    memcpy(t->p + t->len, hd, 512);
-    memcpy(t->p + t->len + 512, data, len);
-    memcpy(t->p + t->len + 512 + len, zeros, pad);
-    t->len = need;
-    return 0;
+    return html_bytes(t, (const char *)hd, sizeof hd) ||
+           html_bytes(t, data, len) || html_bytes(t, zeros, pad);
 }
 
 static int read_file(const char *path, char **out, size_t *len)
@@ -170,27 +178,16 @@ static int read_file(const char *path, char **out, size_t *len)
     return 0;
 }
 
-/* mirror.db exported now, verify-host.txt, PRINT.txt with the command. */
+/* mirror.db (the published mirror), verify-host.txt, PRINT.txt. */
 static int bundle_build(struct console_ctx *c, const creq *r, html *t,
                         char *err, size_t errsz)
 {
-    char dir[] = "/tmp/ocop-bundle.XXXXXX", path[64];
-    if (!mkdtemp(dir)) {
-        snprintf(err, errsz, "cannot make a temporary folder: %s",
-                 strerror(errno));
-        return -1;
-    }
-    snprintf(path, sizeof path, "%s/mirror.db", dir);
-    long long version = 0;
     char *mirror = NULL, hosts[512] = "";
     size_t mlen = 0;
-    int rc = registry_export(c->cfg->db_path, path, NULL, &version, err, errsz);
-    if (!rc && read_file(path, &mirror, &mlen)) {
-        snprintf(err, errsz, "cannot read the exported mirror");
-        rc = -1;
+    if (read_file(c->cfg->mirror_path, &mirror, &mlen)) {
+        snprintf(err, errsz, "cannot read the mirror %s", c->cfg->mirror_path);
+        return -1;
     }
-    unlink(path);
-    rmdir(dir);
     if (registry_meta_get(c->db, "verify_hosts", hosts, sizeof hosts) < 0)
         hosts[0] = '\0';
     char first[256];
@@ -204,26 +201,17 @@ static int bundle_build(struct console_ctx *c, const creq *r, html *t,
              first[0] ? " --host " : "", first);
     char hostline[520];
     snprintf(hostline, sizeof hostline, "%s\n", hosts);
-    if (!rc && (tar_add(t, "ocop-bundle/mirror.db", mirror, mlen) ||
-                tar_add(t, "ocop-bundle/verify-host.txt", hostline,
-                        strlen(hostline)) ||
-                tar_add(t, "ocop-bundle/PRINT.txt", text, strlen(text)))) {
-        snprintf(err, errsz, "out of memory");
-        rc = -1;
-    }
-    free(mirror);
     /* Two zero blocks end the archive. */
     static const char end[1024];
-    if (!rc && tar_add(t, "", end, 0) == 0) {
-        t->len -= 512;
-        char *p = realloc(t->p, t->len + 1024);
-        if (!p)
-            return -1;
-        t->p = p;
-        memset(t->p + t->len, 0, 1024);
-        t->len += 1024;
-    }
-    return rc;
+    int rc =
+        tar_add(t, "ocop-bundle/mirror.db", mirror, mlen) ||
+        tar_add(t, "ocop-bundle/verify-host.txt", hostline, strlen(hostline)) ||
+        tar_add(t, "ocop-bundle/PRINT.txt", text, strlen(text)) ||
+        html_bytes(t, end, sizeof end);
+    free(mirror);
+    if (rc)
+        snprintf(err, errsz, "out of memory");
+    return rc ? -1 : 0;
 }
 
 /* ---- Printed ranges ------------------------------------------------------ */
@@ -410,12 +398,12 @@ void route_mine(struct console_ctx *c, const creq *r, creply *rep,
         return;
     }
     html t = {0};
-    char err[CONSOLE_ERR_MAX] = "", auth[128];
-    /* A registry without its authority key cannot make a mirror a kiosk
-     * or print would accept: say so rather than fail. */
-    if (registry_meta_get(c->db, "authority_key", auth, sizeof auth) < 0) {
+    char err[CONSOLE_ERR_MAX] = "";
+    /* The bundle is the mirror the authority published: a console
+     * started without one (no world, no --mirror) has none to give. */
+    if (!c->cfg || !c->cfg->mirror_path) {
         page_error(rep, r, MHD_HTTP_CONFLICT, T_ERROR,
-                   "this registry records no authority key yet");
+                   "the console was started without a published mirror");
         return;
     }
     if (bundle_build(c, r, &t, err, sizeof err)) {
