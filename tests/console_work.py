@@ -300,7 +300,7 @@ def queue_checks(cport, db, world):
     con = sqlite3.connect(db)
     clone = con.execute("SELECT product, lot, serial FROM clones WHERE "
                         "product='HN-0001'").fetchall()
-    who = con.execute("SELECT w.who FROM audit a JOIN console_audit_who w "
+    who = con.execute("SELECT w.who FROM audit a JOIN audit_who w "
                       "ON w.audit_id=a.id WHERE a.entity='clone' ORDER BY "
                       "a.id DESC LIMIT 1").fetchone()
     con.close()

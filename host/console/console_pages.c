@@ -294,7 +294,7 @@ static void history_table(sqlite3 *db, html *h, const char *entity,
     if (sqlite3_prepare_v2(db,
                            "SELECT a.at,a.field,ifnull(a.old,''),"
                            "ifnull(a.new,''),ifnull(w.who,'') FROM audit a "
-                           "LEFT JOIN console_audit_who w ON w.audit_id=a.id "
+                           "LEFT JOIN audit_who w ON w.audit_id=a.id "
                            "WHERE a.entity=?1 AND a.ref=?2 ORDER BY a.id DESC "
                            "LIMIT 100",
                            -1, &st, NULL) != SQLITE_OK)
@@ -969,7 +969,7 @@ void route_audit(struct console_ctx *c, const creq *r, creply *rep)
     if (sqlite3_prepare_v2(c->db,
                            "SELECT a.at,ifnull(w.who,''),a.entity,a.ref,"
                            "a.field,ifnull(a.old,''),ifnull(a.new,'') FROM "
-                           "audit a LEFT JOIN console_audit_who w ON "
+                           "audit a LEFT JOIN audit_who w ON "
                            "w.audit_id=a.id ORDER BY a.id DESC LIMIT ?1 "
                            "OFFSET ?2",
                            -1, &st, NULL) != SQLITE_OK) {
