@@ -276,4 +276,53 @@ typedef struct labels_facts_source {
 int labels_facts_json(const labels_facts *f, const labels_facts_source *src,
                       char *out, size_t outsz, size_t *len);
 
+/* ---- A shopper's report of a label (the phone page's form) -------------- */
+
+/* What was wrong, as the form offers it; the word is what is stored. */
+typedef enum labels_report_reason {
+    LABELS_REPORT_LOOKS_DIFFERENT = 0, /* the label looks unlike others */
+    LABELS_REPORT_PRODUCT_DIFFERS,     /* the pack is not the product shown */
+    LABELS_REPORT_VERDICT_WRONG,       /* the page's answer seems wrong */
+    LABELS_REPORT_SHOP,                /* the shop or price is suspicious */
+    LABELS_REPORT_OTHER,
+    LABELS_REPORT_COUNT_
+} labels_report_reason;
+
+/* "looks_different", ...; NULL out of range. */
+const char *labels_report_reason_word(labels_report_reason r);
+/* The reason of a stored word, or -1. */
+int labels_report_reason_from_word(const char *word);
+/* The reason as the form and the console show it. */
+const char *labels_report_reason_text(labels_report_reason r, labels_lang lang);
+
+/* The form's other words (labels/report_words.c). */
+typedef enum labels_report_msg {
+    LABELS_RM_TITLE = 0, /* "Report this label" */
+    LABELS_RM_INTRO,     /* no personal data needed */
+    LABELS_RM_WHAT,
+    LABELS_RM_NOTE,
+    LABELS_RM_PROVINCE,
+    LABELS_RM_SHOP,
+    LABELS_RM_PHOTO, /* with its size limit */
+    LABELS_RM_SEND,
+    LABELS_RM_THANKS,
+    LABELS_RM_THANKS_TEXT,
+    LABELS_RM_LIMITED,
+    LABELS_RM_REFUSED,
+    LABELS_RM_BACK,
+    LABELS_RM_COUNT_
+} labels_report_msg;
+const char *labels_report_text(labels_report_msg m, labels_lang lang);
+
+/* The words of an inspector's printed badge card (labels/report_words.c),
+ * each "Vietnamese / English" on the card itself. */
+typedef enum labels_card_msg {
+    LABELS_CARD_TITLE = 0,
+    LABELS_CARD_ID,
+    LABELS_CARD_PROVINCE,
+    LABELS_CARD_VALID,
+    LABELS_CARD_COUNT_
+} labels_card_msg;
+const char *labels_card_text(labels_card_msg m, labels_lang lang);
+
 #endif

@@ -275,11 +275,12 @@ def main():
     con.close()
 
 
-try:
-    main()
-except SystemExit:
-    raise
-except Exception:
-    traceback.print_exc()
-    fail("the test stopped early")
-finish()
+if __name__ == "__main__":  # tests/console_browser_work.py imports Browser
+    try:
+        main()
+    except SystemExit:
+        raise
+    except Exception:
+        traceback.print_exc()
+        fail("the test stopped early")
+    finish()

@@ -92,6 +92,20 @@ def main():
                                 vw=403)),
         ("/console/audit", dict(cen=200, hg=200, hn=200, pa=403, ihg=403,
                                 vw=200)),
+        # Issue 14: the queue, a producer's own page, badges.
+        ("/console/queue", dict(cen=200, hg=200, hn=200, pa=403, ihg=200,
+                                vw=200)),
+        ("/console/queue/999", dict.fromkeys(A, 404)),
+        ("/console/mine", dict(cen=403, hg=403, hn=403, pa=200, ihg=403,
+                               vw=403)),
+        ("/console/mine/bundle", dict(cen=403, hg=403, hn=403, pa=409,
+                                      ihg=403, vw=403)),  # no published mirror
+        ("/console/badges", dict(cen=200, hg=403, hn=403, pa=403, ihg=403,
+                                 vw=403)),
+        ("/console/badges/NOPE/card.pdf", dict(cen=404, hg=403, hn=403,
+                                               pa=403, ihg=403, vw=403)),
+        ("/console/reinspect", dict(cen=200, hg=200, hn=200, pa=403,
+                                    ihg=200, vw=200)),
     ]
     before = dump(db)
     for path, want in reads:
@@ -242,6 +256,45 @@ def main():
           "the new account's audit names console:cen")
     qn = Client(port)
     check(qn.login("qn")[0] == 303, "the new account can sign in")
+
+    # Issue 14: a queue item of Hà Nội, badges, printed ranges.
+    con = sqlite3.connect(db)
+    qid = con.execute(
+        "INSERT INTO queue_items(source,source_ref,province,key_id,product,"
+        "lot,serial,kind,note,shop,verdict,has_photo,seen) VALUES('report',"
+        "'1','Hà Nội','','HN001','L1',3,'other',?, '','genuine',0,"
+        "'2026-01-01T00:00:00Z')", (NASTY,)).lastrowid
+    con.commit()
+    con.close()
+    for n, want in (("cen", 200), ("hg", 403), ("hn", 200), ("pa", 403),
+                    ("ihg", 403), ("vw", 200)):
+        st, _, page = c[n].get("/console/queue/%d" % qid)
+        check(st == want, "GET a Hà Nội queue item as %s: %d (want %d)" %
+              (n, st, want))
+    check(NASTY not in page and "&lt;script&gt;" in page,
+          "the queue item's note is escaped")
+    for n in ("hg", "pa", "ihg", "vw"):
+        attempt(n, "/console/queue/%d/confirm" % qid, {}, 403)
+        attempt(n, "/console/queue/%d/assign" % qid, {"assignee": n}, 403)
+    for n in ("hg", "pa", "vw"):
+        attempt(n, "/console/queue/%d/note" % qid, {"note": "x"}, 403)
+    attempt("hn", "/console/queue/%d/dismiss" % qid, {"note": "Đã xem"}, 303)
+    badge = {"inspector": "I-1", "name": "Lan", "province": "ha noi",
+             "valid_until": "2099-01-01"}
+    for n in ("hg", "hn", "pa", "ihg", "vw"):
+        attempt(n, "/console/badges/issue", badge, 403)
+        attempt(n, "/console/badges/I-1/revoke", {}, 403)
+    attempt("cen", "/console/badges/issue", badge, 409,
+            what="(a console without the authority key)")
+    rec = b"# ocop printed ranges v1\nL1 1 50 2026-01-02T03:04:05Z\n"
+    for n in ("cen", "hg", "hn", "ihg", "vw"):
+        attempt(n, "/console/mine/printed", {"product": "HG001"}, 403,
+                files={"printed": ("k.sec.printed", rec)})
+    attempt("pa", "/console/mine/printed", {"product": "HN001"}, 403,
+            files={"printed": ("k.sec.printed", rec)},
+            what="(another producer's product)")
+    attempt("pa", "/console/mine/printed", {"product": "HG001"}, 303,
+            files={"printed": ("k.sec.printed", rec)})
 
     # ---- CSRF ----
     for label, tok in (("missing", None), ("wrong", "0" * 64),

@@ -202,7 +202,8 @@ def dump(db):
     out = []
     for t in ("meta", "producers", "products", "keys", "clones", "audit",
               "console_users", "console_key_requests",
-              "audit_who"):
+              "audit_who", "queue_items", "queue_history",
+              "printed_ranges"):
         out.append((t, con.execute("SELECT * FROM %s ORDER BY 1" %
                                    t).fetchall()))
     con.close()

@@ -1,8 +1,9 @@
-/* badge.c -- ocop-host badge issue|revoke|list: inspectors' badges,
+/* badge.c -- ocop-host badge issue|card|revoke|list: inspectors' badges,
  * signed with the authority key, recorded (and audited) in the registry;
  * revocations reach kiosks through the mirror's revoked_badges table. */
 #include "cmd/cli.h"
 #include "cmd/registry_cli.h"
+#include "print/print.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -13,7 +14,8 @@ static const char badge_usage[] =
     "usage: ocop-host badge issue --db REG.db --key AUTH.sec --inspector ID\n"
     "                             --name NAME --province P "
     "--valid-until YYYY-MM-DD\n"
-    "                             [--png FILE]\n"
+    "                             [--png FILE] [--card FILE.pdf]\n"
+    "       ocop-host badge card --db REG.db --inspector ID --card FILE.pdf\n"
     "       ocop-host badge revoke --db REG.db --inspector ID [--date D]\n"
     "       ocop-host badge list --db REG.db\n"
     "ID: 1-12 of 0-9 A-Z - . /; NAME: at most 48 bytes of UTF-8.\n";
@@ -27,8 +29,47 @@ enum {
     O_VALID,
     O_PNG,
     O_DATE,
+    O_CARD,
     O_COUNT
 };
+
+/* The printable card (PDF) of the badge whose QR text is text. */
+static int write_card(const char *path, const char *text)
+{
+    labels_badge b;
+    int rc = labels_badge_parse(text, strlen(text), &b);
+    if (rc == LABELS_OK)
+        rc = print_badge_card_file(&b, text, path);
+    if (rc != LABELS_OK) {
+        cli_error("cannot write the badge card %s: %s%s%s", path,
+                  labels_strerror(rc), rc == LABELS_ERR_IO ? ": " : "",
+                  rc == LABELS_ERR_IO ? strerror(errno) : "");
+        return LABELS_EXIT_FAIL;
+    }
+    return LABELS_EXIT_OK;
+}
+
+/* badge card: the card of an inspector's latest badge, again. */
+static int badge_card(const char *const *o)
+{
+    if (!o[O_INSPECTOR] || !o[O_CARD]) {
+        cli_error("badge card needs --db, --inspector and --card FILE.pdf");
+        return LABELS_EXIT_USAGE;
+    }
+    sqlite3 *db;
+    int rc = regcli_open(o[O_DB], 1, &db);
+    if (rc)
+        return rc;
+    char text[LABELS_BADGE_TEXT_MAX];
+    int found = registry_badge_latest(db, o[O_INSPECTOR], text, sizeof text);
+    registry_close(db);
+    if (found != 1) {
+        cli_error(found ? "cannot read the badges" : "no badge of inspector %s",
+                  o[O_INSPECTOR]);
+        return found ? LABELS_EXIT_FAIL : LABELS_EXIT_NO;
+    }
+    return write_card(o[O_CARD], text);
+}
 
 static int badge_issue(const char *const *o)
 {
@@ -101,7 +142,7 @@ static int badge_issue(const char *const *o)
     registry_close(db);
     if (rc == REG_BADGE_OK) {
         printf("%s\n", text);
-        return LABELS_EXIT_OK;
+        return o[O_CARD] ? write_card(o[O_CARD], text) : LABELS_EXIT_OK;
     }
     if (rc == REG_BADGE_NOT_AUTHORITY)
         cli_error("%s is not the authority key this registry records",
@@ -176,6 +217,7 @@ int cmd_badge(int argc, char **argv)
         {"valid-until", required_argument, NULL, O_VALID},
         {"png", required_argument, NULL, O_PNG},
         {"date", required_argument, NULL, O_DATE},
+        {"card", required_argument, NULL, O_CARD},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -185,8 +227,8 @@ int cmd_badge(int argc, char **argv)
     }
     const char *sub = argv[1];
     int issue = !strcmp(sub, "issue"), revoke = !strcmp(sub, "revoke"),
-        list = !strcmp(sub, "list");
-    if (!issue && !revoke && !list) {
+        list = !strcmp(sub, "list"), card = !strcmp(sub, "card");
+    if (!issue && !revoke && !list && !card) {
         cli_error("badge: unknown subcommand '%s'", sub);
         fputs(badge_usage, stderr);
         return LABELS_EXIT_USAGE;
@@ -217,7 +259,8 @@ int cmd_badge(int argc, char **argv)
     }
     if ((!issue &&
          (o[O_KEY] || o[O_NAME] || o[O_PROVINCE] || o[O_VALID] || o[O_PNG])) ||
-        (!revoke && o[O_DATE]) || (list && o[O_INSPECTOR])) {
+        (!revoke && o[O_DATE]) || (list && o[O_INSPECTOR]) ||
+        ((revoke || list) && o[O_CARD])) {
         cli_error("an option given does not apply to badge %s", sub);
         return LABELS_EXIT_USAGE;
     }
@@ -229,5 +272,7 @@ int cmd_badge(int argc, char **argv)
         return badge_issue(o);
     if (revoke)
         return badge_revoke(o);
+    if (card)
+        return badge_card(o);
     return badge_list(o);
 }

@@ -62,11 +62,17 @@ static const char serve_usage[] =
     "  --db REG.db          the console's registry (default DIR/" WORLD_REGISTRY
     "); with\n"
     "                       --console and no collector, only the console "
-    "is served\n";
+    "is served\n"
+    "  --authority-key FILE the authority's secret key: the console then "
+    "issues\n"
+    "                       inspectors' badges\n";
 
 /* The console's options. */
 struct console_opts {
     const char *addr, *cert, *key, *db;
+    const char *collector; /* the queue's findings and reports, or NULL */
+    const char *authkey;   /* --authority-key, for badges */
+    const char *mirror;    /* the published mirror, for print bundles */
 };
 
 /* 1 when c was a console option (stored in co), else 0. */
@@ -77,6 +83,7 @@ static int console_option(int c, const char *arg, struct console_opts *co)
     case 'K': co->cert = arg; return 1;
     case 'k': co->key = arg; return 1;
     case 'R': co->db = arg; return 1;
+    case 'A': co->authkey = arg; return 1;
     default: return 0;
     }
 }
@@ -89,7 +96,10 @@ static int console_open(const struct console_opts *co, const char *world,
     console_config cc = {.listen = co->addr,
                          .tls_cert = co->cert,
                          .tls_key = co->key,
-                         .db_path = co->db};
+                         .db_path = co->db,
+                         .collector_path = co->collector,
+                         .authority_key = co->authkey,
+                         .mirror_path = co->mirror};
     *out = NULL;
     if (!co->addr)
         return LABELS_EXIT_OK;
@@ -188,6 +198,7 @@ static int parse(int argc, char **argv, struct sargs *a)
         {"tls-cert", required_argument, NULL, 'K'},
         {"tls-key", required_argument, NULL, 'k'},
         {"db", required_argument, NULL, 'R'},
+        {"authority-key", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -337,6 +348,11 @@ static int run(struct sargs *a)
         return LABELS_EXIT_FAIL;
     }
     collector_set_rate(col, a->rate, a->burst);
+    phone_reports *pr = NULL;
+    if (ph && phone_reports_open(a->db, NULL, &pr, err, sizeof err) != 0)
+        log_line(NULL, err); /* a PostgreSQL collector: no report form */
+    phone_reports_set_log(pr, log_line, NULL);
+    phone_set_reports(ph, pr);
     a->cfg.collector = col;
     a->cfg.feed_dir = a->feed;
     a->cfg.phone = ph;
@@ -346,6 +362,7 @@ static int run(struct sargs *a)
         cli_error("%s", err);
         collector_close(col);
         phone_close(ph);
+        phone_reports_close(pr);
         return LABELS_EXIT_FAIL;
     }
     const char *colon = strrchr(a->cfg.listen, ':');
@@ -357,12 +374,15 @@ static int run(struct sargs *a)
     fflush(stdout);
     /* The console on its own daemon and address, never this listener. */
     console *con;
+    a->co.collector = a->db;
+    a->co.mirror = a->mirror;
     int rc = console_open(&a->co, a->world, &con);
     const char *sig = rc == LABELS_EXIT_OK ? wait_stop(&stop) : NULL;
     console_stop(con);
     serve_stop(srv);
     collector_close(col);
     phone_close(ph);
+    phone_reports_close(pr);
     if (!sig)
         return rc;
     fprintf(stderr, "ocop-host: serve stopped (%s)\n", sig);

@@ -156,4 +156,46 @@ void collector_rate_free(collector_rate *r);
 int collector_rate_take(collector_rate *r, const uint8_t key[8], double now,
                         double *wait);
 
+/* ---- Shoppers' phone lookups and reports (phone_store.c) --------------- */
+
+/* What the phone page stores beside the kiosks' scans (docs/phone-page.md,
+ * "Reports"): each lookup without the client's address, its time cut to
+ * the hour, and the reports shoppers send from a verdict page. SQLite
+ * only: a PostgreSQL collector refuses (the page then has no form). Its
+ * own connection on the collector's file; safe from several threads. */
+typedef struct collector_phone collector_phone;
+
+#define COLLECTOR_PHOTO_MAX (512 * 1024) /* bytes of a report's photo */
+#define COLLECTOR_LOOKUP_GRAIN 3600      /* lookup times cut to the hour */
+
+typedef struct collector_lookup {
+    int64_t time; /* stored as time - time % COLLECTOR_LOOKUP_GRAIN */
+    char verdict[24];
+    char product[16];
+    char signer[LABELS_KEY_ID_HEX_SIZE]; /* "_" when no label was read */
+    char lot[16];
+    uint32_t serial;
+} collector_lookup;
+
+typedef struct collector_report {
+    int64_t time;
+    collector_lookup label; /* what the page showed (its time unused) */
+    char what[24];          /* a reason word (labels_report_reason_word) */
+    char note[COLLECTOR_NOTE_MAX + 1];
+    char province[COLLECTOR_PLACE_MAX]; /* "" when not given */
+    char shop[COLLECTOR_PLACE_MAX];
+    const void *photo; /* NULL, or photo_len bytes of JPEG or PNG */
+    size_t photo_len;
+    char photo_type[16]; /* "image/jpeg", "image/png" or "" */
+} collector_report;
+
+int collector_phone_open(const char *path, collector_phone **out, char *err,
+                         size_t errsz);
+void collector_phone_close(collector_phone *p);
+int collector_phone_lookup(collector_phone *p, const collector_lookup *l,
+                           char *err, size_t errsz);
+/* Store one report; *id gets its number. 0, or -1 with a message. */
+int collector_phone_report(collector_phone *p, const collector_report *r,
+                           int64_t *id, char *err, size_t errsz);
+
 #endif

@@ -135,6 +135,16 @@ typedef struct console_config {
     const char *tls_key;  /* only a loopback address is accepted. */
     console_limits limits;
     unsigned threads; /* 0: 4 */
+    /* The collector (SQLite) whose findings and reports feed the queue;
+     * NULL: the queue holds what the registry has. */
+    const char *collector_path;
+    /* The authority's secret key file, for issuing inspectors' badges;
+     * NULL: the console cannot issue them. */
+    const char *authority_key;
+    /* The mirror the authority last exported and published (what the
+     * phone page answers from); producers download it in their print
+     * bundle. NULL: no bundle. */
+    const char *mirror_path;
 } console_config;
 
 /* Start serving the console on background threads. 0, or -1 with a

@@ -110,6 +110,7 @@ int console_schema(sqlite3 *db, char *err, size_t errsz)
     if (own && registry_begin(db, err, errsz))
         return -1;
     if (registry_exec(db, console_tables, err, errsz) ||
+        registry_exec(db, console_work_tables, err, errsz) ||
         registry_audit_who_open(db, err, errsz)) {
         if (own)
             registry_rollback(db);

@@ -87,3 +87,44 @@ int may_read_audit(const console_user *u)
     return u->role == CONSOLE_CENTRAL || u->role == CONSOLE_PROVINCE ||
            u->role == CONSOLE_VIEWER;
 }
+
+/* ---- The queue, producers' own pages, badges ----------------------------
+ * The queue belongs to the province where an item was seen: its clerks
+ * and inspectors work it, central users every province's; viewers read. */
+int may_read_queue(const console_user *u, const char *province)
+{
+    switch (u->role) {
+    case CONSOLE_CENTRAL:
+    case CONSOLE_VIEWER: return 1;
+    case CONSOLE_PROVINCE:
+    case CONSOLE_INSPECTOR: return same(u->province, province);
+    default: return 0;
+    }
+}
+
+int may_note_queue(const console_user *u, const char *province)
+{
+    return u->role != CONSOLE_VIEWER && may_read_queue(u, province);
+}
+
+/* Assigning, confirming (which may record a clone) and dismissing. */
+int may_decide_queue(const console_user *u, const char *province)
+{
+    return may_change_product(u, province);
+}
+
+int may_manage_badges(const console_user *u)
+{
+    return u->role == CONSOLE_CENTRAL;
+}
+
+int console_nav_shown(const console_user *u, int msg)
+{
+    switch (msg) {
+    case T_QUEUE:
+    case T_REINSPECT: return u->role != CONSOLE_PRODUCER;
+    case T_MINE: return u->role == CONSOLE_PRODUCER;
+    case T_BADGES: return may_manage_badges(u);
+    default: return 1;
+    }
+}

@@ -218,6 +218,53 @@ static const char *const words[T_COUNT_][LANG_COUNT_] = {
     [T_NEW_PASSWORD] = {"Mật khẩu mới", "New password"},
     [T_SET_PASSWORD] = {"Đặt mật khẩu", "Set password"},
     [T_KIND] = {"Loại hình", "Kind"},
+    [T_QUEUE] = {"Việc cần xử lý", "Queue"},
+    [T_SOURCE] = {"Nguồn", "Source"},
+    [T_SRC_FINDING] = {"Phát hiện của thanh tra", "Inspector's finding"},
+    [T_SRC_CLONE] = {"Nghi tem nhân bản", "Clone suspect"},
+    [T_SRC_REPORT] = {"Báo cáo của người mua", "Shopper's report"},
+    [T_ASSIGNEE] = {"Người xử lý", "Assigned to"},
+    [T_ASSIGN] = {"Giao việc", "Assign"},
+    [T_NOTE] = {"Ghi chú", "Note"},
+    [T_ADD_NOTE] = {"Thêm ghi chú", "Add a note"},
+    [T_CONFIRM] = {"Xác nhận", "Confirm"},
+    [T_DISMISS] = {"Bỏ qua", "Dismiss"},
+    [T_CONFIRM_HELP] = {"Xác nhận một tem có mã lô và số sê-ri sẽ ghi tem đó "
+                        "là tem nhân bản (clone_reported); ki-ốt nhận được ở "
+                        "lần xuất bản dữ liệu tiếp theo.",
+                        "Confirming a label with its lot and serial records "
+                        "it as cloned (clone_reported); kiosks get it with "
+                        "the next publish."},
+    [T_Q_OPEN] = {"Đang mở", "Open"},
+    [T_Q_CONFIRMED] = {"Đã xác nhận", "Confirmed"},
+    [T_Q_DISMISSED] = {"Đã bỏ qua", "Dismissed"},
+    [T_LABEL] = {"Tem", "Label"},
+    [T_LOT] = {"Lô", "Lot"},
+    [T_SERIAL] = {"Số sê-ri", "Serial"},
+    [T_PHOTO] = {"Ảnh", "Photo"},
+    [T_SHOP] = {"Cửa hàng", "Shop"},
+    [T_MINE] = {"Của tôi", "Mine"},
+    [T_BUNDLE] = {"Gói in tem", "Print bundle"},
+    [T_BUNDLE_HELP] = {"Gói gồm bản sao dữ liệu (mirror.db) và địa chỉ xác "
+                       "minh của cơ quan OCOP. Giải nén rồi in bằng lệnh "
+                       "trong tệp PRINT.txt.",
+                       "The bundle holds the mirror (mirror.db) and the "
+                       "authority's verify address. Unpack it and print "
+                       "with the command in PRINT.txt."},
+    [T_DOWNLOAD] = {"Tải về", "Download"},
+    [T_PRINTED] = {"Dải số sê-ri đã in", "Printed serial ranges"},
+    [T_PRINTED_FILE] = {"Tệp .printed của lệnh in", "print's .printed file"},
+    [T_UPLOAD] = {"Tải lên", "Upload"},
+    [T_FIRST] = {"Từ số", "First"},
+    [T_LAST] = {"Đến số", "Last"},
+    [T_ISSUED] = {"Ngày in", "Issued"},
+    [T_OVERLAP] = {"Trùng dải số đã in", "Overlaps a printed range"},
+    [T_BADGES] = {"Thẻ thanh tra", "Badges"},
+    [T_INSPECTOR] = {"Thanh tra viên", "Inspector"},
+    [T_VALID_UNTIL] = {"Hiệu lực đến", "Valid until"},
+    [T_ISSUE_BADGE] = {"Cấp thẻ", "Issue a badge"},
+    [T_BADGE_CARD] = {"Thẻ in (PDF)", "Badge card (PDF)"},
+    [T_REINSPECT] = {"Cần tái kiểm tra", "Due for re-inspection"},
     [T_CONTACT] = {"Liên hệ", "Contact"},
     [T_SIGNED_IN_AS] = {"Đang đăng nhập", "Signed in as"},
     [T_SAVED] = {"Đã lưu.", "Saved."},
@@ -313,12 +360,17 @@ void page_begin(html *h, const creq *r, const char *title)
         } nav[] = {{"/console/products", T_PRODUCTS},
                    {"/console/producers", T_PRODUCERS},
                    {"/console/keys", T_KEYS},
+                   {"/console/queue", T_QUEUE},
+                   {"/console/mine", T_MINE},
+                   {"/console/badges", T_BADGES},
+                   {"/console/reinspect", T_REINSPECT},
                    {"/console/users", T_USERS},
                    {"/console/audit", T_AUDIT}};
         html_raw(h, "<nav>");
         for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
             if ((nav[i].msg == T_USERS && !may_manage_users(u)) ||
-                (nav[i].msg == T_AUDIT && !may_read_audit(u)))
+                (nav[i].msg == T_AUDIT && !may_read_audit(u)) ||
+                !console_nav_shown(u, nav[i].msg))
                 continue;
             html_raw(h, "<a href=\"");
             html_attr(h, nav[i].path);

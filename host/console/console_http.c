@@ -171,6 +171,8 @@ static enum MHD_Result send_reply(struct console *c,
                                 "max-age=31536000");
     if (rep->location[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, rep->location);
+    if (rep->disposition[0])
+        MHD_add_response_header(resp, "Content-Disposition", rep->disposition);
     if (rep->set_cookie[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
                                 rep->set_cookie);
@@ -377,6 +379,22 @@ static void dispatch(struct console *c, struct MHD_Connection *conn, creq *r,
     }
     if (!strcmp(p, "/audit") && !post) {
         route_audit(&c->ctx, r, rep);
+        return;
+    }
+    if (!strncmp(p, "/queue", 6) && (!p[6] || p[6] == '/')) {
+        route_queue(&c->ctx, r, rep, p + 6);
+        return;
+    }
+    if (!strcmp(p, "/reinspect") && !post) {
+        route_reinspect(&c->ctx, r, rep);
+        return;
+    }
+    if (!strncmp(p, "/mine", 5) && (!p[5] || p[5] == '/')) {
+        route_mine(&c->ctx, r, rep, p + 5);
+        return;
+    }
+    if (!strncmp(p, "/badges", 7) && (!p[7] || p[7] == '/')) {
+        route_badges(&c->ctx, r, rep, p + 7);
         return;
     }
     page_error(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, NULL);
@@ -643,6 +661,7 @@ int console_start(const console_config *cfg, console **out, unsigned *port,
     c->cfg = *cfg;
     c->tls = tls;
     c->ctx.lim = console_limits_fill(&cfg->limits);
+    c->ctx.cfg = &c->cfg;
     if (tls && (!(c->cert_pem = read_pem(cfg->tls_cert, err, errsz)) ||
                 !(c->key_pem = read_pem(cfg->tls_key, err, errsz)))) {
         console_free(c);

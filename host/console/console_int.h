@@ -155,6 +155,45 @@ enum {
     T_NEW_PASSWORD,
     T_SET_PASSWORD,
     T_KIND,
+    /* The queue, producers' own pages, badges (console_queue.c,
+     * console_producer.c, console_badges.c). */
+    T_QUEUE,
+    T_SOURCE,
+    T_SRC_FINDING,
+    T_SRC_CLONE,
+    T_SRC_REPORT,
+    T_ASSIGNEE,
+    T_ASSIGN,
+    T_NOTE,
+    T_ADD_NOTE,
+    T_CONFIRM,
+    T_DISMISS,
+    T_CONFIRM_HELP,
+    T_Q_OPEN,
+    T_Q_CONFIRMED,
+    T_Q_DISMISSED,
+    T_LABEL,
+    T_LOT,
+    T_SERIAL,
+    T_PHOTO,
+    T_SHOP,
+    T_MINE,
+    T_BUNDLE,
+    T_BUNDLE_HELP,
+    T_DOWNLOAD,
+    T_PRINTED,
+    T_PRINTED_FILE,
+    T_UPLOAD,
+    T_FIRST,
+    T_LAST,
+    T_ISSUED,
+    T_OVERLAP,
+    T_BADGES,
+    T_INSPECTOR,
+    T_VALID_UNTIL,
+    T_ISSUE_BADGE,
+    T_BADGE_CARD,
+    T_REINSPECT,
     T_CONTACT,
     T_SIGNED_IN_AS,
     T_SAVED,
@@ -192,6 +231,12 @@ int may_revoke_key(const console_user *u, const char *province,
                    const char *reason);
 int may_manage_users(const console_user *u);
 int may_read_audit(const console_user *u);
+int may_read_queue(const console_user *u, const char *province);
+int may_note_queue(const console_user *u, const char *province);
+int may_decide_queue(const console_user *u, const char *province);
+int may_manage_badges(const console_user *u);
+/* Whether the page of nav word msg is in u's menu. */
+int console_nav_shown(const console_user *u, int msg);
 
 /* ---- A request and its reply (console_http.c, console_pages.c) ------- */
 
@@ -220,6 +265,7 @@ typedef struct creply {
     char location[512];   /* 303 target */
     char set_cookie[512]; /* "" or one Set-Cookie value */
     char set_cookie2[128];
+    char disposition[200]; /* "" or a Content-Disposition value */
     unsigned retry_after;
 } creply;
 
@@ -231,6 +277,7 @@ const char *form_get(const creq *r, const char *name, size_t *len);
 struct console_ctx {
     sqlite3 *db;
     console_limits lim;
+    const console_config *cfg; /* the paths it was started with */
 };
 void page_begin(html *h, const creq *r, const char *title);
 void page_end(html *h);
@@ -247,6 +294,31 @@ void route_keys(struct console_ctx *c, const creq *r, creply *rep,
 void route_users(struct console_ctx *c, const creq *r, creply *rep,
                  const char *rest);
 void route_audit(struct console_ctx *c, const creq *r, creply *rep);
+/* The findings and suspects queue (console_queue.c): GET /queue, GET and
+ * POST /queue/ID[/assign|/note|/confirm|/dismiss], GET /queue/ID/photo;
+ * rest is the path after "/queue". */
+void route_queue(struct console_ctx *c, const creq *r, creply *rep,
+                 const char *rest);
+/* Products due for re-inspection in the user's province (/reinspect). */
+void route_reinspect(struct console_ctx *c, const creq *r, creply *rep);
+/* A producer's own page (console_producer.c): /mine, /mine/bundle,
+ * POST /mine/printed. */
+void route_mine(struct console_ctx *c, const creq *r, creply *rep,
+                const char *rest);
+/* Inspectors' badges (console_badges.c): /badges, POST /badges/issue,
+ * POST /badges/ID/revoke, GET /badges/ID/card.pdf. */
+void route_badges(struct console_ctx *c, const creq *r, creply *rep,
+                  const char *rest);
+/* A table of the rows of sql (one text parameter ?1 = arg, or none),
+ * headed by the words cols (console_producer.c). */
+void sql_table(sqlite3 *db, html *h, const char *sql, const char *arg,
+               const int *cols, int n);
+/* Tables of the queue and the printed ranges (console_queue.c), created
+ * by console_schema. */
+extern const char console_work_tables[];
+/* A reply that is a file download: body bytes of type, named name. */
+void reply_download(creply *rep, const char *type, const char *name,
+                    const void *data, size_t len);
 
 /* Who the audit names for a console request: "console:NAME". */
 void console_who(const creq *r, char *out, size_t outsz);

@@ -11,7 +11,6 @@
 #define PT_PER_MM (72.0 / 25.4)
 /* Families covering Vietnamese (precomposed letters and stacked marks);
  * pango takes the first one installed. */
-#define FONT_FAMILIES "Noto Sans, DejaVu Sans, sans-serif"
 
 struct print_layout {
     char code[LABELS_CODE_MAX + 1];

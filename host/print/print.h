@@ -127,4 +127,17 @@ int print_batch(const print_job *job, const labels_seckey *sec);
  * fontconfig itself never frees (tests/lsan.supp). */
 void print_cleanup(void);
 
+/* ---- Inspectors' badge cards (badge_card.c) ----------------------------- */
+
+/* The printable card of badge b (a CR80 card, 85.6 x 54 mm, one PDF
+ * page): the programme's heading, the inspector's name, ID and province,
+ * the last valid day, and the badge's QR (qr_text, as
+ * labels_badge_format wrote it). Into a malloc'd buffer *pdf of *len
+ * bytes. LABELS_OK, LABELS_ERR_NOMEM or LABELS_ERR_IMAGE. */
+int print_badge_card(const labels_badge *b, const char *qr_text,
+                     unsigned char **pdf, size_t *len);
+/* The same card written to path (temporary file, then rename). */
+int print_badge_card_file(const labels_badge *b, const char *qr_text,
+                          const char *path);
+
 #endif

@@ -10,6 +10,9 @@
 
 #include "print.h"
 
+/* The fonts every printed text asks for, first found wins. */
+#define FONT_FAMILIES "Noto Sans, DejaVu Sans, sans-serif"
+
 /* The parts of a label that are the same for a whole batch (OCOP mark,
  * stars, product name, producer) are laid out once and recorded, so each
  * label only adds its QR and its lot/serial line. */

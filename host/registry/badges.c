@@ -246,3 +246,22 @@ int registry_badge_list(sqlite3 *db, registry_row_fn fn, void *ctx)
     sqlite3_finalize(st);
     return step == SQLITE_DONE ? 0 : -1;
 }
+
+int registry_badge_latest(sqlite3 *db, const char *inspector, char *text,
+                          size_t textsz)
+{
+    sqlite3_stmt *st;
+    /* A registry that never issued a badge has no badges table. */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT qr_text FROM badges WHERE inspector=?1 "
+                           "ORDER BY id DESC LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, inspector, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    int found = rc == SQLITE_ROW;
+    if (found)
+        snprintf(text, textsz, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return found ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}

@@ -152,7 +152,10 @@ int registry_clone_record(sqlite3 *db, const char *hex, const char *product,
                           const char *lot, uint32_t serial, const char *date,
                           char *err, size_t errsz)
 {
-    if (registry_begin(db, err, errsz))
+    /* Inside a caller's transaction (the console confirming a queue
+     * item) the row joins it; alone it gets its own. */
+    int own = sqlite3_get_autocommit(db);
+    if (own && registry_begin(db, err, errsz))
         return -1;
     int failed = clone_known(db, hex, product, err, errsz);
     sqlite3_stmt *st = NULL;
@@ -171,7 +174,7 @@ int registry_clone_record(sqlite3 *db, const char *hex, const char *product,
             failed = registry_db_error(db, "cannot record clone", err, errsz);
     }
     sqlite3_finalize(st);
-    return finish(db, failed, err, errsz);
+    return own ? finish(db, failed, err, errsz) : failed ? -1 : 0;
 }
 
 int registry_history(sqlite3 *db, const char *entity, const char *ref,

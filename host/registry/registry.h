@@ -199,7 +199,8 @@ int registry_key_revoke(sqlite3 *db, const char *hex, const char *reason,
 int registry_key_list(sqlite3 *db, const char *producer, registry_row_fn fn,
                       void *ctx, char *err, size_t errsz);
 /* Record a confirmed clone of one label serial; key and product must be
- * known. */
+ * known. Called inside a transaction, the row joins it (the caller
+ * commits or rolls back). */
 int registry_clone_record(sqlite3 *db, const char *hex, const char *product,
                           const char *lot, uint32_t serial, const char *date,
                           char *err, size_t errsz);
@@ -249,6 +250,10 @@ int registry_badge_revoke(sqlite3 *db, const char *inspector, const char *date,
 /* Every inspector: inspector, name, province, revoked date (or ""), the
  * latest valid_until, the number of badges. 0 or -1. */
 int registry_badge_list(sqlite3 *db, registry_row_fn fn, void *ctx);
+/* The QR text of inspector's latest badge into text: 1 found, 0 none,
+ * -1 error. */
+int registry_badge_latest(sqlite3 *db, const char *inspector, char *text,
+                          size_t textsz);
 
 /* Fill err with "what: sqlite message" and return -1. */
 int registry_db_error(sqlite3 *db, const char *what, char *err, size_t errsz);

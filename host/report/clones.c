@@ -43,6 +43,7 @@ static int cmp_hit(const void *a, const void *b)
 struct suspect {
     char signer[LABELS_KEY_ID_HEX_SIZE], product[16], lot[16];
     long serial, scans, kiosks, provinces, burst;
+    long phone; /* lookups on the phone page (collector phone_lookups) */
     char where[400], rules[64], first[17], last[17];
     int confirmed, seen_here;
 };
@@ -179,6 +180,99 @@ static int prepare(ctx *c, sqlite3_stmt **grp, sqlite3_stmt **det,
     return bad;
 }
 
+/* ---- Phone lookups (docs/phone-page.md "Reports") -----------------------
+ * The phone page records each lookup of a label without where it was
+ * made: lookups count toward the "count" rule next to kiosk scans, never
+ * toward provinces, kiosks or bursts. A collector that never served the
+ * phone page has no phone_lookups table: no lookups. */
+#define PHONE_SQL                                                              \
+    "FROM phone_lookups WHERE serial > 0 AND signer <> '_' AND verdict "       \
+    "IN " SIGNED_VERDICTS " AND time >= ?5 AND time < ?6"
+
+static sqlite3_stmt *phone_stmt(ctx *c, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    bind_signed(st);
+    sqlite3_bind_int64(st, 5, c->o->from);
+    sqlite3_bind_int64(st, 6, c->o->to);
+    return st;
+}
+
+static long phone_count(ctx *c, const struct suspect *x)
+{
+    sqlite3_stmt *st = phone_stmt(c, "SELECT count(*) " PHONE_SQL
+                                     " AND signer = ?1 AND product = ?2 "
+                                     "AND lot = ?3 AND serial = ?4");
+    long n = 0;
+    if (!st)
+        return 0;
+    sqlite3_bind_text(st, 1, x->signer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, x->product, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, x->lot, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, x->serial);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Labels looked up on phones more often than the count rule allows that
+ * no kiosk group brought in (all provinces only: a lookup has none). */
+static int phone_only(ctx *c, struct suspect **s, size_t *n, size_t *cap)
+{
+    if (c->o->province[0])
+        return 0;
+    sqlite3_stmt *st = phone_stmt(
+        c, "SELECT signer, product, lot, serial, count(*), min(time), "
+           "max(time), (SELECT count(*) FROM reg.clones r WHERE r.key_id = "
+           "p.signer AND r.product = p.product AND r.lot = p.lot AND "
+           "r.serial = p.serial) FROM (SELECT * " PHONE_SQL ") p GROUP BY "
+           "signer, product, lot, serial HAVING count(*) > ?7");
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 7, c->o->clone_scans);
+    size_t kiosk_groups = *n;
+    int bad = 0;
+    while (!bad && sqlite3_step(st) == SQLITE_ROW) {
+        struct suspect x;
+        memset(&x, 0, sizeof x);
+        snprintf(x.signer, sizeof x.signer, "%s", rq_col_str(st, 0));
+        snprintf(x.product, sizeof x.product, "%s", rq_col_str(st, 1));
+        snprintf(x.lot, sizeof x.lot, "%s", rq_col_str(st, 2));
+        x.serial = (long)sqlite3_column_int64(st, 3);
+        size_t i = 0;
+        while (i < kiosk_groups && !((*s)[i].serial == x.serial &&
+                                     !strcmp((*s)[i].signer, x.signer) &&
+                                     !strcmp((*s)[i].product, x.product) &&
+                                     !strcmp((*s)[i].lot, x.lot)))
+            i++;
+        if (i < kiosk_groups)
+            continue; /* counted with its kiosk scans */
+        x.phone = (long)sqlite3_column_int64(st, 4);
+        rq_fmt_time(sqlite3_column_int64(st, 5), x.first);
+        rq_fmt_time(sqlite3_column_int64(st, 6), x.last);
+        x.confirmed = sqlite3_column_int(st, 7) > 0;
+        snprintf(x.rules, sizeof x.rules, "count");
+        if (*n == *cap) {
+            size_t nc = *cap ? *cap * 2 : 16;
+            struct suspect *g = realloc(*s, nc * sizeof *g);
+            if (!g) {
+                bad = rq_fail_mem(c);
+                break;
+            }
+            *s = g;
+            *cap = nc;
+        }
+        (*s)[(*n)++] = x;
+    }
+    sqlite3_finalize(st);
+    return bad;
+}
+
+static int clones_table(ctx *c, struct suspect *s, size_t n);
+
 int rq_clones(ctx *c)
 {
     if (rq_load_kiosks(c))
@@ -214,7 +308,9 @@ int rq_clones(ctx *c)
         bad = suspect_detail(c, det, x);
         if (bad)
             break;
-        int r1 = x->provinces >= 2, r2 = x->scans > c->o->clone_scans,
+        x->phone = phone_count(c, x);
+        int r1 = x->provinces >= 2,
+            r2 = x->scans + x->phone > c->o->clone_scans,
             r3 = x->burst >= c->o->clone_kiosks;
         if (!(r1 || r2 || r3) || !x->seen_here)
             continue;
@@ -242,6 +338,19 @@ int rq_clones(ctx *c)
         free(s);
         return -1;
     }
+    if (!bad)
+        bad = phone_only(c, &s, &n, &cap);
+    if (bad) {
+        free(s);
+        return -1;
+    }
+    return clones_table(c, s, n);
+}
+
+/* The suspects as the report's table (frees s). */
+static int clones_table(ctx *c, struct suspect *s, size_t n)
+{
+    int bad;
     if (n)
         qsort(s, n, sizeof *s, cmp_suspect);
     static const char *const cols[] = {
@@ -253,6 +362,13 @@ int rq_clones(ctx *c)
     bad = !t;
     for (size_t i = 0; !bad && i < n && (long)i < c->o->limit; i++) {
         char serial[24], scans[24], kiosks[24], prov[24], burst[24], label[64];
+        char where[sizeof s[i].where + 32];
+        /* Phone lookups have no place: named beside the provinces. */
+        snprintf(where, sizeof where, "%s%s", s[i].where,
+                 s[i].where[0] && s[i].phone ? "; " : "");
+        if (s[i].phone)
+            snprintf(where + strlen(where), sizeof where - strlen(where),
+                     "phone %ld", s[i].phone);
         rq_fmt_long(serial, sizeof serial, s[i].serial);
         rq_fmt_long(scans, sizeof scans, s[i].scans);
         rq_fmt_long(kiosks, sizeof kiosks, s[i].kiosks);
@@ -268,7 +384,7 @@ int rq_clones(ctx *c)
                                kiosks,
                                prov,
                                burst,
-                               s[i].where,
+                               where,
                                s[i].first,
                                s[i].last,
                                s[i].rules,

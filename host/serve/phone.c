@@ -37,16 +37,17 @@ struct phone {
     struct stat seen;
     serve_log_fn log;
     void *log_ctx;
+    phone_reports *reports; /* NULL: no report form, no lookups kept */
 };
 
 /* Every answer varies with the registry, so none may be cached; the page
  * needs nothing but its own inline style. */
 /* clang-format off */
-static const char *const page_headers[] = {
+const char *const phone_page_headers[] = {
     "Cache-Control", "no-store",
     "Content-Security-Policy",
     "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'",
+    "form-action 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options", "nosniff",
     "Referrer-Policy", "no-referrer",
     "X-Frame-Options", "DENY",
@@ -216,36 +217,49 @@ static int payload_shaped(const char *s, size_t len)
     return 1;
 }
 
+void phone_set_reports(phone *p, phone_reports *pr)
+{
+    if (p)
+        p->reports = pr;
+}
+
+phone_reports *phone_get_reports(phone *p) { return p ? p->reports : NULL; }
+
+int phone_facts(phone *p, const char *payload, labels_facts *facts,
+                char published[32])
+{
+    size_t len = strlen(payload);
+    memset(facts, 0, sizeof *facts);
+    if (!payload_shaped(payload, len)) {
+        facts->verdict = LABELS_V_NOT_OCOP;
+        facts->parse_error = LABELS_ERR_NOT_LABEL;
+        return 0;
+    }
+    uint16_t today = p->today;
+    slot *sl = NULL;
+    if (!(p->fixed_today || labels_date_today(&today) == LABELS_OK) ||
+        !(sl = borrow(p)))
+        return -1;
+    int rc = labels_check(sl->m, payload, len, today, facts) == LABELS_OK;
+    if (published)
+        memcpy(published, sl->published, sizeof sl->published);
+    give_back(p, sl);
+    return rc ? 0 : -1;
+}
+
 void serve_phone_page(phone *p, const char *payload, const char *lang,
-                      serve_reply *r)
+                      struct MHD_Connection *conn, serve_reply *r)
 {
     labels_lang L = labels_lang_from_code(lang) == LABELS_LANG_EN
                         ? LABELS_LANG_EN
                         : LABELS_LANG_VI;
     labels_facts facts;
-    const labels_facts *shown = &facts;
     char published[32] = "";
-    size_t len = strlen(payload);
+    const labels_facts *shown =
+        phone_facts(p, payload, &facts, published) == 0 ? &facts : NULL;
 
     r->fd = -1;
     r->status = MHD_HTTP_OK;
-    memset(&facts, 0, sizeof facts);
-    if (!payload_shaped(payload, len)) {
-        facts.verdict = LABELS_V_NOT_OCOP;
-        facts.parse_error = LABELS_ERR_NOT_LABEL;
-    } else {
-        uint16_t today = p->today;
-        slot *sl = NULL;
-        if ((p->fixed_today || labels_date_today(&today) == LABELS_OK) &&
-            (sl = borrow(p)) != NULL) {
-            if (labels_check(sl->m, payload, len, today, &facts) != LABELS_OK)
-                shown = NULL;
-            memcpy(published, sl->published, sizeof published);
-            give_back(p, sl);
-        } else {
-            shown = NULL;
-        }
-    }
     if (!shown) {
         r->status = MHD_HTTP_SERVICE_UNAVAILABLE;
         r->retry_after = 60;
@@ -260,5 +274,6 @@ void serve_phone_page(phone *p, const char *payload, const char *lang,
         return;
     }
     r->content_type = "text/html; charset=utf-8";
-    r->headers = page_headers;
+    r->headers = phone_page_headers;
+    phone_reports_on_page(p->reports, shown, L, conn, r);
 }

@@ -121,7 +121,18 @@ static void route_phone(serve *s, struct MHD_Connection *conn, const char *url,
     (void)req;
     serve_phone_page(
         s->cfg.phone, url + strlen("/V/"),
-        MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "lang"), r);
+        MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "lang"), conn,
+        r);
+}
+
+static void route_phone_report(serve *s, struct MHD_Connection *conn,
+                               const char *url, const request *req,
+                               serve_reply *r)
+{
+    serve_phone_report(
+        s->cfg.phone, conn, url + strlen("/V/"),
+        MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "lang"),
+        req->body ? req->body : "", req->len, r);
 }
 
 static const struct route routes[] = {
@@ -131,6 +142,7 @@ static const struct route routes[] = {
     {"GET", "/healthz", 0, 0, route_health},
     {"GET", "/V/", 1, 0, route_phone},
     {"HEAD", "/V/", 1, 0, route_phone},
+    {"POST", "/V/", 1, 1, route_phone_report},
 };
 
 static int route_enabled(const serve *s, const struct route *rt)
@@ -141,6 +153,8 @@ static int route_enabled(const serve *s, const struct route *rt)
         return s->cfg.feed_dir != NULL;
     if (rt->fn == route_phone)
         return s->cfg.phone != NULL;
+    if (rt->fn == route_phone_report)
+        return phone_get_reports(s->cfg.phone) != NULL;
     return 1;
 }
 

@@ -11,6 +11,7 @@
 
 typedef struct collector collector;
 typedef struct phone phone;
+struct MHD_Connection;
 
 /* Where the server's operator lines go (one line, no newline): a refused
  * batch, a mirror that could not be reopened. The module never prints. */
@@ -77,7 +78,48 @@ void phone_close(phone *p);
 /* payload: the URL path after "/V/" (any bytes); lang: the ?lang= value
  * or NULL. */
 void serve_phone_page(phone *p, const char *payload, const char *lang,
-                      serve_reply *r);
+                      struct MHD_Connection *conn, serve_reply *r);
+/* The verdict for payload from the current mirror (phone_report.c judges
+ * a report's label again with it). 0, or -1 when the mirror or the date
+ * cannot be read. */
+int phone_facts(phone *p, const char *payload, labels_facts *facts,
+                char published[32]);
+/* The headers of every phone page answer. */
+extern const char *const phone_page_headers[];
+
+/* ---- Reports from the phone page (phone_report.c) ----------------------
+ * docs/phone-page.md "Reports": the form on every verdict page, its POST
+ * (POST /V/<payload>), and the lookups recorded for the clone rules. */
+typedef struct phone_reports phone_reports;
+/* Token buckets per client address, per server instance (in memory). */
+typedef struct phone_report_limits {
+    double reports_per_hour, reports_burst;
+    double lookups_per_minute, lookups_burst; /* recorded, not answered */
+} phone_report_limits;
+#define PHONE_REPORT_LIMITS_DEFAULT                                            \
+    {                                                                          \
+        6, 3, 30, 30                                                           \
+    }
+/* Store reports and lookups in the collector's SQLite file (its own
+ * connection). lim NULL: the defaults. 0, or -1 with a message. */
+int phone_reports_open(const char *collector_path,
+                       const phone_report_limits *lim, phone_reports **out,
+                       char *err, size_t errsz);
+void phone_reports_set_log(phone_reports *pr, serve_log_fn log, void *ctx);
+void phone_reports_close(phone_reports *pr);
+/* Turn the form and the recording on for p's pages (pr may be NULL). */
+void phone_set_reports(phone *p, phone_reports *pr);
+phone_reports *phone_get_reports(phone *p);
+/* After a verdict page is rendered into r: record the lookup (within the
+ * client's budget) and put the form before the page's footer. */
+void phone_reports_on_page(phone_reports *pr, const labels_facts *facts,
+                           labels_lang lang, struct MHD_Connection *conn,
+                           serve_reply *r);
+/* POST /V/<payload>: one shopper's report (multipart or urlencoded body
+ * of len bytes). */
+void serve_phone_report(phone *p, struct MHD_Connection *conn,
+                        const char *payload, const char *lang, const char *body,
+                        size_t len, serve_reply *r);
 
 /* ---- Phone page -------------------------------------------------------- */
 /* the phone verification page (GET /V/<payload>) as
