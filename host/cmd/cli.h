@@ -19,6 +19,10 @@ int cmd_label(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
+/* ocop-host registry migrate (cmd/registry_migrate.c). */
+int registry_migrate_cmd(int argc, char **argv);
+/* ocop-host provinces: the units and the names accepted. */
+int cmd_provinces(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_product(int argc, char **argv);
 int cmd_producer(int argc, char **argv);

@@ -191,9 +191,14 @@ static int check(int argc, char **argv, struct rargs *a)
     if (a->to)
         memcpy(a->o.to_day, a->tod, 11);
     if (a->province) {
-        const struct province *p = province_find(a->province);
-        snprintf(a->o.province, sizeof a->o.province, "%s",
-                 p ? p->name : a->province);
+        char why[REG_ERR_MAX];
+        const labels_province *p =
+            registry_province(a->province, NULL, why, sizeof why);
+        if (!p) {
+            cli_error("%s", why);
+            return LABELS_EXIT_USAGE;
+        }
+        snprintf(a->o.province, sizeof a->o.province, "%s", p->name);
     }
 
     if (a->world) {

@@ -38,7 +38,7 @@ static int stats_row(report_table *t, const struct srow *r)
 static int cmp_srow(const void *a, const void *b)
 {
     const struct srow *x = a, *y = b;
-    return strcasecmp(x->sortkey, y->sortkey);
+    return labels_text_collate(x->sortkey, y->sortkey);
 }
 
 int rq_stats(ctx *c)
@@ -52,7 +52,7 @@ int rq_stats(ctx *c)
     struct reg_stats_row *rs = NULL, rtotal;
     size_t nrs = 0;
     struct reg_stats_query q = {c->o->today, c->o->expiring_days,
-                                c->o->province};
+                                c->o->province, LABELS_UNITS_2025};
     char why[256];
     int bad =
         registry_stats(c->db, "reg", &q, &rs, &nrs, &rtotal, why, sizeof why);
@@ -100,8 +100,8 @@ int rq_stats(ctx *c)
         bad = rq_fail_mem(c);
     if (!bad) {
         for (size_t i = 0; i < n; i++) {
-            const struct province *pr = province_find(r[i].name);
-            r[i].sortkey = pr ? pr->ascii : r[i].name;
+            const labels_province *pr = province_find(r[i].name);
+            r[i].sortkey = pr ? pr->name : r[i].name;
         }
         qsort(r, n, sizeof *r, cmp_srow);
     }
