@@ -3,6 +3,7 @@
  * and which old unit went into which new one. */
 #include "labels.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -225,4 +226,23 @@ const char *labels_province_name_of(const char *stored, labels_units units)
     if (!unit || !p)
         return stored ? stored : "";
     return p->name;
+}
+
+const char *labels_province_shown(const labels_product *p, labels_lang lang,
+                                  char *out, size_t outsz)
+{
+    static const char *const now_word[LABELS_LANG_COUNT_] = {"nay là", "now"};
+    const char *unit = p->certified_unit[0] ? p->certified_unit : p->province;
+    const labels_province *named, *now = labels_province_find(unit, &named);
+    /* A unit merged away, into the product's province (an older mirror's
+     * province is such a unit itself). */
+    if (now && named != now && labels_province_find(p->province, NULL) == now)
+        snprintf(out, outsz, "%s (%s %s)", named->name,
+                 now_word[(int)lang >= 0 && lang < LABELS_LANG_COUNT_
+                              ? lang
+                              : LABELS_LANG_VI],
+                 now->name);
+    else
+        snprintf(out, outsz, "%s", p->province);
+    return out;
 }

@@ -15,13 +15,13 @@ static const char usage_text[] =
     "usage: ocop-host report KIND (--world DIR | --collector-db FILE --db "
     "REG.db)\n"
     "         [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--province P]\n"
-    "         [--format table|csv|html] [--out FILE] [--by "
+    "         [--format table|csv|html|xlsx] [--out FILE] [--by "
     "province|kiosk|day]\n"
     "         [--today YYYY-MM-DD] [--limit N] [--expiring-days N]\n"
     "         [--clone-scans N] [--clone-kiosks M] [--clone-hours H]\n"
     "         [--reinspect-scans N]\n"
     "KIND: verdicts, hotspots, clones, findings, reinspect, expiring, stats,\n"
-    "      all (every section; table or html).\n"
+    "      all (every section; table, html or xlsx).\n"
     "Days are Vietnam days (UTC+7), --from and --to inclusive.\n";
 
 static int parse_long(const char *opt, const char *s, long min, long max,
@@ -55,7 +55,7 @@ static int exists(const char *what, const char *path)
 struct rargs {
     const char *world, *coll, *reg, *from, *to, *province, *format, *out, *by,
         *today, *kind;
-    int fmt; /* 0 table, 1 csv, 2 html */
+    int fmt; /* 0 table, 1 csv, 2 html, 3 xlsx */
     report_opts o;
     char fromd[LABELS_DATE_SIZE], tod[LABELS_DATE_SIZE], cbuf[4096], rbuf[4096];
 };
@@ -157,9 +157,14 @@ static int check(int argc, char **argv, struct rargs *a)
     a->fmt = !strcmp(a->format, "table")  ? 0
              : !strcmp(a->format, "csv")  ? 1
              : !strcmp(a->format, "html") ? 2
+             : !strcmp(a->format, "xlsx") ? 3
                                           : -1;
     if (a->fmt < 0) {
-        cli_error("--format must be table, csv or html");
+        cli_error("--format must be table, csv, html or xlsx");
+        return LABELS_EXIT_USAGE;
+    }
+    if (a->fmt == 3 && !a->out) {
+        cli_error("--format xlsx needs --out FILE.xlsx");
         return LABELS_EXIT_USAGE;
     }
     if (a->by && strcmp(a->by, "province") && strcmp(a->by, "kiosk") &&
@@ -251,7 +256,8 @@ static int run(const struct rargs *a)
     snprintf(heading, sizeof heading, "Báo cáo OCOP — OCOP report: %s",
              a->kind);
     regtime_now(now);
-    static const report_format fmts[] = {REPORT_TEXT, REPORT_CSV, REPORT_HTML};
+    static const report_format fmts[] = {REPORT_TEXT, REPORT_CSV, REPORT_HTML,
+                                         REPORT_XLSX};
     failed = report_render(&set, fmts[a->fmt], heading, &a->o, now, &buf, &len);
     report_set_free(&set);
     if (failed) {

@@ -59,7 +59,7 @@ int rq_stats(ctx *c)
     if (bad)
         snprintf(c->err, c->errsz, "cannot compute registry statistics: %s",
                  why);
-    size_t cap = np + nrs + 1, n = 0;
+    size_t cap = np + nrs + 1 + province_count(), n = 0;
     struct srow *r = bad ? NULL : calloc(cap, sizeof *r), total;
     if (!bad && !r)
         bad = rq_fail_mem(c);
@@ -84,6 +84,15 @@ int rq_stats(ctx *c)
             total.scan[v] += p[i].v[v];
     }
     free(p);
+    /* Every one of the 34 units, as ocop-host stats lists them. */
+    for (size_t i = 0; !bad && !c->o->province[0] && i < province_count();
+         i++) {
+        size_t j = 0;
+        while (j < n && strcmp(r[j].name, province_at(i)->name))
+            j++;
+        if (j == n)
+            snprintf(r[n++].name, sizeof r[0].name, "%s", province_at(i)->name);
+    }
     const char *cols[1 + REG_STATS_N + 3] = {"province"};
     for (int i = 0; i < REG_STATS_N; i++)
         cols[1 + i] = registry_stats_keys[i];
