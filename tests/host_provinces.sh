@@ -92,6 +92,18 @@ grep -qxF "$(printf 'HG\tHà Giang\tTuyên Quang')" "$T/out" || fail "provinces 
 expect 1 "$H" provinces "ha giang" Atlantis
 out_has "Tuyên Quang (2020: Hà Giang)"
 
+# ---- The mirror: provinces of 2025, the certifying unit in meta rows (the
+# schema stays, so older kiosks read it; docs/mirror.md). -----------------
+expect 0 "$H" export --db "$reg" --out "$T/mirror.db"
+[ "$(q "$T/mirror.db" "SELECT province FROM products WHERE code='HG001'")" = "Tuyên Quang" ] ||
+    fail "mirror: HG001 not in Tuyên Quang"
+[ "$(q "$T/mirror.db" "SELECT value FROM meta WHERE key='certified_unit:HG001'")" = "Hà Giang" ] ||
+    fail "mirror: no certified_unit row for HG001"
+[ "$(q "$T/mirror.db" "SELECT group_concat(substr(key,16),' ') FROM (SELECT key FROM meta WHERE key LIKE 'certified_unit:%' ORDER BY key)")" = \
+    "BD001 HB001 HG001 HG002 QNA001 TTH001" ] || fail "mirror: certified_unit rows"
+expect 1 "$H" check --mirror "$T/mirror.db" --today 2025-01-01 "HTTPS://OCOP.GOV.VN/V/AAAA"
+grep -qi "mirror" "$T/err" && fail "the mirror does not open: $(cat "$T/err")"
+
 # ---- Statistics: 34 units by default, the 2020 table on demand. ----------
 expect 0 "$H" stats --db "$reg" --csv --today 2025-01-01
 [ "$(wc -l <"$T/out")" = 36 ] || fail "stats: header, the 34 units and nationwide"
