@@ -201,11 +201,12 @@ const labels_province *labels_province_now(const labels_province *p);
  * Thiên Huế); NULL when there is none. */
 const labels_province *labels_province_in(const labels_province *p,
                                           labels_units units);
-/* The province of a product as the kiosk screen and the phone page show
- * it: its province, or where it was certified by a unit that is now part
- * of another, "Hà Giang (nay là Tuyên Quang)" / "Hà Giang (now Tuyên
- * Quang)" (from the product's certified_unit, or an older mirror's
- * pre-2025 province). Into out (outsz bytes); returns out. */
+/* The province of a product as the phone page shows it: its province,
+ * or, where it was certified by a unit now part of another, "Hà Giang
+ * (nay là Tuyên Quang)" / "Hà Giang (now Tuyên Quang)" (from the product's
+ * certified_unit, or an older mirror's pre-2025 province). The kiosk
+ * screen, with one line for province and group, shows the province. Into
+ * out (outsz bytes); returns out. */
 const char *labels_province_shown(const labels_product *p, labels_lang lang,
                                   char *out, size_t outsz);
 /* The name of the unit of list units that a stored name stands for

@@ -624,14 +624,12 @@ static void details(frame *f, const labels_facts *fa, labels_tone tone,
         y += detail(
             f, field_markup(labels_field_label(LABELS_F_PRODUCER, L), prod), 2,
             x, y, w);
-        char prov[160];
-        y +=
-            detail(f,
-                   field2_markup(labels_field_label(LABELS_F_PROVINCE, L),
-                                 labels_province_shown(p, L, prov, sizeof prov),
-                                 labels_field_label(LABELS_F_GROUP, L),
-                                 labels_group_name_of(p->group, L)),
-                   1, x, y, w);
+        y += detail(f,
+                    field2_markup(labels_field_label(LABELS_F_PROVINCE, L),
+                                  p->province,
+                                  labels_field_label(LABELS_F_GROUP, L),
+                                  labels_group_name_of(p->group, L)),
+                    1, x, y, w);
         if (p->certificate[0])
             y +=
                 detail(f,
@@ -713,7 +711,6 @@ static void draw_verdict(frame *f)
     FIX(safe.product.producer_name);
     FIX(safe.product.producer_kind);
     FIX(safe.product.province);
-    FIX(safe.product.certified_unit);
     FIX(safe.product.status_reason);
     FIX(safe.product.status_date);
     FIX(safe.product.certificate);
