@@ -65,6 +65,14 @@ static void product_keeps_its_certifying_unit(void **state)
         reg_product_set(&p, "province", "Ha Giang", err, sizeof err), 0);
     assert_string_equal(p.province, "Tuyên Quang");
     assert_string_equal(p.certified_unit, "Hà Giang");
+    /* Its 2025 province named again (an edit): the certifier stays. */
+    assert_int_equal(
+        reg_product_set(&p, "province", "Tuyen Quang", err, sizeof err), 0);
+    assert_string_equal(p.certified_unit, "Hà Giang");
+    /* Another province: certified there. */
+    assert_int_equal(reg_product_set(&p, "province", "HN", err, sizeof err), 0);
+    assert_string_equal(p.province, "Hà Nội");
+    assert_string_equal(p.certified_unit, "Hà Nội");
     assert_int_equal(
         reg_product_set(&p, "province", "Atlantis", err, sizeof err), -1);
     assert_non_null(strstr(err, "unknown province 'Atlantis'"));

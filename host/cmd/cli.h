@@ -13,6 +13,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A whole number of digits only, at most max: 0, or -1 for anything
  * else (signs, spaces, overflow, trailing characters). */
 int cli_number(const char *s, unsigned long max, unsigned long *out);
+/* buf to the file out (temporary file and rename; NULL: standard output);
+ * an EXIT_ code, after saying why (what names the output on stdout). */
+int cli_write_out(const char *out, const char *buf, size_t len,
+                  const char *what);
 
 int cmd_keygen(int argc, char **argv);
 int cmd_label(int argc, char **argv);

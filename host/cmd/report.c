@@ -264,17 +264,7 @@ static int run(const struct rargs *a)
         cli_error("out of memory");
         return LABELS_EXIT_FAIL;
     }
-    int rc = LABELS_EXIT_OK;
-    if (a->out) {
-        int lr = labels_file_write_atomic(a->out, buf, len, 0644, 0);
-        if (lr != LABELS_OK) {
-            cli_error("cannot write %s: %s", a->out, labels_strerror(lr));
-            rc = LABELS_EXIT_FAIL;
-        }
-    } else if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
-        cli_error("cannot write the report: %s", strerror(errno));
-        rc = LABELS_EXIT_FAIL;
-    }
+    int rc = cli_write_out(a->out, buf, len, "the report");
     free(buf);
     return rc;
 }

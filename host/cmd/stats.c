@@ -6,7 +6,6 @@
 #include "cmd/registry_cli.h"
 #include "report/report.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,17 +61,7 @@ static int stats(const struct sargs *a, const struct reg_stats_query *q,
         cli_error("cannot render the statistics");
         return LABELS_EXIT_FAIL;
     }
-    rc = LABELS_EXIT_OK;
-    if (a->out) {
-        int lr = labels_file_write_atomic(a->out, buf, len, 0644, 0);
-        if (lr != LABELS_OK) {
-            cli_error("cannot write %s: %s", a->out, labels_strerror(lr));
-            rc = LABELS_EXIT_FAIL;
-        }
-    } else if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
-        cli_error("cannot write the statistics: %s", strerror(errno));
-        rc = LABELS_EXIT_FAIL;
-    }
+    rc = cli_write_out(a->out, buf, len, "the statistics");
     free(buf);
     return rc;
 }

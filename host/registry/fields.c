@@ -256,8 +256,11 @@ static int set_province(char *dst, size_t dstsz, char *named, size_t namedsz,
         *pr = registry_province(value, &was, err, errsz);
     if (!pr)
         return -1;
+    /* Naming the province a product already has (a clerk's edit, a
+     * spreadsheet of today) keeps the unit that certified it. */
+    int same = was == pr && !strcmp(dst, pr->name);
     snprintf(dst, dstsz, "%s", pr->name);
-    if (named)
+    if (named && !(same && named[0]))
         snprintf(named, namedsz, "%s", was->name);
     return 0;
 }
