@@ -18,7 +18,8 @@ const char *const registry_stats_heads[REG_STATS_N] = {
     "4 stars",
     "5 stars",
     "proposed 5",
-    LABELS_GROUP_LIST(GROUP_CODE_, GROUP_CODE_) "expiring"};
+    LABELS_GROUP_LIST(GROUP_CODE_, GROUP_CODE_) "expiring",
+    "expired"};
 const char *const registry_stats_keys[REG_STATS_N] = {
     "products",
     "producers",
@@ -26,7 +27,8 @@ const char *const registry_stats_keys[REG_STATS_N] = {
     "stars4",
     "stars5",
     "proposed5",
-    LABELS_GROUP_LIST(GROUP_CODE_, GROUP_CODE_) "expiring"};
+    LABELS_GROUP_LIST(GROUP_CODE_, GROUP_CODE_) "expiring",
+    "expired"};
 
 /* The headings of the 2020 programme review's table; group columns are
  * the groups' Vietnamese names (labels/). */
@@ -38,6 +40,7 @@ static const char *const heads_vi[REG_STATS_N] = {
     [REG_STATS_STAR5] = "5 sao",
     [REG_STATS_PROPOSED5] = "Đề xuất 5 sao",
     [REG_STATS_EXPIRING] = "Sắp hết hạn",
+    [REG_STATS_EXPIRED] = "Đã hết hạn",
 };
 
 const char *registry_stats_head_vi(int i)
@@ -58,7 +61,9 @@ const char *registry_stats_head_vi(int i)
     "sum(proposed5=1), " LABELS_GROUP_LIST(                                    \
         GROUP_SUM_, GROUP_SUM_) "sum(status='rated' AND expires>=?1 AND "      \
                                 "expires<=date(?1,'+'||?2||' "                 \
-                                "days')) "
+                                "days')), "                                    \
+                                "sum(effective_status(status,expires,?1)="     \
+                                "'expired') "
 
 /* ocop_unit(name, units): the name of the unit of list units (0: 2025,
  * 1: 2020) a stored province or certified unit stands for. */
