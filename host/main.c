@@ -25,6 +25,7 @@ static const struct {
     {"clone", cmd_clone, "record a label serial confirmed as cloned"},
     {"history", cmd_history, "the registry's audit history"},
     {"stats", cmd_stats, "products by province, stars, group; expiring"},
+    {"provinces", cmd_provinces, "the 34 provinces of 2025 and the 63 of 2020"},
     {"export", cmd_export, "write the mirror (docs/mirror.md) atomically"},
     {"demo", cmd_demo, "build a complete demo world in a folder"},
     {"publish", cmd_publish, "sign and publish the next mirror feed version"},

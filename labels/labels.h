@@ -347,6 +347,10 @@ typedef struct labels_product {
     char certificate[64];
     char certified[LABELS_DATE_SIZE];
     char expires[LABELS_DATE_SIZE];
+    /* The unit that certified it when that is not province (Hà Giang for a
+     * product now in Tuyên Quang), from the mirror's meta row
+     * LABELS_META_CERTIFIED_UNIT + code; "" otherwise. */
+    char certified_unit[64];
 } labels_product;
 
 /* The answer for one QR text: the verdict and the facts a screen shows.
@@ -381,6 +385,11 @@ int labels_mirror_info(labels_mirror *m, int64_t *version, char published[32]);
  * names (uppercase, as labels_format takes them) separated by one space
  * (docs/mirror.md, "Verify addresses"). */
 #define LABELS_META_VERIFY_HOSTS "verify_hosts"
+/* Meta rows "certified_unit:<product code>": the provincial unit that
+ * certified a product, where it is not the product's 2025 province
+ * (docs/mirror.md, "Provinces"). Rows, not a column: mirrors keep their
+ * schema, so kiosks with an older program read newer mirrors. */
+#define LABELS_META_CERTIFIED_UNIT "certified_unit:"
 /* The authority's verify addresses as the mirror carries them, into out
  * (outsz bytes, NUL-terminated, hosts separated by one space):
  * LABELS_OK, LABELS_ERR_NOT_FOUND for a mirror made before the list

@@ -154,6 +154,65 @@ const char *labels_kind_name_of(const char *code, labels_lang lang);
  * names, groups and kinds this way. */
 int labels_text_fold(const char *in, char *out, size_t outsz);
 
+/* strcmp for Vietnamese: the alphabet a ă â b c d đ e ê g h i k l m n o ô
+ * ơ p q r s t u ư v x y (f j w z in their Latin places), case aside, the
+ * tones (ngang, huyền, sắc, hỏi, ngã, nặng) only between words otherwise
+ * equal, so "Hòa Bình" sorts before "Hồ Chí Minh"; NFC and NFD alike;
+ * then bytes. NULL is "". <0, 0 or >0. */
+int labels_text_collate(const char *a, const char *b);
+
+/* ---- Provinces: the 34 units of 2025 and the 63 of 2020 ----------------- */
+
+/* Resolution 202/2025/QH15 merged 52 provincial units into 23 from 1 July
+ * 2025, leaving 34 (6 centrally-run cities, 28 provinces). Registries,
+ * mirrors, reports and statistics use the 2025 units; the 2020 ones stay
+ * accepted on input (certificates and spreadsheets from before) and name
+ * the unit a product was certified in. The lists are labels/provinces.c. */
+typedef enum labels_units {
+    LABELS_UNITS_2025 = 0, /* today's 34 */
+    LABELS_UNITS_2020,     /* the 63 of the 2020 programme review */
+    LABELS_UNITS_COUNT_
+} labels_units;
+
+typedef struct labels_province {
+    const char *name;   /* with diacritics, NFC: "Tuyên Quang" */
+    const char *code;   /* stable short code: "TQ" */
+    labels_units units; /* the list it is in */
+    int city;           /* a centrally-run city */
+    const char *now;    /* code of the 2025 unit it is (part of) */
+} labels_province;
+
+/* The units of one list, in the order of the resolution (2025: the cities
+ * first) or of the 2020 review; 0 / NULL past the end. */
+size_t labels_province_count(labels_units units);
+const labels_province *labels_province_at(labels_units units, size_t i);
+/* The 2025 unit a person meant, or NULL: a name of either list (any case,
+ * NFC or NFD, with or without diacritics, spaces or dashes, after "Tỉnh",
+ * "Thành phố", "TP." or "UBND tỉnh"), or a code (HN, HG...). *named (may
+ * be NULL) gets the unit the input named: a 2020 unit for a name or code
+ * only the 2020 list has (Hà Giang, HG, Thừa Thiên Huế), else the 2025
+ * unit. A name both lists have (Tuyên Quang) is the 2025 unit. */
+const labels_province *labels_province_find(const char *input,
+                                            const labels_province **named);
+/* The 2025 unit a unit is (part of). */
+const labels_province *labels_province_now(const labels_province *p);
+/* p in the list units: itself, its 2025 unit, or for a 2025 unit the
+ * 2020 unit of the same name (or its only predecessor: Huế was Thừa
+ * Thiên Huế); NULL when there is none. */
+const labels_province *labels_province_in(const labels_province *p,
+                                          labels_units units);
+/* The province of a product as the phone page shows it: its province,
+ * or, where it was certified by a unit now part of another, "Hà Giang
+ * (nay là Tuyên Quang)" / "Hà Giang (now Tuyên Quang)" (from the product's
+ * certified_unit, or an older mirror's pre-2025 province). The kiosk
+ * screen, with one line for province and group, shows the province. Into
+ * out (outsz bytes); returns out. */
+const char *labels_province_shown(const labels_product *p, labels_lang lang,
+                                  char *out, size_t outsz);
+/* The name of the unit of list units that a stored name stands for
+ * (statistics by 2020 or 2025 units); an unknown name as itself. */
+const char *labels_province_name_of(const char *stored, labels_units units);
+
 /* ---- Field labels shown beside a verdict --------------------------------- */
 
 /* The captions the kiosk screen and the phone page print beside a

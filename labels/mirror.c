@@ -316,6 +316,11 @@ int labels_mirror_product(labels_mirror *m, const char *code,
         (out->status_date[0] && !labels_mirror_iso_date_ok(out->status_date)))
         goto done;
     rc = LABELS_OK;
+    char key[sizeof LABELS_META_CERTIFIED_UNIT + LABELS_CODE_MAX];
+    snprintf(key, sizeof key, "%s%s", LABELS_META_CERTIFIED_UNIT, out->code);
+    if (meta_get(m, key, out->certified_unit, sizeof out->certified_unit) !=
+        LABELS_OK)
+        out->certified_unit[0] = '\0';
 done:
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);

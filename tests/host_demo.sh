@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ocop-host demo: the world matches the January 2020 figures (1,129
-# products, 752 producers, 24 provinces; 16 proposed 5, 336 4-star, 777
+# products, 752 producers, 24 provinces of 2020, 20 units of 2025; 16 proposed 5, 336 4-star, 777
 # 3-star), is reproducible, and its sample labels are what expected.tsv
 # says as far as a signature check can tell.
 source "$(dirname "$0")/host_lib.sh"
@@ -15,7 +15,8 @@ for db in "$w/registry.db" "$w/mirror.db"; do
     [ "$(q "$db" 'SELECT count(*) FROM products')" = 1129 ] || fail "$db: 1129 products"
     [ "$(q "$db" 'SELECT count(*) FROM producers')" = 752 ] || fail "$db: 752 producers"
     [ "$(q "$db" 'SELECT count(DISTINCT producer) FROM products')" = 752 ] || fail "$db: every producer has a product"
-    [ "$(q "$db" 'SELECT count(DISTINCT province) FROM products')" = 24 ] || fail "$db: 24 provinces"
+    # The 24 provinces of 2020 are 20 units of 2025.
+    [ "$(q "$db" 'SELECT count(DISTINCT province) FROM products')" = 20 ] || fail "$db: 20 units of 2025"
     [ "$(q "$db" 'SELECT count(*) FROM products WHERE proposed5=1')" = 16 ] || fail "$db: 16 proposed 5"
     [ "$(q "$db" 'SELECT count(*) FROM products WHERE stars=4 AND proposed5=0')" = 336 ] || fail "$db: 336 4-star"
     [ "$(q "$db" 'SELECT count(*) FROM products WHERE stars=3')" = 777 ] || fail "$db: 777 3-star"
@@ -27,9 +28,16 @@ for db in "$w/registry.db" "$w/mirror.db"; do
         [ "$(q "$db" "SELECT count(*) FROM products WHERE status='$s'")" -gt 0 ] || fail "$db: no $s product"
     done
 done
+[ "$(q "$w/registry.db" 'SELECT count(DISTINCT certified_unit) FROM products')" = 24 ] ||
+    fail "registry: certified in 24 units of 2020"
+# The 2020 letter's table: 24 provinces; today's: the 34 units.
+expect 0 "$H" stats --db "$w/registry.db" --csv --today 2026-11-29 --units 2020
+tail -1 "$T/out" | grep -q '^nationwide,1129,752,777,336,0,16,' || fail "stats: $(tail -1 "$T/out")"
+[ "$(wc -l <"$T/out")" = 26 ] || fail "stats --units 2020: header, 24 provinces, nationwide"
 expect 0 "$H" stats --db "$w/registry.db" --csv --today 2026-11-29
 tail -1 "$T/out" | grep -q '^nationwide,1129,752,777,336,0,16,' || fail "stats: $(tail -1 "$T/out")"
-# Every province name is one of the 63 (stored with diacritics).
+[ "$(wc -l <"$T/out")" = 36 ] || fail "stats: header, the 34 units, nationwide"
+# Every province name is one of the 34 (stored with diacritics).
 q "$w/registry.db" "SELECT DISTINCT province FROM products" | while read -r p; do
     "$H" stats --db "$w/registry.db" --province "$p" >/dev/null || fail "unknown province $p"
 done

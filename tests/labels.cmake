@@ -3,6 +3,7 @@
 ocop_test(test_label)
 ocop_test(test_vectors)
 ocop_test(test_keys)
+ocop_test(test_provinces)
 ocop_test(test_roundtrip)
 # The round trip draws QR symbols with libqrencode directly (binary data)
 # and checks with a stock ZBar scanner that its EAN-13 image is readable.

@@ -10,53 +10,72 @@
 
 #include <cmocka.h>
 
-static void provinces_are_the_63_of_2020(void **state)
+static void provinces_are_the_34_of_2025(void **state)
 {
     (void)state;
-    assert_int_equal(province_count(), 63);
+    assert_int_equal(province_count(), 34);
     for (size_t i = 0; i < province_count(); i++) {
-        const struct province *a = province_at(i);
+        const labels_province *a = province_at(i);
         assert_ptr_equal(province_find(a->name), a);
-        assert_ptr_equal(province_find(a->ascii), a);
         assert_ptr_equal(province_find(a->code), a);
-        for (size_t j = i + 1; j < province_count(); j++) {
-            const struct province *b = province_at(j);
-            assert_string_not_equal(a->name, b->name);
-            assert_string_not_equal(a->code, b->code);
-            assert_string_not_equal(a->ascii, b->ascii);
-        }
     }
-    assert_null(province_at(63));
+    assert_null(province_at(34));
 }
 
 static void provinces_as_people_write_them(void **state)
 {
     (void)state;
-    const struct province *hn = province_find("Hà Nội");
+    const labels_province *hn = province_find("Hà Nội");
     assert_non_null(hn);
     assert_ptr_equal(province_find("ha noi"), hn);
     assert_ptr_equal(province_find("HA NOI"), hn);
     assert_ptr_equal(province_find("hn"), hn);
     assert_ptr_equal(province_find("Thành phố Hà Nội"), hn);
+    assert_ptr_equal(province_find("Hanoi"), hn);
+    assert_ptr_equal(province_find("Ha\xcc\x80 No\xcc\x82\xcc\xa3i"), hn);
     assert_string_equal(province_find("TP. Hồ Chí Minh")->name, "Hồ Chí Minh");
-    assert_string_equal(province_find("HCM")->name, "Hồ Chí Minh");
+    /* Names of 2020 land on their 2025 unit. */
     assert_string_equal(province_find("Bà Rịa - Vũng Tàu")->name,
-                        "Bà Rịa – Vũng Tàu");
-    assert_string_equal(province_find("Tỉnh Quảng Ninh")->code, "QN");
+                        "Hồ Chí Minh");
+    assert_string_equal(province_find("Hà Giang")->name, "Tuyên Quang");
+    assert_string_equal(province_find("thua thien hue")->code, "HUE");
     assert_null(province_find("Hà Tây")); /* merged into Hà Nội in 2008 */
     assert_null(province_find(""));
     assert_null(province_find("Hà Nội 2"));
-    assert_null(province_find("Hà Nội\xff"));
-    /* Spacing, case and Unicode form do not matter. */
-    assert_ptr_equal(province_find("Hanoi"), hn);
-    assert_ptr_equal(province_find("HÀ NỘI"), hn);
-    assert_ptr_equal(province_find("Ha\xcc\x80 No\xcc\x82\xcc\xa3i"), hn);
-    assert_string_equal(province_find("Bà Rịa-Vũng Tàu")->code, "BRVT");
-    assert_string_equal(province_find("thua thien hue")->code, "TTH");
-    assert_string_equal(province_find("ĐẮK LẮK")->code, "DLK");
-    /* Quảng Nam and Quảng Ninh differ only in letters: never confused. */
-    assert_string_equal(province_find("Quang Nam")->name, "Quảng Nam");
-    assert_string_equal(province_find("Quang Ninh")->name, "Quảng Ninh");
+    assert_null(province_find("Atlantis"));
+    /* The message says where the names are. */
+    char err[REG_ERR_MAX];
+    const labels_province *named;
+    assert_null(registry_province("Atlantis", &named, err, sizeof err));
+    assert_non_null(strstr(err, "'Atlantis'"));
+    assert_non_null(strstr(err, "ocop-host provinces"));
+    assert_string_equal(registry_province("HG", &named, err, sizeof err)->name,
+                        "Tuyên Quang");
+    assert_string_equal(named->name, "Hà Giang");
+}
+
+/* A product keeps the unit it was certified in beside its 2025 province. */
+static void product_keeps_its_certifying_unit(void **state)
+{
+    (void)state;
+    struct reg_product p;
+    char err[REG_ERR_MAX];
+    memset(&p, 0, sizeof p);
+    assert_int_equal(
+        reg_product_set(&p, "province", "Ha Giang", err, sizeof err), 0);
+    assert_string_equal(p.province, "Tuyên Quang");
+    assert_string_equal(p.certified_unit, "Hà Giang");
+    /* Its 2025 province named again (an edit): the certifier stays. */
+    assert_int_equal(
+        reg_product_set(&p, "province", "Tuyen Quang", err, sizeof err), 0);
+    assert_string_equal(p.certified_unit, "Hà Giang");
+    /* Another province: certified there. */
+    assert_int_equal(reg_product_set(&p, "province", "HN", err, sizeof err), 0);
+    assert_string_equal(p.province, "Hà Nội");
+    assert_string_equal(p.certified_unit, "Hà Nội");
+    assert_int_equal(
+        reg_product_set(&p, "province", "Atlantis", err, sizeof err), -1);
+    assert_non_null(strstr(err, "unknown province 'Atlantis'"));
 }
 
 static void groups_and_kinds(void **state)
@@ -295,7 +314,8 @@ static void effective_status(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(provinces_are_the_63_of_2020),
+        cmocka_unit_test(provinces_are_the_34_of_2025),
+        cmocka_unit_test(product_keeps_its_certifying_unit),
         cmocka_unit_test(provinces_as_people_write_them),
         cmocka_unit_test(groups_and_kinds),
         cmocka_unit_test(dates),

@@ -214,6 +214,42 @@ static void a_demo_like_page_is_small_and_shows_the_facts(void **state)
     free(page);
 }
 
+/* A certificate of a unit merged in 2025 stays shown with its unit. */
+static void a_merged_unit_shows_where_it_is_now(void **state)
+{
+    (void)state;
+    labels_facts f;
+    memset(&f, 0, sizeof f);
+    f.verdict = LABELS_V_GENUINE;
+    f.have_label = f.have_product = 1;
+    memcpy(f.label.product, "HG001", 6);
+    f.label.stars = 4;
+    labels_product *p = &f.product;
+    snprintf(p->name, sizeof p->name, "Chè Shan Tuyết");
+    snprintf(p->province, sizeof p->province, "Tuyên Quang");
+    snprintf(p->certified_unit, sizeof p->certified_unit, "Hà Giang");
+    p->stars = 4;
+    size_t len;
+    char *page = phone_page_render(&f, LABELS_LANG_EN, "", &len);
+    assert_non_null(strstr(page, "Hà Giang (now Tuyên Quang)"));
+    free(page);
+    page = phone_page_render(&f, LABELS_LANG_VI, "", &len);
+    assert_non_null(strstr(page, "Hà Giang (nay là Tuyên Quang)"));
+    free(page);
+    /* An older mirror, still saying Hà Giang: the same line. */
+    p->certified_unit[0] = '\0';
+    snprintf(p->province, sizeof p->province, "Hà Giang");
+    page = phone_page_render(&f, LABELS_LANG_EN, "", &len);
+    assert_non_null(strstr(page, "Hà Giang (now Tuyên Quang)"));
+    free(page);
+    /* An unchanged unit is shown as itself. */
+    snprintf(p->province, sizeof p->province, "Hà Nội");
+    page = phone_page_render(&f, LABELS_LANG_EN, "", &len);
+    assert_non_null(strstr(page, "Hà Nội"));
+    assert_null(strstr(page, "(now "));
+    free(page);
+}
+
 static void no_facts_is_the_cannot_check_page(void **state)
 {
     (void)state;
@@ -239,6 +275,7 @@ int main(void)
         cmocka_unit_test(every_verdict_survives_a_hostile_mirror),
         cmocka_unit_test(a_demo_like_page_is_small_and_shows_the_facts),
         cmocka_unit_test(no_facts_is_the_cannot_check_page),
+        cmocka_unit_test(a_merged_unit_shows_where_it_is_now),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,9 +87,11 @@ static int badge_issue(const char *const *o)
         return LABELS_EXIT_USAGE;
     }
     memcpy(b.inspector, o[O_INSPECTOR], strlen(o[O_INSPECTOR]) + 1);
-    const struct province *prov = province_find(o[O_PROVINCE]);
+    char why[REG_ERR_MAX];
+    const labels_province *prov =
+        registry_province(o[O_PROVINCE], NULL, why, sizeof why);
     if (!prov) {
-        cli_error("'%s' is not one of the 63 provinces", o[O_PROVINCE]);
+        cli_error("%s", why);
         return LABELS_EXIT_USAGE;
     }
     /* The name as stored and signed is NFC, whatever the keyboard sent. */

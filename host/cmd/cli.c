@@ -1,10 +1,12 @@
-/* cli.c -- what every ocop-host command shares: messages, numbers. */
+/* cli.c -- what every ocop-host command shares: messages, numbers, an
+ * output written to --out or standard output. */
 #include "cmd/cli.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void cli_error(const char *fmt, ...)
 {
@@ -28,4 +30,20 @@ int cli_number(const char *s, unsigned long max, unsigned long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+int cli_write_out(const char *out, const char *buf, size_t len,
+                  const char *what)
+{
+    if (out) {
+        int lr = labels_file_write_atomic(out, buf, len, 0644, 0);
+        if (lr != LABELS_OK) {
+            cli_error("cannot write %s: %s", out, labels_strerror(lr));
+            return LABELS_EXIT_FAIL;
+        }
+    } else if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
+        cli_error("cannot write %s: %s", what, strerror(errno));
+        return LABELS_EXIT_FAIL;
+    }
+    return LABELS_EXIT_OK;
 }

@@ -3,6 +3,7 @@
 #include "cmd/cli.h"
 #include "collector/collector.h"
 #include "collector/pg_store.h"
+#include "registry/registry.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -115,6 +116,17 @@ static int check(int argc, char **argv, struct kargs *a)
                   COLLECTOR_PLACE_MAX - 1);
         return LABELS_EXIT_USAGE;
     }
+    /* The 2025 unit, so reports count the kiosk's scans in its province
+     * (an "HN" or "Atlantis" of its own is refused). */
+    const labels_province *pv = NULL;
+    char why[REG_ERR_MAX];
+    if (a->enroll &&
+        !(pv = registry_province(a->province, NULL, why, sizeof why))) {
+        cli_error("%s", why);
+        return LABELS_EXIT_USAGE;
+    }
+    if (pv)
+        a->province = pv->name;
     if (a->revoke && optind + 1 != argc) {
         cli_error("kiosk revoke needs exactly one KEY_ID");
         return LABELS_EXIT_USAGE;

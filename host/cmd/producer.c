@@ -31,13 +31,14 @@ static void print_row(void *ctx, const char *const *cols, int n)
 /* producer list [--province P]: closes db; an EXIT_ code. */
 static int list(sqlite3 *db, const char *province)
 {
-    const struct province *only = NULL;
-    if (province && !(only = province_find(province))) {
+    const labels_province *only = NULL;
+    char err[REG_ERR_MAX];
+    if (province &&
+        !(only = registry_province(province, NULL, err, sizeof err))) {
         registry_close(db);
-        cli_error("unknown province '%s'", province);
+        cli_error("%s", err);
         return LABELS_EXIT_USAGE;
     }
-    char err[REG_ERR_MAX];
     int failed = registry_producer_list(db, only ? only->name : NULL, print_row,
                                         NULL, err, sizeof err);
     return regcli_finish(db, failed, err);

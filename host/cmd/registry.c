@@ -192,12 +192,16 @@ int cmd_registry(int argc, char **argv)
         return registry_init(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "hosts"))
         return registry_hosts(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "migrate"))
+        return registry_migrate_cmd(argc - 1, argv + 1);
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         puts("usage: ocop-host registry init --db REG.db "
              "[--secret AUTH.sec --public AUTH.pub] [--verify-host HOST]...\n"
-             "       ocop-host registry hosts --db REG.db [--set HOST...]");
+             "       ocop-host registry hosts --db REG.db [--set HOST...]\n"
+             "       ocop-host registry migrate --db REG.db "
+             "[--collector-db DB]");
         return LABELS_EXIT_OK;
     }
-    cli_error("usage: ocop-host registry init|hosts --db REG.db");
+    cli_error("usage: ocop-host registry init|hosts|migrate --db REG.db");
     return LABELS_EXIT_USAGE;
 }

@@ -104,6 +104,8 @@ void regcli_print_product(const struct reg_product *p)
     printf("group:         %s\n", p->grp);
     printf("producer:      %s\n", p->producer);
     printf("province:      %s\n", p->province);
+    if (p->certified_unit[0] && strcmp(p->certified_unit, p->province))
+        printf("certified by:  %s (now %s)\n", p->certified_unit, p->province);
     printf("stars:         %d%s\n", p->stars,
            p->proposed5 ? " (proposed 5)" : "");
     char today[LABELS_DATE_SIZE];

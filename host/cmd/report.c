@@ -16,13 +16,13 @@ static const char usage_text[] =
     "usage: ocop-host report KIND (--world DIR | --collector-db FILE|CONNINFO "
     "--db REG.db)\n"
     "         [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--province P]\n"
-    "         [--format table|csv|html] [--out FILE] [--by "
+    "         [--format table|csv|html|xlsx] [--out FILE] [--by "
     "province|kiosk|day]\n"
     "         [--today YYYY-MM-DD] [--limit N] [--expiring-days N]\n"
     "         [--clone-scans N] [--clone-kiosks M] [--clone-hours H]\n"
     "         [--reinspect-scans N]\n"
     "KIND: verdicts, hotspots, clones, findings, reinspect, expiring, stats,\n"
-    "      all (every section; table or html).\n"
+    "      all (every section; table, html or xlsx).\n"
     "Days are Vietnam days (UTC+7), --from and --to inclusive.\n";
 
 static int parse_long(const char *opt, const char *s, long min, long max,
@@ -56,7 +56,7 @@ static int exists(const char *what, const char *path)
 struct rargs {
     const char *world, *coll, *reg, *from, *to, *province, *format, *out, *by,
         *today, *kind;
-    int fmt; /* 0 table, 1 csv, 2 html */
+    int fmt; /* 0 table, 1 csv, 2 html, 3 xlsx */
     report_opts o;
     char fromd[LABELS_DATE_SIZE], tod[LABELS_DATE_SIZE], cbuf[4096], rbuf[4096];
 };
@@ -158,9 +158,14 @@ static int check(int argc, char **argv, struct rargs *a)
     a->fmt = !strcmp(a->format, "table")  ? 0
              : !strcmp(a->format, "csv")  ? 1
              : !strcmp(a->format, "html") ? 2
+             : !strcmp(a->format, "xlsx") ? 3
                                           : -1;
     if (a->fmt < 0) {
-        cli_error("--format must be table, csv or html");
+        cli_error("--format must be table, csv, html or xlsx");
+        return LABELS_EXIT_USAGE;
+    }
+    if (a->fmt == 3 && !a->out) {
+        cli_error("--format xlsx needs --out FILE.xlsx");
         return LABELS_EXIT_USAGE;
     }
     if (a->by && strcmp(a->by, "province") && strcmp(a->by, "kiosk") &&
@@ -192,9 +197,14 @@ static int check(int argc, char **argv, struct rargs *a)
     if (a->to)
         memcpy(a->o.to_day, a->tod, 11);
     if (a->province) {
-        const struct province *p = province_find(a->province);
-        snprintf(a->o.province, sizeof a->o.province, "%s",
-                 p ? p->name : a->province);
+        char why[REG_ERR_MAX];
+        const labels_province *p =
+            registry_province(a->province, NULL, why, sizeof why);
+        if (!p) {
+            cli_error("%s", why);
+            return LABELS_EXIT_USAGE;
+        }
+        snprintf(a->o.province, sizeof a->o.province, "%s", p->name);
     }
 
     if (a->world) {
@@ -246,24 +256,15 @@ static int run(const struct rargs *a)
     snprintf(heading, sizeof heading, "Báo cáo OCOP — OCOP report: %s",
              a->kind);
     regtime_now(now);
-    static const report_format fmts[] = {REPORT_TEXT, REPORT_CSV, REPORT_HTML};
+    static const report_format fmts[] = {REPORT_TEXT, REPORT_CSV, REPORT_HTML,
+                                         REPORT_XLSX};
     failed = report_render(&set, fmts[a->fmt], heading, &a->o, now, &buf, &len);
     report_set_free(&set);
     if (failed) {
         cli_error("out of memory");
         return LABELS_EXIT_FAIL;
     }
-    int rc = LABELS_EXIT_OK;
-    if (a->out) {
-        int lr = labels_file_write_atomic(a->out, buf, len, 0644, 0);
-        if (lr != LABELS_OK) {
-            cli_error("cannot write %s: %s", a->out, labels_strerror(lr));
-            rc = LABELS_EXIT_FAIL;
-        }
-    } else if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
-        cli_error("cannot write the report: %s", strerror(errno));
-        rc = LABELS_EXIT_FAIL;
-    }
+    int rc = cli_write_out(a->out, buf, len, "the report");
     free(buf);
     return rc;
 }

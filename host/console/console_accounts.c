@@ -213,7 +213,7 @@ int console_user_add(sqlite3 *db, const console_limits *lim, const char *actor,
         snprintf(err, errsz, "unknown role");
         return -1;
     }
-    const struct province *pv = NULL;
+    const labels_province *pv = NULL;
     int wants_province = role == CONSOLE_PROVINCE || role == CONSOLE_INSPECTOR;
     const char *why = NULL;
     if (wants_province != (*province != '\0'))
@@ -224,10 +224,8 @@ int console_user_add(sqlite3 *db, const console_limits *lim, const char *actor,
         snprintf(err, errsz, "a %s account %s", rn, why);
         return -1;
     }
-    if (wants_province && !(pv = province_find(province))) {
-        snprintf(err, errsz, "unknown province '%s'", province);
+    if (wants_province && !(pv = registry_province(province, NULL, err, errsz)))
         return -1;
-    }
     char hash[crypto_pwhash_STRBYTES];
     if (console_schema(db, err, errsz) ||
         password_hash(lim, password, len, hash, err, errsz))

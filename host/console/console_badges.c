@@ -97,7 +97,7 @@ static int badge_from_form(const creq *r, labels_badge *b)
     const char *name = form_get(r, "name", NULL);
     const char *prov = form_get(r, "province", NULL);
     const char *until = form_get(r, "valid_until", NULL);
-    const struct province *p = prov ? province_find(prov) : NULL;
+    const labels_province *p = prov ? province_find(prov) : NULL;
     uint16_t day, today;
     memset(b, 0, sizeof *b);
     if (!id || !registry_code_valid(id) || !name ||

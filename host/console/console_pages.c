@@ -91,7 +91,7 @@ static const char *const status_keys[] = {"rated", "suspended", "revoked",
 
 /* The search form, showing the query it answers. */
 static void products_form(html *h, const creq *r, const char *q,
-                          const struct province *prov, const char *gkey,
+                          const labels_province *prov, const char *gkey,
                           const char *stars, const char *status)
 {
     html_raw(h, "<form method=\"get\" action=\"/console/products\" "
@@ -141,7 +141,7 @@ void route_products(struct console_ctx *c, const creq *r, creply *rep)
     console_fold(q, folded, sizeof folded);
     char like[260];
     snprintf(like, sizeof like, "%%%s%%", folded);
-    const struct province *prov = *pv ? province_find(pv) : NULL;
+    const labels_province *prov = *pv ? province_find(pv) : NULL;
     const char *gkey = *grp ? registry_group_key(grp) : NULL;
     int want_stars = 0, want_p5 = 0;
     if (!strcmp(stars, "3") || !strcmp(stars, "4") || !strcmp(stars, "5"))
@@ -706,7 +706,7 @@ void route_producers(struct console_ctx *c, const creq *r, creply *rep)
     char folded[256], like[260];
     console_fold(q, folded, sizeof folded);
     snprintf(like, sizeof like, "%%%s%%", folded);
-    const struct province *prov = *pv ? province_find(pv) : NULL;
+    const labels_province *prov = *pv ? province_find(pv) : NULL;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(
             c->db,

@@ -67,7 +67,7 @@ static void copy(char *dst, size_t n, const unsigned char *src)
 static void item_province(sqlite3 *db, const char *given, const char *product,
                           char out[64])
 {
-    const struct province *p = given && given[0] ? province_find(given) : NULL;
+    const labels_province *p = given && given[0] ? province_find(given) : NULL;
     out[0] = '\0';
     if (p) {
         snprintf(out, 64, "%s", p->name);

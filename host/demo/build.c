@@ -96,6 +96,8 @@ static int write_csv(struct demo_ctx *c, const char *path, struct buf *out)
           "producer_kind,certificate,certified,expires,status,"
           "status_reason,status_date\n",
           f);
+    /* The province column as the 2020 spreadsheets wrote it (Hà Giang):
+     * the import stores the 2025 unit and keeps the certifying one. */
     for (int i = 0; i < DEMO_PRODUCTS; i++) {
         const struct reg_product *p = &w->products[i].r;
         const struct reg_producer *q = &w->producers[w->products[i].producer].r;
@@ -103,10 +105,10 @@ static int write_csv(struct demo_ctx *c, const char *path, struct buf *out)
                             : p->stars == 4 ? "4"
                                             : "3";
         const char *cols[] = {
-            p->code,          p->name,       p->grp,     stars,
-            p->province,      p->producer,   q->name,    q->kind,
-            p->certificate,   p->certified,  p->expires, p->status,
-            p->status_reason, p->status_date};
+            p->code,           p->name,       p->grp,     stars,
+            p->certified_unit, p->producer,   q->name,    q->kind,
+            p->certificate,    p->certified,  p->expires, p->status,
+            p->status_reason,  p->status_date};
         csv_write_row(f, cols, sizeof cols / sizeof cols[0]);
     }
     int bad = ferror(f);

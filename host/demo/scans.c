@@ -371,7 +371,9 @@ static int plant(struct out *o, struct world *w, int64_t end, const char *world,
     }
     *clone = p;
     for (int i = 0; i < 36; i++) {
-        size_t prov = (size_t)(i % 6) * 4 % w->np;
+        /* Six provinces spread over the np there are (20 units of 2025
+         * in the demo; 24 provinces of 2020 before). */
+        size_t prov = (size_t)(i % 6) * (w->np >= 6 ? w->np / 6 : 1) % w->np;
         struct dk *k = w->k;
         while (k->province != prov)
             k++;

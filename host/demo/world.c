@@ -179,7 +179,7 @@ static void make_producer(struct demo_producer *p, int prov, int seq)
     const char *place = NULL;
     while (!place)
         place = provinces[prov].places[rng_below(6)];
-    const struct province *pr = province_find(provinces[prov].code);
+    const labels_province *pr = province_find(provinces[prov].code);
     memset(p, 0, sizeof *p);
     snprintf(p->r.code, sizeof p->r.code, "%s-P%04d", provinces[prov].code,
              seq);
@@ -224,6 +224,12 @@ static void make_product(struct demo_world *w, struct demo_product *p, int prov,
              w->producers[producer].r.code);
     snprintf(p->r.province, sizeof p->r.province, "%s",
              w->producers[producer].r.province);
+    /* The demo is the 2020 programme: each product certified by its 2020
+     * unit (Hà Giang), its province the 2025 one (Tuyên Quang). */
+    const labels_province *unit;
+    labels_province_find(provinces[prov].code, &unit);
+    snprintf(p->r.certified_unit, sizeof p->r.certified_unit, "%s",
+             labels_province_in(unit, LABELS_UNITS_2020)->name);
     snprintf(p->r.status, sizeof p->r.status, "rated");
     /* Certified within the last 33 months, so every certificate is alive
      * on the demo date; one in twenty near the end of its 36 months. */

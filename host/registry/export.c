@@ -32,6 +32,11 @@ static int build_mirror(const char *dbpath, long long version,
         "revoke_reason FROM reg.keys",
         "INSERT INTO clones SELECT key_id,product,lot,serial,reported FROM "
         "reg.clones",
+        /* The unit a product was certified in, where a merger made it part
+         * of another (docs/mirror.md, "Provinces"). */
+        "INSERT INTO meta SELECT '" LABELS_META_CERTIFIED_UNIT "'||code,"
+        "certified_unit FROM reg.products WHERE certified_unit NOT IN "
+        "('',province)",
     };
     sqlite3 *m = NULL;
     sqlite3_stmt *st = NULL;

@@ -256,16 +256,21 @@ static int set_date(char *dst, const char *field, const char *value,
     return 0;
 }
 
-static int set_province(char *dst, size_t dstsz, const char *value, char *err,
-                        size_t errsz)
+/* dst gets the 2025 unit; named (when not NULL) the unit the text named,
+ * which for a certificate is the unit that issued it (Hà Giang). */
+static int set_province(char *dst, size_t dstsz, char *named, size_t namedsz,
+                        const char *value, char *err, size_t errsz)
 {
-    const struct province *pr = province_find(value);
+    const labels_province *was,
+        *pr = registry_province(value, &was, err, errsz);
     if (!pr)
-        return fail(err, errsz,
-                    "unknown province '%s' (use one of the 63 names, with or "
-                    "without diacritics, or a code such as HN, HCM)",
-                    value);
+        return -1;
+    /* Naming the province a product already has (a clerk's edit, a
+     * spreadsheet of today) keeps the unit that certified it. */
+    int same = was == pr && !strcmp(dst, pr->name);
     snprintf(dst, dstsz, "%s", pr->name);
+    if (named && !(same && named[0]))
+        snprintf(named, namedsz, "%s", was->name);
     return 0;
 }
 
@@ -304,7 +309,8 @@ int reg_product_set(struct reg_product *p, const char *field, const char *value,
         return 0;
     }
     if (!strcmp(field, "province"))
-        return set_province(p->province, sizeof p->province, value, err, errsz);
+        return set_province(p->province, sizeof p->province, p->certified_unit,
+                            sizeof p->certified_unit, value, err, errsz);
     if (!strcmp(field, "stars"))
         return registry_stars_parse(value, &p->stars, &p->proposed5, err,
                                     errsz);
@@ -356,6 +362,9 @@ int reg_product_finish(struct reg_product *p, char *err, size_t errsz)
             return fail(err, errsz, "%s is missing", required[i].name);
     if (p->stars < 3 || p->stars > 5)
         return fail(err, errsz, "stars are missing");
+    if (!p->certified_unit[0])
+        snprintf(p->certified_unit, sizeof p->certified_unit, "%s",
+                 p->province);
     if (!p->status[0])
         snprintf(p->status, sizeof p->status, "rated");
     if (!p->expires[0])
@@ -404,7 +413,8 @@ int reg_producer_set(struct reg_producer *p, const char *field,
         return 0;
     }
     if (!strcmp(field, "province"))
-        return set_province(p->province, sizeof p->province, value, err, errsz);
+        return set_province(p->province, sizeof p->province, NULL, 0, value,
+                            err, errsz);
     if (!strcmp(field, "contact"))
         return set_text(p->contact, sizeof p->contact, "producer contact",
                         value, 0, err, errsz);

@@ -240,6 +240,7 @@ static int stage(struct import *im, const char *code,
         sqlite3_bind_text(st, 3 + i, t[i], -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 13, p->stars);
     sqlite3_bind_int(st, 14, p->proposed5);
+    sqlite3_bind_text(st, 15, p->certified_unit, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_DONE)
         return 0;
     registry_db_error(im->db, "import failed", err, errsz);
@@ -260,9 +261,14 @@ static int set_memo(struct import *im, const char *field, char *dst,
         return 0;
     }
     struct reg_product tmp;
-    if (reg_product_set(&tmp, field, value, err, errsz))
+    memset(&tmp, 0, sizeof tmp);
+    /* "certified_unit": the unit a province column named (Hà Giang). */
+    if (reg_product_set(&tmp, field[0] == 'c' ? "province" : field, value, err,
+                        errsz))
         return -1;
-    const char *out = field[0] == 'p' ? tmp.province : tmp.grp;
+    const char *out = field[0] == 'p'   ? tmp.province
+                      : field[0] == 'c' ? tmp.certified_unit
+                                        : tmp.grp;
     snprintf(dst, dstsz, "%s", out);
     if (strlen(value) < sizeof m->in) {
         m->field = field;
@@ -336,8 +342,11 @@ static int import_row(struct import *im, const char *const *v, char *err,
         if (!columns[i].field || (!columns[i].required && !*v[i]))
             continue;
         int rc =
-            i == C_PROVINCE ? set_memo(im, "province", p.province,
-                                       sizeof p.province, v[i], err, errsz)
+            i == C_PROVINCE
+                ? set_memo(im, "province", p.province, sizeof p.province, v[i],
+                           err, errsz) ||
+                      set_memo(im, "certified_unit", p.certified_unit,
+                               sizeof p.certified_unit, v[i], err, errsz)
             : i == C_GROUP
                 ? set_memo(im, "group", p.grp, sizeof p.grp, v[i], err, errsz)
                 : reg_product_set(&p, columns[i].field, v[i], err, errsz);
@@ -615,7 +624,7 @@ static int begin(struct import *im)
                       "CREATE TEMP TABLE import_rows(code TEXT, "
                       "line INTEGER, name, grp, producer, province, status, "
                       "status_reason, status_date, certificate, certified, "
-                      "expires, stars, proposed5); "
+                      "expires, stars, proposed5, certified_unit); "
                       "CREATE TEMP TABLE import_producers(code TEXT PRIMARY "
                       "KEY, name, kind, province, contact)",
                       im->err, sizeof im->err))
@@ -628,7 +637,7 @@ static int begin(struct import *im)
                                  sizeof im->err);
     if (sqlite3_prepare_v2(im->db,
                            "INSERT INTO temp.import_rows VALUES(?1,?2,?3,?4,"
-                           "?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+                           "?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
                            -1, &im->seen, NULL) != SQLITE_OK)
         return registry_db_error(im->db, "import failed", im->err,
                                  sizeof im->err);
@@ -663,10 +672,12 @@ static int insert_staged(struct import *im, int *bad)
                          "FROM temp.import_producers ORDER BY code; "
                          "INSERT INTO main.products(code,name,grp,producer,"
                          "province,stars,proposed5,status,status_reason,"
-                         "status_date,certificate,certified,expires) "
+                         "status_date,certificate,certified,expires,"
+                         "certified_unit) "
                          "SELECT code,name,grp,producer,province,stars,"
                          "proposed5,status,status_reason,status_date,"
-                         "certificate,certified,expires FROM temp.import_rows "
+                         "certificate,certified,expires,certified_unit FROM "
+                         "temp.import_rows "
                          "ORDER BY code",
                          im->err, sizeof im->err);
 }

@@ -1,82 +1,34 @@
-/* provinces.c -- Vietnam's 63 provinces and centrally-run cities (2020). */
+/* provinces.c -- provinces as the registry takes them from people: the
+ * 2025 unit of what was typed (labels/provinces.c holds the lists), or
+ * one sentence saying it is none and where the names are listed. */
 #include "registry/registry.h"
 
-#include <string.h>
-#include <strings.h>
+#include <stdio.h>
 
-/* Names as the registry stores them (with diacritics, NFC), a short code
- * for typing, and the name without diacritics so "Ha Noi" also matches. */
-static const struct province provinces[] = {
-    {"Hà Nội", "HN", "Ha Noi"},
-    {"Hồ Chí Minh", "HCM", "Ho Chi Minh"},
-    {"Hải Phòng", "HP", "Hai Phong"},
-    {"Đà Nẵng", "DNG", "Da Nang"},
-    {"Cần Thơ", "CT", "Can Tho"},
-    {"An Giang", "AG", "An Giang"},
-    {"Bà Rịa – Vũng Tàu", "BRVT", "Ba Ria - Vung Tau"},
-    {"Bắc Giang", "BG", "Bac Giang"},
-    {"Bắc Kạn", "BK", "Bac Kan"},
-    {"Bạc Liêu", "BL", "Bac Lieu"},
-    {"Bắc Ninh", "BN", "Bac Ninh"},
-    {"Bến Tre", "BTR", "Ben Tre"},
-    {"Bình Định", "BDI", "Binh Dinh"},
-    {"Bình Dương", "BDU", "Binh Duong"},
-    {"Bình Phước", "BP", "Binh Phuoc"},
-    {"Bình Thuận", "BTH", "Binh Thuan"},
-    {"Cà Mau", "CM", "Ca Mau"},
-    {"Cao Bằng", "CB", "Cao Bang"},
-    {"Đắk Lắk", "DLK", "Dak Lak"},
-    {"Đắk Nông", "DNO", "Dak Nong"},
-    {"Điện Biên", "DB", "Dien Bien"},
-    {"Đồng Nai", "DNA", "Dong Nai"},
-    {"Đồng Tháp", "DT", "Dong Thap"},
-    {"Gia Lai", "GL", "Gia Lai"},
-    {"Hà Giang", "HG", "Ha Giang"},
-    {"Hà Nam", "HNA", "Ha Nam"},
-    {"Hà Tĩnh", "HT", "Ha Tinh"},
-    {"Hải Dương", "HD", "Hai Duong"},
-    {"Hậu Giang", "HGI", "Hau Giang"},
-    {"Hòa Bình", "HB", "Hoa Binh"},
-    {"Hưng Yên", "HY", "Hung Yen"},
-    {"Khánh Hòa", "KH", "Khanh Hoa"},
-    {"Kiên Giang", "KG", "Kien Giang"},
-    {"Kon Tum", "KT", "Kon Tum"},
-    {"Lai Châu", "LC", "Lai Chau"},
-    {"Lâm Đồng", "LD", "Lam Dong"},
-    {"Lạng Sơn", "LS", "Lang Son"},
-    {"Lào Cai", "LCA", "Lao Cai"},
-    {"Long An", "LA", "Long An"},
-    {"Nam Định", "ND", "Nam Dinh"},
-    {"Nghệ An", "NA", "Nghe An"},
-    {"Ninh Bình", "NB", "Ninh Binh"},
-    {"Ninh Thuận", "NT", "Ninh Thuan"},
-    {"Phú Thọ", "PT", "Phu Tho"},
-    {"Phú Yên", "PY", "Phu Yen"},
-    {"Quảng Bình", "QB", "Quang Binh"},
-    {"Quảng Nam", "QNA", "Quang Nam"},
-    {"Quảng Ngãi", "QNG", "Quang Ngai"},
-    {"Quảng Ninh", "QN", "Quang Ninh"},
-    {"Quảng Trị", "QT", "Quang Tri"},
-    {"Sóc Trăng", "ST", "Soc Trang"},
-    {"Sơn La", "SL", "Son La"},
-    {"Tây Ninh", "TN", "Tay Ninh"},
-    {"Thái Bình", "TB", "Thai Binh"},
-    {"Thái Nguyên", "TNG", "Thai Nguyen"},
-    {"Thanh Hóa", "TH", "Thanh Hoa"},
-    {"Thừa Thiên Huế", "TTH", "Thua Thien Hue"},
-    {"Tiền Giang", "TG", "Tien Giang"},
-    {"Trà Vinh", "TV", "Tra Vinh"},
-    {"Tuyên Quang", "TQ", "Tuyen Quang"},
-    {"Vĩnh Long", "VL", "Vinh Long"},
-    {"Vĩnh Phúc", "VP", "Vinh Phuc"},
-    {"Yên Bái", "YB", "Yen Bai"},
-};
+size_t province_count(void) { return labels_province_count(LABELS_UNITS_2025); }
 
-size_t province_count(void) { return sizeof provinces / sizeof provinces[0]; }
-
-const struct province *province_at(size_t i)
+const labels_province *province_at(size_t i)
 {
-    return i < province_count() ? &provinces[i] : NULL;
+    return labels_province_at(LABELS_UNITS_2025, i);
+}
+
+const labels_province *province_find(const char *input)
+{
+    return labels_province_find(input, NULL);
+}
+
+const labels_province *registry_province(const char *input,
+                                         const labels_province **named,
+                                         char *err, size_t errsz)
+{
+    const labels_province *p = labels_province_find(input, named);
+    if (!p)
+        snprintf(err, errsz,
+                 "unknown province '%s': 'ocop-host provinces' lists the 34 "
+                 "units of 2025 and the 63 of 2020 (old names map to their "
+                 "new unit)",
+                 input ? input : "");
+    return p;
 }
 
 /* Lowercase ASCII letters and digits only (labels_text_fold: "Hà Nội",
@@ -85,28 +37,4 @@ const struct province *province_at(size_t i)
 int registry_fold(const char *in, char *out, size_t outsz)
 {
     return labels_text_fold(in, out, outsz);
-}
-
-const struct province *province_find(const char *input)
-{
-    char key[128], name[128];
-    if (!input)
-        return NULL;
-    for (size_t i = 0; i < province_count(); i++)
-        if (!strcasecmp(input, provinces[i].code))
-            return &provinces[i];
-    if (!registry_fold(input, key, sizeof key))
-        return NULL;
-    /* "Thành phố Hà Nội", "TP. Hồ Chí Minh", "Tỉnh Quảng Ninh". */
-    static const char *const prefixes[] = {"", "thanhpho", "tp", "tinh"};
-    for (size_t p = 0; p < sizeof prefixes / sizeof prefixes[0]; p++) {
-        size_t n = strlen(prefixes[p]);
-        if (strncmp(key, prefixes[p], n) != 0)
-            continue;
-        for (size_t i = 0; i < province_count(); i++)
-            if (registry_fold(provinces[i].ascii, name, sizeof name) &&
-                !strcmp(key + n, name))
-                return &provinces[i];
-    }
-    return NULL;
 }

@@ -5,11 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define REGISTRY_SCHEMA_VERSION "1"
+/* 2: products.certified_unit, provinces are the 34 units of 2025
+ * (registry_migrate brings a version 1 registry here). */
+#define REGISTRY_SCHEMA_VERSION "2"
 
 /* The public tables match the mirror's (docs/mirror.md) so the export is a
  * plain copy; what is private lives in extra columns and tables the export
@@ -30,6 +33,7 @@ static const char schema[] =
     "  grp           TEXT NOT NULL CHECK (grp IN (" LABELS_GROUP_SQL_IN ")),\n"
     "  producer      TEXT NOT NULL REFERENCES producers(code),\n"
     "  province      TEXT NOT NULL,\n"
+    "  certified_unit TEXT NOT NULL DEFAULT '',\n"
     "  stars         INTEGER NOT NULL CHECK (stars BETWEEN 3 AND 5),\n"
     "  proposed5     INTEGER NOT NULL DEFAULT 0 CHECK (proposed5 IN (0,1)"
     " AND (proposed5 = 0 OR stars = 4)),\n"
@@ -81,10 +85,9 @@ struct audited {
 };
 
 static const char *const product_cols[] = {
-    "name",        "grp",         "producer",  "province",
-    "stars",       "proposed5",   "status",    "status_reason",
-    "status_date", "certificate", "certified", "expires",
-    NULL};
+    "name",      "grp",     "producer",       "province",    "stars",
+    "proposed5", "status",  "status_reason",  "status_date", "certificate",
+    "certified", "expires", "certified_unit", NULL};
 static const char *const producer_cols[] = {"name", "kind", "province",
                                             "contact", NULL};
 static const char *const key_cols[] = {"producer", "revoked", "revoke_reason",
@@ -112,6 +115,20 @@ static const struct audited audited[] = {
     {"meta", "meta", "key", "new.value", meta_cols},
 };
 
+/* The audit trigger of one column of a table. */
+static int add_column_trigger(sqlite3 *db, const struct audited *a,
+                              const char *c, char *err, size_t errsz)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "CREATE TRIGGER %s_au_%s AFTER UPDATE OF %s ON %s "
+             "WHEN old.%s IS NOT new.%s BEGIN "
+             "INSERT INTO audit(at,entity,ref,field,old,new) VALUES(" NOW
+             ",'%s',new.%s,'%s',old.%s,new.%s); END;",
+             a->table, c, c, a->table, c, c, a->entity, a->key, c, c, c);
+    return registry_exec(db, sql, err, errsz);
+}
+
 static int add_triggers(sqlite3 *db, char *err, size_t errsz)
 {
     char sql[1024];
@@ -131,18 +148,9 @@ static int add_triggers(sqlite3 *db, char *err, size_t errsz)
                  a->table, a->table, a->entity, a->key);
         if (registry_exec(db, sql, err, errsz))
             return -1;
-        for (const char *const *c = a->columns; *c; c++) {
-            snprintf(
-                sql, sizeof sql,
-                "CREATE TRIGGER %s_au_%s AFTER UPDATE OF %s ON %s "
-                "WHEN old.%s IS NOT new.%s BEGIN "
-                "INSERT INTO audit(at,entity,ref,field,old,new) VALUES(" NOW
-                ",'%s',new.%s,'%s',old.%s,new.%s); END;",
-                a->table, *c, *c, a->table, *c, *c, a->entity, a->key, *c, *c,
-                *c);
-            if (registry_exec(db, sql, err, errsz))
+        for (const char *const *c = a->columns; *c; c++)
+            if (add_column_trigger(db, a, *c, err, errsz))
                 return -1;
-        }
     }
     return 0;
 }
@@ -301,8 +309,9 @@ fail:
     return -1;
 }
 
-int registry_open(const char *path, int readonly, sqlite3 **db, char *err,
-                  size_t errsz)
+/* Open path and read its schema version into v (vsz bytes). */
+static int open_file(const char *path, int readonly, sqlite3 **db, char *v,
+                     size_t vsz, char *err, size_t errsz)
 {
     *db = NULL;
     err[0] = '\0';
@@ -319,20 +328,65 @@ int registry_open(const char *path, int readonly, sqlite3 **db, char *err,
         *db = NULL;
         return -1;
     }
-    char v[16];
     if (configure(*db, readonly, err, errsz) ||
-        registry_meta_get(*db, "registry_schema", v, sizeof v) != 0 ||
-        strcmp(v, REGISTRY_SCHEMA_VERSION) != 0) {
+        registry_meta_get(*db, "registry_schema", v, vsz) != 0) {
         if (!err[0])
+            snprintf(err, errsz, "%s is not an OCOP registry", path);
+        registry_close(*db);
+        *db = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int registry_open(const char *path, int readonly, sqlite3 **db, char *err,
+                  size_t errsz)
+{
+    char v[16];
+    if (open_file(path, readonly, db, v, sizeof v, err, errsz))
+        return -1;
+    if (strcmp(v, REGISTRY_SCHEMA_VERSION) != 0) {
+        if (!strcmp(v, "1"))
             snprintf(err, errsz,
-                     "%s is not an OCOP registry (or of a newer "
-                     "version)",
+                     "%s was made before the 34 provinces of 2025: run "
+                     "'ocop-host registry migrate --db %s' once",
+                     path, path);
+        else
+            snprintf(err, errsz,
+                     "%s is not an OCOP registry (or of a newer version)",
                      path);
         registry_close(*db);
         *db = NULL;
         return -1;
     }
     return 0;
+}
+
+int registry_open_for_migration(const char *path, sqlite3 **db, int *version,
+                                char *err, size_t errsz)
+{
+    char v[16];
+    if (open_file(path, 0, db, v, sizeof v, err, errsz))
+        return -1;
+    *version = atoi(v);
+    if (*version < 1 || *version > atoi(REGISTRY_SCHEMA_VERSION)) {
+        snprintf(err, errsz,
+                 "%s is not an OCOP registry (or of a newer version)", path);
+        registry_close(*db);
+        *db = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int registry_add_column_trigger(sqlite3 *db, const char *table,
+                                const char *column, char *err, size_t errsz)
+{
+    for (size_t t = 0; t < sizeof audited / sizeof audited[0]; t++)
+        if (!strcmp(audited[t].table, table))
+            return add_column_trigger(db, &audited[t], column, err, errsz);
+    snprintf(err, errsz, "no audited table %s", table);
+    return -1;
 }
 
 void registry_close(sqlite3 *db)
@@ -399,8 +453,8 @@ int registry_meta_set(sqlite3 *db, const char *key, const char *value,
 
 static const char product_select[] =
     "SELECT code,name,grp,producer,province,stars,proposed5,status,"
-    "status_reason,status_date,certificate,certified,expires FROM products "
-    "WHERE code=?1";
+    "status_reason,status_date,certificate,certified,expires,certified_unit "
+    "FROM products WHERE code=?1";
 
 static void col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstsz)
 {
@@ -431,6 +485,7 @@ int reg_product_load(sqlite3 *db, const char *code, struct reg_product *p,
         col_copy(st, 10, p->certificate, sizeof p->certificate);
         col_copy(st, 11, p->certified, sizeof p->certified);
         col_copy(st, 12, p->expires, sizeof p->expires);
+        col_copy(st, 13, p->certified_unit, sizeof p->certified_unit);
         reg_release(st);
         return 1;
     }
@@ -482,6 +537,9 @@ static void bind_product(sqlite3_stmt *st, const struct reg_product *p)
     sqlite3_bind_text(st, 11, p->certificate, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 12, p->certified, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 13, p->expires, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 14,
+                      p->certified_unit[0] ? p->certified_unit : p->province,
+                      -1, SQLITE_STATIC);
 }
 
 static int step_once(sqlite3 *db, sqlite3_stmt *st, const char *what, char *err,
@@ -513,8 +571,9 @@ int reg_product_insert(sqlite3 *db, const struct reg_product *p, char *err,
     if (reg_prepare(db,
                     "INSERT INTO products(code,name,grp,producer,"
                     "province,stars,proposed5,status,status_reason,"
-                    "status_date,certificate,certified,expires) "
-                    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+                    "status_date,certificate,certified,expires,"
+                    "certified_unit) "
+                    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
                     -1, &st, NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot add product", err, errsz);
     bind_product(st, p);
@@ -529,7 +588,8 @@ int reg_product_update(sqlite3 *db, const struct reg_product *p, char *err,
                     "UPDATE products SET name=?2,grp=?3,producer=?4,"
                     "province=?5,stars=?6,proposed5=?7,status=?8,"
                     "status_reason=?9,status_date=?10,certificate=?11,"
-                    "certified=?12,expires=?13 WHERE code=?1",
+                    "certified=?12,expires=?13,certified_unit=?14 "
+                    "WHERE code=?1",
                     -1, &st, NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot update product", err, errsz);
     bind_product(st, p);

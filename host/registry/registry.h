@@ -19,16 +19,19 @@
 
 /* ---- Vocabulary ---------------------------------------------------- */
 
-struct province {
-    const char *name;  /* as stored, with diacritics */
-    const char *code;  /* short code for typing: HN, HCM, ... */
-    const char *ascii; /* name without diacritics */
-};
+/* The 34 provincial units of 2025 (labels_province_*, labels/provinces.c),
+ * the units every record, report and statistic uses. */
 size_t province_count(void);
-const struct province *province_at(size_t i);
-/* By stored name, name without diacritics (ASCII letters in any case) or
- * short code; NULL if it is not one of the 63. */
-const struct province *province_find(const char *input);
+const labels_province *province_at(size_t i);
+/* The 2025 unit of a name or code of either list (old names map to their
+ * new unit), NULL if none: labels_province_find. */
+const labels_province *province_find(const char *input);
+/* The same, with *named (may be NULL) as labels_province_find sets it, and
+ * for unknown input one sentence in err naming the command that lists
+ * the valid names. */
+const labels_province *registry_province(const char *input,
+                                         const labels_province **named,
+                                         char *err, size_t errsz);
 
 /* Fold text to bare lowercase ASCII letters and digits: Vietnamese
  * letters lose their marks (NFC or NFD), spaces, dots and dashes go.
@@ -73,7 +76,9 @@ struct reg_product {
     char name[REG_NAME_MAX + 1];
     char grp[16];
     char producer[REG_PRODUCER_MAX + 1];
-    char province[64];
+    char province[64];       /* the 2025 unit */
+    char certified_unit[64]; /* the unit that certified it, as named then:
+                                "Hà Giang" (now Tuyên Quang) */
     int stars;
     int proposed5;
     char status[16];
@@ -362,11 +367,19 @@ enum {
  * ("stars3"). */
 extern const char *const registry_stats_heads[REG_STATS_N];
 extern const char *const registry_stats_keys[REG_STATS_N];
+/* The Vietnamese heading of column i as the 2020 programme review wrote
+ * it ("Số sản phẩm", "3 sao", the groups' names...); -1: the province
+ * column ("Tỉnh, thành phố"). */
+const char *registry_stats_head_vi(int i);
 
 struct reg_stats_query {
     const char *today;    /* YYYY-MM-DD: expiry is counted from it */
     long expiring_days;   /* 0 to 36500 */
-    const char *province; /* stored province name, or "" / NULL for all */
+    const char *province; /* stored province name, or "" / NULL for all;
+                             with units 2020, a 2020 unit's name */
+    labels_units units;   /* rows per 2025 unit (default) or per 2020 unit
+                             (each product under the unit it was certified
+                             in: the 2020 programme review's table) */
 };
 
 struct reg_stats_row {
@@ -382,6 +395,34 @@ int registry_stats(sqlite3 *db, const char *schema,
                    const struct reg_stats_query *q, struct reg_stats_row **rows,
                    size_t *n, struct reg_stats_row *total, char *err,
                    size_t errsz);
+
+/* ---- Migration (host/registry/migrate.c) -------------------------------- */
+
+/* Open a registry of any version up to the current one read-write; *version
+ * gets its schema version. 0, or -1 with err set. */
+int registry_open_for_migration(const char *path, sqlite3 **db, int *version,
+                                char *err, size_t errsz);
+/* The audit trigger of one column added to an audited table. */
+int registry_add_column_trigger(sqlite3 *db, const char *table,
+                                const char *column, char *err, size_t errsz);
+
+struct reg_migration {
+    int from;       /* the version found (2: nothing to do) */
+    long products;  /* products whose province or unit was set */
+    long producers; /* producers moved to their 2025 unit */
+    long others;    /* inspectors and console accounts moved */
+    long unknown;   /* rows whose province is no unit: left as they were */
+};
+/* Bring the registry at path to the current schema in one transaction:
+ * products get certified_unit (the unit they were certified in, as
+ * stored) and every province becomes its 2025 unit, each change with its
+ * audit row, and one audit row for the move as a whole (entity
+ * "authority", ref "provinces"). fn gets (NULL, 0) first, then one row
+ * per change: entity, ref, field, old, new ("" when the old value is no
+ * unit and was left as it was). 0, or -1 with err set and nothing
+ * changed. */
+int registry_migrate(const char *path, registry_row_fn fn, void *ctx,
+                     struct reg_migration *m, char *err, size_t errsz);
 
 /* ---- Export ------------------------------------------------------------ */
 /* the registry's public part as a mirror file. */

@@ -30,6 +30,29 @@ const char *const registry_stats_keys[REG_STATS_N] = {
     LABELS_GROUP_LIST(GROUP_CODE_, GROUP_CODE_) "expiring",
     "expired"};
 
+/* The headings of the 2020 programme review's table; group columns are
+ * the groups' Vietnamese names (labels/). */
+static const char *const heads_vi[REG_STATS_N] = {
+    [REG_STATS_PRODUCTS] = "Số sản phẩm",
+    [REG_STATS_PRODUCERS] = "Số chủ thể",
+    [REG_STATS_STAR3] = "3 sao",
+    [REG_STATS_STAR4] = "4 sao",
+    [REG_STATS_STAR5] = "5 sao",
+    [REG_STATS_PROPOSED5] = "Đề xuất 5 sao",
+    [REG_STATS_EXPIRING] = "Sắp hết hạn",
+    [REG_STATS_EXPIRED] = "Đã hết hạn",
+};
+
+const char *registry_stats_head_vi(int i)
+{
+    if (i < 0)
+        return "Tỉnh, thành phố";
+    if (i >= REG_STATS_GROUP0 && i < REG_STATS_EXPIRING)
+        return labels_group_name((labels_group)(i - REG_STATS_GROUP0),
+                                 LABELS_LANG_VI);
+    return i < REG_STATS_N ? heads_vi[i] : "";
+}
+
 /* One SELECT serves both the per-province rows (grouped) and the
  * nationwide row (not grouped), in the order of registry_stats_keys. */
 #define STATS_COLUMNS                                                          \
@@ -42,15 +65,39 @@ const char *const registry_stats_keys[REG_STATS_N] = {
                                 "sum(effective_status(status,expires,?1)="     \
                                 "'expired') "
 
+/* ocop_unit(name, units): the name of the unit of list units (0: 2025,
+ * 1: 2020) a stored province or certified unit stands for. */
+static void sql_unit(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *name = (const char *)sqlite3_value_text(argv[0]);
+    int units = sqlite3_value_int(argv[1]);
+    sqlite3_result_text(
+        cx,
+        labels_province_name_of(name ? name : "",
+                                units ? LABELS_UNITS_2020 : LABELS_UNITS_2025),
+        -1, SQLITE_TRANSIENT);
+}
+
 static int prepare(sqlite3 *db, const char *schema, int grouped,
                    const struct reg_stats_query *q, sqlite3_stmt **st)
 {
-    char sql[1024];
+    char sql[1400];
+    /* By 2025 units the stored province; by 2020 units the unit each
+     * product was certified in, as the 2020 list names it. */
+    const char *key = q->units == LABELS_UNITS_2020
+                          ? "ocop_unit(CASE certified_unit WHEN '' THEN "
+                            "province ELSE certified_unit END, 1)"
+                          : "province";
+    if (sqlite3_create_function(db, "ocop_unit", 2,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                sql_unit, NULL, NULL) != SQLITE_OK)
+        return -1;
     snprintf(sql, sizeof sql,
-             "SELECT %s" STATS_COLUMNS "FROM \"%s\".products WHERE ?3 = '' OR "
-             "province = ?3 %s",
-             grouped ? "province, " : "", schema,
-             grouped ? "GROUP BY province" : "");
+             "SELECT %s%s" STATS_COLUMNS "FROM \"%s\".products WHERE ?3 = '' "
+             "OR %s = ?3 %s%s",
+             grouped ? key : "", grouped ? ", " : "", schema, key,
+             grouped ? "GROUP BY " : "", grouped ? key : "");
     if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(*st, 1, q->today, -1, SQLITE_STATIC);

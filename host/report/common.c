@@ -119,7 +119,10 @@ int rq_load_kiosks(ctx *c)
         struct kiosk *k = &c->k[c->nk++];
         memset(k, 0, sizeof *k);
         snprintf(k->id, sizeof k->id, "%s", rq_col_str(st, 0));
-        snprintf(k->province, sizeof k->province, "%s", rq_col_str(st, 1));
+        /* As its 2025 unit: a kiosk enrolled as "HN" or "Hà Giang" counts
+         * in Hà Nội or Tuyên Quang; an unknown name stays itself. */
+        snprintf(k->province, sizeof k->province, "%s",
+                 labels_province_name_of(rq_col_str(st, 1), LABELS_UNITS_2025));
         snprintf(k->shop, sizeof k->shop, "%s", rq_col_str(st, 2));
         k->in = rq_in_province(c, k->province);
     }
@@ -183,7 +186,7 @@ long rq_vsum(const long *v)
 int rq_cmp_place(const void *a, const void *b)
 {
     const struct place *x = a, *y = b;
-    int r = strcasecmp(x->sortkey, y->sortkey);
+    int r = labels_text_collate(x->sortkey, y->sortkey);
     return r ? r : strcmp(x->name, y->name);
 }
 
@@ -203,8 +206,8 @@ struct place *rq_by_province(ctx *c, size_t *n)
             j++;
         if (j == *n) {
             snprintf(p[j].name, sizeof p[j].name, "%s", k->province);
-            const struct province *pr = province_find(k->province);
-            p[j].sortkey = pr ? pr->ascii : p[j].name;
+            const labels_province *pr = province_find(k->province);
+            p[j].sortkey = pr ? pr->name : p[j].name;
             (*n)++;
         }
         for (int v = 0; v < NV; v++)

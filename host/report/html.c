@@ -163,7 +163,7 @@ int report_write_html(FILE *f, const report_set *s, const char *heading,
         fputs("<table>\n<thead><tr>", f);
         for (int c = 0; c < t->ncols; c++) {
             fputs("<th>", f);
-            esc(f, t->cols[c]);
+            esc(f, report_head(t, c));
             fputs("</th>", f);
         }
         fputs("</tr></thead>\n<tbody>\n", f);

@@ -140,6 +140,10 @@ int report_render(const report_set *s, report_format fmt, const char *heading,
 {
     *buf = NULL;
     *len = 0;
+    if (fmt == REPORT_XLSX) {
+        char err[256];
+        return report_xlsx(s, heading, buf, len, err, sizeof err);
+    }
     FILE *f = open_memstream(buf, len);
     if (!f)
         return -1;

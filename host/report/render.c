@@ -48,6 +48,11 @@ int report_table_add(report_table *t, const char *const *cells)
     return 0;
 }
 
+const char *report_head(const report_table *t, int c)
+{
+    return t->heads[c] ? t->heads[c] : t->cols[c];
+}
+
 const char *report_cell(const report_table *t, size_t row, int col)
 {
     return t->cells[row * (size_t)t->ncols + (size_t)col];
@@ -94,7 +99,7 @@ int report_write_text(FILE *f, const report_set *s)
         const report_table *t = s->t[k];
         int w[REPORT_MAX_COLS];
         for (int c = 0; c < t->ncols; c++) {
-            w[c] = width_utf8(t->cols[c]);
+            w[c] = width_utf8(report_head(t, c));
             for (size_t r = 0; r < t->nrows; r++) {
                 int x = width_utf8(report_cell(t, r, c));
                 if (x > w[c])
@@ -105,10 +110,11 @@ int report_write_text(FILE *f, const report_set *s)
         if (t->note[0])
             fprintf(f, "%s\n", t->note);
         for (int c = 0; c < t->ncols; c++) {
-            int pad = w[c] - width_utf8(t->cols[c]);
+            int pad = w[c] - width_utf8(report_head(t, c));
             int right = (t->numeric >> c) & 1;
             fprintf(f, "%s%*s%s%*s", c ? "  " : "", right ? pad : 0, "",
-                    t->cols[c], right || c == t->ncols - 1 ? 0 : pad, "");
+                    report_head(t, c), right || c == t->ncols - 1 ? 0 : pad,
+                    "");
         }
         fputc('\n', f);
         for (size_t r = 0; r < t->nrows; r++) {

@@ -19,8 +19,10 @@ typedef struct report_table {
     char title[256]; /* "Vietnamese — English" */
     char note[512];  /* one explanatory line, may be empty */
     int ncols;
-    const char *cols[REPORT_MAX_COLS]; /* static strings: CSV headers */
-    unsigned numeric;                  /* bit i: column i is a number */
+    const char *cols[REPORT_MAX_COLS];  /* static strings: CSV headers */
+    const char *heads[REPORT_MAX_COLS]; /* static strings shown as headings
+                                           (table, HTML, XLSX); NULL: cols */
+    unsigned numeric;                   /* bit i: column i is a number */
     size_t nrows, cap;
     char **cells; /* nrows * ncols, each malloc'd */
     /* Bar chart for HTML: label column and one or two value columns
@@ -79,7 +81,8 @@ int report_run(sqlite3 *db, const char *kind, const char *by,
 typedef enum report_format {
     REPORT_TEXT,
     REPORT_CSV,
-    REPORT_HTML
+    REPORT_HTML,
+    REPORT_XLSX /* one worksheet per table (report/xlsx.c) */
 } report_format;
 /* The set rendered into a malloc'd buffer (*buf, *len); heading and
  * generated are for HTML. 0, or -1 when out of memory. */
@@ -99,6 +102,26 @@ int report_write_text(FILE *f, const report_set *s);
 int report_write_csv(FILE *f, const report_set *s);
 int report_write_html(FILE *f, const report_set *s, const char *heading,
                       const report_opts *o, const char *generated);
+
+/* The set as an Excel workbook (libxlsxwriter): one worksheet per table,
+ * the heading on top, the table's headings bold, numbers as numbers.
+ * *buf (malloc'd, *len bytes) gets the file's bytes, so it is written like
+ * every other output (temporary file and rename, or an HTTP answer).
+ * 0, or -1 with err set. */
+int report_xlsx(const report_set *s, const char *heading, char **buf,
+                size_t *len, char *err, size_t errsz);
+/* A table's heading for column c: heads[c], or the CSV header. */
+const char *report_head(const report_table *t, int c);
+
+struct reg_stats_query;
+/* The registry's statistics alone, without a collector (ocop-host stats):
+ * one table, a row per unit of q->units with products, in Vietnamese
+ * alphabetical order, then the row for the whole country named total;
+ * the CSV keys of registry_stats_keys and Vietnamese headings. reg is
+ * the registry (schema "main"). 0, or -1 with err set. */
+int report_registry_stats(sqlite3 *reg, const struct reg_stats_query *q,
+                          const char *total, report_set *out, char *err,
+                          size_t errsz);
 
 /* Day "YYYY-MM-DD" (Vietnam time) of Unix seconds, and back (the first
  * second of that day). */

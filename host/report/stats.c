@@ -38,7 +38,7 @@ static int stats_row(report_table *t, const struct srow *r)
 static int cmp_srow(const void *a, const void *b)
 {
     const struct srow *x = a, *y = b;
-    return strcasecmp(x->sortkey, y->sortkey);
+    return labels_text_collate(x->sortkey, y->sortkey);
 }
 
 int rq_stats(ctx *c)
@@ -52,14 +52,14 @@ int rq_stats(ctx *c)
     struct reg_stats_row *rs = NULL, rtotal;
     size_t nrs = 0;
     struct reg_stats_query q = {c->o->today, c->o->expiring_days,
-                                c->o->province};
+                                c->o->province, LABELS_UNITS_2025};
     char why[256];
     int bad =
         registry_stats(c->db, "reg", &q, &rs, &nrs, &rtotal, why, sizeof why);
     if (bad)
         snprintf(c->err, c->errsz, "cannot compute registry statistics: %s",
                  why);
-    size_t cap = np + nrs + 1, n = 0;
+    size_t cap = np + nrs + 1 + province_count(), n = 0;
     struct srow *r = bad ? NULL : calloc(cap, sizeof *r), total;
     if (!bad && !r)
         bad = rq_fail_mem(c);
@@ -84,6 +84,15 @@ int rq_stats(ctx *c)
             total.scan[v] += p[i].v[v];
     }
     free(p);
+    /* Every one of the 34 units, as ocop-host stats lists them. */
+    for (size_t i = 0; !bad && !c->o->province[0] && i < province_count();
+         i++) {
+        size_t j = 0;
+        while (j < n && strcmp(r[j].name, province_at(i)->name))
+            j++;
+        if (j == n)
+            snprintf(r[n++].name, sizeof r[0].name, "%s", province_at(i)->name);
+    }
     const char *cols[1 + REG_STATS_N + 3] = {"province"};
     for (int i = 0; i < REG_STATS_N; i++)
         cols[1 + i] = registry_stats_keys[i];
@@ -100,8 +109,8 @@ int rq_stats(ctx *c)
         bad = rq_fail_mem(c);
     if (!bad) {
         for (size_t i = 0; i < n; i++) {
-            const struct province *pr = province_find(r[i].name);
-            r[i].sortkey = pr ? pr->ascii : r[i].name;
+            const labels_province *pr = province_find(r[i].name);
+            r[i].sortkey = pr ? pr->name : r[i].name;
         }
         qsort(r, n, sizeof *r, cmp_srow);
     }

@@ -264,7 +264,8 @@ static void facts_section(buf *b, const labels_facts *fa, labels_tone tn,
             puts_(b, ")</span>");
         }
         puts_(b, "</dd>");
-        field(b, M_PROVINCE, L, p->province);
+        char prov[160];
+        field(b, M_PROVINCE, L, labels_province_shown(p, L, prov, sizeof prov));
         if (p->group[0])
             field(b, M_GROUP, L, labels_group_name_of(p->group, L));
         if (p->certificate[0])
