@@ -216,21 +216,24 @@ static int payload_shaped(const char *s, size_t len)
     return 1;
 }
 
-void serve_phone_page(phone *p, const char *payload, const char *lang,
-                      serve_reply *r)
+static labels_lang page_lang(const char *lang)
 {
-    labels_lang L = labels_lang_from_code(lang) == LABELS_LANG_EN
-                        ? LABELS_LANG_EN
-                        : LABELS_LANG_VI;
+    return labels_lang_from_code(lang) == LABELS_LANG_EN ? LABELS_LANG_EN
+                                                         : LABELS_LANG_VI;
+}
+
+/* The verdict page for text (len bytes; shaped: worth a look-up). */
+static void verdict_page(phone *p, const char *text, size_t len, int shaped,
+                         labels_lang L, serve_reply *r)
+{
     labels_facts facts;
     const labels_facts *shown = &facts;
     char published[32] = "";
-    size_t len = strlen(payload);
 
     r->fd = -1;
     r->status = MHD_HTTP_OK;
     memset(&facts, 0, sizeof facts);
-    if (!payload_shaped(payload, len)) {
+    if (!shaped) {
         facts.verdict = LABELS_V_NOT_OCOP;
         facts.parse_error = LABELS_ERR_NOT_LABEL;
     } else {
@@ -238,7 +241,7 @@ void serve_phone_page(phone *p, const char *payload, const char *lang,
         slot *sl = NULL;
         if ((p->fixed_today || labels_date_today(&today) == LABELS_OK) &&
             (sl = borrow(p)) != NULL) {
-            if (labels_check(sl->m, payload, len, today, &facts) != LABELS_OK)
+            if (labels_check(sl->m, text, len, today, &facts) != LABELS_OK)
                 shown = NULL;
             memcpy(published, sl->published, sizeof published);
             give_back(p, sl);
@@ -261,4 +264,64 @@ void serve_phone_page(phone *p, const char *payload, const char *lang,
     }
     r->content_type = "text/html; charset=utf-8";
     r->headers = page_headers;
+}
+
+void serve_phone_page(phone *p, const char *payload, const char *lang,
+                      serve_reply *r)
+{
+    size_t len = strlen(payload);
+    verdict_page(p, payload, len, payload_shaped(payload, len), page_lang(lang),
+                 r);
+}
+
+/* The home page posts its form here (GET, no script); only this page
+ * needs a form-action of its own. */
+/* clang-format off */
+static const char *const home_headers[] = {
+    "Cache-Control", "no-store",
+    "Content-Security-Policy",
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options", "nosniff",
+    "Referrer-Policy", "no-referrer",
+    "X-Frame-Options", "DENY",
+    NULL,
+};
+/* clang-format on */
+
+void serve_phone_home(phone *p, const char *code, const char *lang,
+                      serve_reply *r)
+{
+    labels_lang L = page_lang(lang);
+    if (code && code[0]) {
+        /* A code typed or pasted by hand: white space dropped (a line
+         * break copied from a QR reader app), then judged whole, host
+         * included, exactly as a kiosk judges the same text. */
+        char text[LABELS_PARSE_MAX + 1];
+        size_t n = 0;
+        int fits = 1;
+        for (const char *c = code; *c; c++) {
+            if (*c == ' ' || *c == '\t' || *c == '\r' || *c == '\n')
+                continue;
+            if (n == LABELS_PARSE_MAX) {
+                fits = 0;
+                break;
+            }
+            text[n++] = *c;
+        }
+        text[n] = '\0';
+        verdict_page(p, text, n, fits && n > 0, L, r);
+        return;
+    }
+    r->fd = -1;
+    r->status = MHD_HTTP_OK;
+    r->body = phone_home_render(L, &r->body_len);
+    if (!r->body) {
+        r->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+        r->content_type = "text/plain; charset=utf-8";
+        snprintf(r->text, sizeof r->text, "out of memory");
+        return;
+    }
+    r->content_type = "text/html; charset=utf-8";
+    r->headers = home_headers;
 }

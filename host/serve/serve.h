@@ -78,6 +78,12 @@ void phone_close(phone *p);
  * or NULL. */
 void serve_phone_page(phone *p, const char *payload, const char *lang,
                       serve_reply *r);
+/* GET / (docs/phone-page.md): without code, the home page in lang (what
+ * the check is, a box to type a label's code); with code (the ?code=
+ * value: a label's text typed by hand), its verdict page, judged as a
+ * kiosk judges the same text. */
+void serve_phone_home(phone *p, const char *code, const char *lang,
+                      serve_reply *r);
 
 /* ---- Phone page -------------------------------------------------------- */
 /* the phone verification page (GET /V/<payload>) as
@@ -89,6 +95,11 @@ void serve_phone_page(phone *p, const char *payload, const char *lang,
  * (*len its length), or NULL when out of memory. */
 char *phone_page_render(const labels_facts *facts, labels_lang lang,
                         const char *published, size_t *len);
+
+/* The home page in lang: what the check is and a GET form to type a
+ * label's code (every word from labels_home_text). Returns a malloc'd
+ * body (*len its length), or NULL when out of memory. */
+char *phone_home_render(labels_lang lang, size_t *len);
 
 /* The marker word a page carries in <meta name="ocop-verdict">: the
  * verdict word, or "unavailable" for the facts == NULL page. */
