@@ -2,15 +2,17 @@
 # field label and language through every function, ISO times, JSON lines.
 ocop_test(test_vocab)
 
-# The tables in docs/verdicts.md and docs/mirror.md are generated from
+# The tables in docs/verdicts.md, docs/mirror.md and docs/inspectors.md
+# are generated from
 # labels/; this test fails when they differ. After changing a wording, run
 # scripts/vocab-docs.sh (BUILD/tests/vocab_docs --write docs/verdicts.md
-# docs/mirror.md, from the source tree).
+# docs/mirror.md docs/inspectors.md, from the source tree).
 add_executable(vocab_docs vocab_docs.c)
 target_link_libraries(vocab_docs PRIVATE labels)
 add_test(NAME vocab_docs
   COMMAND vocab_docs ${PROJECT_SOURCE_DIR}/docs/verdicts.md
-          ${PROJECT_SOURCE_DIR}/docs/mirror.md)
+          ${PROJECT_SOURCE_DIR}/docs/mirror.md
+          ${PROJECT_SOURCE_DIR}/docs/inspectors.md)
 
 # Every verdict through the reports' columns (the screen, the phone page,
 # the JSON facts and the docs table are walked by their own tests).
