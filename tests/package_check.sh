@@ -42,6 +42,12 @@ want=$(sed -n 's/^Depends: //p' "$doc" | head -1 | names)
 [ "$want" = "$(printf '%s' "$depends" | names)" ] ||
     fail "docs/arm.md's Depends ($(echo $want)) differ from $deb's: $depends"
 if [ "$arch" = amd64 ]; then
+    # README says where the packages are and which command makes them
+    # (the demo makes none).
+    tr -s ' \n' ' ' <"$src/README.md" | grep -q "build/release/packages/ocop-kiosk_${version}_amd64.deb" ||
+        fail "README.md does not say where ocop-kiosk_${version}_amd64.deb is made"
+    tr -s ' \n' ' ' <"$src/README.md" | grep -q "ctest --test-dir build/release -R package_deb" ||
+        fail "README.md does not give the command that makes the packages"
     said=$(sed -n 's/^| `ocop-kiosk_0.1.0_\*.deb` | .* | \([0-9 ]*\) B |$/\1/p' "$doc" | tr -d ' ')
     size=$(stat -c %s "$deb")
     [ -n "$said" ] || fail "docs/arm.md gives no amd64 .deb size"

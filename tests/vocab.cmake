@@ -18,3 +18,9 @@ add_test(NAME vocab_docs
 # the JSON facts and the docs table are walked by their own tests).
 ocop_test(test_vocab_renderers)
 target_link_libraries(test_vocab_renderers PRIVATE host_report)
+
+# The build paths README.md and docs/ tell a reader to run exist after the
+# documented build (issue 11, 3.11).
+add_test(NAME docs_paths COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/docs_paths.sh)
+set_tests_properties(docs_paths PROPERTIES
+  ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
