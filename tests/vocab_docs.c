@@ -7,9 +7,10 @@
  *        vocab_docs --write FILE...  rewrite the blocks in place
  *        vocab_docs --print          print every block
  * A block is the lines between "<!-- BEGIN NAME" and "<!-- END NAME" (NAME
- * verdict-table, group-table or finding-table); every block must be in one of the FILEs.
- * After changing a wording in labels/, scripts/vocab-docs.sh rebuilds this
- * and rewrites the documents (ctest runs the check as vocab_docs). */
+ * verdict-table, group-table or finding-table); every block must be in one of
+ * the FILEs. After changing a wording in labels/, scripts/vocab-docs.sh
+ * rebuilds this and rewrites the documents (ctest runs the check as
+ * vocab_docs). */
 #include <labels.h>
 
 #include <stdio.h>

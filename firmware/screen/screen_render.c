@@ -741,7 +741,10 @@ static void draw_verdict(frame *f)
         y += bh2 + 20 * f->u;
         text_style ts = {F_STEP, RGB_MUTED, 2, PANGO_ALIGN_LEFT, 0, 0};
         if (y < bottom - 30 * f->u)
-            text(f, screen_input_text(SCREEN_MSG_IDLE_STEP2, f->st->input, f->lang), &ts, x, y, w);
+            text(
+                f,
+                screen_input_text(SCREEN_MSG_IDLE_STEP2, f->st->input, f->lang),
+                &ts, x, y, w);
         return;
     }
     /* Facts on the left, advice on the right. */
@@ -818,7 +821,8 @@ static void draw_idle(frame *f)
         text_style ts = {F_STEP, RGB_TEXT, 2, PANGO_ALIGN_LEFT, 0, 0};
         double tx = x + 2 * r + 16 * f->u;
         double th =
-            text_prepare(f, screen_input_text(steps[i], f->st->input, f->lang), &ts, tw - (tx - x));
+            text_prepare(f, screen_input_text(steps[i], f->st->input, f->lang),
+                         &ts, tw - (tx - x));
         double rowh = fmax(th, 2 * r);
         set_rgb(f->cr, RGB_TITLE);
         cairo_arc(f->cr, x + r, y + r, r, 0, 2 * M_PI);

@@ -36,7 +36,7 @@ typedef struct screen_state {
     /* "YYYY-MM-DD" of the last sync (what `ocop-kiosk status` calls
      * "since"), or "" when there was none */
     char data_date[LABELS_DATE_SIZE];
-    int offline;                      /* the kiosk cannot reach the feed */
+    int offline; /* the kiosk cannot reach the feed */
     /* Inspector mode: who is inspecting (shown in the top banner), or
      * NULL for shoppers' screens. */
     const char *inspector;

@@ -64,8 +64,7 @@ static const char *const messages[SCREEN_MSG_COUNT_][LABELS_LANG_COUNT_] = {
 
 /* The same messages for a kiosk with a scanner, or both inputs; the
  * camera's wording is the table above. */
-static const char *const by_input[2][SCREEN_INPUT_COUNT_ - 1]
-                                 [LABELS_LANG_COUNT_] = {
+static const char *const by_input[2][SCREEN_INPUT_BOTH][LABELS_LANG_COUNT_] = {
     /* SCREEN_MSG_IDLE_STEP2 */
     {{"Đưa mã QR trên tem OCOP vào trước máy quét",
       "Hold the label's QR code in front of the scanner"},
@@ -73,8 +72,7 @@ static const char *const by_input[2][SCREEN_INPUT_COUNT_ - 1]
       "Hold the label's QR code in front of the camera or the scanner"}},
     /* SCREEN_MSG_NO_CAMERA_TITLE */
     {{"Máy quét không hoạt động", "Scanner not working"},
-     {"Camera và máy quét không hoạt động",
-      "Camera and scanner not working"}},
+     {"Camera và máy quét không hoạt động", "Camera and scanner not working"}},
 };
 
 const char *screen_text(screen_msg msg, labels_lang lang)
@@ -91,7 +89,7 @@ const char *screen_input_text(screen_msg msg, screen_input input,
 {
     /* SCREEN_MSG_NO_CAMERA_TEXT names no input: the camera's wording
      * serves every kiosk. */
-    int row = msg == SCREEN_MSG_IDLE_STEP2          ? 0
+    int row = msg == SCREEN_MSG_IDLE_STEP2        ? 0
               : msg == SCREEN_MSG_NO_CAMERA_TITLE ? 1
                                                   : -1;
     if (row < 0 || (int)input <= SCREEN_INPUT_CAMERA ||

@@ -30,9 +30,9 @@ typedef enum screen_msg {
     SCREEN_MSG_STALE_FMT, /* one %s: the data date, already formatted */
     SCREEN_MSG_STALE_UNKNOWN,
     SCREEN_MSG_OFFLINE,
-    SCREEN_MSG_PREV_FINDINGS, /* inspector mode: heading of the box */
-    SCREEN_MSG_NO_FINDINGS,   /* inspector mode: none recorded yet */
-    SCREEN_MSG_INSPECTOR,     /* inspector mode: the banner's title */
+    SCREEN_MSG_PREV_FINDINGS,    /* inspector mode: heading of the box */
+    SCREEN_MSG_NO_FINDINGS,      /* inspector mode: none recorded yet */
+    SCREEN_MSG_INSPECTOR,        /* inspector mode: the banner's title */
     SCREEN_MSG_FINDING_RECORDED, /* one %s: the finding's name */
     SCREEN_MSG_BADGE_REFUSED,
     SCREEN_MSG_COUNT_

@@ -18,8 +18,8 @@ static int note_line(void *ctx, const finding_record *r)
         snprintf(day, sizeof day, "?");
     snprintf(s->insp_notes + used, sizeof s->insp_notes - used,
              "%s%s %s (%s)%s%s", used ? "\n" : "", day,
-             labels_finding_name_of(r->finding, s->lang),
-             r->inspector, r->note[0] ? ": " : "", r->note);
+             labels_finding_name_of(r->finding, s->lang), r->inspector,
+             r->note[0] ? ": " : "", r->note);
     return 0;
 }
 
@@ -29,8 +29,9 @@ void svc_inspector_notes(struct svc *s, const labels_facts *f)
     if (!f->have_label || !s->v.log)
         return;
     int n = scan_log_findings_for(s->v.log, f->label.product, 4, note_line, s);
-    kiosk_logl(KLOG_INFO, "inspector: %d previous finding(s) for %s shown%s%.*s",
-               n, f->label.product, s->insp_notes[0] ? ": " : "",
+    kiosk_logl(KLOG_INFO,
+               "inspector: %d previous finding(s) for %s shown%s%.*s", n,
+               f->label.product, s->insp_notes[0] ? ": " : "",
                (int)strcspn(s->insp_notes, "\n"), s->insp_notes);
 }
 

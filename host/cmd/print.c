@@ -374,8 +374,8 @@ static int check_record(const struct pargs *a)
 {
     print_range was;
     char err[4400];
-    int rc = print_record_check(a->key, a->lot, a->job.first, a->job.last,
-                                &was, err, sizeof err);
+    int rc = print_record_check(a->key, a->lot, a->job.first, a->job.last, &was,
+                                err, sizeof err);
     if (rc == LABELS_OK || (rc == LABELS_ERR_EXISTS && a->reprint))
         return 0;
     if (rc != LABELS_ERR_EXISTS) {

@@ -242,8 +242,8 @@ int print_layout_new(const labels_product *p, int stars, double w_mm,
     return LABELS_OK;
 }
 
-int print_name_fit(const labels_product *p, int stars, double w_mm,
-                   double h_mm, int *lines, int *cut)
+int print_name_fit(const labels_product *p, int stars, double w_mm, double h_mm,
+                   int *lines, int *cut)
 {
     if (!lines || !cut)
         return LABELS_ERR_ARG;

@@ -98,8 +98,8 @@ void print_ascii_fold(const char *utf8, const char *reject, char *out,
 /* How p's name lays out on a w_mm x h_mm label of stars stars: *lines
  * lines, and *cut non-zero when even those could not hold it (it then
  * ends in "…"). For a producer's tool to warn before printing. */
-int print_name_fit(const labels_product *p, int stars, double w_mm,
-                   double h_mm, int *lines, int *cut);
+int print_name_fit(const labels_product *p, int stars, double w_mm, double h_mm,
+                   int *lines, int *cut);
 
 /* A whole batch: sign serials first..last of (product, lot, stars,
  * issued) with sec and write them in format to out (a folder for PNG and
