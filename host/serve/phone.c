@@ -222,6 +222,20 @@ static labels_lang page_lang(const char *lang)
                                                          : LABELS_LANG_VI;
 }
 
+/* r->body (a rendered page) as HTML with headers, or a plain 500 when
+ * rendering ran out of memory. */
+static void page_reply(serve_reply *r, const char *const *headers)
+{
+    if (!r->body) {
+        r->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+        r->content_type = "text/plain; charset=utf-8";
+        snprintf(r->text, sizeof r->text, "out of memory");
+        return;
+    }
+    r->content_type = "text/html; charset=utf-8";
+    r->headers = headers;
+}
+
 /* The verdict page for text (len bytes; shaped: worth a look-up). */
 static void verdict_page(phone *p, const char *text, size_t len, int shaped,
                          labels_lang L, serve_reply *r)
@@ -256,14 +270,7 @@ static void verdict_page(phone *p, const char *text, size_t len, int shaped,
         r->status = MHD_HTTP_NOT_FOUND;
     }
     r->body = phone_page_render(shown, L, published, &r->body_len);
-    if (!r->body) {
-        r->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-        r->content_type = "text/plain; charset=utf-8";
-        snprintf(r->text, sizeof r->text, "out of memory");
-        return;
-    }
-    r->content_type = "text/html; charset=utf-8";
-    r->headers = page_headers;
+    page_reply(r, page_headers);
 }
 
 void serve_phone_page(phone *p, const char *payload, const char *lang,
@@ -316,12 +323,5 @@ void serve_phone_home(phone *p, const char *code, const char *lang,
     r->fd = -1;
     r->status = MHD_HTTP_OK;
     r->body = phone_home_render(L, &r->body_len);
-    if (!r->body) {
-        r->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-        r->content_type = "text/plain; charset=utf-8";
-        snprintf(r->text, sizeof r->text, "out of memory");
-        return;
-    }
-    r->content_type = "text/html; charset=utf-8";
-    r->headers = home_headers;
+    page_reply(r, home_headers);
 }
