@@ -126,7 +126,7 @@ int main(int argc, char **argv)
         live_frames > 100)
         usage();
     int known = !only;
-    for (int cat = 0; cat < FG_EMPTY && !known; cat++)
+    for (int cat = 0; cat < FG_CATEGORY_COUNT && !known; cat++)
         known = !strcmp(only, fg_category_name(cat));
     if (!known)
         usage();
@@ -328,10 +328,12 @@ int main(int argc, char **argv)
            pe * 1e3, le * 1e3, le / pe,
            1e3 * st[FG_EMPTY][M_FULL].secs / st[FG_EMPTY][M_FULL].calls,
            st[FG_EMPTY][M_FULL].secs / st[FG_EMPTY][M_FULL].calls / pe);
-    printf("frames with a code      %7.2f ms  %7.2f ms (%.3fx)  %7.2f ms "
-           "(%.2fx)\n",
-           ps / pc * 1e3, ls / lc * 1e3, (ls / lc) / (ps / pc), fs / fc * 1e3,
-           (fs / fc) / (ps / pc));
+    /* --only empty measures no frame with a code. */
+    if (pc && lc && fc)
+        printf("frames with a code      %7.2f ms  %7.2f ms (%.3fx)  %7.2f ms "
+               "(%.2fx)\n",
+               ps / pc * 1e3, ls / lc * 1e3, (ls / lc) / (ps / pc),
+               fs / fc * 1e3, (fs / fc) / (ps / pc));
     double pce = st[FG_EMPTY][M_PLAIN].cpu / st[FG_EMPTY][M_PLAIN].calls;
     double lce = st[FG_EMPTY][M_LIVE].cpu / st[FG_EMPTY][M_LIVE].calls;
     double pcs = 0, lcs = 0;
@@ -340,9 +342,12 @@ int main(int argc, char **argv)
         lcs += st[cat][M_LIVE].cpu;
     }
     printf("CPU time (all threads): empty %.2f ms plain, %.2f ms live "
-           "(%.3fx); code %.2f ms plain, %.2f ms live (%.3fx)\n",
-           pce * 1e3, lce * 1e3, lce / pce, pcs / pc * 1e3, lcs / lc * 1e3,
-           (lcs / lc) / (pcs / pc));
+           "(%.3fx)",
+           pce * 1e3, lce * 1e3, lce / pce);
+    if (pc && lc)
+        printf("; code %.2f ms plain, %.2f ms live (%.3fx)", pcs / pc * 1e3,
+               lcs / lc * 1e3, (lcs / lc) / (pcs / pc));
+    printf("\n");
     /* Does each live frame stay within a plain pass? The share of calls
      * over twice the mean plain pass, plain's own share next to it (the
      * machine's hiccups and ZBar's slow frames land in both). */

@@ -139,16 +139,20 @@ int main(int argc, char **argv)
         screen_state st;
     } screens[] = {
         {"verdict genuine vi",
-         {SCREEN_MODE_VERDICT, LABELS_LANG_VI, &genuine, 0, "", 0, NULL, NULL}},
+         {SCREEN_MODE_VERDICT, LABELS_LANG_VI, &genuine, 0, "", 0, NULL, NULL,
+          NULL, SCREEN_INPUT_CAMERA}},
         {"verdict forged en",
-         {SCREEN_MODE_VERDICT, LABELS_LANG_EN, &forged, 0, "", 0, NULL, NULL}},
+         {SCREEN_MODE_VERDICT, LABELS_LANG_EN, &forged, 0, "", 0, NULL, NULL,
+          NULL, SCREEN_INPUT_CAMERA}},
         {"verdict rating_changed vi",
-         {SCREEN_MODE_VERDICT, LABELS_LANG_VI, &rating, 0, "", 0, NULL, NULL}},
+         {SCREEN_MODE_VERDICT, LABELS_LANG_VI, &rating, 0, "", 0, NULL, NULL,
+          NULL, SCREEN_INPUT_CAMERA}},
         {"verdict long names+stale vi",
          {SCREEN_MODE_VERDICT, LABELS_LANG_VI, &longnames, 1, "2026-11-27", 1,
-          NULL, NULL}},
+          NULL, NULL, NULL, SCREEN_INPUT_CAMERA}},
         {"idle vi",
-         {SCREEN_MODE_IDLE, LABELS_LANG_VI, NULL, 0, "", 0, NULL, NULL}},
+         {SCREEN_MODE_IDLE, LABELS_LANG_VI, NULL, 0, "", 0, NULL, NULL, NULL,
+          SCREEN_INPUT_CAMERA}},
     };
     int rc = 0;
     printf("# kiosk screen render, ms per frame: wall median / p95, and the\n"

@@ -5,11 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const inspector_finding_words[INSPECTOR_FINDINGS] = {
-    "compliant",         "label_misuse",          "expired_on_sale",
-    "quality_complaint", "suspected_counterfeit",
-};
-
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
 
 static int is_space(char c) { return c == ' ' || c == '\t'; }
@@ -25,7 +20,7 @@ static size_t keyword(const char *s, size_t n, int *idx)
         return 2;
     }
     for (int i = 0; i < INSPECTOR_FINDINGS; i++) {
-        const char *w = inspector_finding_words[i];
+        const char *w = labels_finding_code((labels_finding)i);
         size_t wl = strlen(w), k;
         if (n < wl)
             continue;
@@ -154,7 +149,7 @@ int inspector_make_finding(const struct inspector *in, int finding,
     rec->time = now;
     snprintf(rec->inspector, sizeof rec->inspector, "%s", in->badge.inspector);
     snprintf(rec->finding, sizeof rec->finding, "%s",
-             inspector_finding_words[finding]);
+             labels_finding_code((labels_finding)finding));
     snprintf(rec->product, sizeof rec->product, "%s", in->product);
     snprintf(rec->key_id, sizeof rec->key_id, "%s", in->key_id);
     snprintf(rec->lot, sizeof rec->lot, "%s", in->lot);

@@ -18,8 +18,7 @@
 #include <stdint.h>
 
 /* The five findings, in the order of their short codes F1..F5. */
-#define INSPECTOR_FINDINGS 5
-extern const char *const inspector_finding_words[INSPECTOR_FINDINGS];
+#define INSPECTOR_FINDINGS LABELS_FD_COUNT_
 
 enum inspector_line {
     INSP_LINE_EMPTY,   /* blank: ignored */

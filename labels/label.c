@@ -130,6 +130,14 @@ static int is_b32(char c)
     return (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7');
 }
 
+/* Base32 in either case: a phone, a keyboard wedge in caps lock, or a
+ * person typing the code may lowercase it, and uppercasing loses
+ * nothing (the signature covers the decoded bytes, not the letters). */
+static int is_b32_any_case(char c)
+{
+    return is_b32(c) || (c >= 'a' && c <= 'z');
+}
+
 /* Locate the payload: after "HTTPS://host/V/", or the whole text when it
  * looks like a bare payload. */
 static int find_payload(const char *text, size_t len, const char **p,
@@ -154,7 +162,7 @@ static int find_payload(const char *text, size_t len, const char **p,
     if (len < 16 || len > LABELS_PARSE_MAX)
         return LABELS_ERR_NOT_LABEL;
     for (size_t i = 0; i < len; i++)
-        if (!is_b32(text[i]))
+        if (!is_b32_any_case(text[i]))
             return LABELS_ERR_NOT_LABEL;
     *p = text;
     *plen = len;
@@ -195,14 +203,17 @@ int labels_parse(const char *text, size_t len, labels_label *out)
         return rc;
     if (plen > LABELS_PARSE_MAX)
         return LABELS_ERR_LENGTH;
-    for (size_t i = 0; i < plen; i++)
-        if (!is_b32(p[i]))
+    char upper[LABELS_PARSE_MAX];
+    for (size_t i = 0; i < plen; i++) {
+        if (!is_b32_any_case(p[i]))
             return LABELS_ERR_BASE32;
+        upper[i] = p[i] >= 'a' && p[i] <= 'z' ? (char)(p[i] - 'a' + 'A') : p[i];
+    }
     if (plen == 0 || plen % 8 == 1 || plen % 8 == 3 || plen % 8 == 6)
         return LABELS_ERR_LENGTH;
     uint8_t buf[LABELS_PARSE_MAX * 5 / 8 + 1];
     size_t n;
-    rc = labels_base32_decode(p, plen, buf, sizeof buf, &n);
+    rc = labels_base32_decode(upper, plen, buf, sizeof buf, &n);
     if (rc != LABELS_OK)
         return rc;
     /* The version comes first so that a later, longer format is reported

@@ -41,6 +41,9 @@ int labels_lang_from_code(const char *code);
 const char *labels_lang_code(labels_lang lang);
 /* The other language: what the kiosk's language button switches to. */
 labels_lang labels_lang_toggle(labels_lang lang);
+/* The language's name in itself ("Tiếng Việt", "English"): a link to
+ * it; Vietnamese's for an out-of-range value. */
+const char *labels_lang_name(labels_lang lang);
 
 /* ---- Verdicts ------------------------------------------------------------ */
 
@@ -143,6 +146,38 @@ const char *labels_kind_spelling(labels_kind k, size_t i);
 const char *labels_kind_name(labels_kind k, labels_lang lang);
 /* As labels_group_name_of, for a stored kind code. */
 const char *labels_kind_name_of(const char *code, labels_lang lang);
+
+/* ---- Inspectors' findings ------------------------------------------------ */
+
+/* The findings an inspector records about a product (docs/inspectors.md),
+ * as the scan log, the upload batch and the collector store them; F1..F5
+ * on the kiosk are the list's order. */
+#define LABELS_FINDING_LIST(FIRST, X)                                          \
+    FIRST(LABELS_FD_COMPLIANT, "compliant")                                    \
+    X(LABELS_FD_LABEL_MISUSE, "label_misuse")                                  \
+    X(LABELS_FD_EXPIRED_ON_SALE, "expired_on_sale")                            \
+    X(LABELS_FD_QUALITY_COMPLAINT, "quality_complaint")                        \
+    X(LABELS_FD_SUSPECTED_COUNTERFEIT, "suspected_counterfeit")
+
+typedef enum labels_finding {
+    LABELS_FD_COMPLIANT = 0,
+    LABELS_FD_LABEL_MISUSE,
+    LABELS_FD_EXPIRED_ON_SALE,
+    LABELS_FD_QUALITY_COMPLAINT,
+    LABELS_FD_SUSPECTED_COUNTERFEIT,
+    LABELS_FD_COUNT_
+} labels_finding;
+
+/* The stored word; NULL for an out-of-range value. */
+const char *labels_finding_code(labels_finding f);
+/* The finding of a stored word (exact), or -1. */
+int labels_finding_from_code(const char *code);
+/* The name a screen shows; an out-of-range language is Vietnamese; NULL
+ * for an out-of-range finding. */
+const char *labels_finding_name(labels_finding f, labels_lang lang);
+/* The name for a stored word; an unknown word is shown as itself, NULL
+ * as "". */
+const char *labels_finding_name_of(const char *code, labels_lang lang);
 
 /* ---- Folding text for comparison ----------------------------------------- */
 
@@ -252,6 +287,25 @@ typedef enum labels_field {
 /* The label in lang (an out-of-range language is Vietnamese); "" for an
  * out-of-range field. */
 const char *labels_field_label(labels_field field, labels_lang lang);
+
+/* ---- The phone page's home (GET /) --------------------------------------- */
+
+/* What the home page of the phone page's server says: what the check is,
+ * and a box to type a label's code by hand (labels/home_text.c). */
+typedef enum labels_home_msg {
+    LABELS_HOME_TITLE = 0, /* the page's title and heading */
+    LABELS_HOME_WHAT,      /* what the check is, in a sentence or two */
+    LABELS_HOME_HOW,       /* scan with the phone's camera */
+    LABELS_HOME_TYPE_TITLE,
+    LABELS_HOME_TYPE_HINT, /* when to type the code */
+    LABELS_HOME_FIELD,     /* the box's caption */
+    LABELS_HOME_BUTTON,
+    LABELS_HOME_COUNT_
+} labels_home_msg;
+
+/* The text in lang (an out-of-range language is Vietnamese); "" for an
+ * out-of-range message. */
+const char *labels_home_text(labels_home_msg msg, labels_lang lang);
 
 /* ---- Times ----------------------------------------------------------------
  */

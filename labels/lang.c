@@ -31,3 +31,16 @@ labels_lang labels_lang_toggle(labels_lang lang)
 {
     return lang == LABELS_LANG_VI ? LABELS_LANG_EN : LABELS_LANG_VI;
 }
+
+/* Each language's name in itself: what a link to it says. */
+static const char *const names[LABELS_LANG_COUNT_] = {
+    [LABELS_LANG_VI] = "Tiếng Việt",
+    [LABELS_LANG_EN] = "English",
+};
+
+const char *labels_lang_name(labels_lang lang)
+{
+    if ((int)lang < 0 || lang >= LABELS_LANG_COUNT_)
+        return names[LABELS_LANG_VI];
+    return names[lang];
+}

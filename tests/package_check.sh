@@ -32,6 +32,29 @@ for lib in libc6 libsqlite3-0 libcurl4 libsodium23 libinih1; do
     [[ $depends =~ (^|, )$lib\ \(\>= ]] || fail "$deb: Depends lacks $lib: $depends"
 done
 
+# docs/arm.md says what the package needs and weighs (issue 11, 3.11):
+# its Depends line names the same libraries, and on amd64, where it was
+# measured, the .deb is within a third of its figure.
+doc=$src/docs/arm.md
+names() { tr ',' '\n' | sed 's/^ *//; s/ .*//' | sort; }
+want=$(sed -n 's/^Depends: //p' "$doc" | head -1 | names)
+[ -n "$want" ] || fail "docs/arm.md has no 'Depends:' line"
+[ "$want" = "$(printf '%s' "$depends" | names)" ] ||
+    fail "docs/arm.md's Depends ($(echo $want)) differ from $deb's: $depends"
+if [ "$arch" = amd64 ]; then
+    # README says where the packages are and which command makes them
+    # (the demo makes none).
+    tr -s ' \n' ' ' <"$src/README.md" | grep -q "build/release/packages/ocop-kiosk_${version}_amd64.deb" ||
+        fail "README.md does not say where ocop-kiosk_${version}_amd64.deb is made"
+    tr -s ' \n' ' ' <"$src/README.md" | grep -q "ctest --test-dir build/release -R package_deb" ||
+        fail "README.md does not give the command that makes the packages"
+    said=$(sed -n 's/^| `ocop-kiosk_0.1.0_\*.deb` | .* | \([0-9 ]*\) B |$/\1/p' "$doc" | tr -d ' ')
+    size=$(stat -c %s "$deb")
+    [ -n "$said" ] || fail "docs/arm.md gives no amd64 .deb size"
+    [ $((size * 3)) -ge $((said * 2)) ] && [ $((size * 3)) -le $((said * 4)) ] ||
+        fail "$deb is $size B, docs/arm.md says $said B: measure it again"
+fi
+
 dpkg-deb -c "$deb" | awk '{print $6}' | sort > "$tmp/files"
 for f in ./usr/bin/ocop-kiosk ./usr/bin/ocop-kiosk-net \
          ./lib/systemd/system/ocop-kiosk.service ./etc/ocop-kiosk/kiosk.conf; do

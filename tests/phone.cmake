@@ -17,3 +17,10 @@ target_link_libraries(test_phone_page PRIVATE host_serve)
 # page (labels/).
 ocop_test(test_phone_text)
 target_link_libraries(test_phone_text PRIVATE kiosk_screen)
+
+# One answer everywhere for a lowercased label text, and the home page
+# (issue 11, 3.6).
+add_test(NAME phone_home_e2e
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/phone_home_e2e.sh)
+set_tests_properties(phone_home_e2e PROPERTIES TIMEOUT 300 ENVIRONMENT
+  "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")

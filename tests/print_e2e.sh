@@ -64,7 +64,8 @@ run --key "$t/cm.sec" --product WAX-04 --lot A-7 --serials 41-45 \
     fail "PNG QR codes"
 
 # SVG, one file per label.
-run "${honey[@]}" --serials 7-8 --format svg --out "$t/svg" >/dev/null
+run "${honey[@]}" --serials 7-8 --format svg --out "$t/svg" --reprint \
+    >/dev/null
 [ "$(ls "$t/svg" | wc -l)" = 2 ] || fail "2 SVG files"
 # Well-formed, and 60 x 40 mm (written in points) as asked.
 python3 - "$t/svg/label-0000000007.svg" <<'PY' || fail "SVG size"
@@ -92,11 +93,11 @@ run "${honey[@]}" --serials 1-2 --format zpl --out "$t/h2.zpl" \
     --host ocop.gov.vn >/dev/null 2>&1 &&
     fail "a lowercase --host is a usage error as before"
 run "${honey[@]}" --serials 1-2 --format zpl --out "$t/h2.zpl" \
-    --host LABELS.OCOP.GOV.VN >/dev/null
+    --host LABELS.OCOP.GOV.VN --reprint >/dev/null
 grep -q '\^FDMM,AHTTPS://LABELS.OCOP.GOV.VN/V/' "$t/h2.zpl" ||
     fail "ZPL QR under the second verify host"
 run "${honey[@]}" --serials 500-519 --format tspl --out "$t/l.tspl" \
-    --host LABELS.OCOP.GOV.VN >/dev/null
+    --host LABELS.OCOP.GOV.VN --reprint >/dev/null
 [ "$(grep -c '^PRINT 1,1' "$t/l.tspl")" = 20 ] || fail "20 TSPL labels"
 grep -q '^QRCODE [0-9]*,[0-9]*,M,[0-9]*,A,0,"HTTPS://LABELS.OCOP.GOV.VN/V/' \
     "$t/l.tspl" || fail "TSPL QRCODE with the given host"
@@ -147,7 +148,7 @@ o=(--mirror "$t/old.db" --lot L1 --serials 1-5 --format pdf
 refuse 1 "OCOP.EXAMPLE is the demo host" "${o[@]}" --host OCOP.EXAMPLE
 refuse 1 "names no verify host" "${o[@]}"
 "$host" print --mirror "$t/old.db" "${honey[@]}" --serials 1-2 --format zpl \
-    --out "$t/old.zpl" --host OCOP.GOV.VN >/dev/null ||
+    --out "$t/old.zpl" --host OCOP.GOV.VN --reprint >/dev/null ||
     fail "an older mirror prints under the host given"
 grep -q '\^FDMM,AHTTPS://OCOP.GOV.VN/V/' "$t/old.zpl" ||
     fail "older mirror: QR under the host given"
@@ -163,7 +164,8 @@ refuse 3 "cannot write" "${m[@]/$t\/out\/x.pdf/$t/out/missing/x.pdf}" \
 # An output folder that exists is not overwritten.
 mkdir "$t/out/png"
 rc=0
-run "${honey[@]}" --serials 1-2 --format png --out "$t/out/png" 2>/dev/null ||
+run "${honey[@]}" --serials 1-2 --format png --out "$t/out/png" --reprint \
+    2>/dev/null ||
     rc=$?
 [ "$rc" = 3 ] && [ -z "$(ls -A "$t/out/png")" ] ||
     fail "an existing PNG folder must be refused"
@@ -178,14 +180,14 @@ fi
 rc=0
 (trap '' XFSZ; ulimit -f 64
  exec "$host" print --mirror "$t/m.db" "${honey[@]:0:6}" --serials 1-400 \
-     --format pdf --out "$t/out/full.pdf") 2>"$t/stderr" || rc=$?
+     --format pdf --out "$t/out/full.pdf" --reprint) 2>"$t/stderr" || rc=$?
 [ "$rc" = 3 ] || fail "a full disk must fail with status 3, got $rc"
 grep -q "File too large" "$t/stderr" || fail "disk full message"
 [ -z "$(ls -A "$t/out")" ] || fail "partial PDF left: $(ls -A "$t/out")"
 rc=0
 (trap '' XFSZ; ulimit -f 16
  exec "$host" print --mirror "$t/m.db" "${honey[@]:0:6}" --serials 1-3 \
-     --format png --out "$t/out/full") 2>"$t/stderr" || rc=$?
+     --format png --out "$t/out/full" --reprint) 2>"$t/stderr" || rc=$?
 [ "$rc" = 3 ] && [ -z "$(ls -A "$t/out")" ] || fail "partial PNG folder left"
 
 # A cap per run (issue 12): a typo in --serials is a usage error, before
@@ -200,7 +202,7 @@ run "${honey[@]}" --serials 1-100001 --format zpl --out "$t/out/x.zpl" \
     2>/dev/null || rc=$?
 [ "$rc" = 2 ] || fail "100001 labels not refused ($rc)"
 run "${honey[@]}" --serials 1-3 --max-labels 3 --format zpl \
-    --out "$t/out/three.zpl" >/dev/null || fail "--max-labels 3 with 3 labels"
+    --out "$t/out/three.zpl" --reprint >/dev/null || fail "--max-labels 3 with 3 labels"
 rc=0
 run "${honey[@]}" --serials 1-4 --max-labels 3 --format zpl \
     --out "$t/out/four.zpl" 2>/dev/null || rc=$?
@@ -214,7 +216,7 @@ rm -f "$t/out/three.zpl"
 stop_run() { # SIGNAL FORMAT OUT
     local sig=$1 fmt=$2 out=$3 pid i
     "$host" print --mirror "$t/m.db" "${honey[@]}" --serials 1-100000 \
-        --format "$fmt" --out "$out" 2>"$t/stderr" &
+        --format "$fmt" --out "$out" --reprint 2>"$t/stderr" &
     pid=$!
     # Wait until it is writing labels (its temporary exists).
     for i in $(seq 200); do
@@ -234,4 +236,36 @@ stop_run() { # SIGNAL FORMAT OUT
 stop_run TERM png "$t/out/many"
 stop_run INT pdf "$t/out/many.pdf"
 stop_run TERM svg "$t/out/many-svg"
+# The record of printed ranges beside the key (issue 11, 3.10): every run
+# above that printed is a line; an overlap of a lot already printed is
+# refused (nothing written, the record unchanged) unless --reprint.
+rec=$t/dt.sec.printed
+[ "$(stat -c %a "$rec")" = 600 ] || fail "record mode $(stat -c %a "$rec")"
+[ "$(head -1 "$rec")" = "# ocop printed ranges v1" ] || fail "record header"
+today=$(date -u +%F)
+grep -qx "L2026/11 1 30 $today" "$rec" || fail "first run not recorded: $(cat "$rec")"
+grep -qx "L2026/11 500 519 $today" "$rec" || fail "ZPL run not recorded"
+grep -q "L1 " "$rec" && fail "a refused or failed run was recorded"
+tail -n +2 "$rec" | grep -vqE '^[^ ]+ [0-9]+ [0-9]+ [0-9]{4}-[0-9]{2}-[0-9]{2}$' &&
+    fail "a record line out of format: $(cat "$rec")"
+cp "$rec" "$t/rec.before"
+refuse 1 "serials 1-30 of lot L2026/11 were printed already" \
+    --mirror "$t/m.db" "${honey[@]}" --serials 25-35 --format pdf \
+    --out "$t/out/again.pdf"
+grep -q -- "--reprint" "$t/stderr" || fail "the refusal does not name --reprint"
+cmp -s "$rec" "$t/rec.before" || fail "a refused run changed the record"
+run "${honey[@]}" --serials 25-35 --format zpl --out "$t/out/again.zpl" \
+    --reprint --issued 2026-11-20 >/dev/null || fail "--reprint refused"
+tail -1 "$rec" | grep -qx "L2026/11 25 35 2026-11-20" || fail "reprint not recorded"
+run --key "$t/dt.sec" --product HONEY-01 --lot L2026/12 --serials 25-35 \
+    --format zpl --out "$t/out/lot12.zpl" >/dev/null || fail "another lot refused"
+run "${honey[@]}" --serials 520-520 --format zpl --out "$t/out/520.zpl" \
+    >/dev/null || fail "the next serial refused"
+rm -f "$t"/out/*
+# A record that is not one is an error, never overwritten.
+printf 'hello\n' >"$rec"
+refuse 3 "not a printed-range record" --mirror "$t/m.db" "${honey[@]}" \
+    --serials 900-901 --format pdf --out "$t/out/x.pdf"
+[ "$(cat "$rec")" = hello ] || fail "a foreign record was overwritten"
+
 echo "print e2e: ok"

@@ -53,3 +53,10 @@ add_test(NAME service_kiosk_e2e
   COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/service_kiosk_e2e.py)
 set_tests_properties(service_kiosk_e2e PROPERTIES TIMEOUT 120
   ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
+
+# The screen's "since" and input words, inspectors' notices and finding
+# names (issue 11, 3.7 and 3.8).
+add_test(NAME service_screen_e2e
+  COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/service_screen_e2e.py)
+set_tests_properties(service_screen_e2e PROPERTIES TIMEOUT 120
+  ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")

@@ -113,6 +113,34 @@ static void unrepresentable_fields(void **state)
     assert_int_equal(upload_batch_build(&sec, id, 1, two, 2, &out, &len), -1);
 }
 
+/* A scan taken while the kiosk's clock read 1970 (no RTC, no NTP yet)
+ * travels with its time as "_", and the collector dates it at arrival;
+ * every other time stays its own (issue 12). */
+static void clock_not_set(void **state)
+{
+    (void)state;
+    scan_record r[2];
+    records(r, 2);
+    r[0].time = 86400; /* 1970-01-02 */
+    uint8_t id[UPLOAD_BATCH_ID_BYTES] = {0};
+    char *out;
+    size_t len;
+    assert_int_equal(upload_batch_build(&sec, id, 86400, r, 2, &out, &len), 0);
+    assert_non_null(strstr(out, "\nscan 10 _ genuine "));
+    collector_batch b;
+    char err[160];
+    assert_int_equal(collector_batch_parse(out, len, &b, err, sizeof err), 0);
+    assert_int_equal(b.scans[0].time, COLLECTOR_TIME_UNSET);
+    int64_t now = 1800000000;
+    assert_int_not_equal(collector_batch_times_ok(&b, now, err, sizeof err), 0);
+    assert_int_equal(collector_batch_date_unset(&b, now), 1);
+    assert_int_equal(b.scans[0].time, now);
+    assert_int_equal(b.scans[1].time, 1790000001);
+    assert_int_equal(collector_batch_times_ok(&b, now, err, sizeof err), 0);
+    collector_batch_free(&b);
+    free(out);
+}
+
 /* Replace the first occurrence of from with to and check it is refused. */
 static void refused_with(const char *body, const char *from, const char *to)
 {
@@ -146,6 +174,8 @@ static void strict(void **state)
     refused_with(body, "scan 10 ", "scan 0 ");
     refused_with(body, "scan 13 ", "scan 10 ");
     refused_with(body, "scan 10 ", "finding 10 ");
+    refused_with(body, "scan 10 1790000000 ", "scan 10 __ ");
+    refused_with(body, "scan 10 1790000000 ", "scan 10 -1 ");
     refused_with(body, " genuine ", " Genuine ");
     refused_with(body, " HN-01 ", " hn-01 ");
     refused_with(body, " HN-01 ", "  ");
@@ -173,6 +203,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(roundtrip),
         cmocka_unit_test(unrepresentable_fields),
+        cmocka_unit_test(clock_not_set),
         cmocka_unit_test(strict),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

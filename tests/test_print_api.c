@@ -172,6 +172,33 @@ static void test_sheet_mixed_products(void **state)
     assert_int_equal(seen, 0x7e); /* serials 1..6 */
 }
 
+/* A product name too long for one line of a 60 x 40 mm label wraps
+ * whole while there is room, and is cut (with "…") only past it
+ * (issue 11, 3.10). The demo world's longest names are 44 characters. */
+static void test_long_name_wraps(void **state)
+{
+    (void)state;
+    labels_product a;
+    int lines, cut;
+    product(&a, "HB-0019", "Trà túi lọc dược liệu truyền thống Cao Phong", 4);
+    assert_int_equal(print_name_fit(&a, 4, 60, 40, &lines, &cut), LABELS_OK);
+    assert_int_equal(cut, 0);
+    assert_true(lines >= 2);
+    product(&a, "HONEY-01", "Mật ong", 4);
+    assert_int_equal(print_name_fit(&a, 4, 60, 40, &lines, &cut), LABELS_OK);
+    assert_int_equal(cut, 0);
+    assert_int_equal(lines, 1);
+    /* Past the room: cut, never over the lot and serial. */
+    product(&a, "HB-0019",
+            "Trà túi lọc dược liệu truyền thống Cao Phong loại đặc biệt "
+            "thu hái trên núi cao vào mùa xuân năm nay",
+            4);
+    assert_int_equal(print_name_fit(&a, 4, 60, 40, &lines, &cut), LABELS_OK);
+    assert_int_equal(cut, 1);
+    assert_int_equal(print_name_fit(NULL, 4, 60, 40, &lines, &cut),
+                     LABELS_ERR_ARG);
+}
+
 static void test_sheet_abort_leaves_nothing(void **state)
 {
     (void)state;
@@ -242,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_label_png_and_svg),
         cmocka_unit_test(test_sheet_mixed_products),
         cmocka_unit_test(test_sheet_abort_leaves_nothing),
+        cmocka_unit_test(test_long_name_wraps),
         cmocka_unit_test(test_sheet_geometry),
         cmocka_unit_test(test_ascii_fold),
     };

@@ -106,7 +106,9 @@ static void test_every_verdict(void **state)
                                    "",
                                    0,
                                    NULL,
-                                   NULL};
+                                   NULL,
+                                   NULL,
+                                   SCREEN_INPUT_CAMERA};
                 screen_info info;
                 cairo_surface_t *s = render(w, h, &st, &info);
                 uint32_t want =
@@ -172,7 +174,9 @@ static void test_other_screens(void **state)
                                    "",
                                    0,
                                    NULL,
-                                   NULL};
+                                   NULL,
+                                   NULL,
+                                   SCREEN_INPUT_CAMERA};
                 screen_info info;
                 cairo_surface_t *s = render(w, h, &st, &info);
                 assert_int_equal(info.band.y, 0);
@@ -221,7 +225,9 @@ static void test_long_names(void **state)
                                "2026-11-27",
                                1,
                                NULL,
-                               NULL};
+                               NULL,
+                               NULL,
+                               SCREEN_INPUT_CAMERA};
             screen_info info;
             cairo_surface_t *s = render(w, h, &st, &info);
             assert_true(info.ellipsized >= 2);
@@ -234,7 +240,8 @@ static void test_long_names(void **state)
     screen_sample_facts(LABELS_V_GENUINE, &f);
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         screen_state st = {
-            SCREEN_MODE_VERDICT, LABELS_LANG_VI, &f, 0, "", 0, NULL, NULL};
+            SCREEN_MODE_VERDICT, LABELS_LANG_VI, &f, 0, "", 0, NULL, NULL, NULL,
+            SCREEN_INPUT_CAMERA};
         screen_info info;
         cairo_surface_t *s = render(sizes[z][0], sizes[z][1], &st, &info);
         assert_int_equal(info.ellipsized, 0);
@@ -251,7 +258,8 @@ static void test_unknown_glyph_counted(void **state)
     /* U+10FFFD, a private-use code point no Debian font draws. */
     snprintf(f.product.name, sizeof f.product.name, "Chè \xF4\x8F\xBF\xBD");
     screen_state st = {
-        SCREEN_MODE_VERDICT, LABELS_LANG_VI, &f, 0, "", 0, NULL, NULL};
+        SCREEN_MODE_VERDICT, LABELS_LANG_VI, &f, 0, "", 0, NULL, NULL, NULL,
+        SCREEN_INPUT_CAMERA};
     screen_info info;
     cairo_surface_t *s = render(800, 480, &st, &info);
     assert_true(info.unknown_glyphs >= 1);
@@ -275,7 +283,8 @@ static void test_hostile_strings(void **state)
     f.label.stars = 0;
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         screen_state st = {
-            SCREEN_MODE_VERDICT, LABELS_LANG_VI, &f, 0, "", 0, NULL, NULL};
+            SCREEN_MODE_VERDICT, LABELS_LANG_VI, &f, 0, "", 0, NULL, NULL, NULL,
+            SCREEN_INPUT_CAMERA};
         screen_info info;
         cairo_surface_t *s = render(sizes[z][0], sizes[z][1], &st, &info);
         assert_ink_inside(&info, sizes[z][0], sizes[z][1]);
@@ -292,7 +301,8 @@ static void test_bad_state(void **state)
     cairo_surface_t *s =
         cairo_image_surface_create(CAIRO_FORMAT_RGB24, 800, 480);
     screen_state st = {
-        SCREEN_MODE_VERDICT, LABELS_LANG_VI, NULL, 0, "", 0, NULL, NULL};
+        SCREEN_MODE_VERDICT, LABELS_LANG_VI, NULL, 0, "", 0, NULL, NULL, NULL,
+        SCREEN_INPUT_CAMERA};
     assert_int_equal(screen_render(rend, s, 800, 480, &st, NULL),
                      LABELS_ERR_ARG);
     labels_facts f;
@@ -405,8 +415,16 @@ static void test_png(void **state)
     snprintf(path, sizeof path, "%s/screen.png", dir);
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         int w = sizes[z][0], h = sizes[z][1];
-        screen_state st = {
-            SCREEN_MODE_IDLE, LABELS_LANG_VI, NULL, 0, "", 0, NULL, NULL};
+        screen_state st = {SCREEN_MODE_IDLE,
+                           LABELS_LANG_VI,
+                           NULL,
+                           0,
+                           "",
+                           0,
+                           NULL,
+                           NULL,
+                           NULL,
+                           SCREEN_INPUT_CAMERA};
         cairo_surface_t *s = render(w, h, &st, NULL);
         assert_int_equal(screen_out_png(s, path, msg, sizeof msg), LABELS_OK);
         cairo_surface_destroy(s);
@@ -500,7 +518,8 @@ static void test_fb_file(void **state)
     labels_facts f;
     screen_sample_facts(LABELS_V_FORGED, &f);
     screen_state st = {
-        SCREEN_MODE_VERDICT, LABELS_LANG_EN, &f, 0, "", 0, NULL, NULL};
+        SCREEN_MODE_VERDICT, LABELS_LANG_EN, &f, 0, "", 0, NULL, NULL, NULL,
+        SCREEN_INPUT_CAMERA};
     cairo_surface_t *s = render(w, h, &st, NULL);
     assert_int_equal(screen_fb_show(&fb, s, msg, sizeof msg), LABELS_OK);
     screen_fb_close(&fb); /* closes fd too */
@@ -566,7 +585,8 @@ static void test_display_spec(void **state)
     assert_int_equal(w, 800);
     assert_int_equal(h, 480);
     screen_state st = {
-        SCREEN_MODE_IDLE, LABELS_LANG_VI, NULL, 0, "", 0, NULL, NULL};
+        SCREEN_MODE_IDLE,   LABELS_LANG_VI, NULL, 0, "", 0, NULL, NULL, NULL,
+        SCREEN_INPUT_CAMERA};
     cairo_surface_t *s = render(w, h, &st, NULL);
     assert_int_equal(screen_display_show(d, s, msg, sizeof msg), LABELS_OK);
     cairo_surface_destroy(s);
@@ -594,10 +614,36 @@ static void test_display_spec(void **state)
     assert_null(d);
 }
 
+/* A kiosk with only a scanner never tells a shopper about a camera, and
+ * one with both names both (issue 11, 3.7); a camera-only kiosk keeps its
+ * words. */
+static void test_input_words(void **state)
+{
+    (void)state;
+    for (int l = 0; l < LABELS_LANG_COUNT_; l++) {
+        for (int m = 0; m < SCREEN_MSG_COUNT_; m++) {
+            const char *s = screen_input_text(
+                (screen_msg)m, SCREEN_INPUT_SCANNER, (labels_lang)l);
+            if (strstr(s, "amera"))
+                fail_msg("message %d says camera on a scanner kiosk: %s", m, s);
+            assert_string_equal(screen_input_text((screen_msg)m,
+                                                  SCREEN_INPUT_CAMERA,
+                                                  (labels_lang)l),
+                                screen_text((screen_msg)m, (labels_lang)l));
+        }
+        const char *both = screen_input_text(SCREEN_MSG_IDLE_STEP2,
+                                             SCREEN_INPUT_BOTH, (labels_lang)l);
+        assert_non_null(strstr(both, "amera"));
+        assert_non_null(
+            strstr(both, l == LABELS_LANG_VI ? "máy quét" : "scanner"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_input_words),
         cmocka_unit_test(test_tones),
         cmocka_unit_test(test_every_verdict),
         cmocka_unit_test(test_other_screens),

@@ -262,6 +262,48 @@ static void test_fields(void **state)
     assert_string_equal(labels_field_label(LABELS_F_LOT, (labels_lang)7), "Lô");
 }
 
+/* Findings (their stored words and screen names), the phone page's
+ * home and the languages' own names: every value, distinct, out of range
+ * safe. */
+static void test_findings_home_names(void **state)
+{
+    (void)state;
+    for (int f = 0; f < LABELS_FD_COUNT_; f++) {
+        const char *c = labels_finding_code((labels_finding)f);
+        assert_non_null(c);
+        assert_int_equal(labels_finding_from_code(c), f);
+        for (int l = 0; l < LABELS_LANG_COUNT_; l++) {
+            const char *n =
+                labels_finding_name((labels_finding)f, (labels_lang)l);
+            assert_true(n && n[0]);
+            assert_string_equal(labels_finding_name_of(c, (labels_lang)l), n);
+            /* A stored word is never what a screen shows. */
+            assert_string_not_equal(n, c);
+        }
+    }
+    assert_string_equal(labels_finding_code(LABELS_FD_LABEL_MISUSE),
+                        "label_misuse");
+    assert_string_equal(
+        labels_finding_name(LABELS_FD_LABEL_MISUSE, LABELS_LANG_VI),
+        "Sử dụng tem sai quy định");
+    assert_null(labels_finding_code(LABELS_FD_COUNT_));
+    assert_null(labels_finding_name((labels_finding)-1, LABELS_LANG_VI));
+    assert_int_equal(labels_finding_from_code("other"), -1);
+    assert_int_equal(labels_finding_from_code(NULL), -1);
+    assert_string_equal(labels_finding_name_of("other", LABELS_LANG_EN),
+                        "other");
+    assert_string_equal(labels_finding_name_of(NULL, LABELS_LANG_EN), "");
+    for (int m = 0; m < LABELS_HOME_COUNT_; m++)
+        for (int l = 0; l < LABELS_LANG_COUNT_; l++)
+            assert_true(labels_home_text((labels_home_msg)m,
+                                         (labels_lang)l)[0] != '\0');
+    assert_string_equal(labels_home_text(LABELS_HOME_COUNT_, LABELS_LANG_VI),
+                        "");
+    assert_string_equal(labels_lang_name(LABELS_LANG_VI), "Tiếng Việt");
+    assert_string_equal(labels_lang_name(LABELS_LANG_EN), "English");
+    assert_string_equal(labels_lang_name((labels_lang)9), "Tiếng Việt");
+}
+
 static void test_langs(void **state)
 {
     (void)state;
@@ -573,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_fold),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_langs),
+        cmocka_unit_test(test_findings_home_names),
         cmocka_unit_test(test_exit_and_sizes),
         cmocka_unit_test(test_time),
         cmocka_unit_test(test_json_escaping),

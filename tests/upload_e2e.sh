@@ -360,6 +360,16 @@ done
 [ "$(curl -s -m 5 "http://127.0.0.1:$PORT/healthz")" = ok ] || fail "not served again once the 3 were closed"
 stop_serve "$SERVE_PID"
 ok "--max-per-ip 3: a 4th connection from one address is closed at once; served again once they go"
+# docs/upload.md tells the limit as the server applies it (issue 11, 3.11):
+# the default --help gives, and nowhere that there is none.
+src=${OCOP_SOURCE_DIR:-$(dirname "$0")/..}
+def=$("$HOST" serve --help | tr -s ' \n' ' ' | sed -n 's/.*--max-per-ip N open connections from one address (default \([0-9]*\)).*/\1/p')
+[ -n "$def" ] || fail "serve --help gives no --max-per-ip default"
+tr -s ' \n' ' ' <"$src/docs/upload.md" | grep -q "(\`--max-per-ip\`, $def:" ||
+    fail "docs/upload.md does not give the --max-per-ip default $def"
+tr -s ' \n' ' ' <"$src/docs/upload.md" | grep -qi "no per-IP connection limit" &&
+    fail "docs/upload.md says there is no per-IP connection limit"
+ok "docs/upload.md gives the per-address limit the server applies"
 
 # --- revocation --------------------------------------------------------------------
 kid=${first#created }

@@ -1,4 +1,5 @@
-/* vocab_docs.c -- the documents' tables of verdicts, groups and kinds,
+/* vocab_docs.c -- the documents' tables of verdicts, groups, kinds and
+ * inspectors' findings,
  * generated from labels/ so the documents say what the screens say.
  *
  * Usage: vocab_docs FILE...          fail (exit 1) when a generated block
@@ -6,9 +7,10 @@
  *        vocab_docs --write FILE...  rewrite the blocks in place
  *        vocab_docs --print          print every block
  * A block is the lines between "<!-- BEGIN NAME" and "<!-- END NAME" (NAME
- * verdict-table or group-table); every block must be in one of the FILEs.
- * After changing a wording in labels/, scripts/vocab-docs.sh rebuilds this
- * and rewrites the documents (ctest runs the check as vocab_docs). */
+ * verdict-table, group-table or finding-table); every block must be in one of
+ * the FILEs. After changing a wording in labels/, scripts/vocab-docs.sh
+ * rebuilds this and rewrites the documents (ctest runs the check as
+ * vocab_docs). */
 #include <labels.h>
 
 #include <stdio.h>
@@ -121,12 +123,28 @@ static void group_table(text *t)
     }
 }
 
+static void finding_table(text *t)
+{
+    puts_(t, "| code | word | Vietnamese | English |\n"
+             "| --- | --- | --- | --- |\n");
+    for (int f = 0; f < LABELS_FD_COUNT_; f++) {
+        char code[8];
+        snprintf(code, sizeof code, "| F%d |", f + 1);
+        puts_(t, code);
+        code_cell(t, labels_finding_code((labels_finding)f));
+        for (int l = 0; l < LABELS_LANG_COUNT_; l++)
+            cell(t, labels_finding_name((labels_finding)f, (labels_lang)l));
+        puts_(t, "\n");
+    }
+}
+
 static const struct {
     const char *name;
     void (*make)(text *);
 } blocks[] = {
     {"verdict-table", verdict_table},
     {"group-table", group_table},
+    {"finding-table", finding_table},
 };
 #define NBLOCKS (sizeof blocks / sizeof blocks[0])
 

@@ -45,6 +45,22 @@ static int hex_ok(const char *s, size_t want, int upper)
     return 1;
 }
 
+/* 2020-01-01T00:00:00Z: a record time before it was taken while the
+ * kiosk's clock was not set (a board without a battery-backed clock boots
+ * in 1970). The collector would refuse such a batch for ever, so the time
+ * goes as "_", "the kiosk's clock was not set", which the collector dates
+ * at its arrival (docs/upload.md, "The time window"). */
+#define CLOCK_SANE_MIN INT64_C(1577836800)
+
+/* The record time field: decimal seconds, or "_" (out holds 24). */
+static const char *time_field(int64_t t, char out[24])
+{
+    if (t < CLOCK_SANE_MIN)
+        return "_";
+    snprintf(out, 24, "%lld", (long long)t);
+    return out;
+}
+
 /* "finding ID TIME INSPECTOR PRODUCT SIGNER LOT SERIAL FINDING NOTE",
  * the note as lowercase hex of its UTF-8 bytes ("_" when empty): the
  * format stays one space-separated ASCII line with one spelling. */
@@ -54,9 +70,10 @@ static int put_finding(char *buf, size_t cap, size_t *pos,
     size_t nl = strnlen(r->note, sizeof r->note);
     if (nl > SCAN_FINDING_NOTE_MAX || !labels_utf8_text_ok(r->note, nl))
         nl = 0;
+    char tbuf[24];
     int w = snprintf(
-        buf + *pos, cap - *pos, "finding %lld %lld %s %s %s %s %lu %s ",
-        (long long)r->id, (long long)(r->time < 0 ? 0 : r->time),
+        buf + *pos, cap - *pos, "finding %lld %s %s %s %s %s %lu %s ",
+        (long long)r->id, time_field(r->time, tbuf),
         code_ok(r->inspector, LABELS_CODE_MAX) ? r->inspector : "_",
         code_ok(r->product, LABELS_CODE_MAX) ? r->product : "_",
         hex_ok(r->key_id, 16, 1) ? r->key_id : "_",
@@ -120,9 +137,10 @@ int upload_batch_build_with_findings(
     for (size_t i = 0; i < n; i++) {
         const scan_record *r = &recs[i];
         static const char zero_hash[] = "00000000000000000000000000000000";
+        char tbuf[24];
         int w = snprintf(
-            buf + pos, cap - pos, "scan %lld %lld %s %s %s %s %lu %s %d\n",
-            (long long)r->id, (long long)(r->time < 0 ? 0 : r->time),
+            buf + pos, cap - pos, "scan %lld %s %s %s %s %s %lu %s %d\n",
+            (long long)r->id, time_field(r->time, tbuf),
             word_ok(r->verdict) ? r->verdict : "unknown",
             code_ok(r->product, LABELS_CODE_MAX) ? r->product : "_",
             hex_ok(r->key_id, 16, 1) ? r->key_id : "_",

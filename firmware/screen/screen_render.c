@@ -405,7 +405,7 @@ static void tone_icon(frame *f, labels_tone tone, double cx, double cy,
 static double banner(frame *f)
 {
     const screen_state *st = f->st;
-    if (!st->stale && !st->offline && !st->inspector)
+    if (!st->stale && !st->offline && !st->inspector && !st->notice)
         return 0;
     double h = floor(38 * f->u);
     uint32_t bg = st->stale ? tone_rgb[LABELS_TONE_WARN] : RGB_OFFLINE;
@@ -437,11 +437,16 @@ static double banner(frame *f)
         cairo_stroke(f->cr);
         right = dx - dot - 16 * f->u;
     }
-    if (st->inspector && !st->stale) {
+    if (st->notice) {
+        /* The answer to what an inspector just did, for a few seconds:
+         * it wins the space over the lines below. */
+        double th = text_prepare(f, st->notice, &ts, right - f->m);
+        text_show(f, &ts, f->m, (h - th) / 2);
+    } else if (st->inspector && !st->stale) {
         double th = text_prepare(f, st->inspector, &ts, right - f->m);
         text_show(f, &ts, f->m, (h - th) / 2);
     }
-    if (st->stale) {
+    if (st->stale && !st->notice) {
         char date[32], msg[160];
         if (st->data_date[0]) {
             screen_format_date(st->data_date, f->lang, date, sizeof date);
@@ -736,7 +741,10 @@ static void draw_verdict(frame *f)
         y += bh2 + 20 * f->u;
         text_style ts = {F_STEP, RGB_MUTED, 2, PANGO_ALIGN_LEFT, 0, 0};
         if (y < bottom - 30 * f->u)
-            text(f, screen_text(SCREEN_MSG_IDLE_STEP2, f->lang), &ts, x, y, w);
+            text(
+                f,
+                screen_input_text(SCREEN_MSG_IDLE_STEP2, f->st->input, f->lang),
+                &ts, x, y, w);
         return;
     }
     /* Facts on the left, advice on the right. */
@@ -813,7 +821,8 @@ static void draw_idle(frame *f)
         text_style ts = {F_STEP, RGB_TEXT, 2, PANGO_ALIGN_LEFT, 0, 0};
         double tx = x + 2 * r + 16 * f->u;
         double th =
-            text_prepare(f, screen_text(steps[i], f->lang), &ts, tw - (tx - x));
+            text_prepare(f, screen_input_text(steps[i], f->st->input, f->lang),
+                         &ts, tw - (tx - x));
         double rowh = fmax(th, 2 * r);
         set_rgb(f->cr, RGB_TITLE);
         cairo_arc(f->cr, x + r, y + r, r, 0, 2 * M_PI);
@@ -836,7 +845,7 @@ static void draw_not_ready(frame *f, screen_msg title, screen_msg body)
     double top = banner(f);
     double bh = floor(124 * f->u);
     band(f, top, bh, RGB_NOTREADY, RGB_WHITE, LABELS_TONE_NEUTRAL,
-         screen_text(title, f->lang), F_HEADLINE);
+         screen_input_text(title, f->st->input, f->lang), F_HEADLINE);
     double bottom = footer(f);
     double y = top + bh + 18 * f->u;
     advice_box(f, LABELS_TONE_NEUTRAL,

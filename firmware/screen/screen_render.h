@@ -33,14 +33,23 @@ typedef struct screen_state {
     labels_lang lang;
     const labels_facts *facts; /* SCREEN_MODE_VERDICT only */
     int stale;                 /* the mirror is older than policy allows */
-    char data_date[LABELS_DATE_SIZE]; /* "YYYY-MM-DD" of the mirror, or "" */
-    int offline;                      /* the kiosk cannot reach the feed */
+    /* "YYYY-MM-DD" of the last sync (what `ocop-kiosk status` calls
+     * "since"), or "" when there was none */
+    char data_date[LABELS_DATE_SIZE];
+    int offline; /* the kiosk cannot reach the feed */
     /* Inspector mode: who is inspecting (shown in the top banner), or
      * NULL for shoppers' screens. */
     const char *inspector;
     /* In inspector mode, the product's previous findings (one per line,
      * newest first; "" for none), shown instead of shoppers' advice. */
     const char *inspector_notes;
+    /* A few seconds' answer to what an inspector just did ("finding
+     * recorded: ...", "badge refused"), shown in the top banner over
+     * everything else; NULL for none. */
+    const char *notice;
+    /* What the kiosk scans with, so the screen names it: camera, scanner
+     * or both (the words in screen_text.c). */
+    screen_input input;
 } screen_state;
 
 /* Where things landed, for tests and for checking a translation fits. */

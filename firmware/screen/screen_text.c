@@ -56,6 +56,23 @@ static const char *const messages[SCREEN_MSG_COUNT_][LABELS_LANG_COUNT_] = {
                                 "No findings recorded for this product on "
                                 "this kiosk yet."},
     [SCREEN_MSG_INSPECTOR] = {"Thanh tra", "Inspector"},
+    [SCREEN_MSG_FINDING_RECORDED] = {"Đã ghi kết quả kiểm tra: %s",
+                                     "Finding recorded: %s"},
+    [SCREEN_MSG_BADGE_REFUSED] = {"Thẻ thanh tra không hợp lệ",
+                                  "Inspector badge refused"},
+};
+
+/* The same messages for a kiosk with a scanner, or both inputs; the
+ * camera's wording is the table above. */
+static const char *const by_input[2][SCREEN_INPUT_BOTH][LABELS_LANG_COUNT_] = {
+    /* SCREEN_MSG_IDLE_STEP2 */
+    {{"Đưa mã QR trên tem OCOP vào trước máy quét",
+      "Hold the label's QR code in front of the scanner"},
+     {"Đưa mã QR trên tem OCOP vào trước camera hoặc máy quét",
+      "Hold the label's QR code in front of the camera or the scanner"}},
+    /* SCREEN_MSG_NO_CAMERA_TITLE */
+    {{"Máy quét không hoạt động", "Scanner not working"},
+     {"Camera và máy quét không hoạt động", "Camera and scanner not working"}},
 };
 
 const char *screen_text(screen_msg msg, labels_lang lang)
@@ -65,6 +82,22 @@ const char *screen_text(screen_msg msg, labels_lang lang)
     if ((int)lang < 0 || lang >= LABELS_LANG_COUNT_)
         lang = LABELS_LANG_VI;
     return messages[msg][lang];
+}
+
+const char *screen_input_text(screen_msg msg, screen_input input,
+                              labels_lang lang)
+{
+    /* SCREEN_MSG_NO_CAMERA_TEXT names no input: the camera's wording
+     * serves every kiosk. */
+    int row = msg == SCREEN_MSG_IDLE_STEP2        ? 0
+              : msg == SCREEN_MSG_NO_CAMERA_TITLE ? 1
+                                                  : -1;
+    if (row < 0 || (int)input <= SCREEN_INPUT_CAMERA ||
+        input >= SCREEN_INPUT_COUNT_)
+        return screen_text(msg, lang);
+    if ((int)lang < 0 || lang >= LABELS_LANG_COUNT_)
+        lang = LABELS_LANG_VI;
+    return by_input[row][input - 1][lang];
 }
 
 void screen_format_date(const char *iso, labels_lang lang, char *out,

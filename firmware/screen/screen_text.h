@@ -30,11 +30,27 @@ typedef enum screen_msg {
     SCREEN_MSG_STALE_FMT, /* one %s: the data date, already formatted */
     SCREEN_MSG_STALE_UNKNOWN,
     SCREEN_MSG_OFFLINE,
-    SCREEN_MSG_PREV_FINDINGS, /* inspector mode: heading of the box */
-    SCREEN_MSG_NO_FINDINGS,   /* inspector mode: none recorded yet */
-    SCREEN_MSG_INSPECTOR,     /* inspector mode: the banner's title */
+    SCREEN_MSG_PREV_FINDINGS,    /* inspector mode: heading of the box */
+    SCREEN_MSG_NO_FINDINGS,      /* inspector mode: none recorded yet */
+    SCREEN_MSG_INSPECTOR,        /* inspector mode: the banner's title */
+    SCREEN_MSG_FINDING_RECORDED, /* one %s: the finding's name */
+    SCREEN_MSG_BADGE_REFUSED,
     SCREEN_MSG_COUNT_
 } screen_msg;
+
+/* What a kiosk scans with: the words that name it depend on it. */
+typedef enum screen_input {
+    SCREEN_INPUT_CAMERA = 0,
+    SCREEN_INPUT_SCANNER,
+    SCREEN_INPUT_BOTH,
+    SCREEN_INPUT_COUNT_
+} screen_input;
+
+/* The messages that name the input (SCREEN_MSG_IDLE_STEP2,
+ * SCREEN_MSG_NO_CAMERA_TITLE) as worded for input; any other message as
+ * screen_text() gives it. */
+const char *screen_input_text(screen_msg msg, screen_input input,
+                              labels_lang lang);
 
 /* The string in lang (an unknown language is Vietnamese); "" for an
  * unknown msg. */

@@ -10,16 +10,11 @@
 
 void svc_mirror_opened(struct svc *s)
 {
-    s->data_date[0] = '\0';
     s->next_stale_check = 0;
     int64_t version;
     char published[32];
     if (s->v.mirror &&
         labels_mirror_info(s->v.mirror, &version, published) == LABELS_OK) {
-        if (strlen(published) >= 10) {
-            memcpy(s->data_date, published, 10);
-            s->data_date[10] = '\0';
-        }
         kiosk_logl(KLOG_INFO, "ready: mirror version %lld published %s",
                    (long long)version, published);
     }

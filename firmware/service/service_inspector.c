@@ -17,8 +17,9 @@ static int note_line(void *ctx, const finding_record *r)
     if (labels_time_day(r->time, day) != LABELS_OK)
         snprintf(day, sizeof day, "?");
     snprintf(s->insp_notes + used, sizeof s->insp_notes - used,
-             "%s%s %s (%s)%s%s", used ? "\n" : "", day, r->finding,
-             r->inspector, r->note[0] ? ": " : "", r->note);
+             "%s%s %s (%s)%s%s", used ? "\n" : "", day,
+             labels_finding_name_of(r->finding, s->lang), r->inspector,
+             r->note[0] ? ": " : "", r->note);
     return 0;
 }
 
@@ -28,8 +29,19 @@ void svc_inspector_notes(struct svc *s, const labels_facts *f)
     if (!f->have_label || !s->v.log)
         return;
     int n = scan_log_findings_for(s->v.log, f->label.product, 4, note_line, s);
-    kiosk_logl(KLOG_INFO, "inspector: %d previous finding(s) for %s shown", n,
-               f->label.product);
+    kiosk_logl(KLOG_INFO,
+               "inspector: %d previous finding(s) for %s shown%s%.*s", n,
+               f->label.product, s->insp_notes[0] ? ": " : "",
+               (int)strcspn(s->insp_notes, "\n"), s->insp_notes);
+}
+
+/* A sign on the screen for what an inspector just did. */
+static void notice(struct svc *s, const char *kind, const char *text)
+{
+    snprintf(s->notice, sizeof s->notice, "%s", text);
+    s->notice_kind = kind;
+    s->notice_until = svc_mono_ms() + NOTICE_MS;
+    s->shown[0] = '\0';
 }
 
 static void session_ended(struct svc *s, const char *inspector, const char *why)
@@ -59,6 +71,8 @@ void svc_inspector_badge(struct svc *s, const char *text, size_t len)
     if (e == INSP_SESSION_REFUSED || e == INSP_SESSION_REFUSED_ENDED) {
         kiosk_logl(KLOG_WARNING, "inspector badge refused (%s): %s",
                    inspector_badge_word(r), inspector_badge_sentence(r));
+        notice(s, "badge_refused",
+               screen_text(SCREEN_MSG_BADGE_REFUSED, s->lang));
         if (e == INSP_SESSION_REFUSED_ENDED)
             session_ended(s, b.inspector, inspector_badge_word(r));
         return;
@@ -99,6 +113,11 @@ void svc_inspector_finding(struct svc *s, int finding, const char *note)
                    scan_log_error(s->v.log));
         return;
     }
+    char line[sizeof s->notice];
+    snprintf(line, sizeof line,
+             screen_text(SCREEN_MSG_FINDING_RECORDED, s->lang),
+             labels_finding_name_of(rec.finding, s->lang));
+    notice(s, "finding_recorded", line);
     kiosk_logl(KLOG_INFO,
                "finding %s recorded: inspector=%s product=%s "
                "serial=%u id=%lld",

@@ -23,12 +23,13 @@
 #define LOOP_MAX_MS 1000  /* the longest poll: the watchdog's pace */
 #define STOP_WAIT_MS 1500 /* for the threads to finish at SIGTERM */
 #define WEDGE_IDLE_MS 500 /* a scanner types a code in one burst */
+#define NOTICE_MS 4000    /* an inspector's notice stays this long */
 
 struct svc {
     const char *config_path;
     struct kiosk_config cfg;
     struct kiosk_verdicts v;
-    char data_date[LABELS_DATE_SIZE];
+    char data_date[LABELS_DATE_SIZE]; /* the last sync's day, or "" */
     struct workers w;
     int sigfd;
 
@@ -66,6 +67,11 @@ struct svc {
     struct inspector insp; /* inspector mode (docs/inspectors.md) */
     char insp_banner[160];
     char insp_notes[1200]; /* the shown product's previous findings */
+    /* The answer to an inspector's last action, on screen until
+     * notice_until; notice_kind names it in the screen's log line. */
+    char notice[200];
+    const char *notice_kind;
+    int64_t notice_until;
 };
 
 static inline int64_t svc_mono_ms(void)

@@ -68,6 +68,13 @@ void svc_screen_update(struct svc *s, int64_t now)
     if (now >= s->next_stale_check) {
         s->stale = sync_stale_since(s->cfg.state, time(NULL), since);
         s->next_stale_check = now + 1000;
+        /* The banner's "since" is `ocop-kiosk status`'s: the last sync
+         * (sync_stale_since), never the mirror's own publish date. */
+        s->data_date[0] = '\0';
+        if (strlen(since) >= 10 && since[4] == '-') {
+            memcpy(s->data_date, since, 10);
+            s->data_date[10] = '\0';
+        }
     }
     st.stale = s->stale;
     memcpy(st.data_date, s->data_date, sizeof st.data_date);
@@ -78,24 +85,33 @@ void svc_screen_update(struct svc *s, int64_t now)
         st.inspector = s->insp_banner;
         st.inspector_notes = s->insp_notes;
     }
+    if (s->notice_until > now)
+        st.notice = s->notice;
+    st.input = !s->cfg.scanner[0]  ? SCREEN_INPUT_CAMERA
+               : !s->cfg.camera[0] ? SCREEN_INPUT_SCANNER
+                                   : SCREEN_INPUT_BOTH;
     if (s->verdict_until > now) {
         st.mode = SCREEN_MODE_VERDICT;
         st.facts = &s->facts;
         st.stale = s->verdict_stale;
     } else if (!s->v.mirror) {
         st.mode = SCREEN_MODE_NO_MIRROR;
-    } else if (!s->cam && s->cfg.camera[0] && s->scan_fd < 0) {
-        /* No way to scan at all; with a scanner the kiosk still works
-         * and the missing camera is only logged. */
+    } else if (!s->cam && s->scan_fd < 0 &&
+               (s->cfg.camera[0] || s->cfg.scanner[0])) {
+        /* No way to scan at all; with one input working the kiosk still
+         * works and the other's failure is only logged. */
         st.mode = SCREEN_MODE_NO_CAMERA;
     } else {
         st.mode = SCREEN_MODE_IDLE;
     }
     char key[sizeof s->shown];
+    static const char *const input_word[] = {"camera", "scanner", "both"};
     snprintf(
-        key, sizeof key, "%s lang=%s stale=%d offline=%d insp=%d date=%s %s",
+        key, sizeof key,
+        "%s lang=%s stale=%d offline=%d insp=%d since=%s input=%s notice=%s %s",
         mode_name(st.mode), labels_lang_code(st.lang), st.stale, st.offline,
-        s->insp.active, st.data_date,
+        s->insp.active, st.data_date, input_word[st.input],
+        st.notice ? s->notice_kind : "-",
         st.mode == SCREEN_MODE_VERDICT ? labels_verdict_word(s->facts.verdict)
                                        : "");
     if (!strcmp(key, s->shown))

@@ -20,12 +20,14 @@ static const char usage_text[] =
     "         [--label-mm WxH] [--dpi N]          (png, svg, zpl, tspl)\n"
     "         [--paper a4|letter] [--rows R] [--cols C] [--margin-mm M]\n"
     "         [--crop-marks]                      (pdf)\n"
-    "         [--max-labels N]   (default 100000 labels per run)\n"
+    "         [--max-labels N]   (default 100000 labels per run) [--reprint]\n"
     "png and svg write a new folder PATH with one file per label; the other\n"
     "formats write one file. Nothing is written unless the whole batch is;\n"
     "SIGTERM or SIGINT stops the run and removes what it wrote.\n"
     "The QR's host is the authority's first verify host from the mirror;\n"
-    "--host must be one of them (OCOP.EXAMPLE only in the demo world).\n";
+    "--host must be one of them (OCOP.EXAMPLE only in the demo world).\n"
+    "Printed ranges are recorded in KEY.printed; serials of a lot already\n"
+    "printed are refused unless --reprint says the run replaces them.\n";
 
 static int parse_mm(const char *s, double *out)
 {
@@ -88,7 +90,7 @@ static void io_error(const char *what, const char *path, int rc)
 struct pargs {
     const char *mirror, *key, *product, *lot, *issued, *serials;
     unsigned long stars, dpi, max_labels;
-    int fmt;
+    int fmt, reprint;
     uint16_t today;
     char host[LABELS_HOST_MAX + 1]; /* the QR URL's host, chosen */
     print_job job;
@@ -115,6 +117,7 @@ static int parse(int argc, char **argv, struct pargs *a)
         {"crop-marks", no_argument, NULL, 'C'},
         {"dpi", required_argument, NULL, 'd'},
         {"max-labels", required_argument, NULL, 'X'},
+        {"reprint", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -138,6 +141,7 @@ static int parse(int argc, char **argv, struct pargs *a)
         case 'H': a->job.host = optarg; break;
         case 'o': a->job.out = optarg; break;
         case 'C': a->job.sheet.crop_marks = 1; break;
+        case 'R': a->reprint = 1; break;
         case 'f':
             if ((a->fmt = print_format_parse(optarg)) < 0) {
                 cli_error("--format must be png, svg, pdf, zpl or tspl");
@@ -363,6 +367,30 @@ static int die_of_stop(const char *out)
     return LABELS_EXIT_FAIL;
 }
 
+/* Serials of this lot printed before (the record beside the key) are a
+ * refusal unless --reprint: labels printed twice look like clones on
+ * every report. 0, or an exit code. */
+static int check_record(const struct pargs *a)
+{
+    print_range was;
+    char err[4400];
+    int rc = print_record_check(a->key, a->lot, a->job.first, a->job.last, &was,
+                                err, sizeof err);
+    if (rc == LABELS_OK || (rc == LABELS_ERR_EXISTS && a->reprint))
+        return 0;
+    if (rc != LABELS_ERR_EXISTS) {
+        cli_error("%s", err);
+        return LABELS_EXIT_FAIL;
+    }
+    cli_error("refusing to print: serials %lu-%lu of lot %s were printed "
+              "already (issued %s, recorded in %s.printed); labels printed "
+              "twice look like clones. Pass --reprint to replace spoiled "
+              "labels",
+              (unsigned long)was.first, (unsigned long)was.last, was.lot,
+              was.issued, a->key);
+    return LABELS_EXIT_NO;
+}
+
 /* May this key sign for the product? Then the batch. */
 static int sign_and_print(struct pargs *a)
 {
@@ -391,6 +419,8 @@ static int sign_and_print(struct pargs *a)
         return LABELS_EXIT_FAIL;
     }
     rc = pick_host(a);
+    if (!rc)
+        rc = check_record(a);
     if (rc) {
         labels_seckey_wipe(&sec);
         return rc;
@@ -419,6 +449,13 @@ static int sign_and_print(struct pargs *a)
                       a->job.geom.w_mm, a->job.geom.h_mm, a->job.geom.dpi);
         else
             io_error("labels to", a->job.out, rc);
+        return LABELS_EXIT_FAIL;
+    }
+    char err[4400];
+    if (print_record_add(a->key, a->lot, a->job.first, a->job.last,
+                         a->job.issued, err, sizeof err) != LABELS_OK) {
+        cli_error("labels written to %s, but not recorded: %s", a->job.out,
+                  err);
         return LABELS_EXIT_FAIL;
     }
     unsigned long count = (unsigned long)(a->job.last - a->job.first) + 1;

@@ -126,9 +126,12 @@ static int parse_scan(const char *line, size_t len, collector_scan *s)
     if (parse_u64(f[1], fl[1], INT64_MAX, &v) || v == 0)
         return -1;
     s->id = (int64_t)v;
-    if (parse_u64(f[2], fl[2], INT64_MAX, &v))
+    if (field_is(f[2], fl[2], "_"))
+        s->time = COLLECTOR_TIME_UNSET; /* the kiosk's clock was not set */
+    else if (parse_u64(f[2], fl[2], INT64_MAX, &v))
         return -1;
-    s->time = (int64_t)v;
+    else
+        s->time = (int64_t)v;
     /* A verdict word (docs/verdicts.md): lowercase letters and '_'. The
      * set itself is not checked, so a kiosk with a newer verdict list
      * still uploads. */
@@ -195,9 +198,12 @@ static int parse_finding(const char *line, size_t len, collector_finding *r)
     if (parse_u64(f[1], fl[1], INT64_MAX, &v) || v == 0)
         return -1;
     r->id = (int64_t)v;
-    if (parse_u64(f[2], fl[2], INT64_MAX, &v))
+    if (field_is(f[2], fl[2], "_"))
+        r->time = COLLECTOR_TIME_UNSET; /* the kiosk's clock was not set */
+    else if (parse_u64(f[2], fl[2], INT64_MAX, &v))
         return -1;
-    r->time = (int64_t)v;
+    else
+        r->time = (int64_t)v;
     if (field_is(f[3], fl[3], "_") ||
         parse_code(f[3], fl[3], r->inspector, LABELS_CODE_MAX) ||
         parse_code(f[4], fl[4], r->product, LABELS_CODE_MAX))
@@ -346,6 +352,22 @@ int collector_batch_parse(const char *body, size_t len, collector_batch *b,
     for (size_t i = 0; i < LABELS_SIG_BYTES; i++)
         b->sig[i] = (uint8_t)(hexval(v[2 * i]) << 4 | hexval(v[2 * i + 1]));
     return 0;
+}
+
+int collector_batch_date_unset(collector_batch *b, int64_t now)
+{
+    int n = 0;
+    for (int i = 0; i < b->count; i++)
+        if (b->scans[i].time == COLLECTOR_TIME_UNSET) {
+            b->scans[i].time = now;
+            n++;
+        }
+    for (int i = 0; i < b->nfindings; i++)
+        if (b->findings[i].time == COLLECTOR_TIME_UNSET) {
+            b->findings[i].time = now;
+            n++;
+        }
+    return n;
 }
 
 int collector_batch_times_ok(const collector_batch *b, int64_t now, char *err,

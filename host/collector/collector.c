@@ -577,7 +577,9 @@ void collector_submit(collector *c, const char *body, size_t len,
         snprintf(o->message, sizeof o->message, "malformed batch: %s", why);
         return;
     }
-    if (collector_batch_times_ok(&b, (int64_t)time(NULL), why, sizeof why)) {
+    int64_t now = (int64_t)time(NULL);
+    (void)collector_batch_date_unset(&b, now);
+    if (collector_batch_times_ok(&b, now, why, sizeof why)) {
         collector_batch_free(&b);
         o->status = COLLECTOR_MALFORMED;
         snprintf(o->message, sizeof o->message, "malformed batch: %s", why);

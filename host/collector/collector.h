@@ -140,6 +140,12 @@ void collector_batch_free(collector_batch *b);
  * may upload weeks later, so old times inside the window are fine. */
 #define COLLECTOR_TIME_MIN INT64_C(1577836800)
 #define COLLECTOR_CLOCK_SLACK 86400
+/* A record time "_" (the kiosk's clock was not set when it scanned) is
+ * parsed as COLLECTOR_TIME_UNSET; collector_batch_date_unset() dates every
+ * such record at now, the batch's arrival (it happened before), and
+ * returns how many it dated. Both engines call it before the window. */
+#define COLLECTOR_TIME_UNSET INT64_C(-1)
+int collector_batch_date_unset(collector_batch *b, int64_t now);
 /* 0 when every record's time is in [COLLECTOR_TIME_MIN, now + slack]; -1
  * with the first record outside it named in err. */
 int collector_batch_times_ok(const collector_batch *b, int64_t now, char *err,

@@ -987,6 +987,7 @@ void pg_store_submit(pg_store *ps, const char *body, size_t len,
         snprintf(o->message, sizeof o->message, "malformed batch: %s", why);
         return;
     }
+    (void)collector_batch_date_unset(&b, (int64_t)time(NULL));
     o->scans = b.count;
     char err[300];
     PGconn *db = pgs_get(ps, err, sizeof err);

@@ -22,6 +22,7 @@ struct print_layout {
     cairo_surface_t *fixed; /* recording of the batch-wide part */
     PangoLayout *var;       /* lot and serial, redrawn per label */
     PangoFontDescription *var_font;
+    int name_lines, name_cut; /* how the name laid out (print_name_fit) */
 };
 
 static PangoFontDescription *font(double size_pt, PangoWeight weight)
@@ -87,10 +88,11 @@ static void rounded_rect(cairo_t *cr, double x, double y, double w, double h,
 
 /* Text block at (x, y), at most width wide and height high: wraps at
  * words (or inside a word if it must) and ends in "…" when cut. Returns
- * the height used. */
+ * the height used; *lines and *cut (may be NULL) get the lines and
+ * whether the text was cut. draw 0 only measures. */
 static double text_block(cairo_t *cr, const char *utf8, double x, double y,
                          double width, double height, double size,
-                         PangoWeight weight)
+                         PangoWeight weight, int *lines, int *cut, int draw)
 {
     PangoLayout *pl = pango_cairo_create_layout(cr);
     unhinted(cr, pl);
@@ -104,13 +106,19 @@ static double text_block(cairo_t *cr, const char *utf8, double x, double y,
     pango_layout_set_text(pl, utf8, -1);
     int lw, lh;
     pango_layout_get_size(pl, &lw, &lh);
-    cairo_move_to(cr, x, y);
-    pango_cairo_show_layout(cr, pl);
+    if (lines)
+        *lines = pango_layout_get_line_count(pl);
+    if (cut)
+        *cut = pango_layout_is_ellipsized(pl);
+    if (draw) {
+        cairo_move_to(cr, x, y);
+        pango_cairo_show_layout(cr, pl);
+    }
     g_object_unref(pl);
     return (double)lh / PANGO_SCALE;
 }
 
-static void draw_fixed(const print_layout *L, cairo_t *cr)
+static void draw_fixed(print_layout *L, cairo_t *cr)
 {
     const labels_product *p = &L->product;
     double h = L->h, pad = h * 0.05;
@@ -154,17 +162,33 @@ static void draw_fixed(const print_layout *L, cairo_t *cr)
     }
     y += mark_h + pad * 0.8;
 
-    /* Name and producer share what is left above the lot/serial lines. */
+    /* Name and producer share what is left above the lot/serial lines:
+     * the name takes all it needs but one line of the producer's (a long
+     * name wraps rather than being cut while there is room), and the
+     * producer what the name leaves. */
     double avail = L->var_y - pad * 0.5 - y;
+    double name_h = avail - h * 0.062 * 1.4 - pad * 0.4;
+    /* A name that does not fit is set a little smaller, twice at most,
+     * before it is cut: the whole name matters more than its size. */
+    static const double sizes[] = {0.085, 0.075, 0.066};
+    double size = h * sizes[0];
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        size = h * sizes[i];
+        text_block(cr, p->name, x, y, L->text_w, name_h, size,
+                   PANGO_WEIGHT_BOLD, NULL, &L->name_cut, 0);
+        if (!L->name_cut)
+            break;
+    }
     cairo_set_source_rgb(cr, 0, 0, 0);
-    double used = text_block(cr, p->name, x, y, L->text_w, avail * 0.62,
-                             h * 0.085, PANGO_WEIGHT_BOLD);
+    double used =
+        text_block(cr, p->name, x, y, L->text_w, name_h, size,
+                   PANGO_WEIGHT_BOLD, &L->name_lines, &L->name_cut, 1);
     y += used + pad * 0.4;
     double rest = L->var_y - pad * 0.3 - y;
     if (rest > h * 0.05) {
         cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
         text_block(cr, p->producer_name, x, y, L->text_w, rest, h * 0.062,
-                   PANGO_WEIGHT_NORMAL);
+                   PANGO_WEIGHT_NORMAL, NULL, NULL, 1);
     }
 }
 
@@ -214,6 +238,21 @@ int print_layout_new(const labels_product *p, int stars, double w_mm,
         return rc;
     }
     *out = L;
+    return LABELS_OK;
+}
+
+int print_name_fit(const labels_product *p, int stars, double w_mm, double h_mm,
+                   int *lines, int *cut)
+{
+    if (!lines || !cut)
+        return LABELS_ERR_ARG;
+    print_layout *L;
+    int rc = print_layout_new(p, stars, w_mm, h_mm, &L);
+    if (rc != LABELS_OK)
+        return rc;
+    *lines = L->name_lines;
+    *cut = L->name_cut;
+    print_layout_free(L);
     return LABELS_OK;
 }
 

@@ -95,6 +95,12 @@ int print_tspl_label(FILE *f, const print_item *it, const print_geom *g);
 void print_ascii_fold(const char *utf8, const char *reject, char *out,
                       size_t outsz);
 
+/* How p's name lays out on a w_mm x h_mm label of stars stars: *lines
+ * lines, and *cut non-zero when even those could not hold it (it then
+ * ends in "…"). For a producer's tool to warn before printing. */
+int print_name_fit(const labels_product *p, int stars, double w_mm, double h_mm,
+                   int *lines, int *cut);
+
 /* A whole batch: sign serials first..last of (product, lot, stars,
  * issued) with sec and write them in format to out (a folder for PNG and
  * SVG, which must not exist yet; a file otherwise, replaced atomically).
@@ -121,6 +127,30 @@ typedef struct print_job {
 #define PRINT_MAX_LABELS 100000
 
 int print_batch(const print_job *job, const labels_seckey *sec);
+
+/* The record of printed ranges beside a producer's secret key
+ * (docs/printing.md): "<key>.printed", text, the line "# ocop printed
+ * ranges v1", then one line per run "LOT FIRST LAST YYYY-MM-DD" (the
+ * labels' issue date), fields separated by single spaces; mode 0600,
+ * replaced through a temporary file. */
+typedef struct print_range {
+    char lot[LABELS_CODE_MAX + 1];
+    uint32_t first, last;
+    char issued[LABELS_DATE_SIZE];
+} print_range;
+
+/* "<key_path>.printed" into out; LABELS_ERR_ARG if it does not fit. */
+int print_record_path(const char *key_path, char *out, size_t outsz);
+/* LABELS_OK when no recorded range of lot meets first..last (a missing
+ * record is empty); LABELS_ERR_EXISTS with the first such range in
+ * *clash; LABELS_ERR_FIELD for a file that is not a record, LABELS_ERR_IO
+ * when it cannot be read (a sentence in err either way). */
+int print_record_check(const char *key_path, const char *lot, uint32_t first,
+                       uint32_t last, print_range *clash, char *err,
+                       size_t errsz);
+/* Append the range to the record (created when missing), atomically. */
+int print_record_add(const char *key_path, const char *lot, uint32_t first,
+                     uint32_t last, uint16_t issued, char *err, size_t errsz);
 
 /* Release the font caches cairo and pango keep for the process (call once
  * at exit, after the last print_* call), so leak checkers see only what

@@ -8,9 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
+/* labels/' list of findings (labels_vocab.h), then "other". */
+#define RQ_FINDING_(e, code) code,
 const char *const rq_finding_kinds[NF] = {
-    "compliant",         "label_misuse",          "expired_on_sale",
-    "quality_complaint", "suspected_counterfeit", "other"};
+    LABELS_FINDING_LIST(RQ_FINDING_, RQ_FINDING_) "other"};
 
 /* ---- Inspection findings ----------------------------------------------- */
 

@@ -84,7 +84,7 @@ void rq_chart(report_table *t, int label, int value, int value2,
               const char *title);
 
 /* Inspection findings, per product (findings.c, reinspect.c). */
-#define NF 6
+#define NF (LABELS_FD_COUNT_ + 1) /* the findings, then "other" */
 extern const char *const rq_finding_kinds[NF];
 struct pagg {
     char code[32];

@@ -225,12 +225,13 @@ void phone_set_reports(phone *p, phone_reports *pr)
 
 phone_reports *phone_get_reports(phone *p) { return p ? p->reports : NULL; }
 
-int phone_facts(phone *p, const char *payload, labels_facts *facts,
-                char published[32])
+/* The facts for text (len bytes; shaped: worth a look-up) from the
+ * current mirror: 0, or -1 when the mirror or the date cannot be read. */
+static int text_facts(phone *p, const char *text, size_t len, int shaped,
+                      labels_facts *facts, char published[32])
 {
-    size_t len = strlen(payload);
     memset(facts, 0, sizeof *facts);
-    if (!payload_shaped(payload, len)) {
+    if (!shaped) {
         facts->verdict = LABELS_V_NOT_OCOP;
         facts->parse_error = LABELS_ERR_NOT_LABEL;
         return 0;
@@ -240,24 +241,52 @@ int phone_facts(phone *p, const char *payload, labels_facts *facts,
     if (!(p->fixed_today || labels_date_today(&today) == LABELS_OK) ||
         !(sl = borrow(p)))
         return -1;
-    int rc = labels_check(sl->m, payload, len, today, facts) == LABELS_OK;
+    int rc = labels_check(sl->m, text, len, today, facts) == LABELS_OK;
     if (published)
         memcpy(published, sl->published, sizeof sl->published);
     give_back(p, sl);
     return rc ? 0 : -1;
 }
 
-void serve_phone_page(phone *p, const char *payload, const char *lang,
-                      struct MHD_Connection *conn, serve_reply *r)
+int phone_facts(phone *p, const char *payload, labels_facts *facts,
+                char published[32])
 {
-    labels_lang L = labels_lang_from_code(lang) == LABELS_LANG_EN
-                        ? LABELS_LANG_EN
-                        : LABELS_LANG_VI;
+    size_t len = strlen(payload);
+    return text_facts(p, payload, len, payload_shaped(payload, len), facts,
+                      published);
+}
+
+static labels_lang page_lang(const char *lang)
+{
+    return labels_lang_from_code(lang) == LABELS_LANG_EN ? LABELS_LANG_EN
+                                                         : LABELS_LANG_VI;
+}
+
+/* r->body (a rendered page) as HTML with headers, or a plain 500 when
+ * rendering ran out of memory. */
+static void page_reply(serve_reply *r, const char *const *headers)
+{
+    if (!r->body) {
+        r->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+        r->content_type = "text/plain; charset=utf-8";
+        snprintf(r->text, sizeof r->text, "out of memory");
+        return;
+    }
+    r->content_type = "text/html; charset=utf-8";
+    r->headers = headers;
+}
+
+/* The verdict page for text (len bytes; shaped: worth a look-up); conn
+ * (may be NULL) gets the report form and the recorded lookup. */
+static void verdict_page(phone *p, const char *text, size_t len, int shaped,
+                         labels_lang L, struct MHD_Connection *conn,
+                         serve_reply *r)
+{
     labels_facts facts;
     char published[32] = "";
     const labels_facts *shown =
-        phone_facts(p, payload, &facts, published) == 0 ? &facts : NULL;
-
+        text_facts(p, text, len, shaped, &facts, published) == 0 ? &facts
+                                                                 : NULL;
     r->fd = -1;
     r->status = MHD_HTTP_OK;
     if (!shown) {
@@ -267,13 +296,60 @@ void serve_phone_page(phone *p, const char *payload, const char *lang,
         r->status = MHD_HTTP_NOT_FOUND;
     }
     r->body = phone_page_render(shown, L, published, &r->body_len);
-    if (!r->body) {
-        r->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-        r->content_type = "text/plain; charset=utf-8";
-        snprintf(r->text, sizeof r->text, "out of memory");
+    page_reply(r, phone_page_headers);
+    if (r->body && conn)
+        phone_reports_on_page(p->reports, shown, L, conn, r);
+}
+
+void serve_phone_page(phone *p, const char *payload, const char *lang,
+                      struct MHD_Connection *conn, serve_reply *r)
+{
+    size_t len = strlen(payload);
+    verdict_page(p, payload, len, payload_shaped(payload, len), page_lang(lang),
+                 conn, r);
+}
+
+/* The home page posts its form here (GET, no script); only this page
+ * needs a form-action of its own. */
+/* clang-format off */
+static const char *const home_headers[] = {
+    "Cache-Control", "no-store",
+    "Content-Security-Policy",
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options", "nosniff",
+    "Referrer-Policy", "no-referrer",
+    "X-Frame-Options", "DENY",
+    NULL,
+};
+/* clang-format on */
+
+void serve_phone_home(phone *p, const char *code, const char *lang,
+                      serve_reply *r)
+{
+    labels_lang L = page_lang(lang);
+    if (code && code[0]) {
+        /* A code typed or pasted by hand: white space dropped (a line
+         * break copied from a QR reader app), then judged whole, host
+         * included, exactly as a kiosk judges the same text. */
+        char text[LABELS_PARSE_MAX + 1];
+        size_t n = 0;
+        int fits = 1;
+        for (const char *c = code; *c; c++) {
+            if (*c == ' ' || *c == '\t' || *c == '\r' || *c == '\n')
+                continue;
+            if (n == LABELS_PARSE_MAX) {
+                fits = 0;
+                break;
+            }
+            text[n++] = *c;
+        }
+        text[n] = '\0';
+        verdict_page(p, text, n, fits && n > 0, L, NULL, r);
         return;
     }
-    r->content_type = "text/html; charset=utf-8";
-    r->headers = phone_page_headers;
-    phone_reports_on_page(p->reports, shown, L, conn, r);
+    r->fd = -1;
+    r->status = MHD_HTTP_OK;
+    r->body = phone_home_render(L, &r->body_len);
+    page_reply(r, home_headers);
 }

@@ -36,7 +36,7 @@ typedef enum msg {
     M_REGISTERED_AS = LABELS_F_REGISTERED_AS,
     M_NO_PRODUCT = LABELS_F_NO_PRODUCT,
     M_TITLE = LABELS_F_COUNT_, M_UNAVAILABLE_TITLE, M_UNAVAILABLE_TEXT,
-    M_ISSUED, M_DATA_AS_OF, M_OTHER_LANG, M_STARS_WORD, M_COUNT_
+    M_ISSUED, M_DATA_AS_OF, M_STARS_WORD, M_COUNT_
 } msg;
 
 static const char *const messages[M_COUNT_ - M_TITLE][LABELS_LANG_COUNT_] = {
@@ -51,7 +51,6 @@ static const char *const messages[M_COUNT_ - M_TITLE][LABELS_LANG_COUNT_] = {
     [M_ISSUED - M_TITLE] = {"Ngày in tem", "Label printed"},
     [M_DATA_AS_OF - M_TITLE] = {"Dữ liệu OCOP của cơ quan quản lý, cập nhật",
                       "The authority's OCOP data, published"},
-    [M_OTHER_LANG - M_TITLE] = {"English", "Tiếng Việt"},
     [M_STARS_WORD - M_TITLE] = {"sao", "stars"},
 };
 
@@ -367,8 +366,61 @@ char *phone_page_render(const labels_facts *facts, labels_lang lang,
      * request is echoed into the page. */
     printf_(&b, "<p><a href=\"?lang=%s\" hreflang=\"%s\">%s</a></p>",
             labels_lang_code(labels_lang_toggle(L)),
-            labels_lang_code(labels_lang_toggle(L)), T(M_OTHER_LANG, L));
+            labels_lang_code(labels_lang_toggle(L)),
+            labels_lang_name(labels_lang_toggle(L)));
     puts_(&b, "</footer></main></body></html>\n");
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    *len = b.len;
+    return b.p;
+}
+
+/* The home page (GET /): what the check is and a box to type a label's
+ * code, in the verdict pages' style. The form is a plain GET to "/"
+ * (?code=, judged by serve_phone_home), so it needs no script. */
+char *phone_home_render(labels_lang lang, size_t *len)
+{
+    labels_lang L =
+        (int)lang >= 0 && lang < LABELS_LANG_COUNT_ ? lang : LABELS_LANG_VI;
+    labels_lang other = labels_lang_toggle(L);
+    buf b = {0};
+
+    printf_(&b,
+            "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width,"
+            "initial-scale=1\"><title>%s</title><style>",
+            labels_lang_code(L), labels_home_text(LABELS_HOME_TITLE, L));
+    puts_(&b, css);
+    puts_(&b, "input{font:inherit;width:100%;box-sizing:border-box;"
+              "padding:.4em;margin:.3em 0}"
+              "button{font:inherit;padding:.4em 1.2em}");
+    printf_(&b,
+            "</style></head><body><main><header class=\"n\"><h1>%s</h1>"
+            "</header><section><p>%s</p><p>%s</p></section>",
+            labels_home_text(LABELS_HOME_TITLE, L),
+            labels_home_text(LABELS_HOME_WHAT, L),
+            labels_home_text(LABELS_HOME_HOW, L));
+    printf_(&b,
+            "<section><h2>%s</h2><p>%s</p><form method=\"get\" action=\"/\">"
+            "<label for=\"code\">%s</label>",
+            labels_home_text(LABELS_HOME_TYPE_TITLE, L),
+            labels_home_text(LABELS_HOME_TYPE_HINT, L),
+            labels_home_text(LABELS_HOME_FIELD, L));
+    printf_(&b,
+            "<input id=\"code\" name=\"code\" required maxlength=\"%d\" "
+            "autocomplete=\"off\" autocapitalize=\"characters\" "
+            "spellcheck=\"false\"><input type=\"hidden\" name=\"lang\" "
+            "value=\"%s\"><button type=\"submit\">%s</button></form>"
+            "</section>",
+            LABELS_PARSE_MAX, labels_lang_code(L),
+            labels_home_text(LABELS_HOME_BUTTON, L));
+    printf_(&b,
+            "<footer><p><a href=\"?lang=%s\" hreflang=\"%s\">%s</a></p>"
+            "</footer></main></body></html>\n",
+            labels_lang_code(other), labels_lang_code(other),
+            labels_lang_name(other));
     if (b.oom) {
         free(b.p);
         return NULL;

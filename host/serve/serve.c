@@ -135,6 +135,17 @@ static void route_phone_report(serve *s, struct MHD_Connection *conn,
         req->body ? req->body : "", req->len, r);
 }
 
+static void route_home(serve *s, struct MHD_Connection *conn, const char *url,
+                       const request *req, serve_reply *r)
+{
+    (void)url;
+    (void)req;
+    serve_phone_home(
+        s->cfg.phone,
+        MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "code"),
+        MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "lang"), r);
+}
+
 static const struct route routes[] = {
     {"POST", "/v1/scans", 0, 1, route_scans},
     {"GET", "/feed/", 1, 0, route_feed},
@@ -143,6 +154,12 @@ static const struct route routes[] = {
     {"GET", "/V/", 1, 0, route_phone},
     {"HEAD", "/V/", 1, 0, route_phone},
     {"POST", "/V/", 1, 1, route_phone_report},
+    /* A URL's path is case-sensitive, but a phone or a person may lower
+     * a label's whole text: /v/ is the same page (docs/label-format.md). */
+    {"GET", "/v/", 1, 0, route_phone},
+    {"HEAD", "/v/", 1, 0, route_phone},
+    {"GET", "/", 0, 0, route_home},
+    {"HEAD", "/", 0, 0, route_home},
 };
 
 static int route_enabled(const serve *s, const struct route *rt)
@@ -151,7 +168,7 @@ static int route_enabled(const serve *s, const struct route *rt)
         return s->cfg.collector != NULL;
     if (rt->fn == route_feed)
         return s->cfg.feed_dir != NULL;
-    if (rt->fn == route_phone)
+    if (rt->fn == route_phone || rt->fn == route_home)
         return s->cfg.phone != NULL;
     if (rt->fn == route_phone_report)
         return phone_get_reports(s->cfg.phone) != NULL;

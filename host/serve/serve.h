@@ -120,6 +120,12 @@ void phone_reports_on_page(phone_reports *pr, const labels_facts *facts,
 void serve_phone_report(phone *p, struct MHD_Connection *conn,
                         const char *payload, const char *lang, const char *body,
                         size_t len, serve_reply *r);
+/* GET / (docs/phone-page.md): without code, the home page in lang (what
+ * the check is, a box to type a label's code); with code (the ?code=
+ * value: a label's text typed by hand), its verdict page, judged as a
+ * kiosk judges the same text. */
+void serve_phone_home(phone *p, const char *code, const char *lang,
+                      serve_reply *r);
 
 /* ---- Phone page -------------------------------------------------------- */
 /* the phone verification page (GET /V/<payload>) as
@@ -131,6 +137,11 @@ void serve_phone_report(phone *p, struct MHD_Connection *conn,
  * (*len its length), or NULL when out of memory. */
 char *phone_page_render(const labels_facts *facts, labels_lang lang,
                         const char *published, size_t *len);
+
+/* The home page in lang: what the check is and a GET form to type a
+ * label's code (every word from labels_home_text). Returns a malloc'd
+ * body (*len its length), or NULL when out of memory. */
+char *phone_home_render(labels_lang lang, size_t *len);
 
 /* The marker word a page carries in <meta name="ocop-verdict">: the
  * verdict word, or "unavailable" for the facts == NULL page. */

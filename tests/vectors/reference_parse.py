@@ -57,11 +57,13 @@ def parse(t):
             raise Err("NOT_LABEL")
         p = t[slash + 3:]
     else:
-        if not 16 <= len(t) <= 4096 or any(c not in B32 for c in t):
+        if not 16 <= len(t) <= 4096 or any(c not in B32 for c in t.upper()):
             raise Err("NOT_LABEL")
         p = t
     if len(p) > 4096:
         raise Err("LENGTH")
+    # Base32 in either case: uppercasing loses nothing.
+    p = p.upper()
     if any(c not in B32 for c in p):
         raise Err("BASE32")
     if not p or len(p) % 8 in (1, 3, 6):
