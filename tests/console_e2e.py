@@ -29,6 +29,74 @@ from console_lib import (DRIVER, HOST, NASTY, T, USERS, Client,  # noqa
                          version_of, who_of_last)
 
 
+def raw_status(port, req):
+    """Send req (bytes) on a fresh socket; the status code answered."""
+    sk = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sk.sendall(req)
+    head = b""
+    while b"\r\n" not in head:
+        chunk = sk.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    sk.close()
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", head)
+    return int(m.group(1)) if m else 0
+
+
+def hardened_front(port, c, db):
+    """The console's daemon is as hard as the public one (host/httpd/):
+    a %00 is never decoded into a shorter path, query value or form
+    field, and a request with two Content-Length headers is refused."""
+    ck = c["hg"].cookie
+    for path in ("/console/product/HG001%00", "/console/product/HG001%00x",
+                 "/console/products%00"):
+        st = raw_status(port, ("GET %s HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n"
+                               "\r\n" % (path, ck)).encode())
+        check(st == 404, "GET %s: %d (want 404, never the shorter path)" %
+              (path, st))
+    st = raw_status(port, ("GET /console/products?q=HG001%%00zz HTTP/1.1\r\n"
+                           "Host: x\r\nCookie: %s\r\n\r\n" % ck).encode())
+    check(st == 400, "a %%00 in a query value: %d (want 400)" % st)
+
+    def post_raw(body, ctype="application/x-www-form-urlencoded",
+                 extra=""):
+        return raw_status(port, (
+            "POST /console/product/HG001/status HTTP/1.1\r\nHost: x\r\n"
+            "Cookie: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n%s\r\n"
+            % (ck, ctype, len(body), extra)).encode() + body)
+
+    tok = c["hg"].csrf
+    for what, body in (
+            ("a field value", "status=suspended&reason=ok%%00evil&"
+             "csrf_token=%s" % tok),
+            ("a field name", "status=suspended&reason%%00x=y&csrf_token=%s"
+             % tok),
+            ("the CSRF token", "status=suspended&csrf_token=%s%%00junk" %
+             tok)):
+        b = dump(db)
+        st = post_raw(body.encode())
+        check(st == 400 and dump(db) == b,
+              "a %%00 in %s of a form: %d (want 400), nothing changed" %
+              (what, st))
+    bnd = "----ocopnul"
+    body = ("--%s\r\nContent-Disposition: form-data; name=\"status\"\r\n\r\n"
+            "suspended\r\n--%s\r\nContent-Disposition: form-data; name="
+            "\"reason\"\r\n\r\nok\0evil\r\n--%s\r\nContent-Disposition: "
+            "form-data; name=\"csrf_token\"\r\n\r\n%s\r\n--%s--\r\n" %
+            (bnd, bnd, bnd, tok, bnd)).encode()
+    b = dump(db)
+    st = post_raw(body, "multipart/form-data; boundary=" + bnd)
+    check(st == 400 and dump(db) == b,
+          "a NUL byte in a multipart text field: %d (want 400)" % st)
+    body = ("status=suspended&reason=smuggled&csrf_token=%s" % tok).encode()
+    b = dump(db)
+    st = post_raw(body, extra="Content-Length: 5\r\n")
+    check(st == 400 and dump(db) == b,
+          "two Content-Length headers that disagree: %d (want 400), "
+          "nothing changed" % st)
+
+
 def main():
     db = os.path.join(T, "r.db")
     keys = make_registry(db)
@@ -296,6 +364,7 @@ def main():
     head = sk.recv(4096).decode("latin-1")
     sk.close()
     check(head.startswith("HTTP/1.1 413"), "a form over 1 MiB: 413")
+    hardened_front(port, c, db)
 
     # ---- Escaping: every page that shows the hostile strings ----
     esc = "&lt;script&gt;alert(1)&lt;/script&gt;"

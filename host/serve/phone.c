@@ -40,16 +40,15 @@ struct phone {
 };
 
 /* Every answer varies with the registry, so none may be cached; the page
- * needs nothing but its own inline style. */
+ * needs nothing but its own inline style (no sniffing, no framing: the
+ * front's headers, httpd_common_headers()). */
 /* clang-format off */
 static const char *const page_headers[] = {
     "Cache-Control", "no-store",
     "Content-Security-Policy",
     "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
     "form-action 'none'; frame-ancestors 'none'",
-    "X-Content-Type-Options", "nosniff",
     "Referrer-Policy", "no-referrer",
-    "X-Frame-Options", "DENY",
     NULL,
 };
 /* clang-format on */
