@@ -4,15 +4,18 @@
 #include "cmd/cli.h"
 #include "collector/collector.h"
 #include "console/console.h"
+#include "feed/feed.h"
 #include "labels.h"
 #include "serve/serve.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* The files of a world directory (docs/upload.md). */
 #define WORLD_COLLECTOR_DB "collector.db"
@@ -290,13 +293,41 @@ static int block_stop_signals(sigset_t *stop)
     return 0;
 }
 
-/* Until SIGTERM or SIGINT; which one, for the last line. */
-static const char *wait_stop(const sigset_t *stop)
+/* The feed the server watches: its folder and the publish record. */
+struct watch {
+    const char *feed;
+    char status[4096]; /* "" without a world */
+};
+
+/* An ALARM line in the log when the feed expires within 48 hours or the
+ * last scheduled publish failed (docs/feed.md "Keeping the feed
+ * alive"). */
+static void feed_alarm(const struct watch *w)
 {
-    int sig = 0;
-    if (sigwait(stop, &sig) != 0)
-        sig = 0;
-    return sig == SIGINT ? "SIGINT" : "SIGTERM";
+    struct feed_state fs;
+    char err[512], line[1024];
+    if (!w || !w->feed)
+        return;
+    if (feed_state_read(w->feed, w->status[0] ? w->status : NULL,
+                        (int64_t)time(NULL), &fs, err, sizeof err) != 0)
+        log_line(NULL, err);
+    else if (feed_state_alarm(&fs, line, sizeof line))
+        log_line(NULL, line);
+}
+
+/* Until SIGTERM or SIGINT, looking at the feed every 15 minutes (the
+ * publish timer's period); which signal, for the last line. */
+static const char *wait_stop(const sigset_t *stop, const struct watch *w)
+{
+    for (;;) {
+        feed_alarm(w);
+        struct timespec ts = {15 * 60, 0};
+        int sig = sigtimedwait(stop, NULL, &ts);
+        if (sig == SIGINT)
+            return "SIGINT";
+        if (sig >= 0 || (errno != EAGAIN && errno != EINTR))
+            return "SIGTERM";
+    }
 }
 
 /* The console alone (no collector given), until a stop signal. */
@@ -309,7 +340,7 @@ static int run_console_only(const struct console_opts *co)
     int rc = console_open(co, NULL, &con);
     if (rc != LABELS_EXIT_OK)
         return rc;
-    const char *sig = wait_stop(&stop);
+    const char *sig = wait_stop(&stop, NULL);
     console_stop(con);
     fprintf(stderr, "ocop-host: serve stopped (%s)\n", sig);
     return LABELS_EXIT_OK;
@@ -358,7 +389,11 @@ static int run(struct sargs *a)
     /* The console on its own daemon and address, never this listener. */
     console *con;
     int rc = console_open(&a->co, a->world, &con);
-    const char *sig = rc == LABELS_EXIT_OK ? wait_stop(&stop) : NULL;
+    struct watch w = {.feed = a->feed, .status = ""};
+    if (a->world)
+        snprintf(w.status, sizeof w.status, "%s/%s", a->world,
+                 FEED_STATUS_NAME);
+    const char *sig = rc == LABELS_EXIT_OK ? wait_stop(&stop, &w) : NULL;
     console_stop(con);
     serve_stop(srv);
     collector_close(col);

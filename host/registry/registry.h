@@ -333,6 +333,14 @@ int registry_export(const char *dbpath, const char *out,
                     const labels_pubkey *authority, long long *version,
                     char *err, size_t errsz);
 
+/* The registry's change mark: the newest audit row's id (0 when none),
+ * the export's own feed_version rows aside. Every change to what the
+ * mirror holds writes an audit row, so a mark
+ * unchanged since a publish means the feed is up to date (the publish
+ * timer's rule, docs/feed.md). 0, or -1 with err set. */
+int registry_change_mark(const char *dbpath, long long *mark, char *err,
+                         size_t errsz);
+
 /* ---- Signing policy ---------------------------------------------------- */
 /* may this key sign labels for this product today?
  *
