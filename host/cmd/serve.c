@@ -106,6 +106,18 @@ static int console_open(const struct console_opts *co, const char *world,
         cli_error("--console needs --db REG.db or --world DIR");
         return LABELS_EXIT_USAGE;
     }
+    /* A world's feed: the dashboard shows it, central users publish it. */
+    static const char *const names[] = {WORLD_FEED_DIR, FEED_STATUS_NAME,
+                                        WORLD_MIRROR, "authority.sec"};
+    const char **slots[] = {&cc.feed_dir, &cc.publish_status, &cc.mirror,
+                            &cc.feed_key};
+    char wpaths[4][4096];
+    for (size_t i = 0; world && i < 4; i++) {
+        if ((size_t)snprintf(wpaths[i], sizeof wpaths[i], "%s/%s", world,
+                             names[i]) >= sizeof wpaths[i])
+            return LABELS_EXIT_USAGE;
+        *slots[i] = wpaths[i];
+    }
     char err[CONSOLE_ERR_MAX];
     unsigned port;
     if (console_start(&cc, out, &port, err, sizeof err) != 0) {

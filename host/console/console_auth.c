@@ -87,3 +87,12 @@ int may_read_audit(const console_user *u)
     return u->role == CONSOLE_CENTRAL || u->role == CONSOLE_PROVINCE ||
            u->role == CONSOLE_VIEWER;
 }
+
+/* The dashboard's figures are the programme's, not a producer's. */
+int may_read_dashboard(const console_user *u)
+{
+    return u->role != CONSOLE_PRODUCER;
+}
+
+/* The national feed is the council's. */
+int may_publish(const console_user *u) { return u->role == CONSOLE_CENTRAL; }

@@ -27,6 +27,7 @@ struct console {
     struct MHD_Daemon *mhd;
     int tls;
     char *cert_pem, *key_pem;
+    char *paths[5]; /* cfg's file names, owned: the caller's may go */
 };
 
 /* What one connection collects before its request is answered. */
@@ -294,8 +295,12 @@ static void dispatch(struct console *c, struct MHD_Connection *conn, creq *r,
         do_logout(c, conn, rep);
         return;
     }
-    if (!strcmp(p, "") || !strcmp(p, "/")) {
-        reply_redirect(rep, "/console/products");
+    if ((!strcmp(p, "") || !strcmp(p, "/")) && !post) {
+        route_dashboard(&c->ctx, r, rep);
+        return;
+    }
+    if (!strcmp(p, "/publish") && post) {
+        route_publish(&c->ctx, r, rep);
         return;
     }
     if (!strcmp(p, "/products") && !post) {
@@ -537,6 +542,8 @@ static void console_free(struct console *c)
         free(c->key_pem);
     }
     free(c->cert_pem);
+    for (size_t i = 0; i < 5; i++)
+        free(c->paths[i]);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
@@ -580,8 +587,18 @@ int console_start(const console_config *cfg, console **out, unsigned *port,
     }
     pthread_mutex_init(&c->lock, NULL);
     c->cfg = *cfg;
+    const char **own[] = {&c->cfg.db_path, &c->cfg.feed_dir,
+                          &c->cfg.publish_status, &c->cfg.mirror,
+                          &c->cfg.feed_key};
+    for (size_t i = 0; i < 5; i++)
+        if (*own[i] && !(*own[i] = c->paths[i] = strdup(*own[i]))) {
+            snprintf(err, errsz, "out of memory");
+            console_free(c);
+            return -1;
+        }
     c->tls = tls;
     c->ctx.lim = console_limits_fill(&cfg->limits);
+    c->ctx.cfg = &c->cfg;
     if (tls && (!(c->cert_pem = read_pem(cfg->tls_cert, err, errsz)) ||
                 !(c->key_pem = read_pem(cfg->tls_key, err, errsz)))) {
         console_free(c);
@@ -597,7 +614,8 @@ int console_start(const console_config *cfg, console **out, unsigned *port,
         console_free(c);
         return -1;
     }
-    if (console_search_open(c->ctx.db, err, errsz)) {
+    if (console_search_open(c->ctx.db, err, errsz) ||
+        registry_dashboard_prepare(c->ctx.db, err, errsz)) {
         console_free(c);
         return -1;
     }

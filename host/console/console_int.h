@@ -89,6 +89,30 @@ enum {
     T_KEYS,
     T_USERS,
     T_AUDIT,
+    /* The dashboard and publishing (console_dashboard.c). */
+    T_DASHBOARD,
+    T_FIGURES,
+    T_NATIONWIDE,
+    T_STARS3,
+    T_STARS4,
+    T_STARS5,
+    T_ALL_STARS,
+    T_EXPIRING90,
+    T_EXPIRED_CERTS,
+    T_CHANGED_MONTH,
+    T_FEED,
+    T_NO_FEED,
+    T_PUBLISHED,
+    T_FEED_EXPIRES,
+    T_NEXT_PUBLISH,
+    T_LAST_ATTEMPT,
+    T_ATTEMPT_OK,
+    T_ATTEMPT_FAILED,
+    T_PUBLISH_NOW,
+    T_ALARM_EXPIRY,
+    T_ALARM_FAILED,
+    T_PUBLISHED_VERSION,
+    T_SHOWN_FIRST,
     T_LOGOUT,
     T_LOGIN,
     T_USER,
@@ -184,6 +208,8 @@ int may_revoke_key(const console_user *u, const char *province,
                    const char *reason);
 int may_manage_users(const console_user *u);
 int may_read_audit(const console_user *u);
+int may_read_dashboard(const console_user *u);
+int may_publish(const console_user *u);
 
 /* ---- A request and its reply (console_http.c, console_pages.c) ------- */
 
@@ -223,6 +249,7 @@ const char *form_get(const creq *r, const char *name, size_t *len);
 struct console_ctx {
     sqlite3 *db;
     console_limits lim;
+    const console_config *cfg;
 };
 void page_begin(html *h, const creq *r, const char *title);
 void page_end(html *h);
@@ -239,6 +266,9 @@ void route_keys(struct console_ctx *c, const creq *r, creply *rep,
 void route_users(struct console_ctx *c, const creq *r, creply *rep,
                  const char *rest);
 void route_audit(struct console_ctx *c, const creq *r, creply *rep);
+/* GET /console/ (console_dashboard.c) and POST /console/publish. */
+void route_dashboard(struct console_ctx *c, const creq *r, creply *rep);
+void route_publish(struct console_ctx *c, const creq *r, creply *rep);
 
 /* Who the audit names for a console request: "console:NAME". */
 void console_who(const creq *r, char *out, size_t outsz);

@@ -237,7 +237,8 @@ int registry_change_mark(const char *dbpath, long long *mark, char *err,
     int ok =
         sqlite3_prepare_v2(db,
                            "SELECT ifnull(max(id), 0) FROM audit WHERE NOT "
-                           "(entity = 'meta' AND ref = 'feed_version')",
+                           "(entity = 'meta' AND ref = 'feed_version') AND "
+                           "entity <> 'feed'",
                            -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW;
     if (ok)
