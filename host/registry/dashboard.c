@@ -16,6 +16,22 @@
  * counts products per (end date, status): a few thousand rows whatever
  * the registry's size, so "ending within 90 days" and "ended" are sums
  * over days, not counts over products. */
+/* What one product adds to the two star summaries, and takes away. */
+#define DASH_ADD_NEW                                                           \
+    "INSERT INTO dash_stars VALUES (new.province, new.stars, new.proposed5, "  \
+    "1) ON CONFLICT DO UPDATE SET n = n + 1;"                                  \
+    "INSERT INTO dash_producers VALUES (new.province, new.stars, "             \
+    "new.proposed5, new.producer, 1) ON CONFLICT DO UPDATE SET n = n + 1; "
+#define DASH_REMOVE_OLD                                                        \
+    "UPDATE dash_stars SET n = n - 1 WHERE province = old.province AND "       \
+    "stars = old.stars AND proposed5 = old.proposed5;"                         \
+    "UPDATE dash_producers SET n = n - 1 WHERE province = old.province AND "   \
+    "stars = old.stars AND proposed5 = old.proposed5 AND producer = "          \
+    "old.producer;"                                                            \
+    "DELETE FROM dash_producers WHERE province = old.province AND stars = "    \
+    "old.stars AND proposed5 = old.proposed5 AND producer = old.producer "     \
+    "AND n <= 0; "
+
 static const char dash_schema[] =
     "CREATE TABLE dash_stars (province TEXT NOT NULL, stars INTEGER NOT "
     "NULL, proposed5 INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY "
@@ -44,36 +60,11 @@ static const char dash_schema[] =
     "= old.status;"
     "INSERT INTO dash_expiry VALUES (new.expires, new.status, 1) ON CONFLICT "
     "DO UPDATE SET n = n + 1; END;"
-    "CREATE TRIGGER dash_ai AFTER INSERT ON products BEGIN "
-    "INSERT INTO dash_stars VALUES (new.province, new.stars, new.proposed5, "
-    "1) ON CONFLICT DO UPDATE SET n = n + 1;"
-    "INSERT INTO dash_producers VALUES (new.province, new.stars, "
-    "new.proposed5, new.producer, 1) ON CONFLICT DO UPDATE SET n = n + 1; "
+    "CREATE TRIGGER dash_ai AFTER INSERT ON products BEGIN " DASH_ADD_NEW "END;"
+    "CREATE TRIGGER dash_ad AFTER DELETE ON products BEGIN " DASH_REMOVE_OLD
     "END;"
-    "CREATE TRIGGER dash_ad AFTER DELETE ON products BEGIN "
-    "UPDATE dash_stars SET n = n - 1 WHERE province = old.province AND stars "
-    "= old.stars AND proposed5 = old.proposed5;"
-    "UPDATE dash_producers SET n = n - 1 WHERE province = old.province AND "
-    "stars = old.stars AND proposed5 = old.proposed5 AND producer = "
-    "old.producer;"
-    "DELETE FROM dash_producers WHERE province = old.province AND stars = "
-    "old.stars AND proposed5 = old.proposed5 AND producer = old.producer AND "
-    "n <= 0; END;"
     "CREATE TRIGGER dash_au AFTER UPDATE OF province, stars, proposed5, "
-    "producer ON products BEGIN "
-    "UPDATE dash_stars SET n = n - 1 WHERE province = old.province AND stars "
-    "= old.stars AND proposed5 = old.proposed5;"
-    "UPDATE dash_producers SET n = n - 1 WHERE province = old.province AND "
-    "stars = old.stars AND proposed5 = old.proposed5 AND producer = "
-    "old.producer;"
-    "DELETE FROM dash_producers WHERE province = old.province AND stars = "
-    "old.stars AND proposed5 = old.proposed5 AND producer = old.producer AND "
-    "n <= 0;"
-    "INSERT INTO dash_stars VALUES (new.province, new.stars, new.proposed5, "
-    "1) ON CONFLICT DO UPDATE SET n = n + 1;"
-    "INSERT INTO dash_producers VALUES (new.province, new.stars, "
-    "new.proposed5, new.producer, 1) ON CONFLICT DO UPDATE SET n = n + 1; "
-    "END;";
+    "producer ON products BEGIN " DASH_REMOVE_OLD DASH_ADD_NEW "END;";
 
 /* The lists walk these in order and stop after a page (the status is a
  * filter, never the index's first column, so no sort of every match). */
