@@ -1,6 +1,7 @@
 /* field_labels.c -- the labels printed beside a verdict's facts, shared by
  * the kiosk screen and the phone page (reviewed wording, Vietnamese then
- * English). Translators: these are short captions above a value. */
+ * English), and the column heads of the registry's spreadsheets.
+ * Translators: these are short captions above a value. */
 #include "labels.h"
 
 /* clang-format off */
@@ -22,6 +23,18 @@ static const char *const fields[LABELS_F_COUNT_][LABELS_LANG_COUNT_] = {
                                 "Registered product with this code"},
     [LABELS_F_NO_PRODUCT] = {"Mã này không có trong danh sách OCOP",
                              "This code is not in the OCOP register"},
+    [LABELS_F_PRODUCT_NAME] = {"Tên sản phẩm", "Product name"},
+    [LABELS_F_STARS] = {"Số sao", "Stars"},
+    [LABELS_F_PRODUCER_CODE] = {"Mã nhà sản xuất", "Producer code"},
+    [LABELS_F_PRODUCER_NAME] = {"Tên nhà sản xuất", "Producer name"},
+    [LABELS_F_PRODUCER_KIND] = {"Loại hình nhà sản xuất", "Producer kind"},
+    [LABELS_F_PRODUCER_PROVINCE] = {"Tỉnh/thành nhà sản xuất",
+                                    "Producer province"},
+    [LABELS_F_PRODUCER_CONTACT] = {"Liên hệ nhà sản xuất", "Producer contact"},
+    [LABELS_F_CERTIFIED_ON] = {"Ngày chứng nhận", "Certified on"},
+    [LABELS_F_EXPIRES_ON] = {"Ngày hết hạn", "Expires on"},
+    [LABELS_F_STATUS] = {"Trạng thái", "Status"},
+    [LABELS_F_STATUS_DATE] = {"Ngày trạng thái", "Status date"},
 };
 /* clang-format on */
 

@@ -401,6 +401,14 @@ typedef struct labels_mirror_key {
     char reason[16]; /* "", superseded, compromised */
 } labels_mirror_key;
 
+/* A product's status as every reader must show it on day today
+ * (YYYY-MM-DD): "expired" for a "rated" product whose certificate ended
+ * before today (expires, YYYY-MM-DD), else status as stored. The verdict
+ * engine decides `expired` with it; the registry's list, show, stats and
+ * reports use it too, so the clerk sees what the shopper sees. */
+const char *labels_status_effective(const char *status, const char *expires,
+                                    const char *today);
+
 /* LABELS_OK, LABELS_ERR_NOT_FOUND, or LABELS_ERR_MIRROR for a row that
  * breaks docs/mirror.md or a failed query. */
 int labels_mirror_key_get(labels_mirror *m,
@@ -455,6 +463,13 @@ int labels_file_write_atomic(const char *path, const void *data, size_t len,
  * or code points past U+10FFFF) without control characters (C0, DEL, C1):
  * text fit for a screen, a log line or a one-line record. */
 int labels_utf8_text_ok(const void *text, size_t len);
+
+/* in (NUL-terminated UTF-8) in Unicode NFC into out (outsz bytes): the
+ * form every name is stored and compared in, whatever a spreadsheet or a
+ * keyboard wrote (macOS saves Vietnamese decomposed, NFD). LABELS_OK;
+ * LABELS_ERR_FIELD for malformed UTF-8, LABELS_ERR_SPACE when it does not
+ * fit, LABELS_ERR_NOMEM. in and out may not overlap. */
+int labels_text_nfc(const char *in, char *out, size_t outsz);
 
 /* fsync the folder holding path, so that a rename or create in it is
  * durable. LABELS_OK or LABELS_ERR_IO (errno set). */

@@ -174,6 +174,19 @@ typedef enum labels_field {
     LABELS_F_REASON,
     LABELS_F_REGISTERED_AS,
     LABELS_F_NO_PRODUCT,
+    /* Spreadsheet column heads (the registry's CSV import reads these
+     * too, beside its own column names; docs/cli.md). */
+    LABELS_F_PRODUCT_NAME,
+    LABELS_F_STARS,
+    LABELS_F_PRODUCER_CODE,
+    LABELS_F_PRODUCER_NAME,
+    LABELS_F_PRODUCER_KIND,
+    LABELS_F_PRODUCER_PROVINCE,
+    LABELS_F_PRODUCER_CONTACT,
+    LABELS_F_CERTIFIED_ON,
+    LABELS_F_EXPIRES_ON,
+    LABELS_F_STATUS,
+    LABELS_F_STATUS_DATE,
     LABELS_F_COUNT_
 } labels_field;
 

@@ -45,6 +45,17 @@ static int found(labels_facts *f, labels_verdict v)
     return LABELS_OK;
 }
 
+const char *labels_status_effective(const char *status, const char *expires,
+                                    const char *today)
+{
+    if (!status)
+        return "";
+    if (expires && today && strcmp(status, "rated") == 0 &&
+        strcmp(expires, today) < 0)
+        return "expired";
+    return status;
+}
+
 /* Steps 2 to 12 for a text that parsed; an error only if the mirror
  * failed or broke its schema. */
 static int decide(labels_mirror *m, const char *text, size_t len,
@@ -106,14 +117,15 @@ static int decide(labels_mirror *m, const char *text, size_t len,
     /* Today's certification decides, whatever the label's date: the
      * shopper is buying now, and a label printed while the product was
      * still rated does not make it rated today. */
-    const char *status = f->product.status;
     char now[LABELS_DATE_SIZE];
     iso_day(today, now);
+    const char *status =
+        labels_status_effective(f->product.status, f->product.expires, now);
     if (strcmp(status, "revoked") == 0)
         return found(f, LABELS_V_REVOKED);
     if (strcmp(status, "suspended") == 0)
         return found(f, LABELS_V_SUSPENDED);
-    if (strcmp(status, "expired") == 0 || strcmp(f->product.expires, now) < 0)
+    if (strcmp(status, "expired") == 0)
         return found(f, LABELS_V_EXPIRED);
     if (strcmp(status, "rated") != 0)
         return LABELS_ERR_MIRROR;

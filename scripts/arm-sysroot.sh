@@ -25,7 +25,8 @@ apt_dir=$(realpath -m build/arm-apt)
 wanted=(libc6-dev libqrencode-dev libzbar-dev libsodium-dev libpng-dev
         libjpeg62-turbo-dev libcmocka-dev libsqlite3-dev libcurl4-openssl-dev
         libcairo2-dev libpango1.0-dev libfontconfig-dev libsystemd-dev
-        libmicrohttpd-dev libinih-dev libdrm-dev libzstd-dev libpq-dev)
+        libmicrohttpd-dev libinih-dev libdrm-dev libzstd-dev libpq-dev
+        libutf8proc-dev)
 # Followed: libraries, their -dev packages and the header-only packages
 # they depend on. Not followed: programs (the arm64 ones cannot run here),
 # documentation, GObject introspection data, and libmagick++-dev (zbar.pc

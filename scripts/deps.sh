@@ -6,7 +6,7 @@ set -euo pipefail
 build=(cmake make gcc pkg-config libqrencode-dev libzbar-dev libsodium-dev
        libpng-dev libjpeg-dev libcmocka-dev libsqlite3-dev libcurl4-openssl-dev
        libcairo2-dev libpango1.0-dev libsystemd-dev libmicrohttpd-dev
-       libinih-dev libdrm-dev libzstd-dev libpq-dev fonts-noto-core fonts-dejavu-core)
+       libinih-dev libdrm-dev libzstd-dev libpq-dev libutf8proc-dev fonts-noto-core fonts-dejavu-core)
 # Tests also need clang (libFuzzer), real peers and the reference tools,
 # and for the arm64 cross build (scripts/arm-sysroot.sh, docs/arm.md) the
 # cross compiler, qemu-user to run its tests, dpkg-shlibdeps, Debian's

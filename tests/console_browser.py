@@ -295,7 +295,7 @@ def main():
     check(row == ("HTX-A",), "the approved key is enrolled for HTX-A")
     who = con.execute(
         "SELECT group_concat(DISTINCT w.who) FROM audit a JOIN "
-        "console_audit_who w ON w.audit_id=a.id WHERE (a.entity='product' "
+        "audit_who w ON w.audit_id=a.id WHERE (a.entity='product' "
         "AND a.ref='HG001') OR (a.entity='key' AND a.ref=?)",
         (kid,)).fetchone()[0]
     check(set((who or "").split(",")) ==

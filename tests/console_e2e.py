@@ -11,6 +11,7 @@ idle timeout, lifetime and logout; cookie flags with and without TLS;
 login throttling per name and per address; escaping; the edit conflict;
 search without diacritics; the language switch."""
 import os
+import pwd
 import re
 import shutil
 import socket
@@ -518,6 +519,14 @@ def main():
         rows = [urllib.parse.unquote(x) for x in rows]
         check(rows == want, "after a command's change, '%s' finds %s" %
               (q, rows))
+    # Every audit row names who made it: "cli:" and the login name for
+    # the command's rename.
+    st, _, page = c["vw"].get("/console/product/" +
+                              urllib.parse.quote("HG/7", safe=""))
+    login = "cli:" + pwd.getpwuid(os.getuid()).pw_name
+    check(st == 200 and re.search(
+        r"<td>%s</td><td>name</td>" % re.escape(login), page),
+        "the product's history names the command's author %s" % login)
     st, _, page = c["vw"].get("/console/products?stars=5")
     rows = re.findall(r'href="/console/product/([A-Z0-9.\-/]+)"', page)
     check(rows == ["HG005"], "filter 5 stars: %s" % rows)

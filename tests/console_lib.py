@@ -214,7 +214,7 @@ def dump(db):
     out = []
     for t in ("meta", "producers", "products", "keys", "clones", "audit",
               "console_users", "console_key_requests",
-              "console_audit_who"):
+              "audit_who"):
         out.append((t, con.execute("SELECT * FROM %s ORDER BY 1" %
                                    t).fetchall()))
     con.close()
@@ -232,7 +232,7 @@ def version_of(db, code, entity="product"):
 def who_of_last(db, entity, ref):
     con = sqlite3.connect(db)
     row = con.execute("SELECT w.who FROM audit a LEFT JOIN "
-                      "console_audit_who w ON w.audit_id=a.id WHERE "
+                      "audit_who w ON w.audit_id=a.id WHERE "
                       "a.entity=? AND a.ref=? ORDER BY a.id DESC LIMIT 1",
                       (entity, ref)).fetchone()
     con.close()

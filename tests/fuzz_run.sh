@@ -2,6 +2,8 @@
 # Run a libFuzzer target briefly over a fresh seed corpus.
 # usage: fuzz_run.sh FUZZER VECTOR_DIR CORPUS_DIR SECONDS [text|image]
 # text: seeds from the conformance vectors; image: small PNG, PGM, JPEG.
+# FUZZ_TIMEOUT: seconds one input may take (default 10; long runs on a
+# loaded machine want more, or a starved process reads as a hang).
 set -euo pipefail
 fuzzer=$1 vectors=$2 corpus=$3 seconds=$4 kind=${5:-text}
 rm -rf "$corpus"
@@ -27,7 +29,7 @@ def png(w, h, ctype, depth, rows):
 (out / "stub.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00"
                                b"\x00\x01\x00\x01\x00\x00\xff\xd9")
 PY
-exec "$fuzzer" -max_total_time="$seconds" -max_len=16384 -timeout=10 \
+exec "$fuzzer" -max_total_time="$seconds" -max_len=16384 -timeout="${FUZZ_TIMEOUT:-10}" \
      -rss_limit_mb=2048 -print_final_stats=1 "$corpus"
 fi
 python3 - "$vectors" "$corpus" <<'PY'
@@ -50,5 +52,5 @@ for name in ("signer.pub", "other.pub"):
     seed((vec / name).read_bytes())
 PY
 # -max_len covers the parser's 4096-character limit and a little beyond.
-exec "$fuzzer" -max_total_time="$seconds" -max_len=4200 -timeout=10 \
+exec "$fuzzer" -max_total_time="$seconds" -max_len=4200 -timeout="${FUZZ_TIMEOUT:-10}" \
      -rss_limit_mb=2048 -print_final_stats=1 "$corpus"

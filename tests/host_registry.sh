@@ -65,10 +65,10 @@ bad_import group "TB-0002,Bánh,cars,3,TB,TB-P1,,,2/QĐ,2020-05-05" "unknown pro
 bad_import dup_file "TB-0001,Bánh,food,3,TB,TB-P1,,,2/QĐ,2020-05-05" "duplicate product code TB-0001 (also on line 2 of this file)"
 bad_import dup_registry "QN-0001,Bánh,food,3,TB,TB-P1,,,2/QĐ,2020-05-05" "product code QN-0001 is already in the registry"
 bad_import date "TB-0002,Bánh,food,3,TB,TB-P1,,,2/QĐ,2019-02-30" "certification date '2019-02-30' is not a real date"
-bad_import date_shape "TB-0002,Bánh,food,3,TB,TB-P1,,,2/QĐ,5/5/2020" "certification date '5/5/2020' is not a real date"
+bad_import date_shape "TB-0002,Bánh,food,3,TB,TB-P1,,,2/QĐ,31/02/2020" "certification date '31/02/2020' is not a real date"
 bad_import stars2 "TB-0002,Bánh,food,2,TB,TB-P1,,,2/QĐ,2020-05-05" "2-star products are not OCOP-certified"
 bad_import stars6 "TB-0002,Bánh,food,6,TB,TB-P1,,,2/QĐ,2020-05-05" "stars '6' is not 3, 4, 5 or 'proposed 5'"
-bad_import code "tb-0002,Bánh,food,3,TB,TB-P1,,,2/QĐ,2020-05-05" "product code 'tb-0002' must be 1-12 characters"
+bad_import code "TB_0002,Bánh,food,3,TB,TB-P1,,,2/QĐ,2020-05-05" "product code 'TB_0002' must be 1-12 characters"
 bad_import code_long "TB-0002-2020-X,Bánh,food,3,TB,TB-P1,,,2/QĐ,2020-05-05" "product code 'TB-0002-2020-X' must be 1-12 characters"
 bad_import fields "TB-0002,Bánh,food,3,TB" "5 fields, the header has 10"
 bad_import quote 'TB-0002,Bá"nh,food,3,TB,TB-P1,,,2/QĐ,2020-05-05' "a quote inside an unquoted field"
@@ -195,17 +195,17 @@ grep -qP "\tkey $kid\trevoke_reason\t\tcompromised$" "$T/out" || fail "history l
 # Statistics, per province and nationwide, table and CSV.
 expect 0 "$H" stats --db "$db" --csv --today 2022-05-01 --expiring-days 60
 cat >"$T/want.csv" <<'EOF'
-province,products,producers,stars3,stars4,stars5,proposed5,food,beverages,herbal,textiles,souvenirs,tourism,expiring
-Bà Rịa – Vũng Tàu,1,1,1,0,0,0,1,0,0,0,0,0,0
-Hà Nội,1,1,1,0,0,0,0,1,0,0,0,0,0
-Hồ Chí Minh,1,1,0,0,1,0,1,0,0,0,0,0,0
-Nghệ An,1,1,0,1,0,0,1,0,0,0,0,0,0
-Quảng Ninh,2,1,0,1,0,1,1,1,0,0,0,0,2
-nationwide,6,5,2,2,1,1,4,2,0,0,0,0,2
+province,products,producers,stars3,stars4,stars5,proposed5,food,beverages,herbal,textiles,souvenirs,tourism,expiring,expired
+Bà Rịa – Vũng Tàu,1,1,1,0,0,0,1,0,0,0,0,0,0,0
+Hà Nội,1,1,1,0,0,0,0,1,0,0,0,0,0,0
+Hồ Chí Minh,1,1,0,0,1,0,1,0,0,0,0,0,0,0
+Nghệ An,1,1,0,1,0,0,1,0,0,0,0,0,0,0
+Quảng Ninh,2,1,0,1,0,1,1,1,0,0,0,0,2,0
+nationwide,6,5,2,2,1,1,4,2,0,0,0,0,2,0
 EOF
 diff -u "$T/want.csv" "$T/out" || fail "stats CSV differs"
 expect 0 "$H" stats --db "$db" --province HN --csv --today 2022-05-01
-[ "$(tail -1 "$T/out")" = "Hà Nội,1,1,1,0,0,0,0,1,0,0,0,0,0" ] || fail "stats --province"
+[ "$(tail -1 "$T/out")" = "Hà Nội,1,1,1,0,0,0,0,1,0,0,0,0,0,0" ] || fail "stats --province"
 expect 0 "$H" stats --db "$db" --today 2022-05-01 --expiring-days 60
 out_has "5 provinces"
 grep -qE '^Cả nước \(nationwide\) +6 +5 +2 +2 +1 +1 ' "$T/out" || fail "stats table total row"

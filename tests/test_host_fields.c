@@ -236,6 +236,62 @@ static void csv_records(void **state)
     csv_free(&c);
 }
 
+/* Excel in a Vietnamese locale: ';' found on the header line, a ';'
+ * inside quotes kept, a NUL byte an error naming its column. */
+static void csv_semicolons_and_nul(void **state)
+{
+    (void)state;
+    static const char data[] = "a;b;\"c,d\"\n1;\"x;y\";3\n4;5\0z;6\n7;8;9\n";
+    struct csv c;
+    char err[REG_ERR_MAX];
+    csv_init(&c, data, sizeof data - 1);
+    assert_int_equal(c.sep, ';');
+    assert_int_equal(next(&c, err), 1);
+    assert_int_equal(c.nfields, 3);
+    assert_string_equal(c.fields[2], "c,d");
+    assert_int_equal(next(&c, err), 1);
+    assert_string_equal(c.fields[1], "x;y");
+    assert_int_equal(next(&c, err), -1);
+    assert_int_equal(c.record_line, 3);
+    assert_string_equal(err, "a NUL byte in column 2");
+    assert_int_equal(next(&c, err), 1);
+    assert_string_equal(c.fields[0], "7");
+    csv_free(&c);
+}
+
+/* Names are stored in NFC, whatever form they came in. */
+static void names_in_nfc(void **state)
+{
+    (void)state;
+    struct reg_product p;
+    char err[REG_ERR_MAX], out[64];
+    memset(&p, 0, sizeof p);
+    /* "Bánh" decomposed: a + U+0301. */
+    assert_int_equal(
+        reg_product_set(&p, "name", "Ba\xcc\x81nh", err, sizeof err), 0);
+    assert_string_equal(p.name, "B\xc3\xa1nh");
+    assert_int_equal(labels_text_nfc("Ho\xcc\x9b\xcc\xa3p", out, sizeof out),
+                     LABELS_OK); /* "Hợp", o + horn + dot below */
+    assert_string_equal(out, "H\xe1\xbb\xa3p");
+    assert_int_equal(labels_text_nfc("\xff", out, sizeof out),
+                     LABELS_ERR_FIELD);
+    assert_int_equal(labels_text_nfc("abc", out, 3), LABELS_ERR_SPACE);
+}
+
+/* The status every reader shows: rated past its end date is expired. */
+static void effective_status(void **state)
+{
+    (void)state;
+    assert_string_equal(
+        labels_status_effective("rated", "2024-01-01", "2024-01-02"),
+        "expired");
+    assert_string_equal(
+        labels_status_effective("rated", "2024-01-01", "2024-01-01"), "rated");
+    assert_string_equal(
+        labels_status_effective("revoked", "2020-01-01", "2024-01-01"),
+        "revoked");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +303,9 @@ int main(void)
         cmocka_unit_test(utf8),
         cmocka_unit_test(product_rows),
         cmocka_unit_test(csv_records),
+        cmocka_unit_test(csv_semicolons_and_nul),
+        cmocka_unit_test(names_in_nfc),
+        cmocka_unit_test(effective_status),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

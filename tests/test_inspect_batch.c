@@ -166,6 +166,32 @@ static int parses_line(const char *line)
     return rc == 0;
 }
 
+/* A note typed decomposed (NFD) is stored in NFC, as the registry
+ * stores names, and the batch's signature still holds. */
+static void note_in_nfc(void **state)
+{
+    (void)state;
+    scan_record r[1];
+    finding_record f[1];
+    scans(r, 1);
+    findings(f, 1);
+    snprintf(f[0].note, sizeof f[0].note, "kho\xcc\x82ng da\xcc\xa3\xcc\x82p");
+    char *body, err[160];
+    size_t len;
+    assert_int_equal(upload_batch_build_with_findings(&sec, bid, 1790000000, r,
+                                                      1, f, 1, &body, &len),
+                     0);
+    collector_batch b;
+    assert_int_equal(collector_batch_parse(body, len, &b, err, sizeof err), 0);
+    assert_string_equal(b.findings[0].note,
+                        "kh\xc3\xb4ng d\xe1\xba\xadp"); /* "không dập" */
+    assert_int_equal(labels_verify_detached(LABELS_DOMAIN_SCANS, &pub, body,
+                                            b.signed_len, b.sig),
+                     LABELS_OK);
+    collector_batch_free(&b);
+    free(body);
+}
+
 static void refused(void **state)
 {
     (void)state;
@@ -232,6 +258,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_bytes_without_findings),
         cmocka_unit_test(roundtrip),
+        cmocka_unit_test(note_in_nfc),
         cmocka_unit_test(refused),
         cmocka_unit_test(order),
     };

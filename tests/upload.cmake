@@ -14,7 +14,9 @@ target_link_libraries(test_collector_batch PRIVATE host_collector)
 target_link_libraries(test_collector_batch PRIVATE kiosk_net)
 
 if(OCOP_FUZZ)
-  add_executable(test_collector_fuzz test_collector_fuzz.c)
+  # batch.c compiled in again so libFuzzer has coverage of the parser itself.
+  add_executable(test_collector_fuzz test_collector_fuzz.c
+    ${PROJECT_SOURCE_DIR}/host/collector/batch.c)
   target_link_libraries(test_collector_fuzz PRIVATE host_collector)
   target_compile_options(test_collector_fuzz PRIVATE -fsanitize=fuzzer)
   target_link_options(test_collector_fuzz PRIVATE -fsanitize=fuzzer)

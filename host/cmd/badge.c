@@ -51,13 +51,17 @@ static int badge_issue(const char *const *o)
         cli_error("'%s' is not one of the 63 provinces", o[O_PROVINCE]);
         return LABELS_EXIT_USAGE;
     }
-    size_t nlen = strlen(o[O_NAME]), plen = strlen(prov->name);
+    /* The name as stored and signed is NFC, whatever the keyboard sent. */
+    char name[4 * LABELS_BADGE_NAME_MAX + 1];
+    if (labels_text_nfc(o[O_NAME], name, sizeof name) != LABELS_OK)
+        name[0] = '\0'; /* refused just below */
+    size_t nlen = strlen(name), plen = strlen(prov->name);
     if (nlen > LABELS_BADGE_NAME_MAX || plen > LABELS_BADGE_PROVINCE_MAX) {
         cli_error("name must be at most %d bytes of UTF-8",
                   LABELS_BADGE_NAME_MAX);
         return LABELS_EXIT_USAGE;
     }
-    memcpy(b.name, o[O_NAME], nlen + 1);
+    memcpy(b.name, name, nlen + 1);
     memcpy(b.province, prov->name, plen + 1);
     if (labels_badge_check_fields(&b) != LABELS_OK) {
         cli_error("name must be 1 to %d bytes of UTF-8 without control "

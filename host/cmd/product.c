@@ -276,9 +276,11 @@ static int product_list(struct args *a)
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(
             db,
-            "SELECT code,stars,proposed5,status,expires,province,grp,"
+            "SELECT code,stars,proposed5,effective_status(status,expires,"
+            "?5),expires,province,grp,"
             "producer,name FROM products WHERE (?1='' OR province=?1) AND "
-            "(?2='' OR grp=?2) AND (?3='' OR status=?3) AND "
+            "(?2='' OR grp=?2) AND "
+            "(?3='' OR effective_status(status,expires,?5)=?3) AND "
             "(?4='' OR producer=?4) ORDER BY code",
             -1, &st, NULL) != SQLITE_OK) {
         cli_error("cannot list products: %s", sqlite3_errmsg(db));
@@ -289,6 +291,9 @@ static int product_list(struct args *a)
     sqlite3_bind_text(st, 2, f.grp, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, f.status, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, f.producer, -1, SQLITE_STATIC);
+    char today[LABELS_DATE_SIZE];
+    regdate_today(today);
+    sqlite3_bind_text(st, 5, today, -1, SQLITE_STATIC);
     printf("code\tstars\tstatus\texpires\tprovince\tgroup\tproducer\tname\n");
     int n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -155,10 +155,8 @@ static int registry_hosts(int argc, char **argv)
     }
     char err[REG_ERR_MAX], list[REG_HOSTS_MAX];
     sqlite3 *db;
-    if (registry_open(dbpath, !set, &db, err, sizeof err)) {
-        cli_error("%s", err);
+    if (regcli_open(dbpath, !set, &db) != LABELS_EXIT_OK)
         return LABELS_EXIT_FAIL;
-    }
     if (set && registry_hosts_set(db, (const char *const *)argv + optind,
                                   argc - optind, err, sizeof err)) {
         cli_error("%s", err);

@@ -5,15 +5,30 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+void regcli_actor(char *out, size_t outsz)
+{
+    const struct passwd *pw = getpwuid(getuid());
+    snprintf(out, outsz, "cli:%s", pw && pw->pw_name ? pw->pw_name : "?");
+}
 
 int regcli_open(const char *path, int readonly, sqlite3 **db)
 {
-    char err[REG_ERR_MAX];
+    char err[REG_ERR_MAX], who[96];
     if (registry_open(path, readonly, db, err, sizeof err) != 0) {
         cli_error("%s", err);
+        return LABELS_EXIT_FAIL;
+    }
+    regcli_actor(who, sizeof who);
+    if (!readonly && registry_audit_by(*db, who, err, sizeof err) != 0) {
+        cli_error("%s", err);
+        registry_close(*db);
+        *db = NULL;
         return LABELS_EXIT_FAIL;
     }
     return LABELS_EXIT_OK;
@@ -91,7 +106,15 @@ void regcli_print_product(const struct reg_product *p)
     printf("province:      %s\n", p->province);
     printf("stars:         %d%s\n", p->stars,
            p->proposed5 ? " (proposed 5)" : "");
-    printf("status:        %s\n", p->status);
+    char today[LABELS_DATE_SIZE];
+    regdate_today(today);
+    const char *now = labels_status_effective(p->status, p->expires, today);
+    if (strcmp(now, p->status) != 0)
+        printf("status:        %s (the certificate ended %s; the registry "
+               "still says %s)\n",
+               now, p->expires, p->status);
+    else
+        printf("status:        %s\n", p->status);
     if (p->status_reason[0] || p->status_date[0])
         printf("status reason: %s (%s)\n", p->status_reason, p->status_date);
     printf("certificate:   %s\n", p->certificate);

@@ -4,7 +4,10 @@
 
 #include "registry/registry.h"
 
-/* Open the registry at path or print why not; an EXIT_ code. */
+/* Who the audit names for a command: "cli:" and the login name. */
+void regcli_actor(char *out, size_t outsz);
+/* Open the registry at path or print why not; an EXIT_ code. Read-write,
+ * every audit row its changes make names regcli_actor. */
 int regcli_open(const char *path, int readonly, sqlite3 **db);
 /* A --date option: NULL means today; else it must be a real date. Prints
  * the error; 0 or LABELS_EXIT_USAGE. */

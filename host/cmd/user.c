@@ -68,13 +68,6 @@ static int print_user(const console_user *u, void *ctx)
     return 0;
 }
 
-/* Who the audit names for a command: "cli:" and the login name. */
-static void cli_actor(char *out, size_t outsz)
-{
-    const struct passwd *pw = getpwuid(getuid());
-    snprintf(out, outsz, "cli:%s", pw && pw->pw_name ? pw->pw_name : "?");
-}
-
 static int run(const char *sub, const char *const *v)
 {
     const char *name = v[U_USER - U_DB], *pwfile = v[U_PWFILE - U_DB];
@@ -112,7 +105,7 @@ static int run(const char *sub, const char *const *v)
         return rc;
     }
     char err[CONSOLE_ERR_MAX] = "", actor[96];
-    cli_actor(actor, sizeof actor);
+    regcli_actor(actor, sizeof actor);
     int failed;
     if (is_list) {
         puts("name\trole\tprovince\tproducer\tstate\tcreated");

@@ -234,9 +234,15 @@ static int parse_finding(const char *line, size_t len, collector_finding *r)
     for (size_t i = 0; i < n; i++)
         r->note[i] = (char)(hexval(f[9][2 * i]) << 4 | hexval(f[9][2 * i + 1]));
     r->note[n] = '\0';
-    return labels_utf8_text_ok(r->note, n) && !has_bidi_control(r->note, n)
-               ? 0
-               : -1;
+    if (!labels_utf8_text_ok(r->note, n) || has_bidi_control(r->note, n))
+        return -1;
+    /* Stored in NFC, as the registry stores names (the signature covers
+     * the batch's bytes, checked before this). */
+    char nfc[COLLECTOR_NOTE_MAX + 1];
+    if (labels_text_nfc(r->note, nfc, sizeof nfc) != LABELS_OK)
+        return -1;
+    memcpy(r->note, nfc, strlen(nfc) + 1);
+    return 0;
 }
 
 /* One "name value" header line. */

@@ -11,7 +11,8 @@
 /* The console's own tables live in the registry file beside the records
  * they guard, so one transaction covers a change and its audit. They are
  * private: the export never reads them. The audit rows themselves come
- * from the registry's triggers; console_audit_who names who made each. */
+ * from the registry's triggers; the registry's audit_who names who made
+ * each (registry_audit_who_open). */
 static const char console_tables[] =
     "CREATE TABLE IF NOT EXISTS console_users (\n"
     "  name     TEXT PRIMARY KEY,\n"
@@ -40,10 +41,6 @@ static const char console_tables[] =
     "  locked_until INTEGER NOT NULL DEFAULT 0,\n"
     "  PRIMARY KEY (kind, key)\n"
     ") WITHOUT ROWID;\n"
-    "CREATE TABLE IF NOT EXISTS console_audit_who (\n"
-    "  audit_id INTEGER PRIMARY KEY,\n"
-    "  who      TEXT NOT NULL\n"
-    ");\n"
     "CREATE TABLE IF NOT EXISTS console_key_requests (\n"
     "  id           INTEGER PRIMARY KEY AUTOINCREMENT,\n"
     "  producer     TEXT NOT NULL REFERENCES producers(code),\n"
@@ -112,7 +109,8 @@ int console_schema(sqlite3 *db, char *err, size_t errsz)
     int own = sqlite3_get_autocommit(db);
     if (own && registry_begin(db, err, errsz))
         return -1;
-    if (registry_exec(db, console_tables, err, errsz)) {
+    if (registry_exec(db, console_tables, err, errsz) ||
+        registry_audit_who_open(db, err, errsz)) {
         if (own)
             registry_rollback(db);
         return -1;
@@ -150,7 +148,7 @@ int console_audit_tag(sqlite3 *db, long long mark, const char *who, char *err,
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,
-                           "INSERT OR REPLACE INTO console_audit_who(audit_id,"
+                           "INSERT OR REPLACE INTO audit_who(audit_id,"
                            "who) SELECT id,?2 FROM audit WHERE id>?1",
                            -1, &st, NULL) != SQLITE_OK)
         return console_db_error(db, "cannot name the change's author", err,

@@ -95,10 +95,26 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind,
     return MHD_YES;
 }
 
+/* A text field in NFC (labels_text_nfc), in place, as every name is
+ * stored and compared; files (with NULs), long texts and the rare text
+ * NFC would lengthen stay as sent. */
+static void field_nfc(form_field *f)
+{
+    char nfc[4096];
+    size_t n;
+    if (strlen(f->value) != f->len ||
+        labels_text_nfc(f->value, nfc, sizeof nfc) != LABELS_OK ||
+        (n = strlen(nfc)) > f->len)
+        return;
+    memcpy(f->value, nfc, n + 1);
+    f->len = n;
+}
+
 const char *form_get(const creq *r, const char *name, size_t *len)
 {
     for (size_t i = 0; i < r->nfields; i++)
         if (!strcmp(r->fields[i].name, name)) {
+            field_nfc(&r->fields[i]);
             if (len)
                 *len = r->fields[i].len;
             return r->fields[i].value;

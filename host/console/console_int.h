@@ -44,6 +44,14 @@ int console_search_open(sqlite3 *db, char *err, size_t errsz);
 /* Fold again the products the audit shows changed since the last sync
  * (a rebuild when never built). Writes only when something changed. */
 int console_search_sync(sqlite3 *db, char *err, size_t errsz);
+/* Prepare the products page's query for folded text (empty: no text).
+ * The statement takes
+ * ?3 the LIKE pattern, ?4 province, ?5 group, ?6 stars, ?7 proposed 5,
+ * ?8 status, ?9 scope province, ?10 scope producer, ?11 limit, ?12 offset
+ * and returns code,name,grp,producer,province,stars,proposed5,status,
+ * expires: in code order without text, in the index's order with text
+ * (console_search.c says why). SQLite's code on failure. */
+int console_search_prepare(sqlite3 *db, const char *folded, sqlite3_stmt **st);
 
 /* ---- The HTML writer (console_html.c) ------------------------------- */
 

@@ -162,21 +162,10 @@ void route_products(struct console_ctx *c, const creq *r, creply *rep)
         return;
     }
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(
-            c->db,
-            "SELECT code,name,grp,producer,province,stars,proposed5,status,"
-            "expires FROM products WHERE (?1='' OR code IN (SELECT s.code "
-            "FROM console_search s WHERE s.rid IN (SELECT rowid FROM "
-            "console_search_fts WHERE folded LIKE ?3))) AND (?4='' OR "
-            "province=?4) AND (?5='' OR grp=?5) AND (?6=0 "
-            "OR (stars=?6 AND proposed5=?7)) AND (?8='' OR status=?8) AND "
-            "(?9='' OR province=?9) AND (?10='' OR producer=?10) ORDER BY "
-            "code LIMIT ?11 OFFSET ?12",
-            -1, &st, NULL) != SQLITE_OK) {
+    if (console_search_prepare(c->db, folded, &st) != SQLITE_OK) {
         db_failed(rep, r, c->db);
         return;
     }
-    sqlite3_bind_text(st, 1, folded, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, like, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, prov ? prov->name : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, gkey ? gkey : "", -1, SQLITE_STATIC);
@@ -305,7 +294,7 @@ static void history_table(sqlite3 *db, html *h, const char *entity,
     if (sqlite3_prepare_v2(db,
                            "SELECT a.at,a.field,ifnull(a.old,''),"
                            "ifnull(a.new,''),ifnull(w.who,'') FROM audit a "
-                           "LEFT JOIN console_audit_who w ON w.audit_id=a.id "
+                           "LEFT JOIN audit_who w ON w.audit_id=a.id "
                            "WHERE a.entity=?1 AND a.ref=?2 ORDER BY a.id DESC "
                            "LIMIT 100",
                            -1, &st, NULL) != SQLITE_OK)
@@ -980,7 +969,7 @@ void route_audit(struct console_ctx *c, const creq *r, creply *rep)
     if (sqlite3_prepare_v2(c->db,
                            "SELECT a.at,ifnull(w.who,''),a.entity,a.ref,"
                            "a.field,ifnull(a.old,''),ifnull(a.new,'') FROM "
-                           "audit a LEFT JOIN console_audit_who w ON "
+                           "audit a LEFT JOIN audit_who w ON "
                            "w.audit_id=a.id ORDER BY a.id DESC LIMIT ?1 "
                            "OFFSET ?2",
                            -1, &st, NULL) != SQLITE_OK) {

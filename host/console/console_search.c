@@ -28,6 +28,11 @@ static const char search_tables[] =
     "CREATE TRIGGER IF NOT EXISTS console_search_ai AFTER INSERT ON "
     "console_search BEGIN INSERT INTO console_search_fts(rowid,folded) "
     "VALUES(new.rid,new.folded); END;\n"
+    "CREATE TRIGGER IF NOT EXISTS console_search_au AFTER UPDATE OF folded "
+    "ON console_search BEGIN INSERT INTO console_search_fts("
+    "console_search_fts,rowid,folded) VALUES('delete',old.rid,old.folded); "
+    "INSERT INTO console_search_fts(rowid,folded) VALUES(new.rid,new.folded);"
+    " END;\n"
     "CREATE TRIGGER IF NOT EXISTS console_search_ad AFTER DELETE ON "
     "console_search BEGIN INSERT INTO console_search_fts(console_search_fts,"
     "rowid,folded) VALUES('delete',old.rid,old.folded); END;\n";
@@ -84,12 +89,16 @@ int console_search_sync(sqlite3 *db, char *err, size_t errsz)
                                   errsz);
         sqlite3_stmt *del = NULL, *ins = NULL;
         if (!rc &&
-            (sqlite3_prepare_v2(db, "DELETE FROM console_search WHERE code=?1",
+            (sqlite3_prepare_v2(db,
+                                "DELETE FROM console_search WHERE code=?1 "
+                                "AND NOT EXISTS (SELECT 1 FROM products "
+                                "WHERE code=?1)",
                                 -1, &del, NULL) != SQLITE_OK ||
              sqlite3_prepare_v2(db,
                                 "INSERT INTO console_search(code,folded) "
                                 "SELECT code," FOLDED " FROM products WHERE "
-                                "code=?1",
+                                "code=?1 ON CONFLICT(code) DO UPDATE SET "
+                                "folded=excluded.folded",
                                 -1, &ins, NULL) != SQLITE_OK))
             rc = console_db_error(db, "cannot update the search index", err,
                                   errsz);
@@ -136,4 +145,32 @@ int console_search_open(sqlite3 *db, char *err, size_t errsz)
         return -1;
     }
     return console_search_sync(db, err, errsz);
+}
+
+/* A text search walks the index in its row order and stops at the
+ * page's end, so its cost is the page's, not the registry's: sorting
+ * every match by code cost 0.7-1.4 s for a common word at 1M products.
+ * The index's row order is code order as of its last full build, with
+ * products added since after them (a changed product keeps its row). */
+int console_search_prepare(sqlite3 *db, const char *folded, sqlite3_stmt **st)
+{
+    static const char cols[] =
+        "SELECT p.code,p.name,p.grp,p.producer,p.province,p.stars,"
+        "p.proposed5,p.status,p.expires FROM ";
+    static const char *const from[] = {
+        "products p WHERE 1",
+        "console_search_fts f JOIN console_search s ON s.rid=f.rowid JOIN "
+        "products p ON p.code=s.code WHERE f.folded LIKE ?3",
+    };
+    static const char filters[] =
+        " AND (?4='' OR p.province=?4) AND (?5='' OR p.grp=?5) AND (?6=0 OR "
+        "(p.stars=?6 AND p.proposed5=?7)) AND (?8='' OR p.status=?8) AND "
+        "(?9='' OR p.province=?9) AND (?10='' OR p.producer=?10)";
+    static const char *const order[] = {" ORDER BY p.code",
+                                        " ORDER BY f.rowid"};
+    int plan = *folded != 0;
+    char sql[1024];
+    snprintf(sql, sizeof sql, "%s%s%s%s LIMIT ?11 OFFSET ?12", cols, from[plan],
+             filters, order[plan]);
+    return sqlite3_prepare_v2(db, sql, -1, st, NULL);
 }

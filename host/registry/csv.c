@@ -15,6 +15,24 @@ void csv_init(struct csv *c, const char *data, size_t len)
     c->line = 1;
     if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
         c->p += 3;
+    /* Excel saves "CSV" with the locale's list separator: ';' where the
+     * decimal mark is a comma, as in Vietnam. The header line decides. */
+    size_t commas = 0, semis = 0;
+    int quoted = 0;
+    for (const char *q = c->p; q < c->end && (quoted || *q != '\n'); q++) {
+        if (*q == '"')
+            quoted = !quoted;
+        else if (!quoted)
+            commas += *q == ',', semis += *q == ';';
+    }
+    c->sep = semis > commas ? ';' : ',';
+}
+
+/* A NUL inside a field would cut it short everywhere C reads it. */
+static int nul_in_field(struct csv *c, char *err, size_t errsz)
+{
+    snprintf(err, errsz, "a NUL byte in column %zu", c->nfields);
+    return -1;
 }
 
 void csv_free(struct csv *c)
@@ -88,16 +106,20 @@ int csv_next(struct csv *c, char *err, size_t errsz)
                 }
                 if (*c->p == '\n')
                     c->line++;
+                if (*c->p == '\0') {
+                    skip_line(c);
+                    return nul_in_field(c, err, errsz);
+                }
                 *out++ = *c->p++;
             }
-            if (c->p < c->end && *c->p != ',' && *c->p != '\n' &&
+            if (c->p < c->end && *c->p != c->sep && *c->p != '\n' &&
                 !(*c->p == '\r' && c->p + 1 < c->end && c->p[1] == '\n')) {
                 snprintf(err, errsz, "text after a closing quote");
                 skip_line(c);
                 return -1;
             }
         } else {
-            while (c->p < c->end && *c->p != ',' && *c->p != '\n' &&
+            while (c->p < c->end && *c->p != c->sep && *c->p != '\n' &&
                    !(*c->p == '\r' && c->p + 1 < c->end && c->p[1] == '\n')) {
                 if (*c->p == '"') {
                     snprintf(err, errsz,
@@ -106,13 +128,17 @@ int csv_next(struct csv *c, char *err, size_t errsz)
                     skip_line(c);
                     return -1;
                 }
+                if (*c->p == '\0') {
+                    skip_line(c);
+                    return nul_in_field(c, err, errsz);
+                }
                 *out++ = *c->p++;
             }
         }
         *out++ = '\0';
         if (c->p >= c->end)
             return 1;
-        if (*c->p == ',') {
+        if (*c->p == c->sep) {
             c->p++;
             continue;
         }

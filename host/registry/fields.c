@@ -226,6 +226,15 @@ static int set_text(char *dst, size_t dstsz, const char *field,
         return fail(err, errsz,
                     "%s is not valid UTF-8 text (or has control characters)",
                     field);
+    /* Stored in NFC: a name saved decomposed (macOS) is the same name. */
+    char nfc[REG_NAME_MAX + 1];
+    int rc = labels_text_nfc(dst, nfc, sizeof nfc);
+    if (rc == LABELS_OK && strlen(nfc) < dstsz)
+        memcpy(dst, nfc, strlen(nfc) + 1);
+    else
+        return fail(err, errsz, "%s is longer than %zu bytes", field,
+                    dstsz - 1);
+    n = strlen(dst);
     if (required && n == 0)
         return fail(err, errsz, "%s is empty", field);
     return 0;

@@ -222,9 +222,33 @@ int registry_exec(sqlite3 *db, const char *sql, char *err, size_t errsz)
     return 0;
 }
 
+/* effective_status(status, expires, today) in SQL: labels'
+ * labels_status_effective, so lists and counts agree with the kiosk. */
+static void sql_effective_status(sqlite3_context *cx, int argc,
+                                 sqlite3_value **v)
+{
+    (void)argc;
+    const char *st = (const char *)sqlite3_value_text(v[0]);
+    const char *ex = (const char *)sqlite3_value_text(v[1]);
+    const char *td = (const char *)sqlite3_value_text(v[2]);
+    sqlite3_result_text(cx, labels_status_effective(st, ex, td), -1,
+                        SQLITE_TRANSIENT);
+}
+
+int registry_sql_functions(sqlite3 *db)
+{
+    return sqlite3_create_function(
+               db, "effective_status", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+               NULL, sql_effective_status, NULL, NULL) == SQLITE_OK
+               ? 0
+               : -1;
+}
+
 static int configure(sqlite3 *db, int readonly, char *err, size_t errsz)
 {
     sqlite3_busy_timeout(db, 5000);
+    if (registry_sql_functions(db))
+        return registry_db_error(db, "cannot open registry", err, errsz);
     sqlite3_extended_result_codes(db, 1);
     /* WAL keeps readers (export, stats) off the writers' backs; FULL
      * makes every commit durable on power loss, not just on a crash. */
@@ -552,6 +576,26 @@ int reg_producer_update(sqlite3 *db, const struct reg_producer *p, char *err,
                           "cannot update producer", err, errsz);
 }
 
+int reg_producer_matches(const struct reg_producer *have,
+                         const struct reg_producer *p, char *err, size_t errsz)
+{
+    /* Names stored before NFC (a decomposed spreadsheet) still match. */
+    char have_nfc[REG_NAME_MAX + 1];
+    if (p->name[0] && strcmp(p->name, have->name) != 0 &&
+        (labels_text_nfc(have->name, have_nfc, sizeof have_nfc) != LABELS_OK ||
+         strcmp(p->name, have_nfc) != 0)) {
+        snprintf(err, errsz, "producer %s is registered as '%s', not '%s'",
+                 p->code, have->name, p->name);
+        return -1;
+    }
+    if (p->kind[0] && strcmp(p->kind, have->kind) != 0) {
+        snprintf(err, errsz, "producer %s is registered as a %s, not a %s",
+                 p->code, have->kind, p->kind);
+        return -1;
+    }
+    return 0;
+}
+
 int reg_producer_ensure(sqlite3 *db, const struct reg_producer *p, char *err,
                         size_t errsz)
 {
@@ -569,17 +613,7 @@ int reg_producer_ensure(sqlite3 *db, const struct reg_producer *p, char *err,
         }
         return reg_producer_insert(db, p, err, errsz);
     }
-    if (p->name[0] && strcmp(p->name, have.name) != 0) {
-        snprintf(err, errsz, "producer %s is registered as '%s', not '%s'",
-                 p->code, have.name, p->name);
-        return -1;
-    }
-    if (p->kind[0] && strcmp(p->kind, have.kind) != 0) {
-        snprintf(err, errsz, "producer %s is registered as a %s, not a %s",
-                 p->code, have.kind, p->kind);
-        return -1;
-    }
-    return 0;
+    return reg_producer_matches(&have, p, err, errsz);
 }
 
 int reg_key_insert(sqlite3 *db, const labels_pubkey *pub, const char *producer,

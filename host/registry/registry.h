@@ -117,8 +117,18 @@ void registry_close(sqlite3 *db);
 int registry_begin(sqlite3 *db, char *err, size_t errsz);
 int registry_commit(sqlite3 *db, char *err, size_t errsz);
 void registry_rollback(sqlite3 *db);
+/* Who made each audit row (host/registry/audit_who.c): create audit_who
+ * when missing (moving the console's older console_audit_who into it). */
+int registry_audit_who_open(sqlite3 *db, char *err, size_t errsz);
+/* Name who for every audit row this connection's changes make from now
+ * on (commands: "cli:" and the login name). */
+int registry_audit_by(sqlite3 *db, const char *who, char *err, size_t errsz);
 /* Run SQL with no results. */
 int registry_exec(sqlite3 *db, const char *sql, char *err, size_t errsz);
+/* Define effective_status(status, expires, today) on db (registry_open
+ * does; a connection that attaches a registry calls it): the status the
+ * kiosk shows (labels_status_effective). 0 or -1. */
+int registry_sql_functions(sqlite3 *db);
 /* meta value (NULL-free copy into out) or -1 when missing. */
 int registry_meta_get(sqlite3 *db, const char *key, char *out, size_t outsz);
 int registry_meta_set(sqlite3 *db, const char *key, const char *value,
@@ -157,6 +167,10 @@ int reg_producer_update(sqlite3 *db, const struct reg_producer *p, char *err,
  * given name and kind must match (empty ones are not compared). */
 int reg_producer_ensure(sqlite3 *db, const struct reg_producer *p, char *err,
                         size_t errsz);
+/* The check reg_producer_ensure makes of a producer that exists (have):
+ * p's name (compared in NFC) and kind, where given, must be have's. */
+int reg_producer_matches(const struct reg_producer *have,
+                         const struct reg_producer *p, char *err, size_t errsz);
 int reg_key_insert(sqlite3 *db, const labels_pubkey *pub, const char *producer,
                    const char *enrolled, char *err, size_t errsz);
 
@@ -245,14 +259,18 @@ struct csv {
     char *fields[CSV_MAX_FIELDS];
     size_t nfields;
     int record_line; /* line where the current record starts */
+    char sep;        /* ',' or ';' (found on the first line) */
 };
 
-/* A leading UTF-8 byte order mark is skipped. */
+/* A leading UTF-8 byte order mark is skipped; the separator is ';' when
+ * the first line has more semicolons than commas outside quotes (Excel in
+ * a locale whose decimal mark is a comma), else ','. */
 void csv_init(struct csv *c, const char *data, size_t len);
 void csv_free(struct csv *c);
 /* 1: a record in c->fields[0..nfields); 0: end of input; -1: this record
- * is malformed (message in err; the parser has moved past it, so the
- * caller may go on); -2: out of memory. Blank lines are skipped. */
+ * is malformed (a NUL byte in a field too) (message in err; the parser has
+ * moved past it, so the caller may go on); -2: out of memory. Blank lines are
+ * skipped. */
 int csv_next(struct csv *c, char *err, size_t errsz);
 
 /* The one CSV writer: every CSV file ocop-host writes goes through it. A
@@ -268,15 +286,44 @@ void csv_write_row(FILE *f, const char *const *cells, size_t n);
 
 /* Where an import's messages go: line is the CSV line (0: about the whole
  * file, -1: not about the file at all); severe is set for messages that
- * stop the import or sum it up, clear for one bad row among others. */
+ * stop the import or sum it up, clear for one bad row among others.
+ * change (may be NULL) hears each field an update changes, before it is
+ * applied (or, in a dry run, instead). */
 struct registry_import_diag {
     void (*say)(void *ctx, int line, int severe, const char *msg);
     void *ctx;
+    void (*change)(void *ctx, int line, const char *code, const char *field,
+                   const char *old, const char *new_value);
+};
+
+/* What an import does: add new products (update 0), or change existing
+ * ones (update 1); apply 0 is a dry run that checks every row and tells
+ * every change, then rolls back. */
+struct registry_import_opts {
+    int update;
+    int apply;
+};
+
+/* What it did (or, in a dry run, would do). */
+struct registry_import_summary {
+    int rows;          /* data rows read */
+    int new_producers; /* producers added */
+    int changed;       /* update: products with at least one field changed */
+    int unchanged;     /* update: products the file leaves as they are */
+    int fields;        /* update: fields changed, over all products */
 };
 
 /* Import products (and their producers) from CSV data with a header row
  * (columns in docs/cli.md) into the registry at dbpath: every row or
- * none. 0 with *rows and *new_producers set, or -1 after telling d why. */
+ * none, in one transaction. The file may come from a spreadsheet in a
+ * Vietnamese locale: ';' separators, a byte-order mark, Vietnamese column
+ * heads, DD/MM/YYYY dates, lowercase codes. Text is stored in NFC. 0 with
+ * *s filled, or -1 after telling d why (nothing changed). */
+int registry_import_run(const char *dbpath, const char *data, size_t len,
+                        const struct registry_import_opts *o,
+                        const struct registry_import_diag *d,
+                        struct registry_import_summary *s);
+/* registry_import_run adding new products, applied. */
 int registry_import(const char *dbpath, const char *data, size_t len,
                     const struct registry_import_diag *d, int *rows,
                     int *new_producers);
@@ -296,6 +343,7 @@ enum {
     REG_STATS_GROUP0, /* one column per labels_group, in its order */
     REG_STATS_EXPIRING = REG_STATS_GROUP0 + LABELS_G_COUNT_, /* rated,
                                  expiring within expiring_days */
+    REG_STATS_EXPIRED, /* expired as of today, by status or by end date */
     REG_STATS_N
 };
 /* Column heads for a terminal table ("3 stars") and keys for CSV

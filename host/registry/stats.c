@@ -18,7 +18,8 @@ const char *const registry_stats_heads[REG_STATS_N] = {
     "4 stars",
     "5 stars",
     "proposed 5",
-    LABELS_GROUP_LIST(GROUP_CODE_, GROUP_CODE_) "expiring"};
+    LABELS_GROUP_LIST(GROUP_CODE_, GROUP_CODE_) "expiring",
+    "expired"};
 const char *const registry_stats_keys[REG_STATS_N] = {
     "products",
     "producers",
@@ -26,7 +27,8 @@ const char *const registry_stats_keys[REG_STATS_N] = {
     "stars4",
     "stars5",
     "proposed5",
-    LABELS_GROUP_LIST(GROUP_CODE_, GROUP_CODE_) "expiring"};
+    LABELS_GROUP_LIST(GROUP_CODE_, GROUP_CODE_) "expiring",
+    "expired"};
 
 /* One SELECT serves both the per-province rows (grouped) and the
  * nationwide row (not grouped), in the order of registry_stats_keys. */
@@ -36,7 +38,9 @@ const char *const registry_stats_keys[REG_STATS_N] = {
     "sum(proposed5=1), " LABELS_GROUP_LIST(                                    \
         GROUP_SUM_, GROUP_SUM_) "sum(status='rated' AND expires>=?1 AND "      \
                                 "expires<=date(?1,'+'||?2||' "                 \
-                                "days')) "
+                                "days')), "                                    \
+                                "sum(effective_status(status,expires,?1)="     \
+                                "'expired') "
 
 static int prepare(sqlite3 *db, const char *schema, int grouped,
                    const struct reg_stats_query *q, sqlite3_stmt **st)

@@ -20,7 +20,7 @@ int rq_expiring(ctx *c)
             "CAST(julianday(expires) - julianday(?1) AS INTEGER), "
             "(SELECT count(*) FROM scans s WHERE s.product = p.code AND "
             "s.time >= ?3 AND s.time < ?4) "
-            "FROM reg.products p WHERE status = 'rated' AND expires >= ?1 "
+            "FROM reg.products p WHERE status = 'rated' "
             "AND expires <= date(?1, '+' || ?2 || ' days') AND "
             "(?5 = '' OR province = ?5) ORDER BY expires, code",
             &st))
@@ -51,7 +51,9 @@ int rq_expiring(ctx *c)
     }
     snprintf(t->note, sizeof t->note,
              "rated products whose certificate expires within %ld days of "
-             "%s; scans = scans of the product in the period",
+             "%s, or has ended already (negative days_left: kiosks and "
+             "phones say expired); scans = scans of the product in the "
+             "period",
              c->o->expiring_days, c->o->today);
     rq_chart(t, 0, 7, -1, "Lượt quét sản phẩm sắp hết hạn — their scans");
     return rq_add_table(c, t);

@@ -28,6 +28,7 @@ int report_open(const char *coll, const char *reg, sqlite3 **db, char *err,
     int ok =
         sqlite3_exec(*db, "PRAGMA busy_timeout=5000", NULL, NULL, NULL) ==
             SQLITE_OK &&
+        registry_sql_functions(*db) == 0 &&
         sqlite3_prepare_v2(*db, "ATTACH ?1 AS reg", -1, &st, NULL) == SQLITE_OK;
     if (ok) {
         sqlite3_bind_text(st, 1, reg, -1, SQLITE_STATIC);
