@@ -12,6 +12,12 @@ install(FILES ${PROJECT_SOURCE_DIR}/firmware/kiosk.conf.default
 set(CPACK_COMPONENTS_ALL kiosk)
 if(NOT CMAKE_CROSSCOMPILING)
   install(TARGETS ocop-host RUNTIME DESTINATION bin COMPONENT host)
+  # The server and the publish schedule (docs/feed.md "Keeping the feed
+  # alive"); installed, not enabled.
+  install(FILES ${PROJECT_SOURCE_DIR}/host/ocop-host-serve.service
+    ${PROJECT_SOURCE_DIR}/host/ocop-host-publish.service
+    ${PROJECT_SOURCE_DIR}/host/ocop-host-publish.timer
+    DESTINATION /lib/systemd/system COMPONENT host)
   list(APPEND CPACK_COMPONENTS_ALL host)
 endif()
 

@@ -24,8 +24,8 @@ import urllib.request
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import console_lib  # noqa: E402
-from console_lib import (HOST, T, add_users, check, fail, finish,  # noqa
-                         key_id_of, run, start)
+from console_lib import (HOST, T, add_users, check, fail, feed_opts,  # noqa
+                         finish, key_id_of, run, start)
 
 
 class WebSocket:
@@ -206,6 +206,33 @@ def logout(b):
     b.wait_path("/console/login")
 
 
+def clerks_day(b, base):
+    """Issue 14: a clerk opens the dashboard (her province first), and a
+    central user sees the feed's alarm, publishes now and sees the new
+    version with the alarm gone."""
+    b.click("a[href='/console/']")
+    b.wait_path("/console/")
+    text = b.text()
+    check("Tổng quan" in text and "Sản phẩm và chủ thể OCOP" in text,
+          "the clerk opens the dashboard")
+    check(text.find("Hà Giang") < text.find("Hà Nội"),
+          "her province comes first")
+    check("Phát hành ngay" not in text, "a clerk has no Publish now")
+    logout(b)
+    login(b, base, "tw")
+    b.click("a[href='/console/']")
+    b.wait_path("/console/")
+    check("Cảnh báo" in b.text(), "no feed yet: the dashboard's alarm")
+    b.click("#publish-now")
+    b.wait_path("/console/?published=")
+    text = b.text()
+    check("Đã phát hành phiên bản" in text and "Cảnh báo" not in text,
+          "Publish now: the new version, and the alarm is gone")
+    shot = b.call("Page.captureScreenshot", format="png")
+    with open(os.path.join(T, "published.png"), "wb") as f:
+        f.write(base64.b64decode(shot["data"]))
+
+
 def main():
     if not shutil.which("chromium"):
         print("chromium not installed: skipped")
@@ -214,9 +241,10 @@ def main():
     console_lib.make_registry(db)
     console_lib.USERS.clear()
     console_lib.USERS.update({"so.hg": ("province", "Hà Giang", ""),
-                              "htx.a": ("producer", "", "HTX-A")})
+                              "htx.a": ("producer", "", "HTX-A"),
+                              "tw": ("central", "", "")})
     add_users(db)
-    port = start(db)
+    port = start(db, *feed_opts(db))
     base = "http://127.0.0.1:%d" % port
     b = Browser()
     try:
@@ -253,6 +281,7 @@ def main():
         shot = b.call("Page.captureScreenshot", format="png")
         with open(os.path.join(T, "approved.png"), "wb") as f:
             f.write(base64.b64decode(shot["data"]))
+        clerks_day(b, base)
     finally:
         b.close()
 

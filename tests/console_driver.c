@@ -43,6 +43,14 @@ static int serve(int argc, char **argv)
             cfg.limits.addr_failures = num(v);
         else if (!strcmp(o, "--lock"))
             cfg.limits.lock_s = num(v);
+        else if (!strcmp(o, "--feed"))
+            cfg.feed_dir = v;
+        else if (!strcmp(o, "--status"))
+            cfg.publish_status = v;
+        else if (!strcmp(o, "--mirror"))
+            cfg.mirror = v;
+        else if (!strcmp(o, "--key"))
+            cfg.feed_key = v;
         else {
             fprintf(stderr, "console_driver: unknown option %s\n", o);
             return 2;

@@ -25,9 +25,183 @@ import urllib.parse
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from console_lib import (DRIVER, HOST, NASTY, T, USERS, Client,  # noqa
-                         add_users, check, dump, fail, finish, key_id_of,
+                         add_users, check, dump, fail, feed_opts, finish,
+                         key_id_of,
                          make_registry, pending_id, run, start,
                          version_of, who_of_last)
+
+
+def raw_status(port, req):
+    """Send req (bytes) on a fresh socket; the status code answered."""
+    sk = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sk.sendall(req)
+    head = b""
+    while b"\r\n" not in head:
+        chunk = sk.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    sk.close()
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", head)
+    return int(m.group(1)) if m else 0
+
+
+def hardened_front(port, c, db):
+    """The console's daemon is as hard as the public one (host/httpd/):
+    a %00 is never decoded into a shorter path, query value or form
+    field, and a request with two Content-Length headers is refused."""
+    ck = c["hg"].cookie
+    for path in ("/console/product/HG001%00", "/console/product/HG001%00x",
+                 "/console/products%00"):
+        st = raw_status(port, ("GET %s HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n"
+                               "\r\n" % (path, ck)).encode())
+        check(st == 404, "GET %s: %d (want 404, never the shorter path)" %
+              (path, st))
+    st = raw_status(port, ("GET /console/products?q=HG001%%00zz HTTP/1.1\r\n"
+                           "Host: x\r\nCookie: %s\r\n\r\n" % ck).encode())
+    check(st == 400, "a %%00 in a query value: %d (want 400)" % st)
+
+    def post_raw(body, ctype="application/x-www-form-urlencoded",
+                 extra=""):
+        return raw_status(port, (
+            "POST /console/product/HG001/status HTTP/1.1\r\nHost: x\r\n"
+            "Cookie: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n%s\r\n"
+            % (ck, ctype, len(body), extra)).encode() + body)
+
+    tok = c["hg"].csrf
+    for what, body in (
+            ("a field value", "status=suspended&reason=ok%%00evil&"
+             "csrf_token=%s" % tok),
+            ("a field name", "status=suspended&reason%%00x=y&csrf_token=%s"
+             % tok),
+            ("the CSRF token", "status=suspended&csrf_token=%s%%00junk" %
+             tok)):
+        b = dump(db)
+        st = post_raw(body.encode())
+        check(st == 400 and dump(db) == b,
+              "a %%00 in %s of a form: %d (want 400), nothing changed" %
+              (what, st))
+    bnd = "----ocopnul"
+    body = ("--%s\r\nContent-Disposition: form-data; name=\"status\"\r\n\r\n"
+            "suspended\r\n--%s\r\nContent-Disposition: form-data; name="
+            "\"reason\"\r\n\r\nok\0evil\r\n--%s\r\nContent-Disposition: "
+            "form-data; name=\"csrf_token\"\r\n\r\n%s\r\n--%s--\r\n" %
+            (bnd, bnd, bnd, tok, bnd)).encode()
+    b = dump(db)
+    st = post_raw(body, "multipart/form-data; boundary=" + bnd)
+    check(st == 400 and dump(db) == b,
+          "a NUL byte in a multipart text field: %d (want 400)" % st)
+    body = ("status=suspended&reason=smuggled&csrf_token=%s" % tok).encode()
+    b = dump(db)
+    st = post_raw(body, extra="Content-Length: 5\r\n")
+    check(st == 400 and dump(db) == b,
+          "two Content-Length headers that disagree: %d (want 400), "
+          "nothing changed" % st)
+
+
+def figures_row(page, province):
+    """The dashboard's figures for province: 5 product and 5 producer
+    counts (all, 3, 4, 5, proposed 5 stars), and whether it is marked as
+    the reader's own."""
+    m = re.search(r'<tr( class="mine")?><th>%s</th>((?:<td class="num">\d+'
+                  r'</td>){10})</tr>' % re.escape(province), page)
+    if not m:
+        return None, False
+    return [int(x) for x in re.findall(r"\d+", m.group(2))], bool(m.group(1))
+
+
+def dashboard(c, db):
+    """GET /console/ (issue 14 item 1) and POST /console/publish (item
+    2): the figures per province by stars, the clerk's province first,
+    certificates ending within 90 days and past their end, statuses
+    changed this month, the feed's state and its alarm; publish now is
+    central's, and a refused one publishes nothing."""
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    soon = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 30 * 86400))
+    run(HOST, "product", "add", "--db", db, "--code", "HG090", "--name",
+        "Trà hoa vàng sắp hết hạn", "--group", "beverages", "--stars", "3",
+        "--province", "Hà Giang", "--producer", "HTX-A", "--certificate",
+        "HG-90", "--certified", "2024-01-01", "--expires", soon)
+    run(HOST, "product", "add", "--db", db, "--code", "HN091", "--name",
+        "Rượu đã quá hạn", "--group", "beverages", "--stars", "3",
+        "--province", "Hà Nội", "--producer", "DN-B", "--certificate",
+        "HN-91", "--certified", "2022-01-01", "--expires", "2025-01-01")
+    run(HOST, "product", "set-status", "--db", db, "--code", "HG090",
+        "--status", "suspended", "--reason", "Kiểm tra <lô 9>", "--date",
+        today)
+    run(HOST, "product", "set-status", "--db", db, "--code", "HG090",
+        "--status", "rated", "--date", today)
+    run(HOST, "product", "add", "--db", db, "--code", "HN092", "--name",
+        "Bánh bị thu hồi", "--group", "beverages", "--stars", "4",
+        "--province", "Hà Nội", "--producer", "DN-B", "--certificate",
+        "HN-92", "--certified", "2025-01-01")
+    run(HOST, "product", "set-status", "--db", db, "--code", "HN092",
+        "--status", "revoked", "--reason", "Nhãn <giả>", "--date", today)
+
+    st, _, page = c["hg"].get("/console/")
+    hg, mine = figures_row(page, "Hà Giang")
+    check(hg == [4, 2, 1, 1, 0, 1, 1, 1, 1, 0] and mine,
+          "dashboard: Hà Giang 4 products (3: 2, 4: 1, 5: 1), 1 producer, "
+          "marked as the clerk's own: %s" % hg)
+    first = re.search(r'<tbody><tr( class="mine")?><th>([^<]*)</th>', page)
+    check(first and first.group(2) == "Hà Giang",
+          "a Hà Giang clerk sees Hà Giang first")
+    st, _, page = c["hn"].get("/console/")
+    first = re.search(r'<tbody><tr( class="mine")?><th>([^<]*)</th>', page)
+    check(first and first.group(2) == "Hà Nội",
+          "a Hà Nội clerk sees Hà Nội first")
+    st, _, page = c["cen"].get("/console/")
+    hn, mine = figures_row(page, "Hà Nội")
+    check(hn == [3, 2, 1, 0, 0, 1, 1, 1, 0, 0] and not mine,
+          "Hà Nội: 3 products, 1 producer: %s" % hn)
+    tot, _ = figures_row(page, "Toàn quốc")
+    check(tot == [7, 4, 2, 1, 0, 2, 2, 2, 1, 0],
+          "nationwide: 7 products, 2 producers: %s" % tot)
+    check(">Sản phẩm và chủ thể OCOP theo tỉnh, theo hạng sao<" in page,
+          "the figures' title in Vietnamese")
+    counts = dict(re.findall(r'id="count-(\d)">(\d+)<', page))
+    check(counts == {"0": "1", "1": "1", "2": "1"},
+          "1 ending within 90 days, 1 past its end, 1 revoked this month: "
+          "%s" % counts)
+    check("HG090" in page and "HN091" in page and "HN092" in page and
+          "Nhãn &lt;giả&gt;" in page, "the three lists name them, escaped")
+    check('id="alarm-expiry"' in page, "no feed yet: the alarm is shown")
+    check('id="publish-now"' in page, "central sees Publish now")
+    st, _, page = c["hg"].get("/console/")
+    check('id="publish-now"' not in page, "a clerk does not")
+    st, _, page = c["ihg"].get("/console/")
+    check("Hà Nội" not in page and figures_row(page, "Hà Giang")[0],
+          "an inspector sees its own province only")
+
+    manifest = os.path.join(os.path.splitext(db)[0] + ".feed", "manifest")
+    for n in ("hg", "hn", "pa", "ihg", "vw"):
+        b = dump(db)
+        st, _, _ = c[n].post("/console/publish", {})
+        check(st == 403 and dump(db) == b and not os.path.exists(manifest),
+              "POST /console/publish as %s: %d (want 403), nothing "
+              "published" % (n, st))
+    b = dump(db)
+    st, _, _ = c["cen"].post("/console/publish", {}, token="0" * 64)
+    check(st == 403 and not os.path.exists(manifest),
+          "publish with a wrong CSRF token: 403, nothing published")
+    st, r, _ = c["cen"].post("/console/publish", {})
+    loc = r.getheader("Location") or ""
+    check(st == 303 and loc.startswith("/console/?published=") and
+          os.path.exists(manifest),
+          "POST /console/publish as cen: 303 %s, a manifest" % loc)
+    with open(manifest) as f:
+        ver = re.search(r"^version=(\d+)$", f.read(), re.M).group(1)
+    check(loc.endswith("=" + ver), "the new version %s is announced" % ver)
+    st, _, page = c["cen"].get(loc)
+    check('id="alarm-expiry"' not in page and ">%s<" % ver in page,
+          "after publishing: no alarm, version %s shown" % ver)
+    with open(os.path.splitext(db)[0] + ".publish-status") as f:
+        status = f.read()
+    check("ok=1\n" in status and "scheduled=0\n" in status and
+          "version=%s\n" % ver in status,
+          "publish now is recorded in the publish status")
+    check(who_of_last(db, "feed", "publish") == "console:cen",
+          "the audit names who published")
 
 
 def main():
@@ -38,7 +212,7 @@ def main():
     # short timeouts must not touch the matrix's sessions.
     db2 = os.path.join(T, "r2.db")
     shutil.copy(db, db2)
-    port = start(db)
+    port = start(db, *feed_opts(db))
 
     c = {n: Client(port) for n in USERS}
     for n, cl in c.items():
@@ -72,6 +246,8 @@ def main():
     A = ("cen", "hg", "hn", "pa", "ihg", "vw")
     reads = [
         ("/console/products", dict.fromkeys(A, 200)),
+        ("/console/", dict(cen=200, hg=200, hn=200, pa=303, ihg=200,
+                           vw=200)),
         ("/console/product/HG001", dict.fromkeys(A, 200)),
         ("/console/product/HN001", dict(cen=200, hg=200, hn=200, pa=403,
                                         ihg=403, vw=200)),
@@ -114,6 +290,8 @@ def main():
             check(st == want[n], "GET %s as %s: %d (want %d)" %
                   (path, n, st, want[n]))
     check(dump(db) == before, "reads changed nothing")
+
+    dashboard(c, db)
 
     # Lists keep to the scope whatever the query asks.
     st, _, page = c["ihg"].get("/console/products?province=H%C3%A0+N%E1%BB"
@@ -350,6 +528,7 @@ def main():
     head = sk.recv(4096).decode("latin-1")
     sk.close()
     check(head.startswith("HTTP/1.1 413"), "a form over 1 MiB: 413")
+    hardened_front(port, c, db)
 
     # ---- Escaping: every page that shows the hostile strings ----
     esc = "&lt;script&gt;alert(1)&lt;/script&gt;"

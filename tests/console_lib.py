@@ -57,7 +57,9 @@ def run(*args, stdin=None):
 
 
 def make_registry(db):
-    run(HOST, "registry", "init", "--db", db)
+    base = os.path.splitext(db)[0]
+    run(HOST, "registry", "init", "--db", db, "--secret", base + ".auth.sec",
+        "--public", base + ".auth.pub")
     run(HOST, "product", "add", "--db", db, "--code", "HG001", "--name",
         "Chè Shan Tuyết cổ thụ", "--group", "beverages", "--stars", "4",
         "--province", "Hà Giang", "--producer", "HTX-A",
@@ -109,6 +111,16 @@ def add_users(db):
     for name, (role, pv, pc) in USERS.items():
         run(DRIVER, "useradd", db, name, role, pv, pc,
             stdin=password(name) + "\n")
+
+
+def feed_opts(db):
+    """The driver's options for a feed beside db (publish now and the
+    dashboard's feed state): its folder, status file, mirror and the
+    authority key make_registry made."""
+    base = os.path.splitext(db)[0]
+    os.makedirs(base + ".feed", exist_ok=True)
+    return ["--feed", base + ".feed", "--status", base + ".publish-status",
+            "--mirror", base + ".mirror.db", "--key", base + ".auth.sec"]
 
 
 def start(db, *opts):

@@ -107,7 +107,10 @@ def main():
         "htx": ("producer", "", producer),
     })
     add_users(db)
-    port = start(db)
+    port = start(db, "--feed", os.path.join(world, "feed"), "--status",
+                 os.path.join(world, "publish-status"), "--mirror",
+                 os.path.join(world, "mirror.db"), "--key",
+                 os.path.join(world, "authority.sec"))
     cen, clerk, prod = Client(port), Client(port), Client(port)
     for cl, n in ((cen, "trung.uong"), (clerk, "so.nn"), (prod, "htx")):
         check(cl.login(n)[0] == 303, "login " + n)
@@ -127,6 +130,8 @@ def main():
     p_clerk = proxy(port, clerk.cookie)
     pc, pk = p_cen.server_address[1], p_clerk.server_address[1]
     shoot("login", port, "/console/login")
+    shoot("dashboard", pk, "/console/")
+    shoot("dashboard-central", pc, "/console/")
     shoot("products", pc, "/console/products?q=che")
     shoot("products-en", pc, "/console/products?q=che&stars=4&lang=en")
     shoot("product", pk, "/console/product/%s?lang=vi" % code)

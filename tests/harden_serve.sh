@@ -3,7 +3,8 @@
 # raw requests (curl, python3 sockets) and batches signed by a real kiosk
 # key (upload_driver sign):
 #  4  a finding note with a bidirectional control is a malformed batch;
-#  6  a %00 in the path is 404 on every route (never a truncated path);
+#  6  a %00 in the path is 404 on every route (never a truncated path),
+#     in a query 400;
 #  7  two Content-Length headers are 400 and the connection is closed;
 #  8  scan and finding times outside 2020-01-01 .. now + 1 day are
 #     refused, and the scans at the window's edges are counted by report.
@@ -121,6 +122,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --path-as-is \
     --data-binary "@$T/b" "$BASE/v1/scans%00")
 [ "$code" = 404 ] || fail "POST /v1/scans%00: HTTP $code, want 404"
 ok "%00 in the path: 404 on /V/, /feed/, /healthz and /v1/scans"
+code=$(get "$BASE/V/$payload?lang=en%00x")
+[ "$code" = 400 ] || fail "GET /V/...?lang=en%00x: HTTP $code, want 400"
+ok "%00 in a query value: 400 (the front shared with the console)"
 
 # ---- 7: two Content-Length headers ----------------------------------------
 sign "$T/good" "$(scan 30 1790000000)"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
@@ -49,9 +50,24 @@ static int export_now(void *ctx, const char *path, int64_t *version, char *err,
 
 struct pargs {
     const char *mirror, *db, *keypath, *feed, *old, *conf, *url, *kdata;
-    int expires, keep;
+    const char *world, *registry, *status;
+    int expires, keep, scheduled;
     long long now, version;
+    char paths[5][4096]; /* --world's files */
 };
+
+/* Note the attempt's outcome in --status (when given) for the console's
+ * dashboard and the server's log. 0, or -1 (said) when it cannot. */
+static int record(const struct pargs *a, int ok, int64_t version,
+                  long long mark, const char *why, int64_t now)
+{
+    char err[512];
+    if (!a->status || feed_status_record(a->status, ok, a->scheduled, version,
+                                         mark, why, now, err, sizeof err) == 0)
+        return 0;
+    cli_error("publish: %s", err);
+    return -1;
+}
 
 /* The options; -1 to go on, else an EXIT_ code. */
 static int parse(int argc, char **argv, struct pargs *a)
@@ -69,6 +85,10 @@ static int parse(int argc, char **argv, struct pargs *a)
         {"kiosk-conf", required_argument, NULL, 'C'},
         {"url", required_argument, NULL, 'u'},
         {"kiosk-data", required_argument, NULL, 'D'},
+        {"world", required_argument, NULL, 'w'},
+        {"registry", required_argument, NULL, 'r'},
+        {"status", required_argument, NULL, 's'},
+        {"scheduled", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -78,8 +98,8 @@ static int parse(int argc, char **argv, struct pargs *a)
     a->keep = FEED_DEFAULT_KEEP_DELTAS;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:b:k:f:e:d:a:n:C:u:D:V:h", opts,
-                            NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:b:k:f:e:d:a:n:C:u:D:V:w:r:s:Sh",
+                            opts, NULL)) != -1) {
         switch (c) {
         case 'm': a->mirror = optarg; break;
         case 'b': a->db = optarg; break;
@@ -89,6 +109,10 @@ static int parse(int argc, char **argv, struct pargs *a)
         case 'C': a->conf = optarg; break;
         case 'u': a->url = optarg; break;
         case 'D': a->kdata = optarg; break;
+        case 'w': a->world = optarg; break;
+        case 'r': a->registry = optarg; break;
+        case 's': a->status = optarg; break;
+        case 'S': a->scheduled = 1; break;
         case 'V': {
             char *end;
             errno = 0;
@@ -127,8 +151,14 @@ static int parse(int argc, char **argv, struct pargs *a)
             }
             break;
         case 'h':
-            puts("usage: ocop-host publish (--db REG.db | --mirror MIRROR.db) "
-                 "--key AUTH.sec --feed DIR\n"
+            puts("usage: ocop-host publish --db REG.db --key AUTH.sec "
+                 "--feed DIR [--status FILE]\n"
+                 "       ocop-host publish --mirror MIRROR.db --key AUTH.sec "
+                 "--feed DIR\n"
+                 "         [--registry REG.db] [--status FILE] "
+                 "[--scheduled]\n"
+                 "       ocop-host publish --world DIR [--scheduled] "
+                 "[options]\n"
                  "         [--expires-days N] [--keep-deltas N] "
                  "[--announce-from OLD.sec]\n"
                  "         [--now UNIX_SECONDS] [--version N]\n"
@@ -141,15 +171,75 @@ static int parse(int argc, char **argv, struct pargs *a)
     return -1;
 }
 
+/* --world DIR names every file the explicit options did not:
+ * DIR/registry.db, mirror.db, authority.sec, feed/ and publish-status. */
+static int world_files(struct pargs *a)
+{
+    static const char *const names[] = {
+        "registry.db", "mirror.db", "authority.sec", "feed", FEED_STATUS_NAME};
+    const char **slots[] = {&a->registry, &a->mirror, &a->keypath, &a->feed,
+                            &a->status};
+    for (size_t i = 0; a->world && i < 5; i++) {
+        if (*slots[i])
+            continue;
+        if ((size_t)snprintf(a->paths[i], sizeof a->paths[i], "%s/%s", a->world,
+                             names[i]) >= sizeof a->paths[i]) {
+            cli_error("--world path too long");
+            return -1;
+        }
+        *slots[i] = a->paths[i];
+    }
+    return 0;
+}
+
+/* With --registry: export it into --mirror first, unless the timer asked
+ * (--scheduled) and nothing is due. 1 go on, 0 nothing to do, -1 failed
+ * (recorded). */
+static int export_first(const struct pargs *a, long long *mark, int64_t now)
+{
+    char err[512];
+    if (!a->registry)
+        return 1;
+    if (registry_change_mark(a->registry, mark, err, sizeof err) == 0) {
+        if (a->scheduled && !feed_publish_due(a->status, a->feed, *mark, now)) {
+            printf("nothing to publish: the registry has not changed and "
+                   "the feed is less than %d hours old\n",
+                   FEED_REPUBLISH_S / 3600);
+            return 0;
+        }
+        long long v;
+        if (registry_export(a->registry, a->mirror, NULL, &v, err,
+                            sizeof err) == 0)
+            return 1;
+    }
+    cli_error("publish: %s", err);
+    record(a, 0, 0, *mark, err, now);
+    return -1;
+}
+
 int cmd_publish(int argc, char **argv)
 {
     struct pargs args, *a = &args;
     int prc = parse(argc, argv, a);
     if (prc >= 0)
         return prc;
+    if (a->db && (a->mirror || a->world || a->registry)) {
+        cli_error("publish --db REG.db exports the registry itself: not with "
+                  "--mirror, --world or --registry");
+        return LABELS_EXIT_USAGE;
+    }
+    if (world_files(a))
+        return LABELS_EXIT_USAGE;
+    int64_t now = a->now ? a->now : (int64_t)time(NULL);
+    long long mark = 0;
+    if (a->mirror && a->feed) {
+        int go = export_first(a, &mark, now);
+        if (go <= 0)
+            return go ? LABELS_EXIT_FAIL : LABELS_EXIT_OK;
+    }
     if (!a->mirror == !a->db || !a->keypath || !a->feed || optind != argc) {
-        cli_error("publish needs --db REG.db (or --mirror FILE), --key FILE "
-                  "and --feed DIR");
+        cli_error("publish needs --db REG.db (or --mirror FILE, or --world "
+                  "DIR), --key FILE and --feed DIR");
         return LABELS_EXIT_USAGE;
     }
     if (!a->conf != !a->url || (a->url && strncmp(a->url, "http://", 7) &&
@@ -159,8 +249,10 @@ int cmd_publish(int argc, char **argv)
         return LABELS_EXIT_USAGE;
     }
     labels_seckey sec, oldsec;
-    if (read_key(a->keypath, &sec) != LABELS_OK)
+    if (read_key(a->keypath, &sec) != LABELS_OK) {
+        record(a, 0, 0, mark, "cannot read the authority's secret key", now);
         return LABELS_EXIT_FAIL;
+    }
     /* The public half of the signing key, for kiosk configurations. */
     labels_pubkey pub;
     labels_seckey_public(&sec, &pub);
@@ -188,8 +280,11 @@ int cmd_publish(int argc, char **argv)
         labels_seckey_wipe(&oldsec);
     if (rc != LABELS_OK) {
         cli_error("publish: %s", err[0] ? err : labels_strerror(rc));
+        record(a, 0, 0, mark, err[0] ? err : labels_strerror(rc), now);
         return LABELS_EXIT_FAIL;
     }
+    if (record(a, 1, res.version, mark, NULL, now))
+        return LABELS_EXIT_FAIL;
     if (res.skipped)
         cli_error("warning: no delta from %zu old version(s) (%s); kiosks "
                   "on them will take the snapshot",

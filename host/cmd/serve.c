@@ -4,15 +4,18 @@
 #include "cmd/cli.h"
 #include "collector/collector.h"
 #include "console/console.h"
+#include "feed/feed.h"
 #include "labels.h"
 #include "serve/serve.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* The files of a world directory (docs/upload.md). */
 #define WORLD_COLLECTOR_DB "collector.db"
@@ -112,6 +115,18 @@ static int console_open(const struct console_opts *co, const char *world,
     if (!cc.db_path) {
         cli_error("--console needs --db REG.db or --world DIR");
         return LABELS_EXIT_USAGE;
+    }
+    /* A world's feed: the dashboard shows it, central users publish it. */
+    static const char *const names[] = {WORLD_FEED_DIR, FEED_STATUS_NAME,
+                                        WORLD_MIRROR, "authority.sec"};
+    const char **slots[] = {&cc.feed_dir, &cc.publish_status, &cc.mirror,
+                            &cc.feed_key};
+    char wpaths[4][4096];
+    for (size_t i = 0; world && i < 4; i++) {
+        if ((size_t)snprintf(wpaths[i], sizeof wpaths[i], "%s/%s", world,
+                             names[i]) >= sizeof wpaths[i])
+            return LABELS_EXIT_USAGE;
+        *slots[i] = wpaths[i];
     }
     char err[CONSOLE_ERR_MAX];
     unsigned port;
@@ -301,13 +316,41 @@ static int block_stop_signals(sigset_t *stop)
     return 0;
 }
 
-/* Until SIGTERM or SIGINT; which one, for the last line. */
-static const char *wait_stop(const sigset_t *stop)
+/* The feed the server watches: its folder and the publish record. */
+struct watch {
+    const char *feed;
+    char status[4096]; /* "" without a world */
+};
+
+/* An ALARM line in the log when the feed expires within 48 hours or the
+ * last scheduled publish failed (docs/feed.md "Keeping the feed
+ * alive"). */
+static void feed_alarm(const struct watch *w)
 {
-    int sig = 0;
-    if (sigwait(stop, &sig) != 0)
-        sig = 0;
-    return sig == SIGINT ? "SIGINT" : "SIGTERM";
+    struct feed_state fs;
+    char err[512], line[1024];
+    if (!w || !w->feed)
+        return;
+    if (feed_state_read(w->feed, w->status[0] ? w->status : NULL,
+                        (int64_t)time(NULL), &fs, err, sizeof err) != 0)
+        log_line(NULL, err);
+    else if (feed_state_alarm(&fs, line, sizeof line))
+        log_line(NULL, line);
+}
+
+/* Until SIGTERM or SIGINT, looking at the feed every 15 minutes (the
+ * publish timer's period); which signal, for the last line. */
+static const char *wait_stop(const sigset_t *stop, const struct watch *w)
+{
+    for (;;) {
+        feed_alarm(w);
+        struct timespec ts = {15 * 60, 0};
+        int sig = sigtimedwait(stop, NULL, &ts);
+        if (sig == SIGINT)
+            return "SIGINT";
+        if (sig >= 0 || (errno != EAGAIN && errno != EINTR))
+            return "SIGTERM";
+    }
 }
 
 /* The console alone (no collector given), until a stop signal. */
@@ -320,7 +363,7 @@ static int run_console_only(const struct console_opts *co)
     int rc = console_open(co, NULL, &con);
     if (rc != LABELS_EXIT_OK)
         return rc;
-    const char *sig = wait_stop(&stop);
+    const char *sig = wait_stop(&stop, NULL);
     console_stop(con);
     fprintf(stderr, "ocop-host: serve stopped (%s)\n", sig);
     return LABELS_EXIT_OK;
@@ -377,7 +420,11 @@ static int run(struct sargs *a)
     a->co.collector = a->db;
     a->co.mirror = a->mirror;
     int rc = console_open(&a->co, a->world, &con);
-    const char *sig = rc == LABELS_EXIT_OK ? wait_stop(&stop) : NULL;
+    struct watch w = {.feed = a->feed, .status = ""};
+    if (a->world)
+        snprintf(w.status, sizeof w.status, "%s/%s", a->world,
+                 FEED_STATUS_NAME);
+    const char *sig = rc == LABELS_EXIT_OK ? wait_stop(&stop, &w) : NULL;
     console_stop(con);
     serve_stop(srv);
     collector_close(col);

@@ -145,6 +145,12 @@ typedef struct console_config {
      * phone page answers from); producers download it in their print
      * bundle. NULL: no bundle. */
     const char *mirror_path;
+    /* The feed the dashboard shows and "publish now" writes (NULL: none;
+     * ocop-host serve --world DIR gives DIR's, docs/feed.md). */
+    const char *feed_dir;
+    const char *publish_status; /* the publish record (FEED_STATUS_NAME) */
+    const char *mirror;         /* the export publish now writes first */
+    const char *feed_key;       /* the authority's secret feed key */
 } console_config;
 
 /* Start serving the console on background threads. 0, or -1 with a

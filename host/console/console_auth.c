@@ -128,3 +128,12 @@ int console_nav_shown(const console_user *u, int msg)
     default: return 1;
     }
 }
+
+/* The dashboard's figures are the programme's, not a producer's. */
+int may_read_dashboard(const console_user *u)
+{
+    return u->role != CONSOLE_PRODUCER;
+}
+
+/* The national feed is the council's. */
+int may_publish(const console_user *u) { return u->role == CONSOLE_CENTRAL; }

@@ -31,5 +31,10 @@ const char console_css[] =
     ".error{color:#b3161b;font-weight:600}.note{color:#8a4b00;margin:0}\n"
     ".st-suspended,.st-expired{color:#b8650a}.st-revoked{color:#b3161b}\n"
     ".pager a{margin-right:1em}code{font-size:.95em}\n"
-    "a{color:#0b57a4}\n";
+    "a{color:#0b57a4}\n"
+    ".alarm{background:#fdecea;border-left:.4em solid #b3161b;"
+    "padding:.4em 1em;margin:.5em 0;font-weight:600;color:#7d0f12}\n"
+    "table.figures td.num{text-align:right}tr.mine{background:#fff6d6}\n"
+    "table.figures tfoot th,table.figures tfoot td{font-weight:700}\n"
+    "form.publish{margin:.6em 0}.saved{color:#1d6b2a;font-weight:600}\n";
 /* clang-format on */

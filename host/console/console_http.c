@@ -4,17 +4,16 @@
  * routing of /console/... to the pages. */
 #include "console_int.h"
 
+#include "httpd/httpd.h"
 #include "registry/registry.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
+#include <strings.h>
 
 #define COOKIE "ocop_console"
 #define LANG_COOKIE "ocop_lang"
@@ -28,6 +27,7 @@ struct console {
     struct MHD_Daemon *mhd;
     int tls;
     char *cert_pem, *key_pem;
+    char *paths[5]; /* cfg's file names, owned: the caller's may go */
 };
 
 /* What one connection collects before its request is answered. */
@@ -36,7 +36,9 @@ struct conn_state {
     form_field fields[MAX_FIELDS];
     size_t nfields;
     size_t bytes;
-    int bad; /* too large, too many fields, or not a form */
+    int bad;        /* too large, too many fields, a NUL, or not a form */
+    int urlencoded; /* the body is name=value&...: scanned for %00 */
+    unsigned nul;   /* httpd_form_nul()'s state */
 };
 
 static const char csp[] =
@@ -52,11 +54,12 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind,
                                 uint64_t off, size_t size)
 {
     (void)kind;
-    (void)filename;
     (void)content_type;
     (void)transfer_encoding;
     struct conn_state *cs = cls;
-    if (cs->bytes + size > MAX_FORM) {
+    /* A NUL in a text field would cut it short where it is used as a C
+     * string (files, such as a key or a CSV, keep every byte). */
+    if (cs->bytes + size > MAX_FORM || (!filename && memchr(data, 0, size))) {
         cs->bad = 1;
         return MHD_NO;
     }
@@ -158,8 +161,7 @@ static enum MHD_Result send_reply(struct console *c,
                             rep->content_type ? rep->content_type
                                               : "text/html; charset=utf-8");
     MHD_add_response_header(resp, "Content-Security-Policy", csp);
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    httpd_common_headers(resp);
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
                             rep->content_type &&
@@ -187,24 +189,6 @@ static enum MHD_Result send_reply(struct console *c,
     enum MHD_Result ret = MHD_queue_response(conn, rep->status, resp);
     MHD_destroy_response(resp);
     return ret;
-}
-
-static void peer_name(struct MHD_Connection *conn, char *out, size_t outsz)
-{
-    snprintf(out, outsz, "?");
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (!ci || !ci->client_addr)
-        return;
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET,
-                  &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-                  out, (socklen_t)outsz);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6,
-                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                  out, (socklen_t)outsz);
 }
 
 /* ---- Login and logout ---------------------------------------------------- */
@@ -329,8 +313,12 @@ static void dispatch(struct console *c, struct MHD_Connection *conn, creq *r,
         do_logout(c, conn, rep);
         return;
     }
-    if (!strcmp(p, "") || !strcmp(p, "/")) {
-        reply_redirect(rep, "/console/products");
+    if ((!strcmp(p, "") || !strcmp(p, "/")) && !post) {
+        route_dashboard(&c->ctx, r, rep);
+        return;
+    }
+    if (!strcmp(p, "/publish") && post) {
+        route_publish(&c->ctx, r, rep);
         return;
     }
     if (!strcmp(p, "/products") && !post) {
@@ -443,16 +431,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         if (!cs)
             return MHD_NO;
         *con_cls = cs;
+        enum MHD_Result refused;
+        if (httpd_screen(conn, &refused))
+            return refused;
         if (!strcmp(method, "POST")) {
-            const char *cl = MHD_lookup_connection_value(
-                conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
             /* Refuse an announced oversize form before reading it. */
-            if (cl && strtoull(cl, NULL, 10) > MAX_FORM) {
+            if (httpd_too_large(conn, MAX_FORM)) {
                 creply rep = {.status = MHD_HTTP_CONTENT_TOO_LARGE,
                               .content_type = "text/plain; charset=utf-8"};
                 html_raw(&rep.body, "form too large\n");
                 return send_reply(c, conn, &rep);
             }
+            const char *ct = MHD_lookup_connection_value(
+                conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+            cs->urlencoded =
+                ct &&
+                !strncasecmp(ct, MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
+                             strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED));
             cs->pp = MHD_create_post_processor(conn, 16384, on_field, cs);
             if (!cs->pp)
                 cs->bad = 1; /* not a form encoding */
@@ -460,6 +455,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         return MHD_YES;
     }
     if (*data_size) {
+        if (cs->urlencoded && httpd_form_nul(&cs->nul, data, *data_size))
+            cs->bad = 1;
         if (cs->pp && !cs->bad &&
             MHD_post_process(cs->pp, data, *data_size) != MHD_YES)
             cs->bad = 1;
@@ -468,7 +465,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     }
 
     char addr[64];
-    peer_name(conn, addr, sizeof addr);
+    httpd_peer_name(conn, addr, sizeof addr);
     creq r = {.method = method,
               .arg = get_arg,
               .conn = conn,
@@ -544,43 +541,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 /* ---- Start and stop -------------------------------------------------------
  */
 
-/* "A.B.C.D:PORT" or "[V6]:PORT"; *loopback when it is 127/8 or ::1. */
-static int parse_listen(const char *spec, struct sockaddr_storage *ss, int *v6,
-                        int *loopback)
-{
-    char host[64];
-    const char *colon = spec ? strrchr(spec, ':') : NULL;
-    if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof host)
-        return -1;
-    size_t hl = (size_t)(colon - spec);
-    memcpy(host, spec, hl);
-    host[hl] = '\0';
-    char *end;
-    unsigned long port = strtoul(colon + 1, &end, 10);
-    if (!colon[1] || *end || port > 65535)
-        return -1;
-    memset(ss, 0, sizeof *ss);
-    if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
-        host[hl - 1] = '\0';
-        a->sin6_family = AF_INET6;
-        a->sin6_port = htons((uint16_t)port);
-        *v6 = 1;
-        if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
-            return -1;
-        *loopback = IN6_IS_ADDR_LOOPBACK(&a->sin6_addr);
-        return 0;
-    }
-    struct sockaddr_in *a = (struct sockaddr_in *)ss;
-    a->sin_family = AF_INET;
-    a->sin_port = htons((uint16_t)port);
-    *v6 = 0;
-    if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
-        return -1;
-    *loopback = (ntohl(a->sin_addr.s_addr) >> 24) == 127;
-    return 0;
-}
-
 static char *read_pem(const char *path, char *err, size_t errsz)
 {
     FILE *f = fopen(path, "rb");
@@ -616,6 +576,8 @@ static void console_free(struct console *c)
         free(c->key_pem);
     }
     free(c->cert_pem);
+    for (size_t i = 0; i < 5; i++)
+        free(c->paths[i]);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
@@ -626,7 +588,7 @@ int console_start(const console_config *cfg, console **out, unsigned *port,
     *out = NULL;
     struct sockaddr_storage ss;
     int v6, loopback;
-    if (parse_listen(cfg->listen, &ss, &v6, &loopback)) {
+    if (httpd_parse_listen(cfg->listen, &ss, &v6, &loopback)) {
         snprintf(err, errsz, "bad console address '%s' (want IP:PORT)",
                  cfg->listen ? cfg->listen : "");
         return -1;
@@ -659,6 +621,15 @@ int console_start(const console_config *cfg, console **out, unsigned *port,
     }
     pthread_mutex_init(&c->lock, NULL);
     c->cfg = *cfg;
+    const char **own[] = {&c->cfg.db_path, &c->cfg.feed_dir,
+                          &c->cfg.publish_status, &c->cfg.mirror,
+                          &c->cfg.feed_key};
+    for (size_t i = 0; i < 5; i++)
+        if (*own[i] && !(*own[i] = c->paths[i] = strdup(*own[i]))) {
+            snprintf(err, errsz, "out of memory");
+            console_free(c);
+            return -1;
+        }
     c->tls = tls;
     c->ctx.lim = console_limits_fill(&cfg->limits);
     c->ctx.cfg = &c->cfg;
@@ -677,31 +648,24 @@ int console_start(const console_config *cfg, console **out, unsigned *port,
         console_free(c);
         return -1;
     }
-    if (console_search_open(c->ctx.db, err, errsz)) {
+    if (console_search_open(c->ctx.db, err, errsz) ||
+        registry_dashboard_prepare(c->ctx.db, err, errsz)) {
         console_free(c);
         return -1;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                     (v6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
-    unsigned threads = cfg->threads ? cfg->threads : 4;
-    if (tls)
-        c->mhd = MHD_start_daemon(
-            flags, 0, NULL, NULL, on_request, c, MHD_OPTION_SOCK_ADDR,
-            (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
-            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
-            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)32,
-            MHD_OPTION_HTTPS_MEM_CERT, c->cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
-            c->key_pem, MHD_OPTION_NOTIFY_COMPLETED, on_completed, c,
-            MHD_OPTION_END);
-    else
-        c->mhd = MHD_start_daemon(
-            flags, 0, NULL, NULL, on_request, c, MHD_OPTION_SOCK_ADDR,
-            (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
-            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-            MHD_OPTION_CONNECTION_LIMIT, (unsigned)200,
-            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)32,
-            MHD_OPTION_NOTIFY_COMPLETED, on_completed, c, MHD_OPTION_END);
+    httpd_config hc = {.addr = &ss,
+                       .v6 = v6,
+                       .threads = cfg->threads ? cfg->threads : 4,
+                       .idle_timeout_s = 30,
+                       .max_connections = 200,
+                       .max_per_ip = 32,
+                       .tls_cert_pem = c->cert_pem,
+                       .tls_key_pem = c->key_pem,
+                       .handler = on_request,
+                       .handler_cls = c,
+                       .completed = on_completed,
+                       .completed_cls = c};
+    c->mhd = httpd_start(&hc, port);
     if (!c->mhd) {
         snprintf(err, errsz,
                  "cannot start the console on %s (address in use, not a "
@@ -710,9 +674,6 @@ int console_start(const console_config *cfg, console **out, unsigned *port,
         console_free(c);
         return -1;
     }
-    const union MHD_DaemonInfo *info =
-        MHD_get_daemon_info(c->mhd, MHD_DAEMON_INFO_BIND_PORT);
-    *port = info ? info->port : 0;
     *out = c;
     return 0;
 }

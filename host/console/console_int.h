@@ -97,6 +97,30 @@ enum {
     T_KEYS,
     T_USERS,
     T_AUDIT,
+    /* The dashboard and publishing (console_dashboard.c). */
+    T_DASHBOARD,
+    T_FIGURES,
+    T_NATIONWIDE,
+    T_STARS3,
+    T_STARS4,
+    T_STARS5,
+    T_ALL_STARS,
+    T_EXPIRING90,
+    T_EXPIRED_CERTS,
+    T_CHANGED_MONTH,
+    T_FEED,
+    T_NO_FEED,
+    T_PUBLISHED,
+    T_FEED_EXPIRES,
+    T_NEXT_PUBLISH,
+    T_LAST_ATTEMPT,
+    T_ATTEMPT_OK,
+    T_ATTEMPT_FAILED,
+    T_PUBLISH_NOW,
+    T_ALARM_EXPIRY,
+    T_ALARM_FAILED,
+    T_PUBLISHED_VERSION,
+    T_SHOWN_FIRST,
     T_LOGOUT,
     T_LOGIN,
     T_USER,
@@ -237,6 +261,8 @@ int may_decide_queue(const console_user *u, const char *province);
 int may_manage_badges(const console_user *u);
 /* Whether the page of nav word msg is in u's menu. */
 int console_nav_shown(const console_user *u, int msg);
+int may_read_dashboard(const console_user *u);
+int may_publish(const console_user *u);
 
 /* ---- A request and its reply (console_http.c, console_pages.c) ------- */
 
@@ -319,6 +345,9 @@ extern const char console_work_tables[];
 /* A reply that is a file download: body bytes of type, named name. */
 void reply_download(creply *rep, const char *type, const char *name,
                     const void *data, size_t len);
+/* GET /console/ (console_dashboard.c) and POST /console/publish. */
+void route_dashboard(struct console_ctx *c, const creq *r, creply *rep);
+void route_publish(struct console_ctx *c, const creq *r, creply *rep);
 
 /* Who the audit names for a console request: "console:NAME". */
 void console_who(const creq *r, char *out, size_t outsz);

@@ -62,4 +62,67 @@ int feed_publish(const struct feed_publish_opts *opts,
 int feed_kiosk_conf_write(const char *path, const char *url,
                           const labels_pubkey *auth, const char *data_dir);
 
+/* ---- What the last publish did, and the feed's state (status.c) -------
+ * Every publish, by hand, by the timer or from the console, records its
+ * outcome in a small file (docs/feed.md "Keeping the feed alive"), which
+ * the console's dashboard and ocop-host serve's log both read. */
+
+#define FEED_STATUS_NAME "publish-status" /* beside feed/ in a world */
+/* The timer's rule: publish when the registry changed, or when the last
+ * publish is this old (the feed expires after 7 days by default). */
+#define FEED_REPUBLISH_S (24 * 3600)
+/* The alarm: the feed expires within this, or has expired. */
+#define FEED_ALARM_S (48 * 3600)
+
+struct feed_status {
+    char attempt[LABELS_TIME_ISO_SIZE];   /* the last attempt ("" never) */
+    int ok;                               /* its outcome */
+    int scheduled;                        /* it was the timer's */
+    char error[256];                      /* why it failed ("" when ok) */
+    int64_t version;                      /* the last version published */
+    char published[LABELS_TIME_ISO_SIZE]; /* when ("" never) */
+    long long mark; /* the registry's change mark it published */
+};
+
+/* 1 read, 0 no file yet, -1 unreadable or malformed (err says why). */
+int feed_status_read(const char *path, struct feed_status *st, char *err,
+                     size_t errsz);
+/* Write st to path (temporary file, fsync, rename). 0 or -1. */
+int feed_status_write(const char *path, const struct feed_status *st, char *err,
+                      size_t errsz);
+/* Record one attempt's outcome in path, keeping what the last success
+ * recorded when this one failed: ok with the version and mark published,
+ * or the failure's sentence. 0 or -1. */
+int feed_status_record(const char *path, int ok, int scheduled, int64_t version,
+                       long long mark, const char *error, int64_t now,
+                       char *err, size_t errsz);
+
+/* The timer's rule: 1 when a publish is due at now (no successful
+ * publish recorded, the last attempt failed, the registry's change mark
+ * moved since, the last publish is FEED_REPUBLISH_S old, or feed_dir
+ * has no manifest), else 0. */
+int feed_publish_due(const char *status_path, const char *feed_dir,
+                     long long mark, int64_t now);
+
+struct feed_state {
+    int have_manifest;
+    int64_t version;                      /* the served manifest's */
+    char published[LABELS_TIME_ISO_SIZE]; /* "" without a manifest */
+    char expires[LABELS_TIME_ISO_SIZE];
+    int have_status;
+    struct feed_status status;
+    char next_due[LABELS_TIME_ISO_SIZE]; /* published + FEED_REPUBLISH_S */
+    int alarm_expiry; /* no manifest, or it expires within FEED_ALARM_S */
+    int alarm_failed; /* the last scheduled publish failed */
+};
+
+/* The state of the feed served from feed_dir and of the publishes
+ * recorded in status_path (may be NULL) at now. The manifest is read for
+ * display, not verified (kiosks verify it). 0, or -1 with err set. */
+int feed_state_read(const char *feed_dir, const char *status_path, int64_t now,
+                    struct feed_state *st, char *err, size_t errsz);
+/* One sentence for an operator's log about st's alarms into out; 0 when
+ * there is none (out ""). */
+int feed_state_alarm(const struct feed_state *st, char *out, size_t outsz);
+
 #endif

@@ -239,3 +239,27 @@ out:
     free(tmp);
     return rc;
 }
+
+int registry_change_mark(const char *dbpath, long long *mark, char *err,
+                         size_t errsz)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st = NULL;
+    *mark = 0;
+    if (registry_open(dbpath, 1, &db, err, errsz))
+        return -1;
+    int ok =
+        sqlite3_prepare_v2(db,
+                           "SELECT ifnull(max(id), 0) FROM audit WHERE NOT "
+                           "(entity = 'meta' AND ref = 'feed_version') AND "
+                           "entity <> 'feed'",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW;
+    if (ok)
+        *mark = sqlite3_column_int64(st, 0);
+    else
+        snprintf(err, errsz, "%s: %s", dbpath, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    registry_close(db);
+    return ok ? 0 : -1;
+}

@@ -424,6 +424,46 @@ struct reg_migration {
 int registry_migrate(const char *path, registry_row_fn fn, void *ctx,
                      struct reg_migration *m, char *err, size_t errsz);
 
+/* ---- The console's dashboard (dashboard.c) ----------------------------- */
+
+/* Columns by stars: every product, 3, 4 (not proposed), 5, proposed 5. */
+enum {
+    REG_DASH_ALL,
+    REG_DASH_S3,
+    REG_DASH_S4,
+    REG_DASH_S5,
+    REG_DASH_P5,
+    REG_DASH_N
+};
+struct reg_dash_row {
+    char province[64];
+    long products[REG_DASH_N];
+    long producers[REG_DASH_N]; /* with a product of that rating there */
+};
+struct reg_dash {
+    struct reg_dash_row *rows; /* every province of the list, in its order,
+                                  then stored names outside it */
+    size_t nrows;
+    struct reg_dash_row total; /* nationwide; a producer counted once */
+    long expiring; /* rated, certificate ending within days of today */
+    long expired;  /* rated or expired, certificate ended before today */
+    long changed;  /* suspended or revoked since the month's first day */
+};
+/* Create the summary tables (filled from products, then kept in step by
+ * triggers) and indexes the dashboard reads, when missing; one
+ * transaction. Once per process that shows a dashboard. 0 or -1. */
+int registry_dashboard_prepare(sqlite3 *db, char *err, size_t errsz);
+/* The figures as of today (YYYY-MM-DD). 0, or -1 with err set. */
+int registry_dashboard(sqlite3 *db, const char *today, long days,
+                       struct reg_dash *d, char *err, size_t errsz);
+void registry_dashboard_free(struct reg_dash *d);
+enum { REG_DASH_EXPIRING, REG_DASH_EXPIRED, REG_DASH_CHANGED };
+/* The first limit products of one of the dashboard's lists: code, name,
+ * province, status, status_date, status_reason, expires. */
+int registry_dashboard_list(sqlite3 *db, int which, const char *today,
+                            long days, long limit, registry_row_fn fn,
+                            void *ctx, char *err, size_t errsz);
+
 /* ---- Export ------------------------------------------------------------ */
 /* the registry's public part as a mirror file. */
 /* Write the mirror of the registry at dbpath to out (temporary file,
@@ -439,6 +479,15 @@ int registry_export(const char *dbpath, const char *out,
 int registry_export_at(const char *dbpath, const char *out,
                        const labels_pubkey *authority, long long at_least,
                        long long *version, char *err, size_t errsz);
+
+/* The registry's change mark: the newest audit row's id (0 when none),
+ * the export's own feed_version rows and the record of who published
+ * (entity "feed") aside. Every change to what the
+ * mirror holds writes an audit row, so a mark
+ * unchanged since a publish means the feed is up to date (the publish
+ * timer's rule, docs/feed.md). 0, or -1 with err set. */
+int registry_change_mark(const char *dbpath, long long *mark, char *err,
+                         size_t errsz);
 
 /* ---- Signing policy ---------------------------------------------------- */
 /* may this key sign labels for this product today?

@@ -41,7 +41,8 @@ struct phone {
 };
 
 /* Every answer varies with the registry, so none may be cached; the page
- * needs nothing but its own inline style. */
+ * needs nothing but its own inline style (no sniffing, no framing: the
+ * front's headers, httpd_common_headers()). */
 /* clang-format off */
 const char *const phone_page_headers[] = {
     "Cache-Control", "no-store",
@@ -50,7 +51,6 @@ const char *const phone_page_headers[] = {
     "form-action 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options", "nosniff",
     "Referrer-Policy", "no-referrer",
-    "X-Frame-Options", "DENY",
     NULL,
 };
 /* clang-format on */

@@ -4,14 +4,12 @@
 #include "serve/serve.h"
 
 #include "collector/collector.h"
+#include "httpd/httpd.h"
 
-#include <arpa/inet.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -197,52 +195,6 @@ static const struct route *find_route(const serve *s, const char *url,
 
 /* ---- libmicrohttpd glue ------------------------------------------------ */
 
-/* libmicrohttpd's unescape callback: decodes %XX in the path (and in
- * query values) in place, except %00. The handlers get the path as a C
- * string, so a decoded NUL would cut it short (/V/<payload>%00 would be
- * judged as /V/<payload>); left as the three characters "%00" it is a
- * byte no route accepts, so every route answers 404 (docs/phone-page.md). */
-static int hexdig(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static size_t unescape_no_nul(void *cls, struct MHD_Connection *conn, char *s)
-{
-    (void)cls;
-    (void)conn;
-    char *w = s;
-    for (const char *r = s; *r;) {
-        int hi = r[0] == '%' ? hexdig(r[1]) : -1;
-        int lo = hi >= 0 ? hexdig(r[2]) : -1;
-        if (lo >= 0 && (hi | lo) != 0) {
-            *w++ = (char)(hi << 4 | lo);
-            r += 3;
-        } else {
-            *w++ = *r++;
-        }
-    }
-    *w = '\0';
-    return (size_t)(w - s);
-}
-
-/* Header iterator: counts Content-Length headers. */
-static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind,
-                                            const char *key, const char *value)
-{
-    (void)kind;
-    (void)value;
-    if (key && !strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH))
-        (*(unsigned *)cls)++;
-    return MHD_YES;
-}
-
 static enum MHD_Result send_reply(struct MHD_Connection *conn, serve_reply *r)
 {
     struct MHD_Response *resp;
@@ -281,6 +233,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, serve_reply *r)
         snprintf(v, sizeof v, "%u", r->retry_after);
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, v);
     }
+    httpd_common_headers(resp);
     enum MHD_Result ret = MHD_queue_response(conn, r->status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -294,24 +247,6 @@ static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned status,
     return send_reply(conn, &r);
 }
 
-static void peer_name(struct MHD_Connection *conn, char *out, size_t outsz)
-{
-    snprintf(out, outsz, "?");
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (!ci || !ci->client_addr)
-        return;
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET,
-                  &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-                  out, (socklen_t)outsz);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6,
-                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                  out, (socklen_t)outsz);
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version, const char *data,
@@ -321,20 +256,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     serve *s = cls;
     request *req = *con_cls;
     if (!req) {
-        /* libmicrohttpd reads the body by the first Content-Length; a
-         * proxy in front may have used another one (request smuggling), so
-         * a request with two is refused and its connection closed. */
-        unsigned ncl = 0;
-        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_content_length,
-                                  &ncl);
-        if (ncl > 1) {
-            static const char *const close_hdr[] = {MHD_HTTP_HEADER_CONNECTION,
-                                                    "close", NULL, NULL};
-            serve_reply r = {.fd = -1, .headers = close_hdr};
-            reply_text(&r, MHD_HTTP_BAD_REQUEST,
-                       "more than one Content-Length header");
-            return send_reply(conn, &r);
-        }
+        enum MHD_Result refused;
+        if (httpd_screen(conn, &refused))
+            return refused;
         int known;
         const struct route *rt = find_route(s, url, method, &known);
         if (!rt)
@@ -347,21 +271,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
             return send_reply(conn, &r);
         }
         /* Refuse an announced oversize body before reading a byte of it. */
-        const char *cl = MHD_lookup_connection_value(
-            conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl) {
-            char *end;
-            unsigned long long n = strtoull(cl, &end, 10);
-            if (*end || n > s->cfg.max_body)
-                return send_text(conn, MHD_HTTP_CONTENT_TOO_LARGE,
-                                 "batch too large");
-        }
+        if (httpd_too_large(conn, s->cfg.max_body))
+            return send_text(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+                             "batch too large");
         req = calloc(1, sizeof *req);
         if (!req)
             return MHD_NO;
         req->route = rt;
         req->start = now_s();
-        peer_name(conn, req->peer, sizeof req->peer);
+        httpd_peer_name(conn, req->peer, sizeof req->peer);
         *con_cls = req;
         return MHD_YES;
     }
@@ -409,41 +327,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
-/* "A.B.C.D:PORT" or "[V6]:PORT". */
-static int parse_listen(const char *spec, struct sockaddr_storage *ss, int *v6)
-{
-    char host[64];
-    const char *colon = strrchr(spec, ':');
-    if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof host)
-        return -1;
-    size_t hl = (size_t)(colon - spec);
-    memcpy(host, spec, hl);
-    host[hl] = '\0';
-    char *end;
-    unsigned long port = strtoul(colon + 1, &end, 10);
-    if (!colon[1] || *end || port > 65535)
-        return -1;
-    memset(ss, 0, sizeof *ss);
-    if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
-        host[hl - 1] = '\0';
-        a->sin6_family = AF_INET6;
-        a->sin6_port = htons((uint16_t)port);
-        *v6 = 1;
-        return inet_pton(AF_INET6, host + 1, &a->sin6_addr) == 1 ? 0 : -1;
-    }
-    struct sockaddr_in *a = (struct sockaddr_in *)ss;
-    a->sin_family = AF_INET;
-    a->sin_port = htons((uint16_t)port);
-    *v6 = 0;
-    return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 0 : -1;
-}
-
 int serve_listen_ok(const char *spec)
 {
     struct sockaddr_storage ss;
     int v6;
-    return spec && parse_listen(spec, &ss, &v6) == 0;
+    return spec && httpd_parse_listen(spec, &ss, &v6, NULL) == 0;
 }
 
 int serve_start(const serve_config *cfg, serve **out, unsigned *port, char *err,
@@ -452,7 +340,7 @@ int serve_start(const serve_config *cfg, serve **out, unsigned *port, char *err,
     *out = NULL;
     struct sockaddr_storage ss;
     int v6;
-    if (!cfg->listen || parse_listen(cfg->listen, &ss, &v6) != 0) {
+    if (!cfg->listen || httpd_parse_listen(cfg->listen, &ss, &v6, NULL) != 0) {
         snprintf(err, errsz, "bad listen address '%s' (want IP:PORT)",
                  cfg->listen ? cfg->listen : "");
         return -1;
@@ -467,28 +355,21 @@ int serve_start(const serve_config *cfg, serve **out, unsigned *port, char *err,
         s->cfg.max_body = 1024 * 1024;
     if (!s->cfg.body_timeout_s)
         s->cfg.body_timeout_s = 30;
-    if (!s->cfg.idle_timeout_s)
-        s->cfg.idle_timeout_s = 15;
+    /* Phones and kiosks: more threads than the front's default; the
+     * other limits are the front's (httpd.h). */
     if (!s->cfg.threads)
         s->cfg.threads = 16;
-    if (!s->cfg.max_connections)
-        s->cfg.max_connections = 1000;
-    /* One client trickling many connections (slowloris) cannot take all
-     * the slots; 64 leaves room for phones behind one carrier NAT. */
-    if (!s->cfg.max_per_ip)
-        s->cfg.max_per_ip = 64;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                     (v6 ? MHD_USE_IPv6 : 0);
-    s->mhd = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)s->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)s->cfg.idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)s->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)s->cfg.max_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)32 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_UNESCAPE_CALLBACK, unescape_no_nul, NULL, MHD_OPTION_END);
+    httpd_config hc = {.addr = &ss,
+                       .v6 = v6,
+                       .threads = s->cfg.threads,
+                       .idle_timeout_s = s->cfg.idle_timeout_s,
+                       .max_connections = s->cfg.max_connections,
+                       .max_per_ip = s->cfg.max_per_ip,
+                       .handler = on_request,
+                       .handler_cls = s,
+                       .completed = on_completed,
+                       .completed_cls = s};
+    s->mhd = httpd_start(&hc, port);
     if (!s->mhd) {
         snprintf(err, errsz,
                  "cannot listen on %s (in use, or not a local "
@@ -497,9 +378,6 @@ int serve_start(const serve_config *cfg, serve **out, unsigned *port, char *err,
         free(s);
         return -1;
     }
-    const union MHD_DaemonInfo *info =
-        MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
-    *port = info ? info->port : 0;
     *out = s;
     return 0;
 }
