@@ -19,10 +19,13 @@ for k in k u; do
         --province "Hà Nội" --shop "Siêu thị $k" >/dev/null
 done
 KID=$("$HOST" kiosk list --collector-db "$DB" | grep -P 'Siêu thị k(\t|$)' | cut -f1)
-start_serve a --collector-db "$DB"
+# Each instance keeps its own per-kiosk rate buckets (docs/upload.md):
+# the burst here is above the 24 batches each gets at once below, which
+# test storing once, not the limit.
+start_serve a --collector-db "$DB" --burst 100
 A=http://127.0.0.1:$PORT/v1/scans
 PID_A=$SERVE_PID
-start_serve b --collector-db "$DB"
+start_serve b --collector-db "$DB" --burst 100
 B=http://127.0.0.1:$PORT/v1/scans
 PID_B=$SERVE_PID
 

@@ -159,7 +159,7 @@ ok "kill -9 after POST: the retry is absorbed, no double count"
 # --- kill -9 at random moments: every scan stored exactly once --------------
 X=$T/killer; mkdir -p "$X"; "$DRV" keygen "$X" >/dev/null
 xid=$("$DRV" keygen "$X" | cut -d' ' -f2)
-"$HOST" kiosk enroll --collector-db "$DB" --public "$X/device.pub" --province P --shop killer >/dev/null
+"$HOST" kiosk enroll --collector-db "$DB" --public "$X/device.pub" --province HN --shop killer >/dev/null
 "$DRV" scan "$X/scans.db" 300
 for i in $(seq 12); do
     "$DRV" upload "$X" "$X/scans.db" "$URL" 10 >/dev/null 2>&1 &
@@ -180,7 +180,7 @@ ok "kill -9 at 12 random moments: 300 scans stored exactly once"
 
 # --- offline past the log's bound: oldest pending scans dropped, counted ------
 B=$T/bounded; mkdir -p "$B"; "$DRV" keygen "$B" >/dev/null
-"$HOST" kiosk enroll --collector-db "$DB" --public "$B/device.pub" --province P --shop bounded >/dev/null
+"$HOST" kiosk enroll --collector-db "$DB" --public "$B/device.pub" --province HN --shop bounded >/dev/null
 bid=$("$DRV" keygen "$B" | cut -d' ' -f2)
 export UPLOAD_LOG_MAX_ROWS=50
 "$DRV" scan "$B/scans.db" 30
@@ -202,7 +202,7 @@ set +e; "$DRV" upload "$R" "$R/scans.db" http://127.0.0.1:1/v1/scans >/dev/null;
 [ -f "$R/upload.pending" ] || fail "no pending batch"
 rm "$R/device.key" "$R/device.pub"
 rid=$("$DRV" keygen "$R" | cut -d' ' -f2)
-"$HOST" kiosk enroll --collector-db "$DB" --public "$R/device.pub" --province P --shop rekey >/dev/null
+"$HOST" kiosk enroll --collector-db "$DB" --public "$R/device.pub" --province HN --shop rekey >/dev/null
 "$DRV" upload "$R" "$R/scans.db" "$URL" | grep -q '^sent 5 scans: HTTP 200' || fail "not rebuilt under the new key"
 [ "$(q "$DB" "select count(*) from scans where kiosk = '$rid'")" = 5 ] || fail "scans not under the new key"
 ok "device key replaced: the stale pending batch is rebuilt and delivered"
@@ -376,7 +376,7 @@ kid=${first#created }
 "$HOST" kiosk revoke --collector-db "$DB" "$kid" >/dev/null
 "$DRV" batch "$K" "$T/after" 2 500000
 [ "$(post "$URL" "$T/after")" = 403 ] || fail "revoked kiosk not 403"
-set +e; "$HOST" kiosk enroll --collector-db "$DB" --public "$K/device.pub" --province P --shop S 2>/dev/null; rc=$?; set -e
+set +e; "$HOST" kiosk enroll --collector-db "$DB" --public "$K/device.pub" --province HN --shop S 2>/dev/null; rc=$?; set -e
 [ $rc = 3 ] || fail "revoked key enrolled again"
 ok "revoked kiosk: 403, cannot be re-enrolled"
 
