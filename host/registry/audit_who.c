@@ -13,7 +13,7 @@ static const char who_table[] = "CREATE TABLE IF NOT EXISTS audit_who (\n"
                                 "  who      TEXT NOT NULL\n"
                                 ");\n";
 
-static int has_table(sqlite3 *db, const char *name)
+int registry_has_table(sqlite3 *db, const char *name)
 {
     sqlite3_stmt *st;
     int found = 0;
@@ -30,14 +30,15 @@ static int has_table(sqlite3 *db, const char *name)
 
 int registry_audit_who_open(sqlite3 *db, char *err, size_t errsz)
 {
-    if (has_table(db, "audit_who") && !has_table(db, "console_audit_who"))
+    if (registry_has_table(db, "audit_who") &&
+        !registry_has_table(db, "console_audit_who"))
         return 0; /* the common case: nothing to write */
     /* Inside a caller's transaction this joins it; alone it gets its own. */
     int own = sqlite3_get_autocommit(db);
     if (own && registry_begin(db, err, errsz))
         return -1;
     if (registry_exec(db, who_table, err, errsz) ||
-        (has_table(db, "console_audit_who") &&
+        (registry_has_table(db, "console_audit_who") &&
          registry_exec(db,
                        "INSERT OR REPLACE INTO audit_who SELECT audit_id,who "
                        "FROM console_audit_who; DROP TABLE console_audit_who;",

@@ -24,21 +24,6 @@ static void tell(struct mig *g, const char *entity, const char *ref,
         g->fn(g->ctx, cols, 5);
 }
 
-static int has_table(sqlite3 *db, const char *name)
-{
-    sqlite3_stmt *st;
-    int have = 0;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT 1 FROM sqlite_schema WHERE type='table' "
-                           "AND name=?1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return 0;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    have = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    return have;
-}
-
 /* One UPDATE with two text parameters (?1 new value, ?2 key). */
 static int set_text(struct mig *g, const char *sql, const char *value,
                     const char *key)
@@ -179,12 +164,12 @@ static int migrate(struct mig *g)
                   "UPDATE producers SET province=?1 WHERE code=?2", 0,
                   &g->m->producers))
         return -1;
-    if (has_table(g->db, "inspectors") &&
+    if (registry_has_table(g->db, "inspectors") &&
         move_rows(g, "inspector", "SELECT inspector,province FROM inspectors",
                   "UPDATE inspectors SET province=?1 WHERE inspector=?2", 0,
                   &g->m->others))
         return -1;
-    if (has_table(g->db, "console_users") &&
+    if (registry_has_table(g->db, "console_users") &&
         move_rows(g, "user",
                   "SELECT name,province FROM console_users WHERE province!=''",
                   "UPDATE console_users SET province=?1 WHERE name=?2", 1,

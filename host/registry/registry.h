@@ -122,6 +122,8 @@ void registry_close(sqlite3 *db);
 int registry_begin(sqlite3 *db, char *err, size_t errsz);
 int registry_commit(sqlite3 *db, char *err, size_t errsz);
 void registry_rollback(sqlite3 *db);
+/* Whether db's main schema has a table of that name. */
+int registry_has_table(sqlite3 *db, const char *name);
 /* Who made each audit row (host/registry/audit_who.c): create audit_who
  * when missing (moving the console's older console_audit_who into it). */
 int registry_audit_who_open(sqlite3 *db, char *err, size_t errsz);
