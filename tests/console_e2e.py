@@ -10,6 +10,7 @@ exactly as it was; CSRF (missing, wrong, another session's); session
 idle timeout, lifetime and logout; cookie flags with and without TLS;
 login throttling per name and per address; escaping; the edit conflict;
 search without diacritics; the language switch."""
+import html
 import os
 import pwd
 import re
@@ -204,6 +205,92 @@ def dashboard(c, db):
           "the audit names who published")
 
 
+CSV_HEAD = "code,name,group,stars,province,producer,certificate,certified\n"
+
+
+def csv_rows(*rows):
+    return (CSV_HEAD + "".join(",".join(r) + "\n" for r in rows)).encode()
+
+
+def csv_import(c, db, attempt):
+    """Issue 13: CSV import in the console: a preview with every error and
+    its line, then apply all or nothing, within the account's scope."""
+    def row(code, name, stars, province, producer):
+        return (code, name, "food", stars, province, producer, code + "-C",
+                "2026-01-05")
+    good = csv_rows(row("HG101", "Trà hoa vàng", "4", "Hà Giang", "HTX-A"),
+                    row("HG102", "Miến dong <Bình Liêu>", "3", "Hà Giang",
+                        "HTX-A"))
+    bad = csv_rows(row("HG103", "Măng khô", "4", "Hà Giang", "HTX-A"),
+                   row("HG104", "Mận hậu", "9", "Hà Giang", "HTX-A"))
+    files = {"csv": ("p.csv", bad)}
+    b = dump(db)
+    st, _, page = c["cen"].post("/console/import", {}, files=files)
+    check(st == 200 and re.search(r"(Dòng|Line) 3: ", page) and
+          "/console/import/apply" not in page,
+          "a CSV with a bad row: the preview names line 3, no apply form")
+    check(dump(db) == b, "  the preview changed nothing")
+    b = dump(db)
+    st, _, page = c["cen"].post("/console/import", {},
+                                files={"csv": ("p.csv", good)})
+    m = re.search(r'name="csv" value="([^"]*)"', page)
+    check(st == 200 and "HG101" in page and
+          "Miến dong &lt;Bình Liêu&gt;" in page and m,
+          "a good CSV: the preview lists its rows and an apply form")
+    check(dump(db) == b, "  the preview changed nothing")
+    sent = html.unescape(m.group(1)) if m else ""
+    check(sent.encode() == good, "  the apply form carries the file intact")
+    for n in ("pa", "ihg", "vw"):
+        attempt(n, "/console/import", {}, 403, files={"csv": ("p.csv", good)})
+        attempt(n, "/console/import/apply", {"csv": sent, "update": "0"}, 403)
+    for label, tok in (("missing", False), ("wrong", "0" * 64)):
+        b = dump(db)
+        st, _, _ = c["cen"].post("/console/import/apply",
+                                 {"csv": sent, "update": "0"}, token=tok)
+        check(st == 403 and dump(db) == b,
+              "import apply, CSRF token %s: 403, nothing changed" % label)
+    other = csv_rows(row("HG105", "Gạo nếp", "3", "Hà Giang", "HTX-A"),
+                     row("HN105", "Cốm làng", "3", "Hà Nội", "DN-B"))
+    attempt("hg", "/console/import", {}, 403,
+            files={"csv": ("p.csv", other)},
+            what="(a row of another province)")
+    attempt("hg", "/console/import/apply",
+            {"csv": other.decode(), "update": "0"}, 403,
+            what="(apply, a row of another province)")
+    attempt("hg", "/console/import/apply",
+            {"csv": csv_rows(row("HG106", "Mật ong", "5", "Hà Giang",
+                                 "HTX-A")).decode(), "update": "0"}, 403,
+            what="(a 5-star row: central only)")
+    attempt("cen", "/console/import/apply", {"csv": sent, "update": "0"},
+            303)
+    con = sqlite3.connect(db)
+    names = con.execute("SELECT code, name FROM products WHERE code IN "
+                        "('HG101','HG102') ORDER BY code").fetchall()
+    con.close()
+    check(names == [("HG101", "Trà hoa vàng"),
+                    ("HG102", "Miến dong <Bình Liêu>")],
+          "the applied import added both products")
+    check(who_of_last(db, "product", "HG101") == "console:cen" and
+          who_of_last(db, "product", "HG102") == "console:cen",
+          "the import's audit rows name console:cen")
+    attempt("cen", "/console/import/apply", {"csv": sent, "update": "0"},
+            409, what="(the same rows again: all refused)")
+    # Update mode: a clerk changes its own province's product.
+    upd = ("code,name\nHG101,Trà hoa vàng Quản Bạ\n").encode()
+    st, _, page = c["hg"].post("/console/import", {"update": "1"},
+                               files={"csv": ("u.csv", upd)})
+    check(st == 200 and "Trà hoa vàng Quản Bạ" in page and
+          "<td>name</td>" in page and "/console/import/apply" in page,
+          "an update preview lists the change")
+    attempt("hn", "/console/import/apply",
+            {"csv": upd.decode(), "update": "1"}, 403,
+            what="(an update of another province's product)")
+    attempt("hg", "/console/import/apply",
+            {"csv": upd.decode(), "update": "1"}, 303)
+    check(who_of_last(db, "product", "HG101") == "console:hg",
+          "the update's audit names console:hg")
+
+
 def main():
     db = os.path.join(T, "r.db")
     keys = make_registry(db)
@@ -282,6 +369,11 @@ def main():
                                                pa=403, ihg=403, vw=403)),
         ("/console/reinspect", dict(cen=200, hg=200, hn=200, pa=403,
                                     ihg=200, vw=200)),
+        # Issue 13: CSV import, central and province clerks only.
+        ("/console/import", dict(cen=200, hg=200, hn=200, pa=403, ihg=403,
+                                 vw=403)),
+        ("/console/import/apply", dict(cen=405, hg=405, hn=405, pa=403,
+                                       ihg=403, vw=403)),
     ]
     before = dump(db)
     for path, want in reads:
@@ -473,6 +565,8 @@ def main():
             what="(another producer's product)")
     attempt("pa", "/console/mine/printed", {"product": "HG001"}, 303,
             files={"printed": ("k.sec.printed", rec)})
+
+    csv_import(c, db, attempt)
 
     # ---- CSRF ----
     for label, tok in (("missing", None), ("wrong", "0" * 64),

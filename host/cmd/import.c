@@ -81,7 +81,7 @@ int cmd_import(int argc, char **argv)
     int rc = regcli_read_file(file, IMPORT_MAX_BYTES, &data, &len);
     if (rc != LABELS_EXIT_OK)
         return rc;
-    struct registry_import_diag d = {say, (void *)file, change};
+    struct registry_import_diag d = {say, (void *)file, change, NULL};
     struct registry_import_summary sum;
     rc = registry_import_run(dbpath, data, len, &o, &d, &sum);
     free(data);

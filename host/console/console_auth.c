@@ -125,6 +125,8 @@ int console_nav_shown(const console_user *u, int msg)
     case T_REINSPECT: return u->role != CONSOLE_PRODUCER;
     case T_MINE: return u->role == CONSOLE_PRODUCER;
     case T_BADGES: return may_manage_badges(u);
+    case T_IMPORT:
+        return u->role == CONSOLE_CENTRAL || u->role == CONSOLE_PROVINCE;
     default: return 1;
     }
 }

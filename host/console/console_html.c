@@ -306,6 +306,15 @@ static const char *const words[T_COUNT_][LANG_COUNT_] = {
     [T_LANG_OTHER] = {"English", "Tiếng Việt"},
     [T_CREATED] = {"Ngày tạo", "Created"},
     [T_VERSION] = {"Phiên bản", "Version"},
+    [T_IMPORT] = {"Nhập CSV", "CSV import"},
+    [T_CSV_FILE] = {"Tệp CSV", "CSV file"},
+    [T_UPDATE_EXISTING] = {"Cập nhật sản phẩm đã có",
+                           "Update existing products"},
+    [T_PREVIEW] = {"Xem trước", "Preview"},
+    [T_APPLY] = {"Áp dụng tất cả", "Apply all"},
+    [T_TO_ADD] = {"Sản phẩm sẽ thêm", "Products to add"},
+    [T_TO_CHANGE] = {"Thay đổi sẽ thực hiện", "Changes to make"},
+    [T_LINE] = {"Dòng", "Line"},
 };
 
 /* The console's own stored keys and their words; groups and kinds are
@@ -397,6 +406,7 @@ void page_begin(html *h, const creq *r, const char *title)
                    {"/console/queue", T_QUEUE},
                    {"/console/mine", T_MINE},
                    {"/console/badges", T_BADGES},
+                   {"/console/import", T_IMPORT},
                    {"/console/reinspect", T_REINSPECT},
                    {"/console/users", T_USERS},
                    {"/console/audit", T_AUDIT}};

@@ -381,6 +381,10 @@ static void dispatch(struct console *c, struct MHD_Connection *conn, creq *r,
         route_mine(&c->ctx, r, rep, p + 5);
         return;
     }
+    if (!strncmp(p, "/import", 7) && (!p[7] || p[7] == '/')) {
+        route_import(&c->ctx, r, rep, p + 7);
+        return;
+    }
     if (!strncmp(p, "/badges", 7) && (!p[7] || p[7] == '/')) {
         route_badges(&c->ctx, r, rep, p + 7);
         return;

@@ -227,6 +227,15 @@ enum {
     T_LANG_OTHER,
     T_CREATED,
     T_VERSION,
+    /* CSV import (console_import.c). */
+    T_IMPORT,
+    T_CSV_FILE,
+    T_UPDATE_EXISTING,
+    T_PREVIEW,
+    T_APPLY,
+    T_TO_ADD,
+    T_TO_CHANGE,
+    T_LINE,
     T_COUNT_
 };
 
@@ -331,6 +340,10 @@ void route_reinspect(struct console_ctx *c, const creq *r, creply *rep);
  * POST /mine/printed. */
 void route_mine(struct console_ctx *c, const creq *r, creply *rep,
                 const char *rest);
+/* CSV import (console_import.c): GET and POST /import, POST
+ * /import/apply; rest is the path after "/import". */
+void route_import(struct console_ctx *c, const creq *r, creply *rep,
+                  const char *rest);
 /* Inspectors' badges (console_badges.c): /badges, POST /badges/issue,
  * POST /badges/ID/revoke, GET /badges/ID/card.pdf. */
 void route_badges(struct console_ctx *c, const creq *r, creply *rep,

@@ -515,7 +515,7 @@ static int build(struct demo_ctx *c, const char *dbpath)
     struct buf csv = {0};
     if (write_csv(c, path, &csv))
         return -1;
-    struct registry_import_diag d = {import_said, c, NULL};
+    struct registry_import_diag d = {import_said, c, NULL, NULL};
     failed = registry_import(dbpath, csv.p, csv.len, &d, &c->imported,
                              &c->new_producers);
     free(csv.p);

@@ -329,6 +329,20 @@ static int producer_ensure(struct import *im, const struct reg_producer *pr,
     return reg_producer_matches(&have, pr, err, errsz) ? -1 : 0;
 }
 
+/* Whether the caller's row check (registry_import_diag.row) refuses a
+ * good row. */
+static int refused(struct import *im, const struct reg_product *old,
+                   const struct reg_product *p, const struct reg_producer *pr,
+                   char *err, size_t errsz)
+{
+    if (!im->d || !im->d->row ||
+        !im->d->row(im->d->ctx, im->cv.record_line, old, p, pr))
+        return 0;
+    snprintf(err, errsz, "product %s: outside what this account may change",
+             p->code);
+    return 1;
+}
+
 /* One new product, checked and staged in temp.import_rows (products are
  * inserted from there at the end, in one statement). Returns 0, -1 for a
  * bad row (err says why) or -2 when the database itself failed. */
@@ -355,6 +369,8 @@ static int import_row(struct import *im, const char *const *v, char *err,
     }
     if (reg_product_finish(&p, err, errsz) ||
         row_producer(im, v, &p, &pr, err, errsz))
+        return -1;
+    if (refused(im, NULL, &p, &pr, err, errsz))
         return -1;
     int rc = stage(im, p.code, &p, err, errsz);
     return rc ? rc : producer_ensure(im, &pr, err, errsz);
@@ -426,7 +442,8 @@ static int update_row(struct import *im, const char *const *v, char *err,
     if (*v[C_STATUS] && !strcmp(p.status, "rated") && !*v[C_STATUS_REASON])
         p.status_reason[0] = p.status_date[0] = '\0';
     if (reg_product_finish(&p, err, errsz) ||
-        row_producer(im, v, &p, &pr, err, errsz))
+        row_producer(im, v, &p, &pr, err, errsz) ||
+        refused(im, &old, &p, &pr, err, errsz))
         return -1;
     int rc = stage(im, p.code, NULL, err, errsz);
     if (rc)

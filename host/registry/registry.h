@@ -306,12 +306,18 @@ void csv_write_row(FILE *f, const char *const *cells, size_t n);
  * file, -1: not about the file at all); severe is set for messages that
  * stop the import or sum it up, clear for one bad row among others.
  * change (may be NULL) hears each field an update changes, before it is
- * applied (or, in a dry run, instead). */
+ * applied (or, in a dry run, instead). row (may be NULL) hears every good
+ * row as it will be stored: old is the stored product (NULL when the row
+ * adds one), pr the row's producer; non-zero makes the row a bad one (the
+ * console refuses rows outside an account's scope this way, inside the
+ * import's own transaction). */
 struct registry_import_diag {
     void (*say)(void *ctx, int line, int severe, const char *msg);
     void *ctx;
     void (*change)(void *ctx, int line, const char *code, const char *field,
                    const char *old, const char *new_value);
+    int (*row)(void *ctx, int line, const struct reg_product *old,
+               const struct reg_product *p, const struct reg_producer *pr);
 };
 
 /* What an import does: add new products (update 0), or change existing
