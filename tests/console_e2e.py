@@ -140,13 +140,14 @@ def dashboard(c, db):
         "--status", "revoked", "--reason", "Nhãn <giả>", "--date", today)
 
     st, _, page = c["hg"].get("/console/")
-    hg, mine = figures_row(page, "Hà Giang")
+    # Hà Giang is part of Tuyên Quang since 1 July 2025 (labels/provinces.c).
+    hg, mine = figures_row(page, "Tuyên Quang")
     check(hg == [4, 2, 1, 1, 0, 1, 1, 1, 1, 0] and mine,
-          "dashboard: Hà Giang 4 products (3: 2, 4: 1, 5: 1), 1 producer, "
+          "dashboard: Tuyên Quang 4 products (3: 2, 4: 1, 5: 1), 1 producer, "
           "marked as the clerk's own: %s" % hg)
     first = re.search(r'<tbody><tr( class="mine")?><th>([^<]*)</th>', page)
-    check(first and first.group(2) == "Hà Giang",
-          "a Hà Giang clerk sees Hà Giang first")
+    check(first and first.group(2) == "Tuyên Quang",
+          "a Tuyên Quang clerk sees Tuyên Quang first")
     st, _, page = c["hn"].get("/console/")
     first = re.search(r'<tbody><tr( class="mine")?><th>([^<]*)</th>', page)
     check(first and first.group(2) == "Hà Nội",
@@ -171,7 +172,7 @@ def dashboard(c, db):
     st, _, page = c["hg"].get("/console/")
     check('id="publish-now"' not in page, "a clerk does not")
     st, _, page = c["ihg"].get("/console/")
-    check("Hà Nội" not in page and figures_row(page, "Hà Giang")[0],
+    check("Hà Nội" not in page and figures_row(page, "Tuyên Quang")[0],
           "an inspector sees its own province only")
 
     manifest = os.path.join(os.path.splitext(db)[0] + ".feed", "manifest")
