@@ -2,6 +2,7 @@
  * judged through the verdict pipeline, printed as text or one JSON
  * object per line. */
 #include "answer.h"
+#include "cli_args.h"
 
 #include "commands.h"
 #include "json_line.h"
@@ -132,4 +133,15 @@ int answer_args(int argc, char **argv, const char *usage, const char **config,
         return LABELS_EXIT_USAGE;
     }
     return 0;
+}
+
+int answer_start(int argc, char **argv, const char *usage, struct answer_run *r)
+{
+    const char *config = KIOSK_CONFIG_DEFAULT;
+    int rc = answer_args(argc, argv, usage, &config, &r->json);
+    if (rc)
+        return rc < 0 ? LABELS_EXIT_OK : rc;
+    if (kiosk_cli_load(config, &r->cfg) != 0 || answer_open(r, &r->cfg) != 0)
+        return LABELS_EXIT_FAIL;
+    return -1;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct answer_run {
+    struct kiosk_config cfg; /* the pipeline keeps a pointer to it */
     struct kiosk_verdicts v;
     int json;
     const char *file; /* image being scanned, or NULL */
@@ -27,6 +28,10 @@ int answer_args(int argc, char **argv, const char *usage, const char **config,
 /* Open the verdict pipeline; -1 (said on stdout and the log) when it is
  * not ready. */
 int answer_open(struct answer_run *r, const struct kiosk_config *cfg);
+/* answer_args, the configuration and answer_open in one: -1 to go on,
+ * else the exit code (0 after --help). */
+int answer_start(int argc, char **argv, const char *usage,
+                 struct answer_run *r);
 /* One QR text: judge, log, print. 0, or 1 when not ready (stop). */
 int answer_text(void *ctx, const char *text, size_t len);
 /* Close the pipeline, flush; the exit code. */

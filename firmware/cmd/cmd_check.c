@@ -26,16 +26,10 @@ int cmd_check(int argc, char **argv)
         "The verdict for each QR text; with '-', for each line a barcode\n"
         "scanner (keyboard wedge) types on standard input. Exit 0 all\n"
         "genuine, 1 any other answer, 3 not ready.";
-    const char *config = KIOSK_CONFIG_DEFAULT;
     struct answer_run r = {0};
-    int rc = answer_args(argc, argv, usage, &config, &r.json);
-    if (rc)
-        return rc < 0 ? LABELS_EXIT_OK : rc;
-    struct kiosk_config cfg;
-    if (kiosk_cli_load(config, &cfg) != 0)
-        return LABELS_EXIT_FAIL;
-    if (answer_open(&r, &cfg) != 0)
-        return LABELS_EXIT_FAIL;
+    int rc = answer_start(argc, argv, usage, &r);
+    if (rc >= 0)
+        return rc;
     if (argc - optind == 1 && !strcmp(argv[optind], "-")) {
         wedge w;
         wedge_init(&w, 0);

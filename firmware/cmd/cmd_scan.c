@@ -17,16 +17,10 @@ int cmd_scan(int argc, char **argv)
         "Reads every QR code in each image (PNG, JPEG, PGM) and prints its\n"
         "verdict; exit 0 all genuine, 1 any other answer or no code, 3 not\n"
         "ready (no usable mirror) or an unreadable image.";
-    const char *config = KIOSK_CONFIG_DEFAULT;
     struct answer_run r = {0};
-    int rc = answer_args(argc, argv, usage, &config, &r.json);
-    if (rc)
-        return rc < 0 ? LABELS_EXIT_OK : rc;
-    struct kiosk_config cfg;
-    if (kiosk_cli_load(config, &cfg) != 0)
-        return LABELS_EXIT_FAIL;
-    if (answer_open(&r, &cfg) != 0)
-        return LABELS_EXIT_FAIL;
+    int rc = answer_start(argc, argv, usage, &r);
+    if (rc >= 0)
+        return rc;
     /* A still image may take every retry the reader has. */
     labels_reader *dec = labels_reader_new();
     int bad_image = !dec;
