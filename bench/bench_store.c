@@ -270,10 +270,19 @@ static int preload_pg(engine *e, long long n)
                       "INSERT INTO collector.daily_verdicts AS r "
                       "SELECT time / 86400 + (time % 86400 + 25200) / 86400, "
                       "kiosk, product, verdict, count(*) FROM collector.scans "
-                      "WHERE batch_id = 'preload' GROUP BY 1, 2, 3, 4 "
+                      "WHERE batch_id = 'preload' AND verdict IN "
+                      "('rating_changed', 'expired') GROUP BY 1, 2, 3, 4 "
                       "ON CONFLICT (day, kiosk, product, verdict) DO UPDATE "
                       "SET scans = r.scans + excluded.scans"),
                db, "verdict rollup") ||
+        !pg_ok(PQexec(db,
+                      "INSERT INTO collector.daily_products AS r "
+                      "SELECT time / 86400 + (time % 86400 + 25200) / 86400, "
+                      "product, verdict, count(*) FROM collector.scans "
+                      "WHERE batch_id = 'preload' GROUP BY 1, 2, 3 "
+                      "ON CONFLICT (day, product, verdict) DO UPDATE "
+                      "SET scans = r.scans + excluded.scans"),
+               db, "product rollup") ||
         !pg_ok(PQexec(db,
                       "INSERT INTO collector.daily_kiosks AS r "
                       "SELECT time / 86400 + (time % 86400 + 25200) / 86400, "
@@ -414,7 +423,8 @@ static void sizes(engine *e)
                 "   WHERE inhparent = 'collector.scans'::regclass),"
                 " (SELECT sum(pg_indexes_size(inhrelid)) FROM pg_inherits"
                 "   WHERE inhparent = 'collector.scans'::regclass),"
-                " pg_total_relation_size('collector.daily_verdicts'),"
+                " pg_total_relation_size('collector.daily_verdicts')"
+                " + pg_total_relation_size('collector.daily_products'),"
                 " pg_total_relation_size('collector.daily_labels')"
                 " + pg_total_relation_size('collector.label_first'),"
                 " pg_total_relation_size('collector.batches'),"
@@ -423,7 +433,7 @@ static void sizes(engine *e)
         if (r && PQresultStatus(r) == PGRES_TUPLES_OK) {
             double n = atof(PQgetvalue(r, 0, 0));
             printf("bytes_per_scan scans_table %.0f scans_indexes %.0f "
-                   "daily_verdicts %.1f labels %.0f batches %.1f "
+                   "verdicts_products %.1f labels %.0f batches %.1f "
                    "daily_kiosks %.2f whole_database %.0f (%.0f scans)\n",
                    atof(PQgetvalue(r, 0, 1)) / n, atof(PQgetvalue(r, 0, 2)) / n,
                    atof(PQgetvalue(r, 0, 3)) / n, atof(PQgetvalue(r, 0, 4)) / n,

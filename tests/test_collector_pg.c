@@ -78,7 +78,8 @@ static void enroll(pg_store *ps, int k, const char *province)
 
 /* n scans of kiosk k, IDs first.., scan ID x at base + x * step (so a
  * scan sent again in another batch has its time); every fourth forged,
- * the rest genuine, serials from the ID. */
+ * of the rest every fifth expired (a verdict daily_verdicts keeps per
+ * kiosk), the others genuine, serials from the ID. */
 static char *batch(int k, int id_byte, int64_t first, int n, int64_t base,
                    int64_t step, size_t *len)
 {
@@ -88,7 +89,9 @@ static char *batch(int k, int id_byte, int64_t first, int n, int64_t base,
         r[i].id = first + i;
         r[i].time = base + (first + i) * step;
         snprintf(r[i].verdict, sizeof r[i].verdict, "%s",
-                 (first + i) % 4 ? "genuine" : "forged");
+                 (first + i) % 4 == 0   ? "forged"
+                 : (first + i) % 5 == 0 ? "expired"
+                                        : "genuine");
         snprintf(r[i].product, sizeof r[i].product, "HN-%02d",
                  (int)((first + i) % 3));
         snprintf(r[i].key_id, sizeof r[i].key_id, "0123456789ABCDEF");
@@ -118,25 +121,39 @@ static collector_status submit(pg_store *ps, const char *body, size_t len,
 /* Rollups equal the same counts computed over the raw scans, both ways. */
 static void rollups_match(void)
 {
+    /* Schema 3: per kiosk and product only the verdicts reinspect reads,
+     * every verdict per product without the kiosk. */
     assert_int_equal(
         q("SELECT count(*) FROM ("
           "(SELECT day, kiosk, product, verdict, scans FROM "
           "collector.daily_verdicts EXCEPT SELECT time / 86400 + "
           "(time % 86400 + 25200) / 86400, kiosk, product, verdict, "
-          "count(*) FROM collector.scans GROUP BY 1, 2, 3, 4) UNION ALL "
+          "count(*) FROM collector.scans WHERE verdict IN ('rating_changed',"
+          " 'expired') GROUP BY 1, 2, 3, 4) UNION ALL "
           "(SELECT time / 86400 + (time % 86400 + 25200) / 86400, kiosk, "
-          "product, verdict, count(*) FROM collector.scans GROUP BY 1, 2, 3, "
-          "4 EXCEPT SELECT day, kiosk, product, verdict, scans FROM "
+          "product, verdict, count(*) FROM collector.scans WHERE verdict IN "
+          "('rating_changed', 'expired') GROUP BY 1, 2, 3, 4 EXCEPT SELECT "
+          "day, kiosk, product, verdict, scans FROM "
           "collector.daily_verdicts)) x"),
         0);
     assert_int_equal(
         q("SELECT count(*) FROM ("
-          "(SELECT day, kiosk, verdict, scans FROM collector.daily_kiosks "
-          "EXCEPT SELECT day, kiosk, verdict, sum(scans) FROM "
-          "collector.daily_verdicts GROUP BY 1, 2, 3) UNION ALL "
-          "(SELECT day, kiosk, verdict, sum(scans) FROM "
-          "collector.daily_verdicts GROUP BY 1, 2, 3 EXCEPT SELECT day, "
-          "kiosk, verdict, scans FROM collector.daily_kiosks)) x"),
+          "(SELECT day, product, verdict, scans FROM collector.daily_products"
+          " EXCEPT SELECT time / 86400 + (time % 86400 + 25200) / 86400, "
+          "product, verdict, count(*) FROM collector.scans GROUP BY 1, 2, 3)"
+          " UNION ALL (SELECT time / 86400 + (time % 86400 + 25200) / 86400,"
+          " product, verdict, count(*) FROM collector.scans GROUP BY 1, 2, 3"
+          " EXCEPT SELECT day, product, verdict, scans FROM "
+          "collector.daily_products)) x"),
+        0);
+    assert_int_equal(
+        q("SELECT count(*) FROM ("
+          "(SELECT day, verdict, sum(scans) FROM collector.daily_kiosks "
+          "GROUP BY 1, 2 EXCEPT SELECT day, verdict, sum(scans) FROM "
+          "collector.daily_products GROUP BY 1, 2) UNION ALL "
+          "(SELECT day, verdict, sum(scans) FROM "
+          "collector.daily_products GROUP BY 1, 2 EXCEPT SELECT day, "
+          "verdict, sum(scans) FROM collector.daily_kiosks GROUP BY 1, 2)) x"),
         0);
     const char *raw = "SELECT signer, product, lot, serial, time / 86400 + "
                       "(time % 86400 + 25200) / 86400, kiosk, count(*), "
@@ -435,7 +452,7 @@ static void months_and_retention(void **state)
     assert_int_equal(q("SELECT count(*) FROM collector.scans_before"), 0);
     assert_int_equal(q("SELECT count(*) FROM collector.scans_after"), 2);
     rollups_match();
-    long long rolled = q("SELECT sum(scans) FROM collector.daily_verdicts");
+    long long rolled = q("SELECT sum(scans) FROM collector.daily_products");
     assert_int_equal(rolled, 124);
 
     /* Keep 12 months back from 2026-12: 2024-01, 2025-06 and 2025-07 go. */
@@ -446,12 +463,12 @@ static void months_and_retention(void **state)
         0);
     assert_int_equal(dropped, 3);
     assert_int_equal(q("SELECT count(*) FROM collector.scans"), 44);
-    assert_int_equal(q("SELECT sum(scans) FROM collector.daily_verdicts"),
+    assert_int_equal(q("SELECT sum(scans) FROM collector.daily_products"),
                      rolled);
     assert_int_equal(q("SELECT sum(scans) FROM collector.daily_kiosks"),
                      rolled);
     /* 2024-01-10 is day 19732. */
-    assert_int_equal(q("SELECT sum(scans) FROM collector.daily_verdicts WHERE "
+    assert_int_equal(q("SELECT sum(scans) FROM collector.daily_products WHERE "
                        "day BETWEEN 19732 AND 19734"),
                      40);
     /* A replay of a dropped month's batch is still known. */
@@ -579,6 +596,19 @@ static void least_privilege(void **state)
     free(b);
     assert_int_equal(q("SELECT count(*) FROM collector.scans_2026_08"), 75);
     rollups_match();
+    /* And the phone page's lookups and reports (schema 3). */
+    collector_lookup l = {.verdict = "genuine",
+                          .product = "HN-01",
+                          .signer = "0123456789ABCDEF",
+                          .lot = "L1",
+                          .serial = 9};
+    assert_int_equal(
+        pg_store_phone_lookup(col, &l, 1790000000, err, sizeof err), 0);
+    collector_report rep = {.time = 1790000000, .label = l, .what = "other"};
+    int64_t rid = 0;
+    assert_int_equal(pg_store_phone_report(col, &rep, &rid, err, sizeof err),
+                     0);
+    assert_true(rid > 0);
     /* It may not enroll, drop months, delete or change history. */
     assert_int_equal(
         pg_store_enroll(col, &pub[1], 1, "Huế", "x", err, sizeof err), -1);
@@ -610,6 +640,74 @@ static void least_privilege(void **state)
     assert_int_equal(dropped, 1);
     pg_store_close(col);
     pg_store_close(owner);
+}
+
+/* ---- Upgrade from schema 2 ----------------------------------------------- */
+
+static int has_right(const char *role, const char *table, const char *right)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT has_table_privilege('%s', 'collector.%s', '%s')::int",
+             role, table, right);
+    return (int)q(sql);
+}
+
+/* A store as version 2 left it (every verdict per kiosk and product in
+ * daily_verdicts, no product or phone tables, roles granted on it) is
+ * upgraded when opened: the rollups then match the raw scans as version
+ * 3 keeps them, and the roles have the same rights on the new tables. */
+static void upgrade_from_2(void **state)
+{
+    (void)state;
+    pg_store *ps = open_store();
+    enroll(ps, 0, "Hà Nội");
+    size_t len;
+    char *b = batch(0, 1, 1, 60, ts(2026, 8, 1), 3600, &len);
+    assert_int_equal(submit(ps, b, len, NULL), COLLECTOR_STORED);
+    free(b);
+    pg_store_close(ps);
+    admin_exec("DROP TABLE collector.daily_products, collector.phone_lookups,"
+               " collector.phone_reports");
+    admin_exec("UPDATE collector.meta SET version = 2");
+    admin_exec("INSERT INTO collector.daily_verdicts SELECT time / 86400 + "
+               "(time % 86400 + 25200) / 86400, kiosk, product, verdict, "
+               "count(*) FROM collector.scans WHERE verdict NOT IN "
+               "('rating_changed', 'expired') GROUP BY 1, 2, 3, 4");
+    admin_exec("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE "
+               "rolname = 'up_col') THEN CREATE ROLE up_col; "
+               "CREATE ROLE up_rep; END IF; END $$");
+    admin_exec("GRANT USAGE ON SCHEMA collector TO up_col, up_rep");
+    admin_exec("GRANT SELECT, INSERT ON collector.scans TO up_col");
+    admin_exec("GRANT SELECT ON collector.scans TO up_rep");
+    assert_true(q("SELECT count(*) FROM collector.daily_verdicts WHERE "
+                  "verdict = 'genuine'") > 0);
+
+    ps = open_store();
+    assert_int_equal(q("SELECT version FROM collector.meta"), 3);
+    rollups_match();
+    assert_int_equal(q("SELECT count(*) FROM collector.daily_verdicts WHERE "
+                       "verdict = 'genuine'"),
+                     0);
+    assert_true(q("SELECT count(*) FROM collector.daily_verdicts") > 0);
+    assert_int_equal(q("SELECT count(*) FROM collector.phone_reports"), 0);
+    assert_int_equal(has_right("up_col", "daily_products", "INSERT"), 1);
+    assert_int_equal(has_right("up_col", "phone_reports", "INSERT"), 1);
+    assert_int_equal(has_right("up_rep", "phone_lookups", "SELECT"), 1);
+    assert_int_equal(has_right("up_rep", "daily_products", "INSERT"), 0);
+    /* Uploads after the upgrade keep the rollups right. */
+    b = batch(0, 2, 61, 40, ts(2026, 8, 1), 3600, &len);
+    assert_int_equal(submit(ps, b, len, NULL), COLLECTOR_STORED);
+    free(b);
+    rollups_match();
+    pg_store_close(ps);
+
+    /* A newer ocop-host's store is refused, not misread. */
+    admin_exec("UPDATE collector.meta SET version = 4");
+    char err[300];
+    assert_int_equal(pg_store_open(conninfo, &ps, err, sizeof err), -1);
+    assert_non_null(strstr(err, "schema version 4"));
+    admin_exec("UPDATE collector.meta SET version = 3");
 }
 
 /* ---- Import from SQLite ------------------------------------------------- */
@@ -726,6 +824,7 @@ int main(void)
         cmocka_unit_test_setup(months_and_retention, setup),
         cmocka_unit_test_setup(import_sqlite, setup),
         cmocka_unit_test_setup(least_privilege, setup),
+        cmocka_unit_test_setup(upgrade_from_2, setup),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     PQfinish(admin);

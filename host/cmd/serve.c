@@ -393,7 +393,7 @@ static int run(struct sargs *a)
     collector_set_rate(col, a->rate, a->burst);
     phone_reports *pr = NULL;
     if (ph && phone_reports_open(a->db, NULL, &pr, err, sizeof err) != 0)
-        log_line(NULL, err); /* a PostgreSQL collector: no report form */
+        log_line(NULL, err); /* the page then has no report form */
     phone_reports_set_log(pr, log_line, NULL);
     phone_set_reports(ph, pr);
     a->cfg.collector = col;

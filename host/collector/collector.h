@@ -166,9 +166,10 @@ int collector_rate_take(collector_rate *r, const uint8_t key[8], double now,
 
 /* What the phone page stores beside the kiosks' scans (docs/phone-page.md,
  * "Reports"): each lookup without the client's address, its time cut to
- * the hour, and the reports shoppers send from a verdict page. SQLite
- * only: a PostgreSQL collector refuses (the page then has no form). Its
- * own connection on the collector's file; safe from several threads. */
+ * the hour, and the reports shoppers send from a verdict page. On either
+ * engine (collector_open's path): its own connection on the collector's
+ * SQLite file, or its own pool on the PostgreSQL collector (schema 3,
+ * pg_store_phone.c); safe from several threads. */
 typedef struct collector_phone collector_phone;
 
 #define COLLECTOR_PHOTO_MAX (512 * 1024) /* bytes of a report's photo */
@@ -203,5 +204,19 @@ int collector_phone_lookup(collector_phone *p, const collector_lookup *l,
 /* Store one report; *id gets its number. 0, or -1 with a message. */
 int collector_phone_report(collector_phone *p, const collector_report *r,
                            int64_t *id, char *err, size_t errsz);
+
+/* The reports stored after number `after`, in number order, at most
+ * limit, each to fn without its photo (has_photo says if there is one);
+ * a nonzero return from fn stops and is returned. 0, or -1 with a
+ * message. For the console's queue. */
+typedef int (*collector_report_fn)(void *ctx, int64_t id,
+                                   const collector_report *r, int has_photo);
+int collector_phone_reports(collector_phone *p, int64_t after, int limit,
+                            collector_report_fn fn, void *ctx, char *err,
+                            size_t errsz);
+/* Report id's photo: *data (malloc'd, *len bytes) and its type. 0; 1 when
+ * the report has no photo or does not exist; -1 with a message. */
+int collector_phone_photo(collector_phone *p, int64_t id, void **data,
+                          size_t *len, char type[16], char *err, size_t errsz);
 
 #endif

@@ -30,13 +30,14 @@ struct pg_store {
     collector_rate *rate;
 };
 
-/* Schema version 2 (1 had every sighting in daily_labels). Times are Unix
- * seconds; days are Vietnam days (UTC+7, as in docs/reports.md) counted from
+/* Schema version 2 (1 had every sighting in daily_labels); version 3 is
+ * made from it by pgs_migrate (pg_store_admin.c). Times are Unix seconds;
+ * days are Vietnam days (UTC+7, as in docs/reports.md) counted from
  * 1970-01-01. */
 static const char schema[] =
     "CREATE SCHEMA IF NOT EXISTS collector;"
     "CREATE TABLE collector.meta (version integer NOT NULL);"
-    "INSERT INTO collector.meta VALUES (2);" /* PG_STORE_SCHEMA_VERSION */
+    "INSERT INTO collector.meta VALUES (2);" /* then pgs_migrate */
     "CREATE TABLE collector.kiosks ("
     " key_id text PRIMARY KEY, public_key text NOT NULL,"
     " province text NOT NULL, shop text NOT NULL,"
@@ -240,13 +241,6 @@ int pg_store_is_conninfo(const char *s)
     return 0;
 }
 
-/* Create the schema unless it is there. Two servers starting at once on
- * an empty database: the advisory lock makes the second wait, then find
- * it made. */
-/* A schema made by another version is refused rather than misread.
- * Version 1 (the first weeks of 2026-12, before any deployment) is
- * replaced by making the database again and importing the SQLite
- * collector (docs/collector.md). */
 /* The rows of a query, or NULL with "what: the server's message". */
 static PGresult *query_rows(PGconn *db, const char *sql, const char *what,
                             char *err, size_t errsz)
@@ -260,7 +254,11 @@ static PGresult *query_rows(PGconn *db, const char *sql, const char *what,
     return r;
 }
 
-static int check_version(PGconn *db, char *err, size_t errsz)
+/* The schema's version, 2 to this one; a schema made by another version
+ * is refused rather than misread. Version 1 (the first weeks of 2026-12,
+ * before any deployment) is replaced by making the database again and
+ * importing the SQLite collector (docs/collector.md). -1 with a message. */
+static int read_version(PGconn *db, char *err, size_t errsz)
 {
     PGresult *r = query_rows(db, "SELECT max(version) FROM collector.meta",
                              "cannot read the schema version", err, errsz);
@@ -268,16 +266,38 @@ static int check_version(PGconn *db, char *err, size_t errsz)
         return -1;
     int v = atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
-    if (v != PG_STORE_SCHEMA_VERSION) {
+    /* Version 1 is not migrated (above), nor a newer ocop-host's. */
+    if (v < 2 || v > PG_STORE_SCHEMA_VERSION) {
         snprintf(err, errsz,
                  "collector database: schema version %d, this ocop-host "
                  "reads version %d",
                  v, PG_STORE_SCHEMA_VERSION);
         return -1;
     }
-    return 0;
+    return v;
 }
 
+/* Under the schema lock: make the schema when it is missing, then bring
+ * it to this version (pgs_migrate). */
+static int make_or_migrate(PGconn *db, char *err, size_t errsz)
+{
+    PGresult *r = query_rows(db, "SELECT to_regclass('collector.meta') IS NULL",
+                             "cannot read the schema", err, errsz);
+    if (!r)
+        return -1;
+    int missing = PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    if (missing && pgs_exec(db, schema)) {
+        pgs_err(db, "cannot create the schema", err, errsz);
+        return -1;
+    }
+    int v = read_version(db, err, errsz);
+    return v < 0 ? -1 : pgs_migrate(db, v, err, errsz);
+}
+
+/* Create the schema unless it is there, or upgrade an older one. Two
+ * servers starting at once on an empty or old database: the advisory lock
+ * makes the second wait, then find it done. */
 static int ensure_schema(PGconn *db, char *err, size_t errsz)
 {
     PGresult *r = query_rows(db, "SELECT to_regclass('collector.meta') IS NULL",
@@ -286,20 +306,18 @@ static int ensure_schema(PGconn *db, char *err, size_t errsz)
         return -1;
     int missing = PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
-    if (!missing)
-        return check_version(db, err, errsz);
+    if (!missing) {
+        int v = read_version(db, err, errsz);
+        if (v == PG_STORE_SCHEMA_VERSION || v < 0)
+            return v < 0 ? -1 : 0;
+    }
     if (pgs_exec(db, "BEGIN; SELECT pg_advisory_xact_lock("
                      "hashtext('collector.schema'))")) {
         pgs_err(db, "cannot lock the schema", err, errsz);
         pgs_exec(db, "ROLLBACK");
         return -1;
     }
-    r = PQexec(db, "SELECT to_regclass('collector.meta') IS NULL");
-    missing = r && PQresultStatus(r) == PGRES_TUPLES_OK &&
-              PQgetvalue(r, 0, 0)[0] == 't';
-    PQclear(r);
-    if (missing && pgs_exec(db, schema)) {
-        pgs_err(db, "cannot create the schema", err, errsz);
+    if (make_or_migrate(db, err, errsz)) {
         pgs_exec(db, "ROLLBACK");
         return -1;
     }
@@ -701,13 +719,22 @@ static const char insert_sql[] =
     " ON CONFLICT DO NOTHING"
     " RETURNING kiosk, scan_id, time, verdict, product, signer, lot, serial,"
     "  time / 86400 + (time % 86400 + 25200) / 86400 AS day),"
+    /* Per kiosk only the verdicts reinspect reads ($14); every verdict
+     * per product without the kiosk (schema 3). */
     "v AS ("
     " INSERT INTO collector.daily_verdicts AS r"
     "  (day, kiosk, product, verdict, scans)"
     " SELECT day, kiosk, product, verdict, count(*) FROM ins"
+    " WHERE verdict = ANY($14::text[])"
     " GROUP BY day, kiosk, product, verdict"
     " ORDER BY day, kiosk, product, verdict"
     " ON CONFLICT (day, kiosk, product, verdict)"
+    " DO UPDATE SET scans = r.scans + excluded.scans RETURNING 1),"
+    "p AS ("
+    " INSERT INTO collector.daily_products AS r (day, product, verdict, scans)"
+    " SELECT day, product, verdict, count(*) FROM ins"
+    " GROUP BY day, product, verdict ORDER BY day, product, verdict"
+    " ON CONFLICT (day, product, verdict)"
     " DO UPDATE SET scans = r.scans + excluded.scans RETURNING 1),"
     "k AS ("
     " INSERT INTO collector.daily_kiosks AS r (day, kiosk, verdict, scans)"
@@ -740,6 +767,7 @@ static const char insert_sql[] =
     "  first_time = least(r.first_time, excluded.first_time),"
     "  last_time = greatest(r.last_time, excluded.last_time) RETURNING 1)"
     "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM v),"
+    " (SELECT count(*) FROM p),"
     " (SELECT count(*) FROM k), (SELECT count(*) FROM l),"
     " (SELECT count(*) FROM f)";
 
@@ -750,31 +778,33 @@ int pgs_insert_scans(PGconn *db, const pgs_rows *r, long *added, char state[6],
     state[0] = '\0';
     if (r->n == 0)
         return 0;
-    char *arr[PGS_COLS + 1];
-    const char *v[PGS_COLS + 1];
-    pgs_buf tmp[PGS_COLS + 1];
+    const char *v[PGS_COLS + 2];
+    pgs_buf tmp[PGS_COLS + 2];
     memset(tmp, 0, sizeof tmp);
     int bad = 0;
     for (int i = 0; i < PGS_COLS; i++) {
         bad |= r->col[i].oom ||
                buf_add(&tmp[i], "{%s}", r->col[i].p ? r->col[i].p : "");
-        arr[i] = tmp[i].p;
-        v[i] = arr[i];
+        v[i] = tmp[i].p;
     }
     /* $13: the verdicts the clone rollup counts (collector.h), as words. */
     for (int i = 0; i < COLLECTOR_SIGNED_COUNT; i++)
         bad |= buf_add(&tmp[PGS_COLS], "%s%s", i ? "," : "{",
                        labels_verdict_word(collector_signed_verdicts[i]));
     bad |= buf_add(&tmp[PGS_COLS], "}");
-    arr[PGS_COLS] = tmp[PGS_COLS].p;
-    v[PGS_COLS] = arr[PGS_COLS];
+    v[PGS_COLS] = tmp[PGS_COLS].p;
+    /* $14: the verdicts daily_verdicts keeps per kiosk (schema 3). */
+    bad |= buf_add(&tmp[PGS_COLS + 1], "{%s,%s}",
+                   labels_verdict_word(LABELS_V_RATING_CHANGED),
+                   labels_verdict_word(LABELS_V_EXPIRED));
+    v[PGS_COLS + 1] = tmp[PGS_COLS + 1].p;
     int rc = -1;
     if (bad) {
         snprintf(err, errsz, "out of memory");
         goto done;
     }
     PGresult *res =
-        PQexecParams(db, insert_sql, PGS_COLS + 1, NULL, v, NULL, NULL, 0);
+        PQexecParams(db, insert_sql, PGS_COLS + 2, NULL, v, NULL, NULL, 0);
     if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
         const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
         snprintf(state, 6, "%s", s ? s : "");
@@ -786,7 +816,7 @@ int pgs_insert_scans(PGconn *db, const pgs_rows *r, long *added, char state[6],
     PQclear(res);
     rc = 0;
 done:
-    for (int i = 0; i <= PGS_COLS; i++)
+    for (int i = 0; i < PGS_COLS + 2; i++)
         free(tmp[i].p);
     return rc;
 }

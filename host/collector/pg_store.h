@@ -30,8 +30,12 @@ typedef struct pg_store pg_store;
 
 #define PG_STORE_POOL_MAX 16
 /* collector.meta's version: 2 keeps a label's first sighting apart
- * (label_first) and only the later ones in daily_labels. */
-#define PG_STORE_SCHEMA_VERSION 2
+ * (label_first) and only the later ones in daily_labels; 3 adds the phone
+ * page's tables and sums products per day without the kiosk
+ * (daily_products), keeping daily_verdicts for the two verdicts that send
+ * a product back to inspection. Opening a version 2 store as its owner
+ * upgrades it (pg_store_admin.c). */
+#define PG_STORE_SCHEMA_VERSION 3
 /* Raw-scan months kept by pg_store_retain when a deployment does not say
  * otherwise (docs/collector.md). */
 #define PG_STORE_RETAIN_MONTHS 24
@@ -90,6 +94,19 @@ typedef struct pg_store_import_counts {
 int pg_store_import_sqlite(pg_store *ps, const char *sqlite_path,
                            pg_store_import_counts *counts, char *err,
                            size_t errsz);
+
+/* ---- The phone page (pg_store_phone.c) ---------------------------------
+ * As collector_phone_lookup (the time already cut), collector_phone_report,
+ * collector_phone_reports and collector_phone_photo on a SQLite file. */
+int pg_store_phone_lookup(pg_store *ps, const collector_lookup *l, int64_t time,
+                          char *err, size_t errsz);
+int pg_store_phone_report(pg_store *ps, const collector_report *r, int64_t *id,
+                          char *err, size_t errsz);
+int pg_store_phone_reports(pg_store *ps, int64_t after, int limit,
+                           collector_report_fn fn, void *ctx, char *err,
+                           size_t errsz);
+int pg_store_phone_photo(pg_store *ps, int64_t id, void **data, size_t *len,
+                         char type[16], char *err, size_t errsz);
 
 /* ---- Reports (pg_store_report.c) ---------------------------------------
  *

@@ -1,6 +1,6 @@
-/* pg_store_admin.c -- the PostgreSQL collector's maintenance: dropping
- * old months of raw scans, and copying a SQLite collector's history in
- * (docs/collector.md). */
+/* pg_store_admin.c -- the PostgreSQL collector's maintenance: upgrading
+ * an older schema, dropping old months of raw scans, and copying a SQLite
+ * collector's history in (docs/collector.md). */
 #include "collector/pg_store_int.h"
 
 #include <sqlite3.h>
@@ -8,6 +8,80 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* ---- Schema upgrades ---------------------------------------------------- */
+
+/* Version 2 to 3. daily_verdicts had a row per day, kiosk, product and
+ * verdict: nearly one per scan, for two reports that need much less. The
+ * products' totals (expiring) go to daily_products, per day, product and
+ * verdict, whatever the number of kiosks; daily_verdicts keeps only the
+ * verdicts reinspect reads per kiosk ($1, $2), a few rows a day. The
+ * phone page's tables are new (phone_store.c). The roles that may write
+ * or read scans get the same rights on the new tables, so the grants of
+ * docs/collector.md need not be run again. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+static const char *const migrate_3[] = {
+    "CREATE TABLE collector.daily_products ("
+    " day bigint NOT NULL, product text NOT NULL, verdict text NOT NULL,"
+    " scans bigint NOT NULL, PRIMARY KEY (day, product, verdict))",
+    "INSERT INTO collector.daily_products SELECT day, product, verdict,"
+    " sum(scans) FROM collector.daily_verdicts GROUP BY 1, 2, 3",
+    "DELETE FROM collector.daily_verdicts WHERE verdict NOT IN ($1, $2)",
+    /* As SQLite's (phone_store.c): no client address, lookups to the
+     * hour; the photo's limit is the form's. */
+    "CREATE TABLE collector.phone_lookups ("
+    " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " time bigint NOT NULL, verdict text NOT NULL, product text NOT NULL,"
+    " signer text NOT NULL, lot text NOT NULL, serial bigint NOT NULL)",
+    "CREATE INDEX phone_lookups_label ON collector.phone_lookups (signer,"
+    " product, lot, serial, time, verdict)",
+    "CREATE TABLE collector.phone_reports ("
+    " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " time bigint NOT NULL, verdict text NOT NULL, product text NOT NULL,"
+    " signer text NOT NULL, lot text NOT NULL, serial bigint NOT NULL,"
+    " what text NOT NULL, note text NOT NULL, province text NOT NULL,"
+    " shop text NOT NULL, photo bytea CHECK (octet_length(photo) <= " STR(
+        COLLECTOR_PHOTO_MAX) "),"
+                             " photo_type text NOT NULL)",
+    "DO $g$ DECLARE w text; BEGIN"
+    " FOR w IN SELECT DISTINCT grantee FROM information_schema"
+    "  .role_table_grants WHERE table_schema = 'collector' AND table_name"
+    "  = 'scans' AND privilege_type = 'INSERT' AND grantee <> 'PUBLIC' LOOP"
+    "  EXECUTE format('GRANT SELECT, INSERT, UPDATE (scans) ON"
+    "   collector.daily_products TO %I', w);"
+    "  EXECUTE format('GRANT SELECT, INSERT ON collector.phone_lookups,"
+    "   collector.phone_reports TO %I', w);"
+    " END LOOP;"
+    " FOR w IN SELECT DISTINCT grantee FROM information_schema"
+    "  .role_table_grants WHERE table_schema = 'collector' AND table_name"
+    "  = 'scans' AND privilege_type = 'SELECT' AND grantee <> 'PUBLIC' LOOP"
+    "  EXECUTE format('GRANT SELECT ON collector.daily_products,"
+    "   collector.phone_lookups, collector.phone_reports TO %I', w);"
+    " END LOOP; END $g$",
+    "UPDATE collector.meta SET version = 3",
+};
+
+int pgs_migrate(PGconn *db, int from, char *err, size_t errsz)
+{
+    if (from >= 3)
+        return 0;
+    const char *v[2] = {labels_verdict_word(LABELS_V_RATING_CHANGED),
+                        labels_verdict_word(LABELS_V_EXPIRED)};
+    for (size_t i = 0; i < sizeof migrate_3 / sizeof migrate_3[0]; i++) {
+        /* Parameters only for the statement that has them. */
+        const char *sql = migrate_3[i];
+        int np = strstr(sql, "$1") ? 2 : 0;
+        PGresult *r = PQexecParams(db, sql, np, NULL, v, NULL, NULL, 0);
+        int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!ok) {
+            pgs_err(db, "cannot upgrade the schema to version 3", err, errsz);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 /* ---- Retention --------------------------------------------------------- */
 

@@ -21,6 +21,11 @@ void pgs_err(PGconn *db, const char *what, char *err, size_t errsz);
 /* Run one command without parameters; 0 if it succeeded. */
 int pgs_exec(PGconn *db, const char *sql);
 
+/* Bring a schema of version `from` (2 or later) to PG_STORE_SCHEMA_VERSION,
+ * inside the caller's transaction that holds the schema lock
+ * (pg_store_admin.c). 0, or -1 with a message. */
+int pgs_migrate(PGconn *db, int from, char *err, size_t errsz);
+
 /* A growable string: the array literals handed to unnest(). */
 typedef struct pgs_buf {
     char *p;

@@ -97,8 +97,18 @@ static const struct copy copies[] = {
      "CREATE TABLE pg_product_scans (product TEXT PRIMARY KEY,"
      " n INTEGER NOT NULL) WITHOUT ROWID",
      "INSERT INTO pg_product_scans VALUES (?1, ?2)",
-     "SELECT product, sum(scans) FROM collector.daily_verdicts"
+     "SELECT product, sum(scans) FROM collector.daily_products"
      " WHERE day >= $1 AND day < $2 GROUP BY product"},
+    /* The phone page's lookups that the clone rules count, in the SQLite
+     * collector's shape: the report's query on them is the same. */
+    {PG_REPORT_CLONES,
+     "CREATE TABLE phone_lookups (time INTEGER NOT NULL,"
+     " verdict TEXT NOT NULL, product TEXT NOT NULL, signer TEXT NOT NULL,"
+     " lot TEXT NOT NULL, serial INTEGER NOT NULL)",
+     "INSERT INTO phone_lookups VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+     "SELECT time, verdict, product, signer, lot, serial"
+     " FROM collector.phone_lookups WHERE serial > 0 AND signer <> '_'"
+     " AND verdict = ANY($7) AND time >= $3 AND time < $4"},
     {PG_REPORT_FINDINGS,
      "CREATE TABLE findings (kiosk TEXT NOT NULL,"
      " finding_id INTEGER NOT NULL, time INTEGER NOT NULL,"

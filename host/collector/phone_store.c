@@ -1,7 +1,8 @@
 /* phone_store.c -- shoppers' phone lookups and "report this label" forms,
- * stored in the collector's SQLite file beside the kiosks' scans. No
- * client address is ever stored: a lookup is what was asked and when (to
- * the hour), a report what the shopper chose to tell. */
+ * stored beside the kiosks' scans: in the collector's SQLite file here, or
+ * on a PostgreSQL collector through pg_store_phone.c. No client address
+ * is ever stored: a lookup is what was asked and when (to the hour), a
+ * report what the shopper chose to tell. */
 #include "collector/collector.h"
 #include "collector/pg_store.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 
 struct collector_phone {
+    pg_store *pg; /* a PostgreSQL collector; else the SQLite file below */
     sqlite3 *db;
     pthread_mutex_t mu;
     sqlite3_stmt *lookup_put, *report_put;
@@ -37,16 +39,19 @@ int collector_phone_open(const char *path, collector_phone **out, char *err,
                          size_t errsz)
 {
     *out = NULL;
-    if (pg_store_is_conninfo(path)) {
-        snprintf(err, errsz,
-                 "phone lookups and reports need a SQLite collector");
-        return -1;
-    }
     collector_phone *p = calloc(1, sizeof *p);
     if (!p || pthread_mutex_init(&p->mu, NULL)) {
         free(p);
         snprintf(err, errsz, "out of memory");
         return -1;
+    }
+    if (pg_store_is_conninfo(path)) {
+        if (pg_store_open(path, &p->pg, err, errsz)) {
+            collector_phone_close(p);
+            return -1;
+        }
+        *out = p;
+        return 0;
     }
     /* synchronous=NORMAL: in WAL a crash may lose the last lookups, never
      * corrupt the file; a phone page is not a kiosk batch that must be on
@@ -89,6 +94,7 @@ void collector_phone_close(collector_phone *p)
 {
     if (!p)
         return;
+    pg_store_close(p->pg);
     sqlite3_finalize(p->lookup_put);
     sqlite3_finalize(p->report_put);
     sqlite3_close(p->db);
@@ -124,8 +130,11 @@ static int step_once(collector_phone *p, sqlite3_stmt *st, int64_t *id,
 int collector_phone_lookup(collector_phone *p, const collector_lookup *l,
                            char *err, size_t errsz)
 {
+    int64_t hour = l->time - l->time % COLLECTOR_LOOKUP_GRAIN;
+    if (p->pg)
+        return pg_store_phone_lookup(p->pg, l, hour, err, errsz);
     pthread_mutex_lock(&p->mu);
-    bind_label(p->lookup_put, l->time - l->time % COLLECTOR_LOOKUP_GRAIN, l);
+    bind_label(p->lookup_put, hour, l);
     int rc = step_once(p, p->lookup_put, NULL, err, errsz);
     pthread_mutex_unlock(&p->mu);
     return rc;
@@ -138,6 +147,8 @@ int collector_phone_report(collector_phone *p, const collector_report *r,
         snprintf(err, errsz, "photo larger than %d bytes", COLLECTOR_PHOTO_MAX);
         return -1;
     }
+    if (p->pg)
+        return pg_store_phone_report(p->pg, r, id, err, errsz);
     pthread_mutex_lock(&p->mu);
     sqlite3_stmt *st = p->report_put;
     bind_label(st, r->time, &r->label);
@@ -151,6 +162,94 @@ int collector_phone_report(collector_phone *p, const collector_report *r,
         sqlite3_bind_null(st, 11);
     sqlite3_bind_text(st, 12, r->photo_type, -1, SQLITE_STATIC);
     int rc = step_once(p, st, id, err, errsz);
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+static void col_text(sqlite3_stmt *st, int i, char *out, size_t outsz)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(out, outsz, "%s", t ? (const char *)t : "");
+}
+
+/* The queries below prepared on the shared connection, under the lock. */
+static int prepare(collector_phone *p, const char *sql, sqlite3_stmt **st,
+                   char *err, size_t errsz)
+{
+    if (sqlite3_prepare_v2(p->db, sql, -1, st, NULL) == SQLITE_OK)
+        return 0;
+    snprintf(err, errsz, "collector database: %s", sqlite3_errmsg(p->db));
+    return -1;
+}
+
+int collector_phone_reports(collector_phone *p, int64_t after, int limit,
+                            collector_report_fn fn, void *ctx, char *err,
+                            size_t errsz)
+{
+    if (p->pg)
+        return pg_store_phone_reports(p->pg, after, limit, fn, ctx, err, errsz);
+    sqlite3_stmt *st = NULL;
+    pthread_mutex_lock(&p->mu);
+    int rc = prepare(p,
+                     "SELECT id, time, verdict, product, signer, lot, serial,"
+                     " what, note, province, shop, photo IS NOT NULL FROM"
+                     " phone_reports WHERE id > ?1 ORDER BY id LIMIT ?2",
+                     &st, err, errsz);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, after);
+        sqlite3_bind_int(st, 2, limit);
+    }
+    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+        collector_report r;
+        memset(&r, 0, sizeof r);
+        r.time = sqlite3_column_int64(st, 1);
+        col_text(st, 2, r.label.verdict, sizeof r.label.verdict);
+        col_text(st, 3, r.label.product, sizeof r.label.product);
+        col_text(st, 4, r.label.signer, sizeof r.label.signer);
+        col_text(st, 5, r.label.lot, sizeof r.label.lot);
+        r.label.serial = (uint32_t)sqlite3_column_int64(st, 6);
+        col_text(st, 7, r.what, sizeof r.what);
+        col_text(st, 8, r.note, sizeof r.note);
+        col_text(st, 9, r.province, sizeof r.province);
+        col_text(st, 10, r.shop, sizeof r.shop);
+        rc = fn(ctx, sqlite3_column_int64(st, 0), &r,
+                sqlite3_column_int(st, 11));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+int collector_phone_photo(collector_phone *p, int64_t id, void **data,
+                          size_t *len, char type[16], char *err, size_t errsz)
+{
+    if (p->pg)
+        return pg_store_phone_photo(p->pg, id, data, len, type, err, errsz);
+    *data = NULL;
+    *len = 0;
+    sqlite3_stmt *st = NULL;
+    pthread_mutex_lock(&p->mu);
+    int rc = prepare(p,
+                     "SELECT photo, photo_type FROM phone_reports"
+                     " WHERE id = ?1 AND photo IS NOT NULL",
+                     &st, err, errsz);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, id);
+        rc = sqlite3_step(st) == SQLITE_ROW ? 0 : 1;
+    }
+    if (!rc) {
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        *data = malloc(n ? n : 1);
+        if (!*data) {
+            snprintf(err, errsz, "out of memory");
+            rc = -1;
+        } else {
+            memcpy(*data, sqlite3_column_blob(st, 0), n);
+            *len = n;
+            col_text(st, 1, type, 16);
+        }
+    }
+    sqlite3_finalize(st);
     pthread_mutex_unlock(&p->mu);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include "console_int.h"
 
 #include "collector/collector.h"
+#include "collector/pg_store.h"
 #include "registry/registry.h"
 #include "report/report.h"
 
@@ -180,42 +181,46 @@ static int sync_findings(sqlite3 *db, sqlite3 *col)
     return rc ? rc : mark_set(db, "finding", top);
 }
 
-static int sync_reports(sqlite3 *db, sqlite3 *col)
+/* One shopper's report into the queue (collector_phone_reports' fn): 1
+ * stops the sync when the registry refuses it. */
+struct report_sync {
+    sqlite3 *db;
+    long long top;
+};
+
+static int report_item(void *ctx, int64_t id, const collector_report *r,
+                       int has_photo)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(
-            col,
-            "SELECT id, time, verdict, product, signer, lot, serial, what,"
-            " note, province, shop, photo IS NOT NULL FROM phone_reports"
-            " WHERE id > ?1 ORDER BY id LIMIT ?2",
-            -1, &st, NULL) != SQLITE_OK)
-        return 0; /* no report was ever stored */
-    long long top = mark_get(db, "report");
-    sqlite3_bind_int64(st, 1, top);
-    sqlite3_bind_int(st, 2, SYNC_ROWS);
-    int rc = 0;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-        struct item it = {.source = "report"};
-        top = sqlite3_column_int64(st, 0);
-        snprintf(it.ref, sizeof it.ref, "%lld", top);
-        labels_time_iso(sqlite3_column_int64(st, 1), it.seen);
-        copy(it.verdict, sizeof it.verdict, sqlite3_column_text(st, 2));
-        copy(it.product, sizeof it.product, sqlite3_column_text(st, 3));
-        copy(it.key_id, sizeof it.key_id, sqlite3_column_text(st, 4));
-        if (!strcmp(it.key_id, "_"))
-            it.key_id[0] = '\0';
-        copy(it.lot, sizeof it.lot, sqlite3_column_text(st, 5));
-        it.serial = sqlite3_column_int64(st, 6);
-        copy(it.kind, sizeof it.kind, sqlite3_column_text(st, 7));
-        copy(it.note, sizeof it.note, sqlite3_column_text(st, 8));
-        item_province(db, (const char *)sqlite3_column_text(st, 9), it.product,
-                      it.province);
-        copy(it.shop, sizeof it.shop, sqlite3_column_text(st, 10));
-        it.has_photo = sqlite3_column_int(st, 11);
-        rc = item_put(db, &it);
-    }
-    sqlite3_finalize(st);
-    return rc ? rc : mark_set(db, "report", top);
+    struct report_sync *s = ctx;
+    struct item it = {.source = "report"};
+    s->top = id;
+    snprintf(it.ref, sizeof it.ref, "%lld", (long long)id);
+    labels_time_iso(r->time, it.seen);
+    snprintf(it.verdict, sizeof it.verdict, "%s", r->label.verdict);
+    snprintf(it.product, sizeof it.product, "%s", r->label.product);
+    if (strcmp(r->label.signer, "_"))
+        snprintf(it.key_id, sizeof it.key_id, "%s", r->label.signer);
+    snprintf(it.lot, sizeof it.lot, "%s", r->label.lot);
+    it.serial = r->label.serial;
+    snprintf(it.kind, sizeof it.kind, "%s", r->what);
+    snprintf(it.note, sizeof it.note, "%s", r->note);
+    item_province(s->db, r->province, it.product, it.province);
+    snprintf(it.shop, sizeof it.shop, "%s", r->shop);
+    it.has_photo = has_photo;
+    return item_put(s->db, &it) ? 1 : 0;
+}
+
+/* On either engine (collector_phone); a store that cannot be read (no
+ * report was ever stored) leaves the queue as it was. */
+static int sync_reports(sqlite3 *db, collector_phone *ph)
+{
+    struct report_sync s = {db, mark_get(db, "report")};
+    char err[CONSOLE_ERR_MAX];
+    int rc = collector_phone_reports(ph, s.top, SYNC_ROWS, report_item, &s, err,
+                                     sizeof err);
+    if (rc < 0)
+        return 0;
+    return rc ? -1 : mark_set(db, "report", s.top);
 }
 
 /* The clones report's suspects (read before the registry transaction:
@@ -277,24 +282,33 @@ static int queue_sync(struct console_ctx *c, char *err, size_t errsz)
     const char *path = c->cfg ? c->cfg->collector_path : NULL;
     if (!path)
         return 0;
-    report_set sus;
-    int have_sus = clone_suspects(c->cfg, &sus) == 0;
+    /* A SQLite collector is read here (a missing file is not made); a
+     * PostgreSQL one gives its reports through collector_phone. */
+    int pg = pg_store_is_conninfo(path);
     sqlite3 *col = NULL;
-    if (sqlite3_open_v2(path, &col, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    if (!pg &&
+        sqlite3_open_v2(path, &col, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         sqlite3_close(col);
-        if (have_sus)
-            report_set_free(&sus);
         return 0;
     }
-    sqlite3_busy_timeout(col, 5000);
+    report_set sus;
+    int have_sus = clone_suspects(c->cfg, &sus) == 0;
+    if (col)
+        sqlite3_busy_timeout(col, 5000);
+    collector_phone *ph = NULL;
+    char perr[CONSOLE_ERR_MAX];
+    if (collector_phone_open(path, &ph, perr, sizeof perr))
+        ph = NULL;
     int rc = console_begin(c->db, err, errsz);
-    if (!rc && (sync_findings(c->db, col) || sync_reports(c->db, col) ||
+    if (!rc && ((col && sync_findings(c->db, col)) ||
+                (ph && sync_reports(c->db, ph)) ||
                 (have_sus && put_suspects(c->db, &sus))))
         rc = console_db_error(c->db, "cannot update the queue", err, errsz);
     if (!rc)
         rc = console_commit(c->db, err, errsz);
     else
         console_rollback(c->db);
+    collector_phone_close(ph);
     sqlite3_close(col);
     if (have_sus)
         report_set_free(&sus);
@@ -715,31 +729,24 @@ static int item_act(struct console_ctx *c, const creq *r, const struct qitem *q,
 static void item_photo(struct console_ctx *c, const creq *r, creply *rep,
                        const struct qitem *q)
 {
-    sqlite3 *col = NULL;
-    sqlite3_stmt *st = NULL;
     const char *path = c->cfg ? c->cfg->collector_path : NULL;
-    int ok =
-        path && !strcmp(q->source, "report") &&
-        sqlite3_open_v2(path, &col, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(col,
-                           "SELECT photo, photo_type FROM phone_reports"
-                           " WHERE id=?1 AND photo IS NOT NULL",
-                           -1, &st, NULL) == SQLITE_OK;
-    if (ok) {
-        sqlite3_bind_int64(st, 1, strtoll(q->ref, NULL, 10));
-        ok = sqlite3_step(st) == SQLITE_ROW;
-    }
-    const char *type = ok ? (const char *)sqlite3_column_text(st, 1) : NULL;
+    collector_phone *ph = NULL;
+    void *photo = NULL;
+    size_t len = 0;
+    char type[16] = "", err[CONSOLE_ERR_MAX];
+    int ok = path && !strcmp(q->source, "report") &&
+             collector_phone_open(path, &ph, err, sizeof err) == 0 &&
+             collector_phone_photo(ph, strtoll(q->ref, NULL, 10), &photo, &len,
+                                   type, err, sizeof err) == 0;
     /* Only the two types the phone form accepted go out as images. */
-    if (ok && type &&
-        (!strcmp(type, "image/jpeg") || !strcmp(type, "image/png")))
-        reply_download(
-            rep, !strcmp(type, "image/png") ? "image/png" : "image/jpeg", NULL,
-            sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+    if (ok && (!strcmp(type, "image/jpeg") || !strcmp(type, "image/png")))
+        reply_download(rep,
+                       !strcmp(type, "image/png") ? "image/png" : "image/jpeg",
+                       NULL, photo, len);
     else
         page_error(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, NULL);
-    sqlite3_finalize(st);
-    sqlite3_close(col);
+    free(photo);
+    collector_phone_close(ph);
 }
 
 void reply_download(creply *rep, const char *type, const char *name,
