@@ -34,6 +34,7 @@ count() {
     fi
 }
 
+mkdir -p "$T/keys"
 "$HTTP" keys "$T/keys" "$KIOSKS" >"$T/keys.pubs"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for e in $ENGINES; do
@@ -41,7 +42,7 @@ for e in $ENGINES; do
     [ "$e" = pg ] && db=$PG_CONN
     args=()
     while read -r p; do args+=(--public "$p"); done <"$T/keys.pubs"
-    "$HOST" kiosk enroll --collector-db "$db" "${args[@]}" --province bench \
+    "$HOST" kiosk enroll --collector-db "$db" "${args[@]}" --province "Hà Nội" \
         --shop bench >/dev/null
     start_serve --collector-db "$db" --rate 0
     first=0

@@ -57,7 +57,7 @@ http() {
     "$HTTP" keys "$keys" "$THREADS" >"$keys.pubs"
     local args=()
     while read -r p; do args+=(--public "$p"); done <"$keys.pubs"
-    "$HOST" kiosk enroll --collector-db "$db" "${args[@]}" --province bench \
+    "$HOST" kiosk enroll --collector-db "$db" "${args[@]}" --province "Hà Nội" \
         --shop bench >/dev/null
     start_serve --collector-db "$db" --rate 0
     before=$(count "$db")

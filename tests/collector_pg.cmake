@@ -22,3 +22,9 @@ set_tests_properties(engines_compare PROPERTIES TIMEOUT 600
 add_test(NAME serve_many_pg COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/serve_many_pg.sh)
 set_tests_properties(serve_many_pg PROPERTIES TIMEOUT 300
   ENVIRONMENT "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR}")
+# The phone page's report form, lookups, clones report and console queue
+# on a PostgreSQL collector (tests/phone_pg.sh).
+add_test(NAME phone_pg COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/phone_pg.sh
+  $<TARGET_FILE:console_driver> $<TARGET_FILE:ocop-host>)
+set_tests_properties(phone_pg PROPERTIES TIMEOUT 300 ENVIRONMENT
+  "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")
