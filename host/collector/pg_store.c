@@ -277,9 +277,8 @@ static int read_version(PGconn *db, char *err, size_t errsz)
     return v;
 }
 
-/* Under the schema lock: make the schema when it is missing, then bring
- * it to this version (pgs_migrate). */
-static int make_or_migrate(PGconn *db, char *err, size_t errsz)
+/* 1 if there is no collector schema yet, 0 if there is, -1 on error. */
+static int schema_missing(PGconn *db, char *err, size_t errsz)
 {
     PGresult *r = query_rows(db, "SELECT to_regclass('collector.meta') IS NULL",
                              "cannot read the schema", err, errsz);
@@ -287,6 +286,16 @@ static int make_or_migrate(PGconn *db, char *err, size_t errsz)
         return -1;
     int missing = PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
+    return missing;
+}
+
+/* Under the schema lock: make the schema when it is missing, then bring
+ * it to this version (pgs_migrate). */
+static int make_or_migrate(PGconn *db, char *err, size_t errsz)
+{
+    int missing = schema_missing(db, err, errsz);
+    if (missing < 0)
+        return -1;
     if (missing && pgs_exec(db, schema)) {
         pgs_err(db, "cannot create the schema", err, errsz);
         return -1;
@@ -300,12 +309,9 @@ static int make_or_migrate(PGconn *db, char *err, size_t errsz)
  * makes the second wait, then find it done. */
 static int ensure_schema(PGconn *db, char *err, size_t errsz)
 {
-    PGresult *r = query_rows(db, "SELECT to_regclass('collector.meta') IS NULL",
-                             "cannot read the schema", err, errsz);
-    if (!r)
+    int missing = schema_missing(db, err, errsz);
+    if (missing < 0)
         return -1;
-    int missing = PQgetvalue(r, 0, 0)[0] == 't';
-    PQclear(r);
     if (!missing) {
         int v = read_version(db, err, errsz);
         if (v == PG_STORE_SCHEMA_VERSION || v < 0)
