@@ -343,6 +343,12 @@ static int preload_sqlite(engine *e, long long n)
         if (i % 100000 == 0 &&
             sqlite3_exec(db, i ? "COMMIT; BEGIN" : "BEGIN", NULL, NULL, NULL))
             return -1;
+        /* How far a long load got, and how fast it goes there. */
+        if (i && i % 1000000 == 0) {
+            printf("preload progress rows %lld s %.0f rows_per_s %.0f\n", i,
+                   now_s() - t0, i / (now_s() - t0));
+            fflush(stdout);
+        }
         pre p;
         pre_row(i, n, &p);
         sqlite3_bind_text(st, 1, p.kiosk, -1, SQLITE_STATIC);
