@@ -33,11 +33,14 @@ struct hit {
     struct kiosk *k;
 };
 
+/* By time, then kiosk: scans of one second at two kiosks come back in
+ * either order from the engines, and the provinces' order must not. */
 static int cmp_hit(const void *a, const void *b)
 {
-    int64_t x = ((const struct hit *)a)->time,
-            y = ((const struct hit *)b)->time;
-    return x < y ? -1 : x > y;
+    const struct hit *x = a, *y = b;
+    if (x->time != y->time)
+        return x->time < y->time ? -1 : 1;
+    return strcmp(x->k->id, y->k->id);
 }
 
 struct suspect {
