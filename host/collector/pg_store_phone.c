@@ -25,23 +25,40 @@ static void label_text(struct label_text *t, int64_t time,
     memcpy(t->v, v, sizeof v);
 }
 
-/* Run one INSERT ... RETURNING id on a pooled connection. */
+/* One query returning rows on a pooled connection: its result and, in
+ * *db, the connection to give back with pgs_put after PQclear; NULL with
+ * a message (the connection already given back). */
+static PGresult *rows(pg_store *ps, PGconn **db, const char *sql, int n,
+                      const char *const *v, const int *lens, const int *fmts,
+                      int binary, char *err, size_t errsz)
+{
+    *db = pgs_get(ps, err, errsz);
+    if (!*db)
+        return NULL;
+    PGresult *r = PQexecParams(*db, sql, n, NULL, v, lens, fmts, binary);
+    if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
+        pgs_err(*db, "collector database", err, errsz);
+        PQclear(r);
+        pgs_put(ps, *db);
+        return NULL;
+    }
+    return r;
+}
+
+/* Run one INSERT ... RETURNING id. */
 static int put(pg_store *ps, const char *sql, int n, const char *const *v,
                const int *lens, const int *fmts, int64_t *id, char *err,
                size_t errsz)
 {
-    PGconn *db = pgs_get(ps, err, errsz);
-    if (!db)
+    PGconn *db;
+    PGresult *r = rows(ps, &db, sql, n, v, lens, fmts, 0, err, errsz);
+    if (!r)
         return -1;
-    PGresult *r = PQexecParams(db, sql, n, NULL, v, lens, fmts, 0);
-    int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
-    if (!ok)
-        pgs_err(db, "collector database", err, errsz);
-    else if (id)
+    if (id && PQntuples(r) == 1)
         *id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
     pgs_put(ps, db);
-    return ok ? 0 : -1;
+    return 0;
 }
 
 int pg_store_phone_lookup(pg_store *ps, const collector_lookup *l, int64_t time,
@@ -98,18 +115,16 @@ int pg_store_phone_reports(pg_store *ps, int64_t after, int limit,
     snprintf(a, sizeof a, "%" PRId64, after);
     snprintf(l, sizeof l, "%d", limit);
     const char *v[2] = {a, l};
-    PGconn *db = pgs_get(ps, err, errsz);
-    if (!db)
-        return -1;
-    PGresult *r = PQexecParams(
-        db,
+    PGconn *db;
+    PGresult *r = rows(
+        ps, &db,
         "SELECT id, time, verdict, product, signer, lot, serial, what, note,"
         " province, shop, photo IS NOT NULL FROM collector.phone_reports"
         " WHERE id > $1 ORDER BY id LIMIT $2",
-        2, NULL, v, NULL, NULL, 0);
-    int rc = r && PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1;
-    if (rc)
-        pgs_err(db, "collector database", err, errsz);
+        2, v, NULL, NULL, 0, err, errsz);
+    if (!r)
+        return -1;
+    int rc = 0;
     for (int i = 0; !rc && i < PQntuples(r); i++) {
         collector_report rep;
         memset(&rep, 0, sizeof rep);
@@ -139,19 +154,16 @@ int pg_store_phone_photo(pg_store *ps, int64_t id, void **data, size_t *len,
     char a[24];
     snprintf(a, sizeof a, "%" PRId64, id);
     const char *v[1] = {a};
-    PGconn *db = pgs_get(ps, err, errsz);
-    if (!db)
-        return -1;
+    PGconn *db;
     /* Binary results: the photo's bytes as stored. */
-    PGresult *r = PQexecParams(db,
-                               "SELECT photo, photo_type FROM"
-                               " collector.phone_reports WHERE id = $1::bigint"
-                               " AND photo IS NOT NULL",
-                               1, NULL, v, NULL, NULL, 1);
-    int rc = r && PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1;
-    if (rc)
-        pgs_err(db, "collector database", err, errsz);
-    else if (PQntuples(r) == 0)
+    PGresult *r = rows(ps, &db,
+                       "SELECT photo, photo_type FROM collector.phone_reports"
+                       " WHERE id = $1::bigint AND photo IS NOT NULL",
+                       1, v, NULL, NULL, 1, err, errsz);
+    if (!r)
+        return -1;
+    int rc = 0;
+    if (PQntuples(r) == 0)
         rc = 1;
     else {
         size_t n = (size_t)PQgetlength(r, 0, 0);
