@@ -713,10 +713,11 @@ static int covered(const call *c, int from, const rd_region *r)
     return 0;
 }
 
-/* Have the codes read in this call filled region r's blob: is what their
- * boxes leave of it too small for one more label like theirs (a code and
- * its text: 4 codes' area)? Labels side by side make one blob, and a
- * code read in it leaves the others to find (one-shot mode). */
+/* Have the codes read in this call filled region r's blob? Labels side
+ * by side make one blob, and a code read in it leaves the others to find
+ * (one-shot mode). One code is a label and its text; two or more show
+ * labels side by side, and while their boxes leave room for another
+ * code, there may be one more. */
 static int filled(const call *c, const rd_region *r)
 {
     if (!covered(c, 0, r))
@@ -733,7 +734,7 @@ static int filled(const call *c, const rd_region *r)
             k++;
         }
     }
-    return k == 0 || ((long)r->bw * r->bh - in) * k < 4 * in;
+    return k < 2 || ((long)r->bw * r->bh - in) * k < 2 * in;
 }
 
 /* Two regions (of successive frames, or searches) are the same if they overlap
@@ -767,8 +768,16 @@ static int full_attempts(labels_reader *rd, call *c, const labels_image *img,
             if (done[i] || (whole && (attempts[a].prep_cost > 1 ||
                                       attempts[a].scale > 100)))
                 continue;
+            /* A region that gave codes already holds labels side by side,
+             * which share the focus and the motion their codes read
+             * through: no deconvolution, and enlarging only as far as
+             * live mode does (the region is several labels big). */
+            int part = covered(c, 0, &reg[i]);
+            if (part && attempts[a].prep_cost > 1)
+                continue;
             int before = c->n;
-            int rc = try_attempt(rd, c, img, &reg[i], a, MAX_SIDE);
+            int rc =
+                try_attempt(rd, c, img, &reg[i], a, part ? UP_SIDE : MAX_SIDE);
             if (rc != LABELS_OK)
                 return rc;
             for (int j = 0; j < n && c->n > before; j++)
