@@ -530,7 +530,7 @@ static int run_attempt(rd_zbar *dec, const labels_image *img,
         memcpy(qx, r->qx, sizeof qx);
         memcpy(qy, r->qy, sizeof qy);
         if (attempts[a].rectify == FIT && fit_outline(img, qx, qy) != 0) {
-            o->ran = 0; /* no edge to fit: the plain `rect` has run */
+            o->ran = 0; /* no edge to fit: nothing `rect` does not do */
             o->ns = now_ns() - t0;
             return LABELS_OK;
         }
