@@ -19,6 +19,9 @@ endif()
 # The registry's input checks, from the registry module.
 ocop_test(test_host_fields)
 target_link_libraries(test_host_fields PRIVATE host_registry)
+# The guarded changes the commands and the console share.
+ocop_test(test_host_changes)
+target_link_libraries(test_host_changes PRIVATE host_registry)
 
 if(OCOP_FUZZ)
   # csv.c compiled in again so libFuzzer has coverage of the parser itself.

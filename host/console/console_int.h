@@ -381,9 +381,9 @@ void route_publish(struct console_ctx *c, const creq *r, creply *rep);
  * who (console_who, whosz >= 96) in the audit. */
 void console_guard(const creq *r, struct reg_guard *g, char *who, size_t whosz,
                    long long version);
-/* The reply to a registry change's outcome rc (REG_CHANGE_*, a conflict
- * aside): 303 to path when done, else 404, 403, invalid_status (400 or
- * 409) or 500 with err. */
+/* The reply to a registry change's outcome rc (REG_CHANGE_*): 303 to
+ * path when done, else 404, 403, invalid_status (400 or 409), 409 (a
+ * conflict whose page the caller did not make) or 500 with err. */
 void reply_change(creply *rep, const creq *r, int rc, const char *err,
                   unsigned invalid_status, const char *path);
 /* Who the audit names for a console request: "console:NAME". */

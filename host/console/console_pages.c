@@ -561,8 +561,10 @@ void reply_change(creply *rep, const creq *r, int rc, const char *err,
         return;
     case REG_CHANGE_FORBIDDEN: forbidden(rep, r); return;
     case REG_CHANGE_INVALID:
-    case REG_CHANGE_CONFLICT:
         page_error(rep, r, invalid_status, T_BAD_REQUEST, err);
+        return;
+    case REG_CHANGE_CONFLICT:
+        page_error(rep, r, MHD_HTTP_CONFLICT, T_BAD_REQUEST, err);
         return;
     default: page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
     }
@@ -608,10 +610,7 @@ static void product_change(struct console_ctx *c, const creq *r, creply *rep,
     }
     char path[128];
     snprintf(path, sizeof path, "/console/product/%s", code);
-    reply_change(rep, r, rc, err,
-                 rc == REG_CHANGE_CONFLICT ? MHD_HTTP_CONFLICT
-                                           : MHD_HTTP_BAD_REQUEST,
-                 path);
+    reply_change(rep, r, rc, err, MHD_HTTP_BAD_REQUEST, path);
 }
 
 void route_product(struct console_ctx *c, const creq *r, creply *rep,
@@ -806,10 +805,7 @@ static void producer_save(struct console_ctx *c, const creq *r, creply *rep,
     }
     char path[128];
     snprintf(path, sizeof path, "/console/producer/%s", code);
-    reply_change(rep, r, rc, err,
-                 rc == REG_CHANGE_CONFLICT ? MHD_HTTP_CONFLICT
-                                           : MHD_HTTP_BAD_REQUEST,
-                 path);
+    reply_change(rep, r, rc, err, MHD_HTTP_BAD_REQUEST, path);
 }
 
 void route_producer(struct console_ctx *c, const creq *r, creply *rep,

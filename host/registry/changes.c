@@ -107,6 +107,20 @@ static int product_open(sqlite3 *db, const char *code, enum reg_action act,
     return rc ? rc : change_current(db, g, "product", code, err, errsz);
 }
 
+/* Begin the change and product_open; was gets the record as stored. */
+static int product_begin(sqlite3 *db, const char *code, enum reg_action act,
+                         const struct reg_guard *g, long long *mark,
+                         struct reg_product *p, struct reg_product *was,
+                         char *err, size_t errsz)
+{
+    int rc = change_begin(db, mark, err, errsz);
+    if (rc == REG_CHANGE_OK)
+        rc = product_open(db, code, act, g, p, err, errsz);
+    if (rc == REG_CHANGE_OK)
+        *was = *p;
+    return rc;
+}
+
 /* Ask the guard about the product as it would be saved, then save it. */
 static int product_save(sqlite3 *db, enum reg_action act,
                         const struct reg_guard *g,
@@ -171,13 +185,10 @@ int registry_product_edit(sqlite3 *db, const char *code,
 {
     long long mark = 0;
     struct reg_product was;
-    int rc = change_begin(db, &mark, err, errsz);
+    int rc = product_begin(db, code, REG_PRODUCT_EDIT, g, &mark, p, &was, err,
+                           errsz);
     if (rc == REG_CHANGE_OK)
-        rc = product_open(db, code, REG_PRODUCT_EDIT, g, p, err, errsz);
-    if (rc == REG_CHANGE_OK) {
-        was = *p;
         rc = edit_fields(db, p, set, n, err, errsz);
-    }
     if (rc == REG_CHANGE_OK)
         rc = product_save(db, REG_PRODUCT_EDIT, g, &was, p, err, errsz);
     return change_end(db, g, mark, rc, err, errsz);
@@ -191,11 +202,9 @@ int registry_product_status(sqlite3 *db, const char *code, const char *status,
     long long mark = 0;
     struct reg_product was;
     reason = reason ? reason : "";
-    int rc = change_begin(db, &mark, err, errsz);
-    if (rc == REG_CHANGE_OK)
-        rc = product_open(db, code, REG_PRODUCT_STATUS, g, p, err, errsz);
+    int rc = product_begin(db, code, REG_PRODUCT_STATUS, g, &mark, p, &was, err,
+                           errsz);
     if (rc == REG_CHANGE_OK) {
-        was = *p;
         if (!status) {
             snprintf(err, errsz, "a status change needs the status");
             rc = REG_CHANGE_INVALID;
@@ -239,15 +248,12 @@ int registry_product_move(sqlite3 *db, const char *code, const char *province,
 {
     long long mark = 0;
     struct reg_product was;
-    int rc = change_begin(db, &mark, err, errsz);
+    int rc = product_begin(db, code, REG_PRODUCT_MOVE, g, &mark, p, &was, err,
+                           errsz);
+    /* certified_unit stays: the certificate is the old unit's. */
     if (rc == REG_CHANGE_OK)
-        rc = product_open(db, code, REG_PRODUCT_MOVE, g, p, err, errsz);
-    if (rc == REG_CHANGE_OK) {
-        was = *p;
-        /* certified_unit stays: the certificate is the old unit's. */
         rc = new_province(p->province, sizeof p->province, "product", code,
                           province, err, errsz);
-    }
     if (rc == REG_CHANGE_OK)
         rc = product_save(db, REG_PRODUCT_MOVE, g, &was, p, err, errsz);
     return change_end(db, g, mark, rc, err, errsz);

@@ -19,13 +19,14 @@ static int producer_province(sqlite3 *db, const char *producer, char *out,
     return REG_CHANGE_OK;
 }
 
-int registry_producer_guarded(sqlite3 *db, const char *producer,
-                              enum reg_action action, const struct reg_guard *g,
-                              char *err, size_t errsz)
+/* Begin a change about producer and ask the guard with action and the
+ * producer's province. */
+static int producer_begin(sqlite3 *db, const char *producer,
+                          enum reg_action action, const struct reg_guard *g,
+                          long long *mark, char *err, size_t errsz)
 {
-    long long mark = 0;
     char pv[64];
-    int rc = change_begin(db, &mark, err, errsz);
+    int rc = change_begin(db, mark, err, errsz);
     if (rc == REG_CHANGE_OK)
         rc = producer_province(db, producer, pv, sizeof pv, err, errsz);
     if (rc == REG_CHANGE_OK) {
@@ -33,6 +34,15 @@ int registry_producer_guarded(sqlite3 *db, const char *producer,
             .action = action, .province = pv, .to_province = pv};
         rc = change_allowed(g, &a);
     }
+    return rc;
+}
+
+int registry_producer_guarded(sqlite3 *db, const char *producer,
+                              enum reg_action action, const struct reg_guard *g,
+                              char *err, size_t errsz)
+{
+    long long mark = 0;
+    int rc = producer_begin(db, producer, action, g, &mark, err, errsz);
     return change_end(db, g, mark, rc, err, errsz);
 }
 
@@ -41,15 +51,7 @@ int registry_key_enroll(sqlite3 *db, const char *producer,
                         const struct reg_guard *g, char *err, size_t errsz)
 {
     long long mark = 0;
-    char pv[64];
-    int rc = change_begin(db, &mark, err, errsz);
-    if (rc == REG_CHANGE_OK)
-        rc = producer_province(db, producer, pv, sizeof pv, err, errsz);
-    if (rc == REG_CHANGE_OK) {
-        struct reg_ask a = {
-            .action = REG_KEY_ENROLL, .province = pv, .to_province = pv};
-        rc = change_allowed(g, &a);
-    }
+    int rc = producer_begin(db, producer, REG_KEY_ENROLL, g, &mark, err, errsz);
     if (rc == REG_CHANGE_OK &&
         reg_key_insert(db, pub, producer, date, err, errsz))
         rc = REG_CHANGE_INVALID;
