@@ -30,17 +30,24 @@ struct pg_store {
     collector_rate *rate;
 };
 
-/* Schema version 2 (1 had every sighting in daily_labels). Times are Unix
+/* Version 3's addition to version 2 (PG_STORE_SCHEMA_VERSION): each
+ * kiosk's last contact and the mirror it reported (the console's fleet). */
+#define KIOSK_CONTACT_SQL                                                      \
+    "CREATE TABLE collector.kiosk_contact ("                                   \
+    " key_id text PRIMARY KEY, last_contact bigint NOT NULL,"                  \
+    " mirror_version bigint, data_age bigint, reported bigint);"
+
+/* Schema version 3 (1 had every sighting in daily_labels). Times are Unix
  * seconds; days are Vietnam days (UTC+7, as in docs/reports.md) counted from
  * 1970-01-01. */
 static const char schema[] =
     "CREATE SCHEMA IF NOT EXISTS collector;"
     "CREATE TABLE collector.meta (version integer NOT NULL);"
-    "INSERT INTO collector.meta VALUES (2);" /* PG_STORE_SCHEMA_VERSION */
+    "INSERT INTO collector.meta VALUES (3);" /* PG_STORE_SCHEMA_VERSION */
     "CREATE TABLE collector.kiosks ("
     " key_id text PRIMARY KEY, public_key text NOT NULL,"
     " province text NOT NULL, shop text NOT NULL,"
-    " enrolled text NOT NULL, revoked text);"
+    " enrolled text NOT NULL, revoked text);" KIOSK_CONTACT_SQL
     "CREATE TABLE collector.batches ("
     " kiosk text NOT NULL, batch_id text NOT NULL,"
     " body_hash bytea NOT NULL," /* BLAKE2b-256 of the exact body */
@@ -260,6 +267,39 @@ static PGresult *query_rows(PGconn *db, const char *sql, const char *what,
     return r;
 }
 
+/* Version 2 to 3: the contact table, filled with each kiosk's last batch,
+ * under the schema's lock (two servers starting at once migrate once). */
+static int migrate_2_3(PGconn *db, char *err, size_t errsz)
+{
+    if (pgs_exec(db, "BEGIN; SELECT pg_advisory_xact_lock("
+                     "hashtext('collector.schema'))")) {
+        pgs_err(db, "cannot lock the schema", err, errsz);
+        pgs_exec(db, "ROLLBACK");
+        return -1;
+    }
+    PGresult *r = PQexec(db, "SELECT max(version) FROM collector.meta");
+    int v = r && PQresultStatus(r) == PGRES_TUPLES_OK
+                ? atoi(PQgetvalue(r, 0, 0))
+                : -1;
+    PQclear(r);
+    if (v == 2 &&
+        pgs_exec(db, KIOSK_CONTACT_SQL
+                 "INSERT INTO collector.kiosk_contact (key_id, last_contact)"
+                 " SELECT kiosk, max(received) FROM collector.batches"
+                 " GROUP BY kiosk;"
+                 "UPDATE collector.meta SET version = 3")) {
+        pgs_err(db, "cannot bring the schema from version 2 to 3", err, errsz);
+        pgs_exec(db, "ROLLBACK");
+        return -1;
+    }
+    if (pgs_exec(db, "COMMIT")) {
+        pgs_err(db, "cannot bring the schema from version 2 to 3", err, errsz);
+        pgs_exec(db, "ROLLBACK");
+        return -1;
+    }
+    return 0;
+}
+
 static int check_version(PGconn *db, char *err, size_t errsz)
 {
     PGresult *r = query_rows(db, "SELECT max(version) FROM collector.meta",
@@ -268,6 +308,11 @@ static int check_version(PGconn *db, char *err, size_t errsz)
         return -1;
     int v = atoi(PQgetvalue(r, 0, 0));
     PQclear(r);
+    if (v == 2) {
+        if (migrate_2_3(db, err, errsz))
+            return -1;
+        v = PG_STORE_SCHEMA_VERSION;
+    }
     if (v != PG_STORE_SCHEMA_VERSION) {
         snprintf(err, errsz,
                  "collector database: schema version %d, this ocop-host "
@@ -837,6 +882,29 @@ static int retryable(const char *state)
 
 typedef enum { TRY_DONE, TRY_RETRY, TRY_FAILED } try_result;
 
+/* The kiosk's contact at received, and the mirror its batch reported
+ * (without a mirror line, $5 is NULL and only the contact changes). */
+static PGresult *contact(PGconn *db, const collector_batch *b,
+                         const char *received)
+{
+    char ver[24], age[24];
+    snprintf(ver, sizeof ver, "%lld", (long long)b->mirror_version);
+    snprintf(age, sizeof age, "%lld", (long long)b->data_age);
+    const char *v[] = {b->kiosk_hex, received, b->has_mirror ? ver : NULL,
+                       b->has_mirror && b->data_age >= 0 ? age : NULL,
+                       b->has_mirror ? received : NULL};
+    return PQexecParams(
+        db,
+        "INSERT INTO collector.kiosk_contact AS c VALUES "
+        "($1, $2::bigint, $3::bigint, $4::bigint, $5::bigint) "
+        "ON CONFLICT (key_id) DO UPDATE SET last_contact = $2::bigint, "
+        "mirror_version = CASE WHEN $5::bigint IS NULL THEN c.mirror_version "
+        "ELSE $3::bigint END, data_age = CASE WHEN $5::bigint IS NULL THEN "
+        "c.data_age ELSE $4::bigint END, "
+        "reported = coalesce($5::bigint, c.reported)",
+        5, NULL, v, NULL, NULL, 0);
+}
+
 /* One attempt at storing a verified batch in one transaction. */
 static try_result store_once(PGconn *db, const collector_batch *b,
                              const pgs_rows *rows, const uint8_t hash[32],
@@ -917,6 +985,10 @@ static try_result store_once(PGconn *db, const collector_batch *b,
                      "UPDATE collector.batches SET new_scans = $3 "
                      "WHERE kiosk = $1 AND batch_id = $2",
                      3, NULL, uv, NULL, NULL, 0);
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+        goto fail;
+    PQclear(r);
+    r = contact(db, b, received);
     if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
         goto fail;
     PQclear(r);

@@ -30,8 +30,11 @@ typedef struct pg_store pg_store;
 
 #define PG_STORE_POOL_MAX 16
 /* collector.meta's version: 2 keeps a label's first sighting apart
- * (label_first) and only the later ones in daily_labels. */
-#define PG_STORE_SCHEMA_VERSION 2
+ * (label_first) and only the later ones in daily_labels; 3 adds each
+ * kiosk's contact and reported mirror (kiosk_contact). A version 2 schema
+ * is brought to 3 when the store is opened by a role that may (the
+ * owner's). */
+#define PG_STORE_SCHEMA_VERSION 3
 /* Raw-scan months kept by pg_store_retain when a deployment does not say
  * otherwise (docs/collector.md). */
 #define PG_STORE_RETAIN_MONTHS 24
@@ -57,6 +60,11 @@ int pg_store_revoke(pg_store *ps, const char *key_id_hex, char *err,
                     size_t errsz);
 int pg_store_list(pg_store *ps, int (*fn)(void *ctx, const collector_kiosk *k),
                   void *ctx, char *err, size_t errsz);
+
+/* As collector_fleet (pg_store_fleet.c). */
+int pg_store_fleet(pg_store *ps, int64_t since_day,
+                   int (*fn)(void *ctx, const collector_fleet_kiosk *k),
+                   void *ctx, char *err, size_t errsz);
 
 /* As collector_set_rate: a token bucket per kiosk, in this process only
  * (several servers each apply their own). */
