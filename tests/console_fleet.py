@@ -266,7 +266,54 @@ def retire(c, col, db, kid, port, world):
     check(st == 403, "a retired kiosk's batch: %d (want 403)" % st)
 
 
+def migration():
+    """A collector file made before the fleet (no kiosk_contact, no
+    kiosk_days) is brought up to date when it is opened: contacts from its
+    batches, scans per kiosk and Vietnam day from its scans."""
+    old = os.path.join(T, "old.db")
+    con = sqlite3.connect(old)
+    con.executescript(
+        "CREATE TABLE kiosks (key_id TEXT PRIMARY KEY, public_key TEXT NOT "
+        "NULL, province TEXT NOT NULL, shop TEXT NOT NULL, enrolled TEXT NOT "
+        "NULL, revoked TEXT) WITHOUT ROWID;"
+        "CREATE TABLE batches (kiosk TEXT NOT NULL, batch_id TEXT NOT NULL,"
+        " body_hash BLOB NOT NULL, created INTEGER NOT NULL, received "
+        "INTEGER NOT NULL, scans INTEGER NOT NULL, new_scans INTEGER NOT "
+        "NULL, PRIMARY KEY (kiosk, batch_id)) WITHOUT ROWID;"
+        "CREATE TABLE scans (kiosk TEXT NOT NULL, scan_id INTEGER NOT NULL,"
+        " time INTEGER NOT NULL, verdict TEXT NOT NULL, product TEXT NOT "
+        "NULL, signer TEXT NOT NULL, lot TEXT NOT NULL, serial INTEGER NOT "
+        "NULL, text_hash TEXT NOT NULL, stale INTEGER NOT NULL, batch_id "
+        "TEXT NOT NULL, received INTEGER NOT NULL, PRIMARY KEY (kiosk, "
+        "scan_id)) WITHOUT ROWID;")
+    # 16:59:59 and 17:00:00 UTC are two Vietnam days.
+    for i, (k, t) in enumerate((("A", 1790009999), ("A", 1790010000),
+                                ("A", 1790010001), ("B", 1790000000))):
+        con.execute("INSERT INTO scans VALUES (?, ?, ?, 'genuine', 'X', '',"
+                    " '', 0, 'h', 0, 'b', 1)", (k, i, t))
+    for k, b, rec in (("A", "1", 1790000100), ("A", "2", 1790020000),
+                      ("B", "1", 1790000500)):
+        con.execute("INSERT INTO batches VALUES (?, ?, x'00', 0, ?, 1, 1)",
+                    (k, b, rec))
+    con.commit()
+    con.close()
+    r = host("kiosk", "list", "--collector-db", old)
+    check(r.returncode == 0, "ocop-host kiosk list opens an older collector")
+    con = sqlite3.connect(old)
+    days = con.execute("SELECT kiosk, day, scans FROM kiosk_days ORDER BY "
+                       "1, 2").fetchall()
+    contact = con.execute("SELECT key_id, last_contact, mirror_version FROM "
+                          "kiosk_contact ORDER BY 1").fetchall()
+    con.close()
+    d = 1790009999 // 86400
+    check(days == [("A", d, 1), ("A", d + 1, 2), ("B", d, 1)],
+          "kiosk_days filled from the scans by Vietnam day: %s" % days)
+    check(contact == [("A", 1790020000, None), ("B", 1790000500, None)],
+          "kiosk_contact filled from the batches: %s" % contact)
+
+
 def main():
+    migration()
     world, db, conf, pub, kid = setup()
     col = os.path.join(world, "collector.db")
     p, ports = serve("--world", world, "--listen", "127.0.0.1:0",

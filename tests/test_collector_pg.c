@@ -612,6 +612,79 @@ static void least_privilege(void **state)
     pg_store_close(owner);
 }
 
+/* ---- The kiosk fleet ------------------------------------------------------ */
+
+typedef struct fleet_seen {
+    int n;
+    collector_fleet_kiosk k[NKIOSK];
+} fleet_seen;
+
+static int fleet_one(void *ctx, const collector_fleet_kiosk *k)
+{
+    fleet_seen *s = ctx;
+    if (s->n < NKIOSK)
+        s->k[s->n++] = *k;
+    return 0;
+}
+
+/* A batch's mirror line is kept per kiosk with its contact; a batch
+ * without one (an older kiosk) moves the contact only; the fleet reads
+ * the scans from daily_kiosks. A version 2 schema is brought to 3. */
+static void fleet(void **state)
+{
+    (void)state;
+    pg_store *ps = open_store();
+    enroll(ps, 0, "Quảng Ninh");
+    enroll(ps, 1, "Hà Nội");
+    int64_t now = (int64_t)time(NULL);
+    scan_record r[3];
+    memset(r, 0, sizeof r);
+    for (int i = 0; i < 3; i++) {
+        r[i].id = i + 1;
+        r[i].time = now - 60 + i;
+        snprintf(r[i].verdict, sizeof r[i].verdict, "genuine");
+        scan_log_hash_text("x", 1, r[i].text_hash);
+    }
+    uint8_t id[UPLOAD_BATCH_ID_BYTES] = {9};
+    upload_mirror_report m = {17, 7200};
+    char *b;
+    size_t len;
+    assert_int_equal(upload_batch_build_mirror(&sec[0], id, now, &m, r, 2,
+                                               NULL, 0, &b, &len),
+                     0);
+    assert_int_equal(submit(ps, b, len, NULL), COLLECTOR_STORED);
+    free(b);
+    id[0] = 10;
+    assert_int_equal(upload_batch_build(&sec[0], id, now, r + 2, 1, &b, &len),
+                     0);
+    assert_int_equal(submit(ps, b, len, NULL), COLLECTOR_STORED);
+    free(b);
+    fleet_seen s = {0};
+    char err[300];
+    assert_int_equal(pg_store_fleet(ps, COLLECTOR_VN_DAY(now) - 6, fleet_one,
+                                    &s, err, sizeof err),
+                     0);
+    assert_int_equal(s.n, 2);
+    /* Province order (bytes): Hà Nội, then Quảng Ninh. */
+    assert_string_equal(s.k[0].k.province, "Hà Nội");
+    assert_int_equal(s.k[0].last_contact, 0);
+    assert_int_equal(s.k[0].mirror_version, -1);
+    assert_int_equal(s.k[1].mirror_version, 17);
+    assert_int_equal(s.k[1].data_age, 7200);
+    assert_true(s.k[1].last_contact >= now && s.k[1].reported >= now);
+    assert_int_equal(s.k[1].scans, 3);
+    pg_store_close(ps);
+    /* Back to version 2, as an older ocop-host left it. */
+    admin_exec("DROP TABLE collector.kiosk_contact;"
+               "UPDATE collector.meta SET version = 2");
+    ps = open_store();
+    assert_int_equal(q("SELECT max(version) FROM collector.meta"), 3);
+    assert_int_equal(q("SELECT count(*) FROM collector.kiosk_contact WHERE "
+                       "mirror_version IS NULL"),
+                     1);
+    pg_store_close(ps);
+}
+
 /* ---- Import from SQLite ------------------------------------------------- */
 
 static void import_sqlite(void **state)
@@ -726,6 +799,7 @@ int main(void)
         cmocka_unit_test_setup(months_and_retention, setup),
         cmocka_unit_test_setup(import_sqlite, setup),
         cmocka_unit_test_setup(least_privilege, setup),
+        cmocka_unit_test_setup(fleet, setup),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     PQfinish(admin);
