@@ -46,7 +46,8 @@ set_tests_properties(console_work PROPERTIES TIMEOUT 600 ENVIRONMENT
 # reports a label, a clerk confirms it from the queue, a producer prints
 # from its bundle (skipped without chromium). `python3
 # tests/console_browser_work.py DRIVER OCOP_HOST docs/screens` remakes
-# docs/screens/phone-report.png and console-{queue,queue-item,mine,badges}.png.
+# docs/screens/phone-report.png and
+# console-{queue,queue-item,mine,badges,kiosks}.png.
 add_test(NAME console_browser_work COMMAND python3
   ${CMAKE_CURRENT_SOURCE_DIR}/console_browser_work.py
   $<TARGET_FILE:console_driver> $<TARGET_FILE:ocop-host>)
