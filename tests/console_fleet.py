@@ -25,6 +25,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from console_lib import (HOST, T, Client, check, dump, fail, finish,  # noqa
                          password, run, who_of_last)
+from console_work import host, serve  # noqa: E402
 
 KIOSK = os.path.abspath(sys.argv[3])
 UPLOAD_DRIVER = os.path.abspath(sys.argv[4])
@@ -34,26 +35,9 @@ USERS = (("tw", "central", None, None), ("hn", "province", "ha noi", None),
          ("pa", "producer", None, "HN-P0001"), ("vw", "viewer", None, None))
 
 
-def host(*args, stdin=None):
-    return subprocess.run((HOST,) + args, input=stdin, capture_output=True,
-                          text=True, cwd=T)
-
-
 def kiosk(*args):
     return subprocess.run((KIOSK,) + args, capture_output=True, text=True,
                           cwd=T, timeout=120)
-
-
-def serve(*args):
-    p = subprocess.Popen((HOST, "serve") + args, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, cwd=T)
-    ports = {}
-    for _ in range(2):
-        line = p.stdout.readline()
-        m = re.search(r"^(listening|console) on https?://[^:]+:(\d+)", line)
-        if m:
-            ports[m.group(1)] = int(m.group(2))
-    return p, ports
 
 
 def post_batch(port, body):

@@ -211,11 +211,11 @@ static void mirror_line(void **state)
     assert_int_equal(upload_batch_build_mirror(&sec, id, 1790000000, &m, r, 2,
                                                NULL, 0, &with, &wl),
                      0);
-    assert_int_equal(upload_batch_build_mirror(&sec, id, 1790000000, NULL, r,
-                                               2, NULL, 0, &without, &nl),
+    assert_int_equal(upload_batch_build_mirror(&sec, id, 1790000000, NULL, r, 2,
+                                               NULL, 0, &without, &nl),
                      0);
-    assert_int_equal(
-        upload_batch_build(&sec, id, 1790000000, r, 2, &old, &ol), 0);
+    assert_int_equal(upload_batch_build(&sec, id, 1790000000, r, 2, &old, &ol),
+                     0);
     assert_int_equal(nl, ol);
     assert_memory_equal(without, old, ol);
     assert_non_null(strstr(with, "\ncreated 1790000000\nmirror 42 3600\n"

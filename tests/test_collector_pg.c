@@ -612,7 +612,8 @@ static void least_privilege(void **state)
     pg_store_close(owner);
 }
 
-/* ---- The kiosk fleet ------------------------------------------------------ */
+/* ---- The kiosk fleet ------------------------------------------------------
+ */
 
 typedef struct fleet_seen {
     int n;
@@ -649,8 +650,8 @@ static void fleet(void **state)
     upload_mirror_report m = {17, 7200};
     char *b;
     size_t len;
-    assert_int_equal(upload_batch_build_mirror(&sec[0], id, now, &m, r, 2,
-                                               NULL, 0, &b, &len),
+    assert_int_equal(upload_batch_build_mirror(&sec[0], id, now, &m, r, 2, NULL,
+                                               0, &b, &len),
                      0);
     assert_int_equal(submit(ps, b, len, NULL), COLLECTOR_STORED);
     free(b);

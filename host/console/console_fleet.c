@@ -214,7 +214,9 @@ static void fleet_counts(html *h, const fleet_page *p)
     html_raw(h, "</p>");
 }
 
-static void fleet_list(const struct console_ctx *c, const creq *r, creply *rep)
+/* The console's collector (either engine), or NULL after a 409 page. */
+static collector *fleet_open(const struct console_ctx *c, const creq *r,
+                             creply *rep)
 {
     const char *path = c->cfg ? c->cfg->collector_path : NULL;
     char err[CONSOLE_ERR_MAX] = "";
@@ -222,8 +224,17 @@ static void fleet_list(const struct console_ctx *c, const creq *r, creply *rep)
     if (!path || collector_open(path, &col, err, sizeof err)) {
         page_error(rep, r, MHD_HTTP_CONFLICT, T_ERROR,
                    path ? err : tr(r->lang, T_NO_COLLECTOR));
-        return;
+        return NULL;
     }
+    return col;
+}
+
+static void fleet_list(const struct console_ctx *c, const creq *r, creply *rep)
+{
+    char err[CONSOLE_ERR_MAX] = "";
+    collector *col = fleet_open(c, r, rep);
+    if (!col)
+        return;
     const char *st = r->arg(r, "state"), *pv = r->arg(r, "province");
     fleet_page p = {.r = r,
                     .now = (int64_t)time(NULL),
@@ -382,14 +393,9 @@ static void fleet_change(const struct console_ctx *c, const creq *r,
         page_error(rep, r, MHD_HTTP_FORBIDDEN, T_FORBIDDEN, NULL);
         return;
     }
-    const char *path = c->cfg ? c->cfg->collector_path : NULL;
-    char err[CONSOLE_ERR_MAX] = "";
-    collector *col = NULL;
-    if (!path || collector_open(path, &col, err, sizeof err)) {
-        page_error(rep, r, MHD_HTTP_CONFLICT, T_ERROR,
-                   path ? err : tr(r->lang, T_NO_COLLECTOR));
+    collector *col = fleet_open(c, r, rep);
+    if (!col)
         return;
-    }
     if (enrol) {
         fleet_enrol(c, r, rep, col);
     } else {
