@@ -735,6 +735,8 @@ static void import_sqlite(void **state)
     assert_int_equal(n.scans_new, 3001);
     assert_int_equal(n.scans_file, 3001);
     assert_int_equal(q("SELECT count(*) FROM collector.scans"), 3001);
+    /* Both kiosks' contacts come along (the console's fleet). */
+    assert_int_equal(q("SELECT count(*) FROM collector.kiosk_contact"), 2);
     assert_int_equal(q("SELECT count(*) FROM collector.findings WHERE note = "
                        "E'say \"no\" \\\\ thì'"),
                      1);

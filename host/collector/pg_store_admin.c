@@ -360,6 +360,28 @@ static int check_counts(importer *im, pg_store_import_counts *n)
     return rc;
 }
 
+/* Each kiosk's contact and reported mirror (the console's fleet), from a
+ * file that has them (one opened by an ocop-host with the fleet): a
+ * contact already in PostgreSQL is newer and stays. */
+static int copy_contacts(importer *im)
+{
+    sqlite3_stmt *st = NULL;
+    int have = sqlite3_prepare_v2(im->src,
+                                  "SELECT 1 FROM sqlite_master WHERE "
+                                  "type = 'table' AND name = 'kiosk_contact'",
+                                  -1, &st, NULL) == SQLITE_OK &&
+               sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    long n = 0;
+    return have ? copy_table(im,
+                             "SELECT key_id, last_contact, mirror_version, "
+                             "data_age, reported FROM kiosk_contact",
+                             "INSERT INTO collector.kiosk_contact VALUES "
+                             "($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING",
+                             5, &n)
+                : 0;
+}
+
 int pg_store_import_sqlite(pg_store *ps, const char *sqlite_path,
                            pg_store_import_counts *counts, char *err,
                            size_t errsz)
@@ -406,7 +428,7 @@ int pg_store_import_sqlite(pg_store *ps, const char *sqlite_path,
                    "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) "
                    "ON CONFLICT DO NOTHING",
                    11, &n.findings) ||
-        copy_scans(&im, &n) || check_counts(&im, &n))
+        copy_contacts(&im) || copy_scans(&im, &n) || check_counts(&im, &n))
         goto done;
     rc = 0;
 done:
