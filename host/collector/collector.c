@@ -103,20 +103,34 @@ static const char fleet_schema[] =
     "INSERT INTO kiosk_days SELECT kiosk, " COLLECTOR_VN_DAY_SQL(
         "time") ", count(*) FROM scans GROUP BY 1, 2;";
 
+/* 1 when the file has the fleet's tables, 0 not, -1 error. */
+static int fleet_tables(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int have = -1;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM sqlite_master WHERE "
+                           "type = 'table' AND name = 'kiosk_days'",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        have = sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    return have;
+}
+
+/* Every open (a console page opens the collector) checks without the
+ * write lock; only a file without the tables takes it, then checks again
+ * (another process may have made them meanwhile). */
 static int fleet_migrate(sqlite3 *db)
 {
+    if (fleet_tables(db) == 1)
+        return SQLITE_OK;
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return rc;
-    sqlite3_stmt *st = NULL;
-    rc = sqlite3_prepare_v2(db,
-                            "SELECT count(*) FROM sqlite_master WHERE "
-                            "type = 'table' AND name = 'kiosk_days'",
-                            -1, &st, NULL);
-    int have = 0;
-    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        have = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    int have = fleet_tables(db);
+    if (have < 0)
+        rc = SQLITE_ERROR;
     if (rc == SQLITE_OK && !have)
         rc = sqlite3_exec(db, fleet_schema, NULL, NULL, NULL);
     if (rc == SQLITE_OK)
