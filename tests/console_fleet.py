@@ -209,6 +209,10 @@ def fleet_page(c, kid, world):
               "state ok, in Vietnamese: %s %s" % (state, cells[8]))
     check('id="count-ok">1<' in page, "one kiosk counted ok")
     check("<script" not in page, "no script on the page")
+    st, _, page = c["tw"].get("/console/kiosks?page=1&state=ok")
+    check(st == 200 and row_of(page, kid)[0] is None and
+          'id="count-ok">1<' in page and "?page=0&amp;state=ok" in page,
+          "page 2 of the ok kiosks: no row, the counts, a link back")
     st, _, page = c["tw"].get("/console/kiosks?lang=en")
     check("Mirror version" in page and ">OK<" in page, "the page in English")
     for n, sees in (("qn", True), ("iqn", True), ("hn", False),

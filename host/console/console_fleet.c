@@ -17,6 +17,9 @@
 
 #define FLEET_DAYS 7         /* today and the 6 Vietnam days before */
 #define FLEET_SILENT_S 86400 /* no batch for this long: silent */
+/* Rows per page: the counts cover every kiosk, the table one page of
+ * them, so 10,000 kiosks are not 5 MB of HTML. */
+#define FLEET_PAGE_ROWS 200
 
 enum fleet_state { K_OK, K_STALE, K_SILENT, K_RETIRED, K_STATES };
 
@@ -68,7 +71,7 @@ typedef struct fleet_page {
     const char *want_state; /* "" or a state_key */
     const char *want_province;
     long long count[K_STATES];
-    int may_retire_any;
+    long long matched, first; /* rows the filters keep; first shown */
 } fleet_page;
 
 static void cell_time(html *h, int64_t t, console_lang lang)
@@ -126,6 +129,9 @@ static int fleet_row(void *ctx, const collector_fleet_kiosk *f)
     p->count[s]++;
     if ((p->want_state[0] && strcmp(p->want_state, state_key[s])) ||
         (p->want_province[0] && strcmp(p->want_province, f->k.province)))
+        return 0;
+    long long at = p->matched++;
+    if (at < p->first || at >= p->first + FLEET_PAGE_ROWS)
         return 0;
     html *h = p->h;
     html_raw(h, "<tr class=\"");
@@ -229,6 +235,31 @@ static collector *fleet_open(const struct console_ctx *c, const creq *r,
     return col;
 }
 
+/* A link to page n of the same filters. */
+static void pager_link(html *h, const fleet_page *p, long long n, int msg)
+{
+    html_raw(h, "<a class=\"pager\" href=\"/console/kiosks?page=");
+    html_int(h, n);
+    html_raw(h, "&amp;state=");
+    html_url(h, p->want_state);
+    html_raw(h, "&amp;province=");
+    html_url(h, p->want_province);
+    html_raw(h, "\">");
+    html_text(h, tr(h->lang, msg));
+    html_raw(h, "</a> ");
+}
+
+static void fleet_pager(html *h, const fleet_page *p)
+{
+    long long page = p->first / FLEET_PAGE_ROWS;
+    html_raw(h, "<p>");
+    if (page > 0)
+        pager_link(h, p, page - 1, T_PREV);
+    if (p->matched > p->first + FLEET_PAGE_ROWS)
+        pager_link(h, p, page + 1, T_NEXT);
+    html_raw(h, "</p>");
+}
+
 static void fleet_list(const struct console_ctx *c, const creq *r, creply *rep)
 {
     char err[CONSOLE_ERR_MAX] = "";
@@ -241,6 +272,10 @@ static void fleet_list(const struct console_ctx *c, const creq *r, creply *rep)
                     .limit = stale_limit(c->cfg),
                     .want_state = st ? st : "",
                     .want_province = pv ? pv : ""};
+    const char *pg = r->arg(r, "page");
+    long long page = pg ? strtoll(pg, NULL, 10) : 0;
+    if (page > 0 && page < INT64_MAX / FLEET_PAGE_ROWS)
+        p.first = page * FLEET_PAGE_ROWS;
     /* The rows go to a buffer of their own: the counts above the table
      * are known only after every row. */
     html rows = {.lang = r->lang};
@@ -262,6 +297,7 @@ static void fleet_list(const struct console_ctx *c, const creq *r, creply *rep)
         html_raw(h, rows.p);
     free(rows.p);
     html_raw(h, "</tbody></table>");
+    fleet_pager(h, &p);
     const console_user *u = &r->session->user;
     if (u->role == CONSOLE_CENTRAL || u->role == CONSOLE_PROVINCE)
         enrol_form(h, r);
