@@ -260,20 +260,9 @@ def migration():
     batches, scans per kiosk and Vietnam day from its scans."""
     old = os.path.join(T, "old.db")
     con = sqlite3.connect(old)
-    con.executescript(
-        "CREATE TABLE kiosks (key_id TEXT PRIMARY KEY, public_key TEXT NOT "
-        "NULL, province TEXT NOT NULL, shop TEXT NOT NULL, enrolled TEXT NOT "
-        "NULL, revoked TEXT) WITHOUT ROWID;"
-        "CREATE TABLE batches (kiosk TEXT NOT NULL, batch_id TEXT NOT NULL,"
-        " body_hash BLOB NOT NULL, created INTEGER NOT NULL, received "
-        "INTEGER NOT NULL, scans INTEGER NOT NULL, new_scans INTEGER NOT "
-        "NULL, PRIMARY KEY (kiosk, batch_id)) WITHOUT ROWID;"
-        "CREATE TABLE scans (kiosk TEXT NOT NULL, scan_id INTEGER NOT NULL,"
-        " time INTEGER NOT NULL, verdict TEXT NOT NULL, product TEXT NOT "
-        "NULL, signer TEXT NOT NULL, lot TEXT NOT NULL, serial INTEGER NOT "
-        "NULL, text_hash TEXT NOT NULL, stale INTEGER NOT NULL, batch_id "
-        "TEXT NOT NULL, received INTEGER NOT NULL, PRIMARY KEY (kiosk, "
-        "scan_id)) WITHOUT ROWID;")
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "data", "collector-before-fleet.sql")) as f:
+        con.executescript(f.read())
     # 16:59:59 and 17:00:00 UTC are two Vietnam days.
     for i, (k, t) in enumerate((("A", 1790009999), ("A", 1790010000),
                                 ("A", 1790010001), ("B", 1790000000))):
