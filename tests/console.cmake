@@ -46,7 +46,8 @@ set_tests_properties(console_work PROPERTIES TIMEOUT 600 ENVIRONMENT
 # reports a label, a clerk confirms it from the queue, a producer prints
 # from its bundle (skipped without chromium). `python3
 # tests/console_browser_work.py DRIVER OCOP_HOST docs/screens` remakes
-# docs/screens/phone-report.png and console-{queue,queue-item,mine,badges}.png.
+# docs/screens/phone-report.png and
+# console-{queue,queue-item,mine,badges,kiosks}.png.
 add_test(NAME console_browser_work COMMAND python3
   ${CMAKE_CURRENT_SOURCE_DIR}/console_browser_work.py
   $<TARGET_FILE:console_driver> $<TARGET_FILE:ocop-host>)
@@ -59,4 +60,14 @@ set_tests_properties(console_browser_work PROPERTIES TIMEOUT 600
 # systemd-analyze).
 add_test(NAME host_units COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/host_units.sh)
 set_tests_properties(host_units PROPERTIES TIMEOUT 300 ENVIRONMENT
+  "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")
+# Issue 14 item 3, the kiosk fleet: a kiosk enrolled from the console
+# uploads with ocop-kiosk to ocop-host serve, and GET /console/kiosks shows
+# its mirror version and data age; older and forged batches; enrol and
+# retire by role and province.
+add_test(NAME console_fleet COMMAND python3
+  ${CMAKE_CURRENT_SOURCE_DIR}/console_fleet.py
+  $<TARGET_FILE:console_driver> $<TARGET_FILE:ocop-host>
+  $<TARGET_FILE:ocop-kiosk> $<TARGET_FILE:upload_driver>)
+set_tests_properties(console_fleet PROPERTIES TIMEOUT 300 ENVIRONMENT
   "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")

@@ -7,12 +7,15 @@ pages' own forms and links (skipped without chromium):
 - a province clerk finds the report in the console's queue, opens it and
   confirms it: the registry then holds the label as cloned;
 - a producer opens its own page, downloads the print bundle and prints
-  labels from it with ocop-host print.
+  labels from it with ocop-host print;
+- a central user enrols a kiosk from the fleet page.
 
 With SCREENS_DIR it writes docs/screens/ pictures of the phone page with
-its form, the queue, the item, the producer's page and the badges page."""
+its form, the queue, the item, the producer's page, the badges page and
+the kiosk fleet."""
 import base64
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -20,6 +23,7 @@ import sys
 import tarfile
 import time
 import traceback
+import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -139,6 +143,53 @@ def central(b, base):
     shot(b, "console-badges.png")
 
 
+def kiosk_batch(port, n, mirror):
+    """A batch from setup_world's kiosk n with its mirror line, signed
+    with that kiosk's key by upload_driver (skipped without it)."""
+    drv = os.path.join(os.environ.get("OCOP_BUILD_DIR", ""), "tests",
+                       "upload_driver")
+    if not os.path.exists(drv):
+        return
+    dev = os.path.join(T, "dev%d" % n)
+    os.makedirs(dev, exist_ok=True)
+    for e, name in (("sec", "device.key"), ("pub", "device.pub")):
+        shutil.copy(os.path.join(T, "k%d.%s" % (n, e)),
+                    os.path.join(dev, name))
+    with open(os.path.join(T, "k%d.pub" % n)) as f:
+        kid = re.search(r"[0-9A-F]{16}", f.readline()).group(0)
+    now = int(time.time())
+    src, out = os.path.join(T, "b%d.txt" % n), os.path.join(T, "b%d.sig" % n)
+    with open(src, "w") as f:
+        f.write("OCOP-SCANS/1\nkiosk %s\nbatch %032x\ncreated %d\n"
+                "mirror %s\ncount 1\nscan %d %d genuine HN-0001 _ L1 %d %s "
+                "0\n" % (kid, 77 + n, now, mirror, 500 + n, now - 30, n,
+                         "cd" * 16))
+    subprocess.run((drv, "sign", dev, src, out), check=True)
+    req = urllib.request.Request("http://127.0.0.1:%d/v1/scans" % port,
+                                 data=open(out, "rb").read(), method="POST")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        check(r.status == 200, "kiosk %d uploads a batch" % n)
+
+
+def fleet(b, base, port):
+    """A central user enrols a kiosk from the fleet page (issue 14 item
+    3); two kiosks have reported their mirror, one of them stale."""
+    kiosk_batch(port, 0, "1 3600")
+    kiosk_batch(port, 1, "1 800000")
+    sec, pub = os.path.join(T, "fk.sec"), os.path.join(T, "fk.pub")
+    subprocess.run((HOST, "keygen", "--secret", sec, "--public", pub),
+                   check=True, capture_output=True)
+    b.go(base + "/console/kiosks", "/console/kiosks")
+    b.upload("input[name=public_key]", pub)
+    b.fill("input[name=province]", "Hà Nội")
+    b.fill("input[name=shop]", "Siêu thị Hà Nội Mart")
+    b.click("form[action='/console/kiosks/enroll'] button")
+    b.wait_path("/console/kiosks")
+    check("Siêu thị Hà Nội Mart" in b.text(),
+          "a central user enrols a kiosk from the fleet page")
+    shot(b, "console-kiosks.png")
+
+
 def main():
     if not shutil.which("chromium"):
         print("chromium not installed: skipped")
@@ -158,6 +209,7 @@ def main():
         clerk(b, base, db)
         producer(b, base, world)
         central(b, base)
+        fleet(b, base, ports["listening"])
     finally:
         b.close()
         p.terminate()

@@ -51,6 +51,8 @@ static int serve(int argc, char **argv)
             cfg.mirror = v;
         else if (!strcmp(o, "--key"))
             cfg.feed_key = v;
+        else if (!strcmp(o, "--collector"))
+            cfg.collector_path = v;
         else {
             fprintf(stderr, "console_driver: unknown option %s\n", o);
             return 2;

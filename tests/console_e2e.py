@@ -369,6 +369,10 @@ def main():
                                  vw=403)),
         ("/console/badges/NOPE/card.pdf", dict(cen=404, hg=403, hn=403,
                                                pa=403, ihg=403, vw=403)),
+        # Issue 14 item 3: the kiosk fleet (this console has no collector:
+        # 409; with one, tests/console_fleet.py).
+        ("/console/kiosks", dict(cen=409, hg=409, hn=409, pa=403, ihg=409,
+                                 vw=409)),
         ("/console/reinspect", dict(cen=200, hg=200, hn=200, pa=403,
                                     ihg=200, vw=200)),
         # Issue 13: CSV import, central and province clerks only.
@@ -513,6 +517,12 @@ def main():
     attempt("cen", "/console/keys/%s/revoke" % ka,
             {"reason": "compromised"}, 303)
 
+    # The kiosk fleet's changes: central and province clerks only.
+    for n in ("pa", "ihg", "vw"):
+        attempt(n, "/console/kiosks/enroll",
+                {"province": "Hà Giang", "shop": "x"}, 403,
+                files={"public_key": ("new1.pub", pub1)})
+        attempt(n, "/console/kiosks/0123456789ABCDEF/retire", {}, 403)
     # Accounts: central only.
     for n in ("hg", "hn", "pa", "ihg", "vw"):
         attempt(n, "/console/users",

@@ -668,7 +668,7 @@ static void upgrade_from_2(void **state)
     free(b);
     pg_store_close(ps);
     admin_exec("DROP TABLE collector.daily_products, collector.phone_lookups,"
-               " collector.phone_reports");
+               " collector.phone_reports, collector.kiosk_contact");
     admin_exec("UPDATE collector.meta SET version = 2");
     admin_exec("INSERT INTO collector.daily_verdicts SELECT time / 86400 + "
                "(time % 86400 + 25200) / 86400, kiosk, product, verdict, "
@@ -684,7 +684,7 @@ static void upgrade_from_2(void **state)
                   "verdict = 'genuine'") > 0);
 
     ps = open_store();
-    assert_int_equal(q("SELECT version FROM collector.meta"), 3);
+    assert_int_equal(q("SELECT version FROM collector.meta"), 4);
     rollups_match();
     assert_int_equal(q("SELECT count(*) FROM collector.daily_verdicts WHERE "
                        "verdict = 'genuine'"),
@@ -695,6 +695,9 @@ static void upgrade_from_2(void **state)
     assert_int_equal(has_right("up_col", "phone_reports", "INSERT"), 1);
     assert_int_equal(has_right("up_rep", "phone_lookups", "SELECT"), 1);
     assert_int_equal(has_right("up_rep", "daily_products", "INSERT"), 0);
+    assert_int_equal(has_right("up_col", "kiosk_contact", "INSERT"), 1);
+    assert_int_equal(has_right("up_rep", "kiosk_contact", "SELECT"), 1);
+    assert_int_equal(q("SELECT count(*) FROM collector.kiosk_contact"), 1);
     /* Uploads after the upgrade keep the rollups right. */
     b = batch(0, 2, 61, 40, ts(2026, 8, 1), 3600, &len);
     assert_int_equal(submit(ps, b, len, NULL), COLLECTOR_STORED);
@@ -703,11 +706,85 @@ static void upgrade_from_2(void **state)
     pg_store_close(ps);
 
     /* A newer ocop-host's store is refused, not misread. */
-    admin_exec("UPDATE collector.meta SET version = 4");
+    admin_exec("UPDATE collector.meta SET version = 5");
     char err[300];
     assert_int_equal(pg_store_open(conninfo, &ps, err, sizeof err), -1);
-    assert_non_null(strstr(err, "schema version 4"));
-    admin_exec("UPDATE collector.meta SET version = 3");
+    assert_non_null(strstr(err, "schema version 5"));
+    admin_exec("UPDATE collector.meta SET version = 4");
+}
+
+/* ---- The kiosk fleet ------------------------------------------------------
+ */
+
+typedef struct fleet_seen {
+    int n;
+    collector_fleet_kiosk k[NKIOSK];
+} fleet_seen;
+
+static int fleet_one(void *ctx, const collector_fleet_kiosk *k)
+{
+    fleet_seen *s = ctx;
+    if (s->n < NKIOSK)
+        s->k[s->n++] = *k;
+    return 0;
+}
+
+/* A batch's mirror line is kept per kiosk with its contact; a batch
+ * without one (an older kiosk) moves the contact only; the fleet reads
+ * the scans from daily_kiosks. A version 3 schema is brought to 4. */
+static void fleet(void **state)
+{
+    (void)state;
+    pg_store *ps = open_store();
+    enroll(ps, 0, "Quảng Ninh");
+    enroll(ps, 1, "Hà Nội");
+    int64_t now = (int64_t)time(NULL);
+    scan_record r[3];
+    memset(r, 0, sizeof r);
+    for (int i = 0; i < 3; i++) {
+        r[i].id = i + 1;
+        r[i].time = now - 60 + i;
+        snprintf(r[i].verdict, sizeof r[i].verdict, "genuine");
+        scan_log_hash_text("x", 1, r[i].text_hash);
+    }
+    uint8_t id[UPLOAD_BATCH_ID_BYTES] = {9};
+    upload_mirror_report m = {17, 7200};
+    char *b;
+    size_t len;
+    assert_int_equal(upload_batch_build_mirror(&sec[0], id, now, &m, r, 2, NULL,
+                                               0, &b, &len),
+                     0);
+    assert_int_equal(submit(ps, b, len, NULL), COLLECTOR_STORED);
+    free(b);
+    id[0] = 10;
+    assert_int_equal(upload_batch_build(&sec[0], id, now, r + 2, 1, &b, &len),
+                     0);
+    assert_int_equal(submit(ps, b, len, NULL), COLLECTOR_STORED);
+    free(b);
+    fleet_seen s = {0};
+    char err[300];
+    assert_int_equal(pg_store_fleet(ps, COLLECTOR_VN_DAY(now) - 6, fleet_one,
+                                    &s, err, sizeof err),
+                     0);
+    assert_int_equal(s.n, 2);
+    /* Province order (bytes): Hà Nội, then Quảng Ninh. */
+    assert_string_equal(s.k[0].k.province, "Hà Nội");
+    assert_int_equal(s.k[0].last_contact, 0);
+    assert_int_equal(s.k[0].mirror_version, -1);
+    assert_int_equal(s.k[1].mirror_version, 17);
+    assert_int_equal(s.k[1].data_age, 7200);
+    assert_true(s.k[1].last_contact >= now && s.k[1].reported >= now);
+    assert_int_equal(s.k[1].scans, 3);
+    pg_store_close(ps);
+    /* Back to version 3, as an older ocop-host left it. */
+    admin_exec("DROP TABLE collector.kiosk_contact;"
+               "UPDATE collector.meta SET version = 3");
+    ps = open_store();
+    assert_int_equal(q("SELECT max(version) FROM collector.meta"), 4);
+    assert_int_equal(q("SELECT count(*) FROM collector.kiosk_contact WHERE "
+                       "mirror_version IS NULL"),
+                     1);
+    pg_store_close(ps);
 }
 
 /* ---- Import from SQLite ------------------------------------------------- */
@@ -759,6 +836,8 @@ static void import_sqlite(void **state)
     assert_int_equal(n.scans_new, 3001);
     assert_int_equal(n.scans_file, 3001);
     assert_int_equal(q("SELECT count(*) FROM collector.scans"), 3001);
+    /* Both kiosks' contacts come along (the console's fleet). */
+    assert_int_equal(q("SELECT count(*) FROM collector.kiosk_contact"), 2);
     assert_int_equal(q("SELECT count(*) FROM collector.findings WHERE note = "
                        "E'say \"no\" \\\\ thì'"),
                      1);
@@ -825,6 +904,7 @@ int main(void)
         cmocka_unit_test_setup(import_sqlite, setup),
         cmocka_unit_test_setup(least_privilege, setup),
         cmocka_unit_test_setup(upgrade_from_2, setup),
+        cmocka_unit_test_setup(fleet, setup),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     PQfinish(admin);

@@ -1,6 +1,8 @@
 /* upload.c -- one upload round: pending batch or new batch, POST, mark. */
 #include "upload.h"
 
+#include "mirror_version.h"
+#include "sync_state.h"
 #include "upload_batch.h"
 
 #include <curl/curl.h>
@@ -256,6 +258,24 @@ static int collect_finding(void *ctx, const finding_record *rec)
     return 0;
 }
 
+/* The mirror's version and its data's age for the batch's `mirror` line:
+ * the age counts from the publish time of the feed the kiosk holds (what
+ * its expiry, and so its stale verdicts, count from); unknown (-1) before
+ * the first sync or while the clock is not set. A mirror that cannot be
+ * read reports version 0 rather than holding up the upload. */
+static upload_mirror_report mirror_report(const upload_config *cfg, int64_t now)
+{
+    upload_mirror_report m = {0, -1};
+    char err[KIOSK_PATH_MAX + 64];
+    int64_t v = mirror_version(cfg->mirror, err, sizeof err);
+    m.version = v > 0 ? v : 0;
+    struct sync_state st;
+    if (cfg->sync_state && sync_state_read(cfg->sync_state, &st) == 0 &&
+        st.published > 0 && now >= (int64_t)st.published)
+        m.data_age = now - (int64_t)st.published;
+    return m;
+}
+
 /* Build a new batch from the log and write it as the pending file. 1
  * made, 0 nothing pending, -1 error. */
 static int pending_make(const upload_config *cfg, const char *path,
@@ -296,9 +316,12 @@ static int pending_make(const upload_config *cfg, const char *path,
     randombytes_buf(id, sizeof id);
     char *batch;
     size_t blen;
-    if (upload_batch_build_with_findings(sec, id, (int64_t)time(NULL), c.recs,
-                                         (size_t)c.n, cf.recs, (size_t)cf.n,
-                                         &batch, &blen) != 0) {
+    int64_t now = (int64_t)time(NULL);
+    upload_mirror_report mr =
+        cfg->mirror ? mirror_report(cfg, now) : (upload_mirror_report){0, -1};
+    if (upload_batch_build_mirror(sec, id, now, cfg->mirror ? &mr : NULL,
+                                  c.recs, (size_t)c.n, cf.recs, (size_t)cf.n,
+                                  &batch, &blen) != 0) {
         free(c.recs);
         free(cf.recs);
         return fail(res, "cannot build a scan batch");

@@ -30,6 +30,10 @@ typedef struct upload_config {
     int batch_max;          /* scans per batch, 1..1000 (0: 200) */
     long connect_timeout_s; /* 0: 10 */
     long timeout_s;         /* whole request; 0: 60 */
+    /* The mirror and sync state whose version and data age each new batch
+     * reports (docs/upload.md, the `mirror` line); NULL: no such line. */
+    const char *mirror;
+    const char *sync_state;
     /* Test hook: called after the collector answered, before anything is
      * marked. NULL in production. */
     void (*after_post)(void *ctx, long http_status);

@@ -8,7 +8,7 @@
 
 /* Longest record line: 10 fields, each bounded, well under this. */
 #define LINE_MAX_BYTES 160
-#define HEADER_MAX_BYTES 160
+#define HEADER_MAX_BYTES 256 /* with the mirror line */
 
 static int code_ok(const char *s, size_t max)
 {
@@ -110,6 +110,34 @@ int upload_batch_build_with_findings(
     int64_t created, const scan_record *recs, size_t n,
     const finding_record *finds, size_t nf, char **out, size_t *len)
 {
+    return upload_batch_build_mirror(sec, batch_id, created, NULL, recs, n,
+                                     finds, nf, out, len);
+}
+
+/* "mirror VERSION AGE": AGE "_" when unknown (docs/upload.md). */
+static int put_mirror(char *buf, size_t cap, size_t *pos,
+                      const upload_mirror_report *m)
+{
+    char age[24];
+    if (m->data_age < 0)
+        snprintf(age, sizeof age, "_");
+    else
+        snprintf(age, sizeof age, "%lld", (long long)m->data_age);
+    int w = snprintf(buf + *pos, cap - *pos, "mirror %lld %s\n",
+                     (long long)(m->version < 0 ? 0 : m->version), age);
+    if (w < 0 || (size_t)w >= cap - *pos)
+        return -1;
+    *pos += (size_t)w;
+    return 0;
+}
+
+int upload_batch_build_mirror(const labels_seckey *sec,
+                              const uint8_t batch_id[UPLOAD_BATCH_ID_BYTES],
+                              int64_t created, const upload_mirror_report *m,
+                              const scan_record *recs, size_t n,
+                              const finding_record *finds, size_t nf,
+                              char **out, size_t *len)
+{
     *out = NULL;
     if (n + nf == 0 || n > UPLOAD_BATCH_MAX_SCANS ||
         nf > UPLOAD_BATCH_MAX_SCANS || n + nf > UPLOAD_BATCH_MAX_SCANS)
@@ -129,11 +157,19 @@ int upload_batch_build_with_findings(
     char kid[LABELS_KEY_ID_HEX_SIZE], bid[2 * UPLOAD_BATCH_ID_BYTES + 1];
     labels_key_id_hex(sec->id, kid);
     sodium_bin2hex(bid, sizeof bid, batch_id, UPLOAD_BATCH_ID_BYTES);
-    size_t pos = (size_t)snprintf(
-        buf, cap,
-        "OCOP-SCANS/1\nkiosk %s\nbatch %s\n"
-        "created %lld\ncount %zu\n",
-        kid, bid, (long long)(created < 0 ? 0 : created), n + nf);
+    size_t pos =
+        (size_t)snprintf(buf, cap,
+                         "OCOP-SCANS/1\nkiosk %s\nbatch %s\n"
+                         "created %lld\n",
+                         kid, bid, (long long)(created < 0 ? 0 : created));
+    int w0 = m ? put_mirror(buf, cap, &pos, m) : 0;
+    if (w0 == 0)
+        w0 = snprintf(buf + pos, cap - pos, "count %zu\n", n + nf) < 0 ? -1 : 0;
+    if (w0 != 0) {
+        free(buf);
+        return -1;
+    }
+    pos += strlen(buf + pos);
     for (size_t i = 0; i < n; i++) {
         const scan_record *r = &recs[i];
         static const char zero_hash[] = "00000000000000000000000000000000";

@@ -29,4 +29,23 @@ int upload_batch_build_with_findings(
     int64_t created, const scan_record *recs, size_t n,
     const finding_record *finds, size_t nf, char **out, size_t *len);
 
+/* What the kiosk reports about its data with a batch (the `mirror` line of
+ * docs/upload.md): the feed version its mirror holds (0: none yet) and the
+ * seconds since that feed was published, or -1 when unknown (never synced,
+ * or the clock not set). */
+typedef struct upload_mirror_report {
+    int64_t version;
+    int64_t data_age;
+} upload_mirror_report;
+
+/* upload_batch_build_with_findings() with the `mirror` line after `created`
+ * when m is not NULL (covered by the signature like every other line);
+ * with m == NULL the bytes are the older format's. */
+int upload_batch_build_mirror(const labels_seckey *sec,
+                              const uint8_t batch_id[UPLOAD_BATCH_ID_BYTES],
+                              int64_t created, const upload_mirror_report *m,
+                              const scan_record *recs, size_t n,
+                              const finding_record *finds, size_t nf,
+                              char **out, size_t *len);
+
 #endif

@@ -35,6 +35,8 @@ static int upload_locked(const struct kiosk_config *cfg, const char *dir,
         .state_dir = dir,
         .ca_file = cfg->upload_ca_file[0] ? cfg->upload_ca_file : NULL,
         .batch_max = (int)cfg->upload_batch,
+        .mirror = cfg->mirror,
+        .sync_state = cfg->state,
     };
     int rc = upload_round(&uc, log, &sec, res);
     labels_seckey_wipe(&sec);

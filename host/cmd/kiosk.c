@@ -3,7 +3,6 @@
 #include "cmd/cli.h"
 #include "collector/collector.h"
 #include "collector/pg_store.h"
-#include "registry/registry.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -23,18 +22,6 @@ static const char kiosk_usage[] =
     "  DB: a SQLite file, or a PostgreSQL connection string "
     "(docs/collector.md)\n"
     "  (--world DIR may replace --collector-db: DIR/collector.db)\n";
-
-/* Printable UTF-8 text without control characters or tabs. */
-static int place_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n >= COLLECTOR_PLACE_MAX)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return 0;
-    return 1;
-}
 
 static int print_kiosk(void *ctx, const collector_kiosk *k)
 {
@@ -110,23 +97,18 @@ static int check(int argc, char **argv, struct kargs *a)
         cli_error("kiosk enroll needs --public FILE, --province and --shop");
         return LABELS_EXIT_USAGE;
     }
-    if (a->enroll && (!place_ok(a->province) || !place_ok(a->shop))) {
-        cli_error("province and shop must be 1 to %d bytes of text without "
-                  "control characters",
-                  COLLECTOR_PLACE_MAX - 1);
-        return LABELS_EXIT_USAGE;
+    /* Checked before the collector is opened (and made): the checks
+     * collector_enroll_at makes again, one code path with the console. */
+    char why[256];
+    if (a->enroll) {
+        const char *unit =
+            collector_place(a->province, a->shop, why, sizeof why);
+        if (!unit) {
+            cli_error("%s", why);
+            return LABELS_EXIT_USAGE;
+        }
+        a->province = unit;
     }
-    /* The 2025 unit, so reports count the kiosk's scans in its province
-     * (an "HN" or "Atlantis" of its own is refused). */
-    const labels_province *pv = NULL;
-    char why[REG_ERR_MAX];
-    if (a->enroll &&
-        !(pv = registry_province(a->province, NULL, why, sizeof why))) {
-        cli_error("%s", why);
-        return LABELS_EXIT_USAGE;
-    }
-    if (pv)
-        a->province = pv->name;
     if (a->revoke && optind + 1 != argc) {
         cli_error("kiosk revoke needs exactly one KEY_ID");
         return LABELS_EXIT_USAGE;
@@ -167,8 +149,8 @@ static int run(collector *col, const struct kargs *a, const labels_pubkey *keys)
 {
     char err[256];
     if (a->enroll) {
-        if (collector_enroll(col, keys, a->npub, a->province, a->shop, err,
-                             sizeof err)) {
+        if (collector_enroll_at(col, keys, a->npub, a->province, a->shop, err,
+                                sizeof err)) {
             cli_error("%s", err);
             return LABELS_EXIT_FAIL;
         }

@@ -264,6 +264,31 @@ static int header(cursor *c, const char *name, const char **val, size_t *vl)
     return 0;
 }
 
+/* The optional "mirror VERSION AGE" line after `created`: 0 absent (the
+ * cursor untouched), 1 read, -1 malformed. */
+static int mirror_line(cursor *c, collector_batch *b)
+{
+    static const char word[] = "mirror ";
+    size_t wl = sizeof word - 1;
+    if ((size_t)(c->end - c->p) < wl || memcmp(c->p, word, wl))
+        return 0;
+    const char *line, *f[3];
+    size_t len, fl[3];
+    uint64_t v;
+    if (next_line(c, &line, &len) || split(line, len, f, fl, 3) != 3 ||
+        parse_u64(f[1], fl[1], INT64_MAX, &v))
+        return -1;
+    b->mirror_version = (int64_t)v;
+    if (field_is(f[2], fl[2], "_"))
+        b->data_age = -1;
+    else if (parse_u64(f[2], fl[2], INT64_MAX, &v))
+        return -1;
+    else
+        b->data_age = (int64_t)v;
+    b->has_mirror = 1;
+    return 1;
+}
+
 int collector_batch_parse(const char *body, size_t len, collector_batch *b,
                           char *err, size_t errsz)
 {
@@ -288,6 +313,9 @@ int collector_batch_parse(const char *body, size_t len, collector_batch *b,
     if (header(&c, "created", &v, &vl) || parse_u64(v, vl, INT64_MAX, &n))
         return bad(err, errsz, "bad created line");
     b->created = (int64_t)n;
+    if (mirror_line(&c, b) < 0)
+        return bad(err, errsz,
+                   "bad mirror line (version, then age in seconds or _)");
     if (header(&c, "count", &v, &vl) || parse_u64(v, vl, UINT64_MAX, &n) ||
         n == 0 || n > COLLECTOR_BATCH_MAX_SCANS)
         return bad(err, errsz, "bad count line (1 to %d records)",

@@ -40,6 +40,7 @@ struct collector {
     sqlite3 *rdb; /* kiosk lookups */
     pthread_mutex_t mu, rmu;
     sqlite3_stmt *kiosk, *batch_get, *batch_put, *scan_put, *finding_put;
+    sqlite3_stmt *day_put, *contact_put;
     collector_rate *rate;
     /* The writer's queue. */
     pthread_mutex_t qmu;
@@ -83,6 +84,61 @@ static const char schema[] =
     " note TEXT NOT NULL, batch_id TEXT NOT NULL, received INTEGER NOT NULL,"
     " PRIMARY KEY (kiosk, finding_id)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS findings_product ON findings(product, time);";
+
+/* The kiosk fleet (docs/collector.md): each kiosk's last contact and the
+ * mirror it reported, and its scans per Vietnam day, so the console's
+ * fleet page reads a row per kiosk and day, never the raw scans. A file
+ * made before these tables gets them filled from its batches and scans
+ * in the same transaction. */
+static const char fleet_schema[] =
+    "CREATE TABLE kiosk_contact ("
+    " key_id TEXT PRIMARY KEY, last_contact INTEGER NOT NULL,"
+    " mirror_version INTEGER, data_age INTEGER, reported INTEGER)"
+    " WITHOUT ROWID;"
+    "CREATE TABLE kiosk_days ("
+    " kiosk TEXT NOT NULL, day INTEGER NOT NULL, scans INTEGER NOT NULL,"
+    " PRIMARY KEY (kiosk, day)) WITHOUT ROWID;"
+    "INSERT INTO kiosk_contact (key_id, last_contact)"
+    " SELECT kiosk, max(received) FROM batches GROUP BY kiosk;"
+    "INSERT INTO kiosk_days SELECT kiosk, " COLLECTOR_VN_DAY_SQL(
+        "time") ", count(*) FROM scans GROUP BY 1, 2;";
+
+/* 1 when the file has the fleet's tables, 0 not, -1 error. */
+static int fleet_tables(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int have = -1;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM sqlite_master WHERE "
+                           "type = 'table' AND name = 'kiosk_days'",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        have = sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    return have;
+}
+
+/* Every open (a console page opens the collector) checks without the
+ * write lock; only a file without the tables takes it, then checks again
+ * (another process may have made them meanwhile). */
+static int fleet_migrate(sqlite3 *db)
+{
+    if (fleet_tables(db) == 1)
+        return SQLITE_OK;
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    int have = fleet_tables(db);
+    if (have < 0)
+        rc = SQLITE_ERROR;
+    if (rc == SQLITE_OK && !have)
+        rc = sqlite3_exec(db, fleet_schema, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
 
 static void db_err(collector *c, const char *what, char *err, size_t errsz)
 {
@@ -129,6 +185,8 @@ int collector_open(const char *path, collector **out, char *err, size_t errsz)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(c->db, schema, NULL, NULL, NULL);
     if (rc == SQLITE_OK)
+        rc = fleet_migrate(c->db);
+    if (rc == SQLITE_OK)
         rc = sqlite3_open_v2(
             path, &c->rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
     if (rc == SQLITE_OK)
@@ -150,6 +208,17 @@ int collector_open(const char *path, collector **out, char *err, size_t errsz)
                           "finding_id, time, inspector, product, lot, "
                           "serial, finding, note, batch_id, received) "
                           "VALUES (?,?,?,?,?,?,?,?,?,?,?)"},
+        {&c->day_put,
+         "INSERT INTO kiosk_days VALUES (?1, " COLLECTOR_VN_DAY_SQL(
+             "?2") ", 1) ON CONFLICT (kiosk, day) DO UPDATE "
+                   "SET scans = scans + 1"},
+        /* Without a mirror line (?5 NULL) only the contact changes. */
+        {&c->contact_put,
+         "INSERT INTO kiosk_contact VALUES (?1, ?2, ?3, ?4, ?5) "
+         "ON CONFLICT (key_id) DO UPDATE SET last_contact = ?2, "
+         "mirror_version = iif(?5 IS NULL, mirror_version, ?3), "
+         "data_age = iif(?5 IS NULL, data_age, ?4), "
+         "reported = coalesce(?5, reported)"},
     };
     for (size_t i = 0; rc == SQLITE_OK && i < sizeof stmts / sizeof stmts[0];
          i++)
@@ -189,6 +258,8 @@ void collector_close(collector *c)
     sqlite3_finalize(c->batch_put);
     sqlite3_finalize(c->scan_put);
     sqlite3_finalize(c->finding_put);
+    sqlite3_finalize(c->day_put);
+    sqlite3_finalize(c->contact_put);
     sqlite3_close(c->db);
     sqlite3_close(c->rdb);
     collector_rate_free(c->rate);
@@ -382,6 +453,29 @@ static double monotonic_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The kiosk's contact: now, and the mirror its batch reported. */
+static int contact(collector *c, const collector_batch *b, int64_t now)
+{
+    sqlite3_stmt *st = c->contact_put;
+    sqlite3_bind_text(st, 1, b->kiosk_hex, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    if (b->has_mirror) {
+        sqlite3_bind_int64(st, 3, b->mirror_version);
+        if (b->data_age >= 0)
+            sqlite3_bind_int64(st, 4, b->data_age);
+        else
+            sqlite3_bind_null(st, 4);
+        sqlite3_bind_int64(st, 5, now);
+    } else {
+        sqlite3_bind_null(st, 3);
+        sqlite3_bind_null(st, 4);
+        sqlite3_bind_null(st, 5);
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc;
+}
+
 /* Store one verified batch inside the writer's open transaction, in its
  * own savepoint so a failure takes back only this batch. */
 static void store(collector *c, const collector_batch *b,
@@ -433,7 +527,15 @@ static void store(collector *c, const collector_batch *b,
         sqlite3_reset(st);
         if (rc != SQLITE_DONE)
             goto fail;
-        added += sqlite3_changes(c->db);
+        if (sqlite3_changes(c->db) == 0)
+            continue; /* stored before: counted before */
+        added++;
+        sqlite3_bind_text(c->day_put, 1, b->kiosk_hex, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(c->day_put, 2, s->time);
+        rc = sqlite3_step(c->day_put);
+        sqlite3_reset(c->day_put);
+        if (rc != SQLITE_DONE)
+            goto fail;
     }
     int new_findings = 0;
     st = c->finding_put;
@@ -466,7 +568,7 @@ static void store(collector *c, const collector_batch *b,
     sqlite3_bind_int(st, 7, added);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE ||
+    if (rc != SQLITE_DONE || contact(c, b, now) != SQLITE_DONE ||
         sqlite3_exec(c->db, "RELEASE batch", NULL, NULL, NULL) != SQLITE_OK)
         goto fail;
     o->new_scans = added;
@@ -612,4 +714,116 @@ void collector_submit(collector *c, const char *body, size_t len,
         store_queued(c, &b, hash, o);
     }
     collector_batch_free(&b);
+}
+
+/* ---- The kiosk fleet --------------------------------------------------- */
+
+/* Printable UTF-8 text without control characters. */
+static int place_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n >= COLLECTOR_PLACE_MAX || !labels_utf8_text_ok(s, n))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return 0;
+    return 1;
+}
+
+const char *collector_place(const char *province, const char *shop, char *err,
+                            size_t errsz)
+{
+    if (!place_ok(province) || !place_ok(shop)) {
+        snprintf(err, errsz,
+                 "province and shop must be 1 to %d bytes of text without "
+                 "control characters",
+                 COLLECTOR_PLACE_MAX - 1);
+        return NULL;
+    }
+    /* The 2025 unit, so reports count the kiosk's scans in its province
+     * (an "HN" or "Atlantis" of its own is refused). */
+    const labels_province *pv = labels_province_find(province, NULL);
+    if (!pv) {
+        snprintf(err, errsz,
+                 "unknown province '%s': 'ocop-host provinces' lists the 34 "
+                 "units of 2025 and the 63 of 2020 (old names map to their "
+                 "new unit)",
+                 province);
+        return NULL;
+    }
+    return pv->name;
+}
+
+int collector_enroll_at(collector *c, const labels_pubkey *pubs, size_t n,
+                        const char *province, const char *shop, char *err,
+                        size_t errsz)
+{
+    const char *unit = collector_place(province, shop, err, errsz);
+    if (!unit)
+        return -2;
+    return collector_enroll(c, pubs, n, unit, shop, err, errsz);
+}
+
+/* Byte order of province and shop, as PostgreSQL's COLLATE "C". */
+static const char fleet_sql[] =
+    "SELECT k.key_id, k.public_key, k.province, k.shop, k.enrolled,"
+    " ifnull(k.revoked, ''), ifnull(c.last_contact, 0),"
+    " ifnull(c.mirror_version, -1), ifnull(c.data_age, -1),"
+    " ifnull(c.reported, 0),"
+    " (SELECT ifnull(sum(scans), 0) FROM kiosk_days d"
+    "  WHERE d.kiosk = k.key_id AND d.day >= ?1),"
+    " ifnull(f.n, 0)"
+    " FROM kiosks k LEFT JOIN kiosk_contact c ON c.key_id = k.key_id"
+    " LEFT JOIN (SELECT kiosk, count(*) AS n FROM findings WHERE time >= ?2"
+    "  GROUP BY kiosk) f ON f.kiosk = k.key_id"
+    " ORDER BY k.province, k.shop, k.key_id";
+
+int collector_fleet(collector *c, int64_t since_day,
+                    int (*fn)(void *ctx, const collector_fleet_kiosk *k),
+                    void *ctx, char *err, size_t errsz)
+{
+    if (c->pg)
+        return pg_store_fleet(c->pg, since_day, fn, ctx, err, errsz);
+    sqlite3_stmt *st = NULL;
+    pthread_mutex_lock(&c->rmu);
+    int rc = sqlite3_prepare_v2(c->rdb, fleet_sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, since_day);
+        /* The first second of since_day in Vietnam (UTC+7). */
+        sqlite3_bind_int64(st, 2, since_day * 86400 - 25200);
+    }
+    /* One read transaction: every row from one snapshot. */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(c->rdb, "BEGIN", NULL, NULL, NULL);
+    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW)
+            break;
+        collector_fleet_kiosk f;
+        memset(&f, 0, sizeof f);
+        col_text(st, 0, f.k.key_id, sizeof f.k.key_id);
+        col_text(st, 1, f.k.public_key, sizeof f.k.public_key);
+        col_text(st, 2, f.k.province, sizeof f.k.province);
+        col_text(st, 3, f.k.shop, sizeof f.k.shop);
+        col_text(st, 4, f.k.enrolled, sizeof f.k.enrolled);
+        col_text(st, 5, f.k.revoked, sizeof f.k.revoked);
+        f.last_contact = sqlite3_column_int64(st, 6);
+        f.mirror_version = sqlite3_column_int64(st, 7);
+        f.data_age = sqlite3_column_int64(st, 8);
+        f.reported = sqlite3_column_int64(st, 9);
+        f.scans = sqlite3_column_int64(st, 10);
+        f.findings = sqlite3_column_int64(st, 11);
+        if (fn(ctx, &f)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        snprintf(err, errsz, "collector database: fleet: %s",
+                 sqlite3_errmsg(c->rdb));
+    sqlite3_finalize(st);
+    if (sqlite3_get_autocommit(c->rdb) == 0)
+        sqlite3_exec(c->rdb, "COMMIT", NULL, NULL, NULL);
+    pthread_mutex_unlock(&c->rmu);
+    return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -50,6 +50,44 @@ int collector_revoke(collector *c, const char *key_id_hex, char *err,
 int collector_list(collector *c, int (*fn)(void *ctx, const collector_kiosk *k),
                    void *ctx, char *err, size_t errsz);
 
+/* ---- The kiosk fleet (docs/collector.md) ------------------------------- */
+
+/* The Vietnam day (UTC+7) of Unix seconds t, counted from 1970-01-01: the
+ * rollups' day (docs/reports.md). The SQL form takes an expression. */
+#define COLLECTOR_VN_DAY(t) ((t) / 86400 + ((t) % 86400 + 25200) / 86400)
+#define COLLECTOR_VN_DAY_SQL(t) t " / 86400 + (" t " % 86400 + 25200) / 86400"
+
+typedef struct collector_fleet_kiosk {
+    collector_kiosk k;
+    int64_t last_contact;   /* Unix seconds of the last batch stored; 0 never */
+    int64_t mirror_version; /* the mirror's feed version; -1 never reported */
+    int64_t data_age;       /* seconds since that feed's publish, as the
+                               kiosk reported it; -1 unknown */
+    int64_t reported;       /* when it was reported; 0 never */
+    long long scans;        /* scans on the days from since_day */
+    long long findings;     /* findings timed from since_day's start */
+} collector_fleet_kiosk;
+
+/* Every enrolled kiosk (revoked ones too) in province, shop, key ID order,
+ * with its contact, reported mirror, and its scans and findings from the
+ * Vietnam day since_day (COLLECTOR_VN_DAY) on, read from the per-day
+ * rollups. fn returns non-zero to stop. 0, or -1 with a message. */
+int collector_fleet(collector *c, int64_t since_day,
+                    int (*fn)(void *ctx, const collector_fleet_kiosk *k),
+                    void *ctx, char *err, size_t errsz);
+
+/* The checks every enrolment needs (ocop-host kiosk enroll, the console):
+ * shop and province 1 to COLLECTOR_PLACE_MAX - 1 bytes of text without
+ * control characters, the province any name or code labels_province_find
+ * knows. The name of its 2025 unit, which is stored; NULL with err. */
+const char *collector_place(const char *province, const char *shop, char *err,
+                            size_t errsz);
+/* Enroll as collector_enroll at collector_place's unit. 0; -2 a bad place
+ * (err says why, nothing changed); -1 as collector_enroll. */
+int collector_enroll_at(collector *c, const labels_pubkey *pubs, size_t n,
+                        const char *province, const char *shop, char *err,
+                        size_t errsz);
+
 /* ---- Batches ----------------------------------------------------------- */
 
 /* Upload outcomes, each mapped to one HTTP status by the server. */
@@ -120,6 +158,12 @@ typedef struct collector_batch {
     char kiosk_hex[LABELS_KEY_ID_HEX_SIZE];
     char batch_id[33];
     int64_t created;
+    /* The optional `mirror` line (docs/upload.md): the feed version the
+     * kiosk's mirror holds and its data's age in seconds (-1: "_",
+     * unknown). has_mirror is 0 for a batch without the line. */
+    int has_mirror;
+    int64_t mirror_version;
+    int64_t data_age;
     int count;             /* scan records */
     collector_scan *scans; /* count entries; free with collector_batch_free */
     int nfindings;         /* finding records, after the scans */

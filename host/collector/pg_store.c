@@ -30,9 +30,9 @@ struct pg_store {
     collector_rate *rate;
 };
 
-/* Schema version 2 (1 had every sighting in daily_labels); version 3 is
- * made from it by pgs_migrate (pg_store_admin.c). Times are Unix seconds;
- * days are Vietnam days (UTC+7, as in docs/reports.md) counted from
+/* Schema version 2 (1 had every sighting in daily_labels); versions 3
+ * and 4 are made from it by pgs_migrate (pg_store_admin.c). Times are Unix
+ * seconds; days are Vietnam days (UTC+7, as in docs/reports.md) counted from
  * 1970-01-01. */
 static const char schema[] =
     "CREATE SCHEMA IF NOT EXISTS collector;"
@@ -873,6 +873,29 @@ static int retryable(const char *state)
 
 typedef enum { TRY_DONE, TRY_RETRY, TRY_FAILED } try_result;
 
+/* The kiosk's contact at received, and the mirror its batch reported
+ * (without a mirror line, $5 is NULL and only the contact changes). */
+static PGresult *contact(PGconn *db, const collector_batch *b,
+                         const char *received)
+{
+    char ver[24], age[24];
+    snprintf(ver, sizeof ver, "%lld", (long long)b->mirror_version);
+    snprintf(age, sizeof age, "%lld", (long long)b->data_age);
+    const char *v[] = {b->kiosk_hex, received, b->has_mirror ? ver : NULL,
+                       b->has_mirror && b->data_age >= 0 ? age : NULL,
+                       b->has_mirror ? received : NULL};
+    return PQexecParams(
+        db,
+        "INSERT INTO collector.kiosk_contact AS c VALUES "
+        "($1, $2::bigint, $3::bigint, $4::bigint, $5::bigint) "
+        "ON CONFLICT (key_id) DO UPDATE SET last_contact = $2::bigint, "
+        "mirror_version = CASE WHEN $5::bigint IS NULL THEN c.mirror_version "
+        "ELSE $3::bigint END, data_age = CASE WHEN $5::bigint IS NULL THEN "
+        "c.data_age ELSE $4::bigint END, "
+        "reported = coalesce($5::bigint, c.reported)",
+        5, NULL, v, NULL, NULL, 0);
+}
+
 /* One attempt at storing a verified batch in one transaction. */
 static try_result store_once(PGconn *db, const collector_batch *b,
                              const pgs_rows *rows, const uint8_t hash[32],
@@ -953,6 +976,10 @@ static try_result store_once(PGconn *db, const collector_batch *b,
                      "UPDATE collector.batches SET new_scans = $3 "
                      "WHERE kiosk = $1 AND batch_id = $2",
                      3, NULL, uv, NULL, NULL, 0);
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+        goto fail;
+    PQclear(r);
+    r = contact(db, b, received);
     if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
         goto fail;
     PQclear(r);

@@ -33,9 +33,10 @@ typedef struct pg_store pg_store;
  * (label_first) and only the later ones in daily_labels; 3 adds the phone
  * page's tables and sums products per day without the kiosk
  * (daily_products), keeping daily_verdicts for the two verdicts that send
- * a product back to inspection. Opening a version 2 store as its owner
- * upgrades it (pg_store_admin.c). */
-#define PG_STORE_SCHEMA_VERSION 3
+ * a product back to inspection; 4 adds each kiosk's contact and reported
+ * mirror (kiosk_contact, the console's fleet). Opening a version 2 or 3
+ * store as its owner upgrades it (pg_store_admin.c). */
+#define PG_STORE_SCHEMA_VERSION 4
 /* Raw-scan months kept by pg_store_retain when a deployment does not say
  * otherwise (docs/collector.md). */
 #define PG_STORE_RETAIN_MONTHS 24
@@ -61,6 +62,11 @@ int pg_store_revoke(pg_store *ps, const char *key_id_hex, char *err,
                     size_t errsz);
 int pg_store_list(pg_store *ps, int (*fn)(void *ctx, const collector_kiosk *k),
                   void *ctx, char *err, size_t errsz);
+
+/* As collector_fleet (pg_store_fleet.c). */
+int pg_store_fleet(pg_store *ps, int64_t since_day,
+                   int (*fn)(void *ctx, const collector_fleet_kiosk *k),
+                   void *ctx, char *err, size_t errsz);
 
 /* As collector_set_rate: a token bucket per kiosk, in this process only
  * (several servers each apply their own). */

@@ -62,24 +62,63 @@ static const char *const migrate_3[] = {
     "UPDATE collector.meta SET version = 3",
 };
 
-int pgs_migrate(PGconn *db, int from, char *err, size_t errsz)
+/* Version 3 to 4: each kiosk's last contact and the mirror it reported
+ * (the console's fleet, collector_fleet), filled with each kiosk's last
+ * batch; the same rights for the roles as version 3 gives its tables. */
+static const char *const migrate_4[] = {
+    "CREATE TABLE collector.kiosk_contact ("
+    " key_id text PRIMARY KEY, last_contact bigint NOT NULL,"
+    " mirror_version bigint, data_age bigint, reported bigint)",
+    "INSERT INTO collector.kiosk_contact (key_id, last_contact)"
+    " SELECT kiosk, max(received) FROM collector.batches GROUP BY kiosk",
+    "DO $g$ DECLARE w text; BEGIN"
+    " FOR w IN SELECT DISTINCT grantee FROM information_schema"
+    "  .role_table_grants WHERE table_schema = 'collector' AND table_name"
+    "  = 'scans' AND privilege_type = 'INSERT' AND grantee <> 'PUBLIC' LOOP"
+    "  EXECUTE format('GRANT SELECT, INSERT, UPDATE (last_contact,"
+    "   mirror_version, data_age, reported) ON collector.kiosk_contact"
+    "   TO %I', w);"
+    " END LOOP;"
+    " FOR w IN SELECT DISTINCT grantee FROM information_schema"
+    "  .role_table_grants WHERE table_schema = 'collector' AND table_name"
+    "  = 'scans' AND privilege_type = 'SELECT' AND grantee <> 'PUBLIC' LOOP"
+    "  EXECUTE format('GRANT SELECT ON collector.kiosk_contact TO %I', w);"
+    " END LOOP; END $g$",
+    "UPDATE collector.meta SET version = 4",
+};
+
+static int migrate_step(PGconn *db, const char *const *sql, size_t n, int to,
+                        char *err, size_t errsz)
 {
-    if (from >= 3)
-        return 0;
     const char *v[2] = {labels_verdict_word(LABELS_V_RATING_CHANGED),
                         labels_verdict_word(LABELS_V_EXPIRED)};
-    for (size_t i = 0; i < sizeof migrate_3 / sizeof migrate_3[0]; i++) {
+    for (size_t i = 0; i < n; i++) {
         /* Parameters only for the statement that has them. */
-        const char *sql = migrate_3[i];
-        int np = strstr(sql, "$1") ? 2 : 0;
-        PGresult *r = PQexecParams(db, sql, np, NULL, v, NULL, NULL, 0);
+        int np = strstr(sql[i], "$1") ? 2 : 0;
+        PGresult *r = PQexecParams(db, sql[i], np, NULL, v, NULL, NULL, 0);
         int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
         PQclear(r);
         if (!ok) {
-            pgs_err(db, "cannot upgrade the schema to version 3", err, errsz);
+            char what[64];
+            snprintf(what, sizeof what,
+                     "cannot upgrade the schema to version %d", to);
+            pgs_err(db, what, err, errsz);
             return -1;
         }
     }
+    return 0;
+}
+
+int pgs_migrate(PGconn *db, int from, char *err, size_t errsz)
+{
+    if (from < 3 &&
+        migrate_step(db, migrate_3, sizeof migrate_3 / sizeof migrate_3[0], 3,
+                     err, errsz))
+        return -1;
+    if (from < 4 &&
+        migrate_step(db, migrate_4, sizeof migrate_4 / sizeof migrate_4[0], 4,
+                     err, errsz))
+        return -1;
     return 0;
 }
 
@@ -434,6 +473,28 @@ static int check_counts(importer *im, pg_store_import_counts *n)
     return rc;
 }
 
+/* Each kiosk's contact and reported mirror (the console's fleet), from a
+ * file that has them (one opened by an ocop-host with the fleet): a
+ * contact already in PostgreSQL is newer and stays. */
+static int copy_contacts(importer *im)
+{
+    sqlite3_stmt *st = NULL;
+    int have = sqlite3_prepare_v2(im->src,
+                                  "SELECT 1 FROM sqlite_master WHERE "
+                                  "type = 'table' AND name = 'kiosk_contact'",
+                                  -1, &st, NULL) == SQLITE_OK &&
+               sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    long n = 0;
+    return have ? copy_table(im,
+                             "SELECT key_id, last_contact, mirror_version, "
+                             "data_age, reported FROM kiosk_contact",
+                             "INSERT INTO collector.kiosk_contact VALUES "
+                             "($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING",
+                             5, &n)
+                : 0;
+}
+
 int pg_store_import_sqlite(pg_store *ps, const char *sqlite_path,
                            pg_store_import_counts *counts, char *err,
                            size_t errsz)
@@ -480,7 +541,7 @@ int pg_store_import_sqlite(pg_store *ps, const char *sqlite_path,
                    "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) "
                    "ON CONFLICT DO NOTHING",
                    11, &n.findings) ||
-        copy_scans(&im, &n) || check_counts(&im, &n))
+        copy_contacts(&im) || copy_scans(&im, &n) || check_counts(&im, &n))
         goto done;
     rc = 0;
 done:

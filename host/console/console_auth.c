@@ -118,6 +118,37 @@ int may_manage_badges(const console_user *u)
     return u->role == CONSOLE_CENTRAL;
 }
 
+/* ---- The kiosk fleet -----------------------------------------------------
+ * A kiosk is stored in its 2025 unit; an account may name its province as
+ * before 2025 (Hà Giang), and then works the kiosks of the unit it is part
+ * of now (Tuyên Quang). As the queue: clerks and inspectors their own
+ * province only, central and viewers every one. */
+static int same_unit(const char *account, const char *kiosk)
+{
+    const labels_province *a =
+        account && account[0] ? labels_province_find(account, NULL) : NULL;
+    const labels_province *k =
+        kiosk && kiosk[0] ? labels_province_find(kiosk, NULL) : NULL;
+    return a && k && !strcmp(a->name, k->name);
+}
+
+int may_read_fleet(const console_user *u, const char *province)
+{
+    switch (u->role) {
+    case CONSOLE_CENTRAL:
+    case CONSOLE_VIEWER: return 1;
+    case CONSOLE_PROVINCE:
+    case CONSOLE_INSPECTOR: return same_unit(u->province, province);
+    default: return 0;
+    }
+}
+
+int may_manage_kiosk(const console_user *u, const char *province)
+{
+    return u->role == CONSOLE_CENTRAL ||
+           (u->role == CONSOLE_PROVINCE && same_unit(u->province, province));
+}
+
 int console_nav_shown(const console_user *u, int msg)
 {
     switch (msg) {
@@ -125,6 +156,7 @@ int console_nav_shown(const console_user *u, int msg)
     case T_REINSPECT: return u->role != CONSOLE_PRODUCER;
     case T_MINE: return u->role == CONSOLE_PRODUCER;
     case T_BADGES: return may_manage_badges(u);
+    case T_KIOSKS: return u->role != CONSOLE_PRODUCER;
     case T_IMPORT:
         return u->role == CONSOLE_CENTRAL || u->role == CONSOLE_PROVINCE;
     default: return 1;

@@ -306,6 +306,33 @@ static const char *const words[T_COUNT_][LANG_COUNT_] = {
     [T_LANG_OTHER] = {"English", "Tiếng Việt"},
     [T_CREATED] = {"Ngày tạo", "Created"},
     [T_VERSION] = {"Phiên bản", "Version"},
+    [T_KIOSKS] = {"Máy tra cứu", "Kiosks"},
+    [T_LAST_CONTACT] = {"Liên lạc gần nhất", "Last contact"},
+    [T_MIRROR_VERSION] = {"Phiên bản dữ liệu", "Mirror version"},
+    [T_DATA_AGE] = {"Tuổi dữ liệu (ngày)", "Data age (days)"},
+    [T_SCANS_7D] = {"Lượt quét 7 ngày", "Scans, 7 days"},
+    [T_FINDINGS_7D] = {"Phát hiện 7 ngày", "Findings, 7 days"},
+    [T_STATE] = {"Tình trạng", "State"},
+    [T_K_OK] = {"Bình thường", "OK"},
+    [T_K_STALE] = {"Dữ liệu cũ", "Stale"},
+    [T_K_SILENT] = {"Mất liên lạc", "Silent"},
+    [T_K_RETIRED] = {"Đã ngừng sử dụng", "Retired"},
+    [T_NEVER] = {"Chưa có", "Never"},
+    [T_ENROL_KIOSK] = {"Đăng ký máy tra cứu", "Enrol a kiosk"},
+    [T_KIOSK_KEY_FILE] = {"Tệp khóa thiết bị (device.pub)",
+                          "Device key file (device.pub)"},
+    [T_RETIRE] = {"Ngừng sử dụng", "Retire"},
+    [T_NO_COLLECTOR] = {"Máy chủ này không lưu dữ liệu quét từ máy tra cứu",
+                        "This server keeps no scans from kiosks"},
+    [T_FLEET_HELP] = {"Dữ liệu cũ: dữ liệu máy báo về đã quá thời hạn của "
+                      "bản phát hành. Mất liên lạc: máy không gửi dữ liệu "
+                      "quét trong 24 giờ. Tuổi dữ liệu là số ngày kể từ khi "
+                      "bản dữ liệu máy đang dùng được phát hành, theo lần "
+                      "báo gần nhất.",
+                      "Stale: the data the kiosk reported is past the "
+                      "feed's expiry. Silent: no upload from the kiosk for "
+                      "24 hours. Data age is the days since the feed the "
+                      "kiosk holds was published, as it last reported."},
     [T_IMPORT] = {"Nhập CSV", "CSV import"},
     [T_CSV_FILE] = {"Tệp CSV", "CSV file"},
     [T_UPDATE_EXISTING] = {"Cập nhật sản phẩm đã có",
@@ -416,6 +443,7 @@ void page_begin(html *h, const creq *r, const char *title)
                    {"/console/queue", T_QUEUE},
                    {"/console/mine", T_MINE},
                    {"/console/badges", T_BADGES},
+                   {"/console/kiosks", T_KIOSKS},
                    {"/console/import", T_IMPORT},
                    {"/console/reinspect", T_REINSPECT},
                    {"/console/users", T_USERS},

@@ -389,6 +389,10 @@ static void dispatch(struct console *c, struct MHD_Connection *conn, creq *r,
         route_import(&c->ctx, r, rep, p + 7);
         return;
     }
+    if (!strncmp(p, "/kiosks", 7) && (!p[7] || p[7] == '/')) {
+        route_kiosks(&c->ctx, r, rep, p + 7);
+        return;
+    }
     if (!strncmp(p, "/badges", 7) && (!p[7] || p[7] == '/')) {
         route_badges(&c->ctx, r, rep, p + 7);
         return;

@@ -228,6 +228,24 @@ enum {
     T_LANG_OTHER,
     T_CREATED,
     T_VERSION,
+    /* The kiosk fleet (console_fleet.c). */
+    T_KIOSKS,
+    T_LAST_CONTACT,
+    T_MIRROR_VERSION,
+    T_DATA_AGE,
+    T_SCANS_7D,
+    T_FINDINGS_7D,
+    T_STATE,
+    T_K_OK,
+    T_K_STALE,
+    T_K_SILENT,
+    T_K_RETIRED,
+    T_NEVER,
+    T_ENROL_KIOSK,
+    T_KIOSK_KEY_FILE,
+    T_RETIRE,
+    T_NO_COLLECTOR,
+    T_FLEET_HELP,
     /* CSV import (console_import.c). */
     T_IMPORT,
     T_CSV_FILE,
@@ -274,6 +292,11 @@ int may_read_queue(const console_user *u, const char *province);
 int may_note_queue(const console_user *u, const char *province);
 int may_decide_queue(const console_user *u, const char *province);
 int may_manage_badges(const console_user *u);
+/* The kiosk fleet: whose kiosks u sees, and may enrol or retire (a
+ * kiosk's province is its 2025 unit; console_auth.c says how an account
+ * of an older province name is matched). */
+int may_read_fleet(const console_user *u, const char *province);
+int may_manage_kiosk(const console_user *u, const char *province);
 /* Whether the page of nav word msg is in u's menu. */
 int console_nav_shown(const console_user *u, int msg);
 int may_read_dashboard(const console_user *u);
@@ -362,6 +385,10 @@ void route_import(struct console_ctx *c, const creq *r, creply *rep,
 /* Inspectors' badges (console_badges.c): /badges, POST /badges/issue,
  * POST /badges/ID/revoke, GET /badges/ID/card.pdf. */
 void route_badges(struct console_ctx *c, const creq *r, creply *rep,
+                  const char *rest);
+/* The kiosk fleet (console_fleet.c): GET /kiosks, POST /kiosks/enroll,
+ * POST /kiosks/KEY_ID/retire; rest is the path after "/kiosks". */
+void route_kiosks(struct console_ctx *c, const creq *r, creply *rep,
                   const char *rest);
 /* A table of the rows of sql (one text parameter ?1 = arg, or none),
  * headed by the words cols (console_producer.c). */
