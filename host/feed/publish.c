@@ -2,6 +2,8 @@
  * a zstd snapshot, session-extension deltas from recent versions, and a
  * signed manifest naming them by size and SHA-256 (docs/feed.md). */
 #include "feed/feed.h"
+#include "feed/retire.h"
+#include "feed/slack.h"
 #include "feed/steps.h"
 
 #include <dirent.h>
@@ -183,16 +185,6 @@ static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errsz)
     return 0;
 }
 
-/* "cannot copy SRC to DST: <SQLite's words> (<the OS error>)". */
-static void copy_error(sqlite3 *out, int rc, const char *src, const char *dst,
-                       char *err, size_t errsz)
-{
-    int sys = sqlite3_system_errno(out);
-    seterr(err, errsz, "cannot copy %s to %s: %s%s%s%s", src, dst,
-           sqlite3_errstr(rc), sys ? " (" : "", sys ? strerror(sys) : "",
-           sys ? ")" : "");
-}
-
 /* The mirror's schema, checked before anything is written: exactly the
  * documented one, since a trigger or view published once would run in
  * every kiosk's mirror (issue 12). 0, or -1 with err set. */
@@ -222,13 +214,14 @@ static int check_source(sqlite3 *in, const char *src, char *err, size_t errsz)
 }
 
 /* Copy the registry's mirror into versions/<N>.db with this version's
- * meta rows, compacted; returns 0 or -1 with err set. VACUUM INTO reads
- * one consistent snapshot (even while the registry writes the mirror)
- * and writes the copy compacted in one pass, into a temporary that is
- * renamed once whole. The page size is 1 KiB: a delta's updates land on
- * scattered pages, each of which the kiosk writes twice (WAL, then the
- * checkpoint), so small pages make a 1% delta apply about a quarter
- * faster; lookups cost one more B-tree level. */
+ * meta rows; returns 0 or -1 with err set. The copy reads one consistent
+ * snapshot (even while the registry writes the mirror) into a temporary
+ * that is committed (fsync) and renamed once whole. The page size is 1
+ * KiB: a delta's updates land on scattered pages, each of which the kiosk
+ * writes twice (WAL, then the checkpoint), so small pages make a 1% delta
+ * apply about a quarter faster; lookups cost one more B-tree level. Pages
+ * keep room for rows that grow (slack.c), so such an update rewrites one
+ * page instead of splitting it. */
 static int make_version_db(const char *src, const char *dst, int64_t version,
                            const char *published, const labels_seckey *key,
                            char *err, size_t errsz)
@@ -246,20 +239,15 @@ static int make_version_db(const char *src, const char *dst, int64_t version,
     }
     if (check_source(in, src, err, errsz) != 0)
         goto done;
-    char *sql = sqlite3_mprintf("PRAGMA page_size=1024; VACUUM INTO %Q", tmp);
-    int vrc = sql ? sqlite3_exec(in, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
-    sqlite3_free(sql);
-    if (vrc != SQLITE_OK) {
-        copy_error(in, sqlite3_extended_errcode(in), src, dst, err, errsz);
+    if (feed_copy_with_slack(src, tmp, err, errsz) != 0)
         goto done;
-    }
     if (sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         seterr(err, errsz, "cannot open %s", tmp);
         goto done;
     }
     char kid[LABELS_KEY_ID_HEX_SIZE];
     labels_key_id_hex(key->id, kid);
-    sql = sqlite3_mprintf(
+    char *sql = sqlite3_mprintf(
         "PRAGMA journal_mode=DELETE;"
         "BEGIN;"
         "INSERT OR REPLACE INTO meta(key,value) VALUES"
@@ -469,39 +457,26 @@ static int write_announcement(const char *feed_dir, const labels_seckey *old,
     return labels_file_write_atomic(path, text, strlen(text), 0644, 0);
 }
 
-/* Remove snapshots and deltas named by neither the new manifest nor the
- * one before it (a client that fetched the old manifest a moment ago may
- * still be downloading its files), every version database (a publish
+/* Remove the snapshots and deltas no manifest served within the last
+ * FEED_GRACE_S names (retire.c), every version database (a publish
  * keeps none: the next one takes its base from the snapshot), and the
  * steps no kept delta starts from any more. Failures here only waste disk
  * space. */
 static void prune(const char *feed_dir, const struct prev_manifest *pm,
                   const char *snap, const struct delta_entry *d, size_t nd,
-                  int64_t oldest_kept)
+                  int64_t oldest_kept, int64_t now)
 {
-    DIR *dir = opendir(feed_dir);
-    if (dir) {
-        struct dirent *e;
-        while ((e = readdir(dir))) {
-            const char *n = e->d_name;
-            if (strncmp(n, "snapshot-", 9) && strncmp(n, "delta-", 6))
-                continue;
-            int keep = !strcmp(n, snap);
-            for (size_t i = 0; !keep && i < nd; i++)
-                keep = !strcmp(n, d[i].name);
-            for (size_t i = 0; !keep && i < pm->nfiles; i++)
-                keep = !strcmp(n, pm->files[i]);
-            if (!keep) {
-                char path[4096];
-                snprintf(path, sizeof path, "%s/%s", feed_dir, n);
-                unlink(path);
-            }
-        }
-        closedir(dir);
-    }
+    char(*keep)[96] = calloc(nd + 1, sizeof *keep);
+    if (!keep)
+        return;
+    snprintf(keep[0], sizeof keep[0], "%s", snap);
+    for (size_t i = 0; i < nd; i++)
+        snprintf(keep[i + 1], sizeof keep[i + 1], "%s", d[i].name);
+    feed_retire_and_prune(feed_dir, keep, nd + 1, pm->files, pm->nfiles, now);
+    free(keep);
     char vdir[4096];
     snprintf(vdir, sizeof vdir, "%s/versions", feed_dir);
-    dir = opendir(vdir);
+    DIR *dir = opendir(vdir);
     if (!dir)
         return;
     struct dirent *e;
@@ -956,7 +931,8 @@ int feed_publish(const struct feed_publish_opts *o,
                labels_strerror(rc));
         goto done;
     }
-    prune(o->feed_dir, &pm, snap_name, deltas, nd, version - o->keep_deltas);
+    prune(o->feed_dir, &pm, snap_name, deltas, nd, version - o->keep_deltas,
+          (int64_t)now);
     res->version = version;
     res->ndeltas = nd;
 done:
@@ -972,6 +948,29 @@ done:
     free(deltas);
     free(raw.p);
     free(comp.p);
+    free(pm.files);
+    close(lockfd);
+    return rc;
+}
+
+int feed_prune(const char *feed_dir, int64_t now, char *err, size_t errsz)
+{
+    struct stat st;
+    if (stat(feed_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        seterr(err, errsz, "no feed folder %s", feed_dir);
+        return -1;
+    }
+    char vdir[4096];
+    int lockfd = open_feed(feed_dir, vdir, sizeof vdir, err, errsz);
+    if (lockfd < 0)
+        return -1;
+    struct prev_manifest pm;
+    int rc = read_prev(feed_dir, &pm);
+    if (rc != 0)
+        seterr(err, errsz, "cannot read the current manifest in %s", feed_dir);
+    else if (pm.nfiles > 0 && pm.snapshot[0])
+        feed_retire_and_prune(feed_dir, pm.files, pm.nfiles, NULL, 0,
+                              now ? now : (int64_t)time(NULL));
     free(pm.files);
     close(lockfd);
     return rc;
