@@ -68,6 +68,10 @@ static int listed(const char *n, const struct retired *r, size_t count)
 static void write_retired(const char *path, const struct retired *r,
                           size_t count)
 {
+    if (count == 0) {
+        unlink(path); /* nothing kept past the manifest */
+        return;
+    }
     size_t cap = count * 128 + 1, off = 0;
     char *text = malloc(cap);
     if (!text)
