@@ -434,6 +434,9 @@ static int sign_and_write_manifest(const char *feed_dir, const char *body,
     if (snprintf(path, sizeof path, "%s/%s", feed_dir, FEED_MANIFEST_NAME) >=
         (int)sizeof path)
         return LABELS_ERR_ARG;
+    /* The files it names first. */
+    if (sync_feed(feed_dir) != 0)
+        return LABELS_ERR_IO;
     uint8_t sig[LABELS_SIG_BYTES];
     size_t len = strlen(body);
     int rc = labels_sign_detached(LABELS_DOMAIN_FEED, key, body, len, sig);
@@ -517,10 +520,13 @@ static int write_announcement(const char *feed_dir, const labels_seckey *old,
  * keeps none: the next one takes its base from the snapshot), and the
  * steps no kept delta starts from any more. Failures here only waste disk
  * space. */
-static void prune(const char *feed_dir, const struct prev_manifest *pm,
-                  const char *snap, const struct delta_entry *d, size_t nd,
-                  int64_t oldest_kept, int64_t now)
+static void prune(const struct feed_publish_opts *o,
+                  const struct prev_manifest *pm, const char *snap,
+                  const struct delta_entry *d, size_t nd, int64_t version,
+                  int64_t now)
 {
+    const char *feed_dir = o->feed_dir;
+    int64_t oldest_kept = version - o->keep_deltas;
     char(*keep)[96] = calloc(nd + 1, sizeof *keep);
     if (!keep)
         return;
@@ -896,7 +902,6 @@ int feed_publish(const struct feed_publish_opts *o,
     int lockfd = open_feed(o->feed_dir, vdir, sizeof vdir, err, errsz);
     if (lockfd < 0)
         return LABELS_ERR_IO;
-
     int rc = LABELS_ERR_IO;
     char vpath[4096] = "", src[4200] = "", step[4096] = "";
     struct prev_manifest pm;
@@ -976,22 +981,18 @@ int feed_publish(const struct feed_publish_opts *o,
         rc = LABELS_ERR_IO;
     }
 
-    if (sync_feed(o->feed_dir) != 0) {
-        seterr(err, errsz, "cannot sync %s: %s", o->feed_dir, strerror(errno));
-        goto done;
-    }
     body = manifest_body(o->key, version, published, expires, snap_name,
                          snap_size, snap_sha, snap_usize, deltas, nd);
     if (!body)
         goto done;
     rc = sign_and_write_manifest(o->feed_dir, body, o->key);
     if (rc != LABELS_OK) {
-        seterr(err, errsz, "cannot write the manifest: %s",
-               labels_strerror(rc));
+        seterr(err, errsz, "cannot write the manifest: %s%s%s",
+               labels_strerror(rc), rc == LABELS_ERR_IO ? ": " : "",
+               rc == LABELS_ERR_IO ? strerror(errno) : "");
         goto done;
     }
-    prune(o->feed_dir, &pm, snap_name, deltas, nd, version - o->keep_deltas,
-          (int64_t)now);
+    prune(o, &pm, snap_name, deltas, nd, version, (int64_t)now);
     res->version = version;
     res->ndeltas = nd;
 done:
