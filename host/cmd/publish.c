@@ -51,7 +51,7 @@ static int export_now(void *ctx, const char *path, int64_t *version, char *err,
 struct pargs {
     const char *mirror, *db, *keypath, *feed, *old, *conf, *url, *kdata;
     const char *world, *registry, *status;
-    int expires, keep, scheduled;
+    int expires, keep, scheduled, prune;
     long long now, version;
     char paths[5][4096]; /* --world's files */
 };
@@ -89,6 +89,7 @@ static int parse(int argc, char **argv, struct pargs *a)
         {"registry", required_argument, NULL, 'r'},
         {"status", required_argument, NULL, 's'},
         {"scheduled", no_argument, NULL, 'S'},
+        {"prune", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -98,7 +99,7 @@ static int parse(int argc, char **argv, struct pargs *a)
     a->keep = FEED_DEFAULT_KEEP_DELTAS;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:b:k:f:e:d:a:n:C:u:D:V:w:r:s:Sh",
+    while ((c = getopt_long(argc, argv, "m:b:k:f:e:d:a:n:C:u:D:V:w:r:s:SPh",
                             opts, NULL)) != -1) {
         switch (c) {
         case 'm': a->mirror = optarg; break;
@@ -113,6 +114,7 @@ static int parse(int argc, char **argv, struct pargs *a)
         case 'r': a->registry = optarg; break;
         case 's': a->status = optarg; break;
         case 'S': a->scheduled = 1; break;
+        case 'P': a->prune = 1; break;
         case 'V': {
             char *end;
             errno = 0;
@@ -163,7 +165,9 @@ static int parse(int argc, char **argv, struct pargs *a)
                  "[--announce-from OLD.sec]\n"
                  "         [--now UNIX_SECONDS] [--version N]\n"
                  "         [--kiosk-conf FILE --url FEED_URL "
-                 "[--kiosk-data DIR]]");
+                 "[--kiosk-data DIR]]\n"
+                 "       ocop-host publish --prune --feed DIR "
+                 "[--now UNIX_SECONDS]");
             return LABELS_EXIT_OK;
         default: return LABELS_EXIT_USAGE;
         }
@@ -205,6 +209,8 @@ static int export_first(const struct pargs *a, long long *mark, int64_t now)
             printf("nothing to publish: the registry has not changed and "
                    "the feed is less than %d hours old\n",
                    FEED_REPUBLISH_S / 3600);
+            /* What the last publish kept for its grace time may go. */
+            (void)feed_prune(a->feed, now, err, sizeof err);
             return 0;
         }
         long long v;
@@ -231,6 +237,18 @@ int cmd_publish(int argc, char **argv)
     if (world_files(a))
         return LABELS_EXIT_USAGE;
     int64_t now = a->now ? a->now : (int64_t)time(NULL);
+    if (a->prune) {
+        char err[512];
+        if (!a->feed || optind != argc) {
+            cli_error("publish --prune needs --feed DIR");
+            return LABELS_EXIT_USAGE;
+        }
+        if (feed_prune(a->feed, now, err, sizeof err) != 0) {
+            cli_error("publish: %s", err);
+            return LABELS_EXIT_FAIL;
+        }
+        return LABELS_EXIT_OK;
+    }
     long long mark = 0;
     if (a->mirror && a->feed) {
         int go = export_first(a, &mark, now);

@@ -1,7 +1,10 @@
 /* publish.c -- turn a mirror into the next version of a static feed:
  * a zstd snapshot, session-extension deltas from recent versions, and a
  * signed manifest naming them by size and SHA-256 (docs/feed.md). */
+#define _GNU_SOURCE /* syncfs */
 #include "feed/feed.h"
+#include "feed/retire.h"
+#include "feed/slack.h"
 #include "feed/steps.h"
 
 #include <dirent.h>
@@ -102,8 +105,62 @@ static int compress_blob(const void *in, size_t len, struct blob *out)
     return 0;
 }
 
+/* Write path by a temporary and a rename, without waiting for the disk:
+ * the snapshot and the deltas of a publish are made durable together by
+ * sync_feed() before the manifest naming them is written (a crash before
+ * it leaves files no manifest names, which the next publish rewrites:
+ * write_addressed compares sizes). One sync instead of two per file made
+ * a publish's wall time grow with the number of versions kept. */
+static int write_unsynced(const char *path, const struct blob *b)
+{
+    int rc = labels_file_replaceable(path);
+    if (rc != LABELS_OK)
+        return rc;
+    char tmp[4200];
+    int fd = -1;
+    rc = labels_file_create_temp(path, 0644, tmp, sizeof tmp, &fd);
+    if (rc != LABELS_OK)
+        return rc;
+    rc = LABELS_ERR_IO;
+    size_t off = 0;
+    while (off < b->len) {
+        ssize_t w = write(fd, b->p + off, b->len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    if (fchmod(fd, 0644) == 0 && off == b->len && close(fd) == 0) {
+        fd = -1;
+        if (rename(tmp, path) == 0)
+            return LABELS_OK;
+    }
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    errno = saved;
+    return rc;
+}
+
+/* Make everything written into the feed folder durable: one syncfs of its
+ * file system (files, their renames, the folder), before the manifest. */
+static int sync_feed(const char *feed_dir)
+{
+    int fd = open(feed_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = syncfs(fd) == 0 && fsync(fd) == 0 ? 0 : -1;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
 /* Write a content-addressed file: its name is prefix + SHA-256 + suffix,
- * so a cache or a resumed download can never mix two versions. */
+ * so a cache or a resumed download can never mix two versions. Not yet
+ * durable: see write_unsynced. */
 static int write_addressed(const char *dir, const char *prefix,
                            const char *suffix, const struct blob *b,
                            char name[96], char sha[65])
@@ -116,7 +173,7 @@ static int write_addressed(const char *dir, const char *prefix,
     struct stat st;
     if (stat(path, &st) == 0 && (size_t)st.st_size == b->len)
         return LABELS_OK; /* same name, same bytes: already published */
-    return labels_file_write_atomic(path, b->p, b->len, 0644, 0);
+    return write_unsynced(path, b);
 }
 
 /* The previous manifest, our own output: its version and the files it
@@ -183,16 +240,6 @@ static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errsz)
     return 0;
 }
 
-/* "cannot copy SRC to DST: <SQLite's words> (<the OS error>)". */
-static void copy_error(sqlite3 *out, int rc, const char *src, const char *dst,
-                       char *err, size_t errsz)
-{
-    int sys = sqlite3_system_errno(out);
-    seterr(err, errsz, "cannot copy %s to %s: %s%s%s%s", src, dst,
-           sqlite3_errstr(rc), sys ? " (" : "", sys ? strerror(sys) : "",
-           sys ? ")" : "");
-}
-
 /* The mirror's schema, checked before anything is written: exactly the
  * documented one, since a trigger or view published once would run in
  * every kiosk's mirror (issue 12). 0, or -1 with err set. */
@@ -222,13 +269,14 @@ static int check_source(sqlite3 *in, const char *src, char *err, size_t errsz)
 }
 
 /* Copy the registry's mirror into versions/<N>.db with this version's
- * meta rows, compacted; returns 0 or -1 with err set. VACUUM INTO reads
- * one consistent snapshot (even while the registry writes the mirror)
- * and writes the copy compacted in one pass, into a temporary that is
- * renamed once whole. The page size is 1 KiB: a delta's updates land on
- * scattered pages, each of which the kiosk writes twice (WAL, then the
- * checkpoint), so small pages make a 1% delta apply about a quarter
- * faster; lookups cost one more B-tree level. */
+ * meta rows; returns 0 or -1 with err set. The copy reads one consistent
+ * snapshot (even while the registry writes the mirror) into a temporary
+ * that is committed (fsync) and renamed once whole. The page size is 1
+ * KiB: a delta's updates land on scattered pages, each of which the kiosk
+ * writes twice (WAL, then the checkpoint), so small pages make a 1% delta
+ * apply about a quarter faster; lookups cost one more B-tree level. Pages
+ * keep room for rows that grow (slack.c), so such an update rewrites one
+ * page instead of splitting it. */
 static int make_version_db(const char *src, const char *dst, int64_t version,
                            const char *published, const labels_seckey *key,
                            char *err, size_t errsz)
@@ -246,20 +294,15 @@ static int make_version_db(const char *src, const char *dst, int64_t version,
     }
     if (check_source(in, src, err, errsz) != 0)
         goto done;
-    char *sql = sqlite3_mprintf("PRAGMA page_size=1024; VACUUM INTO %Q", tmp);
-    int vrc = sql ? sqlite3_exec(in, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
-    sqlite3_free(sql);
-    if (vrc != SQLITE_OK) {
-        copy_error(in, sqlite3_extended_errcode(in), src, dst, err, errsz);
+    if (feed_copy_with_slack(src, tmp, err, errsz) != 0)
         goto done;
-    }
     if (sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         seterr(err, errsz, "cannot open %s", tmp);
         goto done;
     }
     char kid[LABELS_KEY_ID_HEX_SIZE];
     labels_key_id_hex(key->id, kid);
-    sql = sqlite3_mprintf(
+    char *sql = sqlite3_mprintf(
         "PRAGMA journal_mode=DELETE;"
         "BEGIN;"
         "INSERT OR REPLACE INTO meta(key,value) VALUES"
@@ -391,6 +434,9 @@ static int sign_and_write_manifest(const char *feed_dir, const char *body,
     if (snprintf(path, sizeof path, "%s/%s", feed_dir, FEED_MANIFEST_NAME) >=
         (int)sizeof path)
         return LABELS_ERR_ARG;
+    /* The files it names first. */
+    if (sync_feed(feed_dir) != 0)
+        return LABELS_ERR_IO;
     uint8_t sig[LABELS_SIG_BYTES];
     size_t len = strlen(body);
     int rc = labels_sign_detached(LABELS_DOMAIN_FEED, key, body, len, sig);
@@ -469,39 +515,29 @@ static int write_announcement(const char *feed_dir, const labels_seckey *old,
     return labels_file_write_atomic(path, text, strlen(text), 0644, 0);
 }
 
-/* Remove snapshots and deltas named by neither the new manifest nor the
- * one before it (a client that fetched the old manifest a moment ago may
- * still be downloading its files), every version database (a publish
+/* Remove the snapshots and deltas no manifest served within the last
+ * FEED_GRACE_S names (retire.c), every version database (a publish
  * keeps none: the next one takes its base from the snapshot), and the
  * steps no kept delta starts from any more. Failures here only waste disk
  * space. */
-static void prune(const char *feed_dir, const struct prev_manifest *pm,
-                  const char *snap, const struct delta_entry *d, size_t nd,
-                  int64_t oldest_kept)
+static void prune(const struct feed_publish_opts *o,
+                  const struct prev_manifest *pm, const char *snap,
+                  const struct delta_entry *d, size_t nd, int64_t version,
+                  int64_t now)
 {
-    DIR *dir = opendir(feed_dir);
-    if (dir) {
-        struct dirent *e;
-        while ((e = readdir(dir))) {
-            const char *n = e->d_name;
-            if (strncmp(n, "snapshot-", 9) && strncmp(n, "delta-", 6))
-                continue;
-            int keep = !strcmp(n, snap);
-            for (size_t i = 0; !keep && i < nd; i++)
-                keep = !strcmp(n, d[i].name);
-            for (size_t i = 0; !keep && i < pm->nfiles; i++)
-                keep = !strcmp(n, pm->files[i]);
-            if (!keep) {
-                char path[4096];
-                snprintf(path, sizeof path, "%s/%s", feed_dir, n);
-                unlink(path);
-            }
-        }
-        closedir(dir);
-    }
+    const char *feed_dir = o->feed_dir;
+    int64_t oldest_kept = version - o->keep_deltas;
+    char(*keep)[96] = calloc(nd + 1, sizeof *keep);
+    if (!keep)
+        return;
+    snprintf(keep[0], sizeof keep[0], "%s", snap);
+    for (size_t i = 0; i < nd; i++)
+        snprintf(keep[i + 1], sizeof keep[i + 1], "%s", d[i].name);
+    feed_retire_and_prune(feed_dir, keep, nd + 1, pm->files, pm->nfiles, now);
+    free(keep);
     char vdir[4096];
     snprintf(vdir, sizeof vdir, "%s/versions", feed_dir);
-    dir = opendir(vdir);
+    DIR *dir = opendir(vdir);
     if (!dir)
         return;
     struct dirent *e;
@@ -866,7 +902,6 @@ int feed_publish(const struct feed_publish_opts *o,
     int lockfd = open_feed(o->feed_dir, vdir, sizeof vdir, err, errsz);
     if (lockfd < 0)
         return LABELS_ERR_IO;
-
     int rc = LABELS_ERR_IO;
     char vpath[4096] = "", src[4200] = "", step[4096] = "";
     struct prev_manifest pm;
@@ -952,11 +987,12 @@ int feed_publish(const struct feed_publish_opts *o,
         goto done;
     rc = sign_and_write_manifest(o->feed_dir, body, o->key);
     if (rc != LABELS_OK) {
-        seterr(err, errsz, "cannot write the manifest: %s",
-               labels_strerror(rc));
+        seterr(err, errsz, "cannot write the manifest: %s%s%s",
+               labels_strerror(rc), rc == LABELS_ERR_IO ? ": " : "",
+               rc == LABELS_ERR_IO ? strerror(errno) : "");
         goto done;
     }
-    prune(o->feed_dir, &pm, snap_name, deltas, nd, version - o->keep_deltas);
+    prune(o, &pm, snap_name, deltas, nd, version, (int64_t)now);
     res->version = version;
     res->ndeltas = nd;
 done:
@@ -972,6 +1008,29 @@ done:
     free(deltas);
     free(raw.p);
     free(comp.p);
+    free(pm.files);
+    close(lockfd);
+    return rc;
+}
+
+int feed_prune(const char *feed_dir, int64_t now, char *err, size_t errsz)
+{
+    struct stat st;
+    if (stat(feed_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        seterr(err, errsz, "no feed folder %s", feed_dir);
+        return -1;
+    }
+    char vdir[4096];
+    int lockfd = open_feed(feed_dir, vdir, sizeof vdir, err, errsz);
+    if (lockfd < 0)
+        return -1;
+    struct prev_manifest pm;
+    int rc = read_prev(feed_dir, &pm);
+    if (rc != 0)
+        seterr(err, errsz, "cannot read the current manifest in %s", feed_dir);
+    else if (pm.nfiles > 0 && pm.snapshot[0])
+        feed_retire_and_prune(feed_dir, pm.files, pm.nfiles, NULL, 0,
+                              now ? now : (int64_t)time(NULL));
     free(pm.files);
     close(lockfd);
     return rc;
