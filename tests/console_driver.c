@@ -48,7 +48,7 @@ static int serve(int argc, char **argv)
         else if (!strcmp(o, "--status"))
             cfg.publish_status = v;
         else if (!strcmp(o, "--mirror"))
-            cfg.mirror = v;
+            cfg.publish_mirror = v;
         else if (!strcmp(o, "--key"))
             cfg.feed_key = v;
         else {

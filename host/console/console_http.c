@@ -626,7 +626,7 @@ int console_start(const console_config *cfg, console **out, unsigned *port,
     pthread_mutex_init(&c->lock, NULL);
     c->cfg = *cfg;
     const char **own[] = {&c->cfg.db_path, &c->cfg.feed_dir,
-                          &c->cfg.publish_status, &c->cfg.mirror,
+                          &c->cfg.publish_status, &c->cfg.publish_mirror,
                           &c->cfg.feed_key};
     for (size_t i = 0; i < 5; i++)
         if (*own[i] && !(*own[i] = c->paths[i] = strdup(*own[i]))) {
