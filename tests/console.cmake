@@ -60,3 +60,11 @@ set_tests_properties(console_browser_work PROPERTIES TIMEOUT 600
 add_test(NAME host_units COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/host_units.sh)
 set_tests_properties(host_units PROPERTIES TIMEOUT 300 ENVIRONMENT
   "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")
+# Issue 14 item 8: every report kind as a console page, CSV and XLSX
+# downloads, province scope, reports off the console's lock (ocop-host
+# serve --console over a demo world).
+add_test(NAME console_reports COMMAND python3
+  ${CMAKE_CURRENT_SOURCE_DIR}/console_reports.py
+  $<TARGET_FILE:console_driver> $<TARGET_FILE:ocop-host>)
+set_tests_properties(console_reports PROPERTIES TIMEOUT 600 ENVIRONMENT
+  "OCOP_SOURCE_DIR=${PROJECT_SOURCE_DIR};OCOP_BUILD_DIR=${PROJECT_BINARY_DIR};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp")

@@ -228,34 +228,6 @@ void route_badges(struct console_ctx *c, const creq *r, creply *rep,
 
 /* ---- Re-inspection ------------------------------------------------------ */
 
-static void report_tables(html *h, const report_set *s)
-{
-    for (size_t t = 0; t < s->n; t++) {
-        const report_table *tb = s->t[t];
-        html_raw(h, "<h2>");
-        html_text(h, tb->title);
-        html_raw(h, "</h2><table><thead><tr>");
-        for (int i = 0; i < tb->ncols; i++) {
-            html_raw(h, "<th>");
-            html_text(h, tb->cols[i]);
-            html_raw(h, "</th>");
-        }
-        html_raw(h, "</tr></thead><tbody>");
-        for (size_t row = 0; row < tb->nrows; row++) {
-            html_raw(h, "<tr>");
-            for (int i = 0; i < tb->ncols; i++) {
-                html_raw(h, "<td>");
-                html_text(h, report_cell(tb, row, i));
-                html_raw(h, "</td>");
-            }
-            html_raw(h, "</tr>");
-        }
-        html_raw(h, "</tbody></table><p class=\"help\">");
-        html_text(h, tb->note);
-        html_raw(h, "</p>");
-    }
-}
-
 void route_reinspect(struct console_ctx *c, const creq *r, creply *rep)
 {
     const console_user *u = &r->session->user;
@@ -289,7 +261,7 @@ void route_reinspect(struct console_ctx *c, const creq *r, creply *rep)
     }
     html *h = &rep->body;
     page_begin(h, r, tr(r->lang, T_REINSPECT));
-    report_tables(h, &s);
+    console_report_tables(h, &s);
     page_end(h);
     report_set_free(&s);
 }
