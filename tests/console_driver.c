@@ -49,6 +49,8 @@ static int serve(int argc, char **argv)
             cfg.publish_status = v;
         else if (!strcmp(o, "--mirror"))
             cfg.publish_mirror = v;
+        else if (!strcmp(o, "--collector"))
+            cfg.collector_path = v;
         else if (!strcmp(o, "--key"))
             cfg.feed_key = v;
         else {
