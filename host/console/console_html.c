@@ -127,6 +127,20 @@ void html_csrf(html *h, const char *csrf)
     html_raw(h, "\">");
 }
 
+void html_input(html *h, int label, const char *name, const char *value,
+                const char *type)
+{
+    html_raw(h, "<label>");
+    html_text(h, tr(h->lang, label));
+    html_raw(h, "<input name=\"");
+    html_attr(h, name);
+    html_raw(h, "\" type=\"");
+    html_attr(h, type);
+    html_raw(h, "\" value=\"");
+    html_attr(h, value);
+    html_raw(h, "\"></label>");
+}
+
 void html_select(html *h, const char *name, const char *const *values,
                  const char *const *labels, size_t n, const char *current)
 {

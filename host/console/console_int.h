@@ -86,6 +86,9 @@ void html_url(html *h, const char *s);
 const char *tr(console_lang lang, int msg);
 /* The hidden csrf_token input of a form. */
 void html_csrf(html *h, const char *csrf);
+/* A labelled <input> of type with the word label as its caption. */
+void html_input(html *h, int label, const char *name, const char *value,
+                const char *type);
 /* A <select name=...> over values with the current one selected; labels
  * may be NULL (values shown). */
 void html_select(html *h, const char *name, const char *const *values,

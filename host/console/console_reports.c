@@ -181,20 +181,6 @@ static void put_query(html *h, const report_job *j)
     }
 }
 
-static void field(html *h, int msg, const char *name, const char *type,
-                  const char *value)
-{
-    html_raw(h, "<label>");
-    html_text(h, tr(h->lang, msg));
-    html_raw(h, " <input name=\"");
-    html_attr(h, name);
-    html_raw(h, "\" type=\"");
-    html_attr(h, type);
-    html_raw(h, "\" value=\"");
-    html_attr(h, value);
-    html_raw(h, "\"></label>");
-}
-
 static void province_field(html *h, const report_job *j)
 {
     html_raw(h, "<label>");
@@ -223,8 +209,8 @@ static void filter_form(html *h, const report_job *j)
                 "reports/");
     html_attr(h, kinds[j->kind].kind);
     html_raw(h, "\">");
-    field(h, T_FROM, "from", "date", j->o.from_day);
-    field(h, T_TO, "to", "date", j->o.to_day);
+    html_input(h, T_FROM, "from", j->o.from_day, "date");
+    html_input(h, T_TO, "to", j->o.to_day, "date");
     province_field(h, j);
     if (f & F_BY) {
         const char *v[] = {"", "province", "kiosk", "day"};
@@ -237,20 +223,21 @@ static void filter_form(html *h, const report_job *j)
         html_raw(h, "</label>");
     }
     if (f & F_TODAY)
-        field(h, T_TODAY, "today", "date", j->o.today);
+        html_input(h, T_TODAY, "today", j->o.today, "date");
     for (size_t i = 0; report_num_opts[i].name; i++) {
         if (!((f >> i) & 1))
             continue;
         char v[24];
         snprintf(v, sizeof v, "%ld",
                  *(const long *)((const char *)&j->o + report_num_opts[i].off));
-        field(h, num_words[i], report_num_opts[i].name, "number", v);
+        html_input(h, num_words[i], report_num_opts[i].name, v, "number");
     }
     html_raw(h, "<button>");
     html_text(h, tr(h->lang, T_SHOW));
     html_raw(h, "</button></form>");
 }
 
+/* A link to each kind; current (NKINDS: none) in bold. */
 static void kind_links(html *h, size_t current)
 {
     html_raw(h, "<p class=\"pager\">");
@@ -452,15 +439,7 @@ static void reports_index(const creq *r, creply *rep)
 {
     html *h = &rep->body;
     page_begin(h, r, tr(r->lang, T_REPORTS));
-    html_raw(h, "<ul>");
-    for (size_t i = 0; i < NKINDS; i++) {
-        html_raw(h, "<li><a href=\"/console/reports/");
-        html_attr(h, kinds[i].kind);
-        html_raw(h, "\">");
-        html_text(h, tr(r->lang, kinds[i].msg));
-        html_raw(h, "</a></li>");
-    }
-    html_raw(h, "</ul>");
+    kind_links(h, NKINDS);
     page_end(h);
 }
 
