@@ -100,7 +100,10 @@ static const char *read_filters(const creq *r, report_job *j)
         if (v && *v && report_opts_num(&j->o, &report_num_opts[i], v))
             return report_num_opts[i].name;
     }
+    /* Scoped: the account's province or nothing (never every one). */
     const char *own = report_scope(&j->s.user);
+    if (own && !*own)
+        return "province";
     if (own)
         prov = own;
     if (prov && *prov) {
