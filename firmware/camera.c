@@ -210,6 +210,12 @@ static int readable_now(int fd)
     return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
+static int device_gone(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP | POLLNVAL));
+}
+
 static int take_v4l2(camera *c, labels_image *img, char *msg, size_t msgsz)
 {
     if (c->frame) {
@@ -223,6 +229,10 @@ static int take_v4l2(camera *c, labels_image *img, char *msg, size_t msgsz)
         if (!next) {
             if (raw)
                 break; /* keep the last good one; the error recurs */
+            /* Unplugged between the caller's poll() and this read: the
+             * same event as a POLLHUP, told the same way. */
+            if (device_gone(fd))
+                return CAMERA_GONE;
             video_error(c->video, "device", "read failed", msg, msgsz);
             return -1;
         }

@@ -29,7 +29,10 @@ int camera_open(const char *spec, int width, int height, camera **out,
 int camera_fd(const camera *c);
 /* Take the newest frame, dropping older queued ones. 1 with the frame in
  * *img (grey, valid until the next call or camera_close), 0 when there
- * is none after all, -1 when the camera failed (msg says why). */
+ * is none after all, -1 when the camera failed (msg says why), or
+ * CAMERA_GONE when the device itself is gone (pulled out), which a poll()
+ * a moment earlier may not have seen yet. */
+#define CAMERA_GONE (-2)
 int camera_take(camera *c, labels_image *img, char *msg, size_t msgsz);
 /* "v4l2" or "frames", for the log. */
 const char *camera_kind(const camera *c);

@@ -87,11 +87,13 @@ class Camera:
     def plug(self):
         os.unlink(os.path.join(self.dir, "unplugged"))
 
-    def env(self, fmt=None):
+    def env(self, fmt=None, late_hup=False):
         env = dict(LD_PRELOAD=SHIM, FAKE_V4L2_DEVICE=self.device,
                    FAKE_V4L2_FRAMES=self.dir, FAKE_V4L2_TRACE="1")
         if fmt:
             env["FAKE_V4L2_FORMAT"] = fmt
+        if late_hup:
+            env["FAKE_V4L2_LATE_HUP"] = "1"
         return env
 
 
@@ -124,13 +126,13 @@ def camera_verdicts(k):
             for s in lines_since(k, 0, ": camera product=")]
 
 
-def start(tmp, world, cam, name, fmt=None, scanner="-"):
+def start(tmp, world, cam, name, fmt=None, scanner="-", late_hup=False):
     conf = os.path.join(tmp, name + ".conf")
     write_conf(conf, os.path.join(world, "kiosk.conf"),
                camera={"device": cam.device, "absent_ms": ABSENT_MS},
                scanner={"device": scanner},
                screen={"output": "none"})
-    k = Kiosk(conf, tmp, name, env=cam.env(fmt))
+    k = Kiosk(conf, tmp, name, env=cam.env(fmt, late_hup))
     check(k.note("READY=1") is not None, name + ": READY=1: " + dump(k))
     return k
 
@@ -217,6 +219,30 @@ def grey_flow(tmp, world, views, genuine):
           "camera verdicts %r" % camera_verdicts(k))
 
 
+def late_hup_flow(tmp, world, views):
+    """The cable pulled between the kiosk's poll() and its read (the
+    read fails before any POLLHUP): the same "device gone" as a POLLHUP,
+    and the camera back on replug. Once a timing race of grey_flow's."""
+    cam = Camera(tmp, "late", views)
+    k = start(tmp, world, cam, "late", late_hup=True)
+    opened = k.log("camera %s: open (v4l2)" % cam.device)
+    check(opened is not None and wait_frames(k, opened, 5),
+          "late: the camera streams: " + dump(k))
+    t = time.monotonic()
+    cam.unplug()
+    check(k.log("fake_v4l2: poll POLLIN, then unplugged", t) is not None,
+          "late: the read came after the device died: " + dump(k))
+    check(k.log("camera %s: device gone; retrying every 2 s" % cam.device, t)
+          is not None, "late: a failed read of a pulled camera is logged as "
+          "device gone: " + dump(k))
+    t = time.monotonic()
+    cam.plug()
+    check(k.log("camera %s: open (v4l2)" % cam.device, t) is not None,
+          "late: camera back without a restart: " + dump(k))
+    rc, _ = k.stop()
+    check(rc == 0, "late run: SIGTERM exit %r: %s" % (rc, dump(k)))
+
+
 def yuyv_flow(tmp, world, views):
     """YUYV only, so ZBar converts; no scanner, unplugged at start (the
     no-camera screen), plugged in later."""
@@ -272,6 +298,7 @@ def main():
                   "the %s view reads as its label" % what)
         genuine = qr_text(pick["genuine"])
         grey_flow(tmp, world, views, genuine)
+        late_hup_flow(tmp, world, views)
         yuyv_flow(tmp, world, views)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

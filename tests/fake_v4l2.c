@@ -16,6 +16,11 @@
  *                          frame.
  *   FAKE_V4L2_FORMAT=YUYV  offer YUYV 4:2:2 only (default: GREY only)
  *   FAKE_V4L2_TRACE=1      one stderr line per ioctl on the device
+ *   FAKE_V4L2_LATE_HUP=1   the cable goes between poll() and the read:
+ *                          the first poll() after DIR/unplugged appears
+ *                          still says POLLIN (a frame on its way), and
+ *                          the device dies under it, so the DQBUF that
+ *                          follows fails (ENODEV) before any POLLHUP
  *
  * While DIR/unplugged exists the device is unplugged: opening fails with
  * ENOENT; an open device dies for good (every ioctl ENODEV, poll() says
@@ -82,7 +87,7 @@ static struct {
     uint64_t order;
     uint32_t ticks;       /* frames since STREAMON, sent or dropped */
     void *maps[MAPS_MAX]; /* the program's own mappings of the buffers */
-    int trace;
+    int trace, late_hup;
 } dev = {.lock = PTHREAD_MUTEX_INITIALIZER,
          .done = PTHREAD_COND_INITIALIZER,
          .fd = -1,
@@ -234,6 +239,10 @@ static void *sensor(void *arg)
             pthread_mutex_unlock(&dev.lock);
             break;
         }
+        if (unplugged() && dev.late_hup) {
+            pthread_mutex_unlock(&dev.lock); /* poll() pulls the cable */
+            continue;
+        }
         if (unplugged()) {
             die();
             pthread_mutex_unlock(&dev.lock);
@@ -307,6 +316,8 @@ static int open_device(int oflag)
     if (unplugged())
         return fail(ENOENT);
     dev.trace = trace && *trace == '1';
+    const char *late = getenv("FAKE_V4L2_LATE_HUP");
+    dev.late_hup = late && *late == '1';
     dev.fourcc = format && !strcmp(format, "YUYV") ? V4L2_PIX_FMT_YUYV
                                                    : V4L2_PIX_FMT_GREY;
     dev.count = scandir(dev.dir, &dev.names, is_pgm, alphasort);
@@ -718,6 +729,20 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
     if (n < 0)
         return n;
     pthread_mutex_lock(&dev.lock);
+    if (dev.fd >= 0 && dev.late_hup && !dev.gone && unplugged()) {
+        for (nfds_t i = 0; i < nfds; i++) {
+            if (fds[i].fd != dev.fd)
+                continue;
+            if (!fds[i].revents)
+                n++;
+            fds[i].revents = POLLIN;
+            if (dev.trace)
+                fprintf(stderr, "fake_v4l2: poll POLLIN, then unplugged\n");
+        }
+        die();
+        pthread_mutex_unlock(&dev.lock);
+        return n;
+    }
     if (dev.fd >= 0 && dev.gone) {
         for (nfds_t i = 0; i < nfds; i++) {
             if (fds[i].fd != dev.fd)

@@ -50,13 +50,12 @@ static int camera_code(void *ctx, const char *text, size_t len)
 void svc_camera_ready(struct svc *s, short revents)
 {
     char msg[1200];
-    if (revents & (POLLERR | POLLHUP | POLLNVAL)) {
-        snprintf(msg, sizeof msg, "camera %s: device gone", s->cfg.camera);
-        camera_drop(s, msg);
-        return;
-    }
     labels_image img;
-    int rc = camera_take(s->cam, &img, msg, sizeof msg);
+    int rc = revents & (POLLERR | POLLHUP | POLLNVAL)
+                 ? CAMERA_GONE
+                 : camera_take(s->cam, &img, msg, sizeof msg);
+    if (rc == CAMERA_GONE)
+        snprintf(msg, sizeof msg, "camera %s: device gone", s->cfg.camera);
     if (rc < 0) {
         camera_drop(s, msg);
         return;
