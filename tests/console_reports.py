@@ -232,6 +232,10 @@ def scope(port, c, world):
         check(st == 403, "a producer: GET %s is 403" % path)
     st, _, page = c["pa"].get("/console/mine")
     check('href="/console/reports"' not in page, "  and no menu entry")
+    # The re-inspection page runs its report on the reports' thread too.
+    st, _, page = c["ihn"].get("/console/reinspect")
+    check(st == 200 and "<table" in page and "Cần tái kiểm tra" in page,
+          "the inspector's re-inspection page (a report off the lock)")
     for path, want in (("/console/reports/nope", 404),
                        ("/console/reports/verdicts.pdf", 404),
                        ("/console/reports/verdicts?from=2026-02-30", 400),

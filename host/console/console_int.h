@@ -422,6 +422,11 @@ void report_pool_destroy(report_pool *p);
  * rep->job, the report to run. */
 void route_reports(struct console_ctx *c, const creq *r, creply *rep,
                    const char *rest);
+/* A job for a page of kind's tables under the word title, with options
+ * o fixed by the page (no filters, no downloads); NULL when out of
+ * memory. */
+report_job *report_job_page(const creq *r, const console_config *cfg,
+                            const char *kind, int title, const report_opts *o);
 /* Suspend conn and run j on a thread of its own, which resumes conn when
  * j is done. 0, or -1 (j untouched, conn not suspended) when
  * CONSOLE_REPORT_JOBS are running or no thread can start. */

@@ -58,6 +58,7 @@ struct report_job {
     struct MHD_Connection *conn;
     creply rep; /* the answer, once done */
     int done;
+    int title; /* > 0: a page of the tables alone under this word */
 };
 
 /* ---- Scope and the filters ----------------------------------------------
@@ -327,6 +328,14 @@ static void job_run(report_job *j)
         page_error(&j->rep, &r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
         return;
     }
+    if (j->title > 0) {
+        j->rep.status = MHD_HTTP_OK;
+        page_begin(&j->rep.body, &r, tr(r.lang, j->title));
+        console_report_tables(&j->rep.body, &set);
+        page_end(&j->rep.body);
+        report_set_free(&set);
+        return;
+    }
     if (j->fmt == REPORT_HTML) {
         report_page(j, &r, &set);
         report_set_free(&set);
@@ -436,6 +445,36 @@ void report_job_free(report_job *j)
     free(j);
 }
 
+static report_job *job_new(const creq *r, const console_config *cfg,
+                           size_t kind, report_format fmt)
+{
+    report_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    j->kind = kind;
+    j->fmt = fmt;
+    j->s = *r->session;
+    memset(j->s.token, 0, sizeof j->s.token);
+    j->lang = r->lang;
+    j->coll = cfg->collector_path;
+    j->reg = cfg->db_path;
+    return j;
+}
+
+report_job *report_job_page(const creq *r, const console_config *cfg,
+                            const char *kind, int title, const report_opts *o)
+{
+    size_t k = 0;
+    while (k < NKINDS - 1 && strcmp(kinds[k].kind, kind))
+        k++;
+    report_job *j = job_new(r, cfg, k, REPORT_HTML);
+    if (j) {
+        j->o = *o;
+        j->title = title;
+    }
+    return j;
+}
+
 /* ---- The route ----------------------------------------------------------- */
 
 static void reports_index(const creq *r, creply *rep)
@@ -484,18 +523,11 @@ void route_reports(struct console_ctx *c, const creq *r, creply *rep,
                    tr(r->lang, T_NO_COLLECTOR));
         return;
     }
-    report_job *j = calloc(1, sizeof *j);
+    report_job *j = job_new(r, c->cfg, k, fmt);
     if (!j) {
         rep->body.oom = 1;
         return;
     }
-    j->kind = k;
-    j->fmt = fmt;
-    j->s = *r->session;
-    memset(j->s.token, 0, sizeof j->s.token);
-    j->lang = r->lang;
-    j->coll = c->cfg->collector_path;
-    j->reg = c->cfg->db_path;
     const char *bad = read_filters(r, j);
     if (bad) {
         report_job_free(j);
