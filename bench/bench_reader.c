@@ -41,6 +41,23 @@ typedef struct want {
 static double plain_t[MAX_CALLS], live_t[MAX_CALLS];
 static int nplain, nlive;
 
+/* The frames the one-shot and live readers missed, by name (category,
+ * level, index; for several labels, how many of them were read): where
+ * to look next. */
+static char missed[M_COUNT][8192];
+
+static void note_miss(int m, int cat, int level, int idx, const want *r)
+{
+    size_t used = strlen(missed[m]);
+    int seen = 0;
+    for (int k = 0; k < r->n; k++)
+        seen += r->seen[k];
+    if (used + 40 < sizeof missed[m])
+        snprintf(missed[m] + used, sizeof missed[m] - used, " %s_%d_%d%s",
+                 fg_category_name(cat), level, idx,
+                 r->n > 1 ? (seen ? "(some)" : "(none)") : "");
+}
+
 /* Share of calls slower than twice the mean plain pass. */
 static double share_over(const double *t, int n, double limit)
 {
@@ -240,6 +257,8 @@ int main(int argc, char **argv)
                     s->cpu += dc;
                     s->calls += calls;
                     lvl_ok[cat][level][m] += r.ok;
+                    if (!r.ok && cat != FG_EMPTY)
+                        note_miss(m, cat, level, idx, &r);
                 }
                 labels_image_free(&img);
             }
@@ -299,6 +318,9 @@ int main(int argc, char **argv)
            "%d\n",
            tot[0].wrong, tot[1].wrong, tot[2].wrong, tot[3].wrong);
 
+    for (int m = M_FULL; m <= M_LIVE; m++)
+        printf("\n%s missed:%s", mname[m], missed[m]);
+    printf("\n");
     printf("\none-shot reads by attempt:\n");
     for (int cat = 0; cat < FG_CATEGORY_COUNT; cat++) {
         printf("  %-13s", fg_category_name(cat));

@@ -28,8 +28,11 @@ typedef struct attempt {
     int scale;
     int (*prep)(labels_image *img);
     int prep_cost; /* 1: a few passes over the pixels; more: deconvolution */
-    int rectify;   /* warp the region's outline quadrilateral to a square */
+    int rectify;   /* warp the region's outline quadrilateral to a square:
+                      1 as the region search drew it, FIT fitted first */
 } attempt;
+
+#define FIT 2
 
 /* Window radius for local operations: a few modules of a code that fills
  * the image (the region is the code plus a margin). */
@@ -182,6 +185,10 @@ static const attempt attempts[] = {
     {"norm", 100, prep_normalise, 1, 0},
     {"deblur", 100, prep_deblur, 10, 0},
     {"rect-up2", 200, prep_sharpen, 1, 1},
+    {"fit-sharp-bin", 200, prep_sharp_binarise, 1, FIT},
+    {"fit-up2", 200, prep_sharpen, 1, FIT},
+    {"fit-sb-175", 175, prep_sharp_binarise, 1, FIT},
+    {"fit-sb-150", 150, prep_sharp_binarise, 1, FIT},
     {"up3-sharp", 300, prep_sharpen, 1, 0},
     {"motion11-6", 100, prep_motion11_6, 10, 0},
     {"cyl-h55", 150, prep_cyl_h55, 1, 1},
@@ -485,6 +492,24 @@ static void out_free(attempt_out *o)
     o->n = 0;
 }
 
+/* The region search draws a code's outline from 4-pixel cells and a
+ * guess at how far its activity spreads past the edge: a few pixels
+ * off, which under strong perspective is a module or more. Fitting it to
+ * the code's edges reads steep codes the blob's outline does not. */
+static int fit_outline(const labels_image *img, double qx[4], double qy[4])
+{
+    double lo = 1e30;
+    for (int k = 0; k < 4; k++) {
+        double dx = qx[(k + 1) % 4] - qx[k], dy = qy[(k + 1) % 4] - qy[k];
+        double d2 = dx * dx + dy * dy;
+        lo = d2 < lo ? d2 : lo;
+    }
+    int reach = 6;
+    while (reach < 32 && 25.0 * (reach + 1) * (reach + 1) <= lo)
+        reach++; /* a fifth of the shortest side (corners seen 15 px off) */
+    return rdops_fit_quad(img, qx, qy, reach);
+}
+
 /* Run attempt a on region r of img with decoder dec, into *o, enlarging
  * big regions to at most up_side pixels a side. Touches nothing else, so
  * it may run on a worker thread. */
@@ -501,12 +526,19 @@ static int run_attempt(rd_zbar *dec, const labels_image *img,
     if (attempts[a].rectify) {
         if (!r->has_quad)
             return LABELS_OK;
+        double qx[4], qy[4];
+        memcpy(qx, r->qx, sizeof qx);
+        memcpy(qy, r->qy, sizeof qy);
+        if (attempts[a].rectify == FIT && fit_outline(img, qx, qy) != 0) {
+            o->ran = 0; /* no edge to fit: nothing `rect` does not do */
+            o->ns = now_ns() - t0;
+            return LABELS_OK;
+        }
         /* The square gets the quad's longest side, scaled, plus room for
          * the quiet zone. */
         double side = 0;
         for (int k = 0; k < 4; k++) {
-            double dx = r->qx[(k + 1) % 4] - r->qx[k],
-                   dy = r->qy[(k + 1) % 4] - r->qy[k];
+            double dx = qx[(k + 1) % 4] - qx[k], dy = qy[(k + 1) % 4] - qy[k];
             double d2 = dx * dx + dy * dy;
             if (d2 > side)
                 side = d2;
@@ -519,7 +551,7 @@ static int run_attempt(rd_zbar *dec, const labels_image *img,
             len = 40;
         if (len > MAX_SIDE * 0.8)
             len = MAX_SIDE * 0.8;
-        rc = rdops_warp_quad(img, r->qx, r->qy, (int)len, (int)len / 10, &crop);
+        rc = rdops_warp_quad(img, qx, qy, (int)len, (int)len / 10, &crop);
         if (rc != LABELS_OK)
             return rc == LABELS_ERR_IMAGE ? LABELS_OK : rc;
     } else {
@@ -681,6 +713,30 @@ static int covered(const call *c, int from, const rd_region *r)
     return 0;
 }
 
+/* Have the codes read in this call filled region r's blob? Labels side
+ * by side make one blob, and a code read in it leaves the others to find
+ * (one-shot mode). One code is a label and its text; two or more show
+ * labels side by side, and while their boxes leave room for another
+ * code, there may be one more. */
+static int filled(const call *c, const rd_region *r)
+{
+    if (!covered(c, 0, r))
+        return 0;
+    long in = 0, k = 0;
+    for (int i = 0; i < c->n; i++) {
+        const box *w = &c->where[i];
+        int x0 = w->x0 > r->bx ? w->x0 : r->bx;
+        int y0 = w->y0 > r->by ? w->y0 : r->by;
+        int x1 = w->x1 < r->bx + r->bw ? w->x1 : r->bx + r->bw;
+        int y1 = w->y1 < r->by + r->bh ? w->y1 : r->by + r->bh;
+        if (x1 > x0 && y1 > y0) {
+            in += (long)(x1 - x0) * (y1 - y0);
+            k++;
+        }
+    }
+    return k < 2 || ((long)r->bw * r->bh - in) * k < 2 * in;
+}
+
 /* Two regions (of successive frames, or searches) are the same if they overlap
  * by more than half of the smaller one. */
 static int same_region(const rd_region *a, const rd_region *b)
@@ -712,19 +768,23 @@ static int full_attempts(labels_reader *rd, call *c, const labels_image *img,
             if (done[i] || (whole && (attempts[a].prep_cost > 1 ||
                                       attempts[a].scale > 100)))
                 continue;
-            int from = c->n, before = c->got;
-            int rc = try_attempt(rd, c, img, &reg[i], a, MAX_SIDE);
+            /* A region that gave codes already holds labels side by side,
+             * which share the focus and the motion their codes read
+             * through: no deconvolution, and enlarging only as far as
+             * live mode does (the region is several labels big). */
+            int part = covered(c, 0, &reg[i]);
+            if (part && attempts[a].prep_cost > 1)
+                continue;
+            int before = c->n;
+            int rc =
+                try_attempt(rd, c, img, &reg[i], a, part ? UP_SIDE : MAX_SIDE);
             if (rc != LABELS_OK)
                 return rc;
-            if (c->got > before) {
-                done[i] = 1;
-                left--;
-                for (int j = 0; j < n; j++)
-                    if (!done[j] && covered(c, from, &reg[j])) {
-                        done[j] = 1;
-                        left--;
-                    }
-            }
+            for (int j = 0; j < n && c->n > before; j++)
+                if (!done[j] && filled(c, &reg[j])) {
+                    done[j] = 1;
+                    left--;
+                }
         }
     return LABELS_OK;
 }
@@ -752,7 +812,7 @@ static int read_full(labels_reader *rd, call *c, const labels_image *img)
     }
     int done[RD_MAX_REGIONS];
     for (int i = 0; i < n; i++)
-        done[i] = covered(c, 0, &reg[i]);
+        done[i] = filled(c, &reg[i]);
     return full_attempts(rd, c, img, reg, n, done, whole);
 }
 

@@ -64,6 +64,16 @@ int rdops_warp_quad(const labels_image *src, const double qx[4],
                     const double qy[4], int side, int margin,
                     labels_image *out);
 
+/* Move each side of the quadrilateral (qx, qy) of img (a code's outline
+ * as the region search saw it, good to a few pixels) by up to reach
+ * pixels at either end onto the code's edge: where img is lightest just
+ * outside (the quiet zone) against darkest just inside. The warp of a
+ * code under strong perspective needs its corners to a fraction of a
+ * module. LABELS_ERR_IMAGE, the quadrilateral unchanged, when no side
+ * has such an edge. */
+int rdops_fit_quad(const labels_image *img, double qx[4], double qy[4],
+                   int reach);
+
 /* Flatten a code wrapped round a cylinder: in the square between margin
  * and the opposite margin, positions along one axis (vertical: along y)
  * are moved from where a cylinder of half-angle theta_deg showed them to

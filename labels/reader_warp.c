@@ -1,6 +1,7 @@
 /* reader_warp.c -- geometry for the QR reader: a code's outline
- * quadrilateral warped to a square (perspective, shear) and a code on a
- * can flattened. No libm: the library links no maths library. */
+ * quadrilateral fitted to its edges and warped to a square (perspective,
+ * shear), and a code on a can flattened. No libm: the library links no
+ * maths library. */
 #include "reader_int.h"
 
 #include <stdlib.h>
@@ -141,5 +142,141 @@ int rdops_uncurve(labels_image *img, int margin, int vertical, int theta_deg)
     }
     free(src);
     free(line);
+    return LABELS_OK;
+}
+
+/* img's grey level at (x, y) by bilinear interpolation, or -1 outside.
+ * Pixel edges at whole numbers, as outlines are (pixel i spans i..i+1). */
+static double grey_at(const labels_image *img, double x, double y)
+{
+    x -= 0.5;
+    y -= 0.5;
+    if (!(x >= 0 && y >= 0 && x < img->width - 1 && y < img->height - 1))
+        return -1;
+    int xi = (int)x, yi = (int)y;
+    double fx = x - xi, fy = y - yi;
+    const uint8_t *p = img->pixels + (size_t)yi * img->stride + xi;
+    return (p[0] * (1 - fx) + p[1] * fx) * (1 - fy) +
+           (p[img->stride] * (1 - fx) + p[img->stride + 1] * fx) * fy;
+}
+
+/* How much lighter img is just outside the segment a-b (on the side of
+ * the unit normal n: the quiet zone, 1-3 px out) than just inside it
+ * (the code's outer modules, 0.7-1.4 px in), averaged along it. A line
+ * through the code or the quiet zone scores less; the edge of the label
+ * against a darker scene scores negative. */
+static double edge_contrast(const labels_image *img, const double a[2],
+                            const double b[2], const double n[2])
+{
+    static const double out[3] = {1.0, 2.0, 3.0}, in[2] = {-0.7, -1.4};
+    double dx = b[0] - a[0], dy = b[1] - a[1];
+    int steps = 8;
+    while ((double)steps * steps < dx * dx + dy * dy)
+        steps++; /* about one sample a pixel */
+    double sum = 0;
+    int cnt = 0;
+    for (int s = 1; s < steps; s++) {
+        double x = a[0] + dx * s / steps, y = a[1] + dy * s / steps;
+        double o = 0, i = 0, v = 0;
+        for (int k = 0; k < 3 && v >= 0; k++) {
+            v = grey_at(img, x + n[0] * out[k], y + n[1] * out[k]);
+            o += v;
+        }
+        for (int k = 0; k < 2 && v >= 0; k++) {
+            v = grey_at(img, x + n[0] * in[k], y + n[1] * in[k]);
+            i += v;
+        }
+        if (v >= 0) {
+            sum += o / 3 - i / 2;
+            cnt++;
+        }
+    }
+    return cnt ? sum / cnt : -1e9;
+}
+
+static double root(double d2)
+{
+    double len = d2 > 1 ? d2 / 2 : 1;
+    for (int it = 0; it < 40; it++)
+        len = 0.5 * (len + d2 / len);
+    return len;
+}
+
+/* Side k of the quadrilateral (corners k and k + 1) moved to where the
+ * code's edge is: each end shifted along the side's outward normal by
+ * up to reach pixels in steps of step, the best contrast kept. Returns
+ * the line as a x + b y = c in l[0..2]. */
+static int fit_side(const labels_image *img, const double qx[4],
+                    const double qy[4], int k, double reach, double step,
+                    double l[3])
+{
+    int j = (k + 1) % 4;
+    double cx = (qx[0] + qx[1] + qx[2] + qx[3]) / 4;
+    double cy = (qy[0] + qy[1] + qy[2] + qy[3]) / 4;
+    double ex = qx[j] - qx[k], ey = qy[j] - qy[k];
+    double el = root(ex * ex + ey * ey);
+    if (el < 8)
+        return -1;
+    double n[2] = {ey / el, -ex / el};
+    if (n[0] * ((qx[j] + qx[k]) / 2 - cx) + n[1] * ((qy[j] + qy[k]) / 2 - cy) <
+        0) {
+        n[0] = -n[0];
+        n[1] = -n[1];
+    }
+    double best = -1e9, b0 = 0, b1 = 0;
+    for (double d0 = -reach; d0 <= reach + 1e-9; d0 += step)
+        for (double d1 = -reach; d1 <= reach + 1e-9; d1 += step) {
+            double a[2] = {qx[k] + n[0] * d0, qy[k] + n[1] * d0};
+            double b[2] = {qx[j] + n[0] * d1, qy[j] + n[1] * d1};
+            double s = edge_contrast(img, a, b, n);
+            if (s > best) {
+                best = s;
+                b0 = d0;
+                b1 = d1;
+            }
+        }
+    double ax = qx[k] + n[0] * b0, ay = qy[k] + n[1] * b0;
+    double bx = qx[j] + n[0] * b1, by = qy[j] + n[1] * b1;
+    l[0] = by - ay;
+    l[1] = ax - bx;
+    l[2] = l[0] * ax + l[1] * ay;
+    return best > 0 ? 0 : -1;
+}
+
+int rdops_fit_quad(const labels_image *img, double qx[4], double qy[4],
+                   int reach)
+{
+    if (!img || !img->pixels || !qx || !qy || reach < 1 || reach > 64)
+        return LABELS_ERR_ARG;
+    double fx[4], fy[4];
+    memcpy(fx, qx, sizeof fx);
+    memcpy(fy, qy, sizeof fy);
+    /* coarse over the whole reach, then finer steps near the fit (each
+     * side's normal changes as its neighbours move) */
+    static const double near[3] = {0, 4.0, 1.5}, step[3] = {2.0, 1.0, 0.5};
+    for (int round = 0; round < 3; round++) {
+        double l[4][3];
+        for (int k = 0; k < 4; k++)
+            if (fit_side(img, fx, fy, k, round ? near[round] : reach,
+                         step[round], l[k]) != 0)
+                return LABELS_ERR_IMAGE;
+        for (int k = 0; k < 4; k++) { /* corner k: sides k - 1 and k */
+            const double *p = l[(k + 3) % 4], *q = l[k];
+            double det = p[0] * q[1] - p[1] * q[0];
+            if (det > -1e-9 && det < 1e-9)
+                return LABELS_ERR_IMAGE;
+            fx[k] = (p[2] * q[1] - p[1] * q[2]) / det;
+            fy[k] = (p[0] * q[2] - p[2] * q[0]) / det;
+        }
+    }
+    /* A fit that moved a corner further than the search could reach ran
+     * off along a side (two sides nearly parallel): keep the outline. */
+    for (int k = 0; k < 4; k++) {
+        double dx = fx[k] - qx[k], dy = fy[k] - qy[k];
+        if (dx * dx + dy * dy > 8.0 * reach * reach)
+            return LABELS_ERR_IMAGE;
+    }
+    memcpy(qx, fx, sizeof fx);
+    memcpy(qy, fy, sizeof fy);
     return LABELS_OK;
 }

@@ -2,10 +2,13 @@
 browser. Headless Chromium (Debian's chromium) is steered over the
 DevTools protocol (a WebSocket client in the standard library below):
 a province clerk signs in, searches without diacritics, opens a product,
-edits its name; a producer signs in and uploads a new public key file;
+edits its name, imports a CSV (a bad row: the preview names its error and
+line and offers no apply; the file fixed: the preview lists the rows and
+apply writes them); a producer signs in and uploads a new public key file;
 the clerk approves it. Every step goes through the pages' own forms and
 links, and the registry must hold the results with the audit naming
-console:NAME. Skipped (77) without chromium."""
+console:NAME. Skipped (77) without chromium. `python3 tests/console_browser.py DRIVER
+OCOP_HOST docs/screens` remakes docs/screens/console-import.png."""
 import base64
 import json
 import os
@@ -26,6 +29,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import console_lib  # noqa: E402
 from console_lib import (HOST, T, add_users, check, fail, feed_opts,  # noqa
                          finish, key_id_of, run, start)
+
+SHOTS = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
 
 
 class WebSocket:
@@ -206,6 +211,60 @@ def logout(b):
     b.wait_path("/console/login")
 
 
+def shot(b, name):
+    """A screenshot into the test's folder, and into SHOTS when given."""
+    data = base64.b64decode(b.call("Page.captureScreenshot",
+                                   format="png")["data"])
+    for d in (T, SHOTS):
+        if d:
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+
+
+CSV_HEAD = "code,name,group,stars,province,producer,certificate,certified\n"
+
+
+def csv_import(b, base, db):
+    """Issue 13: the clerk imports a spreadsheet through the import page:
+    a bad row is named with its line and nothing can be applied; the
+    fixed file previews its rows and applies them in one go."""
+    rows = ["HG201,Trà hoa vàng,beverages,4,Hà Giang,HTX-A,HG-201,2026-01-05",
+            "HG202,Mận hậu Bắc Hà,food,9,Hà Giang,HTX-A,HG-202,2026-01-05"]
+    bad, good = os.path.join(T, "bad.csv"), os.path.join(T, "good.csv")
+    with open(bad, "w") as f:
+        f.write(CSV_HEAD + "\n".join(rows) + "\n")
+    with open(good, "w") as f:
+        f.write(CSV_HEAD + rows[0] + "\n" + rows[1].replace(",9,", ",3,") +
+                "\n")
+    b.click("a[href='/console/import']")
+    b.wait_path("/console/import")
+    b.upload("input[name=csv]", bad)
+    b.click("form[action='/console/import'] button")
+    b.wait_path("/console/import")
+    text = b.text()
+    check("Dòng 3: " in text and "HG201" in text,
+          "a bad row: the preview names its error's line (3)")
+    check(not b.js("!!document.querySelector("
+                   "\"form[action='/console/import/apply']\")"),
+          "  and offers no apply")
+    shot(b, "console-import.png")
+    b.go(base + "/console/import", "/console/import")
+    b.upload("input[name=csv]", good)
+    b.click("form[action='/console/import'] button")
+    b.wait_path("/console/import")
+    text = b.text()
+    check("HG201" in text and "HG202" in text and "Mận hậu Bắc Hà" in text,
+          "the fixed file: the preview lists both rows")
+    b.click("form[action='/console/import/apply'] button")
+    b.wait_path("/console/products")
+    con = sqlite3.connect(db)
+    got = con.execute("SELECT code, stars FROM products WHERE code LIKE "
+                      "'HG20_' ORDER BY code").fetchall()
+    con.close()
+    check(got == [("HG201", 4), ("HG202", 3)],
+          "apply wrote both rows: %s" % got)
+
+
 def clerks_day(b, base):
     """Issue 14: a clerk opens the dashboard (her province first), and a
     central user sees the feed's alarm, publishes now and sees the new
@@ -263,6 +322,7 @@ def main():
         b.click("form.edit button")
         b.wait_path("/console/product/HG001")
         check("Tây Côn Lĩnh" in b.text(), "the edit is saved and shown")
+        csv_import(b, base, db)
         logout(b)
 
         login(b, base, "htx.a")

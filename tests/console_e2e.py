@@ -30,6 +30,7 @@ from console_lib import (DRIVER, HOST, NASTY, T, USERS, Client,  # noqa
                          key_id_of,
                          make_registry, pending_id, run, start,
                          version_of, who_of_last)
+from console_moves import moves, own_password, own_password_throttled  # noqa
 
 
 def raw_status(port, req):
@@ -581,6 +582,8 @@ def main():
             files={"printed": ("k.sec.printed", rec)})
 
     csv_import(c, db, attempt)
+    moves(c, db, attempt, os.path.splitext(db)[0] + ".mirror.db")
+    own_password(c, db, port, attempt)
 
     # ---- CSRF ----
     for label, tok in (("missing", None), ("wrong", "0" * 64),
@@ -753,6 +756,7 @@ def main():
     time.sleep(6.5)
     st, _ = bad.login("hg")
     check(st == 303, "after the lock: the right password works")
+    own_password_throttled(p2)
 
     # ---- TLS, and no plain HTTP beyond loopback ----
     p = subprocess.run([DRIVER, "serve", db, "--listen", "0.0.0.0:0"],

@@ -1,7 +1,7 @@
 # ocop-host registry, import, stats, export and demo: end-to-end tests that
 # run the built binary in temporary folders (tests/host_*.sh).
 foreach(t host_registry host_import host_export host_crash host_demo host_check
-  host_provinces)
+  host_provinces host_move)
   add_test(NAME ${t} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/${t}.sh
            $<TARGET_FILE:ocop-host>)
   set_tests_properties(${t} PROPERTIES TIMEOUT 300 ENVIRONMENT
@@ -19,6 +19,9 @@ endif()
 # The registry's input checks, from the registry module.
 ocop_test(test_host_fields)
 target_link_libraries(test_host_fields PRIVATE host_registry)
+# The guarded changes the commands and the console share.
+ocop_test(test_host_changes)
+target_link_libraries(test_host_changes PRIVATE host_registry)
 
 if(OCOP_FUZZ)
   # csv.c compiled in again so libFuzzer has coverage of the parser itself.

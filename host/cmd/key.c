@@ -31,7 +31,8 @@ static int key_enroll(struct kargs *a)
     if (rc != LABELS_EXIT_OK)
         return rc;
     char err[REG_ERR_MAX] = "";
-    int failed = registry_key_enroll(db, producer, &pub, date, err, sizeof err);
+    int failed =
+        registry_key_enroll(db, producer, &pub, date, NULL, err, sizeof err);
     if (!failed) {
         char hex[LABELS_KEY_ID_HEX_SIZE];
         labels_key_id_hex(pub.id, hex);
@@ -67,7 +68,8 @@ static int key_revoke(struct kargs *a)
     if (rc != LABELS_EXIT_OK)
         return rc;
     char err[REG_ERR_MAX] = "";
-    int failed = registry_key_revoke(db, hex, reason, date, err, sizeof err);
+    int failed =
+        registry_key_revoke(db, hex, reason, date, NULL, err, sizeof err);
     if (!failed)
         printf("key %s revoked (%s) on %s\n", hex, reason, date);
     return regcli_finish(db, failed, err);

@@ -1,4 +1,4 @@
-/* producer.c -- ocop-host producer add|edit|show|list. */
+/* producer.c -- ocop-host producer add|edit|move|show|list. */
 #include "cmd/cli.h"
 #include "cmd/registry_cli.h"
 
@@ -13,10 +13,13 @@ static const char usage_text[] =
     "--kind K --province P [--contact TEXT]\n"
     "       ocop-host producer edit --db REG.db --code PCODE [--name NAME] "
     "[--kind K] [--province P] [--contact TEXT]\n"
+    "       ocop-host producer move --db REG.db --code PCODE --province P\n"
     "       ocop-host producer show --db REG.db --code PCODE\n"
     "       ocop-host producer list --db REG.db [--province P]\n"
     "Kinds: cooperative, enterprise, household. The contact is private: it "
-    "is never exported.\n";
+    "is never exported.\n"
+    "move takes the producer, and its products that were in its old "
+    "province, to P.\n";
 
 static void print_row(void *ctx, const char *const *cols, int n)
 {
@@ -81,8 +84,15 @@ int cmd_producer(int argc, char **argv)
     }
     int is_add = !strcmp(sub, "add"), is_edit = !strcmp(sub, "edit");
     int is_show = !strcmp(sub, "show"), is_list = !strcmp(sub, "list");
-    if (!is_add && !is_edit && !is_show && !is_list) {
-        cli_error("unknown producer command '%s' (add, edit, show, list)", sub);
+    int is_move = !strcmp(sub, "move");
+    if (!is_add && !is_edit && !is_show && !is_list && !is_move) {
+        cli_error("unknown producer command '%s' (add, edit, move, show, "
+                  "list)",
+                  sub);
+        return LABELS_EXIT_USAGE;
+    }
+    if (is_move && !v[P_PROVINCE - P_DB]) {
+        cli_error("producer move needs --province P");
         return LABELS_EXIT_USAGE;
     }
     if (!is_list && !code) {
@@ -109,10 +119,20 @@ int cmd_producer(int argc, char **argv)
                p.code, p.name, p.kind, p.province, p.contact);
         return LABELS_EXIT_OK;
     }
+    if (is_move) {
+        int moved = 0;
+        int failed = registry_producer_move(db, code, v[P_PROVINCE - P_DB],
+                                            NULL, &p, &moved, err, sizeof err);
+        if (regcli_finish(db, failed, err) != LABELS_EXIT_OK)
+            return LABELS_EXIT_FAIL;
+        printf("moved %s to %s with %d product%s\n", p.code, p.province, moved,
+               moved == 1 ? "" : "s");
+        return LABELS_EXIT_OK;
+    }
     struct reg_producer_change ch = {v[P_NAME - P_DB], v[P_KIND - P_DB],
                                      v[P_PROVINCE - P_DB], v[P_CONTACT - P_DB]};
-    int failed =
-        registry_producer_save(db, is_add, code, &ch, &p, err, sizeof err);
+    int failed = registry_producer_save(db, is_add, code, &ch, NULL, &p, err,
+                                        sizeof err);
     if (regcli_finish(db, failed, err) != LABELS_EXIT_OK)
         return LABELS_EXIT_FAIL;
     printf("%s %s\n", is_add ? "added" : "updated", p.code);

@@ -1,4 +1,4 @@
-/* product.c -- ocop-host product add|edit|set-status|show|list. */
+/* product.c -- ocop-host product add|edit|set-status|move|show|list. */
 #include "cmd/cli.h"
 #include "cmd/registry_cli.h"
 
@@ -163,56 +163,44 @@ static int load_existing(sqlite3 *db, struct args *a, struct reg_product *p,
     return rc == 1 ? 0 : -1;
 }
 
-static int do_edit(sqlite3 *db, struct args *a, char *err, size_t errsz)
+/* edit, set-status and move: one registry change each (its own
+ * transaction), the same functions the console calls. */
+static int product_change(const char *sub, struct args *a)
 {
+    sqlite3 *db;
+    int rc = regcli_open(ARG(a, O_DB), 0, &db);
+    if (rc != LABELS_EXIT_OK)
+        return rc;
+    char err[REG_ERR_MAX] = "", date[LABELS_DATE_SIZE];
     struct reg_product p;
-    if (load_existing(db, a, &p, err, errsz))
-        return -1;
-    /* A new certification date starts a new certificate life unless the
-     * expiry is given too. */
-    if (ARG(a, O_CERTIFIED) && !ARG(a, O_EXPIRES))
-        p.expires[0] = '\0';
-    if (ARG(a, O_STARS))
-        p.proposed5 = 0;
-    if (apply_fields(a, &p, err, errsz) || reg_product_finish(&p, err, errsz))
-        return -1;
-    if (ARG(a, O_PRODUCER)) {
-        struct reg_producer pr;
-        int rc = reg_producer_load(db, p.producer, &pr, err, errsz);
-        if (rc <= 0) {
-            if (rc == 0)
-                snprintf(err, errsz, "no producer %s in the registry",
-                         p.producer);
-            return -1;
-        }
+    memset(&p, 0, sizeof p);
+    const char *code = ARG(a, O_CODE);
+    int failed;
+    if (!strcmp(sub, "edit")) {
+        struct reg_field set[sizeof product_fields / sizeof product_fields[0]];
+        size_t n = 0;
+        for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
+            if (product_fields[i].opt != O_CODE)
+                set[n++] = (struct reg_field){product_fields[i].field,
+                                              ARG(a, product_fields[i].opt)};
+        failed =
+            registry_product_edit(db, code, set, n, NULL, &p, err, sizeof err);
+        snprintf(a->done, sizeof a->done, "updated %s", code);
+    } else if (!strcmp(sub, "move")) {
+        failed = registry_product_move(db, code, ARG(a, O_PROVINCE), NULL, &p,
+                                       err, sizeof err);
+        snprintf(a->done, sizeof a->done, "moved %s to %s", code, p.province);
+    } else {
+        regdate_today(date);
+        failed = registry_product_status(
+            db, code, ARG(a, O_STATUS), ARG(a, O_REASON),
+            ARG(a, O_DATE) ? ARG(a, O_DATE) : date, NULL, &p, err, sizeof err);
+        snprintf(a->done, sizeof a->done, "%s is now %s", code, p.status);
     }
-    if (reg_product_update(db, &p, err, errsz))
-        return -1;
-    snprintf(a->done, sizeof a->done, "updated %s", p.code);
-    return 0;
-}
-
-static int do_set_status(sqlite3 *db, struct args *a, char *err, size_t errsz)
-{
-    struct reg_product p;
-    if (load_existing(db, a, &p, err, errsz))
-        return -1;
-    char date[LABELS_DATE_SIZE];
-    regdate_today(date);
-    const char *reason = ARG(a, O_REASON) ? ARG(a, O_REASON) : "";
-    if (reg_product_set(&p, "status", ARG(a, O_STATUS), err, errsz) ||
-        reg_product_set(&p, "status_reason", reason, err, errsz) ||
-        reg_product_set(&p, "status_date",
-                        ARG(a, O_DATE) ? ARG(a, O_DATE) : date, err, errsz))
-        return -1;
-    /* Back to rated without a reason: nothing to explain any more. */
-    if (!strcmp(p.status, "rated") && !*reason)
-        p.status_date[0] = '\0';
-    if (reg_product_finish(&p, err, errsz) ||
-        reg_product_update(db, &p, err, errsz))
-        return -1;
-    snprintf(a->done, sizeof a->done, "%s is now %s", p.code, p.status);
-    return 0;
+    if (regcli_finish(db, failed, err) != LABELS_EXIT_OK)
+        return LABELS_EXIT_FAIL;
+    puts(a->done);
+    return LABELS_EXIT_OK;
 }
 
 static int product_show(struct args *a)
@@ -328,6 +316,7 @@ static const char usage_text[] =
     "       ocop-host product set-status --db REG.db --code CODE --status "
     "rated|suspended|revoked|expired\n"
     "           [--reason TEXT] [--date YYYY-MM-DD]\n"
+    "       ocop-host product move --db REG.db --code CODE --province P\n"
     "       ocop-host product show --db REG.db --code CODE\n"
     "       ocop-host product list --db REG.db [--province P] [--group G] "
     "[--status S] [--producer PCODE]\n"
@@ -357,21 +346,23 @@ int cmd_product(int argc, char **argv)
     }
     if (!strcmp(sub, "add"))
         return in_transaction(ARG(&a, O_DB), do_add, &a);
-    if (!strcmp(sub, "edit"))
-        return in_transaction(ARG(&a, O_DB), do_edit, &a);
-    if (!strcmp(sub, "set-status")) {
-        if (!ARG(&a, O_STATUS)) {
-            cli_error("product set-status needs --status");
-            return LABELS_EXIT_USAGE;
-        }
-        return in_transaction(ARG(&a, O_DB), do_set_status, &a);
+    if (!strcmp(sub, "set-status") && !ARG(&a, O_STATUS)) {
+        cli_error("product set-status needs --status");
+        return LABELS_EXIT_USAGE;
     }
+    if (!strcmp(sub, "move") && !ARG(&a, O_PROVINCE)) {
+        cli_error("product move needs --province P");
+        return LABELS_EXIT_USAGE;
+    }
+    if (!strcmp(sub, "edit") || !strcmp(sub, "set-status") ||
+        !strcmp(sub, "move"))
+        return product_change(sub, &a);
     if (!strcmp(sub, "show"))
         return product_show(&a);
     if (!strcmp(sub, "list"))
         return product_list(&a);
-    cli_error("unknown product command '%s' (add, edit, set-status, show, "
-              "list)",
+    cli_error("unknown product command '%s' (add, edit, set-status, move, "
+              "show, list)",
               sub);
     return LABELS_EXIT_USAGE;
 }

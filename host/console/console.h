@@ -121,6 +121,16 @@ console_login_result console_login(sqlite3 *db, pthread_mutex_t *lock,
 int console_session_get(sqlite3 *db, const console_limits *lim,
                         const char *token, time_t now, console_session *s,
                         char *err, size_t errsz);
+/* A signed-in user's own password change (session s): current must be
+ * the account's password, checked and throttled as a login is (per name
+ * and per address: a wrong one counts as a failed login); then password
+ * (len bytes, CONSOLE_PASSWORD_MIN..MAX, the caller checks) is set and
+ * every other session of the account ends, with an audit row, in one
+ * transaction. OK, REFUSED (current wrong), THROTTLED or ERROR. */
+console_login_result console_password_own(
+    sqlite3 *db, const console_limits *lim, const console_session *s,
+    const char *current, size_t curlen, const char *password, size_t len,
+    const char *addr, time_t now, unsigned *retry_s, char *err, size_t errsz);
 /* End the session of token (nothing if there is none). */
 int console_logout(sqlite3 *db, const char *token, char *err, size_t errsz);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void forbidden(creply *rep, const creq *r)
 {
@@ -285,87 +286,98 @@ static void key_request(struct console_ctx *c, const creq *r, creply *rep)
     reply_redirect(rep, "/console/keys");
 }
 
-static void key_decide(struct console_ctx *c, const creq *r, creply *rep,
-                       long long id, int approve)
-{
-    const console_user *u = &r->session->user;
-    char err[REG_ERR_MAX] = "", who[96], pv[64], date[11], now[21];
+/* A pending request and what deciding it writes beside the registry. */
+struct decision {
+    long long id;
+    int approve;
+    const char *who;
     char producer[REG_PRODUCER_MAX + 1], hex[17];
     labels_pubkey pub;
-    console_who(r, who, sizeof who);
-    if (console_begin(c->db, err, sizeof err)) {
-        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
-        return;
-    }
+};
+
+/* 1 when request id is pending (d filled), 0 when not, -1 on error. */
+static int load_request(sqlite3 *db, struct decision *d)
+{
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(c->db,
+    if (sqlite3_prepare_v2(db,
                            "SELECT producer,key_id,public_key FROM "
                            "console_key_requests WHERE id=?1 AND "
                            "state='pending'",
-                           -1, &st, NULL) != SQLITE_OK) {
-        fail_page(rep, r, 500, T_ERROR, sqlite3_errmsg(c->db), c->db);
-        return;
-    }
-    sqlite3_bind_int64(st, 1, id);
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, d->id);
     int found = sqlite3_step(st) == SQLITE_ROW &&
                 sqlite3_column_bytes(st, 2) == LABELS_PUBKEY_BYTES;
     if (found) {
-        snprintf(producer, sizeof producer, "%s", sqlite3_column_text(st, 0));
-        snprintf(hex, sizeof hex, "%s", sqlite3_column_text(st, 1));
-        memcpy(pub.pk, sqlite3_column_blob(st, 2), LABELS_PUBKEY_BYTES);
+        snprintf(d->producer, sizeof d->producer, "%s",
+                 sqlite3_column_text(st, 0));
+        snprintf(d->hex, sizeof d->hex, "%s", sqlite3_column_text(st, 1));
+        memcpy(d->pub.pk, sqlite3_column_blob(st, 2), LABELS_PUBKEY_BYTES);
+        labels_key_id(d->pub.pk, d->pub.id);
     }
     sqlite3_finalize(st);
-    if (!found) {
-        fail_page(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, NULL, c->db);
-        return;
-    }
-    if (producer_province(c->db, producer, pv, sizeof pv) != 1 ||
-        !may_approve_key(u, pv)) {
-        console_rollback(c->db);
-        forbidden(rep, r);
-        return;
-    }
-    labels_key_id(pub.pk, pub.id);
-    regdate_today(date);
+    return found;
+}
+
+/* In the decision's transaction (reg_guard .also): the request is
+ * decided, once; a rejection is an audit row of its own. */
+static int record_decision(void *ctx, sqlite3 *db, char *err, size_t errsz)
+{
+    const struct decision *d = ctx;
+    char now[LABELS_TIME_ISO_SIZE];
+    sqlite3_stmt *st;
     regtime_now(now);
-    long long mark = console_audit_mark(c->db);
-    if (approve &&
-        reg_key_insert(c->db, &pub, producer, date, err, sizeof err)) {
-        fail_page(rep, r, MHD_HTTP_CONFLICT, T_ERROR, err, c->db);
-        return;
-    }
-    if (sqlite3_prepare_v2(c->db,
+    if (sqlite3_prepare_v2(db,
                            "UPDATE console_key_requests SET state=?2,"
-                           "decided_by=?3,decided=?4 WHERE id=?1",
-                           -1, &st, NULL) != SQLITE_OK) {
-        fail_page(rep, r, 500, T_ERROR, sqlite3_errmsg(c->db), c->db);
-        return;
-    }
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, approve ? "approved" : "rejected", -1,
+                           "decided_by=?3,decided=?4 WHERE id=?1 AND "
+                           "state='pending'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return console_db_error(db, "key request", err, errsz);
+    sqlite3_bind_int64(st, 1, d->id);
+    sqlite3_bind_text(st, 2, d->approve ? "approved" : "rejected", -1,
                       SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, who, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, d->who, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE ||
-        console_audit_tag(c->db, mark, who, err, sizeof err) ||
-        (!approve && console_audit_add(c->db, who, "key", hex, "(rejected)",
-                                       NULL, producer, err, sizeof err)) ||
-        console_commit(c->db, err, sizeof err)) {
-        fail_page(rep, r, 500, T_ERROR, err[0] ? err : "update", c->db);
+    if (rc != SQLITE_DONE || sqlite3_changes(db) != 1)
+        return console_db_error(db, "key request", err, errsz);
+    return d->approve
+               ? 0
+               : console_audit_add(db, d->who, "key", d->hex, "(rejected)",
+                                   NULL, d->producer, err, errsz);
+}
+
+/* Approve (enrol the key, registry_key_enroll) or reject a request. */
+static void key_decide(struct console_ctx *c, const creq *r, creply *rep,
+                       long long id, int approve)
+{
+    char err[REG_ERR_MAX] = "", who[96], date[LABELS_DATE_SIZE];
+    struct decision d = {.id = id, .approve = approve, .who = who};
+    struct reg_guard g;
+    console_guard(r, &g, who, sizeof who, -1);
+    g.also = record_decision;
+    g.also_ctx = &d;
+    int found = load_request(c->db, &d);
+    if (found <= 0) {
+        page_error(rep, r, found ? 500 : MHD_HTTP_NOT_FOUND,
+                   found ? T_ERROR : T_NOT_FOUND, NULL);
         return;
     }
-    reply_redirect(rep, "/console/keys");
+    regdate_today(date);
+    int rc = approve
+                 ? registry_key_enroll(c->db, d.producer, &d.pub, date, &g, err,
+                                       sizeof err)
+                 : registry_producer_guarded(c->db, d.producer, REG_KEY_ENROLL,
+                                             &g, err, sizeof err);
+    reply_change(rep, r, rc, err, MHD_HTTP_CONFLICT, "/console/keys");
 }
 
 static void key_revoke(struct console_ctx *c, const creq *r, creply *rep,
                        const char *idhex)
 {
-    const console_user *u = &r->session->user;
     const char *reason = form_get(r, "reason", NULL);
-    char err[REG_ERR_MAX] = "", who[96], pv[64], date[11], hex[17];
-    char producer[REG_PRODUCER_MAX + 1], enrolled[11];
+    char err[REG_ERR_MAX] = "", who[96], date[LABELS_DATE_SIZE], hex[17];
     uint8_t id[LABELS_KEY_ID_BYTES];
     if (labels_key_id_parse(idhex, id) != LABELS_OK) {
         page_error(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, NULL);
@@ -378,66 +390,11 @@ static void key_revoke(struct console_ctx *c, const creq *r, creply *rep,
         return;
     }
     labels_key_id_hex(id, hex);
-    console_who(r, who, sizeof who);
-    if (console_begin(c->db, err, sizeof err)) {
-        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
-        return;
-    }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(c->db,
-                           "SELECT producer,enrolled,revoked FROM keys WHERE "
-                           "key_id=?1",
-                           -1, &st, NULL) != SQLITE_OK) {
-        fail_page(rep, r, 500, T_ERROR, sqlite3_errmsg(c->db), c->db);
-        return;
-    }
-    sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    int revoked = 0;
-    if (found) {
-        snprintf(producer, sizeof producer, "%s", sqlite3_column_text(st, 0));
-        snprintf(enrolled, sizeof enrolled, "%s", sqlite3_column_text(st, 1));
-        revoked = *sqlite3_column_text(st, 2) != '\0';
-    }
-    sqlite3_finalize(st);
-    if (!found) {
-        fail_page(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, hex, c->db);
-        return;
-    }
-    if (producer_province(c->db, producer, pv, sizeof pv) != 1 ||
-        !may_revoke_key(u, pv, reason)) {
-        console_rollback(c->db);
-        forbidden(rep, r);
-        return;
-    }
     regdate_today(date);
-    if (revoked || strcmp(date, enrolled) < 0) {
-        fail_page(rep, r, MHD_HTTP_CONFLICT, T_BAD_REQUEST,
-                  revoked ? "the key is already revoked"
-                          : "the key's enrolment date is in the future",
-                  c->db);
-        return;
-    }
-    long long mark = console_audit_mark(c->db);
-    if (sqlite3_prepare_v2(c->db,
-                           "UPDATE keys SET revoked=?2,revoke_reason=?3 WHERE "
-                           "key_id=?1",
-                           -1, &st, NULL) != SQLITE_OK) {
-        fail_page(rep, r, 500, T_ERROR, sqlite3_errmsg(c->db), c->db);
-        return;
-    }
-    sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE ||
-        console_audit_tag(c->db, mark, who, err, sizeof err) ||
-        console_commit(c->db, err, sizeof err)) {
-        fail_page(rep, r, 500, T_ERROR, err[0] ? err : "revoke", c->db);
-        return;
-    }
-    reply_redirect(rep, "/console/keys");
+    struct reg_guard g;
+    console_guard(r, &g, who, sizeof who, -1);
+    int rc = registry_key_revoke(c->db, hex, reason, date, &g, err, sizeof err);
+    reply_change(rep, r, rc, err, MHD_HTTP_CONFLICT, "/console/keys");
 }
 
 void route_keys(struct console_ctx *c, const creq *r, creply *rep,
@@ -615,4 +572,79 @@ void route_users(struct console_ctx *c, const creq *r, creply *rep,
         return;
     }
     reply_redirect(rep, "/console/users");
+}
+
+/* ---- One's own account ----------------------------------------------------
+ */
+
+static void account_page(creply *rep, const creq *r, int msg)
+{
+    html *h = &rep->body;
+    page_begin(h, r, tr(r->lang, T_MY_PASSWORD));
+    const char *changed = r->arg(r, "changed");
+    if (msg >= 0 || (changed && !strcmp(changed, "1"))) {
+        html_raw(h, msg >= 0 ? "<p class=\"error\">" : "<p class=\"saved\">");
+        html_text(h, tr(r->lang, msg >= 0 ? msg : T_PASSWORD_CHANGED));
+        html_raw(h, "</p>");
+    }
+    html_raw(h, "<form method=\"post\" action=\"/console/account/password\" "
+                "class=\"edit\">");
+    html_csrf(h, r->session->csrf);
+    html_raw(h, "<label>");
+    html_text(h, tr(h->lang, T_CURRENT_PASSWORD));
+    html_raw(h, "<input name=\"current\" type=\"password\" "
+                "autocomplete=\"current-password\" required></label><label>");
+    html_text(h, tr(h->lang, T_NEW_PASSWORD));
+    html_raw(h, "<input name=\"password\" type=\"password\" "
+                "autocomplete=\"new-password\" minlength=\"10\" "
+                "maxlength=\"512\" required></label><button>");
+    html_text(h, tr(h->lang, T_MY_PASSWORD));
+    html_raw(h, "</button></form>");
+    page_end(h);
+}
+
+/* GET /account and POST /account/password: every role, its own only. */
+void route_account(struct console_ctx *c, const creq *r, creply *rep,
+                   const char *rest)
+{
+    int post = !strcmp(r->method, "POST");
+    if (!post && !*rest) {
+        account_page(rep, r, -1);
+        return;
+    }
+    if (!post || strcmp(rest, "/password")) {
+        page_error(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, NULL);
+        return;
+    }
+    size_t curlen = 0, len = 0;
+    const char *cur = form_get(r, "current", &curlen);
+    const char *pw = form_get(r, "password", &len);
+    if (!pw || len < CONSOLE_PASSWORD_MIN || len > CONSOLE_PASSWORD_MAX) {
+        page_error(rep, r, MHD_HTTP_BAD_REQUEST, T_BAD_REQUEST,
+                   "a password has 10 to 512 bytes");
+        return;
+    }
+    char err[CONSOLE_ERR_MAX] = "";
+    unsigned retry = 0;
+    console_login_result res = console_password_own(
+        c->db, &c->lim, r->session, cur, cur ? curlen : 0, pw, len, r->addr,
+        time(NULL), &retry, err, sizeof err);
+    /* The passwords' copies in the form go as soon as they are used. */
+    for (size_t i = 0; i < r->nfields; i++)
+        if (!strcmp(r->fields[i].name, "password") ||
+            !strcmp(r->fields[i].name, "current"))
+            sodium_memzero(r->fields[i].value, r->fields[i].len);
+    if (res == CONSOLE_LOGIN_OK) {
+        reply_redirect(rep, "/console/account?changed=1");
+        return;
+    }
+    if (res == CONSOLE_LOGIN_ERROR) {
+        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
+        return;
+    }
+    rep->status = res == CONSOLE_LOGIN_THROTTLED ? MHD_HTTP_TOO_MANY_REQUESTS
+                                                 : MHD_HTTP_UNAUTHORIZED;
+    rep->retry_after = res == CONSOLE_LOGIN_THROTTLED ? (retry ? retry : 1) : 0;
+    account_page(rep, r,
+                 res == CONSOLE_LOGIN_THROTTLED ? T_THROTTLED : T_LOGIN_FAILED);
 }

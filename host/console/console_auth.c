@@ -147,3 +147,41 @@ int may_read_reports(const console_user *u)
 {
     return u->role != CONSOLE_PRODUCER;
 }
+
+/* Moving a product or producer takes it out of one province's scope into
+ * another's: no clerk holds both, so it is the council's. */
+int may_move(const console_user *u) { return u->role == CONSOLE_CENTRAL; }
+
+/* The registry's guard for a change made by user (a console_user): the
+ * rules above, asked inside the change's transaction against the row as
+ * stored and as it would be saved. */
+int console_allows(void *user, const struct reg_ask *a)
+{
+    const console_user *u = user;
+    if (strcmp(a->province, a->to_province) && !may_move(u))
+        return 0;
+    switch (a->action) {
+    case REG_PRODUCT_EDIT:
+        return may_change_product(u, a->province) &&
+               may_rate(u, a->stars, a->proposed5) &&
+               may_rate(u, a->to_stars, a->to_proposed5);
+    case REG_PRODUCT_STATUS: return may_change_product(u, a->province);
+    case REG_PRODUCT_MOVE:
+    case REG_PRODUCER_MOVE: return may_move(u);
+    case REG_PRODUCER_EDIT: return may_change_producer(u, a->province);
+    case REG_KEY_ENROLL: return may_approve_key(u, a->province);
+    case REG_KEY_REVOKE: return may_revoke_key(u, a->province, a->reason);
+    }
+    return 0;
+}
+
+void console_guard(const creq *r, struct reg_guard *g, char *who, size_t whosz,
+                   long long version)
+{
+    console_who(r, who, whosz);
+    memset(g, 0, sizeof *g);
+    g->who = who;
+    g->version = version;
+    g->allow = console_allows;
+    g->ctx = (void *)&r->session->user;
+}

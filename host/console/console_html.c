@@ -358,6 +358,16 @@ static const char *const words[T_COUNT_][LANG_COUNT_] = {
                         "lập báo cáo.",
                         "This server has no collector: there are no scans to "
                         "report on."},
+    [T_MOVE] = {"Chuyển sang tỉnh khác", "Move to another province"},
+    [T_MOVE_HELP] = {"Chỉ Hội đồng OCOP trung ương chuyển được; cơ quan cấp "
+                     "chứng nhận giữ nguyên.",
+                     "Only the central council moves records; the unit that "
+                     "certified a product stays as it was."},
+    [T_MY_PASSWORD] = {"Đổi mật khẩu của tôi", "Change my password"},
+    [T_CURRENT_PASSWORD] = {"Mật khẩu hiện tại", "Current password"},
+    [T_PASSWORD_CHANGED] = {"Đã đổi mật khẩu; các phiên khác đã đăng xuất.",
+                            "Password changed; your other sessions are "
+                            "signed out."},
 };
 
 /* The console's own stored keys and their words; groups and kinds are
@@ -468,9 +478,9 @@ void page_begin(html *h, const creq *r, const char *title)
         }
         html_raw(h, "</nav><span class=\"who\">");
         html_text(h, tr(h->lang, T_SIGNED_IN_AS));
-        html_raw(h, ": <b>");
+        html_raw(h, ": <a href=\"/console/account\"><b>");
         html_text(h, u->name);
-        html_raw(h, "</b> (");
+        html_raw(h, "</b></a> (");
         html_text(h, console_word(h->lang, console_role_name(u->role)));
         if (u->province[0] || u->producer[0]) {
             html_raw(h, ", ");

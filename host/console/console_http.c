@@ -334,8 +334,8 @@ static void dispatch(struct console *c, struct MHD_Connection *conn, creq *r,
         char code[64];
         const char *rest = "";
         size_t n = strlen(s);
-        static const char *const actions[] = {"/edit", "/status"};
-        for (size_t i = 0; i < 2; i++) {
+        static const char *const actions[] = {"/edit", "/status", "/move"};
+        for (size_t i = 0; i < 3; i++) {
             size_t an = strlen(actions[i]);
             if (n > an && !strcmp(s + n - an, actions[i])) {
                 rest = actions[i];
@@ -353,6 +353,10 @@ static void dispatch(struct console *c, struct MHD_Connection *conn, creq *r,
             route_product(&c->ctx, r, rep, code, rest);
         else
             route_producer(&c->ctx, r, rep, code, rest);
+        return;
+    }
+    if (!strncmp(p, "/account", 8) && (!p[8] || p[8] == '/')) {
+        route_account(&c->ctx, r, rep, p + 8);
         return;
     }
     if (!strcmp(p, "/producers") && !post) {

@@ -6,6 +6,7 @@
 
 #include "console.h"
 #include "report/report.h"
+#include "registry/registry.h"
 
 #include <labels.h>
 #include <stdatomic.h>
@@ -265,6 +266,11 @@ enum {
     T_SHOW,
     T_BUSY,
     T_NO_COLLECTOR,
+    T_MOVE,
+    T_MOVE_HELP,
+    T_MY_PASSWORD,
+    T_CURRENT_PASSWORD,
+    T_PASSWORD_CHANGED,
     T_COUNT_
 };
 
@@ -303,6 +309,11 @@ int may_read_dashboard(const console_user *u);
 int may_publish(const console_user *u);
 /* Reports: every role but producers; scoped ones see their province. */
 int may_read_reports(const console_user *u);
+/* Moving a product or producer to another province. */
+int may_move(const console_user *u);
+/* The rules above as the registry's guard (struct reg_guard .allow, ctx a
+ * const console_user *). */
+int console_allows(void *user, const struct reg_ask *a);
 
 /* ---- A request and its reply (console_http.c, console_pages.c) ------- */
 
@@ -360,6 +371,10 @@ void route_keys(struct console_ctx *c, const creq *r, creply *rep,
                 const char *rest);
 void route_users(struct console_ctx *c, const creq *r, creply *rep,
                  const char *rest);
+/* One's own password (console_actions.c): GET /account, POST
+ * /account/password; rest is the path after "/account". */
+void route_account(struct console_ctx *c, const creq *r, creply *rep,
+                   const char *rest);
 void route_audit(struct console_ctx *c, const creq *r, creply *rep);
 /* The findings and suspects queue (console_queue.c): GET /queue, GET and
  * POST /queue/ID[/assign|/note|/confirm|/dismiss], GET /queue/ID/photo;
@@ -394,6 +409,15 @@ void reply_download(creply *rep, const char *type, const char *name,
 void route_dashboard(struct console_ctx *c, const creq *r, creply *rep);
 void route_publish(struct console_ctx *c, const creq *r, creply *rep);
 
+/* A guard for a change r's user makes from version (-1: none), naming
+ * who (console_who, whosz >= 96) in the audit. */
+void console_guard(const creq *r, struct reg_guard *g, char *who, size_t whosz,
+                   long long version);
+/* The reply to a registry change's outcome rc (REG_CHANGE_*): 303 to
+ * path when done, else 404, 403, invalid_status (400 or 409), 409 (a
+ * conflict whose page the caller did not make) or 500 with err. */
+void reply_change(creply *rep, const creq *r, int rc, const char *err,
+                  unsigned invalid_status, const char *path);
 /* Who the audit names for a console request: "console:NAME". */
 void console_who(const creq *r, char *out, size_t outsz);
 /* 303 to path (a console path starting with "/console/"). */

@@ -235,28 +235,6 @@ void route_products(struct console_ctx *c, const creq *r, creply *rep)
     page_end(h);
 }
 
-/* A record's version: the newest audit row about it. Every change of a
- * product or producer, by the console or a command, writes one (registry
- * triggers), so a form showing version V was made from the current
- * values exactly when the version is still V. */
-static long long audit_version(sqlite3 *db, const char *entity,
-                               const char *code)
-{
-    sqlite3_stmt *st;
-    long long v = -1;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT ifnull(max(id),0) FROM audit WHERE "
-                           "entity=?2 AND ref=?1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static void field_row(html *h, int label, const char *value)
 {
     html_raw(h, "<tr><th>");
@@ -441,6 +419,34 @@ static void status_form(html *h, const creq *r, const struct reg_product *p)
     html_raw(h, "</button></form>");
 }
 
+/* The move form (central users): a province of the 2025 list, the
+ * record's version. base is "/console/product/" or "/console/producer/". */
+static void move_form(html *h, const creq *r, const char *base,
+                      const char *code, const char *province, long long version)
+{
+    html_raw(h, "<h2>");
+    html_text(h, tr(h->lang, T_MOVE));
+    html_raw(h, "</h2><form method=\"post\" class=\"edit\" action=\"");
+    html_attr(h, base);
+    html_url(h, code);
+    html_raw(h, "/move\">");
+    html_csrf(h, r->session->csrf);
+    html_raw(h, "<input type=\"hidden\" name=\"version\" value=\"");
+    html_int(h, version);
+    html_raw(h, "\"><label>");
+    html_text(h, tr(h->lang, T_PROVINCE));
+    const char *names[64];
+    size_t n = 0;
+    for (size_t i = 0; i < province_count() && n < 64; i++)
+        names[n++] = province_at(i)->name;
+    html_select(h, "province", names, NULL, n, province);
+    html_raw(h, "</label><p class=\"note\">");
+    html_text(h, tr(h->lang, T_MOVE_HELP));
+    html_raw(h, "</p><button>");
+    html_text(h, tr(h->lang, T_MOVE));
+    html_raw(h, "</button></form>");
+}
+
 static void product_page(struct console_ctx *c, const creq *r, creply *rep,
                          const struct reg_product *p)
 {
@@ -474,6 +480,9 @@ static void product_page(struct console_ctx *c, const creq *r, creply *rep,
         html_raw(h, "</a></p>");
         status_form(h, r, p);
     }
+    if (may_move(u))
+        move_form(h, r, "/console/product/", p->code, p->province,
+                  registry_version(c->db, "product", p->code));
     keys_table(c->db, h, p->producer);
     history_table(c->db, h, "product", p->code);
     page_end(h);
@@ -524,133 +533,76 @@ static void conflict_page(creply *rep, const creq *r,
     page_end(h);
 }
 
-static int apply_edit(const creq *r, struct reg_product *p, char *err,
-                      size_t errsz)
+/* The version a form was made from: -2 (never current) when absent or
+ * not a number. */
+static long long sent_version(const creq *r)
 {
-    static const char *const fields[] = {"name", "group", "certificate",
-                                         "certified"};
-    const char *certified = form_get(r, "certified", NULL);
-    const char *expires = form_get(r, "expires", NULL);
-    /* A new certification date with the expiry left as it was starts a
-     * new certificate life (as the command does). */
-    int new_life = certified && strcmp(certified, p->certified) &&
-                   (!expires || !strcmp(expires, p->expires));
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        const char *v = form_get(r, fields[i], NULL);
-        if (v && reg_product_set(p, fields[i], v, err, errsz))
-            return -1;
-    }
-    if (new_life)
-        p->expires[0] = '\0';
-    else if (expires && reg_product_set(p, "expires", expires, err, errsz))
-        return -1;
-    const char *stars = form_get(r, "stars", NULL);
-    if (stars) {
-        p->proposed5 = 0;
-        if (reg_product_set(p, "stars",
-                            !strcmp(stars, "p5") ? "proposed 5" : stars, err,
-                            errsz))
-            return -1;
-    }
-    return reg_product_finish(p, err, errsz);
-}
-
-static void do_edit(struct console_ctx *c, const creq *r, creply *rep,
-                    const char *code)
-{
-    const console_user *u = &r->session->user;
-    char err[REG_ERR_MAX] = "", who[96];
-    struct reg_product p;
-    console_who(r, who, sizeof who);
-    if (console_begin(c->db, err, sizeof err)) {
-        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
-        return;
-    }
-    if (!load_product(c, r, rep, code, &p))
-        goto rollback;
-    if (!may_change_product(u, p.province) ||
-        !may_rate(u, p.stars, p.proposed5)) {
-        forbidden(rep, r);
-        goto rollback;
-    }
-    long long version = audit_version(c->db, "product", code);
     const char *sent = form_get(r, "version", NULL);
     char *end;
-    long long sv = sent ? strtoll(sent, &end, 10) : -2;
-    if (!sent || *end || sv != version) {
-        conflict_page(rep, r, &p, version);
-        goto rollback;
-    }
-    if (apply_edit(r, &p, err, sizeof err)) {
-        page_error(rep, r, MHD_HTTP_BAD_REQUEST, T_BAD_REQUEST, err);
-        goto rollback;
-    }
-    if (!may_rate(u, p.stars, p.proposed5)) {
-        forbidden(rep, r);
-        goto rollback;
-    }
-    long long mark = console_audit_mark(c->db);
-    if (reg_product_update(c->db, &p, err, sizeof err) ||
-        console_audit_tag(c->db, mark, who, err, sizeof err) ||
-        console_commit(c->db, err, sizeof err)) {
-        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
-        goto rollback;
-    }
-    char path[128];
-    snprintf(path, sizeof path, "/console/product/%s", p.code);
-    reply_redirect(rep, path);
-    return;
-rollback:
-    console_rollback(c->db);
+    long long v = sent ? strtoll(sent, &end, 10) : -2;
+    return sent && !*end && v >= 0 ? v : -2;
 }
 
-static void do_status(struct console_ctx *c, const creq *r, creply *rep,
-                      const char *code)
+void reply_change(creply *rep, const creq *r, int rc, const char *err,
+                  unsigned invalid_status, const char *path)
 {
-    char err[REG_ERR_MAX] = "", who[96], date[11];
+    switch (rc) {
+    case REG_CHANGE_OK: reply_redirect(rep, path); return;
+    case REG_CHANGE_MISSING:
+        page_error(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, err);
+        return;
+    case REG_CHANGE_FORBIDDEN: forbidden(rep, r); return;
+    case REG_CHANGE_INVALID:
+        page_error(rep, r, invalid_status, T_BAD_REQUEST, err);
+        return;
+    case REG_CHANGE_CONFLICT:
+        page_error(rep, r, MHD_HTTP_CONFLICT, T_BAD_REQUEST, err);
+        return;
+    default: page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
+    }
+}
+
+/* Edit, status and move of a product: one registry change each, guarded
+ * by the console's rules (registry_product_edit and the rest). */
+static void product_change(struct console_ctx *c, const creq *r, creply *rep,
+                           const char *code, const char *rest)
+{
+    char err[REG_ERR_MAX] = "", who[96], date[LABELS_DATE_SIZE];
     struct reg_product p;
-    console_who(r, who, sizeof who);
-    if (console_begin(c->db, err, sizeof err)) {
-        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
+    struct reg_guard g;
+    int rc;
+    if (!strcmp(rest, "/edit")) {
+        const char *stars = form_get(r, "stars", NULL);
+        struct reg_field set[] = {
+            {"name", form_get(r, "name", NULL)},
+            {"group", form_get(r, "group", NULL)},
+            {"certificate", form_get(r, "certificate", NULL)},
+            {"certified", form_get(r, "certified", NULL)},
+            {"expires", form_get(r, "expires", NULL)},
+            {"stars", stars && !strcmp(stars, "p5") ? "proposed 5" : stars},
+        };
+        console_guard(r, &g, who, sizeof who, sent_version(r));
+        rc = registry_product_edit(c->db, code, set, sizeof set / sizeof *set,
+                                   &g, &p, err, sizeof err);
+    } else if (!strcmp(rest, "/move")) {
+        console_guard(r, &g, who, sizeof who, sent_version(r));
+        const char *to = form_get(r, "province", NULL);
+        rc = registry_product_move(c->db, code, to ? to : "", &g, &p, err,
+                                   sizeof err);
+    } else {
+        console_guard(r, &g, who, sizeof who, -1);
+        regdate_today(date);
+        rc = registry_product_status(c->db, code, form_get(r, "status", NULL),
+                                     form_get(r, "reason", NULL), date, &g, &p,
+                                     err, sizeof err);
+    }
+    if (rc == REG_CHANGE_CONFLICT && !strcmp(rest, "/edit")) {
+        conflict_page(rep, r, &p, registry_version(c->db, "product", code));
         return;
     }
-    if (!load_product(c, r, rep, code, &p))
-        goto rollback;
-    if (!may_change_product(&r->session->user, p.province)) {
-        forbidden(rep, r);
-        goto rollback;
-    }
-    const char *status = form_get(r, "status", NULL);
-    const char *reason = form_get(r, "reason", NULL);
-    reason = reason ? reason : "";
-    regdate_today(date);
-    if (!status || reg_product_set(&p, "status", status, err, sizeof err) ||
-        reg_product_set(&p, "status_reason", reason, err, sizeof err) ||
-        reg_product_set(&p, "status_date", date, err, sizeof err)) {
-        page_error(rep, r, MHD_HTTP_BAD_REQUEST, T_BAD_REQUEST,
-                   err[0] ? err : "status?");
-        goto rollback;
-    }
-    /* Back to rated without a reason: nothing to explain any more. */
-    if (!strcmp(p.status, "rated") && !*reason)
-        p.status_date[0] = '\0';
-    long long mark = console_audit_mark(c->db);
-    if (reg_product_finish(&p, err, sizeof err)) {
-        page_error(rep, r, MHD_HTTP_BAD_REQUEST, T_BAD_REQUEST, err);
-        goto rollback;
-    }
-    if (reg_product_update(c->db, &p, err, sizeof err) ||
-        console_audit_tag(c->db, mark, who, err, sizeof err) ||
-        console_commit(c->db, err, sizeof err)) {
-        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
-        goto rollback;
-    }
     char path[128];
-    snprintf(path, sizeof path, "/console/product/%s", p.code);
-    reply_redirect(rep, path);
-    return;
-rollback:
-    console_rollback(c->db);
+    snprintf(path, sizeof path, "/console/product/%s", code);
+    reply_change(rep, r, rc, err, MHD_HTTP_BAD_REQUEST, path);
 }
 
 void route_product(struct console_ctx *c, const creq *r, creply *rep,
@@ -665,7 +617,7 @@ void route_product(struct console_ctx *c, const creq *r, creply *rep,
     }
     if (!strcmp(rest, "/edit")) {
         if (post) {
-            do_edit(c, r, rep, code);
+            product_change(c, r, rep, code, rest);
             return;
         }
         if (!load_product(c, r, rep, code, &p))
@@ -675,13 +627,13 @@ void route_product(struct console_ctx *c, const creq *r, creply *rep,
             return;
         }
         page_begin(&rep->body, r, p.name);
-        edit_form(&rep->body, r, &p, audit_version(c->db, "product", p.code),
+        edit_form(&rep->body, r, &p, registry_version(c->db, "product", p.code),
                   NULL);
         page_end(&rep->body);
         return;
     }
-    if (!strcmp(rest, "/status") && post) {
-        do_status(c, r, rep, code);
+    if ((!strcmp(rest, "/status") || !strcmp(rest, "/move")) && post) {
+        product_change(c, r, rep, code, rest);
         return;
     }
     page_error(rep, r, MHD_HTTP_NOT_FOUND, T_NOT_FOUND, NULL);
@@ -799,80 +751,61 @@ static void producer_form(html *h, const creq *r, const struct reg_producer *p,
 #undef VAL
 }
 
-/* Save a producer's name, kind and contact (its province is not changed
- * here: that moves it out of one clerk's scope into another's). */
+static void producer_conflict(struct console_ctx *c, const creq *r, creply *rep,
+                              const struct reg_producer *p)
+{
+    html *h = &rep->body;
+    rep->status = MHD_HTTP_CONFLICT;
+    page_begin(h, r, tr(r->lang, T_CONFLICT));
+    html_raw(h, "<p class=\"error\">");
+    html_text(h, tr(r->lang, T_CONFLICT_TEXT));
+    html_raw(h, "</p><table class=\"fields\">");
+    field_row(h, T_NAME, p->name);
+    field_row(h, T_KIND, console_word(h->lang, p->kind));
+    field_row(h, T_CONTACT, p->contact);
+    html_raw(h, "</table><h2>");
+    html_text(h, tr(r->lang, T_YOUR_VALUES));
+    html_raw(h, "</h2>");
+    producer_form(h, r, p, registry_version(c->db, "producer", p->code), r);
+    page_end(h);
+}
+
+/* Save a producer's name, kind and contact (its province changes only by
+ * a move: that takes it out of one clerk's scope into another's). */
 static void producer_save(struct console_ctx *c, const creq *r, creply *rep,
-                          const char *code)
+                          const char *code, const char *rest)
 {
     char err[REG_ERR_MAX] = "", who[96];
     struct reg_producer p;
-    console_who(r, who, sizeof who);
-    if (console_begin(c->db, err, sizeof err)) {
-        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
+    struct reg_guard g;
+    console_guard(r, &g, who, sizeof who, sent_version(r));
+    int rc;
+    if (!strcmp(rest, "/move")) {
+        const char *to = form_get(r, "province", NULL);
+        rc = registry_producer_move(c->db, code, to ? to : "", &g, &p, NULL,
+                                    err, sizeof err);
+    } else {
+        struct reg_producer_change ch = {form_get(r, "name", NULL),
+                                         form_get(r, "kind", NULL), NULL,
+                                         form_get(r, "contact", NULL)};
+        rc = registry_producer_save(c->db, 0, code, &ch, &g, &p, err,
+                                    sizeof err);
+    }
+    if (rc == REG_CHANGE_CONFLICT && strcmp(rest, "/move")) {
+        producer_conflict(c, r, rep, &p);
         return;
     }
-    int have = registry_producer_code_valid(code)
-                   ? reg_producer_load(c->db, code, &p, err, sizeof err)
-                   : 0;
-    if (have <= 0) {
-        page_error(rep, r, have ? 500 : MHD_HTTP_NOT_FOUND,
-                   have ? T_ERROR : T_NOT_FOUND, have ? err : code);
-        goto rollback;
-    }
-    if (!may_change_producer(&r->session->user, p.province)) {
-        forbidden(rep, r);
-        goto rollback;
-    }
-    long long version = audit_version(c->db, "producer", code);
-    const char *sent = form_get(r, "version", NULL);
-    char *end;
-    long long sv = sent ? strtoll(sent, &end, 10) : -2;
-    if (!sent || *end || sv != version) {
-        html *h = &rep->body;
-        rep->status = MHD_HTTP_CONFLICT;
-        page_begin(h, r, tr(r->lang, T_CONFLICT));
-        html_raw(h, "<p class=\"error\">");
-        html_text(h, tr(r->lang, T_CONFLICT_TEXT));
-        html_raw(h, "</p><table class=\"fields\">");
-        field_row(h, T_NAME, p.name);
-        field_row(h, T_KIND, console_word(h->lang, p.kind));
-        field_row(h, T_CONTACT, p.contact);
-        html_raw(h, "</table><h2>");
-        html_text(h, tr(r->lang, T_YOUR_VALUES));
-        html_raw(h, "</h2>");
-        producer_form(h, r, &p, version, r);
-        page_end(h);
-        goto rollback;
-    }
-    static const char *const fields[] = {"name", "kind", "contact"};
-    for (size_t i = 0; i < 3; i++) {
-        const char *v = form_get(r, fields[i], NULL);
-        if (v && reg_producer_set(&p, fields[i], v, err, sizeof err)) {
-            page_error(rep, r, MHD_HTTP_BAD_REQUEST, T_BAD_REQUEST, err);
-            goto rollback;
-        }
-    }
-    long long mark = console_audit_mark(c->db);
-    if (reg_producer_update(c->db, &p, err, sizeof err) ||
-        console_audit_tag(c->db, mark, who, err, sizeof err) ||
-        console_commit(c->db, err, sizeof err)) {
-        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
-        goto rollback;
-    }
     char path[128];
-    snprintf(path, sizeof path, "/console/producer/%s", p.code);
-    reply_redirect(rep, path);
-    return;
-rollback:
-    console_rollback(c->db);
+    snprintf(path, sizeof path, "/console/producer/%s", code);
+    reply_change(rep, r, rc, err, MHD_HTTP_BAD_REQUEST, path);
 }
 
 void route_producer(struct console_ctx *c, const creq *r, creply *rep,
                     const char *code, const char *rest)
 {
     int post = !strcmp(r->method, "POST");
-    if (post && !strcmp(rest, "/edit")) {
-        producer_save(c, r, rep, code);
+    if (post && (!strcmp(rest, "/edit") || !strcmp(rest, "/move"))) {
+        producer_save(c, r, rep, code, rest);
         return;
     }
     if (post || (*rest && strcmp(rest, "/edit"))) {
@@ -903,7 +836,8 @@ void route_producer(struct console_ctx *c, const creq *r, creply *rep,
             return;
         }
         page_begin(h, r, p.name);
-        producer_form(h, r, &p, audit_version(c->db, "producer", p.code), NULL);
+        producer_form(h, r, &p, registry_version(c->db, "producer", p.code),
+                      NULL);
         page_end(h);
         return;
     }
@@ -942,6 +876,9 @@ void route_producer(struct console_ctx *c, const creq *r, creply *rep,
         sqlite3_finalize(st);
     }
     html_raw(h, "</ul>");
+    if (may_move(&r->session->user))
+        move_form(h, r, "/console/producer/", p.code, p.province,
+                  registry_version(c->db, "producer", p.code));
     keys_table(c->db, h, p.code);
     history_table(c->db, h, "producer", p.code);
     page_end(h);

@@ -340,3 +340,104 @@ int console_logout(sqlite3 *db, const char *token, char *err, size_t errsz)
         return console_db_error(db, "cannot end the session", err, errsz);
     return 0;
 }
+
+/* ---- A user's own password --------------------------------------------- */
+
+/* The stored hash of name into out: 0, or -1. */
+static int stored_hash(sqlite3 *db, const char *name,
+                       char out[crypto_pwhash_STRBYTES])
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT pwhash FROM console_users WHERE name=?1 "
+                           "AND disabled=0",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+    if (!rc)
+        snprintf(out, crypto_pwhash_STRBYTES, "%s", sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The new hash stored, the account's other sessions (not the one of
+ * csrf) ended and the change audited; the caller's transaction. */
+static int password_store(sqlite3 *db, const console_session *s,
+                          const char *hash, char *err, size_t errsz)
+{
+    char who[96];
+    snprintf(who, sizeof who, "console:%s", s->user.name);
+    sqlite3_stmt *st;
+    for (int i = 0; i < 2; i++) {
+        if (sqlite3_prepare_v2(db,
+                               i ? "DELETE FROM console_sessions WHERE "
+                                   "user=?1 AND csrf<>?2"
+                                 : "UPDATE console_users SET pwhash=?2 "
+                                   "WHERE name=?1",
+                               -1, &st, NULL) != SQLITE_OK)
+            return console_db_error(db, "cannot change the password", err,
+                                    errsz);
+        sqlite3_bind_text(st, 1, s->user.name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, i ? s->csrf : hash, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return console_db_error(db, "cannot change the password", err,
+                                    errsz);
+    }
+    /* The audit says that it changed, never what to. */
+    return exec_bind(db,
+                     "DELETE FROM console_throttle WHERE kind='user' AND "
+                     "key=?1",
+                     s->user.name, 0, 0) ||
+                   console_audit_add(db, who, "user", s->user.name, "password",
+                                     NULL, "(changed)", err, errsz)
+               ? -1
+               : 0;
+}
+
+console_login_result console_password_own(
+    sqlite3 *db, const console_limits *lim, const console_session *s,
+    const char *current, size_t curlen, const char *password, size_t len,
+    const char *addr, time_t now, unsigned *retry_s, char *err, size_t errsz)
+{
+    console_limits l = console_limits_fill(lim);
+    char hash[crypto_pwhash_STRBYTES];
+    long long wu, wa;
+    *retry_s = 0;
+    addr = addr ? addr : "?";
+    if (sodium_init() < 0 ||
+        throttle_wait(db, "user", s->user.name, now, &wu) ||
+        throttle_wait(db, "addr", addr, now, &wa) ||
+        stored_hash(db, s->user.name, hash)) {
+        console_db_error(db, "cannot read the account", err, errsz);
+        return CONSOLE_LOGIN_ERROR;
+    }
+    if (wu || wa) {
+        *retry_s = (unsigned)(wu > wa ? wu : wa);
+        return CONSOLE_LOGIN_THROTTLED;
+    }
+    int ok = crypto_pwhash_str_verify(hash, current ? current : "",
+                                      current ? curlen : 0) == 0;
+    if (ok &&
+        crypto_pwhash_str(hash, password, len, l.opslimit, l.memlimit) != 0) {
+        snprintf(err, errsz, "cannot hash the password (out of memory?)");
+        return CONSOLE_LOGIN_ERROR;
+    }
+    if (console_begin(db, err, errsz))
+        return CONSOLE_LOGIN_ERROR;
+    int failed = ok ? password_store(db, s, hash, err, errsz)
+                    : throttle_fail(db, "user", s->user.name, l.user_failures,
+                                    l.lock_s, now) ||
+                          throttle_fail(db, "addr", addr, l.addr_failures,
+                                        l.lock_s, now);
+    sodium_memzero(hash, sizeof hash);
+    if (failed || console_commit(db, err, errsz)) {
+        if (!err[0])
+            console_db_error(db, "cannot change the password", err, errsz);
+        console_rollback(db);
+        return CONSOLE_LOGIN_ERROR;
+    }
+    return ok ? CONSOLE_LOGIN_OK : CONSOLE_LOGIN_REFUSED;
+}

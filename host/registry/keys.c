@@ -1,37 +1,85 @@
 /* keys.c -- producers' keys (enrol, revoke, list), confirmed clones and
  * the audit history: each change one transaction with its checks. */
-#include "registry/registry.h"
+#include "registry/change_int.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* End the command's transaction: commit when nothing failed, else roll
- * back. 0 or -1. */
-static int finish(sqlite3 *db, int failed, char *err, size_t errsz)
-{
-    if (!failed)
-        failed = registry_commit(db, err, errsz);
-    if (failed)
-        registry_rollback(db);
-    return failed ? -1 : 0;
-}
-
-int registry_key_enroll(sqlite3 *db, const char *producer,
-                        const labels_pubkey *pub, const char *date, char *err,
-                        size_t errsz)
+/* The province of producer into out: REG_CHANGE_OK, MISSING or FAILED. */
+static int producer_province(sqlite3 *db, const char *producer, char *out,
+                             size_t outsz, char *err, size_t errsz)
 {
     struct reg_producer pr;
-    if (registry_begin(db, err, errsz))
-        return -1;
     int have = reg_producer_load(db, producer, &pr, err, errsz);
     if (have == 0)
         snprintf(err, errsz, "no producer %s in the registry", producer);
-    int failed =
-        have != 1 || reg_key_insert(db, pub, producer, date, err, errsz);
-    return finish(db, failed, err, errsz);
+    if (have != 1)
+        return have ? REG_CHANGE_FAILED : REG_CHANGE_MISSING;
+    snprintf(out, outsz, "%s", pr.province);
+    return REG_CHANGE_OK;
 }
 
-/* The key must be enrolled, not revoked, and enrolled on or before date. */
+/* Begin a change about producer and ask the guard with action and the
+ * producer's province. */
+static int producer_begin(sqlite3 *db, const char *producer,
+                          enum reg_action action, const struct reg_guard *g,
+                          long long *mark, char *err, size_t errsz)
+{
+    char pv[64];
+    int rc = change_begin(db, mark, err, errsz);
+    if (rc == REG_CHANGE_OK)
+        rc = producer_province(db, producer, pv, sizeof pv, err, errsz);
+    if (rc == REG_CHANGE_OK) {
+        struct reg_ask a = {
+            .action = action, .province = pv, .to_province = pv};
+        rc = change_allowed(g, &a);
+    }
+    return rc;
+}
+
+int registry_producer_guarded(sqlite3 *db, const char *producer,
+                              enum reg_action action, const struct reg_guard *g,
+                              char *err, size_t errsz)
+{
+    long long mark = 0;
+    int rc = producer_begin(db, producer, action, g, &mark, err, errsz);
+    return change_end(db, g, mark, rc, err, errsz);
+}
+
+int registry_key_enroll(sqlite3 *db, const char *producer,
+                        const labels_pubkey *pub, const char *date,
+                        const struct reg_guard *g, char *err, size_t errsz)
+{
+    long long mark = 0;
+    int rc = producer_begin(db, producer, REG_KEY_ENROLL, g, &mark, err, errsz);
+    if (rc == REG_CHANGE_OK &&
+        reg_key_insert(db, pub, producer, date, err, errsz))
+        rc = REG_CHANGE_INVALID;
+    return change_end(db, g, mark, rc, err, errsz);
+}
+
+/* The key's producer into producer: REG_CHANGE_OK, MISSING or FAILED. */
+static int key_producer(sqlite3 *db, const char *hex, char *producer,
+                        size_t producersz, char *err, size_t errsz)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT producer FROM keys WHERE key_id=?1", -1,
+                           &st, NULL) != SQLITE_OK)
+        return registry_db_error(db, "cannot read keys", err, errsz);
+    sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st), rc = REG_CHANGE_OK;
+    if (s == SQLITE_ROW)
+        snprintf(producer, producersz, "%s", sqlite3_column_text(st, 0));
+    else if (s == SQLITE_DONE) {
+        snprintf(err, errsz, "key %s is not enrolled", hex);
+        rc = REG_CHANGE_MISSING;
+    } else
+        rc = registry_db_error(db, "cannot read keys", err, errsz);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The key must not be revoked, and enrolled on or before date. */
 static int revocable(sqlite3 *db, const char *hex, const char *date, char *err,
                      size_t errsz)
 {
@@ -42,11 +90,9 @@ static int revocable(sqlite3 *db, const char *hex, const char *date, char *err,
                            -1, &st, NULL) != SQLITE_OK)
         return registry_db_error(db, "cannot read keys", err, errsz);
     sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
-    int s = sqlite3_step(st), failed = 1;
-    if (s == SQLITE_DONE)
-        snprintf(err, errsz, "key %s is not enrolled", hex);
-    else if (s != SQLITE_ROW)
-        registry_db_error(db, "cannot read keys", err, errsz);
+    int s = sqlite3_step(st), rc = REG_CHANGE_INVALID;
+    if (s != SQLITE_ROW)
+        rc = registry_db_error(db, "cannot read keys", err, errsz);
     else if (*sqlite3_column_text(st, 0))
         snprintf(err, errsz, "key %s was already revoked on %s", hex,
                  sqlite3_column_text(st, 0));
@@ -55,33 +101,53 @@ static int revocable(sqlite3 *db, const char *hex, const char *date, char *err,
                  "revocation date %s is before the key's enrolment %s", date,
                  sqlite3_column_text(st, 1));
     else
-        failed = 0;
+        rc = REG_CHANGE_OK;
     sqlite3_finalize(st);
-    return failed ? -1 : 0;
+    return rc;
 }
 
-int registry_key_revoke(sqlite3 *db, const char *hex, const char *reason,
-                        const char *date, char *err, size_t errsz)
+static int revoke_row(sqlite3 *db, const char *hex, const char *reason,
+                      const char *date, char *err, size_t errsz)
 {
-    if (registry_begin(db, err, errsz))
-        return -1;
-    int failed = revocable(db, hex, date, err, errsz);
     sqlite3_stmt *st = NULL;
-    if (!failed &&
-        sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(db,
                            "UPDATE keys SET revoked=?2, revoke_reason=?3 "
                            "WHERE key_id=?1",
                            -1, &st, NULL) != SQLITE_OK)
-        failed = registry_db_error(db, "cannot revoke", err, errsz);
-    if (!failed) {
-        sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            failed = registry_db_error(db, "cannot revoke", err, errsz);
-    }
+        return registry_db_error(db, "cannot revoke", err, errsz);
+    sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE
+                 ? REG_CHANGE_OK
+                 : registry_db_error(db, "cannot revoke", err, errsz);
     sqlite3_finalize(st);
-    return finish(db, failed, err, errsz);
+    return rc;
+}
+
+int registry_key_revoke(sqlite3 *db, const char *hex, const char *reason,
+                        const char *date, const struct reg_guard *g, char *err,
+                        size_t errsz)
+{
+    long long mark = 0;
+    char producer[REG_PRODUCER_MAX + 1], pv[64];
+    int rc = change_begin(db, &mark, err, errsz);
+    if (rc == REG_CHANGE_OK)
+        rc = key_producer(db, hex, producer, sizeof producer, err, errsz);
+    if (rc == REG_CHANGE_OK)
+        rc = producer_province(db, producer, pv, sizeof pv, err, errsz);
+    if (rc == REG_CHANGE_OK) {
+        struct reg_ask a = {.action = REG_KEY_REVOKE,
+                            .province = pv,
+                            .to_province = pv,
+                            .reason = reason};
+        rc = change_allowed(g, &a);
+    }
+    if (rc == REG_CHANGE_OK)
+        rc = revocable(db, hex, date, err, errsz);
+    if (rc == REG_CHANGE_OK)
+        rc = revoke_row(db, hex, reason, date, err, errsz);
+    return change_end(db, g, mark, rc, err, errsz);
 }
 
 /* Every row of st as text columns to fn; 0 or -1 with err set. */
@@ -174,7 +240,12 @@ int registry_clone_record(sqlite3 *db, const char *hex, const char *product,
             failed = registry_db_error(db, "cannot record clone", err, errsz);
     }
     sqlite3_finalize(st);
-    return own ? finish(db, failed, err, errsz) : failed ? -1 : 0;
+    if (!own)
+        return failed ? -1 : 0;
+    return change_end(db, NULL, 0, failed ? REG_CHANGE_FAILED : REG_CHANGE_OK,
+                      err, errsz)
+               ? -1
+               : 0;
 }
 
 int registry_history(sqlite3 *db, const char *entity, const char *ref,

@@ -1,55 +1,68 @@
 /* producers.c -- adding, editing and listing producers: each change one
  * transaction, checked field by field as the CSV import checks them. */
-#include "registry/registry.h"
+#include "registry/change_int.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* Load the producer (add: must be missing; edit: must exist), then set
- * the fields given. */
+/* Load the producer (add: must be missing; edit: must exist, the guard
+ * asked and the version compared), then set the fields given. */
 static int fill(sqlite3 *db, int add, const char *code,
-                const struct reg_producer_change *ch, struct reg_producer *p,
-                char *err, size_t errsz)
+                const struct reg_producer_change *ch, const struct reg_guard *g,
+                struct reg_producer *p, char *err, size_t errsz)
 {
     int have = reg_producer_load(db, code, p, err, errsz);
     if (have < 0)
-        return -1;
+        return REG_CHANGE_FAILED;
     if (add && have) {
         snprintf(err, errsz, "producer %s is already in the registry", code);
-        return -1;
+        return REG_CHANGE_INVALID;
     }
     if (!add && !have) {
         snprintf(err, errsz, "no producer %s in the registry", code);
-        return -1;
+        return REG_CHANGE_MISSING;
     }
+    char was[sizeof p->province];
+    snprintf(was, sizeof was, "%s", p->province);
+    struct reg_ask a = {
+        .action = REG_PRODUCER_EDIT, .province = was, .to_province = was};
+    int rc = add ? REG_CHANGE_OK : change_allowed(g, &a);
+    if (!rc && !add)
+        rc = change_current(db, g, "producer", code, err, errsz);
+    if (rc)
+        return rc;
     if (add && reg_producer_set(p, "code", code, err, errsz))
-        return -1;
+        return REG_CHANGE_INVALID;
     const char *const fields[] = {"name", "kind", "province", "contact"};
     const char *const vals[] = {ch->name, ch->kind, ch->province, ch->contact};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (vals[i] && reg_producer_set(p, fields[i], vals[i], err, errsz))
-            return -1;
+            return REG_CHANGE_INVALID;
     if (add && (!p->name[0] || !p->kind[0] || !p->province[0])) {
         snprintf(err, errsz,
                  "producer add needs --name, --kind and --province");
-        return -1;
+        return REG_CHANGE_INVALID;
     }
-    return 0;
+    /* An edit that changes the province is asked again with the new one. */
+    a.to_province = p->province;
+    return add || !strcmp(was, p->province) ? REG_CHANGE_OK
+                                            : change_allowed(g, &a);
 }
 
 int registry_producer_save(sqlite3 *db, int add, const char *code,
                            const struct reg_producer_change *ch,
-                           struct reg_producer *p, char *err, size_t errsz)
+                           const struct reg_guard *g, struct reg_producer *p,
+                           char *err, size_t errsz)
 {
+    long long mark = 0;
     memset(p, 0, sizeof *p);
-    int failed = registry_begin(db, err, errsz) ||
-                 fill(db, add, code, ch, p, err, errsz) ||
-                 (add ? reg_producer_insert(db, p, err, errsz)
-                      : reg_producer_update(db, p, err, errsz)) ||
-                 registry_commit(db, err, errsz);
-    if (failed)
-        registry_rollback(db);
-    return failed ? -1 : 0;
+    int rc = change_begin(db, &mark, err, errsz);
+    if (rc == REG_CHANGE_OK)
+        rc = fill(db, add, code, ch, g, p, err, errsz);
+    if (rc == REG_CHANGE_OK && (add ? reg_producer_insert(db, p, err, errsz)
+                                    : reg_producer_update(db, p, err, errsz)))
+        rc = REG_CHANGE_FAILED;
+    return change_end(db, g, mark, rc, err, errsz);
 }
 
 int registry_producer_list(sqlite3 *db, const char *province,

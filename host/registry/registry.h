@@ -193,14 +193,100 @@ int reg_key_insert(sqlite3 *db, const labels_pubkey *pub, const char *producer,
  * query is ready, then once per row with its text columns. */
 typedef void (*registry_row_fn)(void *ctx, const char *const *cols, int n);
 
-/* Enrol pub for producer (which must exist) as of date. */
+/* ---- Changes with a guard (host/registry/changes.c) --------------------
+ * The product, producer and key changes the commands and the console both
+ * make, through these functions only. Each is one transaction begun and
+ * ended here; the guard (NULL: none) is asked inside it, against the
+ * record as stored, before anything is written. They return one of: */
+enum {
+    REG_CHANGE_OK = 0,
+    REG_CHANGE_FAILED = -1,   /* the database failed: err says why */
+    REG_CHANGE_INVALID = 1,   /* a value or the record's state refused it */
+    REG_CHANGE_MISSING = 2,   /* no such record (err names it) */
+    REG_CHANGE_FORBIDDEN = 3, /* the guard said no */
+    REG_CHANGE_CONFLICT = 4,  /* the record changed since guard->version:
+                                 the record out holds its stored values */
+};
+enum reg_action {
+    REG_PRODUCT_EDIT,
+    REG_PRODUCT_STATUS,
+    REG_PRODUCT_MOVE,
+    REG_PRODUCER_EDIT,
+    REG_PRODUCER_MOVE,
+    REG_KEY_ENROLL,
+    REG_KEY_REVOKE,
+};
+/* What a guard is asked: the record's province as stored (a key's: its
+ * producer's) and after the change, and a product's rating likewise. */
+struct reg_ask {
+    enum reg_action action;
+    const char *province, *to_province;
+    int stars, proposed5, to_stars, to_proposed5;
+    const char *reason; /* a key revocation's */
+};
+struct reg_guard {
+    const char *who;   /* the audit's author ("console:NAME"); NULL: the
+                          connection's (registry_audit_by) */
+    long long version; /* the record's version (registry_version) the
+                          change was made from (-1: not checked; any
+                          other negative never matches) */
+    int (*allow)(void *ctx, const struct reg_ask *ask); /* 0 refuses */
+    void *ctx;
+    /* Run inside the transaction once the change is made (may be NULL):
+     * what the caller records beside it. 0 or -1 with err set. */
+    int (*also)(void *also_ctx, sqlite3 *db, char *err, size_t errsz);
+    void *also_ctx;
+};
+/* A product's or producer's version: the id of the newest audit row about
+ * it (entity "product" or "producer"); 0 when none, -1 on error. */
+long long registry_version(sqlite3 *db, const char *entity, const char *ref);
+
+/* A field to set from user text (reg_product_set's names). */
+struct reg_field {
+    const char *name, *value;
+};
+/* Edit product code: set the n fields (NULL values skipped). A new
+ * certification date with the expiry not given (or given as stored)
+ * starts a new certificate life; new stars end a proposed 5; a new
+ * producer must exist. p gets the record as saved. */
+int registry_product_edit(sqlite3 *db, const char *code,
+                          const struct reg_field *set, size_t n,
+                          const struct reg_guard *g, struct reg_product *p,
+                          char *err, size_t errsz);
+/* Set product code's status (rated, suspended, revoked, expired) with the
+ * reason shoppers see, as of date; back to rated without a reason clears
+ * the status date. */
+int registry_product_status(sqlite3 *db, const char *code, const char *status,
+                            const char *reason, const char *date,
+                            const struct reg_guard *g, struct reg_product *p,
+                            char *err, size_t errsz);
+/* Move product code to province (any spelling province_find knows); the
+ * unit that certified it stays as it was. */
+int registry_product_move(sqlite3 *db, const char *code, const char *province,
+                          const struct reg_guard *g, struct reg_product *p,
+                          char *err, size_t errsz);
+/* Move producer code to province, and with it each of its products that
+ * was in its old province (*moved counts them; may be NULL). */
+int registry_producer_move(sqlite3 *db, const char *code, const char *province,
+                           const struct reg_guard *g, struct reg_producer *p,
+                           int *moved, char *err, size_t errsz);
+
+/* Enrol pub for producer (which must exist) as of date: REG_CHANGE_*. */
 int registry_key_enroll(sqlite3 *db, const char *producer,
-                        const labels_pubkey *pub, const char *date, char *err,
-                        size_t errsz);
+                        const labels_pubkey *pub, const char *date,
+                        const struct reg_guard *g, char *err, size_t errsz);
+/* A change that is only the caller's (g->also), made as one about
+ * producer: the guard asked with action and the producer's province, the
+ * audit rows g->also writes named g->who. A rejected key request is asked
+ * as REG_KEY_ENROLL: the decision on an enrolment. */
+int registry_producer_guarded(sqlite3 *db, const char *producer,
+                              enum reg_action action, const struct reg_guard *g,
+                              char *err, size_t errsz);
 /* Revoke key hex ("superseded" or "compromised") as of date: the key must
- * be enrolled on or before date and not revoked yet. */
+ * be enrolled on or before date and not revoked yet (else INVALID). */
 int registry_key_revoke(sqlite3 *db, const char *hex, const char *reason,
-                        const char *date, char *err, size_t errsz);
+                        const char *date, const struct reg_guard *g, char *err,
+                        size_t errsz);
 /* Keys (of producer, or all for NULL or ""): key_id, producer, enrolled,
  * revoked, reason. */
 int registry_key_list(sqlite3 *db, const char *producer, registry_row_fn fn,
@@ -225,10 +311,12 @@ struct reg_producer_change {
     const char *name, *kind, *province, *contact;
 };
 /* Add producer code (name, kind and province needed) or edit it (it must
- * exist), in one transaction; p gets the record as saved. 0 or -1. */
+ * exist; the guard asked as REG_PRODUCER_EDIT), in one transaction; p gets
+ * the record as saved (as stored on a conflict). REG_CHANGE_*. */
 int registry_producer_save(sqlite3 *db, int add, const char *code,
                            const struct reg_producer_change *ch,
-                           struct reg_producer *p, char *err, size_t errsz);
+                           const struct reg_guard *g, struct reg_producer *p,
+                           char *err, size_t errsz);
 /* Producers of a province (stored name; NULL or "" for all), by code:
  * code, kind, province, number of products, name. */
 int registry_producer_list(sqlite3 *db, const char *province,
