@@ -12,6 +12,7 @@ command). Prints both and the ratio console / command."""
 import http.client
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -94,6 +95,7 @@ def main():
     finally:
         p.terminate()
         p.wait(60)
+        shutil.rmtree(T, ignore_errors=True)
 
 
 main()
