@@ -49,6 +49,12 @@ BARE = [
 ]
 
 
+# By column name: the registry's table grows columns (certified_unit).
+INSERT = ("INSERT INTO products (code, name, grp, producer, province, stars, "
+          "proposed5, status, status_reason, status_date, certificate, "
+          "certified, expires) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+
+
 def pct(xs, p):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(len(xs) * p))]
@@ -85,12 +91,10 @@ def make():
                      "" if st == "rated" else "lý do", sd, "GCN-%d" % i,
                      cert, exp))
         if len(rows) == 50000:
-            con.executemany("INSERT INTO products VALUES (?,?,?,?,?,?,?,?,?,"
-                            "?,?,?,?)", rows)
+            con.executemany(INSERT, rows)
             rows = []
     if rows:
-        con.executemany("INSERT INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?,"
-                        "?,?)", rows)
+        con.executemany(INSERT, rows)
     con.execute("COMMIT")
     con.close()
     if SCANS:

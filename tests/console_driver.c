@@ -48,7 +48,9 @@ static int serve(int argc, char **argv)
         else if (!strcmp(o, "--status"))
             cfg.publish_status = v;
         else if (!strcmp(o, "--mirror"))
-            cfg.mirror = v;
+            cfg.publish_mirror = v;
+        else if (!strcmp(o, "--collector"))
+            cfg.collector_path = v;
         else if (!strcmp(o, "--key"))
             cfg.feed_key = v;
         else if (!strcmp(o, "--collector"))

@@ -375,6 +375,19 @@ def main():
                                  vw=409)),
         ("/console/reinspect", dict(cen=200, hg=200, hn=200, pa=403,
                                     ihg=200, vw=200)),
+        # Issue 14 item 8: reports, every role but producers (the driver
+        # has no collector: a report itself is 409 here; the figures and
+        # their province scope are console_reports.py's).
+        ("/console/reports", dict(cen=200, hg=200, hn=200, pa=403, ihg=200,
+                                  vw=200)),
+        ("/console/reports/verdicts", dict(cen=409, hg=409, hn=409, pa=403,
+                                           ihg=409, vw=409)),
+        ("/console/reports/stats.csv", dict(cen=409, hg=409, hn=409, pa=403,
+                                            ihg=409, vw=409)),
+        ("/console/reports/all.xlsx", dict(cen=409, hg=409, hn=409, pa=403,
+                                           ihg=409, vw=409)),
+        ("/console/reports/nope", dict(cen=404, hg=404, hn=404, pa=403,
+                                       ihg=404, vw=404)),
         # Issue 13: CSV import, central and province clerks only.
         ("/console/import", dict(cen=200, hg=200, hn=200, pa=403, ihg=403,
                                  vw=403)),

@@ -93,6 +93,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     world = os.path.join(T, "w")
     run(HOST, "demo", world, "--date", "2026-06-15")
+    run(HOST, "demo-scans", "--world", world, "--date", "2026-06-15")
     db = os.path.join(world, "registry.db")
     con = sqlite3.connect(db)
     code, pv, producer = con.execute(
@@ -110,7 +111,8 @@ def main():
     port = start(db, "--feed", os.path.join(world, "feed"), "--status",
                  os.path.join(world, "publish-status"), "--mirror",
                  os.path.join(world, "mirror.db"), "--key",
-                 os.path.join(world, "authority.sec"))
+                 os.path.join(world, "authority.sec"), "--collector",
+                 os.path.join(world, "collector.db"))
     cen, clerk, prod = Client(port), Client(port), Client(port)
     for cl, n in ((cen, "trung.uong"), (clerk, "so.nn"), (prod, "htx")):
         check(cl.login(n)[0] == 303, "login " + n)
@@ -139,6 +141,8 @@ def main():
     shoot("keys", pk, "/console/keys?producer=%s" % producer)
     shoot("users", pc, "/console/users")
     shoot("audit", pc, "/console/audit")
+    shoot("reports", pc, "/console/reports/verdicts?from=2026-05-17&"
+          "to=2026-06-15&by=province")
     check(kid is not None, "pending key %s shown to the clerk" % kid)
     p_cen.shutdown()
     p_clerk.shutdown()

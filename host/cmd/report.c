@@ -25,17 +25,15 @@ static const char usage_text[] =
     "      all (every section; table, html or xlsx).\n"
     "Days are Vietnam days (UTC+7), --from and --to inclusive.\n";
 
-static int parse_long(const char *opt, const char *s, long min, long max,
-                      long *out)
+/* --NAME N for a numeric option of report_num_opts; an EXIT_ code. */
+static int parse_num(const char *name, const char *s, report_opts *o)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (*s < '0' || *s > '9' || *end || errno || v < min || v > max) {
-        cli_error("%s must be a whole number from %ld to %ld", opt, min, max);
+    const report_num_opt *n = report_num_opt_find(name);
+    if (!n || report_opts_num(o, n, s)) {
+        cli_error("--%s must be a whole number from %ld to %ld", name,
+                  n ? n->min : 0, n ? n->max : 0);
         return LABELS_EXIT_USAGE;
     }
-    *out = v;
     return LABELS_EXIT_OK;
 }
 
@@ -86,12 +84,7 @@ static int parse(int argc, char **argv, struct rargs *a)
     };
     memset(a, 0, sizeof *a);
     a->format = "table";
-    a->o.limit = 20;
-    a->o.expiring_days = 90;
-    a->o.clone_scans = 20;
-    a->o.clone_kiosks = 3;
-    a->o.clone_window_h = 24;
-    a->o.reinspect_scans = 10;
+    report_opts_init(&a->o);
     int c, rc = LABELS_EXIT_OK;
     optind = 1;
     while (rc == LABELS_EXIT_OK &&
@@ -107,29 +100,12 @@ static int parse(int argc, char **argv, struct rargs *a)
         case 'o': a->out = optarg; break;
         case 'b': a->by = optarg; break;
         case 'T': a->today = optarg; break;
-        case 'l':
-            rc = parse_long("--limit", optarg, 1, 100000, &a->o.limit);
-            break;
-        case 'e':
-            rc = parse_long("--expiring-days", optarg, 0, 36500,
-                            &a->o.expiring_days);
-            break;
-        case 'S':
-            rc = parse_long("--clone-scans", optarg, 1, 1000000,
-                            &a->o.clone_scans);
-            break;
-        case 'K':
-            rc = parse_long("--clone-kiosks", optarg, 2, 100000,
-                            &a->o.clone_kiosks);
-            break;
-        case 'H':
-            rc = parse_long("--clone-hours", optarg, 1, 24 * 366,
-                            &a->o.clone_window_h);
-            break;
-        case 'R':
-            rc = parse_long("--reinspect-scans", optarg, 1, 1000000,
-                            &a->o.reinspect_scans);
-            break;
+        case 'l': rc = parse_num("limit", optarg, &a->o); break;
+        case 'e': rc = parse_num("expiring-days", optarg, &a->o); break;
+        case 'S': rc = parse_num("clone-scans", optarg, &a->o); break;
+        case 'K': rc = parse_num("clone-kiosks", optarg, &a->o); break;
+        case 'H': rc = parse_num("clone-hours", optarg, &a->o); break;
+        case 'R': rc = parse_num("reinspect-scans", optarg, &a->o); break;
         case 'h': fputs(usage_text, stdout); return LABELS_EXIT_OK;
         default: return LABELS_EXIT_USAGE;
         }
@@ -173,29 +149,24 @@ static int check(int argc, char **argv, struct rargs *a)
         cli_error("--by must be province, kiosk or day");
         return LABELS_EXIT_USAGE;
     }
-    if (a->fmt == 1 && !strcmp(a->kind, "all")) {
-        cli_error("report all is a table or html; CSV is one kind at a time");
+    static const report_format fmts[] = {REPORT_TEXT, REPORT_CSV, REPORT_HTML,
+                                         REPORT_XLSX};
+    const char *nofmt = report_format_check(a->kind, fmts[a->fmt], &a->by);
+    if (nofmt) {
+        cli_error("%s", nofmt);
         return LABELS_EXIT_USAGE;
     }
-    /* CSV is one table per file where it can be. */
-    if (a->fmt == 1 && !a->by && !strcmp(a->kind, "verdicts"))
-        a->by = "province";
     if ((a->from &&
          (rc = regcli_date(a->from, "--from", a->fromd)) != LABELS_EXIT_OK) ||
         (a->to &&
          (rc = regcli_date(a->to, "--to", a->tod)) != LABELS_EXIT_OK) ||
         (rc = regcli_date(a->today, "--today", a->o.today)) != LABELS_EXIT_OK)
         return rc;
-    a->o.from = a->from ? report_day_start(a->fromd) : INT64_MIN;
-    a->o.to = a->to ? report_day_start(a->tod) + 86400 : INT64_MAX;
-    if (a->from && a->to && strcmp(a->fromd, a->tod) > 0) {
+    if (report_opts_period(&a->o, a->from ? a->fromd : NULL,
+                           a->to ? a->tod : NULL)) {
         cli_error("--from %s is after --to %s", a->fromd, a->tod);
         return LABELS_EXIT_USAGE;
     }
-    if (a->from)
-        memcpy(a->o.from_day, a->fromd, 11);
-    if (a->to)
-        memcpy(a->o.to_day, a->tod, 11);
     if (a->province) {
         char why[REG_ERR_MAX];
         const labels_province *p =

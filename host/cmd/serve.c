@@ -102,7 +102,7 @@ static int console_open(const struct console_opts *co, const char *world,
                          .db_path = co->db,
                          .collector_path = co->collector,
                          .authority_key = co->authkey,
-                         .mirror_path = co->mirror};
+                         .bundle_mirror = co->mirror};
     *out = NULL;
     if (!co->addr)
         return LABELS_EXIT_OK;
@@ -119,8 +119,8 @@ static int console_open(const struct console_opts *co, const char *world,
     /* A world's feed: the dashboard shows it, central users publish it. */
     static const char *const names[] = {WORLD_FEED_DIR, FEED_STATUS_NAME,
                                         WORLD_MIRROR, "authority.sec"};
-    const char **slots[] = {&cc.feed_dir, &cc.publish_status, &cc.mirror,
-                            &cc.feed_key};
+    const char **slots[] = {&cc.feed_dir, &cc.publish_status,
+                            &cc.publish_mirror, &cc.feed_key};
     char wpaths[4][4096];
     for (size_t i = 0; world && i < 4; i++) {
         if ((size_t)snprintf(wpaths[i], sizeof wpaths[i], "%s/%s", world,

@@ -151,15 +151,15 @@ typedef struct console_config {
     /* The authority's secret key file, for issuing inspectors' badges;
      * NULL: the console cannot issue them. */
     const char *authority_key;
-    /* The mirror the authority last exported and published (what the
-     * phone page answers from); producers download it in their print
-     * bundle. NULL: no bundle. */
-    const char *mirror_path;
+    /* The mirror producers download in their print bundle: the one the
+     * authority last published (what the phone page answers from).
+     * NULL: no bundle. */
+    const char *bundle_mirror;
     /* The feed the dashboard shows and "publish now" writes (NULL: none;
      * ocop-host serve --world DIR gives DIR's, docs/feed.md). */
     const char *feed_dir;
     const char *publish_status; /* the publish record (FEED_STATUS_NAME) */
-    const char *mirror;         /* the export publish now writes first */
+    const char *publish_mirror; /* the export publish now writes, then signs */
     const char *feed_key;       /* the authority's secret feed key */
 } console_config;
 

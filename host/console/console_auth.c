@@ -157,6 +157,7 @@ int console_nav_shown(const console_user *u, int msg)
     case T_MINE: return u->role == CONSOLE_PRODUCER;
     case T_BADGES: return may_manage_badges(u);
     case T_KIOSKS: return u->role != CONSOLE_PRODUCER;
+    case T_REPORTS: return may_read_reports(u);
     case T_IMPORT:
         return u->role == CONSOLE_CENTRAL || u->role == CONSOLE_PROVINCE;
     default: return 1;
@@ -171,6 +172,13 @@ int may_read_dashboard(const console_user *u)
 
 /* The national feed is the council's. */
 int may_publish(const console_user *u) { return u->role == CONSOLE_CENTRAL; }
+
+/* Reports are the programme's figures; a clerk's or an inspector's are
+ * kept to their province by console_reports.c. */
+int may_read_reports(const console_user *u)
+{
+    return u->role != CONSOLE_PRODUCER;
+}
 
 /* Moving a product or producer takes it out of one province's scope into
  * another's: no clerk holds both, so it is the council's. */

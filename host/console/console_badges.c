@@ -228,34 +228,6 @@ void route_badges(struct console_ctx *c, const creq *r, creply *rep,
 
 /* ---- Re-inspection ------------------------------------------------------ */
 
-static void report_tables(html *h, const report_set *s)
-{
-    for (size_t t = 0; t < s->n; t++) {
-        const report_table *tb = s->t[t];
-        html_raw(h, "<h2>");
-        html_text(h, tb->title);
-        html_raw(h, "</h2><table><thead><tr>");
-        for (int i = 0; i < tb->ncols; i++) {
-            html_raw(h, "<th>");
-            html_text(h, tb->cols[i]);
-            html_raw(h, "</th>");
-        }
-        html_raw(h, "</tr></thead><tbody>");
-        for (size_t row = 0; row < tb->nrows; row++) {
-            html_raw(h, "<tr>");
-            for (int i = 0; i < tb->ncols; i++) {
-                html_raw(h, "<td>");
-                html_text(h, report_cell(tb, row, i));
-                html_raw(h, "</td>");
-            }
-            html_raw(h, "</tr>");
-        }
-        html_raw(h, "</tbody></table><p class=\"help\">");
-        html_text(h, tb->note);
-        html_raw(h, "</p>");
-    }
-}
-
 void route_reinspect(struct console_ctx *c, const creq *r, creply *rep)
 {
     const console_user *u = &r->session->user;
@@ -275,21 +247,13 @@ void route_reinspect(struct console_ctx *c, const creq *r, creply *rep)
     uint16_t today;
     if (labels_date_today(&today) == LABELS_OK)
         labels_date_format(today, o.today);
-    report_set s = {0};
-    char err[CONSOLE_ERR_MAX] = "";
-    sqlite3 *rdb = NULL;
+    /* The report runs off the console's lock (console_reports.c). */
     const char *col = c->cfg ? c->cfg->collector_path : NULL;
-    int rc = col ? report_open(col, c->cfg->db_path, &rdb, err, sizeof err) : 0;
-    if (!rc && rdb)
-        rc = report_run(rdb, "reinspect", NULL, &o, &s, err, sizeof err);
-    sqlite3_close(rdb);
-    if (rc) {
-        page_error(rep, r, MHD_HTTP_INTERNAL_SERVER_ERROR, T_ERROR, err);
+    if (col) {
+        rep->job = report_job_page(r, c->cfg, "reinspect", T_REINSPECT, &o);
+        rep->body.oom = !rep->job;
         return;
     }
-    html *h = &rep->body;
-    page_begin(h, r, tr(r->lang, T_REINSPECT));
-    report_tables(h, &s);
-    page_end(h);
-    report_set_free(&s);
+    page_begin(&rep->body, r, tr(r->lang, T_REINSPECT));
+    page_end(&rep->body);
 }

@@ -36,5 +36,7 @@ const char console_css[] =
     "padding:.4em 1em;margin:.5em 0;font-weight:600;color:#7d0f12}\n"
     "table.figures td.num{text-align:right}tr.mine{background:#fff6d6}\n"
     "table.figures tfoot th,table.figures tfoot td{font-weight:700}\n"
-    "form.publish{margin:.6em 0}.saved{color:#1d6b2a;font-weight:600}\n";
+    "form.publish{margin:.6em 0}.saved{color:#1d6b2a;font-weight:600}\n"
+    "table.report td.num{text-align:right}form.filters label{display:grid;"
+    "gap:.1em;font-size:.9em}form.filters button{align-self:end}\n";
 /* clang-format on */

@@ -206,7 +206,8 @@ static void feed_box(struct console_ctx *c, const creq *r, html *h)
         fact(h, r->lang, T_LAST_ATTEMPT, line);
     }
     html_raw(h, "</table>");
-    if (may_publish(&r->session->user) && cfg->mirror && cfg->feed_key) {
+    if (may_publish(&r->session->user) && cfg->publish_mirror &&
+        cfg->feed_key) {
         html_raw(h, "<form method=\"post\" action=\"/console/publish\" "
                     "class=\"publish\">");
         html_csrf(h, r->session->csrf);
@@ -263,15 +264,15 @@ static int publish_now(const console_config *cfg, long long *version, char *err,
     long long mark = 0, v = 0;
     int64_t now = (int64_t)time(NULL);
     labels_seckey sec;
-    int ok =
-        registry_change_mark(cfg->db_path, &mark, err, errsz) == 0 &&
-        registry_export(cfg->db_path, cfg->mirror, NULL, &v, err, errsz) == 0;
+    int ok = registry_change_mark(cfg->db_path, &mark, err, errsz) == 0 &&
+             registry_export(cfg->db_path, cfg->publish_mirror, NULL, &v, err,
+                             errsz) == 0;
     if (ok && labels_seckey_read(cfg->feed_key, &sec) != LABELS_OK) {
         snprintf(err, errsz, "cannot read the authority's secret key");
         ok = 0;
     }
     if (ok) {
-        struct feed_publish_opts o = {.mirror = cfg->mirror,
+        struct feed_publish_opts o = {.mirror = cfg->publish_mirror,
                                       .feed_dir = cfg->feed_dir,
                                       .key = &sec,
                                       .expires_days = FEED_DEFAULT_EXPIRES_DAYS,
@@ -302,7 +303,7 @@ void route_publish(struct console_ctx *c, const creq *r, creply *rep)
         page_error(rep, r, MHD_HTTP_FORBIDDEN, T_FORBIDDEN, NULL);
         return;
     }
-    if (!cfg || !cfg->feed_dir || !cfg->mirror || !cfg->feed_key) {
+    if (!cfg || !cfg->feed_dir || !cfg->publish_mirror || !cfg->feed_key) {
         page_error(rep, r, MHD_HTTP_NOT_FOUND, T_NO_FEED, NULL);
         return;
     }

@@ -127,6 +127,20 @@ void html_csrf(html *h, const char *csrf)
     html_raw(h, "\">");
 }
 
+void html_input(html *h, int label, const char *name, const char *value,
+                const char *type)
+{
+    html_raw(h, "<label>");
+    html_text(h, tr(h->lang, label));
+    html_raw(h, "<input name=\"");
+    html_attr(h, name);
+    html_raw(h, "\" type=\"");
+    html_attr(h, type);
+    html_raw(h, "\" value=\"");
+    html_attr(h, value);
+    html_raw(h, "\"></label>");
+}
+
 void html_select(html *h, const char *name, const char *const *values,
                  const char *const *labels, size_t n, const char *current)
 {
@@ -342,6 +356,31 @@ static const char *const words[T_COUNT_][LANG_COUNT_] = {
     [T_TO_ADD] = {"Sản phẩm sẽ thêm", "Products to add"},
     [T_TO_CHANGE] = {"Thay đổi sẽ thực hiện", "Changes to make"},
     [T_LINE] = {"Dòng", "Line"},
+    [T_REPORTS] = {"Báo cáo", "Reports"},
+    [T_RK_VERDICTS] = {"Lượt quét theo kết quả", "Scans by verdict"},
+    [T_RK_HOTSPOTS] = {"Điểm nóng tem giả", "Forgery hotspots"},
+    [T_RK_CLONES] = {"Tem nghi nhân bản", "Clone suspects"},
+    [T_RK_FINDINGS] = {"Kết quả kiểm tra của thanh tra", "Inspection findings"},
+    [T_RK_EXPIRING] = {"Chứng nhận sắp hết hạn", "Certificates expiring soon"},
+    [T_RK_STATS] = {"Thống kê theo tỉnh", "Statistics per province"},
+    [T_RK_ALL] = {"Tất cả báo cáo", "Every report"},
+    [T_FROM] = {"Từ ngày", "From"},
+    [T_TO] = {"Đến ngày", "To"},
+    [T_TODAY] = {"Tính hạn từ ngày", "Expiry counted from"},
+    [T_BY] = {"Chia theo", "Broken down by"},
+    [T_KIOSK] = {"Ki-ốt", "Kiosk"},
+    [T_DAY] = {"Ngày", "Day"},
+    [T_LIMIT] = {"Số dòng tối đa", "Rows at most"},
+    [T_EXPIRING_DAYS] = {"Hết hạn trong (ngày)", "Expiring within (days)"},
+    [T_CLONE_SCANS] = {"Quét quá (lần)", "Scanned more than (times)"},
+    [T_CLONE_KIOSKS] = {"Tại ít nhất (ki-ốt)", "At kiosks (at least)"},
+    [T_CLONE_HOURS] = {"Trong vòng (giờ)", "Within (hours)"},
+    [T_REINSPECT_SCANS] = {"Số lượt quét cần tái kiểm tra",
+                           "Scans that call for re-inspection"},
+    [T_SHOW] = {"Xem", "Show"},
+    [T_BUSY] = {"Đang chạy nhiều báo cáo. Vui lòng thử lại sau ít giây.",
+                "Too many reports are running. Please try again in a few "
+                "seconds."},
     [T_MOVE] = {"Chuyển sang tỉnh khác", "Move to another province"},
     [T_MOVE_HELP] = {"Chỉ Hội đồng OCOP trung ương chuyển được; cơ quan cấp "
                      "chứng nhận giữ nguyên.",
@@ -446,6 +485,7 @@ void page_begin(html *h, const creq *r, const char *title)
                    {"/console/kiosks", T_KIOSKS},
                    {"/console/import", T_IMPORT},
                    {"/console/reinspect", T_REINSPECT},
+                   {"/console/reports", T_REPORTS},
                    {"/console/users", T_USERS},
                    {"/console/audit", T_AUDIT}};
         html_raw(h, "<nav>");

@@ -27,7 +27,8 @@ struct console {
     struct MHD_Daemon *mhd;
     int tls;
     char *cert_pem, *key_pem;
-    char *paths[5]; /* cfg's file names, owned: the caller's may go */
+    char *paths[5];      /* cfg's file names, owned: the caller's may go */
+    report_pool reports; /* reports running off the lock */
 };
 
 /* What one connection collects before its request is answered. */
@@ -36,9 +37,10 @@ struct conn_state {
     form_field fields[MAX_FIELDS];
     size_t nfields;
     size_t bytes;
-    int bad;        /* too large, too many fields, a NUL, or not a form */
-    int urlencoded; /* the body is name=value&...: scanned for %00 */
-    unsigned nul;   /* httpd_form_nul()'s state */
+    int bad;         /* too large, too many fields, a NUL, or not a form */
+    int urlencoded;  /* the body is name=value&...: scanned for %00 */
+    unsigned nul;    /* httpd_form_nul()'s state */
+    report_job *job; /* a report running for this request, or done */
 };
 
 static const char csp[] =
@@ -393,6 +395,10 @@ static void dispatch(struct console *c, struct MHD_Connection *conn, creq *r,
         route_kiosks(&c->ctx, r, rep, p + 7);
         return;
     }
+    if (!strncmp(p, "/reports", 8) && (!p[8] || p[8] == '/')) {
+        route_reports(&c->ctx, r, rep, p + 8);
+        return;
+    }
     if (!strncmp(p, "/badges", 7) && (!p[7] || p[7] == '/')) {
         route_badges(&c->ctx, r, rep, p + 7);
         return;
@@ -422,12 +428,43 @@ static void free_state(struct conn_state *cs)
         return;
     if (cs->pp)
         MHD_destroy_post_processor(cs->pp);
+    report_job_free(cs->job);
     for (size_t i = 0; i < cs->nfields; i++) {
         sodium_memzero(cs->fields[i].value, cs->fields[i].len);
         free(cs->fields[i].name);
         free(cs->fields[i].value);
     }
     free(cs);
+}
+
+/* A report route's job (console_reports.c): on a thread of its own with
+ * conn suspended (1), or a 503 in rep when the reports are busy (0). */
+static int report_start(struct console *c, struct MHD_Connection *conn,
+                        struct conn_state *cs, const creq *r, creply *rep)
+{
+    cs->job = rep->job;
+    rep->job = NULL;
+    if (report_job_start(&c->reports, cs->job, conn) == 0)
+        return 1;
+    report_job_free(cs->job);
+    cs->job = NULL;
+    rep->retry_after = 5;
+    page_error(rep, r, MHD_HTTP_SERVICE_UNAVAILABLE, T_BUSY, NULL);
+    return 0;
+}
+
+/* The finished report's answer. */
+static enum MHD_Result report_answer(struct console *c,
+                                     struct MHD_Connection *conn,
+                                     struct conn_state *cs)
+{
+    if (!report_job_done(cs->job))
+        return MHD_YES;
+    creply rep;
+    report_job_take(cs->job, &rep);
+    report_job_free(cs->job);
+    cs->job = NULL;
+    return send_reply(c, conn, &rep);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -476,6 +513,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         return MHD_YES;
     }
 
+    if (cs->job) /* called again once the report's thread resumed conn */
+        return report_answer(c, conn, cs);
     char addr[64];
     httpd_peer_name(conn, addr, sizeof addr);
     creq r = {.method = method,
@@ -536,7 +575,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         dispatch(c, conn, &r, &rep);
     }
     pthread_mutex_unlock(&c->lock);
+    int started = rep.job && report_start(c, conn, cs, &r, &rep);
     sodium_memzero(&s, sizeof s);
+    if (started)
+        return MHD_YES;
     return send_reply(c, conn, &rep);
 }
 
@@ -591,6 +633,7 @@ static void console_free(struct console *c)
     for (size_t i = 0; i < 5; i++)
         free(c->paths[i]);
     pthread_mutex_destroy(&c->lock);
+    report_pool_destroy(&c->reports);
     free(c);
 }
 
@@ -632,9 +675,10 @@ int console_start(const console_config *cfg, console **out, unsigned *port,
         return -1;
     }
     pthread_mutex_init(&c->lock, NULL);
+    report_pool_init(&c->reports);
     c->cfg = *cfg;
     const char **own[] = {&c->cfg.db_path, &c->cfg.feed_dir,
-                          &c->cfg.publish_status, &c->cfg.mirror,
+                          &c->cfg.publish_status, &c->cfg.publish_mirror,
                           &c->cfg.feed_key};
     for (size_t i = 0; i < 5; i++)
         if (*own[i] && !(*own[i] = c->paths[i] = strdup(*own[i]))) {
@@ -676,7 +720,8 @@ int console_start(const console_config *cfg, console **out, unsigned *port,
                        .handler = on_request,
                        .handler_cls = c,
                        .completed = on_completed,
-                       .completed_cls = c};
+                       .completed_cls = c,
+                       .suspend = 1};
     c->mhd = httpd_start(&hc, port);
     if (!c->mhd) {
         snprintf(err, errsz,
@@ -694,6 +739,7 @@ void console_stop(console *c)
 {
     if (!c)
         return;
+    report_pool_drain(&c->reports);
     MHD_stop_daemon(c->mhd);
     console_free(c);
 }

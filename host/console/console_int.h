@@ -5,9 +5,11 @@
 #define OCOP_HOST_CONSOLE_INT_H
 
 #include "console.h"
+#include "report/report.h"
 #include "registry/registry.h"
 
 #include <labels.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 /* ---- Audit tagging (console_accounts.c) ------------------------------ */
@@ -85,6 +87,9 @@ void html_url(html *h, const char *s);
 const char *tr(console_lang lang, int msg);
 /* The hidden csrf_token input of a form. */
 void html_csrf(html *h, const char *csrf);
+/* A labelled <input> of type with the word label as its caption. */
+void html_input(html *h, int label, const char *name, const char *value,
+                const char *type);
 /* A <select name=...> over values with the current one selected; labels
  * may be NULL (values shown). */
 void html_select(html *h, const char *name, const char *const *values,
@@ -255,6 +260,29 @@ enum {
     T_TO_ADD,
     T_TO_CHANGE,
     T_LINE,
+    /* Reports (console_reports.c). */
+    T_REPORTS,
+    T_RK_VERDICTS,
+    T_RK_HOTSPOTS,
+    T_RK_CLONES,
+    T_RK_FINDINGS,
+    T_RK_EXPIRING,
+    T_RK_STATS,
+    T_RK_ALL,
+    T_FROM,
+    T_TO,
+    T_TODAY,
+    T_BY,
+    T_KIOSK,
+    T_DAY,
+    T_LIMIT,
+    T_EXPIRING_DAYS,
+    T_CLONE_SCANS,
+    T_CLONE_KIOSKS,
+    T_CLONE_HOURS,
+    T_REINSPECT_SCANS,
+    T_SHOW,
+    T_BUSY,
     T_MOVE,
     T_MOVE_HELP,
     T_MY_PASSWORD,
@@ -301,6 +329,8 @@ int may_manage_kiosk(const console_user *u, const char *province);
 int console_nav_shown(const console_user *u, int msg);
 int may_read_dashboard(const console_user *u);
 int may_publish(const console_user *u);
+/* Reports: every role but producers; scoped ones see their province. */
+int may_read_reports(const console_user *u);
 /* Moving a product or producer to another province. */
 int may_move(const console_user *u);
 /* The rules above as the registry's guard (struct reg_guard .allow, ctx a
@@ -336,6 +366,7 @@ typedef struct creply {
     char set_cookie2[128];
     char disposition[200]; /* "" or a Content-Disposition value */
     unsigned retry_after;
+    struct report_job *job; /* a report to run off the lock (route_reports) */
 } creply;
 
 /* The value of a form field (NULL when absent). */
@@ -419,5 +450,42 @@ void console_who(const creq *r, char *out, size_t outsz);
 void reply_redirect(creply *rep, const char *path);
 
 extern const char console_css[];
+
+/* ---- Reports off the lock (console_reports.c) ------------------------ */
+
+/* Reports running at once; one more is told 503 with Retry-After. The
+ * machine's cores, not the daemon's threads, bound what helps. */
+#define CONSOLE_REPORT_JOBS 2
+typedef struct report_job report_job;
+typedef struct report_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t idle;
+    unsigned running;
+    atomic_int stopping; /* a running report gives up */
+} report_pool;
+void report_pool_init(report_pool *p);
+/* Tell running reports to stop and wait until each has resumed its
+ * connection (libmicrohttpd must not stop with one suspended). */
+void report_pool_drain(report_pool *p);
+void report_pool_destroy(report_pool *p);
+/* GET /reports[/KIND[.csv|.xlsx]]: the index, or a refusal, in rep; or
+ * rep->job, the report to run. */
+void route_reports(struct console_ctx *c, const creq *r, creply *rep,
+                   const char *rest);
+/* A job for a page of kind's tables under the word title, with options
+ * o fixed by the page (no filters, no downloads); NULL when out of
+ * memory. */
+report_job *report_job_page(const creq *r, const console_config *cfg,
+                            const char *kind, int title, const report_opts *o);
+/* Suspend conn and run j on a thread of its own, which resumes conn when
+ * j is done. 0, or -1 (j untouched, conn not suspended) when
+ * CONSOLE_REPORT_JOBS are running or no thread can start. */
+int report_job_start(report_pool *p, report_job *j, void *conn);
+int report_job_done(const report_job *j);
+/* Move the finished answer into rep. */
+void report_job_take(report_job *j, creply *rep);
+void report_job_free(report_job *j);
+/* Report tables as HTML tables (the reports and re-inspection pages). */
+void console_report_tables(html *h, const report_set *s);
 
 #endif

@@ -342,15 +342,7 @@ static void keys_table(sqlite3 *db, html *h, const char *producer)
 static void input(html *h, int label, const char *name, const char *value,
                   const char *type)
 {
-    html_raw(h, "<label>");
-    html_text(h, tr(h->lang, label));
-    html_raw(h, "<input name=\"");
-    html_attr(h, name);
-    html_raw(h, "\" type=\"");
-    html_attr(h, type);
-    html_raw(h, "\" value=\"");
-    html_attr(h, value);
-    html_raw(h, "\"></label>");
+    html_input(h, label, name, value, type);
 }
 
 static const char *stars_value(const struct reg_product *p)

@@ -184,8 +184,9 @@ static int bundle_build(struct console_ctx *c, const creq *r, html *t,
 {
     char *mirror = NULL, hosts[512] = "";
     size_t mlen = 0;
-    if (read_file(c->cfg->mirror_path, &mirror, &mlen)) {
-        snprintf(err, errsz, "cannot read the mirror %s", c->cfg->mirror_path);
+    if (read_file(c->cfg->bundle_mirror, &mirror, &mlen)) {
+        snprintf(err, errsz, "cannot read the mirror %s",
+                 c->cfg->bundle_mirror);
         return -1;
     }
     if (registry_meta_get(c->db, "verify_hosts", hosts, sizeof hosts) < 0)
@@ -401,7 +402,7 @@ void route_mine(struct console_ctx *c, const creq *r, creply *rep,
     char err[CONSOLE_ERR_MAX] = "";
     /* The bundle is the mirror the authority published: a console
      * started without one (no world, no --mirror) has none to give. */
-    if (!c->cfg || !c->cfg->mirror_path) {
+    if (!c->cfg || !c->cfg->bundle_mirror) {
         page_error(rep, r, MHD_HTTP_CONFLICT, T_ERROR,
                    "the console was started without a published mirror");
         return;

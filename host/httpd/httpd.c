@@ -87,7 +87,8 @@ struct MHD_Daemon *httpd_start(const httpd_config *cfg, unsigned *port)
 {
     int tls = cfg->tls_cert_pem && cfg->tls_key_pem;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                     (cfg->v6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
+                     (cfg->v6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0) |
+                     (cfg->suspend ? MHD_ALLOW_SUSPEND_RESUME : 0);
     struct MHD_OptionItem opts[] = {
         {MHD_OPTION_SOCK_ADDR, 0, (void *)cfg->addr},
         {MHD_OPTION_THREAD_POOL_SIZE, cfg->threads ? cfg->threads : 4, NULL},

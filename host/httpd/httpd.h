@@ -31,6 +31,8 @@ typedef struct httpd_config {
     void *handler_cls;
     MHD_RequestCompletedCallback completed;
     void *completed_cls;
+    int suspend; /* handlers may suspend a connection (MHD_ALLOW_SUSPEND_RESUME)
+                  */
 } httpd_config;
 
 /* Start the daemon on background threads with the options above and the

@@ -47,6 +47,28 @@ typedef struct report_opts {
     long reinspect_scans; /* rating_changed or expired scans to flag */
 } report_opts;
 
+/* The numeric options of report_opts with the bounds both the command
+ * (--limit, --expiring-days, ...) and the console (the same names as
+ * query fields) accept (options.c). */
+typedef struct report_num_opt {
+    const char *name; /* "limit", "expiring-days", ...; NULL ends the list */
+    long min, max;
+    size_t off; /* of the long in report_opts */
+} report_num_opt;
+extern const report_num_opt report_num_opts[];
+/* The defaults: every scan, 20 rows, 90 days, the clone rules 20 scans,
+ * 3 kiosks in 24 h, 10 scans to re-inspect; today left empty. */
+void report_opts_init(report_opts *o);
+const report_num_opt *report_num_opt_find(const char *name);
+/* Set n's field from the whole number s; -1 when it is not one within
+ * n's bounds. */
+int report_opts_num(report_opts *o, const report_num_opt *n, const char *s);
+
+/* The period from the Vietnam day from to the day to, both inclusive;
+ * NULL or "" leaves that end open. 0, -1 when a day is not a real
+ * YYYY-MM-DD, -2 when from is after to. */
+int report_opts_period(report_opts *o, const char *from, const char *to);
+
 /* Vietnam has no daylight saving: days are UTC+7 days. */
 #define REPORT_TZ_OFFSET (7 * 3600)
 
@@ -84,6 +106,11 @@ typedef enum report_format {
     REPORT_HTML,
     REPORT_XLSX /* one worksheet per table (report/xlsx.c) */
 } report_format;
+/* Whether fmt can carry kind: NULL, or the sentence saying why not (CSV
+ * is one kind at a time). For CSV of verdicts without a breakdown, *by
+ * becomes "province" (one table per file). */
+const char *report_format_check(const char *kind, report_format fmt,
+                                const char **by);
 /* The set rendered into a malloc'd buffer (*buf, *len); heading and
  * generated are for HTML. 0, or -1 when out of memory. */
 int report_render(const report_set *s, report_format fmt, const char *heading,
