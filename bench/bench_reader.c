@@ -358,17 +358,20 @@ int main(int argc, char **argv)
                fs / fc * 1e3, (fs / fc) / (ps / pc));
     double pce = st[FG_EMPTY][M_PLAIN].cpu / st[FG_EMPTY][M_PLAIN].calls;
     double lce = st[FG_EMPTY][M_LIVE].cpu / st[FG_EMPTY][M_LIVE].calls;
-    double pcs = 0, lcs = 0;
+    double pcs = 0, lcs = 0, fcs = 0;
     for (int cat = 0; cat < FG_EMPTY; cat++) {
         pcs += st[cat][M_PLAIN].cpu;
         lcs += st[cat][M_LIVE].cpu;
+        fcs += st[cat][M_FULL].cpu;
     }
     printf("CPU time (all threads): empty %.2f ms plain, %.2f ms live "
            "(%.3fx)",
            pce * 1e3, lce * 1e3, lce / pce);
-    if (pc && lc)
-        printf("; code %.2f ms plain, %.2f ms live (%.3fx)", pcs / pc * 1e3,
-               lcs / lc * 1e3, (lcs / lc) / (pcs / pc));
+    if (pc && lc && fc)
+        printf("; code %.2f ms plain, %.2f ms live (%.3fx), %.2f ms full "
+               "(%.2fx)",
+               pcs / pc * 1e3, lcs / lc * 1e3, (lcs / lc) / (pcs / pc),
+               fcs / fc * 1e3, (fcs / fc) / (pcs / pc));
     printf("\n");
     /* Does each live frame stay within a plain pass? The share of calls
      * over twice the mean plain pass, plain's own share next to it (the

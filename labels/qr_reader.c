@@ -20,6 +20,11 @@
 #define MAX_CODES 16         /* distinct codes remembered per call */
 #define MAX_SIDE 2048        /* longest side of a retry image */
 #define UP_SIDE 800          /* longest side an enlarging attempt makes */
+/* Rows crossing a finder-like mark that show a code may be left in a
+ * region once the codes read are painted out: a code left unread gave
+ * 9-23 in bench_reader's multi frames (seeds 1 and 2), labels' print 0-5 */
+#define FINDER_MARKS 3
+#define FINDER_WIN 12 /* local threshold's window radius for finders */
 
 /* One processed copy of a region: what to do to it and how much to
  * enlarge it first (percent). */
@@ -298,6 +303,11 @@ typedef struct call {
     char *text[MAX_CODES];
     size_t len[MAX_CODES];
     box where[MAX_CODES];
+    /* where code i lies for painting it out (the box round its corners,
+     * or a rectified read's outline), if placed[i]; where[i] of a
+     * rectified read is the whole region it was read in */
+    box paint[MAX_CODES];
+    unsigned char placed[MAX_CODES];
     /* how the image being decoded maps onto the frame: frame = o + s *
      * image; or, for warped images, every code is at `fixed` */
     double ox, oy, sx, sy;
@@ -318,6 +328,7 @@ static int on_code(void *vctx, const char *data, size_t len, const int b[4])
             memcpy(copy, data, len);
             c->text[c->n] = copy;
             c->len[c->n] = len;
+            c->placed[c->n] = !c->use_fixed;
             box *w = &c->where[c->n++];
             if (c->use_fixed) {
                 *w = c->fixed;
@@ -327,6 +338,7 @@ static int on_code(void *vctx, const char *data, size_t len, const int b[4])
                 w->x1 = (int)(c->ox + c->sx * b[2] + 0.999);
                 w->y1 = (int)(c->oy + c->sy * b[3] + 0.999);
             }
+            c->paint[c->n - 1] = *w;
         }
     }
     c->found++;
@@ -615,6 +627,25 @@ static int run_attempt(rd_zbar *dec, const labels_image *img,
 
 /* Report what attempt a read on region r (on the caller's thread), and
  * learn what it cost. Frees o's texts. */
+/* The box round r's outline in *b; 0 if r has none. */
+static int quad_box(const rd_region *r, box *b)
+{
+    if (!r->has_quad)
+        return 0;
+    double x0 = r->qx[0], y0 = r->qy[0], x1 = x0, y1 = y0;
+    for (int k = 1; k < 4; k++) {
+        x0 = r->qx[k] < x0 ? r->qx[k] : x0;
+        x1 = r->qx[k] > x1 ? r->qx[k] : x1;
+        y0 = r->qy[k] < y0 ? r->qy[k] : y0;
+        y1 = r->qy[k] > y1 ? r->qy[k] : y1;
+    }
+    b->x0 = (int)x0;
+    b->y0 = (int)y0;
+    b->x1 = (int)(x1 + 0.999);
+    b->y1 = (int)(y1 + 0.999);
+    return 1;
+}
+
 static void merge(labels_reader *rd, call *c, const labels_image *img,
                   const rd_region *r, int a, attempt_out *o)
 {
@@ -628,8 +659,11 @@ static void merge(labels_reader *rd, call *c, const labels_image *img,
     for (int i = 0; i < o->n && !c->stop; i++) {
         c->use_fixed = 1;
         c->fixed = o->where[i];
-        int b[4] = {0, 0, 0, 0};
+        int b[4] = {0, 0, 0, 0}, before = c->n;
         on_code(c, o->text[i], o->len[i], b);
+        if (c->n > before)
+            c->placed[before] =
+                !attempts[a].rectify || quad_box(r, &c->paint[before]);
     }
     c->got = got;
     if (o->got) {
@@ -737,6 +771,179 @@ static int filled(const call *c, const rd_region *r)
     return k < 2 || ((long)r->bw * r->bh - in) * k < 2 * in;
 }
 
+/* Fill box w (a code read) in img with its quiet zone round it (an
+ * eighth of its side, 2 pixels at least) in the mean grey of the ring
+ * just outside: the code's finders are gone, its label's print stays. */
+static void paint_out(labels_image *img, const box *w)
+{
+    int m = (w->x1 - w->x0 > w->y1 - w->y0 ? w->x1 - w->x0 : w->y1 - w->y0);
+    m = m / 8 + 2;
+    int x0 = w->x0 - m, y0 = w->y0 - m, x1 = w->x1 + m, y1 = w->y1 + m;
+    x0 = x0 < 0 ? 0 : x0;
+    y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 > img->width ? img->width : x1;
+    y1 = y1 > img->height ? img->height : y1;
+    if (x1 - x0 < 2 || y1 - y0 < 2)
+        return;
+    long sum = 0, k = 0;
+    for (int x = x0; x < x1; x++) {
+        sum += img->pixels[(size_t)y0 * img->stride + x] +
+               img->pixels[(size_t)(y1 - 1) * img->stride + x];
+        k += 2;
+    }
+    for (int y = y0; y < y1; y++) {
+        sum += img->pixels[(size_t)y * img->stride + x0] +
+               img->pixels[(size_t)y * img->stride + x1 - 1];
+        k += 2;
+    }
+    for (int y = y0; y < y1; y++)
+        memset(img->pixels + (size_t)y * img->stride + x0, (int)(sum / k),
+               (size_t)(x1 - x0));
+}
+
+/* Are the five runs r (dark, light, dark, light, dark) a finder
+ * pattern's 1:1:3:1:1, each within half a module? */
+static int finder_runs(const int r[5])
+{
+    int t = r[0] + r[1] + r[2] + r[3] + r[4];
+    if (t < 7)
+        return 0;
+    for (int k = 0; k < 5; k++) {
+        int want = k == 2 ? 3 * t : t, d = 7 * r[k] - want;
+        if ((d < 0 ? -d : d) * 2 >= (k == 2 ? 3 * t : t))
+            return 0;
+    }
+    return 1;
+}
+
+/* Count of pixels from (x, y) along (dx, dy) while img's dark-or-light
+ * (dark: below thr) equals `dark`, at most lim. */
+static int run_from(const labels_image *img, int x, int y, int dx, int dy,
+                    int thr, int dark, int lim)
+{
+    int n = 0;
+    while (n < lim && x >= 0 && y >= 0 && x < img->width && y < img->height &&
+           (img->pixels[(size_t)y * img->stride + x] < thr) == dark) {
+        x += dx;
+        y += dy;
+        n++;
+    }
+    return n;
+}
+
+/* Does the column through (x, y), the middle of a row's finder-like
+ * runs of total length t, show the same pattern (a finder is square;
+ * text rarely is both ways)? */
+static int finder_column(const labels_image *img, int x, int y, int thr, int t)
+{
+    int r[5], lim = 2 * t;
+    int up = run_from(img, x, y, 0, -1, thr, 1, lim);
+    int down = run_from(img, x, y, 0, 1, thr, 1, lim);
+    r[2] = up + down - 1;
+    r[1] = run_from(img, x, y - up, 0, -1, thr, 0, lim);
+    r[0] = run_from(img, x, y - up - r[1], 0, -1, thr, 1, lim);
+    r[3] = run_from(img, x, y + down, 0, 1, thr, 0, lim);
+    r[4] = run_from(img, x, y + down + r[3], 0, 1, thr, 1, lim);
+    int v = r[0] + r[1] + r[2] + r[3] + r[4];
+    return finder_runs(r) && 2 * v > t && v < 2 * t;
+}
+
+/* How many rows of img (r's blob, binarised: dark below 128) cross a
+ * finder-pattern-like mark (1:1:3:1:1 along the row and down the
+ * column). */
+static int finder_marks(const labels_image *img)
+{
+    int marks = 0, thr = 128;
+    for (int y = 0; y < img->height; y++) {
+        const uint8_t *p = img->pixels + (size_t)y * img->stride;
+        int r5[5] = {0}, k = 0, x = 0;
+        while (x < img->width) { /* runs, the first dark one first */
+            int dark = p[x] < thr, n = 0;
+            while (x < img->width && (p[x] < thr) == dark) {
+                x++;
+                n++;
+            }
+            if (k == 0 && !dark)
+                continue;
+            if (k < 5) {
+                r5[k++] = n;
+            } else {
+                memmove(r5, r5 + 1, 4 * sizeof r5[0]);
+                r5[4] = n;
+            }
+            if (k == 5 && dark && finder_runs(r5)) {
+                int t = r5[0] + r5[1] + r5[2] + r5[3] + r5[4];
+                int cx = x - r5[4] - r5[3] - (r5[2] + 1) / 2;
+                marks += finder_column(img, cx, y, thr, t);
+            }
+        }
+    }
+    return marks;
+}
+
+/* finder_marks() of r's blob in img, thresholded against the mean grey
+ * round each pixel (FINDER_WIN: a finder of 2-4 pixel modules), which
+ * the paint and the light across labels do not shift. */
+static int region_marks(const labels_image *img, const rd_region *r, int *marks)
+{
+    labels_image blob;
+    int rc = rdops_crop(img, r->bx, r->by, r->bw, r->bh, &blob);
+    if (rc == LABELS_OK)
+        rc = rdops_binarise(&blob, FINDER_WIN, 24);
+    *marks = rc == LABELS_OK ? finder_marks(&blob) : 0;
+    labels_image_free(&blob);
+    return rc;
+}
+
+static int boxes_meet(const box *w, const rd_region *r)
+{
+    return w->x0 < r->bx + r->bw && r->bx < w->x1 && w->y0 < r->by + r->bh &&
+           r->by < w->y1;
+}
+
+/* Labels side by side (one-shot mode): a region codes were read in whose
+ * boxes leave room for another keeps its retries, though most such blobs
+ * hold only labels already read and their print (17x the CPU of a plain
+ * pass, docs/performance.md). Paint the codes read out of a copy of img:
+ * a region whose blob then shows fewer than FINDER_MARKS finder-like
+ * rows holds no code left to read (the region search cannot tell: a
+ * label's text is as busy as a code), and is done. A region holding a
+ * read with no place of its own keeps its retries. */
+static int drop_read(const call *c, const labels_image *img,
+                     const rd_region *reg, int n, int *done, int *left)
+{
+    int ask = 0;
+    for (int i = 0; i < n; i++)
+        ask |= !done[i] && covered(c, 0, &reg[i]);
+    if (!ask)
+        return LABELS_OK;
+    labels_image copy;
+    int rc = rdops_crop(img, 0, 0, img->width, img->height, &copy);
+    if (rc != LABELS_OK)
+        return rc;
+    for (int k = 0; k < c->n; k++)
+        if (c->placed[k])
+            paint_out(&copy, &c->paint[k]);
+    for (int i = 0; i < n; i++) {
+        if (done[i] || !covered(c, 0, &reg[i]))
+            continue;
+        int keep = 0;
+        for (int k = 0; k < c->n && !keep; k++)
+            keep = !c->placed[k] && boxes_meet(&c->where[k], &reg[i]);
+        int marks = 0;
+        if (!keep)
+            rc = region_marks(&copy, &reg[i], &marks);
+        if (rc != LABELS_OK)
+            break;
+        if (!keep && marks < FINDER_MARKS) {
+            done[i] = 1;
+            (*left)--;
+        }
+    }
+    labels_image_free(&copy);
+    return rc;
+}
+
 /* Two regions (of successive frames, or searches) are the same if they overlap
  * by more than half of the smaller one. */
 static int same_region(const rd_region *a, const rd_region *b)
@@ -761,6 +968,9 @@ static int full_attempts(labels_reader *rd, call *c, const labels_image *img,
     int left = 0;
     for (int i = 0; i < n; i++)
         left += !done[i];
+    int rc = drop_read(c, img, reg, n, done, &left);
+    if (rc != LABELS_OK)
+        return rc;
     for (int a = 0; a < N_ATTEMPTS && left && !c->stop; a++)
         for (int i = 0; i < n && !c->stop; i++) {
             /* Nothing stood out: a faint code may still be there, but
@@ -776,8 +986,7 @@ static int full_attempts(labels_reader *rd, call *c, const labels_image *img,
             if (part && attempts[a].prep_cost > 1)
                 continue;
             int before = c->n;
-            int rc =
-                try_attempt(rd, c, img, &reg[i], a, part ? UP_SIDE : MAX_SIDE);
+            rc = try_attempt(rd, c, img, &reg[i], a, part ? UP_SIDE : MAX_SIDE);
             if (rc != LABELS_OK)
                 return rc;
             for (int j = 0; j < n && c->n > before; j++)
@@ -785,6 +994,11 @@ static int full_attempts(labels_reader *rd, call *c, const labels_image *img,
                     done[j] = 1;
                     left--;
                 }
+            if (c->n > before && left) {
+                rc = drop_read(c, img, reg, n, done, &left);
+                if (rc != LABELS_OK)
+                    return rc;
+            }
         }
     return LABELS_OK;
 }
