@@ -6,18 +6,22 @@ recorded in collector.phone_lookups without the client's address and cut
 to the hour; lookups feed the clones report; a shopper's report with its
 photo is stored once, a flood meets the same limit and nothing else
 breaks; the report and its photo reach the province's queue in the
-console, and the label looked up too often is a suspect there."""
+console, and the label looked up too often is a suspect there. An
+inspector's finding a kiosk stored in PostgreSQL reaches the queue of the
+kiosk's province too."""
 import os
 import re
 import sqlite3
 import subprocess
 import sys
+import time
 import traceback
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from console_lib import HOST, T, Client, check, fail, finish, run  # noqa
-from console_work import DAY, PNG, PW, host, label, raw, report, serve  # noqa
+from console_work import (DAY, PNG, PW, host, label, raw, report,  # noqa
+                          serve, wait_for)
 
 PG = os.environ["PG_CONN"]
 PSQL = os.path.join(os.environ["PG_BIN"], "psql")
@@ -89,6 +93,21 @@ def phone(port, world):
           "the photo stored byte for byte")
 
 
+def finding():
+    """A kiosk of Hà Nội and a finding it uploaded, as the collector's
+    upload stores them in PostgreSQL (docs/upload.md)."""
+    sec, pub = (os.path.join(T, "k." + e) for e in ("sec", "pub"))
+    run(HOST, "keygen", "--secret", sec, "--public", pub)
+    r = host("kiosk", "enroll", "--collector-db", PG, "--public", pub,
+             "--province", "Hà Nội", "--shop", "Chợ Đồng Xuân")
+    m = re.search(r"enrolled kiosk ([0-9A-F]{16})", r.stdout)
+    check(m, "a kiosk enrolled on PostgreSQL: %s" % (r.stdout + r.stderr))
+    now = int(time.time())
+    pq("INSERT INTO collector.findings VALUES ('%s', 1, %d, 'I-7', "
+       "'HN-0065', 'L9', 3, 'tampered', 'nhãn dán đè <b>', 'b1', %d)" %
+       (m.group(1) if m else "?", now - 60, now))
+
+
 def queue(cport, db):
     c = {n: Client(cport) for n in ("tw", "hn")}
     for n, cl in c.items():
@@ -97,15 +116,22 @@ def queue(cport, db):
     st, _, page = c["hn"].get("/console/queue")
     check(st == 200 and "Báo cáo của người mua" in page and "HN-0001" in page,
           "the shopper's report is in Hà Nội's queue")
-    st, _, tpage = c["tw"].get("/console/queue")
+    check("Phát hiện của thanh tra" in page and "tampered" in page and
+          "nhãn dán đè &lt;b&gt;" in page,
+          "the inspector's finding on PostgreSQL is in Hà Nội's queue")
+    st, _, tpage = wait_for(c["tw"], "/console/queue", "phone 22")
     check(re.search(r"HN-0001 L1 #9</td><td>count</td><td>0 scans, 0 kiosks: "
                     r"phone 22", tpage) is not None,
           "the label looked up too often is a suspect in the queue")
     con = sqlite3.connect(db)
     rid = con.execute("SELECT id FROM queue_items WHERE source='report' "
                       "ORDER BY id").fetchone()
+    f = con.execute("SELECT province, shop, note FROM queue_items WHERE "
+                    "source='finding'").fetchall()
     con.close()
     check(rid is not None, "the report is a queue item")
+    check(f == [("Hà Nội", "Chợ Đồng Xuân", "I-7: nhãn dán đè <b>")],
+          "the finding keeps its kiosk's place and its inspector: %s" % f)
     return c, rid[0] if rid else 0
 
 
@@ -117,6 +143,7 @@ def main():
     try:
         check("listening" in ports and "console" in ports, "serve started")
         phone(ports["listening"], world)
+        finding()
         c, rid = queue(ports["console"], db)
         st, r, _ = c["hn"].get("/console/queue/%d/photo" % rid)
         check(st == 200 and r.getheader("Content-Type") == "image/png",

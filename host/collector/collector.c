@@ -827,3 +827,54 @@ int collector_fleet(collector *c, int64_t since_day,
     pthread_mutex_unlock(&c->rmu);
     return rc == SQLITE_DONE ? 0 : -1;
 }
+
+static const char findings_sql[] =
+    "SELECT f.kiosk, f.finding_id, f.time, f.inspector, f.product, f.lot,"
+    " f.serial, f.finding, f.note, ifnull(k.province, ''),"
+    " ifnull(k.shop, ''), f.received FROM findings f"
+    " LEFT JOIN kiosks k ON k.key_id = f.kiosk WHERE f.received >= ?1"
+    " ORDER BY f.received, f.kiosk, f.finding_id LIMIT ?2";
+
+int collector_findings(collector *c, int64_t from, int limit,
+                       int (*fn)(void *ctx, const collector_finding_row *f),
+                       void *ctx, char *err, size_t errsz)
+{
+    if (c->pg)
+        return pg_store_findings(c->pg, from, limit, fn, ctx, err, errsz);
+    sqlite3_stmt *st = NULL;
+    pthread_mutex_lock(&c->rmu);
+    int rc = sqlite3_prepare_v2(c->rdb, findings_sql, -1, &st, NULL), stop = 0;
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, from);
+        sqlite3_bind_int(st, 2, limit);
+    }
+    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW)
+            break;
+        collector_finding_row f;
+        memset(&f, 0, sizeof f);
+        col_text(st, 0, f.kiosk, sizeof f.kiosk);
+        f.f.id = sqlite3_column_int64(st, 1);
+        f.f.time = sqlite3_column_int64(st, 2);
+        col_text(st, 3, f.f.inspector, sizeof f.f.inspector);
+        col_text(st, 4, f.f.product, sizeof f.f.product);
+        col_text(st, 5, f.f.lot, sizeof f.f.lot);
+        f.f.serial = (uint32_t)sqlite3_column_int64(st, 6);
+        col_text(st, 7, f.f.finding, sizeof f.f.finding);
+        col_text(st, 8, f.f.note, sizeof f.f.note);
+        col_text(st, 9, f.province, sizeof f.province);
+        col_text(st, 10, f.shop, sizeof f.shop);
+        f.received = sqlite3_column_int64(st, 11);
+        if ((stop = fn(ctx, &f)) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        snprintf(err, errsz, "collector database: findings: %s",
+                 sqlite3_errmsg(c->rdb));
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&c->rmu);
+    return rc != SQLITE_DONE ? -1 : stop;
+}

@@ -153,6 +153,23 @@ typedef struct collector_finding {
     char note[COLLECTOR_NOTE_MAX + 1];
 } collector_finding;
 
+/* An inspector's finding as stored, with its kiosk's place ("" for a
+ * kiosk no longer enrolled) and when the collector received it. */
+typedef struct collector_finding_row {
+    char kiosk[LABELS_KEY_ID_HEX_SIZE];
+    collector_finding f; /* its signer is "" (findings do not keep one) */
+    char province[COLLECTOR_PLACE_MAX];
+    char shop[COLLECTOR_PLACE_MAX];
+    int64_t received;
+} collector_finding_row;
+
+/* The findings received at or after second `from`, in received order, at
+ * most limit, each to fn; a nonzero return from fn stops and is returned.
+ * 0, or -1 with a message. On either engine; for the console's queue. */
+int collector_findings(collector *c, int64_t from, int limit,
+                       int (*fn)(void *ctx, const collector_finding_row *f),
+                       void *ctx, char *err, size_t errsz);
+
 typedef struct collector_batch {
     uint8_t kiosk[LABELS_KEY_ID_BYTES];
     char kiosk_hex[LABELS_KEY_ID_HEX_SIZE];

@@ -68,6 +68,11 @@ int pg_store_fleet(pg_store *ps, int64_t since_day,
                    int (*fn)(void *ctx, const collector_fleet_kiosk *k),
                    void *ctx, char *err, size_t errsz);
 
+/* As collector_findings (pg_store_fleet.c). */
+int pg_store_findings(pg_store *ps, int64_t from, int limit,
+                      int (*fn)(void *ctx, const collector_finding_row *f),
+                      void *ctx, char *err, size_t errsz);
+
 /* As collector_set_rate: a token bucket per kiosk, in this process only
  * (several servers each apply their own). */
 void pg_store_set_rate(pg_store *ps, double rate, double burst);

@@ -1,6 +1,7 @@
 /* pg_store_fleet.c -- the kiosk fleet from PostgreSQL: every kiosk with
  * its contact and reported mirror (kiosk_contact), its scans of the last
- * days from the daily_kiosks rollup and its findings, in one query. */
+ * days from the daily_kiosks rollup and its findings, in one query; and
+ * the findings themselves, for the console's queue. */
 #include "collector/pg_store_int.h"
 
 #include <stdio.h>
@@ -62,6 +63,55 @@ int pg_store_fleet(pg_store *ps, int64_t since_day,
         f.findings = num(r, i, 11);
         if (fn(ctx, &f))
             break;
+    }
+    PQclear(r);
+    pgs_put(ps, db);
+    return rc;
+}
+
+static const char findings_sql[] =
+    "SELECT f.kiosk, f.finding_id, f.time, f.inspector, f.product, f.lot,"
+    " f.serial, f.finding, f.note, coalesce(k.province, ''),"
+    " coalesce(k.shop, ''), f.received FROM collector.findings f"
+    " LEFT JOIN collector.kiosks k ON k.key_id = f.kiosk"
+    " WHERE f.received >= $1::bigint"
+    " ORDER BY f.received, f.kiosk COLLATE \"C\", f.finding_id"
+    " LIMIT $2::bigint";
+
+int pg_store_findings(pg_store *ps, int64_t from, int limit,
+                      int (*fn)(void *ctx, const collector_finding_row *f),
+                      void *ctx, char *err, size_t errsz)
+{
+    PGconn *db = pgs_get(ps, err, errsz);
+    if (!db)
+        return -1;
+    char f_s[24], n_s[24];
+    snprintf(f_s, sizeof f_s, "%lld", (long long)from);
+    snprintf(n_s, sizeof n_s, "%d", limit);
+    const char *v[] = {f_s, n_s};
+    PGresult *r = PQexecParams(db, findings_sql, 2, NULL, v, NULL, NULL, 0);
+    int rc = 0;
+    if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
+        pgs_err(db, "findings", err, errsz);
+        rc = -1;
+    }
+    for (int i = 0; !rc && i < PQntuples(r); i++) {
+        collector_finding_row f;
+        memset(&f, 0, sizeof f);
+        snprintf(f.kiosk, sizeof f.kiosk, "%s", PQgetvalue(r, i, 0));
+        f.f.id = num(r, i, 1);
+        f.f.time = num(r, i, 2);
+        snprintf(f.f.inspector, sizeof f.f.inspector, "%s",
+                 PQgetvalue(r, i, 3));
+        snprintf(f.f.product, sizeof f.f.product, "%s", PQgetvalue(r, i, 4));
+        snprintf(f.f.lot, sizeof f.f.lot, "%s", PQgetvalue(r, i, 5));
+        f.f.serial = (uint32_t)num(r, i, 6);
+        snprintf(f.f.finding, sizeof f.f.finding, "%s", PQgetvalue(r, i, 7));
+        snprintf(f.f.note, sizeof f.f.note, "%s", PQgetvalue(r, i, 8));
+        snprintf(f.province, sizeof f.province, "%s", PQgetvalue(r, i, 9));
+        snprintf(f.shop, sizeof f.shop, "%s", PQgetvalue(r, i, 10));
+        f.received = num(r, i, 11);
+        rc = fn(ctx, &f);
     }
     PQclear(r);
     pgs_put(ps, db);

@@ -1,6 +1,7 @@
 /* console_queue.c -- findings and suspect labels in one queue: inspectors'
  * findings from kiosks and shoppers' reports from the phone page (both
- * read from the collector), clone suspects from the clones report. Each
+ * read from the collector on either engine), clone suspects from the
+ * clones report (run off the console's lock). Each
  * item belongs to a province; it can be assigned, noted, confirmed (a
  * label then becomes a clone_reported row, published with the next
  * feed) or dismissed, and keeps its history (docs/console.md "Queue"). */
@@ -12,10 +13,12 @@
 #include "report/report.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The registry's tables of this part of the console: new in this
  * version, so CREATE IF NOT EXISTS is the migration of older files. */
@@ -138,47 +141,44 @@ static int mark_set(sqlite3 *db, const char *source, long long mark)
     return rc;
 }
 
-/* New findings (by the time the collector received them; the same
- * second again is skipped by the unique reference). */
-static int sync_findings(sqlite3 *db, sqlite3 *col)
+/* One finding into the queue (collector_findings' fn): 1 stops the
+ * sync when the registry refuses it. New findings are those received
+ * from the mark's second on; the same second again is skipped by the
+ * unique reference. */
+struct finding_sync {
+    sqlite3 *db;
+    long long top;
+};
+
+static int finding_item(void *ctx, const collector_finding_row *f)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(
-            col,
-            "SELECT f.kiosk, f.finding_id, f.time, f.inspector, f.product,"
-            " f.lot, f.serial, f.finding, f.note, ifnull(k.province,''),"
-            " ifnull(k.shop,''), f.received FROM findings f LEFT JOIN kiosks k"
-            " ON k.key_id = f.kiosk WHERE f.received >= ?1"
-            " ORDER BY f.received LIMIT ?2",
-            -1, &st, NULL) != SQLITE_OK)
-        return 0; /* an older collector without findings: nothing new */
-    long long mark = mark_get(db, "finding"), top = mark;
-    sqlite3_bind_int64(st, 1, mark);
-    sqlite3_bind_int(st, 2, SYNC_ROWS);
-    int rc = 0;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-        struct item it = {.source = "finding"};
-        snprintf(it.ref, sizeof it.ref, "%s:%lld",
-                 (const char *)sqlite3_column_text(st, 0),
-                 (long long)sqlite3_column_int64(st, 1));
-        labels_time_iso(sqlite3_column_int64(st, 2), it.seen);
-        char who[32];
-        copy(who, sizeof who, sqlite3_column_text(st, 3));
-        copy(it.product, sizeof it.product, sqlite3_column_text(st, 4));
-        copy(it.lot, sizeof it.lot, sqlite3_column_text(st, 5));
-        it.serial = sqlite3_column_int64(st, 6);
-        copy(it.kind, sizeof it.kind, sqlite3_column_text(st, 7));
-        snprintf(it.note, sizeof it.note, "%s: %s", who,
-                 (const char *)sqlite3_column_text(st, 8));
-        item_province(db, (const char *)sqlite3_column_text(st, 9), it.product,
-                      it.province);
-        copy(it.shop, sizeof it.shop, sqlite3_column_text(st, 10));
-        if (sqlite3_column_int64(st, 11) > top)
-            top = sqlite3_column_int64(st, 11);
-        rc = item_put(db, &it);
-    }
-    sqlite3_finalize(st);
-    return rc ? rc : mark_set(db, "finding", top);
+    struct finding_sync *s = ctx;
+    struct item it = {.source = "finding"};
+    snprintf(it.ref, sizeof it.ref, "%s:%lld", f->kiosk, (long long)f->f.id);
+    labels_time_iso(f->f.time, it.seen);
+    snprintf(it.product, sizeof it.product, "%s", f->f.product);
+    snprintf(it.lot, sizeof it.lot, "%s", f->f.lot);
+    it.serial = f->f.serial;
+    snprintf(it.kind, sizeof it.kind, "%s", f->f.finding);
+    snprintf(it.note, sizeof it.note, "%s: %s", f->f.inspector, f->f.note);
+    item_province(s->db, f->province, it.product, it.province);
+    snprintf(it.shop, sizeof it.shop, "%s", f->shop);
+    if (f->received > s->top)
+        s->top = f->received;
+    return item_put(s->db, &it) ? 1 : 0;
+}
+
+/* On either engine (collector_findings); a collector that cannot be read
+ * leaves the queue as it was. */
+static int sync_findings(sqlite3 *db, collector *col)
+{
+    struct finding_sync s = {db, mark_get(db, "finding")};
+    char err[CONSOLE_ERR_MAX];
+    int rc = collector_findings(col, s.top, SYNC_ROWS, finding_item, &s, err,
+                                sizeof err);
+    if (rc < 0)
+        return 0;
+    return rc ? -1 : mark_set(db, "finding", s.top);
 }
 
 /* One shopper's report into the queue (collector_phone_reports' fn): 1
@@ -223,16 +223,25 @@ static int sync_reports(sqlite3 *db, collector_phone *ph)
     return rc ? -1 : mark_set(db, "report", s.top);
 }
 
-/* The clones report's suspects (read before the registry transaction:
- * the report opens the registry on a connection of its own). */
-static int clone_suspects(const console_config *cfg, report_set *out)
+/* ---- Clone suspects, off the console's lock ------------------------------
+ * The clones report can take seconds on a big store, so it never runs in
+ * a request: a queue request starts it on a thread of its own (at most
+ * one at a time, at most once per CLONE_EVERY_S) and never waits. The
+ * thread reads on the report's own read-only connections and writes the
+ * suspects into queue_items on a registry connection of its own, in one
+ * transaction; the queue lists them from the next request on. */
+static pthread_mutex_t clone_mu = PTHREAD_MUTEX_INITIALIZER;
+static time_t clone_last;
+static int clone_running;
+
+struct clone_job {
+    char *coll, *reg;
+};
+
+static int clone_suspects(const struct clone_job *j, report_set *out)
 {
-    static time_t last;
     time_t now = time(NULL);
     memset(out, 0, sizeof *out);
-    if (now - last < CLONE_EVERY_S)
-        return 0;
-    last = now;
     report_opts o = {.from = (int64_t)now - CLONE_WINDOW_S,
                      .to = (int64_t)now + 86400,
                      .limit = SYNC_ROWS,
@@ -241,7 +250,7 @@ static int clone_suspects(const console_config *cfg, report_set *out)
                      .clone_window_h = 24};
     sqlite3 *rdb;
     char err[CONSOLE_ERR_MAX];
-    if (report_open(cfg->collector_path, cfg->db_path, &rdb, err, sizeof err))
+    if (report_open(j->coll, j->reg, &rdb, err, sizeof err))
         return -1;
     int rc = report_run(rdb, "clones", NULL, &o, out, err, sizeof err);
     sqlite3_close(rdb);
@@ -275,43 +284,94 @@ static int put_suspects(sqlite3 *db, const report_set *s)
     return 0;
 }
 
-/* Bring the queue up to date with the collector, in one transaction. A
+static void clone_store(const char *reg, const report_set *sus)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(reg, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+        sqlite3_busy_timeout(db, 10000) == SQLITE_OK &&
+        sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+        /* A commit that fails leaves the suspects for the next run. */
+        if (put_suspects(db, sus) ||
+            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    sqlite3_close(db);
+}
+
+static void *clone_thread(void *arg)
+{
+    struct clone_job *j = arg;
+    report_set sus;
+    if (clone_suspects(j, &sus) == 0) {
+        clone_store(j->reg, &sus);
+        report_set_free(&sus);
+    }
+    free(j->coll);
+    free(j->reg);
+    free(j);
+    pthread_mutex_lock(&clone_mu);
+    clone_running = 0;
+    pthread_mutex_unlock(&clone_mu);
+    return NULL;
+}
+
+/* Start the clones report when it is due and none is running; a thread
+ * that cannot start is tried again by the next request. */
+static void clone_start(const console_config *cfg)
+{
+    time_t now = time(NULL);
+    pthread_mutex_lock(&clone_mu);
+    int due = !clone_running && now - clone_last >= CLONE_EVERY_S;
+    struct clone_job *j = due ? calloc(1, sizeof *j) : NULL;
+    pthread_attr_t a;
+    pthread_t t;
+    if (j && (j->coll = strdup(cfg->collector_path)) &&
+        (j->reg = strdup(cfg->db_path)) && pthread_attr_init(&a) == 0) {
+        if (pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED) == 0 &&
+            pthread_create(&t, &a, clone_thread, j) == 0) {
+            clone_running = 1;
+            clone_last = now;
+            j = NULL;
+        }
+        pthread_attr_destroy(&a);
+    }
+    if (j) {
+        free(j->coll);
+        free(j->reg);
+        free(j);
+    }
+    pthread_mutex_unlock(&clone_mu);
+}
+
+/* Bring the queue up to date with the collector's findings and reports,
+ * in one transaction, and start the clones report when it is due. A
  * collector that cannot be read leaves the queue as it was. */
 static int queue_sync(struct console_ctx *c, char *err, size_t errsz)
 {
     const char *path = c->cfg ? c->cfg->collector_path : NULL;
     if (!path)
         return 0;
-    /* A SQLite collector is read here (a missing file is not made); a
-     * PostgreSQL one gives its reports through collector_phone. */
-    int pg = pg_store_is_conninfo(path);
-    sqlite3 *col = NULL;
-    if (!pg &&
-        sqlite3_open_v2(path, &col, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        sqlite3_close(col);
+    /* A missing SQLite collector is not made here. */
+    if (!pg_store_is_conninfo(path) && access(path, F_OK) != 0)
         return 0;
-    }
-    report_set sus;
-    int have_sus = clone_suspects(c->cfg, &sus) == 0;
-    if (col)
-        sqlite3_busy_timeout(col, 5000);
+    clone_start(c->cfg);
+    collector *col = NULL;
     collector_phone *ph = NULL;
     char perr[CONSOLE_ERR_MAX];
+    if (collector_open(path, &col, perr, sizeof perr))
+        col = NULL;
     if (collector_phone_open(path, &ph, perr, sizeof perr))
         ph = NULL;
     int rc = console_begin(c->db, err, errsz);
-    if (!rc && ((col && sync_findings(c->db, col)) ||
-                (ph && sync_reports(c->db, ph)) ||
-                (have_sus && put_suspects(c->db, &sus))))
+    if (!rc &&
+        ((col && sync_findings(c->db, col)) || (ph && sync_reports(c->db, ph))))
         rc = console_db_error(c->db, "cannot update the queue", err, errsz);
     if (!rc)
         rc = console_commit(c->db, err, errsz);
     else
         console_rollback(c->db);
     collector_phone_close(ph);
-    sqlite3_close(col);
-    if (have_sus)
-        report_set_free(&sus);
+    collector_close(col);
     return rc;
 }
 
