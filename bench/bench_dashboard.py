@@ -12,16 +12,15 @@ to the last byte is an upper bound of the server's time. The baseline
 runs the figures' plain SQL (GROUP BY province over products, the three
 counts) on the same file, 30 times. Prints p50/p95 of both and the
 ratio."""
-import http.client
 import os
 import random
-import re
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
+
+from console_timing import pct, time_page
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
 SCANS = int(sys.argv[2]) if len(sys.argv) > 2 else 0
@@ -53,11 +52,6 @@ BARE = [
 INSERT = ("INSERT INTO products (code, name, grp, producer, province, stars, "
           "proposed5, status, status_reason, status_date, certificate, "
           "certified, expires) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
-
-
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(len(xs) * p))]
 
 
 def make():
@@ -129,37 +123,9 @@ def main():
     t0 = time.perf_counter()
     make()
     made = time.perf_counter() - t0
-    subprocess.run([DRIVER, "useradd", DB, "cen", "central", "", ""],
-                   input="password-cen-123\n", text=True, check=True)
-    t0 = time.perf_counter()
-    p = subprocess.Popen([DRIVER, "serve", DB], stdout=subprocess.PIPE,
-                         text=True)
-    port = int(re.match(r"port (\d+)", p.stdout.readline()).group(1))
-    started = time.perf_counter() - t0
-    try:
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        c.request("POST", "/console/login", urllib.parse.urlencode(
-            {"user": "cen", "password": "password-cen-123"}),
-            {"Content-Type": "application/x-www-form-urlencoded"})
-        r = c.getresponse()
-        r.read()
-        cookie = r.getheader("Set-Cookie").split(";")[0]
-        times = []
-        size = 0
-        for i in range(RUNS + 2):
-            t = time.perf_counter()
-            c.request("GET", "/console/", headers={"Cookie": cookie})
-            r = c.getresponse()
-            body = r.read()
-            if r.status != 200:
-                raise SystemExit("GET /console/: %d" % r.status)
-            if i >= 2:  # two warm-up requests
-                times.append(time.perf_counter() - t)
-            size = len(body)
-        c.close()
-    finally:
-        p.terminate()
-        p.wait()
+    times, body, started = time_page(DRIVER, DB, "/console/", RUNS,
+                                     timeout=120)
+    size = len(body)
     b = bare()
     d50, d95 = pct(times, .5) * 1e3, pct(times, .95) * 1e3
     b50, b95 = pct(b, .5) * 1e3, pct(b, .95) * 1e3

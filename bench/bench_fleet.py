@@ -14,7 +14,6 @@ kiosk, the table its first page of 200). The baseline counts
 each kiosk's scans of the last 7 days from the raw scans (their kiosk
 index) with the same joins, 30 times. Prints p50/p95 of both and the
 ratio."""
-import http.client
 import os
 import re
 import sqlite3
@@ -22,7 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
+
+from console_timing import pct, time_page
 
 KIOSKS = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
 SCANS = int(sys.argv[2]) if len(sys.argv) > 2 else 100000
@@ -42,11 +42,6 @@ BARE = ("SELECT k.key_id, k.province, k.shop, k.enrolled,"
         " (SELECT count(*) FROM findings f WHERE f.kiosk = k.key_id AND"
         "  f.time >= ?1)"
         " FROM kiosks k ORDER BY k.province, k.shop, k.key_id")
-
-
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(len(xs) * p))]
 
 
 def make():
@@ -102,34 +97,9 @@ def main():
     subprocess.run([HOST, "kiosk", "list", "--collector-db", COL],
                    check=True, capture_output=True)
     migrated = time.perf_counter() - t0
-    subprocess.run([DRIVER, "useradd", DB, "cen", "central", "", ""],
-                   input="password-cen-123\n", text=True, check=True)
-    p = subprocess.Popen([DRIVER, "serve", DB, "--collector", COL],
-                         stdout=subprocess.PIPE, text=True)
-    port = int(re.match(r"port (\d+)", p.stdout.readline()).group(1))
-    try:
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        c.request("POST", "/console/login", urllib.parse.urlencode(
-            {"user": "cen", "password": "password-cen-123"}),
-            {"Content-Type": "application/x-www-form-urlencoded"})
-        r = c.getresponse()
-        r.read()
-        cookie = r.getheader("Set-Cookie").split(";")[0]
-        times, size = [], 0
-        for i in range(RUNS + 2):
-            t = time.perf_counter()
-            c.request("GET", "/console/kiosks", headers={"Cookie": cookie})
-            r = c.getresponse()
-            body = r.read()
-            if r.status != 200:
-                raise SystemExit("GET /console/kiosks: %d" % r.status)
-            if i >= 2:  # two warm-up requests
-                times.append(time.perf_counter() - t)
-            size = len(body)
-        c.close()
-    finally:
-        p.terminate()
-        p.wait()
+    times, body, _ = time_page(DRIVER, DB, "/console/kiosks", RUNS,
+                               ["--collector", COL])
+    size = len(body)
     counted = sum(int(n) for n in re.findall(rb'id="count-\w+">(\d+)<',
                                               body))
     if counted != KIOSKS or body.count(b'id="kiosk-') != min(KIOSKS, 200):

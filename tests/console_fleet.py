@@ -18,13 +18,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-import traceback
 import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from console_lib import (HOST, T, Client, check, dump, fail, finish,  # noqa
-                         password, run, who_of_last)
+                         password, run, run_main, stop_serve,
+                         who_of_last)
 from console_work import host, serve  # noqa: E402
 
 KIOSK = os.path.abspath(sys.argv[3])
@@ -307,14 +307,8 @@ def main():
         fleet_page(c, kid, world)
         retire(c, col, db, kid, ports["listening"], world)
     finally:
-        p.terminate()
-        out, err = p.communicate(timeout=30)
-        check(p.returncode == 0, "serve stops cleanly: %s" % err[-300:])
+        stop_serve(p)
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception:
-        fail("exception: " + traceback.format_exc())
-    finish()
+    run_main(main)

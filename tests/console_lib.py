@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.parse
 
 DRIVER = os.path.abspath(sys.argv[1])
@@ -254,6 +255,23 @@ def key_id_of(pubfile):
     return m.group(0)
 
 
+
+
+def stop_serve(p, timeout=30):
+    """Stop an ocop-host serve started by a test: SIGTERM, and it must exit
+    0 (a clean stop is part of what is tested)."""
+    p.terminate()
+    _, err = p.communicate(timeout=timeout)
+    check(p.returncode == 0, "serve stops cleanly: %s" % err[-300:])
+
+
+def run_main(main):
+    """A test's entry: main(), any exception a failure, then finish()."""
+    try:
+        main()
+    except Exception:
+        fail("exception: " + traceback.format_exc())
+    finish()
 
 
 def finish():

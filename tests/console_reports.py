@@ -20,12 +20,12 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 import zipfile
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console_lib import HOST, T, Client, check, fail, finish, run  # noqa
+from console_lib import (HOST, T, Client, check, fail, finish,  # noqa
+                         run, run_main, stop_serve)
 
 DAY = "2026-06-15"
 FROM = "2026-05-17"
@@ -313,14 +313,8 @@ def main():
         slow(port, c, world)
         check(os.listdir(tmp) == [], "still no temporary file left")
     finally:
-        p.terminate()
-        out, err = p.communicate(timeout=120)
-        check(p.returncode == 0, "serve stops cleanly: %s" % err[-300:])
+        stop_serve(p, 120)
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception:
-        fail("exception: " + traceback.format_exc())
-    finish()
+    run_main(main)

@@ -22,11 +22,11 @@ import subprocess
 import sys
 import tarfile
 import time
-import traceback
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console_lib import HOST, T, Client, check, fail, finish, run  # noqa
+from console_lib import (HOST, T, Client, check, fail, finish,  # noqa
+                         run, run_main, stop_serve)
 
 DAY = "2026-06-15"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00"
@@ -474,14 +474,8 @@ def main():
         producer_checks(c, ports["console"], world)
         badge_checks(c, ports["console"], db)
     finally:
-        p.terminate()
-        out, err = p.communicate(timeout=30)
-        check(p.returncode == 0, "serve stops cleanly: %s" % err[-300:])
+        stop_serve(p)
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception:
-        fail("exception: " + traceback.format_exc())
-    finish()
+    run_main(main)

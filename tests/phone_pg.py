@@ -15,11 +15,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-import traceback
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console_lib import HOST, T, Client, check, fail, finish, run  # noqa
+from console_lib import (HOST, T, Client, check, fail, finish,  # noqa
+                         run, run_main, stop_serve)
 from console_work import (DAY, PNG, PW, host, label, raw, report,  # noqa
                           serve, wait_for)
 
@@ -149,14 +149,8 @@ def main():
         check(st == 200 and r.getheader("Content-Type") == "image/png",
               "the photo is served from PostgreSQL as image/png")
     finally:
-        p.terminate()
-        out, err = p.communicate(timeout=30)
-        check(p.returncode == 0, "serve stops cleanly: %s" % err[-300:])
+        stop_serve(p)
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception:
-        fail("exception: " + traceback.format_exc())
-    finish()
+    run_main(main)
