@@ -15,7 +15,7 @@ HOST=$B/host/ocop-host
 mkdir -p "$T/k"
 "$BENCH" keys "$T/k" "$THREADS" >"$T/pubs"
 args=(); while read -r p; do args+=(--public "$p"); done <"$T/pubs"
-"$HOST" kiosk enroll --collector-db "$T/c.db" "${args[@]}" --province bench --shop bench >/dev/null
+"$HOST" kiosk enroll --collector-db "$T/c.db" "${args[@]}" --province "Hà Nội" --shop bench >/dev/null
 start_serve --collector-db "$T/c.db" --rate 0 ${SERVE_ARGS:-}
 CPORT=$SPORT
 
