@@ -1175,6 +1175,37 @@ def s_unknown_table(w):
     check(w.mirror_facts()[0] == 1, "mirror changed")
 
 
+def s_delta_rules(w):
+    """A signed delta whose product breaks the mirror's rules (a group the
+    programme does not have, an impossible star rating) is refused: the
+    kiosk's overlay holds products to the same CHECKs as products."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+    w.sync()
+    base, new = (os.path.join(w.tmp, n) for n in ("base.db", "new.db"))
+    shutil.copy(published_db(w, 1), base)
+    w.publish(w.mkmirror(change=100))
+    for sql, says in (("UPDATE products SET grp = 'weapons' WHERE code ="
+                       " 'HN-0000003'", "CHECK constraint failed"),
+                      ("UPDATE products SET stars = 7 WHERE code ="
+                       " 'HN-0000004'", "CHECK constraint failed")):
+        shutil.copy(base, new)
+        db = sqlite3.connect(new)
+        db.execute("PRAGMA ignore_check_constraints = ON")
+        db.execute(sql)
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'feed_version'")
+        db.commit()
+        db.close()
+        cs = os.path.join(w.tmp, "delta.cs")
+        run(MKDELTA, base, new, cs)
+        serve_crafted(w, "delta", cs, base=1)
+        p = w.sync(ok="refused")
+        log_has(p, "refused delta", says)
+        check(w.mirror_facts()[0] == 1 and overlay_rows(w.mirror) is None,
+              "mirror changed by a refused delta")
+
+
 KEEP_RATED = ("CREATE TRIGGER keep AFTER UPDATE OF status ON products "
               "BEGIN UPDATE products SET status='rated', status_reason='', "
               "status_date='' WHERE code=new.code; END")

@@ -72,16 +72,50 @@ static int work_open(struct work *w, sqlite3 *db)
              cols);
     snprintf(sql[S_BASE], sizeof sql[0],
              "SELECT %s FROM products WHERE code = ?1", cols);
-    /* REPLACE deletes the code's older row and appends this one. */
+    /* The rows are written to the overlay together at the end (see
+     * overlay_write): each CHECK's IN list is then built once, not once
+     * a row. Temporary tables without constraints keep them meanwhile. */
     snprintf(sql[S_PUT], sizeof sql[0],
-             "INSERT OR REPLACE INTO " LABELS_MIRROR_OVERLAY
-             " (%s, gone) VALUES (%s, ?%d)",
-             cols, marks, w->ncol + 1);
+             "INSERT INTO temp.overlay_put VALUES (%s, ?%d)", marks,
+             w->ncol + 1);
     snprintf(sql[S_DROP], sizeof sql[0],
-             "DELETE FROM " LABELS_MIRROR_OVERLAY " WHERE code = ?1");
+             "INSERT INTO temp.overlay_drop VALUES (?1)");
+    /* Room for a 1% delta of a national mirror in memory; a larger one
+     * spills to SQLite's temporary file, so memory stays bounded. */
+    char make[1200];
+    snprintf(make, sizeof make,
+             "PRAGMA temp.cache_size = -8192;"
+             "CREATE TEMP TABLE overlay_put (%s, gone);"
+             "CREATE TEMP TABLE overlay_drop (code)",
+             cols);
+    rc = sqlite3_exec(db, make, NULL, NULL, NULL);
     for (int i = 0; i < S_COUNT && rc == SQLITE_OK; i++)
         rc = sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                 &w->st[i], NULL);
+    return rc;
+}
+
+/* The collected rows into the overlay, in one statement each: REPLACE
+ * deletes a code's older row and appends the new one. A row that breaks
+ * the overlay's constraints (those of products) fails the delta. */
+static int overlay_write(sqlite3 *db, char *err, size_t errsz)
+{
+    char cols[1024], marks[512], sql[3000];
+    int ncol;
+    int rc = column_lists(db, cols, sizeof cols, marks, sizeof marks, &ncol);
+    if (rc == SQLITE_OK)
+        snprintf(sql, sizeof sql,
+                 "DELETE FROM " LABELS_MIRROR_OVERLAY " WHERE code IN"
+                 " (SELECT code FROM temp.overlay_drop);"
+                 "INSERT OR REPLACE INTO " LABELS_MIRROR_OVERLAY
+                 " (%s, gone) SELECT %s, gone FROM temp.overlay_put;"
+                 "DROP TABLE temp.overlay_put; DROP TABLE temp.overlay_drop",
+                 cols, cols);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        snprintf(err, errsz, "a product of the delta does not fit: %s",
+                 sqlite3_errmsg(db));
     return rc;
 }
 
@@ -248,8 +282,6 @@ static int apply_one(struct work *w, sqlite3_changeset_iter *it, int op,
     }
     if (rc == SQLITE_OK && !type)
         rc = store(w, code, len, op == SQLITE_DELETE ? NULL : row, in_base);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        type = SQLITE_CHANGESET_CONSTRAINT;
     if (type) {
         on_conflict(ctx, type, it);
         rc = SQLITE_ABORT;
@@ -315,6 +347,8 @@ int overlay_apply(sqlite3 *db, const void *cs, int n,
     int fin = sqlite3changeset_finalize(it);
     if (rc == SQLITE_OK)
         rc = fin;
+    if (rc == SQLITE_OK && made)
+        rc = overlay_write(db, err, errsz);
     if (rc != SQLITE_OK && rc != SQLITE_ABORT && !err[0])
         snprintf(err, errsz, "cannot apply the products of the delta: %s",
                  sqlite3_errmsg(db));
