@@ -1266,7 +1266,8 @@ static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
  * pass over the whole frame. done[i]: region i gave a code or is not
  * worth retries; *left: how many are not done. */
 static int search_and_crop(labels_reader *rd, call *c, const labels_image *img,
-                           rd_region *reg, int *np, int *done, int *leftp)
+                           double pass, rd_region *reg, int *np, int *done,
+                           int *leftp)
 {
     int busy, rc, left = 0;
     int n = rd_find_regions(img, reg, RD_MAX_REGIONS, &busy);
@@ -1274,9 +1275,13 @@ static int search_and_crop(labels_reader *rd, call *c, const labels_image *img,
     *leftp = 0;
     if (n < 0)
         return n;
-    if (n == 0 && busy) {
-        /* Nothing stands out from a busy frame: a code filling it (a
-         * label held close) is all there is to see. */
+    /* Nothing stands out from a busy frame: a code filling it (a label
+     * held close) is all there is to see. A scene's first call (or the
+     * first after a read) gets the pass; later ones while nothing reads
+     * only when the credit holds a whole pass (every third call or so):
+     * a busy scene with no code (a patterned cloth, a shelf of print)
+     * would otherwise cost a whole pass every call. */
+    if (n == 0 && busy && (rd->idle == 0 || rd->credit[0] >= pass)) {
         rc = plain_at(rd, c, img, whole_frame(img), 1);
         if (rc != LABELS_OK || c->got)
             return rc;
@@ -1396,7 +1401,7 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
             left += !done[i];
         }
     } else {
-        rc = search_and_crop(rd, c, img, reg, &n, done, &left);
+        rc = search_and_crop(rd, c, img, pass, reg, &n, done, &left);
         if (rc != LABELS_OK)
             return rc;
     }
