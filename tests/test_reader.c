@@ -244,6 +244,16 @@ static void light_on_dark_codes_read(void **state)
     labels_seckey_wipe(&sec);
 }
 
+/* A w x h frame of pure noise (seeded): texture everywhere, no code. */
+static void noise_image(labels_image *img, int w, int h, uint32_t x)
+{
+    assert_int_equal(labels_image_alloc(img, w, h), LABELS_OK);
+    for (size_t i = 0; i < (size_t)w * (size_t)h; i++) {
+        x = x * 1103515245u + 12345u;
+        img->pixels[i] = (uint8_t)(x >> 24);
+    }
+}
+
 static void empty_frames_yield_nothing(void **state)
 {
     (void)state;
@@ -265,14 +275,8 @@ static void empty_frames_yield_nothing(void **state)
         assert_int_equal(g.n, 0);
         labels_image_free(&img);
     }
-    /* pure noise */
     labels_image img;
-    assert_int_equal(labels_image_alloc(&img, 320, 240), LABELS_OK);
-    uint32_t x = 12345;
-    for (size_t i = 0; i < 320 * 240; i++) {
-        x = x * 1103515245u + 12345u;
-        img.pixels[i] = (uint8_t)(x >> 24);
-    }
+    noise_image(&img, 320, 240, 12345);
     got g = {0};
     assert_int_equal(
         labels_read(rd, &img, LABELS_EFFORT_FULL, collect, &g, NULL),
@@ -545,12 +549,7 @@ static void busy_frames_cost_a_share(void **state)
 {
     (void)state;
     labels_image img;
-    assert_int_equal(labels_image_alloc(&img, 640, 480), LABELS_OK);
-    uint32_t x = 777;
-    for (size_t i = 0; i < 640 * 480; i++) {
-        x = x * 1103515245u + 12345u;
-        img.pixels[i] = (uint8_t)(x >> 24);
-    }
+    noise_image(&img, 640, 480, 777);
     rd_region reg[RD_MAX_REGIONS];
     int busy = 0;
     assert_int_equal(rd_find_regions(&img, reg, RD_MAX_REGIONS, &busy), 0);

@@ -221,6 +221,16 @@ static void outline_fits_code_edges(void **state)
  * holding it; for a trapezoid (perspective), a rectangle reaching past
  * the outline and up to its middle line comes back as the outline's
  * half, cut to it. A degenerate outline is an error. */
+static void corners_are(const double sx[4], const double sy[4],
+                        const double ex[4], const double ey[4])
+{
+    for (int k = 0; k < 4; k++) {
+        print_message("corner %d: %.1f, %.1f\n", k, sx[k], sy[k]);
+        assert_true(sx[k] > ex[k] - 0.01 && sx[k] < ex[k] + 0.01);
+        assert_true(sy[k] > ey[k] - 0.01 && sy[k] < ey[k] + 0.01);
+    }
+}
+
 static void sheet_outline_cut_to_a_rectangle(void **state)
 {
     (void)state;
@@ -232,21 +242,13 @@ static void sheet_outline_cut_to_a_rectangle(void **state)
      * (u 0.29..0.65, v 0.25..0.55 of x = 100 + 200 u + 40 v, y = 50 +
      * 200 v): a parallelogram over the rectangle */
     const double ex[4] = {168, 240, 252, 180}, ey[4] = {100, 100, 160, 160};
-    for (int k = 0; k < 4; k++) {
-        print_message("corner %d: %.1f, %.1f\n", k, sx[k], sy[k]);
-        assert_true(sx[k] > ex[k] - 0.01 && sx[k] < ex[k] + 0.01);
-        assert_true(sy[k] > ey[k] - 0.01 && sy[k] < ey[k] + 0.01);
-    }
+    corners_are(sx, sy, ex, ey);
     /* a trapezoid (the far side shorter): its left half */
     const double qx[4] = {120, 280, 360, 40}, qy[4] = {40, 40, 240, 240};
     const double lx[2] = {0, 200}, ly[2] = {40, 240}; /* x 200: the middle */
     assert_int_equal(rdops_sub_quad(qx, qy, lx, ly, sx, sy), LABELS_OK);
     const double hx[4] = {120, 200, 200, 40}, hy[4] = {40, 40, 240, 240};
-    for (int k = 0; k < 4; k++) {
-        print_message("half %d: %.1f, %.1f\n", k, sx[k], sy[k]);
-        assert_true(sx[k] > hx[k] - 0.01 && sx[k] < hx[k] + 0.01);
-        assert_true(sy[k] > hy[k] - 0.01 && sy[k] < hy[k] + 0.01);
-    }
+    corners_are(sx, sy, hx, hy);
     const double flat[4] = {10, 10, 10, 10};
     assert_int_equal(rdops_sub_quad(flat, flat, lx, ly, sx, sy),
                      LABELS_ERR_IMAGE);
