@@ -34,6 +34,7 @@ typedef struct attempt {
 } attempt;
 
 #define FIT 2
+#define FINDERS 3 /* the outline drawn from the code's finder patterns */
 
 /* Window radius for local operations: a few modules of a code that fills
  * the image (the region is the code plus a margin). */
@@ -198,6 +199,10 @@ static const attempt attempts[] = {
     {"motion9", 100, prep_motion9, 10, 0},
     {"invert", 100, prep_invert, 1, 0},
     {"invert-bin", 100, prep_invert_binarise, 1, 0},
+    /* last: one frame more read in 1020 (seeds 1-3), and live mode's budget
+     * would reach the cylinder's attempts later */
+    {"finder-sb", 200, prep_sharp_binarise, 1, FINDERS},
+    {"finder-up2", 200, prep_sharpen, 1, FINDERS},
 };
 #define N_ATTEMPTS ((int)(sizeof attempts / sizeof attempts[0]))
 #define MAX_ATTEMPTS 32 /* room in labels_reader for their costs */
@@ -518,6 +523,9 @@ static int fit_outline(const labels_image *img, double qx[4], double qy[4])
     return rdops_fit_quad(img, qx, qy, reach);
 }
 
+static int finder_outline(const labels_image *img, const rd_region *r,
+                          double qx[4], double qy[4]);
+
 /* Run attempt a on region r of img with decoder dec, into *o, enlarging
  * big regions to at most up_side pixels a side. Touches nothing else, so
  * it may run on a worker thread. */
@@ -532,11 +540,20 @@ static int run_attempt(rd_zbar *dec, const labels_image *img,
     int rx, ry, rw, rh;
     attempt_rect(img, r, &rx, &ry, &rw, &rh);
     if (attempts[a].rectify) {
-        if (!r->has_quad)
-            return LABELS_OK;
         double qx[4], qy[4];
-        memcpy(qx, r->qx, sizeof qx);
-        memcpy(qy, r->qy, sizeof qy);
+        if (attempts[a].rectify == FINDERS) {
+            rc = finder_outline(img, r, qx, qy);
+            if (rc != LABELS_OK || fit_outline(img, qx, qy) != 0) {
+                o->ran = 0; /* no three finders: nothing to draw */
+                o->ns = now_ns() - t0;
+                return rc == LABELS_ERR_IMAGE ? LABELS_OK : rc;
+            }
+        } else if (!r->has_quad) {
+            return LABELS_OK;
+        } else {
+            memcpy(qx, r->qx, sizeof qx);
+            memcpy(qy, r->qy, sizeof qy);
+        }
         if (attempts[a].rectify == FIT && fit_outline(img, qx, qy) != 0) {
             o->ran = 0; /* no edge to fit: nothing `rect` does not do */
             o->ns = now_ns() - t0;
@@ -1011,6 +1028,84 @@ static int region_left(const labels_image *img, const rd_region *r, int *left,
     finder f[16];
     int nf = group_marks(&mk, f, 16);
     *left = finder_boxes(f, nf, r->bx, r->by, where) > 0;
+    return LABELS_OK;
+}
+
+/* A code's outline from its three finder patterns (region r of img, as
+ * region_left finds them): the corner finder has the other two at like
+ * distances, near a right angle; the code's corners lie 3.5 modules
+ * (half a finder) outside the finders' centres, the fourth where the
+ * parallelogram puts it (rdops_fit_quad then moves it onto the edges
+ * under perspective). LABELS_ERR_IMAGE when no such three show. */
+static int finder_outline(const labels_image *img, const rd_region *r,
+                          double qx[4], double qy[4])
+{
+    int x, y, w, h;
+    attempt_rect(img, r, &x, &y, &w, &h);
+    labels_image crop;
+    int rc = rdops_crop(img, x, y, w, h, &crop);
+    if (rc == LABELS_OK)
+        rc = rdops_binarise(&crop, FINDER_WIN, 24);
+    mark_set mk = {0};
+    if (rc == LABELS_OK)
+        finder_marks(&crop, &mk);
+    labels_image_free(&crop);
+    if (rc != LABELS_OK)
+        return rc;
+    finder f[16];
+    int nf = group_marks(&mk, f, 16), best = -1, bc = 0, ba = 0, bb = 0;
+    for (int c = 0; c < nf; c++)
+        for (int a = 0; a < nf; a++)
+            for (int b = a + 1; b < nf; b++) {
+                if (a == c || b == c)
+                    continue;
+                double ux = f[a].x - f[c].x, uy = f[a].y - f[c].y;
+                double vx = f[b].x - f[c].x, vy = f[b].y - f[c].y;
+                double u2 = ux * ux + uy * uy, v2 = vx * vx + vy * vy;
+                double t = (f[a].t + f[b].t + f[c].t) / 3.0,
+                       dot = ux * vx + uy * vy;
+                int lo = f[a].t < f[b].t ? f[a].t : f[b].t;
+                int hi = f[a].t > f[b].t ? f[a].t : f[b].t;
+                lo = f[c].t < lo ? f[c].t : lo;
+                hi = f[c].t > hi ? f[c].t : hi;
+                if (2 * hi > 3 * lo || u2 < 4 * t * t || v2 < 4 * t * t ||
+                    u2 > 64 * t * t || v2 > 64 * t * t || u2 > 2.6 * v2 ||
+                    v2 > 2.6 * u2 || dot * dot > 0.2 * u2 * v2)
+                    continue;
+                int rows = f[a].rows + f[b].rows + f[c].rows;
+                if (rows > best) {
+                    best = rows;
+                    bc = c;
+                    ba = a;
+                    bb = b;
+                }
+            }
+    if (best < 0)
+        return LABELS_ERR_IMAGE;
+    double ux = f[ba].x - f[bc].x, uy = f[ba].y - f[bc].y;
+    double vx = f[bb].x - f[bc].x, vy = f[bb].y - f[bc].y;
+    if (ux * vy - uy * vx < 0) { /* a to the right of c, b below */
+        double tx = ux, ty = uy;
+        ux = vx;
+        uy = vy;
+        vx = tx;
+        vy = ty;
+    }
+    double m = (f[ba].t + f[bb].t + f[bc].t) / 21.0; /* a module */
+    double lu = ux * ux + uy * uy, lv = vx * vx + vy * vy;
+    double su = lu / 2, sv = lv / 2;
+    for (int it = 0; it < 30; it++) {
+        su = 0.5 * (su + lu / su);
+        sv = 0.5 * (sv + lv / sv);
+    }
+    su = 3.5 * m / su; /* half a finder, as a share of u */
+    sv = 3.5 * m / sv;
+    const double ku[4] = {-su, 1 + su, 1 + su, -su};
+    const double kv[4] = {-sv, -sv, 1 + sv, 1 + sv};
+    for (int k = 0; k < 4; k++) {
+        qx[k] = x + f[bc].x + ku[k] * ux + kv[k] * vx;
+        qy[k] = y + f[bc].y + ku[k] * uy + kv[k] * vy;
+    }
     return LABELS_OK;
 }
 
