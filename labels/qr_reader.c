@@ -955,6 +955,27 @@ static int group_marks(const mark_set *mk, finder *f, int max)
     return kept;
 }
 
+/* The finders (at most 16, in *nf) in the w x h rectangle of img at (x,
+ * y), thresholded against the mean grey round each pixel (FINDER_WIN: a
+ * finder of 2-4 pixel modules, which paint and the light across labels
+ * do not shift); their centres relative to (x, y). */
+static int finders_in(const labels_image *img, int x, int y, int w, int h,
+                      finder f[16], int *nf)
+{
+    labels_image crop;
+    mark_set mk = {0};
+    *nf = 0;
+    int rc = rdops_crop(img, x, y, w, h, &crop);
+    if (rc == LABELS_OK)
+        rc = rdops_binarise(&crop, FINDER_WIN, 24);
+    if (rc == LABELS_OK)
+        finder_marks(&crop, &mk);
+    labels_image_free(&crop);
+    if (rc == LABELS_OK)
+        *nf = group_marks(&mk, f, 16);
+    return rc;
+}
+
 /* Grow *u (empty when *n is 0) to hold the rectangle x0..x1, y0..y1. */
 static void box_add(box *u, int *n, double x0, double y0, double x1, double y1)
 {
@@ -1007,28 +1028,17 @@ static int finder_boxes(const finder *f, int nf, int bx, int by, box *u)
     return n;
 }
 
-/* Where in r's blob (img thresholded against the mean grey round each
- * pixel, FINDER_WIN: a finder of 2-4 pixel modules, which the paint and
- * the light across labels do not shift) a code may be left: *left 0 when
- * no finder shows, else 1 and the rectangle in *where (frame pixels). */
+/* Where in r's blob (finders_in) a code may be left: *left 0 when no
+ * finder shows, else 1 and the rectangle in *where (frame pixels). */
 static int region_left(const labels_image *img, const rd_region *r, int *left,
                        box *where)
 {
     *left = 0;
-    labels_image blob;
-    int rc = rdops_crop(img, r->bx, r->by, r->bw, r->bh, &blob);
-    if (rc == LABELS_OK)
-        rc = rdops_binarise(&blob, FINDER_WIN, 24);
-    mark_set mk = {0};
-    if (rc == LABELS_OK)
-        finder_marks(&blob, &mk);
-    labels_image_free(&blob);
-    if (rc != LABELS_OK)
-        return rc;
     finder f[16];
-    int nf = group_marks(&mk, f, 16);
-    *left = finder_boxes(f, nf, r->bx, r->by, where) > 0;
-    return LABELS_OK;
+    int nf, rc = finders_in(img, r->bx, r->by, r->bw, r->bh, f, &nf);
+    if (rc == LABELS_OK)
+        *left = finder_boxes(f, nf, r->bx, r->by, where) > 0;
+    return rc;
 }
 
 /* A code's outline from its three finder patterns (region r of img, as
@@ -1040,20 +1050,13 @@ static int region_left(const labels_image *img, const rd_region *r, int *left,
 static int finder_outline(const labels_image *img, const rd_region *r,
                           double qx[4], double qy[4])
 {
-    int x, y, w, h;
+    int x, y, w, h, nf;
     attempt_rect(img, r, &x, &y, &w, &h);
-    labels_image crop;
-    int rc = rdops_crop(img, x, y, w, h, &crop);
-    if (rc == LABELS_OK)
-        rc = rdops_binarise(&crop, FINDER_WIN, 24);
-    mark_set mk = {0};
-    if (rc == LABELS_OK)
-        finder_marks(&crop, &mk);
-    labels_image_free(&crop);
+    finder f[16];
+    int rc = finders_in(img, x, y, w, h, f, &nf);
     if (rc != LABELS_OK)
         return rc;
-    finder f[16];
-    int nf = group_marks(&mk, f, 16), best = -1, bc = 0, ba = 0, bb = 0;
+    int best = -1, bc = 0, ba = 0, bb = 0;
     for (int c = 0; c < nf; c++)
         for (int a = 0; a < nf; a++)
             for (int b = a + 1; b < nf; b++) {
@@ -1166,7 +1169,7 @@ static int drop_read(const call *c, const labels_image *img,
         work[i] = reg[i];
         if (keep)
             continue;
-        box b;
+        box b = {0, 0, 0, 0};
         int code_left;
         rc = region_left(&copy, &reg[i], &code_left, &b);
         if (rc != LABELS_OK)
