@@ -304,6 +304,14 @@ int labels_decode(labels_decoder *dec, const labels_image *img,
  * writer's job. */
 const char *labels_mirror_schema(void);
 
+/* The overlay: a table only a kiosk's own mirror holds (docs/mirror.md,
+ * "The kiosk's overlay"), never a published one. Each row is a product
+ * as the deltas since the snapshot left it, gone = 1 for one they
+ * removed; a product without a row is as products holds it. Its CREATE
+ * TABLE statement, for the kiosk's sync, which writes it. */
+#define LABELS_MIRROR_OVERLAY "products_overlay"
+const char *labels_mirror_overlay_schema(void);
+
 /* The verdict words of docs/verdicts.md, in this order. */
 typedef enum labels_verdict {
     LABELS_V_GENUINE = 0,
@@ -624,9 +632,14 @@ struct sqlite3;
  * revoked_badges optional, and nothing else: no other table, view,
  * trigger or index. Otherwise LABELS_ERR_MIRROR with one sentence in err
  * (errsz bytes; err may be NULL). The meta rows are not looked at.
- * labels_mirror_open() runs it; writers and the kiosk's sync run it on
- * the handles they hold. */
+ * Writers and the kiosk's sync run it on the handles they hold. */
 int labels_mirror_check_schema(struct sqlite3 *db, char *err, size_t errsz);
+/* The same, with the overlay (LABELS_MIRROR_OVERLAY) allowed beside the
+ * tables: a mirror as a kiosk keeps it. labels_mirror_open() and the
+ * kiosk's delta run this one; a publisher and a snapshot the kiosk
+ * installs are held to labels_mirror_check_schema(). */
+int labels_mirror_check_kept_schema(struct sqlite3 *db, char *err,
+                                    size_t errsz);
 
 #ifdef __cplusplus
 }

@@ -10,28 +10,38 @@
 
 enum { Q_META, Q_KEY, Q_PRODUCT, Q_CLONE, Q_COUNT };
 
+/* The products columns every product lookup reads, in the order
+ * read_product() takes them: from products, or from the kiosk's overlay
+ * of it, which adds its gone column. */
+#define PRODUCT_SELECT                                                         \
+    "SELECT p.code, p.name, p.grp, p.producer, r.name, r.kind,"                \
+    " p.province, p.stars, p.proposed5, p.status, p.status_reason,"            \
+    " p.status_date, p.certificate, p.certified, p.expires"
+
 /* Naming every column also checks, at open, that the mirror has them:
  * a statement that does not prepare means a mirror we cannot read. */
 static const char *const queries[Q_COUNT] = {
     [Q_META] = "SELECT value FROM meta WHERE key = ?1",
     [Q_KEY] = "SELECT producer, public_key, enrolled, revoked, revoke_reason"
               " FROM keys WHERE key_id = ?1",
-    [Q_PRODUCT] =
-        "SELECT p.code, p.name, p.grp, p.producer, r.name, r.kind,"
-        " p.province, p.stars, p.proposed5, p.status, p.status_reason,"
-        " p.status_date, p.certificate, p.certified, p.expires"
-        " FROM products p LEFT JOIN producers r ON r.code = p.producer"
-        " WHERE p.code = ?1",
+    [Q_PRODUCT] = PRODUCT_SELECT
+    " FROM products p LEFT JOIN producers r ON r.code = p.producer"
+    " WHERE p.code = ?1",
     [Q_CLONE] = "SELECT 1 FROM clones WHERE key_id = ?1 AND product = ?2"
                 " AND lot = ?3 AND serial = ?4",
 };
 
+static const char overlay_query[] = PRODUCT_SELECT
+    ", p.gone FROM " LABELS_MIRROR_OVERLAY
+    " p LEFT JOIN producers r ON r.code = p.producer WHERE p.code = ?1";
+
 struct labels_mirror {
     sqlite3 *db;
     sqlite3_stmt *st[Q_COUNT];
-    sqlite3_stmt *badge; /* prepared on first use: see below */
-    int have_hosts;      /* the mirror carries the verify addresses */
-    char hosts[1024];    /* LABELS_META_VERIFY_HOSTS, read at open */
+    sqlite3_stmt *overlay; /* the kiosk's overlay, when the mirror has one */
+    sqlite3_stmt *badge;   /* prepared on first use: see below */
+    int have_hosts;        /* the mirror carries the verify addresses */
+    char hosts[1024];      /* LABELS_META_VERIFY_HOSTS, read at open */
 };
 
 int labels_mirror_iso_date_ok(const char *s)
@@ -114,6 +124,22 @@ static int is_wal(sqlite3 *db)
     return wal;
 }
 
+/* 1 if db's schema has the kiosk's overlay, 0 if not, -1 on error. */
+static int has_overlay(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT 1 FROM sqlite_schema WHERE type = 'table'"
+                           " AND name = '" LABELS_MIRROR_OVERLAY "'",
+                           -1, &st, NULL) == SQLITE_OK) {
+        int step = sqlite3_step(st);
+        rc = step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int labels_mirror_open(const char *path, labels_mirror **out)
 {
     if (!path || !out)
@@ -153,7 +179,7 @@ int labels_mirror_open(const char *path, labels_mirror **out)
      * change what a lookup or a later delta does (issue 12). */
     if (sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         goto fail;
-    int sc = labels_mirror_check_schema(m->db, NULL, 0);
+    int sc = labels_mirror_check_kept_schema(m->db, NULL, 0);
     if (sc != LABELS_OK) {
         rc = sc == LABELS_ERR_NOMEM ? LABELS_ERR_NOMEM : LABELS_ERR_MIRROR;
         goto fail;
@@ -174,6 +200,13 @@ int labels_mirror_open(const char *path, labels_mirror **out)
         if (sqlite3_prepare_v3(m->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT,
                                &m->st[i], NULL) != SQLITE_OK)
             goto fail;
+    /* The schema was checked above, in this read transaction: the
+     * overlay is there for as long as this handle reads. */
+    int ov = has_overlay(m->db);
+    if (ov < 0 || (ov && sqlite3_prepare_v3(m->db, overlay_query, -1,
+                                            SQLITE_PREPARE_PERSISTENT,
+                                            &m->overlay, NULL) != SQLITE_OK))
+        goto fail;
     /* Exactly our version: an older reader must not guess at a newer
      * mirror's meaning. */
     char version[16], want[16];
@@ -202,6 +235,7 @@ void labels_mirror_close(labels_mirror *m)
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(m->st[i]);
     sqlite3_finalize(m->badge);
+    sqlite3_finalize(m->overlay);
     sqlite3_close(m->db);
     free(m);
 }
@@ -275,23 +309,9 @@ int labels_mirror_info(labels_mirror *m, int64_t *version, char published[32])
     return LABELS_OK;
 }
 
-int labels_mirror_product(labels_mirror *m, const char *code,
-                          labels_product *out)
+/* The product on st's row, as labels_mirror_product() answers it. */
+static int read_product(labels_mirror *m, sqlite3_stmt *st, labels_product *out)
 {
-    if (!m || !code || !out)
-        return LABELS_ERR_ARG;
-    memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = m->st[Q_PRODUCT];
-    int rc = LABELS_ERR_MIRROR;
-    if (sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC) != SQLITE_OK)
-        goto done;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_DONE) {
-        rc = LABELS_ERR_NOT_FOUND;
-        goto done;
-    }
-    if (step != SQLITE_ROW)
-        goto done;
     copy_text(st, 0, out->code, sizeof out->code);
     copy_text(st, 1, out->name, sizeof out->name);
     copy_text(st, 2, out->group, sizeof out->group);
@@ -314,17 +334,58 @@ int labels_mirror_product(labels_mirror *m, const char *code,
         !labels_mirror_iso_date_ok(out->expires) ||
         !labels_mirror_iso_date_ok(out->certified) ||
         (out->status_date[0] && !labels_mirror_iso_date_ok(out->status_date)))
-        goto done;
-    rc = LABELS_OK;
+        return LABELS_ERR_MIRROR;
     char key[sizeof LABELS_META_CERTIFIED_UNIT + LABELS_CODE_MAX];
     snprintf(key, sizeof key, "%s%s", LABELS_META_CERTIFIED_UNIT, out->code);
     if (meta_get(m, key, out->certified_unit, sizeof out->certified_unit) !=
         LABELS_OK)
         out->certified_unit[0] = '\0';
+    return LABELS_OK;
+}
+
+/* Look code up with st: LABELS_OK with the row (*gone from the
+ * overlay's column, when asked), LABELS_ERR_NOT_FOUND, or an error. */
+static int product_from(labels_mirror *m, sqlite3_stmt *st, const char *code,
+                        labels_product *out, int *gone)
+{
+    int rc = LABELS_ERR_MIRROR;
+    if (sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC) != SQLITE_OK)
+        goto done;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_DONE)
+        rc = LABELS_ERR_NOT_FOUND;
+    else if (step == SQLITE_ROW) {
+        if (gone)
+            *gone = sqlite3_column_int(st, 15);
+        /* A product the deltas removed has no facts to read. */
+        rc = gone && *gone ? LABELS_OK : read_product(m, st, out);
+    }
 done:
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc;
+}
+
+int labels_mirror_product(labels_mirror *m, const char *code,
+                          labels_product *out)
+{
+    if (!m || !code || !out)
+        return LABELS_ERR_ARG;
+    memset(out, 0, sizeof *out);
+    /* The overlay's row, if any, is the product as the last delta left
+     * it; products holds it as the snapshot did. */
+    if (m->overlay) {
+        int gone = 0;
+        int rc = product_from(m, m->overlay, code, out, &gone);
+        if (rc != LABELS_ERR_NOT_FOUND) {
+            if (rc == LABELS_OK && gone) {
+                memset(out, 0, sizeof *out);
+                rc = LABELS_ERR_NOT_FOUND;
+            }
+            return rc;
+        }
+    }
+    return product_from(m, m->st[Q_PRODUCT], code, out, NULL);
 }
 
 int labels_mirror_key_get(labels_mirror *m,

@@ -143,7 +143,8 @@ static int read_rows(sqlite3 *db, struct row **out, int *count)
 }
 
 /* The documented schema as SQLite itself records it: built in a private
- * in-memory database from labels_mirror_schema(), the one copy. */
+ * in-memory database from labels_mirror_schema() and the overlay's
+ * statement, the one copy of each. */
 static int expected_rows(struct row **out, int *count)
 {
     sqlite3 *db = NULL;
@@ -151,14 +152,25 @@ static int expected_rows(struct row **out, int *count)
     if (sqlite3_open_v2(":memory:", &db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                         NULL) == SQLITE_OK &&
-        sqlite3_exec(db, labels_mirror_schema(), NULL, NULL, NULL) == SQLITE_OK)
+        sqlite3_exec(db, labels_mirror_schema(), NULL, NULL, NULL) ==
+            SQLITE_OK &&
+        sqlite3_exec(db, labels_mirror_overlay_schema(), NULL, NULL, NULL) ==
+            SQLITE_OK)
         rc = read_rows(db, out, count);
     sqlite3_close(db);
     return rc;
 }
 
+/* The overlay table and the index its UNIQUE makes. */
+static int of_overlay(const struct row *r)
+{
+    return !strcmp(r->tbl, LABELS_MIRROR_OVERLAY);
+}
+
 static int optional(const struct row *r)
 {
+    if (of_overlay(r))
+        return 1;
     for (size_t i = 0; i < sizeof optional_tables / sizeof optional_tables[0];
          i++)
         if (!strcmp(r->type, "table") && !strcmp(r->name, optional_tables[i]))
@@ -171,7 +183,7 @@ static int same(const char *a, const char *b)
     return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-int labels_mirror_check_schema(struct sqlite3 *db, char *err, size_t errsz)
+static int check_schema(sqlite3 *db, int overlay_ok, char *err, size_t errsz)
 {
     char dummy[1];
     if (!err || !errsz) {
@@ -204,7 +216,13 @@ int labels_mirror_check_schema(struct sqlite3 *db, char *err, size_t errsz)
         for (int j = 0; j < nwant && !w; j++)
             if (!strcmp(want[j].name, h->name))
                 w = &want[j];
-        if (!w) {
+        if (w && of_overlay(w) && !overlay_ok) {
+            snprintf(err, errsz,
+                     "the mirror has the kiosk's table '%s', which a "
+                     "published mirror never has",
+                     LABELS_MIRROR_OVERLAY);
+            rc = LABELS_ERR_MIRROR;
+        } else if (!w) {
             snprintf(err, errsz,
                      "the mirror has a %.16s '%.64s' that docs/mirror.md does "
                      "not define",
@@ -230,4 +248,14 @@ int labels_mirror_check_schema(struct sqlite3 *db, char *err, size_t errsz)
     rows_free(want, nwant);
     rows_free(have, nhave);
     return rc;
+}
+
+int labels_mirror_check_schema(struct sqlite3 *db, char *err, size_t errsz)
+{
+    return check_schema(db, 0, err, errsz);
+}
+
+int labels_mirror_check_kept_schema(struct sqlite3 *db, char *err, size_t errsz)
+{
+    return check_schema(db, 1, err, errsz);
 }

@@ -20,11 +20,7 @@
 #define MAX_CODES 16         /* distinct codes remembered per call */
 #define MAX_SIDE 2048        /* longest side of a retry image */
 #define UP_SIDE 800          /* longest side an enlarging attempt makes */
-/* Rows crossing a finder-like mark that show a code may be left in a
- * region once the codes read are painted out: a code left unread gave
- * 9-23 in bench_reader's multi frames (seeds 1 and 2), labels' print 0-5 */
-#define FINDER_MARKS 3
-#define FINDER_WIN 12 /* local threshold's window radius for finders */
+#define FINDER_WIN 12        /* local threshold's window radius for finders */
 
 /* One processed copy of a region: what to do to it and how much to
  * enlarge it first (percent). */
@@ -38,6 +34,7 @@ typedef struct attempt {
 } attempt;
 
 #define FIT 2
+#define FINDERS 3 /* the outline drawn from the code's finder patterns */
 
 /* Window radius for local operations: a few modules of a code that fills
  * the image (the region is the code plus a margin). */
@@ -202,6 +199,10 @@ static const attempt attempts[] = {
     {"motion9", 100, prep_motion9, 10, 0},
     {"invert", 100, prep_invert, 1, 0},
     {"invert-bin", 100, prep_invert_binarise, 1, 0},
+    /* last: one frame more read in 1020 (seeds 1-3), and live mode's budget
+     * would reach the cylinder's attempts later */
+    {"finder-sb", 200, prep_sharp_binarise, 1, FINDERS},
+    {"finder-up2", 200, prep_sharpen, 1, FINDERS},
 };
 #define N_ATTEMPTS ((int)(sizeof attempts / sizeof attempts[0]))
 #define MAX_ATTEMPTS 32 /* room in labels_reader for their costs */
@@ -522,6 +523,9 @@ static int fit_outline(const labels_image *img, double qx[4], double qy[4])
     return rdops_fit_quad(img, qx, qy, reach);
 }
 
+static int finder_outline(const labels_image *img, const rd_region *r,
+                          double qx[4], double qy[4]);
+
 /* Run attempt a on region r of img with decoder dec, into *o, enlarging
  * big regions to at most up_side pixels a side. Touches nothing else, so
  * it may run on a worker thread. */
@@ -536,11 +540,20 @@ static int run_attempt(rd_zbar *dec, const labels_image *img,
     int rx, ry, rw, rh;
     attempt_rect(img, r, &rx, &ry, &rw, &rh);
     if (attempts[a].rectify) {
-        if (!r->has_quad)
-            return LABELS_OK;
         double qx[4], qy[4];
-        memcpy(qx, r->qx, sizeof qx);
-        memcpy(qy, r->qy, sizeof qy);
+        if (attempts[a].rectify == FINDERS) {
+            rc = finder_outline(img, r, qx, qy);
+            if (rc != LABELS_OK || fit_outline(img, qx, qy) != 0) {
+                o->ran = 0; /* no three finders: nothing to draw */
+                o->ns = now_ns() - t0;
+                return rc == LABELS_ERR_IMAGE ? LABELS_OK : rc;
+            }
+        } else if (!r->has_quad) {
+            return LABELS_OK;
+        } else {
+            memcpy(qx, r->qx, sizeof qx);
+            memcpy(qy, r->qy, sizeof qy);
+        }
         if (attempts[a].rectify == FIT && fit_outline(img, qx, qy) != 0) {
             o->ran = 0; /* no edge to fit: nothing `rect` does not do */
             o->ns = now_ns() - t0;
@@ -831,27 +844,38 @@ static int run_from(const labels_image *img, int x, int y, int dx, int dy,
     return n;
 }
 
-/* Does the column through (x, y), the middle of a row's finder-like
- * runs of total length t, show the same pattern (a finder is square;
- * text rarely is both ways)? */
-static int finder_column(const labels_image *img, int x, int y, int thr, int t)
+/* Does the line through (x, y) along (dx, dy), (x, y) the middle of a
+ * row's finder-like runs of total length t, show the same pattern (a
+ * finder is concentric squares: down the column, text rarely is both
+ * ways; along a diagonal, see group_marks)? */
+static int finder_line(const labels_image *img, int x, int y, int dx, int dy,
+                       int thr, int t)
 {
     int r[5], lim = 2 * t;
-    int up = run_from(img, x, y, 0, -1, thr, 1, lim);
-    int down = run_from(img, x, y, 0, 1, thr, 1, lim);
-    r[2] = up + down - 1;
-    r[1] = run_from(img, x, y - up, 0, -1, thr, 0, lim);
-    r[0] = run_from(img, x, y - up - r[1], 0, -1, thr, 1, lim);
-    r[3] = run_from(img, x, y + down, 0, 1, thr, 0, lim);
-    r[4] = run_from(img, x, y + down + r[3], 0, 1, thr, 1, lim);
+    int a = run_from(img, x, y, -dx, -dy, thr, 1, lim);
+    int b = run_from(img, x, y, dx, dy, thr, 1, lim);
+    r[2] = a + b - 1;
+    r[1] = run_from(img, x - a * dx, y - a * dy, -dx, -dy, thr, 0, lim);
+    r[0] = run_from(img, x - (a + r[1]) * dx, y - (a + r[1]) * dy, -dx, -dy,
+                    thr, 1, lim);
+    r[3] = run_from(img, x + b * dx, y + b * dy, dx, dy, thr, 0, lim);
+    r[4] = run_from(img, x + (b + r[3]) * dx, y + (b + r[3]) * dy, dx, dy, thr,
+                    1, lim);
     int v = r[0] + r[1] + r[2] + r[3] + r[4];
     return finder_runs(r) && 2 * v > t && v < 2 * t;
 }
 
-/* How many rows of img (r's blob, binarised: dark below 128) cross a
+#define MAX_MARKS 64
+typedef struct mark_set {
+    int n; /* rows crossing a finder-like mark */
+    int x[MAX_MARKS], y[MAX_MARKS], t[MAX_MARKS]; /* the first MAX_MARKS */
+    int diag[MAX_MARKS];
+} mark_set;
+
+/* The rows of img (r's blob, binarised: dark below 128) that cross a
  * finder-pattern-like mark (1:1:3:1:1 along the row and down the
- * column). */
-static int finder_marks(const labels_image *img)
+ * column), each with the mark's centre and width, into *mk. */
+static void finder_marks(const labels_image *img, mark_set *mk)
 {
     int marks = 0, thr = 128;
     for (int y = 0; y < img->height; y++) {
@@ -874,25 +898,234 @@ static int finder_marks(const labels_image *img)
             if (k == 5 && dark && finder_runs(r5)) {
                 int t = r5[0] + r5[1] + r5[2] + r5[3] + r5[4];
                 int cx = x - r5[4] - r5[3] - (r5[2] + 1) / 2;
-                marks += finder_column(img, cx, y, thr, t);
+                if (finder_line(img, cx, y, 0, 1, thr, t)) {
+                    if (marks < MAX_MARKS) {
+                        mk->x[marks] = cx;
+                        mk->y[marks] = y;
+                        mk->t[marks] = t;
+                        mk->diag[marks] =
+                            finder_line(img, cx, y, 1, 1, thr, t) ||
+                            finder_line(img, cx, y, 1, -1, thr, t);
+                    }
+                    marks++;
+                }
             }
         }
     }
-    return marks;
+    mk->n = marks;
 }
 
-/* finder_marks() of r's blob in img, thresholded against the mean grey
- * round each pixel (FINDER_WIN: a finder of 2-4 pixel modules), which
- * the paint and the light across labels do not shift. */
-static int region_marks(const labels_image *img, const rd_region *r, int *marks)
+/* Rows crossing one finder-like mark (centres within half its width
+ * across and its width down, widths within a third): one mark. It is a
+ * finder when one of its rows also shows 1:1:3:1:1 along a diagonal:
+ * any line through the centre of concentric squares does, at any turn
+ * of the code, where print rarely does (a dark badge round light
+ * letters made a mark of five rows, none of them diagonal). */
+typedef struct finder {
+    double x, y; /* mean centre */
+    int t, rows; /* width of its first row; rows */
+    int diag;    /* a row of it has the pattern along a diagonal */
+} finder;
+
+static int group_marks(const mark_set *mk, finder *f, int max)
 {
-    labels_image blob;
-    int rc = rdops_crop(img, r->bx, r->by, r->bw, r->bh, &blob);
+    int nf = 0, n = mk->n < MAX_MARKS ? mk->n : MAX_MARKS;
+    for (int k = 0; k < n; k++) {
+        int j = 0;
+        while (j < nf &&
+               !(2 * (mk->x[k] - f[j].x) <= f[j].t &&
+                 2 * (f[j].x - mk->x[k]) <= f[j].t &&
+                 mk->y[k] - f[j].y <= f[j].t && 3 * mk->t[k] <= 4 * f[j].t &&
+                 4 * mk->t[k] >= 3 * f[j].t))
+            j++;
+        if (j == nf) {
+            if (nf == max)
+                continue;
+            f[nf++] = (finder){mk->x[k], mk->y[k], mk->t[k], 0, 0};
+        }
+        f[j].x = (f[j].x * f[j].rows + mk->x[k]) / (f[j].rows + 1);
+        f[j].y = (f[j].y * f[j].rows + mk->y[k]) / (f[j].rows + 1);
+        f[j].rows++;
+        f[j].diag |= mk->diag[k];
+    }
+    int kept = 0;
+    for (int j = 0; j < nf; j++)
+        if (f[j].diag)
+            f[kept++] = f[j];
+    return kept;
+}
+
+/* The finders (at most 16, in *nf) in the w x h rectangle of img at (x,
+ * y), thresholded against the mean grey round each pixel (FINDER_WIN: a
+ * finder of 2-4 pixel modules, which paint and the light across labels
+ * do not shift); their centres relative to (x, y). */
+static int finders_in(const labels_image *img, int x, int y, int w, int h,
+                      finder f[16], int *nf)
+{
+    labels_image crop;
+    mark_set mk = {0};
+    *nf = 0;
+    int rc = rdops_crop(img, x, y, w, h, &crop);
     if (rc == LABELS_OK)
-        rc = rdops_binarise(&blob, FINDER_WIN, 24);
-    *marks = rc == LABELS_OK ? finder_marks(&blob) : 0;
-    labels_image_free(&blob);
+        rc = rdops_binarise(&crop, FINDER_WIN, 24);
+    if (rc == LABELS_OK)
+        finder_marks(&crop, &mk);
+    labels_image_free(&crop);
+    if (rc == LABELS_OK)
+        *nf = group_marks(&mk, f, 16);
     return rc;
+}
+
+/* Grow *u (empty when *n is 0) to hold the rectangle x0..x1, y0..y1. */
+static void box_add(box *u, int *n, double x0, double y0, double x1, double y1)
+{
+    box p = {(int)x0, (int)y0, (int)x1 + 1, (int)y1 + 1};
+    if (!(*n)++) {
+        *u = p;
+        return;
+    }
+    u->x0 = p.x0 < u->x0 ? p.x0 : u->x0;
+    u->y0 = p.y0 < u->y0 ? p.y0 : u->y0;
+    u->x1 = p.x1 > u->x1 ? p.x1 : u->x1;
+    u->y1 = p.y1 > u->y1 ? p.y1 : u->y1;
+}
+
+/* Where finders f[0..nf) say codes may lie, into *u (frame pixels, the
+ * blob at bx, by); how many rectangles that took. A code's finders have
+ * one width t (7 modules) and lie N - 7 modules apart, N = 21 (version
+ * 1) to 57 (version 10): 2 to 8 widths. Every module of the code lies
+ * within 1.45 times that distance and a finder of each of a pair (the
+ * far corner, on the diagonal); of a finder alone (its partners too
+ * small or blurred to show), within 8.5 widths across and down. */
+static int finder_boxes(const finder *f, int nf, int bx, int by, box *u)
+{
+    int n = 0;
+    for (int a = 0; a < nf; a++) {
+        int paired = 0;
+        for (int b = 0; b < nf; b++) {
+            double t = (f[a].t + f[b].t) / 2.0, dx = f[a].x - f[b].x,
+                   dy = f[a].y - f[b].y, d2 = dx * dx + dy * dy;
+            if (b == a || d2 < 4 * t * t || d2 > 64 * t * t ||
+                2 * f[a].t > 3 * f[b].t || 2 * f[b].t > 3 * f[a].t)
+                continue;
+            paired = 1;
+            if (b < a)
+                continue; /* that pair's rectangle is in */
+            double d = t;
+            for (int it = 0; it < 30; it++)
+                d = 0.5 * (d + d2 / d);
+            double reach = 1.45 * d + t;
+            box_add(u, &n, bx + (f[a].x > f[b].x ? f[a].x : f[b].x) - reach,
+                    by + (f[a].y > f[b].y ? f[a].y : f[b].y) - reach,
+                    bx + (f[a].x < f[b].x ? f[a].x : f[b].x) + reach,
+                    by + (f[a].y < f[b].y ? f[a].y : f[b].y) + reach);
+        }
+        if (!paired)
+            box_add(u, &n, bx + f[a].x - 8.5 * f[a].t,
+                    by + f[a].y - 8.5 * f[a].t, bx + f[a].x + 8.5 * f[a].t,
+                    by + f[a].y + 8.5 * f[a].t);
+    }
+    return n;
+}
+
+/* Where in r's blob (finders_in) a code may be left: *left 0 when no
+ * finder shows, else 1 and the rectangle in *where (frame pixels). */
+static int region_left(const labels_image *img, const rd_region *r, int *left,
+                       box *where)
+{
+    *left = 0;
+    finder f[16];
+    int nf, rc = finders_in(img, r->bx, r->by, r->bw, r->bh, f, &nf);
+    if (rc == LABELS_OK)
+        *left = finder_boxes(f, nf, r->bx, r->by, where) > 0;
+    return rc;
+}
+
+/* A code's outline from its three finder patterns (region r of img, as
+ * region_left finds them): the corner finder has the other two at like
+ * distances, near a right angle; the code's corners lie 3.5 modules
+ * (half a finder) outside the finders' centres, the fourth where the
+ * parallelogram puts it (rdops_fit_quad then moves it onto the edges
+ * under perspective). LABELS_ERR_IMAGE when no such three show. */
+static int finder_outline(const labels_image *img, const rd_region *r,
+                          double qx[4], double qy[4])
+{
+    int x, y, w, h, nf;
+    attempt_rect(img, r, &x, &y, &w, &h);
+    finder f[16];
+    int rc = finders_in(img, x, y, w, h, f, &nf);
+    if (rc != LABELS_OK)
+        return rc;
+    int best = -1, bc = 0, ba = 0, bb = 0;
+    for (int c = 0; c < nf; c++)
+        for (int a = 0; a < nf; a++)
+            for (int b = a + 1; b < nf; b++) {
+                if (a == c || b == c)
+                    continue;
+                double ux = f[a].x - f[c].x, uy = f[a].y - f[c].y;
+                double vx = f[b].x - f[c].x, vy = f[b].y - f[c].y;
+                double u2 = ux * ux + uy * uy, v2 = vx * vx + vy * vy;
+                double t = (f[a].t + f[b].t + f[c].t) / 3.0,
+                       dot = ux * vx + uy * vy;
+                int lo = f[a].t < f[b].t ? f[a].t : f[b].t;
+                int hi = f[a].t > f[b].t ? f[a].t : f[b].t;
+                lo = f[c].t < lo ? f[c].t : lo;
+                hi = f[c].t > hi ? f[c].t : hi;
+                if (2 * hi > 3 * lo || u2 < 4 * t * t || v2 < 4 * t * t ||
+                    u2 > 64 * t * t || v2 > 64 * t * t || u2 > 2.6 * v2 ||
+                    v2 > 2.6 * u2 || dot * dot > 0.2 * u2 * v2)
+                    continue;
+                int rows = f[a].rows + f[b].rows + f[c].rows;
+                if (rows > best) {
+                    best = rows;
+                    bc = c;
+                    ba = a;
+                    bb = b;
+                }
+            }
+    if (best < 0)
+        return LABELS_ERR_IMAGE;
+    double ux = f[ba].x - f[bc].x, uy = f[ba].y - f[bc].y;
+    double vx = f[bb].x - f[bc].x, vy = f[bb].y - f[bc].y;
+    if (ux * vy - uy * vx < 0) { /* a to the right of c, b below */
+        double tx = ux, ty = uy;
+        ux = vx;
+        uy = vy;
+        vx = tx;
+        vy = ty;
+    }
+    double m = (f[ba].t + f[bb].t + f[bc].t) / 21.0; /* a module */
+    double lu = ux * ux + uy * uy, lv = vx * vx + vy * vy;
+    double su = lu / 2, sv = lv / 2;
+    for (int it = 0; it < 30; it++) {
+        su = 0.5 * (su + lu / su);
+        sv = 0.5 * (sv + lv / sv);
+    }
+    su = 3.5 * m / su; /* half a finder, as a share of u */
+    sv = 3.5 * m / sv;
+    const double ku[4] = {-su, 1 + su, 1 + su, -su};
+    const double kv[4] = {-sv, -sv, 1 + sv, 1 + sv};
+    for (int k = 0; k < 4; k++) {
+        qx[k] = x + f[bc].x + ku[k] * ux + kv[k] * vx;
+        qy[k] = y + f[bc].y + ku[k] * uy + kv[k] * vy;
+    }
+    return LABELS_OK;
+}
+
+/* Is r's outline the perspective of a rectangle (opposite sides within
+ * a half of each other), not the hull of an L of labels? */
+static int sheet_outline(const rd_region *r)
+{
+    if (!r->has_quad)
+        return 0;
+    double s[4];
+    for (int k = 0; k < 4; k++) {
+        double dx = r->qx[(k + 1) % 4] - r->qx[k];
+        double dy = r->qy[(k + 1) % 4] - r->qy[k];
+        s[k] = dx * dx + dy * dy;
+    }
+    return s[0] < 2.25 * s[2] && s[2] < 2.25 * s[0] && s[1] < 2.25 * s[3] &&
+           s[3] < 2.25 * s[1];
 }
 
 static int boxes_meet(const box *w, const rd_region *r)
@@ -905,12 +1138,15 @@ static int boxes_meet(const box *w, const rd_region *r)
  * boxes leave room for another keeps its retries, though most such blobs
  * hold only labels already read and their print (17x the CPU of a plain
  * pass, docs/performance.md). Paint the codes read out of a copy of img:
- * a region whose blob then shows fewer than FINDER_MARKS finder-like
- * rows holds no code left to read (the region search cannot tell: a
- * label's text is as busy as a code), and is done. A region holding a
- * read with no place of its own keeps its retries. */
+ * a region whose blob then shows no finder (region_left) holds no code
+ * left to read (the region search cannot tell: a label's text is as
+ * busy as a code), and is done; one that does is retried only where
+ * that code can lie, in work[i] (a blob of labels side by side is several
+ * codes big, and enlarging it costs the square). A region holding a read
+ * with no place of its own keeps its retries, on all of it. */
 static int drop_read(const call *c, const labels_image *img,
-                     const rd_region *reg, int n, int *done, int *left)
+                     const rd_region *reg, int n, int *done, int *left,
+                     rd_region *work)
 {
     int ask = 0;
     for (int i = 0; i < n; i++)
@@ -930,15 +1166,34 @@ static int drop_read(const call *c, const labels_image *img,
         int keep = 0;
         for (int k = 0; k < c->n && !keep; k++)
             keep = !c->placed[k] && boxes_meet(&c->where[k], &reg[i]);
-        int marks = 0;
-        if (!keep)
-            rc = region_marks(&copy, &reg[i], &marks);
+        work[i] = reg[i];
+        if (keep)
+            continue;
+        box b = {0, 0, 0, 0};
+        int code_left;
+        rc = region_left(&copy, &reg[i], &code_left, &b);
         if (rc != LABELS_OK)
             break;
-        if (!keep && marks < FINDER_MARKS) {
+        if (!code_left) {
             done[i] = 1;
             (*left)--;
+            continue;
         }
+        rd_region *s = &work[i]; /* b within the blob */
+        int x0 = b.x0 > s->bx ? b.x0 : s->bx, y0 = b.y0 > s->by ? b.y0 : s->by;
+        int x1 = b.x1 < s->bx + s->bw ? b.x1 : s->bx + s->bw;
+        int y1 = b.y1 < s->by + s->bh ? b.y1 : s->by + s->bh;
+        s->x = s->bx = x0;
+        s->y = s->by = y0;
+        s->w = s->bw = x1 - x0;
+        s->h = s->bh = y1 - y0;
+        /* Labels side by side share a surface and its perspective: the
+         * outline of a sheet of them (a grid: opposite sides within a
+         * half of each other), cut to the rectangle, is that part's. */
+        double rx[2] = {x0, x1}, ry[2] = {y0, y1};
+        s->has_quad = sheet_outline(&reg[i]) &&
+                      rdops_sub_quad(reg[i].qx, reg[i].qy, rx, ry, s->qx,
+                                     s->qy) == LABELS_OK;
     }
     labels_image_free(&copy);
     return rc;
@@ -966,9 +1221,11 @@ static int full_attempts(labels_reader *rd, call *c, const labels_image *img,
                          const rd_region *reg, int n, int *done, int whole)
 {
     int left = 0;
+    rd_region work[RD_MAX_REGIONS]; /* where each region's retries look */
+    memcpy(work, reg, (size_t)n * sizeof *reg);
     for (int i = 0; i < n; i++)
         left += !done[i];
-    int rc = drop_read(c, img, reg, n, done, &left);
+    int rc = drop_read(c, img, reg, n, done, &left, work);
     if (rc != LABELS_OK)
         return rc;
     for (int a = 0; a < N_ATTEMPTS && left && !c->stop; a++)
@@ -985,8 +1242,12 @@ static int full_attempts(labels_reader *rd, call *c, const labels_image *img,
             int part = covered(c, 0, &reg[i]);
             if (part && attempts[a].prep_cost > 1)
                 continue;
+            /* The rectangle round a code's finders (drop_read) is one
+             * code big: enlarged as far as any. */
+            int one = work[i].bw != reg[i].bw || work[i].bh != reg[i].bh;
             int before = c->n;
-            rc = try_attempt(rd, c, img, &reg[i], a, part ? UP_SIDE : MAX_SIDE);
+            rc = try_attempt(rd, c, img, &work[i], a,
+                             part && !one ? UP_SIDE : MAX_SIDE);
             if (rc != LABELS_OK)
                 return rc;
             for (int j = 0; j < n && c->n > before; j++)
@@ -995,7 +1256,7 @@ static int full_attempts(labels_reader *rd, call *c, const labels_image *img,
                     left--;
                 }
             if (c->n > before && left) {
-                rc = drop_read(c, img, reg, n, done, &left);
+                rc = drop_read(c, img, reg, n, done, &left, work);
                 if (rc != LABELS_OK)
                     return rc;
             }
@@ -1266,7 +1527,8 @@ static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
  * pass over the whole frame. done[i]: region i gave a code or is not
  * worth retries; *left: how many are not done. */
 static int search_and_crop(labels_reader *rd, call *c, const labels_image *img,
-                           rd_region *reg, int *np, int *done, int *leftp)
+                           double pass, rd_region *reg, int *np, int *done,
+                           int *leftp)
 {
     int busy, rc, left = 0;
     int n = rd_find_regions(img, reg, RD_MAX_REGIONS, &busy);
@@ -1274,9 +1536,13 @@ static int search_and_crop(labels_reader *rd, call *c, const labels_image *img,
     *leftp = 0;
     if (n < 0)
         return n;
-    if (n == 0 && busy) {
-        /* Nothing stands out from a busy frame: a code filling it (a
-         * label held close) is all there is to see. */
+    /* Nothing stands out from a busy frame: a code filling it (a label
+     * held close) is all there is to see. A scene's first call (or the
+     * first after a read) gets the pass; later ones while nothing reads
+     * only when the credit holds a whole pass (every third call or so):
+     * a busy scene with no code (a patterned cloth, a shelf of print)
+     * would otherwise cost a whole pass every call. */
+    if (n == 0 && busy && (rd->idle == 0 || rd->credit[0] >= pass)) {
         rc = plain_at(rd, c, img, whole_frame(img), 1);
         if (rc != LABELS_OK || c->got)
             return rc;
@@ -1396,7 +1662,7 @@ static int read_frame(labels_reader *rd, call *c, const labels_image *img)
             left += !done[i];
         }
     } else {
-        rc = search_and_crop(rd, c, img, reg, &n, done, &left);
+        rc = search_and_crop(rd, c, img, pass, reg, &n, done, &left);
         if (rc != LABELS_OK)
             return rc;
     }

@@ -64,6 +64,16 @@ int rdops_warp_quad(const labels_image *src, const double qx[4],
                     const double qy[4], int side, int margin,
                     labels_image *out);
 
+/* The part of the plane the quadrilateral (qx, qy) shows (a sheet of
+ * labels side by side under one perspective) that lies over the
+ * rectangle rx[0]..rx[1] x ry[0]..ry[1] of the image, as a quadrilateral
+ * (sx, sy) in the same order: the rectangle's corners taken into the
+ * plane, the smallest rectangle there holding them (within the
+ * quadrilateral), and back. LABELS_ERR_IMAGE when (qx, qy) is
+ * degenerate. */
+int rdops_sub_quad(const double qx[4], const double qy[4], const double rx[2],
+                   const double ry[2], double sx[4], double sy[4]);
+
 /* Move each side of the quadrilateral (qx, qy) of img (a code's outline
  * as the region search saw it, good to a few pixels) by up to reach
  * pixels at either end onto the code's edge: where img is lightest just

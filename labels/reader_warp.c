@@ -37,6 +37,69 @@ static int solve8(double a[8][9])
     return 0;
 }
 
+/* The homography taking the points (u[i], v[i]) to (x[i], y[i]):
+ * x = (h0 u + h1 v + h2) / (h6 u + h7 v + 1), y likewise with h3..h5. */
+static int homography(const double u[4], const double v[4], const double x[4],
+                      const double y[4], double h[8])
+{
+    double a[8][9];
+    for (int i = 0; i < 4; i++) {
+        double r0[9] = {u[i],         v[i],         1,   0, 0, 0,
+                        -u[i] * x[i], -v[i] * x[i], x[i]};
+        double r1[9] = {0,   0, 0, u[i], v[i], 1, -u[i] * y[i], -v[i] * y[i],
+                        y[i]};
+        memcpy(a[2 * i], r0, sizeof r0);
+        memcpy(a[2 * i + 1], r1, sizeof r1);
+    }
+    if (solve8(a) != 0)
+        return -1;
+    for (int i = 0; i < 8; i++)
+        h[i] = a[i][8];
+    return 0;
+}
+
+/* (u, v) through h into *x, *y; -1 on the horizon. */
+static int apply(const double h[8], double u, double v, double *x, double *y)
+{
+    double w = h[6] * u + h[7] * v + 1;
+    if (w > -1e-9 && w < 1e-9)
+        return -1;
+    *x = (h[0] * u + h[1] * v + h[2]) / w;
+    *y = (h[3] * u + h[4] * v + h[5]) / w;
+    return 0;
+}
+
+static const double unit_u[4] = {0, 1, 1, 0}, unit_v[4] = {0, 0, 1, 1};
+
+int rdops_sub_quad(const double qx[4], const double qy[4], const double rx[2],
+                   const double ry[2], double sx[4], double sy[4])
+{
+    if (!qx || !qy || !rx || !ry || !sx || !sy)
+        return LABELS_ERR_ARG;
+    double g[8], h[8];
+    if (homography(qx, qy, unit_u, unit_v, g) != 0 ||
+        homography(unit_u, unit_v, qx, qy, h) != 0)
+        return LABELS_ERR_IMAGE;
+    /* the rectangle's corners in q's plane (the unit square over q), and
+     * the smallest rectangle there holding them, within q */
+    double lo[2] = {1e30, 1e30}, hi[2] = {-1e30, -1e30};
+    for (int k = 0; k < 4; k++) {
+        double p[2];
+        if (apply(g, rx[(k + 1) / 2 % 2], ry[k / 2], &p[0], &p[1]) != 0)
+            return LABELS_ERR_IMAGE;
+        for (int d = 0; d < 2; d++) {
+            p[d] = p[d] < 0 ? 0 : p[d] > 1 ? 1 : p[d];
+            lo[d] = p[d] < lo[d] ? p[d] : lo[d];
+            hi[d] = p[d] > hi[d] ? p[d] : hi[d];
+        }
+    }
+    for (int k = 0; k < 4; k++)
+        if (apply(h, unit_u[k] ? hi[0] : lo[0], unit_v[k] ? hi[1] : lo[1],
+                  &sx[k], &sy[k]) != 0)
+            return LABELS_ERR_IMAGE;
+    return LABELS_OK;
+}
+
 int rdops_warp_quad(const labels_image *src, const double qx[4],
                     const double qy[4], int side, int margin, labels_image *out)
 {
@@ -44,22 +107,14 @@ int rdops_warp_quad(const labels_image *src, const double qx[4],
         (size_t)(side + 2 * margin) * (size_t)(side + 2 * margin) >
             RDOPS_MAX_PIXELS)
         return LABELS_ERR_ARG;
-    /* Homography from the square's corners (u, v) to the quad's (x, y):
-     * x = (h0 u + h1 v + h2) / (h6 u + h7 v + 1), y likewise with h3..h5. */
-    static const double su[4] = {0, 1, 1, 0}, sv[4] = {0, 0, 1, 1};
-    double a[8][9];
+    /* from the square's corners (u, v) to the quad's (x, y) */
+    double su[4], sv[4], h[8];
     for (int i = 0; i < 4; i++) {
-        double u = su[i] * side, v = sv[i] * side;
-        double r0[9] = {u, v, 1, 0, 0, 0, -u * qx[i], -v * qx[i], qx[i]};
-        double r1[9] = {0, 0, 0, u, v, 1, -u * qy[i], -v * qy[i], qy[i]};
-        memcpy(a[2 * i], r0, sizeof r0);
-        memcpy(a[2 * i + 1], r1, sizeof r1);
+        su[i] = unit_u[i] * side;
+        sv[i] = unit_v[i] * side;
     }
-    if (solve8(a) != 0)
+    if (homography(su, sv, qx, qy, h) != 0)
         return LABELS_ERR_IMAGE;
-    double h[8];
-    for (int i = 0; i < 8; i++)
-        h[i] = a[i][8];
     int n = side + 2 * margin;
     int rc = labels_image_alloc(out, n, n);
     if (rc != LABELS_OK)

@@ -14,7 +14,7 @@ target_link_libraries(feed_crash_shim PRIVATE ${CMAKE_DL_LIBS})
 set(FEED_SCENARIOS nginx other_key rollback same_version expired flipped
     wrong_base wrong_base_label lying_sizes oversize resume trickle http_errors server_down kill9
     disk_full unknown_table rotation https publish_errors kiosk_conf config
-    inplace publish_db delta_pages grace)
+    inplace publish_db delta_pages overlay delta_rules grace)
 foreach(s ${FEED_SCENARIOS})
   add_test(NAME feed_${s}
     COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/feed_test.py ${s})

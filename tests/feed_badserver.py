@@ -3,7 +3,8 @@
 Serves files from a root folder (with Range support, as a CDN would) and,
 for paths matching a rule, instead: answers with a status and Retry-After,
 flips a byte, appends bytes, streams forever, truncates, trickles one byte
-a second, or redirects. Every request is recorded in `requests`.
+a second, redirects, or serves other bytes (`body`: what the file held a
+moment ago). Every request is recorded in `requests`.
 """
 import http.server
 import os
@@ -56,6 +57,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return
+        if "body" in rule:
+            data = rule["body"]
         if data is None:
             self.send_response(404)
             self.send_header("Content-Length", "0")

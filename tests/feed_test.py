@@ -48,6 +48,28 @@ def run(*args, ok=True, env=None, **kw):
     return p
 
 
+OVERLAY = "products_overlay"
+
+
+def products_now(path, schema="main"):
+    """SQL for the products of the mirror at path as a lookup answers
+    them (docs/mirror.md, "The kiosk's overlay"): a product's overlay row
+    where it has one (none if gone), else its products row."""
+    db = sqlite3.connect(path)
+    try:
+        has = db.execute("SELECT count(*) FROM sqlite_schema WHERE name=?",
+                         (OVERLAY,)).fetchone()[0]
+        cols = [r[1] for r in db.execute("PRAGMA table_info(products)")]
+    finally:
+        db.close()
+    if not has:
+        return "%s.products" % schema
+    c = ", ".join(cols)
+    return ("(SELECT * FROM {s}.products WHERE code NOT IN (SELECT code "
+            "FROM {s}.{o}) UNION ALL SELECT {c} FROM {s}.{o} WHERE gone = 0)"
+            .format(s=schema, o=OVERLAY, c=c))
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -121,6 +143,10 @@ class World:
                   (p.returncode, want, p.stderr))
         return p
 
+    def products(self):
+        """The kiosk's products as it answers them (products_now)."""
+        return products_now(self.mirror)
+
     def mirror_facts(self):
         """(feed_version, revoked products) after PRAGMA integrity_check."""
         if not os.path.exists(self.mirror):
@@ -131,8 +157,8 @@ class World:
             check(ic == "ok", "mirror integrity_check: %s" % ic)
             v = int(db.execute("SELECT value FROM meta WHERE "
                                "key='feed_version'").fetchone()[0])
-            r = db.execute("SELECT count(*) FROM products WHERE "
-                           "status='revoked'").fetchone()[0]
+            r = db.execute("SELECT count(*) FROM %s WHERE status='revoked'"
+                           % products_now(self.mirror)).fetchone()[0]
             return v, r
         finally:
             db.close()
@@ -212,15 +238,18 @@ def published_db(w, version):
 def check_same_as_published(w, version):
     """The kiosk's mirror holds exactly the rows the publisher published
     as that version."""
+    now = products_now(w.mirror)
     db = sqlite3.connect(w.mirror)
     db.execute("ATTACH ? AS pub", (published_db(w, version),))
     for (t,) in db.execute("SELECT name FROM main.sqlite_schema WHERE "
-                           "type='table'").fetchall():
-        diff = sum(db.execute("SELECT count(*) FROM (SELECT * FROM %s.%s "
-                              "EXCEPT SELECT * FROM %s.%s)" %
-                              (a, t, b, t)).fetchone()[0]
+                           "type='table' AND name<>?", (OVERLAY,)).fetchall():
+        rows = {"main": now if t == "products" else "main." + t,
+                "pub": "pub." + t}
+        diff = sum(db.execute("SELECT count(*) FROM (SELECT * FROM %s "
+                              "EXCEPT SELECT * FROM %s)" %
+                              (rows[a], rows[b])).fetchone()[0]
                    for a, b in (("main", "pub"), ("pub", "main")))
-        n = db.execute("SELECT count(*) FROM main.%s" % t).fetchone()[0]
+        n = db.execute("SELECT count(*) FROM %s" % rows["main"]).fetchone()[0]
         m = db.execute("SELECT count(*) FROM pub.%s" % t).fetchone()[0]
         check(diff == 0 and n == m, "table %s differs from published v%d" %
               (t, version))
@@ -740,14 +769,15 @@ def s_inplace(w):
     ino = os.stat(w.mirror).st_ino
     r = sqlite3.connect(w.mirror, isolation_level=None)
     r.execute("BEGIN")
-    before = r.execute("SELECT count(*) FROM products WHERE "
-                       "status='revoked'").fetchone()[0]
+    now = w.products()
+    before = r.execute("SELECT count(*) FROM %s WHERE status='revoked'" %
+                       now).fetchone()[0]
     w.publish(w.mkmirror(products=1000, change=100, seed=2))
     p = w.sync()
     check("path=delta" in p.stdout, p.stdout)
     check(os.stat(w.mirror).st_ino == ino, "the delta replaced the file")
-    check(r.execute("SELECT count(*) FROM products WHERE "
-                    "status='revoked'").fetchone()[0] == before,
+    check(r.execute("SELECT count(*) FROM %s WHERE status='revoked'" %
+                    now).fetchone()[0] == before,
           "the reader's version changed under it")
     r.close()
     check_same_as_published(w, 2)
@@ -778,69 +808,194 @@ def same_rows(a, b, what):
     db.close()
 
 
-def page_count(path):
+def table_pages(path, table):
+    """The bytes of every page of table's B-tree in the file at path
+    (after the kiosk's sync has checkpointed and closed it)."""
     db = sqlite3.connect(path)
     try:
-        return db.execute("PRAGMA page_count").fetchone()[0]
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        pages = [r[0] for r in db.execute(
+            "SELECT pageno FROM dbstat WHERE name=? ORDER BY pageno",
+            (table,))]
+    finally:
+        db.close()
+    with open(path, "rb") as f:
+        out = {}
+        for n in pages:
+            f.seek((n - 1) * size)
+            out[n] = f.read(size)
+    return out
+
+
+def overlay_rows(path):
+    """(rows, of which gone) in the kiosk's overlay; None without one."""
+    db = sqlite3.connect(path)
+    try:
+        if not db.execute("SELECT count(*) FROM sqlite_schema WHERE name=?",
+                          (OVERLAY,)).fetchone()[0]:
+            return None
+        return db.execute("SELECT count(*), total(gone) FROM %s" %
+                          OVERLAY).fetchone()
     finally:
         db.close()
 
 
 def s_delta_pages(w):
-    """The published mirror keeps room in its pages (issue 12): a 1%
-    delta that grows its rows (a status reason and date where there were
-    none), spread over the table, rewrites their pages in the kiosk's
-    mirror and splits none (the file keeps its page count), and the
-    snapshot holds the registry's rows byte for byte."""
+    """A 1% delta spread over the table (issue 12) writes its changed
+    products side by side in the kiosk's overlay and no page of products
+    (docs/mirror.md, "The kiosk's overlay"): the table's pages are the
+    same bytes afterwards, and the snapshot holds the registry's rows
+    byte for byte."""
     w.write_conf("file://%s/" % w.feed)
     src = w.mkmirror(products=5000)
     w.publish(src)
     same_rows(src, published_db(w, 1), "the published snapshot")
     w.sync()
-    pages = page_count(w.mirror)
+    before = table_pages(w.mirror, "products")
     src = w.mkmirror(products=5000, change=10, seed=2)
     w.publish(src)
     same_rows(src, published_db(w, 2), "the published snapshot")
     p = w.sync()
     check("path=delta" in p.stdout, p.stdout)
     check_same_as_published(w, 2)
-    check(page_count(w.mirror) == pages, "the delta split pages: %d pages, "
-          "%d before" % (page_count(w.mirror), pages))
+    check(table_pages(w.mirror, "products") == before,
+          "the delta rewrote pages of products")
+    rows = overlay_rows(w.mirror)
+    check(rows and rows[0] == 50 and rows[1] == 0,
+          "overlay after a 50-row delta: %s" % (rows,))
+
+
+def edited_mirror(w, base, name, sql):
+    """A copy of mirror base changed by sql (rows removed, added)."""
+    out = os.path.join(w.tmp, name)
+    shutil.copy(base, out)
+    db = sqlite3.connect(out)
+    db.executescript(sql)
+    db.close()
+    return out
+
+
+def s_overlay(w):
+    """The kiosk's overlay (issue 12) takes every kind of change a delta
+    brings: changed, removed and added products, and changes undone
+    (their rows leave the overlay again); once it outgrows its rule it is
+    folded into a fresh mirror without one (fold_ms > 0), kill -9 at any
+    point of that fold leaves the old version or the new one, and the next
+    delta goes in place again; a delta whose old values differ from an
+    overlay row is refused."""
+    url = w.nginx()
+    w.write_conf(url)
+    n = 6000
+    base = w.mkmirror(products=n)
+    w.publish(base)
+    w.sync()
+    keep = os.path.join(w.tmp, "v1.db")
+    shutil.copy(base, keep)
+    v2 = edited_mirror(w, w.mkmirror(products=n, change=10, seed=2), "v2.db",
+                       "DELETE FROM products WHERE code IN ('HN-0000004',"
+                       " 'HN-0000005', 'HN-0002500');"
+                       "INSERT INTO products SELECT 'HN-9'||substr(code, 4),"
+                       " name, grp, producer, province, stars, proposed5,"
+                       " status, status_reason, status_date, certificate,"
+                       " certified, expires FROM products WHERE code IN"
+                       " ('HN-0000001', 'HN-0000002')")
+    w.publish(v2)
+    p = w.sync()
+    check("path=delta" in p.stdout and "fold_ms=0.00" in p.stdout, p.stdout)
+    check_same_as_published(w, 2)
+    rows = overlay_rows(w.mirror)
+    check(rows == (60 + 3 + 2, 3), "overlay of v2: %s" % (rows,))
+    # v1 again: every change undone, the overlay empties.
+    w.publish(keep)
+    p = w.sync()
+    check("path=delta" in p.stdout, p.stdout)
+    check_same_as_published(w, 3)
+    check(overlay_rows(w.mirror) == (0, 0),
+          "overlay of v1 again: %s" % (overlay_rows(w.mirror),))
+    # 80% changed: past the rule, so the sync folds.
+    v4 = w.mkmirror(products=n, change=800, seed=3)
+    w.publish(v4)
+    d = kill_at_every_step(w, 16)
+    p = w.sync()
+    check("path=delta" in p.stdout and "fold_ms=0.00" not in p.stdout,
+          p.stdout)
+    check(overlay_rows(w.mirror) is None, "an overlay after the fold")
+    check_same_as_published(w, 4)
+    with open(w.mirror, "rb") as f:
+        check(f.read(20)[18:20] == b"\x02\x02", "folded mirror not in WAL")
+    ino = os.stat(w.mirror).st_ino
+    w.publish(edited_mirror(w, v4, "v5.db", "UPDATE products SET status ="
+                            " 'suspended' WHERE code = 'HN-0000007'"))
+    p = w.sync()
+    check("path=delta" in p.stdout and os.stat(w.mirror).st_ino == ino,
+          p.stdout)
+    check(overlay_rows(w.mirror) == (1, 0), "overlay of v5")
+    check_same_as_published(w, 5)
+    # An overlay row that is not what the feed made (another history):
+    # the next delta's old values do not match it, so it is refused and
+    # the snapshot replaces the mirror, overlay and all.
+    db = sqlite3.connect(w.mirror)
+    db.execute("UPDATE %s SET status = 'revoked' WHERE code = 'HN-0000007'"
+               % OVERLAY)
+    db.commit()
+    db.close()
+    w.publish(v4)
+    p = w.sync()
+    log_has(p, "refused delta", "conflicts", "falling back to the snapshot")
+    check("path=snapshot" in p.stdout and overlay_rows(w.mirror) is None,
+          p.stdout)
+    check_same_as_published(w, 6)
+    print("fold: %d kills, %d left the new version" % (d[0], d[2]))
 
 
 def s_grace(w):
-    """The files of the manifest a publish replaced stay served for
-    FEED_GRACE_S (an hour) for a kiosk that fetched it a moment before,
-    then go (issue 12: the folder held two snapshots until the next
-    publish): `publish --prune`, which the publish timer runs when nothing
-    is due, leaves what the manifest names."""
-    url = w.nginx()
+    """A publish removes the previous snapshot at once and keeps the
+    previous manifest's deltas for FEED_GRACE_S (an hour), then `publish
+    --prune` (the publish timer, when nothing is due) removes them (issue
+    12: the folder held two snapshots). A kiosk that read the previous
+    manifest a moment before the publish gets 404 for its snapshot, reads
+    the manifest again in the same round and takes the new version."""
+    srv, url = w.badserver()
     w.write_conf(url)
     t = int(time.time())
     w.publish(w.mkmirror(products=300), None, None, "--now", str(t))
+    with open(os.path.join(w.feed, "manifest"), "rb") as f:
+        manifest1 = f.read()
     old = [f[0] for f in manifest_files(w, "snapshot")]
     w.publish(w.mkmirror(products=300, change=100, seed=2), None, None,
               "--now", str(t + 60))
+    w.publish(w.mkmirror(products=300, change=150, seed=3), None, None,
+              "--now", str(t + 120))
+    prev_deltas = [f[1] for f in manifest_files(w, "delta")]
+    w.publish(w.mkmirror(products=300, change=200, seed=4), None, None,
+              "--now", str(t + 180))
     new = [f[0] for f in manifest_files(w, "snapshot")] + \
         [f[1] for f in manifest_files(w, "delta")]
 
     def served():
         return sorted(n for n in os.listdir(w.feed)
                       if n.startswith(("snapshot-", "delta-")))
-    for now in (t + 60, t + 60 + 3599):
+    snaps = [n for n in served() if n.startswith("snapshot-")]
+    check(snaps == [f for f in new if f.startswith("snapshot-")],
+          "snapshots served after a publish: %s" % snaps)
+    for now in (t + 180, t + 180 + 3599):
         run(HOST, "publish", "--prune", "--feed", w.feed, "--now", str(now))
-        check(all(f in served() for f in old + new),
-              "the previous snapshot went %d s after the publish" %
-              (now - t - 60))
-    # A kiosk that read the previous manifest downloads its snapshot.
-    body = urllib.request.urlopen(url + old[0]).read()
-    check(hashlib.sha256(body).hexdigest() in old[0], "snapshot changed")
+        check(all(f in served() for f in prev_deltas + new),
+              "the previous deltas went %d s after the publish" %
+              (now - t - 180))
+    # A kiosk handed the first manifest (a moment before the publishes):
+    # its snapshot is gone, so it reads the manifest again.
+    srv.rule(r"manifest$", body=manifest1, times=1)
+    p = w.sync()
+    log_has(p, old[0], "published anew")
+    check("version=4 path=snapshot" in p.stdout, p.stdout)
+    check_same_as_published(w, 4)
+    check(not [f for f in os.listdir(w.kdir) if f.endswith(".part")],
+          "part files left: %s" % os.listdir(w.kdir))
     run(HOST, "publish", "--prune", "--feed", w.feed, "--now",
-        str(t + 60 + 3600))
+        str(t + 180 + 3600))
     check(served() == sorted(new), "after the grace: %s, manifest: %s" %
           (served(), sorted(new)))
-    w.sync()
-    check_same_as_published(w, 2)
     # Nothing is pruned from a folder without a manifest.
     os.unlink(os.path.join(w.feed, "manifest"))
     run(HOST, "publish", "--prune", "--feed", w.feed)
@@ -871,8 +1026,8 @@ def s_publish_db(w):
     p = run(KIOSK, "sync", "--config", conf)
     check("version=%d " % v in p.stdout, p.stdout)
     db = sqlite3.connect(kmirror)
-    st = db.execute("SELECT status FROM products WHERE code=?",
-                    (code,)).fetchone()[0]
+    st = db.execute("SELECT status FROM %s WHERE code=?" %
+                    products_now(kmirror), (code,)).fetchone()[0]
     db.close()
     check(st == "suspended", "the kiosk says %s for %s" % (st, code))
     # export + publish --mirror: the number export reports is the one
@@ -1020,6 +1175,37 @@ def s_unknown_table(w):
     check(w.mirror_facts()[0] == 1, "mirror changed")
 
 
+def s_delta_rules(w):
+    """A signed delta whose product breaks the mirror's rules (a group the
+    programme does not have, an impossible star rating) is refused: the
+    kiosk's overlay holds products to the same CHECKs as products."""
+    url = w.nginx()
+    w.write_conf(url)
+    w.publish(w.mkmirror())
+    w.sync()
+    base, new = (os.path.join(w.tmp, n) for n in ("base.db", "new.db"))
+    shutil.copy(published_db(w, 1), base)
+    w.publish(w.mkmirror(change=100))
+    for sql, says in (("UPDATE products SET grp = 'weapons' WHERE code ="
+                       " 'HN-0000003'", "CHECK constraint failed"),
+                      ("UPDATE products SET stars = 7 WHERE code ="
+                       " 'HN-0000004'", "CHECK constraint failed")):
+        shutil.copy(base, new)
+        db = sqlite3.connect(new)
+        db.execute("PRAGMA ignore_check_constraints = ON")
+        db.execute(sql)
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'feed_version'")
+        db.commit()
+        db.close()
+        cs = os.path.join(w.tmp, "delta.cs")
+        run(MKDELTA, base, new, cs)
+        serve_crafted(w, "delta", cs, base=1)
+        p = w.sync(ok="refused")
+        log_has(p, "refused delta", says)
+        check(w.mirror_facts()[0] == 1 and overlay_rows(w.mirror) is None,
+              "mirror changed by a refused delta")
+
+
 KEEP_RATED = ("CREATE TRIGGER keep AFTER UPDATE OF status ON products "
               "BEGIN UPDATE products SET status='rated', status_reason='', "
               "status_date='' WHERE code=new.code; END")
@@ -1046,7 +1232,11 @@ def s_schema(w):
                       ("CREATE INDEX by_name ON products(name)",
                        "index 'by_name'"),
                       ("DROP TABLE products; CREATE TABLE products(code TEXT "
-                       "PRIMARY KEY, status TEXT)", "table 'products'")):
+                       "PRIMARY KEY, status TEXT)", "table 'products'"),
+                      # Only a kiosk keeps an overlay, never a feed.
+                      ("CREATE TABLE %s(seq INTEGER PRIMARY KEY, code TEXT "
+                       "NOT NULL UNIQUE, gone INTEGER)" % OVERLAY,
+                       "kiosk's table '%s'" % OVERLAY)):
         m = w.mkmirror()
         db = sqlite3.connect(m)
         db.executescript(sql)
@@ -1079,6 +1269,17 @@ def s_schema(w):
     p = w.sync(ok="refused")
     log_has(p, "refused snapshot", "trigger 'keep'")
     check(w.version() == 1 and not has_trigger(w.mirror), "trigger taken")
+    # A snapshot carrying an overlay, which would answer for products.
+    shutil.copy(published_db(w, 2), raw)
+    db = sqlite3.connect(raw)
+    db.executescript("DROP TRIGGER keep; CREATE TABLE %s(seq INTEGER PRIMARY "
+                     "KEY, code TEXT NOT NULL UNIQUE, gone INTEGER)" % OVERLAY)
+    db.close()
+    serve_crafted(w, "snapshot", raw)
+    p = w.sync(ok="refused")
+    log_has(p, "refused snapshot", "kiosk's table '%s'" % OVERLAY)
+    check(w.version() == 1 and overlay_rows(w.mirror) is None,
+          "overlay taken")
     # A kiosk whose mirror already carries it (taken before this check
     # existed): the revocation delta is refused, the snapshot replaces the
     # mirror, and the revocations hold.

@@ -906,6 +906,71 @@ static void test_schema_exact(void **state)
         LABELS_ERR_MIRROR);
 }
 
+/* The kiosk's overlay (docs/mirror.md, "The kiosk's overlay"): a lookup
+ * answers a product's overlay row where it has one, none where the row
+ * is gone, products' row otherwise; a published mirror never has one. */
+static void test_overlay(void **state)
+{
+    (void)state;
+    char path[128], err[256];
+    path_in_dir(path, sizeof path, "overlay.db");
+    sqlite3 *db = new_db(path);
+    exec(db, labels_mirror_schema());
+    exec(db, base_rows);
+    exec(db, labels_mirror_overlay_schema());
+    exec(db, "INSERT INTO " LABELS_MIRROR_OVERLAY " (code, name, grp,"
+             " producer, province, stars, proposed5, status, status_reason,"
+             " status_date, certificate, certified, expires, gone)"
+             " SELECT code, name, grp, producer, province, stars, proposed5,"
+             " 'revoked', 'vi phạm', '2026-11-30', certificate, certified,"
+             " expires, 0 FROM products WHERE code = 'HN-0001';"
+             "INSERT INTO " LABELS_MIRROR_OVERLAY " SELECT NULL, code, name,"
+             " grp, producer, province, stars, proposed5, status,"
+             " status_reason, status_date, certificate, certified, expires, 1"
+             " FROM products WHERE code = 'TN-0001';"
+             "INSERT INTO " LABELS_MIRROR_OVERLAY " SELECT NULL, 'HN-0099',"
+             " 'Gạo nếp', grp, producer, province, 4, 0, 'rated', '', '',"
+             " certificate, certified, expires, 0 FROM products"
+             " WHERE code = 'HN-0005'");
+    assert_int_equal(labels_mirror_check_schema(db, err, sizeof err),
+                     LABELS_ERR_MIRROR);
+    assert_non_null(strstr(err, "kiosk's table '" LABELS_MIRROR_OVERLAY "'"));
+    assert_int_equal(labels_mirror_check_kept_schema(db, err, sizeof err),
+                     LABELS_OK);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+    labels_mirror *m = NULL;
+    assert_int_equal(labels_mirror_open(path, &m), LABELS_OK);
+    labels_product p;
+    assert_int_equal(labels_mirror_product(m, "HN-0001", &p), LABELS_OK);
+    assert_string_equal(p.status, "revoked");
+    assert_string_equal(p.status_date, "2026-11-30");
+    assert_string_equal(p.producer_name, PRODUCER1);
+    assert_int_equal(labels_mirror_product(m, "TN-0001", &p),
+                     LABELS_ERR_NOT_FOUND);
+    assert_string_equal(p.code, "");
+    assert_int_equal(labels_mirror_product(m, "HN-0099", &p), LABELS_OK);
+    assert_string_equal(p.name, "Gạo nếp");
+    assert_int_equal(labels_mirror_product(m, "HN-0002", &p), LABELS_OK);
+    assert_string_equal(p.status, "suspended");
+    labels_mirror_close(m);
+
+    /* An overlay of another shape is no overlay: refused as any table. */
+    assert_int_equal(open_after("overlay.db",
+                                "CREATE TABLE " LABELS_MIRROR_OVERLAY
+                                " (code TEXT PRIMARY KEY, status TEXT)",
+                                err, sizeof err),
+                     LABELS_ERR_MIRROR);
+    db = new_db(path);
+    exec(db, labels_mirror_schema());
+    exec(db, "CREATE TABLE " LABELS_MIRROR_OVERLAY
+             " (code TEXT PRIMARY KEY, status TEXT)");
+    assert_int_equal(labels_mirror_check_kept_schema(db, err, sizeof err),
+                     LABELS_ERR_MIRROR);
+    assert_non_null(strstr(err, "differs"));
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -930,6 +995,7 @@ int main(void)
         cmocka_unit_test(test_broken_rows),
         cmocka_unit_test(test_impossible_dates),
         cmocka_unit_test(test_schema_exact),
+        cmocka_unit_test(test_overlay),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

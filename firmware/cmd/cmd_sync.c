@@ -29,12 +29,12 @@ int cmd_sync(int argc, char **argv)
     struct sync_report rep;
     rc = kiosk_sync(&cfg, feed, &rep);
     /* The service reads this line (service/service_workers.c). */
-    printf("version=%lld path=%s wire_bytes=%llu apply_ms=%.2f\n",
+    printf("version=%lld path=%s wire_bytes=%llu apply_ms=%.2f fold_ms=%.2f\n",
            (long long)rep.version,
            rep.path == SYNC_DELTA      ? "delta"
            : rep.path == SYNC_SNAPSHOT ? "snapshot"
                                        : "unchanged",
-           (unsigned long long)rep.wire_bytes, rep.apply_ms);
+           (unsigned long long)rep.wire_bytes, rep.apply_ms, rep.fold_ms);
     return rc == 0              ? LABELS_EXIT_OK
            : rc == SYNC_REFUSED ? LABELS_EXIT_NO
                                 : LABELS_EXIT_FAIL;

@@ -133,7 +133,7 @@ static void pause_ms(long ms)
 }
 
 /* REDIRECT only between attempt()'s helpers: a same-host redirect. */
-enum outcome { DONE, RETRY, FAIL, NOT_MODIFIED, TOO_BIG, REDIRECT };
+enum outcome { DONE, RETRY, FAIL, NOT_MODIFIED, TOO_BIG, REDIRECT, GONE };
 
 /* The transfer's options for one hop to cur. The settings that make the
  * transfer safe must take, or the request is not made at all: -1. */
@@ -199,6 +199,10 @@ static enum outcome hop_outcome(struct xfer *x, CURLcode cc, long code,
         snprintf(err, errsz, "%s: server cannot resume", cur);
         return RETRY;
     }
+    if (cc == CURLE_FILE_COULDNT_READ_FILE && is_file) {
+        snprintf(err, errsz, "%s: no such file", cur);
+        return GONE;
+    }
     if (cc != CURLE_OK) {
         snprintf(err, errsz, "%s: %s", cur, curl_easy_strerror(cc));
         return cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
@@ -227,6 +231,8 @@ static enum outcome hop_outcome(struct xfer *x, CURLcode cc, long code,
         return REDIRECT;
     }
     snprintf(err, errsz, "%s: HTTP %ld", cur, code);
+    if (code == 404 || code == 410)
+        return GONE;
     return code >= 500 || code == 429 || code == 408 ? RETRY : FAIL;
 }
 
@@ -310,6 +316,8 @@ static int run(const struct kiosk_config *cfg, const char *url, struct xfer *x,
             return HTTP_NOT_MODIFIED;
         if (o == TOO_BIG)
             return HTTP_TOO_BIG;
+        if (o == GONE)
+            return HTTP_GONE;
         if (o == FAIL || i >= cfg->retries)
             return HTTP_FAILED;
         /* Exponential backoff with jitter in [base/2, base], so kiosks

@@ -14,6 +14,7 @@ enum http_status {
     HTTP_NOT_MODIFIED, /* 304: the ETag still matches */
     HTTP_FAILED,       /* err says why; retries were spent */
     HTTP_TOO_BIG,      /* the body was longer than allowed: refused */
+    HTTP_GONE,         /* 404 or 410 (a file:// feed: no such file) */
 };
 
 struct http_buf {

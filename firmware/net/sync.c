@@ -158,6 +158,10 @@ static void part_path(const char *mirror, const char *name, char *out,
 }
 
 /* Fetch one feed file into its part file and check size and hash. */
+/* fetch_file()'s answer when the feed no longer has the file: a publish
+ * replaced the manifest that named it (docs/feed.md, "Publishing"). */
+enum { FETCH_GONE = -2 };
+
 static int fetch_file(const struct kiosk_config *cfg, const char *base,
                       const struct feed_file *f, const char *what, char *part,
                       size_t partsz)
@@ -173,7 +177,7 @@ static int fetch_file(const struct kiosk_config *cfg, const char *base,
     }
     if (h != HTTP_OK) {
         kiosk_log("sync: cannot fetch %s %s: %s", what, f->name, err);
-        return -1;
+        return h == HTTP_GONE ? FETCH_GONE : -1;
     }
     if (file_sha256(part, sha) != 0) {
         kiosk_log("sync: cannot read %s: %s", part, strerror(errno));
@@ -268,6 +272,15 @@ int kiosk_sync(const struct kiosk_config *cfg, const char *feed_url,
     }
     round_refused = 0;
     int rc = sync_round(cfg, feed_url, rep);
+    /* The snapshot the manifest named is gone: a publish replaced the
+     * manifest while this round ran (a publisher keeps no previous
+     * snapshot). Its new manifest names the files there are. Once: a
+     * cache still serving the old manifest leaves it to the next round. */
+    if (rc == FETCH_GONE && !round_refused) {
+        kiosk_log("sync: the feed was published anew; reading its manifest "
+                  "again");
+        rc = sync_round(cfg, feed_url, rep);
+    }
     close(fd);
     return rc == 0 ? 0 : round_refused ? SYNC_REFUSED : SYNC_FAILED;
 }
@@ -339,8 +352,8 @@ static int check_manifest(const struct kiosk_config *cfg, const char *base,
 
 /* Bring the mirror from version have to m's: the delta from have when
  * the feed has one smaller than the snapshot, else (or when the delta
- * fails) the snapshot. rep gets the path and the time it took. 0 or -1,
- * each problem logged. */
+ * fails) the snapshot. rep gets the path and the time it took. 0, -1, or
+ * FETCH_GONE when the snapshot is no longer served; each problem logged. */
 static int bring_mirror(const struct kiosk_config *cfg, const char *base,
                         const struct manifest *m, int64_t have,
                         struct sync_report *rep)
@@ -359,6 +372,14 @@ static int bring_mirror(const struct kiosk_config *cfg, const char *base,
         if (a == 0) {
             rep->apply_ms = now_ms() - t0;
             rep->path = SYNC_DELTA;
+            /* The mirror is current whatever the fold does: a fold
+             * that fails leaves the overlay for the next round. */
+            t0 = now_ms();
+            int f = fold_overlay(cfg->mirror, m->version, err, sizeof err);
+            if (f == 1)
+                rep->fold_ms = now_ms() - t0;
+            else if (f != 0)
+                kiosk_log("sync: %s (the overlay stays as it is)", err);
             return 0;
         }
         if (a == APPLY_REFUSED)
@@ -368,8 +389,10 @@ static int bring_mirror(const struct kiosk_config *cfg, const char *base,
     }
     if (d)
         kiosk_log("sync: falling back to the snapshot");
-    if (fetch_file(cfg, base, &m->snapshot, "snapshot", part, sizeof part) != 0)
-        return -1;
+    int got =
+        fetch_file(cfg, base, &m->snapshot, "snapshot", part, sizeof part);
+    if (got != 0)
+        return got;
     double t0 = now_ms();
     int a = install_snapshot(cfg->mirror, part, m->snapshot.usize, m->version,
                              err, sizeof err);
@@ -448,8 +471,11 @@ static int sync_round(const struct kiosk_config *cfg, const char *feed_url,
                        root) != 0)
         goto done;
     rep->path = SYNC_UNCHANGED;
-    if (have != m.version && bring_mirror(cfg, base, &m, have, rep) != 0)
+    if (have != m.version &&
+        (rc = bring_mirror(cfg, base, &m, have, rep)) != 0) {
+        rc = rc == FETCH_GONE ? FETCH_GONE : -1;
         goto done;
+    }
     st.version = m.version;
     memcpy(st.manifest_sha256, msha, sizeof msha);
     memcpy(st.etag, etag, sizeof st.etag);

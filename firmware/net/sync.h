@@ -15,6 +15,7 @@ struct sync_report {
     enum sync_path path; /* how it got there */
     uint64_t wire_bytes; /* HTTP bytes sent and received */
     double apply_ms;     /* time to apply the delta or install the snapshot */
+    double fold_ms;      /* time to fold the overlay after a delta, 0: none */
 };
 
 enum { SYNC_REFUSED = 1, SYNC_FAILED = 2 };

@@ -2,6 +2,7 @@
 #include "sync_apply.h"
 
 #include "mirror_version.h"
+#include "sync_overlay.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,11 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-/* Debian's libsqlite3 is built with the session extension; the header
- * declares it only when asked. */
-#define SQLITE_ENABLE_SESSION 1
-#define SQLITE_ENABLE_PREUPDATE_HOOK 1
-#include <sqlite3.h>
 #include <zstd.h>
 
 /* No changeset or snapshot is trusted to decompress beyond this, whatever
@@ -290,7 +286,7 @@ static int apply_changeset(sqlite3 *db, void *cs, int n, int64_t base,
         goto rollback;
     }
     /* Before any change: a trigger in the mirror would run inside it. */
-    if (labels_mirror_check_schema(db, err, errsz) != LABELS_OK) {
+    if (labels_mirror_check_kept_schema(db, err, errsz) != LABELS_OK) {
         rc = APPLY_REFUSED;
         goto rollback;
     }
@@ -302,8 +298,12 @@ static int apply_changeset(sqlite3 *db, void *cs, int n, int64_t base,
     /* No savepoint of its own: ours is the whole transaction, rolled
      * back on any failure, and the savepoint's statement journal would
      * write every changed page once more (to a temporary file). */
-    int a = sqlite3changeset_apply_v2(db, n, cs, NULL, on_conflict, &c, NULL,
-                                      NULL, SQLITE_CHANGESETAPPLY_NOSAVEPOINT);
+    int a = sqlite3changeset_apply_v2(db, n, cs, overlay_skip_products,
+                                      on_conflict, &c, NULL, NULL,
+                                      SQLITE_CHANGESETAPPLY_NOSAVEPOINT);
+    char why[512] = "";
+    if (a == SQLITE_OK && !c.hit)
+        a = overlay_apply(db, cs, n, on_conflict, &c, why, sizeof why);
     if (c.hit) {
         snprintf(err, errsz,
                  "delta conflicts with the mirror (table %s, conflict %d): "
@@ -316,8 +316,10 @@ static int apply_changeset(sqlite3 *db, void *cs, int n, int64_t base,
         /* On a full disk SQLite may already have rolled back, and then
          * reports a missing savepoint: name the first cause. */
         int en = sqlite3_system_errno(db);
-        snprintf(err, errsz, "cannot apply delta: %s%s%s", sqlite3_errstr(a),
-                 en ? ": " : "", en ? strerror(en) : "");
+        snprintf(err, errsz, "cannot apply delta: %s%s%s%s%s",
+                 why[0] ? why : sqlite3_errstr(a), en ? ": " : "",
+                 en ? strerror(en) : "", why[0] ? "; " : "",
+                 why[0] ? sqlite3_errstr(a) : "");
         /* A changeset SQLite cannot read is the feed's fault; a disk or
          * lock error is ours. */
         switch (a & 0xff) {
@@ -332,7 +334,7 @@ static int apply_changeset(sqlite3 *db, void *cs, int n, int64_t base,
         }
         goto rollback;
     }
-    if (labels_mirror_check_schema(db, err, errsz) != LABELS_OK) {
+    if (labels_mirror_check_kept_schema(db, err, errsz) != LABELS_OK) {
         rc = APPLY_REFUSED;
         goto rollback;
     }
@@ -564,8 +566,11 @@ done:
     return rc;
 }
 
-static int check_snapshot(const char *path, int64_t target, char *err,
-                          size_t errsz)
+/* A mirror file about to replace the kiosk's: what (a "snapshot", a
+ * "folded mirror") passes SQLite's integrity check when asked, is a
+ * mirror of the documented schema exactly, at version target. */
+static int check_mirror_file(const char *path, const char *what, int integrity,
+                             int64_t target, char *err, size_t errsz)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
@@ -573,10 +578,10 @@ static int check_snapshot(const char *path, int64_t target, char *err,
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW,
                         NULL) != SQLITE_OK)
         goto bad;
-    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) !=
-            SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW ||
-        strcmp((const char *)sqlite3_column_text(st, 0), "ok"))
+    if (integrity && (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st,
+                                         NULL) != SQLITE_OK ||
+                      sqlite3_step(st) != SQLITE_ROW ||
+                      strcmp((const char *)sqlite3_column_text(st, 0), "ok")))
         goto bad;
     sqlite3_finalize(st);
     st = NULL;
@@ -586,7 +591,7 @@ static int check_snapshot(const char *path, int64_t target, char *err,
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW ||
         sqlite3_column_int(st, 0) != LABELS_MIRROR_SCHEMA_VERSION) {
-        snprintf(err, errsz, "snapshot is not a mirror of schema version %d",
+        snprintf(err, errsz, "%s is not a mirror of schema version %d", what,
                  LABELS_MIRROR_SCHEMA_VERSION);
         goto done;
     }
@@ -594,16 +599,14 @@ static int check_snapshot(const char *path, int64_t target, char *err,
         goto done;
     int64_t v = mirror_read_version(db);
     if (v != target) {
-        snprintf(err, errsz,
-                 "snapshot holds version %lld, the manifest "
-                 "says %lld",
-                 (long long)v, (long long)target);
+        snprintf(err, errsz, "%s holds version %lld, the manifest says %lld",
+                 what, (long long)v, (long long)target);
         goto done;
     }
     rc = 0;
     goto done;
 bad:
-    snprintf(err, errsz, "snapshot fails SQLite's integrity check");
+    snprintf(err, errsz, "%s fails SQLite's integrity check", what);
 done:
     sqlite3_finalize(st);
     sqlite3_close(db);
@@ -618,7 +621,7 @@ int install_snapshot(const char *mirror, const char *file, uint64_t usize,
         return APPLY_FAILED;
     int rc = decompress_to(file, tmp, usize, err, errsz);
     if (rc == 0)
-        rc = check_snapshot(tmp, target, err, errsz);
+        rc = check_mirror_file(tmp, "snapshot", 1, target, err, errsz);
     /* Published in rollback mode; kept in WAL mode, so that the next
      * delta applies in place (see apply_in_place). */
     if (rc == 0)
@@ -629,4 +632,26 @@ int install_snapshot(const char *mirror, const char *file, uint64_t usize,
         return rc;
     }
     return replace_mirror(mirror, tmp, err, errsz);
+}
+
+int fold_overlay(const char *mirror, int64_t target, char *err, size_t errsz)
+{
+    char work[4200];
+    if (work_file(mirror, ".fold", work, sizeof work, err, errsz) != 0)
+        return APPLY_FAILED;
+    int f = overlay_fold(mirror, work, err, errsz);
+    int rc = f < 0 ? APPLY_FAILED : 0;
+    /* Built here from the mirror just checked: its schema and version
+     * are checked again, not every page. */
+    if (f == 1)
+        rc = check_mirror_file(work, "folded mirror", 0, target, err, errsz);
+    if (f == 1 && rc == 0)
+        rc = make_wal(work, err, errsz);
+    if (f != 1 || rc != 0) {
+        unlink(work);
+        remove_sidecars(work);
+        return rc;
+    }
+    rc = replace_mirror(mirror, work, err, errsz);
+    return rc == 0 ? 1 : rc;
 }

@@ -1,6 +1,6 @@
 /* sync_apply.h -- changing the kiosk's mirror: a delta inside one
- * transaction, or a snapshot swapped in by rename. Either way a reader
- * sees the old mirror or the new one, never a mix. */
+ * transaction, or a snapshot (or a folded overlay) swapped in by rename. Either
+ * way a reader sees the old mirror or the new one, never a mix. */
 #ifndef OCOP_KIOSK_SYNC_APPLY_H
 #define OCOP_KIOSK_SYNC_APPLY_H
 
@@ -26,5 +26,11 @@ int apply_delta(const char *mirror, const char *file, uint64_t usize,
  * version target) and rename it over the mirror. */
 int install_snapshot(const char *mirror, const char *file, uint64_t usize,
                      int64_t target, char *err, size_t errsz);
+
+/* When the overlay of the mirror (at version target) has grown past
+ * its rule (sync_overlay.h), fold it into a fresh copy, checked and
+ * renamed over the mirror as a snapshot is: 1. 0 when no fold is due;
+ * APPLY_FAILED with err set (the mirror is then as it was). */
+int fold_overlay(const char *mirror, int64_t target, char *err, size_t errsz);
 
 #endif

@@ -175,12 +175,16 @@ int collector_open(const char *path, collector **out, char *err, size_t errsz)
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                  SQLITE_OPEN_FULLMUTEX,
                              NULL);
-    /* synchronous=FULL: a batch answered 200 is on disk, so the kiosk may
+    /* The wait first: the journal mode below already reads the file,
+     * and another connection (serve, a report) may hold it a moment.
+     * synchronous=FULL: a batch answered 200 is on disk, so the kiosk may
      * forget it. */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_busy_timeout(c->db, 5000);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(c->db,
                           "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                          "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;",
+                          "PRAGMA foreign_keys=ON;",
                           NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(c->db, schema, NULL, NULL, NULL);
@@ -190,8 +194,7 @@ int collector_open(const char *path, collector **out, char *err, size_t errsz)
         rc = sqlite3_open_v2(
             path, &c->rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
     if (rc == SQLITE_OK)
-        rc =
-            sqlite3_exec(c->rdb, "PRAGMA busy_timeout=5000;", NULL, NULL, NULL);
+        rc = sqlite3_busy_timeout(c->rdb, 5000);
     struct {
         sqlite3_stmt **st;
         const char *sql;

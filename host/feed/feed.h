@@ -10,9 +10,10 @@
 #define FEED_DEFAULT_EXPIRES_DAYS 7
 #define FEED_DEFAULT_KEEP_DELTAS 7
 #define FEED_MAX_KEEP_DELTAS 64
-/* How long a snapshot or delta stays served after the manifest naming it
- * was replaced: a kiosk's longest sync round with the default settings
- * (four attempts of 600 s and their back-off, docs/kiosk-config.md). */
+/* How long a delta stays served after the manifest naming it was
+ * replaced: a kiosk's longest sync round with the default settings (four
+ * attempts of 600 s and their back-off, docs/kiosk-config.md). The
+ * previous snapshot is not kept: a kiosk reads the manifest again. */
 #define FEED_GRACE_S 3600
 
 struct feed_publish_opts {
@@ -62,10 +63,10 @@ int feed_publish(const struct feed_publish_opts *opts,
                  struct feed_publish_result *res, char *err, size_t errsz);
 
 /* Remove from feed_dir the snapshots and deltas that neither the served
- * manifest names nor a manifest replaced less than FEED_GRACE_S before
- * now (0: the time now). A publish does this itself; the publish timer
- * calls it when nothing is due, so the previous version's files go an
- * hour after a publish. Nothing is removed without a manifest. 0, or -1
+ * manifest names nor (deltas) a manifest replaced less than FEED_GRACE_S
+ * before now (0: the time now). A publish does this itself; the publish
+ * timer calls it when nothing is due, so the previous version's deltas go
+ * an hour after a publish. Nothing is removed without a manifest. 0, or -1
  * with err set (another publish runs, the manifest cannot be read). */
 int feed_prune(const char *feed_dir, int64_t now, char *err, size_t errsz);
 

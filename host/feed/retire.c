@@ -1,9 +1,8 @@
 /* retire.c -- a served file stays in the feed folder while the manifest
- * names it, and for FEED_GRACE_S after a publish replaced that manifest
- * (a kiosk that fetched it a moment before may still be downloading it),
- * then goes. So the folder holds the previous snapshot for an hour after
- * a publish only, not until the next publish (issue 12: the folder was
- * twice the served files). */
+ * names it; a delta also for FEED_GRACE_S after a publish replaced that
+ * manifest (a kiosk that fetched it a moment before may still want it),
+ * then goes. The previous snapshot goes with the publish: the folder
+ * holds one snapshot (issue 12: it held two, twice the served files). */
 #include "feed/feed.h"
 #include "feed/retire.h"
 
@@ -101,8 +100,12 @@ void feed_retire_and_prune(const char *feed_dir, char (*keep)[96], size_t nkeep,
      * whatever the publishing rate. */
     size_t n = nretire ? 0 : read_retired(path, r, max, keep, nkeep, now);
     for (size_t i = 0; i < nretire; i++) {
+        /* The previous snapshot goes at once: kept, it made the folder
+         * twice the served files for the grace time (issue 12). A kiosk
+         * that asks for it gets 404 and reads the manifest again
+         * (docs/feed.md, "One sync round"); a delta is small and stays. */
         if (!served_name(retire[i]) || named(retire[i], keep, nkeep) ||
-            listed(retire[i], r, n))
+            listed(retire[i], r, n) || !strncmp(retire[i], "snapshot-", 9))
             continue;
         r[n].when = now;
         memcpy(r[n].name, retire[i], sizeof r[n].name);
