@@ -16,6 +16,7 @@
 
 #include <curl/curl.h>
 #include <math.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -108,8 +109,15 @@ static int cmp_d(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void fake(scan_record *r, long id)
+/* A kiosk's scan: its label (serial) mixed from the kiosk and the ID, so
+ * two kiosks never scan the same pack (a real fleet's labels repeat
+ * rarely; identical IDs at every kiosk made every label a clone suspect
+ * seen at every kiosk). */
+static void fake(scan_record *r, int kiosk, long id)
 {
+    uint64_t z = (uint64_t)id * 0x9E3779B97F4A7C15u ^ (uint64_t)kiosk << 40;
+    z = (z ^ z >> 30) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ z >> 27) * 0x94D049BB133111EBu;
     memset(r, 0, sizeof *r);
     r->id = id;
     r->time = 1790000000 + id;
@@ -117,7 +125,7 @@ static void fake(scan_record *r, long id)
     snprintf(r->product, sizeof r->product, "HN-%04ld", id % 1000);
     snprintf(r->key_id, sizeof r->key_id, "0123456789ABCDEF");
     snprintf(r->lot, sizeof r->lot, "L%ld", id % 9);
-    r->serial = (uint32_t)id;
+    r->serial = (uint32_t)(z ^ z >> 31) | 1;
     scan_log_hash_text((const char *)&id, sizeof id, r->text_hash);
 }
 
@@ -248,7 +256,7 @@ static arrival *open_schedule(const char *keydir, int kiosks, double rate,
         uint8_t id[UPLOAD_BATCH_ID_BYTES];
         randombytes_buf(id, sizeof id);
         for (int s = 0; s < scans; s++) {
-            fake(&recs[s], first_id + seq[k] * scans + s + 1);
+            fake(&recs[s], k, first_id + seq[k] * scans + s + 1);
             /* Inside the collector's time window whatever the IDs. */
             recs[s].time = 1790000000 + seq[k] * scans + s;
         }
@@ -361,7 +369,7 @@ int main(int argc, char **argv)
                 uint8_t id[UPLOAD_BATCH_ID_BYTES];
                 randombytes_buf(id, sizeof id);
                 for (int s = 0; s < scans; s++)
-                    fake(&recs[s], (long)i * scans + s + 1);
+                    fake(&recs[s], t, (long)i * scans + s + 1);
                 if (upload_batch_build(&sec, id, 1790000000, recs,
                                        (size_t)scans, &bodies[t][i],
                                        &lens[t][i]))

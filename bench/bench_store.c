@@ -8,6 +8,7 @@
  *
  * usage: bench_store DB THREADS BATCHES SCANS [PRELOAD]
  *   DB: a SQLite file, or a libpq connection string */
+#include "bench_store.h"
 #include "collector/collector.h"
 #include "collector/pg_store.h"
 #include "upload_batch.h"
@@ -21,10 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-#define BASE_TIME 1790000000 /* 2026-09-21 */
-#define PRE_KIOSKS 3000
-#define PRE_SCANS_PER_DAY 300
 
 static double now_s(void)
 {
@@ -114,8 +111,10 @@ static int measure(const char *what, engine *e, int threads, int n, int scans,
     return errors ? -1 : 0;
 }
 
-/* Batch i of thread t: scans with IDs from first, in the current month. */
-static int build(const labels_seckey *sec, int i, int scans, long first,
+/* Batch i of thread t: scans with IDs from first, in the current month,
+ * each a pack of its own (the serial mixes in the thread: kiosks that all
+ * scanned the same packs made every label a clone suspect). */
+static int build(const labels_seckey *sec, int t, int i, int scans, long first,
                  char **out, size_t *len)
 {
     scan_record *r = calloc((size_t)scans, sizeof *r);
@@ -130,7 +129,7 @@ static int build(const labels_seckey *sec, int i, int scans, long first,
         snprintf(r[s].product, sizeof r[s].product, "HN-%04ld", id % 1000);
         snprintf(r[s].key_id, sizeof r[s].key_id, "0123456789ABCDEF");
         snprintf(r[s].lot, sizeof r[s].lot, "L%ld", id % 9);
-        r[s].serial = (uint32_t)(id * 7 + i);
+        r[s].serial = (uint32_t)(id * 7 + i) + (uint32_t)t * 10000000u;
         scan_log_hash_text((const char *)&id, sizeof id, r[s].text_hash);
     }
     uint8_t bid[UPLOAD_BATCH_ID_BYTES];
@@ -139,190 +138,6 @@ static int build(const labels_seckey *sec, int i, int scans, long first,
         upload_batch_build(sec, bid, BASE_TIME, r, (size_t)scans, out, len);
     free(r);
     return rc;
-}
-
-/* One preloaded scan, i of n, as the COPY text line or the fields. */
-typedef struct pre {
-    char kiosk[17], verdict[16], product[16], signer[17], lot[8], hash[33];
-    long long id, time, serial;
-} pre;
-
-static void pre_row(long long i, long long n, pre *p)
-{
-    /* As in a deployment: about 300 scans per kiosk and day over the
-     * year, so the rollups group as they would. */
-    long long kiosks = n / (365LL * PRE_SCANS_PER_DAY);
-    if (kiosks < 1)
-        kiosks = 1;
-    if (kiosks > PRE_KIOSKS)
-        kiosks = PRE_KIOSKS;
-    long long k = i % kiosks;
-    snprintf(p->kiosk, sizeof p->kiosk, "E%015llX", k);
-    p->id = i / kiosks + 1;
-    /* A year before BASE_TIME, in order. */
-    p->time = BASE_TIME - 365LL * 86400 + i * (365LL * 86400) / n;
-    snprintf(p->verdict, sizeof p->verdict, "%s",
-             i % 50 == 0   ? "forged"
-             : i % 97 == 0 ? "unknown_signer"
-                           : "genuine");
-    /* 3000 products, a few of them far more scanned than the rest. */
-    long long h = i * 2654435761LL % 9000000;
-    snprintf(p->product, sizeof p->product, "HN-%04lld",
-             (h % 3000) * (h / 3000) / 3000);
-    snprintf(p->signer, sizeof p->signer, "A1B2C3D4E5F6%04llX", i % 50);
-    snprintf(p->lot, sizeof p->lot, "L%lld", i % 20);
-    p->serial = i % 4000000000LL + 1;
-    snprintf(p->hash, sizeof p->hash, "%032llx", i * 2654435761LL);
-}
-
-static int pg_ok(PGresult *r, PGconn *db, const char *what)
-{
-    int ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK ||
-                   PQresultStatus(r) == PGRES_TUPLES_OK);
-    if (!ok)
-        fprintf(stderr, "%s: %s", what, PQerrorMessage(db));
-    PQclear(r);
-    return ok;
-}
-
-static int pg_copy(PGconn *db, const char *table, long long n)
-{
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "COPY %s (kiosk, scan_id, time, verdict, product, signer, lot, "
-             "serial, text_hash, stale, batch_id, received) FROM STDIN",
-             table);
-    PGresult *r = PQexec(db, sql);
-    if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
-        fprintf(stderr, "copy: %s", PQerrorMessage(db));
-        PQclear(r);
-        return -1;
-    }
-    PQclear(r);
-    size_t cap = 1 << 20, used = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return -1;
-    for (long long i = 0; i < n; i++) {
-        pre p;
-        pre_row(i, n, &p);
-        int w = snprintf(buf + used, cap - used,
-                         "%s\t%lld\t%lld\t%s\t%s\t%s\t%s\t%lld\t%s\t0\t"
-                         "preload\t%lld\n",
-                         p.kiosk, p.id, p.time, p.verdict, p.product, p.signer,
-                         p.lot, p.serial, p.hash, p.time);
-        if (w < 0 || (size_t)w >= cap - used) {
-            if (PQputCopyData(db, buf, (int)used) != 1) {
-                free(buf);
-                return -1;
-            }
-            used = 0;
-            i--;
-            continue;
-        }
-        used += (size_t)w;
-    }
-    int ok =
-        PQputCopyData(db, buf, (int)used) == 1 && PQputCopyEnd(db, NULL) == 1;
-    free(buf);
-    return ok && pg_ok(PQgetResult(db), db, "copy") ? 0 : -1;
-}
-
-/* The verdicts of collector_signed_verdicts, for the label rollups. */
-#define PRE_SIGNED                                                             \
-    "('genuine','rating_changed','expired','suspended','revoked',"             \
-    "'clone_reported','wrong_host')"
-
-static int preload_pg(engine *e, long long n)
-{
-    PGconn *db = PQconnectdb(e->db);
-    if (PQstatus(db) != CONNECTION_OK) {
-        fprintf(stderr, "%s", PQerrorMessage(db));
-        PQfinish(db);
-        return -1;
-    }
-    /* The baseline: the same rows into a table without index. */
-    double t0 = now_s();
-    if (!pg_ok(PQexec(db, "CREATE TABLE bench_copy (LIKE collector.scans)"), db,
-               "baseline table") ||
-        pg_copy(db, "bench_copy", n))
-        return -1;
-    double bare = now_s() - t0;
-    if (!pg_ok(PQexec(db, "DROP TABLE bench_copy"), db, "drop baseline"))
-        return -1;
-    /* The months the rows need, then the rows, then their rollups. */
-    t0 = now_s();
-    for (long long t = BASE_TIME - 366LL * 86400; t <= BASE_TIME + 86400 * 40;
-         t += 86400 * 28) {
-        time_t tt = (time_t)t;
-        struct tm tm;
-        char sql[96];
-        gmtime_r(&tt, &tm);
-        snprintf(sql, sizeof sql, "SELECT collector.scans_month(%d, %d)",
-                 tm.tm_year + 1900, tm.tm_mon + 1);
-        if (!pg_ok(PQexec(db, sql), db, "month"))
-            return -1;
-    }
-    if (pg_copy(db, "collector.scans", n))
-        return -1;
-    double copied = now_s() - t0;
-    if (!pg_ok(PQexec(db,
-                      "INSERT INTO collector.daily_verdicts AS r "
-                      "SELECT time / 86400 + (time % 86400 + 25200) / 86400, "
-                      "kiosk, product, verdict, count(*) FROM collector.scans "
-                      "WHERE batch_id = 'preload' AND verdict IN "
-                      "('rating_changed', 'expired') GROUP BY 1, 2, 3, 4 "
-                      "ON CONFLICT (day, kiosk, product, verdict) DO UPDATE "
-                      "SET scans = r.scans + excluded.scans"),
-               db, "verdict rollup") ||
-        !pg_ok(PQexec(db,
-                      "INSERT INTO collector.daily_products AS r "
-                      "SELECT time / 86400 + (time % 86400 + 25200) / 86400, "
-                      "product, verdict, count(*) FROM collector.scans "
-                      "WHERE batch_id = 'preload' GROUP BY 1, 2, 3 "
-                      "ON CONFLICT (day, product, verdict) DO UPDATE "
-                      "SET scans = r.scans + excluded.scans"),
-               db, "product rollup") ||
-        !pg_ok(PQexec(db,
-                      "INSERT INTO collector.daily_kiosks AS r "
-                      "SELECT time / 86400 + (time % 86400 + 25200) / 86400, "
-                      "kiosk, verdict, count(*) FROM collector.scans "
-                      "WHERE batch_id = 'preload' GROUP BY 1, 2, 3 "
-                      "ON CONFLICT (day, kiosk, verdict) DO UPDATE "
-                      "SET scans = r.scans + excluded.scans"),
-               db, "kiosk rollup") ||
-        !pg_ok(PQexec(db, "INSERT INTO collector.label_first "
-                          "SELECT DISTINCT ON (signer, product, lot, serial) "
-                          "signer, product, lot, serial, kiosk, scan_id, time "
-                          "FROM collector.scans WHERE batch_id = 'preload' AND "
-                          "serial > 0 AND verdict IN " PRE_SIGNED " ORDER BY "
-                          "signer, product, lot, serial, time, kiosk, scan_id "
-                          "ON CONFLICT DO NOTHING"),
-               db, "first sightings") ||
-        !pg_ok(
-            PQexec(
-                db,
-                "INSERT INTO collector.daily_labels AS r "
-                "SELECT signer, product, lot, serial, time / 86400 + "
-                "(time % 86400 + 25200) / 86400, kiosk, count(*), "
-                "min(time), max(time) FROM collector.scans s WHERE "
-                "batch_id = 'preload' AND serial > 0 AND verdict IN " PRE_SIGNED
-                " AND NOT EXISTS (SELECT 1 FROM "
-                "collector.label_first f WHERE f.kiosk = s.kiosk AND "
-                "f.scan_id = s.scan_id AND f.time = s.time) "
-                "GROUP BY 1, 2, 3, 4, 5, 6 "
-                "ON CONFLICT (signer, product, lot, serial, day, kiosk) "
-                "DO UPDATE SET scans = r.scans + excluded.scans"),
-            db, "label rollup") ||
-        !pg_ok(PQexec(db, "VACUUM ANALYZE"), db, "vacuum"))
-        return -1;
-    double total = now_s() - t0;
-    printf("preload rows %lld bare_copy_s %.1f bare_copy_rows_per_s %.0f "
-           "copy_s %.1f copy_rows_per_s %.0f with_rollups_s %.1f\n",
-           n, bare, n / bare, copied, n / copied, total);
-    fflush(stdout);
-    PQfinish(db);
-    return 0;
 }
 
 static int preload_sqlite(engine *e, long long n)
@@ -534,7 +349,7 @@ int main(int argc, char **argv)
             if (!bodies[round][t] || !lens[round][t])
                 return 3;
             for (int i = 0; i < n; i++)
-                if (build(&sec, i, scans,
+                if (build(&sec, t, i, scans,
                           1 + ((long)round * n + i) * (long)scans,
                           &bodies[round][t][i], &lens[round][t][i]))
                     return 3;
@@ -546,7 +361,13 @@ int main(int argc, char **argv)
     int bad = measure("empty", &e, threads, n, scans, bodies[0], lens[0]) ||
               count_check(&e, "empty", before, round_scans);
     if (preload) {
-        if (e.pg ? preload_pg(&e, preload) : preload_sqlite(&e, preload))
+        /* The free space kept for the rest of the machine's work. */
+        const char *df = getenv("BENCH_DF_PATH"),
+                   *keep = getenv("BENCH_KEEP_GB");
+        long long loaded;
+        if (e.pg ? preload_pg(e.db, preload, df ? df : "/",
+                              keep ? atof(keep) : 12, &loaded)
+                 : preload_sqlite(&e, preload))
             bad = -1;
         before = stored_now(&e);
         if (bad ||

@@ -10,7 +10,9 @@
 # same server at the same rate (HTTP and the machine, no store). Every
 # scan sent is counted stored once. PostgreSQL is a private cluster with
 # fsync on (tests/pg_lib.sh); SQLite as the collector opens it.
-# ENGINES=pg or ENGINES=sqlite runs one.
+# ENGINES=pg or ENGINES=sqlite runs one. COLLECTOR_DB=CONNINFO|FILE runs
+# the rates on that store as it is (bench/collector_pg.sh: on the loaded
+# year), with no cluster of its own.
 # usage: bench/collector_open.sh BUILD_DIR [KIOSKS] [SECONDS] [SCANS] [RATE...]
 set -euo pipefail
 B=${1:?build dir}
@@ -24,11 +26,22 @@ HTTP=$B/bench/bench_collector
 HOST=$B/host/ocop-host
 . "$(dirname "$0")/serve_lib.sh"
 . "$(dirname "$0")/../tests/pg_lib.sh"
-PG_SHARED_BUFFERS=${PG_SHARED_BUFFERS:-1GB} pg_start
+if [ -n "${COLLECTOR_DB:-}" ]; then
+    # A libpq string ("host=... dbname=...", postgresql://...) or a file.
+    case $COLLECTOR_DB in
+    *=* | postgres*://*) PG_CONN=$COLLECTOR_DB ENGINES=pg ;;
+    *) PG_CONN= ENGINES=sqlite ;;
+    esac
+else
+    PG_SHARED_BUFFERS=${PG_SHARED_BUFFERS:-1GB} pg_start
+fi
 
+# count DB: the scans stored from 2026-09-21 on, where every upload of
+# bench_collector falls (on PostgreSQL only those months are read, not a
+# preloaded year).
 count() {
     if [ "$1" = "$PG_CONN" ]; then
-        "$PG_BIN/psql" -X -q -At "$1" -c 'SELECT count(*) FROM collector.scans'
+        "$PG_BIN/psql" -X -q -At "$1" -c 'SELECT count(*) FROM collector.scans WHERE time >= 1790000000'
     else
         python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from scans").fetchone()[0])' "$1"
     fi
@@ -40,6 +53,7 @@ echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for e in $ENGINES; do
     db=$T/collector.db
     [ "$e" = pg ] && db=$PG_CONN
+    [ -n "${COLLECTOR_DB:-}" ] && db=$COLLECTOR_DB
     args=()
     while read -r p; do args+=(--public "$p"); done <"$T/keys.pubs"
     "$HOST" kiosk enroll --collector-db "$db" "${args[@]}" --province "Hà Nội" \

@@ -12,7 +12,11 @@
 #  4. every `ocop-host report` kind over that year, timed as a whole
 #     process, beside a bare count(*) of the raw scans in the same run.
 # PostgreSQL runs in a private cluster with fsync on (tests/pg_lib.sh).
-# ENGINES=pg or ENGINES=sqlite runs one.
+# ENGINES=pg or ENGINES=sqlite runs one. On the loaded store, also: the
+# open loop at OPEN_RATES batches/s (bench/collector_open.sh, 30 s each;
+# default none) and, on PostgreSQL, the console's pages that read the
+# collector (bench/console_pg.py). The bulk load stops before the free
+# space of / would fall below BENCH_KEEP_GB (12).
 # usage: bench/collector_pg.sh BUILD_DIR [THREADS] [BATCHES] [SCANS] [PRELOAD]
 set -euo pipefail
 B=${1:?build dir}
@@ -35,7 +39,7 @@ REG=$T/world/registry.db
 seconds() {
     local t0 t1
     t0=$(date +%s.%N)
-    "$@" >/dev/null
+    "$@" >/dev/null || echo "failed or timed out: $*" >&2
     t1=$(date +%s.%N)
     echo "$t0 $t1" | awk '{printf "%.2f", $2 - $1}'
 }
@@ -79,7 +83,7 @@ reports() {
     fi
     echo "$engine baseline count(*) of the raw scans: ${base} s"
     for kind in verdicts hotspots clones findings reinspect expiring stats all; do
-        s=$(seconds "$HOST" report "$kind" --collector-db "$db" --db "$REG" \
+        s=$(seconds timeout 900 "$HOST" report "$kind" --collector-db "$db" --db "$REG" \
             --today 2026-09-21 --out "$T/$engine-$kind.txt")
         echo "$engine report $kind: $s s ($(awk -v a="$s" -v b="$base" 'BEGIN{printf "%.1f", (b > 0 ? a / b : 0)}') x baseline)"
     done
@@ -89,9 +93,21 @@ for e in $ENGINES; do
     db=$T/collector.db
     [ "$e" = pg ] && db=$PG_CONN
     echo "== $e: $THREADS kiosks x $PER batches x $SCANS scans, preload $PRELOAD"
+    echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
     http empty "$db" "$e"
     "$BENCH" "$db" "$THREADS" "$PER" "$SCANS" "$PRELOAD"
     http loaded "$db" "$e"
+    if [ -n "${OPEN_RATES:-}" ]; then
+        # shellcheck disable=SC2086 # the rates are words
+        COLLECTOR_DB=$db bash "$(dirname "$0")/collector_open.sh" "$B" 1000 30 \
+            "$SCANS" $OPEN_RATES
+    fi
+    if [ "$e" = pg ]; then
+        PYTHONPATH=$(dirname "$0") python3 "$(dirname "$0")/console_pg.py" \
+            "$B/tests/console_driver" "$REG" "$db" "$PG_BIN/psql"
+    fi
+    echo "machine: load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
     reports "$e" "$db"
+    echo "machine: load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
     df -h "$T" | tail -n1
 done

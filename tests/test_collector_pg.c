@@ -178,6 +178,12 @@ static void rollups_match(void)
              raw, roll, roll, raw);
     assert_int_equal(q(sql), 0);
     assert_true(q("SELECT count(*) FROM collector.daily_labels") > 0);
+    /* Each later sighting knows the kiosk of the label's first (NULL
+     * only when a concurrent batch stored that first meanwhile). */
+    assert_int_equal(q("SELECT count(*) FROM collector.daily_labels d JOIN "
+                       "collector.label_first f USING (signer, product, lot, "
+                       "serial) WHERE d.first_kiosk <> f.kiosk"),
+                     0);
     /* Only repeated labels have later sightings. */
     assert_int_equal(q("SELECT count(*) FROM collector.daily_labels d WHERE "
                        "NOT EXISTS (SELECT 1 FROM collector.label_first f "
@@ -669,6 +675,7 @@ static void upgrade_from_2(void **state)
     pg_store_close(ps);
     admin_exec("DROP TABLE collector.daily_products, collector.phone_lookups,"
                " collector.phone_reports, collector.kiosk_contact");
+    admin_exec("ALTER TABLE collector.daily_labels DROP COLUMN first_kiosk");
     admin_exec("UPDATE collector.meta SET version = 2");
     admin_exec("INSERT INTO collector.daily_verdicts SELECT time / 86400 + "
                "(time % 86400 + 25200) / 86400, kiosk, product, verdict, "
@@ -684,8 +691,14 @@ static void upgrade_from_2(void **state)
                   "verdict = 'genuine'") > 0);
 
     ps = open_store();
-    assert_int_equal(q("SELECT version FROM collector.meta"), 4);
+    assert_int_equal(q("SELECT version FROM collector.meta"),
+                     PG_STORE_SCHEMA_VERSION);
     rollups_match();
+    /* Version 5 filled the first kiosk of every later sighting. */
+    assert_true(q("SELECT count(*) FROM collector.daily_labels") > 0);
+    assert_int_equal(q("SELECT count(*) FROM collector.daily_labels WHERE "
+                       "first_kiosk IS NULL"),
+                     0);
     assert_int_equal(q("SELECT count(*) FROM collector.daily_verdicts WHERE "
                        "verdict = 'genuine'"),
                      0);
@@ -706,11 +719,11 @@ static void upgrade_from_2(void **state)
     pg_store_close(ps);
 
     /* A newer ocop-host's store is refused, not misread. */
-    admin_exec("UPDATE collector.meta SET version = 5");
+    admin_exec("UPDATE collector.meta SET version = 6");
     char err[300];
     assert_int_equal(pg_store_open(conninfo, &ps, err, sizeof err), -1);
-    assert_non_null(strstr(err, "schema version 5"));
-    admin_exec("UPDATE collector.meta SET version = 4");
+    assert_non_null(strstr(err, "schema version 6"));
+    admin_exec("UPDATE collector.meta SET version = 5");
 }
 
 /* ---- The kiosk fleet ------------------------------------------------------
@@ -780,7 +793,8 @@ static void fleet(void **state)
     admin_exec("DROP TABLE collector.kiosk_contact;"
                "UPDATE collector.meta SET version = 3");
     ps = open_store();
-    assert_int_equal(q("SELECT max(version) FROM collector.meta"), 4);
+    assert_int_equal(q("SELECT max(version) FROM collector.meta"),
+                     PG_STORE_SCHEMA_VERSION);
     assert_int_equal(q("SELECT count(*) FROM collector.kiosk_contact WHERE "
                        "mirror_version IS NULL"),
                      1);

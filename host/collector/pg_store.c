@@ -31,7 +31,7 @@ struct pg_store {
 };
 
 /* Schema version 2 (1 had every sighting in daily_labels); versions 3
- * and 4 are made from it by pgs_migrate (pg_store_admin.c). Times are Unix
+ * to 5 are made from it by pgs_migrate (pg_store_admin.c). Times are Unix
  * seconds; days are Vietnam days (UTC+7, as in docs/reports.md) counted from
  * 1970-01-01. */
 static const char schema[] =
@@ -758,12 +758,21 @@ static const char insert_sql[] =
     "  lot, serial, kiosk, scan_id, time FROM ins"
     " WHERE serial > 0 AND verdict = ANY($13::text[])"
     " ORDER BY signer, product, lot, serial, time, kiosk, scan_id"
-    " ON CONFLICT DO NOTHING RETURNING kiosk, scan_id, time),"
+    " ON CONFLICT DO NOTHING RETURNING signer, product, lot, serial, kiosk,"
+    "  scan_id, time),"
+    /* first_kiosk: the first sighting's kiosk, from label_first as this
+     * statement found it or from f (NULL when a concurrent batch stored
+     * it meanwhile: the clone report then looks it up). */
     "l AS ("
     " INSERT INTO collector.daily_labels AS r (signer, product, lot, serial,"
-    "  day, kiosk, scans, first_time, last_time)"
+    "  day, kiosk, scans, first_time, last_time, first_kiosk)"
     " SELECT signer, product, lot, serial, day, kiosk, count(*), min(time),"
-    "  max(time) FROM ins WHERE serial > 0 AND verdict = ANY($13::text[])"
+    "  max(time), coalesce((SELECT x.kiosk FROM collector.label_first x"
+    "   WHERE x.signer = ins.signer AND x.product = ins.product"
+    "   AND x.lot = ins.lot AND x.serial = ins.serial), (SELECT f.kiosk"
+    "   FROM f WHERE f.signer = ins.signer AND f.product = ins.product"
+    "   AND f.lot = ins.lot AND f.serial = ins.serial))"
+    "  FROM ins WHERE serial > 0 AND verdict = ANY($13::text[])"
     "  AND NOT EXISTS (SELECT 1 FROM f WHERE f.kiosk = ins.kiosk"
     "   AND f.scan_id = ins.scan_id AND f.time = ins.time)"
     " GROUP BY signer, product, lot, serial, day, kiosk"

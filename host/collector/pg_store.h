@@ -34,9 +34,11 @@ typedef struct pg_store pg_store;
  * page's tables and sums products per day without the kiosk
  * (daily_products), keeping daily_verdicts for the two verdicts that send
  * a product back to inspection; 4 adds each kiosk's contact and reported
- * mirror (kiosk_contact, the console's fleet). Opening a version 2 or 3
- * store as its owner upgrades it (pg_store_admin.c). */
-#define PG_STORE_SCHEMA_VERSION 4
+ * mirror (kiosk_contact, the console's fleet); 5 keeps with each later
+ * sighting the kiosk of the label's first (daily_labels.first_kiosk), so
+ * the clone report looks up only labels seen at two kiosks. Opening an
+ * older store as its owner upgrades it (pg_store_admin.c). */
+#define PG_STORE_SCHEMA_VERSION 5
 /* Raw-scan months kept by pg_store_retain when a deployment does not say
  * otherwise (docs/collector.md). */
 #define PG_STORE_RETAIN_MONTHS 24

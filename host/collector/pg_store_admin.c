@@ -87,6 +87,20 @@ static const char *const migrate_4[] = {
     "UPDATE collector.meta SET version = 4",
 };
 
+/* Version 4 to 5: each later sighting's row says at which kiosk the label
+ * was first seen, so the clone report need not look up label_first for
+ * a label rescanned at the kiosk that first saw it (most repeats). The
+ * roles' table-wide INSERT and SELECT cover the new column. */
+static const char *const migrate_5[] = {
+    "ALTER TABLE collector.daily_labels ADD COLUMN IF NOT EXISTS first_kiosk"
+    " text",
+    "UPDATE collector.daily_labels d SET first_kiosk = f.kiosk"
+    " FROM collector.label_first f WHERE f.signer = d.signer"
+    " AND f.product = d.product AND f.lot = d.lot AND f.serial = d.serial"
+    " AND d.first_kiosk IS NULL",
+    "UPDATE collector.meta SET version = 5",
+};
+
 static int migrate_step(PGconn *db, const char *const *sql, size_t n, int to,
                         char *err, size_t errsz)
 {
@@ -117,6 +131,10 @@ int pgs_migrate(PGconn *db, int from, char *err, size_t errsz)
         return -1;
     if (from < 4 &&
         migrate_step(db, migrate_4, sizeof migrate_4 / sizeof migrate_4[0], 4,
+                     err, errsz))
+        return -1;
+    if (from < 5 &&
+        migrate_step(db, migrate_5, sizeof migrate_5 / sizeof migrate_5[0], 5,
                      err, errsz))
         return -1;
     return 0;

@@ -69,23 +69,40 @@ static const struct copy copies[] = {
      "INSERT INTO pg_clone_hits SELECT ?1, ?2, ?3, ?4, ?6, ?7"
      " WHERE ?6 IS NOT NULL",
      /* A suspect has two scans in the period, so a sighting after its
-      * first: only labels in daily_labels are looked at, and their first
-      * sighting added when it falls in the period. */
-     "WITH d AS (SELECT signer, product, lot, serial, kiosk, scans"
+      * first: only labels in daily_labels are looked at (d). Of those,
+      * a label seen again only at the kiosk that first saw it, fewer
+      * times than the count rule, is none (most repeats: a customer
+      * scanning twice), so only the others (c) have their first sighting
+      * looked up in label_first and added when it falls in the period.
+      * Each suspect's raw scans lie between its rollup rows' first and
+      * last times: the lookup per suspect (LATERAL, by the label index;
+      * OFFSET 0 keeps it a lookup, not a join over every month) reads
+      * only the months between them. */
+     "WITH d AS (SELECT signer, product, lot, serial, kiosk, scans,"
+     "  first_time, last_time, first_kiosk"
      "  FROM collector.daily_labels WHERE day >= $1 AND day < $2"
      "  AND signer <> '_'),"
-     " u AS (SELECT * FROM d UNION ALL"
-     "  SELECT f.signer, f.product, f.lot, f.serial, f.kiosk, 1"
-     "  FROM collector.label_first f WHERE (f.signer, f.product, f.lot,"
-     "   f.serial) IN (SELECT signer, product, lot, serial FROM d)"
+     " c AS (SELECT signer, product, lot, serial FROM d"
+     "  GROUP BY signer, product, lot, serial"
+     "  HAVING min(kiosk) <> max(kiosk) OR sum(scans) + 1 > $6"
+     "  OR bool_or(first_kiosk IS DISTINCT FROM kiosk)),"
+     " u AS (SELECT signer, product, lot, serial, kiosk, scans, first_time,"
+     "  last_time FROM d WHERE (signer, product, lot, serial) IN"
+     "  (SELECT * FROM c) UNION ALL"
+     "  SELECT f.signer, f.product, f.lot, f.serial, f.kiosk, 1, f.time,"
+     "  f.time FROM collector.label_first f WHERE (f.signer, f.product,"
+     "   f.lot, f.serial) IN (SELECT * FROM c)"
      "  AND f.time >= $3 AND f.time < $4),"
-     " g AS (SELECT signer, product, lot, serial, sum(scans) AS n FROM u"
+     " g AS (SELECT signer, product, lot, serial, sum(scans) AS n,"
+     "  min(first_time) AS lo, max(last_time) AS hi FROM u"
      "  GROUP BY signer, product, lot, serial"
      "  HAVING min(kiosk) <> max(kiosk) OR sum(scans) > $6)"
      " SELECT g.signer, g.product, g.lot, g.serial, g.n, s.kiosk, s.time"
-     " FROM g LEFT JOIN collector.scans s ON s.signer = g.signer"
-     "  AND s.product = g.product AND s.lot = g.lot AND s.serial = g.serial"
-     "  AND s.verdict = ANY($7) AND s.time >= $3 AND s.time < $4"},
+     " FROM g LEFT JOIN LATERAL (SELECT kiosk, time FROM collector.scans s"
+     "  WHERE s.signer = g.signer AND s.product = g.product"
+     "  AND s.lot = g.lot AND s.serial = g.serial AND s.verdict = ANY($7)"
+     "  AND s.time >= greatest($3, g.lo) AND s.time < $4"
+     "  AND s.time <= g.hi OFFSET 0) s ON true"},
     {PG_REPORT_REINSPECT,
      "CREATE TABLE pg_product_verdicts (product TEXT NOT NULL,"
      " verdict TEXT NOT NULL, kiosk TEXT NOT NULL, n INTEGER NOT NULL)",
