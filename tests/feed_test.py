@@ -1146,10 +1146,10 @@ def serve_crafted(w, kind, raw, base=None):
     resign(w, edit)
 
 
-def s_unknown_table(w):
-    """A changeset touching a table the mirror lacks is refused, never
-    silently skipped. publish refuses a mirror with such a table, so the
-    delta is made here as a hostile publisher would."""
+def kiosk_at_v1_of_two(w):
+    """A kiosk at version 1 of a feed that has published version 2: paths
+    for a copy of version 1 (base.db) and for the version a test crafts
+    (new.db), whose delta it serves with serve_crafted."""
     url = w.nginx()
     w.write_conf(url)
     w.publish(w.mkmirror())
@@ -1157,6 +1157,14 @@ def s_unknown_table(w):
     base, new = (os.path.join(w.tmp, n) for n in ("base.db", "new.db"))
     shutil.copy(published_db(w, 1), base)
     w.publish(w.mkmirror(change=100))
+    return base, new
+
+
+def s_unknown_table(w):
+    """A changeset touching a table the mirror lacks is refused, never
+    silently skipped. publish refuses a mirror with such a table, so the
+    delta is made here as a hostile publisher would."""
+    base, new = kiosk_at_v1_of_two(w)
     # Another history in which both versions carry a table this kiosk's
     # mirror does not have; the kiosk is at version 1, the delta 1 -> 2.
     shutil.copy(published_db(w, 2), new)
@@ -1179,13 +1187,7 @@ def s_delta_rules(w):
     """A signed delta whose product breaks the mirror's rules (a group the
     programme does not have, an impossible star rating) is refused: the
     kiosk's overlay holds products to the same CHECKs as products."""
-    url = w.nginx()
-    w.write_conf(url)
-    w.publish(w.mkmirror())
-    w.sync()
-    base, new = (os.path.join(w.tmp, n) for n in ("base.db", "new.db"))
-    shutil.copy(published_db(w, 1), base)
-    w.publish(w.mkmirror(change=100))
+    base, new = kiosk_at_v1_of_two(w)
     for sql, says in (("UPDATE products SET grp = 'weapons' WHERE code ="
                        " 'HN-0000003'", "CHECK constraint failed"),
                       ("UPDATE products SET stars = 7 WHERE code ="
