@@ -27,6 +27,7 @@ struct work {
     sqlite3 *db;
     sqlite3_stmt *st[S_COUNT];
     int ncol;
+    char cols[1024]; /* "code, name, ...": see column_lists */
 };
 
 /* "code, name, ..." and "?1, ..., ?N" for products, read from the
@@ -63,8 +64,10 @@ static int work_open(struct work *w, sqlite3 *db)
 {
     memset(w, 0, sizeof *w);
     w->db = db;
-    char cols[1024], marks[512], sql[S_COUNT][2048];
-    int rc = column_lists(db, cols, sizeof cols, marks, sizeof marks, &w->ncol);
+    char marks[512], sql[S_COUNT][2048];
+    const char *cols = w->cols;
+    int rc = column_lists(db, w->cols, sizeof w->cols, marks, sizeof marks,
+                          &w->ncol);
     if (rc != SQLITE_OK)
         return rc;
     snprintf(sql[S_OV], sizeof sql[0],
@@ -98,24 +101,20 @@ static int work_open(struct work *w, sqlite3 *db)
 /* The collected rows into the overlay, in one statement each: REPLACE
  * deletes a code's older row and appends the new one. A row that breaks
  * the overlay's constraints (those of products) fails the delta. */
-static int overlay_write(sqlite3 *db, char *err, size_t errsz)
+static int overlay_write(const struct work *w, char *err, size_t errsz)
 {
-    char cols[1024], marks[512], sql[3000];
-    int ncol;
-    int rc = column_lists(db, cols, sizeof cols, marks, sizeof marks, &ncol);
-    if (rc == SQLITE_OK)
-        snprintf(sql, sizeof sql,
-                 "DELETE FROM " LABELS_MIRROR_OVERLAY " WHERE code IN"
-                 " (SELECT code FROM temp.overlay_drop);"
-                 "INSERT OR REPLACE INTO " LABELS_MIRROR_OVERLAY
-                 " (%s, gone) SELECT %s, gone FROM temp.overlay_put;"
-                 "DROP TABLE temp.overlay_put; DROP TABLE temp.overlay_drop",
-                 cols, cols);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    char sql[3000];
+    snprintf(sql, sizeof sql,
+             "DELETE FROM " LABELS_MIRROR_OVERLAY " WHERE code IN"
+             " (SELECT code FROM temp.overlay_drop);"
+             "INSERT OR REPLACE INTO " LABELS_MIRROR_OVERLAY
+             " (%s, gone) SELECT %s, gone FROM temp.overlay_put;"
+             "DROP TABLE temp.overlay_put; DROP TABLE temp.overlay_drop",
+             w->cols, w->cols);
+    int rc = sqlite3_exec(w->db, sql, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         snprintf(err, errsz, "a product of the delta does not fit: %s",
-                 sqlite3_errmsg(db));
+                 sqlite3_errmsg(w->db));
     return rc;
 }
 
@@ -291,21 +290,37 @@ static int apply_one(struct work *w, sqlite3_changeset_iter *it, int op,
     return rc;
 }
 
+/* The first column of sql's first row into *out. */
+static int query_int(sqlite3 *db, const char *sql, sqlite3_int64 *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    int step = rc == SQLITE_OK ? sqlite3_step(st) : rc;
+    if (step == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return step == SQLITE_ROW    ? SQLITE_OK
+           : step == SQLITE_DONE ? SQLITE_ERROR
+                                 : step;
+}
+
+/* *has = 1 when db's schema has the overlay table. */
+static int overlay_exists(sqlite3 *db, sqlite3_int64 *has)
+{
+    return query_int(db,
+                     "SELECT count(*) FROM sqlite_schema WHERE type ="
+                     " 'table' AND name = '" LABELS_MIRROR_OVERLAY "'",
+                     has);
+}
+
 /* Create the overlay in db if it is not there. */
 static int overlay_create(sqlite3 *db)
 {
-    sqlite3_stmt *st = NULL;
-    int rc =
-        sqlite3_prepare_v2(db,
-                           "SELECT 1 FROM sqlite_schema WHERE type ="
-                           " 'table' AND name = '" LABELS_MIRROR_OVERLAY "'",
-                           -1, &st, NULL);
-    int step = rc == SQLITE_OK ? sqlite3_step(st) : rc;
-    sqlite3_finalize(st);
-    if (step == SQLITE_DONE)
-        return sqlite3_exec(db, labels_mirror_overlay_schema(), NULL, NULL,
-                            NULL);
-    return step == SQLITE_ROW ? SQLITE_OK : step;
+    sqlite3_int64 has = 0;
+    int rc = overlay_exists(db, &has);
+    if (rc == SQLITE_OK && !has)
+        rc = sqlite3_exec(db, labels_mirror_overlay_schema(), NULL, NULL, NULL);
+    return rc;
 }
 
 int overlay_apply(sqlite3 *db, const void *cs, int n,
@@ -348,26 +363,12 @@ int overlay_apply(sqlite3 *db, const void *cs, int n,
     if (rc == SQLITE_OK)
         rc = fin;
     if (rc == SQLITE_OK && made)
-        rc = overlay_write(db, err, errsz);
+        rc = overlay_write(&w, err, errsz);
     if (rc != SQLITE_OK && rc != SQLITE_ABORT && !err[0])
         snprintf(err, errsz, "cannot apply the products of the delta: %s",
                  sqlite3_errmsg(db));
     work_close(&w);
     return rc;
-}
-
-/* The first column of sql's first row into *out. */
-static int query_int(sqlite3 *db, const char *sql, sqlite3_int64 *out)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    int step = rc == SQLITE_OK ? sqlite3_step(st) : rc;
-    if (step == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return step == SQLITE_ROW    ? SQLITE_OK
-           : step == SQLITE_DONE ? SQLITE_ERROR
-                                 : step;
 }
 
 /* *due = 1 when the overlay has grown past OVERLAY_FOLD_MIN_ROWS and one
@@ -377,10 +378,7 @@ static int fold_due(sqlite3 *db, int *due)
 {
     sqlite3_int64 has = 0, rows = 0, pages = 0, size = 0;
     *due = 0;
-    int rc = query_int(db,
-                       "SELECT count(*) FROM sqlite_schema WHERE type = "
-                       "'table' AND name = '" LABELS_MIRROR_OVERLAY "'",
-                       &has);
+    int rc = overlay_exists(db, &has);
     if (rc != SQLITE_OK || !has)
         return rc;
     rc = query_int(db, "SELECT count(*) FROM " LABELS_MIRROR_OVERLAY, &rows);
