@@ -195,11 +195,9 @@ void route_badges(struct console_ctx *c, const creq *r, creply *rep,
         page_error(rep, r, MHD_HTTP_FORBIDDEN, T_FORBIDDEN, NULL);
         return;
     }
-    if (!rest[0] || !strcmp(rest, "/")) {
-        if (post)
-            page_error(rep, r, MHD_HTTP_METHOD_NOT_ALLOWED, T_BAD_REQUEST,
-                       NULL);
-        else
+    int at = route_index(r, rep, rest);
+    if (at) {
+        if (at > 0)
             badges_page(c, r, rep);
         return;
     }

@@ -448,16 +448,13 @@ void route_kiosks(struct console_ctx *c, const creq *r, creply *rep,
         page_error(rep, r, MHD_HTTP_FORBIDDEN, T_FORBIDDEN, NULL);
         return;
     }
-    int post = !strcmp(r->method, "POST");
-    if (!rest[0] || !strcmp(rest, "/")) {
-        if (post)
-            page_error(rep, r, MHD_HTTP_METHOD_NOT_ALLOWED, T_BAD_REQUEST,
-                       NULL);
-        else
+    int at = route_index(r, rep, rest);
+    if (at) {
+        if (at > 0)
             fleet_list(c, r, rep);
         return;
     }
-    if (!post) {
+    if (strcmp(r->method, "POST")) {
         page_error(rep, r, MHD_HTTP_METHOD_NOT_ALLOWED, T_BAD_REQUEST, NULL);
         return;
     }

@@ -281,6 +281,16 @@ static int csrf_ok(const creq *r)
            sodium_memcmp(t, r->session->csrf, CONSOLE_TOKEN_HEX) == 0;
 }
 
+int route_index(const creq *r, creply *rep, const char *rest)
+{
+    if (rest[0] && strcmp(rest, "/"))
+        return 0;
+    if (strcmp(r->method, "POST"))
+        return 1;
+    page_error(rep, r, MHD_HTTP_METHOD_NOT_ALLOWED, T_BAD_REQUEST, NULL);
+    return -1;
+}
+
 /* Under the lock: everything but the login. */
 static void dispatch(struct console *c, struct MHD_Connection *conn, creq *r,
                      creply *rep)

@@ -383,6 +383,11 @@ void page_begin(html *h, const creq *r, const char *title);
 void page_end(html *h);
 void page_error(creply *rep, const creq *r, unsigned status, int title_msg,
                 const char *detail);
+/* For a route over a collection (rest: what follows its path): 1 when
+ * rest is the collection's own page ("" or "/") and the method GET, the
+ * caller's to show; -1 when a POST was sent there, answered 405 here;
+ * 0 when rest names something in the collection. */
+int route_index(const creq *r, creply *rep, const char *rest);
 void route_products(struct console_ctx *c, const creq *r, creply *rep);
 void route_product(struct console_ctx *c, const creq *r, creply *rep,
                    const char *code, const char *rest);

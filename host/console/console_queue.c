@@ -832,11 +832,9 @@ void route_queue(struct console_ctx *c, const creq *r, creply *rep,
                  const char *rest)
 {
     int post = !strcmp(r->method, "POST");
-    if (!rest[0] || !strcmp(rest, "/")) {
-        if (post)
-            page_error(rep, r, MHD_HTTP_METHOD_NOT_ALLOWED, T_BAD_REQUEST,
-                       NULL);
-        else
+    int at = route_index(r, rep, rest);
+    if (at) {
+        if (at > 0)
             queue_list(c, r, rep);
         return;
     }
