@@ -22,8 +22,8 @@ import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console_lib import (HOST, T, Client, check, dump, fail, finish,  # noqa
-                         password, run, run_main, stop_serve,
+from console_lib import (HOST, T, Client, add_host_users, check, dump,  # noqa
+                         fail, finish, password, run, run_main, stop_serve,
                          who_of_last)
 from console_work import host, serve  # noqa: E402
 
@@ -76,15 +76,7 @@ def setup():
     run(HOST, "demo", world, "--date", time.strftime("%Y-%m-%d",
                                                      time.gmtime()))
     db = os.path.join(world, "registry.db")
-    for name, role, prov, prod in USERS:
-        args = ["user", "add", "--db", db, "--user", name, "--role", role,
-                "--password-file", "-"]
-        if prov:
-            args += ["--province", prov]
-        if prod:
-            args += ["--producer", prod]
-        r = host(*args, stdin=password(name) + "\n")
-        check(r.returncode == 0, "user add %s" % name)
+    add_host_users(db, USERS, password)
     conf = os.path.join(world, "kiosk.conf")
     r = kiosk("sync", "--config", conf)
     check(r.returncode == 0, "ocop-kiosk sync: %s" % r.stderr[-200:])

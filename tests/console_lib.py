@@ -114,6 +114,21 @@ def add_users(db):
             stdin=password(name) + "\n")
 
 
+def add_host_users(db, users, password_of):
+    """users: (name, role, province or None, producer or None), each added
+    by `ocop-host user add` with password_of(name) on stdin."""
+    for name, role, prov, prod in users:
+        args = [HOST, "user", "add", "--db", db, "--user", name, "--role",
+                role, "--password-file", "-"]
+        if prov:
+            args += ["--province", prov]
+        if prod:
+            args += ["--producer", prod]
+        p = subprocess.run(args, input=password_of(name) + "\n",
+                           capture_output=True, text=True, cwd=T)
+        check(p.returncode == 0, "user add %s" % name)
+
+
 def feed_opts(db):
     """The driver's options for a feed beside db (publish now and the
     dashboard's feed state): its folder, status file, mirror and the

@@ -24,8 +24,8 @@ import zipfile
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console_lib import (HOST, T, Client, check, fail, finish,  # noqa
-                         run, run_main, stop_serve)
+from console_lib import (HOST, T, Client, add_host_users, check, fail,  # noqa
+                         finish, run, run_main, stop_serve)
 
 DAY = "2026-06-15"
 FROM = "2026-05-17"
@@ -58,16 +58,7 @@ def setup_world():
              ("ihn", "inspector", "ha noi", None),
              ("pa", "producer", None, "HN-P0001"), ("vw", "viewer", None,
                                                     None))
-    for name, role, prov, prod in users:
-        args = [HOST, "user", "add", "--db", db, "--user", name, "--role",
-                role, "--password-file", "-"]
-        if prov:
-            args += ["--province", prov]
-        if prod:
-            args += ["--producer", prod]
-        p = subprocess.run(args, input=PW % name + "\n", capture_output=True,
-                           text=True)
-        check(p.returncode == 0, "user add %s" % name)
+    add_host_users(db, users, lambda name: PW % name)
     return world
 
 

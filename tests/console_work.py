@@ -25,8 +25,8 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console_lib import (HOST, T, Client, check, fail, finish,  # noqa
-                         run, run_main, stop_serve)
+from console_lib import (HOST, T, Client, add_host_users, check, fail,  # noqa
+                         finish, run, run_main, stop_serve)
 
 DAY = "2026-06-15"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00"
@@ -104,15 +104,7 @@ def setup_world():
              ("qn", "province", "quang ninh", None),
              ("ihn", "inspector", "ha noi", None),
              ("pa", "producer", None, "HN-P0001"), ("vw", "viewer", None, None))
-    for name, role, prov, prod in users:
-        args = ["user", "add", "--db", db, "--user", name, "--role", role,
-                "--password-file", "-"]
-        if prov:
-            args += ["--province", prov]
-        if prod:
-            args += ["--producer", prod]
-        r = host(*args, stdin=PW % name + "\n")
-        check(r.returncode == 0, "user add %s" % name)
+    add_host_users(db, users, lambda name: PW % name)
     # What kiosks would have uploaded: an inspector's finding in Hà Nội,
     # and one label of Quảng Ninh scanned at kiosks of two provinces (a
     # clone suspect). The collector's own tables, as its upload writes

@@ -18,8 +18,8 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console_lib import (HOST, T, Client, check, fail, finish,  # noqa
-                         run, run_main, stop_serve)
+from console_lib import (HOST, T, Client, add_host_users, check, fail,  # noqa
+                         finish, run, run_main, stop_serve)
 from console_work import (DAY, PNG, PW, host, label, raw, report,  # noqa
                           serve, wait_for)
 
@@ -37,14 +37,9 @@ def setup():
     world = os.path.join(T, "w")
     run(HOST, "demo", world, "--date", DAY)
     db = os.path.join(world, "registry.db")
-    for name, role, prov in (("tw", "central", None),
-                             ("hn", "province", "ha noi")):
-        args = ["user", "add", "--db", db, "--user", name, "--role", role,
-                "--password-file", "-"]
-        if prov:
-            args += ["--province", prov]
-        r = host(*args, stdin=PW % name + "\n")
-        check(r.returncode == 0, "user add %s" % name)
+    add_host_users(db, (("tw", "central", None, None),
+                        ("hn", "province", "ha noi", None)),
+                   lambda name: PW % name)
     return world, db
 
 
