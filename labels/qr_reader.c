@@ -203,6 +203,11 @@ static const attempt attempts[] = {
      * would reach the cylinder's attempts later */
     {"finder-sb", 200, prep_sharp_binarise, 1, FINDERS},
     {"finder-up2", 200, prep_sharpen, 1, FINDERS},
+    /* a can's curve undone from the outline fitted to the code's edges:
+     * the blob's outline is pixels off a code on a can (seed 2's
+     * cylinder_3_0, shaded dark at the can's edge) */
+    {"fit-cyl-h40", 150, prep_cyl_h40, 1, FIT},
+    {"fit-cyl-v40", 150, prep_cyl_v40, 1, FIT},
 };
 #define N_ATTEMPTS ((int)(sizeof attempts / sizeof attempts[0]))
 #define MAX_ATTEMPTS 32 /* room in labels_reader for their costs */
@@ -862,7 +867,10 @@ static int finder_line(const labels_image *img, int x, int y, int dx, int dy,
     r[4] = run_from(img, x + (b + r[3]) * dx, y + (b + r[3]) * dy, dx, dy, thr,
                     1, lim);
     int v = r[0] + r[1] + r[2] + r[3] + r[4];
-    return finder_runs(r) && 2 * v > t && v < 2 * t;
+    /* a row and a line at another angle through a finder seen at a slant
+     * differ by up to 1 / cos(tilt): 2 at 60 degrees, more with the
+     * perspective's own stretch */
+    return finder_runs(r) && 3 * v > t && v < 3 * t;
 }
 
 #define MAX_MARKS 64
@@ -1071,9 +1079,14 @@ static int finder_outline(const labels_image *img, const rd_region *r,
                 int hi = f[a].t > f[b].t ? f[a].t : f[b].t;
                 lo = f[c].t < lo ? f[c].t : lo;
                 hi = f[c].t > hi ? f[c].t : hi;
-                if (2 * hi > 3 * lo || u2 < 4 * t * t || v2 < 4 * t * t ||
-                    u2 > 64 * t * t || v2 > 64 * t * t || u2 > 2.6 * v2 ||
-                    v2 > 2.6 * u2 || dot * dot > 0.2 * u2 * v2)
+                /* Versions 1 to 10 along the shorter arm; a tilt of up
+                 * to 60 degrees (and the perspective's own stretch)
+                 * shortens one arm to half the other, bends the right
+                 * angle to 53 degrees (cos^2 0.36) and makes the finder
+                 * nearer the camera up to twice as wide as another. */
+                if (hi > 2 * lo || u2 < 4 * t * t || v2 < 4 * t * t ||
+                    (u2 < v2 ? u2 : v2) > 64 * t * t || u2 > 4.5 * v2 ||
+                    v2 > 4.5 * u2 || dot * dot > 0.4 * u2 * v2)
                     continue;
                 int rows = f[a].rows + f[b].rows + f[c].rows;
                 if (rows > best) {

@@ -117,6 +117,21 @@ static void tilted_code_read_by_its_finders(void **state)
     assert_int_equal(read, 1);
 }
 
+/* A code on a can at its strongest curve (seed 2's cylinder_3_0, shaded
+ * dark at the can's edge): the blob's outline is pixels off the code, so
+ * the flattening attempts drawn from it read nothing; fitted to the
+ * code's edges first, the can's curve undone, it reads. */
+static void code_on_a_can_read_from_fitted_outline(void **state)
+{
+    (void)state;
+    int n;
+    seed = 2;
+    int read = read_bench_frame(FG_CYLINDER, 3, 0, &n);
+    seed = BENCH_SEED;
+    assert_int_equal(n, 1);
+    assert_int_equal(read, 1);
+}
+
 /* Four labels touching in a 2x2 grid make one blob; the plain pass reads
  * three, and the region, with room left for a fourth label, gets its
  * retries. */
@@ -279,6 +294,7 @@ int main(void)
         cmocka_unit_test(outline_fits_code_edges),
         cmocka_unit_test(steep_code_reads),
         cmocka_unit_test(tilted_code_read_by_its_finders),
+        cmocka_unit_test(code_on_a_can_read_from_fitted_outline),
         cmocka_unit_test(labels_side_by_side_all_read),
         cmocka_unit_test(labels_side_by_side_read_cheaply),
         cmocka_unit_test(label_left_in_a_blob_retried_where_it_lies),
