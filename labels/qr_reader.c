@@ -767,9 +767,13 @@ static int covered(const call *c, int from, const rd_region *r)
 
 /* Have the codes read in this call filled region r's blob? Labels side
  * by side make one blob, and a code read in it leaves the others to find
- * (one-shot mode). One code is a label and its text; two or more show
- * labels side by side, and while their boxes leave room for another
- * code, there may be one more. */
+ * (one-shot mode). One code is a label and its text (a printed label's
+ * blob is at most about 6 times its code's box: the code, then the
+ * text beside it), unless the blob is more than 8 times the box (room
+ * for a second label: seed 2's multi_3_0, 16 times, a sheet of four
+ * whose plain pass read one); two or more show labels side by side,
+ * and while their boxes leave room for another code, there may be one
+ * more. */
 static int filled(const call *c, const rd_region *r)
 {
     if (!covered(c, 0, r))
@@ -786,7 +790,10 @@ static int filled(const call *c, const rd_region *r)
             k++;
         }
     }
-    return k < 2 || ((long)r->bw * r->bh - in) * k < 2 * in;
+    long area = (long)r->bw * r->bh;
+    if (k < 2)
+        return area <= 8 * in;
+    return (area - in) * k < 2 * in;
 }
 
 /* Fill box w (a code read) in img with its quiet zone round it (an
@@ -1049,12 +1056,36 @@ static int region_left(const labels_image *img, const rd_region *r, int *left,
     return rc;
 }
 
+/* Distance from a finder's centre (x, y) of bin (binarised: dark below
+ * 128) along the unit (dx, dy) to its outer edge: the third change from
+ * dark to light on the way out (the centre, the light ring, the dark
+ * ring), or -1 when it does not show within lim pixels. */
+static double finder_edge(const labels_image *bin, double x, double y,
+                          double dx, double dy, double lim)
+{
+    int changes = 0, dark = 1;
+    for (double s = 0; s < lim; s += 0.25) {
+        int px = (int)(x + s * dx + 0.5), py = (int)(y + s * dy + 0.5);
+        if (px < 0 || py < 0 || px >= bin->width || py >= bin->height)
+            return -1;
+        int d = bin->pixels[(size_t)py * bin->stride + px] < 128;
+        if (d != dark) {
+            dark = d;
+            if (++changes == 3)
+                return s;
+        }
+    }
+    return -1;
+}
+
 /* A code's outline from its three finder patterns (region r of img, as
  * region_left finds them): the corner finder has the other two at like
- * distances, near a right angle; the code's corners lie 3.5 modules
- * (half a finder) outside the finders' centres, the fourth where the
- * parallelogram puts it (rdops_fit_quad then moves it onto the edges
- * under perspective). LABELS_ERR_IMAGE when no such three show. */
+ * distances, near a right angle (as far as a 60-degree slant bends
+ * them); the code's corners lie half a finder outside the finders'
+ * centres along both arms (measured out to each finder's edge), the
+ * fourth where the parallelogram puts it (rdops_fit_quad then moves it
+ * onto the edges under perspective). LABELS_ERR_IMAGE when no such three
+ * show. */
 static int finder_outline(const labels_image *img, const rd_region *r,
                           double qx[4], double qy[4])
 {
@@ -1114,14 +1145,40 @@ static int finder_outline(const labels_image *img, const rd_region *r,
         su = 0.5 * (su + lu / su);
         sv = 0.5 * (sv + lv / sv);
     }
-    su = 3.5 * m / su; /* half a finder, as a share of u */
-    sv = 3.5 * m / sv;
-    const double ku[4] = {-su, 1 + su, 1 + su, -su};
-    const double kv[4] = {-sv, -sv, 1 + sv, 1 + sv};
-    for (int k = 0; k < 4; k++) {
-        qx[k] = x + f[bc].x + ku[k] * ux + kv[k] * vx;
-        qy[k] = y + f[bc].y + ku[k] * uy + kv[k] * vy;
+    double ex = ux / su, ey = uy / su, nx = vx / sv, ny = vy / sv;
+    /* Each corner half a finder outside its finder's centre along both
+     * arms, measured on the finder itself (at a slant a row's width says
+     * nothing of the module along an arm); a module from the rows'
+     * widths where the finder's edge does not show. */
+    labels_image bin = {0};
+    rc = rdops_crop(img, x, y, w, h, &bin);
+    if (rc == LABELS_OK)
+        rc = rdops_binarise(&bin, FINDER_WIN, 24);
+    if (rc != LABELS_OK) {
+        labels_image_free(&bin);
+        return rc;
     }
+    const finder *fc = &f[bc], *fa = &f[ba], *fb = &f[bb];
+    double lim = 4.0 * (fa->t > fb->t ? fa->t : fb->t);
+    double dcu = finder_edge(&bin, fc->x, fc->y, -ex, -ey, lim);
+    double dcv = finder_edge(&bin, fc->x, fc->y, -nx, -ny, lim);
+    double dau = finder_edge(&bin, fa->x, fa->y, ex, ey, lim);
+    double dav = finder_edge(&bin, fa->x, fa->y, -nx, -ny, lim);
+    double dbu = finder_edge(&bin, fb->x, fb->y, -ex, -ey, lim);
+    double dbv = finder_edge(&bin, fb->x, fb->y, nx, ny, lim);
+    labels_image_free(&bin);
+    double d[6] = {dcu, dcv, dau, dav, dbu, dbv};
+    for (int k = 0; k < 6; k++) /* a slant changes it by 2 at most */
+        if (d[k] < 3.5 * m / 2.5 || d[k] > 3.5 * m * 2.5)
+            d[k] = 3.5 * m;
+    qx[0] = x + fc->x - d[0] * ex - d[1] * nx;
+    qy[0] = y + fc->y - d[0] * ey - d[1] * ny;
+    qx[1] = x + fa->x + d[2] * ex - d[3] * nx;
+    qy[1] = y + fa->y + d[2] * ey - d[3] * ny;
+    qx[3] = x + fb->x - d[4] * ex + d[5] * nx;
+    qy[3] = y + fb->y - d[4] * ey + d[5] * ny;
+    qx[2] = qx[1] + qx[3] - qx[0];
+    qy[2] = qy[1] + qy[3] - qy[0];
     return LABELS_OK;
 }
 

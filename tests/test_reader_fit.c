@@ -132,6 +132,36 @@ static void code_on_a_can_read_from_fitted_outline(void **state)
     assert_int_equal(read, 1);
 }
 
+/* A code tilted back 58 degrees (seed 2's tilt_3_3, 1.7 px a module
+ * across the tilt) whose blob took in a dashed line of print: its finders
+ * are twice as tall as wide, their arms half as long one way as the
+ * other, and a row's width says nothing of a module along an arm. Found
+ * and measured to their edges, they draw the outline that reads. */
+static void steep_code_read_by_its_finders(void **state)
+{
+    (void)state;
+    int n;
+    seed = 2;
+    int read = read_bench_frame(FG_TILT, 3, 3, &n);
+    seed = BENCH_SEED;
+    assert_int_equal(n, 1);
+    assert_int_equal(read, 1);
+}
+
+/* Four labels on a sheet (seed 2's multi_3_0) whose plain pass read
+ * one: the blob is 16 times that code's box, room for more labels than
+ * one with its print, so it gets its retries (it read one, now three). */
+static void one_code_read_in_a_sheet_retried(void **state)
+{
+    (void)state;
+    int n;
+    seed = 2;
+    int read = read_bench_frame(FG_MULTI, 3, 0, &n);
+    seed = BENCH_SEED;
+    assert_int_equal(n, 4);
+    assert_true(read >= 3);
+}
+
 /* Four labels touching in a 2x2 grid make one blob; the plain pass reads
  * three, and the region, with room left for a fourth label, gets its
  * retries. */
@@ -295,6 +325,8 @@ int main(void)
         cmocka_unit_test(steep_code_reads),
         cmocka_unit_test(tilted_code_read_by_its_finders),
         cmocka_unit_test(code_on_a_can_read_from_fitted_outline),
+        cmocka_unit_test(steep_code_read_by_its_finders),
+        cmocka_unit_test(one_code_read_in_a_sheet_retried),
         cmocka_unit_test(labels_side_by_side_all_read),
         cmocka_unit_test(labels_side_by_side_read_cheaply),
         cmocka_unit_test(label_left_in_a_blob_retried_where_it_lies),
