@@ -1091,6 +1091,16 @@ static int finder_outline(const labels_image *img, const rd_region *r,
 {
     int x, y, w, h, nf;
     attempt_rect(img, r, &x, &y, &w, &h);
+    /* A quarter more each side: the blob may hold only part of the code
+     * (the rest in a shadow, where its grey changes less, or lost to
+     * blur), and finders are what shows where the code lies. */
+    int gx = w / 4, gy = h / 4;
+    int x1 = x + w + gx > img->width ? img->width : x + w + gx;
+    int y1 = y + h + gy > img->height ? img->height : y + h + gy;
+    x = x - gx < 0 ? 0 : x - gx;
+    y = y - gy < 0 ? 0 : y - gy;
+    w = x1 - x;
+    h = y1 - y;
     finder f[16];
     int rc = finders_in(img, x, y, w, h, f, &nf);
     if (rc != LABELS_OK)

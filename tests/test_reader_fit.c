@@ -148,6 +148,21 @@ static void steep_code_read_by_its_finders(void **state)
     assert_int_equal(read, 1);
 }
 
+/* A code half in a shadow (seed 3's shadow_2_2): its grey changes less
+ * there, so the region search's blob holds only the lit part and no
+ * retry on it sees the whole code. Its finders, looked for a quarter
+ * beyond the blob, show where it lies, and the outline they draw reads. */
+static void code_half_in_shadow_read_by_its_finders(void **state)
+{
+    (void)state;
+    int n;
+    seed = 3;
+    int read = read_bench_frame(FG_SHADOW, 2, 2, &n);
+    seed = BENCH_SEED;
+    assert_int_equal(n, 1);
+    assert_int_equal(read, 1);
+}
+
 /* Four labels on a sheet (seed 2's multi_3_0) whose plain pass read
  * one: the blob is 16 times that code's box, room for more labels than
  * one with its print, so it gets its retries (it read one, now three). */
@@ -327,6 +342,7 @@ int main(void)
         cmocka_unit_test(code_on_a_can_read_from_fitted_outline),
         cmocka_unit_test(steep_code_read_by_its_finders),
         cmocka_unit_test(one_code_read_in_a_sheet_retried),
+        cmocka_unit_test(code_half_in_shadow_read_by_its_finders),
         cmocka_unit_test(labels_side_by_side_all_read),
         cmocka_unit_test(labels_side_by_side_read_cheaply),
         cmocka_unit_test(label_left_in_a_blob_retried_where_it_lies),
