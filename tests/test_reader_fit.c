@@ -90,6 +90,26 @@ static int read_bench_frame(int cat, int level, int idx, int *nlabels)
     return read_bench_frame_px(cat, level, idx, nlabels, NULL);
 }
 
+/* The same, on frames of another seed (s). */
+static int read_seed_frame(unsigned long long s, int cat, int level, int idx,
+                           int *nlabels)
+{
+    seed = s;
+    int read = read_bench_frame(cat, level, idx, nlabels);
+    seed = BENCH_SEED;
+    return read;
+}
+
+/* Frame (cat, level, idx) of seed s holds one label, and it is read. */
+static void assert_one_code_read(unsigned long long s, int cat, int level,
+                                 int idx)
+{
+    int n;
+    int read = read_seed_frame(s, cat, level, idx, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(read, 1);
+}
+
 /* 60 degrees of tilt, 2.4 px a module: the region search's outline was
  * 15 px off at a corner; fitted to the code's edges, the rectified and
  * sharpened code reads. */
@@ -109,12 +129,7 @@ static void steep_code_reads(void **state)
 static void tilted_code_read_by_its_finders(void **state)
 {
     (void)state;
-    int n;
-    seed = 2;
-    int read = read_bench_frame(FG_TILT, 2, 0, &n);
-    seed = BENCH_SEED;
-    assert_int_equal(n, 1);
-    assert_int_equal(read, 1);
+    assert_one_code_read(2, FG_TILT, 2, 0);
 }
 
 /* A code on a can at its strongest curve (seed 2's cylinder_3_0, shaded
@@ -124,12 +139,7 @@ static void tilted_code_read_by_its_finders(void **state)
 static void code_on_a_can_read_from_fitted_outline(void **state)
 {
     (void)state;
-    int n;
-    seed = 2;
-    int read = read_bench_frame(FG_CYLINDER, 3, 0, &n);
-    seed = BENCH_SEED;
-    assert_int_equal(n, 1);
-    assert_int_equal(read, 1);
+    assert_one_code_read(2, FG_CYLINDER, 3, 0);
 }
 
 /* A code tilted back 58 degrees (seed 2's tilt_3_3, 1.7 px a module
@@ -140,12 +150,7 @@ static void code_on_a_can_read_from_fitted_outline(void **state)
 static void steep_code_read_by_its_finders(void **state)
 {
     (void)state;
-    int n;
-    seed = 2;
-    int read = read_bench_frame(FG_TILT, 3, 3, &n);
-    seed = BENCH_SEED;
-    assert_int_equal(n, 1);
-    assert_int_equal(read, 1);
+    assert_one_code_read(2, FG_TILT, 3, 3);
 }
 
 /* A code half in a shadow (seed 3's shadow_2_2): its grey changes less
@@ -155,12 +160,7 @@ static void steep_code_read_by_its_finders(void **state)
 static void code_half_in_shadow_read_by_its_finders(void **state)
 {
     (void)state;
-    int n;
-    seed = 3;
-    int read = read_bench_frame(FG_SHADOW, 2, 2, &n);
-    seed = BENCH_SEED;
-    assert_int_equal(n, 1);
-    assert_int_equal(read, 1);
+    assert_one_code_read(3, FG_SHADOW, 2, 2);
 }
 
 /* Four labels on a sheet (seed 2's multi_3_0) whose plain pass read
@@ -170,9 +170,7 @@ static void one_code_read_in_a_sheet_retried(void **state)
 {
     (void)state;
     int n;
-    seed = 2;
-    int read = read_bench_frame(FG_MULTI, 3, 0, &n);
-    seed = BENCH_SEED;
+    int read = read_seed_frame(2, FG_MULTI, 3, 0, &n);
     assert_int_equal(n, 4);
     assert_true(read >= 3);
 }
