@@ -374,12 +374,13 @@ int preload_pg(const char *conninfo, long long n, const char *df_path,
         if (!rc)
             *loaded += hi - lo;
     }
-    /* Each later sighting's first kiosk (schema 5), once for the year:
-     * a join of the few repeats with label_first. */
+    /* Each later sighting's first kiosk and time (schemas 5 and 6), once
+     * for the year: a join of the few repeats with label_first. */
     double t6 = now_s();
-    if (!rc && run(db, "first kiosks",
+    if (!rc && run(db, "first sightings",
                    "UPDATE collector.daily_labels d SET first_kiosk = "
-                   "f.kiosk FROM collector.label_first f WHERE f.signer = "
+                   "f.kiosk, first_seen = f.time FROM collector.label_first f "
+                   "WHERE f.signer = "
                    "d.signer AND f.product = d.product AND f.lot = d.lot AND "
                    "f.serial = d.serial AND d.first_kiosk IS NULL"))
         rc = -1;

@@ -178,11 +178,16 @@ static void rollups_match(void)
              raw, roll, roll, raw);
     assert_int_equal(q(sql), 0);
     assert_true(q("SELECT count(*) FROM collector.daily_labels") > 0);
-    /* Each later sighting knows the kiosk of the label's first (NULL
-     * only when a concurrent batch stored that first meanwhile). */
+    /* Each later sighting knows the kiosk and time of the label's first
+     * (both NULL only when a concurrent batch stored that first
+     * meanwhile): the clone report takes them from here. */
     assert_int_equal(q("SELECT count(*) FROM collector.daily_labels d JOIN "
                        "collector.label_first f USING (signer, product, lot, "
-                       "serial) WHERE d.first_kiosk <> f.kiosk"),
+                       "serial) WHERE d.first_kiosk <> f.kiosk OR "
+                       "d.first_seen <> f.time"),
+                     0);
+    assert_int_equal(q("SELECT count(*) FROM collector.daily_labels WHERE "
+                       "(first_kiosk IS NULL) <> (first_seen IS NULL)"),
                      0);
     /* Only repeated labels have later sightings. */
     assert_int_equal(q("SELECT count(*) FROM collector.daily_labels d WHERE "
@@ -675,7 +680,8 @@ static void upgrade_from_2(void **state)
     pg_store_close(ps);
     admin_exec("DROP TABLE collector.daily_products, collector.phone_lookups,"
                " collector.phone_reports, collector.kiosk_contact");
-    admin_exec("ALTER TABLE collector.daily_labels DROP COLUMN first_kiosk");
+    admin_exec("ALTER TABLE collector.daily_labels DROP COLUMN first_kiosk, "
+               "DROP COLUMN first_seen");
     admin_exec("UPDATE collector.meta SET version = 2");
     admin_exec("INSERT INTO collector.daily_verdicts SELECT time / 86400 + "
                "(time % 86400 + 25200) / 86400, kiosk, product, verdict, "
@@ -694,10 +700,11 @@ static void upgrade_from_2(void **state)
     assert_int_equal(q("SELECT version FROM collector.meta"),
                      PG_STORE_SCHEMA_VERSION);
     rollups_match();
-    /* Version 5 filled the first kiosk of every later sighting. */
+    /* Versions 5 and 6 filled the first kiosk and time of every later
+     * sighting. */
     assert_true(q("SELECT count(*) FROM collector.daily_labels") > 0);
     assert_int_equal(q("SELECT count(*) FROM collector.daily_labels WHERE "
-                       "first_kiosk IS NULL"),
+                       "first_kiosk IS NULL OR first_seen IS NULL"),
                      0);
     assert_int_equal(q("SELECT count(*) FROM collector.daily_verdicts WHERE "
                        "verdict = 'genuine'"),
@@ -719,11 +726,16 @@ static void upgrade_from_2(void **state)
     pg_store_close(ps);
 
     /* A newer ocop-host's store is refused, not misread. */
-    admin_exec("UPDATE collector.meta SET version = 6");
-    char err[300];
+    char sql[64], err[300];
+    snprintf(sql, sizeof sql, "UPDATE collector.meta SET version = %d",
+             PG_STORE_SCHEMA_VERSION + 1);
+    admin_exec(sql);
     assert_int_equal(pg_store_open(conninfo, &ps, err, sizeof err), -1);
-    assert_non_null(strstr(err, "schema version 6"));
-    admin_exec("UPDATE collector.meta SET version = 5");
+    snprintf(sql, sizeof sql, "schema version %d", PG_STORE_SCHEMA_VERSION + 1);
+    assert_non_null(strstr(err, sql));
+    snprintf(sql, sizeof sql, "UPDATE collector.meta SET version = %d",
+             PG_STORE_SCHEMA_VERSION);
+    admin_exec(sql);
 }
 
 /* ---- The kiosk fleet ------------------------------------------------------

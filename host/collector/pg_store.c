@@ -31,7 +31,7 @@ struct pg_store {
 };
 
 /* Schema version 2 (1 had every sighting in daily_labels); versions 3
- * to 5 are made from it by pgs_migrate (pg_store_admin.c). Times are Unix
+ * to 6 are made from it by pgs_migrate (pg_store_admin.c). Times are Unix
  * seconds; days are Vietnam days (UTC+7, as in docs/reports.md) counted from
  * 1970-01-01. */
 static const char schema[] =
@@ -760,23 +760,27 @@ static const char insert_sql[] =
     " ORDER BY signer, product, lot, serial, time, kiosk, scan_id"
     " ON CONFLICT DO NOTHING RETURNING signer, product, lot, serial, kiosk,"
     "  scan_id, time),"
-    /* first_kiosk: the first sighting's kiosk, from label_first as this
-     * statement found it or from f (NULL when a concurrent batch stored
-     * it meanwhile: the clone report then looks it up). */
+    /* first_kiosk, first_seen: the label's first sighting, from
+     * label_first as this statement found it or from f, looked up once
+     * per row of the rollup (NULL when a concurrent batch stored it
+     * meanwhile: the clone report then looks it up). With them the clone
+     * report needs neither label_first nor the raw scans (docs/
+     * collector.md, "Rollups"). */
     "l AS ("
     " INSERT INTO collector.daily_labels AS r (signer, product, lot, serial,"
-    "  day, kiosk, scans, first_time, last_time, first_kiosk)"
-    " SELECT signer, product, lot, serial, day, kiosk, count(*), min(time),"
-    "  max(time), coalesce((SELECT x.kiosk FROM collector.label_first x"
-    "   WHERE x.signer = ins.signer AND x.product = ins.product"
-    "   AND x.lot = ins.lot AND x.serial = ins.serial), (SELECT f.kiosk"
-    "   FROM f WHERE f.signer = ins.signer AND f.product = ins.product"
-    "   AND f.lot = ins.lot AND f.serial = ins.serial))"
-    "  FROM ins WHERE serial > 0 AND verdict = ANY($13::text[])"
+    "  day, kiosk, scans, first_time, last_time, first_kiosk, first_seen)"
+    " SELECT g.*, w.kiosk, w.time FROM (SELECT signer, product, lot, serial,"
+    "  day, kiosk, count(*), min(time), max(time) FROM ins"
+    "  WHERE serial > 0 AND verdict = ANY($13::text[])"
     "  AND NOT EXISTS (SELECT 1 FROM f WHERE f.kiosk = ins.kiosk"
     "   AND f.scan_id = ins.scan_id AND f.time = ins.time)"
-    " GROUP BY signer, product, lot, serial, day, kiosk"
-    " ORDER BY signer, product, lot, serial, day, kiosk"
+    "  GROUP BY signer, product, lot, serial, day, kiosk) g"
+    " LEFT JOIN LATERAL (SELECT x.kiosk, x.time FROM collector.label_first x"
+    "  WHERE x.signer = g.signer AND x.product = g.product AND x.lot = g.lot"
+    "  AND x.serial = g.serial UNION ALL SELECT f.kiosk, f.time FROM f"
+    "  WHERE f.signer = g.signer AND f.product = g.product AND f.lot = g.lot"
+    "  AND f.serial = g.serial LIMIT 1) w ON true"
+    " ORDER BY g.signer, g.product, g.lot, g.serial, g.day, g.kiosk"
     " ON CONFLICT (signer, product, lot, serial, day, kiosk)"
     " DO UPDATE SET scans = r.scans + excluded.scans,"
     "  first_time = least(r.first_time, excluded.first_time),"

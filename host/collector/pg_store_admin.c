@@ -101,6 +101,22 @@ static const char *const migrate_5[] = {
     "UPDATE collector.meta SET version = 5",
 };
 
+/* Version 5 to 6: each later sighting's row also says when the label was
+ * first seen (first_seen), so the clone report gets a suspect's first
+ * sighting from the rows it reads anyway, never by a lookup per label in
+ * label_first, nor its scans from the raw months (docs/collector.md,
+ * "Rollups"). Rows a concurrent batch left without their first kiosk
+ * get both here. */
+static const char *const migrate_6[] = {
+    "ALTER TABLE collector.daily_labels ADD COLUMN IF NOT EXISTS first_seen"
+    " bigint",
+    "UPDATE collector.daily_labels d SET first_kiosk = f.kiosk,"
+    " first_seen = f.time FROM collector.label_first f"
+    " WHERE f.signer = d.signer AND f.product = d.product AND f.lot = d.lot"
+    " AND f.serial = d.serial AND d.first_seen IS NULL",
+    "UPDATE collector.meta SET version = 6",
+};
+
 static int migrate_step(PGconn *db, const char *const *sql, size_t n, int to,
                         char *err, size_t errsz)
 {
@@ -135,6 +151,10 @@ int pgs_migrate(PGconn *db, int from, char *err, size_t errsz)
         return -1;
     if (from < 5 &&
         migrate_step(db, migrate_5, sizeof migrate_5 / sizeof migrate_5[0], 5,
+                     err, errsz))
+        return -1;
+    if (from < 6 &&
+        migrate_step(db, migrate_6, sizeof migrate_6 / sizeof migrate_6[0], 6,
                      err, errsz))
         return -1;
     return 0;
