@@ -189,6 +189,32 @@ static void rollups_match(void)
     assert_int_equal(q("SELECT count(*) FROM collector.daily_labels WHERE "
                        "(first_kiosk IS NULL) <> (first_seen IS NULL)"),
                      0);
+    /* Per repeated label, its later scans (label_repeats.scans) equal
+     * the raw ones but the first, and those elsewhere than the first's
+     * kiosk are counted (at least: a sighting whose first a concurrent
+     * batch stored meanwhile counts as elsewhere); no other label. */
+    const char *rawl = "SELECT signer, product, lot, serial, count(*) - 1 "
+                       "FROM collector.scans WHERE serial > 0 AND verdict "
+                       "IN ('genuine', 'rating_changed', 'expired', "
+                       "'suspended', 'revoked', 'clone_reported', "
+                       "'wrong_host') GROUP BY 1, 2, 3, 4 HAVING count(*) > 1";
+    const char *rep = "SELECT signer, product, lot, serial, scans FROM "
+                      "collector.label_repeats";
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM ((%s EXCEPT %s) UNION ALL (%s EXCEPT %s)) "
+             "x",
+             rawl, rep, rep, rawl);
+    assert_int_equal(q(sql), 0);
+    assert_true(q("SELECT count(*) FROM collector.label_repeats") > 0);
+    assert_int_equal(
+        q("SELECT count(*) FROM collector.label_repeats r WHERE elsewhere > "
+          "scans OR elsewhere < (SELECT count(*) FROM collector.scans s JOIN "
+          "collector.label_first f USING (signer, product, lot, serial) "
+          "WHERE s.signer = r.signer AND s.product = r.product AND s.lot = "
+          "r.lot AND s.serial = r.serial AND s.kiosk <> f.kiosk AND "
+          "s.verdict IN ('genuine', 'rating_changed', 'expired', "
+          "'suspended', 'revoked', 'clone_reported', 'wrong_host'))"),
+        0);
     /* Only repeated labels have later sightings. */
     assert_int_equal(q("SELECT count(*) FROM collector.daily_labels d WHERE "
                        "NOT EXISTS (SELECT 1 FROM collector.label_first f "
@@ -679,7 +705,8 @@ static void upgrade_from_2(void **state)
     free(b);
     pg_store_close(ps);
     admin_exec("DROP TABLE collector.daily_products, collector.phone_lookups,"
-               " collector.phone_reports, collector.kiosk_contact");
+               " collector.phone_reports, collector.kiosk_contact,"
+               " collector.label_repeats");
     admin_exec("ALTER TABLE collector.daily_labels DROP COLUMN first_kiosk, "
                "DROP COLUMN first_seen");
     admin_exec("UPDATE collector.meta SET version = 2");
@@ -717,6 +744,9 @@ static void upgrade_from_2(void **state)
     assert_int_equal(has_right("up_rep", "daily_products", "INSERT"), 0);
     assert_int_equal(has_right("up_col", "kiosk_contact", "INSERT"), 1);
     assert_int_equal(has_right("up_rep", "kiosk_contact", "SELECT"), 1);
+    assert_int_equal(has_right("up_col", "label_repeats", "INSERT"), 1);
+    assert_int_equal(has_right("up_rep", "label_repeats", "SELECT"), 1);
+    assert_int_equal(has_right("up_rep", "label_repeats", "INSERT"), 0);
     assert_int_equal(q("SELECT count(*) FROM collector.kiosk_contact"), 1);
     /* Uploads after the upgrade keep the rollups right. */
     b = batch(0, 2, 61, 40, ts(2026, 8, 1), 3600, &len);
@@ -802,7 +832,7 @@ static void fleet(void **state)
     assert_int_equal(s.k[1].scans, 3);
     pg_store_close(ps);
     /* Back to version 3, as an older ocop-host left it. */
-    admin_exec("DROP TABLE collector.kiosk_contact;"
+    admin_exec("DROP TABLE collector.kiosk_contact, collector.label_repeats;"
                "UPDATE collector.meta SET version = 3");
     ps = open_store();
     assert_int_equal(q("SELECT max(version) FROM collector.meta"),

@@ -39,9 +39,11 @@ typedef struct pg_store pg_store;
  * the clone report looks up only labels seen at two kiosks; 6 adds when
  * the label was first seen (daily_labels.first_seen), so the clone report
  * reads only daily_labels: a suspect's first sighting without a lookup,
- * its other sightings' times from the rows' first and last. Opening an
+ * its other sightings' times from the rows' first and last; 7 keeps per
+ * label its later sightings and those elsewhere than the first's kiosk
+ * (label_repeats), the clone report's candidates. Opening an
  * older store as its owner upgrades it (pg_store_admin.c). */
-#define PG_STORE_SCHEMA_VERSION 6
+#define PG_STORE_SCHEMA_VERSION 7
 /* Raw-scan months kept by pg_store_retain when a deployment does not say
  * otherwise (docs/collector.md). */
 #define PG_STORE_RETAIN_MONTHS 24

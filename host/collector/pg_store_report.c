@@ -71,41 +71,43 @@ static const struct copy copies[] = {
      "INSERT INTO pg_clone_hits SELECT ?1, ?2, ?3, ?4, ?6, ?7"
      " WHERE ?6 IS NOT NULL",
      /* A suspect has two scans in the period, so a sighting after its
-      * first: only labels in daily_labels are looked at (d). Of those,
-      * a label seen again only at the kiosk that first saw it, fewer
-      * times than the count rule, is none (most repeats: a customer
-      * scanning twice), so only the others (c) count their first
-      * sighting (f), known from their rows (first_kiosk, first_seen;
-      * looked up in label_first by key only for a row a concurrent batch
-      * left without it), when it falls in the period. A suspect's
-      * sightings are then its rows' first and last times: what the
-      * report makes of them (kiosks, provinces in order of first
-      * sighting, the most kiosks within --clone-hours, first and last)
-      * is the same as from every scan when each row holds two scans or
-      * fewer, or spans no more than the window (a window holding one of
-      * its scans holds its first or its last), and lies in the period:
-      * at the default 24 hours, every row of a Vietnam day. Only a
-      * suspect with another row ("exact" false) has its raw scans read,
-      * by one lookup per label (LATERAL, by the label index; OFFSET 0
-      * keeps it a lookup) between its first and last times. */
-     "WITH d AS (SELECT signer, product, lot, serial, kiosk, scans,"
-     "  first_time, last_time, first_kiosk, first_seen"
-     "  FROM collector.daily_labels WHERE day >= $1 AND day < $2"
-     "  AND signer <> '_'),"
-     " c AS (SELECT signer, product, lot, serial, max(first_kiosk) AS fk,"
-     "  max(first_seen) AS fs FROM d GROUP BY signer, product, lot, serial"
-     "  HAVING min(kiosk) <> max(kiosk) OR sum(scans) + 1 > $6"
-     "  OR bool_or(first_kiosk IS DISTINCT FROM kiosk)),"
+      * first. The candidates (c) are the labels seen again elsewhere
+      * than at the kiosk that first saw them, or scanned often enough
+      * for the count rule, over all time (label_repeats, a row per
+      * repeated label): not the rescans at the first kiosk (most
+      * repeats: a customer scanning twice), and no grouping of a year
+      * of daily_labels. Their rows of the period (d) give their first
+      * sighting (f: first_kiosk, first_seen; looked up in label_first
+      * by key only for a row a concurrent batch left without it),
+      * counted when it falls in the period, and their later sightings.
+      * A suspect's sightings are then its rows' first and last times:
+      * what the report makes of them (kiosks, provinces in order of
+      * first sighting, the most kiosks within --clone-hours, first and
+      * last) is the same as from every scan when each row holds two
+      * scans or fewer, or spans no more than the window (a window
+      * holding one of its scans holds its first or its last), and lies
+      * in the period: at the default 24 hours, every row of a Vietnam
+      * day. Only a suspect with another row ("exact" false) has its raw
+      * scans read, by one lookup per label (LATERAL, by the label index;
+      * OFFSET 0 keeps it a lookup) between its first and last times. */
+     "WITH c AS (SELECT signer, product, lot, serial"
+     "  FROM collector.label_repeats WHERE elsewhere > 0"
+     "  OR scans + 1 > $6),"
+     " d AS (SELECT signer, product, lot, serial, kiosk, scans, first_time,"
+     "  last_time, first_kiosk, first_seen FROM collector.daily_labels"
+     "  WHERE day >= $1 AND day < $2 AND signer <> '_'"
+     "  AND (signer, product, lot, serial) IN (SELECT * FROM c)),"
+     " f0 AS (SELECT signer, product, lot, serial, max(first_kiosk) AS fk,"
+     "  max(first_seen) AS fs FROM d GROUP BY signer, product, lot, serial),"
      " f AS (SELECT signer, product, lot, serial, fk AS kiosk, fs AS time"
-     "  FROM c WHERE fs IS NOT NULL UNION ALL SELECT c.signer, c.product,"
-     "  c.lot, c.serial, x.kiosk, x.time FROM c CROSS JOIN LATERAL"
-     "  (SELECT kiosk, time FROM collector.label_first x"
-     "   WHERE x.signer = c.signer AND x.product = c.product"
-     "   AND x.lot = c.lot AND x.serial = c.serial OFFSET 0) x"
-     "  WHERE c.fs IS NULL),"
+     "  FROM f0 WHERE fs IS NOT NULL UNION ALL SELECT f0.signer,"
+     "  f0.product, f0.lot, f0.serial, x.kiosk, x.time FROM f0 CROSS JOIN"
+     "  LATERAL (SELECT kiosk, time FROM collector.label_first x"
+     "   WHERE x.signer = f0.signer AND x.product = f0.product"
+     "   AND x.lot = f0.lot AND x.serial = f0.serial OFFSET 0) x"
+     "  WHERE f0.fs IS NULL),"
      " u AS (SELECT signer, product, lot, serial, kiosk, scans, first_time,"
-     "  last_time FROM d WHERE (signer, product, lot, serial) IN"
-     "  (SELECT signer, product, lot, serial FROM c) UNION ALL"
+     "  last_time FROM d UNION ALL"
      "  SELECT signer, product, lot, serial, kiosk, 1, time, time FROM f"
      "  WHERE time >= $3 AND time < $4),"
      " g AS (SELECT signer, product, lot, serial, sum(scans) AS n,"
@@ -115,8 +117,8 @@ static const struct copy copies[] = {
      "  GROUP BY signer, product, lot, serial"
      "  HAVING min(kiosk) <> max(kiosk) OR sum(scans) > $6),"
      " h AS (SELECT signer, product, lot, serial, kiosk, first_time AS time"
-     "  FROM u UNION SELECT signer, product, lot, serial, kiosk, last_time"
-     "  FROM u)"
+     "  FROM u UNION ALL SELECT signer, product, lot, serial, kiosk,"
+     "  last_time FROM u WHERE last_time <> first_time)"
      " SELECT g.signer, g.product, g.lot, g.serial, g.n, h.kiosk, h.time"
      " FROM g LEFT JOIN h ON h.signer = g.signer AND h.product = g.product"
      "  AND h.lot = g.lot AND h.serial = g.serial AND h.time >= $3"
