@@ -118,6 +118,17 @@ static collector_status submit(pg_store *ps, const char *body, size_t len,
     return o.status;
 }
 
+/* Rows of one query not in the other's, either way. */
+static long long rows_differ(const char *a, const char *b)
+{
+    char sql[2000];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM ((%s EXCEPT %s) UNION ALL (%s EXCEPT %s)) "
+             "x",
+             a, b, b, a);
+    return q(sql);
+}
+
 /* Rollups equal the same counts computed over the raw scans, both ways. */
 static void rollups_match(void)
 {
@@ -171,12 +182,7 @@ static void rollups_match(void)
         "collector.daily_labels UNION ALL SELECT signer, product, lot, "
         "serial, time / 86400 + (time % 86400 + 25200) / 86400, kiosk, 1, "
         "time, time FROM collector.label_first) u GROUP BY 1, 2, 3, 4, 5, 6";
-    char sql[2000];
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM ((%s EXCEPT %s) UNION ALL (%s EXCEPT %s)) "
-             "x",
-             raw, roll, roll, raw);
-    assert_int_equal(q(sql), 0);
+    assert_int_equal(rows_differ(raw, roll), 0);
     assert_true(q("SELECT count(*) FROM collector.daily_labels") > 0);
     /* Each later sighting knows the kiosk and time of the label's first
      * (both NULL only when a concurrent batch stored that first
@@ -200,11 +206,7 @@ static void rollups_match(void)
                        "'wrong_host') GROUP BY 1, 2, 3, 4 HAVING count(*) > 1";
     const char *rep = "SELECT signer, product, lot, serial, scans FROM "
                       "collector.label_repeats";
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM ((%s EXCEPT %s) UNION ALL (%s EXCEPT %s)) "
-             "x",
-             rawl, rep, rep, rawl);
-    assert_int_equal(q(sql), 0);
+    assert_int_equal(rows_differ(rawl, rep), 0);
     assert_true(q("SELECT count(*) FROM collector.label_repeats") > 0);
     assert_int_equal(
         q("SELECT count(*) FROM collector.label_repeats r WHERE elsewhere > "
