@@ -213,7 +213,8 @@ static void sizes(engine *e)
                 " pg_total_relation_size('collector.daily_verdicts')"
                 " + pg_total_relation_size('collector.daily_products'),"
                 " pg_total_relation_size('collector.daily_labels')"
-                " + pg_total_relation_size('collector.label_first'),"
+                " + pg_total_relation_size('collector.label_first')"
+                " + pg_total_relation_size('collector.label_repeats'),"
                 " pg_total_relation_size('collector.batches'),"
                 " pg_total_relation_size('collector.daily_kiosks'),"
                 " pg_database_size(current_database())");
