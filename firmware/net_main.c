@@ -18,7 +18,9 @@
  * national mirror reads 10,000 pages, and Debian's SQLite takes each
  * from malloc and counts every allocation under a mutex
  * (SQLITE_DEFAULT_MEMSTATUS). Without the count and with its pages in
- * this buffer the apply takes a fifth less (docs/performance.md).
+ * this buffer the apply takes a fifth less (docs/performance.md). This
+ * process uses SQLite from one thread (curl's resolver thread never
+ * touches it), so SQLite need not lock each connection either.
  * Slots for the apply's cache of the mirror (sync_apply.c: 4 MiB of
  * 4 KiB pages), no more: SQLite writes to every slot when it takes the
  * buffer, so each counts in the process's memory from the start. Beyond
@@ -31,6 +33,7 @@ static void sqlite_for_deltas(void)
 {
     int hdr = 0;
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     if (sqlite3_config(SQLITE_CONFIG_PCACHE_HDRSZ, &hdr) != SQLITE_OK)
         return;
     int size = (4096 + hdr + 7) & ~7;
