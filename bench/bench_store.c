@@ -3,8 +3,9 @@
  * collector_submit / pg_store_submit from concurrent threads (one kiosk
  * each), on an empty store and again after PRELOAD scans were loaded in
  * bulk (PostgreSQL: COPY, beside a bare COPY of the same rows into an
- * unindexed table, the baseline; SQLite: one prepared INSERT), then the
- * bytes each stored scan takes. bench/collector_pg.sh runs it.
+ * unindexed table, the baseline; SQLite: INSERT in key order, indexes
+ * and rollups after, beside the same INSERT into an unindexed table),
+ * then the bytes each stored scan takes. bench/collector_pg.sh runs it.
  *
  * usage: bench_store DB THREADS BATCHES SCANS [PRELOAD]
  *   DB: a SQLite file, or a libpq connection string */
@@ -140,56 +141,21 @@ static int build(const labels_seckey *sec, int t, int i, int scans, long first,
     return rc;
 }
 
-static int preload_sqlite(engine *e, long long n)
+/* The SQLite bulk load (bench_store_sqlite.c) needs the file to itself:
+ * the collector is closed for it and opened again after, with its own
+ * settings (WAL, synchronous=FULL). */
+static int preload_sqlite(engine *e, long long n, const char *df_path,
+                          double keep_gb)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    if (sqlite3_open(e->db, &db) != SQLITE_OK ||
-        sqlite3_exec(db, "PRAGMA busy_timeout=60000", NULL, NULL, NULL) ||
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO scans VALUES "
-                           "(?,?,?,?,?,?,?,?,?,0,'preload',?)",
-                           -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "preload: %s\n", sqlite3_errmsg(db));
+    collector_close(e->sq);
+    e->sq = NULL;
+    int rc = preload_sqlite_bulk(e->db, n, df_path, keep_gb);
+    char err[300];
+    if (collector_open(e->db, &e->sq, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
         return -1;
     }
-    double t0 = now_s();
-    for (long long i = 0; i < n; i++) {
-        if (i % 100000 == 0 &&
-            sqlite3_exec(db, i ? "COMMIT; BEGIN" : "BEGIN", NULL, NULL, NULL))
-            return -1;
-        /* How far a long load got, and how fast it goes there. */
-        if (i && i % 1000000 == 0) {
-            printf("preload progress rows %lld s %.0f rows_per_s %.0f\n", i,
-                   now_s() - t0, i / (now_s() - t0));
-            fflush(stdout);
-        }
-        pre p;
-        pre_row(i, n, &p);
-        sqlite3_bind_text(st, 1, p.kiosk, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, p.id);
-        sqlite3_bind_int64(st, 3, p.time);
-        sqlite3_bind_text(st, 4, p.verdict, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, p.product, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, p.signer, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 7, p.lot, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 8, p.serial);
-        sqlite3_bind_text(st, 9, p.hash, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 10, p.time);
-        if (sqlite3_step(st) != SQLITE_DONE) {
-            fprintf(stderr, "preload: %s\n", sqlite3_errmsg(db));
-            return -1;
-        }
-        sqlite3_reset(st);
-    }
-    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL))
-        return -1;
-    double s = now_s() - t0;
-    printf("preload rows %lld insert_s %.1f rows_per_s %.0f\n", n, s, n / s);
-    fflush(stdout);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return 0;
+    return rc;
 }
 
 /* Every submitted scan stored exactly once: the scans from BASE_TIME on
@@ -247,7 +213,8 @@ static void sizes(engine *e)
                 " pg_total_relation_size('collector.daily_verdicts')"
                 " + pg_total_relation_size('collector.daily_products'),"
                 " pg_total_relation_size('collector.daily_labels')"
-                " + pg_total_relation_size('collector.label_first'),"
+                " + pg_total_relation_size('collector.label_first')"
+                " + pg_total_relation_size('collector.label_repeats'),"
                 " pg_total_relation_size('collector.batches'),"
                 " pg_total_relation_size('collector.daily_kiosks'),"
                 " pg_database_size(current_database())");
@@ -285,12 +252,19 @@ static void sizes(engine *e)
                          db,
                          "SELECT sum(pgsize) FILTER (WHERE name = 'scans'), "
                          "sum(pgsize) FILTER (WHERE name LIKE 'scans\\_%' "
-                         "ESCAPE '\\') FROM dbstat",
+                         "ESCAPE '\\'), sum(pgsize) FILTER (WHERE name LIKE "
+                         "'kiosk\\_%' ESCAPE '\\'), "
+                         "sum(pgsize) FILTER (WHERE name = 'batches') "
+                         "FROM dbstat",
                          -1, &st, NULL) == SQLITE_OK) {
+            /* The fleet's rollups: kiosk_days and kiosk_contact. */
             if (sqlite3_step(st) == SQLITE_ROW)
-                printf("bytes_per_scan scans_table %.0f scans_indexes %.0f\n",
+                printf("bytes_per_scan scans_table %.0f scans_indexes %.0f "
+                       "kiosk_rollups %.2f batches %.2f\n",
                        (double)sqlite3_column_int64(st, 0) / n,
-                       (double)sqlite3_column_int64(st, 1) / n);
+                       (double)sqlite3_column_int64(st, 1) / n,
+                       (double)sqlite3_column_int64(st, 2) / n,
+                       (double)sqlite3_column_int64(st, 3) / n);
             sqlite3_finalize(st);
         }
     }
@@ -367,7 +341,8 @@ int main(int argc, char **argv)
         long long loaded;
         if (e.pg ? preload_pg(e.db, preload, df ? df : "/",
                               keep ? atof(keep) : 12, &loaded)
-                 : preload_sqlite(&e, preload))
+                 : preload_sqlite(&e, preload, df ? df : "/",
+                                  keep ? atof(keep) : 12))
             bad = -1;
         before = stored_now(&e);
         if (bad ||

@@ -1,5 +1,5 @@
 /* bench_store.h -- what bench_store.c and bench_store_pg.c share: the
- * preloaded year's rows and the PostgreSQL bulk load. */
+ * preloaded year's rows and the bulk loads (PostgreSQL, SQLite). */
 #ifndef BENCH_STORE_H
 #define BENCH_STORE_H
 
@@ -30,5 +30,14 @@ long long pre_kiosks(long long n);
  * keep_gb. Prints its figures; *loaded: the rows stored. 0 or -1. */
 int preload_pg(const char *conninfo, long long n, const char *df_path,
                double keep_gb, long long *loaded);
+
+/* Load n rows into the SQLite collector file at path (no connection open
+ * on it) the way a bulk load is done (rows in key order without the
+ * secondary indexes, indexes once, rollups by GROUP BY, checked against
+ * the raw scans), beside the same rows into an unindexed table; refuses
+ * when the free space of df_path would fall below keep_gb. Prints its
+ * figures. 0 or -1. */
+int preload_sqlite_bulk(const char *path, long long n, const char *df_path,
+                        double keep_gb);
 
 #endif

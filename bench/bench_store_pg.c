@@ -374,14 +374,24 @@ int preload_pg(const char *conninfo, long long n, const char *df_path,
         if (!rc)
             *loaded += hi - lo;
     }
-    /* Each later sighting's first kiosk (schema 5), once for the year:
-     * a join of the few repeats with label_first. */
+    /* Each later sighting's first kiosk and time (schemas 5 and 6), once
+     * for the year: a join of the few repeats with label_first; then the
+     * repeats per label (schema 7), the upload rounds' ones replaced. */
     double t6 = now_s();
-    if (!rc && run(db, "first kiosks",
-                   "UPDATE collector.daily_labels d SET first_kiosk = "
-                   "f.kiosk FROM collector.label_first f WHERE f.signer = "
-                   "d.signer AND f.product = d.product AND f.lot = d.lot AND "
-                   "f.serial = d.serial AND d.first_kiosk IS NULL"))
+    if (!rc &&
+        (run(db, "first sightings",
+             "UPDATE collector.daily_labels d SET first_kiosk = "
+             "f.kiosk, first_seen = f.time FROM collector.label_first f "
+             "WHERE f.signer = "
+             "d.signer AND f.product = d.product AND f.lot = d.lot AND "
+             "f.serial = d.serial AND d.first_kiosk IS NULL") ||
+         run(db, "label repeats",
+             "INSERT INTO collector.label_repeats AS r SELECT signer, product, "
+             "lot, serial, sum(scans), coalesce(sum(scans) FILTER (WHERE "
+             "first_kiosk IS DISTINCT FROM kiosk), 0) FROM "
+             "collector.daily_labels GROUP BY 1, 2, 3, 4 ON CONFLICT (signer, "
+             "product, lot, serial) DO UPDATE SET scans = excluded.scans, "
+             "elsewhere = excluded.elsewhere")))
         rc = -1;
     st[3] += now_s() - t6;
     /* A load ends with its pages written: no checkpoint left for the

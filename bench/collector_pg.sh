@@ -14,8 +14,8 @@
 # PostgreSQL runs in a private cluster with fsync on (tests/pg_lib.sh).
 # ENGINES=pg or ENGINES=sqlite runs one. On the loaded store, also: the
 # open loop at OPEN_RATES batches/s (bench/collector_open.sh, 30 s each;
-# default none) and, on PostgreSQL, the console's pages that read the
-# collector (bench/console_pg.py). The bulk load stops before the free
+# default none) and the console's pages that read the collector
+# (bench/console_pg.py). The bulk load stops before the free
 # space of / would fall below BENCH_KEEP_GB (12).
 # usage: bench/collector_pg.sh BUILD_DIR [THREADS] [BATCHES] [SCANS] [PRELOAD]
 set -euo pipefail
@@ -102,10 +102,8 @@ for e in $ENGINES; do
         COLLECTOR_DB=$db bash "$(dirname "$0")/collector_open.sh" "$B" 1000 30 \
             "$SCANS" $OPEN_RATES
     fi
-    if [ "$e" = pg ]; then
-        PYTHONPATH=$(dirname "$0") python3 "$(dirname "$0")/console_pg.py" \
-            "$B/tests/console_driver" "$REG" "$db" "$PG_BIN/psql"
-    fi
+    PYTHONPATH=$(dirname "$0") python3 "$(dirname "$0")/console_pg.py" \
+        "$B/tests/console_driver" "$REG" "$db" "$PG_BIN/psql"
     echo "machine: load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
     reports "$e" "$db"
     echo "machine: load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"

@@ -2,6 +2,8 @@
 show collector figures, on a PostgreSQL collector as it is (bench/
 collector_pg.sh: after the year's bulk load), against a baseline measured
 in the same run (docs/performance.md "Collector at national scale").
+CONNINFO may also be a SQLite collector file: the same pages, and the
+baseline's count in one sqlite3 connection.
 
 The console (tests/console_driver) is started on REGISTRY with the
 collector at CONNINFO, a central user signs in, and the dashboard
@@ -13,6 +15,7 @@ figures sum (the last 7 days, partitions pruned), 30 times in one psql
 session (its own \\timing). Prints p50/p95 of each."""
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -24,7 +27,21 @@ RUNS = 30
 NOW = int(time.time())
 
 
+def bare_sqlite():
+    con = sqlite3.connect(CONN)
+    out = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        con.execute("SELECT count(*) FROM scans WHERE time >= ?",
+                    (NOW - 7 * 86400,)).fetchone()
+        out.append(time.perf_counter() - t0)
+    con.close()
+    return out
+
+
 def bare():
+    if "://" not in CONN and "=" not in CONN:
+        return bare_sqlite()
     sql = "\\timing on\n" + ("SELECT count(*) FROM collector.scans WHERE"
                              " time >= %d;\n" % (NOW - 7 * 86400)) * RUNS
     out = subprocess.run([PSQL, "-X", "-q", "-At", CONN], input=sql,

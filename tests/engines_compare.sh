@@ -40,11 +40,36 @@ done
 sed '6s/ 0$/ 1/' "$T/b1" >"$T/b6"
 "$DRV" batch "$T/stranger" "$T/b7" 3 1
 printf 'hello\n' >"$T/b8"
+# One label scanned four times in a Vietnam day at k1 (its first, then a
+# row of three over 170 minutes), at k2 and k3 in between: within one
+# hour, k2, k1's middle scan and k3. The clone report's --clone-hours 1
+# needs that middle scan (PostgreSQL reads it from the raw scans).
+t0=1790186400 # 2026-09-24 01:00, Vietnam
+rec() {
+    echo "scan $1 $((t0 + $2 * 60)) genuine HN-0001 0123456789ABCDEF L9 9001 9f86d081884c7d659a2feaa0c55ad015 0"
+}
+# signed KEYDIR KIOSK_BATCH OUT NUMBER RECORD...: a batch of these records
+# from the kiosk of KIOSK_BATCH, signed by its key.
+signed() {
+    local key=$1 kid out=$3 no=$4
+    kid=$(sed -n 's/^kiosk //p' "$2")
+    shift 4
+    {
+        printf 'OCOP-SCANS/1\nkiosk %s\nbatch %032x\ncreated %d\ncount %d\n' \
+            "$kid" "$no" $((t0 + 86400)) $#
+        printf '%s\n' "$@"
+    } >"$out.unsigned"
+    "$DRV" sign "$key" "$out.unsigned" "$out"
+}
+signed "$T/k1" "$T/b1" "$T/b9" 9 "$(rec 5001 0)" "$(rec 5002 10)" \
+    "$(rec 5003 90)" "$(rec 5004 180)"
+signed "$T/k2" "$T/b3" "$T/b10" 10 "$(rec 5001 80)"
+signed "$T/k3" "$T/b4" "$T/b11" 11 "$(rec 5001 100)"
 for e in sqlite pg; do
     db=$SQ
     [ $e = pg ] && db=$PGC
     start_serve "serve_$e" --collector-db "$db"
-    for b in b1 b1 b2 b3 b4 b5 b6 b7 b8 b3; do
+    for b in b1 b1 b2 b3 b4 b5 b6 b7 b8 b3 b9 b10 b11; do
         printf '%s %s ' "$b" "$(post "http://127.0.0.1:$PORT/v1/scans" "$T/$b")"
         cat "$T/answer"
     done >"$T/http_$e"
@@ -80,6 +105,11 @@ reports() {
         --out "$dir/october.txt"
     "$HOST" report clones "${common[@]}" --clone-scans 2 --clone-kiosks 2 \
         --clone-hours 48 --limit 500 --format csv --out "$dir/clones_low.csv"
+    # A window shorter than a day: PostgreSQL reads the raw scans of a
+    # suspect scanned 3 times or more in a day at one kiosk over more
+    # than an hour (docs/collector.md, "Reports on PostgreSQL").
+    "$HOST" report clones "${common[@]}" --clone-scans 2 --clone-kiosks 2 \
+        --clone-hours 1 --limit 500 --format csv --out "$dir/clones_1h.csv"
     "$HOST" report reinspect "${common[@]}" --reinspect-scans 1 --format csv \
         --out "$dir/reinspect_low.csv"
     # The HTML page says when it was made: the one line allowed to differ.
@@ -118,12 +148,21 @@ sed -n '/^-- ocop collector grants/,/^```/p' "$OCOP_SOURCE_DIR/docs/collector.md
 cmp -s "$T/as_reports.txt" "$T/demo_pg/all.table" || fail "the reports role reads other figures"
 ok "the reports role, with only its documented grants, gets the same report"
 
-# Raw scans dropped by retention: the figures still come from the rollups.
-"$HOST" report verdicts --collector-db "$PGD" --db "$REG" --by province \
-    --format csv --out "$T/before.csv"
-"$HOST" collector retain --collector-db "$PGD" --months 0 >/dev/null
-"$HOST" report verdicts --collector-db "$PGD" --db "$REG" --by province \
-    --format csv --out "$T/after.csv"
+# Raw scans dropped by retention: the figures still come from the rollups,
+# the clone suspects too (at the default window, from daily_labels alone).
+for w in before after; do
+    if [ $w = after ]; then
+        "$HOST" collector retain --collector-db "$PGD" --months 0 >/dev/null
+    fi
+    "$HOST" report verdicts --collector-db "$PGD" --db "$REG" --by province \
+        --format csv --out "$T/$w.csv"
+    "$HOST" report clones --collector-db "$PGD" --db "$REG" --today 2026-11-30 \
+        --clone-scans 2 --clone-kiosks 2 --limit 500 --format csv \
+        --out "$T/${w}_clones.csv"
+done
 cmp -s "$T/before.csv" "$T/after.csv" || fail "verdict figures changed when raw months were dropped"
-ok "verdict figures unchanged after retention dropped the raw months"
+[ "$(grep -c . "$T/before_clones.csv")" -gt 2 ] || fail "no clone suspects before retention"
+cmp -s "$T/before_clones.csv" "$T/after_clones.csv" ||
+    fail "clone suspects changed when raw months were dropped"
+ok "verdict figures and clone suspects unchanged after retention dropped the raw months"
 echo "all engine comparison tests passed"

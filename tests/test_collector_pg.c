@@ -118,6 +118,17 @@ static collector_status submit(pg_store *ps, const char *body, size_t len,
     return o.status;
 }
 
+/* Rows of one query not in the other's, either way. */
+static long long rows_differ(const char *a, const char *b)
+{
+    char sql[2000];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM ((%s EXCEPT %s) UNION ALL (%s EXCEPT %s)) "
+             "x",
+             a, b, b, a);
+    return q(sql);
+}
+
 /* Rollups equal the same counts computed over the raw scans, both ways. */
 static void rollups_match(void)
 {
@@ -171,19 +182,41 @@ static void rollups_match(void)
         "collector.daily_labels UNION ALL SELECT signer, product, lot, "
         "serial, time / 86400 + (time % 86400 + 25200) / 86400, kiosk, 1, "
         "time, time FROM collector.label_first) u GROUP BY 1, 2, 3, 4, 5, 6";
-    char sql[2000];
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM ((%s EXCEPT %s) UNION ALL (%s EXCEPT %s)) "
-             "x",
-             raw, roll, roll, raw);
-    assert_int_equal(q(sql), 0);
+    assert_int_equal(rows_differ(raw, roll), 0);
     assert_true(q("SELECT count(*) FROM collector.daily_labels") > 0);
-    /* Each later sighting knows the kiosk of the label's first (NULL
-     * only when a concurrent batch stored that first meanwhile). */
+    /* Each later sighting knows the kiosk and time of the label's first
+     * (both NULL only when a concurrent batch stored that first
+     * meanwhile): the clone report takes them from here. */
     assert_int_equal(q("SELECT count(*) FROM collector.daily_labels d JOIN "
                        "collector.label_first f USING (signer, product, lot, "
-                       "serial) WHERE d.first_kiosk <> f.kiosk"),
+                       "serial) WHERE d.first_kiosk <> f.kiosk OR "
+                       "d.first_seen <> f.time"),
                      0);
+    assert_int_equal(q("SELECT count(*) FROM collector.daily_labels WHERE "
+                       "(first_kiosk IS NULL) <> (first_seen IS NULL)"),
+                     0);
+    /* Per repeated label, its later scans (label_repeats.scans) equal
+     * the raw ones but the first, and those elsewhere than the first's
+     * kiosk are counted (at least: a sighting whose first a concurrent
+     * batch stored meanwhile counts as elsewhere); no other label. */
+    const char *rawl = "SELECT signer, product, lot, serial, count(*) - 1 "
+                       "FROM collector.scans WHERE serial > 0 AND verdict "
+                       "IN ('genuine', 'rating_changed', 'expired', "
+                       "'suspended', 'revoked', 'clone_reported', "
+                       "'wrong_host') GROUP BY 1, 2, 3, 4 HAVING count(*) > 1";
+    const char *rep = "SELECT signer, product, lot, serial, scans FROM "
+                      "collector.label_repeats";
+    assert_int_equal(rows_differ(rawl, rep), 0);
+    assert_true(q("SELECT count(*) FROM collector.label_repeats") > 0);
+    assert_int_equal(
+        q("SELECT count(*) FROM collector.label_repeats r WHERE elsewhere > "
+          "scans OR elsewhere < (SELECT count(*) FROM collector.scans s JOIN "
+          "collector.label_first f USING (signer, product, lot, serial) "
+          "WHERE s.signer = r.signer AND s.product = r.product AND s.lot = "
+          "r.lot AND s.serial = r.serial AND s.kiosk <> f.kiosk AND "
+          "s.verdict IN ('genuine', 'rating_changed', 'expired', "
+          "'suspended', 'revoked', 'clone_reported', 'wrong_host'))"),
+        0);
     /* Only repeated labels have later sightings. */
     assert_int_equal(q("SELECT count(*) FROM collector.daily_labels d WHERE "
                        "NOT EXISTS (SELECT 1 FROM collector.label_first f "
@@ -674,8 +707,10 @@ static void upgrade_from_2(void **state)
     free(b);
     pg_store_close(ps);
     admin_exec("DROP TABLE collector.daily_products, collector.phone_lookups,"
-               " collector.phone_reports, collector.kiosk_contact");
-    admin_exec("ALTER TABLE collector.daily_labels DROP COLUMN first_kiosk");
+               " collector.phone_reports, collector.kiosk_contact,"
+               " collector.label_repeats");
+    admin_exec("ALTER TABLE collector.daily_labels DROP COLUMN first_kiosk, "
+               "DROP COLUMN first_seen");
     admin_exec("UPDATE collector.meta SET version = 2");
     admin_exec("INSERT INTO collector.daily_verdicts SELECT time / 86400 + "
                "(time % 86400 + 25200) / 86400, kiosk, product, verdict, "
@@ -694,10 +729,11 @@ static void upgrade_from_2(void **state)
     assert_int_equal(q("SELECT version FROM collector.meta"),
                      PG_STORE_SCHEMA_VERSION);
     rollups_match();
-    /* Version 5 filled the first kiosk of every later sighting. */
+    /* Versions 5 and 6 filled the first kiosk and time of every later
+     * sighting. */
     assert_true(q("SELECT count(*) FROM collector.daily_labels") > 0);
     assert_int_equal(q("SELECT count(*) FROM collector.daily_labels WHERE "
-                       "first_kiosk IS NULL"),
+                       "first_kiosk IS NULL OR first_seen IS NULL"),
                      0);
     assert_int_equal(q("SELECT count(*) FROM collector.daily_verdicts WHERE "
                        "verdict = 'genuine'"),
@@ -710,6 +746,9 @@ static void upgrade_from_2(void **state)
     assert_int_equal(has_right("up_rep", "daily_products", "INSERT"), 0);
     assert_int_equal(has_right("up_col", "kiosk_contact", "INSERT"), 1);
     assert_int_equal(has_right("up_rep", "kiosk_contact", "SELECT"), 1);
+    assert_int_equal(has_right("up_col", "label_repeats", "INSERT"), 1);
+    assert_int_equal(has_right("up_rep", "label_repeats", "SELECT"), 1);
+    assert_int_equal(has_right("up_rep", "label_repeats", "INSERT"), 0);
     assert_int_equal(q("SELECT count(*) FROM collector.kiosk_contact"), 1);
     /* Uploads after the upgrade keep the rollups right. */
     b = batch(0, 2, 61, 40, ts(2026, 8, 1), 3600, &len);
@@ -719,11 +758,16 @@ static void upgrade_from_2(void **state)
     pg_store_close(ps);
 
     /* A newer ocop-host's store is refused, not misread. */
-    admin_exec("UPDATE collector.meta SET version = 6");
-    char err[300];
+    char sql[64], err[300];
+    snprintf(sql, sizeof sql, "UPDATE collector.meta SET version = %d",
+             PG_STORE_SCHEMA_VERSION + 1);
+    admin_exec(sql);
     assert_int_equal(pg_store_open(conninfo, &ps, err, sizeof err), -1);
-    assert_non_null(strstr(err, "schema version 6"));
-    admin_exec("UPDATE collector.meta SET version = 5");
+    snprintf(sql, sizeof sql, "schema version %d", PG_STORE_SCHEMA_VERSION + 1);
+    assert_non_null(strstr(err, sql));
+    snprintf(sql, sizeof sql, "UPDATE collector.meta SET version = %d",
+             PG_STORE_SCHEMA_VERSION);
+    admin_exec(sql);
 }
 
 /* ---- The kiosk fleet ------------------------------------------------------
@@ -790,7 +834,7 @@ static void fleet(void **state)
     assert_int_equal(s.k[1].scans, 3);
     pg_store_close(ps);
     /* Back to version 3, as an older ocop-host left it. */
-    admin_exec("DROP TABLE collector.kiosk_contact;"
+    admin_exec("DROP TABLE collector.kiosk_contact, collector.label_repeats;"
                "UPDATE collector.meta SET version = 3");
     ps = open_store();
     assert_int_equal(q("SELECT max(version) FROM collector.meta"),

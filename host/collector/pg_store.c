@@ -31,7 +31,7 @@ struct pg_store {
 };
 
 /* Schema version 2 (1 had every sighting in daily_labels); versions 3
- * to 5 are made from it by pgs_migrate (pg_store_admin.c). Times are Unix
+ * to 7 are made from it by pgs_migrate (pg_store_admin.c). Times are Unix
  * seconds; days are Vietnam days (UTC+7, as in docs/reports.md) counted from
  * 1970-01-01. */
 static const char schema[] =
@@ -760,31 +760,49 @@ static const char insert_sql[] =
     " ORDER BY signer, product, lot, serial, time, kiosk, scan_id"
     " ON CONFLICT DO NOTHING RETURNING signer, product, lot, serial, kiosk,"
     "  scan_id, time),"
-    /* first_kiosk: the first sighting's kiosk, from label_first as this
-     * statement found it or from f (NULL when a concurrent batch stored
-     * it meanwhile: the clone report then looks it up). */
-    "l AS ("
-    " INSERT INTO collector.daily_labels AS r (signer, product, lot, serial,"
-    "  day, kiosk, scans, first_time, last_time, first_kiosk)"
-    " SELECT signer, product, lot, serial, day, kiosk, count(*), min(time),"
-    "  max(time), coalesce((SELECT x.kiosk FROM collector.label_first x"
-    "   WHERE x.signer = ins.signer AND x.product = ins.product"
-    "   AND x.lot = ins.lot AND x.serial = ins.serial), (SELECT f.kiosk"
-    "   FROM f WHERE f.signer = ins.signer AND f.product = ins.product"
-    "   AND f.lot = ins.lot AND f.serial = ins.serial))"
-    "  FROM ins WHERE serial > 0 AND verdict = ANY($13::text[])"
+    /* The later sightings of this batch per label, day and kiosk, each
+     * with the label's first sighting (first_kiosk, first_seen), from
+     * label_first as this statement found it or from f, looked up once
+     * per row (NULL when a concurrent batch stored it meanwhile: the
+     * clone report then looks it up). */
+    "rep AS (SELECT g.*, w.kiosk AS fk, w.time AS fs FROM (SELECT signer,"
+    "  product, lot, serial, day, kiosk, count(*) AS n, min(time) AS lo,"
+    "  max(time) AS hi FROM ins"
+    "  WHERE serial > 0 AND verdict = ANY($13::text[])"
     "  AND NOT EXISTS (SELECT 1 FROM f WHERE f.kiosk = ins.kiosk"
     "   AND f.scan_id = ins.scan_id AND f.time = ins.time)"
-    " GROUP BY signer, product, lot, serial, day, kiosk"
+    "  GROUP BY signer, product, lot, serial, day, kiosk) g"
+    " LEFT JOIN LATERAL (SELECT x.kiosk, x.time FROM collector.label_first x"
+    "  WHERE x.signer = g.signer AND x.product = g.product AND x.lot = g.lot"
+    "  AND x.serial = g.serial UNION ALL SELECT f.kiosk, f.time FROM f"
+    "  WHERE f.signer = g.signer AND f.product = g.product AND f.lot = g.lot"
+    "  AND f.serial = g.serial LIMIT 1) w ON true),"
+    "l AS ("
+    " INSERT INTO collector.daily_labels AS r (signer, product, lot, serial,"
+    "  day, kiosk, scans, first_time, last_time, first_kiosk, first_seen)"
+    " SELECT * FROM rep"
     " ORDER BY signer, product, lot, serial, day, kiosk"
     " ON CONFLICT (signer, product, lot, serial, day, kiosk)"
     " DO UPDATE SET scans = r.scans + excluded.scans,"
     "  first_time = least(r.first_time, excluded.first_time),"
-    "  last_time = greatest(r.last_time, excluded.last_time) RETURNING 1)"
+    "  last_time = greatest(r.last_time, excluded.last_time) RETURNING 1),"
+    /* Per label, its later sightings and those not known to be at the
+     * first's kiosk (schema 7): the clone report's candidates without
+     * grouping a year of daily_labels. */
+    "e AS ("
+    " INSERT INTO collector.label_repeats AS r (signer, product, lot, serial,"
+    "  scans, elsewhere)"
+    " SELECT signer, product, lot, serial, sum(n),"
+    "  coalesce(sum(n) FILTER (WHERE fk IS DISTINCT FROM kiosk), 0) FROM rep"
+    " GROUP BY signer, product, lot, serial"
+    " ORDER BY signer, product, lot, serial"
+    " ON CONFLICT (signer, product, lot, serial)"
+    " DO UPDATE SET scans = r.scans + excluded.scans,"
+    "  elsewhere = r.elsewhere + excluded.elsewhere RETURNING 1)"
     "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM v),"
     " (SELECT count(*) FROM p),"
     " (SELECT count(*) FROM k), (SELECT count(*) FROM l),"
-    " (SELECT count(*) FROM f)";
+    " (SELECT count(*) FROM f), (SELECT count(*) FROM e)";
 
 int pgs_insert_scans(PGconn *db, const pgs_rows *r, long *added, char state[6],
                      char *err, size_t errsz)

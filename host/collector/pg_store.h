@@ -36,9 +36,14 @@ typedef struct pg_store pg_store;
  * a product back to inspection; 4 adds each kiosk's contact and reported
  * mirror (kiosk_contact, the console's fleet); 5 keeps with each later
  * sighting the kiosk of the label's first (daily_labels.first_kiosk), so
- * the clone report looks up only labels seen at two kiosks. Opening an
+ * the clone report looks up only labels seen at two kiosks; 6 adds when
+ * the label was first seen (daily_labels.first_seen), so the clone report
+ * reads only daily_labels: a suspect's first sighting without a lookup,
+ * its other sightings' times from the rows' first and last; 7 keeps per
+ * label its later sightings and those elsewhere than the first's kiosk
+ * (label_repeats), the clone report's candidates. Opening an
  * older store as its owner upgrades it (pg_store_admin.c). */
-#define PG_STORE_SCHEMA_VERSION 5
+#define PG_STORE_SCHEMA_VERSION 7
 /* Raw-scan months kept by pg_store_retain when a deployment does not say
  * otherwise (docs/collector.md). */
 #define PG_STORE_RETAIN_MONTHS 24
@@ -146,6 +151,7 @@ typedef struct pg_store_report_query {
     const char *province; /* "" or NULL for all */
     long clone_scans;     /* a label scanned more often is a suspect */
     unsigned what;        /* PG_REPORT_* to fill; every table is made */
+    long clone_window;    /* --clone-hours in seconds (the burst rule) */
 } pg_store_report_query;
 
 /* Fill db's main schema in one PostgreSQL snapshot and one SQLite

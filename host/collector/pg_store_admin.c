@@ -11,6 +11,23 @@
 
 /* ---- Schema upgrades ---------------------------------------------------- */
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* A new table's rights for the roles that have them on scans: `writers`
+ * (EXECUTE statements, w the role) for each role that may insert scans,
+ * `readers` for each that may read them; the grants of docs/collector.md
+ * then need not be run again. */
+#define GRANT_LIKE_SCANS(writers, readers)                                     \
+    "DO $g$ DECLARE w text; BEGIN"                                             \
+    " FOR w IN SELECT DISTINCT grantee FROM information_schema"                \
+    "  .role_table_grants WHERE table_schema = 'collector' AND table_name"     \
+    "  = 'scans' AND privilege_type = 'INSERT' AND grantee <> 'PUBLIC' "       \
+    "LOOP" writers " END LOOP;"                                                \
+    " FOR w IN SELECT DISTINCT grantee FROM information_schema"                \
+    "  .role_table_grants WHERE table_schema = 'collector' AND table_name"     \
+    "  = 'scans' AND privilege_type = 'SELECT' AND grantee <> 'PUBLIC' "       \
+    "LOOP" readers " END LOOP; END $g$"
+
 /* Version 2 to 3. daily_verdicts had a row per day, kiosk, product and
  * verdict: nearly one per scan, for two reports that need much less. The
  * products' totals (expiring) go to daily_products, per day, product and
@@ -19,8 +36,6 @@
  * phone page's tables are new (phone_store.c). The roles that may write
  * or read scans get the same rights on the new tables, so the grants of
  * docs/collector.md need not be run again. */
-#define STR_(x) #x
-#define STR(x) STR_(x)
 static const char *const migrate_3[] = {
     "CREATE TABLE collector.daily_products ("
     " day bigint NOT NULL, product text NOT NULL, verdict text NOT NULL,"
@@ -44,21 +59,13 @@ static const char *const migrate_3[] = {
     " shop text NOT NULL, photo bytea CHECK (octet_length(photo) <= " STR(
         COLLECTOR_PHOTO_MAX) "),"
                              " photo_type text NOT NULL)",
-    "DO $g$ DECLARE w text; BEGIN"
-    " FOR w IN SELECT DISTINCT grantee FROM information_schema"
-    "  .role_table_grants WHERE table_schema = 'collector' AND table_name"
-    "  = 'scans' AND privilege_type = 'INSERT' AND grantee <> 'PUBLIC' LOOP"
-    "  EXECUTE format('GRANT SELECT, INSERT, UPDATE (scans) ON"
-    "   collector.daily_products TO %I', w);"
-    "  EXECUTE format('GRANT SELECT, INSERT ON collector.phone_lookups,"
-    "   collector.phone_reports TO %I', w);"
-    " END LOOP;"
-    " FOR w IN SELECT DISTINCT grantee FROM information_schema"
-    "  .role_table_grants WHERE table_schema = 'collector' AND table_name"
-    "  = 'scans' AND privilege_type = 'SELECT' AND grantee <> 'PUBLIC' LOOP"
-    "  EXECUTE format('GRANT SELECT ON collector.daily_products,"
-    "   collector.phone_lookups, collector.phone_reports TO %I', w);"
-    " END LOOP; END $g$",
+    GRANT_LIKE_SCANS(
+        "  EXECUTE format('GRANT SELECT, INSERT, UPDATE (scans) ON"
+        "   collector.daily_products TO %I', w);"
+        "  EXECUTE format('GRANT SELECT, INSERT ON collector.phone_lookups,"
+        "   collector.phone_reports TO %I', w);",
+        "  EXECUTE format('GRANT SELECT ON collector.daily_products,"
+        "   collector.phone_lookups, collector.phone_reports TO %I', w);"),
     "UPDATE collector.meta SET version = 3",
 };
 
@@ -71,19 +78,12 @@ static const char *const migrate_4[] = {
     " mirror_version bigint, data_age bigint, reported bigint)",
     "INSERT INTO collector.kiosk_contact (key_id, last_contact)"
     " SELECT kiosk, max(received) FROM collector.batches GROUP BY kiosk",
-    "DO $g$ DECLARE w text; BEGIN"
-    " FOR w IN SELECT DISTINCT grantee FROM information_schema"
-    "  .role_table_grants WHERE table_schema = 'collector' AND table_name"
-    "  = 'scans' AND privilege_type = 'INSERT' AND grantee <> 'PUBLIC' LOOP"
-    "  EXECUTE format('GRANT SELECT, INSERT, UPDATE (last_contact,"
-    "   mirror_version, data_age, reported) ON collector.kiosk_contact"
-    "   TO %I', w);"
-    " END LOOP;"
-    " FOR w IN SELECT DISTINCT grantee FROM information_schema"
-    "  .role_table_grants WHERE table_schema = 'collector' AND table_name"
-    "  = 'scans' AND privilege_type = 'SELECT' AND grantee <> 'PUBLIC' LOOP"
-    "  EXECUTE format('GRANT SELECT ON collector.kiosk_contact TO %I', w);"
-    " END LOOP; END $g$",
+    GRANT_LIKE_SCANS(
+        "  EXECUTE format('GRANT SELECT, INSERT, UPDATE (last_contact,"
+        "   mirror_version, data_age, reported) ON collector.kiosk_contact"
+        "   TO %I', w);",
+        "  EXECUTE format('GRANT SELECT ON collector.kiosk_contact TO %I', "
+        "w);"),
     "UPDATE collector.meta SET version = 4",
 };
 
@@ -99,6 +99,45 @@ static const char *const migrate_5[] = {
     " AND f.product = d.product AND f.lot = d.lot AND f.serial = d.serial"
     " AND d.first_kiosk IS NULL",
     "UPDATE collector.meta SET version = 5",
+};
+
+/* Version 5 to 6: each later sighting's row also says when the label was
+ * first seen (first_seen), so the clone report gets a suspect's first
+ * sighting from the rows it reads anyway, never by a lookup per label in
+ * label_first, nor its scans from the raw months (docs/collector.md,
+ * "Rollups"). Rows a concurrent batch left without their first kiosk
+ * get both here. */
+static const char *const migrate_6[] = {
+    "ALTER TABLE collector.daily_labels ADD COLUMN IF NOT EXISTS first_seen"
+    " bigint",
+    "UPDATE collector.daily_labels d SET first_kiosk = f.kiosk,"
+    " first_seen = f.time FROM collector.label_first f"
+    " WHERE f.signer = d.signer AND f.product = d.product AND f.lot = d.lot"
+    " AND f.serial = d.serial AND d.first_seen IS NULL",
+    "UPDATE collector.meta SET version = 6",
+};
+
+/* Version 6 to 7: per label, its later sightings and those not known to
+ * be at the first's kiosk (label_repeats), summed from daily_labels, so
+ * the clone report finds its candidates (seen elsewhere, or scanned often)
+ * without grouping a year of daily_labels; the roles that may insert
+ * scans may add to it, those that read them may read it. */
+static const char *const migrate_7[] = {
+    "CREATE TABLE collector.label_repeats ("
+    " signer text NOT NULL, product text NOT NULL, lot text NOT NULL,"
+    " serial bigint NOT NULL, scans bigint NOT NULL,"
+    " elsewhere bigint NOT NULL, PRIMARY KEY (signer, product, lot, serial))",
+    "INSERT INTO collector.label_repeats SELECT signer, product, lot, serial,"
+    " sum(scans), coalesce(sum(scans) FILTER (WHERE first_kiosk IS DISTINCT"
+    " FROM kiosk), 0) FROM collector.daily_labels GROUP BY 1, 2, 3, 4",
+    GRANT_LIKE_SCANS(
+        "  EXECUTE format('GRANT SELECT, INSERT, UPDATE (scans, elsewhere) ON"
+        "   collector.label_repeats TO %I', w);",
+        "  EXECUTE format('GRANT SELECT ON collector.label_repeats TO %I', "
+        "w);"),
+    /* The report plans its join with it at once, not after autovacuum. */
+    "ANALYZE collector.label_repeats",
+    "UPDATE collector.meta SET version = 7",
 };
 
 static int migrate_step(PGconn *db, const char *const *sql, size_t n, int to,
@@ -125,18 +164,22 @@ static int migrate_step(PGconn *db, const char *const *sql, size_t n, int to,
 
 int pgs_migrate(PGconn *db, int from, char *err, size_t errsz)
 {
-    if (from < 3 &&
-        migrate_step(db, migrate_3, sizeof migrate_3 / sizeof migrate_3[0], 3,
-                     err, errsz))
-        return -1;
-    if (from < 4 &&
-        migrate_step(db, migrate_4, sizeof migrate_4 / sizeof migrate_4[0], 4,
-                     err, errsz))
-        return -1;
-    if (from < 5 &&
-        migrate_step(db, migrate_5, sizeof migrate_5 / sizeof migrate_5[0], 5,
-                     err, errsz))
-        return -1;
+    static const struct {
+        const char *const *sql;
+        size_t n;
+    } steps[] = {
+#define STEP(a) {a, sizeof a / sizeof a[0]}
+        STEP(migrate_3), STEP(migrate_4), STEP(migrate_5),
+        STEP(migrate_6), STEP(migrate_7),
+#undef STEP
+    };
+    _Static_assert(sizeof steps / sizeof steps[0] + 2 ==
+                       PG_STORE_SCHEMA_VERSION,
+                   "one step per version after 2");
+    for (int to = from + 1; to <= PG_STORE_SCHEMA_VERSION; to++)
+        if (to >= 3 && migrate_step(db, steps[to - 3].sql, steps[to - 3].n, to,
+                                    err, errsz))
+            return -1;
     return 0;
 }
 

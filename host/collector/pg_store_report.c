@@ -18,9 +18,11 @@
 /* Parameters of every PostgreSQL query below, typed so that a query may
  * leave some unused: $1 $2 the Vietnam days [from, to), $3 $4 the Unix
  * seconds [from, to), $5 the province ("" for all), $6 --clone-scans,
- * $7 the signed verdicts, $8 $9 the rating_changed and expired words. */
-#define NPARAM 9
-static const Oid param_types[NPARAM] = {20, 20, 20, 20, 25, 20, 1009, 25, 25};
+ * $7 the signed verdicts, $8 $9 the rating_changed and expired words,
+ * $10 the burst window in seconds. */
+#define NPARAM 10
+static const Oid param_types[NPARAM] = {20, 20,   20, 20, 25,
+                                        20, 1009, 25, 25, 20};
 
 struct copy {
     unsigned what;      /* PG_REPORT_* that needs it */
@@ -69,40 +71,64 @@ static const struct copy copies[] = {
      "INSERT INTO pg_clone_hits SELECT ?1, ?2, ?3, ?4, ?6, ?7"
      " WHERE ?6 IS NOT NULL",
      /* A suspect has two scans in the period, so a sighting after its
-      * first: only labels in daily_labels are looked at (d). Of those,
-      * a label seen again only at the kiosk that first saw it, fewer
-      * times than the count rule, is none (most repeats: a customer
-      * scanning twice), so only the others (c) have their first sighting
-      * looked up in label_first and added when it falls in the period.
-      * Each suspect's raw scans lie between its rollup rows' first and
-      * last times: the lookup per suspect (LATERAL, by the label index;
-      * OFFSET 0 keeps it a lookup, not a join over every month) reads
-      * only the months between them. */
-     "WITH d AS (SELECT signer, product, lot, serial, kiosk, scans,"
-     "  first_time, last_time, first_kiosk"
-     "  FROM collector.daily_labels WHERE day >= $1 AND day < $2"
-     "  AND signer <> '_'),"
-     " c AS (SELECT signer, product, lot, serial FROM d"
-     "  GROUP BY signer, product, lot, serial"
-     "  HAVING min(kiosk) <> max(kiosk) OR sum(scans) + 1 > $6"
-     "  OR bool_or(first_kiosk IS DISTINCT FROM kiosk)),"
+      * first. The candidates (c) are the labels seen again elsewhere
+      * than at the kiosk that first saw them, or scanned often enough
+      * for the count rule, over all time (label_repeats, a row per
+      * repeated label): not the rescans at the first kiosk (most
+      * repeats: a customer scanning twice), and no grouping of a year
+      * of daily_labels. Their rows of the period (d) give their first
+      * sighting (f: first_kiosk, first_seen; looked up in label_first
+      * by key only for a row a concurrent batch left without it),
+      * counted when it falls in the period, and their later sightings.
+      * A suspect's sightings are then its rows' first and last times:
+      * what the report makes of them (kiosks, provinces in order of
+      * first sighting, the most kiosks within --clone-hours, first and
+      * last) is the same as from every scan when each row holds two
+      * scans or fewer, or spans no more than the window (a window
+      * holding one of its scans holds its first or its last), and lies
+      * in the period: at the default 24 hours, every row of a Vietnam
+      * day. Only a suspect with another row ("exact" false) has its raw
+      * scans read, by one lookup per label (LATERAL, by the label index;
+      * OFFSET 0 keeps it a lookup) between its first and last times. */
+     "WITH c AS (SELECT signer, product, lot, serial"
+     "  FROM collector.label_repeats WHERE elsewhere > 0"
+     "  OR scans + 1 > $6),"
+     " d AS (SELECT signer, product, lot, serial, kiosk, scans, first_time,"
+     "  last_time, first_kiosk, first_seen FROM collector.daily_labels"
+     "  WHERE day >= $1 AND day < $2 AND signer <> '_'"
+     "  AND (signer, product, lot, serial) IN (SELECT * FROM c)),"
+     " f0 AS (SELECT signer, product, lot, serial, max(first_kiosk) AS fk,"
+     "  max(first_seen) AS fs FROM d GROUP BY signer, product, lot, serial),"
+     " f AS (SELECT signer, product, lot, serial, fk AS kiosk, fs AS time"
+     "  FROM f0 WHERE fs IS NOT NULL UNION ALL SELECT f0.signer,"
+     "  f0.product, f0.lot, f0.serial, x.kiosk, x.time FROM f0 CROSS JOIN"
+     "  LATERAL (SELECT kiosk, time FROM collector.label_first x"
+     "   WHERE x.signer = f0.signer AND x.product = f0.product"
+     "   AND x.lot = f0.lot AND x.serial = f0.serial OFFSET 0) x"
+     "  WHERE f0.fs IS NULL),"
      " u AS (SELECT signer, product, lot, serial, kiosk, scans, first_time,"
-     "  last_time FROM d WHERE (signer, product, lot, serial) IN"
-     "  (SELECT * FROM c) UNION ALL"
-     "  SELECT f.signer, f.product, f.lot, f.serial, f.kiosk, 1, f.time,"
-     "  f.time FROM collector.label_first f WHERE (f.signer, f.product,"
-     "   f.lot, f.serial) IN (SELECT * FROM c)"
-     "  AND f.time >= $3 AND f.time < $4),"
+     "  last_time FROM d UNION ALL"
+     "  SELECT signer, product, lot, serial, kiosk, 1, time, time FROM f"
+     "  WHERE time >= $3 AND time < $4),"
      " g AS (SELECT signer, product, lot, serial, sum(scans) AS n,"
-     "  min(first_time) AS lo, max(last_time) AS hi FROM u"
+     "  min(first_time) AS lo, max(last_time) AS hi,"
+     "  bool_and(scans <= 2 OR (last_time - first_time <= $10"
+     "   AND first_time >= $3 AND last_time < $4)) AS exact FROM u"
      "  GROUP BY signer, product, lot, serial"
-     "  HAVING min(kiosk) <> max(kiosk) OR sum(scans) > $6)"
+     "  HAVING min(kiosk) <> max(kiosk) OR sum(scans) > $6),"
+     " h AS (SELECT signer, product, lot, serial, kiosk, first_time AS time"
+     "  FROM u UNION ALL SELECT signer, product, lot, serial, kiosk,"
+     "  last_time FROM u WHERE last_time <> first_time)"
+     " SELECT g.signer, g.product, g.lot, g.serial, g.n, h.kiosk, h.time"
+     " FROM g LEFT JOIN h ON h.signer = g.signer AND h.product = g.product"
+     "  AND h.lot = g.lot AND h.serial = g.serial AND h.time >= $3"
+     "  AND h.time < $4 WHERE g.exact UNION ALL"
      " SELECT g.signer, g.product, g.lot, g.serial, g.n, s.kiosk, s.time"
      " FROM g LEFT JOIN LATERAL (SELECT kiosk, time FROM collector.scans s"
      "  WHERE s.signer = g.signer AND s.product = g.product"
      "  AND s.lot = g.lot AND s.serial = g.serial AND s.verdict = ANY($7)"
      "  AND s.time >= greatest($3, g.lo) AND s.time < $4"
-     "  AND s.time <= g.hi OFFSET 0) s ON true"},
+     "  AND s.time <= g.hi OFFSET 0) s ON true WHERE NOT g.exact"},
     {PG_REPORT_REINSPECT,
      "CREATE TABLE pg_product_verdicts (product TEXT NOT NULL,"
      " verdict TEXT NOT NULL, kiosk TEXT NOT NULL, n INTEGER NOT NULL)",
@@ -189,16 +215,16 @@ static int put_rows(sqlite3 *db, const char *insert, PGresult *r, char *err,
 
 /* The period's parameters as text, the way libpq sends them. */
 struct params {
-    char num[6][24];
+    char num[7][24];
     char *signed_words;
     const char *v[NPARAM];
 };
 
 static int params_make(struct params *p, const pg_store_report_query *q)
 {
-    int64_t nums[6] = {day_of(q->from), day_of(q->to), q->from, q->to, 0,
-                       q->clone_scans};
-    for (int i = 0; i < 6; i++)
+    int64_t nums[7] = {day_of(q->from), day_of(q->to),  q->from, q->to, 0,
+                       q->clone_scans,  q->clone_window};
+    for (int i = 0; i < 7; i++)
         snprintf(p->num[i], sizeof p->num[i], "%" PRId64, nums[i]);
     size_t cap = 16;
     for (int i = 0; i < COLLECTOR_SIGNED_COUNT; i++)
@@ -221,7 +247,8 @@ static int params_make(struct params *p, const pg_store_report_query *q)
                              p->num[5],
                              p->signed_words,
                              labels_verdict_word(LABELS_V_RATING_CHANGED),
-                             labels_verdict_word(LABELS_V_EXPIRED)};
+                             labels_verdict_word(LABELS_V_EXPIRED),
+                             p->num[6]};
     memcpy(p->v, v, sizeof v);
     return 0;
 }

@@ -271,12 +271,13 @@ static int check_source(sqlite3 *in, const char *src, char *err, size_t errsz)
 /* Copy the registry's mirror into versions/<N>.db with this version's
  * meta rows; returns 0 or -1 with err set. The copy reads one consistent
  * snapshot (even while the registry writes the mirror) into a temporary
- * that is committed (fsync) and renamed once whole. The page size is 1
- * KiB: a delta's updates land on scattered pages, each of which the kiosk
- * writes twice (WAL, then the checkpoint), so small pages make a 1% delta
- * apply about a quarter faster; lookups cost one more B-tree level. Pages
- * keep room for rows that grow (slack.c), so such an update rewrites one
- * page instead of splitting it. */
+ * that is committed (fsync) and renamed once whole. The page size is 4
+ * KiB: a kiosk appends a delta's rows to its overlay (docs/mirror.md),
+ * so what a delta costs it is a lookup of each changed product, and
+ * those take one B-tree level fewer than with 1 KiB pages (a 1% delta
+ * at a million products applies a fifth faster, docs/performance.md).
+ * Pages keep room for rows that grow (slack.c) for kiosks from before
+ * the overlay, which update in place. */
 static int make_version_db(const char *src, const char *dst, int64_t version,
                            const char *published, const labels_seckey *key,
                            char *err, size_t errsz)

@@ -103,7 +103,7 @@ int feed_copy_with_slack(const char *src, const char *dst, char *err,
     /* A scratch file until the caller commits it: no journal, no sync. */
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db,
-                          "PRAGMA page_size=1024; PRAGMA journal_mode=OFF;"
+                          "PRAGMA page_size=4096; PRAGMA journal_mode=OFF;"
                           "PRAGMA synchronous=OFF; PRAGMA cache_size=-65536",
                           NULL, NULL, NULL);
     if (rc == SQLITE_OK)

@@ -12,10 +12,8 @@
 
 /* ---- Clone suspects ------------------------------------------------------ */
 
-/* collector_signed_verdicts, bound as parameters ?11.. (their words come
- * from labels_verdict_word), one per entry. A forged label is reported as
- * a forgery, never as a copy of a real pack. */
-#define SIGNED_VERDICTS "(?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+/* SIGNED_VERDICTS (report_internal.h): collector_signed_verdicts,
+ * parameters ?11.. */
 #define SIGNED_FIRST 11
 _Static_assert(COLLECTOR_SIGNED_COUNT == 7,
                "one ?N in SIGNED_VERDICTS per signed verdict");
@@ -166,12 +164,7 @@ static int prepare(ctx *c, sqlite3_stmt **grp, sqlite3_stmt **det,
                          * per label. */
                         "HAVING min(kiosk) <> max(kiosk) OR count(*) > ?3",
                 grp) ||
-        rq_prep(c,
-                c->pg ? PG_REPORT_SQL_CLONE_HITS
-                      : "SELECT kiosk, time FROM scans WHERE signer = ?1 AND "
-                        "product = ?2 AND lot = ?3 AND serial = ?4 AND verdict "
-                        "IN " SIGNED_VERDICTS " AND time >= ?5 AND time < ?6",
-                det) ||
+        rq_prep(c, c->pg ? PG_REPORT_SQL_CLONE_HITS : RQ_SQL_CLONE_HITS, det) ||
         rq_prep(c,
                 "SELECT count(*) FROM reg.clones WHERE key_id = ?1 AND "
                 "product = ?2 AND lot = ?3 AND serial = ?4",

@@ -113,8 +113,9 @@ static int load_pg(sqlite3 *db, const char *kind, const report_opts *o,
     sqlite3_finalize(st);
     if (rc)
         return -1;
-    pg_store_report_query q = {o->from, o->to, o->province, o->clone_scans,
-                               pg_needs(kind)};
+    pg_store_report_query q = {o->from,        o->to,
+                               o->province,    o->clone_scans,
+                               pg_needs(kind), o->clone_window_h * 3600};
     rc = pg_store_report_load(ps, db, &q, err, errsz);
     pg_store_close(ps);
     return rc;

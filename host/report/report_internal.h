@@ -47,6 +47,21 @@ typedef struct ctx {
     int pg; /* db holds a PostgreSQL collector's answers (pg_store.h) */
 } ctx;
 
+/* collector_signed_verdicts, bound as parameters ?11.. (their words come
+ * from labels_verdict_word), one per entry. A forged label is reported as
+ * a forgery, never as a copy of a real pack. */
+#define SIGNED_VERDICTS "(?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+/* One clone suspect's scans in the period, on SQLite (clones.c), by the
+ * label index, named: the collector never runs ANALYZE, and without
+ * statistics SQLite takes the product index and the time range instead,
+ * every scan of the product in the period with a table lookup each (0.7 s
+ * a suspect of a popular product at 10 million scans; tests/
+ * test_report_plan.c). */
+#define RQ_SQL_CLONE_HITS                                                      \
+    "SELECT kiosk, time FROM scans INDEXED BY scans_label WHERE signer = ?1 "  \
+    "AND product = ?2 AND lot = ?3 AND serial = ?4 AND verdict "               \
+    "IN " SIGNED_VERDICTS " AND time >= ?5 AND time < ?6"
+
 /* 1 when db was made by report_open for a PostgreSQL collector. */
 int rq_db_is_pg(sqlite3 *db);
 
