@@ -74,7 +74,9 @@ int main(int argc, char **argv)
      * without). This process lives for one round: keep what it freed.
      * Only speed is at stake: a sanitizer's allocator refuses it. */
     (void)mallopt(M_TRIM_THRESHOLD, 64 << 20);
-    sqlite_for_deltas();
+    /* The buffer costs its memory at once: only a sync applies deltas. */
+    if (run == cmd_sync)
+        sqlite_for_deltas();
     if (labels_init() != LABELS_OK) {
         kiosk_log("%s", labels_strerror(LABELS_ERR_CRYPTO));
         return LABELS_EXIT_FAIL;
