@@ -143,6 +143,29 @@ static int motion(labels_image *img, int len, int iters)
     return rdops_deblur(img, dx, dy, len, iters);
 }
 
+/* Motion blur or a soft lens undone in the frequency domain (Wiener): a
+ * line along the blur's direction, as long as the region's own edges say
+ * (rdops_motion_psf); where the blur has no direction, a Gaussian as wide
+ * as its steepest edges say. Van Cittert's rounds (motion11) diverge at
+ * the frequencies a line's spectrum turns negative, which for a blur of
+ * 1.5-2 modules are the modules' own (a code's finest pattern, one light
+ * module between dark ones). */
+static int prep_wiener(labels_image *img)
+{
+    int dx, dy;
+    if (rdops_blur_dir(img, &dx, &dy) == 0) {
+        int len10 = rdops_motion_psf(img, &dx, &dy);
+        return len10 < 5 ? LABELS_ERR_IMAGE : rdops_wiener(img, dx, dy, len10);
+    }
+    /* Sharp: nothing to undo (prep_defocus). A Gaussian's steepest slope
+     * is C / (sigma sqrt(2 pi)), a disc's 2 C / (pi R): sigma = R pi /
+     * (2 sqrt(2 pi)) = 0.627 R. */
+    int r10 = rdops_defocus_radius(img);
+    if (r10 < 18)
+        return LABELS_ERR_IMAGE;
+    return rdops_wiener(img, 0, 0, r10 * 627 / 1000);
+}
+
 static int prep_motion11(labels_image *img) { return motion(img, 11, 3); }
 
 static int prep_motion9(labels_image *img) { return motion(img, 9, 3); }
@@ -208,9 +231,10 @@ static const attempt attempts[] = {
      * cylinder_3_0, shaded dark at the can's edge) */
     {"fit-cyl-h40", 150, prep_cyl_h40, 1, FIT},
     {"fit-cyl-v40", 150, prep_cyl_v40, 1, FIT},
+    {"wiener", 100, prep_wiener, 10, 0},
 };
 #define N_ATTEMPTS ((int)(sizeof attempts / sizeof attempts[0]))
-#define MAX_ATTEMPTS 32 /* room in labels_reader for their costs */
+#define MAX_ATTEMPTS 40 /* room in labels_reader for their costs */
 _Static_assert(sizeof attempts / sizeof attempts[0] <= MAX_ATTEMPTS,
                "attempt_ns_px is too small for the attempt list");
 

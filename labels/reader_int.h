@@ -1,7 +1,7 @@
 /* reader_int.h -- internals of the camera QR reader (qr_reader.c), shared
  * with its helpers: grey-level operations (image_ops.c), deconvolution
- * (reader_deblur.c), geometry (reader_warp.c) and the search for regions
- * where a code is likely (reader_regions.c). Not public API. */
+ * (reader_deblur.c, reader_wiener.c), geometry (reader_warp.c) and the search
+ * for regions where a code is likely (reader_regions.c). Not public API. */
 #ifndef READER_INT_H
 #define READER_INT_H
 
@@ -55,6 +55,16 @@ int rdops_defocus_radius(const labels_image *img);
 /* Undo a disc blur of radius r10 / 10 pixels with iters rounds of
  * Landweber deconvolution. In place. */
 int rdops_deblur_disc(labels_image *img, int r10, int iters);
+
+/* Length of the motion blur in img, in tenths of a pixel, measured on
+ * img's own edges (reader_wiener.c), and its direction: *dx, *dy (from
+ * rdops_blur_dir) turned to where the edges say, within 16 degrees. 0
+ * when img is too small to tell. */
+int rdops_motion_psf(const labels_image *img, int *dx, int *dy);
+/* Undo a blur by Wiener deconvolution in the frequency domain: a line of
+ * len10 / 10 pixels along (dx, dy) / 1000, or, when dx == dy == 0, a
+ * Gaussian of standard deviation len10 / 10 pixels. In place. */
+int rdops_wiener(labels_image *img, int dx, int dy, int len10);
 
 /* Warp the quadrilateral (qx, qy) of src (corners in order round it) to
  * a side x side square with a white margin of margin pixels round it:
