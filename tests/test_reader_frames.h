@@ -1,0 +1,14 @@
+/* test_reader_frames.h -- the reader tests' one-shot read of a frame of
+ * bench_reader's generator (bench/frames_gen.c), every text checked. */
+#ifndef TEST_READER_FRAMES_H
+#define TEST_READER_FRAMES_H
+
+/* Read frame (cat, level, idx) of seed s in one-shot mode; how many of
+ * its labels were read (cmocka fails the test on any other text or one
+ * that does not verify). *nlabels: how many the frame holds. *px (may be
+ * NULL): the pixels the reader gave ZBar, every pass together (what it
+ * cost, without a clock). */
+int reader_frame_read(unsigned long long s, int cat, int level, int idx,
+                      int *nlabels, double *px);
+
+#endif
