@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Square root without libm (the library links no maths library). */
-static double root(double v)
+double rdops_root(double v)
 {
     if (v <= 0)
         return 0;
@@ -42,7 +41,7 @@ int rdops_blur_dir(const labels_image *img, int *dx, int *dy)
     double tr = sxx + syy, det = sxx * syy - sxy * sxy;
     if (tr <= 0)
         return -1;
-    double disc = root(tr * tr / 4 - det);
+    double disc = rdops_root(tr * tr / 4 - det);
     double l1 = tr / 2 + disc, l2 = tr / 2 - disc;
     if (l2 > 0.8 * l1)
         return -1; /* isotropic: no motion */
@@ -52,7 +51,7 @@ int rdops_blur_dir(const labels_image *img, int *dx, int *dy)
         vx = sxy;
         vy = l2 - sxx;
     }
-    double norm = root(vx * vx + vy * vy);
+    double norm = rdops_root(vx * vx + vy * vy);
     if (norm <= 0)
         return -1;
     *dx = (int)(1000 * vx / norm);

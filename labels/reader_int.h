@@ -40,6 +40,9 @@ int rdops_binarise(labels_image *img, int r, int min_range);
  * contrast while keeping grey edges for ZBar's own thresholding. */
 int rdops_normalise(labels_image *img, int r, int min_sd);
 
+/* Square root without libm (the library links no maths library). */
+double rdops_root(double v);
+
 /* Direction of motion blur in img as a unit vector times 1000 in *dx,
  * *dy: 0, or -1 when its gradients look the same in every direction. */
 int rdops_blur_dir(const labels_image *img, int *dx, int *dy);

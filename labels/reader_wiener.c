@@ -258,21 +258,6 @@ done:
 
 #define LAG_MAX 24 /* px: a line six modules of a small code long */
 
-/* Square root without libm */
-static double root(double v)
-{
-    if (v <= 0)
-        return 0;
-    double r = v > 1 ? v : 1;
-    for (int i = 0; i < 60; i++) {
-        double n = 0.5 * (r + v / r);
-        if (n >= r)
-            break;
-        r = n;
-    }
-    return r;
-}
-
 /* The autocorrelation's window: the code's middle, at most this many
  * pixels a side (tens of thousands of edges are plenty) and LAG_MAX
  * less, so no shift wraps round the transform. */
@@ -359,7 +344,7 @@ int rdops_motion_psf(const labels_image *img, int *dx, int *dy)
     if (den > 0)
         fy += 0.5 * (l - r) / den;
 #undef AC
-    double len = root(fx * fx + fy * fy);
+    double len = rdops_root(fx * fx + fy * fy);
     *dx = (int)(1000 * fx / len);
     *dy = (int)(1000 * fy / len);
     len10 = (int)(10 * len + 0.5);
