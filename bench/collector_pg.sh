@@ -16,7 +16,9 @@
 # open loop at OPEN_RATES batches/s (bench/collector_open.sh, 30 s each;
 # default none) and the console's pages that read the collector
 # (bench/console_pg.py). The bulk load stops before the free
-# space of / would fall below BENCH_KEEP_GB (12).
+# space of / would fall below BENCH_KEEP_GB (12). BENCH_HOLD=FILE keeps
+# the PostgreSQL cluster up after the reports, its connection string in
+# FILE, until FILE is removed (to study a query on the loaded store).
 # usage: bench/collector_pg.sh BUILD_DIR [THREADS] [BATCHES] [SCANS] [PRELOAD]
 set -euo pipefail
 B=${1:?build dir}
@@ -108,4 +110,9 @@ for e in $ENGINES; do
     reports "$e" "$db"
     echo "machine: load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
     df -h "$T" | tail -n1
+    if [ "$e" = pg ] && [ -n "${BENCH_HOLD:-}" ]; then
+        echo "$db" >"$BENCH_HOLD"
+        echo "holding the cluster until $BENCH_HOLD is removed"
+        while [ -e "$BENCH_HOLD" ]; do sleep 5; done
+    fi
 done

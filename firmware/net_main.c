@@ -18,9 +18,11 @@
  * national mirror reads 10,000 pages, and Debian's SQLite takes each
  * from malloc and counts every allocation under a mutex
  * (SQLITE_DEFAULT_MEMSTATUS). Without the count and with its pages in
- * this buffer the apply takes a fifth less (docs/performance.md). This
- * process uses SQLite from one thread (curl's resolver thread never
- * touches it), so SQLite need not lock each connection either.
+ * this buffer the apply takes a fifth less (docs/performance.md). Each
+ * connection of this process is used by one thread at a time (the
+ * delta's reading threads have their own, sync_prefetch.c; curl's
+ * resolver thread never touches SQLite), so SQLite need not lock each
+ * connection either.
  * Slots for the apply's cache of the mirror (sync_apply.c: 4 MiB of
  * 4 KiB pages), no more: SQLite writes to every slot when it takes the
  * buffer, so each counts in the process's memory from the start. Beyond

@@ -27,6 +27,9 @@ set_tests_properties(feed_kill9 PROPERTIES TIMEOUT 600)
 # The kiosk's manifest and state parsers, unit-tested.
 ocop_test(test_feed_manifest)
 target_link_libraries(test_feed_manifest PRIVATE kiosk_net)
+# The delta's products rows read ahead on a second connection and thread.
+ocop_test(test_sync_prefetch)
+target_link_libraries(test_sync_prefetch PRIVATE kiosk_net)
 
 if(OCOP_FUZZ)
   add_executable(fuzz_feed_manifest fuzz_feed_manifest.c)

@@ -267,6 +267,7 @@ static int apply_changeset(sqlite3 *db, void *cs, int n, int64_t base,
                            int64_t target, char *err, size_t errsz)
 {
     int rc = APPLY_FAILED;
+    prefetch *pf = NULL;
     sqlite3_busy_timeout(db, 5000);
     /* In WAL mode a spill mid-transaction costs no fsync, so a small
      * page cache keeps the kiosk's memory flat whatever the delta's size;
@@ -290,6 +291,15 @@ static int apply_changeset(sqlite3 *db, void *cs, int n, int64_t base,
         rc = APPLY_REFUSED;
         goto rollback;
     }
+    /* The rows of products and of the overlay that the delta's products
+     * changes name are read from here on, beside the checks and the
+     * other tables. */
+    int pr = prefetch_start(&pf, db, cs, n, base, 0);
+    if (pr != SQLITE_OK) {
+        snprintf(err, errsz, "cannot read the mirror's products: %s",
+                 sqlite3_errstr(pr));
+        goto rollback;
+    }
     if (check_tables(db, cs, n, err, errsz) != 0) {
         rc = APPLY_REFUSED;
         goto rollback;
@@ -303,7 +313,9 @@ static int apply_changeset(sqlite3 *db, void *cs, int n, int64_t base,
                                       SQLITE_CHANGESETAPPLY_NOSAVEPOINT);
     char why[512] = "";
     if (a == SQLITE_OK && !c.hit)
-        a = overlay_apply(db, cs, n, on_conflict, &c, why, sizeof why);
+        a = overlay_apply(db, cs, n, pf, on_conflict, &c, why, sizeof why);
+    prefetch_stop(pf);
+    pf = NULL;
     if (c.hit) {
         snprintf(err, errsz,
                  "delta conflicts with the mirror (table %s, conflict %d): "
@@ -353,6 +365,7 @@ static int apply_changeset(sqlite3 *db, void *cs, int n, int64_t base,
     }
     return 0;
 rollback:
+    prefetch_stop(pf);
     exec(db, "ROLLBACK");
     return rc;
 }

@@ -2,6 +2,8 @@
  * overlay, and the overlay folded back into a fresh mirror. */
 #include "sync_overlay.h"
 
+#include "sync_prefetch.h"
+
 #include <labels.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,11 @@
 
 /* More columns than products has, with room to grow. */
 #define MAX_COLUMNS 64
+/* Rows collected before they are written to the overlay: written while
+ * the rows after them are still being read (sync_prefetch.c), yet few
+ * enough statements that building each CHECK's IN list, once a
+ * statement, costs nothing. */
+#define WRITE_ROWS 1024
 
 int overlay_skip_products(void *ctx, const char *table)
 {
@@ -21,12 +28,14 @@ int overlay_skip_products(void *ctx, const char *table)
     return strcmp(table, "products") != 0;
 }
 
-enum { S_OV, S_BASE, S_PUT, S_DROP, S_COUNT };
+enum { S_PUT, S_DROP, S_COUNT };
 
 struct work {
     sqlite3 *db;
+    prefetch *pf; /* products' and the overlay's rows, read ahead */
     sqlite3_stmt *st[S_COUNT];
     int ncol;
+    int collected;   /* rows in the temporary tables */
     char cols[1024]; /* "code, name, ...": see column_lists */
 };
 
@@ -60,24 +69,21 @@ static int column_lists(sqlite3 *db, char *cols, size_t colsz, char *marks,
     return rc == SQLITE_OK && *ncol == 0 ? SQLITE_ERROR : rc;
 }
 
-static int work_open(struct work *w, sqlite3 *db)
+static int work_open(struct work *w, sqlite3 *db, prefetch *pf)
 {
     memset(w, 0, sizeof *w);
     w->db = db;
+    w->pf = pf;
     char marks[512], sql[S_COUNT][2048];
     const char *cols = w->cols;
     int rc = column_lists(db, w->cols, sizeof w->cols, marks, sizeof marks,
                           &w->ncol);
     if (rc != SQLITE_OK)
         return rc;
-    snprintf(sql[S_OV], sizeof sql[0],
-             "SELECT %s, gone FROM " LABELS_MIRROR_OVERLAY " WHERE code = ?1",
-             cols);
-    snprintf(sql[S_BASE], sizeof sql[0],
-             "SELECT %s FROM products WHERE code = ?1", cols);
-    /* The rows are written to the overlay together at the end (see
-     * overlay_write): each CHECK's IN list is then built once, not once
-     * a row. Temporary tables without constraints keep them meanwhile. */
+    /* The rows are written to the overlay WRITE_ROWS at a time (see
+     * overlay_write): each CHECK's IN list is then built once a batch,
+     * not once a row. Temporary tables without constraints keep them
+     * meanwhile. */
     snprintf(sql[S_PUT], sizeof sql[0],
              "INSERT INTO temp.overlay_put VALUES (%s, ?%d)", marks,
              w->ncol + 1);
@@ -100,17 +106,22 @@ static int work_open(struct work *w, sqlite3 *db)
 
 /* The collected rows into the overlay, in one statement each: REPLACE
  * deletes a code's older row and appends the new one. A row that breaks
- * the overlay's constraints (those of products) fails the delta. */
-static int overlay_write(const struct work *w, char *err, size_t errsz)
+ * the overlay's constraints (those of products) fails the delta. A
+ * changeset changes a code once, so the batches' order is the rows'. The
+ * last batch (done) drops the temporary tables. */
+static int overlay_write(struct work *w, int done, char *err, size_t errsz)
 {
     char sql[3000];
+    w->collected = 0;
     snprintf(sql, sizeof sql,
              "DELETE FROM " LABELS_MIRROR_OVERLAY " WHERE code IN"
              " (SELECT code FROM temp.overlay_drop);"
              "INSERT OR REPLACE INTO " LABELS_MIRROR_OVERLAY
-             " (%s, gone) SELECT %s, gone FROM temp.overlay_put;"
-             "DROP TABLE temp.overlay_put; DROP TABLE temp.overlay_drop",
-             w->cols, w->cols);
+             " (%s, gone) SELECT %s, gone FROM temp.overlay_put;%s",
+             w->cols, w->cols,
+             done ? "DROP TABLE temp.overlay_put; DROP TABLE temp.overlay_drop"
+                  : "DELETE FROM temp.overlay_put;"
+                    " DELETE FROM temp.overlay_drop");
     int rc = sqlite3_exec(w->db, sql, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         snprintf(err, errsz, "a product of the delta does not fit: %s",
@@ -124,33 +135,36 @@ static void work_close(struct work *w)
         sqlite3_finalize(w->st[i]);
 }
 
-/* One value of a row: a changeset's value, or a column of a statement
- * left on its row. */
+/* One value of a row: a changeset's value, or a value read ahead. */
 struct cell {
     sqlite3_value *v;
-    sqlite3_stmt *st;
-    int col;
+    const struct prefetch_value *pv;
 };
 
 static int cell_type(const struct cell *c)
 {
-    return c->v ? sqlite3_value_type(c->v) : sqlite3_column_type(c->st, c->col);
+    return c->v ? sqlite3_value_type(c->v) : c->pv->type;
+}
+
+static sqlite3_int64 cell_int(const struct cell *c)
+{
+    return c->v ? sqlite3_value_int64(c->v) : c->pv->i;
+}
+
+static double cell_double(const struct cell *c)
+{
+    return c->v ? sqlite3_value_double(c->v) : c->pv->f;
 }
 
 static const void *cell_bytes(const struct cell *c, int type, int *n)
 {
-    const void *p;
-    if (c->v) {
-        p = type == SQLITE_TEXT ? (const void *)sqlite3_value_text(c->v)
-                                : sqlite3_value_blob(c->v);
-        *n = sqlite3_value_bytes(c->v);
-    } else {
-        p = type == SQLITE_TEXT
-                ? (const void *)sqlite3_column_text(c->st, c->col)
-                : sqlite3_column_blob(c->st, c->col);
-        *n = sqlite3_column_bytes(c->st, c->col);
+    if (c->pv) {
+        *n = c->pv->n;
+        return c->pv->p;
     }
-    return p;
+    *n = sqlite3_value_bytes(c->v);
+    return type == SQLITE_TEXT ? (const void *)sqlite3_value_text(c->v)
+                               : sqlite3_value_blob(c->v);
 }
 
 /* The same value, type included: what sqlite3changeset_apply compares. */
@@ -160,16 +174,8 @@ static int cell_eq(const struct cell *a, const struct cell *b)
     if (t != cell_type(b))
         return 0;
     switch (t) {
-    case SQLITE_INTEGER:
-        return (a->v ? sqlite3_value_int64(a->v)
-                     : sqlite3_column_int64(a->st, a->col)) ==
-               (b->v ? sqlite3_value_int64(b->v)
-                     : sqlite3_column_int64(b->st, b->col));
-    case SQLITE_FLOAT:
-        return (a->v ? sqlite3_value_double(a->v)
-                     : sqlite3_column_double(a->st, a->col)) ==
-               (b->v ? sqlite3_value_double(b->v)
-                     : sqlite3_column_double(b->st, b->col));
+    case SQLITE_INTEGER: return cell_int(a) == cell_int(b);
+    case SQLITE_FLOAT: return cell_double(a) == cell_double(b);
     case SQLITE_NULL: return 1;
     default: {
         int na, nb;
@@ -182,29 +188,33 @@ static int cell_eq(const struct cell *a, const struct cell *b)
 
 static int cell_bind(sqlite3_stmt *dst, int i, const struct cell *c)
 {
-    return sqlite3_bind_value(
-        dst, i, c->v ? c->v : sqlite3_column_value(c->st, c->col));
-}
-
-/* Step st for code: SQLITE_ROW (st left on its row), SQLITE_DONE, or an
- * error. The caller resets st. */
-static int find(sqlite3_stmt *st, const char *code, int n)
-{
-    sqlite3_reset(st);
-    int rc = sqlite3_bind_text(st, 1, code, n, SQLITE_STATIC);
-    return rc == SQLITE_OK ? sqlite3_step(st) : rc;
+    if (c->v)
+        return sqlite3_bind_value(dst, i, c->v);
+    switch (c->pv->type) {
+    case SQLITE_INTEGER: return sqlite3_bind_int64(dst, i, c->pv->i);
+    case SQLITE_FLOAT: return sqlite3_bind_double(dst, i, c->pv->f);
+    /* (A NULL pointer would bind NULL, not an empty value.) */
+    case SQLITE_TEXT:
+        return sqlite3_bind_text(dst, i, c->pv->n ? c->pv->p : "", c->pv->n,
+                                 SQLITE_STATIC);
+    case SQLITE_BLOB:
+        return c->pv->n ? sqlite3_bind_blob(dst, i, c->pv->p, c->pv->n,
+                                            SQLITE_STATIC)
+                        : sqlite3_bind_zeroblob(dst, i, 0);
+    default: return sqlite3_bind_null(dst, i);
+    }
 }
 
 /* Write the product's new state (row, ncol cells; NULL: removed) into
  * the overlay: no row when it is products' own row again (a change
  * undone), else its row, or a gone row carrying the row it removes. */
 static int store(struct work *w, const char *code, int len,
-                 const struct cell *row, int in_base)
+                 const struct cell *row, const struct prefetch_value *base)
 {
-    sqlite3_stmt *base = w->st[S_BASE];
+    int in_base = base != NULL;
     int same = in_base && row != NULL;
     for (int i = 0; same && i < w->ncol; i++) {
-        struct cell b = {NULL, base, i};
+        struct cell b = {NULL, &base[i]};
         same = cell_eq(&row[i], &b);
     }
     sqlite3_stmt *st = w->st[same || (!row && !in_base) ? S_DROP : S_PUT];
@@ -213,8 +223,9 @@ static int store(struct work *w, const char *code, int len,
     if (st == w->st[S_DROP]) {
         rc = sqlite3_bind_text(st, 1, code, len, SQLITE_STATIC);
     } else {
+        /* A gone row carries products' row (in_base when row is NULL). */
         for (int i = 0; i < w->ncol && rc == SQLITE_OK; i++) {
-            struct cell b = {NULL, base, i};
+            struct cell b = {NULL, row ? NULL : &base[i]};
             rc = cell_bind(st, i + 1, row ? &row[i] : &b);
         }
         if (rc == SQLITE_OK)
@@ -225,22 +236,26 @@ static int store(struct work *w, const char *code, int len,
     return rc;
 }
 
-/* The product as the mirror answers it now: *cur on the overlay's or
- * products' statement (NULL: none), *in_base whether products has it. */
+/* The product as the mirror answers it now (*cur, NULL: none) and as
+ * products has it (*base, NULL: absent). An overlay row is products'
+ * columns between seq and gone. */
 static int current(struct work *w, const char *code, int len,
-                   sqlite3_stmt **cur, int *in_base)
+                   const struct prefetch_value **cur,
+                   const struct prefetch_value **base)
 {
-    *cur = NULL;
-    int so = find(w->st[S_OV], code, len);
-    int sb = find(w->st[S_BASE], code, len);
-    if ((so != SQLITE_ROW && so != SQLITE_DONE) ||
-        (sb != SQLITE_ROW && sb != SQLITE_DONE))
-        return so == SQLITE_ROW || so == SQLITE_DONE ? sb : so;
-    *in_base = sb == SQLITE_ROW;
-    if (so == SQLITE_ROW)
-        *cur = sqlite3_column_int(w->st[S_OV], w->ncol) ? NULL : w->st[S_OV];
-    else if (sb == SQLITE_ROW)
-        *cur = w->st[S_BASE];
+    struct prefetch_rows r;
+    int rc = prefetch_next(w->pf, code, len, &r);
+    if (rc != SQLITE_OK)
+        return rc;
+    if ((r.base_rc == SQLITE_ROW && r.base_ncol != w->ncol) ||
+        (r.ov_rc == SQLITE_ROW && r.ov_ncol != w->ncol + 2))
+        return SQLITE_SCHEMA;
+    *base = r.base_rc == SQLITE_ROW ? r.base : NULL;
+    *cur = *base;
+    if (r.ov_rc == SQLITE_ROW) {
+        const struct prefetch_value *gone = &r.ov[w->ncol + 1];
+        *cur = gone->type == SQLITE_INTEGER && gone->i ? NULL : r.ov + 1;
+    }
     return SQLITE_OK;
 }
 
@@ -257,9 +272,9 @@ static int apply_one(struct work *w, sqlite3_changeset_iter *it, int op,
     const char *code = k ? (const char *)sqlite3_value_text(k) : NULL;
     if (rc != SQLITE_OK || !code)
         return rc != SQLITE_OK ? rc : SQLITE_CORRUPT;
-    int len = sqlite3_value_bytes(k), in_base = 0;
-    sqlite3_stmt *cur;
-    if ((rc = current(w, code, len, &cur, &in_base)) != SQLITE_OK)
+    int len = sqlite3_value_bytes(k);
+    const struct prefetch_value *cur = NULL, *base = NULL;
+    if ((rc = current(w, code, len, &cur, &base)) != SQLITE_OK)
         return rc;
     int type = 0;
     struct cell row[MAX_COLUMNS];
@@ -271,22 +286,20 @@ static int apply_one(struct work *w, sqlite3_changeset_iter *it, int op,
             rc = sqlite3changeset_new(it, i, &n);
         if (rc == SQLITE_OK && op == SQLITE_INSERT && !n)
             rc = SQLITE_CORRUPT; /* an insert carries every value */
-        struct cell now = {NULL, cur, i}, was = {o, NULL, 0};
+        struct cell now = {NULL, cur ? &cur[i] : NULL}, was = {o, NULL};
         if (op == SQLITE_INSERT ? cur != NULL : cur == NULL)
             type = op == SQLITE_INSERT ? SQLITE_CHANGESET_CONFLICT
                                        : SQLITE_CHANGESET_NOTFOUND;
         else if (o && !cell_eq(&was, &now))
             type = SQLITE_CHANGESET_DATA;
-        row[i] = n ? (struct cell){n, NULL, 0} : now;
+        row[i] = n ? (struct cell){n, NULL} : now;
     }
     if (rc == SQLITE_OK && !type)
-        rc = store(w, code, len, op == SQLITE_DELETE ? NULL : row, in_base);
+        rc = store(w, code, len, op == SQLITE_DELETE ? NULL : row, base);
     if (type) {
         on_conflict(ctx, type, it);
         rc = SQLITE_ABORT;
     }
-    sqlite3_reset(w->st[S_OV]);
-    sqlite3_reset(w->st[S_BASE]);
     return rc;
 }
 
@@ -323,7 +336,7 @@ static int overlay_create(sqlite3 *db)
     return rc;
 }
 
-int overlay_apply(sqlite3 *db, const void *cs, int n,
+int overlay_apply(sqlite3 *db, const void *cs, int n, prefetch *pf,
                   overlay_conflict_fn on_conflict, void *ctx, char *err,
                   size_t errsz)
 {
@@ -343,7 +356,7 @@ int overlay_apply(sqlite3 *db, const void *cs, int n,
             continue;
         /* The overlay and its statements on the first product change. */
         if (!made && (rc = overlay_create(db)) == SQLITE_OK)
-            rc = work_open(&w, db);
+            rc = work_open(&w, db, pf);
         made = 1;
         if (rc == SQLITE_OK)
             rc = sqlite3changeset_pk(it, &pk, &ncol);
@@ -356,6 +369,8 @@ int overlay_apply(sqlite3 *db, const void *cs, int n,
         }
         if (rc == SQLITE_OK)
             rc = apply_one(&w, it, op, on_conflict, ctx);
+        if (rc == SQLITE_OK && ++w.collected == WRITE_ROWS)
+            rc = overlay_write(&w, 0, err, errsz);
     }
     if (rc == SQLITE_OK && step != SQLITE_DONE)
         rc = step;
@@ -363,7 +378,7 @@ int overlay_apply(sqlite3 *db, const void *cs, int n,
     if (rc == SQLITE_OK)
         rc = fin;
     if (rc == SQLITE_OK && made)
-        rc = overlay_write(&w, err, errsz);
+        rc = overlay_write(&w, 1, err, errsz);
     if (rc != SQLITE_OK && rc != SQLITE_ABORT && !err[0])
         snprintf(err, errsz, "cannot apply the products of the delta: %s",
                  sqlite3_errmsg(db));

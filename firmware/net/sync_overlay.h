@@ -11,6 +11,8 @@
 #define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include <sqlite3.h>
 
+#include "sync_prefetch.h"
+
 /* The overlay is folded when it holds more rows than this and than one
  * per KiB of the mirror's file (about one product in seven): before
  * that, folding would write the whole mirror for a few rows. */
@@ -26,8 +28,9 @@ int overlay_skip_products(void *ctx, const char *table);
 /* Apply the products part of changeset cs (n bytes) to db's overlay,
  * inside the caller's transaction, with SQLite's own rules for a
  * conflict (on_conflict is called as sqlite3changeset_apply calls it).
+ * pf reads the rows it needs for the same changeset (sync_prefetch.h).
  * SQLITE_OK, or the SQLite error that stopped it (err says which). */
-int overlay_apply(sqlite3 *db, const void *cs, int n,
+int overlay_apply(sqlite3 *db, const void *cs, int n, prefetch *pf,
                   overlay_conflict_fn on_conflict, void *ctx, char *err,
                   size_t errsz);
 
