@@ -103,6 +103,14 @@ int rdops_fit_quad(const labels_image *img, double qx[4], double qy[4],
  * where the flat label had them. In place. */
 int rdops_uncurve(labels_image *img, int margin, int vertical, int theta_deg);
 
+/* Flatten a code on a crumpled or curved pouch in the rectified square
+ * img (the code between margin and the opposite margin, as
+ * rdops_warp_quad makes it): the module grid measured on a mesh of nodes
+ * a few modules apart (reader_mesh.c), then img resampled onto an
+ * upright grid; rounds measurements, each on the last resampling. In
+ * place. LABELS_ERR_IMAGE when no grid of 21 to 57 modules shows. */
+int rdops_unwarp_mesh(labels_image *img, int margin, int rounds);
+
 /* A rectangle of a frame where a code is likely. */
 typedef struct rd_region {
     int x, y, w, h;     /* the blob with a margin for retries, clipped */
