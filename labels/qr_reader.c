@@ -190,18 +190,15 @@ static int prep_cyl_h55(labels_image *img) { return uncurve(img, 0, 55); }
 
 static int prep_cyl_v55(labels_image *img) { return uncurve(img, 1, 55); }
 
+/* A crumpled or curved pouch: the module grid measured on a mesh and
+ * flattened (reader_mesh.c); two rounds, the second on what the first
+ * left (a node's window averages a bend over its 8 modules). */
 static int prep_mesh(labels_image *img)
 {
     int rc = rdops_unwarp_mesh(img, img->width / 12, 2);
     if (rc == LABELS_OK)
         rdops_stretch(img);
     return rc;
-}
-
-static int prep_mesh_sb(labels_image *img)
-{
-    int rc = rdops_unwarp_mesh(img, img->width / 12, 2);
-    return rc == LABELS_OK ? prep_sharp_binarise(img) : rc;
 }
 
 /* In the order both modes try them: most reads per millisecond first
@@ -246,9 +243,11 @@ static const attempt attempts[] = {
     {"fit-cyl-h40", 150, prep_cyl_h40, 1, FIT},
     {"fit-cyl-v40", 150, prep_cyl_v40, 1, FIT},
     {"wiener", 100, prep_wiener, 10, 0},
+    /* a crumpled pouch: its print moved smoothly but by no perspective
+     * or cylinder; the grid measured tile by tile from the finders'
+     * outline, at twice the size (a module of 4 pixels and more, for
+     * its phase) */
     {"finder-mesh", 200, prep_mesh, 10, FINDERS},
-    {"finder-mesh-sb", 200, prep_mesh_sb, 10, FINDERS},
-    {"fit-mesh", 200, prep_mesh, 10, FIT},
 };
 #define N_ATTEMPTS ((int)(sizeof attempts / sizeof attempts[0]))
 #define MAX_ATTEMPTS 40 /* room in labels_reader for their costs */

@@ -13,3 +13,8 @@ ocop_test(test_reader_deblur test_reader_frames.c
   ${PROJECT_SOURCE_DIR}/bench/frames_gen.c)
 target_include_directories(test_reader_deblur PRIVATE ${PROJECT_SOURCE_DIR}/bench)
 target_link_libraries(test_reader_deblur PRIVATE PkgConfig::JPEG m)
+# The mesh that flattens crumpled codes and the frames it made readable.
+ocop_test(test_reader_mesh test_reader_frames.c
+  ${PROJECT_SOURCE_DIR}/bench/frames_gen.c)
+target_include_directories(test_reader_mesh PRIVATE ${PROJECT_SOURCE_DIR}/bench)
+target_link_libraries(test_reader_mesh PRIVATE PkgConfig::JPEG m)
