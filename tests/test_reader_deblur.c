@@ -18,26 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int count_code(void *ctx, const char *data, size_t len, const int b[4])
-{
-    (void)data;
-    (void)len;
-    (void)b;
-    ++*(int *)ctx;
-    return 1;
-}
-
-/* How many codes ZBar's pass reads in img. */
-static int zbar_reads(const labels_image *img)
-{
-    rd_zbar *z = rd_zbar_new();
-    assert_non_null(z);
-    int n = 0;
-    assert_int_equal(rd_zbar_decode(z, img, count_code, &n, NULL), LABELS_OK);
-    rd_zbar_free(z);
-    return n;
-}
-
 /* src's grey at (x, y), bilinear, edges repeated */
 static double at(const labels_image *src, double x, double y)
 {
@@ -89,7 +69,7 @@ static void motion_blur_measured_and_undone(void **state)
                           : v > 255 ? 255
                                     : v + 0.5);
         }
-    assert_int_equal(zbar_reads(&img), 0);
+    assert_int_equal(reader_zbar_reads(&img), 0);
     int dx, dy;
     assert_int_equal(rdops_blur_dir(&img, &dx, &dy), 0);
     int len10 = rdops_motion_psf(&img, &dx, &dy);
@@ -99,19 +79,10 @@ static void motion_blur_measured_and_undone(void **state)
     assert_true(len10 >= 75 && len10 <= 95);
     assert_true(off < 6 * M_PI / 180);
     assert_int_equal(rdops_wiener(&img, dx, dy, len10), LABELS_OK);
-    assert_int_equal(zbar_reads(&img), 1);
+    assert_int_equal(reader_zbar_reads(&img), 1);
     labels_image_free(&img);
     labels_image_free(&code);
     labels_qr_free(&qr);
-}
-
-/* Frame (cat, level, idx) of seed s holds one label, and it is read. */
-static void one_code_read(unsigned long long s, int cat, int level, int idx)
-{
-    int n;
-    int read = reader_frame_read(s, cat, level, idx, &n, NULL);
-    assert_int_equal(n, 1);
-    assert_int_equal(read, 1);
 }
 
 /* bench_reader's motion blurs of 6 and 7.5 px (1.3-2.2 modules) that
@@ -120,10 +91,10 @@ static void one_code_read(unsigned long long s, int cat, int level, int idx)
 static void motion_blurred_codes_read(void **state)
 {
     (void)state;
-    one_code_read(2, FG_MOTION, 2, 3);
-    one_code_read(2, FG_MOTION, 3, 0);
-    one_code_read(1, FG_MOTION, 3, 1);
-    one_code_read(4, FG_MOTION, 3, 0);
+    reader_frame_one_read(2, FG_MOTION, 2, 3);
+    reader_frame_one_read(2, FG_MOTION, 3, 0);
+    reader_frame_one_read(1, FG_MOTION, 3, 1);
+    reader_frame_one_read(4, FG_MOTION, 3, 0);
 }
 
 /* A Gaussian blur of 2.1 px (seed 1's blur_3_2, seed 4's blur_3_4) that
@@ -131,8 +102,8 @@ static void motion_blurred_codes_read(void **state)
 static void blurred_codes_read(void **state)
 {
     (void)state;
-    one_code_read(1, FG_BLUR, 3, 2);
-    one_code_read(4, FG_BLUR, 3, 4);
+    reader_frame_one_read(1, FG_BLUR, 3, 2);
+    reader_frame_one_read(4, FG_BLUR, 3, 4);
 }
 
 int main(void)

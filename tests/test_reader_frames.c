@@ -76,3 +76,30 @@ int reader_frame_read(unsigned long long seed, int cat, int level, int idx,
     *nlabels = w.n;
     return read;
 }
+
+void reader_frame_one_read(unsigned long long s, int cat, int level, int idx)
+{
+    int n;
+    int read = reader_frame_read(s, cat, level, idx, &n, NULL);
+    assert_int_equal(n, 1);
+    assert_int_equal(read, 1);
+}
+
+static int count_code(void *ctx, const char *data, size_t len, const int b[4])
+{
+    (void)data;
+    (void)len;
+    (void)b;
+    ++*(int *)ctx;
+    return 1;
+}
+
+int reader_zbar_reads(const labels_image *img)
+{
+    rd_zbar *z = rd_zbar_new();
+    assert_non_null(z);
+    int n = 0;
+    assert_int_equal(rd_zbar_decode(z, img, count_code, &n, NULL), LABELS_OK);
+    rd_zbar_free(z);
+    return n;
+}

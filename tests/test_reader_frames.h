@@ -3,6 +3,8 @@
 #ifndef TEST_READER_FRAMES_H
 #define TEST_READER_FRAMES_H
 
+#include "labels.h"
+
 /* Read frame (cat, level, idx) of seed s in one-shot mode; how many of
  * its labels were read (cmocka fails the test on any other text or one
  * that does not verify). *nlabels: how many the frame holds. *px (may be
@@ -10,5 +12,12 @@
  * cost, without a clock). */
 int reader_frame_read(unsigned long long s, int cat, int level, int idx,
                       int *nlabels, double *px);
+
+/* Frame (cat, level, idx) of seed s holds one label, and the one-shot
+ * reader reads it (cmocka fails the test otherwise). */
+void reader_frame_one_read(unsigned long long s, int cat, int level, int idx);
+
+/* How many codes one pass of the reader's ZBar reads in img. */
+int reader_zbar_reads(const labels_image *img);
 
 #endif

@@ -12,32 +12,12 @@
 
 #include "frames_gen.h"
 #include "labels.h"
-#include "reader_int.h" /* rdops_unwarp_mesh, rd_zbar_* */
+#include "reader_int.h" /* rdops_unwarp_mesh */
 #include "test_reader_frames.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int count_code(void *ctx, const char *data, size_t len, const int b[4])
-{
-    (void)data;
-    (void)len;
-    (void)b;
-    ++*(int *)ctx;
-    return 1;
-}
-
-/* How many codes ZBar's pass reads in img. */
-static int zbar_reads(const labels_image *img)
-{
-    rd_zbar *z = rd_zbar_new();
-    assert_non_null(z);
-    int n = 0;
-    assert_int_equal(rd_zbar_decode(z, img, count_code, &n, NULL), LABELS_OK);
-    rd_zbar_free(z);
-    return n;
-}
 
 /* Where two creases crossing the code (wavelengths of 28 and 36
  * modules, at 20 and 110 degrees) moved module position (u, v): by up
@@ -107,9 +87,9 @@ static void creased_code_flattened(void **state)
     assert_int_equal(labels_qr_encode(text, sizeof text - 1, &qr), LABELS_OK);
     creased_square(&qr, &img, &margin);
     print_message("version %d, %d modules\n", qr.version, qr.width);
-    assert_int_equal(zbar_reads(&img), 0);
+    assert_int_equal(reader_zbar_reads(&img), 0);
     assert_int_equal(rdops_unwarp_mesh(&img, margin, 2), LABELS_OK);
-    assert_int_equal(zbar_reads(&img), 1);
+    assert_int_equal(reader_zbar_reads(&img), 1);
     labels_image_free(&img);
     labels_qr_free(&qr);
 }
@@ -126,15 +106,6 @@ static void no_grid_refused(void **state)
     labels_image_free(&img);
 }
 
-/* Frame (cat, level, idx) of seed s holds one label, and it is read. */
-static void one_code_read(unsigned long long s, int cat, int level, int idx)
-{
-    int n;
-    int read = reader_frame_read(s, cat, level, idx, &n, NULL);
-    assert_int_equal(n, 1);
-    assert_int_equal(read, 1);
-}
-
 /* bench_reader's crumpled pouches at a strain of 14 % that nothing read
  * (not ZBar, not zxing-cpp, not the reader's perspective and cylinder
  * attempts): seed 1's crumpled_3_2, seed 2's 3_1 and 3_4, seed 3's 3_0,
@@ -142,11 +113,11 @@ static void one_code_read(unsigned long long s, int cat, int level, int idx)
 static void crumpled_codes_read(void **state)
 {
     (void)state;
-    one_code_read(1, FG_CRUMPLED, 3, 2);
-    one_code_read(2, FG_CRUMPLED, 3, 1);
-    one_code_read(2, FG_CRUMPLED, 3, 4);
-    one_code_read(3, FG_CRUMPLED, 3, 0);
-    one_code_read(4, FG_CRUMPLED, 3, 1);
+    reader_frame_one_read(1, FG_CRUMPLED, 3, 2);
+    reader_frame_one_read(2, FG_CRUMPLED, 3, 1);
+    reader_frame_one_read(2, FG_CRUMPLED, 3, 4);
+    reader_frame_one_read(3, FG_CRUMPLED, 3, 0);
+    reader_frame_one_read(4, FG_CRUMPLED, 3, 1);
 }
 
 int main(void)
