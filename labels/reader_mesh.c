@@ -165,6 +165,55 @@ static double nearest(double x, double ref)
     return x - (double)k;
 }
 
+/* Phases ph (whole modules unknown) of a k x k mesh into out, quality
+ * first: from the top-left node, where the outline was fitted to the
+ * code (displacement near 0), the node next to those done whose
+ * boundaries agree best on a phase (q, the phasor's share of the
+ * gradient) is taken next, within half a module of its done neighbours
+ * (the surface is smooth): a bend is followed through the nodes that
+ * measure it well, not across one that measures it badly. A node under
+ * a fifth (its boundaries as good as random) takes its neighbours'
+ * mean. */
+static int unwrap(int k, const double *ph, const double *q, double *out)
+{
+    size_t nn = (size_t)k * k;
+    unsigned char *done = calloc(nn, 1);
+    if (!done)
+        return LABELS_ERR_NOMEM;
+    static const int di[4] = {1, -1, 0, 0}, dj[4] = {0, 0, 1, -1};
+    out[0] = q[0] >= 0.2 ? nearest(ph[0], 0) : 0;
+    done[0] = 1;
+    for (size_t step = 1; step < nn; step++) {
+        size_t best = nn;
+        double bq = -1, bref = 0;
+        for (size_t v = 0; v < nn; v++) {
+            if (done[v])
+                continue;
+            int i = (int)(v % k), j = (int)(v / k), n = 0;
+            double ref = 0;
+            for (int d = 0; d < 4; d++) {
+                int a = i + di[d], b = j + dj[d];
+                if (a >= 0 && b >= 0 && a < k && b < k &&
+                    done[(size_t)b * k + a]) {
+                    ref += out[(size_t)b * k + a];
+                    n++;
+                }
+            }
+            if (n && q[v] > bq) {
+                bq = q[v];
+                best = v;
+                bref = ref / n;
+            }
+        }
+        if (best == nn)
+            break;
+        out[best] = bq >= 0.2 ? nearest(ph[best], bref) : bref;
+        done[best] = 1;
+    }
+    free(done);
+    return LABELS_OK;
+}
+
 /* Measure the displacement at every node of m on img (gradients gx, gy),
  * adding it to what m holds (img already resampled by it). */
 static int measure(mesh *m, const labels_image *img, const float *gx,
@@ -184,41 +233,49 @@ static int measure(mesh *m, const labels_image *img, const float *gx,
     }
     for (int x = 0; x < side; x++)
         cis(2 * PI * (x + 0.5 - m->margin) / m->pitch, &cu[x], &su[x]);
-    /* Raster order from the top-left finder, where the outline was fitted
-     * to the code (displacement near 0): each phase is taken within half
-     * a module of its measured neighbours (the surface is smooth), and a
-     * node whose boundaries do not agree on a phase (its phasor under a
-     * fifth of its gradient: as good as none) takes theirs. */
+    /* Each node's phase and how much its boundaries agree on it (the
+     * phasor's share of the gradient, per axis). */
+    double *px = malloc(sizeof *px * nn), *py = malloc(sizeof *py * nn);
+    double *qx = malloc(sizeof *qx * nn), *qy = malloc(sizeof *qy * nn);
+    if (!px || !py || !qx || !qy) {
+        free(px);
+        free(py);
+        free(qx);
+        free(qy);
+        free(cu);
+        free(su);
+        free(ex);
+        free(ey);
+        return LABELS_ERR_NOMEM;
+    }
     for (int j = 0; j < m->k; j++)
         for (int i = 0; i < m->k; i++) {
             double c[4];
             double tot = phasors(m, gx, gy, w, h, cu, su, node_at(m, i),
                                  node_at(m, j), c);
-            double rx = 0, ry = 0;
-            int nr = 0;
-            if (i > 0) {
-                rx += ex[(size_t)j * m->k + i - 1];
-                ry += ey[(size_t)j * m->k + i - 1];
-                nr++;
-            }
-            if (j > 0) {
-                rx += ex[(size_t)(j - 1) * m->k + i];
-                ry += ey[(size_t)(j - 1) * m->k + i];
-                nr++;
-            }
-            if (nr) {
-                rx /= nr;
-                ry /= nr;
-            }
-            double ax = c[0] * c[0] + c[1] * c[1],
-                   ay = c[2] * c[2] + c[3] * c[3];
-            double lim = 0.04 * tot * tot; /* (tot / 5)^2, both axes */
             size_t q = (size_t)j * m->k + i;
-            ex[q] =
-                4 * ax > lim ? nearest(-angle(c[1], c[0]) / (2 * PI), rx) : rx;
-            ey[q] =
-                4 * ay > lim ? nearest(-angle(c[3], c[2]) / (2 * PI), ry) : ry;
+            px[q] = -angle(c[1], c[0]) / (2 * PI);
+            py[q] = -angle(c[3], c[2]) / (2 * PI);
+            /* per axis, against half the gradient of both */
+            qx[q] =
+                tot > 0 ? 2 * rdops_root(c[0] * c[0] + c[1] * c[1]) / tot : 0;
+            qy[q] =
+                tot > 0 ? 2 * rdops_root(c[2] * c[2] + c[3] * c[3]) / tot : 0;
         }
+    int rc = unwrap(m->k, px, qx, ex);
+    if (rc == LABELS_OK)
+        rc = unwrap(m->k, py, qy, ey);
+    free(px);
+    free(py);
+    free(qx);
+    free(qy);
+    if (rc != LABELS_OK) {
+        free(cu);
+        free(su);
+        free(ex);
+        free(ey);
+        return rc;
+    }
     /* One pass of a 3 x 3 mean: a crease bends the print over tens of
      * modules, a node's own measure errs by a fraction of one. */
     for (size_t q = 0; q < nn; q++) {
