@@ -120,6 +120,16 @@ static void crumpled_codes_read(void **state)
     reader_frame_one_read(4, FG_CRUMPLED, 3, 1);
 }
 
+/* Two the mesh read only once its phases were unwrapped quality first
+ * (seed 1's crumpled_3_0, seed 3's 3_2): in raster order a node that
+ * measured a bend badly passed a wrong whole module on to the rest. */
+static void crumpled_codes_read_quality_first(void **state)
+{
+    (void)state;
+    reader_frame_one_read(1, FG_CRUMPLED, 3, 0);
+    reader_frame_one_read(3, FG_CRUMPLED, 3, 2);
+}
+
 int main(void)
 {
     if (labels_init() != LABELS_OK)
@@ -128,6 +138,7 @@ int main(void)
         cmocka_unit_test(creased_code_flattened),
         cmocka_unit_test(no_grid_refused),
         cmocka_unit_test(crumpled_codes_read),
+        cmocka_unit_test(crumpled_codes_read_quality_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
