@@ -137,6 +137,18 @@ grep -q '"provinces,count,burst"' "$T/demo_pg/clones.csv" ||
 [ "$(grep -c . "$T/demo_pg/verdicts_day.csv")" -gt 300 ] || fail "not a year of days"
 ok "reports over a demo year ($(ls "$T/demo_pg" | wc -l) files): the same bytes on both engines"
 
+# Rows a concurrent batch left without the label's first sighting
+# (docs/collector.md, "Rollups"): the clone report looks it up in
+# label_first and finds the same suspects.
+"$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$PGD" -c "UPDATE collector.daily_labels
+    SET first_kiosk = NULL, first_seen = NULL WHERE serial % 2 = 0" >/dev/null
+reports "$T/demo_pg_nofirst" "$PGD"
+for f in clones.csv clones_low.csv clones_1h.csv; do
+    cmp -s "$T/demo_sqlite/$f" "$T/demo_pg_nofirst/$f" ||
+        fail "$f differs when rows lack their first sighting"
+done
+ok "clone suspects the same when rows lack their first sighting"
+
 # The reports' role of docs/collector.md (only its grants) reads the same.
 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$PGD" \
     -c 'CREATE ROLE ocop_collector LOGIN' -c 'CREATE ROLE ocop_reports LOGIN'

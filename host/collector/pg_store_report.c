@@ -29,6 +29,7 @@ struct copy {
     const char *create; /* SQLite table(s) */
     const char *insert; /* SQLite, ?1.. = the PostgreSQL columns */
     const char *select; /* PostgreSQL */
+    const char *index;  /* SQLite, once the rows are in (NULL: none) */
 };
 
 /* kiosks and findings have the SQLite collector's own shape and keys, so
@@ -38,13 +39,14 @@ static const struct copy copies[] = {
      "CREATE TABLE kiosks (key_id TEXT PRIMARY KEY, province TEXT NOT NULL,"
      " shop TEXT NOT NULL) WITHOUT ROWID",
      "INSERT INTO kiosks VALUES (?1, ?2, ?3)",
-     "SELECT key_id, province, shop FROM collector.kiosks"},
+     "SELECT key_id, province, shop FROM collector.kiosks", NULL},
     {PG_REPORT_PIVOT,
      "CREATE TABLE pg_kiosk_verdicts (kiosk TEXT NOT NULL,"
      " verdict TEXT NOT NULL, n INTEGER NOT NULL)",
      "INSERT INTO pg_kiosk_verdicts VALUES (?1, ?2, ?3)",
      "SELECT kiosk, verdict, sum(scans) FROM collector.daily_kiosks"
-     " WHERE day >= $1 AND day < $2 GROUP BY kiosk, verdict"},
+     " WHERE day >= $1 AND day < $2 GROUP BY kiosk, verdict",
+     NULL},
     /* Per day with the province filter applied here: a year is a few
      * thousand rows, not one per kiosk and day. */
     {PG_REPORT_DAYS,
@@ -54,7 +56,8 @@ static const struct copy copies[] = {
      "SELECT day * 86400 - 25200, verdict, sum(scans)"
      " FROM collector.daily_kiosks WHERE day >= $1 AND day < $2 AND"
      " ($5 = '' OR kiosk IN (SELECT key_id FROM collector.kiosks"
-     "  WHERE province = $5)) GROUP BY day, verdict"},
+     "  WHERE province = $5)) GROUP BY day, verdict",
+     NULL},
     /* The suspects from the label rollup, each with its raw scans in the
      * period (none once retention dropped their months). */
     {PG_REPORT_CLONES,
@@ -64,9 +67,7 @@ static const struct copy copies[] = {
      " WITHOUT ROWID;"
      "CREATE TABLE pg_clone_hits (signer TEXT NOT NULL,"
      " product TEXT NOT NULL, lot TEXT NOT NULL, serial INTEGER NOT NULL,"
-     " kiosk TEXT NOT NULL, time INTEGER NOT NULL);"
-     "CREATE INDEX pg_clone_hits_label ON pg_clone_hits (signer, product,"
-     " lot, serial)",
+     " kiosk TEXT NOT NULL, time INTEGER NOT NULL)",
      "INSERT OR IGNORE INTO pg_clone_groups VALUES (?1, ?2, ?3, ?4, ?5);"
      "INSERT INTO pg_clone_hits SELECT ?1, ?2, ?3, ?4, ?6, ?7"
      " WHERE ?6 IS NOT NULL",
@@ -97,51 +98,66 @@ static const struct copy copies[] = {
      "  last_time, first_kiosk, first_seen FROM collector.daily_labels"
      "  WHERE day >= $1 AND day < $2 AND signer <> '_'"
      "  AND (signer, product, lot, serial) IN (SELECT * FROM c)),"
-     " f0 AS (SELECT signer, product, lot, serial, max(first_kiosk) AS fk,"
-     "  max(first_seen) AS fs FROM d GROUP BY signer, product, lot, serial),"
-     " f AS (SELECT signer, product, lot, serial, fk AS kiosk, fs AS time"
-     "  FROM f0 WHERE fs IS NOT NULL UNION ALL SELECT f0.signer,"
-     "  f0.product, f0.lot, f0.serial, x.kiosk, x.time FROM f0 CROSS JOIN"
-     "  LATERAL (SELECT kiosk, time FROM collector.label_first x"
-     "   WHERE x.signer = f0.signer AND x.product = f0.product"
-     "   AND x.lot = f0.lot AND x.serial = f0.serial OFFSET 0) x"
-     "  WHERE f0.fs IS NULL),"
-     " u AS (SELECT signer, product, lot, serial, kiosk, scans, first_time,"
-     "  last_time FROM d UNION ALL"
-     "  SELECT signer, product, lot, serial, kiosk, 1, time, time FROM f"
-     "  WHERE time >= $3 AND time < $4),"
-     " g AS (SELECT signer, product, lot, serial, sum(scans) AS n,"
-     "  min(first_time) AS lo, max(last_time) AS hi,"
+     /* x: each candidate's rows summed once (its first sighting is on
+      * every row); f: that first sighting (or, for rows a concurrent
+      * batch left without it, from label_first), kept when it lies in
+      * the period; g: the suspects, their sightings counted with it. */
+     " x AS (SELECT signer, product, lot, serial, max(first_kiosk) AS fk,"
+     "  max(first_seen) AS fs, sum(scans) AS n, min(first_time) AS lo,"
+     "  max(last_time) AS hi, min(kiosk) AS kmin, max(kiosk) AS kmax,"
      "  bool_and(scans <= 2 OR (last_time - first_time <= $10"
-     "   AND first_time >= $3 AND last_time < $4)) AS exact FROM u"
-     "  GROUP BY signer, product, lot, serial"
-     "  HAVING min(kiosk) <> max(kiosk) OR sum(scans) > $6),"
+     "   AND first_time >= $3 AND last_time < $4)) AS exact FROM d"
+     "  GROUP BY signer, product, lot, serial),"
+     " f AS (SELECT signer, product, lot, serial, n, lo, hi, kmin, kmax,"
+     "  exact, fk AS k1, fs AS t1 FROM x WHERE fs IS NOT NULL UNION ALL"
+     "  SELECT x.signer, x.product, x.lot, x.serial, n, lo, hi, kmin, kmax,"
+     "  exact, y.kiosk, y.time FROM x LEFT JOIN LATERAL (SELECT kiosk, time"
+     "   FROM collector.label_first y WHERE y.signer = x.signer"
+     "   AND y.product = x.product AND y.lot = x.lot AND y.serial = x.serial"
+     "   OFFSET 0) y ON true WHERE x.fs IS NULL),"
+     " p AS (SELECT signer, product, lot, serial, n, lo, hi, kmin, kmax,"
+     "  exact, CASE WHEN t1 >= $3 AND t1 < $4 THEN k1 END AS k1,"
+     "  CASE WHEN t1 >= $3 AND t1 < $4 THEN t1 END AS t1 FROM f),"
+     " g AS (SELECT signer, product, lot, serial,"
+     "  n + (t1 IS NOT NULL)::int AS n, least(lo, t1) AS lo,"
+     "  greatest(hi, t1) AS hi, exact, k1, t1 FROM p"
+     "  WHERE least(kmin, k1) <> greatest(kmax, k1)"
+     "  OR n + (t1 IS NOT NULL)::int > $6),"
      " h AS (SELECT signer, product, lot, serial, kiosk, first_time AS time"
-     "  FROM u UNION ALL SELECT signer, product, lot, serial, kiosk,"
-     "  last_time FROM u WHERE last_time <> first_time)"
+     "  FROM d UNION ALL SELECT signer, product, lot, serial, kiosk,"
+     "  last_time FROM d WHERE last_time <> first_time)"
      " SELECT g.signer, g.product, g.lot, g.serial, g.n, h.kiosk, h.time"
      " FROM g LEFT JOIN h ON h.signer = g.signer AND h.product = g.product"
      "  AND h.lot = g.lot AND h.serial = g.serial AND h.time >= $3"
      "  AND h.time < $4 WHERE g.exact UNION ALL"
+     " SELECT signer, product, lot, serial, n, k1, t1 FROM g"
+     "  WHERE exact AND t1 IS NOT NULL UNION ALL"
      " SELECT g.signer, g.product, g.lot, g.serial, g.n, s.kiosk, s.time"
      " FROM g LEFT JOIN LATERAL (SELECT kiosk, time FROM collector.scans s"
      "  WHERE s.signer = g.signer AND s.product = g.product"
      "  AND s.lot = g.lot AND s.serial = g.serial AND s.verdict = ANY($7)"
      "  AND s.time >= greatest($3, g.lo) AND s.time < $4"
-     "  AND s.time <= g.hi OFFSET 0) s ON true WHERE NOT g.exact"},
+     "  AND s.time <= g.hi OFFSET 0) s ON true WHERE NOT g.exact",
+     /* Built once the hundreds of thousands of hits of a year are in (a
+      * sort, not an insert into the index a row), and holding what a
+      * suspect's lookup reads. */
+     "CREATE INDEX pg_clone_hits_label ON pg_clone_hits (signer, product,"
+     " lot, serial, kiosk, time)"},
     {PG_REPORT_REINSPECT,
      "CREATE TABLE pg_product_verdicts (product TEXT NOT NULL,"
      " verdict TEXT NOT NULL, kiosk TEXT NOT NULL, n INTEGER NOT NULL)",
      "INSERT INTO pg_product_verdicts VALUES (?1, ?2, ?3, ?4)",
      "SELECT product, verdict, kiosk, sum(scans)"
      " FROM collector.daily_verdicts WHERE day >= $1 AND day < $2"
-     " AND verdict IN ($8, $9) GROUP BY product, verdict, kiosk"},
+     " AND verdict IN ($8, $9) GROUP BY product, verdict, kiosk",
+     NULL},
     {PG_REPORT_EXPIRING,
      "CREATE TABLE pg_product_scans (product TEXT PRIMARY KEY,"
      " n INTEGER NOT NULL) WITHOUT ROWID",
      "INSERT INTO pg_product_scans VALUES (?1, ?2)",
      "SELECT product, sum(scans) FROM collector.daily_products"
-     " WHERE day >= $1 AND day < $2 GROUP BY product"},
+     " WHERE day >= $1 AND day < $2 GROUP BY product",
+     NULL},
     /* The phone page's lookups that the clone rules count, in the SQLite
      * collector's shape: the report's query on them is the same. */
     {PG_REPORT_CLONES,
@@ -151,7 +167,8 @@ static const struct copy copies[] = {
      "INSERT INTO phone_lookups VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
      "SELECT time, verdict, product, signer, lot, serial"
      " FROM collector.phone_lookups WHERE serial > 0 AND signer <> '_'"
-     " AND verdict = ANY($7) AND time >= $3 AND time < $4"},
+     " AND verdict = ANY($7) AND time >= $3 AND time < $4",
+     NULL},
     {PG_REPORT_FINDINGS,
      "CREATE TABLE findings (kiosk TEXT NOT NULL,"
      " finding_id INTEGER NOT NULL, time INTEGER NOT NULL,"
@@ -161,7 +178,8 @@ static const struct copy copies[] = {
      "INSERT INTO findings VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
      "SELECT kiosk, finding_id, time, inspector, product, lot, serial,"
      " finding, note FROM collector.findings"
-     " WHERE time >= $3 AND time < $4"},
+     " WHERE time >= $3 AND time < $4",
+     NULL},
 };
 
 /* The Vietnam day of a period bound (a day's first second, or open). */
@@ -276,6 +294,9 @@ static int copy_all(PGconn *pg, sqlite3 *db, const pg_store_report_query *q,
         }
         int rc = put_rows(db, c->insert, r, err, errsz);
         PQclear(r);
+        if (!rc && c->index &&
+            sqlite3_exec(db, c->index, NULL, NULL, NULL) != SQLITE_OK)
+            rc = sq_fail(db, "cannot index a copy", err, errsz);
         if (rc)
             return -1;
     }
@@ -300,9 +321,14 @@ int pg_store_report_load(pg_store *ps, sqlite3 *db,
      * transaction gives on that engine. */
     int rc = -1;
     /* A report groups a year of rollup rows once: memory to hash them
-     * rather than sort on disk, and no JIT compile for one execution. */
+     * rather than sort on disk, and no JIT compile for one execution. No
+     * nested loop but the lookups that must be one (LATERAL): PostgreSQL
+     * guesses one row for the clone candidates' join of four keys, and
+     * a nested loop over the 200,000 suspects of a nation's year would
+     * compare each with every one of their 300,000 rows. */
     if (pgs_exec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") ||
-        pgs_exec(pg, "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off"))
+        pgs_exec(pg, "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off;"
+                     " SET LOCAL enable_nestloop = off"))
         pgs_err(pg, "cannot begin", err, errsz);
     else if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         sq_fail(db, "cannot begin", err, errsz);

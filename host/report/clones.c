@@ -61,8 +61,11 @@ static int cmp_suspect(const void *a, const void *b)
 }
 
 /* The scans of one label: provinces, and the most kiosks seen within
- * any window of the configured hours. */
-static int suspect_detail(ctx *c, sqlite3_stmt *st, struct suspect *s)
+ * any window of the configured hours. cnt: a count per kiosk, all 0, left
+ * so (a year of a nation's scans has hundreds of thousands of suspects:
+ * one array, not one a suspect). */
+static int suspect_detail(ctx *c, sqlite3_stmt *st, struct suspect *s,
+                          long *cnt)
 {
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, s->signer, -1, SQLITE_STATIC);
@@ -122,11 +125,6 @@ static int suspect_detail(ctx *c, sqlite3_stmt *st, struct suspect *s)
     }
     /* Sliding window over the time-ordered scans, with a count per
      * kiosk: the most distinct kiosks within any window, in O(n). */
-    long *cnt = calloc(c->nk, sizeof *cnt);
-    if (!cnt) {
-        free(h);
-        return rq_fail_mem(c);
-    }
     int64_t win = (int64_t)c->o->clone_window_h * 3600;
     long distinct = 0;
     for (size_t hi = 0, lo = 0; hi < n; hi++) {
@@ -138,7 +136,8 @@ static int suspect_detail(ctx *c, sqlite3_stmt *st, struct suspect *s)
         if (distinct > s->burst)
             s->burst = distinct;
     }
-    free(cnt);
+    for (size_t i = 0; i < n; i++)
+        cnt[h[i].k - c->k] = 0;
     if (n) {
         rq_fmt_time(h[0].time, s->first);
         rq_fmt_time(h[n - 1].time, s->last);
@@ -196,22 +195,28 @@ static sqlite3_stmt *phone_stmt(ctx *c, const char *sql)
     return st;
 }
 
-static long phone_count(ctx *c, const struct suspect *x)
+/* A label's lookups, by st (phone_count_stmt; NULL: no lookups). */
+static long phone_count(sqlite3_stmt *st, const struct suspect *x)
 {
-    sqlite3_stmt *st = phone_stmt(c, "SELECT count(*) " PHONE_SQL
-                                     " AND signer = ?1 AND product = ?2 "
-                                     "AND lot = ?3 AND serial = ?4");
     long n = 0;
     if (!st)
         return 0;
+    sqlite3_reset(st);
     sqlite3_bind_text(st, 1, x->signer, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, x->product, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, x->lot, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, x->serial);
     if (sqlite3_step(st) == SQLITE_ROW)
         n = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
     return n;
+}
+
+/* Prepared once: a suspect each is hundreds of thousands a year. */
+static sqlite3_stmt *phone_count_stmt(ctx *c)
+{
+    return phone_stmt(c, "SELECT count(*) " PHONE_SQL
+                         " AND signer = ?1 AND product = ?2 "
+                         "AND lot = ?3 AND serial = ?4");
 }
 
 /* Labels looked up on phones more often than the count rule allows that
@@ -275,6 +280,10 @@ int rq_clones(ctx *c)
         return -1;
     sqlite3_stmt *grp = NULL, *det = NULL, *conf = NULL;
     int bad = prepare(c, &grp, &det, &conf);
+    sqlite3_stmt *phone = bad ? NULL : phone_count_stmt(c);
+    long *cnt = calloc(c->nk, sizeof *cnt);
+    if (!bad && !cnt)
+        bad = rq_fail_mem(c);
     struct suspect *s = NULL;
     size_t n = 0, cap = 0;
     if (!bad) {
@@ -301,10 +310,10 @@ int rq_clones(ctx *c)
         snprintf(x->lot, sizeof x->lot, "%s", rq_col_str(grp, 2));
         x->serial = (long)sqlite3_column_int64(grp, 3);
         x->scans = (long)sqlite3_column_int64(grp, 4);
-        bad = suspect_detail(c, det, x);
+        bad = suspect_detail(c, det, x, cnt);
         if (bad)
             break;
-        x->phone = phone_count(c, x);
+        x->phone = phone_count(phone, x);
         int r1 = x->provinces >= 2,
             r2 = x->scans + x->phone > c->o->clone_scans,
             r3 = x->burst >= c->o->clone_kiosks;
@@ -330,6 +339,8 @@ int rq_clones(ctx *c)
     sqlite3_finalize(grp);
     sqlite3_finalize(det);
     sqlite3_finalize(conf);
+    sqlite3_finalize(phone);
+    free(cnt);
     if (bad) {
         free(s);
         return -1;
