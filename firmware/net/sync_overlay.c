@@ -162,9 +162,11 @@ static const void *cell_bytes(const struct cell *c, int type, int *n)
         *n = c->pv->n;
         return c->pv->p;
     }
+    /* The pointer first, then its size (SQLite's order). */
+    const void *p = type == SQLITE_TEXT ? (const void *)sqlite3_value_text(c->v)
+                                        : sqlite3_value_blob(c->v);
     *n = sqlite3_value_bytes(c->v);
-    return type == SQLITE_TEXT ? (const void *)sqlite3_value_text(c->v)
-                               : sqlite3_value_blob(c->v);
+    return p;
 }
 
 /* The same value, type included: what sqlite3changeset_apply compares. */
