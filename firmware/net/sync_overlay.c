@@ -319,8 +319,7 @@ static int query_int(sqlite3 *db, const char *sql, sqlite3_int64 *out)
                                  : step;
 }
 
-/* *has = 1 when db's schema has the overlay table. */
-static int overlay_exists(sqlite3 *db, sqlite3_int64 *has)
+int overlay_exists(sqlite3 *db, sqlite3_int64 *has)
 {
     return query_int(db,
                      "SELECT count(*) FROM sqlite_schema WHERE type ="

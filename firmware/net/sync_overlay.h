@@ -34,6 +34,10 @@ int overlay_apply(sqlite3 *db, const void *cs, int n, prefetch *pf,
                   overlay_conflict_fn on_conflict, void *ctx, char *err,
                   size_t errsz);
 
+/* *has = 1 when db's schema has the overlay table (LABELS_MIRROR_OVERLAY).
+ * SQLITE_OK or the error. */
+int overlay_exists(sqlite3 *db, sqlite3_int64 *has);
+
 /* When the overlay of mirror has grown past the rule above, write the
  * mirror with its overlay folded in (the documented schema, no overlay)
  * to work, a fresh file: 1. 0 when no fold is due; -1 with err set. */

@@ -3,6 +3,7 @@
 #include "sync_prefetch.h"
 
 #include "mirror_version.h"
+#include "sync_overlay.h"
 
 #include <labels.h>
 #include <pthread.h>
@@ -282,23 +283,6 @@ static void *reader(void *arg)
     }
 }
 
-/* Whether db's schema has table. */
-static int has_table(sqlite3 *db, const char *table, int *has)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db,
-                                "SELECT count(*) FROM sqlite_schema WHERE"
-                                " type = 'table' AND name = ?1",
-                                -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st) == SQLITE_ROW ? SQLITE_OK : sqlite3_errcode(db);
-    *has = rc == SQLITE_OK && sqlite3_column_int(st, 0) > 0;
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* The lane's reading connection, in a read transaction at version base,
  * and its statements. */
 static int lane_open(struct lane *l, sqlite3 *writer, int64_t base, int overlay)
@@ -390,9 +374,10 @@ int prefetch_start(prefetch **out, sqlite3 *db, const void *cs, int n,
         lanes = lanes_for_cpus();
     if (!is_wal(db))
         lanes = 0;
-    int threads = lanes > 0, overlay = 0;
+    int threads = lanes > 0;
+    sqlite3_int64 overlay = 0;
     p->nlanes = lanes > MAX_LANES ? MAX_LANES : lanes > 0 ? lanes : 1;
-    int rc = has_table(db, LABELS_MIRROR_OVERLAY, &overlay);
+    int rc = overlay_exists(db, &overlay);
     if (rc == SQLITE_OK && overlay)
         bloom_make(p, db);
     for (int i = 0; i < p->nlanes && rc == SQLITE_OK; i++) {
@@ -402,7 +387,7 @@ int prefetch_start(prefetch **out, sqlite3 *db, const void *cs, int n,
         l->own_db = threads;
         rc = sqlite3changeset_start(&l->it, n, (void *)cs);
         if (rc == SQLITE_OK)
-            rc = lane_open(l, db, base, overlay);
+            rc = lane_open(l, db, base, overlay > 0);
     }
     if (rc != SQLITE_OK && threads) {
         /* No second connection: the writer's, as asked. */
@@ -413,7 +398,7 @@ int prefetch_start(prefetch **out, sqlite3 *db, const void *cs, int n,
         p->lane[0].p = p;
         rc = sqlite3changeset_start(&p->lane[0].it, n, (void *)cs);
         if (rc == SQLITE_OK)
-            rc = lane_open(&p->lane[0], db, base, overlay);
+            rc = lane_open(&p->lane[0], db, base, overlay > 0);
         threads = 0;
     }
     for (int i = 0; i < p->nlanes && rc == SQLITE_OK && threads; i++)
