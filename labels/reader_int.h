@@ -69,6 +69,40 @@ int rdops_motion_psf(const labels_image *img, int *dx, int *dy);
  * Gaussian of standard deviation len10 / 10 pixels. In place. */
 int rdops_wiener(labels_image *img, int dx, int dy, int len10);
 
+/* The 2-D Fourier transform of a real nx x ny image (reader_fft.c):
+ * the half spectrum u = 0..nx/2 (the rest is its conjugate), row v of
+ * it at re + v * hx, im + v * hx; frequency u means u / nx cycles a
+ * pixel, and u, v past half the size are negative ones. */
+#define RD_PI 3.14159265358979323846
+typedef struct rd_fft_plan {
+    int n;
+    float *c, *s, *tmp; /* twiddles, and the odd factors' room */
+} rd_fft_plan;
+typedef struct rd_fft2 {
+    int nx, ny, hx; /* hx = nx / 2 + 1 */
+    float *re, *im;
+    float *row; /* a row pair's and a column's room */
+    rd_fft_plan px, py;
+} rd_fft2;
+/* The transform size for n pixels: 2^k, 3, 5 or 15 times 2^k points,
+ * at least n and 8. */
+int rd_fft_size(int n);
+/* nx and ny even, from rd_fft_size. */
+int rd_fft2_init(rd_fft2 *f, int nx, int ny);
+void rd_fft2_free(rd_fft2 *f);
+/* The image to transform, row y of it into row (nx values), and the
+ * image transformed back, row y of it from row. */
+typedef void (*rd_row_in)(void *ctx, int y, float *row);
+typedef void (*rd_row_out)(void *ctx, int y, const float *row);
+/* The image in() gives (rows 0..ny-1, in order) to f->re, f->im. */
+void rd_fft2_forward(rd_fft2 *f, rd_row_in in, void *ctx);
+/* f->re, f->im (a real image's half spectrum) back to the image, scaled
+ * by 1 / (nx ny), given to out() row by row, in order; f->re, f->im are
+ * clobbered. */
+void rd_fft2_inverse(rd_fft2 *f, rd_row_out out, void *ctx);
+/* sin(pi x), within 1e-9 (the library links no maths library) */
+double rdops_sin_pi(double x);
+
 /* Warp the quadrilateral (qx, qy) of src (corners in order round it) to
  * a side x side square with a white margin of margin pixels round it:
  * undoes perspective and shear when the quadrilateral is a code's

@@ -11,7 +11,7 @@
 
 #include "frames_gen.h"
 #include "labels.h"
-#include "reader_int.h" /* rdops_motion_psf, rdops_wiener */
+#include "reader_int.h" /* rdops_motion_psf, rdops_wiener, rd_fft2 */
 #include "test_reader_frames.h"
 
 #include <math.h>
@@ -106,6 +106,87 @@ static void blurred_codes_read(void **state)
     reader_frame_one_read(4, FG_BLUR, 3, 4);
 }
 
+/* The transform against its definition, X(u, v) = sum of x(j, k)
+ * exp(-2 pi i (u j / nx + v k / ny)), at every size kind it pads to
+ * (2^k, 3, 5 and 15 times 2^k: each odd factor's butterflies), and back
+ * to the image. */
+typedef struct grid {
+    int nx;
+    float *v;
+} grid;
+
+static void grid_in(void *ctx, int y, float *row)
+{
+    const grid *g = ctx;
+    memcpy(row, g->v + (size_t)y * g->nx, (size_t)g->nx * sizeof *row);
+}
+
+static void grid_out(void *ctx, int y, const float *row)
+{
+    grid *g = ctx;
+    memcpy(g->v + (size_t)y * g->nx, row, (size_t)g->nx * sizeof *row);
+}
+
+static void transform_matches_the_definition(void **state)
+{
+    (void)state;
+    /* every kind in each direction: 2^k, 3, 5 and 15 times 2^k */
+    static const int size[][2] = {{8, 8},   {12, 10}, {20, 30},
+                                  {40, 24}, {30, 60}, {16, 40}};
+    unsigned long r = 99;
+    for (size_t t = 0; t < sizeof size / sizeof size[0]; t++) {
+        int nx = size[t][0], ny = size[t][1];
+        assert_int_equal(rd_fft_size(nx), nx);
+        assert_int_equal(rd_fft_size(ny), ny);
+        float *v = malloc((size_t)nx * ny * sizeof *v);
+        float *orig = malloc((size_t)nx * ny * sizeof *orig);
+        assert_non_null(v);
+        assert_non_null(orig);
+        for (int i = 0; i < nx * ny; i++) {
+            r = r * 6364136223846793005UL + 1442695040888963407UL;
+            orig[i] = v[i] = (float)(r >> 56); /* 0..255, like grey */
+        }
+        rd_fft2 f;
+        assert_int_equal(rd_fft2_init(&f, nx, ny), LABELS_OK);
+        assert_int_equal(f.hx, nx / 2 + 1);
+        grid g = {nx, v};
+        rd_fft2_forward(&f, grid_in, &g);
+        double worst = 0;
+        for (int vv = 0; vv < ny; vv++)
+            for (int u = 0; u < f.hx; u++) {
+                double sr = 0, si = 0;
+                for (int k = 0; k < ny; k++)
+                    for (int j = 0; j < nx; j++) {
+                        /* the phase in whole turns, reduced exactly */
+                        long q = ((long)u * j * ny + (long)vv * k * nx) %
+                                 ((long)nx * ny);
+                        double a = -2 * M_PI * (double)q / ((double)nx * ny);
+                        sr += orig[k * nx + j] * cos(a);
+                        si += orig[k * nx + j] * sin(a);
+                    }
+                double er = f.re[(size_t)vv * f.hx + u] - sr,
+                       ei = f.im[(size_t)vv * f.hx + u] - si;
+                double e = sqrt(er * er + ei * ei);
+                worst = e > worst ? e : worst;
+            }
+        /* float sums of up to 1,800 values of 255: a few units in 10^6 */
+        assert_true(worst < 1e-5 * 255 * nx * ny);
+        rd_fft2_inverse(&f, grid_out, &g);
+        for (int i = 0; i < nx * ny; i++)
+            assert_true(fabs(v[i] - orig[i]) < 0.01);
+        rd_fft2_free(&f);
+        free(v);
+        free(orig);
+    }
+    /* what regions pad to: the least size of those kinds */
+    assert_int_equal(rd_fft_size(250), 256);
+    assert_int_equal(rd_fft_size(272), 320);
+    assert_int_equal(rd_fft_size(334), 384);
+    assert_int_equal(rd_fft_size(406), 480);
+    assert_int_equal(rd_fft_size(3), 8);
+    assert_int_equal(rd_fft_size(9), 10);
+}
+
 int main(void)
 {
     if (labels_init() != LABELS_OK)
@@ -114,6 +195,7 @@ int main(void)
         cmocka_unit_test(motion_blur_measured_and_undone),
         cmocka_unit_test(motion_blurred_codes_read),
         cmocka_unit_test(blurred_codes_read),
+        cmocka_unit_test(transform_matches_the_definition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
