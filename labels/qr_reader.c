@@ -1461,10 +1461,57 @@ static int worth_live(const attempt *at, const rd_region *r)
      * then 16 of 20 live, without 18). */
     if (at->rectify == FINDERS)
         return 0;
+    /* Deconvolution runs live where the region looks blurred (a hint,
+     * hint_rank); elsewhere, the list's last, it would spend a pass of
+     * the next scene's credit on a region it does not read. */
+    if (at->prep == prep_wiener)
+        return 0;
     if (at->rectify == FIT && at->prep != prep_stretch &&
         at->prep != prep_sharpen && at->prep != prep_sharp_binarise)
         return 0;
     return 1;
+}
+
+/* How region r of img looks blurred (a fraction of a millisecond):
+ * BLUR_MOTION when its edges along the direction it has least gradient
+ * in are smeared over 4.5 pixels or more (perspective alone leaves them
+ * at 2-4; a blur of more than a module gives 5.4 and more), BLUR_SOFT
+ * when they are as soft as a disc of radius 1.8 leaves them, else 0. */
+enum { BLUR_MOTION = 1, BLUR_SOFT };
+static int blurred(const labels_image *img, const rd_region *r)
+{
+    int x, y, w, h, dx, dy, got = 0;
+    attempt_rect(img, r, &x, &y, &w, &h);
+    /* the region in place: these only read */
+    labels_image view = {w, h, img->stride,
+                         img->pixels + (size_t)y * img->stride + x};
+    int dir = rdops_blur_dir(&view, &dx, &dy);
+    if (dir == 0 && rdops_blur_length(&view, dx, dy) >= 45)
+        got = BLUR_MOTION;
+    else if (dir < 0 && rdops_defocus_radius(&view) >= 18)
+        got = BLUR_SOFT;
+    return got;
+}
+
+/* Where attempt at goes among the hints for region r, whose blur is
+ * blur (blurred()): 1 first, 2, 3; 0 not a hint. Only deconvolution reads a
+ * motion blur of a module and more, and it costs about a plain pass: it
+ * goes first, not after thirty attempts that cannot read it (and before
+ * the rectifying ones: the blur smears the outline they go by). A soft
+ * blur, sharpening reads at a fifth of the cost, and deconvolution the
+ * softest. */
+static int hint_rank(const attempt *at, const rd_region *r, int blur)
+{
+    if (at->prep == prep_sharp_binarise && !at->rectify && at->scale == 100)
+        return blur == BLUR_SOFT ? 1 : 0;
+    if (at->prep == prep_wiener)
+        return blur ? 2 : 0;
+    if (at->prep == prep_invert || at->prep == prep_invert_binarise)
+        return r->dark_ring ? 3 : 0;
+    if (at->rectify == 1 &&
+        (at->prep == prep_stretch || at->prep == prep_cyl_h40))
+        return skewed(r) ? 3 : 0;
+    return 0;
 }
 
 /* Live retries as a batch of (attempt, region) jobs in the attempt
@@ -1575,20 +1622,23 @@ static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
         b->full[w] = rd->credit[w] >= call_max;
     }
     memcpy(b->done, done, sizeof b->done);
-    /* Once a scene, what a region's look says first: light modules on
-     * dark (a dark ring round it) want the inverting attempts, an outline
-     * far from square (perspective, a curve) the rectifying ones. */
+    /* Once a scene, what a region's look says first (hint_rank): a blur
+     * wants deconvolution, light modules on dark (a dark ring round it)
+     * the inverting attempts, an outline far from square (perspective, a
+     * curve) the rectifying ones. */
     int nhint = 0, skip = rd->hint_done;
+    /* A blur is the camera's, over the whole frame: the likeliest code
+     * shows it or nothing does (the small print of a label beside a
+     * sharp code measures soft). */
+    int blur0 = !rd->hinted && n > 0 ? blurred(img, &reg[0]) : 0;
     for (int i = 0; i < n && !rd->hinted; i++) {
         if (done[i])
             continue;
-        for (int a = 0; a < N_ATTEMPTS; a++) {
-            const attempt *at = &attempts[a];
-            int inv =
-                at->prep == prep_invert || at->prep == prep_invert_binarise;
-            int rect = at->rectify == 1 &&
-                       (at->prep == prep_stretch || at->prep == prep_cyl_h40);
-            if ((inv && reg[i].dark_ring) || (rect && skewed(&reg[i]))) {
+        int blur = i == 0 || !blur0 ? blur0 : blurred(img, &reg[i]);
+        for (int rank = 1; rank <= 3; rank++)
+            for (int a = 0; a < N_ATTEMPTS; a++) {
+                if (hint_rank(&attempts[a], &reg[i], blur) != rank)
+                    continue;
                 if (skip > 0) { /* ran in an earlier call */
                     skip--;
                     continue;
@@ -1597,7 +1647,6 @@ static int retry_batch(labels_reader *rd, call *c, const labels_image *img,
                 b->ji[b->njobs] = i;
                 b->jk[b->njobs++] = 0;
             }
-        }
     }
     nhint = b->njobs;
     b->na = N_ATTEMPTS - rd->tried;

@@ -166,27 +166,31 @@ int rdops_deblur(labels_image *img, int dx, int dy, int len, int iters)
     return LABELS_OK;
 }
 
-int rdops_defocus_radius(const labels_image *img)
+/* Contrast and steepest edges of img: *contrast the 5th to 95th
+ * percentile of grey, *steep the 99th percentile of the central
+ * difference (twice the slope a pixel), along (dx, dy) / 1000, or of the
+ * gradient's length when both are 0. Non-zero when img is too small or
+ * too flat to tell. */
+static int edge_stats(const labels_image *img, int dx, int dy, int *contrast,
+                      int *steep)
 {
-    /* A step edge blurred by a disc of radius R rises with a slope of at
-     * most 2 C / (pi R) (C its contrast: the disc's widest chord over its
-     * area), so R = 2 C / (pi S) from the steepest slope S. The contrast
-     * is the 5th to 95th percentile of grey, the slope the 99th
-     * percentile of the gradient (its finder patterns' and quiet zone's
-     * edges are single steps; edges close together only lower S, so R
-     * comes out too large only when the modules are too thin to read). */
     if (!img || !img->pixels || img->width < 8 || img->height < 8)
-        return 0;
+        return -1;
     long hist[256] = {0}, grad[512] = {0}, n = 0;
     for (int y = 1; y + 1 < img->height; y++) {
         const uint8_t *p = img->pixels + (size_t)y * img->stride;
         for (int x = 1; x + 1 < img->width; x++) {
             int ax = p[x + 1] - p[x - 1],
-                ay = p[x + img->stride] - p[x - img->stride];
-            ax = ax < 0 ? -ax : ax;
-            ay = ay < 0 ? -ay : ay;
-            /* twice the gradient's length, within 4 % without a root */
-            int m = ax > ay ? ax + ay * 4 / 10 : ay + ax * 4 / 10;
+                ay = p[x + img->stride] - p[x - img->stride], m;
+            if (dx == 0 && dy == 0) {
+                ax = ax < 0 ? -ax : ax;
+                ay = ay < 0 ? -ay : ay;
+                /* the gradient's length, within 4 % without a root */
+                m = ax > ay ? ax + ay * 4 / 10 : ay + ax * 4 / 10;
+            } else {
+                m = (dx * ax + dy * ay) / 1000;
+                m = m < 0 ? -m : m;
+            }
             hist[p[x]]++;
             grad[m < 511 ? m : 511]++;
             n++;
@@ -201,9 +205,38 @@ int rdops_defocus_radius(const labels_image *img)
     for (acc = 0; g > 0 && (acc += grad[g]) <= n / 100;)
         g--;
     if (g < 2 || hi - lo < 16)
+        return -1;
+    *contrast = hi - lo;
+    *steep = g;
+    return 0;
+}
+
+int rdops_defocus_radius(const labels_image *img)
+{
+    /* A step edge blurred by a disc of radius R rises with a slope of at
+     * most 2 C / (pi R) (C its contrast: the disc's widest chord over its
+     * area), so R = 2 C / (pi S) from the steepest slope S. The contrast
+     * is the 5th to 95th percentile of grey, the slope the 99th
+     * percentile of the gradient (its finder patterns' and quiet zone's
+     * edges are single steps; edges close together only lower S, so R
+     * comes out too large only when the modules are too thin to read). */
+    int c, g;
+    if (edge_stats(img, 0, 0, &c, &g) != 0)
         return 0;
     /* R = 2 C / (pi S) with S = g / 2, in tenths of a pixel */
-    return (int)(40.0 * (hi - lo) / (3.14159265 * g) + 0.5);
+    return (int)(40.0 * c / (3.14159265 * g) + 0.5);
+}
+
+int rdops_blur_length(const labels_image *img, int dx, int dy)
+{
+    /* A step smeared along u over L pixels rises C / L a pixel along u
+     * (C its contrast), so L = C / S from the steepest slope S along u,
+     * as rdops_defocus_radius measures a disc. */
+    int c, g;
+    if ((dx == 0 && dy == 0) || edge_stats(img, dx, dy, &c, &g) != 0)
+        return 0;
+    /* L = C / S with S = g / 2, in tenths of a pixel */
+    return (int)(20.0 * c / g + 0.5);
 }
 
 /* One blur of src into dst (which may be src) by a disc of radius

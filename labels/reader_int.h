@@ -55,6 +55,11 @@ int rdops_deblur(labels_image *img, int dx, int dy, int len, int iters);
  * pixel, estimated from its steepest edges against its contrast (0 when
  * img is flat). Sharp camera frames give 10-15. */
 int rdops_defocus_radius(const labels_image *img);
+/* Length of a motion blur along (dx, dy) / 1000 (rdops_blur_dir's
+ * direction), in tenths of a pixel, from its steepest edges along it
+ * against its contrast (0 when img is flat). Sharp camera frames give
+ * 20-40, under any perspective. */
+int rdops_blur_length(const labels_image *img, int dx, int dy);
 /* Undo a disc blur of radius r10 / 10 pixels with iters rounds of
  * Landweber deconvolution. In place. */
 int rdops_deblur_disc(labels_image *img, int r10, int iters);

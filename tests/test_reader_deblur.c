@@ -187,6 +187,86 @@ static void transform_matches_the_definition(void **state)
     assert_int_equal(rd_fft_size(9), 10);
 }
 
+/* The length of the blur along the direction a region has least
+ * gradient in, which decides whether live mode deconvolves first: every
+ * motion blur of 1.3 modules and more (bench_reader's motion_blur levels
+ * 2 and 3) is 4.5 px or longer; the edges a tilt or a steep perspective
+ * compresses (levels 0-3, directional too) are shorter, on four seeds. */
+static void blur_length_tells_motion_from_perspective(void **state)
+{
+    (void)state;
+    static const int cats[] = {FG_MOTION, FG_TILT, FG_STEEP};
+    int shortest_blur = 1000, longest_sharp = 0, regions = 0;
+    for (unsigned long long seed = 1; seed <= 4; seed++)
+        for (size_t c = 0; c < sizeof cats / sizeof cats[0]; c++)
+            for (int level = cats[c] == FG_MOTION ? 2 : 0; level < 4; level++)
+                for (int idx = 0; idx < 2; idx++) {
+                    labels_image img, crop;
+                    const char *text = "HTTPS://EXAMPLE.ORG/V/0123456789ABCDEF";
+                    size_t len = strlen(text);
+                    assert_int_equal(fg_make_n(cats[c], level, idx, seed, &text,
+                                               &len, 1, &img, NULL, NULL),
+                                     LABELS_OK);
+                    rd_region r;
+                    int busy;
+                    if (rd_find_regions(&img, &r, 1, &busy) != 1) {
+                        labels_image_free(&img);
+                        continue; /* no region: nothing live retries */
+                    }
+                    regions++;
+                    /* the blob and a tenth round it, as the attempts */
+                    int mx = r.bw / 10 + 4, my = r.bh / 10 + 4;
+                    assert_int_equal(rdops_crop(&img, r.bx - mx, r.by - my,
+                                                r.bw + 2 * mx, r.bh + 2 * my,
+                                                &crop),
+                                     LABELS_OK);
+                    int dx, dy;
+                    if (rdops_blur_dir(&crop, &dx, &dy) == 0) {
+                        int l = rdops_blur_length(&crop, dx, dy);
+                        if (cats[c] == FG_MOTION)
+                            shortest_blur =
+                                l < shortest_blur ? l : shortest_blur;
+                        else
+                            longest_sharp =
+                                l > longest_sharp ? l : longest_sharp;
+                    } else {
+                        /* a blur with no direction is not a motion blur */
+                        assert_true(cats[c] != FG_MOTION);
+                    }
+                    labels_image_free(&crop);
+                    labels_image_free(&img);
+                }
+    print_message("%d regions: motion blur >= %.1f px, perspective <= %.1f "
+                  "px\n",
+                  regions, shortest_blur / 10.0, longest_sharp / 10.0);
+    assert_true(regions >= 76); /* of 80 frames */
+    assert_true(shortest_blur >= 45);
+    assert_true(longest_sharp > 0 && longest_sharp < 45);
+}
+
+/* Live mode (a held camera) reads the blurred frames that only
+ * deconvolution reads, within a second of frames: the region's blur is
+ * measured once a scene and the Wiener attempt goes first. */
+static void blurred_codes_read_live(void **state)
+{
+    (void)state;
+    static const int frame[][4] = {
+        {2, FG_MOTION, 2, 3}, {2, FG_MOTION, 3, 0}, {1, FG_MOTION, 3, 1},
+        {1, FG_BLUR, 3, 2},   {4, FG_BLUR, 3, 4},
+    };
+    for (size_t k = 0; k < sizeof frame / sizeof frame[0]; k++) {
+        const char *hit;
+        int calls =
+            reader_frame_live((unsigned long long)frame[k][0], frame[k][1],
+                              frame[k][2], frame[k][3], 30, &hit);
+        print_message("%s_%d_%d (seed %d): live read at frame %d by %s\n",
+                      fg_category_name(frame[k][1]), frame[k][2], frame[k][3],
+                      frame[k][0], calls, hit ? hit : "nothing");
+        assert_true(calls > 0);
+        assert_string_equal(hit, "wiener");
+    }
+}
+
 int main(void)
 {
     if (labels_init() != LABELS_OK)
@@ -196,6 +276,8 @@ int main(void)
         cmocka_unit_test(motion_blurred_codes_read),
         cmocka_unit_test(blurred_codes_read),
         cmocka_unit_test(transform_matches_the_definition),
+        cmocka_unit_test(blur_length_tells_motion_from_perspective),
+        cmocka_unit_test(blurred_codes_read_live),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,7 +9,7 @@
 
 #include "frames_gen.h"
 #include "labels.h"
-#include "reader_int.h" /* rd_last_pixels */
+#include "reader_int.h" /* rd_last_pixels, rd_last_hit */
 #include "test_reader_frames.h"
 
 #include <string.h>
@@ -39,8 +39,12 @@ static int check_code(void *ctx, const char *data, size_t len)
     return 0;
 }
 
-int reader_frame_read(unsigned long long seed, int cat, int level, int idx,
-                      int *nlabels, double *px)
+/* Frame (cat, level, idx) of seed s held before the reader for up to
+ * frames calls of the given effort (until every label is read); how many
+ * of its labels were read; *used: the calls it took. */
+static int frame_read(unsigned long long seed, int cat, int level, int idx,
+                      int effort, int frames, int *nlabels, double *px,
+                      int *used, const char **hit)
 {
     labels_pubkey pub;
     labels_seckey sec;
@@ -62,19 +66,44 @@ int reader_frame_read(unsigned long long seed, int cat, int level, int idx,
         LABELS_OK);
     labels_reader *rd = labels_reader_new();
     assert_non_null(rd);
-    assert_int_equal(
-        labels_read(rd, &img, LABELS_EFFORT_FULL, check_code, &w, NULL),
-        LABELS_OK);
-    int read = 0;
-    for (int k = 0; k < w.n; k++)
-        read += w.seen[k];
+    int read = 0, calls = 0;
+    while (read < w.n && calls < frames) {
+        assert_int_equal(labels_read(rd, &img, effort, check_code, &w, NULL),
+                         LABELS_OK);
+        calls++;
+        read = 0;
+        for (int k = 0; k < w.n; k++)
+            read += w.seen[k];
+        if (hit && rd_last_hit(rd))
+            *hit = rd_last_hit(rd);
+    }
     if (px)
         *px = rd_last_pixels(rd);
+    if (used)
+        *used = calls;
     labels_reader_free(rd);
     labels_image_free(&img);
     labels_seckey_wipe(&sec);
     *nlabels = w.n;
     return read;
+}
+
+int reader_frame_read(unsigned long long seed, int cat, int level, int idx,
+                      int *nlabels, double *px)
+{
+    return frame_read(seed, cat, level, idx, LABELS_EFFORT_FULL, 1, nlabels, px,
+                      NULL, NULL);
+}
+
+int reader_frame_live(unsigned long long seed, int cat, int level, int idx,
+                      int frames, const char **hit)
+{
+    int n, used;
+    *hit = NULL;
+    int read = frame_read(seed, cat, level, idx, LABELS_EFFORT_FRAME, frames,
+                          &n, NULL, &used, hit);
+    assert_int_equal(n, 1);
+    return read ? used : 0;
 }
 
 void reader_frame_one_read(unsigned long long s, int cat, int level, int idx)

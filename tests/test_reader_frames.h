@@ -17,6 +17,12 @@ int reader_frame_read(unsigned long long s, int cat, int level, int idx,
  * reader reads it (cmocka fails the test otherwise). */
 void reader_frame_one_read(unsigned long long s, int cat, int level, int idx);
 
+/* Frame (cat, level, idx) of seed s (one label) held before a live
+ * reader (LABELS_EFFORT_FRAME) for up to frames calls: the call that
+ * read it (1 for the first), or 0; *hit: the attempt that read it. */
+int reader_frame_live(unsigned long long s, int cat, int level, int idx,
+                      int frames, const char **hit);
+
 /* How many codes one pass of the reader's ZBar reads in img. */
 int reader_zbar_reads(const labels_image *img);
 
