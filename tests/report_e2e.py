@@ -276,6 +276,36 @@ def main():
                              "csv").stdout)[0]
         check(sus and sus[0]["confirmed"] == "yes",
               "the suspect shows as confirmed")
+        # Phone lookups (the phone page's table): the planted label's
+        # count with its kiosk scans, in one row; a label only phones
+        # looked up too often, a row of its own; among 300 phone-only
+        # labels under the rule, none.
+        t = int(sql(coll, "SELECT time FROM scans WHERE serial = 4242 "
+                          "LIMIT 1")[0][0])
+        ins = ("INSERT INTO phone_lookups (time, verdict, product, signer, "
+               "lot, serial) SELECT %d, 'genuine', '%s', '%s', '%s', ?1 "
+               "FROM generate_series(1, ?2)" % (t, s["product"],
+                                                 s["key_id"], "L2406"))
+        sql(coll, "CREATE TABLE phone_lookups (id INTEGER PRIMARY KEY, "
+                  "time INTEGER NOT NULL, verdict TEXT NOT NULL, product "
+                  "TEXT NOT NULL, signer TEXT NOT NULL, lot TEXT NOT NULL, "
+                  "serial INTEGER NOT NULL); " +
+            "; ".join([ins.replace("?1", "4242").replace("?2", "5"),
+                       ins.replace("?1", "777").replace("?2", "25")] +
+                      [ins.replace("?1", str(9000 + i)).replace("?2", "2")
+                       for i in range(300)]))
+        sus = csv_tables(run("report", "clones", *W, "--format",
+                             "csv").stdout)[0]
+        mine = [r for r in sus if r["serial"] == "4242"]
+        check(len(mine) == 1 and mine[0]["scans"] == "36" and
+              mine[0]["where"].endswith("; phone 5"),
+              f"a kiosk suspect's phone lookups in its own row: {mine}")
+        only = [r for r in sus if r["serial"] == "777"]
+        check(len(only) == 1 and only[0]["where"] == "phone 25" and
+              only[0]["rules"] == "count",
+              f"a label only phones looked up too often: {only}")
+        check(len(sus) == 2, f"two suspects with the lookups ({len(sus)})")
+        sql(coll, "DROP TABLE phone_lookups")
 
         # ---- findings, reinspect, expiring ------------------------------
         f = csv_tables(run("report", "findings", *W, "--format",

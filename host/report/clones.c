@@ -49,6 +49,22 @@ struct suspect {
     int confirmed, seen_here;
 };
 
+/* The label's own order: signer, product, lot, serial. */
+static int cmp_label(const void *a, const void *b)
+{
+    const struct suspect *x = a, *y = b;
+    int r = strcmp(x->signer, y->signer);
+    if (!r)
+        r = strcmp(x->product, y->product);
+    if (!r)
+        r = strcmp(x->lot, y->lot);
+    if (!r && x->serial != y->serial)
+        r = x->serial < y->serial ? -1 : 1;
+    return r;
+}
+
+/* Most provinces, then most scans; ties in the label's order, so that the
+ * table does not depend on the order the engine grouped in. */
 static int cmp_suspect(const void *a, const void *b)
 {
     const struct suspect *x = a, *y = b;
@@ -57,7 +73,7 @@ static int cmp_suspect(const void *a, const void *b)
     if (x->scans != y->scans)
         return x->scans < y->scans ? 1 : -1;
     int r = strcmp(x->product, y->product);
-    return r ? r : strcmp(x->signer, y->signer);
+    return r ? r : cmp_label(x, y);
 }
 
 /* The scans of one label: provinces, and the most kiosks seen within
@@ -234,7 +250,11 @@ static int phone_only(ctx *c, struct suspect **s, size_t *n, size_t *cap)
     if (!st)
         return 0;
     sqlite3_bind_int64(st, 7, c->o->clone_scans);
+    /* The kiosk groups sorted by label, each phone group looked up among
+     * them: a year has hundreds of thousands of both. */
     size_t kiosk_groups = *n;
+    if (kiosk_groups)
+        qsort(*s, kiosk_groups, sizeof **s, cmp_label);
     int bad = 0;
     while (!bad && sqlite3_step(st) == SQLITE_ROW) {
         struct suspect x;
@@ -243,13 +263,8 @@ static int phone_only(ctx *c, struct suspect **s, size_t *n, size_t *cap)
         snprintf(x.product, sizeof x.product, "%s", rq_col_str(st, 1));
         snprintf(x.lot, sizeof x.lot, "%s", rq_col_str(st, 2));
         x.serial = (long)sqlite3_column_int64(st, 3);
-        size_t i = 0;
-        while (i < kiosk_groups && !((*s)[i].serial == x.serial &&
-                                     !strcmp((*s)[i].signer, x.signer) &&
-                                     !strcmp((*s)[i].product, x.product) &&
-                                     !strcmp((*s)[i].lot, x.lot)))
-            i++;
-        if (i < kiosk_groups)
+        if (kiosk_groups &&
+            bsearch(&x, *s, kiosk_groups, sizeof **s, cmp_label))
             continue; /* counted with its kiosk scans */
         x.phone = (long)sqlite3_column_int64(st, 4);
         rq_fmt_time(sqlite3_column_int64(st, 5), x.first);
