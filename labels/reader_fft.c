@@ -1,7 +1,7 @@
 /* reader_fft.c -- the reader's Fourier transform: a real image's 2-D
  * spectrum and back, for Wiener deconvolution and the blur's
- * autocorrelation (reader_wiener.c). No Debian library the project may
- * link does an FFT (FFTW and KissFFT are not among its dependencies). */
+ * autocorrelation (reader_wiener.c). None of the libraries the project
+ * depends on (README) does an FFT. */
 #include "reader_int.h"
 
 #include <stddef.h>
@@ -11,8 +11,8 @@
 int rd_fft_size(int n)
 {
     /* The least of 2^k, 3 * 2^k, 5 * 2^k and 15 * 2^k points that holds n
-     * (a region 300 px wide pads to 320, not 512: 2.6 times fewer points
-     * each way); even, for the row pairs. */
+     * (a region 300 px wide pads to 320, not 384 or 512); even, for the
+     * row pairs. */
     int best = 8;
     while (best < n)
         best <<= 1;
@@ -44,7 +44,7 @@ double rdops_sin_pi(double x)
 }
 
 /* c + i s = exp(-2 pi i k / n) for k < n, and room for the odd
- * factors' steps (n at the first, n / 3 at the second, twice) */
+ * factors' steps (2 n floats for the first, 2 n / 5 for the second) */
 static int plan_init(rd_fft_plan *p, int n)
 {
     p->n = n;
