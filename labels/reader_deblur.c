@@ -224,7 +224,7 @@ int rdops_defocus_radius(const labels_image *img)
     if (edge_stats(img, 0, 0, &c, &g) != 0)
         return 0;
     /* R = 2 C / (pi S) with S = g / 2, in tenths of a pixel */
-    return (int)(40.0 * c / (3.14159265 * g) + 0.5);
+    return (int)(40.0 * c / (RD_PI * g) + 0.5);
 }
 
 int rdops_blur_length(const labels_image *img, int dx, int dy)

@@ -17,29 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PI 3.14159265358979323846
 #define NODE_STEP 3 /* modules between mesh nodes */
 #define WIN 4.0     /* modules: the tent weight round a node reaches this */
 
-/* cos and sin of t (any size) by reduction to |t| <= pi and Taylor
- * series (the library links no maths library). */
+/* cos and sin of t radians (the library links no maths library). */
 static void cis(double t, double *c, double *s)
 {
-    double k = (double)(long)(t / (2 * PI));
-    t -= k * 2 * PI;
-    if (t > PI)
-        t -= 2 * PI;
-    if (t < -PI)
-        t += 2 * PI;
-    double t2 = t * t, sn = t, cs = 1, term_s = t, term_c = 1;
-    for (int n = 1; n < 10; n++) {
-        term_s *= -t2 / ((2 * n) * (2 * n + 1));
-        term_c *= -t2 / ((2 * n - 1) * (2 * n));
-        sn += term_s;
-        cs += term_c;
-    }
-    *c = cs;
-    *s = sn;
+    *c = rdops_sin_pi(t / RD_PI + 0.5);
+    *s = rdops_sin_pi(t / RD_PI);
 }
 
 /* atan2(y, x) in radians, to about 1e-5. */
@@ -58,9 +43,9 @@ static double angle(double y, double x)
     }
     a *= 2;
     if (swap)
-        a = PI / 2 - a;
+        a = RD_PI / 2 - a;
     if (x < 0)
-        a = PI - a;
+        a = RD_PI - a;
     return y < 0 ? -a : a;
 }
 
@@ -232,7 +217,7 @@ static int measure(mesh *m, const labels_image *img, const float *gx,
         return LABELS_ERR_NOMEM;
     }
     for (int x = 0; x < side; x++)
-        cis(2 * PI * (x + 0.5 - m->margin) / m->pitch, &cu[x], &su[x]);
+        cis(2 * RD_PI * (x + 0.5 - m->margin) / m->pitch, &cu[x], &su[x]);
     /* Each node's phase and how much its boundaries agree on it (the
      * phasor's share of the gradient, per axis). */
     double *px = malloc(sizeof *px * nn), *py = malloc(sizeof *py * nn);
@@ -254,8 +239,8 @@ static int measure(mesh *m, const labels_image *img, const float *gx,
             double tot = phasors(m, gx, gy, w, h, cu, su, node_at(m, i),
                                  node_at(m, j), c);
             size_t q = (size_t)j * m->k + i;
-            px[q] = -angle(c[1], c[0]) / (2 * PI);
-            py[q] = -angle(c[3], c[2]) / (2 * PI);
+            px[q] = -angle(c[1], c[0]) / (2 * RD_PI);
+            py[q] = -angle(c[3], c[2]) / (2 * RD_PI);
             /* per axis, against half the gradient of both */
             qx[q] =
                 tot > 0 ? 2 * rdops_root(c[0] * c[0] + c[1] * c[1]) / tot : 0;
@@ -326,7 +311,7 @@ static double fit_score(mesh *m, const labels_image *img, const float *gx,
 {
     int w = img->width, h = img->height, side = w > h ? w : h;
     for (int x = 0; x < side; x++)
-        cis(2 * PI * (x + 0.5 - m->margin) / m->pitch, &cu[x], &su[x]);
+        cis(2 * RD_PI * (x + 0.5 - m->margin) / m->pitch, &cu[x], &su[x]);
     double score = 0;
     int n = 0;
     /* every other node: windows of 8 modules, 6 apart, still cover it */
